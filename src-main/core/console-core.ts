@@ -1,0 +1,88 @@
+/**
+ * Composition root of the console: opens the store, wires the features, and exposes
+ * the one `dispatch` and push channel that the Electron shell and the browser host bind.
+ * Knows nothing of its host: clock, paths and logging are injected.
+ */
+import { v7 as uuidv7 } from 'uuid';
+import type { PushEventName, PushEventPayload, SystemInfo } from '../../src-shared/api.ts';
+import { createHlc } from '../../src-shared/hlc.ts';
+import { createApp, createDispatch, missingMethods, type Dispatch, type Logger } from './app.ts';
+import { openEventStore, type EventStore } from './store/event-store.ts';
+import { incidentProjector } from './incidents/projection.ts';
+import { incidentsApp } from './incidents/app.ts';
+
+export interface ConsoleCoreConfig {
+  dataFile: string;
+  host: SystemInfo['host'];
+  appVersion: string;
+  facility: string;
+  unit: string;
+  wallClock?: () => number;
+  logger?: Logger;
+}
+
+export type PushListener = <E extends PushEventName>(name: E, payload: PushEventPayload<E>) => void;
+
+export interface ConsoleCore {
+  dispatch: Dispatch;
+  subscribe(listener: PushListener): () => void;
+  info(): SystemInfo;
+  readonly store: EventStore;
+  close(): void;
+}
+
+const consoleLogger: Logger = { error: (message, detail) => console.error(`[guardline] ${message}`, detail) };
+
+export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
+  const wallClock = config.wallClock ?? Date.now;
+  const store = openEventStore(config.dataFile);
+  let deviceId = store.getMeta('device_id');
+  if (!deviceId) {
+    deviceId = uuidv7();
+    store.setMeta('device_id', deviceId);
+  }
+  const clock = createHlc({ node: deviceId, wallClock, resumeFrom: store.maxHlc() });
+  store.registerProjector(incidentProjector);
+
+  const listeners = new Set<PushListener>();
+  const emit: PushListener = (name, payload) => {
+    for (const l of listeners) {
+      try {
+        l(name, payload);
+      } catch (error) {
+        (config.logger ?? consoleLogger).error(`push listener failed for ${name}`, error);
+      }
+    }
+  };
+
+  const info = (): SystemInfo => ({
+    appVersion: config.appVersion,
+    host: config.host,
+    deviceId: deviceId,
+    facility: config.facility,
+    unit: config.unit,
+    dataFile: store.file,
+    schemaVersion: store.schemaVersion,
+  });
+
+  const handlers = createApp([
+    { name: 'system', handlers: { 'system.info': () => info(), 'store.verifyChain': () => store.verifyChain() } },
+    incidentsApp({ store, clock, deviceId, wallClock, changed: (ids) => emit('incidents.changed', { ids }) }),
+  ]);
+  const missing = missingMethods(handlers);
+  if (missing.length > 0) throw new Error(`console API methods without a handler: ${missing.join(', ')}`);
+
+  return {
+    dispatch: createDispatch(handlers, config.logger ?? consoleLogger),
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    info,
+    store,
+    close() {
+      listeners.clear();
+      store.close();
+    },
+  };
+}

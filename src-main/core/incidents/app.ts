@@ -1,0 +1,142 @@
+/** Incident commands and queries. Commands append events; the projector keeps the view. */
+import { v7 as uuidv7 } from 'uuid';
+import type { EventEnvelope, EventType, EventPayload } from '../../../src-shared/events.ts';
+import { Incident, canTransition, type IncidentStatus } from '../../../src-shared/incident.ts';
+import type { IncidentSummary } from '../../../src-shared/api.ts';
+import { ApiFailure, apiError } from '../../../src-shared/errors.ts';
+import type { HybridLogicalClock } from '../../../src-shared/hlc.ts';
+import type { EventStore } from '../store/event-store.ts';
+import type { CallContext, FeatureApp } from '../app.ts';
+import { toFtsQuery } from './search.ts';
+
+export interface IncidentDeps {
+  store: EventStore;
+  clock: HybridLogicalClock;
+  deviceId: string;
+  wallClock: () => number;
+  /** Tell renderers which incidents changed (after commit). */
+  changed(ids: string[]): void;
+}
+
+interface IncidentRow {
+  id: string;
+  facility: string;
+  unit: string;
+  category: string;
+  severity: string;
+  status: string;
+  title: string;
+  occurred_at: string;
+  reported_by: string;
+  created_hlc: string;
+  updated_hlc: string;
+  note_count: number;
+  conflict_count: number;
+  pending: number;
+}
+
+export function incidentsApp(deps: IncidentDeps): FeatureApp {
+  const { store } = deps;
+  const getDoc = store.db.prepare<[string], { doc: string }>('SELECT doc FROM incidents WHERE id = ?');
+
+  function load(id: string): Incident {
+    const row = getDoc.get(id);
+    if (!row) throw new ApiFailure(apiError('not_found', `no incident ${id}`, 'id'));
+    return JSON.parse(row.doc) as Incident;
+  }
+
+  function event<T extends EventType>(type: T, streamId: string, payload: EventPayload<T>, ctx: CallContext): EventEnvelope {
+    return {
+      id: uuidv7(),
+      streamId,
+      type,
+      payload,
+      actor: ctx.actor,
+      deviceId: deps.deviceId,
+      deviceTime: Math.floor(deps.wallClock()),
+      hlc: deps.clock.now(),
+    };
+  }
+
+  function commit(id: string, events: EventEnvelope[]): Incident {
+    store.append(events);
+    deps.changed([id]);
+    return load(id);
+  }
+
+  return {
+    name: 'incidents',
+    handlers: {
+      'incidents.create'(input, ctx) {
+        const { id: requestedId, ...fields } = input;
+        const id = requestedId ?? uuidv7();
+        if (requestedId && getDoc.get(requestedId)) return load(requestedId); // a retried submit
+        return commit(id, [event('incident.created', id, fields, ctx)]);
+      },
+      'incidents.update'(input, ctx) {
+        load(input.id);
+        return commit(input.id, [event('incident.updated', input.id, { patch: input.patch }, ctx)]);
+      },
+      'incidents.setStatus'(input, ctx) {
+        const current = load(input.id);
+        if (!canTransition(current.status, input.to)) {
+          throw new ApiFailure(apiError('illegal_transition', `cannot go from ${current.status} to ${input.to}`, 'to'));
+        }
+        const payload = { from: current.status, to: input.to as IncidentStatus, reason: input.reason ?? '' };
+        return commit(input.id, [event('incident.status_changed', input.id, payload, ctx)]);
+      },
+      'incidents.addNote'(input, ctx) {
+        load(input.id);
+        return commit(input.id, [event('incident.note_added', input.id, { noteId: uuidv7(), text: input.text }, ctx)]);
+      },
+      'incidents.get'(input) {
+        return { incident: load(input.id), timeline: store.streamEvents(input.id) };
+      },
+      'incidents.list'(input) {
+        const where: string[] = [];
+        const params: unknown[] = [];
+        const inList = (column: string, values: readonly string[] | undefined) => {
+          if (!values || values.length === 0) return;
+          where.push(`${column} IN (${values.map(() => '?').join(', ')})`);
+          params.push(...values);
+        };
+        inList('i.status', input.status);
+        inList('i.category', input.category);
+        inList('i.severity', input.severity);
+        const fts = input.query ? toFtsQuery(input.query) : null;
+        if (fts) {
+          where.push('i.id IN (SELECT incident_id FROM incidents_fts WHERE incidents_fts MATCH ?)');
+          params.push(fts);
+        }
+        const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+        const total = (store.db.prepare(`SELECT count(*) AS n FROM incidents i ${clause}`).get(...params) as { n: number }).n;
+        const rows = store.db
+          .prepare(
+            `SELECT i.*, EXISTS (SELECT 1 FROM events e WHERE e.stream_id = i.id AND e.synced_at IS NULL) AS pending
+             FROM incidents i ${clause} ORDER BY i.created_hlc DESC LIMIT ? OFFSET ?`,
+          )
+          .all(...params, input.limit, input.offset) as IncidentRow[];
+        return { items: rows.map(toSummary), total };
+      },
+    },
+  };
+}
+
+function toSummary(row: IncidentRow): IncidentSummary {
+  return {
+    id: row.id,
+    facility: row.facility,
+    unit: row.unit,
+    category: row.category as IncidentSummary['category'],
+    severity: row.severity as IncidentSummary['severity'],
+    status: row.status as IncidentSummary['status'],
+    title: row.title,
+    occurredAt: row.occurred_at,
+    reportedBy: row.reported_by,
+    createdHlc: row.created_hlc,
+    updatedHlc: row.updated_hlc,
+    noteCount: row.note_count,
+    conflictCount: row.conflict_count,
+    pendingSync: row.pending === 1,
+  };
+}

@@ -1,0 +1,51 @@
+/** Incident projection: the list/search view folded from each incident's events. */
+import type { Projector } from '../store/event-store.ts';
+import { foldIncident } from '../../../src-shared/incident-fold.ts';
+
+export const incidentProjector: Projector = {
+  name: 'incidents',
+  handles: (type) => type.startsWith('incident.'),
+  project(db, streamId, events) {
+    const incident = foldIncident(events);
+    db.prepare('DELETE FROM incidents_fts WHERE incident_id = ?').run(streamId);
+    if (!incident) {
+      db.prepare('DELETE FROM incidents WHERE id = ?').run(streamId);
+      return;
+    }
+    db.prepare(
+      `INSERT INTO incidents (id, facility, unit, category, severity, status, title, occurred_at, reported_by,
+                              created_hlc, updated_hlc, note_count, conflict_count, doc)
+       VALUES (@id, @facility, @unit, @category, @severity, @status, @title, @occurredAt, @reportedBy,
+               @createdHlc, @updatedHlc, @noteCount, @conflictCount, @doc)
+       ON CONFLICT (id) DO UPDATE SET facility = excluded.facility, unit = excluded.unit, category = excluded.category,
+         severity = excluded.severity, status = excluded.status, title = excluded.title, occurred_at = excluded.occurred_at,
+         reported_by = excluded.reported_by, created_hlc = excluded.created_hlc, updated_hlc = excluded.updated_hlc,
+         note_count = excluded.note_count, conflict_count = excluded.conflict_count, doc = excluded.doc`,
+    ).run({
+      id: incident.id,
+      facility: incident.facility,
+      unit: incident.unit,
+      category: incident.category,
+      severity: incident.severity,
+      status: incident.status,
+      title: incident.title,
+      occurredAt: incident.occurredAt,
+      reportedBy: incident.reportedBy,
+      createdHlc: incident.createdHlc,
+      updatedHlc: incident.updatedHlc,
+      noteCount: incident.notes.length,
+      conflictCount: incident.conflicts.length,
+      doc: JSON.stringify(incident),
+    });
+    db.prepare(
+      'INSERT INTO incidents_fts (incident_id, title, description, people, location, notes) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(
+      incident.id,
+      incident.title,
+      incident.description,
+      incident.peopleInvolved.join(' '),
+      incident.location,
+      incident.notes.map((n) => n.text).join('\n'),
+    );
+  },
+};

@@ -1,0 +1,64 @@
+/** Opening the workstation's SQLite file: durability pragmas and migrations. */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations.ts';
+
+export type Db = Database.Database;
+
+export class StoreOpenError extends Error {
+  readonly file: string;
+  constructor(file: string, message: string, options?: { cause?: unknown }) {
+    super(`${file}: ${message}`, options);
+    this.name = 'StoreOpenError';
+    this.file = file;
+  }
+}
+
+export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): { db: Db; schemaVersion: number } {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  let db: Db;
+  try {
+    db = new Database(file);
+  } catch (cause) {
+    throw new StoreOpenError(file, `cannot open the local store (${(cause as Error).message})`, { cause });
+  }
+  try {
+    // WAL + synchronous=FULL: a commit is on disk (fsynced) before the command is acknowledged,
+    // so an incident the UI shows as saved survives kill -9 and power loss.
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    const schemaVersion = migrate(db, file, migrations);
+    return { db, schemaVersion };
+  } catch (error) {
+    db.close();
+    if (error instanceof StoreOpenError) throw error;
+    throw new StoreOpenError(file, `not a usable Guardline store (${(error as Error).message})`, { cause: error });
+  }
+}
+
+function migrate(db: Db, file: string, migrations: readonly Migration[]): number {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+  const row = db.prepare('SELECT max(version) AS version FROM schema_version').get() as { version: number | null };
+  const current = row.version ?? 0;
+  const latest = migrations.at(-1)?.version ?? 0;
+  if (current > latest) {
+    throw new StoreOpenError(
+      file,
+      `was written by a newer Guardline (schema version ${current}; this version understands up to ${latest}). ` +
+        'Update Guardline, or open a different data file; the file was left untouched.',
+    );
+  }
+  for (const m of migrations) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(m.version);
+    })();
+  }
+  return Math.max(current, latest);
+}
+
+export { LATEST_SCHEMA_VERSION };

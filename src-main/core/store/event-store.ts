@@ -1,0 +1,231 @@
+/**
+ * The append-only event log: the workstation's source of truth.
+ *
+ * Each event is chained to the one before it: hash = sha256(prev_hash || canonical(event)),
+ * so editing or deleting a stored event is evident to `verifyChain()`. Projections are
+ * updated by registered projectors inside the same transaction as the append: a command
+ * is acknowledged only after that single transaction has committed (synchronous=FULL).
+ */
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import type { EventEnvelope, StoredEvent } from '../../../src-shared/events.ts';
+import type { ChainReport } from '../../../src-shared/api.ts';
+import { openDatabase, type Db } from './database.ts';
+import type { Migration } from './migrations.ts';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** Keeps a projection table in step with the log, inside the append transaction. */
+export interface Projector {
+  name: string;
+  handles(type: string): boolean;
+  /** Rebuild the projection of one stream from all of its events (already in the log). */
+  project(db: Db, streamId: string, events: StoredEvent[]): void;
+}
+
+export interface AppendResult {
+  /** Events newly stored, in log order. */
+  stored: StoredEvent[];
+  /** Ids that were already in the log (idempotent re-delivery). */
+  duplicates: string[];
+  /** Streams whose projections changed. */
+  streams: string[];
+}
+
+export interface EventStore {
+  readonly file: string;
+  readonly schemaVersion: number;
+  readonly db: Db;
+  registerProjector(projector: Projector): void;
+  /** Append events (and update projections) in one transaction. Duplicate ids are skipped. */
+  append(events: readonly EventEnvelope[], options?: { receivedAt?: number }): AppendResult;
+  /** Run several reads/writes atomically. */
+  transaction<T>(fn: () => T): T;
+  streamEvents(streamId: string): StoredEvent[];
+  getEvent(id: string): StoredEvent | null;
+  /** Unsynced events from this device, oldest first. */
+  outbox(deviceId: string, limit: number): StoredEvent[];
+  outboxCount(deviceId: string): number;
+  markSynced(acks: readonly { id: string; serverSeq: number }[], syncedAt: number): void;
+  /** Largest HLC in the log, so the clock can resume monotonically after a restart. */
+  maxHlc(): string | null;
+  getMeta(key: string): string | null;
+  setMeta(key: string, value: string): void;
+  verifyChain(): ChainReport;
+  close(): void;
+}
+
+interface EventRow {
+  seq: number;
+  id: string;
+  stream_id: string;
+  type: string;
+  payload: string;
+  actor: string;
+  device_id: string;
+  device_time: number;
+  hlc: string;
+  prev_hash: string;
+  hash: string;
+  synced_at: number | null;
+  server_seq: number | null;
+}
+
+export function canonicalEvent(e: EventEnvelope): string {
+  const text = canonicalize({
+    id: e.id,
+    streamId: e.streamId,
+    type: e.type,
+    payload: e.payload,
+    actor: e.actor,
+    deviceId: e.deviceId,
+    deviceTime: e.deviceTime,
+    hlc: e.hlc,
+  });
+  if (text === undefined) throw new TypeError(`event ${e.id} cannot be serialised`);
+  return text;
+}
+
+export function chainHash(prevHash: string, e: EventEnvelope): string {
+  return createHash('sha256').update(prevHash).update(canonicalEvent(e)).digest('hex');
+}
+
+function toStored(row: EventRow): StoredEvent {
+  return {
+    seq: row.seq,
+    id: row.id,
+    streamId: row.stream_id,
+    type: row.type as StoredEvent['type'],
+    payload: JSON.parse(row.payload) as unknown,
+    actor: row.actor,
+    deviceId: row.device_id,
+    deviceTime: row.device_time,
+    hlc: row.hlc,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+    syncedAt: row.synced_at,
+    serverSeq: row.server_seq,
+  };
+}
+
+export function openEventStore(file: string, migrations?: readonly Migration[]): EventStore {
+  const { db, schemaVersion } = openDatabase(file, migrations);
+  const projectors: Projector[] = [];
+
+  const q = {
+    lastHash: db.prepare<[], { hash: string }>('SELECT hash FROM events ORDER BY seq DESC LIMIT 1'),
+    exists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM events WHERE id = ?'),
+    insert: db.prepare(
+      `INSERT INTO events (id, stream_id, type, payload, actor, device_id, device_time, hlc, prev_hash, hash, received_at)
+       VALUES (@id, @streamId, @type, @payload, @actor, @deviceId, @deviceTime, @hlc, @prevHash, @hash, @receivedAt)`,
+    ),
+    stream: db.prepare<[string], EventRow>('SELECT * FROM events WHERE stream_id = ? ORDER BY hlc, device_id, id'),
+    byId: db.prepare<[string], EventRow>('SELECT * FROM events WHERE id = ?'),
+    outbox: db.prepare<[string, number], EventRow>(
+      'SELECT * FROM events WHERE synced_at IS NULL AND device_id = ? ORDER BY seq LIMIT ?',
+    ),
+    outboxCount: db.prepare<[string], { n: number }>(
+      'SELECT count(*) AS n FROM events WHERE synced_at IS NULL AND device_id = ?',
+    ),
+    markSynced: db.prepare('UPDATE events SET synced_at = ?, server_seq = ? WHERE id = ? AND synced_at IS NULL'),
+    maxHlc: db.prepare<[], { hlc: string | null }>('SELECT max(hlc) AS hlc FROM events'),
+    getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
+    setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    chain: db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
+  };
+
+  const appendTx = db.transaction((events: readonly EventEnvelope[], receivedAt: number): AppendResult => {
+    let prevHash = q.lastHash.get()?.hash ?? GENESIS_HASH;
+    const stored: StoredEvent[] = [];
+    const duplicates: string[] = [];
+    const touched = new Map<string, Set<string>>();
+    for (const event of events) {
+      if (q.exists.get(event.id)) {
+        duplicates.push(event.id);
+        continue;
+      }
+      const hash = chainHash(prevHash, event);
+      const info = q.insert.run({
+        id: event.id,
+        streamId: event.streamId,
+        type: event.type,
+        payload: JSON.stringify(event.payload),
+        actor: event.actor,
+        deviceId: event.deviceId,
+        deviceTime: event.deviceTime,
+        hlc: event.hlc,
+        prevHash,
+        hash,
+        receivedAt,
+      });
+      stored.push({ ...event, seq: Number(info.lastInsertRowid), prevHash, hash, syncedAt: null, serverSeq: null });
+      prevHash = hash;
+      const types = touched.get(event.streamId) ?? new Set<string>();
+      types.add(event.type);
+      touched.set(event.streamId, types);
+    }
+    for (const [streamId, types] of touched) {
+      const relevant = projectors.filter((p) => [...types].some((t) => p.handles(t)));
+      if (relevant.length === 0) continue;
+      const streamEvents = q.stream.all(streamId).map(toStored);
+      for (const p of relevant) p.project(db, streamId, streamEvents);
+    }
+    return { stored, duplicates, streams: [...touched.keys()] };
+  });
+
+  return {
+    file,
+    schemaVersion,
+    db,
+    registerProjector(projector) {
+      if (projectors.some((p) => p.name === projector.name)) throw new Error(`projector ${projector.name} registered twice`);
+      projectors.push(projector);
+    },
+    append(events, options) {
+      return appendTx.immediate(events, options?.receivedAt ?? Date.now());
+    },
+    transaction(fn) {
+      return db.transaction(fn).immediate();
+    },
+    streamEvents: (streamId) => q.stream.all(streamId).map(toStored),
+    getEvent(id) {
+      const row = q.byId.get(id);
+      return row ? toStored(row) : null;
+    },
+    outbox: (deviceId, limit) => q.outbox.all(deviceId, limit).map(toStored),
+    outboxCount: (deviceId) => q.outboxCount.get(deviceId)?.n ?? 0,
+    markSynced: db.transaction((acks: readonly { id: string; serverSeq: number }[], syncedAt: number) => {
+      for (const a of acks) q.markSynced.run(syncedAt, a.serverSeq, a.id);
+    }),
+    maxHlc: () => q.maxHlc.get()?.hlc ?? null,
+    getMeta: (key) => q.getMeta.get(key)?.value ?? null,
+    setMeta(key, value) {
+      q.setMeta.run(key, value);
+    },
+    verifyChain() {
+      // Reads in pages so a large log does not sit in memory at once.
+      let prevHash = GENESIS_HASH;
+      let lastSeq = 0;
+      let checked = 0;
+      for (;;) {
+        const rows = q.chain.all(lastSeq, 5000);
+        if (rows.length === 0) return { ok: true, checked, firstBroken: null };
+        for (const row of rows) {
+          const event = toStored(row);
+          if (row.prev_hash !== prevHash) {
+            return { ok: false, checked, firstBroken: { seq: row.seq, id: row.id, reason: 'prev_hash does not match the event before it' } };
+          }
+          if (chainHash(prevHash, event) !== row.hash) {
+            return { ok: false, checked, firstBroken: { seq: row.seq, id: row.id, reason: 'content does not match its hash' } };
+          }
+          prevHash = row.hash;
+          lastSeq = row.seq;
+          checked += 1;
+        }
+      }
+    },
+    close() {
+      if (db.open) db.close();
+    },
+  };
+}

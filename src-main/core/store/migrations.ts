@@ -1,0 +1,73 @@
+/**
+ * Ordered schema migrations. A migration is never edited once released; add a new
+ * one. The file records its version in `schema_version`; a file written by a newer
+ * Guardline is refused rather than guessed at.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'event log, meta, incident projection, search',
+    sql: `
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+      CREATE TABLE events (
+        seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+        id           TEXT NOT NULL UNIQUE,
+        stream_id    TEXT NOT NULL,
+        type         TEXT NOT NULL,
+        payload      TEXT NOT NULL,
+        actor        TEXT NOT NULL,
+        device_id    TEXT NOT NULL,
+        device_time  INTEGER NOT NULL,
+        hlc          TEXT NOT NULL,
+        prev_hash    TEXT NOT NULL,
+        hash         TEXT NOT NULL,
+        received_at  INTEGER NOT NULL,
+        synced_at    INTEGER,
+        server_seq   INTEGER
+      );
+      CREATE INDEX events_by_stream ON events (stream_id, hlc);
+      CREATE INDEX events_outbox ON events (seq) WHERE synced_at IS NULL;
+      CREATE INDEX events_by_hlc ON events (hlc);
+
+      -- The log is append-only: only sync bookkeeping may change after insert.
+      CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+      BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+      CREATE TRIGGER events_no_rewrite BEFORE UPDATE OF
+        seq, id, stream_id, type, payload, actor, device_id, device_time, hlc, prev_hash, hash, received_at ON events
+      BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+
+      CREATE TABLE incidents (
+        id             TEXT PRIMARY KEY,
+        facility       TEXT NOT NULL,
+        unit           TEXT NOT NULL,
+        category       TEXT NOT NULL,
+        severity       TEXT NOT NULL,
+        status         TEXT NOT NULL,
+        title          TEXT NOT NULL,
+        occurred_at    TEXT NOT NULL,
+        reported_by    TEXT NOT NULL,
+        created_hlc    TEXT NOT NULL,
+        updated_hlc    TEXT NOT NULL,
+        note_count     INTEGER NOT NULL,
+        conflict_count INTEGER NOT NULL,
+        doc            TEXT NOT NULL
+      );
+      CREATE INDEX incidents_recent ON incidents (created_hlc DESC);
+      CREATE INDEX incidents_status ON incidents (status, created_hlc DESC);
+
+      CREATE VIRTUAL TABLE incidents_fts USING fts5 (
+        incident_id UNINDEXED, title, description, people, location, notes,
+        tokenize = 'unicode61 remove_diacritics 2'
+      );
+    `,
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

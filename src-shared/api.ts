@@ -1,0 +1,110 @@
+/**
+ * The console API: every method the UI can call, declared once. Electron IPC, the
+ * browser host and tests all dispatch through the same map, so there is no second
+ * list of channel names anywhere.
+ */
+import { z } from 'zod';
+import {
+  Incident,
+  IncidentCategory,
+  IncidentFields,
+  IncidentPatch,
+  IncidentSeverity,
+  IncidentStatus,
+  Uuid,
+} from './incident.ts';
+import { StoredEvent } from './events.ts';
+
+const Empty = z.object({}).strict();
+
+export const SystemInfo = z.object({
+  appVersion: z.string(),
+  host: z.enum(['electron', 'web', 'test']),
+  deviceId: z.string(),
+  facility: z.string(),
+  unit: z.string(),
+  dataFile: z.string(),
+  schemaVersion: z.number().int(),
+});
+export type SystemInfo = z.infer<typeof SystemInfo>;
+
+export const IncidentCreateInput = IncidentFields.extend({
+  /** Optional client-chosen id so a retried submit cannot create two incidents. */
+  id: Uuid.optional(),
+});
+export type IncidentCreateInput = z.input<typeof IncidentCreateInput>;
+
+export const IncidentSummary = Incident.pick({
+  id: true,
+  facility: true,
+  unit: true,
+  category: true,
+  severity: true,
+  title: true,
+  status: true,
+  occurredAt: true,
+  reportedBy: true,
+  createdHlc: true,
+  updatedHlc: true,
+}).extend({ noteCount: z.number().int(), conflictCount: z.number().int(), pendingSync: z.boolean() });
+export type IncidentSummary = z.infer<typeof IncidentSummary>;
+
+export const IncidentListInput = z
+  .object({
+    status: z.array(IncidentStatus).max(5).optional(),
+    category: z.array(IncidentCategory).max(6).optional(),
+    severity: z.array(IncidentSeverity).max(4).optional(),
+    query: z.string().trim().max(200).optional(),
+    limit: z.number().int().min(1).max(1000).default(200),
+    offset: z.number().int().min(0).default(0),
+  })
+  .strict();
+export type IncidentListInput = z.input<typeof IncidentListInput>;
+
+export const ChainReport = z.object({
+  ok: z.boolean(),
+  checked: z.number().int(),
+  firstBroken: z.object({ seq: z.number().int(), id: z.string(), reason: z.string() }).nullable(),
+});
+export type ChainReport = z.infer<typeof ChainReport>;
+
+export const consoleApi = {
+  'system.info': { input: Empty, output: SystemInfo },
+  'incidents.create': { input: IncidentCreateInput, output: Incident },
+  'incidents.update': { input: z.object({ id: Uuid, patch: IncidentPatch }).strict(), output: Incident },
+  'incidents.setStatus': {
+    input: z.object({ id: Uuid, to: IncidentStatus, reason: z.string().trim().max(1000).optional() }).strict(),
+    output: Incident,
+  },
+  'incidents.addNote': {
+    input: z.object({ id: Uuid, text: z.string().trim().min(1, { error: 'required' }).max(5000) }).strict(),
+    output: Incident,
+  },
+  'incidents.list': {
+    input: IncidentListInput,
+    output: z.object({ items: z.array(IncidentSummary), total: z.number().int() }),
+  },
+  'incidents.get': {
+    input: z.object({ id: Uuid }).strict(),
+    output: z.object({ incident: Incident, timeline: z.array(StoredEvent) }),
+  },
+  'store.verifyChain': { input: Empty, output: ChainReport },
+} as const;
+
+export type ConsoleApi = typeof consoleApi;
+export type MethodName = keyof ConsoleApi;
+export const METHOD_NAMES = Object.keys(consoleApi) as MethodName[];
+export type MethodInput<M extends MethodName> = z.input<ConsoleApi[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.infer<ConsoleApi[M]['output']>;
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.hasOwn(consoleApi, name);
+}
+
+/** Push events, core -> renderer, on one typed channel. */
+export const consoleEvents = {
+  'incidents.changed': z.object({ ids: z.array(z.string()) }),
+} as const;
+export type ConsoleEvents = typeof consoleEvents;
+export type PushEventName = keyof ConsoleEvents;
+export type PushEventPayload<E extends PushEventName> = z.infer<ConsoleEvents[E]>;

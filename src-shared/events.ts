@@ -1,0 +1,72 @@
+/**
+ * The event catalogue. Events are facts; projections (incident list, line status…)
+ * are views folded from them. Every payload is validated against its schema here
+ * before it is stored, synced or folded.
+ */
+import { z } from 'zod';
+import { IncidentFields, IncidentPatch, IncidentStatus, Uuid } from './incident.ts';
+
+export const IncidentCreatedPayload = IncidentFields;
+export const IncidentUpdatedPayload = z.object({ patch: IncidentPatch });
+export const IncidentStatusChangedPayload = z.object({
+  from: IncidentStatus,
+  to: IncidentStatus,
+  reason: z.string().trim().max(1000).default(''),
+});
+export const IncidentNoteAddedPayload = z.object({
+  noteId: Uuid,
+  text: z.string().trim().min(1, { error: 'required' }).max(5000),
+});
+
+export const EVENT_PAYLOADS = {
+  'incident.created': IncidentCreatedPayload,
+  'incident.updated': IncidentUpdatedPayload,
+  'incident.status_changed': IncidentStatusChangedPayload,
+  'incident.note_added': IncidentNoteAddedPayload,
+} as const;
+
+export type EventType = keyof typeof EVENT_PAYLOADS;
+export const EVENT_TYPES = Object.keys(EVENT_PAYLOADS) as EventType[];
+export const EventTypeSchema = z.enum(EVENT_TYPES as [EventType, ...EventType[]]);
+export type EventPayload<T extends EventType> = z.infer<(typeof EVENT_PAYLOADS)[T]>;
+
+/** Fields every event carries, wherever it was produced. */
+export const EventEnvelope = z.object({
+  id: Uuid,
+  streamId: z.string().min(1).max(200),
+  type: EventTypeSchema,
+  payload: z.unknown(),
+  actor: z.string().min(1).max(120),
+  deviceId: z.string().min(1).max(64),
+  /** The producing device's wall clock (ms). Evidence only: never used for ordering. */
+  deviceTime: z.number().int().nonnegative(),
+  hlc: z.string().min(1).max(120),
+});
+export type EventEnvelope = z.infer<typeof EventEnvelope>;
+
+export interface TypedEvent<T extends EventType = EventType> extends Omit<EventEnvelope, 'payload' | 'type'> {
+  type: T;
+  payload: EventPayload<T>;
+}
+
+/** An event as held in a console's log: envelope plus chain and sync bookkeeping. */
+export const StoredEvent = EventEnvelope.extend({
+  seq: z.number().int(),
+  prevHash: z.string(),
+  hash: z.string(),
+  syncedAt: z.number().nullable(),
+  serverSeq: z.number().int().nullable(),
+});
+export type StoredEvent = z.infer<typeof StoredEvent>;
+
+/** Validate an envelope's payload against the catalogue; returns the parsed payload or the zod error. */
+export function parseEventPayload<T extends EventType>(type: T, payload: unknown) {
+  return (EVENT_PAYLOADS[type] as unknown as z.ZodType<EventPayload<T>>).safeParse(payload);
+}
+
+/** Deterministic order for folding: HLC, then device id, then event id. */
+export function compareEvents(a: Pick<EventEnvelope, 'hlc' | 'deviceId' | 'id'>, b: Pick<EventEnvelope, 'hlc' | 'deviceId' | 'id'>): number {
+  if (a.hlc !== b.hlc) return a.hlc < b.hlc ? -1 : 1;
+  if (a.deviceId !== b.deviceId) return a.deviceId < b.deviceId ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}

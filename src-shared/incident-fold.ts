@@ -1,0 +1,89 @@
+/**
+ * The incident reducer. Pure and deterministic: any console (and the tracker) that
+ * holds the same events computes the same incident, whatever order they arrived in.
+ * - fields are last-writer-wins by (hlc, deviceId): events are sorted, then applied;
+ * - status follows STATUS_TRANSITIONS; an illegal transition is kept as a conflict,
+ *   never dropped silently.
+ */
+import { canTransition, type Incident, type IncidentConflict } from './incident.ts';
+import { compareEvents, parseEventPayload, type EventEnvelope } from './events.ts';
+
+export function foldIncident(events: readonly EventEnvelope[]): Incident | null {
+  const ordered = [...events].sort(compareEvents);
+  let incident: Incident | null = null;
+  const orphans: EventEnvelope[] = [];
+
+  for (const event of ordered) {
+    if (event.type === 'incident.created') {
+      const parsed = parseEventPayload('incident.created', event.payload);
+      if (!parsed.success) continue;
+      if (incident) {
+        incident.conflicts.push(conflict(event, 'duplicate_create', 'incident created twice; first creation kept'));
+        continue;
+      }
+      incident = {
+        ...parsed.data,
+        id: event.streamId,
+        status: 'open',
+        createdHlc: event.hlc,
+        updatedHlc: event.hlc,
+        createdDeviceTime: event.deviceTime,
+        notes: [],
+        conflicts: [],
+      };
+      continue;
+    }
+    if (!incident) {
+      orphans.push(event);
+      continue;
+    }
+    applyChange(incident, event);
+  }
+  if (incident) {
+    for (const orphan of orphans) {
+      incident.conflicts.push(conflict(orphan, 'orphan_event', `${orphan.type} ordered before the incident was created`));
+    }
+  }
+  return incident;
+}
+
+function applyChange(incident: Incident, event: EventEnvelope): void {
+  switch (event.type) {
+    case 'incident.updated': {
+      const parsed = parseEventPayload('incident.updated', event.payload);
+      if (!parsed.success) return;
+      Object.assign(incident, parsed.data.patch);
+      break;
+    }
+    case 'incident.status_changed': {
+      const parsed = parseEventPayload('incident.status_changed', event.payload);
+      if (!parsed.success) return;
+      const { to } = parsed.data;
+      if (!canTransition(incident.status, to)) {
+        incident.conflicts.push(conflict(event, 'illegal_transition', `${incident.status} -> ${to}`));
+        return;
+      }
+      incident.status = to;
+      break;
+    }
+    case 'incident.note_added': {
+      const parsed = parseEventPayload('incident.note_added', event.payload);
+      if (!parsed.success) return;
+      incident.notes.push({
+        id: parsed.data.noteId,
+        text: parsed.data.text,
+        author: event.actor,
+        hlc: event.hlc,
+        deviceTime: event.deviceTime,
+      });
+      break;
+    }
+    default:
+      return;
+  }
+  incident.updatedHlc = event.hlc;
+}
+
+function conflict(event: EventEnvelope, kind: IncidentConflict['kind'], detail: string): IncidentConflict {
+  return { eventId: event.id, kind, detail, hlc: event.hlc, deviceId: event.deviceId };
+}
