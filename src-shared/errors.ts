@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'unauthenticated',
   'conflict',
   'store_unavailable',
+  'disconnected',
   'internal',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);

@@ -42,3 +42,7 @@ export interface ConsoleBridge {
 /** Web host handshake: the token rides in the WebSocket subprotocol list, never in a URL the server logs. */
 export const WS_PROTOCOL = 'guardline.v1';
 export const WS_TOKEN_PREFIX = 'token.';
+
+/** Electron IPC channels (the only two): renderer -> main calls, main -> renderer pushes. */
+export const IPC_INVOKE_CHANNEL = 'guardline:invoke';
+export const IPC_EVENT_CHANNEL = 'guardline:event';

@@ -1,0 +1,59 @@
+/**
+ * Where the console keeps its data and who it is, from command-line flags and the
+ * environment. Shared by the Electron shell and the browser host so both open the
+ * same store. The default data dir matches Electron's `app.getPath('userData')`.
+ */
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+export interface LaunchOptions {
+  dataDir: string;
+  dataFile: string;
+  /** Facility config file (issue 4); null when none was given and none exists yet. */
+  configFile: string | null;
+  facility: string;
+  unit: string;
+  /** Browser host port; 0 picks a free one. */
+  port: number;
+  /** Open a browser window when the browser host starts. */
+  open: boolean;
+}
+
+export function defaultDataDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Guardline');
+  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Guardline');
+  return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'Guardline');
+}
+
+export function parseLaunchOptions(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): LaunchOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: false,
+    options: {
+      'data-dir': { type: 'string' },
+      config: { type: 'string' },
+      facility: { type: 'string' },
+      unit: { type: 'string' },
+      port: { type: 'string' },
+      'no-open': { type: 'boolean' },
+    },
+  });
+  const str = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined);
+  const dataDir = resolve(str(values['data-dir']) ?? env.GUARDLINE_DATA_DIR ?? defaultDataDir(env));
+  const portText = str(values.port) ?? env.GUARDLINE_PORT ?? '0';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new RangeError(`--port: expected a port number 0-65535, got ${JSON.stringify(portText)}`);
+  }
+  const configFile = str(values.config) ?? env.GUARDLINE_CONFIG ?? null;
+  return {
+    dataDir,
+    dataFile: join(dataDir, 'guardline.sqlite'),
+    configFile: configFile ? resolve(configFile) : null,
+    facility: str(values.facility) ?? env.GUARDLINE_FACILITY ?? 'Demoanläggningen',
+    unit: str(values.unit) ?? env.GUARDLINE_UNIT ?? 'Avdelning A',
+    port,
+    open: values['no-open'] !== true && env.GUARDLINE_NO_OPEN !== '1' && env.CI !== 'true',
+  };
+}
