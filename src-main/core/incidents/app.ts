@@ -1,7 +1,7 @@
 /** Incident commands and queries. Commands append events; the projector keeps the view. */
 import { v7 as uuidv7 } from 'uuid';
 import type { EventEnvelope, EventType, EventPayload } from '../../../src-shared/events.ts';
-import { Incident, canTransition, type IncidentStatus } from '../../../src-shared/incident.ts';
+import { canTransition, type Incident, type IncidentStatus } from '../../../src-shared/incident.ts';
 import type { IncidentSummary } from '../../../src-shared/api.ts';
 import { ApiFailure, apiError } from '../../../src-shared/errors.ts';
 import type { HybridLogicalClock } from '../../../src-shared/hlc.ts';
