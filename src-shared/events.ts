@@ -65,7 +65,10 @@ export function parseEventPayload<T extends EventType>(type: T, payload: unknown
 }
 
 /** Deterministic order for folding: HLC, then device id, then event id. */
-export function compareEvents(a: Pick<EventEnvelope, 'hlc' | 'deviceId' | 'id'>, b: Pick<EventEnvelope, 'hlc' | 'deviceId' | 'id'>): number {
+export function compareEvents(
+  a: Pick<EventEnvelope, 'hlc' | 'deviceId' | 'id'>,
+  b: Pick<EventEnvelope, 'hlc' | 'deviceId' | 'id'>,
+): number {
   if (a.hlc !== b.hlc) return a.hlc < b.hlc ? -1 : 1;
   if (a.deviceId !== b.deviceId) return a.deviceId < b.deviceId ? -1 : 1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;

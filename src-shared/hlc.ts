@@ -26,7 +26,8 @@ const COUNTER_DIGITS = 6;
 const HLC_PATTERN = /^(\d{15})-(\d{6})-([A-Za-z0-9_.:-]{1,64})$/;
 
 export function encodeHlc(ts: HlcTimestamp): string {
-  if (!Number.isSafeInteger(ts.wallMs) || ts.wallMs < 0) throw new RangeError(`HLC wall time out of range: ${ts.wallMs}`);
+  if (!Number.isSafeInteger(ts.wallMs) || ts.wallMs < 0)
+    throw new RangeError(`HLC wall time out of range: ${ts.wallMs}`);
   if (!Number.isInteger(ts.counter) || ts.counter < 0 || ts.counter > HLC_MAX_COUNTER) {
     throw new RangeError(`HLC counter out of range: ${ts.counter}`);
   }

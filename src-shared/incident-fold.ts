@@ -41,7 +41,9 @@ export function foldIncident(events: readonly EventEnvelope[]): Incident | null 
   }
   if (incident) {
     for (const orphan of orphans) {
-      incident.conflicts.push(conflict(orphan, 'orphan_event', `${orphan.type} ordered before the incident was created`));
+      incident.conflicts.push(
+        conflict(orphan, 'orphan_event', `${orphan.type} ordered before the incident was created`),
+      );
     }
   }
   return incident;

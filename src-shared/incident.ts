@@ -15,7 +15,11 @@ export type IncidentStatus = z.infer<typeof IncidentStatus>;
 /** Lowercase UUID (we generate v7; events from older consoles may carry any version). */
 export const Uuid = z.uuid({ error: 'must be a UUID' });
 
-const text = (max: number) => z.string().trim().max(max, { error: `at most ${max} characters` });
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, { error: `at most ${max} characters` });
 const requiredText = (max: number) => text(max).min(1, { error: 'required' });
 
 /** ISO 8601 timestamp with an offset, e.g. 2026-11-25T21:14:00+01:00. */

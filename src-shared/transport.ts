@@ -7,8 +7,7 @@ import { ApiError } from './errors.ts';
 import type { MethodName, MethodOutput, PushEventName, PushEventPayload } from './api.ts';
 
 export type CallResult<M extends MethodName = MethodName> =
-  | { ok: true; value: MethodOutput<M> }
-  | { ok: false; error: ApiError };
+  { ok: true; value: MethodOutput<M> } | { ok: false; error: ApiError };
 
 export const CallFrame = z.object({
   kind: z.literal('call'),

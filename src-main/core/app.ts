@@ -54,7 +54,8 @@ export type Dispatch = (method: string, input: unknown, ctx: CallContext) => Pro
 
 export function createDispatch(handlers: Handlers, logger: Logger): Dispatch {
   return async (method, input, ctx) => {
-    if (!isMethodName(method)) return fail(apiError('unknown_method', `unknown method ${String(method).slice(0, 100)}`));
+    if (!isMethodName(method))
+      return fail(apiError('unknown_method', `unknown method ${String(method).slice(0, 100)}`));
     const spec = consoleApi[method];
     const parsed = spec.input.safeParse(input ?? {});
     if (!parsed.success) return fail(fromZodError(parsed.error));

@@ -45,7 +45,12 @@ export function incidentsApp(deps: IncidentDeps): FeatureApp {
     return JSON.parse(row.doc) as Incident;
   }
 
-  function event<T extends EventType>(type: T, streamId: string, payload: EventPayload<T>, ctx: CallContext): EventEnvelope {
+  function event<T extends EventType>(
+    type: T,
+    streamId: string,
+    payload: EventPayload<T>,
+    ctx: CallContext,
+  ): EventEnvelope {
     return {
       id: uuidv7(),
       streamId,
@@ -109,7 +114,9 @@ export function incidentsApp(deps: IncidentDeps): FeatureApp {
           params.push(fts);
         }
         const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-        const total = (store.db.prepare(`SELECT count(*) AS n FROM incidents i ${clause}`).get(...params) as { n: number }).n;
+        const total = (
+          store.db.prepare(`SELECT count(*) AS n FROM incidents i ${clause}`).get(...params) as { n: number }
+        ).n;
         const rows = store.db
           .prepare(
             `SELECT i.*, EXISTS (SELECT 1 FROM events e WHERE e.stream_id = i.id AND e.synced_at IS NULL) AS pending

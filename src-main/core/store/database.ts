@@ -15,7 +15,10 @@ export class StoreOpenError extends Error {
   }
 }
 
-export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): { db: Db; schemaVersion: number } {
+export function openDatabase(
+  file: string,
+  migrations: readonly Migration[] = MIGRATIONS,
+): { db: Db; schemaVersion: number } {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   let db: Db;
   try {

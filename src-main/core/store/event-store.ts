@@ -130,7 +130,9 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     markSynced: db.prepare('UPDATE events SET synced_at = ?, server_seq = ? WHERE id = ? AND synced_at IS NULL'),
     maxHlc: db.prepare<[], { hlc: string | null }>('SELECT max(hlc) AS hlc FROM events'),
     getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
-    setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    setMeta: db.prepare(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    ),
     chain: db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
   };
 
@@ -178,7 +180,8 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     schemaVersion,
     db,
     registerProjector(projector) {
-      if (projectors.some((p) => p.name === projector.name)) throw new Error(`projector ${projector.name} registered twice`);
+      if (projectors.some((p) => p.name === projector.name))
+        throw new Error(`projector ${projector.name} registered twice`);
       projectors.push(projector);
     },
     append(events, options) {
@@ -213,10 +216,18 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
         for (const row of rows) {
           const event = toStored(row);
           if (row.prev_hash !== prevHash) {
-            return { ok: false, checked, firstBroken: { seq: row.seq, id: row.id, reason: 'prev_hash does not match the event before it' } };
+            return {
+              ok: false,
+              checked,
+              firstBroken: { seq: row.seq, id: row.id, reason: 'prev_hash does not match the event before it' },
+            };
           }
           if (chainHash(prevHash, event) !== row.hash) {
-            return { ok: false, checked, firstBroken: { seq: row.seq, id: row.id, reason: 'content does not match its hash' } };
+            return {
+              ok: false,
+              checked,
+              firstBroken: { seq: row.seq, id: row.id, reason: 'content does not match its hash' },
+            };
           }
           prevHash = row.hash;
           lastSeq = row.seq;

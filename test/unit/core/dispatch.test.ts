@@ -39,7 +39,11 @@ describe('console dispatch', () => {
 
   it('names the offending field when input is invalid, and stores nothing', async () => {
     const core = open();
-    const result = await core.dispatch('incidents.create', incidentInput({ severity: 'apocalyptic' as never, title: '' }), ctx);
+    const result = await core.dispatch(
+      'incidents.create',
+      incidentInput({ severity: 'apocalyptic' as never, title: '' }),
+      ctx,
+    );
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.code).toBe('invalid_input');
@@ -58,7 +62,11 @@ describe('console dispatch', () => {
     const detail = await core.dispatch('incidents.get', { id: incident.id }, ctx);
     if (!detail.ok) throw new Error(detail.error.message);
     const [event] = (detail.value as { timeline: { actor: string; deviceTime: number; hlc: string }[] }).timeline;
-    expect(event).toMatchObject({ actor: 'V1234', deviceTime: expect.any(Number), hlc: expect.stringMatching(/^\d{15}-\d{6}-/) });
+    expect(event).toMatchObject({
+      actor: 'V1234',
+      deviceTime: expect.any(Number),
+      hlc: expect.stringMatching(/^\d{15}-\d{6}-/),
+    });
   });
 
   it('treats a retried create with the same id as the same incident', async () => {
@@ -85,7 +93,11 @@ describe('console dispatch', () => {
   it('finds incidents by any word, prefix or diacritic-free spelling', async () => {
     const core = open();
     await core.dispatch('incidents.create', incidentInput(), ctx);
-    await core.dispatch('incidents.create', incidentInput({ title: 'Brandlarm i tvättstugan', category: 'fire', description: '', peopleInvolved: [] }), ctx);
+    await core.dispatch(
+      'incidents.create',
+      incidentInput({ title: 'Brandlarm i tvättstugan', category: 'fire', description: '', peopleInvolved: [] }),
+      ctx,
+    );
     const search = async (query: string) => {
       const r = await core.dispatch('incidents.list', { query }, ctx);
       return r.ok ? (r.value as { items: { title: string }[] }).items.map((i) => i.title) : r.error.message;

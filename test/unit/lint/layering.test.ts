@@ -10,13 +10,28 @@ async function layeringErrors(filePath: string, code: string): Promise<string[]>
 
 describe('layering lint rules', () => {
   it('fails when the core imports electron', async () => {
-    const errors = await layeringErrors('src-main/core/store/x.ts', "import { app } from 'electron';\nexport const a = app;\n");
+    const errors = await layeringErrors(
+      'src-main/core/store/x.ts',
+      "import { app } from 'electron';\nexport const a = app;\n",
+    );
     expect(errors.join()).toMatch(/must not depend on Electron/);
   });
 
   it('fails when the shared contract imports electron or a Node built-in', async () => {
-    expect(await layeringErrors('src-shared/x.ts', "import { ipcRenderer } from 'electron/renderer';\nexport const a = ipcRenderer;\n")).toHaveLength(1);
-    expect((await layeringErrors('src-shared/x.ts', "import { createHash } from 'node:crypto';\nexport const a = createHash;\n")).join()).toMatch(/no Node built-ins/);
+    expect(
+      await layeringErrors(
+        'src-shared/x.ts',
+        "import { ipcRenderer } from 'electron/renderer';\nexport const a = ipcRenderer;\n",
+      ),
+    ).toHaveLength(1);
+    expect(
+      (
+        await layeringErrors(
+          'src-shared/x.ts',
+          "import { createHash } from 'node:crypto';\nexport const a = createHash;\n",
+        )
+      ).join(),
+    ).toMatch(/no Node built-ins/);
   });
 
   it('fails when the renderer imports anything from src-main', async () => {
@@ -28,6 +43,11 @@ describe('layering lint rules', () => {
   });
 
   it('allows the renderer to import the shared contract', async () => {
-    expect(await layeringErrors('src-renderer/features/x.tsx', "import { consoleApi } from '../../src-shared/api.ts';\nexport const a = consoleApi;\n")).toEqual([]);
+    expect(
+      await layeringErrors(
+        'src-renderer/features/x.tsx',
+        "import { consoleApi } from '../../src-shared/api.ts';\nexport const a = consoleApi;\n",
+      ),
+    ).toEqual([]);
   });
 });

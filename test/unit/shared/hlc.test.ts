@@ -54,7 +54,11 @@ describe('hybrid logical clock', () => {
   });
 
   it('borrows the next millisecond instead of overflowing the counter', () => {
-    const clock = createHlc({ node: 'a', wallClock: () => 5, resumeFrom: encodeHlc({ wallMs: 5, counter: 999_999, node: 'a' }) });
+    const clock = createHlc({
+      node: 'a',
+      wallClock: () => 5,
+      resumeFrom: encodeHlc({ wallMs: 5, counter: 999_999, node: 'a' }),
+    });
     expect(decodeHlc(clock.now())).toEqual({ wallMs: 6, counter: 0, node: 'a' });
   });
 });

@@ -61,8 +61,14 @@ describe('incident fold', () => {
   });
 
   it('keeps notes in clock order with their author', () => {
-    const n2 = ev('incident.note_added', 300, 'dev-b', { noteId: '0192a0c0-0000-7000-8000-0000000000aa', text: 'second' });
-    const n1 = ev('incident.note_added', 200, 'dev-a', { noteId: '0192a0c0-0000-7000-8000-0000000000bb', text: 'first' });
+    const n2 = ev('incident.note_added', 300, 'dev-b', {
+      noteId: '0192a0c0-0000-7000-8000-0000000000aa',
+      text: 'second',
+    });
+    const n1 = ev('incident.note_added', 200, 'dev-a', {
+      noteId: '0192a0c0-0000-7000-8000-0000000000bb',
+      text: 'first',
+    });
     expect(foldIncident([n2, created, n1])!.notes.map((x) => x.text)).toEqual(['first', 'second']);
   });
 

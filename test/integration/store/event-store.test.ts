@@ -1,0 +1,111 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { openEventStore, GENESIS_HASH } from '../../../src-main/core/store/event-store.ts';
+import { StoreOpenError } from '../../../src-main/core/store/database.ts';
+import { encodeHlc } from '../../../src-shared/hlc.ts';
+import type { EventEnvelope } from '../../../src-shared/events.ts';
+import { tempDir } from '../../support/temp.ts';
+
+const dir = tempDir();
+afterAll(() => dir.cleanup());
+let n = 0;
+const file = (name: string) => join(dir.path, name);
+
+function event(streamId = 'stream-1', deviceId = 'dev-a'): EventEnvelope {
+  n += 1;
+  return {
+    id: `019ab000-0000-7000-8000-${String(n).padStart(12, '0')}`,
+    streamId,
+    type: 'incident.note_added',
+    payload: { noteId: '019ab000-0000-7000-8000-0000000000ff', text: `note ${n}` },
+    actor: 'V1',
+    deviceId,
+    deviceTime: 1_000 + n,
+    hlc: encodeHlc({ wallMs: 1_000 + n, counter: 0, node: deviceId }),
+  };
+}
+
+describe('event store', () => {
+  it('opens in WAL mode with synchronous=FULL', () => {
+    const store = openEventStore(file('pragmas.sqlite'));
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
+    store.close();
+  });
+
+  it('refuses a file written by a newer Guardline, naming the file and leaving it untouched', () => {
+    const path = file('newer.sqlite');
+    openEventStore(path).close();
+    const raw = new Database(path);
+    raw.prepare('INSERT INTO schema_version (version) VALUES (999)').run();
+    raw.close();
+    const before = readFileSync(path);
+    expect(() => openEventStore(path)).toThrow(StoreOpenError);
+    expect(() => openEventStore(path)).toThrow(
+      new RegExp(`${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*newer Guardline \\(schema version 999`),
+    );
+    expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
+  it('refuses a file that is not a Guardline store with a clear error', () => {
+    const path = file('garbage.sqlite');
+    writeFileSync(path, 'this is not sqlite at all, just a text file that someone renamed'.repeat(100));
+    expect(() => openEventStore(path)).toThrow(/garbage.sqlite: not a usable Guardline store/);
+  });
+
+  it('chains every event to the one before it and skips re-delivered ids', () => {
+    const store = openEventStore(file('chain.sqlite'));
+    const a = event();
+    const b = event();
+    const first = store.append([a, b]);
+    expect(first.stored.map((e) => e.prevHash)).toEqual([GENESIS_HASH, first.stored[0]!.hash]);
+    const again = store.append([a, event()]);
+    expect(again.duplicates).toEqual([a.id]);
+    expect(again.stored).toHaveLength(1);
+    expect(store.verifyChain()).toEqual({ ok: true, checked: 3, firstBroken: null });
+    store.close();
+  });
+
+  it('refuses to update or delete stored events', () => {
+    const store = openEventStore(file('append-only.sqlite'));
+    store.append([event()]);
+    expect(() => store.db.prepare("UPDATE events SET payload = '{}'").run()).toThrow(/append-only/);
+    expect(() => store.db.prepare('DELETE FROM events').run()).toThrow(/append-only/);
+    store.close();
+  });
+
+  it('reports the first tampered event when someone edits the file behind its back', () => {
+    const path = file('tamper.sqlite');
+    const store = openEventStore(path);
+    const events = [event(), event(), event(), event()];
+    store.append(events);
+    store.close();
+    const raw = new Database(path);
+    raw.exec('DROP TRIGGER events_no_rewrite');
+    raw
+      .prepare('UPDATE events SET payload = ? WHERE id = ?')
+      .run(JSON.stringify({ noteId: 'x', text: 'rewritten' }), events[2]!.id);
+    raw.close();
+    const reopened = openEventStore(path);
+    expect(reopened.verifyChain()).toEqual({
+      ok: false,
+      checked: 2,
+      firstBroken: { seq: 3, id: events[2]!.id, reason: 'content does not match its hash' },
+    });
+    reopened.close();
+  });
+
+  it('lists the outbox oldest first and forgets events once the tracker acknowledged them', () => {
+    const store = openEventStore(file('outbox.sqlite'));
+    const mine = [event('s', 'dev-a'), event('s', 'dev-a'), event('s', 'dev-a')];
+    store.append([...mine, event('s', 'dev-b')]);
+    expect(store.outbox('dev-a', 10).map((e) => e.id)).toEqual(mine.map((e) => e.id));
+    store.markSynced([{ id: mine[0]!.id, serverSeq: 41 }], 5_000);
+    expect(store.outbox('dev-a', 10).map((e) => e.id)).toEqual([mine[1]!.id, mine[2]!.id]);
+    expect(store.outboxCount('dev-a')).toBe(2);
+    expect(store.getEvent(mine[0]!.id)).toMatchObject({ syncedAt: 5_000, serverSeq: 41 });
+    store.close();
+  });
+});
