@@ -1,0 +1,24 @@
+/**
+ * `npm run bench [suite…]`: runs each benchmark suite with its baseline in the same
+ * run, prints a table and writes bench/results/<suite>.json. Speed lives here, never
+ * in test assertions.
+ */
+import { printTable, writeResults, type BenchRow } from './report.ts';
+import { storeBench } from './store.bench.ts';
+
+const suites: Record<string, () => Promise<BenchRow[]>> = {
+  store: storeBench,
+};
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((w) => !suites[w]);
+if (unknown.length > 0) {
+  console.error(`unknown bench suite(s): ${unknown.join(', ')}; available: ${Object.keys(suites).join(', ')}`);
+  process.exit(2);
+}
+for (const name of wanted.length ? wanted : Object.keys(suites)) {
+  console.error(`bench ${name}…`);
+  const rows = await suites[name]!();
+  printTable(name, rows);
+  console.log(`→ ${writeResults(name, rows)}`);
+}
