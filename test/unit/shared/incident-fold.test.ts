@@ -93,3 +93,15 @@ describe('incident fold', () => {
     );
   });
 });
+
+describe('projection hash', () => {
+  it('is the same for the same incidents in any order and changes when any field changes', async () => {
+    const { projectionHash } = await import('../../../src-shared/projection-hash.ts');
+    const one = foldIncident([created])!;
+    const other = { ...one, id: '0192a0c0-0000-7000-8000-000000000999' };
+    expect(await projectionHash([one, other])).toBe(await projectionHash([other, one]));
+    expect(await projectionHash([one, other])).not.toBe(
+      await projectionHash([one, { ...other, status: 'resolved' as const }]),
+    );
+  });
+});
