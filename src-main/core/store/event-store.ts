@@ -32,13 +32,26 @@ export interface AppendResult {
   streams: string[];
 }
 
+export interface AppendOptions {
+  receivedAt?: number;
+  synced?: { serverSeqById: ReadonlyMap<string, number>; syncedAt: number };
+  /** Runs inside the append transaction after the events are stored (e.g. a sync cursor). */
+  alsoInTransaction?: () => void;
+}
+
 export interface EventStore {
   readonly file: string;
   readonly schemaVersion: number;
   readonly db: Db;
   registerProjector(projector: Projector): void;
-  /** Append events (and update projections) in one transaction. Duplicate ids are skipped. */
-  append(events: readonly EventEnvelope[], options?: { receivedAt?: number }): AppendResult;
+  /**
+   * Append events (and update projections) in one transaction. Duplicate ids are skipped.
+   * `synced` marks events that came from the tracker (server sequence by id), so they are
+   * never mistaken for pending work; duplicates named there are marked synced too.
+   */
+  append(events: readonly EventEnvelope[], options?: AppendOptions): AppendResult;
+  /** Called after every committed append that stored something (never inside the transaction). */
+  onCommitted(listener: (result: AppendResult) => void): () => void;
   /** Run several reads/writes atomically. */
   transaction<T>(fn: () => T): T;
   streamEvents(streamId: string): StoredEvent[];
@@ -116,8 +129,10 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     lastHash: db.prepare<[], { hash: string }>('SELECT hash FROM events ORDER BY seq DESC LIMIT 1'),
     exists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM events WHERE id = ?'),
     insert: db.prepare(
-      `INSERT INTO events (id, stream_id, type, payload, actor, device_id, device_time, hlc, prev_hash, hash, received_at)
-       VALUES (@id, @streamId, @type, @payload, @actor, @deviceId, @deviceTime, @hlc, @prevHash, @hash, @receivedAt)`,
+      `INSERT INTO events (id, stream_id, type, payload, actor, device_id, device_time, hlc, prev_hash, hash, received_at,
+                           synced_at, server_seq)
+       VALUES (@id, @streamId, @type, @payload, @actor, @deviceId, @deviceTime, @hlc, @prevHash, @hash, @receivedAt,
+               @syncedAt, @serverSeq)`,
     ),
     stream: db.prepare<[string], EventRow>('SELECT * FROM events WHERE stream_id = ? ORDER BY hlc, device_id, id'),
     byId: db.prepare<[string], EventRow>('SELECT * FROM events WHERE id = ?'),
@@ -136,14 +151,19 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     chain: db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
   };
 
-  const appendTx = db.transaction((events: readonly EventEnvelope[], receivedAt: number): AppendResult => {
+  const committedListeners = new Set<(result: AppendResult) => void>();
+  const appendTx = db.transaction((events: readonly EventEnvelope[], options: AppendOptions): AppendResult => {
+    const receivedAt = options.receivedAt ?? Date.now();
+    const synced = options.synced;
     let prevHash = q.lastHash.get()?.hash ?? GENESIS_HASH;
     const stored: StoredEvent[] = [];
     const duplicates: string[] = [];
     const touched = new Map<string, Set<string>>();
     for (const event of events) {
+      const serverSeq = synced?.serverSeqById.get(event.id);
       if (q.exists.get(event.id)) {
         duplicates.push(event.id);
+        if (synced && serverSeq !== undefined) q.markSynced.run(synced.syncedAt, serverSeq, event.id);
         continue;
       }
       const hash = chainHash(prevHash, event);
@@ -159,8 +179,17 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
         prevHash,
         hash,
         receivedAt,
+        syncedAt: synced && serverSeq !== undefined ? synced.syncedAt : null,
+        serverSeq: serverSeq ?? null,
       });
-      stored.push({ ...event, seq: Number(info.lastInsertRowid), prevHash, hash, syncedAt: null, serverSeq: null });
+      stored.push({
+        ...event,
+        seq: Number(info.lastInsertRowid),
+        prevHash,
+        hash,
+        syncedAt: synced && serverSeq !== undefined ? synced.syncedAt : null,
+        serverSeq: serverSeq ?? null,
+      });
       prevHash = hash;
       const types = touched.get(event.streamId) ?? new Set<string>();
       types.add(event.type);
@@ -172,6 +201,7 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       const streamEvents = q.stream.all(streamId).map(toStored);
       for (const p of relevant) p.project(db, streamId, streamEvents);
     }
+    options.alsoInTransaction?.();
     return { stored, duplicates, streams: [...touched.keys()] };
   });
 
@@ -185,7 +215,22 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       projectors.push(projector);
     },
     append(events, options) {
-      return appendTx.immediate(events, options?.receivedAt ?? Date.now());
+      const result = appendTx.immediate(events, options ?? {});
+      if (result.stored.length > 0) {
+        for (const listener of committedListeners) {
+          // The append has committed: a failing observer must not turn it into a reported failure.
+          try {
+            listener(result);
+          } catch (error) {
+            console.error('[guardline] onCommitted listener failed', error);
+          }
+        }
+      }
+      return result;
+    },
+    onCommitted(listener) {
+      committedListeners.add(listener);
+      return () => committedListeners.delete(listener);
     },
     transaction(fn) {
       return db.transaction(fn).immediate();
