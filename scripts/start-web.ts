@@ -1,0 +1,92 @@
+/**
+ * `npm run start:web`: the console in a browser tab. Builds the renderer when needed,
+ * opens the local store, starts the browser host on 127.0.0.1 and prints its URL as
+ * one line, `Guardline web host: <url>`, which the e2e harness waits for.
+ *
+ * Exit codes: 2 for a bad command line, 1 when the store or the host cannot start.
+ * `GUARDLINE_WEB_ROOT` serves another directory instead of `dist-renderer/` (tests).
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createConsoleCore, type ConsoleCore } from '../src-main/core/console-core.ts';
+import { parseLaunchOptions, type LaunchOptions } from '../src-main/core/launch-options.ts';
+import { createWebHost, type WebHost } from '../src-main/host-web/index.ts';
+import { checkLaunchFlags } from './launch-flags.ts';
+import { repoRoot } from './node-bin.ts';
+import { openBrowser } from './open-browser.ts';
+import { ensureRendererBuilt, rendererDist } from './renderer-build.ts';
+
+export const READY_PREFIX = 'Guardline web host: ';
+export const EXIT_BAD_FLAGS = 2;
+export const EXIT_START_FAILED = 1;
+
+function fail(code: number, message: string): never {
+  process.stderr.write(`Guardline: ${message}\n`);
+  process.exit(code);
+}
+
+/** Flags, or a one-line complaint naming the bad one. */
+export function readLaunchOptions(argv: readonly string[], env: NodeJS.ProcessEnv): LaunchOptions | { error: string } {
+  const flags = checkLaunchFlags(argv);
+  if (!flags.ok) return { error: flags.message };
+  try {
+    return parseLaunchOptions(argv, env);
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
+function appVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version?: string };
+  return pkg.version ?? '0.0.0';
+}
+
+export async function startWeb(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const options = readLaunchOptions(argv, env);
+  if ('error' in options) fail(EXIT_BAD_FLAGS, options.error);
+
+  let staticDir = rendererDist;
+  if (env.GUARDLINE_WEB_ROOT) {
+    staticDir = resolve(env.GUARDLINE_WEB_ROOT);
+  } else {
+    const build = await ensureRendererBuilt();
+    if (!build.ok) fail(EXIT_START_FAILED, build.message);
+  }
+
+  let core: ConsoleCore;
+  try {
+    core = createConsoleCore({
+      dataFile: options.dataFile,
+      host: 'web',
+      appVersion: appVersion(),
+      facility: options.facility,
+      unit: options.unit,
+    });
+  } catch (error) {
+    fail(EXIT_START_FAILED, `cannot open the data file: ${(error as Error).message}`);
+  }
+
+  let host: WebHost;
+  try {
+    host = await createWebHost({ core, staticDir, port: options.port, host: '127.0.0.1' });
+  } catch (error) {
+    core.close();
+    fail(EXIT_START_FAILED, `cannot start the web host on port ${options.port}: ${(error as Error).message}`);
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+    stopping = true;
+    await host.close();
+    core.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', (s) => void shutdown(s));
+  process.on('SIGTERM', (s) => void shutdown(s));
+
+  process.stdout.write(`${READY_PREFIX}${host.url}\nGuardline data file: ${options.dataFile}\n`);
+  if (options.open) openBrowser(host.url);
+}
+
+if (import.meta.main) await startWeb(process.argv.slice(2));
