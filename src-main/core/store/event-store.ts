@@ -56,7 +56,7 @@ export interface EventStore {
   transaction<T>(fn: () => T): T;
   streamEvents(streamId: string): StoredEvent[];
   getEvent(id: string): StoredEvent | null;
-  /** Unsynced events from this device, oldest first. */
+  /** Unsynced events from this device, oldest first, excluding quarantined ones. */
   outbox(deviceId: string, limit: number): StoredEvent[];
   outboxCount(deviceId: string): number;
   markSynced(acks: readonly { id: string; serverSeq: number }[], syncedAt: number): void;
@@ -137,10 +137,12 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     stream: db.prepare<[string], EventRow>('SELECT * FROM events WHERE stream_id = ? ORDER BY hlc, device_id, id'),
     byId: db.prepare<[string], EventRow>('SELECT * FROM events WHERE id = ?'),
     outbox: db.prepare<[string, number], EventRow>(
-      'SELECT * FROM events WHERE synced_at IS NULL AND device_id = ? ORDER BY seq LIMIT ?',
+      `SELECT * FROM events WHERE synced_at IS NULL AND device_id = ?
+         AND id NOT IN (SELECT event_id FROM sync_quarantine) ORDER BY seq LIMIT ?`,
     ),
     outboxCount: db.prepare<[string], { n: number }>(
-      'SELECT count(*) AS n FROM events WHERE synced_at IS NULL AND device_id = ?',
+      `SELECT count(*) AS n FROM events WHERE synced_at IS NULL AND device_id = ?
+         AND id NOT IN (SELECT event_id FROM sync_quarantine)`,
     ),
     markSynced: db.prepare('UPDATE events SET synced_at = ?, server_seq = ? WHERE id = ? AND synced_at IS NULL'),
     maxHlc: db.prepare<[], { hlc: string | null }>('SELECT max(hlc) AS hlc FROM events'),

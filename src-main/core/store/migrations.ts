@@ -68,6 +68,21 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'sync quarantine',
+    sql: `
+      -- Events the tracker refused as invalid: kept (never deleted), never retried
+      -- automatically, shown to people until someone releases them.
+      CREATE TABLE sync_quarantine (
+        event_id       TEXT PRIMARY KEY REFERENCES events (id),
+        code           TEXT NOT NULL,
+        field          TEXT,
+        message        TEXT NOT NULL,
+        quarantined_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
