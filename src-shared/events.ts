@@ -5,6 +5,14 @@
  */
 import { z } from 'zod';
 import { IncidentFields, IncidentPatch, IncidentStatus, Uuid } from './incident.ts';
+import { LineProblemReportedPayload, LineStatusChangedPayload } from './telephony.ts';
+import {
+  OutageConfirmedPayload,
+  OutageDismissedPayload,
+  OutageLineJoinedPayload,
+  OutageOpenedPayload,
+  OutageResolvedPayload,
+} from './outages.ts';
 
 export const IncidentCreatedPayload = IncidentFields;
 export const IncidentUpdatedPayload = z.object({ patch: IncidentPatch });
@@ -23,6 +31,13 @@ export const EVENT_PAYLOADS = {
   'incident.updated': IncidentUpdatedPayload,
   'incident.status_changed': IncidentStatusChangedPayload,
   'incident.note_added': IncidentNoteAddedPayload,
+  'line.status_changed': LineStatusChangedPayload,
+  'line.problem_reported': LineProblemReportedPayload,
+  'outage.opened': OutageOpenedPayload,
+  'outage.line_joined': OutageLineJoinedPayload,
+  'outage.resolved': OutageResolvedPayload,
+  'outage.confirmed': OutageConfirmedPayload,
+  'outage.dismissed': OutageDismissedPayload,
 } as const;
 
 export type EventType = keyof typeof EVENT_PAYLOADS;
