@@ -14,6 +14,7 @@ import {
   Uuid,
 } from './incident.ts';
 import { StoredEvent } from './events.ts';
+import { QuarantinedEvent, SyncEnrollInput, SyncStatus } from './sync.ts';
 
 const Empty = z.object({}).strict();
 
@@ -89,6 +90,11 @@ export const consoleApi = {
     output: z.object({ incident: Incident, timeline: z.array(StoredEvent) }),
   },
   'store.verifyChain': { input: Empty, output: ChainReport },
+  'sync.status': { input: Empty, output: SyncStatus },
+  'sync.enroll': { input: SyncEnrollInput, output: SyncStatus },
+  'sync.retryNow': { input: Empty, output: SyncStatus },
+  'sync.quarantine': { input: Empty, output: z.object({ items: z.array(QuarantinedEvent) }) },
+  'sync.releaseQuarantine': { input: z.object({ eventId: Uuid }).strict(), output: SyncStatus },
 } as const;
 
 export type ConsoleApi = typeof consoleApi;
@@ -104,6 +110,7 @@ export function isMethodName(name: unknown): name is MethodName {
 /** Push events, core -> renderer, on one typed channel. */
 export const consoleEvents = {
   'incidents.changed': z.object({ ids: z.array(z.string()) }),
+  'sync.status': SyncStatus,
 } as const;
 export type ConsoleEvents = typeof consoleEvents;
 export type PushEventName = keyof ConsoleEvents;

@@ -10,6 +10,8 @@ import { createApp, createDispatch, missingMethods, type Dispatch, type Logger }
 import { openEventStore, type EventStore } from './store/event-store.ts';
 import { incidentProjector } from './incidents/projection.ts';
 import { incidentsApp } from './incidents/app.ts';
+import { createSyncEngine, syncApp, type SyncEngine } from './sync/index.ts';
+import type { SyncEngineDeps } from './sync/engine.ts';
 
 export interface ConsoleCoreConfig {
   dataFile: string;
@@ -19,6 +21,12 @@ export interface ConsoleCoreConfig {
   unit: string;
   wallClock?: () => number;
   logger?: Logger;
+  /** Sync engine tuning (tests shorten backoff); `start: false` keeps it idle. */
+  sync?: Partial<
+    Pick<SyncEngineDeps, 'backoffBaseMs' | 'backoffCapMs' | 'batchSize' | 'pullLimit' | 'streamSilenceMs' | 'random'>
+  > & {
+    start?: boolean;
+  };
 }
 
 export type PushListener = <E extends PushEventName>(name: E, payload: PushEventPayload<E>) => void;
@@ -28,7 +36,9 @@ export interface ConsoleCore {
   subscribe(listener: PushListener): () => void;
   info(): SystemInfo;
   readonly store: EventStore;
-  close(): void;
+  readonly sync: SyncEngine;
+  /** Closes the store at once; the returned promise settles when background work has stopped. */
+  close(): Promise<void>;
 }
 
 const consoleLogger: Logger = { error: (message, detail) => console.error(`[guardline] ${message}`, detail) };
@@ -65,12 +75,30 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     schemaVersion: store.schemaVersion,
   });
 
+  // One path for "incidents changed", whether a local command or a sync pull committed them.
+  store.onCommitted((result) => {
+    const ids = [...new Set(result.stored.filter((e) => e.type.startsWith('incident.')).map((e) => e.streamId))];
+    if (ids.length > 0) emit('incidents.changed', { ids });
+  });
+
+  const sync = createSyncEngine({
+    store,
+    deviceId,
+    clock,
+    wallClock,
+    onStatus: (status) => emit('sync.status', status),
+    ...config.sync,
+  });
+
   const handlers = createApp([
     { name: 'system', handlers: { 'system.info': () => info(), 'store.verifyChain': () => store.verifyChain() } },
-    incidentsApp({ store, clock, deviceId, wallClock, changed: (ids) => emit('incidents.changed', { ids }) }),
+    incidentsApp({ store, clock, deviceId, wallClock }),
+    syncApp(sync),
   ]);
   const missing = missingMethods(handlers);
   if (missing.length > 0) throw new Error(`console API methods without a handler: ${missing.join(', ')}`);
+
+  if (config.sync?.start !== false) sync.start();
 
   return {
     dispatch: createDispatch(handlers, config.logger ?? consoleLogger),
@@ -80,9 +108,12 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     },
     info,
     store,
+    sync,
     close() {
       listeners.clear();
+      const stopped = sync.stop();
       store.close();
+      return stopped;
     },
   };
 }

@@ -14,8 +14,6 @@ export interface IncidentDeps {
   clock: HybridLogicalClock;
   deviceId: string;
   wallClock: () => number;
-  /** Tell renderers which incidents changed (after commit). */
-  changed(ids: string[]): void;
 }
 
 interface IncidentRow {
@@ -65,7 +63,6 @@ export function incidentsApp(deps: IncidentDeps): FeatureApp {
 
   function commit(id: string, events: EventEnvelope[]): Incident {
     store.append(events);
-    deps.changed([id]);
     return load(id);
   }
 

@@ -1,0 +1,364 @@
+/**
+ * The console's sync engine: drains the outbox to the central tracker and folds the
+ * facility's events back in, so every console converges on the same picture.
+ *
+ * Delivery is at-least-once, the effect exactly-once: event ids are idempotent at the
+ * tracker and in the local log, and "synced" is recorded in the same transaction as
+ * the tracker's answer, so a crash at any point only causes a harmless re-push.
+ * A batch the tracker refuses as invalid is narrowed down to the offending event,
+ * which is quarantined (kept, shown, never retried on its own); the rest goes through.
+ */
+import type { EventStore } from '../store/event-store.ts';
+import type { HybridLogicalClock } from '../../../src-shared/hlc.ts';
+import { HLC_DEFAULT_MAX_DRIFT_MS } from '../../../src-shared/hlc.ts';
+import type { QuarantinedEvent, SyncState, SyncStatus } from '../../../src-shared/sync.ts';
+import type { StoredEvent } from '../../../src-shared/events.ts';
+import { PUSH_MAX_BYTES } from '../../../src-shared/sync-wire.ts';
+import { createTrackerClient, TrackerFailure, type TrackerClient } from './tracker-client.ts';
+import { fullJitterDelay } from './backoff.ts';
+import { createSyncSettings } from './settings.ts';
+
+export interface SyncEngineDeps {
+  store: EventStore;
+  deviceId: string;
+  clock: HybridLogicalClock;
+  wallClock: () => number;
+  onStatus(status: SyncStatus): void;
+  random?: () => number;
+  batchSize?: number;
+  pullLimit?: number;
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  streamSilenceMs?: number;
+  log?: (message: string) => void;
+}
+
+export interface SyncEngine {
+  start(): void;
+  stop(): Promise<void>;
+  status(): SyncStatus;
+  enroll(trackerUrl: string, code: string, label: string): Promise<SyncStatus>;
+  retryNow(): SyncStatus;
+  quarantine(): QuarantinedEvent[];
+  release(eventId: string): SyncStatus;
+}
+
+/** A wake-up that is not lost when it fires before anyone waits. */
+function createWakeup() {
+  let pending = false;
+  let resolve: (() => void) | null = null;
+  return {
+    fire() {
+      pending = true;
+      resolve?.();
+    },
+    wait(ms: number | null): Promise<void> {
+      if (pending) {
+        pending = false;
+        return Promise.resolve();
+      }
+      return new Promise<void>((done) => {
+        const timer = ms === null ? null : setTimeout(finish, ms);
+        function finish() {
+          if (timer) clearTimeout(timer);
+          resolve = null;
+          pending = false;
+          done();
+        }
+        resolve = finish;
+      });
+    },
+  };
+}
+
+export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
+  const { store, deviceId } = deps;
+  const settings = createSyncSettings(store);
+  const random = deps.random ?? Math.random;
+  const batchSize = deps.batchSize ?? 500;
+  const pullLimit = deps.pullLimit ?? 1000;
+  const log = deps.log ?? (() => {});
+
+  let state: SyncState = settings.configured() ? 'connecting' : 'not_configured';
+  let reason: SyncStatus['reason'] = null;
+  let progress: SyncStatus['progress'] = null;
+  let driftMs: number | null = null;
+  let nextAttemptAt: number | null = null;
+  let attempt = 0;
+  let stopped = true;
+  let loop: Promise<void> | null = null;
+  let live: AbortController | null = null;
+  const wakeup = createWakeup();
+  /** Local commits or a newer tracker seq while live. */
+  let workPending = false;
+
+  function status(): SyncStatus {
+    const s = settings.read();
+    return {
+      state,
+      reason,
+      trackerUrl: s.trackerUrl,
+      facility: s.facility,
+      pending: store.outboxCount(deviceId),
+      quarantined: settings.quarantineCount(),
+      progress,
+      lastSuccessAt: s.lastSuccessAt,
+      driftMs,
+      driftFlagged: driftMs !== null && Math.abs(driftMs) > HLC_DEFAULT_MAX_DRIFT_MS,
+      nextAttemptAt,
+      lastPulledSeq: s.lastPulledSeq,
+    };
+  }
+  const publish = () => deps.onStatus(status());
+  function setState(next: SyncState, why: SyncStatus['reason'] = null) {
+    state = next;
+    reason = why;
+    publish();
+  }
+
+  const stopObserving = store.onCommitted((result) => {
+    if (!result.stored.some((e) => e.deviceId === deviceId && e.syncedAt === null)) return;
+    workPending = true;
+    wakeup.fire();
+    publish();
+  });
+
+  function measureDrift(serverTime: number, sentAt: number) {
+    const now = deps.wallClock();
+    driftMs = Math.round(serverTime - (sentAt + now) / 2);
+  }
+
+  async function pushBatch(client: TrackerClient, events: StoredEvent[], onDone: (n: number) => void): Promise<void> {
+    if (events.length === 0) return;
+    const wire = events.map(({ id, streamId, type, payload, actor, deviceId: d, deviceTime, hlc }) => ({
+      id,
+      streamId,
+      type,
+      payload,
+      actor,
+      deviceId: d,
+      deviceTime,
+      hlc,
+    }));
+    const sentAt = deps.wallClock();
+    let response;
+    try {
+      response = await client.push(wire);
+    } catch (error) {
+      if (!(error instanceof TrackerFailure)) throw error;
+      const refusesContent =
+        error.kind === 'invalid' || error.kind === 'conflict' || (error.kind === 'forbidden' && error.field !== null);
+      if (error.kind === 'too_large' && events.length > 1) return splitAndPush(client, events, onDone);
+      if (!refusesContent) throw error;
+      const index = indexFromField(error.field);
+      if (index !== null && index < events.length) {
+        settings.quarantine(events[index]!.id, error.code, error.field, error.message, deps.wallClock());
+        log(`quarantined ${events[index]!.id}: ${error.message}`);
+        onDone(1);
+        return pushBatch(
+          client,
+          events.filter((_, i) => i !== index),
+          onDone,
+        );
+      }
+      if (events.length > 1) return splitAndPush(client, events, onDone);
+      settings.quarantine(events[0]!.id, error.code, error.field, error.message, deps.wallClock());
+      onDone(1);
+      return;
+    }
+    const acks = response.results;
+    if (acks.length !== events.length || acks.some((a, i) => a.id !== events[i]!.id)) {
+      throw new TrackerFailure('protocol', 'bad_acks', 'the tracker acknowledged different events than were sent');
+    }
+    store.markSynced(
+      acks.map((a) => ({ id: a.id, serverSeq: a.serverSeq })),
+      deps.wallClock(),
+    );
+    measureDrift(response.serverTime, sentAt);
+    if (response.serverHlcHint) deps.clock.receive(response.serverHlcHint);
+    onDone(events.length);
+  }
+
+  async function splitAndPush(client: TrackerClient, events: StoredEvent[], onDone: (n: number) => void) {
+    const half = Math.ceil(events.length / 2);
+    await pushBatch(client, events.slice(0, half), onDone);
+    await pushBatch(client, events.slice(half), onDone);
+  }
+
+  async function drain(client: TrackerClient) {
+    const total = store.outboxCount(deviceId);
+    if (total === 0) return;
+    let done = 0;
+    progress = { done, total };
+    setState('pushing');
+    try {
+      for (;;) {
+        const batch = takeBatch(store.outbox(deviceId, batchSize));
+        if (batch.length === 0) break;
+        await pushBatch(client, batch, (n) => {
+          done += n;
+          progress = { done: Math.min(done, Math.max(total, done)), total: Math.max(total, done) };
+          publish();
+        });
+        if (stopped) return;
+      }
+    } finally {
+      progress = null;
+    }
+  }
+
+  async function pullAll(client: TrackerClient) {
+    setState('pulling');
+    for (;;) {
+      const after = settings.read().lastPulledSeq;
+      const page = await client.pull(after, pullLimit);
+      if (page.events.length > 0) {
+        const maxHlc = page.events.reduce((m, e) => (e.hlc > m ? e.hlc : m), page.events[0]!.hlc);
+        deps.clock.receive(maxHlc);
+      }
+      store.append(page.events, {
+        synced: { serverSeqById: new Map(page.events.map((e) => [e.id, e.serverSeq])), syncedAt: deps.wallClock() },
+        alsoInTransaction: () => settings.setLastPulledSeq(page.nextAfter),
+      });
+      if (page.events.length === 0) settings.setLastPulledSeq(page.nextAfter);
+      if (!page.hasMore || stopped) return;
+    }
+  }
+
+  async function cycle() {
+    const s = settings.read();
+    const client = createTrackerClient({ baseUrl: s.trackerUrl!, token: s.token });
+    setState('connecting');
+    const sentAt = deps.wallClock();
+    const health = await client.health();
+    measureDrift(health.time, sentAt);
+    await drain(client);
+    await pullAll(client);
+    attempt = 0;
+    nextAttemptAt = null;
+    settings.setLastSuccessAt(deps.wallClock());
+    setState('live');
+
+    live = new AbortController();
+    let streamFailure: unknown = null;
+    let streamEnded = false;
+    const following = client
+      .follow(
+        (seq) => {
+          if (seq > settings.read().lastPulledSeq) {
+            workPending = true;
+            wakeup.fire();
+          }
+        },
+        live.signal,
+        deps.streamSilenceMs,
+      )
+      .catch((error: unknown) => {
+        streamFailure = error;
+      })
+      .finally(() => {
+        streamEnded = true;
+        wakeup.fire();
+      });
+    try {
+      while (!stopped) {
+        await wakeup.wait(null);
+        if (stopped || streamEnded) break;
+        if (!workPending) continue;
+        workPending = false;
+        await drain(client);
+        await pullAll(client);
+        settings.setLastSuccessAt(deps.wallClock());
+        setState('live');
+      }
+    } finally {
+      live.abort();
+      live = null;
+      await following;
+    }
+    if (streamFailure) throw streamFailure;
+    if (!stopped && streamEnded)
+      throw new TrackerFailure('network', 'stream_ended', 'the tracker closed the live stream');
+  }
+
+  async function run() {
+    while (!stopped) {
+      if (!settings.configured()) {
+        setState('not_configured');
+        await wakeup.wait(null);
+        continue;
+      }
+      try {
+        await cycle();
+      } catch (error) {
+        if (stopped) break;
+        const failure = error instanceof TrackerFailure ? error : null;
+        if (!failure) log(`sync cycle failed: ${(error as Error)?.stack ?? String(error)}`);
+        const why = { code: failure?.code ?? 'internal', detail: failure?.message ?? String(error) };
+        const delay = fullJitterDelay(attempt, deps.backoffBaseMs ?? 500, deps.backoffCapMs ?? 30_000, random);
+        attempt += 1;
+        nextAttemptAt = deps.wallClock() + delay;
+        setState(failure?.kind === 'network' ? 'offline' : 'error', why);
+        await wakeup.wait(delay);
+        nextAttemptAt = null;
+      }
+    }
+  }
+
+  return {
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      loop = run();
+    },
+    async stop() {
+      stopped = true;
+      live?.abort();
+      wakeup.fire();
+      stopObserving();
+      await loop;
+    },
+    status,
+    async enroll(trackerUrl, code, label) {
+      const client = createTrackerClient({ baseUrl: trackerUrl, token: null });
+      const answer = await client.enroll(code, deviceId, label);
+      settings.saveEnrolment(trackerUrl.replace(/\/+$/, ''), answer.deviceToken, answer.facility);
+      attempt = 0;
+      live?.abort();
+      wakeup.fire();
+      return status();
+    },
+    retryNow() {
+      attempt = 0;
+      workPending = true;
+      wakeup.fire();
+      return status();
+    },
+    quarantine: () => settings.quarantineList(),
+    release(eventId) {
+      settings.release(eventId);
+      workPending = true;
+      wakeup.fire();
+      publish();
+      return status();
+    },
+  };
+}
+
+function indexFromField(field: string | null): number | null {
+  const m = field ? /^events\.(\d+)(\.|$)/.exec(field) : null;
+  return m ? Number(m[1]) : null;
+}
+
+/** Keep a batch under the tracker's body limit (estimated from its JSON size). */
+function takeBatch(events: StoredEvent[]): StoredEvent[] {
+  let bytes = 64;
+  const out: StoredEvent[] = [];
+  for (const e of events) {
+    const size = JSON.stringify(e.payload).length + 400;
+    if (out.length > 0 && bytes + size > PUSH_MAX_BYTES * 0.9) break;
+    bytes += size;
+    out.push(e);
+  }
+  return out;
+}

@@ -1,0 +1,2 @@
+export { createSyncEngine, type SyncEngine } from './engine.ts';
+export { syncApp } from './app.ts';

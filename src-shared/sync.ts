@@ -1,0 +1,46 @@
+/** What the console tells its users about sync with the central tracker. */
+import { z } from 'zod';
+
+export const SYNC_STATES = ['not_configured', 'offline', 'connecting', 'pushing', 'pulling', 'live', 'error'] as const;
+export const SyncState = z.enum(SYNC_STATES);
+export type SyncState = z.infer<typeof SyncState>;
+
+export const SyncStatus = z.object({
+  state: SyncState,
+  /** Why the engine is offline or in error (a code the UI translates, plus detail for logs). */
+  reason: z.object({ code: z.string(), detail: z.string() }).nullable(),
+  trackerUrl: z.string().nullable(),
+  facility: z.string().nullable(),
+  /** Events from this console not yet acknowledged by the tracker (quarantined ones excluded). */
+  pending: z.number().int(),
+  quarantined: z.number().int(),
+  /** Progress of the current drain, so a long catch-up shows "1 200 / 5 000". */
+  progress: z.object({ done: z.number().int(), total: z.number().int() }).nullable(),
+  lastSuccessAt: z.number().nullable(),
+  /** Tracker clock minus this console's clock (ms), measured at the last exchange. */
+  driftMs: z.number().nullable(),
+  driftFlagged: z.boolean(),
+  /** When the next attempt is due while backing off. */
+  nextAttemptAt: z.number().nullable(),
+  lastPulledSeq: z.number().int(),
+});
+export type SyncStatus = z.infer<typeof SyncStatus>;
+
+export const QuarantinedEvent = z.object({
+  eventId: z.string(),
+  type: z.string(),
+  streamId: z.string(),
+  code: z.string(),
+  field: z.string().nullable(),
+  message: z.string(),
+  quarantinedAt: z.number(),
+});
+export type QuarantinedEvent = z.infer<typeof QuarantinedEvent>;
+
+export const SyncEnrollInput = z
+  .object({
+    trackerUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+    code: z.string().trim().min(1, { error: 'required' }).max(64),
+    label: z.string().trim().max(120).optional(),
+  })
+  .strict();
