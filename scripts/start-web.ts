@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createConsoleCore, type ConsoleCore } from '../src-main/core/console-core.ts';
 import { parseLaunchOptions, type LaunchOptions } from '../src-main/core/launch-options.ts';
+import { StoreOpenError } from '../src-main/core/store/database.ts';
 import { createWebHost, type WebHost } from '../src-main/host-web/index.ts';
 import { checkLaunchFlags } from './launch-flags.ts';
 import { repoRoot } from './node-bin.ts';
@@ -63,7 +64,8 @@ export async function startWeb(argv: readonly string[], env: NodeJS.ProcessEnv =
       unit: options.unit,
     });
   } catch (error) {
-    fail(EXIT_START_FAILED, `cannot open the data file: ${(error as Error).message}`);
+    const what = error instanceof StoreOpenError ? 'cannot open the data file' : 'cannot start the console';
+    fail(EXIT_START_FAILED, `${what}: ${(error as Error).message}`);
   }
 
   let host: WebHost;

@@ -3,14 +3,12 @@
  * drives the system Chromium through playwright-core. The Electron binary cannot be
  * installed on the build machines, so the browser host is what e2e tests exercise.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { chromium, type Browser } from "playwright-core";
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
 
-const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
-const startWebScript = fileURLToPath(
-  new URL("../../scripts/start-web.ts", import.meta.url),
-);
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const startWebScript = fileURLToPath(new URL('../../scripts/start-web.ts', import.meta.url));
 
 /** The one line `scripts/start-web.ts` prints once the host listens. */
 export const READY_LINE = /^Guardline web host: (http:\/\/\S+)$/m;
@@ -28,43 +26,30 @@ export interface RunningWebHost {
   kill(): Promise<void>;
 }
 
-export async function startWebHost(opts: {
-  dataDir: string;
-  env?: Record<string, string>;
-}): Promise<RunningWebHost> {
-  const child = spawn(
-    process.execPath,
-    [startWebScript, "--data-dir", opts.dataDir, "--port", "0", "--no-open"],
-    {
-      cwd: repoRoot,
-      env: { ...process.env, GUARDLINE_NO_OPEN: "1", ...opts.env },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  let stdout = "";
-  let stderr = "";
-  child.stdout.setEncoding("utf8");
-  child.stderr.setEncoding("utf8");
-  child.stderr.on("data", (chunk: string) => (stderr += chunk));
-  const exited = new Promise<void>((resolve) =>
-    child.once("exit", () => resolve()),
-  );
+export async function startWebHost(opts: { dataDir: string; env?: Record<string, string> }): Promise<RunningWebHost> {
+  const child = spawn(process.execPath, [startWebScript, '--data-dir', opts.dataDir, '--port', '0', '--no-open'], {
+    cwd: repoRoot,
+    env: { ...process.env, GUARDLINE_NO_OPEN: '1', ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(
-        new Error(
-          `web host not ready after ${READY_TIMEOUT_MS} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`,
-        ),
-      );
+      child.kill('SIGKILL');
+      reject(new Error(`web host not ready after ${READY_TIMEOUT_MS} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
     }, READY_TIMEOUT_MS);
     const onData = (chunk: string) => {
       stdout += chunk;
       const match = READY_LINE.exec(stdout);
       if (match?.[1]) {
         clearTimeout(timer);
-        child.off("exit", onExit);
+        child.off('exit', onExit);
         resolve(match[1]);
       }
     };
@@ -76,42 +61,40 @@ export async function startWebHost(opts: {
         ),
       );
     };
-    child.stdout.on("data", onData);
-    child.once("exit", onExit);
+    child.stdout.on('data', onData);
+    child.once('exit', onExit);
   });
   // Keep draining stdout after ready so the child never blocks on a full pipe.
-  child.stdout.on("data", (chunk: string) => (stdout += chunk));
+  child.stdout.on('data', (chunk: string) => (stdout += chunk));
 
   return {
     url,
     output: () => `${stdout}${stderr}`,
-    stop: () => endChild(child, "SIGTERM", exited),
-    kill: () => endChild(child, "SIGKILL", exited),
+    stop: () => endChild(child, 'SIGTERM', exited),
+    kill: () => endChild(child, 'SIGKILL', exited),
   };
 }
 
-async function endChild(
-  child: ChildProcess,
-  signal: NodeJS.Signals,
-  exited: Promise<void>,
-): Promise<void> {
+async function endChild(child: ChildProcess, signal: NodeJS.Signals, exited: Promise<void>): Promise<void> {
   if (child.exitCode === null && child.signalCode === null) child.kill(signal);
   await exited;
 }
 
-export async function launchChromium(): Promise<Browser> {
+/** `extraArgs` for tests that need more, e.g. `--host-resolver-rules` to play a rebound DNS name. */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
-    executablePath: "/usr/bin/chromium",
+    executablePath: '/usr/bin/chromium',
     headless: true,
     args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--disable-dev-shm-usage",
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+      ...extraArgs,
     ],
   });
 }
