@@ -1,0 +1,50 @@
+/**
+ * One build for the three Electron parts: main -> out/main/index.js (ESM, like
+ * package.json `type`), preload -> out/preload/index.cjs (CommonJS, as sandboxed
+ * preloads must be), renderer -> out/renderer. Sources import with explicit `.ts`
+ * extensions (Node type stripping); Vite resolves those as written.
+ */
+import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+
+const root = import.meta.dirname;
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: resolve(root, 'out/main'),
+      // Runtime dependencies stay in node_modules (packed by electron-builder); the native
+      // SQLite binding can never be bundled.
+      externalizeDeps: { include: ['better-sqlite3'] },
+      rolldownOptions: {
+        input: { index: resolve(root, 'src-main/electron/main.ts') },
+        output: { format: 'es', entryFileNames: '[name].js' },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: resolve(root, 'out/preload'),
+      // A sandboxed preload can require nothing but `electron`: bundle everything else.
+      externalizeDeps: false,
+      rolldownOptions: {
+        input: { index: resolve(root, 'src-main/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+        // The preload uses only constants from the contract; its zod schemas are
+        // declarations without effects, so they (and zod) drop out of the bundle.
+        treeshake: { manualPureFunctions: ['z'] },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(root, 'src-renderer'),
+    plugins: [react()],
+    build: {
+      outDir: resolve(root, 'out/renderer'),
+      rolldownOptions: {
+        input: { index: resolve(root, 'src-renderer/index.html') },
+      },
+    },
+  },
+});

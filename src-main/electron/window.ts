@@ -1,0 +1,63 @@
+/**
+ * The one console window. Its web preferences are the security boundary between
+ * the page and the machine: an isolated, sandboxed renderer with no Node, whose
+ * only way out is the preload's `window.guardline` bridge.
+ */
+import { BrowserWindow, type WebPreferences } from 'electron';
+import type { AppOrigin } from './trusted-url.ts';
+
+export interface MainWindowOptions {
+  preloadFile: string;
+  /** `out/renderer/index.html`. */
+  rendererIndex: string;
+  origin: AppOrigin;
+  icon?: string;
+  isDev: boolean;
+}
+
+export function secureWebPreferences(preloadFile: string, devTools: boolean): WebPreferences {
+  return {
+    preload: preloadFile,
+    // DevTools only under `electron-vite dev`: a production console cannot be inspected or scripted from within.
+    devTools,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    webviewTag: false,
+    spellcheck: false,
+    navigateOnDragDrop: false,
+  };
+}
+
+export function createMainWindow(options: MainWindowOptions): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 800,
+    minWidth: 1024,
+    minHeight: 640,
+    title: 'Guardline',
+    // Shown once the first paint is ready, so staff never see a blank white frame.
+    show: false,
+    backgroundColor: '#10254a',
+    ...(options.icon ? { icon: options.icon } : {}),
+    webPreferences: secureWebPreferences(options.preloadFile, options.isDev),
+  });
+  window.once('ready-to-show', () => window.show());
+  const loading = options.origin.devServerUrl
+    ? window.loadURL(options.origin.devServerUrl)
+    : window.loadFile(options.rendererIndex);
+  loading.catch((error: unknown) => console.error('[guardline] the console page failed to load', error));
+  return window;
+}
+
+/** Bring the window to the front, e.g. when staff start Guardline a second time. */
+export function focusWindow(window: BrowserWindow | null): void {
+  if (!window || window.isDestroyed()) return;
+  if (window.isMinimized()) window.restore();
+  if (!window.isVisible()) window.show();
+  window.focus();
+}

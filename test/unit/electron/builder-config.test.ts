@@ -1,0 +1,65 @@
+import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// electron-builder's own loader and schema check: what `npm run dist` would read.
+const require = createRequire(import.meta.url);
+const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/config/config') as {
+  getConfig(projectDir: string, configPath: string, fromOptions: null): Promise<Record<string, unknown>>;
+  validateConfiguration(config: Record<string, unknown>, logger: unknown): Promise<void>;
+};
+const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
+const yaml = require('js-yaml') as { load(text: string): unknown };
+
+const root = join(import.meta.dirname, '../../..');
+const file = join(root, 'electron-builder.yml');
+/** The file as written; electron-builder normalises some fields (e.g. `files`) when loading. */
+const config = yaml.load(readFileSync(file, 'utf8')) as Record<string, unknown>;
+
+describe('electron-builder.yml', () => {
+  it('is a valid electron-builder configuration', async () => {
+    const loaded = await getConfig(root, file, null);
+    await expect(validateConfiguration(loaded, new DebugLogger(false))).resolves.toBeUndefined();
+    expect(loaded.electronFuses).toEqual(config.electronFuses);
+  });
+
+  it('flips the security fuses', () => {
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+    });
+  });
+
+  it('identifies the app as Guardline', () => {
+    expect(config.appId).toBe('se.guardline.console');
+    expect(config.productName).toBe('Guardline');
+  });
+
+  it('packs only the build output into an asar, with the SQLite binding unpacked', () => {
+    expect(config.asar).toBe(true);
+    const files = config.files as string[];
+    expect(files).toContain('out/**');
+    expect(files).toContain('package.json');
+    expect(files.some((f) => /^src|^test|^scripts/.test(f))).toBe(false);
+    expect(config.asarUnpack).toContain('**/node_modules/better-sqlite3/**/*.node');
+  });
+
+  it('ships the icons the main process loads at run time', () => {
+    const files = config.files as string[];
+    expect(files).toContain('assets/tray/**');
+    expect(files).toContain('assets/icons/256x256.png');
+    expect(existsSync(join(root, 'assets/tray/tray-ok.png'))).toBe(true);
+    expect(existsSync(join(root, config.icon as string))).toBe(true);
+  });
+
+  it('builds AppImage and deb on Linux, NSIS on Windows, dmg on macOS', () => {
+    expect((config.linux as { target: string[] }).target).toEqual(['AppImage', 'deb']);
+    expect((config.win as { target: string[] }).target).toEqual(['nsis']);
+    expect((config.mac as { target: string[] }).target).toEqual(['dmg']);
+  });
+});
