@@ -1,0 +1,32 @@
+/** Building probe results: every probe answers with the same `{ok, state, code, rttMs, detail, at}`. */
+import type { ProbeCode, ProbeOutcome, ProbeResult } from '../../../src-shared/telephony.ts';
+
+export interface ProbeContext {
+  timeoutMs: number;
+  /** Wall clock for `at` (evidence); round-trip times use the monotonic clock. */
+  wallClock: () => number;
+}
+
+export function probeResult(
+  ctx: Pick<ProbeContext, 'wallClock'>,
+  state: ProbeOutcome,
+  code: ProbeCode,
+  detail: string,
+  rttMs: number | null = null,
+): ProbeResult {
+  return {
+    ok: state === 'up',
+    state,
+    code,
+    rttMs: rttMs === null ? null : Math.round(rttMs * 1000) / 1000,
+    detail: detail.length > 500 ? `${detail.slice(0, 497)}...` : detail,
+    at: Math.floor(ctx.wallClock()),
+  };
+}
+
+/** Socket errors as evidence: "refused" (nothing listens) is a different fact from "timeout" (black hole). */
+export function socketErrorResult(ctx: Pick<ProbeContext, 'wallClock'>, error: NodeJS.ErrnoException): ProbeResult {
+  if (error.code === 'ECONNREFUSED')
+    return probeResult(ctx, 'down', 'refused', 'refused: nothing listens at the target');
+  return probeResult(ctx, 'down', 'network_error', `${error.code ?? 'error'}: ${error.message}`);
+}
