@@ -1,0 +1,59 @@
+/**
+ * The application menu: only what a console operator needs. Reload and DevTools
+ * exist only under `electron-vite dev`; a production build cannot open DevTools
+ * from the menu or its accelerators.
+ */
+import { Menu, type MenuItemConstructorOptions } from 'electron';
+import type { ShellText } from './shell-text.ts';
+
+export interface AppMenuOptions {
+  text: ShellText;
+  isDev: boolean;
+  platform: NodeJS.Platform;
+  onAbout: () => void;
+  onQuit: () => void;
+}
+
+export function appMenuTemplate(options: AppMenuOptions): MenuItemConstructorOptions[] {
+  const { text, isDev } = options;
+  const devItems: MenuItemConstructorOptions[] = isDev
+    ? [{ role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }, { type: 'separator' }]
+    : [];
+  const template: MenuItemConstructorOptions[] = [
+    {
+      label: text.fileMenu,
+      submenu: [{ label: text.quit, accelerator: 'CmdOrCtrl+Q', click: () => options.onQuit() }],
+    },
+    // Without an Edit menu, copy and paste shortcuts do nothing in text fields on macOS.
+    {
+      label: text.editMenu,
+      submenu: [
+        { role: 'undo' },
+        { role: 'redo' },
+        { type: 'separator' },
+        { role: 'cut' },
+        { role: 'copy' },
+        { role: 'paste' },
+        { role: 'selectAll' },
+      ],
+    },
+    {
+      label: text.viewMenu,
+      submenu: [
+        ...devItems,
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+      ],
+    },
+    { label: text.helpMenu, submenu: [{ label: text.about, click: () => options.onAbout() }] },
+  ];
+  // macOS puts the app's own menu first; it holds Hide/Quit, never DevTools.
+  return options.platform === 'darwin' ? [{ role: 'appMenu' }, ...template] : template;
+}
+
+export function installAppMenu(options: AppMenuOptions): void {
+  Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate(options)));
+}

@@ -1,0 +1,32 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { FakeNotification, resetFakeElectron } from './fake-electron.ts';
+
+vi.mock('electron', async () => (await import('./fake-electron.ts')).electronModule);
+
+const { notify } = await import('../../../src-main/electron/notifications.ts');
+
+beforeEach(() => resetFakeElectron());
+
+describe('notify', () => {
+  it('shows a native notification with the given title and body', () => {
+    expect(notify('Larm', 'Linje 3 är nere')).toBe(true);
+    const [shown] = FakeNotification.instances;
+    expect(shown?.options).toMatchObject({ title: 'Larm', body: 'Linje 3 är nere', silent: false });
+    expect(shown?.shown).toBe(true);
+  });
+
+  it('marks urgent notifications critical and calls back on click', () => {
+    const clicked = vi.fn();
+    notify('Larm', 'Nödsituation', { urgent: true, silent: true, onClick: clicked });
+    const [shown] = FakeNotification.instances;
+    expect(shown?.options).toMatchObject({ urgency: 'critical', timeoutType: 'never', silent: true });
+    shown?.emit('click');
+    expect(clicked).toHaveBeenCalledOnce();
+  });
+
+  it('reports false when the desktop cannot show notifications', () => {
+    FakeNotification.supported = false;
+    expect(notify('Larm', 'x')).toBe(false);
+    expect(FakeNotification.instances).toEqual([]);
+  });
+});
