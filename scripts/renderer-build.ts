@@ -3,7 +3,8 @@
  * missing or older than any renderer source, so `npm run start:web` never serves a
  * stale UI and never rebuilds needlessly.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import { join } from 'node:path';
 import { packageBin, repoRoot, runNodeBin } from './node-bin.ts';
 
@@ -43,6 +44,43 @@ export type BuildOutcome = { ok: true; built: boolean } | { ok: false; message: 
 export async function ensureRendererBuilt(): Promise<BuildOutcome> {
   const inputs = RENDERER_INPUTS.map((p) => join(repoRoot, p));
   if (!rendererNeedsBuild(rendererDist, inputs)) return { ok: true, built: false };
+  // Parallel e2e files each start a host; one builds while the others wait, then all
+  // see a fresh build. Vite empties the output folder, so two builds at once would race.
+  const release = await takeBuildLock();
+  if (!release) return { ok: false, message: `cannot build the renderer: ${BUILD_LOCK} stayed locked` };
+  try {
+    if (!rendererNeedsBuild(rendererDist, inputs)) return { ok: true, built: false };
+    return await buildRenderer();
+  } finally {
+    release();
+  }
+}
+
+const BUILD_LOCK = join(repoRoot, 'node_modules', '.cache', 'guardline-renderer-build.lock');
+/** A lock older than any real build was left by a builder that died. */
+const STALE_LOCK_MS = 5 * 60_000;
+const LOCK_WAIT_MS = 3 * 60_000;
+const LOCK_POLL_MS = 100;
+
+/** mkdir is atomic: whoever creates the directory holds the lock. */
+async function takeBuildLock(): Promise<(() => void) | null> {
+  mkdirSync(join(BUILD_LOCK, '..'), { recursive: true });
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  while (Date.now() < deadline) {
+    try {
+      mkdirSync(BUILD_LOCK);
+      return () => rmSync(BUILD_LOCK, { recursive: true, force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const age = Date.now() - (statSync(BUILD_LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > STALE_LOCK_MS) rmSync(BUILD_LOCK, { recursive: true, force: true });
+      else await delay(LOCK_POLL_MS);
+    }
+  }
+  return null;
+}
+
+async function buildRenderer(): Promise<BuildOutcome> {
   const vite = packageBin('vite/bin/vite.js');
   if (!vite) return { ok: false, message: 'cannot build the renderer: vite is not installed (run npm ci)' };
   if (!existsSync(join(repoRoot, RENDERER_CONFIG))) {
