@@ -1,0 +1,25 @@
+/** What every route group of the tracker is given: store, auth, clock, limits, live heads. */
+import type { TrackerDb } from './db/database.ts';
+import type { Authenticator } from './http/auth.ts';
+import type { FacilityHeads } from './stream/heads.ts';
+
+export interface TrackerLimits {
+  /** Largest request body; larger is 413 `payload_too_large`. */
+  bodyLimitBytes: number;
+  /** Requests per window per token (per address when no token); null disables. */
+  rateLimit: { max: number; timeWindowMs: number } | null;
+  /** Comment line sent on idle SSE streams so proxies and clients see the connection alive. */
+  sseHeartbeatMs: number;
+  /** Events stamped further ahead of the tracker clock are refused. */
+  maxFutureHlcMs: number;
+}
+
+export interface TrackerContext {
+  store: TrackerDb;
+  auth: Authenticator;
+  clock: () => number;
+  limits: TrackerLimits;
+  heads: FacilityHeads;
+  /** Open SSE responses, ended when the tracker shuts down. */
+  streams: Set<{ end(): void }>;
+}

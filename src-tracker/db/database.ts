@@ -1,0 +1,59 @@
+/**
+ * Opens the tracker's database: a SQLite file by default, PostgreSQL when a URL is
+ * given. Both are driven through Kysely and brought to the latest schema by the same
+ * migrations before the tracker serves a request.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import { Pool } from 'pg';
+import type { TrackerDatabase } from './schema.ts';
+import { trackerMigrations } from './migrations/index.ts';
+
+export type DbKind = 'sqlite' | 'postgres';
+
+export type DbLocation = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+export interface TrackerDb {
+  readonly kind: DbKind;
+  readonly db: Kysely<TrackerDatabase>;
+  close(): Promise<void>;
+}
+
+export async function openTrackerDb(location: DbLocation): Promise<TrackerDb> {
+  const db = location.kind === 'sqlite' ? openSqlite(location.file) : openPostgres(location.url);
+  try {
+    await migrateToLatest(db);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return { kind: location.kind, db, close: () => db.destroy() };
+}
+
+function openSqlite(file: string): Kysely<TrackerDatabase> {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new Database(file);
+  // Accepted events must survive power loss: WAL with a full sync on every commit.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  return new Kysely<TrackerDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+function openPostgres(url: string): Kysely<TrackerDatabase> {
+  const pool = new Pool({ connectionString: url, max: 10 });
+  return new Kysely<TrackerDatabase>({ dialect: new PostgresDialect({ pool }) });
+}
+
+async function migrateToLatest(db: Kysely<TrackerDatabase>): Promise<void> {
+  const migrator = new Migrator({ db, provider: trackerMigrations });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`tracker database migration failed at ${failed}: ${String(error)}`, { cause: error });
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * Migrations listed in code rather than found by scanning a folder: the tracker runs
+ * from source under Node's type stripping and from bundles alike, and the order is
+ * explicit. Keys sort in apply order.
+ */
+import type { Migration, MigrationProvider } from 'kysely/migration';
+import { initialSchema } from './0001-initial.ts';
+
+export const TRACKER_MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001-initial': initialSchema,
+};
+
+export const trackerMigrations: MigrationProvider = {
+  getMigrations: async () => ({ ...TRACKER_MIGRATIONS }),
+};

@@ -1,0 +1,82 @@
+/**
+ * Table shapes as Kysely sees them. Times are integer milliseconds since the epoch;
+ * PostgreSQL returns BIGINT columns as strings, so readers convert with `Number()`.
+ */
+import type { Generated } from 'kysely';
+
+type BigIntColumn = number | string;
+
+export interface FacilitiesTable {
+  id: string;
+  created_at: number;
+}
+
+export interface EnrolmentCodesTable {
+  code_hash: string;
+  facility: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface DevicesTable {
+  id: string;
+  device_id: string;
+  facility: string;
+  label: string;
+  token_hash: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface AdminTokensTable {
+  token_hash: string;
+  created_at: number;
+}
+
+export interface EventsTable {
+  server_seq: Generated<BigIntColumn>;
+  id: string;
+  facility: string;
+  stream_id: string;
+  type: string;
+  /** Canonical JSON of the payload exactly as the console sent it. */
+  payload: string;
+  actor: string;
+  device_id: string;
+  device_time: BigIntColumn;
+  hlc: string;
+  received_at: BigIntColumn;
+  /** The enrolled device (devices.id) whose token pushed the event. */
+  pushed_by: string;
+}
+
+/** HQ's view of incidents, refolded from the stream's events on every ingest that touches it. */
+export interface IncidentsTable {
+  facility: string;
+  id: string;
+  unit: string;
+  category: string;
+  severity: string;
+  status: string;
+  title: string;
+  occurred_at: string;
+  reported_by: string;
+  created_hlc: string;
+  updated_hlc: string;
+  note_count: number;
+  conflict_count: number;
+  /** Lower-cased text for HQ search (lowered in JS, so å/ä/ö fold on both databases). */
+  search_text: string;
+  /** The folded Incident as JSON. */
+  doc: string;
+}
+
+export interface TrackerDatabase {
+  facilities: FacilitiesTable;
+  enrolment_codes: EnrolmentCodesTable;
+  devices: DevicesTable;
+  admin_tokens: AdminTokensTable;
+  events: EventsTable;
+  incidents: IncidentsTable;
+}

@@ -1,0 +1,31 @@
+/** Row <-> wire conversions for the events table. */
+import type { Selectable } from 'kysely';
+import type { EventEnvelope } from '../../src-shared/events.ts';
+import type { PulledEvent } from '../../src-shared/sync-wire.ts';
+import type { EventsTable } from '../db/schema.ts';
+
+export type EventRow = Selectable<EventsTable>;
+
+export function rowToEnvelope(row: EventRow): EventEnvelope {
+  return {
+    id: row.id,
+    streamId: row.stream_id,
+    type: row.type as EventEnvelope['type'],
+    payload: JSON.parse(row.payload) as unknown,
+    actor: row.actor,
+    deviceId: row.device_id,
+    deviceTime: Number(row.device_time),
+    hlc: row.hlc,
+  };
+}
+
+export function rowToPulled(row: EventRow): PulledEvent {
+  return { ...rowToEnvelope(row), serverSeq: Number(row.server_seq), receivedAt: Number(row.received_at) };
+}
+
+/** Split for IN lists and multi-row inserts: keeps statements well under SQLite's and PostgreSQL's parameter limits. */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

@@ -1,0 +1,51 @@
+/** Push and pull: the console's two halves of sync. */
+import type { FastifyInstance } from 'fastify';
+import { encodeHlc } from '../../src-shared/hlc.ts';
+import { PullQuery, type PushResponse } from '../../src-shared/sync-wire.ts';
+import type { TrackerContext } from '../context.ts';
+import { TrackerFailure } from '../http/errors.ts';
+import { parseInput } from '../http/parse.ts';
+import { ingestBatch } from './ingest.ts';
+import { pullEvents } from './pull.ts';
+import { checkPushBatch } from './validate-push.ts';
+
+/** Node name the tracker uses in the HLC hint it hands to consoles. */
+export const TRACKER_HLC_NODE = 'tracker';
+
+export function eventRoutes(app: FastifyInstance, ctx: TrackerContext): void {
+  app.post('/v1/events', async (request, reply) => {
+    const device = await ctx.auth.device(request);
+    const check = checkPushBatch(request.body, {
+      facility: device.facility,
+      now: ctx.clock(),
+      maxFutureHlcMs: ctx.limits.maxFutureHlcMs,
+    });
+    if (!check.ok) throw new TrackerFailure(check.error);
+    const { results, newHead } = await ingestBatch(ctx.store, device, check.batch, ctx.clock());
+    if (newHead !== null) ctx.heads.publish(device.facility, newHead);
+    const accepted = results.filter((r) => r.status === 'accepted').length;
+    request.log.info(
+      {
+        facility: device.facility,
+        device: device.deviceId,
+        accepted,
+        duplicates: results.length - accepted,
+        head: newHead,
+      },
+      'events ingested',
+    );
+    const serverTime = ctx.clock();
+    const body: PushResponse = {
+      results,
+      serverTime,
+      serverHlcHint: encodeHlc({ wallMs: serverTime, counter: 0, node: TRACKER_HLC_NODE }),
+    };
+    return reply.send(body);
+  });
+
+  app.get('/v1/events', async (request, reply) => {
+    const device = await ctx.auth.device(request);
+    const query = parseInput(PullQuery, request.query);
+    return reply.send(await pullEvents(ctx.store, device.facility, query.after, query.limit));
+  });
+}

@@ -1,0 +1,129 @@
+/** Read-only queries behind the HQ API. */
+import { sql } from 'kysely';
+import type { HqDevice, HqFacility, HqIncident, HqOutage } from '../../src-shared/sync-wire.ts';
+import type { IncidentStatus } from '../../src-shared/incident.ts';
+import type { TrackerDb } from '../db/database.ts';
+import { rowToEnvelope } from '../events/event-rows.ts';
+import { foldOutage, OUTAGE_EVENT_PREFIX } from '../projections/outages.ts';
+import type { EventEnvelope } from '../../src-shared/events.ts';
+
+const OPEN_STATUSES: IncidentStatus[] = ['open', 'acknowledged', 'escalated'];
+/** Bounds the generic outage fold until outages get a projection table. */
+const OUTAGE_EVENTS_SCANNED = 20_000;
+
+export async function listFacilities(store: TrackerDb): Promise<HqFacility[]> {
+  const { db } = store;
+  const rows = await db
+    .selectFrom('facilities as f')
+    .select((eb) => [
+      'f.id',
+      'f.created_at',
+      eb
+        .selectFrom('devices as d')
+        .whereRef('d.facility', '=', 'f.id')
+        .where('d.revoked_at', 'is', null)
+        .select((sub) => sub.fn.countAll().as('n'))
+        .as('devices'),
+      eb
+        .selectFrom('incidents as i')
+        .whereRef('i.facility', '=', 'f.id')
+        .select((sub) => sub.fn.countAll().as('n'))
+        .as('incidents'),
+      eb
+        .selectFrom('incidents as i')
+        .whereRef('i.facility', '=', 'f.id')
+        .where('i.status', 'in', OPEN_STATUSES)
+        .select((sub) => sub.fn.countAll().as('n'))
+        .as('open_incidents'),
+      eb
+        .selectFrom('events as e')
+        .whereRef('e.facility', '=', 'f.id')
+        .select((sub) => sub.fn.max('e.received_at').as('m'))
+        .as('last_event_at'),
+    ])
+    .orderBy('f.id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    createdAt: Number(r.created_at),
+    devices: Number(r.devices ?? 0),
+    incidents: Number(r.incidents ?? 0),
+    openIncidents: Number(r.open_incidents ?? 0),
+    lastEventAt: r.last_event_at == null ? null : Number(r.last_event_at),
+  }));
+}
+
+export interface IncidentFilter {
+  facility?: string | undefined;
+  status?: IncidentStatus | undefined;
+  q?: string | undefined;
+  limit: number;
+}
+
+export async function listIncidents(store: TrackerDb, filter: IncidentFilter): Promise<HqIncident[]> {
+  let query = store.db.selectFrom('incidents').selectAll();
+  if (filter.facility) query = query.where('facility', '=', filter.facility);
+  if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.q) {
+    const pattern = `%${escapeLike(filter.q.toLocaleLowerCase('sv'))}%`;
+    query = query.where(sql<boolean>`search_text LIKE ${pattern} ESCAPE '\\'`);
+  }
+  const rows = await query.orderBy('updated_hlc', 'desc').orderBy('id').limit(filter.limit).execute();
+  return rows.map((r) => ({
+    id: r.id,
+    facility: r.facility,
+    unit: r.unit,
+    category: r.category,
+    severity: r.severity,
+    status: r.status,
+    title: r.title,
+    occurredAt: r.occurred_at,
+    reportedBy: r.reported_by,
+    createdHlc: r.created_hlc,
+    updatedHlc: r.updated_hlc,
+    noteCount: Number(r.note_count),
+    conflictCount: Number(r.conflict_count),
+  }));
+}
+
+export async function listOutages(store: TrackerDb, facility: string | undefined): Promise<HqOutage[]> {
+  let query = store.db
+    .selectFrom('events')
+    .selectAll()
+    .where('type', 'like', `${OUTAGE_EVENT_PREFIX}%`)
+    .orderBy('server_seq', 'desc')
+    .limit(OUTAGE_EVENTS_SCANNED);
+  if (facility) query = query.where('facility', '=', facility);
+  const rows = await query.execute();
+  const streams = new Map<string, { facility: string; events: EventEnvelope[] }>();
+  for (const row of rows) {
+    const key = `${row.facility}\u0000${row.stream_id}`;
+    const entry = streams.get(key) ?? { facility: row.facility, events: [] };
+    entry.events.push(rowToEnvelope(row));
+    streams.set(key, entry);
+  }
+  const outages: HqOutage[] = [];
+  for (const { facility: f, events } of streams.values()) {
+    const outage = foldOutage(f, events);
+    if (outage) outages.push(outage);
+  }
+  return outages.sort((a, b) => (a.updatedHlc < b.updatedHlc ? 1 : a.updatedHlc > b.updatedHlc ? -1 : 0));
+}
+
+export async function listDevices(store: TrackerDb, facility: string | undefined): Promise<HqDevice[]> {
+  let query = store.db.selectFrom('devices').selectAll().orderBy('facility').orderBy('created_at');
+  if (facility) query = query.where('facility', '=', facility);
+  const rows = await query.execute();
+  return rows.map((r) => ({
+    id: r.id,
+    deviceId: r.device_id,
+    facility: r.facility,
+    label: r.label,
+    createdAt: Number(r.created_at),
+    revokedAt: r.revoked_at == null ? null : Number(r.revoked_at),
+  }));
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,94 @@
+/**
+ * Composition root of the tracker's HTTP side. `buildTracker` wires routes to an
+ * already-open database and returns the Fastify instance unstarted, so tests listen
+ * on an ephemeral port and `main.ts` owns ports, signals and the database lifetime.
+ */
+import { createHash } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import type { Logger } from 'pino';
+import { MAX_FUTURE_HLC_MS, PUSH_MAX_BYTES, type HealthResponse } from '../src-shared/sync-wire.ts';
+import type { TrackerContext, TrackerLimits } from './context.ts';
+import type { TrackerDb } from './db/database.ts';
+import { enrolmentRoutes } from './enrolment/routes.ts';
+import { eventRoutes } from './events/routes.ts';
+import { hqRoutes } from './hq/routes.ts';
+import { createAuthenticator } from './http/auth.ts';
+import { installErrorHandling } from './http/errors.ts';
+import { bearerToken } from './auth/tokens.ts';
+import { createFacilityHeads } from './stream/heads.ts';
+import { streamRoutes } from './stream/routes.ts';
+import { sql } from 'kysely';
+
+export const DEFAULT_LIMITS: TrackerLimits = {
+  bodyLimitBytes: PUSH_MAX_BYTES,
+  rateLimit: { max: 1200, timeWindowMs: 60_000 },
+  sseHeartbeatMs: 15_000,
+  maxFutureHlcMs: MAX_FUTURE_HLC_MS,
+};
+
+export interface TrackerOptions {
+  db: TrackerDb;
+  /** sha256 of the admin token; without it, tokens stored in `admin_tokens` are accepted. */
+  adminTokenHash?: string | undefined;
+  limits?: Partial<TrackerLimits>;
+  /** A pino logger, or false for silence (tests). */
+  logger?: Logger | FastifyBaseLogger | false;
+  /** Wall clock in ms; injected so tests control code expiry and the HLC horizon. */
+  clock?: () => number;
+}
+
+export async function buildTracker(options: TrackerOptions): Promise<FastifyInstance> {
+  const limits: TrackerLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const logger = options.logger ?? false;
+  const app = (logger === false
+    ? Fastify({ logger: false, bodyLimit: limits.bodyLimitBytes })
+    : Fastify({
+        loggerInstance: logger as FastifyBaseLogger,
+        bodyLimit: limits.bodyLimitBytes,
+      })) as unknown as FastifyInstance;
+
+  const ctx: TrackerContext = {
+    store: options.db,
+    auth: createAuthenticator(options.db, options.adminTokenHash),
+    clock: options.clock ?? Date.now,
+    limits,
+    heads: createFacilityHeads(),
+    streams: new Set(),
+  };
+
+  installErrorHandling(app);
+  if (limits.rateLimit) {
+    await app.register(rateLimit, {
+      max: limits.rateLimit.max,
+      timeWindow: limits.rateLimit.timeWindowMs,
+      // Per token, so consoles behind one NAT do not share a budget; the hash keeps tokens out of memory dumps.
+      keyGenerator: (request) => {
+        const token = bearerToken(request.headers.authorization);
+        return token ? `t:${createHash('sha256').update(token).digest('hex')}` : `ip:${request.ip}`;
+      },
+    });
+  }
+
+  // Live streams never finish on their own: end them first so close() can drain the rest.
+  app.addHook('preClose', async () => {
+    for (const stream of ctx.streams) stream.end();
+  });
+
+  app.get('/v1/health', async (_request, reply) => {
+    let ok = true;
+    try {
+      await sql`SELECT 1`.execute(ctx.store.db);
+    } catch {
+      ok = false;
+    }
+    const body: HealthResponse = { ok, db: ctx.store.kind, time: ctx.clock() };
+    return reply.code(ok ? 200 : 503).send(body);
+  });
+
+  enrolmentRoutes(app, ctx);
+  eventRoutes(app, ctx);
+  streamRoutes(app, ctx);
+  hqRoutes(app, ctx);
+  return app;
+}

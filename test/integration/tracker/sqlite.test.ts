@@ -1,0 +1,3 @@
+import { describeTrackerSuite } from './tracker-suite.ts';
+
+describeTrackerSuite('sqlite');
