@@ -1,0 +1,126 @@
+/**
+ * When line states change, which outages open, grow or close. Pure: callers pass the
+ * current line states and open outages (from the projections) and turn the returned
+ * actions into events.
+ *
+ * - A critical line going DOWN opens an outage, unless it already belongs to one.
+ * - Lines that share a trunk (their `via`, or the trunk line itself) and go DOWN
+ *   within the grouping window of that outage's opening join it: one root cause, one
+ *   outage. Lines of the group already DOWN within the window are taken in at opening.
+ * - An outage resolves when every one of its lines is UP again.
+ * - A guard's report on a line that is not in an open outage opens a `reported` one.
+ */
+import type { LineState } from '../../../src-shared/telephony.ts';
+import type { LineConfig } from '../../../src-shared/facility-config.ts';
+import type { OutageCause, OutageKind } from '../../../src-shared/outages.ts';
+
+export type LineInfo = Pick<LineConfig, 'id' | 'kind' | 'criticality' | 'via'>;
+
+export interface LineNow {
+  state: LineState;
+  since: number | null;
+}
+
+export interface OpenOutage {
+  id: string;
+  kind: OutageKind;
+  trunk: string | null;
+  lineIds: readonly string[];
+  openedAt: number;
+}
+
+export type OutageAction =
+  | { type: 'open'; cause: OutageCause; trunk: string | null; lineIds: string[] }
+  | { type: 'join'; outageId: string; lineId: string }
+  | { type: 'resolve'; outageId: string; reason: 'recovered' | 'lines_removed' };
+
+/** The trunk a line's calls depend on: its `via`, or itself when it is a trunk. */
+export function trunkOf(line: LineInfo): string | null {
+  return line.via ?? (line.kind === 'trunk' ? line.id : null);
+}
+
+export interface TransitionInput {
+  lineId: string;
+  to: LineState;
+  at: number;
+  lines: ReadonlyMap<string, LineInfo>;
+  /** Every line's state with this transition already applied. */
+  states: ReadonlyMap<string, LineNow>;
+  open: readonly OpenOutage[];
+  windowMs: number;
+}
+
+export function outageActionsForTransition(input: TransitionInput): OutageAction[] {
+  const line = input.lines.get(input.lineId);
+  if (!line) return [];
+  if (input.to === 'UP') return resolutions(input.lineId, input.states, input.open);
+  if (input.to !== 'DOWN') return [];
+  if (input.open.some((o) => o.lineIds.includes(line.id))) return [];
+
+  const trunk = trunkOf(line);
+  if (trunk !== null) {
+    const group = input.open
+      .filter((o) => o.kind === 'automatic' && o.trunk === trunk && input.at - o.openedAt <= input.windowMs)
+      .sort((a, b) => b.openedAt - a.openedAt)[0];
+    if (group) return [{ type: 'join', outageId: group.id, lineId: line.id }];
+  }
+  if (line.criticality !== 'critical') return [];
+
+  const inOutage = new Set(input.open.flatMap((o) => o.lineIds));
+  const siblings =
+    trunk === null
+      ? []
+      : [...input.lines.values()].filter((other) => {
+          if (other.id === line.id || trunkOf(other) !== trunk || inOutage.has(other.id)) return false;
+          const now = input.states.get(other.id);
+          return now?.state === 'DOWN' && now.since !== null && input.at - now.since <= input.windowMs;
+        });
+  const lineIds = [line.id, ...siblings.map((s) => s.id)];
+  const cause: OutageCause = trunk !== null && lineIds.includes(trunk) ? 'trunk_down' : 'lines_down';
+  return [{ type: 'open', cause, trunk, lineIds }];
+}
+
+function resolutions(
+  lineId: string,
+  states: ReadonlyMap<string, LineNow>,
+  open: readonly OpenOutage[],
+): OutageAction[] {
+  return open
+    .filter((o) => o.lineIds.includes(lineId) && o.lineIds.every((id) => states.get(id)?.state === 'UP'))
+    .map((o) => ({ type: 'resolve', outageId: o.id, reason: 'recovered' }));
+}
+
+/** After a config reload: outages whose remaining lines are all UP (or gone) close. */
+export function outageActionsForReload(
+  lines: ReadonlyMap<string, LineInfo>,
+  states: ReadonlyMap<string, LineNow>,
+  open: readonly OpenOutage[],
+): OutageAction[] {
+  return open
+    .filter((o) => o.lineIds.some((id) => !lines.has(id)))
+    .filter((o) => o.lineIds.every((id) => !lines.has(id) || states.get(id)?.state === 'UP'))
+    .map((o) => ({ type: 'resolve', outageId: o.id, reason: 'lines_removed' }));
+}
+
+/** A guard's report: the line's open outage, or a new `reported` outage. */
+export function outageForReport(
+  lineId: string,
+  lines: ReadonlyMap<string, LineInfo>,
+  open: readonly OpenOutage[],
+): { existing: string } | { open: { cause: 'reported'; trunk: string | null; lineIds: string[] } } {
+  const current = open.find((o) => o.lineIds.includes(lineId));
+  if (current) return { existing: current.id };
+  const line = lines.get(lineId);
+  return { open: { cause: 'reported', trunk: line ? trunkOf(line) : null, lineIds: [lineId] } };
+}
+
+/** Staff use the reserve procedure while a critical line is DOWN or a confirmed outage hits one. */
+export function fallbackActive(
+  lines: ReadonlyMap<string, LineInfo>,
+  states: ReadonlyMap<string, LineNow>,
+  open: readonly (OpenOutage & { confirmed: boolean })[],
+): boolean {
+  const critical = (id: string) => lines.get(id)?.criticality === 'critical';
+  for (const [id, now] of states) if (now.state === 'DOWN' && critical(id)) return true;
+  return open.some((o) => o.kind === 'reported' && o.confirmed && o.lineIds.some(critical));
+}
