@@ -83,6 +83,36 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'staff roster and escalations',
+    sql: `
+      -- Roster cached on the console, folded from staff.* events (PIN hashes only, never PINs).
+      CREATE TABLE staff (
+        staff_number TEXT PRIMARY KEY,
+        name         TEXT NOT NULL,
+        role         TEXT NOT NULL,
+        units        TEXT NOT NULL,
+        active       INTEGER NOT NULL,
+        pin_hash     TEXT,
+        updated_hlc  TEXT NOT NULL
+      );
+      CREATE INDEX staff_by_role ON staff (role, active);
+
+      CREATE TABLE escalations (
+        escalation_id TEXT PRIMARY KEY,
+        incident_id   TEXT NOT NULL,
+        status        TEXT NOT NULL,
+        unit          TEXT NOT NULL,
+        severity      TEXT NOT NULL,
+        started_at    INTEGER NOT NULL,
+        next_due_at   INTEGER,
+        doc           TEXT NOT NULL
+      );
+      CREATE INDEX escalations_by_incident ON escalations (incident_id);
+      CREATE INDEX escalations_open ON escalations (status, started_at);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
