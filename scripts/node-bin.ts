@@ -15,10 +15,10 @@ export function packageBin(relativeBin: string): string | null {
 }
 
 /** Run to completion with output on our stderr (stdout stays for the lines tools parse). */
-export function runNodeBin(bin: string, args: readonly string[]): Promise<number> {
+export function runNodeBin(bin: string, args: readonly string[], signal?: AbortSignal): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: repoRoot, stdio: ['ignore', 2, 2] });
-    child.once('error', reject);
+    const child = spawn(process.execPath, [bin, ...args], { cwd: repoRoot, stdio: ['ignore', 2, 2], signal });
+    child.once('error', (error) => (error.name === 'AbortError' ? resolve(130) : reject(error)));
     child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
   });
 }

@@ -3,9 +3,9 @@
  * missing or older than any renderer source, so `npm run start:web` never serves a
  * stale UI and never rebuilds needlessly.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { setTimeout as delay } from 'node:timers/promises';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { takeLock } from './build-lock.ts';
 import { packageBin, repoRoot, runNodeBin } from './node-bin.ts';
 
 export const RENDERER_CONFIG = 'vite.renderer.config.ts';
@@ -46,48 +46,38 @@ export async function ensureRendererBuilt(): Promise<BuildOutcome> {
   if (!rendererNeedsBuild(rendererDist, inputs)) return { ok: true, built: false };
   // Parallel e2e files each start a host; one builds while the others wait, then all
   // see a fresh build. Vite empties the output folder, so two builds at once would race.
-  const release = await takeBuildLock();
+  const release = await takeLock(BUILD_LOCK, LOCK_WAIT_MS);
   if (!release) return { ok: false, message: `cannot build the renderer: ${BUILD_LOCK} stayed locked` };
+  // Stopped mid-build (Ctrl-C, a test's SIGTERM): stop vite and free the lock before exiting.
+  const abort = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    abort.abort();
+    release();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     if (!rendererNeedsBuild(rendererDist, inputs)) return { ok: true, built: false };
-    return await buildRenderer();
+    return await buildRenderer(abort.signal);
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     release();
   }
 }
 
 const BUILD_LOCK = join(repoRoot, 'node_modules', '.cache', 'guardline-renderer-build.lock');
-/** A lock older than any real build was left by a builder that died. */
-const STALE_LOCK_MS = 5 * 60_000;
 const LOCK_WAIT_MS = 3 * 60_000;
-const LOCK_POLL_MS = 100;
 
-/** mkdir is atomic: whoever creates the directory holds the lock. */
-async function takeBuildLock(): Promise<(() => void) | null> {
-  mkdirSync(join(BUILD_LOCK, '..'), { recursive: true });
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  while (Date.now() < deadline) {
-    try {
-      mkdirSync(BUILD_LOCK);
-      return () => rmSync(BUILD_LOCK, { recursive: true, force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const age = Date.now() - (statSync(BUILD_LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-      if (age > STALE_LOCK_MS) rmSync(BUILD_LOCK, { recursive: true, force: true });
-      else await delay(LOCK_POLL_MS);
-    }
-  }
-  return null;
-}
-
-async function buildRenderer(): Promise<BuildOutcome> {
+async function buildRenderer(signal: AbortSignal): Promise<BuildOutcome> {
   const vite = packageBin('vite/bin/vite.js');
   if (!vite) return { ok: false, message: 'cannot build the renderer: vite is not installed (run npm ci)' };
   if (!existsSync(join(repoRoot, RENDERER_CONFIG))) {
     return { ok: false, message: `cannot build the renderer: ${RENDERER_CONFIG} is missing` };
   }
   process.stderr.write('Building the renderer (dist-renderer/ is missing or older than its sources)...\n');
-  const code = await runNodeBin(vite, ['build', '--config', RENDERER_CONFIG]);
+  const code = await runNodeBin(vite, ['build', '--config', RENDERER_CONFIG], signal);
   if (code !== 0) return { ok: false, message: `renderer build failed (vite exited with code ${code})` };
   return { ok: true, built: true };
 }
