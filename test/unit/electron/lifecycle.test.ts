@@ -1,0 +1,170 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { RunningShell } from '../../../src-main/electron/lifecycle.ts';
+import { IPC_INVOKE_CHANNEL, type CallResult } from '../../../src-shared/transport.ts';
+import { FakeBrowserWindow, FakeEvent, FakeTray, fake, resetFakeElectron } from './fake-electron.ts';
+
+vi.mock('electron', async () => (await import('./fake-electron.ts')).electronModule);
+
+const { startConsoleShell } = await import('../../../src-main/electron/lifecycle.ts');
+
+const tempRoot = mkdtempSync(join(tmpdir(), 'guardline-shell-'));
+const paths = {
+  preloadFile: '/app/out/preload/index.cjs',
+  rendererDir: '/app/out/renderer',
+  trayIconDir: '/app/assets/tray',
+  windowIcon: '/app/assets/icons/256x256.png',
+};
+let dirNo = 0;
+const freshDir = () => join(tempRoot, `data-${dirNo++}`);
+const started: RunningShell[] = [];
+
+function start(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  const handle = startConsoleShell({ argv, env, paths });
+  void handle.ready.then((running) => running && started.push(running));
+  return handle;
+}
+
+async function startRunning(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<RunningShell> {
+  const running = await start(argv, env).ready;
+  if (!running) throw new Error(`the shell did not start: ${JSON.stringify(fake.errorBoxes)}`);
+  return running;
+}
+
+const onlyWindow = () => {
+  expect(FakeBrowserWindow.instances).toHaveLength(1);
+  return FakeBrowserWindow.instances[0]!;
+};
+
+beforeEach(() => resetFakeElectron());
+
+afterEach(async () => {
+  for (const running of started.splice(0)) await running.core.close().catch(() => {});
+});
+
+afterAll(() => rmSync(tempRoot, { recursive: true, force: true }));
+
+describe('Electron shell lifecycle', () => {
+  it('quits at once as a second instance, opening no store and no window', async () => {
+    fake.app.lockGranted = false;
+    const dataDir = freshDir();
+    expect(await start(['--data-dir', dataDir]).ready).toBeNull();
+    expect(fake.app.quitCalls).toBe(1);
+    expect(FakeBrowserWindow.instances).toEqual([]);
+    expect(fake.ipcMain.handlers.size).toBe(0);
+    expect(existsSync(join(dataDir, 'guardline.sqlite'))).toBe(false);
+  });
+
+  it('brings the running console to the front when started again', async () => {
+    await startRunning(['--data-dir', freshDir()]);
+    const window = onlyWindow();
+    window.minimized = true;
+    fake.app.emit('second-instance', new FakeEvent(), ['--data-dir', 'x'], '/');
+    expect(window.minimized).toBe(false);
+    expect(window.visible).toBe(true);
+    expect(window.focused).toBe(1);
+  });
+
+  it('opens a sandboxed, guarded window on its data dir and answers the page over IPC', async () => {
+    const dataDir = freshDir();
+    const running = await startRunning(['--data-dir', dataDir, '--facility', 'Testanstalten']);
+    expect(fake.app.sandboxEnabled).toBe(true);
+    expect(fake.app.setPaths).toEqual([['userData', dataDir]]);
+
+    const window = onlyWindow();
+    expect(window.loadedFile).toBe('/app/out/renderer/index.html');
+    expect((window.options.webPreferences as Record<string, unknown>).preload).toBe(paths.preloadFile);
+    expect(window.webContents.windowOpenHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
+    expect(fake.session.permissionRequestHandler).not.toBeNull();
+    expect(fake.session.beforeRequest).not.toBeNull();
+
+    const result = (await fake.ipcMain.invokeFrom(
+      window.webContents,
+      window.webContents.mainFrame,
+      IPC_INVOKE_CHANNEL,
+      {
+        method: 'system.info',
+        input: {},
+      },
+    )) as CallResult;
+    expect(result).toMatchObject({
+      ok: true,
+      value: { host: 'electron', facility: 'Testanstalten', dataFile: join(dataDir, 'guardline.sqlite') },
+    });
+    expect(running.core.info().dataFile).toBe(join(dataDir, 'guardline.sqlite'));
+    expect(FakeTray.instances[0]?.tooltip).toBe('Guardline – status okänd');
+    expect((fake.applicationMenu?.template as { label?: string }[]).map((m) => m.label)).toContain('Arkiv');
+  });
+
+  it('keeps its data in Electron’s userData dir when no --data-dir is given', async () => {
+    fake.app.userData = freshDir();
+    const running = await startRunning([]);
+    expect(running.options.dataDir).toBe(fake.app.userData);
+    expect(running.core.info().dataFile).toBe(join(fake.app.userData, 'guardline.sqlite'));
+    expect(fake.app.setPaths).toEqual([]);
+  });
+
+  it('closes the core before it quits, then lets the quit through', async () => {
+    const running = await startRunning(['--data-dir', freshDir()]);
+    const first = new FakeEvent();
+    fake.app.emit('will-quit', first);
+    expect(first.defaultPrevented).toBe(true);
+    await vi.waitFor(() => expect(fake.app.quitCalls).toBe(1));
+    const after = await running.core.dispatch('store.verifyChain', {}, { actor: 'test', origin: 'test' });
+    expect(after.ok).toBe(false);
+    expect(fake.ipcMain.handlers.size).toBe(0);
+    expect(FakeTray.instances[0]?.destroyed).toBe(true);
+
+    const second = new FakeEvent();
+    fake.app.emit('will-quit', second);
+    expect(second.defaultPrevented).toBe(false);
+  });
+
+  it('refuses a store written by a newer Guardline with one clear dialog, and exits', async () => {
+    const dataDir = freshDir();
+    mkdirSync(dataDir, { recursive: true });
+    const db = new Database(join(dataDir, 'guardline.sqlite'));
+    db.exec('CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (999);');
+    db.close();
+
+    expect(await start(['--data-dir', dataDir]).ready).toBeNull();
+    expect(fake.errorBoxes).toHaveLength(1);
+    expect(fake.errorBoxes[0]!.title).toBe('Guardline kan inte starta');
+    expect(fake.errorBoxes[0]!.content).toMatch(/newer Guardline/);
+    expect(fake.app.exitCodes).toEqual([1]);
+    expect(FakeBrowserWindow.instances).toEqual([]);
+    expect(fake.ipcMain.handlers.size).toBe(0);
+  });
+
+  it('refuses bad launch options with a dialog instead of starting', async () => {
+    expect(await start(['--port', 'many']).ready).toBeNull();
+    expect(fake.errorBoxes[0]?.content).toMatch(/--port/);
+    expect(fake.app.exitCodes).toEqual([1]);
+  });
+
+  it('ignores ELECTRON_RENDERER_URL in a packaged app and loads its own files', async () => {
+    fake.app.isPackaged = true;
+    await startRunning(['--data-dir', freshDir()], { ELECTRON_RENDERER_URL: 'https://evil.example/' });
+    const window = onlyWindow();
+    expect(window.loadedUrl).toBeNull();
+    expect(window.loadedFile).toBe('/app/out/renderer/index.html');
+    expect((window.options.webPreferences as Record<string, unknown>).devTools).toBe(false);
+  });
+
+  it('loads the dev server, with DevTools, under electron-vite dev', async () => {
+    await startRunning(['--data-dir', freshDir()], { ELECTRON_RENDERER_URL: 'http://localhost:5173' });
+    const window = onlyWindow();
+    expect(window.loadedUrl).toBe('http://localhost:5173');
+    expect((window.options.webPreferences as Record<string, unknown>).devTools).toBe(true);
+  });
+
+  it('quits when its window is closed (Linux and Windows)', async () => {
+    await startRunning(['--data-dir', freshDir()]);
+    onlyWindow().close();
+    fake.app.emit('window-all-closed');
+    expect(fake.app.quitCalls).toBe(process.platform === 'darwin' ? 0 : 1);
+  });
+});
