@@ -1,0 +1,3 @@
+/** Public face of the facility config feature. */
+export { loadFacilityConfigFile, watchFacilityConfigFile, MAX_CONFIG_BYTES } from './facility-config-file.ts';
+export { fileConfigSource, staticConfigSource, noConfigSource, type FacilityConfigSource } from './config-source.ts';
