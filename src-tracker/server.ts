@@ -58,6 +58,8 @@ export async function buildTracker(options: TrackerOptions): Promise<FastifyInst
   };
 
   installErrorHandling(app);
+  // JSON only: a text body is a client bug better reported as 415 than parsed as a string.
+  app.removeContentTypeParser('text/plain');
   if (limits.rateLimit) {
     await app.register(rateLimit, {
       max: limits.rateLimit.max,

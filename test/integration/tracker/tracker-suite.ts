@@ -263,6 +263,38 @@ export function describeTrackerSuite(kind: DbKind): void {
       });
     });
 
+    describe('concurrent pushes', () => {
+      it('stores each event once when one batch is pushed five times at once, and every answer agrees', async () => {
+        const facility = uniqueFacility('Kumla');
+        const token = await enrol(facility);
+        const c = consoleEvents('ws-1');
+        const batch = Array.from({ length: 200 }, () => c.incidentCreated(facility));
+        const replies = await Promise.all([1, 2, 3, 4, 5].map(() => push(token, batch)));
+        expect(replies.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+        const answers = replies.map((r) => PushResponse.parse(r.body).results);
+        const accepted = answers.flat().filter((r) => r.status === 'accepted');
+        expect(accepted).toHaveLength(200);
+        for (const answer of answers) {
+          expect(answer.map((r) => r.serverSeq)).toEqual(answers[0]!.map((r) => r.serverSeq));
+        }
+        expect((await pullAll(token)).map((e) => e.id)).toEqual(batch.map((e) => e.id));
+      });
+
+      it('lets one facility win an id pushed by two facilities at once; the other gets 409', async () => {
+        const a = uniqueFacility('Anstalt A');
+        const b = uniqueFacility('Anstalt B');
+        const [tokenA, tokenB] = await Promise.all([enrol(a), enrol(b)]);
+        const fromA = consoleEvents('ws-a').incidentCreated(a);
+        const fromB = { ...consoleEvents('ws-b').incidentCreated(b), id: fromA.id };
+        const replies = await Promise.all([push(tokenA, [fromA]), push(tokenB, [fromB])]);
+        expect(replies.map((r) => r.status).sort()).toEqual([200, 409]);
+        const loser = replies.find((r) => r.status === 409)!;
+        expectError(loser, 409, 'conflict', 'events.0.id');
+        const stored = [...(await pullAll(tokenA)), ...(await pullAll(tokenB))];
+        expect(stored.map((e) => e.id)).toEqual([fromA.id]);
+      });
+    });
+
     describe('validation', () => {
       const cases: { name: string; field: string; events: (facility: string) => unknown[] }[] = [
         {
