@@ -113,6 +113,81 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX escalations_open ON escalations (status, started_at);
     `,
   },
+  {
+    version: 4,
+    name: 'line status, outages, probe samples',
+    sql: `
+      -- Current state per line, folded from line.* events (latest status change in HLC order).
+      CREATE TABLE line_status (
+        facility_id TEXT NOT NULL,
+        line_id     TEXT NOT NULL,
+        state       TEXT NOT NULL,
+        since       INTEGER,
+        evidence    TEXT,
+        last_report TEXT,
+        updated_hlc TEXT NOT NULL,
+        PRIMARY KEY (facility_id, line_id)
+      );
+
+      CREATE TABLE line_status_history (
+        event_id    TEXT PRIMARY KEY,
+        facility_id TEXT NOT NULL,
+        line_id     TEXT NOT NULL,
+        from_state  TEXT NOT NULL,
+        to_state    TEXT NOT NULL,
+        at          INTEGER NOT NULL,
+        hlc         TEXT NOT NULL,
+        device_id   TEXT NOT NULL,
+        evidence    TEXT NOT NULL
+      );
+      CREATE INDEX line_status_history_by_line ON line_status_history (facility_id, line_id, hlc);
+
+      CREATE TABLE line_reports (
+        report_id   TEXT PRIMARY KEY,
+        event_id    TEXT NOT NULL,
+        facility_id TEXT NOT NULL,
+        line_id     TEXT NOT NULL,
+        hlc         TEXT NOT NULL,
+        doc         TEXT NOT NULL
+      );
+      CREATE INDEX line_reports_by_line ON line_reports (facility_id, line_id, hlc);
+
+      CREATE TABLE outages (
+        id          TEXT PRIMARY KEY,
+        facility_id TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        status      TEXT NOT NULL,
+        cause       TEXT NOT NULL,
+        trunk       TEXT,
+        opened_at   INTEGER NOT NULL,
+        resolved_at INTEGER,
+        opened_hlc  TEXT NOT NULL,
+        updated_hlc TEXT NOT NULL,
+        doc         TEXT NOT NULL
+      );
+      CREATE INDEX outages_by_status ON outages (status, opened_at DESC);
+      CREATE INDEX outages_recent ON outages (opened_at DESC);
+
+      CREATE TABLE outage_lines (
+        outage_id TEXT NOT NULL,
+        line_id   TEXT NOT NULL,
+        PRIMARY KEY (outage_id, line_id)
+      );
+      CREATE INDEX outage_lines_by_line ON outage_lines (line_id);
+
+      -- Recent probe results per line as a fixed-size ring. Not events: a measurement
+      -- every few seconds is not a fact worth syncing; state changes are.
+      CREATE TABLE line_samples (
+        facility_id TEXT NOT NULL,
+        line_id     TEXT NOT NULL,
+        slot        INTEGER NOT NULL,
+        at          INTEGER NOT NULL,
+        outcome     TEXT NOT NULL,
+        rtt_ms      REAL,
+        PRIMARY KEY (facility_id, line_id, slot)
+      );
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
