@@ -30,6 +30,10 @@ export function secureWebPreferences(preloadFile: string, devTools: boolean): We
     webviewTag: false,
     spellcheck: false,
     navigateOnDragDrop: false,
+    // An alarm must sound even if nobody has clicked the page yet, and keep its
+    // timers running while the window is hidden behind other programs.
+    autoplayPolicy: 'no-user-gesture-required',
+    backgroundThrottling: false,
   };
 }
 

@@ -113,8 +113,7 @@ describe('Electron shell lifecycle', () => {
     fake.app.emit('will-quit', first);
     expect(first.defaultPrevented).toBe(true);
     await vi.waitFor(() => expect(fake.app.quitCalls).toBe(1));
-    const after = await running.core.dispatch('store.verifyChain', {}, { actor: 'test', origin: 'test' });
-    expect(after.ok).toBe(false);
+    expect(() => running.core.store.verifyChain()).toThrow(/not open/);
     expect(fake.ipcMain.handlers.size).toBe(0);
     expect(FakeTray.instances[0]?.destroyed).toBe(true);
 

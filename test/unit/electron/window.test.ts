@@ -31,6 +31,12 @@ describe('console window', () => {
     expect(prefs.preload).toBe('/app/out/preload/index.cjs');
   });
 
+  it('lets an alarm sound without a prior click, also while the window is hidden', () => {
+    const prefs = open().options.webPreferences as Record<string, unknown>;
+    expect(prefs.autoplayPolicy).toBe('no-user-gesture-required');
+    expect(prefs.backgroundThrottling).toBe(false);
+  });
+
   it('has DevTools only under the dev server', () => {
     expect((open().options.webPreferences as Record<string, unknown>).devTools).toBe(false);
     expect((open('http://localhost:5173').options.webPreferences as Record<string, unknown>).devTools).toBe(true);
