@@ -15,6 +15,18 @@ import {
 } from './incident.ts';
 import { StoredEvent } from './events.ts';
 import { QuarantinedEvent, SyncEnrollInput, SyncStatus } from './sync.ts';
+import {
+  AuthState,
+  BootstrapAdminInput,
+  ChangePinInput,
+  SignInInput,
+  StaffEnrollInput,
+  StaffSetPinInput,
+  StaffSummary,
+  StaffUpdateInput,
+} from './staff.ts';
+import { Alarm, EscalationListInput, EscalationRef, EscalationStartInput, EscalationView } from './escalation.ts';
+import { AuditExportInput, AuditExportOutput, AuditQueryInput, AuditQueryOutput } from './audit.ts';
 
 const Empty = z.object({}).strict();
 
@@ -90,6 +102,27 @@ export const consoleApi = {
     output: z.object({ incident: Incident, timeline: z.array(StoredEvent) }),
   },
   'store.verifyChain': { input: Empty, output: ChainReport },
+  'auth.session': { input: Empty, output: AuthState },
+  'auth.signIn': { input: SignInInput, output: AuthState },
+  'auth.signOut': { input: Empty, output: AuthState },
+  'auth.bootstrapAdmin': { input: BootstrapAdminInput, output: AuthState },
+  'auth.lock': { input: Empty, output: AuthState },
+  'auth.touch': { input: Empty, output: AuthState },
+  'auth.changePin': { input: ChangePinInput, output: AuthState },
+  'staff.list': { input: Empty, output: z.object({ items: z.array(StaffSummary) }) },
+  'staff.enroll': { input: StaffEnrollInput, output: StaffSummary },
+  'staff.update': { input: StaffUpdateInput, output: StaffSummary },
+  'staff.setPin': { input: StaffSetPinInput, output: StaffSummary },
+  'alarms.list': { input: Empty, output: z.object({ alarms: z.array(Alarm) }) },
+  'escalation.list': { input: EscalationListInput, output: z.object({ items: z.array(EscalationView) }) },
+  'escalation.get': {
+    input: EscalationRef,
+    output: z.object({ escalation: EscalationView, timeline: z.array(StoredEvent) }),
+  },
+  'escalation.start': { input: EscalationStartInput, output: EscalationView },
+  'escalation.acknowledge': { input: EscalationRef, output: EscalationView },
+  'audit.query': { input: AuditQueryInput, output: AuditQueryOutput },
+  'audit.exportLogged': { input: AuditExportInput, output: AuditExportOutput },
   'sync.status': { input: Empty, output: SyncStatus },
   'sync.enroll': { input: SyncEnrollInput, output: SyncStatus },
   'sync.retryNow': { input: Empty, output: SyncStatus },
@@ -111,6 +144,11 @@ export function isMethodName(name: unknown): name is MethodName {
 export const consoleEvents = {
   'incidents.changed': z.object({ ids: z.array(z.string()) }),
   'sync.status': SyncStatus,
+  /** The session or lock changed (sign-in, sign-out, user switch, idle lock). */
+  'auth.changed': AuthState,
+  /** The alarms this console shows changed; the banner and sound follow this list. */
+  'alarm.changed': z.object({ alarms: z.array(Alarm) }),
+  'escalations.changed': z.object({ ids: z.array(z.string()) }),
 } as const;
 export type ConsoleEvents = typeof consoleEvents;
 export type PushEventName = keyof ConsoleEvents;

@@ -13,6 +13,24 @@ import {
   OutageOpenedPayload,
   OutageResolvedPayload,
 } from './outages.ts';
+import {
+  AuthLockedOutPayload,
+  AuthSessionLockedPayload,
+  AuthSignedInPayload,
+  AuthSignedOutPayload,
+  AuthSignInFailedPayload,
+  StaffEnrolledPayload,
+  StaffPinSetPayload,
+  StaffUpdatedPayload,
+} from './staff.ts';
+import {
+  EscalationAcknowledgedPayload,
+  EscalationNotifiedPayload,
+  EscalationResolvedPayload,
+  EscalationStartedPayload,
+  EscalationTimedOutPayload,
+} from './escalation.ts';
+import { AuditExportedPayload } from './audit.ts';
 
 export const IncidentCreatedPayload = IncidentFields;
 export const IncidentUpdatedPayload = z.object({ patch: IncidentPatch });
@@ -38,6 +56,20 @@ export const EVENT_PAYLOADS = {
   'outage.resolved': OutageResolvedPayload,
   'outage.confirmed': OutageConfirmedPayload,
   'outage.dismissed': OutageDismissedPayload,
+  'staff.enrolled': StaffEnrolledPayload,
+  'staff.updated': StaffUpdatedPayload,
+  'staff.pin_set': StaffPinSetPayload,
+  'auth.signed_in': AuthSignedInPayload,
+  'auth.signed_out': AuthSignedOutPayload,
+  'auth.sign_in_failed': AuthSignInFailedPayload,
+  'auth.locked_out': AuthLockedOutPayload,
+  'auth.session_locked': AuthSessionLockedPayload,
+  'escalation.started': EscalationStartedPayload,
+  'escalation.notified': EscalationNotifiedPayload,
+  'escalation.acknowledged': EscalationAcknowledgedPayload,
+  'escalation.timed_out': EscalationTimedOutPayload,
+  'escalation.resolved': EscalationResolvedPayload,
+  'audit.exported': AuditExportedPayload,
 } as const;
 
 export type EventType = keyof typeof EVENT_PAYLOADS;

@@ -1,19 +1,37 @@
 /**
  * Method registry and the one `dispatch` both hosts use. Features contribute named
- * handlers; `createApp` refuses a method registered twice, and `dispatch` validates
- * input against the shared contract before any handler runs.
+ * handlers; `createApp` refuses a method registered twice, and `dispatch` checks the
+ * caller's access, then validates input against the shared contract, before any
+ * handler runs.
  */
 import type { z } from 'zod';
 import { consoleApi, isMethodName, type ConsoleApi, type MethodName, type MethodOutput } from '../../src-shared/api.ts';
 import { ApiFailure, apiError, fromZodError, type ApiError } from '../../src-shared/errors.ts';
 import type { CallResult } from '../../src-shared/transport.ts';
 
+/** What a handler sees: who is acting (decided by the core's session) and where the call came from. */
 export interface CallContext {
-  /** Who is acting: a staff number once sign-in exists; the workstation's operator until then. */
+  /** The signed-in staff number; `anonymous` for public methods called with nobody signed in. */
   actor: string;
   /** Where the call came from, for logs. */
   origin: 'electron' | 'web' | 'test' | 'system';
 }
+
+/**
+ * What a host passes to `dispatch`. The actor is not the host's to say: dispatch takes
+ * it from the console's session and ignores `actor` here (kept so existing call sites
+ * that pass `{actor, origin}` still compile).
+ */
+export interface CallerContext {
+  origin: CallContext['origin'];
+  actor?: string;
+}
+
+/** Decides whether a call may proceed and, if so, as whom. Runs before input validation. */
+export type AccessCheck = (
+  method: MethodName,
+  caller: CallerContext,
+) => { ok: true; ctx: CallContext } | { ok: false; error: ApiError };
 
 export type Handler<M extends MethodName> = (
   input: z.output<ConsoleApi[M]['input']>,
@@ -50,12 +68,16 @@ export interface Logger {
   error(message: string, detail?: unknown): void;
 }
 
-export type Dispatch = (method: string, input: unknown, ctx: CallContext) => Promise<CallResult>;
+export type Dispatch = (method: string, input: unknown, caller: CallerContext) => Promise<CallResult>;
 
-export function createDispatch(handlers: Handlers, logger: Logger): Dispatch {
-  return async (method, input, ctx) => {
+export function createDispatch(handlers: Handlers, logger: Logger, access: AccessCheck): Dispatch {
+  return async (method, input, caller) => {
     if (!isMethodName(method))
       return fail(apiError('unknown_method', `unknown method ${String(method).slice(0, 100)}`));
+    // Access before validation: a caller who may not use a method learns nothing of its input rules.
+    const allowed = access(method, caller);
+    if (!allowed.ok) return fail(allowed.error);
+    const ctx = allowed.ctx;
     const spec = consoleApi[method];
     const parsed = spec.input.safeParse(input ?? {});
     if (!parsed.success) return fail(fromZodError(parsed.error));

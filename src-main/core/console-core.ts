@@ -12,6 +12,25 @@ import { incidentProjector } from './incidents/projection.ts';
 import { incidentsApp } from './incidents/app.ts';
 import { createSyncEngine, syncApp, type SyncEngine } from './sync/index.ts';
 import type { SyncEngineDeps } from './sync/engine.ts';
+import { DEFAULT_ESCALATION_POLICIES, EscalationPolicies } from '../../src-shared/escalation.ts';
+import { createEventFactory } from './event-factory.ts';
+import { systemTimers, type Timers } from './timers.ts';
+import {
+  authApp,
+  createAccessCheck,
+  createAuthService,
+  createRoster,
+  staffProjector,
+  type ScryptParams,
+} from './auth/index.ts';
+import {
+  createAlarmFeed,
+  createEscalationQueries,
+  createEscalationRunner,
+  escalationApp,
+  escalationProjector,
+} from './escalation/index.ts';
+import { auditApp } from './audit/index.ts';
 
 export interface ConsoleCoreConfig {
   dataFile: string;
@@ -27,6 +46,14 @@ export interface ConsoleCoreConfig {
   > & {
     start?: boolean;
   };
+  /** Timers for the idle lock and escalation deadlines (tests use fake timers). */
+  timers?: Timers;
+  /** Lock the session after this long without a call (default 10 minutes). */
+  idleLockMs?: number;
+  /** Escalation policies (part of the facility config later); defaults to DEFAULT_ESCALATION_POLICIES. */
+  escalationPolicies?: unknown;
+  /** scrypt cost for new PIN hashes. */
+  pinParams?: ScryptParams;
 }
 
 export type PushListener = <E extends PushEventName>(name: E, payload: PushEventPayload<E>) => void;
@@ -53,6 +80,12 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
   }
   const clock = createHlc({ node: deviceId, wallClock, resumeFrom: store.maxHlc() });
   store.registerProjector(incidentProjector);
+  store.registerProjector(staffProjector);
+  store.registerProjector(escalationProjector);
+  const timers = config.timers ?? systemTimers;
+  const logger = config.logger ?? consoleLogger;
+  const event = createEventFactory({ clock, deviceId, wallClock });
+  const policies = EscalationPolicies.parse(config.escalationPolicies ?? DEFAULT_ESCALATION_POLICIES);
 
   const listeners = new Set<PushListener>();
   const emit: PushListener = (name, payload) => {
@@ -90,18 +123,59 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     ...config.sync,
   });
 
+  // Staff, session and access: the session (not the host) decides who acts.
+  const roster = createRoster(store.db);
+  const auth = createAuthService({
+    store,
+    roster,
+    event,
+    wallClock,
+    timers,
+    ...(config.idleLockMs !== undefined ? { idleLockMs: config.idleLockMs } : {}),
+    ...(config.pinParams ? { pinParams: config.pinParams } : {}),
+  });
+  auth.onChange((state) => emit('auth.changed', state));
+
+  // Escalations run from committed incident events, local or pulled; alarms follow them and the session.
+  const escalations = createEscalationQueries(store.db);
+  const alarms = createAlarmFeed({
+    open: () => escalations.open(),
+    viewer: () => ({ unit: config.unit, staffNumber: auth.session()?.staffNumber ?? null }),
+    push: (list) => emit('alarm.changed', { alarms: list }),
+  });
+  const runner = createEscalationRunner({
+    store,
+    queries: escalations,
+    roster,
+    event,
+    wallClock,
+    timers,
+    policies,
+    logger,
+    changed(ids) {
+      emit('escalations.changed', { ids });
+      alarms.refresh();
+    },
+  });
+  auth.onChange(() => alarms.refresh());
+
   const handlers = createApp([
-    { name: 'system', handlers: { 'system.info': () => info(), 'store.verifyChain': () => store.verifyChain() } },
+    { name: 'system', handlers: { 'system.info': () => info() } },
     incidentsApp({ store, clock, deviceId, wallClock }),
     syncApp(sync),
+    authApp({ auth, roster, store, event }),
+    escalationApp({ runner, queries: escalations, roster, alarms, store }),
+    auditApp({ store, roster, event, deviceId }),
   ]);
   const missing = missingMethods(handlers);
   if (missing.length > 0) throw new Error(`console API methods without a handler: ${missing.join(', ')}`);
 
+  runner.resume();
+  alarms.refresh();
   if (config.sync?.start !== false) sync.start();
 
   return {
-    dispatch: createDispatch(handlers, config.logger ?? consoleLogger),
+    dispatch: createDispatch(handlers, logger, createAccessCheck(auth)),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -111,6 +185,8 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     sync,
     close() {
       listeners.clear();
+      runner.stop();
+      auth.stop();
       const stopped = sync.stop();
       store.close();
       return stopped;

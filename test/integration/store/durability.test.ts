@@ -52,7 +52,8 @@ describe('durability of acknowledged incidents', () => {
     // Every stored event has its projection: nothing half-written.
     const orphans = store.db
       .prepare(
-        'SELECT count(*) AS n FROM events e WHERE NOT EXISTS (SELECT 1 FROM incidents i WHERE i.id = e.stream_id)',
+        `SELECT count(*) AS n FROM events e
+          WHERE e.type LIKE 'incident.%' AND NOT EXISTS (SELECT 1 FROM incidents i WHERE i.id = e.stream_id)`,
       )
       .get() as { n: number };
     expect(orphans.n).toBe(0);

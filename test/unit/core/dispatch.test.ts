@@ -11,7 +11,8 @@ const ctx: CallContext = { actor: 'V1234', origin: 'test' };
 const dirs: { cleanup(): void }[] = [];
 const cores: ConsoleCore[] = [];
 
-function open(dataFile?: string, wallClock?: () => number) {
+/** A console with V1234 signed in (the first run creates V1234 as its admin). No escalation policies: these tests are about dispatch and incidents. */
+async function open(dataFile?: string, wallClock?: () => number) {
   const dir = tempDir();
   dirs.push(dir);
   const core = createConsoleCore({
@@ -20,9 +21,14 @@ function open(dataFile?: string, wallClock?: () => number) {
     appVersion: '0.0.0-test',
     facility: 'Märsta',
     unit: 'Avdelning B',
+    escalationPolicies: [],
+    pinParams: { N: 1024, r: 8, p: 1 },
     ...(wallClock ? { wallClock } : {}),
   });
   cores.push(core);
+  const first = await core.dispatch('auth.bootstrapAdmin', { staffNumber: 'V1234', name: 'Vakt', pin: '2468' }, ctx);
+  const signedIn = first.ok ? first : await core.dispatch('auth.signIn', { staffNumber: 'V1234', pin: '2468' }, ctx);
+  if (!signedIn.ok) throw new Error(signedIn.error.message);
   return core;
 }
 
@@ -33,12 +39,12 @@ afterEach(() => {
 
 describe('console dispatch', () => {
   it('rejects an unknown method with a typed error', async () => {
-    const result = await open().dispatch('incidents.delete', {}, ctx);
+    const result = await (await open()).dispatch('incidents.delete', {}, ctx);
     expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: 'unknown_method' }) });
   });
 
   it('names the offending field when input is invalid, and stores nothing', async () => {
-    const core = open();
+    const core = await open();
     const result = await core.dispatch(
       'incidents.create',
       incidentInput({ severity: 'apocalyptic' as never, title: '' }),
@@ -53,7 +59,7 @@ describe('console dispatch', () => {
   });
 
   it('creates an incident, lists it, and records the actor and both clocks in its event', async () => {
-    const core = open();
+    const core = await open();
     const created = await core.dispatch('incidents.create', incidentInput(), ctx);
     expect(created.ok).toBe(true);
     if (!created.ok) return;
@@ -70,7 +76,7 @@ describe('console dispatch', () => {
   });
 
   it('treats a retried create with the same id as the same incident', async () => {
-    const core = open();
+    const core = await open();
     const id = '019ab000-0000-7000-8000-000000000001';
     await core.dispatch('incidents.create', incidentInput({ id }), ctx);
     await core.dispatch('incidents.create', incidentInput({ id }), ctx);
@@ -79,7 +85,7 @@ describe('console dispatch', () => {
   });
 
   it('refuses an illegal status change with the field named, and allows the legal path', async () => {
-    const core = open();
+    const core = await open();
     const created = await core.dispatch('incidents.create', incidentInput(), ctx);
     const id = (created.ok && (created.value as { id: string }).id) as string;
     const illegal = await core.dispatch('incidents.setStatus', { id, to: 'closed' }, ctx);
@@ -91,7 +97,7 @@ describe('console dispatch', () => {
   });
 
   it('finds incidents by any word, prefix or diacritic-free spelling', async () => {
-    const core = open();
+    const core = await open();
     await core.dispatch('incidents.create', incidentInput(), ctx);
     await core.dispatch(
       'incidents.create',
@@ -109,7 +115,7 @@ describe('console dispatch', () => {
   });
 
   it('pushes incidents.changed to subscribers only after the command committed', async () => {
-    const core = open();
+    const core = await open();
     const seen: string[] = [];
     core.subscribe((name, payload) => {
       const ids = (payload as { ids: string[] }).ids;
@@ -124,11 +130,11 @@ describe('console dispatch', () => {
     const dir = tempDir();
     dirs.push(dir);
     const file = join(dir.path, 'c.sqlite');
-    const first = open(file, () => 2_000_000_000_000);
+    const first = await open(file, () => 2_000_000_000_000);
     const created = await first.dispatch('incidents.create', incidentInput(), ctx);
     const before = created.ok ? (created.value as { createdHlc: string }).createdHlc : '';
     first.close();
-    const second = open(file, () => 1_000_000_000_000);
+    const second = await open(file, () => 1_000_000_000_000);
     const again = await second.dispatch('incidents.create', incidentInput({ title: 'Efter omstart' }), ctx);
     const after = again.ok ? (again.value as { createdHlc: string }).createdHlc : '';
     expect(compareHlc(before, after)).toBe(-1);

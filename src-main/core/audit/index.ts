@@ -1,0 +1,2 @@
+export { auditApp } from './app.ts';
+export { redactPayload } from './redact.ts';

@@ -1,0 +1,85 @@
+/**
+ * The roster projection: one row per staff member, folded from their `staff.*`
+ * events (local or pulled from the tracker), and the queries sign-in and escalation
+ * targeting need.
+ */
+import { foldStaff, type StaffRecord } from '../../../src-shared/staff-fold.ts';
+import type { Role, StaffSummary } from '../../../src-shared/staff.ts';
+import { STAFF_STREAM_PREFIX } from '../../../src-shared/staff.ts';
+import type { Db } from '../store/database.ts';
+import type { Projector } from '../store/event-store.ts';
+
+export const staffProjector: Projector = {
+  name: 'staff',
+  handles: (type) => type.startsWith('staff.'),
+  project(db, streamId, events) {
+    if (!streamId.startsWith(STAFF_STREAM_PREFIX)) return;
+    const record = foldStaff(events);
+    if (!record) {
+      db.prepare('DELETE FROM staff WHERE staff_number = ?').run(streamId.slice(STAFF_STREAM_PREFIX.length));
+      return;
+    }
+    db.prepare(
+      `INSERT INTO staff (staff_number, name, role, units, active, pin_hash, updated_hlc)
+       VALUES (@staffNumber, @name, @role, @units, @active, @pinHash, @updatedHlc)
+       ON CONFLICT (staff_number) DO UPDATE SET name = excluded.name, role = excluded.role, units = excluded.units,
+         active = excluded.active, pin_hash = excluded.pin_hash, updated_hlc = excluded.updated_hlc`,
+    ).run({ ...record, units: JSON.stringify(record.units), active: record.active ? 1 : 0 });
+  },
+};
+
+interface StaffRow {
+  staff_number: string;
+  name: string;
+  role: Role;
+  units: string;
+  active: number;
+  pin_hash: string | null;
+  updated_hlc: string;
+}
+
+function toRecord(row: StaffRow): StaffRecord {
+  return {
+    staffNumber: row.staff_number,
+    name: row.name,
+    role: row.role,
+    units: JSON.parse(row.units) as string[],
+    active: row.active === 1,
+    pinHash: row.pin_hash,
+    updatedHlc: row.updated_hlc,
+  };
+}
+
+export function toSummary(record: StaffRecord): StaffSummary {
+  const { staffNumber, name, role, units, active } = record;
+  return { staffNumber, name, role, units, active, hasPin: record.pinHash !== null };
+}
+
+export interface Roster {
+  get(staffNumber: string): StaffRecord | null;
+  list(): StaffRecord[];
+  isEmpty(): boolean;
+  /** Active staff with exactly this role, optionally only those whose units include `unit`. */
+  withRole(role: Role, unit?: string): StaffRecord[];
+}
+
+export function createRoster(db: Db): Roster {
+  const q = {
+    get: db.prepare<[string], StaffRow>('SELECT * FROM staff WHERE staff_number = ?'),
+    list: db.prepare<[], StaffRow>('SELECT * FROM staff ORDER BY staff_number'),
+    any: db.prepare<[], { one: number }>('SELECT 1 AS one FROM staff LIMIT 1'),
+    withRole: db.prepare<[string], StaffRow>('SELECT * FROM staff WHERE role = ? AND active = 1 ORDER BY staff_number'),
+  };
+  return {
+    get(staffNumber) {
+      const row = q.get.get(staffNumber);
+      return row ? toRecord(row) : null;
+    },
+    list: () => q.list.all().map(toRecord),
+    isEmpty: () => !q.any.get(),
+    withRole(role, unit) {
+      const all = q.withRole.all(role).map(toRecord);
+      return unit === undefined ? all : all.filter((s) => s.units.includes(unit));
+    },
+  };
+}

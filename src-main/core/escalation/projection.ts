@@ -1,0 +1,70 @@
+/** Escalation projection: one row per escalation, folded from its stream by the pure model. */
+import type { EscalationStatus, EscalationView } from '../../../src-shared/escalation.ts';
+import type { Db } from '../store/database.ts';
+import type { Projector } from '../store/event-store.ts';
+import { foldEscalation, toView } from './model.ts';
+
+export const escalationProjector: Projector = {
+  name: 'escalations',
+  handles: (type) => type.startsWith('escalation.'),
+  project(db, streamId, events) {
+    const state = foldEscalation(events);
+    if (!state) return; // steps pulled before their start: the row appears when the start arrives
+    const view = toView(state);
+    db.prepare(
+      `INSERT INTO escalations (escalation_id, incident_id, status, unit, severity, started_at, next_due_at, doc)
+       VALUES (@escalationId, @incidentId, @status, @unit, @severity, @startedAt, @nextDueAt, @doc)
+       ON CONFLICT (escalation_id) DO UPDATE SET status = excluded.status, unit = excluded.unit,
+         severity = excluded.severity, next_due_at = excluded.next_due_at, doc = excluded.doc`,
+    ).run({ ...view, doc: JSON.stringify(view) });
+  },
+};
+
+export interface EscalationQueries {
+  view(escalationId: string): EscalationView | null;
+  list(filter: { status?: readonly EscalationStatus[]; incidentId?: string; limit: number }): EscalationView[];
+  /** Escalations that still need attention (active or exhausted), oldest first. */
+  open(): EscalationView[];
+  countForIncident(incidentId: string): number;
+  openForIncident(incidentId: string): EscalationView[];
+}
+
+export function createEscalationQueries(db: Db): EscalationQueries {
+  const q = {
+    view: db.prepare<[string], { doc: string }>('SELECT doc FROM escalations WHERE escalation_id = ?'),
+    open: db.prepare<[], { doc: string }>(
+      "SELECT doc FROM escalations WHERE status != 'resolved' ORDER BY started_at, escalation_id",
+    ),
+    count: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM escalations WHERE incident_id = ?'),
+    openFor: db.prepare<[string], { doc: string }>(
+      "SELECT doc FROM escalations WHERE incident_id = ? AND status != 'resolved'",
+    ),
+  };
+  const parse = (row: { doc: string }) => JSON.parse(row.doc) as EscalationView;
+  return {
+    view(escalationId) {
+      const row = q.view.get(escalationId);
+      return row ? parse(row) : null;
+    },
+    list({ status, incidentId, limit }) {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (status && status.length > 0) {
+        where.push(`status IN (${status.map(() => '?').join(', ')})`);
+        params.push(...status);
+      }
+      if (incidentId) {
+        where.push('incident_id = ?');
+        params.push(incidentId);
+      }
+      const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+      const rows = db
+        .prepare(`SELECT doc FROM escalations ${clause} ORDER BY started_at DESC, escalation_id LIMIT ?`)
+        .all(...params, limit) as { doc: string }[];
+      return rows.map(parse);
+    },
+    open: () => q.open.all().map(parse),
+    countForIncident: (incidentId) => q.count.get(incidentId)?.n ?? 0,
+    openForIncident: (incidentId) => q.openFor.all(incidentId).map(parse),
+  };
+}

@@ -1,0 +1,288 @@
+/**
+ * Runs escalations on this console: starts them when a committed incident matches a
+ * policy (whether logged here or pulled from the tracker), records each due step as an
+ * event, and keeps one timer per open escalation for the next deadline. Timers are
+ * rebuilt from the log on start, so a restart mid-escalation resumes where it stood,
+ * and a deadline that passed while the console was off is acted on at once.
+ *
+ * All work goes through one queue: appending a step commits, the commit is observed,
+ * and the observation only enqueues, so nothing re-enters half-way through a step.
+ */
+import { ApiFailure, apiError } from '../../../src-shared/errors.ts';
+import { matchingPolicy, type EscalationPolicy } from '../../../src-shared/escalation.ts';
+import type { EventEnvelope } from '../../../src-shared/events.ts';
+import { IncidentStatusChangedPayload } from '../../../src-shared/events.ts';
+import { canTransition, type Incident } from '../../../src-shared/incident.ts';
+import type { Role } from '../../../src-shared/staff.ts';
+import type { AppendResult, EventStore } from '../store/event-store.ts';
+import { SYSTEM_ACTOR, type EventFactory } from '../event-factory.ts';
+import type { Timers } from '../timers.ts';
+import type { Logger } from '../app.ts';
+import type { Roster } from '../auth/index.ts';
+import {
+  decideAcknowledge,
+  dueAction,
+  escalationIdFor,
+  foldEscalation,
+  nextAction,
+  stepCount,
+  stepEventId,
+  type EscalationState,
+} from './model.ts';
+import type { EscalationQueries } from './projection.ts';
+import { resolveTargets } from './targets.ts';
+
+export interface RunnerDeps {
+  store: EventStore;
+  queries: EscalationQueries;
+  roster: Roster;
+  event: EventFactory;
+  wallClock: () => number;
+  timers: Timers;
+  policies: readonly EscalationPolicy[];
+  logger: Logger;
+  /** After a batch of work: these escalations changed (push, alarms). */
+  changed(escalationIds: string[]): void;
+}
+
+export interface EscalationRunner {
+  /** Rebuild timers from the log and act on anything that fell due while the console was off. */
+  resume(): void;
+  start(incidentId: string, actor: string, policyId?: string): EscalationState;
+  acknowledge(escalationId: string, by: { staffNumber: string; role: Role }): EscalationState;
+  load(escalationId: string): EscalationState | null;
+  stop(): void;
+}
+
+const CLOSED_STATUSES = new Set(['resolved', 'closed']);
+
+export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
+  const { store, queries, event, wallClock, timers } = deps;
+  const getIncident = store.db.prepare<[string], { doc: string }>('SELECT doc FROM incidents WHERE id = ?');
+  const deadlines = new Map<string, unknown>();
+  const toDrive = new Set<string>();
+  const toCheck = new Set<string>();
+  const changedIds = new Set<string>();
+  let draining = false;
+  let stopped = false;
+
+  const load = (escalationId: string) => foldEscalation(store.streamEvents(escalationId));
+  const incident = (id: string): Incident | null => {
+    const row = getIncident.get(id);
+    return row ? (JSON.parse(row.doc) as Incident) : null;
+  };
+
+  function observe(result: AppendResult) {
+    if (stopped) return;
+    for (const e of result.stored) {
+      if (e.type.startsWith('escalation.')) {
+        toDrive.add(e.streamId);
+        changedIds.add(e.streamId);
+      } else if (
+        e.type === 'incident.created' ||
+        e.type === 'incident.updated' ||
+        e.type === 'incident.status_changed'
+      ) {
+        toCheck.add(e.streamId);
+      }
+    }
+    drain();
+  }
+
+  function drain() {
+    if (draining) return;
+    draining = true;
+    try {
+      // Bounded: every pass either records a step (finite per escalation) or empties a queue.
+      for (let pass = 0; pass < 10_000 && (toCheck.size > 0 || toDrive.size > 0); pass++) {
+        const incidentId = first(toCheck);
+        if (incidentId !== null) {
+          toCheck.delete(incidentId);
+          guarded(`checking incident ${incidentId}`, () => checkIncident(incidentId));
+          continue;
+        }
+        const escalationId = first(toDrive)!;
+        toDrive.delete(escalationId);
+        guarded(`driving escalation ${escalationId}`, () => drive(escalationId));
+      }
+    } finally {
+      draining = false;
+    }
+    if (changedIds.size > 0) {
+      const ids = [...changedIds];
+      changedIds.clear();
+      guarded('reporting escalation changes', () => deps.changed(ids));
+    }
+  }
+
+  function guarded(what: string, fn: () => void) {
+    try {
+      fn();
+    } catch (error) {
+      deps.logger.error(`escalation: failed ${what}`, error);
+    }
+  }
+
+  /** Auto-start on a matching incident; resolve open escalations when the incident is resolved or closed. */
+  function checkIncident(incidentId: string) {
+    const current = incident(incidentId);
+    if (!current) return;
+    if (CLOSED_STATUSES.has(current.status)) {
+      for (const open of queries.openForIncident(incidentId)) {
+        const id = stepEventId(open.escalationId, 'resolved');
+        const payload = { incidentId, reason: 'incident_resolved' as const };
+        store.append([event('escalation.resolved', open.escalationId, payload, SYSTEM_ACTOR, id)]);
+      }
+      return;
+    }
+    // Only the first escalation of an incident starts by itself; editing a handled incident does not re-alarm.
+    if (queries.countForIncident(incidentId) > 0) return;
+    const policy = matchingPolicy(deps.policies, current);
+    if (policy) begin(current, policy, 'auto', SYSTEM_ACTOR);
+  }
+
+  function begin(current: Incident, policy: EscalationPolicy, trigger: 'auto' | 'manual', actor: string) {
+    const escalationId = escalationIdFor(current.id, queries.countForIncident(current.id) + 1);
+    const started = event(
+      'escalation.started',
+      escalationId,
+      {
+        incidentId: current.id,
+        trigger,
+        policyId: policy.id,
+        levels: policy.levels,
+        repeat: policy.repeat,
+        requiredAcks: policy.twoPersonSeverities.includes(current.severity) ? 2 : 1,
+        unit: current.unit,
+        severity: current.severity,
+        title: current.title,
+      },
+      actor,
+      stepEventId(escalationId, 'started'),
+    );
+    const events: EventEnvelope[] = [started];
+    if (current.status !== 'escalated' && canTransition(current.status, 'escalated')) {
+      const payload = IncidentStatusChangedPayload.parse({
+        from: current.status,
+        to: 'escalated',
+        reason: 'escalation',
+      });
+      events.push(
+        event('incident.status_changed', current.id, payload, actor, stepEventId(escalationId, 'incident_escalated')),
+      );
+    }
+    store.append(events);
+    return escalationId;
+  }
+
+  /** Record every step that is due now, then arm one timer for the next deadline. */
+  function drive(escalationId: string) {
+    const pending = deadlines.get(escalationId);
+    if (pending !== undefined) timers.clearTimeout(pending);
+    deadlines.delete(escalationId);
+    let state = load(escalationId);
+    for (let guard = 0; state && guard <= stepCount(state) * 2 + 2; guard++) {
+      const now = wallClock();
+      const action = dueAction(state, now);
+      if (!action) {
+        const next = nextAction(state);
+        if (next.kind !== 'none' && !stopped) {
+          deadlines.set(
+            escalationId,
+            timers.setTimeout(() => {
+              deadlines.delete(escalationId);
+              toDrive.add(escalationId);
+              drain();
+            }, next.dueAt - now),
+          );
+        }
+        return;
+      }
+      const { incidentId } = state;
+      if (action.kind === 'notify') {
+        const targets = resolveTargets(state.levels[action.level - 1]!, state.unit, deps.roster);
+        const id = stepEventId(escalationId, 'notified', action.level, action.round);
+        const payload = { incidentId, level: action.level, round: action.round, targets };
+        store.append([event('escalation.notified', escalationId, payload, SYSTEM_ACTOR, id)]);
+      } else if (action.kind === 'time_out') {
+        const id = stepEventId(escalationId, 'timed_out', action.level, action.round);
+        const payload = { incidentId, level: action.level, round: action.round };
+        store.append([event('escalation.timed_out', escalationId, payload, SYSTEM_ACTOR, id)]);
+      } else {
+        const id = stepEventId(escalationId, 'resolved');
+        store.append([
+          event('escalation.resolved', escalationId, { incidentId, reason: action.reason }, SYSTEM_ACTOR, id),
+        ]);
+      }
+      state = load(escalationId);
+    }
+  }
+
+  const unsubscribe = store.onCommitted(observe);
+
+  return {
+    resume() {
+      for (const open of queries.open()) toDrive.add(open.escalationId);
+      drain();
+    },
+    start(incidentId, actor, policyId) {
+      const current = incident(incidentId);
+      if (!current) throw new ApiFailure(apiError('not_found', `no incident ${incidentId}`, 'incidentId'));
+      if (CLOSED_STATUSES.has(current.status)) {
+        throw new ApiFailure(
+          apiError('illegal_transition', `cannot escalate a ${current.status} incident`, 'incidentId'),
+        );
+      }
+      if (queries.openForIncident(incidentId).length > 0) {
+        throw new ApiFailure(apiError('conflict', 'the incident is already being escalated', 'incidentId'));
+      }
+      const policy =
+        policyId !== undefined
+          ? deps.policies.find((p) => p.id === policyId)
+          : (matchingPolicy(deps.policies, current) ?? deps.policies[0]);
+      if (!policy)
+        throw new ApiFailure(apiError('not_found', `no escalation policy ${policyId ?? ''}`.trim(), 'policyId'));
+      const escalationId = begin(current, policy, 'manual', actor);
+      return load(escalationId)!;
+    },
+    acknowledge(escalationId, by) {
+      const state = load(escalationId);
+      if (!state) throw new ApiFailure(apiError('not_found', `no escalation ${escalationId}`, 'escalationId'));
+      const decision = decideAcknowledge(state, by.staffNumber, by.role);
+      if (!decision.ok) throw new ApiFailure({ ...decision.error, field: 'escalationId' });
+      const { incidentId } = state;
+      const ack = event(
+        'escalation.acknowledged',
+        escalationId,
+        { incidentId, by: by.staffNumber, role: by.role },
+        by.staffNumber,
+        stepEventId(escalationId, 'acknowledged', by.staffNumber),
+      );
+      const resolved = decision.resolves
+        ? [
+            event(
+              'escalation.resolved',
+              escalationId,
+              { incidentId, reason: 'acknowledged' },
+              by.staffNumber,
+              stepEventId(escalationId, 'resolved'),
+            ),
+          ]
+        : [];
+      store.append([ack, ...resolved]);
+      return load(escalationId)!;
+    },
+    load,
+    stop() {
+      stopped = true;
+      unsubscribe();
+      for (const handle of deadlines.values()) timers.clearTimeout(handle);
+      deadlines.clear();
+    },
+  };
+}
+
+function first(set: Set<string>): string | null {
+  for (const value of set) return value;
+  return null;
+}

@@ -1,0 +1,82 @@
+/**
+ * Who may call what: one entry per console API method, checked by the core's
+ * `dispatch` before any handler runs (the UI hiding a button is a courtesy, not
+ * the control). The map is typed as a complete record, so a method added to the
+ * contract without an access rule does not compile; dispatch also refuses a method
+ * it finds no rule for.
+ *
+ * - `public`: anyone at the workstation, signed in or not (sign-in itself, alarms).
+ * - `signed-in`: any staff member with a session (guards log and read).
+ * - `supervisor`, `admin`: that role or higher (admin ⊇ supervisor ⊇ guard).
+ */
+import type { MethodName } from './api.ts';
+import { roleAtLeast, type Role } from './staff.ts';
+
+export const ACCESS_LEVELS = ['public', 'signed-in', 'supervisor', 'admin'] as const;
+export type AccessLevel = (typeof ACCESS_LEVELS)[number];
+
+export const METHOD_ACCESS: Readonly<Record<MethodName, AccessLevel>> = {
+  'system.info': 'public',
+
+  'auth.session': 'public',
+  'auth.signIn': 'public',
+  'auth.signOut': 'public',
+  'auth.bootstrapAdmin': 'public', // refused by the handler once the roster has anyone on it
+  'auth.lock': 'signed-in',
+  'auth.touch': 'signed-in',
+  'auth.changePin': 'signed-in',
+
+  'staff.list': 'signed-in',
+  'staff.enroll': 'admin',
+  'staff.update': 'admin',
+  'staff.setPin': 'admin',
+
+  'incidents.create': 'signed-in',
+  'incidents.update': 'signed-in',
+  'incidents.setStatus': 'signed-in',
+  'incidents.addNote': 'signed-in',
+  'incidents.list': 'signed-in',
+  'incidents.get': 'signed-in',
+
+  // A locked console still shows its unit's alarm, so whoever walks up sees it.
+  'alarms.list': 'public',
+  'escalation.list': 'signed-in',
+  'escalation.get': 'signed-in',
+  'escalation.start': 'supervisor',
+  'escalation.acknowledge': 'supervisor',
+
+  'audit.query': 'admin',
+  'audit.exportLogged': 'signed-in', // the handler requires the role each export kind names
+  'store.verifyChain': 'admin',
+
+  'sync.status': 'signed-in',
+  'sync.retryNow': 'signed-in',
+  'sync.quarantine': 'signed-in',
+  'sync.enroll': 'admin',
+  'sync.releaseQuarantine': 'admin',
+};
+
+/** The role a level needs, or null when no session is needed at all. */
+export function requiredRole(level: AccessLevel): Role | null {
+  switch (level) {
+    case 'public':
+      return null;
+    case 'signed-in':
+      return 'guard';
+    case 'supervisor':
+      return 'supervisor';
+    case 'admin':
+      return 'admin';
+  }
+}
+
+export function accessOf(method: string): AccessLevel | null {
+  return Object.hasOwn(METHOD_ACCESS, method) ? METHOD_ACCESS[method as MethodName] : null;
+}
+
+/** May someone with `role` (null: nobody signed in) call a method of this level? */
+export function allows(level: AccessLevel, role: Role | null): boolean {
+  const required = requiredRole(level);
+  if (required === null) return true;
+  return role !== null && roleAtLeast(role, required);
+}
