@@ -5,7 +5,7 @@
  */
 import type { WebSocket } from 'ws';
 import type { ConsoleCore } from '../core/console-core.ts';
-import type { CallContext } from '../core/app.ts';
+import type { CallerContext } from '../core/app.ts';
 import { apiError, fromZodError } from '../../src-shared/errors.ts';
 import { CallFrame, type CallResult, type EventFrame, type ResultFrame } from '../../src-shared/transport.ts';
 
@@ -17,8 +17,9 @@ export const CLOSE_UNSUPPORTED_DATA = 1003;
 export const CLOSE_GOING_AWAY = 1001;
 
 export function serveApiConnection(ws: WebSocket, core: Pick<ConsoleCore, 'dispatch' | 'subscribe'>): void {
-  // Until sign-in exists (issue 6) every call acts as the workstation's operator.
-  const ctx: CallContext = { actor: 'operator', origin: 'web' };
+  // Who acts is the console session's business (sign-in is itself an API call); the host
+  // only says where the call came from.
+  const ctx: CallerContext = { origin: 'web' };
 
   const send = (frame: ResultFrame | EventFrame) => {
     if (ws.readyState !== ws.OPEN) return;
@@ -61,7 +62,7 @@ async function answer(
   core: Pick<ConsoleCore, 'dispatch'>,
   method: string,
   input: unknown,
-  ctx: CallContext,
+  ctx: CallerContext,
 ): Promise<CallResult> {
   try {
     return await core.dispatch(method, input, ctx);

@@ -139,3 +139,25 @@ describe('browser host security, in Chromium', () => {
     }
   });
 });
+
+describe('browser host with the real console page', () => {
+  let consoleHost: RunningWebHost;
+
+  beforeAll(async () => {
+    consoleHost = await startWebHost({ dataDir: join(dir, 'console'), env: { GUARDLINE_FACILITY: 'Kumlaanstalten' } });
+  });
+
+  afterAll(async () => {
+    await consoleHost?.stop();
+  });
+
+  it('connects with the token from the printed URL and shows the facility name', async () => {
+    const page = await browser.newPage();
+    const refused: string[] = [];
+    page.on('websocket', (ws) => ws.on('socketerror', (error) => refused.push(error)));
+    await page.goto(consoleHost.url);
+    await page.getByText('Kumlaanstalten').first().waitFor();
+    expect(refused).toEqual([]);
+    await page.close();
+  });
+});

@@ -7,7 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createConsoleCore, type ConsoleCore } from '../../../src-main/core/console-core.ts';
 import { createWebHost, type WebHost } from '../../../src-main/host-web/index.ts';
-import { ServerFrame, WS_PROTOCOL, WS_TOKEN_PREFIX, type ResultFrame } from '../../../src-shared/transport.ts';
+import {
+  ServerFrame,
+  WS_PROTOCOL,
+  WS_TOKEN_PREFIX,
+  type CallResult,
+  type ResultFrame,
+} from '../../../src-shared/transport.ts';
+import { signIn } from '../../support/staff.ts';
 
 let dir: string;
 let core: ConsoleCore;
@@ -89,11 +96,14 @@ function call(ws: WebSocket, method: string, input: unknown): Promise<ResultFram
   });
 }
 
-function nextEvent(ws: WebSocket): Promise<{ name: string; payload: unknown }> {
+/** `call` in the shape the shared sign-in helper takes. */
+const callOver = (ws: WebSocket) => (method: string, input: unknown) => call(ws, method, input) as Promise<CallResult>;
+
+function nextEvent(ws: WebSocket, name: string): Promise<{ name: string; payload: unknown }> {
   return new Promise((resolve) => {
     const onMessage = (data: WebSocket.RawData) => {
       const frame = ServerFrame.parse(JSON.parse(data.toString()));
-      if (frame.kind === 'event') {
+      if (frame.kind === 'event' && frame.name === name) {
         ws.off('message', onMessage);
         resolve(frame);
       }
@@ -123,6 +133,8 @@ function httpGet(
     req.end();
   });
 }
+
+const admin = { staffNumber: 'A0001', name: 'Test Admin', pin: '246810' };
 
 const validIncident = {
   facility: 'Testanstalten',
@@ -228,8 +240,18 @@ describe('browser host', () => {
     expect(result).toMatchObject({ ok: true, value: { host: 'web', facility: 'Testanstalten' } });
   });
 
+  it('signs the console in over the socket, as the page does', async () => {
+    const ws = await openApi();
+    const before = await call(ws, 'auth.session', {});
+    expect(before).toMatchObject({ ok: true, value: { rosterEmpty: true } });
+    const refused = await call(ws, 'incidents.list', {});
+    expect(refused).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+    expect(await call(ws, 'auth.bootstrapAdmin', admin)).toMatchObject({ ok: true });
+  });
+
   it('returns invalid_input naming the field for a bad incident', async () => {
     const ws = await openApi();
+    await signIn(callOver(ws), admin);
     const result = await call(ws, 'incidents.create', { ...validIncident, severity: 'apocalyptic' });
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'severity' } });
   });
@@ -268,7 +290,8 @@ describe('browser host', () => {
   it('lists an incident created over the socket and pushes incidents.changed to another connection', async () => {
     const writer = await openApi();
     const watcher = await openApi();
-    const pushed = nextEvent(watcher);
+    await signIn(callOver(writer), admin);
+    const pushed = nextEvent(watcher, 'incidents.changed');
     const created = await call(writer, 'incidents.create', validIncident);
     expect(created.ok).toBe(true);
     const id = created.ok ? (created.value as { id: string }).id : '';
