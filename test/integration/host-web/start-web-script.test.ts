@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { READY_LINE, startWebHost } from '../../e2e/harness.ts';
 
-const script = join(import.meta.dirname, '..', '..', '..', 'scripts', 'start-web.ts');
+const scripts = join(import.meta.dirname, '..', '..', '..', 'scripts');
+const script = join(scripts, 'start-web.ts');
 let dir: string;
 let webRoot: string;
 
@@ -20,14 +21,21 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the script to its end (bounded by the test timeout) and collects what it said. */
-function runToExit(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [script, ...args], {
+function runToExit(
+  args: string[],
+  entry = script,
+  untilReady = false,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [entry, ...args], {
     env: { ...process.env, GUARDLINE_WEB_ROOT: webRoot, GUARDLINE_NO_OPEN: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+  child.stdout.setEncoding('utf8').on('data', (c: string) => {
+    stdout += c;
+    if (untilReady && READY_LINE.test(stdout)) child.kill('SIGTERM');
+  });
   child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
   return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
 }
@@ -72,5 +80,14 @@ describe('npm run start:web', () => {
     expect(existsSync(join(dataDir, 'guardline.sqlite'))).toBe(true);
     // A clean close checkpoints the WAL and removes it; a crash would leave it behind.
     expect(existsSync(join(dataDir, 'guardline.sqlite-wal'))).toBe(false);
+  });
+
+  it('npm start falls back to the browser host with one notice line when Electron is missing', async () => {
+    const run = await runToExit(['--data-dir', join(dir, 'fallback'), '--no-open'], join(scripts, 'start.ts'), true);
+    expect(run.stderr.split('\n').filter((l) => l.startsWith('Electron is not available'))).toEqual([
+      'Electron is not available on this machine (binary not installed); starting the browser host instead.',
+    ]);
+    expect(run.stdout).toMatch(READY_LINE);
+    expect(run.code).toBe(0);
   });
 });
