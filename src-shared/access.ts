@@ -54,6 +54,18 @@ export const METHOD_ACCESS: Readonly<Record<MethodName, AccessLevel>> = {
   'sync.quarantine': 'signed-in',
   'sync.enroll': 'admin',
   'sync.releaseQuarantine': 'admin',
+
+  // Phone status and the fallback banner stay visible on a locked console, like alarms.
+  'lines.board': 'public',
+  'lines.history': 'signed-in',
+  'lines.reportProblem': 'signed-in',
+  'outages.list': 'signed-in',
+  'outages.confirm': 'supervisor',
+  'outages.dismiss': 'supervisor',
+  'outages.resolve': 'supervisor',
+  'config.status': 'signed-in',
+  'demo.status': 'public',
+  'demo.setLineFault': 'signed-in',
 };
 
 /** The role a level needs, or null when no session is needed at all. */

@@ -27,6 +27,18 @@ import {
 } from './staff.ts';
 import { Alarm, EscalationListInput, EscalationRef, EscalationStartInput, EscalationView } from './escalation.ts';
 import { AuditExportInput, AuditExportOutput, AuditQueryInput, AuditQueryOutput } from './audit.ts';
+import {
+  ConfigStatus,
+  DemoSetFaultInput,
+  DemoStatus,
+  LineBoard,
+  LineHistory,
+  LineHistoryInput,
+  LineView,
+  ReportProblemInput,
+  ReportProblemOutput,
+} from './telephony.ts';
+import { Outage, OutageDecisionInput, OutageListInput } from './outages.ts';
 
 const Empty = z.object({}).strict();
 
@@ -128,6 +140,16 @@ export const consoleApi = {
   'sync.retryNow': { input: Empty, output: SyncStatus },
   'sync.quarantine': { input: Empty, output: z.object({ items: z.array(QuarantinedEvent) }) },
   'sync.releaseQuarantine': { input: z.object({ eventId: Uuid }).strict(), output: SyncStatus },
+  'lines.board': { input: Empty, output: LineBoard },
+  'lines.history': { input: LineHistoryInput, output: LineHistory },
+  'lines.reportProblem': { input: ReportProblemInput, output: ReportProblemOutput },
+  'outages.list': { input: OutageListInput, output: z.object({ items: z.array(Outage) }) },
+  'outages.confirm': { input: OutageDecisionInput, output: Outage },
+  'outages.dismiss': { input: OutageDecisionInput, output: Outage },
+  'outages.resolve': { input: OutageDecisionInput, output: Outage },
+  'config.status': { input: Empty, output: ConfigStatus },
+  'demo.status': { input: Empty, output: DemoStatus },
+  'demo.setLineFault': { input: DemoSetFaultInput, output: DemoStatus },
 } as const;
 
 export type ConsoleApi = typeof consoleApi;
@@ -149,6 +171,11 @@ export const consoleEvents = {
   /** The alarms this console shows changed; the banner and sound follow this list. */
   'alarm.changed': z.object({ alarms: z.array(Alarm) }),
   'escalations.changed': z.object({ ids: z.array(z.string()) }),
+  /** Lines whose state, last check or RTT changed; `fallbackActive` covers the whole facility. */
+  'lines.changed': z.object({ lines: z.array(LineView), fallbackActive: z.boolean() }),
+  'outages.changed': z.object({ ids: z.array(z.string()) }),
+  /** The facility config was (re)loaded, or an edit was refused (the last good one stays). */
+  'config.changed': ConfigStatus,
 } as const;
 export type ConsoleEvents = typeof consoleEvents;
 export type PushEventName = keyof ConsoleEvents;

@@ -95,3 +95,11 @@ export const Outage = z.object({
   updatedHlc: z.string(),
 });
 export type Outage = z.infer<typeof Outage>;
+
+// Console API shapes (see `consoleApi` in api.ts).
+export const OutageListInput = z
+  .object({ open: z.boolean().optional(), limit: z.number().int().min(1).max(1000).default(100) })
+  .strict();
+export const OutageDecisionInput = z
+  .object({ outageId: z.uuid(), note: z.string().trim().max(2000).default('') })
+  .strict();

@@ -135,6 +135,7 @@ export const LineTransition = z.object({
   deviceId: z.string(),
   evidence: LineEvidence,
 });
+export type LineTransition = z.infer<typeof LineTransition>;
 export const RttSample = z.object({
   at: z.number().int(),
   outcome: ProbeOutcome,
@@ -167,3 +168,24 @@ export type ConfigStatus = z.infer<typeof ConfigStatus>;
 export const DEMO_FAULTS = ['none', 'down', 'error503', 'blackhole'] as const;
 export const DemoFault = z.enum(DEMO_FAULTS);
 export type DemoFault = z.infer<typeof DemoFault>;
+
+// Console API shapes (see `consoleApi` in api.ts).
+const LineId = z.string().min(1).max(64);
+export const LineHistoryInput = z
+  .object({ lineId: LineId, limit: z.number().int().min(1).max(2000).default(200) })
+  .strict();
+export const ReportProblemInput = z
+  .object({ lineId: LineId, problem: LineProblem, text: z.string().trim().max(2000).default('') })
+  .strict();
+export const ReportProblemOutput = z.object({
+  reportId: z.string(),
+  /** The outage the report joined, or the `reported` outage it opened. */
+  outageId: z.string(),
+});
+export const DemoStatus = z.object({
+  /** False unless the console runs the demo facility. */
+  enabled: z.boolean(),
+  faults: z.record(z.string(), DemoFault),
+});
+export type DemoStatus = z.infer<typeof DemoStatus>;
+export const DemoSetFaultInput = z.object({ lineId: LineId, fault: DemoFault }).strict();

@@ -31,6 +31,14 @@ import {
   escalationProjector,
 } from './escalation/index.ts';
 import { auditApp } from './audit/index.ts';
+import {
+  createTelephony,
+  lineProjector,
+  outageProjector,
+  telephonyApp,
+  type Telephony,
+  type ProbeRunner,
+} from './telephony/index.ts';
 
 export interface ConsoleCoreConfig {
   dataFile: string;
@@ -54,6 +62,18 @@ export interface ConsoleCoreConfig {
   escalationPolicies?: unknown;
   /** scrypt cost for new PIN hashes. */
   pinParams?: ScryptParams;
+  /**
+   * Phone line monitoring (issue 4). `configFile`: the facility config to load and watch;
+   * without one, `demo: true` runs the demo facility against a SIP responder on loopback.
+   * Neither: telephony is off (the board is empty). Hosts pass `demo: configFile === null`.
+   */
+  telephony?: {
+    configFile?: string | null;
+    demo?: boolean;
+    runProbe?: ProbeRunner;
+    pushDelayMs?: number;
+    configDebounceMs?: number;
+  };
 }
 
 export type PushListener = <E extends PushEventName>(name: E, payload: PushEventPayload<E>) => void;
@@ -64,6 +84,9 @@ export interface ConsoleCore {
   info(): SystemInfo;
   readonly store: EventStore;
   readonly sync: SyncEngine;
+  readonly telephony: Telephony;
+  /** Settles when telephony has loaded its config (and the demo responder is listening). */
+  readonly ready: Promise<void>;
   /** Closes the store at once; the returned promise settles when background work has stopped. */
   close(): Promise<void>;
 }
@@ -82,6 +105,8 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
   store.registerProjector(incidentProjector);
   store.registerProjector(staffProjector);
   store.registerProjector(escalationProjector);
+  store.registerProjector(lineProjector);
+  store.registerProjector(outageProjector);
   const timers = config.timers ?? systemTimers;
   const logger = config.logger ?? consoleLogger;
   const event = createEventFactory({ clock, deviceId, wallClock });
@@ -159,6 +184,29 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
   });
   auth.onChange(() => alarms.refresh());
 
+  const telephonyOptions = config.telephony ?? {};
+  const telephony = createTelephony({
+    store,
+    clock,
+    deviceId,
+    wallClock,
+    timers,
+    mode: telephonyOptions.configFile
+      ? { kind: 'file', file: telephonyOptions.configFile }
+      : telephonyOptions.demo
+        ? { kind: 'demo' }
+        : { kind: 'none' },
+    push: {
+      linesChanged: (payload) => emit('lines.changed', payload),
+      outagesChanged: (payload) => emit('outages.changed', payload),
+      configChanged: (payload) => emit('config.changed', payload),
+    },
+    logError: (message, detail) => logger.error(message, detail),
+    ...(telephonyOptions.runProbe ? { runProbe: telephonyOptions.runProbe } : {}),
+    ...(telephonyOptions.pushDelayMs !== undefined ? { pushDelayMs: telephonyOptions.pushDelayMs } : {}),
+    ...(telephonyOptions.configDebounceMs !== undefined ? { configDebounceMs: telephonyOptions.configDebounceMs } : {}),
+  });
+
   const handlers = createApp([
     { name: 'system', handlers: { 'system.info': () => info() } },
     incidentsApp({ store, clock, deviceId, wallClock }),
@@ -166,6 +214,7 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     authApp({ auth, roster, store, event }),
     escalationApp({ runner, queries: escalations, roster, alarms, store }),
     auditApp({ store, roster, event, deviceId }),
+    telephonyApp(telephony),
   ]);
   const missing = missingMethods(handlers);
   if (missing.length > 0) throw new Error(`console API methods without a handler: ${missing.join(', ')}`);
@@ -173,6 +222,7 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
   runner.resume();
   alarms.refresh();
   if (config.sync?.start !== false) sync.start();
+  const ready = telephony.start().catch((error: unknown) => logger.error('telephony failed to start', error));
 
   return {
     dispatch: createDispatch(handlers, logger, createAccessCheck(auth)),
@@ -183,13 +233,16 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     info,
     store,
     sync,
+    telephony,
+    ready,
     close() {
       listeners.clear();
       runner.stop();
       auth.stop();
       const stopped = sync.stop();
+      const telephonyStopped = telephony.stop(); // stops timers and flushes samples before the store closes
       store.close();
-      return stopped;
+      return Promise.all([stopped, telephonyStopped]).then(() => undefined);
     },
   };
 }

@@ -13,16 +13,7 @@ import type { LineConfig, ProbeDefaults, ProbeSpec } from '../../../src-shared/f
 import type { LineState, ProbeResult } from '../../../src-shared/telephony.ts';
 import { newLineTracker, observe, type LineTracker, type StateChange } from './hysteresis.ts';
 import type { ProbeRunner } from './probes.ts';
-
-export interface Timers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const realTimers: Timers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
+import type { Timers } from '../timers.ts';
 
 export interface ResumeState {
   state: LineState;

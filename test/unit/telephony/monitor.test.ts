@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createLineMonitor, realTimers, type LineMonitor } from '../../../src-main/core/telephony/monitor.ts';
+import { createLineMonitor, type LineMonitor } from '../../../src-main/core/telephony/monitor.ts';
+import { systemTimers as realTimers } from '../../../src-main/core/timers.ts';
 import { detectionBoundMs, type StateChange } from '../../../src-main/core/telephony/hysteresis.ts';
 import type { LineConfig, ProbeDefaults, ProbeSpec } from '../../../src-shared/facility-config.ts';
 import type { ProbeResult } from '../../../src-shared/telephony.ts';
