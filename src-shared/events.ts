@@ -14,6 +14,7 @@ import {
   OutageResolvedPayload,
 } from './outages.ts';
 import {
+  AccessDeniedPayload,
   AuthLockedOutPayload,
   AuthSessionLockedPayload,
   AuthSignedInPayload,
@@ -64,6 +65,7 @@ export const EVENT_PAYLOADS = {
   'auth.sign_in_failed': AuthSignInFailedPayload,
   'auth.locked_out': AuthLockedOutPayload,
   'auth.session_locked': AuthSessionLockedPayload,
+  'access.denied': AccessDeniedPayload,
   'escalation.started': EscalationStartedPayload,
   'escalation.notified': EscalationNotifiedPayload,
   'escalation.acknowledged': EscalationAcknowledgedPayload,

@@ -78,6 +78,13 @@ export const AuthSessionLockedPayload = z.object({
   idleMs: z.number().int().nonnegative(),
 });
 
+/** A signed-in staff member called a method their role does not allow (e.g. a guard acknowledging). */
+export const AccessDeniedPayload = z.object({
+  staffNumber: StaffNumber,
+  method: z.string().max(100),
+  required: Role,
+});
+
 export const STAFF_STREAM_PREFIX = 'staff:';
 export function staffStreamId(staffNumber: string): string {
   return `${STAFF_STREAM_PREFIX}${staffNumber}`;

@@ -22,7 +22,10 @@ export function createAccessCheck(auth: AuthService): AccessCheck {
     const session = auth.session();
     if (!allows(level, session?.role ?? null)) {
       if (!session) return { ok: false, error: apiError('unauthenticated', `sign in to use ${method}`) };
-      return { ok: false, error: apiError('forbidden', `${method} requires the ${requiredRole(level)} role`) };
+      const required = requiredRole(level)!;
+      // A refused attempt by a signed-in person is a fact worth auditing (a guard trying to acknowledge).
+      auth.recordDenied(session.staffNumber, method, required);
+      return { ok: false, error: apiError('forbidden', `${method} requires the ${required} role`) };
     }
     if (session && !PASSIVE_METHODS.has(method)) auth.touch();
     return { ok: true, ctx: { actor: session?.staffNumber ?? ANONYMOUS_ACTOR, origin: caller.origin } };

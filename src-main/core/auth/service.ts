@@ -42,6 +42,7 @@ export interface AuthService {
   touch(): void;
   hashPin(pin: string): Promise<string>;
   verifyOwnPin(pin: string): Promise<boolean>;
+  recordDenied(staffNumber: string, method: string, required: Role): void;
   onChange(listener: (state: AuthState) => void): () => void;
   stop(): void;
 }
@@ -216,6 +217,10 @@ export function createAuthService(deps: AuthDeps): AuthService {
     async verifyOwnPin(pin) {
       const record = current ? roster.get(current.staffNumber) : null;
       return record?.pinHash ? verifyPin(pin, record.pinHash) : false;
+    },
+    recordDenied(staffNumber, method, required) {
+      const payload = { staffNumber, method, required };
+      store.append([event('access.denied', staffStreamId(staffNumber), payload, staffNumber)]);
     },
     onChange(listener) {
       listeners.add(listener);

@@ -1,0 +1,122 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { EscalationView } from '../../../src-shared/escalation.ts';
+import type { Incident } from '../../../src-shared/incident.ts';
+import type { StoredEvent } from '../../../src-shared/events.ts';
+import { cleanupTestConsoles, enrolStandardRoster, openTestConsole, type TestConsole } from '../../support/consoles.ts';
+import { incidentInput } from '../../support/incidents.ts';
+
+const T0 = Date.UTC(2026, 10, 25, 22, 0, 0);
+const DAY = 24 * 60 * 60_000;
+const open: TestConsole[] = [];
+
+function console_(options: Parameters<typeof openTestConsole>[0] = {}) {
+  const c = openTestConsole({ wallClock: () => Date.now(), idleLockMs: DAY, ...options });
+  open.push(c);
+  return c;
+}
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  vi.setSystemTime(T0);
+});
+
+afterEach(async () => {
+  for (const c of open.splice(0)) await c.close();
+  vi.useRealTimers();
+  cleanupTestConsoles();
+});
+
+/** Copy events into another console's log, as the sync engine does with pulled events. */
+function deliver(events: readonly StoredEvent[], to: TestConsole) {
+  to.core.store.append(
+    events.map(({ id, streamId, type, payload, actor, deviceId, deviceTime, hlc }) => ({
+      id,
+      streamId,
+      type,
+      payload,
+      actor,
+      deviceId,
+      deviceTime,
+      hlc,
+    })),
+  );
+}
+
+describe('escalation across a restart', () => {
+  it('resumes mid-escalation from the log: the pending timeout fires on time after reopening', async () => {
+    let c = console_();
+    await enrolStandardRoster(c);
+    const incident = await c.call<Incident>('incidents.create', incidentInput());
+    await vi.advanceTimersByTimeAsync(60_000); // level 1 timed out, level 2 notified at T0+60s
+    expect(c.events('escalation.notified')).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(20_000);
+    const file = c.file;
+    await c.close();
+    open.splice(open.indexOf(c), 1);
+
+    c = console_({ file });
+    await vi.advanceTimersByTimeAsync(39_999);
+    expect(c.events('escalation.timed_out')).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    const timedOut = c.events('escalation.timed_out');
+    expect(timedOut.map((e) => [e.payload, e.deviceTime])).toEqual([
+      [{ incidentId: incident.id, level: 1, round: 1 }, T0 + 60_000],
+      [{ incidentId: incident.id, level: 2, round: 1 }, T0 + 120_000],
+    ]);
+    expect(c.events('escalation.notified').at(-1)!.payload).toMatchObject({ level: 3, round: 1 });
+  });
+
+  it('acts at once on a deadline that passed while the console was closed', async () => {
+    let c = console_();
+    await enrolStandardRoster(c);
+    await c.call('incidents.create', incidentInput());
+    const file = c.file;
+    await c.close();
+    open.splice(open.indexOf(c), 1);
+    vi.setSystemTime(T0 + 10 * 60_000);
+
+    c = console_({ file });
+    expect(c.events('escalation.timed_out').map((e) => e.deviceTime)).toEqual([T0 + 10 * 60_000]);
+    await c.signIn('G1');
+    const { items } = await c.call<{ items: EscalationView[] }>('escalation.list', {});
+    expect(items[0]).toMatchObject({ level: 2, round: 1, nextDueAt: T0 + 11 * 60_000 });
+  });
+});
+
+describe('two consoles racing offline', () => {
+  it('record the same escalation steps under the same ids, so sync keeps one of each', async () => {
+    const a = console_();
+    const b = console_();
+    await enrolStandardRoster(a);
+    deliver(a.events(), b); // the roster reached B earlier
+    await a.signIn('G1');
+    const incident = await a.call<Incident>('incidents.create', incidentInput());
+    // B pulls only the incident before the link goes down; both run the escalation on their own.
+    deliver(
+      a.events().filter((e) => e.streamId === incident.id && e.type === 'incident.created'),
+      b,
+    );
+    await vi.advanceTimersByTimeAsync(60_000 + 60_000);
+
+    const steps = (c: TestConsole) =>
+      c
+        .events()
+        .filter((e) => e.type.startsWith('escalation.') || e.type === 'incident.status_changed')
+        .map((e) => [e.type, e.id])
+        .sort();
+    const fromA = a.events('escalation.timed_out');
+    const fromB = b.events('escalation.timed_out');
+    expect(fromA).toHaveLength(2);
+    expect(fromB.map((e) => e.id)).toEqual(fromA.map((e) => e.id));
+    expect(fromB.map((e) => e.deviceId)).not.toEqual(fromA.map((e) => e.deviceId)); // really produced twice
+    expect(steps(b)).toEqual(steps(a));
+
+    // Reconnect: each side receives the other's events; every step is a duplicate.
+    const before = b.events().length;
+    deliver(
+      a.events().filter((e) => e.type.startsWith('escalation.')),
+      b,
+    );
+    expect(b.events().length).toBe(before);
+  });
+});
