@@ -49,6 +49,8 @@ function applyChange(outage: Outage, event: EventEnvelope): boolean {
       if (!p.success || outage.lineIds.includes(p.data.lineId)) return false;
       outage.lineIds.push(p.data.lineId);
       outage.evidence.push({ lineId: p.data.lineId, evidence: p.data.evidence });
+      // Lines behind a trunk may fail before the trunk's own probe does: once it joins, the trunk is the cause.
+      if (p.data.lineId === outage.trunk && outage.cause === 'lines_down') outage.cause = 'trunk_down';
       return true;
     }
     case 'outage.resolved': {

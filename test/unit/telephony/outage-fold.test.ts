@@ -69,6 +69,23 @@ describe('outage fold', () => {
     expect(o?.evidence.map((e) => e.lineId)).toEqual(['trunk', 'desk-a']);
   });
 
+  it('names the trunk as the cause once the trunk line itself joins', () => {
+    const byLines = ev('outage.opened', 100, 'dev-a', {
+      ...(opened.payload as object),
+      cause: 'lines_down',
+      lineIds: ['desk-a'],
+      evidence: [{ lineId: 'desk-a', evidence }],
+    });
+    expect(foldOutage([byLines])?.cause).toBe('lines_down');
+    const trunkJoined = ev('outage.line_joined', 200, 'dev-a', {
+      outageId: OUTAGE,
+      lineId: 'trunk',
+      at: 200,
+      evidence,
+    });
+    expect(foldOutage([byLines, trunkJoined])?.cause).toBe('trunk_down');
+  });
+
   it('keeps the first resolution when two consoles both resolve it', () => {
     const a = ev('outage.resolved', 900, 'dev-a', {
       outageId: OUTAGE,
