@@ -9,7 +9,8 @@
  * reach the same state whatever order the events arrived in.
  *
  * Step ids are UUIDv5 of (escalation id, event kind, level, round): two consoles that
- * time out the same level offline produce one event, not two.
+ * time out the same level offline produce one event, not two (see src-shared/derived-ids.ts
+ * for what receivers must do with the second copy).
  */
 import { v5 as uuidv5 } from 'uuid';
 import { apiError, type ApiError } from '../../../src-shared/errors.ts';
