@@ -9,7 +9,15 @@ import { join } from 'node:path';
 import { cleanupTestConsoles, enrolStandardRoster, openTestConsole, type TestConsole } from '../../support/consoles.ts';
 import { tempDir } from '../../support/temp.ts';
 import { startUdpEndpoint, responseTo, type ScriptedEndpoint } from '../../lab/scripted-endpoint.ts';
-import { lineNow, waitFor, waitForLineState, waitForOpenOutage, waitForOutageStatus } from '../../lab/line-watch.ts';
+import {
+  lineNow,
+  measureDetection,
+  waitFor,
+  waitForLineState,
+  waitForOpenOutage,
+  waitForOutageStatus,
+} from '../../lab/line-watch.ts';
+import { detectionBoundMs } from '../../../src-main/core/telephony/index.ts';
 import type { LineBoard, LineHistory } from '../../../src-shared/telephony.ts';
 import type { Outage } from '../../../src-shared/outages.ts';
 
@@ -120,6 +128,23 @@ describe('demo facility', () => {
       lineIds: ['emergency'],
     });
     expect(c.core.telephony.outages(true, 10).some((o) => o.lineIds.includes('guard-room'))).toBe(false);
+  });
+
+  it('detects a black-holed critical line within interval x threshold + timeout + 1 s', async () => {
+    const c = open({ telephony: { demo: true, pushDelayMs: 20 } });
+    await c.core.ready;
+    await waitForLineState(c.core, 'emergency', 'UP', WAIT);
+    const bound = detectionBoundMs({ intervalMs: 1000, downThreshold: 3, timeoutMs: 500 }); // the demo's timing
+    const sample = await measureDetection(c.core, {
+      lineId: 'emergency',
+      fail: () => c.core.telephony.setDemoFault('emergency', 'blackhole'),
+      timeoutMs: WAIT,
+      expectOutage: true,
+    });
+    console.info(`[telephony] black hole: DOWN after ${sample.downMs.toFixed(0)} ms (bound ${bound} ms)`);
+    expect(sample.downMs).toBeLessThanOrEqual(bound);
+    expect(sample.outageMs).toBeLessThanOrEqual(bound);
+    expect(lineNow(c.core, 'emergency').code).toBe('timeout');
   });
 
   it('keeps RTT samples out of the event log and returns them with the state history', async () => {
