@@ -68,6 +68,14 @@ export const METHOD_ACCESS: Readonly<Record<MethodName, AccessLevel>> = {
   'demo.setLineFault': 'signed-in',
 };
 
+/**
+ * Allowed without a session while the console's roster is empty (first run): a new
+ * console joins its facility with a one-time enrolment code from the tracker, which is
+ * the authority here, and the roster arrives with the first pull. Once anyone is on
+ * the roster these follow METHOD_ACCESS like everything else.
+ */
+export const FIRST_RUN_METHODS: readonly MethodName[] = ['sync.enroll', 'sync.status'];
+
 /** The role a level needs, or null when no session is needed at all. */
 export function requiredRole(level: AccessLevel): Role | null {
   switch (level) {

@@ -158,6 +158,11 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     timers,
     ...(config.idleLockMs !== undefined ? { idleLockMs: config.idleLockMs } : {}),
     ...(config.pinParams ? { pinParams: config.pinParams } : {}),
+    bootstrapBlocked() {
+      const status = sync.status();
+      if (status.state === 'not_configured' || status.lastSuccessAt !== null) return null;
+      return 'this console is enrolled with a tracker but has not received the facility roster yet: wait for sync';
+    },
   });
   auth.onChange((state) => emit('auth.changed', state));
 

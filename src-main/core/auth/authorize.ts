@@ -3,7 +3,7 @@
  * (src-shared/access.ts) against the role of whoever is signed in on this console
  * right now. The actor recorded on events comes from here, never from the host.
  */
-import { accessOf, allows, requiredRole } from '../../../src-shared/access.ts';
+import { accessOf, allows, FIRST_RUN_METHODS, requiredRole } from '../../../src-shared/access.ts';
 import { apiError } from '../../../src-shared/errors.ts';
 import type { MethodName } from '../../../src-shared/api.ts';
 import type { AccessCheck } from '../app.ts';
@@ -21,6 +21,9 @@ export function createAccessCheck(auth: AuthService): AccessCheck {
     }
     const session = auth.session();
     if (!allows(level, session?.role ?? null)) {
+      if (!session && FIRST_RUN_METHODS.includes(method) && auth.rosterEmpty()) {
+        return { ok: true, ctx: { actor: ANONYMOUS_ACTOR, origin: caller.origin } };
+      }
       if (!session) return { ok: false, error: apiError('unauthenticated', `sign in to use ${method}`) };
       const required = requiredRole(level)!;
       // A refused attempt by a signed-in person is a fact worth auditing (a guard trying to acknowledge).

@@ -28,10 +28,17 @@ export interface AuthDeps {
   timers: Timers;
   idleLockMs?: number;
   pinParams?: ScryptParams;
+  /**
+   * Why creating a first admin is not allowed right now, or null when it is. A console
+   * enrolled with a tracker takes its roster from there: it may only create a first admin
+   * once it has synced and the facility really has nobody.
+   */
+  bootstrapBlocked?: () => string | null;
 }
 
 export interface AuthService {
   state(): AuthState;
+  rosterEmpty(): boolean;
   /** The signed-in staff member as the roster knows them now; null when signed out, locked or deactivated. */
   session(): Session | null;
   signIn(staffNumber: string, pin: string): Promise<AuthState>;
@@ -182,6 +189,7 @@ export function createAuthService(deps: AuthDeps): AuthService {
 
   return {
     state,
+    rosterEmpty: () => roster.isEmpty(),
     session,
     signIn,
     signOut() {
@@ -201,6 +209,8 @@ export function createAuthService(deps: AuthDeps): AuthService {
       if (!roster.isEmpty()) {
         throw new ApiFailure(apiError('conflict', 'the roster already has staff: ask an admin to enrol you'));
       }
+      const blocked = deps.bootstrapBlocked?.() ?? null;
+      if (blocked) throw new ApiFailure(apiError('conflict', blocked));
       const stream = staffStreamId(staffNumber);
       const role: Role = 'admin';
       store.append([

@@ -37,6 +37,17 @@ describe('first run', () => {
     expect((await c.call<{ items: unknown[] }>('staff.list')).items).toHaveLength(1);
   });
 
+  it('lets a new console reach its tracker before anyone is on the roster, and not after', async () => {
+    expect((await c.raw('sync.status')).ok).toBe(true);
+    expect((await c.fail('incidents.list')).code).toBe('unauthenticated');
+    await c.call('auth.bootstrapAdmin', { staffNumber: 'A1', name: 'Admin', pin: '1111' });
+    await c.call('auth.signOut');
+    expect((await c.fail('sync.status')).code).toBe('unauthenticated');
+    expect((await c.fail('sync.enroll', { trackerUrl: 'http://127.0.0.1:9/', code: 'x' })).code).toBe(
+      'unauthenticated',
+    );
+  });
+
   it('refuses a PIN that is not 4 to 8 digits, naming the field', async () => {
     for (const pin of ['123', '123456789', '12a4']) {
       const error = await c.fail('auth.bootstrapAdmin', { staffNumber: 'A1', name: 'Admin', pin });
