@@ -89,7 +89,7 @@ export interface DetectionSample {
  */
 export async function measureDetection(
   core: ConsoleCore,
-  options: { lineId: string; fail: () => Promise<void> | void; timeoutMs: number; expectOutage?: boolean },
+  options: { lineId: string; fail: () => Promise<unknown> | unknown; timeoutMs: number; expectOutage?: boolean },
 ): Promise<DetectionSample> {
   const { lineId } = options;
   if (lineNow(core, lineId).state !== 'UP') throw new Error(`line ${lineId} must be UP before a detection trial`);
