@@ -105,3 +105,19 @@ describe('facility config file', () => {
     expect(source.current()?.lines.map((l) => l.id)).toEqual(['y']);
   });
 });
+
+describe('shipped example config', () => {
+  it('is valid, with every line probed', () => {
+    const r = loadFacilityConfigFile(join(import.meta.dirname, '../../../assets/guardline.config.example.jsonc'));
+    if (!r.ok) throw new Error(`${r.error.path}: ${r.error.message}`);
+    expect(r.warnings).toEqual([]);
+    expect(r.config.lines.map((l) => l.probe?.type)).toEqual([
+      'sip-options',
+      'sip-registration',
+      'sip-options',
+      'sip-options',
+      'http',
+      'tcp',
+    ]);
+  });
+});
