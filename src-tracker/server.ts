@@ -73,8 +73,15 @@ export async function buildTracker(options: TrackerOptions): Promise<FastifyInst
   }
 
   // Live streams never finish on their own: end them first so close() can drain the rest.
+  let closing = false;
   app.addHook('preClose', async () => {
+    closing = true;
     for (const stream of ctx.streams) stream.end();
+  });
+  // A batch in flight at shutdown still gets its answer, and then its keep-alive
+  // connection is released instead of holding the process open until it idles out.
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) void reply.header('connection', 'close');
   });
 
   app.get('/v1/health', async (_request, reply) => {

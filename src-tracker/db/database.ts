@@ -11,6 +11,7 @@ import { Migrator } from 'kysely/migration';
 import { Pool } from 'pg';
 import type { TrackerDatabase } from './schema.ts';
 import { trackerMigrations } from './migrations/index.ts';
+import { withStatementCache } from './statement-cache.ts';
 
 export type DbKind = 'sqlite' | 'postgres';
 
@@ -41,7 +42,8 @@ function openSqlite(file: string): Kysely<TrackerDatabase> {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  return new Kysely<TrackerDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+  sqlite.pragma('cache_size = -65536');
+  return new Kysely<TrackerDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
 }
 
 function openPostgres(url: string): Kysely<TrackerDatabase> {

@@ -40,7 +40,7 @@ export interface EventsTable {
   facility: string;
   stream_id: string;
   type: string;
-  /** Canonical JSON of the payload exactly as the console sent it. */
+  /** JSON of the payload as the console sent it. */
   payload: string;
   actor: string;
   device_id: string;
@@ -51,7 +51,10 @@ export interface EventsTable {
   pushed_by: string;
 }
 
-/** HQ's view of incidents, refolded from the stream's events on every ingest that touches it. */
+/**
+ * HQ's list of incidents, refolded from the stream's events on every ingest that touches
+ * it. Only list and filter columns: the full incident is folded from events when needed.
+ */
 export interface IncidentsTable {
   facility: string;
   id: string;
@@ -68,8 +71,6 @@ export interface IncidentsTable {
   conflict_count: number;
   /** Lower-cased text for HQ search (lowered in JS, so å/ä/ö fold on both databases). */
   search_text: string;
-  /** The folded Incident as JSON. */
-  doc: string;
 }
 
 export interface TrackerDatabase {

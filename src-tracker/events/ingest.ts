@@ -11,12 +11,13 @@ import type { TrackerDb } from '../db/database.ts';
 import type { TrackerDatabase } from '../db/schema.ts';
 import type { AuthedDevice } from '../http/auth.ts';
 import { TrackerFailure } from '../http/errors.ts';
-import { refoldIncidents } from '../projections/incidents.ts';
-import { chunks, type EventRow } from './event-rows.ts';
-import { conflictError, eventFingerprint, type CheckedBatch, type CheckedEvent } from './validate-push.ts';
+import { prepareIncidentRefold } from '../projections/incidents.ts';
+import { chunks, rowToEnvelope, type EventRow } from './event-rows.ts';
+import { conflictError, sameFact, type CheckedBatch, type CheckedEvent } from './validate-push.ts';
 
 const IN_LIST_SIZE = 500;
-const INSERT_ROWS = 500;
+/** 1000 rows x 11 columns stays under SQLite's 32766 and PostgreSQL's 65535 parameters. */
+const INSERT_ROWS = 1000;
 
 export interface IngestOutcome {
   results: PushResult[];
@@ -56,6 +57,12 @@ export async function ingestBatch(
       seqs.set(event.envelope.id, { seq: Number(existing.server_seq), status: 'duplicate' });
     }
 
+    const refold = await prepareIncidentRefold(
+      trx,
+      device.facility,
+      fresh.map((e) => e.envelope),
+    );
+
     let newHead: number | null = null;
     const raced: CheckedEvent[] = [];
     for (const part of chunks(fresh, INSERT_ROWS)) {
@@ -89,7 +96,7 @@ export async function ingestBatch(
     }
 
     const accepted = fresh.filter((e) => seqs.get(e.envelope.id)?.status === 'accepted').map((e) => e.envelope);
-    await refoldIncidents(trx, device.facility, accepted);
+    await refold.apply(accepted);
 
     const reported = new Set<string>();
     const results = batch.order.map((id): PushResult => {
@@ -114,20 +121,7 @@ async function storedEvents(trx: Transaction<TrackerDatabase>, ids: readonly str
 }
 
 function assertSameFact(existing: EventRow, event: CheckedEvent, device: AuthedDevice, batch: CheckedBatch): void {
-  const existingFingerprint = eventFingerprint(
-    {
-      id: existing.id,
-      streamId: existing.stream_id,
-      type: existing.type as CheckedEvent['envelope']['type'],
-      payload: null,
-      actor: existing.actor,
-      deviceId: existing.device_id,
-      deviceTime: Number(existing.device_time),
-      hlc: existing.hlc,
-    },
-    existing.payload,
-  );
-  if (existing.facility === device.facility && existingFingerprint === event.fingerprint) return;
+  if (existing.facility === device.facility && sameFact(rowToEnvelope(existing), event.envelope)) return;
   const index = batch.order.indexOf(event.envelope.id);
   throw new TrackerFailure(conflictError(event.envelope.id, `events.${index}.id`));
 }

@@ -13,10 +13,8 @@ import { PUSH_MAX_EVENTS, type TrackerError } from '../../src-shared/sync-wire.t
 
 export interface CheckedEvent {
   envelope: EventEnvelope;
-  /** Canonical JSON of the payload as sent: what is stored and compared on replay. */
+  /** JSON of the payload as sent (the console's key order): what is stored and pulled. */
   payloadText: string;
-  /** Canonical JSON of the whole event: equal texts mean the same fact. */
-  fingerprint: string;
 }
 
 export interface CheckedBatch {
@@ -84,12 +82,12 @@ export function checkPushBatch(body: unknown, rules: BatchRules): BatchCheck {
       };
     }
 
-    const checked = toChecked(event);
     const earlier = byId.get(event.id);
-    if (earlier && earlier.fingerprint !== checked.fingerprint) {
+    if (earlier && !sameFact(earlier.envelope, event)) {
       return { ok: false, error: conflictError(event.id, `${at}.id`) };
     }
     if (!earlier) {
+      const checked = { envelope: event, payloadText: JSON.stringify(event.payload) };
       byId.set(event.id, checked);
       events.push(checked);
     }
@@ -102,19 +100,22 @@ export function conflictError(id: string, field: string): TrackerError {
   return { code: 'conflict', message: `event ${id} already exists with different content`, field };
 }
 
-export function eventFingerprint(e: EventEnvelope, payloadText: string): string {
-  return stableJson([e.id, e.streamId, e.type, payloadText, e.actor, e.deviceId, e.deviceTime, e.hlc]);
-}
-
-function toChecked(envelope: EventEnvelope): CheckedEvent {
-  const payloadText = stableJson(envelope.payload);
-  return { envelope, payloadText, fingerprint: eventFingerprint(envelope, payloadText) };
-}
-
-function stableJson(value: unknown): string {
-  const text = canonicalize(value);
-  if (text === undefined) throw new TypeError('value cannot be serialised as JSON');
-  return text;
+/**
+ * Whether two events with one id record the same fact. Payloads are compared in
+ * canonical form (key order does not matter), and only when everything else matches:
+ * replays are rare, so the common path never pays for canonicalisation.
+ */
+export function sameFact(a: EventEnvelope, b: EventEnvelope): boolean {
+  return (
+    a.id === b.id &&
+    a.streamId === b.streamId &&
+    a.type === b.type &&
+    a.actor === b.actor &&
+    a.deviceId === b.deviceId &&
+    a.deviceTime === b.deviceTime &&
+    a.hlc === b.hlc &&
+    canonicalize(a.payload) === canonicalize(b.payload)
+  );
 }
 
 function claimedFacility(payload: unknown): string | null {

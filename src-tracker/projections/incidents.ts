@@ -17,15 +17,23 @@ export function isIncidentEvent(type: string): boolean {
   return type.startsWith('incident.');
 }
 
-export async function refoldIncidents(
+export interface IncidentRefold {
+  /** Fold each touched stream from its earlier events plus those this batch stored, and upsert the rows. */
+  apply(stored: readonly EventEnvelope[]): Promise<void>;
+}
+
+/**
+ * Reads the earlier events of every incident stream the batch touches. Called before
+ * the batch is inserted, so a stream that is new (the common case) costs one index
+ * probe instead of reading back the rows just written.
+ */
+export async function prepareIncidentRefold(
   trx: Transaction<TrackerDatabase>,
   facility: string,
-  accepted: readonly EventEnvelope[],
-): Promise<void> {
-  const streams = [...new Set(accepted.filter((e) => isIncidentEvent(e.type)).map((e) => e.streamId))];
-  if (streams.length === 0) return;
-
-  const byStream = new Map<string, EventEnvelope[]>();
+  incoming: readonly EventEnvelope[],
+): Promise<IncidentRefold> {
+  const streams = [...new Set(incoming.filter((e) => isIncidentEvent(e.type)).map((e) => e.streamId))];
+  const earlier = new Map<string, EventEnvelope[]>();
   for (const part of chunks(streams, STREAMS_PER_QUERY)) {
     const rows = await trx
       .selectFrom('events')
@@ -35,10 +43,26 @@ export async function refoldIncidents(
       .execute();
     for (const row of rows) {
       if (!isIncidentEvent(row.type)) continue;
-      const list = byStream.get(row.stream_id) ?? [];
+      const list = earlier.get(row.stream_id) ?? [];
       list.push(rowToEnvelope(row));
-      byStream.set(row.stream_id, list);
+      earlier.set(row.stream_id, list);
     }
+  }
+  return { apply: (stored) => upsertFolded(trx, facility, earlier, stored) };
+}
+
+async function upsertFolded(
+  trx: Transaction<TrackerDatabase>,
+  facility: string,
+  earlier: ReadonlyMap<string, EventEnvelope[]>,
+  stored: readonly EventEnvelope[],
+): Promise<void> {
+  const byStream = new Map<string, EventEnvelope[]>();
+  for (const event of stored) {
+    if (!isIncidentEvent(event.type)) continue;
+    const list = byStream.get(event.streamId) ?? [...(earlier.get(event.streamId) ?? [])];
+    list.push(event);
+    byStream.set(event.streamId, list);
   }
 
   const projected: IncidentsTable[] = [];
@@ -64,7 +88,6 @@ export async function refoldIncidents(
           note_count: eb.ref('excluded.note_count'),
           conflict_count: eb.ref('excluded.conflict_count'),
           search_text: eb.ref('excluded.search_text'),
-          doc: eb.ref('excluded.doc'),
         })),
       )
       .execute();
@@ -87,7 +110,6 @@ function toRow(facility: string, incident: Incident): IncidentsTable {
     note_count: incident.notes.length,
     conflict_count: incident.conflicts.length,
     search_text: searchText(incident),
-    doc: JSON.stringify(incident),
   };
 }
 

@@ -79,7 +79,6 @@ export const initialSchema: Migration = {
       .addColumn('note_count', 'integer', (c) => c.notNull())
       .addColumn('conflict_count', 'integer', (c) => c.notNull())
       .addColumn('search_text', 'text', (c) => c.notNull())
-      .addColumn('doc', 'text', (c) => c.notNull())
       .addPrimaryKeyConstraint('incidents_pk', ['facility', 'id'])
       .execute();
     await db.schema.createIndex('incidents_by_updated').on('incidents').columns(['updated_hlc']).execute();

@@ -502,7 +502,7 @@ export function describeTrackerSuite(kind: DbKind): void {
     });
 
     describe('shutdown', () => {
-      it('finishes an in-flight batch on SIGTERM: the push gets 200 and every event is stored', async () => {
+      it('finishes an in-flight batch on SIGTERM: the push gets 200, every event is stored, the connection is released', async () => {
         const location = await lab.location('tracker_shutdown');
         const childToken = `gla_child_${randomBytes(16).toString('hex')}`;
         const tracker = await startChildTracker({
@@ -536,7 +536,7 @@ export function describeTrackerSuite(kind: DbKind): void {
           await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
           socket.write(
             `POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${deviceToken}\r\n` +
-              `Content-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+              `Content-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: keep-alive\r\n\r\n`,
           );
           const half = Math.floor(body.length / 2);
           socket.write(body.subarray(0, half));
@@ -551,6 +551,8 @@ export function describeTrackerSuite(kind: DbKind): void {
           socket.destroy();
           const [head = '', json = ''] = raw.split('\r\n\r\n');
           expect(head.split('\r\n')[0], tracker.output()).toBe('HTTP/1.1 200 OK');
+          // Asked for keep-alive, but a closing tracker releases the connection so it can exit now.
+          expect(head.toLowerCase()).toContain('connection: close');
           const pushed = PushResponse.parse(JSON.parse(json));
           expect(pushed.results.filter((r) => r.status === 'accepted')).toHaveLength(1000);
           expect(await tracker.exited).toBe(0);
