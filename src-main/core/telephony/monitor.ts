@@ -82,7 +82,17 @@ export function createLineMonitor(deps: LineMonitorDeps): LineMonitor {
     rt.inFlight = true;
     const gen = rt.generation;
     const spec: ProbeSpec = rt.line.probe;
-    void deps.runProbe(spec, { timeoutMs: d.timeoutMs, wallClock: deps.wallClock }).then((result) => {
+    const probed = deps
+      .runProbe(spec, { timeoutMs: d.timeoutMs, wallClock: deps.wallClock })
+      .catch((error: unknown): ProbeResult => ({
+        ok: false,
+        state: 'unknown',
+        code: 'network_error',
+        rttMs: null,
+        detail: `probe failed: ${(error as Error)?.message ?? String(error)}`.slice(0, 500),
+        at: Math.floor(deps.wallClock()),
+      }));
+    void probed.then((result) => {
       if (stopped || rt.generation !== gen) return;
       rt.inFlight = false;
       const step = observe(rt.tracker, result, d, spec.type);

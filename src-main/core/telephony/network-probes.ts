@@ -7,7 +7,7 @@ import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { HttpProbeSpec, TcpProbeSpec } from '../../../src-shared/facility-config.ts';
 import type { ProbeResult } from '../../../src-shared/telephony.ts';
-import { probeResult, socketErrorResult, type ProbeContext } from './probe-result.ts';
+import { probeResult, socketErrorResult, socketHost, type ProbeContext } from './probe-result.ts';
 import { httpExchange } from './http-client.ts';
 
 export async function probeHttp(spec: HttpProbeSpec, ctx: ProbeContext): Promise<ProbeResult> {
@@ -27,7 +27,7 @@ export async function probeHttp(spec: HttpProbeSpec, ctx: ProbeContext): Promise
 export function probeTcp(spec: TcpProbeSpec, ctx: ProbeContext): Promise<ProbeResult> {
   return new Promise((resolve) => {
     const started = performance.now();
-    const socket = net.connect({ host: spec.host, port: spec.port });
+    const socket = net.connect({ host: socketHost(spec.host), port: spec.port });
     let done = false;
     const finish = (result: ProbeResult) => {
       if (done) return;

@@ -30,3 +30,8 @@ export function socketErrorResult(ctx: Pick<ProbeContext, 'wallClock'>, error: N
     return probeResult(ctx, 'down', 'refused', 'refused: nothing listens at the target');
   return probeResult(ctx, 'down', 'network_error', `${error.code ?? 'error'}: ${error.message}`);
 }
+
+/** `[::1]` as written in a config or URI -> `::1` as sockets want it. */
+export function socketHost(host: string): string {
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}

@@ -23,7 +23,7 @@ import {
 } from './sip-parser.ts';
 import { buildOptionsRequest, matchesRequest, type OptionsRequest } from './sip-request.ts';
 import { outcomeForSipStatus } from './sip-status.ts';
-import { probeResult, socketErrorResult, type ProbeContext } from './probe-result.ts';
+import { probeResult, socketErrorResult, socketHost, type ProbeContext } from './probe-result.ts';
 
 /** RFC 3261 §17.1.1.1: T1 = 500 ms initial retransmit, doubling up to T2 = 4 s. */
 export const SIP_T1_MS = 500;
@@ -88,7 +88,8 @@ class Transaction {
 }
 
 export function probeSipOptions(spec: SipOptionsProbeSpec, ctx: SipProbeContext): Promise<ProbeResult> {
-  return spec.transport === 'tcp' ? probeTcp(spec, ctx) : probeUdp(spec, ctx);
+  const target = { ...spec, host: socketHost(spec.host) };
+  return target.transport === 'tcp' ? probeTcp(target, ctx) : probeUdp(target, ctx);
 }
 
 function probeUdp(spec: SipOptionsProbeSpec, ctx: SipProbeContext): Promise<ProbeResult> {

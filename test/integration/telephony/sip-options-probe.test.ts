@@ -198,3 +198,17 @@ describe('http and tcp probes', () => {
     });
   });
 });
+
+describe('IPv6 loopback', () => {
+  it('pings ::1 written with or without brackets', async () => {
+    const server = dgram.createSocket('udp6');
+    server.on('message', (msg, rinfo) => server.send(responseTo(msg.toString()), rinfo.port, rinfo.address));
+    await new Promise<void>((r) => server.bind(0, '::1', () => r()));
+    const port = server.address().port;
+    for (const host of ['::1', '[::1]']) {
+      const r = await probeSipOptions({ type: 'sip-options', host, port, transport: 'udp' }, ctx);
+      expect(r, host).toMatchObject({ state: 'up', detail: '200 OK' });
+    }
+    server.close();
+  });
+});

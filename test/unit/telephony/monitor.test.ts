@@ -157,6 +157,25 @@ describe('line monitor', () => {
     expect(changes).toEqual([]);
   });
 
+  it('turns a probe that throws into UNKNOWN results and keeps probing', async () => {
+    let calls = 0;
+    const changes: StateChange[] = [];
+    monitor = createLineMonitor({
+      timers: realTimers,
+      wallClock: Date.now,
+      runProbe: async () => {
+        calls += 1;
+        throw new Error('boom');
+      },
+      onResult: (_id, _r, c) => c && changes.push(c),
+    });
+    monitor.configure([line('desk')], defaults, () => ({ state: 'UP', since: 1, lastSuccessAt: 1 }));
+    await vi.advanceTimersByTimeAsync(3500);
+    expect(calls).toBeGreaterThanOrEqual(3);
+    expect(changes.map((c) => `${c.from}->${c.to}`)).toEqual(['UP->UNKNOWN']);
+    expect(monitor.tracker('desk')!.last?.detail).toBe('probe failed: boom');
+  });
+
   it('stops probing when stopped', async () => {
     const { net } = start([line('desk')]);
     await vi.advanceTimersByTimeAsync(1500);
