@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { ApiError, ERROR_CODES } from './errors.ts';
 import { EventEnvelope } from './events.ts';
+import { Outage, OutageStatus } from './outages.ts';
 
 /** A push carries at most this many events… */
 export const PUSH_MAX_EVENTS = 1000;
@@ -165,17 +166,14 @@ export const HqIncident = z.object({
 });
 export type HqIncident = z.infer<typeof HqIncident>;
 
-/** Outages are folded generically from `outage.*` events until their catalogue entries settle. */
-export const HqOutage = z.object({
-  id: z.string(),
-  facility: z.string(),
-  status: z.enum(['open', 'closed']),
-  openedHlc: z.string(),
-  updatedHlc: z.string(),
-  lastType: z.string(),
-  events: z.number().int(),
-  details: z.record(z.string(), z.unknown()),
+export const HqOutageQuery = z.object({
+  facility: z.string().max(120).optional(),
+  status: OutageStatus.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
+
+/** An outage as the consoles fold it, plus the tracker facility whose consoles reported it. */
+export const HqOutage = Outage.extend({ facility: z.string() });
 export type HqOutage = z.infer<typeof HqOutage>;
 
 export const HqDevice = z.object({

@@ -73,6 +73,16 @@ export interface IncidentsTable {
   search_text: string;
 }
 
+export interface OutagesTable {
+  facility: string;
+  id: string;
+  status: string;
+  opened_at: BigIntColumn;
+  updated_hlc: string;
+  /** The folded Outage as JSON. */
+  doc: string;
+}
+
 export interface TrackerDatabase {
   facilities: FacilitiesTable;
   enrolment_codes: EnrolmentCodesTable;
@@ -80,4 +90,5 @@ export interface TrackerDatabase {
   admin_tokens: AdminTokensTable;
   events: EventsTable;
   incidents: IncidentsTable;
+  outages: OutagesTable;
 }

@@ -1,8 +1,8 @@
 /**
  * Stores a checked batch in one transaction: new events get the next server seqs,
  * replays of stored events get their original seqs back, and a replay whose content
- * differs aborts the whole batch (409) with nothing stored. Incident projections of
- * the touched streams are refolded in the same transaction, so HQ never sees an event
+ * differs aborts the whole batch (409) with nothing stored. HQ's projections of the
+ * touched streams are refolded in the same transaction, so HQ never sees an event
  * without its effect.
  */
 import { sql, type Transaction } from 'kysely';
@@ -11,11 +11,14 @@ import type { TrackerDb } from '../db/database.ts';
 import type { TrackerDatabase } from '../db/schema.ts';
 import type { AuthedDevice } from '../http/auth.ts';
 import { TrackerFailure } from '../http/errors.ts';
-import { prepareIncidentRefold } from '../projections/incidents.ts';
+import { incidentProjector } from '../projections/incidents.ts';
+import { outageProjector } from '../projections/outages.ts';
+import { prepareRefold } from '../projections/refold.ts';
 import { chunks, rowToEnvelope, type EventRow } from './event-rows.ts';
 import { conflictError, sameFact, type CheckedBatch, type CheckedEvent } from './validate-push.ts';
 
 const IN_LIST_SIZE = 500;
+const PROJECTORS = [incidentProjector, outageProjector];
 /** 1000 rows x 11 columns stays under SQLite's 32766 and PostgreSQL's 65535 parameters. */
 const INSERT_ROWS = 1000;
 
@@ -57,9 +60,10 @@ export async function ingestBatch(
       seqs.set(event.envelope.id, { seq: Number(existing.server_seq), status: 'duplicate' });
     }
 
-    const refold = await prepareIncidentRefold(
+    const refold = await prepareRefold(
       trx,
       device.facility,
+      PROJECTORS,
       fresh.map((e) => e.envelope),
     );
 

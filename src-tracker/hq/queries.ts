@@ -3,13 +3,9 @@ import { sql } from 'kysely';
 import type { HqDevice, HqFacility, HqIncident, HqOutage } from '../../src-shared/sync-wire.ts';
 import type { IncidentStatus } from '../../src-shared/incident.ts';
 import type { TrackerDb } from '../db/database.ts';
-import { rowToEnvelope } from '../events/event-rows.ts';
-import { foldOutage, OUTAGE_EVENT_PREFIX } from '../projections/outages.ts';
-import type { EventEnvelope } from '../../src-shared/events.ts';
+import type { Outage, OutageStatus } from '../../src-shared/outages.ts';
 
 const OPEN_STATUSES: IncidentStatus[] = ['open', 'acknowledged', 'escalated'];
-/** Bounds the generic outage fold until outages get a projection table. */
-const OUTAGE_EVENTS_SCANNED = 20_000;
 
 export async function listFacilities(store: TrackerDb): Promise<HqFacility[]> {
   const { db } = store;
@@ -86,28 +82,18 @@ export async function listIncidents(store: TrackerDb, filter: IncidentFilter): P
   }));
 }
 
-export async function listOutages(store: TrackerDb, facility: string | undefined): Promise<HqOutage[]> {
-  let query = store.db
-    .selectFrom('events')
-    .selectAll()
-    .where('type', 'like', `${OUTAGE_EVENT_PREFIX}%`)
-    .orderBy('server_seq', 'desc')
-    .limit(OUTAGE_EVENTS_SCANNED);
-  if (facility) query = query.where('facility', '=', facility);
-  const rows = await query.execute();
-  const streams = new Map<string, { facility: string; events: EventEnvelope[] }>();
-  for (const row of rows) {
-    const key = `${row.facility}\u0000${row.stream_id}`;
-    const entry = streams.get(key) ?? { facility: row.facility, events: [] };
-    entry.events.push(rowToEnvelope(row));
-    streams.set(key, entry);
-  }
-  const outages: HqOutage[] = [];
-  for (const { facility: f, events } of streams.values()) {
-    const outage = foldOutage(f, events);
-    if (outage) outages.push(outage);
-  }
-  return outages.sort((a, b) => (a.updatedHlc < b.updatedHlc ? 1 : a.updatedHlc > b.updatedHlc ? -1 : 0));
+export interface OutageFilter {
+  facility?: string | undefined;
+  status?: OutageStatus | undefined;
+  limit: number;
+}
+
+export async function listOutages(store: TrackerDb, filter: OutageFilter): Promise<HqOutage[]> {
+  let query = store.db.selectFrom('outages').selectAll();
+  if (filter.facility) query = query.where('facility', '=', filter.facility);
+  if (filter.status) query = query.where('status', '=', filter.status);
+  const rows = await query.orderBy('opened_at', 'desc').orderBy('id').limit(filter.limit).execute();
+  return rows.map((r) => ({ ...(JSON.parse(r.doc) as Outage), facility: r.facility }));
 }
 
 export async function listDevices(store: TrackerDb, facility: string | undefined): Promise<HqDevice[]> {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { HqIncidentQuery } from '../../src-shared/sync-wire.ts';
+import { HqIncidentQuery, HqOutageQuery } from '../../src-shared/sync-wire.ts';
 import type { TrackerContext } from '../context.ts';
 import { parseInput } from '../http/parse.ts';
 import { listDevices, listFacilities, listIncidents, listOutages } from './queries.ts';
@@ -46,8 +46,8 @@ export function hqRoutes(app: FastifyInstance, ctx: TrackerContext): void {
 
   app.get('/v1/hq/outages', async (request, reply) => {
     await ctx.auth.admin(request);
-    const { facility } = parseInput(FacilityQuery, request.query);
-    return reply.send({ outages: await listOutages(ctx.store, facility) });
+    const filter = parseInput(HqOutageQuery, request.query);
+    return reply.send({ outages: await listOutages(ctx.store, filter) });
   });
 
   app.get('/v1/hq/devices', async (request, reply) => {

@@ -1,37 +1,39 @@
-/**
- * Outages for HQ, folded generically from `outage.*` events: the outage catalogue
- * (issue 4) settles its event names and payloads separately, so this fold only assumes
- * that payloads are objects, later ones refine earlier ones, and an event type ending
- * in `closed` or `resolved` ends the outage.
- * TODO(issue 4): fold with the shared outage reducer once `src-shared` has one.
- */
-import type { EventEnvelope } from '../../src-shared/events.ts';
-import { compareEvents } from '../../src-shared/events.ts';
-import type { HqOutage } from '../../src-shared/sync-wire.ts';
+/** HQ's outage list, folded with the consoles' own reducer (`foldOutage`). */
+import { foldOutage } from '../../src-shared/outage-fold.ts';
+import type { OutagesTable } from '../db/schema.ts';
+import type { StreamProjector } from './refold.ts';
 
-export const OUTAGE_EVENT_PREFIX = 'outage.';
-
-export function foldOutage(facility: string, events: readonly EventEnvelope[]): HqOutage | null {
-  const ordered = [...events].sort(compareEvents);
-  const first = ordered[0];
-  const last = ordered.at(-1);
-  if (!first || !last) return null;
-  const details: Record<string, unknown> = {};
-  let status: HqOutage['status'] = 'open';
-  for (const event of ordered) {
-    if (typeof event.payload === 'object' && event.payload !== null && !Array.isArray(event.payload)) {
-      Object.assign(details, event.payload);
+export const outageProjector: StreamProjector = {
+  name: 'outages',
+  handles: (type) => type.startsWith('outage.'),
+  async project(trx, facility, streams) {
+    const rows: OutagesTable[] = [];
+    for (const events of streams) {
+      const outage = foldOutage(events);
+      if (!outage) continue;
+      rows.push({
+        facility,
+        id: outage.id,
+        status: outage.status,
+        opened_at: outage.openedAt,
+        updated_hlc: outage.updatedHlc,
+        doc: JSON.stringify(outage),
+      });
     }
-    status = /\.(closed|resolved)$/.test(event.type) ? 'closed' : 'open';
-  }
-  return {
-    id: first.streamId,
-    facility,
-    status,
-    openedHlc: first.hlc,
-    updatedHlc: last.hlc,
-    lastType: last.type,
-    events: ordered.length,
-    details,
-  };
-}
+    // Outages are few and small: one row per statement keeps this simple.
+    for (const row of rows) {
+      await trx
+        .insertInto('outages')
+        .values(row)
+        .onConflict((oc) =>
+          oc.columns(['facility', 'id']).doUpdateSet((eb) => ({
+            status: eb.ref('excluded.status'),
+            opened_at: eb.ref('excluded.opened_at'),
+            updated_hlc: eb.ref('excluded.updated_hlc'),
+            doc: eb.ref('excluded.doc'),
+          })),
+        )
+        .execute();
+    }
+  },
+};

@@ -5,9 +5,11 @@
  */
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import { initialSchema } from './0001-initial.ts';
+import { outagesProjection } from './0002-outages.ts';
 
 export const TRACKER_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initialSchema,
+  '0002-outages': outagesProjection,
 };
 
 export const trackerMigrations: MigrationProvider = {

@@ -89,7 +89,13 @@ async function loadIncidents() {
 
 async function loadOutages() {
   const { outages } = await api('/v1/hq/outages');
-  fillTable('outages', outages, (o) => [cell(o.facility), cell(o.id), cell(o.status), cell(o.lastType)]);
+  fillTable('outages', outages, (o) => [
+    cell(o.facility),
+    cell(o.cause),
+    cell(o.lineIds.join(', ')),
+    cell(o.status),
+    cell(formatTime(o.openedAt)),
+  ]);
 }
 
 async function refresh() {

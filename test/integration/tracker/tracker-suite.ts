@@ -16,6 +16,7 @@ import {
   HealthResponse,
   HqFacility,
   HqIncident,
+  HqOutage,
   PullResponse,
   PushResponse,
   TrackerError,
@@ -474,10 +475,45 @@ export function describeTrackerSuite(kind: DbKind): void {
           .find((f) => f.id === facility);
         expect(entry).toMatchObject({ devices: 1, incidents: 1, openIncidents: 1 });
         expect(entry?.lastEventAt).toEqual(expect.any(Number));
+      });
 
-        const outages = await api.get('/v1/hq/outages', adminToken);
-        expect(outages.status).toBe(200);
-        expect(outages.body.outages).toEqual(expect.any(Array));
+      it('lists outages folded with the shared reducer, filtered by facility and status', async () => {
+        const facility = uniqueFacility('Kumla');
+        const token = await enrol(facility);
+        const c = consoleEvents('ws-1');
+        const outageId = randomUUID();
+        const openedAt = Date.now() - 60_000;
+        const opened = c.envelope('outage.opened', outageId, {
+          facilityId: 'kumla',
+          outageId,
+          kind: 'automatic',
+          cause: 'trunk_down',
+          lineIds: ['trunk-1', 'avd-b'],
+          trunk: 'trunk-1',
+          openedAt,
+          evidence: [],
+          report: null,
+        });
+        expect((await push(token, [opened])).status).toBe(200);
+        const list = async (query: string) => {
+          const r = await api.get(`/v1/hq/outages?facility=${encodeURIComponent(facility)}${query}`, adminToken);
+          expect(r.status).toBe(200);
+          return (r.body.outages as unknown[]).map((o) => HqOutage.parse(o));
+        };
+        expect(await list('&status=open')).toMatchObject([
+          { id: outageId, facility, status: 'open', cause: 'trunk_down', lineIds: ['trunk-1', 'avd-b'] },
+        ]);
+
+        const resolved = c.envelope('outage.resolved', outageId, {
+          outageId,
+          resolvedAt: openedAt + 30_000,
+          durationMs: 30_000,
+          reason: 'recovered',
+        });
+        expect((await push(token, [resolved])).status).toBe(200);
+        expect(await list('&status=open')).toEqual([]);
+        expect(await list('&status=resolved')).toMatchObject([{ id: outageId, durationMs: 30_000 }]);
+        expectError(await api.get('/v1/hq/outages?status=gone', adminToken), 400, 'invalid_input', 'status');
       });
 
       it('serves the HQ page from files under a strict CSP without inline script', async () => {
