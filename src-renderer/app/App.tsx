@@ -1,0 +1,131 @@
+/**
+ * The shell: header, phone status strip, and one screen at a time (list, new incident,
+ * incident detail). List state (filter, selection, loaded pages) lives here so going
+ * into an incident and back returns to the same place.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { SystemInfo } from '../../src-shared/api.ts';
+import { useApi, useOnReconnect, usePushEvent } from '../api/ApiContext.tsx';
+import {
+  EMPTY_FILTER,
+  IncidentDetail,
+  IncidentForm,
+  IncidentsScreen,
+  createIncidentPages,
+  type ListFilter,
+  type ListSelection,
+} from '../features/incidents/index.ts';
+import { PhoneStatus } from '../features/status/index.ts';
+import { Header } from './Header.tsx';
+import { useToasts } from './toasts.tsx';
+
+type Screen = { kind: 'list' } | { kind: 'new' } | { kind: 'detail'; id: string };
+
+function toListInput(filter: ListFilter) {
+  return {
+    ...(filter.status.length ? { status: filter.status } : {}),
+    ...(filter.category.length ? { category: filter.category } : {}),
+    ...(filter.severity.length ? { severity: filter.severity } : {}),
+    ...(filter.query.trim() ? { query: filter.query.trim() } : {}),
+  };
+}
+
+function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
+}
+
+export function App() {
+  const api = useApi();
+  const toasts = useToasts();
+  const [info, setInfo] = useState<SystemInfo | null>(null);
+  const [screen, setScreen] = useState<Screen>({ kind: 'list' });
+  const [filter, setFilter] = useState<ListFilter>(EMPTY_FILTER);
+  const [selection, setSelection] = useState<ListSelection>({ index: 0, id: null });
+  const pages = useMemo(() => createIncidentPages((input) => api.call('incidents.list', input)), [api]);
+  const searchRef = useRef<HTMLInputElement>(null);
+
+  /** Bumped to ask for system.info again (after a reconnect: the host may have restarted). */
+  const [infoEpoch, setInfoEpoch] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    void api.call('system.info', {}).then((result) => {
+      if (live && result.ok) setInfo(result.value);
+    });
+    return () => {
+      live = false;
+    };
+  }, [api, infoEpoch]);
+
+  useEffect(() => pages.setFilter({}), [pages]);
+
+  usePushEvent('incidents.changed', () => pages.refresh());
+  useOnReconnect(() => {
+    setInfoEpoch((n) => n + 1);
+    pages.refresh();
+  });
+
+  const onFilter = useCallback(
+    (next: ListFilter) => {
+      setFilter(next);
+      setSelection({ index: 0, id: null });
+      pages.setFilter(toListInput(next));
+    },
+    [pages],
+  );
+
+  // N (or Alt+N from anywhere) opens a new report; "/" jumps to search.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (screen.kind !== 'list' || event.defaultPrevented || event.ctrlKey || event.metaKey) return;
+      const isN = event.code === 'KeyN' || event.key.toLowerCase() === 'n';
+      if (isN && (event.altKey || !isTyping(event.target))) {
+        event.preventDefault();
+        if (info) setScreen({ kind: 'new' });
+        else toasts.apiError({ code: 'disconnected', message: 'system.info not loaded' });
+      } else if (event.key === '/' && !event.altKey && !isTyping(event.target)) {
+        event.preventDefault();
+        searchRef.current?.focus();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [screen.kind, info, toasts]);
+
+  const back = useCallback(() => setScreen({ kind: 'list' }), []);
+
+  return (
+    <div className="shell">
+      <Header info={info} />
+      <PhoneStatus />
+      <main className="main">
+        {screen.kind === 'list' && (
+          <IncidentsScreen
+            pages={pages}
+            filter={filter}
+            onFilter={onFilter}
+            selection={selection}
+            onSelect={setSelection}
+            onOpen={(id) => setScreen({ kind: 'detail', id })}
+            onNew={() => info && setScreen({ kind: 'new' })}
+            searchRef={searchRef}
+          />
+        )}
+        {screen.kind === 'new' && info && (
+          <IncidentForm
+            info={info}
+            onCancel={back}
+            onSaved={(incident) => {
+              // The new incident is the newest: select it at the top of an unfiltered view.
+              if (filter === EMPTY_FILTER) setSelection({ index: 0, id: incident.id });
+              pages.refresh();
+              back();
+            }}
+          />
+        )}
+        {screen.kind === 'detail' && <IncidentDetail id={screen.id} onBack={back} />}
+      </main>
+    </div>
+  );
+}

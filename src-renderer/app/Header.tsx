@@ -1,0 +1,47 @@
+/** The top bar: who and where this console is, whether it is connected, and the language. */
+import { useTranslation } from 'react-i18next';
+import type { SystemInfo } from '../../src-shared/api.ts';
+import { useConnectionState } from '../api/ApiContext.tsx';
+import { LANGUAGES } from '../i18n/index.ts';
+
+const CONNECTION_ICON = { connecting: '◌', connected: '●', disconnected: '✕' } as const;
+
+export function Header(props: { info: SystemInfo | null }) {
+  const { t, i18n } = useTranslation();
+  const connection = useConnectionState();
+  const { info } = props;
+  return (
+    <header className="app-header">
+      <div className="app-title">
+        <span className="app-name">{t('app.name')}</span>
+        <span className="app-place">
+          {info ? t('app.facilityUnit', { facility: info.facility, unit: info.unit }) : t('app.loadingInfo')}
+        </span>
+      </div>
+      <div className="header-indicators">
+        <span className={`indicator connection-${connection}`} data-testid="connection">
+          <span aria-hidden="true">{CONNECTION_ICON[connection]} </span>
+          <span className="visually-hidden">{t('connection.label')}: </span>
+          {t(`connection.${connection}`)}
+        </span>
+        <span className="indicator sync-unconfigured">
+          <span aria-hidden="true">◇ </span>
+          {t('sync.notConfigured')}
+        </span>
+        <div className="language-switch" role="group" aria-label={t('language.label')}>
+          {LANGUAGES.map((lng) => (
+            <button
+              key={lng}
+              type="button"
+              lang={lng}
+              aria-pressed={i18n.language === lng}
+              onClick={() => void i18n.changeLanguage(lng)}
+            >
+              {t(`language.${lng}`)}
+            </button>
+          ))}
+        </div>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,1 @@
+export { PhoneStatus } from './PhoneStatus.tsx';

@@ -1,0 +1,23 @@
+/**
+ * Builds the renderer alone (for the browser host and e2e): relative asset paths so
+ * the same files load from Electron's file:// or the web host's http://127.0.0.1.
+ */
+import { resolve } from 'node:path';
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+const repoRoot = import.meta.dirname;
+
+export default defineConfig({
+  root: resolve(repoRoot, 'src-renderer'),
+  base: './',
+  plugins: [react()],
+  build: {
+    outDir: resolve(repoRoot, 'dist-renderer'),
+    emptyOutDir: true,
+    target: 'es2023',
+    // Inline assets would need data: in more CSP directives; keep every asset a file.
+    assetsInlineLimit: 0,
+    reportCompressedSize: true,
+  },
+});
