@@ -4,6 +4,7 @@
  * into an incident and back returns to the same place.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { SystemInfo } from '../../src-shared/api.ts';
 import { useApi, useOnReconnect, usePushEvent } from '../api/ApiContext.tsx';
 import {
@@ -17,7 +18,6 @@ import {
 } from '../features/incidents/index.ts';
 import { PhoneStatus } from '../features/status/index.ts';
 import { Header } from './Header.tsx';
-import { useToasts } from './toasts.tsx';
 
 type Screen = { kind: 'list' } | { kind: 'new' } | { kind: 'detail'; id: string };
 
@@ -37,7 +37,7 @@ function isTyping(target: EventTarget | null): boolean {
 
 export function App() {
   const api = useApi();
-  const toasts = useToasts();
+  const { t } = useTranslation();
   const [info, setInfo] = useState<SystemInfo | null>(null);
   const [screen, setScreen] = useState<Screen>({ kind: 'list' });
   const [filter, setFilter] = useState<ListFilter>(EMPTY_FILTER);
@@ -82,8 +82,7 @@ export function App() {
       const isN = event.code === 'KeyN' || event.key.toLowerCase() === 'n';
       if (isN && (event.altKey || !isTyping(event.target))) {
         event.preventDefault();
-        if (info) setScreen({ kind: 'new' });
-        else toasts.apiError({ code: 'disconnected', message: 'system.info not loaded' });
+        setScreen({ kind: 'new' });
       } else if (event.key === '/' && !event.altKey && !isTyping(event.target)) {
         event.preventDefault();
         searchRef.current?.focus();
@@ -91,7 +90,17 @@ export function App() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [screen.kind, info, toasts]);
+  }, [screen.kind]);
+
+  // Until system.info has answered the form cannot show facility and unit; Esc still leaves.
+  useEffect(() => {
+    if (screen.kind !== 'new' || info) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') setScreen({ kind: 'list' });
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [screen.kind, info]);
 
   const back = useCallback(() => setScreen({ kind: 'list' }), []);
 
@@ -108,9 +117,14 @@ export function App() {
             selection={selection}
             onSelect={setSelection}
             onOpen={(id) => setScreen({ kind: 'detail', id })}
-            onNew={() => info && setScreen({ kind: 'new' })}
+            onNew={() => setScreen({ kind: 'new' })}
             searchRef={searchRef}
           />
+        )}
+        {screen.kind === 'new' && !info && (
+          <p className="detail-loading" role="status">
+            {t('app.loadingInfo')}
+          </p>
         )}
         {screen.kind === 'new' && info && (
           <IncidentForm

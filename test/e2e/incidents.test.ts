@@ -116,9 +116,9 @@ describe('incidents in the browser host', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.type(THREAT_DESCRIPTION);
     await page.keyboard.press('Tab');
-    await page.keyboard.type('Anna Berg, Olle Ek');
-    await page.keyboard.press('Tab');
     await page.keyboard.type('Matsalen');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Anna Berg, Olle Ek');
     await tabTo('#field-reportedBy');
     await page.keyboard.type('K. Lind');
     await page.keyboard.press('Control+Enter');
@@ -150,6 +150,9 @@ describe('incidents in the browser host', () => {
     await page.keyboard.press('ArrowDown'); // from search into the list
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: THREAT_TITLE }).waitFor(WAIT);
+    const fields = await page.locator('.detail-fields').innerText();
+    for (const text of ['Matsalen', 'Anna Berg, Olle Ek', 'K. Lind', FACILITY, THREAT_DESCRIPTION])
+      expect(fields).toContain(text);
     // Only legal next statuses are offered for an open incident.
     const actions = page.getByRole('group', { name: 'Ändra status' }).getByRole('button');
     expect(await actions.allInnerTexts()).toEqual(['Kvittera', 'Eskalera', 'Markera åtgärdad']);

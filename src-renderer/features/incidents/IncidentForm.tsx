@@ -190,7 +190,14 @@ export function IncidentForm(props: { info: SystemInfo; onSaved: (incident: Inci
               onChange={(v) => set('description', v)}
               error={errorOf('description')}
               multiline
-              rows={4}
+              rows={3}
+            />
+            <TextField
+              name="location"
+              label={t('field.location')}
+              value={draft.location}
+              onChange={(v) => set('location', v)}
+              error={errorOf('location')}
             />
           </div>
           <div className="form-column">
@@ -203,13 +210,6 @@ export function IncidentForm(props: { info: SystemInfo; onSaved: (incident: Inci
               multiline
               rows={2}
               hint={t('fieldHint.peopleInvolved')}
-            />
-            <TextField
-              name="location"
-              label={t('field.location')}
-              value={draft.location}
-              onChange={(v) => set('location', v)}
-              error={errorOf('location')}
             />
             <div className="field-row">
               <TextField
