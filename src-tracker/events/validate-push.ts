@@ -4,6 +4,7 @@
  * the field (`events.3.payload.title`), so a console can quarantine exactly the
  * event that is wrong.
  */
+import { isDerivedEventId } from '../../src-shared/derived-ids.ts';
 import canonicalize from 'canonicalize';
 import { z } from 'zod';
 import { EventEnvelope, parseEventPayload } from '../../src-shared/events.ts';
@@ -106,6 +107,9 @@ export function conflictError(id: string, field: string): TrackerError {
  * replays are rare, so the common path never pays for canonicalisation.
  */
 export function sameFact(a: EventEnvelope, b: EventEnvelope): boolean {
+  // A derived id names a fact that several consoles record independently (see
+  // derived-ids.ts): their envelopes differ, the first stored copy wins.
+  if (isDerivedEventId(a.id)) return a.id === b.id && a.streamId === b.streamId && a.type === b.type;
   return (
     a.id === b.id &&
     a.streamId === b.streamId &&

@@ -15,7 +15,7 @@ export function syncApp(engine: SyncEngine): FeatureApp {
         } catch (error) {
           if (!(error instanceof TrackerFailure)) throw error;
           if (error.kind === 'network' || error.kind === 'unavailable') {
-            throw new ApiFailure(apiError('disconnected', `cannot reach the tracker: ${error.message}`, 'trackerUrl'));
+            throw new ApiFailure(apiError('disconnected', error.message, 'trackerUrl'));
           }
           throw new ApiFailure(
             apiError('invalid_input', `the tracker refused the enrolment code: ${error.message}`, 'code'),

@@ -1,0 +1,121 @@
+/**
+ * Shared set-up for sync tests: a real tracker child process, enrolment codes from its
+ * admin API, consoles enrolled through dispatch, and awaiting sync state via pushes.
+ */
+import { join } from 'node:path';
+import { startChildTracker, type ChildTracker } from '../tracker/child-tracker.ts';
+import { trackerClient } from '../tracker/http-client.ts';
+import { openTestConsole, type TestConsole, type TestConsoleOptions } from '../../support/consoles.ts';
+import { foldIncident } from '../../../src-shared/incident-fold.ts';
+import { projectionHash } from '../../../src-shared/projection-hash.ts';
+import type { Incident } from '../../../src-shared/incident.ts';
+import type { SyncStatus } from '../../../src-shared/sync.ts';
+import { PulledEvent } from '../../../src-shared/sync-wire.ts';
+import type { z } from 'zod';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef0123456789abcdef';
+export const FACILITY = 'Märsta';
+
+export async function startTracker(dataFile: string): Promise<ChildTracker> {
+  return startChildTracker({
+    args: ['--data', dataFile],
+    env: { GUARDLINE_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'warn' },
+  });
+}
+
+export async function enrolmentCode(trackerUrl: string): Promise<string> {
+  const reply = await trackerClient(trackerUrl).post<{ code: string }>(
+    '/v1/admin/enrolment-codes',
+    { facility: FACILITY, ttlMinutes: 30 },
+    ADMIN_TOKEN,
+  );
+  if (reply.status !== 200 && reply.status !== 201)
+    throw new Error(`enrolment code: ${reply.status} ${JSON.stringify(reply.body)}`);
+  return reply.body.code;
+}
+
+/** A console with an admin signed in, sync idle until `enrol`. Short backoff keeps fault tests quick. */
+export async function syncConsole(dir: string, name: string, options: TestConsoleOptions = {}): Promise<TestConsole> {
+  const c = openTestConsole({
+    file: join(dir, `${name}.sqlite`),
+    ...options,
+    sync: { start: false, backoffBaseMs: 20, backoffCapMs: 400, streamSilenceMs: 5_000, ...options.sync },
+  });
+  await c.call('auth.bootstrapAdmin', { staffNumber: `A-${name}`, name: `Admin ${name}`, pin: '1111' });
+  return c;
+}
+
+export async function enrol(c: TestConsole, trackerUrlForConsole: string, code: string): Promise<void> {
+  await c.call('sync.enroll', { trackerUrl: trackerUrlForConsole, code, label: 'test console' });
+  c.core.sync.start();
+}
+
+/** Resolve when the console's sync status satisfies `predicate` (checked now and on every push). */
+export function waitForSync(
+  c: TestConsole,
+  predicate: (s: SyncStatus) => boolean,
+  what: string,
+  timeoutMs = 120_000,
+): Promise<SyncStatus> {
+  return new Promise((resolve, reject) => {
+    let last = c.core.sync.status();
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`timed out waiting for ${what}; last status ${JSON.stringify(last)}`));
+    }, timeoutMs);
+    const check = () => {
+      last = c.core.sync.status();
+      if (predicate(last)) {
+        clearTimeout(timer);
+        stop();
+        resolve(last);
+      }
+    };
+    const stop = c.core.subscribe((name) => {
+      if (name === 'sync.status' || name === 'incidents.changed') check();
+    });
+    check();
+  });
+}
+
+export function eventCount(c: TestConsole): number {
+  return (c.core.store.db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+}
+
+export function consoleIncidents(c: TestConsole): Incident[] {
+  return (c.core.store.db.prepare('SELECT doc FROM incidents').all() as { doc: string }[]).map(
+    (r) => JSON.parse(r.doc) as Incident,
+  );
+}
+
+/** Every event the tracker holds for the facility, read through the pull API with a console's token. */
+export async function trackerEvents(trackerUrl: string, deviceToken: string): Promise<z.infer<typeof PulledEvent>[]> {
+  const all: z.infer<typeof PulledEvent>[] = [];
+  let after = 0;
+  for (let page = 0; page < 10_000; page++) {
+    const reply = await trackerClient(trackerUrl).get<{ events: unknown[]; nextAfter: number; hasMore: boolean }>(
+      `/v1/events?after=${after}&limit=1000`,
+      deviceToken,
+    );
+    if (reply.status !== 200) throw new Error(`pull: ${reply.status}`);
+    all.push(...reply.body.events.map((e) => PulledEvent.parse(e)));
+    after = reply.body.nextAfter;
+    if (!reply.body.hasMore) break;
+  }
+  return all;
+}
+
+/** The tracker's picture, folded with the same shared reducer the consoles use. */
+export async function trackerProjectionHash(events: z.infer<typeof PulledEvent>[]): Promise<string> {
+  const streams = new Map<string, z.infer<typeof PulledEvent>[]>();
+  for (const e of events) {
+    if (!e.type.startsWith('incident.')) continue;
+    streams.set(e.streamId, [...(streams.get(e.streamId) ?? []), e]);
+  }
+  const incidents = [...streams.values()].map((s) => foldIncident(s)).filter((i): i is Incident => i !== null);
+  return projectionHash(incidents);
+}
+
+export function deviceToken(c: TestConsole): string {
+  return c.core.store.getMeta('sync.device_token')!;
+}
