@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   fileConfigSource,
   loadFacilityConfigFile,
@@ -119,5 +119,19 @@ describe('shipped example config', () => {
       'http',
       'tcp',
     ]);
+  });
+});
+
+describe('which config a console uses', () => {
+  it('prefers the named file, then guardline.config.json in the data dir, else the demo', () => {
+    const file = tempFile();
+    const dataDir = dirname(file);
+    expect(telephonyLaunchOptions({ configFile: null, dataDir })).toEqual({ configFile: null, demo: true });
+    writeFileSync(file, config([desk('a')]));
+    expect(telephonyLaunchOptions({ configFile: null, dataDir })).toEqual({ configFile: file, demo: false });
+    expect(telephonyLaunchOptions({ configFile: '/etc/g.json', dataDir })).toEqual({
+      configFile: '/etc/g.json',
+      demo: false,
+    });
   });
 });
