@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import {
   fileConfigSource,
   loadFacilityConfigFile,
+  telephonyLaunchOptions,
   type FacilityConfigSource,
 } from '../../../src-main/core/config/index.ts';
 import type { ConfigStatus } from '../../../src-shared/telephony.ts';
