@@ -158,6 +158,7 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     timers,
     ...(config.idleLockMs !== undefined ? { idleLockMs: config.idleLockMs } : {}),
     ...(config.pinParams ? { pinParams: config.pinParams } : {}),
+    logError: (message, detail) => logger.error(message, detail),
     bootstrapBlocked() {
       const status = sync.status();
       if (status.state === 'not_configured' || status.lastSuccessAt !== null) return null;

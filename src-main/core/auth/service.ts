@@ -34,6 +34,7 @@ export interface AuthDeps {
    * once it has synced and the facility really has nobody.
    */
   bootstrapBlocked?: () => string | null;
+  logError?: (message: string, detail?: unknown) => void;
 }
 
 export interface AuthService {
@@ -117,7 +118,12 @@ export function createAuthService(deps: AuthDeps): AuthService {
       scheduleIdleCheck(idleLockMs - idle);
       return;
     }
-    lockNow('idle', idle);
+    try {
+      lockNow('idle', idle);
+    } catch (error) {
+      // A timer callback has nobody to answer: report it rather than take the process down.
+      (deps.logError ?? console.error)('auth: idle lock failed', error);
+    }
   }
 
   function lockNow(reason: 'idle' | 'manual', idleMs: number): AuthState {
@@ -133,10 +139,10 @@ export function createAuthService(deps: AuthDeps): AuthService {
     return state();
   }
 
-  function begin(record: StaffRecord, extra: EventEnvelope[] = []): AuthState {
+  function begin(record: StaffRecord): AuthState {
     const previous = current?.staffNumber ?? null;
     const replaced = previous !== null && previous !== record.staffNumber ? previous : null;
-    const events: EventEnvelope[] = [...extra];
+    const events: EventEnvelope[] = [];
     if (replaced) {
       events.push(
         event('auth.signed_out', staffStreamId(replaced), { staffNumber: replaced, reason: 'switched' }, replaced),
