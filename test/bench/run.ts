@@ -5,9 +5,11 @@
  */
 import { printTable, writeResults, type BenchRow } from './report.ts';
 import { storeBench } from './store.bench.ts';
+import { escalationBench } from './escalation.bench.ts';
 
 const suites: Record<string, () => Promise<BenchRow[]>> = {
   store: storeBench,
+  escalation: escalationBench,
 };
 
 const wanted = process.argv.slice(2);
