@@ -61,6 +61,8 @@ export function App() {
   useEffect(() => pages.setFilter({}), [pages]);
 
   usePushEvent('incidents.changed', () => pages.refresh());
+  // Who is signed in decides what the core lets us read.
+  usePushEvent('auth.changed', () => pages.refresh());
   useOnReconnect(() => {
     setInfoEpoch((n) => n + 1);
     pages.refresh();

@@ -31,6 +31,7 @@ export function IncidentList(props: {
   const { pages, selection, onSelect } = props;
   useSyncExternalStore(pages.subscribe, pages.version);
   const total = pages.total() ?? 0;
+  const listError = pages.error();
   const localTime = useLocalTime();
   const scrollRef = props.listRef;
 
@@ -135,6 +136,12 @@ export function IncidentList(props: {
           ))}
         </div>
         {pages.total() === 0 && <p className="list-empty">{t('list.empty')}</p>}
+        {listError && pages.total() === null && (
+          <p className="list-error">
+            <span aria-hidden="true">⚠ </span>
+            {t(`error.${listError.code}`)}
+          </p>
+        )}
       </div>
       <p id="incident-list-hint" className="list-hint">
         {t('list.count', { count: total })} · {t('list.keyboardHint')}

@@ -39,7 +39,7 @@ async function create(title: string, category = 'technical') {
       occurredAt: '2026-11-25T21:14:00+01:00',
       reportedBy: 'K. Ek',
     },
-    { actor: 'test', origin: 'test' },
+    { origin: 'test' },
   );
   if (!result.ok) throw new Error(result.error.message);
   return result.value as { id: string };
@@ -67,6 +67,13 @@ beforeAll(async () => {
     unit: 'Avdelning B',
     sync: { start: false },
   });
+  // Reading and logging incidents needs someone signed in; a fresh console takes a first admin.
+  const admin = await core.dispatch(
+    'auth.bootstrapAdmin',
+    { staffNumber: 'G1', name: 'Test', pin: '1234' },
+    { origin: 'test' },
+  );
+  if (!admin.ok) throw new Error(admin.error.message);
   for (let i = 0; i < COUNT; i++) await create(`Incident ${i}`, i % 5 === 0 ? 'fire' : 'technical');
 });
 
