@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { telephonyLaunchOptions } from '../src-main/core/config/config-location.ts';
 import { createConsoleCore, type ConsoleCore } from '../src-main/core/console-core.ts';
 import { parseLaunchOptions, type LaunchOptions } from '../src-main/core/launch-options.ts';
 import { StoreOpenError } from '../src-main/core/store/database.ts';
@@ -62,6 +63,7 @@ export async function startWeb(argv: readonly string[], env: NodeJS.ProcessEnv =
       appVersion: appVersion(),
       facility: options.facility,
       unit: options.unit,
+      telephony: telephonyLaunchOptions(options),
     });
   } catch (error) {
     const what = error instanceof StoreOpenError ? 'cannot open the data file' : 'cannot start the console';

@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import { app, dialog, session, type BrowserWindow } from 'electron';
+import { telephonyLaunchOptions } from '../core/config/config-location.ts';
 import { createConsoleCore, type ConsoleCore } from '../core/console-core.ts';
 import { parseLaunchOptions, type LaunchOptions } from '../core/launch-options.ts';
 import { bindConsoleIpc } from './ipc.ts';
@@ -144,6 +145,7 @@ export function startConsoleShell(start: ShellStart): ShellHandle {
         appVersion: app.getVersion(),
         facility: options.facility,
         unit: options.unit,
+        telephony: telephonyLaunchOptions(options),
       });
     } catch (error) {
       fail(text().storeFailedTitle, `${text().storeFailedIntro}\n\n${(error as Error).message}`);
