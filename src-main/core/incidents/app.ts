@@ -107,7 +107,7 @@ export function incidentsApp(deps: IncidentDeps): FeatureApp {
         inList('i.severity', input.severity);
         const fts = input.query ? toFtsQuery(input.query) : null;
         if (fts) {
-          where.push('i.id IN (SELECT incident_id FROM incidents_fts WHERE incidents_fts MATCH ?)');
+          where.push('i.rowid IN (SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH ?)');
           params.push(fts);
         }
         const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
@@ -116,8 +116,10 @@ export function incidentsApp(deps: IncidentDeps): FeatureApp {
         ).n;
         const rows = store.db
           .prepare(
-            `SELECT i.*, EXISTS (SELECT 1 FROM events e WHERE e.stream_id = i.id AND e.synced_at IS NULL) AS pending
-             FROM incidents i ${clause} ORDER BY i.created_hlc DESC LIMIT ? OFFSET ?`,
+            // Page first, then look up sync state for the page only (not for every match).
+            `SELECT p.*, EXISTS (SELECT 1 FROM events e WHERE e.stream_id = p.id AND e.synced_at IS NULL) AS pending
+             FROM (SELECT i.* FROM incidents i ${clause} ORDER BY i.created_hlc DESC LIMIT ? OFFSET ?) p
+             ORDER BY p.created_hlc DESC`,
           )
           .all(...params, input.limit, input.offset) as IncidentRow[];
         return { items: rows.map(toSummary), total };

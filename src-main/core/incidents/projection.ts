@@ -7,7 +7,10 @@ export const incidentProjector: Projector = {
   handles: (type) => type.startsWith('incident.'),
   project(db, streamId, events) {
     const incident = foldIncident(events);
-    db.prepare('DELETE FROM incidents_fts WHERE incident_id = ?').run(streamId);
+    // The search row shares the incident row's rowid, so replacing it is an indexed
+    // delete rather than a scan of the whole index.
+    const existing = db.prepare<[string], { rowid: number }>('SELECT rowid FROM incidents WHERE id = ?').get(streamId);
+    if (existing) db.prepare('DELETE FROM incidents_fts WHERE rowid = ?').run(existing.rowid);
     if (!incident) {
       db.prepare('DELETE FROM incidents WHERE id = ?').run(streamId);
       return;
@@ -37,9 +40,13 @@ export const incidentProjector: Projector = {
       conflictCount: incident.conflicts.length,
       doc: JSON.stringify(incident),
     });
+    const { rowid } = db
+      .prepare<[string], { rowid: number }>('SELECT rowid FROM incidents WHERE id = ?')
+      .get(incident.id)!;
     db.prepare(
-      'INSERT INTO incidents_fts (incident_id, title, description, people, location, notes) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO incidents_fts (rowid, incident_id, title, description, people, location, notes) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ).run(
+      rowid,
       incident.id,
       incident.title,
       incident.description,
