@@ -32,6 +32,8 @@ import {
   EscalationTimedOutPayload,
 } from './escalation.ts';
 import { AuditExportedPayload } from './audit.ts';
+import { CarrierTicketSetPayload } from './carrier-ticket.ts';
+import { LinesDeclaredPayload } from './figures-catalog.ts';
 
 export const IncidentCreatedPayload = IncidentFields;
 export const IncidentUpdatedPayload = z.object({ patch: IncidentPatch });
@@ -57,6 +59,8 @@ export const EVENT_PAYLOADS = {
   'outage.resolved': OutageResolvedPayload,
   'outage.confirmed': OutageConfirmedPayload,
   'outage.dismissed': OutageDismissedPayload,
+  'outage.carrier_ticket_set': CarrierTicketSetPayload,
+  'facility.lines_declared': LinesDeclaredPayload,
   'staff.enrolled': StaffEnrolledPayload,
   'staff.updated': StaffUpdatedPayload,
   'staff.pin_set': StaffPinSetPayload,
