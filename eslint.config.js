@@ -6,12 +6,23 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
-const electron = { name: 'electron', message: 'Core and contract code must not depend on Electron: inject what you need.' };
+const electron = {
+  name: 'electron',
+  message: 'Core and contract code must not depend on Electron: inject what you need.',
+};
 const electronPatterns = [{ group: ['electron/*'], message: electron.message }];
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'out/**', 'dist/**', 'dist-renderer/**', 'release/**', 'bench/results/**', 'tracker-data/**'],
+    ignores: [
+      'node_modules/**',
+      'out/**',
+      'dist/**',
+      'dist-renderer/**',
+      'release/**',
+      'bench/results/**',
+      'tracker-data/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -31,7 +42,10 @@ export default tseslint.config(
           paths: [electron],
           patterns: [
             ...electronPatterns,
-            { group: ['**/electron/**', '**/host-web/**', '**/preload/**'], message: 'The core must not import a host.' },
+            {
+              group: ['**/electron/**', '**/host-web/**', '**/preload/**'],
+              message: 'The core must not import a host.',
+            },
             { group: ['react', 'react-dom', '**/src-renderer/**'], message: 'The core knows nothing of the UI.' },
           ],
         },
@@ -49,7 +63,10 @@ export default tseslint.config(
           patterns: [
             ...electronPatterns,
             { group: ['node:*'], message: 'src-shared is pure TypeScript: no Node built-ins.' },
-            { group: ['**/src-main/**', '**/src-renderer/**', '**/src-tracker/**'], message: 'src-shared is the contract; it imports nothing of ours.' },
+            {
+              group: ['**/src-main/**', '**/src-renderer/**', '**/src-tracker/**'],
+              message: 'src-shared is the contract; it imports nothing of ours.',
+            },
             { group: ['react', 'react-dom'], message: 'src-shared has no UI.' },
           ],
         },
@@ -68,7 +85,10 @@ export default tseslint.config(
           paths: [electron],
           patterns: [
             ...electronPatterns,
-            { group: ['**/src-main/**', '**/src-tracker/**'], message: 'The renderer talks to the core only through the API in src-shared.' },
+            {
+              group: ['**/src-main/**', '**/src-tracker/**'],
+              message: 'The renderer talks to the core only through the API in src-shared.',
+            },
             { group: ['node:*'], message: 'The renderer runs in a sandboxed page: no Node built-ins.' },
           ],
         },
