@@ -6,10 +6,12 @@
 import { printTable, writeResults, type BenchRow } from './report.ts';
 import { storeBench } from './store.bench.ts';
 import { escalationBench } from './escalation.bench.ts';
+import { syncBench } from './sync.bench.ts';
 
 const suites: Record<string, () => Promise<BenchRow[]>> = {
   store: storeBench,
   escalation: escalationBench,
+  sync: syncBench,
 };
 
 const wanted = process.argv.slice(2);
