@@ -16,9 +16,11 @@ import { barePipe } from './sync/bare-pipe.ts';
 import { guardlineDrain } from './sync/guardline-drain.ts';
 import { ingestLatency, type IngestLoad } from './sync/ingest-latency.ts';
 import { offlineBacklog } from './sync/offline-events.ts';
+import { pouchReplication } from './sync/pouchdb-baseline.ts';
 
 const DRAIN_EVENTS = 50_000;
 const LOAD: IngestLoad = { consoles: 200, pushesPerConsole: 20, eventsPerPush: 25, pauseMs: 0 };
+const TARGET_VS_POUCH = 12;
 const TARGET_VS_PIPE = 0.6;
 const TARGET_P99_MS = 100;
 
@@ -42,6 +44,8 @@ export async function syncBench(): Promise<BenchRow[]> {
       actor: 'A-baseline',
       startMs: Date.now() - DRAIN_EVENTS,
     });
+    const pouch = await pouchReplication(dir.path, events);
+    const pouchRate = perSecond(events.length, pouch.ms);
     const pipe = await barePipe(dir.path, events);
     const pipeRate = perSecond(events.length, pipe.ms);
 
@@ -62,7 +66,16 @@ export async function syncBench(): Promise<BenchRow[]> {
         value: round(drain.untilLiveMs / 1000, 2),
         unit: 's',
       },
+      { metric: 'PouchDB replication of the same documents', value: pouchRate, unit: 'docs/s' },
       { metric: 'bare HTTP + SQLite pipe, 1,000 per POST', value: pipeRate, unit: 'events/s' },
+      {
+        metric: 'Guardline drain vs PouchDB',
+        value: drainRate,
+        unit: 'events/s',
+        baseline: { name: 'PouchDB', value: pouchRate },
+        target: `>= ${TARGET_VS_POUCH}x PouchDB (${round(drainRate / pouchRate, 2)}x)`,
+        pass: drainRate >= TARGET_VS_POUCH * pouchRate,
+      },
       {
         metric: 'Guardline drain vs bare pipe',
         value: drainRate,

@@ -1,0 +1,46 @@
+/**
+ * Baseline A: PouchDB replicating the same events, one document each (the event's
+ * JSON with `_id` = event id), from a local PouchDB on LevelDB to a PouchDB server
+ * on loopback in its own process, with PouchDB's default replication settings.
+ * Timed from `replicate()` until it resolves.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { EventEnvelope } from '../../../src-shared/events.ts';
+import { progress } from '../report.ts';
+import { startChildServer } from './child-server.ts';
+import { loadPouchDB } from './pouchdb.ts';
+
+const LOAD_CHUNK = 1_000;
+
+export async function pouchReplication(dir: string, events: readonly EventEnvelope[]): Promise<{ ms: number }> {
+  const serverDir = join(dir, 'pouch-server');
+  mkdirSync(serverDir, { recursive: true });
+  const server = await startChildServer(new URL('./pouchdb-server.ts', import.meta.url), [serverDir], {
+    cwd: serverDir,
+  });
+  const PouchDB = loadPouchDB();
+  const local = new PouchDB(join(dir, 'pouch-local'));
+  try {
+    for (let i = 0; i < events.length; i += LOAD_CHUNK) {
+      const docs = events.slice(i, i + LOAD_CHUNK).map((e) => ({ _id: e.id, ...e }));
+      const results = await local.bulkDocs(docs);
+      const failed = results.find((r) => r.error);
+      if (failed) throw new Error(`PouchDB refused a document: ${failed.error}`);
+    }
+    progress('PouchDB local documents', events.length, events.length);
+
+    const start = performance.now();
+    const replication = PouchDB.replicate(local, `${server.url}/events`);
+    replication.on('change', (info) => progress('PouchDB replication', info.docs_written, events.length));
+    const result = await replication;
+    const ms = performance.now() - start;
+    if (!result.ok || result.docs_written !== events.length || result.doc_write_failures > 0)
+      throw new Error(`PouchDB replication incomplete: ${JSON.stringify(result)}`);
+    return { ms };
+  } finally {
+    await local.close();
+    await server.kill();
+  }
+}
