@@ -3,10 +3,11 @@ import { useTranslation } from 'react-i18next';
 import type { SystemInfo } from '../../src-shared/api.ts';
 import { useConnectionState } from '../api/ApiContext.tsx';
 import { LANGUAGES } from '../i18n/index.ts';
+import { SyncIndicator } from '../features/sync/index.ts';
 
 const CONNECTION_ICON = { connecting: '◌', connected: '●', disconnected: '✕' } as const;
 
-export function Header(props: { info: SystemInfo | null }) {
+export function Header(props: { info: SystemInfo | null; onOpenSync?: () => void }) {
   const { t, i18n } = useTranslation();
   const connection = useConnectionState();
   const { info } = props;
@@ -24,10 +25,7 @@ export function Header(props: { info: SystemInfo | null }) {
           <span className="visually-hidden">{t('connection.label')}: </span>
           {t(`connection.${connection}`)}
         </span>
-        <span className="indicator sync-unconfigured">
-          <span aria-hidden="true">◇ </span>
-          {t('sync.notConfigured')}
-        </span>
+        <SyncIndicator onOpen={props.onOpenSync} />
         <div className="language-switch" role="group" aria-label={t('language.label')}>
           {LANGUAGES.map((lng) => (
             <button

@@ -1,0 +1,49 @@
+/**
+ * The "Synk" page: where this console stands with the central tracker and what to do
+ * about it. Focus starts on the heading so a keyboard user reads down from the top.
+ */
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { SystemInfo } from '../../../src-shared/api.ts';
+import { EnrolForm } from './EnrolForm.tsx';
+import { QuarantineList } from './QuarantineList.tsx';
+import { SyncOverview } from './SyncOverview.tsx';
+import { isAdmin, mayEnrol, useAuthState } from './use-auth-state.ts';
+import { useSyncStatus } from './use-sync-status.ts';
+
+export function SyncPage(props: { info: SystemInfo | null; onOpenIncident: (id: string) => void }) {
+  const { t } = useTranslation();
+  const status = useSyncStatus();
+  const auth = useAuthState();
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => heading.current?.focus(), []);
+
+  return (
+    <div className="sync-page">
+      <h1 id="sync-heading" ref={heading} tabIndex={-1}>
+        {t('sync.page.heading')}
+      </h1>
+      {!status ? (
+        <p className="muted" role="status">
+          {t(auth?.session === null && !auth.rosterEmpty ? 'error.unauthenticated' : 'sync.page.loading')}
+        </p>
+      ) : (
+        <>
+          <SyncOverview status={status} info={props.info} />
+          <EnrolForm
+            key={status.trackerUrl ?? ''}
+            status={status}
+            allowed={mayEnrol(auth)}
+            defaultLabel={props.info?.unit ?? ''}
+          />
+          <QuarantineList
+            quarantined={status.quarantined}
+            mayRelease={isAdmin(auth)}
+            onOpenIncident={props.onOpenIncident}
+          />
+        </>
+      )}
+    </div>
+  );
+}
