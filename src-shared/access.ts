@@ -63,6 +63,13 @@ export const METHOD_ACCESS: Readonly<Record<MethodName, AccessLevel>> = {
   'outages.confirm': 'supervisor',
   'outages.dismiss': 'supervisor',
   'outages.resolve': 'supervisor',
+  // Outage evidence (issue 7): anyone signed in reads it; supervisors record the carrier's
+  // answers and take the evidence out (exports are logged as audit.exported).
+  'ledger.get': 'signed-in',
+  'ledger.setCarrierTicket': 'supervisor',
+  'reports.period': 'signed-in',
+  'reports.exportTmf621': 'supervisor',
+  'reports.exportPdf': 'supervisor',
   'config.status': 'signed-in',
   'demo.status': 'public',
   'demo.setLineFault': 'signed-in',

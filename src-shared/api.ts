@@ -39,6 +39,15 @@ import {
   ReportProblemOutput,
 } from './telephony.ts';
 import { Outage, OutageDecisionInput, OutageListInput } from './outages.ts';
+import { CarrierTicketInput } from './carrier-ticket.ts';
+import {
+  LedgerGetInput,
+  LedgerRow,
+  PdfExportOutput,
+  PeriodReport,
+  ReportInput,
+  Tmf621ExportOutput,
+} from './figures-report.ts';
 
 const Empty = z.object({}).strict();
 
@@ -147,6 +156,11 @@ export const consoleApi = {
   'outages.confirm': { input: OutageDecisionInput, output: Outage },
   'outages.dismiss': { input: OutageDecisionInput, output: Outage },
   'outages.resolve': { input: OutageDecisionInput, output: Outage },
+  'ledger.get': { input: LedgerGetInput, output: LedgerRow },
+  'ledger.setCarrierTicket': { input: CarrierTicketInput, output: LedgerRow },
+  'reports.period': { input: ReportInput, output: PeriodReport },
+  'reports.exportTmf621': { input: ReportInput, output: Tmf621ExportOutput },
+  'reports.exportPdf': { input: ReportInput, output: PdfExportOutput },
   'config.status': { input: Empty, output: ConfigStatus },
   'demo.status': { input: Empty, output: DemoStatus },
   'demo.setLineFault': { input: DemoSetFaultInput, output: DemoStatus },

@@ -200,3 +200,26 @@ function series(
   }
   return points;
 }
+
+// Console API shapes (see `consoleApi` in api.ts).
+export const LedgerGetInput = z
+  .object({
+    outageId: z.uuid(),
+    noResponseHours: z
+      .number()
+      .min(1)
+      .max(24 * 90)
+      .default(DEFAULT_NO_RESPONSE_HOURS),
+  })
+  .strict();
+export const Tmf621ExportOutput = z.object({
+  filename: z.string(),
+  /** TMF621 TroubleTicket resources (src-shared/tmf621.ts, docs/tmf621-mapping.md). */
+  tickets: z.array(z.record(z.string(), z.unknown())),
+});
+export const PdfExportOutput = z.object({
+  /** The `audit.exported` event that records the export. */
+  eventId: z.string(),
+  /** The printed page, base64, when the host can print (Electron); null: the renderer prints itself. */
+  pdfBase64: z.string().nullable(),
+});

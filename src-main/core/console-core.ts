@@ -39,6 +39,7 @@ import {
   type Telephony,
   type ProbeRunner,
 } from './telephony/index.ts';
+import { createReportSource, declareLines, reportsApp } from './reports/index.ts';
 
 export interface ConsoleCoreConfig {
   dataFile: string;
@@ -190,6 +191,9 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
   });
   auth.onChange(() => alarms.refresh());
 
+  // Outage evidence (issue 7): the line catalogue is recorded whenever a loaded config changes it.
+  const reportSource = createReportSource(store);
+  let declareCatalog: () => void = () => undefined;
   const telephonyOptions = config.telephony ?? {};
   const telephony = createTelephony({
     store,
@@ -205,13 +209,24 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     push: {
       linesChanged: (payload) => emit('lines.changed', payload),
       outagesChanged: (payload) => emit('outages.changed', payload),
-      configChanged: (payload) => emit('config.changed', payload),
+      configChanged: (payload) => {
+        emit('config.changed', payload);
+        declareCatalog();
+      },
     },
     logError: (message, detail) => logger.error(message, detail),
     ...(telephonyOptions.runProbe ? { runProbe: telephonyOptions.runProbe } : {}),
     ...(telephonyOptions.pushDelayMs !== undefined ? { pushDelayMs: telephonyOptions.pushDelayMs } : {}),
     ...(telephonyOptions.configDebounceMs !== undefined ? { configDebounceMs: telephonyOptions.configDebounceMs } : {}),
   });
+
+  declareCatalog = () => {
+    try {
+      declareLines({ store, event, source: reportSource }, telephony.board());
+    } catch (error) {
+      logger.error('recording the line catalogue failed', error);
+    }
+  };
 
   const handlers = createApp([
     { name: 'system', handlers: { 'system.info': () => info() } },
@@ -221,6 +236,15 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     escalationApp({ runner, queries: escalations, roster, alarms, store }),
     auditApp({ store, roster, event, deviceId }),
     telephonyApp(telephony),
+    reportsApp({
+      store,
+      event,
+      deviceId,
+      source: reportSource,
+      wallClock,
+      board: () => telephony.board(),
+      facilityName: config.facility,
+    }),
   ]);
   const missing = missingMethods(handlers);
   if (missing.length > 0) throw new Error(`console API methods without a handler: ${missing.join(', ')}`);
