@@ -124,11 +124,17 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     }
   };
 
+  // A facility config file names the facility, so the header and the board agree; the demo
+  // facility and a console without telephony keep the launch option's name.
+  const facilityShown = (): string =>
+    telephony.configStatus().source === 'file'
+      ? (telephony.board().facility?.name ?? config.facility)
+      : config.facility;
   const info = (): SystemInfo => ({
     appVersion: config.appVersion,
     host: config.host,
     deviceId: deviceId,
-    facility: config.facility,
+    facility: facilityShown(),
     unit: config.unit,
     dataFile: store.file,
     schemaVersion: store.schemaVersion,
