@@ -6,6 +6,7 @@ import { HqIncidentQuery, HqOutageQuery } from '../../src-shared/sync-wire.ts';
 import type { TrackerContext } from '../context.ts';
 import { parseInput } from '../http/parse.ts';
 import { listDevices, listFacilities, listIncidents, listOutages } from './queries.ts';
+import { reportRoutes } from './report-routes.ts';
 
 const FacilityQuery = z.object({ facility: z.string().max(120).optional() });
 
@@ -54,6 +55,14 @@ export function hqRoutes(app: FastifyInstance, ctx: TrackerContext): void {
     await ctx.auth.admin(request);
     const { facility } = parseInput(FacilityQuery, request.query);
     return reply.send({ devices: await listDevices(ctx.store, facility) });
+  });
+
+  // Outage evidence (issue 7): line states, attention list, period report, CSV and TMF621 exports.
+  reportRoutes(app, ctx, {
+    'content-security-policy': HQ_CSP,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'cache-control': 'no-cache',
   });
 
   const assets = loadAssets();

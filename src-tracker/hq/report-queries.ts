@@ -1,0 +1,117 @@
+/**
+ * HQ's outage evidence, computed on read from the event log with the consoles' own
+ * shared code (figures, ledger, catalogue), so a report at HQ equals the one on the
+ * facility's console. Reads only line, outage and catalogue events of one facility.
+ */
+import { sql } from 'kysely';
+import type { EventEnvelope } from '../../src-shared/events.ts';
+import { foldLineCatalog } from '../../src-shared/figures-catalog-fold.ts';
+import type { LineCatalog } from '../../src-shared/figures-catalog.ts';
+import { currentLineStates, factsFromEvents } from '../../src-shared/figures-events.ts';
+import { buildPeriodReport, type PeriodReport, type ReportBucket } from '../../src-shared/figures-report.ts';
+import type { LineState } from '../../src-shared/telephony.ts';
+import type { TrackerDb } from '../db/database.ts';
+import { rowToEnvelope } from '../events/event-rows.ts';
+
+export interface HqReportArgs {
+  from: number;
+  to: number;
+  noResponseHours: number;
+  bucket?: ReportBucket | undefined;
+}
+
+async function evidenceEvents(store: TrackerDb, facility: string): Promise<EventEnvelope[]> {
+  const rows = await store.db
+    .selectFrom('events')
+    .selectAll()
+    .where('facility', '=', facility)
+    .where((eb) =>
+      eb.or([eb('type', 'like', 'line.%'), eb('type', 'like', 'outage.%'), eb('type', '=', 'facility.lines_declared')]),
+    )
+    .execute();
+  return rows.map(rowToEnvelope);
+}
+
+export async function facilityIds(store: TrackerDb): Promise<string[]> {
+  const rows = await store.db.selectFrom('facilities').select('id').orderBy('id').execute();
+  return rows.map((r) => r.id);
+}
+
+export async function hqReport(store: TrackerDb, facility: string, args: HqReportArgs, asOf: number) {
+  const events = await evidenceEvents(store, facility);
+  const catalog = foldLineCatalog(events);
+  const { facts, ledger } = factsFromEvents(events);
+  const report: PeriodReport = buildPeriodReport({
+    facility: { id: facility, name: catalog?.facilityName ?? facility },
+    catalog,
+    period: { from: args.from, to: args.to },
+    asOf,
+    noResponseHours: args.noResponseHours,
+    bucket: args.bucket,
+    facts,
+    ledger,
+  });
+  return { report, catalog };
+}
+
+export interface HqLineState {
+  lineId: string;
+  name: string;
+  unit: string;
+  state: LineState;
+  since: number;
+}
+
+export interface HqFacilityLines {
+  facility: string;
+  name: string;
+  lines: HqLineState[];
+}
+
+function withNames(catalog: LineCatalog | null, states: ReturnType<typeof currentLineStates>): HqLineState[] {
+  const byId = new Map((catalog?.lines ?? []).map((l) => [l.id, l]));
+  const unitName = new Map((catalog?.units ?? []).map((u) => [u.id, u.name]));
+  return states.map((s) => {
+    const line = byId.get(s.lineId);
+    return {
+      ...s,
+      name: line?.name ?? s.lineId,
+      unit: line ? (unitName.get(line.unit) ?? line.unit) : '',
+    };
+  });
+}
+
+/** Every facility's lines as their latest synced status change left them. */
+export async function hqLineStates(store: TrackerDb, facility?: string): Promise<HqFacilityLines[]> {
+  const ids = facility ? [facility] : await facilityIds(store);
+  const out: HqFacilityLines[] = [];
+  for (const id of ids) {
+    const events = await evidenceEvents(store, id);
+    const catalog = foldLineCatalog(events);
+    out.push({ facility: id, name: catalog?.facilityName ?? id, lines: withNames(catalog, currentLineStates(events)) });
+  }
+  return out;
+}
+
+/** Open, acknowledged or escalated incidents of high or critical severity, newest first. */
+export async function incidentsNeedingAttention(store: TrackerDb, limit: number) {
+  const rows = await store.db
+    .selectFrom('incidents')
+    .selectAll()
+    .where('status', 'in', ['open', 'acknowledged', 'escalated'])
+    .where('severity', 'in', ['high', 'critical'])
+    .orderBy(sql`CASE WHEN severity = 'critical' THEN 0 ELSE 1 END`)
+    .orderBy('updated_hlc', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    facility: r.facility,
+    unit: r.unit,
+    category: r.category,
+    severity: r.severity,
+    status: r.status,
+    title: r.title,
+    occurredAt: r.occurred_at,
+  }));
+}
