@@ -10,6 +10,9 @@ import { telephonyLaunchOptions } from '../core/config/config-location.ts';
 import { createConsoleCore, type ConsoleCore } from '../core/console-core.ts';
 import { parseLaunchOptions, type LaunchOptions } from '../core/launch-options.ts';
 import { bindConsoleIpc } from './ipc.ts';
+import { watchLineStatus } from './line-status-signal.ts';
+import { lineStatusText } from './line-status-text.ts';
+import { notify } from './notifications.ts';
 import { installAppMenu } from './menu.ts';
 import { guardAllContents, guardSession } from './security.ts';
 import { shellText } from './shell-text.ts';
@@ -92,6 +95,7 @@ export function startConsoleShell(start: ShellStart): ShellHandle {
   let window: BrowserWindow | null = null;
   let tray: StatusTray | null = null;
   let unbindIpc: (() => void) | null = null;
+  let stopLineStatus: (() => void) | null = null;
 
   const openWindow = (): BrowserWindow => {
     const created = createMainWindow({
@@ -117,6 +121,8 @@ export function startConsoleShell(start: ShellStart): ShellHandle {
   app.on('will-quit', (event) => {
     unbindIpc?.();
     unbindIpc = null;
+    stopLineStatus?.();
+    stopLineStatus = null;
     tray?.destroy();
     tray = null;
     const closing = core;
@@ -174,6 +180,14 @@ export function startConsoleShell(start: ShellStart): ShellHandle {
       onQuit: () => app.quit(),
     });
     tray = createdTray;
+    // Phone status in the tray and as notifications, also while the window is hidden.
+    stopLineStatus = watchLineStatus({
+      core: opened,
+      tray: createdTray,
+      notify,
+      text: lineStatusText(app.getLocale()),
+      onShow: show,
+    });
     return { core: opened, tray: createdTray, options, getWindow: () => window };
   });
   return { ready };

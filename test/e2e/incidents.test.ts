@@ -115,9 +115,10 @@ describe('incidents in the browser host', () => {
   it('shows facility, unit, connection, sync and phone status in the shell', async () => {
     await expect.poll(() => page.locator('header').innerText(), WAIT).toContain(`${FACILITY} · ${UNIT}`);
     expect(await page.locator('header').innerText()).toContain('Synk: ej konfigurerad');
-    expect(await page.getByRole('region', { name: 'Telefonstatus' }).innerText()).toContain(
-      'Inga linjer konfigurerade',
-    );
+    // A fresh data dir runs the demo facility: the strip offers the phone report (issue 4).
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Telefonstatus' }).innerText(), WAIT)
+      .toContain('Rapportera telefonproblem');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('sv');
     // The token has left the address bar but a reload still connects (kept for this tab).
     expect(page.url()).not.toContain('token=');
@@ -255,7 +256,7 @@ describe('incidents in the browser host', () => {
     await page.getByRole('heading', { name: 'Incidents' }).waitFor(WAIT);
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
     expect(await page.locator('header').innerText()).toContain('Sync: not configured');
-    expect(await page.getByRole('region', { name: 'Phone status' }).innerText()).toContain('No lines configured');
+    expect(await page.getByRole('region', { name: 'Phone status' }).innerText()).toContain('Report phone problem');
     expect(await page.getByRole('option', { name: new RegExp(THREAT_TITLE) }).innerText()).toContain('Acknowledged');
 
     await page.reload();
