@@ -1,7 +1,7 @@
 /**
- * The shell: header, phone status strip, and one screen at a time (list, new incident,
- * incident detail). List state (filter, selection, loaded pages) lives here so going
- * into an incident and back returns to the same place.
+ * The shell: header, phone status strip, and behind the sign-in gate one screen at a
+ * time (list, new incident, incident detail). List state (filter, selection, loaded pages) lives here
+ * so going into an incident and back returns to the same place.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -17,6 +17,7 @@ import {
   type ListSelection,
 } from '../features/incidents/index.ts';
 import { PhoneStatus } from '../features/status/index.ts';
+import { AuthGate, AuthProvider, useAuth } from '../features/sign-in/index.ts';
 import { Header } from './Header.tsx';
 
 type Screen = { kind: 'list' } | { kind: 'new' } | { kind: 'detail'; id: string };
@@ -36,7 +37,18 @@ function isTyping(target: EventTarget | null): boolean {
 }
 
 export function App() {
+  return (
+    <AuthProvider>
+      <Shell />
+    </AuthProvider>
+  );
+}
+
+function Shell() {
   const api = useApi();
+  const { gate } = useAuth();
+  const signedIn = gate.kind === 'app';
+  const signedInAs = gate.kind === 'app' ? gate.session.staffNumber : null;
   const { t } = useTranslation();
   const [info, setInfo] = useState<SystemInfo | null>(null);
   const [screen, setScreen] = useState<Screen>({ kind: 'list' });
@@ -61,8 +73,13 @@ export function App() {
   useEffect(() => pages.setFilter({}), [pages]);
 
   usePushEvent('incidents.changed', () => pages.refresh());
-  // Who is signed in decides what the core lets us read.
-  usePushEvent('auth.changed', () => pages.refresh());
+  // Who is signed in decides what the core lets us read; someone else starts on the list.
+  usePushEvent('auth.changed', (state) => {
+    pages.refresh();
+    if (state.session?.staffNumber !== signedInAs) {
+      setScreen({ kind: 'list' });
+    }
+  });
   useOnReconnect(() => {
     setInfoEpoch((n) => n + 1);
     pages.refresh();
@@ -80,7 +97,8 @@ export function App() {
   // N (or Alt+N from anywhere) opens a new report; "/" jumps to search.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (screen.kind !== 'list' || event.defaultPrevented || event.ctrlKey || event.metaKey) return;
+      if (!signedIn || screen.kind !== 'list') return;
+      if (event.defaultPrevented || event.ctrlKey || event.metaKey) return;
       const isN = event.code === 'KeyN' || event.key.toLowerCase() === 'n';
       if (isN && (event.altKey || !isTyping(event.target))) {
         event.preventDefault();
@@ -92,7 +110,7 @@ export function App() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [screen.kind]);
+  }, [screen.kind, signedIn]);
 
   // Until system.info has answered the form cannot show facility and unit; Esc still leaves.
   useEffect(() => {
@@ -111,6 +129,14 @@ export function App() {
       <Header info={info} />
       <PhoneStatus />
       <main className="main">
+        <AuthGate>{incidentsPage()}</AuthGate>
+      </main>
+    </div>
+  );
+
+  function incidentsPage() {
+    return (
+      <>
         {screen.kind === 'list' && (
           <IncidentsScreen
             pages={pages}
@@ -141,7 +167,7 @@ export function App() {
           />
         )}
         {screen.kind === 'detail' && <IncidentDetail id={screen.id} onBack={back} />}
-      </main>
-    </div>
-  );
+      </>
+    );
+  }
 }

@@ -1,9 +1,10 @@
-/** The top bar: who and where this console is, whether it is connected, and the language. */
+/** The top bar: where this console is, who is signed in, whether it is connected, and the language. */
 import { useTranslation } from 'react-i18next';
 import type { SystemInfo } from '../../src-shared/api.ts';
 import { useConnectionState } from '../api/ApiContext.tsx';
 import { LANGUAGES } from '../i18n/index.ts';
 import { SyncIndicator } from '../features/sync/index.ts';
+import { UserBar } from '../features/sign-in/index.ts';
 
 const CONNECTION_ICON = { connecting: '◌', connected: '●', disconnected: '✕' } as const;
 
@@ -26,6 +27,7 @@ export function Header(props: { info: SystemInfo | null; onOpenSync?: () => void
           {t(`connection.${connection}`)}
         </span>
         <SyncIndicator onOpen={props.onOpenSync} />
+        <UserBar />
         <div className="language-switch" role="group" aria-label={t('language.label')}>
           {LANGUAGES.map((lng) => (
             <button
