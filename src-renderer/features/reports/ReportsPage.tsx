@@ -1,0 +1,205 @@
+/**
+ * The period report: pick the days, see availability over time, downtime per line, the
+ * figures, the outage timeline and the ledger; export as CSV, PDF or TMF621 JSON. Every
+ * export is logged in the core first. The PDF is this page printed: Electron's shell
+ * answers with `printToPDF` bytes, the browser host opens its print dialog (the print
+ * stylesheet leaves only the report).
+ */
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { PeriodReport } from '../../../src-shared/figures-report.ts';
+import type { ApiError } from '../../../src-shared/errors.ts';
+import { roleAtLeast } from '../../../src-shared/staff.ts';
+import { useApi, usePushEvent } from '../../api/ApiContext.tsx';
+import { useAuth } from '../sign-in/index.ts';
+import { AvailabilityChart, DowntimeChart } from './ReportCharts.tsx';
+import { FiguresTable } from './FiguresTable.tsx';
+import { OutageTimeline } from './OutageTimeline.tsx';
+import { LedgerTable } from './LedgerTable.tsx';
+import { PRESETS, periodOf, presetInputs, type PeriodInputs } from './model/period.ts';
+import { reportCsvText, reportFileName } from './model/report-csv.ts';
+import { base64ToBytes, saveFile } from './model/download.ts';
+import { formatTime } from './model/format.ts';
+import './reports.css';
+
+export function ReportsPage() {
+  const { t, i18n } = useTranslation();
+  const api = useApi();
+  const role = useAuth().state?.session?.role ?? null;
+  const supervisor = role !== null && roleAtLeast(role, 'supervisor');
+  const [inputs, setInputs] = useState<PeriodInputs>(() => presetInputs('last30', Date.now()));
+  const [hours, setHours] = useState(24);
+  const [report, setReport] = useState<PeriodReport | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [notice, setNotice] = useState('');
+  const [asked, setAsked] = useState<{ inputs: PeriodInputs; hours: number }>({ inputs, hours });
+
+  /** Bumped to read the report again (an outage or ticket changed). */
+  const [epoch, setEpoch] = useState(0);
+  const reload = useCallback(() => setEpoch((n) => n + 1), []);
+
+  useEffect(() => {
+    const period = periodOf(asked.inputs);
+    if (!period) return;
+    let live = true;
+    void api.call('reports.period', { ...period, noResponseHours: asked.hours }).then((result) => {
+      if (!live) return;
+      if (result.ok) {
+        setReport(result.value);
+        setError(null);
+      } else setError(result.error);
+    });
+    return () => {
+      live = false;
+    };
+  }, [api, asked, epoch]);
+  usePushEvent('outages.changed', reload);
+
+  function show(event: FormEvent) {
+    event.preventDefault();
+    if (!periodOf(inputs)) return setError({ code: 'invalid_input', message: 'period', field: 'to' });
+    setAsked({ inputs, hours });
+  }
+
+  async function logged(format: 'csv', count: number): Promise<boolean> {
+    if (!report) return false;
+    const filters = { format, from: report.period.from, to: report.period.to, facility: report.facility.id };
+    const result = await api.call('audit.exportLogged', { kind: 'outage-evidence', filters, count });
+    if (!result.ok) setError(result.error);
+    return result.ok;
+  }
+
+  async function exportCsv() {
+    if (!report || !(await logged('csv', report.outages.length))) return;
+    const name = reportFileName(report, 'csv');
+    saveFile(name, reportCsvText(report, t), 'text/csv;charset=utf-8');
+    setNotice(t('reports.exported', { name }));
+  }
+
+  async function exportTmf621() {
+    if (!report) return;
+    const result = await api.call('reports.exportTmf621', {
+      ...report.period,
+      noResponseHours: report.noResponseHours,
+    });
+    if (!result.ok) return setError(result.error);
+    saveFile(result.value.filename, JSON.stringify(result.value.tickets, null, 2), 'application/json');
+    setNotice(t('reports.exported', { name: result.value.filename }));
+  }
+
+  async function exportPdf() {
+    if (!report) return;
+    const result = await api.call('reports.exportPdf', { ...report.period, noResponseHours: report.noResponseHours });
+    if (!result.ok) return setError(result.error);
+    if (result.value.pdfBase64) {
+      const name = reportFileName(report, 'pdf');
+      saveFile(name, base64ToBytes(result.value.pdfBase64), 'application/pdf');
+      setNotice(t('reports.exported', { name }));
+    } else {
+      window.print();
+    }
+  }
+
+  return (
+    <section className="reports-page" aria-labelledby="reports-title">
+      <header className="reports-head">
+        <h1 id="reports-title">{t('reports.title')}</h1>
+        {report && (
+          <p className="reports-subtitle">
+            {report.facility.name} · {formatTime(report.period.from, i18n.language)} –{' '}
+            {formatTime(report.period.to, i18n.language)}
+          </p>
+        )}
+      </header>
+
+      <form className="reports-controls no-print" onSubmit={show} aria-label={t('reports.period.label')}>
+        <label>
+          {t('reports.period.from')}
+          <input
+            type="date"
+            name="from"
+            value={inputs.from}
+            required
+            onChange={(e) => setInputs({ ...inputs, from: e.target.value })}
+          />
+        </label>
+        <label>
+          {t('reports.period.to')}
+          <input
+            type="date"
+            name="to"
+            value={inputs.to}
+            required
+            onChange={(e) => setInputs({ ...inputs, to: e.target.value })}
+          />
+        </label>
+        <label>
+          {t('reports.period.noResponseHours')}
+          <input
+            type="number"
+            name="noResponseHours"
+            min={1}
+            max={2160}
+            value={hours}
+            onChange={(e) => setHours(Math.max(1, Number(e.target.value) || 24))}
+          />
+        </label>
+        <div className="reports-presets" role="group" aria-label={t('reports.period.presets')}>
+          {PRESETS.map((p) => (
+            <button key={p} type="button" onClick={() => setInputs(presetInputs(p, Date.now()))}>
+              {t(`reports.preset.${p}`)}
+            </button>
+          ))}
+        </div>
+        <button type="submit" className="primary">
+          {t('reports.show')}
+        </button>
+        <div className="reports-exports" role="group" aria-label={t('reports.export.label')}>
+          <button type="button" disabled={!report || !supervisor} onClick={() => void exportCsv()}>
+            {t('reports.export.csv')}
+          </button>
+          <button type="button" disabled={!report || !supervisor} onClick={() => void exportPdf()}>
+            {t('reports.export.pdf')}
+          </button>
+          <button type="button" disabled={!report || !supervisor} onClick={() => void exportTmf621()}>
+            {t('reports.export.tmf621')}
+          </button>
+        </div>
+      </form>
+
+      {error && (
+        <p role="alert" className="reports-error">
+          {error.field === 'to' || error.field === 'from' ? t('reports.period.invalid') : t(`error.${error.code}`)}
+        </p>
+      )}
+      <p role="status" className="reports-notice no-print">
+        {notice}
+      </p>
+
+      {report && (
+        <div className="reports-body" data-testid="report-body">
+          <section className="report-section">
+            <h2>{t('reports.chart.availability')}</h2>
+            <AvailabilityChart report={report} />
+          </section>
+          <section className="report-section">
+            <h2>{t('reports.chart.downtime')}</h2>
+            <DowntimeChart report={report} />
+          </section>
+          <section className="report-section">
+            <h2>{t('reports.figures.title')}</h2>
+            <FiguresTable report={report} />
+          </section>
+          <section className="report-section">
+            <h2>{t('reports.timeline.title')}</h2>
+            <OutageTimeline report={report} />
+          </section>
+          <section className="report-section">
+            <h2>{t('ledger.title')}</h2>
+            <LedgerTable report={report} canEdit={supervisor} onChanged={reload} />
+          </section>
+        </div>
+      )}
+    </section>
+  );
+}
