@@ -1,0 +1,101 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tempDir } from '../../support/temp.ts';
+import { openTestConsole, cleanupTestConsoles } from '../../support/consoles.ts';
+import { signIn } from '../../support/staff.ts';
+import type { ChildTracker } from '../tracker/child-tracker.ts';
+import { deviceToken, enrolmentCode, startTracker, trackerEvents, waitForSync } from '../sync/sync-lab.ts';
+import { openEventStore } from '../../../src-main/core/store/event-store.ts';
+import { runCrashCampaign, type CrashReport } from './campaign.ts';
+
+// CI runs a reduced campaign; `npm run test:crash` sets GUARDLINE_CRASH_ITERATIONS=1000 and records the figures.
+const ITERATIONS = Number(process.env.GUARDLINE_CRASH_ITERATIONS ?? 24);
+const RECORD = process.env.GUARDLINE_CRASH_ITERATIONS !== undefined;
+const dir = tempDir('guardline-crash-');
+let tracker: ChildTracker | null = null;
+
+afterAll(async () => {
+  await tracker?.kill();
+  cleanupTestConsoles();
+  dir.cleanup();
+});
+
+describe('crash campaign', () => {
+  it(
+    `keeps every acknowledged write through ${ITERATIONS} SIGKILLs (plain, mid-checkpoint, mid-sync)`,
+    { timeout: 60 * 60_000 },
+    async () => {
+      tracker = await startTracker(join(dir.path, 'tracker.sqlite'));
+      const syncFile = join(dir.path, 'crash-sync.sqlite');
+      const setup = openTestConsole({ file: syncFile });
+      await signIn(setup.core.dispatch);
+      await setup.call('sync.enroll', { trackerUrl: tracker.url, code: await enrolmentCode(tracker.url) });
+      await setup.close();
+
+      const started = Date.now();
+      const report: CrashReport = await runCrashCampaign({
+        dir: dir.path,
+        iterations: ITERATIONS,
+        seed: 20261125,
+        modes: ['incidents', 'checkpoint', 'sync'],
+        syncFile,
+        onProgress: (done, total) => {
+          if (done % Math.max(1, Math.floor(total / 10)) === 0)
+            process.stderr.write(`crash campaign ${done}/${total}\n`);
+        },
+      });
+      expect(report.lost).toEqual([]);
+      expect(report.integrityFailures).toEqual([]);
+      expect(report.chainFailures).toEqual([]);
+      expect(report.consistencyFailures).toEqual([]);
+      expect(report.iterations).toBe(ITERATIONS);
+
+      // After all the kills mid-push, the survivor drains: the tracker holds each of its events exactly once.
+      const after = openTestConsole({ file: syncFile, sync: { start: true, backoffBaseMs: 10, backoffCapMs: 100 } });
+      await waitForSync(after, (s) => s.pending === 0 && s.state === 'live', 'the crashed console to drain');
+      const token = deviceToken(after);
+      const deviceId = after.core.info().deviceId;
+      await after.close(); // escalation timers keep recording after the drain: compare against a still log
+      const still = openEventStore(syncFile);
+      const mine = still.db.prepare('SELECT id, synced_at FROM events WHERE device_id = ?').all(deviceId) as {
+        id: string;
+        synced_at: number | null;
+      }[];
+      still.close();
+      const held = (await trackerEvents(tracker.url, token)).map((e) => e.id);
+      const own = new Set(mine.map((e) => e.id));
+      expect(new Set(held).size).toBe(held.length);
+      expect(held.filter((id) => !own.has(id))).toEqual([]);
+      const heldSet = new Set(held);
+      expect(mine.filter((e) => e.synced_at !== null && !heldSet.has(e.id))).toEqual([]);
+
+      if (RECORD) {
+        const file = join(process.cwd(), 'bench', 'results', 'reliability.json');
+        mkdirSync(join(process.cwd(), 'bench', 'results'), { recursive: true });
+        const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+        const { lost, integrityFailures, chainFailures, consistencyFailures, ...counts } = report;
+        writeFileSync(
+          file,
+          JSON.stringify(
+            {
+              ...previous,
+              crash: {
+                at: new Date().toISOString(),
+                ...counts,
+                lost: lost.length,
+                integrityFailures: integrityFailures.length,
+                chainFailures: chainFailures.length,
+                consistencyFailures: consistencyFailures.length,
+                trackerEventsAfterDrain: held.length,
+                durationS: Math.round((Date.now() - started) / 1000),
+              },
+            },
+            null,
+            2,
+          ) + '\n',
+        );
+      }
+    },
+  );
+});
