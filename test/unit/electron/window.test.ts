@@ -31,6 +31,27 @@ describe('console window', () => {
     expect(prefs.preload).toBe('/app/out/preload/index.cjs');
   });
 
+  it('sets every secure preference and nothing beyond the reviewed set', () => {
+    expect(open().options.webPreferences).toEqual({
+      preload: '/app/out/preload/index.cjs',
+      devTools: false,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      disableBlinkFeatures: 'Auxclick',
+      spellcheck: false,
+      navigateOnDragDrop: false,
+      autoplayPolicy: 'no-user-gesture-required',
+      backgroundThrottling: false,
+    });
+  });
+
   it('lets an alarm sound without a prior click, also while the window is hidden', () => {
     const prefs = open().options.webPreferences as Record<string, unknown>;
     expect(prefs.autoplayPolicy).toBe('no-user-gesture-required');
