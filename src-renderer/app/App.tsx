@@ -1,6 +1,7 @@
 /**
- * The shell: header, phone status strip, and behind the sign-in gate one screen at a
- * time (list, new incident, incident detail). List state (filter, selection, loaded pages) lives here
+ * The shell: header, phone status strip, and behind the sign-in gate one page at a time
+ * from the top navigation; on the incidents page one screen at a time (list, new
+ * incident, incident detail). List state (filter, selection, loaded pages) lives here
  * so going into an incident and back returns to the same place.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
@@ -16,9 +17,11 @@ import {
   type ListFilter,
   type ListSelection,
 } from '../features/incidents/index.ts';
-import { PhoneStatus } from '../features/status/index.ts';
+import { FallbackBanner, PhoneStatus } from '../features/status/index.ts';
 import { AuthGate, AuthProvider, useAuth } from '../features/sign-in/index.ts';
 import { Header } from './Header.tsx';
+import { isNavPageId, navPage } from './nav.ts';
+import { Nav, type NavTarget } from './Nav.tsx';
 
 type Screen = { kind: 'list' } | { kind: 'new' } | { kind: 'detail'; id: string };
 
@@ -49,6 +52,7 @@ function Shell() {
   const { gate } = useAuth();
   const signedIn = gate.kind === 'app';
   const signedInAs = gate.kind === 'app' ? gate.session.staffNumber : null;
+  const [route, setRoute] = useState<NavTarget>('list');
   const { t } = useTranslation();
   const [info, setInfo] = useState<SystemInfo | null>(null);
   const [screen, setScreen] = useState<Screen>({ kind: 'list' });
@@ -77,6 +81,7 @@ function Shell() {
   usePushEvent('auth.changed', (state) => {
     pages.refresh();
     if (state.session?.staffNumber !== signedInAs) {
+      setRoute('list');
       setScreen({ kind: 'list' });
     }
   });
@@ -97,7 +102,7 @@ function Shell() {
   // N (or Alt+N from anywhere) opens a new report; "/" jumps to search.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (!signedIn || screen.kind !== 'list') return;
+      if (!signedIn || route !== 'list' || screen.kind !== 'list') return;
       if (event.defaultPrevented || event.ctrlKey || event.metaKey) return;
       const isN = event.code === 'KeyN' || event.key.toLowerCase() === 'n';
       if (isN && (event.altKey || !isTyping(event.target))) {
@@ -110,7 +115,7 @@ function Shell() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [screen.kind, signedIn]);
+  }, [screen.kind, signedIn, route]);
 
   // Until system.info has answered the form cannot show facility and unit; Esc still leaves.
   useEffect(() => {
@@ -123,13 +128,26 @@ function Shell() {
   }, [screen.kind, info]);
 
   const back = useCallback(() => setScreen({ kind: 'list' }), []);
+  const openIncident = useCallback((id: string) => {
+    setRoute('list');
+    setScreen({ kind: 'detail', id });
+  }, []);
+  const Page = route === 'list' ? null : navPage(route).Page;
 
   return (
     <div className="shell">
-      <Header info={info} />
-      <PhoneStatus />
+      <Header info={info} onOpenSync={signedIn ? () => setRoute('sync') : undefined} />
+      <FallbackBanner />
+      <PhoneStatus unit={info?.unit ?? null} onShowBoard={signedIn ? () => setRoute('phones') : undefined} />
+      {gate.kind === 'app' && <Nav role={gate.session.role} current={route} onNavigate={setRoute} />}
       <main className="main">
-        <AuthGate>{incidentsPage()}</AuthGate>
+        <AuthGate>
+          {Page ? (
+            <Page info={info} onOpenIncident={openIncident} onNavigate={(to) => isNavPageId(to) && setRoute(to)} />
+          ) : (
+            incidentsPage()
+          )}
+        </AuthGate>
       </main>
     </div>
   );
