@@ -6,11 +6,13 @@
 import { printTable, writeResults, type BenchRow } from './report.ts';
 import { storeBench } from './store.bench.ts';
 import { escalationBench } from './escalation.bench.ts';
+import { telephonyBench } from './telephony.bench.ts';
 import { syncBench } from './sync.bench.ts';
 
 const suites: Record<string, () => Promise<BenchRow[]>> = {
   store: storeBench,
   escalation: escalationBench,
+  telephony: telephonyBench,
   sync: syncBench,
 };
 
