@@ -45,6 +45,8 @@ export interface RunningPostgres {
   createDatabase(name: string): Promise<string>;
   /** Fast shutdown, then the data directory is removed. */
   stop(): Promise<void>;
+  /** Stop as a crash would (immediate mode) and start again on the same port and data. */
+  crashAndRestart(): Promise<void>;
 }
 
 interface AsUser {
@@ -94,7 +96,7 @@ export async function startPostgres(): Promise<RunningPostgres> {
   }
 
   const port = await freePort();
-  const serverArgs = asUser.args(join(binDir, 'postgres'), [
+  const serverArgv = [
     '-D',
     dataDir,
     '-p',
@@ -108,41 +110,50 @@ export async function startPostgres(): Promise<RunningPostgres> {
     'fsync=off',
     '-c',
     'full_page_writes=off',
-  ]);
-  const server: ChildProcess = spawn(asUser.command || serverArgs.shift()!, serverArgs, {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  ];
   let log = '';
-  server.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  server.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
-  let running = true;
-  void exited.then(() => (running = false));
-
-  const stop = async () => {
-    if (running) {
-      run(asUser, join(binDir, 'pg_ctl'), ['-D', dataDir, 'stop', '-m', 'fast', '-w', '-t', '30']);
-      if (running) server.kill('SIGTERM');
-      await exited;
+  let running = false;
+  let exited: Promise<void> = Promise.resolve();
+  const launch = async () => {
+    const serverArgs = asUser.args(join(binDir, 'postgres'), serverArgv);
+    const server: ChildProcess = spawn(asUser.command || serverArgs.shift()!, serverArgs, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    server.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    server.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    running = true;
+    exited = new Promise<void>((resolve) =>
+      server.once('exit', () => {
+        running = false;
+        resolve();
+      }),
+    );
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    for (;;) {
+      if (!running) throw new Error(`postgres exited before it was ready:\n${log}`);
+      const ready = spawnSync(join(binDir, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port), '-q'], {
+        timeout: 5000,
+      });
+      if (ready.status === 0) return;
+      if (Date.now() > deadline) throw new Error(`postgres not ready after ${READY_TIMEOUT_MS} ms:\n${log}`);
+      await new Promise((r) => setTimeout(r, READY_POLL_MS));
     }
+  };
+  const halt = async (mode: 'fast' | 'immediate') => {
+    if (!running) return;
+    run(asUser, join(binDir, 'pg_ctl'), ['-D', dataDir, 'stop', '-m', mode, '-w', '-t', '30']);
+    await exited;
+  };
+  const stop = async () => {
+    await halt('fast');
     rmSync(dir, { recursive: true, force: true });
   };
 
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  for (;;) {
-    if (!running) {
-      rmSync(dir, { recursive: true, force: true });
-      throw new Error(`postgres exited before it was ready:\n${log}`);
-    }
-    const ready = spawnSync(join(binDir, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port), '-q'], {
-      timeout: 5000,
-    });
-    if (ready.status === 0) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`postgres not ready after ${READY_TIMEOUT_MS} ms:\n${log}`);
-    }
-    await new Promise((r) => setTimeout(r, READY_POLL_MS));
+  try {
+    await launch();
+  } catch (error) {
+    await stop();
+    throw error;
   }
 
   const url = (database: string) => `postgres://${ROLE}@127.0.0.1:${port}/${database}`;
@@ -160,5 +171,10 @@ export async function startPostgres(): Promise<RunningPostgres> {
       return url(name);
     },
     stop,
+    async crashAndRestart() {
+      // `immediate` = what a crash looks like to clients: every connection is cut at once.
+      await halt('immediate');
+      await launch();
+    },
   };
 }
