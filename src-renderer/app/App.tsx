@@ -19,6 +19,7 @@ import {
 } from '../features/incidents/index.ts';
 import { FallbackBanner, PhoneStatus } from '../features/status/index.ts';
 import { AuthGate, AuthProvider, useAuth } from '../features/sign-in/index.ts';
+import { AlarmBanner } from '../features/alarms/index.ts';
 import { Header } from './Header.tsx';
 import { isNavPageId, navPage } from './nav.ts';
 import { Nav, type NavTarget } from './Nav.tsx';
@@ -52,6 +53,9 @@ function Shell() {
   const { gate } = useAuth();
   const signedIn = gate.kind === 'app';
   const signedInAs = gate.kind === 'app' ? gate.session.staffNumber : null;
+  // A switch in progress keeps the session: its holder may still acknowledge alarms.
+  const holder = gate.kind === 'app' ? gate.session : gate.kind === 'switch' ? gate.from : null;
+  const viewer = holder ? { staffNumber: holder.staffNumber, role: holder.role } : null;
   const [route, setRoute] = useState<NavTarget>('list');
   const { t } = useTranslation();
   const [info, setInfo] = useState<SystemInfo | null>(null);
@@ -136,6 +140,7 @@ function Shell() {
 
   return (
     <div className="shell">
+      <AlarmBanner viewer={viewer} onOpenIncident={openIncident} />
       <Header info={info} onOpenSync={signedIn ? () => setRoute('sync') : undefined} />
       <FallbackBanner />
       <PhoneStatus unit={info?.unit ?? null} onShowBoard={signedIn ? () => setRoute('phones') : undefined} />

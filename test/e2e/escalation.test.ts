@@ -1,0 +1,148 @@
+/**
+ * A threat alarm between two browser-host consoles through a real tracker, in real
+ * Chromium: a guard on console A raises a high threat with the keyboard only; console
+ * B, where a supervisor is signed in, shows the alarm banner (sound looping) once the
+ * tracker has passed the events on; the supervisor acknowledges with Ctrl+Shift+K; the
+ * acknowledgement travels back and A's banner goes too. Console B starts with an empty
+ * roster and joins the facility through the tracker, so its sign-in screen appears
+ * only once the roster has arrived by sync.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChildTracker } from '../integration/tracker/child-tracker.ts';
+import { enrolmentCode, FACILITY, startTracker } from '../integration/sync/sync-lab.ts';
+import { launchChromium, startWebHost, type RunningWebHost } from './harness.ts';
+import { mustCall } from './page-api.ts';
+
+const WAIT = { timeout: 20_000 };
+const UNIT = 'Avdelning B';
+const ADMIN = { staffNumber: 'A1', name: 'Åsa Admin', pin: '112233' };
+const SUPERVISOR = { staffNumber: 'S1', name: 'Sara Ett', role: 'supervisor', units: [UNIT], pin: '4455' };
+const GUARD = { staffNumber: 'G1', name: 'Gustav Vakt', role: 'guard', units: [UNIT], pin: '6677' };
+const THREAT = 'Intagen hotar personal med tillhygge';
+
+let dir: string;
+let tracker: ChildTracker;
+let hostA: RunningWebHost;
+let hostB: RunningWebHost;
+let browser: Browser;
+let a: Page;
+let b: Page;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'guardline-e2e-escalation-'));
+  [tracker, hostA, hostB, browser] = await Promise.all([
+    startTracker(join(dir, 'tracker.sqlite')),
+    startWebHost({ dataDir: join(dir, 'a'), env: { GUARDLINE_FACILITY: FACILITY, GUARDLINE_UNIT: UNIT } }),
+    startWebHost({ dataDir: join(dir, 'b'), env: { GUARDLINE_FACILITY: FACILITY, GUARDLINE_UNIT: 'Ledningscentral' } }),
+    // A console must sound its alarm before anyone has touched the page, as Electron's window allows.
+    launchChromium(['--autoplay-policy=no-user-gesture-required']),
+  ]);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  [a, b] = await Promise.all([context.newPage(), context.newPage()]);
+  await Promise.all([a.goto(hostA.url), b.goto(hostB.url)]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all([hostA?.stop(), hostB?.stop()]);
+  await tracker?.kill();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function banner(page: Page) {
+  return page.getByRole('alert', { name: 'Larm' });
+}
+
+async function signInByKeyboard(page: Page, who: { staffNumber: string; pin: string }) {
+  await page.getByRole('heading', { name: 'Logga in' }).waitFor(WAIT);
+  await expect.poll(() => page.evaluate(() => document.activeElement?.id), WAIT).toBe('signin-staff-number');
+  await page.keyboard.type(who.staffNumber);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(who.pin);
+  await page.keyboard.press('Enter');
+  await page.getByTestId('signed-in-user').waitFor(WAIT);
+}
+
+/** Press Tab until the focused element matches (bounded), like a guard would. */
+async function tabTo(page: Page, selector: string, maxPresses = 40): Promise<void> {
+  for (let i = 0; i < maxPresses; i++) {
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
+describe('threat escalation between two browser consoles through the tracker', () => {
+  it('enrols both consoles; B gets the roster by sync and then offers sign-in', async () => {
+    await a.getByRole('heading', { name: 'Första start: skapa administratör' }).waitFor(WAIT);
+    await mustCall(a, 'auth.bootstrapAdmin', ADMIN);
+    await mustCall(a, 'staff.enroll', SUPERVISOR);
+    await mustCall(a, 'staff.enroll', GUARD);
+    await mustCall(a, 'sync.enroll', { trackerUrl: tracker.url, code: await enrolmentCode(tracker.url), label: 'A' });
+
+    // B has nobody on its roster: it may enrol before anyone signs in, and waits for the facility's staff.
+    await b.getByRole('heading', { name: 'Första start: skapa administratör' }).waitFor(WAIT);
+    await mustCall(b, 'sync.enroll', { trackerUrl: tracker.url, code: await enrolmentCode(tracker.url), label: 'B' });
+    await signInByKeyboard(b, SUPERVISOR);
+    expect(await b.getByTestId('signed-in-user').innerText()).toMatch(/Sara Ett\s*Arbetsledare/);
+
+    await a.getByRole('button', { name: 'Logga ut' }).press('Enter');
+    await signInByKeyboard(a, GUARD);
+  });
+
+  it('a guard raises a high threat on A with the keyboard only; A alarms at once, naming who must acknowledge', async () => {
+    await a.keyboard.press('Alt+n');
+    await a.getByRole('heading', { name: 'Ny händelse' }).waitFor(WAIT);
+    await a.keyboard.press('Space'); // category: Hot
+    await a.keyboard.press('Tab'); // severity
+    await a.keyboard.press('ArrowRight'); // Medel
+    await a.keyboard.press('ArrowRight'); // Hög
+    await a.keyboard.press('Tab');
+    await a.keyboard.type(THREAT);
+    await tabTo(a, '#field-reportedBy');
+    await a.keyboard.type(GUARD.staffNumber);
+    await a.keyboard.press('Control+Enter');
+    await a.getByRole('status').getByText(`Sparad: ${THREAT}`).waitFor(WAIT);
+
+    await banner(a).waitFor(WAIT);
+    const text = await banner(a).innerText();
+    for (const part of ['LARM', THREAT, 'Hög', UNIT, 'Nivå 1']) expect(text).toContain(part);
+    await expect
+      .poll(() => banner(a).innerText(), WAIT)
+      .toContain('Endast en arbetsledare kan kvittera. Larmade: Sara Ett (S1)');
+    // A guard is offered no acknowledge button, and the shortcut does nothing for them.
+    expect(
+      await banner(a)
+        .getByRole('button', { name: /Kvittera/ })
+        .count(),
+    ).toBe(0);
+    await a.keyboard.press('Control+Shift+K');
+    await expect.poll(() => a.evaluate(() => document.title), WAIT).toMatch(/^⚠ LARM – Intagen hotar/);
+  });
+
+  it('B shows the alarm banner via the tracker, with the sound looping and the shortcut on the button', async () => {
+    await banner(b).waitFor(WAIT);
+    expect(await banner(b).innerText()).toContain(THREAT);
+    const ack = banner(b).getByRole('button', { name: /Kvittera/ });
+    expect(await ack.getAttribute('aria-keyshortcuts')).toBe('Control+Shift+K');
+    expect(await ack.innerText()).toContain('Ctrl+Shift+K');
+    await expect
+      .poll(() => b.getByTestId('alarm-sound').evaluate((el: HTMLAudioElement) => !el.paused && el.loop), WAIT)
+      .toBe(true);
+    const results = await new AxeBuilder({ page: b }).include('[data-testid=alarm-banner]').analyze();
+    expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+  });
+
+  it('the supervisor acknowledges on B with Ctrl+Shift+K; both banners go', async () => {
+    await b.keyboard.press('Control+Shift+K');
+    await banner(b).waitFor({ state: 'detached', ...WAIT });
+    expect(await b.getByTestId('alarm-sound').count()).toBe(0);
+    await banner(a).waitFor({ state: 'detached', ...WAIT });
+    await expect.poll(() => a.evaluate(() => document.title), WAIT).not.toMatch(/LARM/);
+  });
+});
