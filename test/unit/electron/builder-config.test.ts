@@ -62,4 +62,8 @@ describe('electron-builder.yml', () => {
     expect((config.win as { target: string[] }).target).toEqual(['nsis']);
     expect((config.mac as { target: string[] }).target).toEqual(['dmg']);
   });
+
+  it('installs per machine on Windows with an assisted (not one-click) NSIS installer', () => {
+    expect(config.nsis).toMatchObject({ oneClick: false, perMachine: true });
+  });
 });
