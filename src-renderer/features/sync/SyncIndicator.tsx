@@ -52,13 +52,13 @@ function SyncIndicatorView(props: { status: SyncStatus; onOpen: (() => void) | u
       {showsProgressBar(status) && status.progress && <DrainProgress {...status.progress} text={text} />}
       {status.driftFlagged && status.driftMs !== null && (
         <span className="indicator sync-drift" role="status">
-          <span aria-hidden="true">⏱ </span>
+          <span aria-hidden="true">◷ </span>
           {render(t, driftWarning(status.driftMs))}
         </span>
       )}
       {status.quarantined > 0 && (
         <span className="indicator sync-quarantined">
-          <span aria-hidden="true">⛔ </span>
+          <span aria-hidden="true">⚠ </span>
           {t('sync.indicator.quarantined', { count: status.quarantined })}
         </span>
       )}

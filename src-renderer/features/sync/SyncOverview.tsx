@@ -72,7 +72,7 @@ export function SyncOverview(props: { status: SyncStatus; info: SystemInfo | nul
         </dd>
         <dt>{t('sync.page.drift')}</dt>
         <dd className={status.driftFlagged ? 'sync-drift-flagged' : undefined}>
-          {status.driftFlagged && <span aria-hidden="true">⏱ </span>}
+          {status.driftFlagged && <span aria-hidden="true">◷ </span>}
           {status.driftMs === null ? t('sync.page.unknown') : render(t, driftDetail(status.driftMs))}
           {status.driftFlagged && <> {t('sync.page.driftAdvice')}</>}
         </dd>
