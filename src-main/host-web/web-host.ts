@@ -135,9 +135,16 @@ const REASONS: Record<number, string> = {
   421: 'Misdirected Request',
 };
 
+/** A refused client gets this long to take the answer and hang up before its socket is cut. */
+const REFUSED_LINGER_MS = 5_000;
+
 /** Answer a refused upgrade in plain HTTP before any WebSocket frame exists, then hang up. */
 function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
   const body = `${reason}\n`;
+  // Whatever the client sent after its headers is read and dropped: unread, it would keep the
+  // socket from ever seeing the client's end, so it would stay open and hold close() forever.
+  socket.resume();
+  setTimeout(() => socket.destroy(), REFUSED_LINGER_MS).unref();
   socket.end(
     `HTTP/1.1 ${status} ${REASONS[status] ?? 'Refused'}\r\n` +
       'Connection: close\r\nContent-Type: text/plain; charset=utf-8\r\n' +
