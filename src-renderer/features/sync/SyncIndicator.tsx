@@ -20,7 +20,8 @@ export function SyncIndicator(props: { onOpen?: () => void }) {
   return <SyncIndicatorView status={status} onOpen={props.onOpen} />;
 }
 
-function SyncIndicatorView(props: { status: SyncStatus; onOpen: (() => void) | undefined }) {
+/** The indicator for a given status; exported so its markup can be tested without a host. */
+export function SyncIndicatorView(props: { status: SyncStatus; onOpen: (() => void) | undefined }) {
   const { t, i18n } = useTranslation();
   const now = useNow(TICK_MS);
   const { status } = props;
