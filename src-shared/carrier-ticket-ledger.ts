@@ -6,7 +6,7 @@
  * tracker.
  */
 import { z } from 'zod';
-import { compareEvents, parseEventPayload, type EventEnvelope } from './events.ts';
+import { compareEvents, type EventEnvelope } from './events.ts';
 import { foldOutage } from './outage-fold.ts';
 import { Outage } from './outages.ts';
 import { LineProblemReportedPayload } from './telephony.ts';
@@ -64,23 +64,22 @@ export function summariseProbes(outage: Outage): ProbeEvidenceSummary {
   return { failedProbes, firstFailureAt, lastSuccessAt };
 }
 
+const text = (v: unknown) => (typeof v === 'string' ? v : '');
+const time = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
+
+/** Every non-empty note in fold order. Reads only the note's text and time; a malformed field yields no note. */
 function notesOf(events: readonly EventEnvelope[]): LedgerNote[] {
   const notes: LedgerNote[] = [];
   for (const e of [...events].sort(compareEvents)) {
+    const p = (typeof e.payload === 'object' && e.payload !== null ? e.payload : {}) as Record<string, unknown>;
     let note: Omit<LedgerNote, 'by'> | null = null;
-    if (e.type === 'outage.carrier_ticket_set') {
-      const p = parseEventPayload('outage.carrier_ticket_set', e.payload);
-      if (p.success) note = { kind: 'ticket', at: e.deviceTime, text: p.data.note };
-    } else if (e.type === 'outage.confirmed') {
-      const p = parseEventPayload('outage.confirmed', e.payload);
-      if (p.success) note = { kind: 'confirmed', at: p.data.at, text: p.data.note };
-    } else if (e.type === 'outage.dismissed') {
-      const p = parseEventPayload('outage.dismissed', e.payload);
-      if (p.success) note = { kind: 'dismissed', at: p.data.at, text: p.data.reason };
-    } else if (e.type === 'outage.resolved') {
-      const p = parseEventPayload('outage.resolved', e.payload);
-      if (p.success) note = { kind: 'resolved', at: p.data.resolvedAt, text: p.data.note };
-    }
+    if (e.type === 'outage.carrier_ticket_set') note = { kind: 'ticket', at: e.deviceTime, text: text(p.note) };
+    else if (e.type === 'outage.confirmed')
+      note = { kind: 'confirmed', at: time(p.at, e.deviceTime), text: text(p.note) };
+    else if (e.type === 'outage.dismissed')
+      note = { kind: 'dismissed', at: time(p.at, e.deviceTime), text: text(p.reason) };
+    else if (e.type === 'outage.resolved')
+      note = { kind: 'resolved', at: time(p.resolvedAt, e.deviceTime), text: text(p.note) };
     if (note && note.text.trim() !== '') notes.push({ ...note, by: e.actor });
   }
   return notes;

@@ -15,6 +15,7 @@ import {
   figuresFor,
   lineTimelines,
   outageInterval,
+  outagesByLine,
   type LineFact,
   type LineTimeline,
 } from './figures.ts';
@@ -105,7 +106,8 @@ export function buildPeriodReport(input: PeriodReportInput): PeriodReport {
   const lines = reportLines(input);
   const lineIds = lines.map((l) => l.id);
   const timelines = lineTimelines(lineIds, input.facts, ledger, asOf);
-  const figures = (ids: readonly string[]) => figuresFor(ids, timelines, ledger, window, asOf, noResponseHours);
+  const byLine = outagesByLine(ledger, window, asOf);
+  const figures = (ids: readonly string[]) => figuresFor(ids, timelines, byLine, window, asOf, noResponseHours);
 
   const unitName = new Map((input.catalog?.units ?? []).map((u) => [u.id, u.name]));
   const unitIds = [...new Set([...(input.catalog?.units ?? []).map((u) => u.id), ...lines.map((l) => l.unit)])];

@@ -141,26 +141,39 @@ function mean(values: readonly number[]): number | null {
   return sum / values.length;
 }
 
-/** The outages (not dismissed) that overlap the window, touching any of `lineIds`. */
-export function outagesIn(
+/** The outages (not dismissed) overlapping the window, listed under each line they touch. */
+export function outagesByLine(
   ledger: readonly LedgerEntry[],
-  lineIds: ReadonlySet<string>,
   window: Interval,
   asOf: number,
-) {
-  return ledger.filter((entry) => {
-    if (entry.outage.status === 'dismissed') return false;
-    if (!entry.outage.lineIds.some((id) => lineIds.has(id))) return false;
+): Map<string, LedgerEntry[]> {
+  const byLine = new Map<string, LedgerEntry[]>();
+  for (const entry of ledger) {
+    if (entry.outage.status === 'dismissed') continue;
     const span = outageInterval(entry, asOf);
-    return span.from < window.to && (span.to > window.from || span.from >= window.from);
-  });
+    if (!(span.from < window.to && (span.to > window.from || span.from >= window.from))) continue;
+    for (const id of new Set(entry.outage.lineIds)) {
+      const list = byLine.get(id);
+      if (list) list.push(entry);
+      else byLine.set(id, [entry]);
+    }
+  }
+  return byLine;
+}
+
+/** The distinct outages touching any of `lineIds`. */
+export function outagesOf(byLine: ReadonlyMap<string, readonly LedgerEntry[]>, lineIds: readonly string[]) {
+  if (lineIds.length === 1) return byLine.get(lineIds[0]!) ?? [];
+  const seen = new Set<LedgerEntry>();
+  for (const id of lineIds) for (const entry of byLine.get(id) ?? []) seen.add(entry);
+  return [...seen];
 }
 
 /** Figures for a set of lines over a window (already clipped to `asOf`). */
 export function figuresFor(
   lineIds: readonly string[],
   timelines: ReadonlyMap<string, LineTimeline>,
-  ledger: readonly LedgerEntry[],
+  byLine: ReadonlyMap<string, readonly LedgerEntry[]>,
   window: Interval,
   asOf: number,
   noResponseHours: number,
@@ -178,7 +191,7 @@ export function figuresFor(
     allDown.push(...down);
   }
   const union = mergeIntervals(allDown);
-  const outages = span === 0 ? [] : outagesIn(ledger, new Set(lineIds), window, asOf);
+  const outages = span === 0 ? [] : outagesOf(byLine, lineIds);
   const acks: number[] = [];
   const restores: number[] = [];
   let overdueCount = 0;

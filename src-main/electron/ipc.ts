@@ -9,6 +9,7 @@ import { apiError, fromZodError } from '../../src-shared/errors.ts';
 import { CallFrame, IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type CallResult } from '../../src-shared/transport.ts';
 import type { CallContext } from '../core/app.ts';
 import type { ConsoleCore } from '../core/console-core.ts';
+import { completeShellAction } from './print-report.ts';
 
 /** What the preload sends: the call frame without the id (IPC pairs replies itself). */
 export const InvokePayload = CallFrame.pick({ method: true, input: true });
@@ -60,7 +61,8 @@ export function bindConsoleIpc(options: ConsoleIpcOptions): () => void {
     }
     const parsed = InvokePayload.safeParse(payload);
     if (!parsed.success) return { ok: false, error: fromZodError(parsed.error) };
-    return options.core.dispatch(parsed.data.method, parsed.data.input, CALL_CONTEXT);
+    const result = await options.core.dispatch(parsed.data.method, parsed.data.input, CALL_CONTEXT);
+    return completeShellAction(parsed.data.method, result, event.sender);
   });
 
   const unsubscribe = options.core.subscribe((name, payload) => {

@@ -50,6 +50,9 @@ export function reportRoutes(app: FastifyInstance, ctx: TrackerContext, headers:
       z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
       request.query,
     );
+    // Incidents are a projection folded after pushes commit: wait until it has caught up
+    // (the projector comes with the tracker's ingest rework; optional until it lands).
+    await (ctx as { projector?: { settled(): Promise<void> } }).projector?.settled();
     return reply.send({ incidents: await incidentsNeedingAttention(ctx.store, limit) });
   });
 

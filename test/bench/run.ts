@@ -4,6 +4,7 @@
  * in test assertions.
  */
 import { printTable, writeResults, type BenchRow } from './report.ts';
+import { reportsBench } from './reports.bench.ts';
 import { storeBench } from './store.bench.ts';
 import { escalationBench } from './escalation.bench.ts';
 import { telephonyBench } from './telephony.bench.ts';
@@ -14,6 +15,7 @@ const suites: Record<string, () => Promise<BenchRow[]>> = {
   escalation: escalationBench,
   telephony: telephonyBench,
   sync: syncBench,
+  reports: reportsBench,
 };
 
 const wanted = process.argv.slice(2);
