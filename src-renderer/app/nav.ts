@@ -10,6 +10,8 @@ import { SyncPage } from '../features/sync/index.ts';
 import { PhonesPage } from '../features/status/index.ts';
 import { OutagesPage } from '../features/outages/index.ts';
 import { ReportsPage } from '../features/reports/index.ts';
+import { StaffPage } from '../features/staff/index.ts';
+import { AuditPage } from '../features/audit/index.ts';
 
 /** What every page gets from the shell. */
 export interface PageProps {
@@ -33,6 +35,8 @@ export const NAV_PAGES = [
   { id: 'outages', labelKey: 'outage.nav', minRole: 'guard', Page: OutagesPage },
   { id: 'reports', labelKey: 'reports.nav', minRole: 'guard', Page: ReportsPage },
   { id: 'sync', labelKey: 'sync.nav', minRole: 'guard', Page: SyncPage },
+  { id: 'staff', labelKey: 'staff.nav', minRole: 'admin', Page: StaffPage },
+  { id: 'audit', labelKey: 'audit.nav', minRole: 'admin', Page: AuditPage },
 ] as const satisfies readonly NavPage[];
 
 export type NavPageId = (typeof NAV_PAGES)[number]['id'];

@@ -138,11 +138,27 @@ describe('threat escalation between two browser consoles through the tracker', (
     expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
   });
 
+  it('B opens the incident from the banner and sees the escalation: level, who was alarmed, no acknowledgement yet', async () => {
+    await banner(b).getByRole('button', { name: 'Visa händelsen' }).press('Enter');
+    await b.getByRole('heading', { name: THREAT }).waitFor(WAIT);
+    const panel = b.getByRole('region', { name: 'Eskalering' });
+    await expect.poll(() => panel.innerText(), WAIT).toContain('Pågår – väntar på kvittens');
+    const text = await panel.innerText();
+    expect(text).toContain('Nivå 1 av 3, varv 1 av 2');
+    expect(text).toContain('Sara Ett (S1)');
+    expect(text).toContain('(0 av 1)');
+    // Already escalating: no second manual start is offered.
+    expect(await panel.getByRole('button', { name: 'Eskalera och larma' }).count()).toBe(0);
+  });
+
   it('the supervisor acknowledges on B with Ctrl+Shift+K; both banners go', async () => {
     await b.keyboard.press('Control+Shift+K');
     await banner(b).waitFor({ state: 'detached', ...WAIT });
     expect(await b.getByTestId('alarm-sound').count()).toBe(0);
     await banner(a).waitFor({ state: 'detached', ...WAIT });
     await expect.poll(() => a.evaluate(() => document.title), WAIT).not.toMatch(/LARM/);
+    const panel = b.getByRole('region', { name: 'Eskalering' });
+    await expect.poll(() => panel.innerText(), WAIT).toContain('Avslutad: kvitterad');
+    expect(await panel.innerText()).toContain('Sara Ett (S1) (1 av 1)');
   });
 });

@@ -51,7 +51,7 @@ async function focusedId(): Promise<string> {
 }
 
 function heading(name: string | RegExp) {
-  return page.getByRole('heading', { name });
+  return page.getByRole('heading', { name, exact: true });
 }
 
 function signedInUser() {
@@ -192,5 +192,126 @@ describe('sign-in in the browser host', () => {
       .toContain('Wrong staff number or PIN.');
     await page.getByRole('button', { name: 'Svenska' }).press('Enter');
     await heading('Logga in').waitFor(WAIT);
+    await page.locator('#signin-staff-number').fill('');
+    await page.locator('#signin-staff-number').focus();
+    await signInByKeyboard(ADMIN.staffNumber, ADMIN.pin);
+    await signedInUser().waitFor(WAIT);
+  });
+});
+
+describe('roster and audit pages for an admin', () => {
+  const GUARD = { staffNumber: 'G7', name: 'Gösta Vakt', pin: '2468', newPin: '1357' };
+
+  function toast(text: string | RegExp) {
+    return page.getByRole('status').getByText(text);
+  }
+
+  it('enrols a guard on the Personal page with the keyboard, and refuses the same number twice', async () => {
+    await page.getByRole('navigation').getByRole('button', { name: 'Personal' }).press('Enter');
+    await heading('Personal').waitFor(WAIT);
+    const admin = page.getByRole('row', { name: /A100/ });
+    expect(await admin.innerText()).toMatch(/Maria Holm\s+Administratör/);
+
+    await page.locator('#staff-number').focus();
+    await page.keyboard.type(GUARD.staffNumber);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(GUARD.name);
+    await page.keyboard.press('Tab'); // the role group; Vakt is already chosen
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).value)).toBe('guard');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Avd C');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(GUARD.pin);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(GUARD.pin);
+    await page.keyboard.press('Enter');
+    await toast(`Registrerad: ${GUARD.name}`).waitFor(WAIT);
+    const row = page.getByRole('row', { name: /G7/ });
+    await row.waitFor(WAIT);
+    expect(await row.innerText()).toMatch(/Gösta Vakt\s+Vakt\s+Avd C\s+.*Aktiv/);
+
+    await page.locator('#staff-number').fill('g7');
+    await page.locator('#staff-name').fill('Någon Annan');
+    await page.locator('#staff-name').press('Enter');
+    await expect
+      .poll(() => page.locator('#staff-number-error').textContent(), WAIT)
+      .toContain('Tjänstenumret finns redan i personallistan.');
+  });
+
+  it('will not deactivate the last admin, and says why', async () => {
+    await page.getByRole('button', { name: 'Inaktivera Maria Holm' }).press('Enter');
+    await toast('Minst en aktiv administratör måste finnas kvar.').waitFor(WAIT);
+    expect(await page.getByRole('row', { name: /A100/ }).innerText()).toContain('Aktiv');
+  });
+
+  it('resets a forgotten PIN', async () => {
+    await page.getByRole('button', { name: `Ny PIN-kod för ${GUARD.name}` }).press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id), WAIT).toBe('reset-pin-G7');
+    await page.keyboard.type(GUARD.newPin);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(GUARD.newPin);
+    await page.keyboard.press('Enter');
+    await toast(`Ny PIN-kod satt för ${GUARD.name}`).waitFor(WAIT);
+    expect(await seriousViolations()).toEqual([]);
+  });
+
+  it('shows the chain as intact and the guard’s trail on the Granskning page, and logs a CSV export', async () => {
+    await page.getByRole('navigation').getByRole('button', { name: 'Granskning' }).press('Enter');
+    await heading('Granskning').waitFor(WAIT);
+    await expect.poll(() => page.getByTestId('chain-result').innerText(), WAIT).toMatch(/^✓ Kedjan OK, \d+ händelser$/);
+
+    await page.locator('#audit-staffNumber').fill('g7');
+    await page.locator('#audit-staffNumber').press('Enter');
+    const table = page.locator('.audit-table');
+    await expect.poll(() => table.innerText(), WAIT).toContain('PIN-kod satt');
+    expect(await table.innerText()).toContain('Personal registrerad');
+    expect(await table.innerText()).not.toContain('Inloggad');
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download', WAIT),
+      page.getByRole('button', { name: 'Exportera CSV' }).press('Enter'),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^guardline-granskning-\d{4}-\d\d-\d\dT\d{4}\.csv$/);
+    const chunks: Buffer[] = [];
+    for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
+    const csv = Buffer.concat(chunks).toString('utf8');
+    expect(csv.split('\r\n')[0]).toBe('\uFEFFseq,time,type,actor,stream,device,hlc,eventId,payload');
+    expect(csv).toContain('staff.enrolled');
+    expect(csv).not.toMatch(/scrypt\$/); // PIN hashes never leave
+
+    // The export is itself on the record, naming the filter it used.
+    await page.locator('#audit-staffNumber').fill('');
+    await page.locator('#audit-staffNumber').press('Enter');
+    await expect.poll(() => table.innerText(), WAIT).toContain('Export loggad');
+    expect(await table.locator('tr', { hasText: 'Export loggad' }).first().innerText()).toContain('"staffNumber":"G7"');
+    expect(await seriousViolations()).toEqual([]);
+  });
+
+  it('a guard signs in with the new PIN and sees neither admin page', async () => {
+    await page.getByRole('button', { name: 'Logga ut' }).press('Enter');
+    await heading('Logga in').waitFor(WAIT);
+    await signInByKeyboard(GUARD.staffNumber, GUARD.newPin);
+    await signedInUser().waitFor(WAIT);
+    const nav = page.getByRole('navigation');
+    await nav.getByRole('button', { name: 'Händelser' }).waitFor(WAIT);
+    expect(await nav.getByRole('button', { name: 'Personal' }).count()).toBe(0);
+    expect(await nav.getByRole('button', { name: 'Granskning' }).count()).toBe(0);
+  });
+
+  it('a deactivated guard can no longer sign in', async () => {
+    await page.getByRole('button', { name: 'Logga ut' }).press('Enter');
+    await heading('Logga in').waitFor(WAIT);
+    await signInByKeyboard(ADMIN.staffNumber, ADMIN.pin);
+    await signedInUser().waitFor(WAIT);
+    await page.getByRole('navigation').getByRole('button', { name: 'Personal' }).press('Enter');
+    await page.getByRole('button', { name: `Inaktivera ${GUARD.name}` }).press('Enter');
+    await toast(`Inaktiverad: ${GUARD.name}`).waitFor(WAIT);
+    await expect.poll(() => page.getByRole('row', { name: /G7/ }).innerText(), WAIT).toContain('Inaktiverad');
+
+    await page.getByRole('button', { name: 'Logga ut' }).press('Enter');
+    await heading('Logga in').waitFor(WAIT);
+    await signInByKeyboard(GUARD.staffNumber, GUARD.newPin);
+    await expect.poll(() => page.locator('#signin-pin').inputValue(), WAIT).toBe('');
+    expect(await page.locator('#signin-pin-error').innerText()).toContain('Fel tjänstenummer eller PIN-kod.');
   });
 });

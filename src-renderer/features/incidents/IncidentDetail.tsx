@@ -8,6 +8,7 @@ import { StatusActions } from './StatusActions.tsx';
 import { Timeline } from './Timeline.tsx';
 import { useIncident } from './use-incident.ts';
 import { useLocalTime } from './use-local-time.ts';
+import { EscalationPanel } from '../alarms/index.ts';
 
 export function IncidentDetail(props: { id: string; onBack: () => void }) {
   const { t } = useTranslation();
@@ -79,6 +80,7 @@ export function IncidentDetail(props: { id: string; onBack: () => void }) {
               <dd className="detail-description">{incident.description || t('detail.none')}</dd>
             </dl>
             <StatusActions incident={incident} onChanged={changed} />
+            <EscalationPanel incidentId={incident.id} incidentStatus={incident.status} />
             <h2>{t('detail.notes')}</h2>
             {incident.notes.length === 0 ? (
               <p className="muted">{t('detail.noNotes')}</p>

@@ -1,0 +1,2 @@
+/** The staff feature's public face: the admins' roster page. */
+export { StaffPage } from './StaffPage.tsx';
