@@ -7,12 +7,14 @@ import { printTable, writeResults, type BenchRow } from './report.ts';
 import { reportsBench } from './reports.bench.ts';
 import { storeBench } from './store.bench.ts';
 import { escalationBench } from './escalation.bench.ts';
+import { escalationUiBench } from './escalation-ui.bench.ts';
 import { telephonyBench } from './telephony.bench.ts';
 import { syncBench } from './sync.bench.ts';
 
 const suites: Record<string, () => Promise<BenchRow[]>> = {
   store: storeBench,
   escalation: escalationBench,
+  'escalation-ui': escalationUiBench,
   telephony: telephonyBench,
   sync: syncBench,
   reports: reportsBench,
