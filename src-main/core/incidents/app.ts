@@ -8,12 +8,15 @@ import type { HybridLogicalClock } from '../../../src-shared/hlc.ts';
 import type { EventStore } from '../store/event-store.ts';
 import type { CallContext, FeatureApp } from '../app.ts';
 import { toFtsQuery } from './search.ts';
+import type { AccessLog } from '../access-log/index.ts';
 
 export interface IncidentDeps {
   store: EventStore;
   clock: HybridLogicalClock;
   deviceId: string;
   wallClock: () => number;
+  /** Records who opened which incident (data protection); absent in tests that do not care. */
+  accessLog?: AccessLog;
 }
 
 interface IncidentRow {
@@ -37,9 +40,16 @@ export function incidentsApp(deps: IncidentDeps): FeatureApp {
   const { store } = deps;
   const getDoc = store.db.prepare<[string], { doc: string }>('SELECT doc FROM incidents WHERE id = ?');
 
+  const isArchived = store.db.prepare<[string], { one: number }>(
+    'SELECT 1 AS one FROM incidents_archived WHERE id = ?',
+  );
+
   function load(id: string): Incident {
     const row = getDoc.get(id);
-    if (!row) throw new ApiFailure(apiError('not_found', `no incident ${id}`, 'id'));
+    if (!row) {
+      const why = isArchived.get(id) ? `incident ${id} is archived (retention period)` : `no incident ${id}`;
+      throw new ApiFailure(apiError('not_found', why, 'id'));
+    }
     return JSON.parse(row.doc) as Incident;
   }
 
@@ -91,8 +101,12 @@ export function incidentsApp(deps: IncidentDeps): FeatureApp {
         load(input.id);
         return commit(input.id, [event('incident.note_added', input.id, { noteId: uuidv7(), text: input.text }, ctx)]);
       },
-      'incidents.get'(input) {
-        return { incident: load(input.id), timeline: store.streamEvents(input.id) };
+      'incidents.get'(input, ctx) {
+        const incident = load(input.id);
+        deps.accessLog?.incidentOpened(input.id, ctx.actor);
+        // Views are the access log, not the incident's history.
+        const timeline = store.streamEvents(input.id).filter((e) => e.type !== 'incident.viewed');
+        return { incident, timeline };
       },
       'incidents.list'(input) {
         const where: string[] = [];
@@ -111,22 +125,32 @@ export function incidentsApp(deps: IncidentDeps): FeatureApp {
           params.push(fts);
         }
         const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+        // One search row per incident, so a pure text search counts in the index alone.
         const total = (
-          store.db.prepare(`SELECT count(*) AS n FROM incidents i ${clause}`).get(...params) as { n: number }
-        ).n;
+          fts && where.length === 1
+            ? store.db.prepare('SELECT count(*) AS n FROM incidents_fts WHERE incidents_fts MATCH ?').get(fts)
+            : store.db.prepare(`SELECT count(*) AS n FROM incidents i ${clause}`).get(...params)
+        ) as { n: number };
+        // Many matches: walk the recency index and stop after one page instead of sorting
+        // every match; few matches: sorting them is cheaper than walking the index.
+        const walk = total.n > DENSE_MATCHES ? 'INDEXED BY incidents_recent' : '';
         const rows = store.db
           .prepare(
             // Page first, then look up sync state for the page only (not for every match).
-            `SELECT p.*, EXISTS (SELECT 1 FROM events e WHERE e.stream_id = p.id AND e.synced_at IS NULL) AS pending
-             FROM (SELECT i.* FROM incidents i ${clause} ORDER BY i.created_hlc DESC LIMIT ? OFFSET ?) p
+            `SELECT p.*, EXISTS (SELECT 1 FROM events e WHERE e.stream_id = p.id AND e.synced_at IS NULL
+                                   AND e.type <> 'incident.viewed') AS pending
+             FROM (SELECT i.* FROM incidents i ${walk} ${clause} ORDER BY i.created_hlc DESC LIMIT ? OFFSET ?) p
              ORDER BY p.created_hlc DESC`,
           )
           .all(...params, input.limit, input.offset) as IncidentRow[];
-        return { items: rows.map(toSummary), total };
+        return { items: rows.map(toSummary), total: total.n };
       },
     },
   };
 }
+
+/** Above this many matches a page is found faster by walking the recency index. */
+const DENSE_MATCHES = 2000;
 
 function toSummary(row: IncidentRow): IncidentSummary {
   return {
