@@ -13,6 +13,7 @@ const KNOWN_FLAGS: Record<string, 'string' | 'boolean'> = {
   unit: 'string',
   port: 'string',
   'no-open': 'boolean',
+  'retention-days': 'string',
 };
 
 export type FlagCheck = { ok: true } | { ok: false; flag: string; message: string };

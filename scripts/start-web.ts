@@ -64,6 +64,7 @@ export async function startWeb(argv: readonly string[], env: NodeJS.ProcessEnv =
       facility: options.facility,
       unit: options.unit,
       telephony: telephonyLaunchOptions(options),
+      retention: { closedIncidentDays: options.retentionDays },
     });
   } catch (error) {
     const what = error instanceof StoreOpenError ? 'cannot open the data file' : 'cannot start the console';

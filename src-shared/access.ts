@@ -48,6 +48,8 @@ export const METHOD_ACCESS: Readonly<Record<MethodName, AccessLevel>> = {
   'audit.query': 'admin',
   'audit.exportLogged': 'signed-in', // the handler requires the role each export kind names
   'store.verifyChain': 'admin',
+  'retention.status': 'admin',
+  'retention.run': 'admin',
 
   'sync.status': 'signed-in',
   'sync.retryNow': 'signed-in',

@@ -39,6 +39,7 @@ import {
   ReportProblemOutput,
 } from './telephony.ts';
 import { Outage, OutageDecisionInput, OutageListInput } from './outages.ts';
+import { RetentionRunOutput, RetentionStatus } from './retention.ts';
 import { CarrierTicketInput } from './carrier-ticket.ts';
 import {
   LedgerGetInput,
@@ -144,6 +145,8 @@ export const consoleApi = {
   'escalation.acknowledge': { input: EscalationRef, output: EscalationView },
   'audit.query': { input: AuditQueryInput, output: AuditQueryOutput },
   'audit.exportLogged': { input: AuditExportInput, output: AuditExportOutput },
+  'retention.status': { input: Empty, output: RetentionStatus },
+  'retention.run': { input: Empty, output: RetentionRunOutput },
   'sync.status': { input: Empty, output: SyncStatus },
   'sync.enroll': { input: SyncEnrollInput, output: SyncStatus },
   'sync.retryNow': { input: Empty, output: SyncStatus },

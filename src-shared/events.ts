@@ -34,6 +34,7 @@ import {
 import { AuditExportedPayload } from './audit.ts';
 import { CarrierTicketSetPayload } from './carrier-ticket.ts';
 import { LinesDeclaredPayload } from './figures-catalog.ts';
+import { IncidentArchivedPayload, IncidentViewedPayload } from './retention.ts';
 
 export const IncidentCreatedPayload = IncidentFields;
 export const IncidentUpdatedPayload = z.object({ patch: IncidentPatch });
@@ -52,6 +53,9 @@ export const EVENT_PAYLOADS = {
   'incident.updated': IncidentUpdatedPayload,
   'incident.status_changed': IncidentStatusChangedPayload,
   'incident.note_added': IncidentNoteAddedPayload,
+  // Data protection: the incident left this console's views; someone opened it.
+  'incident.archived': IncidentArchivedPayload,
+  'incident.viewed': IncidentViewedPayload,
   'line.status_changed': LineStatusChangedPayload,
   'line.problem_reported': LineProblemReportedPayload,
   'outage.opened': OutageOpenedPayload,

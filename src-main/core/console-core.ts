@@ -40,6 +40,8 @@ import {
   type ProbeRunner,
 } from './telephony/index.ts';
 import { createReportSource, declareLines, reportsApp } from './reports/index.ts';
+import { createRetention, retentionApp } from './retention/index.ts';
+import { createAccessLog } from './access-log/index.ts';
 
 export interface ConsoleCoreConfig {
   dataFile: string;
@@ -75,6 +77,11 @@ export interface ConsoleCoreConfig {
     pushDelayMs?: number;
     configDebounceMs?: number;
   };
+  /**
+   * Data protection (issue 8): closed incidents untouched for `closedIncidentDays` leave the
+   * list and search (they stay in the log and at the tracker). Absent or null: kept forever.
+   */
+  retention?: { closedIncidentDays?: number | null; sweepIntervalMs?: number };
 }
 
 export type PushListener = <E extends PushEventName>(name: E, payload: PushEventPayload<E>) => void;
@@ -142,7 +149,13 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
 
   // One path for "incidents changed", whether a local command or a sync pull committed them.
   store.onCommitted((result) => {
-    const ids = [...new Set(result.stored.filter((e) => e.type.startsWith('incident.')).map((e) => e.streamId))];
+    const ids = [
+      ...new Set(
+        result.stored
+          .filter((e) => e.type.startsWith('incident.') && e.type !== 'incident.viewed')
+          .map((e) => e.streamId),
+      ),
+    ];
     if (ids.length > 0) emit('incidents.changed', { ids });
   });
 
@@ -234,9 +247,23 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     }
   };
 
+  const retention = createRetention({
+    store,
+    event,
+    wallClock,
+    timers,
+    logger,
+    ...(config.retention?.closedIncidentDays !== undefined
+      ? { closedIncidentDays: config.retention.closedIncidentDays }
+      : {}),
+    ...(config.retention?.sweepIntervalMs !== undefined ? { sweepIntervalMs: config.retention.sweepIntervalMs } : {}),
+  });
+  const accessLog = createAccessLog({ store, event, wallClock });
+
   const handlers = createApp([
     { name: 'system', handlers: { 'system.info': () => info() } },
-    incidentsApp({ store, clock, deviceId, wallClock }),
+    incidentsApp({ store, clock, deviceId, wallClock, accessLog }),
+    retentionApp(retention),
     syncApp(sync),
     authApp({ auth, roster, store, event }),
     escalationApp({ runner, queries: escalations, roster, alarms, store }),
@@ -257,6 +284,7 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
 
   runner.resume();
   alarms.refresh();
+  retention.start();
   if (config.sync?.start !== false) sync.start();
   const ready = telephony.start().catch((error: unknown) => logger.error('telephony failed to start', error));
 
@@ -274,6 +302,7 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     close() {
       listeners.clear();
       runner.stop();
+      retention.stop();
       auth.stop();
       const stopped = sync.stop();
       const telephonyStopped = telephony.stop(); // stops timers and flushes samples before the store closes

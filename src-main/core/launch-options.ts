@@ -18,6 +18,8 @@ export interface LaunchOptions {
   port: number;
   /** Open a browser window when the browser host starts. */
   open: boolean;
+  /** Closed incidents untouched this many days leave the list and search; null: kept. */
+  retentionDays: number | null;
 }
 
 export function defaultDataDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string {
@@ -37,6 +39,7 @@ export function parseLaunchOptions(argv: readonly string[], env: NodeJS.ProcessE
       unit: { type: 'string' },
       port: { type: 'string' },
       'no-open': { type: 'boolean' },
+      'retention-days': { type: 'string' },
     },
   });
   const str = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined);
@@ -45,6 +48,11 @@ export function parseLaunchOptions(argv: readonly string[], env: NodeJS.ProcessE
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new RangeError(`--port: expected a port number 0-65535, got ${JSON.stringify(portText)}`);
+  }
+  const retentionText = str(values['retention-days']) ?? env.GUARDLINE_RETENTION_DAYS;
+  const retentionDays = retentionText === undefined ? null : Number(retentionText);
+  if (retentionDays !== null && (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 36_500)) {
+    throw new RangeError(`--retention-days: expected whole days 1-36500, got ${JSON.stringify(retentionText)}`);
   }
   const configFile = str(values.config) ?? env.GUARDLINE_CONFIG ?? null;
   return {
@@ -55,5 +63,6 @@ export function parseLaunchOptions(argv: readonly string[], env: NodeJS.ProcessE
     unit: str(values.unit) ?? env.GUARDLINE_UNIT ?? 'Avdelning A',
     port,
     open: values['no-open'] !== true && env.GUARDLINE_NO_OPEN !== '1' && env.CI !== 'true',
+    retentionDays,
   };
 }

@@ -152,6 +152,7 @@ export function startConsoleShell(start: ShellStart): ShellHandle {
         facility: options.facility,
         unit: options.unit,
         telephony: telephonyLaunchOptions(options),
+        retention: { closedIncidentDays: options.retentionDays },
       });
     } catch (error) {
       fail(text().storeFailedTitle, `${text().storeFailedIntro}\n\n${(error as Error).message}`);

@@ -4,15 +4,24 @@ import { foldIncident } from '../../../src-shared/incident-fold.ts';
 
 export const incidentProjector: Projector = {
   name: 'incidents',
-  handles: (type) => type.startsWith('incident.'),
+  // A view changes nothing in the incident: it is logged, never folded (and costs no refold).
+  handles: (type) => type.startsWith('incident.') && type !== 'incident.viewed',
   project(db, streamId, events) {
     const incident = foldIncident(events);
     // The search row shares the incident row's rowid, so replacing it is an indexed
     // delete rather than a scan of the whole index.
     const existing = db.prepare<[string], { rowid: number }>('SELECT rowid FROM incidents WHERE id = ?').get(streamId);
     if (existing) db.prepare('DELETE FROM incidents_fts WHERE rowid = ?').run(existing.rowid);
-    if (!incident) {
+    // Archived after its retention period: out of the list and search for good, also when a
+    // late event arrives; the events stay in the log and at the tracker.
+    const archived = events.find((e) => e.type === 'incident.archived');
+    if (!incident || archived) {
       db.prepare('DELETE FROM incidents WHERE id = ?').run(streamId);
+      if (archived) {
+        db.prepare(
+          'INSERT INTO incidents_archived (id, event_id, archived_hlc) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING',
+        ).run(streamId, archived.id, archived.hlc);
+      }
       return;
     }
     db.prepare(

@@ -188,6 +188,19 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'archived incidents',
+    sql: `
+      -- Incidents that left the list and search after the retention period (issue 8). Their
+      -- events stay in the log; this row says why the incident is no longer in the incidents table.
+      CREATE TABLE incidents_archived (
+        id           TEXT PRIMARY KEY,
+        event_id     TEXT NOT NULL,
+        archived_hlc TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
