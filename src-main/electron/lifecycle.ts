@@ -12,6 +12,8 @@ import { parseLaunchOptions, type LaunchOptions } from '../core/launch-options.t
 import { bindConsoleIpc } from './ipc.ts';
 import { watchLineStatus } from './line-status-signal.ts';
 import { lineStatusText } from './line-status-text.ts';
+import { watchAlarms } from './alarm-signal.ts';
+import { alarmSignalText } from './alarm-signal-text.ts';
 import { notify } from './notifications.ts';
 import { installAppMenu } from './menu.ts';
 import { guardAllContents, guardSession } from './security.ts';
@@ -96,6 +98,7 @@ export function startConsoleShell(start: ShellStart): ShellHandle {
   let tray: StatusTray | null = null;
   let unbindIpc: (() => void) | null = null;
   let stopLineStatus: (() => void) | null = null;
+  let stopAlarms: (() => void) | null = null;
 
   const openWindow = (): BrowserWindow => {
     const created = createMainWindow({
@@ -123,6 +126,8 @@ export function startConsoleShell(start: ShellStart): ShellHandle {
     unbindIpc = null;
     stopLineStatus?.();
     stopLineStatus = null;
+    stopAlarms?.();
+    stopAlarms = null;
     tray?.destroy();
     tray = null;
     const closing = core;
@@ -187,6 +192,15 @@ export function startConsoleShell(start: ShellStart): ShellHandle {
       tray: createdTray,
       notify,
       text: lineStatusText(app.getLocale()),
+      onShow: show,
+    });
+    // Alarms: a notification per new alarm, tray and taskbar flashing until acknowledged.
+    stopAlarms = watchAlarms({
+      core: opened,
+      tray: createdTray,
+      notify,
+      flashWindow: (on) => window?.flashFrame(on),
+      text: alarmSignalText(app.getLocale()),
       onShow: show,
     });
     return { core: opened, tray: createdTray, options, getWindow: () => window };
