@@ -22,6 +22,7 @@ const WAIT = { timeout: 20_000 };
 const UNIT = 'Avdelning B';
 const ADMIN = { staffNumber: 'A1', name: 'Åsa Admin', pin: '112233' };
 const SUPERVISOR = { staffNumber: 'S1', name: 'Sara Ett', role: 'supervisor', units: [UNIT], pin: '4455' };
+const SECOND = { staffNumber: 'S2', name: 'Sven Två', role: 'supervisor', units: [UNIT], pin: '8899' };
 const GUARD = { staffNumber: 'G1', name: 'Gustav Vakt', role: 'guard', units: [UNIT], pin: '6677' };
 const THREAT = 'Intagen hotar personal med tillhygge';
 
@@ -82,6 +83,7 @@ describe('threat escalation between two browser consoles through the tracker', (
     await a.getByRole('heading', { name: 'Första start: skapa administratör' }).waitFor(WAIT);
     await mustCall(a, 'auth.bootstrapAdmin', ADMIN);
     await mustCall(a, 'staff.enroll', SUPERVISOR);
+    await mustCall(a, 'staff.enroll', SECOND);
     await mustCall(a, 'staff.enroll', GUARD);
     await mustCall(a, 'sync.enroll', { trackerUrl: tracker.url, code: await enrolmentCode(tracker.url), label: 'A' });
 
@@ -138,6 +140,23 @@ describe('threat escalation between two browser consoles through the tracker', (
     expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
   });
 
+  it('keeps the alarm on the unit console’s lock screen, where it asks for a supervisor to sign in', async () => {
+    await mustCall(a, 'auth.lock');
+    await a.getByRole('heading', { name: 'Konsolen är låst' }).waitFor(WAIT);
+    await expect.poll(() => banner(a).innerText(), WAIT).toContain('Logga in som arbetsledare för att kvittera.');
+    expect(await banner(a).innerText()).toContain(THREAT);
+    expect(
+      await banner(a)
+        .getByRole('button', { name: /Kvittera/ })
+        .count(),
+    ).toBe(0);
+
+    await a.keyboard.type(GUARD.pin);
+    await a.keyboard.press('Enter');
+    await a.getByTestId('signed-in-user').waitFor(WAIT);
+    await expect.poll(() => banner(a).innerText(), WAIT).toContain('Endast en arbetsledare kan kvittera.');
+  });
+
   it('B opens the incident from the banner and sees the escalation: level, who was alarmed, no acknowledgement yet', async () => {
     await banner(b).getByRole('button', { name: 'Visa händelsen' }).press('Enter');
     await b.getByRole('heading', { name: THREAT }).waitFor(WAIT);
@@ -160,5 +179,46 @@ describe('threat escalation between two browser consoles through the tracker', (
     const panel = b.getByRole('region', { name: 'Eskalering' });
     await expect.poll(() => panel.innerText(), WAIT).toContain('Avslutad: kvitterad');
     expect(await panel.innerText()).toContain('Sara Ett (S1) (1 av 1)');
+  });
+
+  it('a critical threat needs two different supervisors: the first one’s acknowledgement leaves it standing', async () => {
+    const critical = 'Gisslansituation i besöksrummet';
+    await mustCall(a, 'incidents.create', {
+      facility: FACILITY,
+      unit: UNIT,
+      category: 'threat',
+      severity: 'critical',
+      title: critical,
+      occurredAt: new Date().toISOString(),
+      reportedBy: GUARD.staffNumber,
+    });
+    await expect.poll(() => banner(b).innerText(), WAIT).toContain(critical);
+    await b.keyboard.press('Control+Shift+K');
+    await expect
+      .poll(() => banner(b).innerText(), WAIT)
+      .toContain('Kvitterat av Sara Ett (S1). En andra arbetsledare måste också kvittera.');
+    expect(await banner(b).innerText()).toContain('Du har kvitterat. En annan arbetsledare måste också kvittera.');
+    expect(
+      await banner(b)
+        .getByRole('button', { name: /Kvittera/ })
+        .count(),
+    ).toBe(0);
+    // A still alarms too, with the same state.
+    await expect.poll(() => banner(a).innerText(), WAIT).toContain('En andra arbetsledare måste också kvittera.');
+
+    // Quick switch to a second supervisor on the same console, who completes it.
+    await b.getByRole('button', { name: 'Byt användare' }).press('Enter');
+    await b.getByRole('heading', { name: 'Byt användare' }).waitFor(WAIT);
+    await b.keyboard.type(SECOND.staffNumber);
+    await b.keyboard.press('Tab');
+    await b.keyboard.type(SECOND.pin);
+    await b.keyboard.press('Enter');
+    await expect.poll(() => b.getByTestId('signed-in-user').innerText(), WAIT).toContain(SECOND.name);
+    await banner(b)
+      .getByRole('button', { name: /Kvittera/ })
+      .waitFor(WAIT);
+    await b.keyboard.press('Control+Shift+K');
+    await banner(b).waitFor({ state: 'detached', ...WAIT });
+    await banner(a).waitFor({ state: 'detached', ...WAIT });
   });
 });
