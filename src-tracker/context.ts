@@ -1,6 +1,8 @@
-/** What every route group of the tracker is given: store, auth, clock, limits, live heads. */
+/** What every route group of the tracker is given: store, auth, clock, limits, live heads, HQ's projector. */
 import type { TrackerDb } from './db/database.ts';
+import type { Ingestor } from './events/ingestor.ts';
 import type { Authenticator } from './http/auth.ts';
+import type { HqProjector } from './projections/projector.ts';
 import type { FacilityHeads } from './stream/heads.ts';
 
 export interface TrackerLimits {
@@ -20,6 +22,10 @@ export interface TrackerContext {
   clock: () => number;
   limits: TrackerLimits;
   heads: FacilityHeads;
+  /** Stores pushed batches; on SQLite, pushes arriving together share one commit. */
+  ingestor: Ingestor;
+  /** Folds HQ's projections after pushes commit; HQ reads wait for it to settle. */
+  projector: HqProjector;
   /** Open SSE responses, ended when the tracker shuts down. */
   streams: Set<{ end(): void }>;
 }

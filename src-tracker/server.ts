@@ -11,11 +11,13 @@ import { MAX_FUTURE_HLC_MS, PUSH_MAX_BYTES, type HealthResponse } from '../src-s
 import type { TrackerContext, TrackerLimits } from './context.ts';
 import type { TrackerDb } from './db/database.ts';
 import { enrolmentRoutes } from './enrolment/routes.ts';
+import { createIngestor } from './events/ingestor.ts';
 import { eventRoutes } from './events/routes.ts';
 import { hqRoutes } from './hq/routes.ts';
 import { createAuthenticator } from './http/auth.ts';
 import { installErrorHandling } from './http/errors.ts';
 import { bearerToken } from './auth/tokens.ts';
+import { createHqProjector } from './projections/projector.ts';
 import { createFacilityHeads } from './stream/heads.ts';
 import { streamRoutes } from './stream/routes.ts';
 import { sql } from 'kysely';
@@ -54,6 +56,10 @@ export async function buildTracker(options: TrackerOptions): Promise<FastifyInst
     clock: options.clock ?? Date.now,
     limits,
     heads: createFacilityHeads(),
+    ingestor: createIngestor(options.db),
+    projector: createHqProjector(options.db, {
+      onError: (error, facility) => app.log.error({ err: error, facility }, 'HQ projection failed; will retry'),
+    }),
     streams: new Set(),
   };
 
@@ -82,6 +88,10 @@ export async function buildTracker(options: TrackerOptions): Promise<FastifyInst
   // connection is released instead of holding the process open until it idles out.
   app.addHook('onSend', async (_request, reply) => {
     if (closing) void reply.header('connection', 'close');
+  });
+  // The owner closes the database after close(): no projection may still be writing then.
+  app.addHook('onClose', async () => {
+    await ctx.projector.stop();
   });
 
   app.get('/v1/health', async (_request, reply) => {

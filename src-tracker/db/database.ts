@@ -48,6 +48,9 @@ function openSqlite(file: string): Kysely<TrackerDatabase> {
 
 function openPostgres(url: string): Kysely<TrackerDatabase> {
   const pool = new Pool({ connectionString: url, max: 10 });
+  // An idle connection the server drops (restart, failover) emits 'error' on the pool;
+  // unheard, that would crash the tracker. The pool replaces it on the next query.
+  pool.on('error', () => {});
   return new Kysely<TrackerDatabase>({ dialect: new PostgresDialect({ pool }) });
 }
 

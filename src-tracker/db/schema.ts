@@ -52,8 +52,9 @@ export interface EventsTable {
 }
 
 /**
- * HQ's list of incidents, refolded from the stream's events on every ingest that touches
- * it. Only list and filter columns: the full incident is folded from events when needed.
+ * HQ's list of incidents, refolded from the stream's events after every ingest that
+ * touches it (projections/projector.ts). Only list and filter columns: the full
+ * incident is folded from events when needed.
  */
 export interface IncidentsTable {
   facility: string;
@@ -83,6 +84,12 @@ export interface OutagesTable {
   doc: string;
 }
 
+/** How far HQ's projections of a facility have caught up with its events. */
+export interface ProjectionCursorsTable {
+  facility: string;
+  projected_seq: BigIntColumn;
+}
+
 export interface TrackerDatabase {
   facilities: FacilitiesTable;
   enrolment_codes: EnrolmentCodesTable;
@@ -91,4 +98,5 @@ export interface TrackerDatabase {
   events: EventsTable;
   incidents: IncidentsTable;
   outages: OutagesTable;
+  projection_cursors: ProjectionCursorsTable;
 }

@@ -5,7 +5,6 @@ import { PullQuery, type PushResponse } from '../../src-shared/sync-wire.ts';
 import type { TrackerContext } from '../context.ts';
 import { TrackerFailure } from '../http/errors.ts';
 import { parseInput } from '../http/parse.ts';
-import { ingestBatch } from './ingest.ts';
 import { pullEvents } from './pull.ts';
 import { checkPushBatch } from './validate-push.ts';
 
@@ -21,8 +20,11 @@ export function eventRoutes(app: FastifyInstance, ctx: TrackerContext): void {
       maxFutureHlcMs: ctx.limits.maxFutureHlcMs,
     });
     if (!check.ok) throw new TrackerFailure(check.error);
-    const { results, newHead } = await ingestBatch(ctx.store, device, check.batch, ctx.clock());
-    if (newHead !== null) ctx.heads.publish(device.facility, newHead);
+    const { results, newHead, sharedCommit } = await ctx.ingestor.ingest(device, check.batch, ctx.clock());
+    if (newHead !== null) {
+      ctx.heads.publish(device.facility, newHead);
+      ctx.projector.notify(device.facility);
+    }
     const accepted = results.filter((r) => r.status === 'accepted').length;
     request.log.info(
       {
@@ -31,6 +33,7 @@ export function eventRoutes(app: FastifyInstance, ctx: TrackerContext): void {
         accepted,
         duplicates: results.length - accepted,
         head: newHead,
+        sharedCommit,
       },
       'events ingested',
     );

@@ -1,4 +1,8 @@
-/** HQ read API (admin token) and the small HQ web page that uses it. */
+/**
+ * HQ read API (admin token) and the small HQ web page that uses it. Projections are
+ * folded after pushes commit, so reads of them first wait for the projector to settle:
+ * HQ sees every push that was answered before its request.
+ */
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
@@ -36,18 +40,21 @@ function loadAssets(): Record<keyof typeof ASSETS, string> {
 export function hqRoutes(app: FastifyInstance, ctx: TrackerContext): void {
   app.get('/v1/hq/facilities', async (request, reply) => {
     await ctx.auth.admin(request);
+    await ctx.projector.settled();
     return reply.send({ facilities: await listFacilities(ctx.store) });
   });
 
   app.get('/v1/hq/incidents', async (request, reply) => {
     await ctx.auth.admin(request);
     const filter = parseInput(HqIncidentQuery, request.query);
+    await ctx.projector.settled();
     return reply.send({ incidents: await listIncidents(ctx.store, filter) });
   });
 
   app.get('/v1/hq/outages', async (request, reply) => {
     await ctx.auth.admin(request);
     const filter = parseInput(HqOutageQuery, request.query);
+    await ctx.projector.settled();
     return reply.send({ outages: await listOutages(ctx.store, filter) });
   });
 

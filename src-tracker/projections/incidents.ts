@@ -1,11 +1,13 @@
 /** HQ's incident list, folded with the consoles' own reducer (`foldIncident`). */
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import { bulkInsert, type BulkInsert } from '../db/bulk-insert.ts';
 import { foldIncident } from '../../src-shared/incident-fold.ts';
 import type { Incident } from '../../src-shared/incident.ts';
 import type { IncidentsTable, TrackerDatabase } from '../db/schema.ts';
 import { chunks } from '../events/event-rows.ts';
 import type { StreamProjector } from './refold.ts';
 
+/** 200 rows x 14 columns stays well under both databases' parameter limits. */
 const UPSERT_ROWS = 200;
 
 export const incidentProjector: StreamProjector = {
@@ -21,27 +23,35 @@ export const incidentProjector: StreamProjector = {
   },
 };
 
-async function upsert(trx: Transaction<TrackerDatabase>, rows: IncidentsTable[]): Promise<void> {
-  await trx
-    .insertInto('incidents')
-    .values(rows)
-    .onConflict((oc) =>
-      oc.columns(['facility', 'id']).doUpdateSet((eb) => ({
-        unit: eb.ref('excluded.unit'),
-        category: eb.ref('excluded.category'),
-        severity: eb.ref('excluded.severity'),
-        status: eb.ref('excluded.status'),
-        title: eb.ref('excluded.title'),
-        occurred_at: eb.ref('excluded.occurred_at'),
-        reported_by: eb.ref('excluded.reported_by'),
-        created_hlc: eb.ref('excluded.created_hlc'),
-        updated_hlc: eb.ref('excluded.updated_hlc'),
-        note_count: eb.ref('excluded.note_count'),
-        conflict_count: eb.ref('excluded.conflict_count'),
-        search_text: eb.ref('excluded.search_text'),
-      })),
-    )
-    .execute();
+const COLUMNS = [
+  'facility',
+  'id',
+  'unit',
+  'category',
+  'severity',
+  'status',
+  'title',
+  'occurred_at',
+  'reported_by',
+  'created_hlc',
+  'updated_hlc',
+  'note_count',
+  'conflict_count',
+  'search_text',
+] as const satisfies readonly (keyof IncidentsTable)[];
+
+const UPSERT: BulkInsert<(typeof COLUMNS)[number]> = {
+  table: 'incidents',
+  columns: COLUMNS,
+  tail:
+    'ON CONFLICT (facility, id) DO UPDATE SET ' +
+    COLUMNS.filter((c) => c !== 'facility' && c !== 'id')
+      .map((c) => `${c} = excluded.${c}`)
+      .join(', '),
+};
+
+function upsert(trx: Transaction<TrackerDatabase>, rows: IncidentsTable[]): Promise<unknown[]> {
+  return bulkInsert(trx as unknown as Kysely<unknown>, UPSERT, rows as unknown as Record<string, string | number>[]);
 }
 
 function toRow(facility: string, incident: Incident): IncidentsTable {

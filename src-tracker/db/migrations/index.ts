@@ -6,10 +6,12 @@
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import { initialSchema } from './0001-initial.ts';
 import { outagesProjection } from './0002-outages.ts';
+import { projectionCursors } from './0003-projection-cursors.ts';
 
 export const TRACKER_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initialSchema,
   '0002-outages': outagesProjection,
+  '0003-projection-cursors': projectionCursors,
 };
 
 export const trackerMigrations: MigrationProvider = {

@@ -1,0 +1,114 @@
+/**
+ * Runs pushes' batches against the database and decides when they commit.
+ *
+ * SQLite has one writer, and with synchronous=FULL each commit waits for the disk
+ * (about a millisecond here). Committing every push on its own capped the tracker at
+ * a few hundred pushes a second, so 200 consoles pushing at once queued for seconds.
+ * Here pushes that arrive while a commit is under way wait for it and then go in
+ * together: one transaction, each push inside its own savepoint, one disk flush.
+ * A push that fails (a replay with different content) rolls back to its savepoint
+ * alone, so each push is still stored whole or not at all, and none is answered
+ * before the commit that made it durable. A failed commit fails the whole group and
+ * nothing was stored: the consoles retry.
+ *
+ * PostgreSQL takes concurrent writers and flushes commits together itself, so there
+ * each push keeps its own transaction.
+ */
+import { sql } from 'kysely';
+import type { TrackerDb } from '../db/database.ts';
+import type { AuthedDevice } from '../http/auth.ts';
+import { ingestInto, type IngestOutcome } from './ingest.ts';
+import type { CheckedBatch } from './validate-push.ts';
+
+/** Bounds one group's transaction (events across its pushes), so a group never holds the writer for long. */
+const GROUP_MAX_EVENTS = 10_000;
+
+export interface Ingestor {
+  ingest(device: AuthedDevice, batch: CheckedBatch, receivedAt: number): Promise<IngestOutcome>;
+}
+
+interface Job {
+  device: AuthedDevice;
+  batch: CheckedBatch;
+  receivedAt: number;
+  resolve(outcome: IngestOutcome): void;
+  reject(error: unknown): void;
+}
+
+export function createIngestor(store: TrackerDb): Ingestor {
+  if (store.kind === 'postgres') {
+    return {
+      ingest: (device, batch, receivedAt) =>
+        store.db.transaction().execute((trx) => ingestInto(trx, store.kind, device, batch, receivedAt)),
+    };
+  }
+
+  const waiting: Job[] = [];
+  let scheduled = false;
+
+  function takeGroup(): Job[] {
+    const group: Job[] = [];
+    let events = 0;
+    while (waiting.length > 0) {
+      const next = waiting[0]!;
+      if (group.length > 0 && events + next.batch.events.length > GROUP_MAX_EVENTS) break;
+      group.push(waiting.shift()!);
+      events += next.batch.events.length;
+    }
+    return group;
+  }
+
+  async function commitGroup(group: Job[]): Promise<void> {
+    const outcomes = new Map<Job, { ok: true; outcome: IngestOutcome } | { ok: false; error: unknown }>();
+    try {
+      await store.db.transaction().execute(async (trx) => {
+        for (const job of group) {
+          await sql`SAVEPOINT push`.execute(trx);
+          try {
+            outcomes.set(job, {
+              ok: true,
+              outcome: await ingestInto(trx, store.kind, job.device, job.batch, job.receivedAt),
+            });
+          } catch (error) {
+            await sql`ROLLBACK TO SAVEPOINT push`.execute(trx);
+            outcomes.set(job, { ok: false, error });
+          }
+          await sql`RELEASE SAVEPOINT push`.execute(trx);
+        }
+      });
+    } catch (error) {
+      for (const job of group) job.reject(error);
+      return;
+    }
+    for (const job of group) {
+      const result = outcomes.get(job)!;
+      if (result.ok) job.resolve({ ...result.outcome, sharedCommit: group.length });
+      else job.reject(result.error);
+    }
+  }
+
+  // better-sqlite3 blocks the event loop for the whole transaction, disk flush
+  // included, so requests that arrive meanwhile are only read once it returns. Each
+  // group therefore starts on the turn after its first push, once the loop has read
+  // every request already waiting on the sockets: those join it.
+  function schedule(): void {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() => void flush());
+  }
+
+  async function flush(): Promise<void> {
+    await commitGroup(takeGroup());
+    scheduled = false;
+    if (waiting.length > 0) schedule();
+  }
+
+  return {
+    ingest(device, batch, receivedAt) {
+      return new Promise<IngestOutcome>((resolve, reject) => {
+        waiting.push({ device, batch, receivedAt, resolve, reject });
+        schedule();
+      });
+    },
+  };
+}

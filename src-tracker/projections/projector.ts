@@ -1,0 +1,199 @@
+/**
+ * Keeps HQ's projections (incidents, outages) caught up with the events, after the
+ * pushes that stored them have committed rather than inside their transactions.
+ *
+ * Why: refolding inside the push made every push pay for HQ's view (reading the
+ * touched streams back, folding, upserting), which was most of its cost, and a
+ * console's push waited on work only HQ reads. Projections are derived views, so
+ * they can trail the events briefly without losing anything:
+ *  - the events are the truth; each facility has a cursor (`projection_cursors`)
+ *    saying up to which seq its projections are current, moved in the same
+ *    transaction as the rows it covers, so a crash at any point only repeats work;
+ *  - pushes wake the projector, which folds every stream touched past the cursor
+ *    once, a few streams per short transaction that skips the disk flush (see
+ *    projectionTransaction), so pushes interleave with it; pushes that arrive
+ *    close together are folded together (a stream several of them touched is
+ *    folded once);
+ *  - HQ reads `settled()` first, so a read sees every push answered before it.
+ *
+ * Facilities' seqs become visible in order (ingest.ts), so a per-facility cursor
+ * never skips an event that commits later. Runs never overlap within the process;
+ * like the live heads (stream/heads.ts), this assumes one tracker process per database.
+ */
+import { sql, type Transaction } from 'kysely';
+import type { TrackerDb } from '../db/database.ts';
+import type { TrackerDatabase } from '../db/schema.ts';
+import { incidentProjector } from './incidents.ts';
+import { outageProjector } from './outages.ts';
+import { chunks } from '../events/event-rows.ts';
+import { refoldStreams, type StreamProjector } from './refold.ts';
+
+const PROJECTORS: readonly StreamProjector[] = [incidentProjector, outageProjector];
+/** Streams folded per transaction: few enough that a push waiting behind one is not held up for long. */
+const STREAMS_PER_TRANSACTION = 100;
+/** Pushes within this window are folded together; HQ reads never wait for it (they settle). */
+const DEFAULT_DELAY_MS = 100;
+const RETRY_AFTER_FAILURE_MS = 1_000;
+
+export interface HqProjector {
+  /** A push stored events for `facility`: fold them soon. */
+  notify(facility: string): void;
+  /** Resolves once every event committed before the call shows in HQ's tables (or projecting failed and was logged). */
+  settled(): Promise<void>;
+  /** Finish the chunk in progress, then stop for good. */
+  stop(): Promise<void>;
+}
+
+export interface ProjectorOptions {
+  delayMs?: number;
+  onError?: (error: unknown, facility: string) => void;
+}
+
+export function createHqProjector(store: TrackerDb, options: ProjectorOptions = {}): HqProjector {
+  const delayMs = options.delayMs ?? DEFAULT_DELAY_MS;
+  const dirty = new Set<string>();
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> | null = null;
+  let stopped = false;
+
+  function schedule(after: number): void {
+    if (stopped || running || timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      void start();
+    }, after);
+    timer.unref();
+  }
+
+  function start(): Promise<void> {
+    if (timer) {
+      clearTimeout(timer);
+      timer = null;
+    }
+    if (stopped) return Promise.resolve();
+    running ??= runAll().finally(() => {
+      running = null;
+      if (dirty.size > 0) schedule(failed ? RETRY_AFTER_FAILURE_MS : 0);
+    });
+    return running;
+  }
+
+  let failed = false;
+  async function runAll(): Promise<void> {
+    failed = false;
+    while (dirty.size > 0 && !stopped) {
+      const facility = dirty.values().next().value!;
+      dirty.delete(facility);
+      try {
+        await catchUp(store, facility, () => stopped);
+      } catch (error) {
+        // Keep the facility for a later run; HQ shows its last good picture meanwhile.
+        dirty.add(facility);
+        failed = true;
+        options.onError?.(error, facility);
+        return;
+      }
+    }
+  }
+
+  // Events stored before a crash (or before a restart) may not be folded yet.
+  const loaded = store.db
+    .selectFrom('facilities')
+    .select('id')
+    .execute()
+    .then((rows) => {
+      for (const row of rows) dirty.add(row.id);
+      schedule(0);
+    })
+    .catch((error: unknown) => options.onError?.(error, '*'));
+
+  return {
+    notify(facility) {
+      dirty.add(facility);
+      schedule(delayMs);
+    },
+    async settled() {
+      await loaded;
+      // A run already under way may have read its chunk before the caller's push committed.
+      if (running) await running;
+      if (dirty.size > 0) await start();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await running;
+    },
+  };
+}
+
+/**
+ * Folds one facility up to its head as of now: every stream touched since the cursor
+ * is folded once, however many of its events arrived, a few streams per transaction;
+ * the cursor moves to the head last, so a run cut short is simply repeated.
+ */
+async function catchUp(store: TrackerDb, facility: string, stopped: () => boolean): Promise<void> {
+  const [headRow, cursorRow] = await Promise.all([
+    store.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.max('server_seq').as('head'))
+      .where('facility', '=', facility)
+      .executeTakeFirst(),
+    store.db
+      .selectFrom('projection_cursors')
+      .select('projected_seq')
+      .where('facility', '=', facility)
+      .executeTakeFirst(),
+  ]);
+  const head = headRow?.head == null ? 0 : Number(headRow.head);
+  const cursor = cursorRow ? Number(cursorRow.projected_seq) : 0;
+  if (cursor >= head) return;
+  const touched = await store.db
+    .selectFrom('events')
+    .select(['stream_id', 'type'])
+    .where('facility', '=', facility)
+    .where('server_seq', '>', cursor)
+    .where('server_seq', '<=', head)
+    .execute();
+  const streams = [
+    ...new Set(touched.filter((e) => PROJECTORS.some((p) => p.handles(e.type))).map((e) => e.stream_id)),
+  ];
+  for (const part of chunks(streams, STREAMS_PER_TRANSACTION)) {
+    if (stopped()) return;
+    await projectionTransaction(store, (trx) => refoldStreams(trx, facility, PROJECTORS, part));
+  }
+  await projectionTransaction(store, (trx) =>
+    trx
+      .insertInto('projection_cursors')
+      .values({ facility, projected_seq: head })
+      .onConflict((oc) => oc.column('facility').doUpdateSet({ projected_seq: head }))
+      .execute(),
+  );
+}
+
+/**
+ * A projection commit need not wait for the disk: its rows and cursor are derived
+ * from events that are already durable, and if power fails before they reach the
+ * disk they are simply folded again. So it commits without a flush (SQLite
+ * synchronous=NORMAL for this transaction, PostgreSQL synchronous_commit=off); the
+ * next push's flush carries it to disk anyway, and pushes keep their full flush.
+ */
+async function projectionTransaction<T>(
+  store: TrackerDb,
+  work: (trx: Transaction<TrackerDatabase>) => Promise<T>,
+): Promise<T> {
+  if (store.kind === 'postgres') {
+    return store.db.transaction().execute(async (trx) => {
+      await sql`SET LOCAL synchronous_commit = off`.execute(trx);
+      return work(trx);
+    });
+  }
+  return store.db.connection().execute(async (connection) => {
+    await sql`PRAGMA synchronous = NORMAL`.execute(connection);
+    try {
+      return await connection.transaction().execute(work);
+    } finally {
+      await sql`PRAGMA synchronous = FULL`.execute(connection);
+    }
+  });
+}

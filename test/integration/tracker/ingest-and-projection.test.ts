@@ -1,0 +1,158 @@
+/**
+ * The tracker's write path on a real SQLite file: pushes that arrive together share
+ * one commit yet each is stored whole or not at all, and HQ's projections, folded
+ * after commits, still show every push answered before an HQ read, including events
+ * a crashed tracker stored but never projected.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EventEnvelope } from '../../../src-shared/events.ts';
+import { HqIncident } from '../../../src-shared/sync-wire.ts';
+import { hashSecret } from '../../../src-tracker/auth/tokens.ts';
+import { openTrackerDb, type TrackerDb } from '../../../src-tracker/db/database.ts';
+import { createEnrolmentCode, enrollDevice } from '../../../src-tracker/enrolment/enrolment-store.ts';
+import { createIngestor } from '../../../src-tracker/events/ingestor.ts';
+import { checkPushBatch, type CheckedBatch } from '../../../src-tracker/events/validate-push.ts';
+import type { AuthedDevice } from '../../../src-tracker/http/auth.ts';
+import { TrackerFailure } from '../../../src-tracker/http/errors.ts';
+import { buildTracker } from '../../../src-tracker/server.ts';
+import { consoleEvents } from './http-client.ts';
+
+const FACILITY = 'Hall';
+const adminToken = `gla_test_${randomBytes(16).toString('hex')}`;
+
+let dir: string;
+let store: TrackerDb;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'guardline-ingest-'));
+  store = await openTrackerDb({ kind: 'sqlite', file: join(dir, 'tracker.sqlite') });
+});
+
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function enrolled(deviceId: string): Promise<{ device: AuthedDevice; token: string }> {
+  const { code } = await createEnrolmentCode(store, { facility: FACILITY, ttlMinutes: 5 }, Date.now());
+  const { deviceToken } = await enrollDevice(store, { code, deviceId, label: 'test' }, Date.now());
+  const row = await store.db
+    .selectFrom('devices')
+    .select(['id', 'device_id', 'facility'])
+    .where('token_hash', '=', hashSecret(deviceToken))
+    .executeTakeFirstOrThrow();
+  return { device: { id: row.id, deviceId: row.device_id, facility: row.facility }, token: deviceToken };
+}
+
+function checked(events: EventEnvelope[]): CheckedBatch {
+  const check = checkPushBatch({ events }, { facility: FACILITY, now: Date.now(), maxFutureHlcMs: 3_600_000 });
+  if (!check.ok) throw new Error(check.error.message);
+  return check.batch;
+}
+
+async function storedIds(): Promise<string[]> {
+  return (await store.db.selectFrom('events').select('id').execute()).map((r) => r.id);
+}
+
+describe('pushes sharing one commit', () => {
+  it('stores each push of a group whole: a replay with different content is refused with nothing of its push stored, the others commit', async () => {
+    const { device } = await enrolled('ws-1');
+    const ws = consoleEvents('ws-1');
+    const ingestor = createIngestor(store);
+    const original = ws.incidentCreated(FACILITY);
+    await ingestor.ingest(device, checked([original]), Date.now());
+
+    const a = [ws.incidentCreated(FACILITY), ws.incidentCreated(FACILITY)];
+    const freshInB = ws.incidentCreated(FACILITY);
+    const tampered = { ...original, payload: { ...(original.payload as object), title: 'Ändrad i efterhand' } };
+    const c = [ws.incidentCreated(FACILITY)];
+    // Submitted in one turn of the event loop, so they form one group.
+    const outcomes = await Promise.allSettled([
+      ingestor.ingest(device, checked(a), Date.now()),
+      ingestor.ingest(device, checked([freshInB, tampered]), Date.now()),
+      ingestor.ingest(device, checked(c), Date.now()),
+    ]);
+
+    const [okA, refusedB, okC] = outcomes;
+    expect(okA.status === 'fulfilled' && okA.value.sharedCommit).toBe(3);
+    expect(okA.status === 'fulfilled' && okA.value.results.map((r) => r.status)).toEqual(['accepted', 'accepted']);
+    expect(okC.status === 'fulfilled' && okC.value.results.map((r) => r.status)).toEqual(['accepted']);
+    expect(refusedB.status).toBe('rejected');
+    const error = (refusedB as PromiseRejectedResult).reason as TrackerFailure;
+    expect(error).toBeInstanceOf(TrackerFailure);
+    expect(error.error).toMatchObject({ code: 'conflict', field: 'events.1.id' });
+
+    const ids = await storedIds();
+    expect(ids).not.toContain(freshInB.id);
+    expect(ids.sort()).toEqual([original.id, ...a.map((e) => e.id), ...c.map((e) => e.id)].sort());
+  });
+
+  it('stores an event that two pushes of one group both carry once; the later push reports it as a duplicate with the same seq', async () => {
+    const first = await enrolled('ws-1');
+    const second = await enrolled('ws-2');
+    const shared = consoleEvents('ws-1').incidentCreated(FACILITY);
+    const ingestor = createIngestor(store);
+
+    const [fromFirst, fromSecond] = await Promise.all([
+      ingestor.ingest(first.device, checked([shared]), Date.now()),
+      ingestor.ingest(second.device, checked([shared]), Date.now()),
+    ]);
+
+    expect(fromFirst.sharedCommit).toBe(2);
+    expect(fromFirst.results[0]!.status).toBe('accepted');
+    expect(fromSecond.results[0]).toEqual({ ...fromFirst.results[0], status: 'duplicate' });
+    expect(await storedIds()).toEqual([shared.id]);
+  });
+});
+
+describe('HQ projections folded after commits', () => {
+  it('shows a pushed incident to an HQ read sent right after the push was answered', async () => {
+    const { token } = await enrolled('ws-1');
+    const app = await buildTracker({ db: store, adminTokenHash: hashSecret(adminToken) });
+    try {
+      const ws = consoleEvents('ws-1');
+      const created = ws.incidentCreated(FACILITY, { title: 'Larm i korridor C' });
+      const pushed = await app.inject({
+        method: 'POST',
+        url: '/v1/events',
+        headers: { authorization: `Bearer ${token}` },
+        payload: { events: [created, ws.statusChanged(created.streamId, 'open', 'acknowledged')] },
+      });
+      expect(pushed.statusCode).toBe(200);
+
+      const hq = await app.inject({ url: '/v1/hq/incidents', headers: { authorization: `Bearer ${adminToken}` } });
+      const incidents = HqIncident.array().parse(hq.json<{ incidents: unknown }>().incidents);
+      expect(incidents).toMatchObject([{ id: created.streamId, title: 'Larm i korridor C', status: 'acknowledged' }]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('catches up on events a tracker stored but never projected before it stopped', async () => {
+    const { device } = await enrolled('ws-1');
+    const ws = consoleEvents('ws-1');
+    const created = ws.incidentCreated(FACILITY);
+    // Stored through the ingestor alone: as if the tracker died before its projector ran.
+    await createIngestor(store).ingest(
+      device,
+      checked([created, ws.noteAdded(created.streamId, 'Vakt på plats')]),
+      Date.now(),
+    );
+    expect(await store.db.selectFrom('incidents').selectAll().execute()).toEqual([]);
+
+    const app = await buildTracker({ db: store, adminTokenHash: hashSecret(adminToken) });
+    try {
+      const hq = await app.inject({ url: '/v1/hq/incidents', headers: { authorization: `Bearer ${adminToken}` } });
+      const incidents = HqIncident.array().parse(hq.json<{ incidents: unknown }>().incidents);
+      expect(incidents).toMatchObject([{ id: created.streamId, noteCount: 1 }]);
+      const cursor = await store.db.selectFrom('projection_cursors').selectAll().executeTakeFirstOrThrow();
+      expect(Number(cursor.projected_seq)).toBe(2);
+    } finally {
+      await app.close();
+    }
+  });
+});
