@@ -3,29 +3,27 @@
  * the bare HTTP + better-sqlite3 pipe in its own process.
  */
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import type { EventEnvelope } from '../../../src-shared/events.ts';
-import { progress } from '../report.ts';
 import { startChildServer } from './child-server.ts';
+import { postInBatches } from './post-batches.ts';
 
 export const BARE_PIPE_BATCH = 1_000;
 
-export async function barePipe(dir: string, events: readonly EventEnvelope[]): Promise<{ ms: number }> {
-  const server = await startChildServer(new URL('./bare-pipe-server.ts', import.meta.url), [join(dir, 'bare.sqlite')]);
+export async function barePipe(dir: string, run: number, events: readonly EventEnvelope[]): Promise<{ ms: number }> {
+  const server = await startChildServer(new URL('./bare-pipe-server.ts', import.meta.url), [
+    join(dir, `bare-${run}.sqlite`),
+  ]);
   try {
-    const start = performance.now();
-    for (let i = 0; i < events.length; i += BARE_PIPE_BATCH) {
-      const response = await fetch(`${server.url}/events`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ events: events.slice(i, i + BARE_PIPE_BATCH) }),
-      });
-      const body = (await response.json()) as { stored: number };
-      if (response.status !== 200 || body.stored !== Math.min(BARE_PIPE_BATCH, events.length - i))
-        throw new Error(`bare pipe answered ${response.status} ${JSON.stringify(body)}`);
-      progress('bare pipe', Math.min(i + BARE_PIPE_BATCH, events.length), events.length);
-    }
-    return { ms: performance.now() - start };
+    return await postInBatches({
+      url: `${server.url}/events`,
+      events,
+      batch: BARE_PIPE_BATCH,
+      label: 'bare pipe',
+      check(status, body, sent) {
+        if (status !== 200 || (body as { stored: number }).stored !== sent)
+          throw new Error(`bare pipe answered ${status} ${JSON.stringify(body)}`);
+      },
+    });
   } finally {
     await server.kill();
   }

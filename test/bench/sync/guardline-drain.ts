@@ -1,22 +1,28 @@
 /**
  * Guardline's drain: a real console core holding an offline backlog, its real sync
- * engine pushing over HTTP to a real tracker child process (validation, device-token
- * auth and idempotency all on, as in production, logging at its default level).
- * Timed from `sync.start()` until the outbox is empty; the time until the engine is
- * live again (it pulls the facility's events back afterwards) is reported beside it.
+ * engine pushing over HTTP to a real tracker process (validation, device-token auth
+ * and idempotency all on, as in production, logging at its default level). Timed
+ * from `sync.start()` until the outbox is empty; the time until the engine is live
+ * again (it pulls the facility's events back afterwards) is reported beside it.
+ *
+ * The backlog is written once into a template console file; each run drains a copy
+ * into a fresh tracker, so runs can be repeated without rebuilding 50,000 events.
  */
+import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
-import { startChildTracker } from '../../integration/tracker/child-tracker.ts';
 import type { SyncStatus } from '../../../src-shared/sync.ts';
-import { ADMIN_TOKEN, enrolmentCode, FACILITY, syncConsole } from '../../integration/sync/sync-lab.ts';
-import { cleanupTestConsoles, type TestConsole } from '../../support/consoles.ts';
+import { enrolmentCode, FACILITY, syncConsole } from '../../integration/sync/sync-lab.ts';
+import { openTestConsole, type TestConsole } from '../../support/consoles.ts';
 import { progress } from '../report.ts';
 import { offlineBacklog } from './offline-events.ts';
+import { startTrackerProcess } from './tracker-process.ts';
 
 const APPEND_CHUNK = 1_000;
 const DRAIN_TIMEOUT_MS = 300_000;
+const ADMIN = { staffNumber: 'A-drain', pin: '1111' };
+const CONSOLE_OPTIONS = { unit: 'Avdelning B', escalationPolicies: [] };
 
 export interface DrainResult {
   /** Events in the outbox when the drain started (the backlog plus the admin's own few). */
@@ -27,13 +33,37 @@ export interface DrainResult {
   trackerEvents: number;
 }
 
-export async function guardlineDrain(dir: string, count: number): Promise<DrainResult> {
-  const trackerFile = join(dir, 'tracker.sqlite');
-  const tracker = await startChildTracker({
-    args: ['--data', trackerFile],
-    env: { GUARDLINE_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'info' },
-  });
-  const c = await syncConsole(dir, 'drain', { unit: 'Avdelning B', escalationPolicies: [] });
+/** Writes the backlog into a console file that is not enrolled yet; returns the file. */
+export async function offlineConsole(dir: string, count: number): Promise<string> {
+  const c = await syncConsole(dir, 'drain', CONSOLE_OPTIONS);
+  try {
+    const deviceId = c.core.store.getMeta('device_id')!;
+    const backlog = offlineBacklog({
+      count,
+      deviceId,
+      facility: FACILITY,
+      unit: 'Avdelning B',
+      actor: ADMIN.staffNumber,
+      startMs: Date.now() - count,
+    });
+    for (let i = 0; i < backlog.events.length; i += APPEND_CHUNK) {
+      c.core.store.append(backlog.events.slice(i, i + APPEND_CHUNK));
+      progress('offline backlog appended', Math.min(i + APPEND_CHUNK, count), count);
+    }
+  } finally {
+    await c.close();
+  }
+  return c.file;
+}
+
+export async function guardlineDrain(dir: string, run: number, template: string): Promise<DrainResult> {
+  const file = join(dir, `drain-${run}.sqlite`);
+  for (const suffix of ['', '-wal', '-shm']) {
+    if (existsSync(template + suffix)) copyFileSync(template + suffix, file + suffix);
+  }
+  const trackerFile = join(dir, `drain-tracker-${run}.sqlite`);
+  const tracker = await startTrackerProcess(trackerFile, join(dir, `drain-tracker-${run}.log`));
+  const c = openTestConsole({ file, ...CONSOLE_OPTIONS, sync: { start: false } });
   let closed = false;
   const close = async () => {
     if (closed) return;
@@ -42,20 +72,7 @@ export async function guardlineDrain(dir: string, count: number): Promise<DrainR
     await tracker.kill();
   };
   try {
-    const deviceId = c.core.store.getMeta('device_id')!;
-    const backlog = offlineBacklog({
-      count,
-      deviceId,
-      facility: FACILITY,
-      unit: 'Avdelning B',
-      actor: 'A-drain',
-      startMs: Date.now() - count,
-    });
-    for (let i = 0; i < backlog.events.length; i += APPEND_CHUNK) {
-      c.core.store.append(backlog.events.slice(i, i + APPEND_CHUNK));
-      progress('offline backlog appended', Math.min(i + APPEND_CHUNK, count), count);
-    }
-
+    await c.signIn(ADMIN.staffNumber, ADMIN.pin);
     await c.call('sync.enroll', { trackerUrl: tracker.url, code: await enrolmentCode(tracker.url), label: 'drain' });
     const events = c.core.sync.status().pending;
     let reported = 0;
@@ -81,7 +98,6 @@ export async function guardlineDrain(dir: string, count: number): Promise<DrainR
     return { events, drainMs, untilLiveMs, trackerEvents: held.n };
   } finally {
     await close();
-    cleanupTestConsoles();
   }
 }
 

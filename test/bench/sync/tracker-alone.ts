@@ -1,0 +1,44 @@
+/**
+ * The tracker's share of a drain, measured like the bare pipe: the same events
+ * posted 1,000 per request by the same plain client, to a real tracker process with
+ * a device token, so validation, auth and idempotency stay on. Set beside the pipe
+ * it shows what the tracker costs apart from the console's sync engine.
+ */
+import { join } from 'node:path';
+import type { EventEnvelope } from '../../../src-shared/events.ts';
+import { PushResponse } from '../../../src-shared/sync-wire.ts';
+import { enrolmentCode } from '../../integration/sync/sync-lab.ts';
+import { trackerClient } from '../../integration/tracker/http-client.ts';
+import { BARE_PIPE_BATCH } from './bare-pipe.ts';
+import { postInBatches } from './post-batches.ts';
+import { startTrackerProcess } from './tracker-process.ts';
+
+export async function trackerAlone(
+  dir: string,
+  run: number,
+  events: readonly EventEnvelope[],
+): Promise<{ ms: number }> {
+  const tracker = await startTrackerProcess(join(dir, `alone-${run}.sqlite`), join(dir, `alone-${run}.log`));
+  try {
+    const enrolled = await trackerClient(tracker.url).post<{ deviceToken: string }>('/v1/enroll', {
+      code: await enrolmentCode(tracker.url),
+      deviceId: events[0]!.deviceId,
+      label: 'bench client',
+    });
+    if (enrolled.status !== 201) throw new Error(`enrol: ${enrolled.status}`);
+    return await postInBatches({
+      url: `${tracker.url}/v1/events`,
+      events,
+      batch: BARE_PIPE_BATCH,
+      label: 'tracker alone',
+      token: enrolled.body.deviceToken,
+      check(status, body, sent) {
+        const answer = status === 200 ? PushResponse.safeParse(body) : null;
+        if (!answer?.success || answer.data.results.filter((r) => r.status === 'accepted').length !== sent)
+          throw new Error(`tracker answered ${status} ${JSON.stringify(body).slice(0, 300)}`);
+      },
+    });
+  } finally {
+    await tracker.kill();
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * The tracker as the bench runs it: `src-tracker/main.ts` in its own process, as
+ * `npm run tracker` would, logging at its default level to a file. Not to a pipe: the
+ * bench process is busy driving load and reads a pipe late, and a tracker blocked on
+ * a full stdout pipe would be measuring the bench, not itself.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { TRACKER_READY_PREFIX } from '../../../src-tracker/config.ts';
+import { ADMIN_TOKEN } from '../../integration/sync/sync-lab.ts';
+
+const mainScript = fileURLToPath(new URL('../../../src-tracker/main.ts', import.meta.url));
+const READY_TIMEOUT_MS = 30_000;
+const POLL_MS = 20;
+
+export interface TrackerProcess {
+  url: string;
+  kill(): Promise<void>;
+}
+
+export async function startTrackerProcess(dataFile: string, logFile: string): Promise<TrackerProcess> {
+  const log = openSync(logFile, 'a');
+  const child = spawn(process.execPath, [mainScript, '--port', '0', '--host', '127.0.0.1', '--data', dataFile], {
+    env: { ...process.env, GUARDLINE_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'info' },
+    stdio: ['ignore', log, log],
+  });
+  closeSync(log);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const kill = async () => {
+    if (!gone) child.kill('SIGKILL');
+    await exited;
+  };
+  for (let waited = 0; waited < READY_TIMEOUT_MS; waited += POLL_MS) {
+    const line = readFileSync(logFile, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(TRACKER_READY_PREFIX));
+    if (line) return { url: line.slice(TRACKER_READY_PREFIX.length).trim(), kill };
+    if (gone) break;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+  await kill();
+  throw new Error(`tracker did not start:\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
+}
