@@ -89,7 +89,13 @@ describe('threat escalation between two browser consoles through the tracker', (
 
     // B has nobody on its roster: it may enrol before anyone signs in, and waits for the facility's staff.
     await b.getByRole('heading', { name: 'Första start: skapa administratör' }).waitFor(WAIT);
-    await mustCall(b, 'sync.enroll', { trackerUrl: tracker.url, code: await enrolmentCode(tracker.url), label: 'B' });
+    // Joining the facility from the first-run screen, keyboard only: the tracker's address and a one-time code.
+    const code = await enrolmentCode(tracker.url);
+    await b.locator('#sync-trackerUrl').focus();
+    await b.keyboard.type(tracker.url);
+    await b.keyboard.press('Tab');
+    await b.keyboard.type(code);
+    await b.keyboard.press('Enter');
     await signInByKeyboard(b, SUPERVISOR);
     expect(await b.getByTestId('signed-in-user').innerText()).toMatch(/Sara Ett\s*Arbetsledare/);
 

@@ -69,7 +69,7 @@ async function signInByKeyboard(staffNumber: string, pin: string) {
 describe('sign-in in the browser host', () => {
   it('offers to create the first admin on a console with an empty roster', async () => {
     await heading('Första start: skapa administratör').waitFor(WAIT);
-    expect(await focusedId()).toBe('setup-staff-number');
+    await expect.poll(focusedId, WAIT).toBe('setup-staff-number');
     // Nothing behind the gate is reachable, but phone status is in view.
     expect(await page.getByRole('listbox', { name: 'Händelser' }).count()).toBe(0);
     expect(await page.getByRole('region', { name: 'Telefonstatus' }).count()).toBe(1);
@@ -106,7 +106,7 @@ describe('sign-in in the browser host', () => {
     await page.getByRole('button', { name: 'Logga ut' }).press('Enter');
     await heading('Logga in').waitFor(WAIT);
     expect(await signedInUser().count()).toBe(0);
-    expect(await focusedId()).toBe('signin-staff-number');
+    await expect.poll(focusedId, WAIT).toBe('signin-staff-number');
     expect(await seriousViolations()).toEqual([]);
   });
 
@@ -153,7 +153,7 @@ describe('sign-in in the browser host', () => {
     await heading('Konsolen är låst').waitFor(WAIT);
     expect(await page.getByText(`Låst av ${ADMIN.name}.`).count()).toBe(1);
     expect(await page.locator('#signin-staff-number').inputValue()).toBe(ADMIN.staffNumber);
-    expect(await focusedId()).toBe('signin-pin');
+    await expect.poll(focusedId, WAIT).toBe('signin-pin');
     expect(await page.getByRole('region', { name: 'Telefonstatus' }).count()).toBe(1);
     expect(await page.getByRole('listbox', { name: 'Händelser' }).count()).toBe(0);
     expect(await seriousViolations()).toEqual([]);
@@ -175,7 +175,7 @@ describe('sign-in in the browser host', () => {
     await page.getByRole('button', { name: 'Byt användare' }).press('Enter');
     await heading('Byt användare').waitFor(WAIT);
     expect(await page.locator('#signin-staff-number').inputValue()).toBe('');
-    expect(await focusedId()).toBe('signin-staff-number');
+    await expect.poll(focusedId, WAIT).toBe('signin-staff-number');
     await page.keyboard.press('Escape');
     await signedInUser().waitFor(WAIT);
     await page.getByRole('listbox', { name: 'Händelser' }).waitFor(WAIT);

@@ -31,7 +31,7 @@ export function AlarmSound() {
       <audio ref={audioRef} src={alarmSoundUrl} loop preload="auto" data-testid="alarm-sound" />
       {blocked && (
         <button type="button" className="alarm-sound-blocked" onClick={start}>
-          <span aria-hidden="true">🔊 </span>
+          <span aria-hidden="true">♪ </span>
           {t('alarm.enableSound')}
         </button>
       )}

@@ -1,12 +1,15 @@
 /**
- * First run: nobody is on this console's roster, so whoever sets it up becomes its
- * first admin (staff number, name, PIN twice). The core refuses once anyone is on the
- * roster, and on a console enrolled with a tracker until the facility's roster has
- * arrived; both refusals are said in words here.
+ * First run: nobody is on this console's roster. A new facility's first console makes
+ * whoever sets it up its first admin (staff number, name, PIN twice); a console joining
+ * an existing facility enrols with the tracker instead (the sync feature's panel, beside
+ * it) and its roster arrives by sync, which turns this screen into the sign-in screen.
+ * The core refuses a first admin once anyone is on the roster, and on an enrolled
+ * console until the roster has arrived; both refusals are said in words here.
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api/ApiContext.tsx';
+import { SyncEnrolPanel } from '../sync/index.ts';
 import { useAuth } from './auth-context.tsx';
 import { GateField } from './GateField.tsx';
 import { setupProblem } from './model/setup-form.ts';
@@ -25,6 +28,18 @@ export function SetupScreen() {
   const repeatRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => numberRef.current?.focus(), []);
+
+  /** The unit names this console when it enrols (its suggested label). */
+  const [unit, setUnit] = useState('');
+  useEffect(() => {
+    let live = true;
+    void api.call('system.info', {}).then((result) => {
+      if (live && result.ok) setUnit(result.value.unit);
+    });
+    return () => {
+      live = false;
+    };
+  }, [api]);
 
   const set = (field: SignInField) => (value: string) => setForm((f) => ({ ...f, [field]: value }));
 
@@ -55,7 +70,7 @@ export function SetupScreen() {
   const errorText = problem ? t(problem.key, problem.values ?? {}) : null;
   const fieldError = (field: SignInField) => (problem?.field === field ? errorText : null);
   return (
-    <section className="gate-screen" aria-labelledby="gate-heading">
+    <section className="gate-screen gate-setup" aria-labelledby="gate-heading">
       <form className="gate-card" onSubmit={(e) => void submit(e)} noValidate aria-busy={busy}>
         <h1 id="gate-heading">{t('signIn.setupHeading')}</h1>
         <p className="gate-lead">{t('signIn.setupLead')}</p>
@@ -111,6 +126,9 @@ export function SetupScreen() {
           </button>
         </div>
       </form>
+      <div className="gate-card gate-join">
+        <SyncEnrolPanel unit={unit} />
+      </div>
     </section>
   );
 }

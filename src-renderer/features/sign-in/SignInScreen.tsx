@@ -86,10 +86,7 @@ export function SignInScreen(props: { mode: Mode }) {
   return (
     <section className="gate-screen" aria-labelledby="gate-heading">
       <form className="gate-card" onSubmit={(e) => void submit(e)} noValidate aria-busy={busy}>
-        <h1 id="gate-heading">
-          <span aria-hidden="true">{mode.kind === 'locked' ? '🔒 ' : ''}</span>
-          {heading}
-        </h1>
+        <h1 id="gate-heading">{heading}</h1>
         {mode.kind === 'locked' && <p className="gate-lead">{t('signIn.lockedBy', { name: mode.name })}</p>}
         {mode.kind === 'switch' && <p className="gate-lead">{t('signIn.switchLead', { name: mode.from.name })}</p>}
         <GateField

@@ -19,7 +19,6 @@ export function UserBar() {
         {t('signIn.switchUser')}
       </button>
       <button type="button" onClick={() => void auth.lock()}>
-        <span aria-hidden="true">🔒 </span>
         {t('signIn.lock')}
       </button>
       <button type="button" onClick={() => void auth.signOut()}>
