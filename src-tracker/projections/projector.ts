@@ -159,6 +159,9 @@ async function catchUp(store: TrackerDb, facility: string, stopped: () => boolea
     ...new Set(touched.filter((e) => PROJECTORS.some((p) => p.handles(e.type))).map((e) => e.stream_id)),
   ];
   for (const part of chunks(streams, STREAMS_PER_TRANSACTION)) {
+    // better-sqlite3 works synchronously and Kysely's awaits settle as microtasks, so
+    // without a real turn of the event loop a whole run would hold off every request.
+    await new Promise((resolve) => setImmediate(resolve));
     if (stopped()) return;
     await projectionTransaction(store, (trx) => refoldStreams(trx, facility, PROJECTORS, part));
   }
