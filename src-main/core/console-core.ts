@@ -191,7 +191,12 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
   const escalations = createEscalationQueries(store.db);
   const alarms = createAlarmFeed({
     open: () => escalations.open(),
-    viewer: () => ({ unit: config.unit, staffNumber: auth.session()?.staffNumber ?? null }),
+    // A locked console still belongs to the person who locked it: their alarms stay on it
+    // (the lock hides data, not the alarm that needs them).
+    viewer: () => ({
+      unit: config.unit,
+      staffNumber: auth.session()?.staffNumber ?? auth.state().locked?.staffNumber ?? null,
+    }),
     push: (list) => emit('alarm.changed', { alarms: list }),
   });
   const runner = createEscalationRunner({
