@@ -4,27 +4,18 @@
  * hand-written day of line and outage events appended to the log as facts. Everything
  * else goes through dispatch with real roles.
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupTestConsoles, enrolStandardRoster, openTestConsole, type TestConsole } from '../../support/consoles.ts';
 import { tempDir } from '../../support/temp.ts';
-import type { ProbeRunner } from '../../../src-main/core/telephony/index.ts';
 import { buildPeriodReport, type LedgerRow, type PeriodReport } from '../../../src-shared/figures-report.ts';
 import { factsFromEvents } from '../../../src-shared/figures-events.ts';
 import { foldLineCatalog } from '../../../src-shared/figures-catalog-fold.ts';
-import { FACILITY, H, at, automaticOutage, lineChange } from '../../unit/reports/fixtures.ts';
+import { FACILITY, H, at } from '../../unit/reports/fixtures.ts';
+import { alwaysUp, outageDay, writeReportConfig } from './report-lab.ts';
 
 const O1 = '01900000-0000-7000-8000-0000000000c1';
 const O2 = '01900000-0000-7000-8000-0000000000c2';
-const alwaysUp: ProbeRunner = async () => ({
-  ok: true,
-  state: 'up',
-  code: 'sip_status',
-  rttMs: 1,
-  detail: '200 OK',
-  at: Date.now(),
-});
 
 const consoles: TestConsole[] = [];
 const dirs: { cleanup(): void }[] = [];
@@ -38,27 +29,7 @@ function configFile(): string {
   const dir = tempDir('guardline-reports-');
   dirs.push(dir);
   const file = join(dir.path, 'guardline.config.json');
-  const line = (id: string, name: string, unit: string) => ({
-    id,
-    name,
-    unit,
-    kind: 'desk',
-    criticality: 'critical',
-    probe: { type: 'sip-options', host: '127.0.0.1', port: 9 },
-  });
-  writeFileSync(
-    file,
-    JSON.stringify({
-      facility: { id: FACILITY, name: 'Kumlaanstalten' },
-      units: [
-        { id: 'a', name: 'Avdelning A' },
-        { id: 'b', name: 'Avdelning B' },
-      ],
-      lines: [line('a1', 'A vakt', 'a'), line('a2', 'A expedition', 'a'), line('b1', 'B vakt', 'b')],
-      probeDefaults: { intervalMs: 60_000, timeoutMs: 100, downThreshold: 3, upThreshold: 1, jitterRatio: 0 },
-      reserveProcedure: { sv: 'Radio kanal 3', en: 'Radio channel 3' },
-    }),
-  );
+  writeReportConfig(file);
   return file;
 }
 
@@ -74,19 +45,7 @@ async function open(file = configFile(), dataFile?: string): Promise<TestConsole
 
 /** a1 DOWN 10-12 and a2 DOWN 11-13 (outage O1), b1 DOWN 22-26 (outage O2), on 2025-01-01. */
 function seedDay(c: TestConsole) {
-  c.core.store.append([
-    lineChange('a1', 'UNKNOWN', 'UP', -5),
-    lineChange('a2', 'UNKNOWN', 'UP', -5),
-    lineChange('b1', 'UNKNOWN', 'UP', 6),
-    lineChange('a1', 'UP', 'DOWN', 10),
-    ...automaticOutage(['a1', 'a2'], 10, 13, { id: O1 }),
-    lineChange('a2', 'UP', 'DOWN', 11),
-    lineChange('a1', 'DOWN', 'UP', 12),
-    lineChange('a2', 'DOWN', 'UP', 13),
-    lineChange('b1', 'UP', 'DOWN', 22),
-    ...automaticOutage(['b1'], 22, 26, { id: O2 }),
-    lineChange('b1', 'DOWN', 'UP', 26),
-  ]);
+  c.core.store.append(outageDay(O1, O2));
 }
 
 const DAY = { from: at(0), to: at(24) };

@@ -4,7 +4,7 @@
  * report, line states, attention list and exports come out of the tracker's log with
  * the same numbers the console shows.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,23 +12,15 @@ import type { ChildTracker } from '../tracker/child-tracker.ts';
 import { trackerClient } from '../tracker/http-client.ts';
 import { ADMIN_TOKEN, enrol, enrolmentCode, startTracker, syncConsole, waitForSync } from '../sync/sync-lab.ts';
 import type { TestConsole } from '../../support/consoles.ts';
-import type { ProbeRunner } from '../../../src-main/core/telephony/index.ts';
 import type { EventEnvelope } from '../../../src-shared/events.ts';
 import type { PeriodReport } from '../../../src-shared/figures-report.ts';
-import { FACILITY, H, at, automaticOutage, lineChange } from '../../unit/reports/fixtures.ts';
+import { H, at } from '../../unit/reports/fixtures.ts';
+import { alwaysUp, outageDay, writeReportConfig } from './report-lab.ts';
 
 const TRACKER_FACILITY = 'Märsta'; // the facility the console is enrolled in (sync-lab)
 const O1 = '01900000-0000-7000-8000-0000000000d1';
 const O2 = '01900000-0000-7000-8000-0000000000d2';
 const DAY = { from: at(0), to: at(24) };
-const alwaysUp: ProbeRunner = async () => ({
-  ok: true,
-  state: 'up',
-  code: 'sip_status',
-  rttMs: 1,
-  detail: '200 OK',
-  at: Date.now(),
-});
 
 let dir: string;
 let tracker: ChildTracker;
@@ -39,48 +31,14 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'guardline-hq-reports-'));
   tracker = await startTracker(join(dir, 'tracker.sqlite'));
   const config = join(dir, 'guardline.config.json');
-  const line = (id: string, name: string, unit: string) => ({
-    id,
-    name,
-    unit,
-    kind: 'desk',
-    criticality: 'critical',
-    probe: { type: 'sip-options', host: '127.0.0.1', port: 9 },
-  });
-  writeFileSync(
-    config,
-    JSON.stringify({
-      facility: { id: FACILITY, name: 'Kumlaanstalten' },
-      units: [
-        { id: 'a', name: 'Avdelning A' },
-        { id: 'b', name: 'Avdelning B' },
-      ],
-      lines: [line('a1', 'A vakt', 'a'), line('a2', 'A expedition', 'a'), line('b1', 'B vakt', 'b')],
-      probeDefaults: { intervalMs: 60_000, timeoutMs: 100, downThreshold: 3, upThreshold: 1, jitterRatio: 0 },
-      reserveProcedure: { sv: 'Radio kanal 3', en: 'Radio channel 3' },
-    }),
-  );
+  writeReportConfig(config);
   c = await syncConsole(dir, 'kumla', { telephony: { configFile: config, runProbe: alwaysUp } });
   await c.core.ready;
   // Facts from this console's own device, so they are in its outbox and sync to HQ.
   const deviceId = c.core.info().deviceId;
   const own = (events: EventEnvelope[]) =>
     events.map((e) => ({ ...e, deviceId, hlc: e.hlc.replace(/^(\d+-\d+)-.*$/, `$1-${deviceId}`) }));
-  c.core.store.append(
-    own([
-      lineChange('a1', 'UNKNOWN', 'UP', -5),
-      lineChange('a2', 'UNKNOWN', 'UP', -5),
-      lineChange('b1', 'UNKNOWN', 'UP', 6),
-      lineChange('a1', 'UP', 'DOWN', 10),
-      ...automaticOutage(['a1', 'a2'], 10, 13, { id: O1 }),
-      lineChange('a2', 'UP', 'DOWN', 11),
-      lineChange('a1', 'DOWN', 'UP', 12),
-      lineChange('a2', 'DOWN', 'UP', 13),
-      lineChange('b1', 'UP', 'DOWN', 22),
-      // O2 is still open: b1 has not come back.
-      ...automaticOutage(['b1'], 22, null, { id: O2 }),
-    ]),
-  );
+  c.core.store.append(own(outageDay(O1, O2, { b1Recovers: false })));
   await c.call('ledger.setCarrierTicket', {
     outageId: O1,
     ticketRef: 'TT-4711',

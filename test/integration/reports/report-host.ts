@@ -4,15 +4,15 @@
  * a carrier ticket, a supervisor on the roster), then the real `start-web` script
  * serves it and Chromium (UTC, so the picked day is the seeded day) signs in.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createConsoleCore } from '../../../src-main/core/console-core.ts';
-import type { ProbeRunner } from '../../../src-main/core/telephony/index.ts';
 import { launchChromium, startWebHost, type RunningWebHost } from '../../e2e/harness.ts';
 import { mustCall } from '../../e2e/page-api.ts';
-import { FACILITY, at, automaticOutage, lineChange } from '../../unit/reports/fixtures.ts';
+import { at } from '../../unit/reports/fixtures.ts';
+import { alwaysUp, outageDay, writeReportConfig } from './report-lab.ts';
 
 export const SUPERVISOR = { staffNumber: 'S200', name: 'Sara Skift', pin: '2468' };
 export const ADMIN = { staffNumber: 'A100', name: 'Anna Admin', pin: '1357' };
@@ -20,45 +20,12 @@ export const O1 = '01900000-0000-7000-8000-0000000000e1';
 export const O2 = '01900000-0000-7000-8000-0000000000e2';
 const WAIT = { timeout: 15_000 };
 
-const alwaysUp: ProbeRunner = async () => ({
-  ok: true,
-  state: 'up',
-  code: 'sip_status',
-  rttMs: 1,
-  detail: '200 OK',
-  at: Date.now(),
-});
-
 export interface ReportHost {
   host: RunningWebHost;
   browser: Browser;
   page: Page;
   dir: string;
   close(): Promise<void>;
-}
-
-function writeConfig(file: string): void {
-  const line = (id: string, name: string, unit: string) => ({
-    id,
-    name,
-    unit,
-    kind: 'desk',
-    criticality: 'critical',
-    probe: { type: 'sip-options', host: '127.0.0.1', port: 9 },
-  });
-  writeFileSync(
-    file,
-    JSON.stringify({
-      facility: { id: FACILITY, name: 'Kumlaanstalten' },
-      units: [
-        { id: 'a', name: 'Avdelning A' },
-        { id: 'b', name: 'Avdelning B' },
-      ],
-      lines: [line('a1', 'A vakt', 'a'), line('a2', 'A expedition', 'a'), line('b1', 'B vakt', 'b')],
-      probeDefaults: { intervalMs: 60_000, timeoutMs: 200, downThreshold: 3, upThreshold: 1, jitterRatio: 0 },
-      reserveProcedure: { sv: 'Radio kanal 3', en: 'Radio channel 3' },
-    }),
-  );
 }
 
 async function seed(dataDir: string, configFile: string): Promise<void> {
@@ -74,19 +41,7 @@ async function seed(dataDir: string, configFile: string): Promise<void> {
   });
   try {
     await core.ready;
-    core.store.append([
-      lineChange('a1', 'UNKNOWN', 'UP', -5),
-      lineChange('a2', 'UNKNOWN', 'UP', -5),
-      lineChange('b1', 'UNKNOWN', 'UP', 6),
-      lineChange('a1', 'UP', 'DOWN', 10),
-      ...automaticOutage(['a1', 'a2'], 10, 13, { id: O1 }),
-      lineChange('a2', 'UP', 'DOWN', 11),
-      lineChange('a1', 'DOWN', 'UP', 12),
-      lineChange('a2', 'DOWN', 'UP', 13),
-      lineChange('b1', 'UP', 'DOWN', 22),
-      ...automaticOutage(['b1'], 22, 26, { id: O2 }),
-      lineChange('b1', 'DOWN', 'UP', 26),
-    ]);
+    core.store.append(outageDay(O1, O2));
     const call = async (method: string, input: unknown) => {
       const r = await core.dispatch(method, input, { origin: 'test' });
       if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
@@ -122,7 +77,7 @@ export async function startReportHost(prefix: string): Promise<ReportHost> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const dataDir = join(dir, 'data');
   const configFile = join(dir, 'guardline.config.json');
-  writeConfig(configFile);
+  writeReportConfig(configFile);
   await seed(dataDir, configFile);
   const [host, browser] = await Promise.all([
     startWebHost({ dataDir, env: { GUARDLINE_CONFIG: configFile } }),
