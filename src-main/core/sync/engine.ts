@@ -13,7 +13,7 @@ import type { HybridLogicalClock } from '../../../src-shared/hlc.ts';
 import { HLC_DEFAULT_MAX_DRIFT_MS } from '../../../src-shared/hlc.ts';
 import type { QuarantinedEvent, SyncState, SyncStatus } from '../../../src-shared/sync.ts';
 import type { StoredEvent } from '../../../src-shared/events.ts';
-import { PUSH_MAX_BYTES } from '../../../src-shared/sync-wire.ts';
+import { PUSH_MAX_BYTES, PUSH_MAX_EVENTS } from '../../../src-shared/sync-wire.ts';
 import { createTrackerClient, TrackerFailure, type TrackerClient } from './tracker-client.ts';
 import { fullJitterDelay } from './backoff.ts';
 import { createSyncSettings } from './settings.ts';
@@ -75,7 +75,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const { store, deviceId } = deps;
   const settings = createSyncSettings(store);
   const random = deps.random ?? Math.random;
-  const batchSize = deps.batchSize ?? 500;
+  const batchSize = deps.batchSize ?? PUSH_MAX_EVENTS;
   const pullLimit = deps.pullLimit ?? 1000;
   const log = deps.log ?? (() => {});
 
@@ -92,6 +92,13 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   /** Local commits or a newer tracker seq while live. */
   let workPending = false;
 
+  /**
+   * Outbox size, counted once and then kept up to date from commits and acks: a recount
+   * on every status update costs milliseconds per call on a large outbox.
+   */
+  let pendingCache: number | null = null;
+  const pending = () => (pendingCache ??= store.outboxCount(deviceId));
+
   function status(): SyncStatus {
     const s = settings.read();
     return {
@@ -99,7 +106,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       reason,
       trackerUrl: s.trackerUrl,
       facility: s.facility,
-      pending: store.outboxCount(deviceId),
+      pending: pending(),
       quarantined: settings.quarantineCount(),
       progress,
       lastSuccessAt: s.lastSuccessAt,
@@ -117,7 +124,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   }
 
   const stopObserving = store.onCommitted((result) => {
-    if (!result.stored.some((e) => e.deviceId === deviceId && e.syncedAt === null)) return;
+    const added = result.stored.filter((e) => e.deviceId === deviceId && e.syncedAt === null).length;
+    if (added === 0) return;
+    if (pendingCache !== null) pendingCache += added;
     workPending = true;
     wakeup.fire();
     publish();
@@ -153,6 +162,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       const index = indexFromField(error.field);
       if (index !== null && index < events.length) {
         settings.quarantine(events[index]!.id, error.code, error.field, error.message, deps.wallClock());
+        pendingCache = null;
         log(`quarantined ${events[index]!.id}: ${error.message}`);
         onDone(1);
         return pushBatch(
@@ -163,6 +173,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       }
       if (events.length > 1) return splitAndPush(client, events, onDone);
       settings.quarantine(events[0]!.id, error.code, error.field, error.message, deps.wallClock());
+      pendingCache = null;
       onDone(1);
       return;
     }
@@ -170,10 +181,11 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (acks.length !== events.length || acks.some((a, i) => a.id !== events[i]!.id)) {
       throw new TrackerFailure('protocol', 'bad_acks', 'the tracker acknowledged different events than were sent');
     }
-    store.markSynced(
+    const marked = store.markSynced(
       acks.map((a) => ({ id: a.id, serverSeq: a.serverSeq })),
       deps.wallClock(),
     );
+    if (pendingCache !== null) pendingCache -= marked;
     measureDrift(response.serverTime, sentAt);
     if (response.serverHlcHint) deps.clock.receive(response.serverHlcHint);
     onDone(events.length);
@@ -186,7 +198,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   }
 
   async function drain(client: TrackerClient) {
-    const total = store.outboxCount(deviceId);
+    const total = pending();
     if (total === 0) return;
     let done = 0;
     progress = { done, total };
@@ -216,10 +228,12 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         const maxHlc = page.events.reduce((m, e) => (e.hlc > m ? e.hlc : m), page.events[0]!.hlc);
         deps.clock.receive(maxHlc);
       }
-      store.append(page.events, {
+      const appended = store.append(page.events, {
         synced: { serverSeqById: new Map(page.events.map((e) => [e.id, e.serverSeq])), syncedAt: deps.wallClock() },
         alsoInTransaction: () => settings.setLastPulledSeq(page.nextAfter),
       });
+      // Our own events coming back (acks lost on the way) are marked synced by the append.
+      if (pendingCache !== null) pendingCache -= appended.newlySynced;
       if (page.events.length === 0) settings.setLastPulledSeq(page.nextAfter);
       if (!page.hasMore || stopped) return;
     }
@@ -337,6 +351,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     quarantine: () => settings.quarantineList(),
     release(eventId) {
       settings.release(eventId);
+      pendingCache = null;
       workPending = true;
       wakeup.fire();
       publish();

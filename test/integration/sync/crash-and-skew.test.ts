@@ -152,5 +152,8 @@ describe('sync after a crash and with a wrong clock', () => {
       .filter((e) => e.deviceId === c.core.info().deviceId && e.type === 'incident.created')
       .map((e) => (e.payload as { title: string }).title);
     expect(titles).toEqual(['Före', 'Efter']);
+    // The engine keeps its pending count without recounting: it must agree with the log.
+    await c.call('incidents.create', technical('Senare'));
+    expect(c.core.sync.status().pending).toBe(c.core.store.outboxCount(c.core.info().deviceId));
   });
 });
