@@ -11,6 +11,7 @@ import { MAX_FUTURE_HLC_MS, PUSH_MAX_BYTES, type HealthResponse } from '../src-s
 import type { TrackerContext, TrackerLimits } from './context.ts';
 import type { TrackerDb } from './db/database.ts';
 import { enrolmentRoutes } from './enrolment/routes.ts';
+import { staffRoutes } from './staff/routes.ts';
 import { createIngestor } from './events/ingestor.ts';
 import { eventRoutes } from './events/routes.ts';
 import { hqRoutes } from './hq/routes.ts';
@@ -106,6 +107,7 @@ export async function buildTracker(options: TrackerOptions): Promise<FastifyInst
   });
 
   enrolmentRoutes(app, ctx);
+  staffRoutes(app, ctx);
   eventRoutes(app, ctx);
   streamRoutes(app, ctx);
   hqRoutes(app, ctx);

@@ -1,0 +1,114 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import type { ChildTracker } from './child-tracker.ts';
+import { trackerClient } from './http-client.ts';
+import { cleanupTestConsoles, type TestConsole } from '../../support/consoles.ts';
+import { tempDir } from '../../support/temp.ts';
+import {
+  ADMIN_TOKEN,
+  FACILITY,
+  deviceToken,
+  enrol,
+  enrolmentCode,
+  startTracker,
+  syncConsole,
+} from '../sync/sync-lab.ts';
+
+const dir = tempDir('guardline-hq-roster-');
+let tracker: ChildTracker;
+const consoles: TestConsole[] = [];
+afterAll(async () => {
+  for (const c of consoles) await c.close();
+  await tracker?.kill();
+  cleanupTestConsoles();
+  dir.cleanup();
+});
+
+type StaffRow = { staffNumber: string; role: string; active: boolean };
+const roster = async (c: TestConsole) => (await c.call<{ items: StaffRow[] }>('staff.list')).items;
+
+describe('roster managed at HQ', () => {
+  it(
+    'reaches the facility’s consoles as events: HQ enrols a guard, who then signs in on a console; a role change follows',
+    { timeout: 60_000 },
+    async () => {
+      tracker = await startTracker(join(dir.path, 'tracker.sqlite'));
+      const hq = trackerClient(tracker.url);
+      const c = await syncConsole(dir.path, 'unit-b');
+      consoles.push(c);
+      await enrol(c, tracker.url, await enrolmentCode(tracker.url));
+
+      const enrolled = await hq.post(
+        '/v1/admin/staff',
+        {
+          facility: FACILITY,
+          staffNumber: 'V4711',
+          name: 'Vera Vakt',
+          role: 'guard',
+          units: ['Avdelning B'],
+          pin: '4711',
+        },
+        ADMIN_TOKEN,
+      );
+      expect(enrolled.status).toBe(201);
+      const hasVera = async () => (await roster(c)).some((s) => s.staffNumber === 'V4711');
+      await waitForSyncUntil(c, hasVera);
+      await c.signIn('V4711', '4711');
+      expect((await c.call<{ session: { role: string } }>('auth.session')).session.role).toBe('guard');
+
+      const promoted = await hq.post(
+        '/v1/admin/staff/update',
+        { facility: FACILITY, staffNumber: 'V4711', patch: { role: 'supervisor' } },
+        ADMIN_TOKEN,
+      );
+      expect(promoted.status).toBe(200);
+      await waitForSyncUntil(
+        c,
+        async () => (await c.call<{ session: { role: string } | null }>('auth.session')).session?.role === 'supervisor',
+      );
+    },
+  );
+
+  it('refuses a console’s token and names the bad field', async () => {
+    const hq = trackerClient(tracker.url);
+    const asConsole = await hq.post(
+      '/v1/admin/staff',
+      { facility: FACILITY, staffNumber: 'X1', name: 'X', role: 'guard' },
+      deviceToken(consoles[0]!),
+    );
+    expect(asConsole.status).toBe(403);
+    const bad = await hq.post(
+      '/v1/admin/staff',
+      { facility: FACILITY, staffNumber: 'X1', name: 'X', role: 'warden' },
+      ADMIN_TOKEN,
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ code: 'invalid_input', field: 'role' });
+  });
+});
+
+/** Resolve when `check` holds, re-checked on every push from the console. */
+function waitForSyncUntil(c: TestConsole, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let busy = false;
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error('timed out waiting for the HQ roster change to reach the console'));
+    }, timeoutMs);
+    const attempt = async () => {
+      if (busy) return;
+      busy = true;
+      try {
+        if (await check()) {
+          clearTimeout(timer);
+          stop();
+          resolve();
+        }
+      } finally {
+        busy = false;
+      }
+    };
+    const stop = c.core.subscribe(() => void attempt());
+    void attempt();
+  });
+}
