@@ -9,6 +9,7 @@
  * JSON path, so the last good config stays in force.
  */
 import { z } from 'zod';
+import { EscalationPolicies, type EscalationPolicy } from './escalation.ts';
 import { parseJsonc } from './jsonc.ts';
 
 export const LINE_KINDS = ['desk', 'trunk', 'emergency', 'intercom'] as const;
@@ -137,6 +138,8 @@ const FileShape = z
       .strict()
       .default({ groupingWindowMs: 30_000 }),
     reserveProcedure: ReserveProcedure,
+    /** Who is alarmed, in what order, for which incidents; absent: the built-in default. */
+    escalationPolicies: EscalationPolicies.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -204,6 +207,7 @@ export interface FacilityConfig {
   probeDefaults: ProbeDefaults;
   outages: { groupingWindowMs: number };
   reserveProcedure: ReserveProcedure;
+  escalationPolicies: EscalationPolicy[] | null;
 }
 
 export type ConfigParseResult =
@@ -242,7 +246,12 @@ export function validateFacilityConfig(value: unknown, file: string): ConfigPars
     };
   });
   const { facility, units, probeDefaults, outages, reserveProcedure } = parsed.data;
-  return { ok: true, config: { facility, units, lines, probeDefaults, outages, reserveProcedure }, warnings };
+  const escalationPolicies = parsed.data.escalationPolicies ?? null;
+  return {
+    ok: true,
+    config: { facility, units, lines, probeDefaults, outages, reserveProcedure, escalationPolicies },
+    warnings,
+  };
 }
 
 /** Parse the file's text (JSON with comments allowed). */

@@ -61,7 +61,7 @@ export interface ConsoleCoreConfig {
   timers?: Timers;
   /** Lock the session after this long without a call (default 10 minutes). */
   idleLockMs?: number;
-  /** Escalation policies (part of the facility config later); defaults to DEFAULT_ESCALATION_POLICIES. */
+  /** Escalation policies when the facility config names none; defaults to DEFAULT_ESCALATION_POLICIES. */
   escalationPolicies?: unknown;
   /** scrypt cost for new PIN hashes. */
   pinParams?: ScryptParams;
@@ -206,7 +206,8 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     event,
     wallClock,
     timers,
-    policies,
+    // The facility config's policies win; the core option (or the default) otherwise.
+    policies: () => telephony.facilityConfig()?.escalationPolicies ?? policies,
     logger,
     changed(ids) {
       emit('escalations.changed', { ids });

@@ -39,7 +39,8 @@ export interface RunnerDeps {
   event: EventFactory;
   wallClock: () => number;
   timers: Timers;
-  policies: readonly EscalationPolicy[];
+  /** Read at each decision, so a config reload applies to the next escalation step. */
+  policies: () => readonly EscalationPolicy[];
   logger: Logger;
   /** After a batch of work: these escalations changed (push, alarms). */
   changed(escalationIds: string[]): void;
@@ -137,7 +138,7 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
     }
     // Only the first escalation of an incident starts by itself; editing a handled incident does not re-alarm.
     if (queries.countForIncident(incidentId) > 0) return;
-    const policy = matchingPolicy(deps.policies, current);
+    const policy = matchingPolicy(deps.policies(), current);
     if (policy) begin(current, policy, 'auto', SYSTEM_ACTOR);
   }
 
@@ -238,8 +239,8 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
       }
       const policy =
         policyId !== undefined
-          ? deps.policies.find((p) => p.id === policyId)
-          : (matchingPolicy(deps.policies, current) ?? deps.policies[0]);
+          ? deps.policies().find((p) => p.id === policyId)
+          : (matchingPolicy(deps.policies(), current) ?? deps.policies()[0]);
       if (!policy)
         throw new ApiFailure(apiError('not_found', `no escalation policy ${policyId ?? ''}`.trim(), 'policyId'));
       const escalationId = begin(current, policy, 'manual', actor);

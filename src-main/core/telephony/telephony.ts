@@ -66,6 +66,8 @@ export interface Telephony {
   outages(onlyOpen: boolean, limit: number): Outage[];
   decide(outageId: string, decision: OutageDecision, text: string, actor: string): Outage;
   configStatus(): ConfigStatus;
+  /** The facility config in force (the last good one), or null without one. */
+  facilityConfig(): FacilityConfig | null;
   demoFaults(): Record<string, DemoFault> | null;
   setDemoFault(lineId: string, fault: DemoFault): Promise<Record<string, DemoFault>>;
 }
@@ -242,6 +244,7 @@ export function createTelephony(deps: TelephonyDeps): Telephony {
       return outage;
     },
     configStatus: () => source.status(),
+    facilityConfig: () => config,
     demoFaults: () => demo?.faults() ?? null,
     async setDemoFault(lineId, fault) {
       if (!demo) throw new ApiFailure(apiError('forbidden', 'line faults can only be set in demo mode', 'lineId'));
