@@ -14,6 +14,7 @@ const KNOWN_FLAGS: Record<string, 'string' | 'boolean'> = {
   port: 'string',
   'no-open': 'boolean',
   'retention-days': 'string',
+  'idle-lock-minutes': 'string',
 };
 
 export type FlagCheck = { ok: true } | { ok: false; flag: string; message: string };

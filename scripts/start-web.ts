@@ -65,6 +65,7 @@ export async function startWeb(argv: readonly string[], env: NodeJS.ProcessEnv =
       unit: options.unit,
       telephony: telephonyLaunchOptions(options),
       retention: { closedIncidentDays: options.retentionDays },
+      ...(options.idleLockMinutes !== null ? { idleLockMs: options.idleLockMinutes * 60_000 } : {}),
     });
   } catch (error) {
     const what = error instanceof StoreOpenError ? 'cannot open the data file' : 'cannot start the console';

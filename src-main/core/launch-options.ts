@@ -20,6 +20,8 @@ export interface LaunchOptions {
   open: boolean;
   /** Closed incidents untouched this many days leave the list and search; null: kept. */
   retentionDays: number | null;
+  /** Lock the console after this long without activity; null keeps the core's default (10 min). */
+  idleLockMinutes: number | null;
 }
 
 export function defaultDataDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string {
@@ -40,6 +42,7 @@ export function parseLaunchOptions(argv: readonly string[], env: NodeJS.ProcessE
       port: { type: 'string' },
       'no-open': { type: 'boolean' },
       'retention-days': { type: 'string' },
+      'idle-lock-minutes': { type: 'string' },
     },
   });
   const str = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined);
@@ -54,6 +57,14 @@ export function parseLaunchOptions(argv: readonly string[], env: NodeJS.ProcessE
   if (retentionDays !== null && (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 36_500)) {
     throw new RangeError(`--retention-days: expected whole days 1-36500, got ${JSON.stringify(retentionText)}`);
   }
+  const idleText = str(values['idle-lock-minutes']) ?? env.GUARDLINE_IDLE_LOCK_MINUTES;
+  const idleLockMinutes = idleText === undefined ? null : Number(idleText);
+  if (
+    idleLockMinutes !== null &&
+    (!Number.isInteger(idleLockMinutes) || idleLockMinutes < 1 || idleLockMinutes > 720)
+  ) {
+    throw new RangeError(`--idle-lock-minutes: expected whole minutes 1-720, got ${JSON.stringify(idleText)}`);
+  }
   const configFile = str(values.config) ?? env.GUARDLINE_CONFIG ?? null;
   return {
     dataDir,
@@ -64,5 +75,6 @@ export function parseLaunchOptions(argv: readonly string[], env: NodeJS.ProcessE
     port,
     open: values['no-open'] !== true && env.GUARDLINE_NO_OPEN !== '1' && env.CI !== 'true',
     retentionDays,
+    idleLockMinutes,
   };
 }

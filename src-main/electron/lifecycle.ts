@@ -158,6 +158,7 @@ export function startConsoleShell(start: ShellStart): ShellHandle {
         unit: options.unit,
         telephony: telephonyLaunchOptions(options),
         retention: { closedIncidentDays: options.retentionDays },
+        ...(options.idleLockMinutes !== null ? { idleLockMs: options.idleLockMinutes * 60_000 } : {}),
       });
     } catch (error) {
       fail(text().storeFailedTitle, `${text().storeFailedIntro}\n\n${(error as Error).message}`);
