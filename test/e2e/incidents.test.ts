@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../src-shared/transport.ts';
 import { launchChromium, startWebHost, type RunningWebHost } from './harness.ts';
+import { callFromPage as callPage } from './page-api.ts';
 
 const FACILITY = 'Säbyanstalten';
 const UNIT = 'Avdelning B';
@@ -53,34 +53,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/**
- * One API call from inside the page, over its own socket with the page's token, the way
- * a sign-in screen would make it. The console has one session, so signing in here signs
- * the page in too (the core pushes auth.changed).
- */
-async function callFromPage(method: string, input: unknown): Promise<{ ok: boolean; error?: { code: string } }> {
-  return page.evaluate(
-    async ({ method, input, protocol, prefix }) => {
-      const token = sessionStorage.getItem('guardline.token');
-      const ws = new WebSocket(`ws://${location.host}/api`, [protocol, prefix + token]);
-      await new Promise((resolve, reject) => {
-        ws.onopen = resolve;
-        ws.onerror = reject;
-      });
-      const reply = new Promise<{ ok: boolean }>((resolve) => {
-        ws.onmessage = (event) => {
-          const frame = JSON.parse(String(event.data));
-          if (frame.kind === 'result' && frame.id === 1) resolve(frame.result);
-        };
-      });
-      ws.send(JSON.stringify({ kind: 'call', id: 1, method, input }));
-      const result = await reply;
-      ws.close();
-      return result;
-    },
-    { method, input, protocol: WS_PROTOCOL, prefix: WS_TOKEN_PREFIX },
-  );
-}
+/** One API call from inside the page, over its own socket, as a sign-in screen would make it. */
+const callFromPage = (method: string, input: unknown) => callPage(page, method, input);
 
 /** Press Tab until the focused element matches (bounded), like a guard would. */
 async function tabTo(selector: string, maxPresses = 40): Promise<void> {
