@@ -12,7 +12,7 @@ import type { Alarm } from '../../../src-shared/escalation.ts';
 import type { CallResult } from '../../../src-shared/transport.ts';
 import type { RunningShell } from '../../../src-main/electron/lifecycle.ts';
 import { incidentInput } from '../../support/incidents.ts';
-import { FakeBrowserWindow, FakeNotification, FakeTray, resetFakeElectron } from './fake-electron.ts';
+import { FakeBrowserWindow, FakeNotification, FakeTray, SHELL_PATHS, resetFakeElectron } from './fake-electron.ts';
 
 vi.mock('electron', async () => (await import('./fake-electron.ts')).electronModule);
 
@@ -174,12 +174,7 @@ describe('the Electron shell with a real console core', () => {
     const handle = startConsoleShell({
       argv: ['--data-dir', join(tempRoot, 'data'), '--unit', 'Avdelning B'],
       env: {},
-      paths: {
-        preloadFile: '/app/out/preload/index.cjs',
-        rendererDir: '/app/out/renderer',
-        trayIconDir: '/app/assets/tray',
-        windowIcon: '/app/assets/icons/256x256.png',
-      },
+      paths: SHELL_PATHS,
     });
     const running = await handle.ready;
     if (!running) throw new Error('the shell did not start');

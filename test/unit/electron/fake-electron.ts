@@ -329,3 +329,11 @@ export const electronModule = {
     },
   },
 };
+
+/** Where a packaged shell would find its files; tests only need the paths to be stable. */
+export const SHELL_PATHS = {
+  preloadFile: '/app/out/preload/index.cjs',
+  rendererDir: '/app/out/renderer',
+  trayIconDir: '/app/assets/tray',
+  windowIcon: '/app/assets/icons/256x256.png',
+};

@@ -5,19 +5,14 @@ import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunningShell } from '../../../src-main/electron/lifecycle.ts';
 import { IPC_INVOKE_CHANNEL, type CallResult } from '../../../src-shared/transport.ts';
-import { FakeBrowserWindow, FakeEvent, FakeTray, fake, resetFakeElectron } from './fake-electron.ts';
+import { FakeBrowserWindow, FakeEvent, FakeTray, SHELL_PATHS, fake, resetFakeElectron } from './fake-electron.ts';
 
 vi.mock('electron', async () => (await import('./fake-electron.ts')).electronModule);
 
 const { startConsoleShell } = await import('../../../src-main/electron/lifecycle.ts');
 
 const tempRoot = mkdtempSync(join(tmpdir(), 'guardline-shell-'));
-const paths = {
-  preloadFile: '/app/out/preload/index.cjs',
-  rendererDir: '/app/out/renderer',
-  trayIconDir: '/app/assets/tray',
-  windowIcon: '/app/assets/icons/256x256.png',
-};
+const paths = SHELL_PATHS;
 let dirNo = 0;
 const freshDir = () => join(tempRoot, `data-${dirNo++}`);
 const started: RunningShell[] = [];

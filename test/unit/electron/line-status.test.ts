@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import type { PushListener } from '../../../src-main/core/console-core.ts';
 import type { RunningShell } from '../../../src-main/electron/lifecycle.ts';
 import type { LineBoard, LineView } from '../../../src-shared/telephony.ts';
-import { FakeNotification, FakeTray, resetFakeElectron } from './fake-electron.ts';
+import { FakeNotification, FakeTray, SHELL_PATHS, resetFakeElectron } from './fake-electron.ts';
 
 vi.mock('electron', async () => (await import('./fake-electron.ts')).electronModule);
 
@@ -179,12 +179,7 @@ describe('the Electron shell on the demo facility', () => {
     const handle = startConsoleShell({
       argv: ['--data-dir', join(tempRoot, 'data')],
       env: {},
-      paths: {
-        preloadFile: '/app/out/preload/index.cjs',
-        rendererDir: '/app/out/renderer',
-        trayIconDir: '/app/assets/tray',
-        windowIcon: '/app/assets/icons/256x256.png',
-      },
+      paths: SHELL_PATHS,
     });
     const running = await handle.ready;
     if (!running) throw new Error('the shell did not start');
