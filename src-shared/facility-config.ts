@@ -81,6 +81,49 @@ export type SipRegistrationProbeSpec = z.infer<typeof SipRegistrationProbeSpec>;
 export type HttpProbeSpec = z.infer<typeof HttpProbeSpec>;
 export type TcpProbeSpec = z.infer<typeof TcpProbeSpec>;
 
+/**
+ * A line's synthetic test call (issue 17): an echo target, the credential's name in the
+ * console's credential store (the password never sits in this file), and a schedule
+ * that is off unless turned on. Calls never run more often than once a minute.
+ */
+export const VoiceTestSpec = z
+  .object({
+    host: Host,
+    port: Port.default(5060),
+    /** User part of the echo target, e.g. `echo` or the PBX's echo-test extension. */
+    echoUser: z.string().regex(/^[A-Za-z0-9_.!~*'()&=+$,;?/-]{1,64}$/, { error: 'must be a SIP user part' }),
+    /** Domain in the Request-URI and From (the host when omitted). */
+    domain: Host.optional(),
+    /** Name of the entry in the credential store; omitted: the target needs no authentication. */
+    credential: Id.optional(),
+    codec: z.enum(['PCMU', 'PCMA']).default('PCMU'),
+    durationMs: z.number().int().min(1000).max(30_000).default(4000),
+    answerTimeoutMs: z.number().int().min(1000).max(60_000).default(15_000),
+    mosFloor: z.number().min(1).max(4.5).default(3.6),
+    jitterBufferMs: z.number().int().min(0).max(500).default(60),
+    schedule: z
+      .object({
+        enabled: z.boolean().default(false),
+        intervalMinutes: z.number().min(1, { error: 'test calls run at most once a minute' }).max(1440).default(15),
+      })
+      .strict()
+      .default({ enabled: false, intervalMinutes: 15 }),
+  })
+  .strict();
+export type VoiceTestSpec = z.infer<typeof VoiceTestSpec>;
+
+const VoiceTestField = z.preprocess((value, ctx) => {
+  if (value && typeof value === 'object' && ('password' in value || 'secret' in value)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['password' in value ? 'password' : 'secret'],
+      message: 'passwords are not kept in the config file: name a credential and store it on the console',
+    });
+    return z.NEVER;
+  }
+  return value;
+}, VoiceTestSpec);
+
 export const ProbeDefaults = z
   .object({
     intervalMs: z.number().int().min(200).max(3_600_000).default(5000),
@@ -120,6 +163,7 @@ const LineShape = z
     probe: z.unknown(),
     /** The trunk line this line's calls go through; lines behind one trunk share one outage. */
     via: Id.optional(),
+    voiceTest: VoiceTestField.optional(),
   })
   .strict();
 
@@ -198,6 +242,8 @@ export interface LineConfig {
   /** null when the spec was invalid; `probeIssue` says why. */
   probe: ProbeSpec | null;
   probeIssue: ConfigIssue | null;
+  /** The line's synthetic test call, when it has one. */
+  voiceTest?: VoiceTestSpec | null;
 }
 
 export interface FacilityConfig {
@@ -243,6 +289,7 @@ export function validateFacilityConfig(value: unknown, file: string): ConfigPars
       via: l.via ?? null,
       probe: probe.success ? probe.data : null,
       probeIssue,
+      voiceTest: l.voiceTest ?? null,
     };
   });
   const { facility, units, probeDefaults, outages, reserveProcedure } = parsed.data;

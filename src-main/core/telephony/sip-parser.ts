@@ -93,6 +93,41 @@ export function findHeaderEnd(text: string): { headerEnd: number; bodyStart: num
 
 /** Parse one complete response (a UDP datagram, or a message already framed from a TCP stream). */
 export function parseSipResponse(input: Uint8Array | string, maxBytes = MAX_SIP_MESSAGE_BYTES): SipResponse {
+  const { start, headers, body } = parseSipMessage(input, maxBytes, parseStatusLine);
+  return { status: start.status, reason: start.reason, headers, body };
+}
+
+export interface SipRequest {
+  method: string;
+  uri: string;
+  headers: Map<string, string[]>;
+  body: string;
+}
+
+/** Parse one complete request (the test-call probe hears BYE and re-sent INVITE answers from the far end). */
+export function parseSipRequest(input: Uint8Array | string, maxBytes = MAX_SIP_MESSAGE_BYTES): SipRequest {
+  const { start, headers, body } = parseSipMessage(input, maxBytes, parseRequestLine);
+  return { method: start.method, uri: start.uri, headers, body };
+}
+
+function parseRequestLine(line: string): { method: string; uri: string } {
+  const m = /^([A-Za-z]{1,20})[ \t]+(\S{1,1024})[ \t]+SIP\/2\.0[ \t]*$/.exec(line);
+  if (!m)
+    throw new SipParseError('bad_status_line', `not a SIP/2.0 request line: ${JSON.stringify(line.slice(0, 80))}`);
+  return { method: m[1]!.toUpperCase(), uri: m[2]! };
+}
+
+/** True when a datagram starts like a request rather than a response (cheap, before parsing). */
+export function looksLikeRequest(input: Uint8Array | string): boolean {
+  const text = typeof input === 'string' ? input.slice(0, 8) : Buffer.from(input.subarray(0, 8)).toString('latin1');
+  return !text.replace(/^[\r\n]+/, '').startsWith('SIP/');
+}
+
+function parseSipMessage<T>(
+  input: Uint8Array | string,
+  maxBytes: number,
+  parseStart: (line: string) => T,
+): { start: T; headers: Map<string, string[]>; body: string } {
   const size = typeof input === 'string' ? Buffer.byteLength(input) : input.byteLength;
   if (size === 0) throw new SipParseError('empty', 'empty message');
   if (size > maxBytes) throw new SipParseError('too_large', `message of ${size} bytes exceeds ${maxBytes}`);
@@ -112,14 +147,14 @@ export function parseSipResponse(input: Uint8Array | string, maxBytes = MAX_SIP_
   if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(head))
     throw new SipParseError('not_text', 'control characters in the headers');
   const lines = head.split(/\r?\n/);
-  const { status, reason } = parseStatusLine(lines[0] ?? '');
+  const start = parseStart(lines[0] ?? '');
   const headers = parseHeaders(lines.slice(1));
   for (const name of REQUIRED) {
     if (!headers.get(name)?.length) throw new SipParseError('missing_header', `missing ${name} header`);
   }
   parseCSeq(headers.get('cseq')![0]!);
   const body = readBody(text.slice(bounds.bodyStart), headers);
-  return { status, reason, headers, body };
+  return { start, headers, body };
 }
 
 function parseStatusLine(line: string): { status: number; reason: string } {
