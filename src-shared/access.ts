@@ -61,6 +61,10 @@ export const METHOD_ACCESS: Readonly<Record<MethodName, AccessLevel>> = {
   'lines.board': 'public',
   'lines.history': 'signed-in',
   'lines.reportProblem': 'signed-in',
+  // Test calls (issue 17): anyone signed in may dial one ("Test call now"); only admins store a line's password.
+  'voice.status': 'signed-in',
+  'voice.testNow': 'signed-in',
+  'voice.setCredential': 'admin',
   'outages.list': 'signed-in',
   'outages.confirm': 'supervisor',
   'outages.dismiss': 'supervisor',

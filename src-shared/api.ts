@@ -39,6 +39,13 @@ import {
   ReportProblemOutput,
 } from './telephony.ts';
 import { Outage, OutageDecisionInput, OutageListInput } from './outages.ts';
+import {
+  VoiceCallsInput,
+  VoiceLineStatus,
+  VoiceSetCredentialInput,
+  VoiceTestNowInput,
+  VoiceTestNowOutput,
+} from './voice.ts';
 import { RetentionRunOutput, RetentionStatus } from './retention.ts';
 import { CarrierTicketInput } from './carrier-ticket.ts';
 import {
@@ -155,6 +162,12 @@ export const consoleApi = {
   'lines.board': { input: Empty, output: LineBoard },
   'lines.history': { input: LineHistoryInput, output: LineHistory },
   'lines.reportProblem': { input: ReportProblemInput, output: ReportProblemOutput },
+  'voice.status': { input: VoiceCallsInput, output: VoiceLineStatus },
+  'voice.testNow': { input: VoiceTestNowInput, output: VoiceTestNowOutput },
+  'voice.setCredential': {
+    input: VoiceSetCredentialInput,
+    output: z.object({ ref: z.string(), storage: z.enum(['service-account-file', 'electron-safe-storage']) }),
+  },
   'outages.list': { input: OutageListInput, output: z.object({ items: z.array(Outage) }) },
   'outages.confirm': { input: OutageDecisionInput, output: Outage },
   'outages.dismiss': { input: OutageDecisionInput, output: Outage },
@@ -191,6 +204,8 @@ export const consoleEvents = {
   /** Lines whose state, last check or RTT changed; `fallbackActive` covers the whole facility. */
   'lines.changed': z.object({ lines: z.array(LineView), fallbackActive: z.boolean() }),
   'outages.changed': z.object({ ids: z.array(z.string()) }),
+  /** A line's test calls changed: one started, finished or was queued. */
+  'voice.changed': z.object({ lineId: z.string() }),
   /** The facility config was (re)loaded, or an edit was refused (the last good one stays). */
   'config.changed': ConfigStatus,
 } as const;

@@ -35,6 +35,7 @@ import { AuditExportedPayload } from './audit.ts';
 import { CarrierTicketSetPayload } from './carrier-ticket.ts';
 import { LinesDeclaredPayload } from './figures-catalog.ts';
 import { IncidentArchivedPayload, IncidentViewedPayload } from './retention.ts';
+import { LineVoiceTestedPayload } from './voice.ts';
 
 export const IncidentCreatedPayload = IncidentFields;
 export const IncidentUpdatedPayload = z.object({ patch: IncidentPatch });
@@ -58,6 +59,8 @@ export const EVENT_PAYLOADS = {
   'incident.viewed': IncidentViewedPayload,
   'line.status_changed': LineStatusChangedPayload,
   'line.problem_reported': LineProblemReportedPayload,
+  // Voice path (issue 17): one synthetic test call and its measurements.
+  'line.voice_tested': LineVoiceTestedPayload,
   'outage.opened': OutageOpenedPayload,
   'outage.line_joined': OutageLineJoinedPayload,
   'outage.resolved': OutageResolvedPayload,

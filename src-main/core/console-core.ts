@@ -36,6 +36,9 @@ import {
   lineProjector,
   outageProjector,
   telephonyApp,
+  voiceApp,
+  type CredentialStore,
+  type PlaceCall,
   type Telephony,
   type ProbeRunner,
 } from './telephony/index.ts';
@@ -76,6 +79,9 @@ export interface ConsoleCoreConfig {
     runProbe?: ProbeRunner;
     pushDelayMs?: number;
     configDebounceMs?: number;
+    /** SIP credentials for test calls (issue 17): Electron seals them with safeStorage; default a 0600 file. */
+    credentials?: CredentialStore;
+    placeCall?: PlaceCall;
   };
   /**
    * Data protection (issue 8): closed incidents untouched for `closedIncidentDays` leave the
@@ -234,6 +240,7 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     push: {
       linesChanged: (payload) => emit('lines.changed', payload),
       outagesChanged: (payload) => emit('outages.changed', payload),
+      voiceChanged: (payload) => emit('voice.changed', payload),
       configChanged: (payload) => {
         emit('config.changed', payload);
         declareCatalog();
@@ -241,6 +248,8 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     },
     logError: (message, detail) => logger.error(message, detail),
     ...(telephonyOptions.runProbe ? { runProbe: telephonyOptions.runProbe } : {}),
+    ...(telephonyOptions.credentials ? { credentials: telephonyOptions.credentials } : {}),
+    ...(telephonyOptions.placeCall ? { placeCall: telephonyOptions.placeCall } : {}),
     ...(telephonyOptions.pushDelayMs !== undefined ? { pushDelayMs: telephonyOptions.pushDelayMs } : {}),
     ...(telephonyOptions.configDebounceMs !== undefined ? { configDebounceMs: telephonyOptions.configDebounceMs } : {}),
   });
@@ -275,6 +284,7 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     escalationApp({ runner, queries: escalations, roster, alarms, store }),
     auditApp({ store, roster, event, deviceId }),
     telephonyApp(telephony),
+    voiceApp(telephony),
     reportsApp({
       store,
       event,

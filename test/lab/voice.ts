@@ -309,6 +309,7 @@ ${ending}
 export async function startEchoFarEnd(
   script: FarEndScript,
   advertise: (mediaPort: number) => Promise<number> | number = (p) => p,
+  calls = 1,
 ): Promise<LabService & { mediaPort: number; exited(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'guardline-voice-sipp-'));
   const file = join(dir, 'far-end.xml');
@@ -334,9 +335,9 @@ export async function startEchoFarEnd(
       String(mediaPort),
       '-rtp_echo',
       '-m',
-      '1',
+      String(calls),
       '-timeout',
-      '60s',
+      '120s',
       '-timeout_error',
       '-key',
       'media_advertised',

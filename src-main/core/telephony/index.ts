@@ -7,6 +7,9 @@ export {
   type TelephonyPush,
 } from './telephony.ts';
 export { telephonyApp } from './app.ts';
+export { voiceApp } from './voice/app.ts';
+export { createCredentialStore, type CredentialCodec, type CredentialStore } from './voice/credential-store.ts';
+export type { PlaceCall } from './voice/voice-tests.ts';
 export { lineProjector } from './line-projection.ts';
 export { outageProjector } from './outage-projection.ts';
 export { runProbe, type ProbeRunner } from './probes.ts';

@@ -4,6 +4,7 @@
  * renderer what changed. Probe results arrive many times a second with 200 lines, so
  * line updates are coalesced into one push; a state change is pushed at once.
  */
+import { dirname, join } from 'node:path';
 import type { FacilityConfig, LineConfig } from '../../../src-shared/facility-config.ts';
 import type { ConfigStatus, DemoFault, LineBoard, LineHistory, LineView } from '../../../src-shared/telephony.ts';
 import type { Outage } from '../../../src-shared/outages.ts';
@@ -31,6 +32,8 @@ import {
 } from './status-recorder.ts';
 import { startDemoResponder, type DemoResponder } from './demo-responder.ts';
 import { DEMO_LINES, demoFacilityConfig } from './demo-facility.ts';
+import { createVoiceTests, type PlaceCall, type VoiceTests } from './voice/voice-tests.ts';
+import { createCredentialStore, type CredentialStore } from './voice/credential-store.ts';
 
 export type TelephonyMode = { kind: 'none' } | { kind: 'file'; file: string } | { kind: 'demo' };
 
@@ -38,6 +41,7 @@ export interface TelephonyPush {
   linesChanged(payload: { lines: LineView[]; fallbackActive: boolean }): void;
   outagesChanged(payload: { ids: string[] }): void;
   configChanged(payload: ConfigStatus): void;
+  voiceChanged?(payload: { lineId: string }): void;
 }
 
 export interface TelephonyDeps {
@@ -54,6 +58,10 @@ export interface TelephonyDeps {
   pushDelayMs?: number;
   sampleFlushMs?: number;
   configDebounceMs?: number;
+  /** Where lines' SIP passwords are kept (issue 17); the host chooses how they are sealed. */
+  credentials?: CredentialStore;
+  /** Places a test call (tests and benches may wrap the real one). */
+  placeCall?: PlaceCall;
 }
 
 export interface Telephony {
@@ -70,6 +78,9 @@ export interface Telephony {
   facilityConfig(): FacilityConfig | null;
   demoFaults(): Record<string, DemoFault> | null;
   setDemoFault(lineId: string, fault: DemoFault): Promise<Record<string, DemoFault>>;
+  /** Synthetic test calls (issue 17). */
+  readonly voice: VoiceTests;
+  readonly credentials: CredentialStore;
 }
 
 export function createTelephony(deps: TelephonyDeps): Telephony {
@@ -84,6 +95,20 @@ export function createTelephony(deps: TelephonyDeps): Telephony {
     outageQueries,
     wallClock: deps.wallClock,
   };
+  const credentials = deps.credentials ?? createCredentialStore(join(dirname(deps.store.file), 'sip-credentials.json'));
+  const voice = createVoiceTests({
+    store: deps.store,
+    makeEvent: recorder.makeEvent,
+    deviceId: deps.deviceId,
+    wallClock: deps.wallClock,
+    timers,
+    credentials,
+    ...(deps.placeCall ? { placeCall: deps.placeCall } : {}),
+    changed: (lineId) => {
+      if (!stopped) deps.push.voiceChanged?.({ lineId });
+    },
+    logError: deps.logError,
+  });
   let source: FacilityConfigSource = noConfigSource();
   let config: FacilityConfig | null = null;
   let lines = new Map<string, LineConfig>();
@@ -164,6 +189,7 @@ export function createTelephony(deps: TelephonyDeps): Telephony {
 
   function apply(next: FacilityConfig | null): void {
     config = next;
+    voice.configure(next);
     lines = new Map((next?.lines ?? []).map((l) => [l.id, l]));
     if (!next) {
       monitor.configure([], { intervalMs: 1000, timeoutMs: 500, downThreshold: 3, upThreshold: 2, jitterRatio: 0 });
@@ -215,6 +241,7 @@ export function createTelephony(deps: TelephonyDeps): Telephony {
     },
     async stop() {
       stopped = true;
+      const voiceStopped = voice.stop(); // no new calls; those in flight finish below
       offCommitted();
       monitor.stop();
       unsubscribe();
@@ -223,6 +250,7 @@ export function createTelephony(deps: TelephonyDeps): Telephony {
       timers.clearTimeout(pushTimer);
       if (deps.store.db.open) flushSamples();
       await demo?.close();
+      await voiceStopped;
     },
     board: () => buildBoard(sources()),
     history(lineId, limit) {
@@ -244,6 +272,8 @@ export function createTelephony(deps: TelephonyDeps): Telephony {
       return outage;
     },
     configStatus: () => source.status(),
+    voice,
+    credentials,
     facilityConfig: () => config,
     demoFaults: () => demo?.faults() ?? null,
     async setDemoFault(lineId, fault) {
