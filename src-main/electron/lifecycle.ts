@@ -4,10 +4,12 @@
  * tray once Electron is ready. The core is closed on quit so the store's last
  * write is flushed. `main.ts` only supplies the built file paths.
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { app, dialog, session, type BrowserWindow } from 'electron';
 import { telephonyLaunchOptions } from '../core/config/config-location.ts';
 import { createConsoleCore, type ConsoleCore } from '../core/console-core.ts';
+import { createCredentialStore } from '../core/telephony/index.ts';
+import { safeStorageCodec } from './sip-credential-codec.ts';
 import { parseLaunchOptions, type LaunchOptions } from '../core/launch-options.ts';
 import { bindConsoleIpc } from './ipc.ts';
 import { watchLineStatus } from './line-status-signal.ts';
@@ -156,7 +158,13 @@ export function startConsoleShell(start: ShellStart): ShellHandle {
         appVersion: app.getVersion(),
         facility: options.facility,
         unit: options.unit,
-        telephony: telephonyLaunchOptions(options),
+        telephony: {
+          ...telephonyLaunchOptions(options),
+          credentials: createCredentialStore(
+            join(dirname(options.dataFile), 'sip-credentials.sealed'),
+            safeStorageCodec(),
+          ),
+        },
         retention: { closedIncidentDays: options.retentionDays },
         ...(options.idleLockMinutes !== null ? { idleLockMs: options.idleLockMinutes * 60_000 } : {}),
       });
