@@ -178,8 +178,9 @@ export function voiceEpisodes(calls: readonly EpisodeCall[]): VoiceEpisode[] {
 const LineId = z.string().min(1).max(64);
 export const VoiceTestNowInput = z.object({ lineId: LineId }).strict();
 export const VoiceTestNowOutput = z.object({
-  /** False when a call on the same trunk is already running: this one was queued behind it. */
+  /** Dialling now. */
   started: z.boolean(),
+  /** Waiting for another line's call on the same trunk. Both false: this line's call is already running or waiting. */
   queued: z.boolean(),
 });
 export const VoiceCallsInput = z

@@ -233,9 +233,14 @@ export function createVoiceTests(deps: VoiceTestsDeps): VoiceTests {
       start(target, trigger);
       return { started: true, queued: false };
     }
+    // The same line already on the phone or waiting: one call answers both requests.
     const queue = queues.get(target.trunkId) ?? [];
-    if (busy.get(target.trunkId) !== lineId && !queue.some((q) => q.lineId === lineId)) queue.push({ lineId, trigger });
+    if (busy.get(target.trunkId) === lineId || queue.some((q) => q.lineId === lineId)) {
+      return { started: false, queued: false };
+    }
+    queue.push({ lineId, trigger });
     queues.set(target.trunkId, queue);
+    deps.changed(lineId);
     return { started: false, queued: true };
   }
 
