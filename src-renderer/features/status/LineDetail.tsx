@@ -10,6 +10,7 @@ import type { LineHistory, LineView } from '../../../src-shared/telephony.ts';
 import { useApi } from '../../api/ApiContext.tsx';
 import { CriticalMark, LineStateBadge } from './LineStateBadge.tsx';
 import { Sparkline } from './Sparkline.tsx';
+import { VoiceCalls } from './VoiceCalls.tsx';
 import { STATE_ICON, formatRtt, stateClass } from './model/line-state.ts';
 import { clockTime, relativeTime } from './model/relative-time.ts';
 
@@ -122,6 +123,9 @@ export function LineDetail(props: Props) {
           {t(`error.${error.code}`)}
         </p>
       )}
+
+      <h2>{t('status.voice.heading')}</h2>
+      <VoiceCalls lineId={line.id} now={now} />
 
       <h2>{t('status.detail.reports')}</h2>
       {history && history.reports.length === 0 && <p className="muted">{t('status.detail.noReports')}</p>}
