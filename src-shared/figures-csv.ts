@@ -47,12 +47,29 @@ export const LEDGER_COLUMNS = [
   'notes',
 ] as const;
 
-export type CsvColumn = (typeof FIGURE_COLUMNS)[number] | (typeof LEDGER_COLUMNS)[number];
+/** Voice-quality episodes from test calls (issue 17), after the ledger when there are any. */
+export const VOICE_COLUMNS = [
+  'lineId',
+  'lineName',
+  'trunk',
+  'voiceFault',
+  'voiceFrom',
+  'voiceTo',
+  'testCalls',
+  'mediaReceivedPct',
+  'worstMos',
+] as const;
+
+export type CsvColumn =
+  (typeof FIGURE_COLUMNS)[number] | (typeof LEDGER_COLUMNS)[number] | (typeof VOICE_COLUMNS)[number];
 
 export interface CsvLabels {
   column(key: CsvColumn): string;
   /** A code from the data (scope names, statuses, causes, carrier responses) in words. */
-  term(kind: 'scope' | 'status' | 'cause' | 'ticketStatus' | 'carrierResponse' | 'problem', code: string): string;
+  term(
+    kind: 'scope' | 'status' | 'cause' | 'ticketStatus' | 'carrierResponse' | 'problem' | 'voiceFault',
+    code: string,
+  ): string;
   time(ms: number): string;
 }
 
@@ -128,6 +145,26 @@ export function reportCsv(report: PeriodReport, labels: CsvLabels): string {
         row.notes.map((n) => `${t(n.at)} ${n.by}: ${n.text}`).join(' | '),
       ]),
     );
+  }
+  if (report.voiceEpisodes.length > 0) {
+    const lineName = new Map(report.lines.map((l) => [l.lineId, l.name]));
+    lines.push('');
+    lines.push(csvLine(VOICE_COLUMNS.map((c) => labels.column(c))));
+    for (const ep of report.voiceEpisodes) {
+      lines.push(
+        csvLine([
+          ep.lineId,
+          lineName.get(ep.lineId) ?? ep.lineId,
+          ep.trunkId,
+          labels.term('voiceFault', ep.verdict),
+          t(ep.from),
+          t(ep.to),
+          ep.calls,
+          ep.mediaReceivedPct,
+          ep.worstMos,
+        ]),
+      );
+    }
   }
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { LedgerEntry } from './carrier-ticket-ledger.ts';
+import { VoiceEpisode, voiceEpisodes, type LineVoiceTestedPayload } from './voice.ts';
 import type { LineCatalog } from './figures-catalog.ts';
 import type { Interval } from './figures-intervals.ts';
 import {
@@ -78,6 +79,8 @@ export const PeriodReport = z.object({
   series: z.object({ bucket: ReportBucket, points: z.array(SeriesPoint) }),
   /** Outages overlapping the period, dismissed ones included (marked by their status), newest first. */
   outages: z.array(LedgerRow),
+  /** Voice-quality episodes from test calls in the period (one-way audio, poor quality, drops), oldest first. */
+  voiceEpisodes: z.array(VoiceEpisode).default([]),
 });
 export type PeriodReport = z.infer<typeof PeriodReport>;
 
@@ -91,6 +94,8 @@ export interface PeriodReportInput {
   /** This facility's line state changes, in fold (HLC) order. */
   facts: readonly LineFact[];
   ledger: readonly LedgerEntry[];
+  /** Test calls placed in the period (issue 17); absent: none recorded. */
+  voiceCalls?: readonly Pick<LineVoiceTestedPayload, 'lineId' | 'trunkId' | 'verdict' | 'at' | 'measurements'>[];
 }
 
 export function chooseBucket(period: Period): ReportBucket {
@@ -144,6 +149,7 @@ export function buildPeriodReport(input: PeriodReportInput): PeriodReport {
     lines: lines.map((l) => ({ lineId: l.id, name: l.name, unit: l.unit, ...figures([l.id]) })),
     series: { bucket, points: series(lineIds, timelines, window, period, BUCKET_MS[bucket]) },
     outages: rows,
+    voiceEpisodes: voiceEpisodes((input.voiceCalls ?? []).filter((c) => c.at >= window.from && c.at < window.to)),
   };
 }
 

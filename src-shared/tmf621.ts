@@ -8,6 +8,7 @@ import type { CarrierTicketStatus } from './carrier-ticket.ts';
 import type { LineCatalog } from './figures-catalog.ts';
 import type { LedgerRow } from './figures-report.ts';
 import type { OutageCause } from './outages.ts';
+import { episodeSummary, type VoiceEpisode } from './voice.ts';
 
 export const TMF621_STATUSES = [
   'acknowledged',
@@ -51,7 +52,7 @@ export type Tmf621TroubleTicket = {
   name: string;
   description: string;
   severity: 'critical' | 'major' | 'minor';
-  ticketType: 'outage';
+  ticketType: 'outage' | 'voiceQuality';
   status: Tmf621Status;
   statusChangeDate: string;
   statusChangeReason: string;
@@ -224,4 +225,68 @@ export function toTroubleTickets(
   return [...rows]
     .sort((a, b) => a.outage.openedAt - b.outage.openedAt || (a.outage.id < b.outage.id ? -1 : 1))
     .map((row) => toTroubleTicket(row, facility, catalog));
+}
+
+const VOICE_SEVERITY: Record<string, Tmf621TroubleTicket['severity']> = {
+  no_answer: 'critical',
+  rejected: 'critical',
+  no_media: 'major',
+  dropped: 'major',
+  poor_quality: 'minor',
+};
+
+/**
+ * A voice-quality episode (issue 17) as a trouble ticket: the measured evidence a
+ * carrier cannot dismiss as "signalling works" (one-way audio with 0 % media back,
+ * calls cut, MOS under the floor). The id is derived from line and first call, so a
+ * re-export names the same ticket.
+ */
+export function toVoiceTroubleTicket(
+  ep: VoiceEpisode,
+  facility: { id: string; name: string },
+  catalog: LineCatalog | null,
+): Tmf621TroubleTicket {
+  const lineName = new Map((catalog?.lines ?? []).map((l) => [l.id, l.name]));
+  const name = lineName.get(ep.lineId) ?? ep.lineId;
+  const trunk = lineName.get(ep.trunkId) ?? ep.trunkId;
+  const summary = episodeSummary(ep, ep.trunkId === ep.lineId ? name : `${name} (trunk ${trunk})`, (ms) =>
+    iso(ms).slice(0, 16).replace('T', ' '),
+  );
+  const status: Tmf621Status = ep.ended ? 'resolved' : 'pending';
+  const reason = ep.ended ? 'a later test call had good audio' : 'the latest test call still shows the fault';
+  return {
+    '@type': 'TroubleTicket',
+    id: `voice:${facility.id}:${ep.lineId}:${ep.from}`,
+    name: `${facility.name}: ${summary.split(' on ')[0]} on ${name}`,
+    description: `Synthetic test calls from ${facility.name} to an echo target: ${summary} (times UTC).`,
+    severity: VOICE_SEVERITY[ep.verdict] ?? 'minor',
+    ticketType: 'voiceQuality',
+    status,
+    statusChangeDate: iso(ep.to),
+    statusChangeReason: reason,
+    creationDate: iso(ep.from),
+    lastUpdate: iso(ep.to),
+    ...(ep.ended ? { resolutionDate: iso(ep.to) } : {}),
+    relatedEntity: [
+      { id: ep.lineId, name, role: 'affectedLine', '@referredType': 'Resource' },
+      ...(ep.trunkId !== ep.lineId
+        ? [{ id: ep.trunkId, name: trunk, role: 'rootCause' as const, '@referredType': 'Resource' as const }]
+        : []),
+      { id: facility.id, name: facility.name, role: 'site', '@referredType': 'GeographicSite' },
+    ],
+    relatedParty: [{ id: facility.id, name: facility.name, role: 'originator', '@referredType': 'Organization' }],
+    note: [],
+    statusChange: [
+      { status: 'pending', changeDate: iso(ep.from), changeReason: `first test call with ${ep.verdict}` },
+      ...(ep.ended ? [{ status: 'resolved' as const, changeDate: iso(ep.to), changeReason: reason }] : []),
+    ],
+    troubleTicketCharacteristic: [
+      { name: 'voiceFault', value: ep.verdict, valueType: 'string' },
+      { name: 'testCalls', value: ep.calls, valueType: 'number' },
+      { name: 'mediaReceivedPct', value: ep.mediaReceivedPct, valueType: 'number' },
+      { name: 'worstMos', value: ep.worstMos, valueType: 'number' },
+      { name: 'firstTestCallAt', value: iso(ep.from), valueType: 'dateTime' },
+      { name: 'lastTestCallAt', value: iso(ep.to), valueType: 'dateTime' },
+    ],
+  };
 }

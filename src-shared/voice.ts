@@ -174,6 +174,29 @@ export function voiceEpisodes(calls: readonly EpisodeCall[]): VoiceEpisode[] {
   return episodes.sort((a, b) => a.from - b.from || a.lineId.localeCompare(b.lineId));
 }
 
+const EPISODE_WORDS: Record<VoiceVerdict, string> = {
+  ok: 'good audio',
+  no_answer: 'no answer',
+  rejected: 'call rejected',
+  no_media: 'one-way audio / no media',
+  poor_quality: 'poor voice quality',
+  dropped: 'calls dropped',
+  auth_failed: 'credentials refused',
+  error: 'test failed',
+};
+
+/**
+ * The sentence a carrier reads, in English (exports go to the carrier's systems):
+ * "one-way audio / no media 14:02–14:40 on Trunk X, 12 test calls, 0 % media received".
+ */
+export function episodeSummary(ep: VoiceEpisode, lineName: string, time: (ms: number) => string): string {
+  const media = ep.mediaReceivedPct === null ? '' : `, ${ep.mediaReceivedPct} % media received`;
+  const mos = ep.worstMos === null ? '' : `, worst MOS ${ep.worstMos}`;
+  const span = ep.from === ep.to ? time(ep.from) : `${time(ep.from)}–${time(ep.to)}`;
+  const calls = `${ep.calls} test ${ep.calls === 1 ? 'call' : 'calls'}`;
+  return `${EPISODE_WORDS[ep.verdict]} ${span} on ${lineName}, ${calls}${media}${mos}${ep.ended ? '' : ' (ongoing)'}`;
+}
+
 // Console API shapes.
 const LineId = z.string().min(1).max(64);
 export const VoiceTestNowInput = z.object({ lineId: LineId }).strict();

@@ -42,6 +42,12 @@ const COLUMNS: Record<Lang, Record<CsvColumn, string>> = {
     carrierResponse: 'Operatörens svar',
     guardReports: 'Felanmälningar',
     notes: 'Anteckningar',
+    voiceFault: 'Röstfel',
+    voiceFrom: 'Första testsamtal',
+    voiceTo: 'Senaste testsamtal',
+    testCalls: 'Testsamtal',
+    mediaReceivedPct: 'Ljud tillbaka %',
+    worstMos: 'Lägsta MOS',
   },
   en: {
     scope: 'Level',
@@ -77,6 +83,12 @@ const COLUMNS: Record<Lang, Record<CsvColumn, string>> = {
     carrierResponse: 'Carrier response',
     guardReports: 'Guard reports',
     notes: 'Notes',
+    voiceFault: 'Voice fault',
+    voiceFrom: 'First test call',
+    voiceTo: 'Last test call',
+    testCalls: 'Test calls',
+    mediaReceivedPct: 'Media received %',
+    worstMos: 'Worst MOS',
   },
 };
 
@@ -107,6 +119,13 @@ const TERMS: Record<Lang, Terms> = {
       cannot_call_out: 'Kan inte ringa ut',
       other: 'Annat',
     },
+    voiceFault: {
+      no_answer: 'Inget svar',
+      rejected: 'Avvisat',
+      no_media: 'Envägsljud / inget ljud',
+      poor_quality: 'Dålig ljudkvalitet',
+      dropped: 'Samtal bryts',
+    },
   },
   en: {
     scope: { facility: 'Facility', unit: 'Unit', line: 'Line' },
@@ -133,6 +152,13 @@ const TERMS: Record<Lang, Terms> = {
       calls_drop: 'Calls drop',
       cannot_call_out: 'Cannot call out',
       other: 'Other',
+    },
+    voiceFault: {
+      no_answer: 'No answer',
+      rejected: 'Rejected',
+      no_media: 'One-way audio / no media',
+      poor_quality: 'Poor voice quality',
+      dropped: 'Calls dropped',
     },
   },
 };

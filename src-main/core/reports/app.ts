@@ -13,7 +13,7 @@ import {
   type PeriodReport,
 } from '../../../src-shared/figures-report.ts';
 import { carrierResponse } from '../../../src-shared/figures.ts';
-import { toTroubleTickets } from '../../../src-shared/tmf621.ts';
+import { toTroubleTickets, toVoiceTroubleTicket } from '../../../src-shared/tmf621.ts';
 import type { LineBoard } from '../../../src-shared/telephony.ts';
 import type { FeatureApp } from '../app.ts';
 import type { EventStore } from '../store/event-store.ts';
@@ -48,7 +48,7 @@ export function reportsApp(deps: ReportsAppDeps): FeatureApp {
   function report(args: PeriodArgs): PeriodReport {
     const asOf = Math.floor(deps.wallClock());
     const f = facility();
-    const { facts, ledger, catalog } = deps.source.facts(f.id, args, asOf);
+    const { facts, ledger, catalog, voiceCalls } = deps.source.facts(f.id, args, asOf);
     return buildPeriodReport({
       facility: f,
       catalog,
@@ -58,6 +58,7 @@ export function reportsApp(deps: ReportsAppDeps): FeatureApp {
       bucket: args.bucket,
       facts,
       ledger,
+      voiceCalls,
     });
   }
 
@@ -100,7 +101,11 @@ export function reportsApp(deps: ReportsAppDeps): FeatureApp {
       },
       'reports.exportTmf621': (input, ctx) => {
         const r = report(input);
-        const tickets = toTroubleTickets(r.outages, r.facility, deps.source.catalog(r.facility.id));
+        const catalog = deps.source.catalog(r.facility.id);
+        const tickets = [
+          ...toTroubleTickets(r.outages, r.facility, catalog),
+          ...r.voiceEpisodes.map((ep) => toVoiceTroubleTicket(ep, r.facility, catalog)),
+        ];
         logExport(ctx.actor, 'tmf621', input, tickets.length);
         const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
         return {

@@ -11,11 +11,13 @@ import { catalogStreamId, type LineCatalog } from '../../../src-shared/figures-c
 import { foldLineCatalog } from '../../../src-shared/figures-catalog-fold.ts';
 import type { LineFact, Period } from '../../../src-shared/figures.ts';
 import type { LineProblemReportedPayload, LineState } from '../../../src-shared/telephony.ts';
+import type { LineVoiceTestedPayload } from '../../../src-shared/voice.ts';
 
 export interface ReportFacts {
   facts: LineFact[];
   ledger: LedgerEntry[];
   catalog: LineCatalog | null;
+  voiceCalls: LineVoiceTestedPayload[];
 }
 
 type FactRow = { line_id: string; to_state: string; at: number; hlc: string; device_id: string; event_id: string };
@@ -38,6 +40,11 @@ export function createReportSource(store: EventStore) {
     ),
     outage: db.prepare<[string], { id: string; facility_id: string }>(
       'SELECT id, facility_id FROM outages WHERE id = ?',
+    ),
+    // Test calls live in one stream per line, `voice:<facility>:<line>`: a range on the stream index.
+    voice: db.prepare<[string, string, number, number], { payload: string }>(
+      `SELECT payload FROM events WHERE stream_id >= ? AND stream_id < ? AND type = 'line.voice_tested'
+        AND json_extract(payload, '$.at') >= ? AND json_extract(payload, '$.at') < ?`,
     ),
     reports: db.prepare<[string, number], { doc: string }>(
       "SELECT doc FROM line_reports WHERE facility_id = ? AND json_extract(doc, '$.at') >= ? ORDER BY hlc",
@@ -86,6 +93,9 @@ export function createReportSource(store: EventStore) {
         facts: rows.map((r) => ({ lineId: r.line_id, to: r.to_state as LineState, at: r.at })),
         ledger,
         catalog: this.catalog(facilityId),
+        voiceCalls: q.voice
+          .all(`voice:${facilityId}:`, `voice:${facilityId};`, period.from, Math.max(end, period.from))
+          .map((r) => JSON.parse(r.payload) as LineVoiceTestedPayload),
       };
     },
 

@@ -16,6 +16,7 @@ import { AvailabilityChart, DowntimeChart } from './ReportCharts.tsx';
 import { FiguresTable } from './FiguresTable.tsx';
 import { OutageTimeline } from './OutageTimeline.tsx';
 import { LedgerTable } from './LedgerTable.tsx';
+import { VoiceEpisodes } from './VoiceEpisodes.tsx';
 import { PRESETS, periodOf, presetInputs, type PeriodInputs } from './model/period.ts';
 import { reportCsvText, reportFileName } from './model/report-csv.ts';
 import { base64ToBytes, saveFile } from './model/download.ts';
@@ -197,6 +198,10 @@ export function ReportsPage() {
           <section className="report-section">
             <h2>{t('ledger.title')}</h2>
             <LedgerTable report={report} canEdit={supervisor} onChanged={reload} />
+          </section>
+          <section className="report-section">
+            <h2>{t('reports.voice.heading')}</h2>
+            <VoiceEpisodes report={report} />
           </section>
         </div>
       )}
