@@ -5,7 +5,8 @@
  * `-rtp_echo`. Everything listens on 127.0.0.1 at free ports; each process leads its
  * own group and is killed as a group.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import dgram from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { KAMAILIO_BIN, SIPP_BIN } from './tools.ts';
 import { freePort } from './ports.ts';
 
 const MODULES_DIR = process.env.GUARDLINE_KAMAILIO_MODULES ?? '/usr/lib/x86_64-linux-gnu/kamailio/modules/';
+export const RTPENGINE_BIN = process.env.GUARDLINE_RTPENGINE ?? 'rtpengine';
 export const LAB_USER = 'guardline-trunk';
 export const LAB_PASSWORD = 'lab-secret-17';
 
@@ -95,6 +97,72 @@ ${
     : ''
 }
 `;
+}
+
+/** rtpengine in userspace (no kernel module), control on a free ng port, media ports in a random small range. */
+export async function startRtpengine(): Promise<LabService & { ng: string; portMin: number; portMax: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'guardline-rtpengine-'));
+  const ngPort = await freePort();
+  // Other engineers' labs may run rtpengine too: a random 100-port window keeps apart from theirs.
+  const min = 30_000 + 2 * Math.floor(Math.random() * 10_000);
+  const p = launch(
+    RTPENGINE_BIN,
+    [
+      '--interface=127.0.0.1',
+      `--listen-ng=127.0.0.1:${ngPort}`,
+      '--foreground',
+      '--log-stderr',
+      '--table=-1',
+      `--port-min=${min}`,
+      `--port-max=${min + 100}`,
+      `--pidfile=${join(dir, 'rtpengine.pid')}`,
+    ],
+    dir,
+  );
+  const deadline = Date.now() + 10_000;
+  while (!(await ngPing(ngPort))) {
+    if (p.proc.exitCode !== null || Date.now() > deadline) {
+      throw new Error(`rtpengine did not start (exit ${p.proc.exitCode}):\n${p.output().slice(-3000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    port: ngPort,
+    ng: `udp:127.0.0.1:${ngPort}`,
+    portMin: min,
+    portMax: min + 100,
+    log: p.output,
+    async dispose() {
+      await killGroup(p);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The ng protocol's ping: `<cookie> d7:command4:pinge` answered with `d6:result4:ponge`. */
+async function ngPing(port: number): Promise<boolean> {
+  const socket = dgram.createSocket('udp4');
+  try {
+    return await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 300);
+      socket.on('message', (m) => {
+        clearTimeout(timer);
+        resolve(m.toString().includes('pong'));
+      });
+      socket.on('error', () => {
+        clearTimeout(timer);
+        resolve(false);
+      });
+      socket.send('guardline d7:command4:pinge', port, '127.0.0.1');
+    });
+  } finally {
+    socket.close();
+  }
+}
+
+export function hasRtpengine(): boolean {
+  const r = spawnSync(RTPENGINE_BIN, ['--version'], { stdio: 'ignore', timeout: 10_000 });
+  return r.error === undefined && r.status !== null;
 }
 
 interface Proc {

@@ -38,6 +38,8 @@ export interface UdpRelay {
   readonly port: number;
   readonly counts: { toFarEnd: DirectionCounts; toProbe: DirectionCounts };
   setPlan(plan: RelayPlan): void;
+  /** Who sent the last media towards the far end (the probe, or a media relay in between). */
+  lastSource(): { address: string; port: number } | null;
   close(): Promise<void>;
 }
 
@@ -107,6 +109,7 @@ export async function startUdpRelay(
     setPlan(next) {
       current = next;
     },
+    lastSource: () => probe,
     async close() {
       for (const t of timers) clearTimeout(t);
       await Promise.all([

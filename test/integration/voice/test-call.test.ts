@@ -10,7 +10,9 @@ import { requireLabTools } from '../../lab/tools.ts';
 import {
   LAB_PASSWORD,
   LAB_USER,
+  hasRtpengine,
   startEchoFarEnd,
+  startRtpengine,
   startVoiceProxy,
   type FarEndScript,
   type LabService,
@@ -91,6 +93,31 @@ describe.skipIf(!labReady)('test call through Kamailio to a sipp echo', () => {
     // The far end saw our BYE and answered it: sipp ends its scenario only then.
     await r.farEnd.exited();
   });
+
+  it.skipIf(!hasRtpengine() && process.env.CI !== 'true')(
+    'a clean call with media anchored through rtpengine is UP, and the far end never saw our address',
+    async () => {
+      const rtpengine = await startRtpengine();
+      open.push(rtpengine);
+      let relay!: UdpRelay;
+      const farEnd = await startEchoFarEnd({ kind: 'echo' }, async (mediaPort) => {
+        relay = await startUdpRelay({ host: '127.0.0.1', port: mediaPort }, {});
+        return relay.port;
+      });
+      open.push(farEnd, { dispose: () => relay.close() });
+      const proxy = await startVoiceProxy({ farEndPort: farEnd.port, algorithm: 'SHA-256', rtpengine: rtpengine.ng });
+      open.push(proxy);
+      const r: Rig = { farEnd, relay, proxy };
+      const result = await call(r);
+      expect(result.verdict, `${explain(r, result)}\nrtpengine:\n${rtpengine.log().slice(-2000)}`).toBe('ok');
+      expect(result.measurements.received).toBe(result.measurements.sent);
+      expect(relay.counts.toProbe.forwarded).toBe(100);
+      // rtpengine relayed: the far end's side heard media from rtpengine's port window, not from the probe.
+      const source = relay.lastSource()!.port;
+      expect(source).toBeGreaterThanOrEqual(rtpengine.portMin);
+      expect(source).toBeLessThanOrEqual(rtpengine.portMax);
+    },
+  );
 
   it('answers an MD5 challenge too', async () => {
     const r = await rig({ kind: 'echo' }, {}, 'proxy', 'MD5');
