@@ -216,6 +216,8 @@ export const VoiceLineStatus = z.object({
   scheduled: z.boolean(),
   intervalMinutes: z.number().nullable(),
   mosFloor: z.number().nullable(),
+  /** Name of the credential the call uses (never the secret), null when it needs none. */
+  credential: z.string().nullable(),
   running: z.boolean(),
   calls: z.array(LineVoiceTestedPayload),
 });

@@ -11,6 +11,7 @@
  * Counters say what the relay actually did, so a test can prove its condition happened.
  */
 import dgram from 'node:dgram';
+import { performance } from 'node:perf_hooks';
 import { seededRandom } from './fault-proxy.ts';
 
 export interface DirectionPlan {
@@ -31,6 +32,8 @@ export interface DirectionCounts {
   dropped: number;
   /** Sum of injected delays, ms (mean = delaySumMs / forwarded). */
   delaySumMs: number;
+  /** Each forwarded datagram's actual hold time in the relay, in the order they left (= arrival order at the other side). */
+  delays: number[];
 }
 
 export interface UdpRelay {
@@ -67,8 +70,8 @@ export async function startUdpRelay(
   let firstAt: number | null = null;
   const timers = new Set<NodeJS.Timeout>();
   const counts = {
-    toFarEnd: { received: 0, forwarded: 0, dropped: 0, delaySumMs: 0 },
-    toProbe: { received: 0, forwarded: 0, dropped: 0, delaySumMs: 0 },
+    toFarEnd: { received: 0, forwarded: 0, dropped: 0, delaySumMs: 0, delays: [] as number[] },
+    toProbe: { received: 0, forwarded: 0, dropped: 0, delaySumMs: 0, delays: [] as number[] },
   };
 
   const forward = (dir: 'toFarEnd' | 'toProbe', data: Buffer, send: () => void) => {
@@ -82,11 +85,17 @@ export async function startUdpRelay(
       return;
     }
     const delay = p.jitterMs ? random() * p.jitterMs : 0;
+    const heldAt = performance.now();
     c.forwarded += 1;
     c.delaySumMs += delay;
-    if (delay === 0) return send();
+    if (delay === 0) {
+      c.delays.push(0);
+      return send();
+    }
     const timer = setTimeout(() => {
       timers.delete(timer);
+      // What the datagram really waited (timers fire late on a busy machine), not what was drawn.
+      c.delays.push(performance.now() - heldAt);
       send();
     }, delay);
     timers.add(timer);

@@ -10,6 +10,7 @@ import 'uplot/dist/uPlot.min.css';
 import type { ApiError } from '../../../src-shared/errors.ts';
 import type { VoiceLineStatus } from '../../../src-shared/voice.ts';
 import { useApi, usePushEvent } from '../../api/ApiContext.tsx';
+import { useAuth } from '../sign-in/index.ts';
 import { STATE_ICON, stateClass } from './model/line-state.ts';
 import { clockTime } from './model/relative-time.ts';
 import { formatNumber, mosSeries } from './model/voice-calls.ts';
@@ -83,6 +84,7 @@ export function VoiceCalls(props: { lineId: string; now: number }) {
         {notice && !status.running && <span role="status">{notice}</span>}
       </div>
       {error && <p role="alert">{t(`error.${error.code}`)}</p>}
+      {status.credential && <CredentialForm credential={status.credential} />}
       {status.calls.length === 0 ? (
         <p className="muted">{t('status.voice.none')}</p>
       ) : (
@@ -183,5 +185,46 @@ function VoiceChart(props: { status: VoiceLineStatus }) {
       aria-label={t('status.voice.chartLabel', { count: props.status.calls.length })}
       data-testid="voice-chart"
     />
+  );
+}
+
+/** Admins store the line's SIP login here; the password goes to the console's sealed store, never to the config. */
+function CredentialForm(props: { credential: string }) {
+  const { t } = useTranslation();
+  const api = useApi();
+  const role = useAuth().state?.session?.role ?? null;
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [result, setResult] = useState<string | null>(null);
+  if (role !== 'admin') return null;
+  const save = (event: React.FormEvent) => {
+    event.preventDefault();
+    void api.call('voice.setCredential', { ref: props.credential, username, password }).then((r) => {
+      setPassword('');
+      setResult(r.ok ? t(`status.voice.credentialSaved.${r.value.storage}`) : t(`error.${r.error.code}`));
+    });
+  };
+  return (
+    <form className="voice-credential" onSubmit={save} aria-label={t('status.voice.credentialHeading')}>
+      <fieldset>
+        <legend>{t('status.voice.credentialHeading', { name: props.credential })}</legend>
+        <label>
+          {t('status.voice.username')}
+          <input value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" required />
+        </label>
+        <label>
+          {t('status.voice.password')}
+          <input
+            type="password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            autoComplete="new-password"
+            required
+          />
+        </label>
+        <button type="submit">{t('status.voice.saveCredential')}</button>
+        {result && <span role="status"> {result}</span>}
+      </fieldset>
+    </form>
   );
 }

@@ -272,6 +272,7 @@ export function createVoiceTests(deps: VoiceTestsDeps): VoiceTests {
         scheduled: target?.spec.schedule.enabled ?? false,
         intervalMinutes: target?.spec.schedule.intervalMinutes ?? null,
         mosFloor: target?.spec.mosFloor ?? null,
+        credential: target?.spec.credential ?? null,
         running: target !== null && busy.get(target.trunkId) === lineId,
         calls: rows.map((r) => LineVoiceTestedPayload.parse(JSON.parse(r.payload))),
       };
