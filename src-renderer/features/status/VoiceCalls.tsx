@@ -128,8 +128,15 @@ export function VoiceCalls(props: { lineId: string; now: number }) {
   );
 }
 
+/** The calls' time span, at least ten minutes wide: a lone call would otherwise stretch the axis over years. */
+function timeRange(xs: readonly number[]): [number, number] {
+  const lo = Math.min(...xs);
+  const hi = Math.max(...xs);
+  return hi - lo < 600 ? [lo - 300, hi + 300] : [lo, hi];
+}
+
 function VoiceChart(props: { status: VoiceLineStatus }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const box = useRef<HTMLDivElement>(null);
   const data = useMemo(() => mosSeries(props.status.calls) as uPlot.AlignedData, [props.status.calls]);
   const floor = props.status.mosFloor ?? 3.6;
@@ -141,11 +148,22 @@ function VoiceChart(props: { status: VoiceLineStatus }) {
       {
         width,
         height: 160,
-        legend: { show: true },
+        legend: { show: false },
         cursor: { show: false },
-        scales: { x: { time: true }, mos: { range: [1, 4.5] }, loss: { range: [0, 100] } },
+        scales: {
+          x: { time: true, range: timeRange(data[0] as number[]) },
+          mos: { range: [1, 4.5] },
+          loss: { range: [0, 100] },
+        },
         axes: [
-          AXIS,
+          {
+            ...AXIS,
+            // 24-hour local times in the page's language, not uPlot's default "3:56am".
+            values: (_u, splits) =>
+              splits.map((v) =>
+                new Date(v * 1000).toLocaleTimeString(i18n.language, { hour: '2-digit', minute: '2-digit' }),
+              ),
+          },
           { ...AXIS, scale: 'mos', size: 40 },
           { ...AXIS, scale: 'loss', side: 1, size: 50, values: (_u, s) => s.map((v) => `${v} %`) },
         ],
@@ -176,15 +194,20 @@ function VoiceChart(props: { status: VoiceLineStatus }) {
       el,
     );
     return () => plot.destroy();
-  }, [data, floor, t]);
+  }, [data, floor, t, i18n.language]);
   return (
-    <div
-      ref={box}
-      className="voice-chart"
-      role="img"
-      aria-label={t('status.voice.chartLabel', { count: props.status.calls.length })}
-      data-testid="voice-chart"
-    />
+    <figure className="voice-chart-figure">
+      <div
+        ref={box}
+        className="voice-chart"
+        role="img"
+        aria-label={t('status.voice.chartLabel', { count: props.status.calls.length })}
+        data-testid="voice-chart"
+      />
+      <figcaption className="muted">
+        {t('status.voice.chartKey', { mos: formatNumber(props.status.mosFloor ?? 3.6, i18n.language, 1) })}
+      </figcaption>
+    </figure>
   );
 }
 
@@ -205,26 +228,29 @@ function CredentialForm(props: { credential: string }) {
     });
   };
   return (
-    <form className="voice-credential" onSubmit={save} aria-label={t('status.voice.credentialHeading')}>
-      <fieldset>
-        <legend>{t('status.voice.credentialHeading', { name: props.credential })}</legend>
-        <label>
-          {t('status.voice.username')}
-          <input value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" required />
-        </label>
-        <label>
-          {t('status.voice.password')}
-          <input
-            type="password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            autoComplete="new-password"
-            required
-          />
-        </label>
-        <button type="submit">{t('status.voice.saveCredential')}</button>
-        {result && <span role="status"> {result}</span>}
-      </fieldset>
-    </form>
+    <details className="voice-credential">
+      <summary>{t('status.voice.credentialOpen')}</summary>
+      <form onSubmit={save}>
+        <fieldset>
+          <legend>{t('status.voice.credentialHeading', { name: props.credential })}</legend>
+          <label>
+            {t('status.voice.username')}
+            <input value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" required />
+          </label>
+          <label>
+            {t('status.voice.password')}
+            <input
+              type="password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              autoComplete="new-password"
+              required
+            />
+          </label>
+          <button type="submit">{t('status.voice.saveCredential')}</button>
+          {result && <span role="status"> {result}</span>}
+        </fieldset>
+      </form>
+    </details>
   );
 }

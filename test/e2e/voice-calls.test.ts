@@ -1,0 +1,111 @@
+/**
+ * Test calls in the browser host: a facility config with a trunk that has an echo
+ * target behind Kamailio (digest auth) and sipp (`-rtp_echo`). An admin opens the
+ * trunk with the keyboard, stores its SIP login in the form (it never goes into the
+ * config), presses T, and the call appears in the table with its verdict in words and
+ * the chart draws. axe finds nothing serious in the detail.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireLabTools } from '../lab/tools.ts';
+import { LAB_PASSWORD, LAB_USER, startEchoFarEnd, startVoiceProxy, type LabService } from '../lab/voice.ts';
+import { launchChromium, startWebHost, type RunningWebHost } from './harness.ts';
+import { callFromPage } from './page-api.ts';
+
+const labReady = requireLabTools('test calls in the browser host', ['kamailio', 'sipp']);
+const WAIT = { timeout: 20_000 };
+const STAFF = { staffNumber: 'A100', name: 'Anna Admin', pin: '8642' };
+
+describe.skipIf(!labReady)('test calls from the line detail (browser host)', () => {
+  let dir: string;
+  let farEnd: LabService;
+  let proxy: LabService;
+  let host: RunningWebHost;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'guardline-e2e-voice-'));
+    farEnd = await startEchoFarEnd({ kind: 'echo' }, (p) => p, 5);
+    proxy = await startVoiceProxy({ farEndPort: farEnd.port, algorithm: 'SHA-256' });
+    const config = join(dir, 'guardline.config.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        facility: { id: 'lab', name: 'Labbanstalten' },
+        units: [{ id: 'central', name: 'Centralvakten' }],
+        lines: [
+          {
+            id: 'trunk-a',
+            name: 'Operatörstrunk',
+            unit: 'central',
+            kind: 'trunk',
+            probe: { type: 'sip-options', host: '127.0.0.1', port: proxy.port },
+            voiceTest: {
+              host: '127.0.0.1',
+              port: proxy.port,
+              echoUser: 'echo',
+              credential: 'trunk-a',
+              durationMs: 1500,
+            },
+          },
+        ],
+        probeDefaults: { intervalMs: 5000, timeoutMs: 1000 },
+        reserveProcedure: 'Radio kanal 3',
+      }),
+    );
+    [host, browser] = await Promise.all([
+      startWebHost({ dataDir: join(dir, 'data'), env: { GUARDLINE_CONFIG: config } }),
+      launchChromium(),
+    ]);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    page = await context.newPage();
+    await page.goto(host.url);
+    await page.getByText('Ansluten').waitFor(WAIT);
+    const created = await callFromPage(page, 'auth.bootstrapAdmin', STAFF);
+    if (!created.ok) throw new Error(`could not create the first admin: ${JSON.stringify(created)}`);
+    await page.getByRole('navigation').waitFor(WAIT);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.stop();
+    await proxy?.dispose();
+    await farEnd?.dispose();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('an admin stores the login, presses T, and the call shows with MOS, loss, jitter and set-up time', async () => {
+    await page.getByRole('navigation').getByRole('button', { name: 'Telefoner' }).press('Enter');
+    await page.getByRole('grid').waitFor(WAIT);
+    await page.locator('#line-cell-trunk-a').click();
+    await page.getByRole('heading', { level: 1, name: 'Operatörstrunk' }).waitFor(WAIT);
+    await page.getByRole('heading', { level: 2, name: 'Testsamtal' }).waitFor(WAIT);
+    expect(await page.getByText('Inga testsamtal än.').isVisible()).toBe(true);
+
+    await page.getByText('Lagra SIP-inloggning (administratör)').click(); // opens the collapsed form
+    const form = page.getByRole('group', { name: 'SIP-inloggning för testsamtal (trunk-a)' });
+    await form.getByLabel('Användarnamn').fill(LAB_USER);
+    await form.getByLabel('Lösenord').fill(LAB_PASSWORD);
+    await form.getByRole('button', { name: 'Spara inloggning' }).click();
+    await page.getByText('Sparad i en fil som bara tjänstekontot kan läsa').waitFor(WAIT);
+
+    await page.getByRole('heading', { level: 1, name: 'Operatörstrunk' }).focus();
+    await page.keyboard.press('t');
+    const table = page.getByRole('table', { name: 'Testsamtal' });
+    await table.waitFor(WAIT);
+    const row = table.getByRole('row').nth(1);
+    await expect.poll(() => row.innerText(), WAIT).toMatch(/✓\s*Bra ljud/);
+    expect(await row.innerText()).toMatch(/4[,.]\d+\s+0 %\s+[\d,]+ ms\s+\d+ ms\s+Manuellt/);
+    await page.getByTestId('voice-chart').locator('canvas').first().waitFor(WAIT);
+
+    if (process.env.VOICE_SHOT) await page.getByTestId('voice-calls').screenshot({ path: process.env.VOICE_SHOT });
+    const results = await new AxeBuilder({ page }).include('.line-detail').analyze();
+    const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  });
+});
