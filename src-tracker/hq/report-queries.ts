@@ -10,6 +10,7 @@ import type { LineCatalog } from '../../src-shared/figures-catalog.ts';
 import { currentLineStates, factsFromEvents } from '../../src-shared/figures-events.ts';
 import { buildPeriodReport, type PeriodReport, type ReportBucket } from '../../src-shared/figures-report.ts';
 import type { LineState } from '../../src-shared/telephony.ts';
+import type { LineVoiceTestedPayload } from '../../src-shared/voice.ts';
 import type { TrackerDb } from '../db/database.ts';
 import { rowToEnvelope } from '../events/event-rows.ts';
 
@@ -50,6 +51,8 @@ export async function hqReport(store: TrackerDb, facility: string, args: HqRepor
     bucket: args.bucket,
     facts,
     ledger,
+    // Test calls (issue 17) synced from the consoles become the same voice-quality episodes as on the console.
+    voiceCalls: events.filter((e) => e.type === 'line.voice_tested').map((e) => e.payload as LineVoiceTestedPayload),
   });
   return { report, catalog };
 }
