@@ -229,7 +229,7 @@ export async function startVoiceProxy(options: VoiceProxyOptions): Promise<LabSe
 
 /** How the sipp far end behaves after an INVITE. */
 export type FarEndScript =
-  | { kind: 'echo' }
+  | { kind: 'echo'; payloadTypes?: string }
   | { kind: 'hangup'; afterMs: number }
   | { kind: 'reject'; code: number; reason: string }
   | { kind: 'ring' };
@@ -317,9 +317,13 @@ o=echo 1 1 IN IP4 127.0.0.1
 s=echo
 c=IN IP4 127.0.0.1
 t=0 0
-m=audio [media_advertised] RTP/AVP 0 8
+${
+  script.kind === 'echo' && script.payloadTypes
+    ? `m=audio [media_advertised] RTP/AVP ${script.payloadTypes}`
+    : `m=audio [media_advertised] RTP/AVP 0 8
 a=rtpmap:0 PCMU/8000
-a=rtpmap:8 PCMA/8000
+a=rtpmap:8 PCMA/8000`
+}
 a=sendrecv
 
     ]]>

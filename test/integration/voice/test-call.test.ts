@@ -179,6 +179,15 @@ describe.skipIf(!labReady)('test call through Kamailio to a sipp echo', () => {
     await r.farEnd.exited(); // sipp waits for our 200 to its BYE
   });
 
+  it('a far end that answers without G.711 (G.729 only) is an error naming why, and is hung up', async () => {
+    const r = await rig({ kind: 'echo', payloadTypes: '18' }, {}, 'proxy');
+    const result = await call(r);
+    expect(result.verdict, explain(r, result)).toBe('error');
+    expect(result.state).toBe('UNKNOWN');
+    expect(result.detail).toMatch(/no G\.711 codec \(payload types 18\)/);
+    await r.farEnd.exited(); // it got our BYE
+  });
+
   it('a wrong password is a clear error naming the line, not a DOWN', async () => {
     const r = await rig({ kind: 'echo' }, {}, 'proxy');
     const result = await call(r, {}, { username: LAB_USER, password: 'wrong' });

@@ -133,6 +133,7 @@ class TestCall {
   private farEndBye: SipRequest | null = null;
   private onFarEndBye: (() => void) | null = null;
   private socketError: NodeJS.ErrnoException | null = null;
+  private closed = false;
   private unreadable = 0;
 
   private readonly spec: VoiceTestSpec;
@@ -147,6 +148,8 @@ class TestCall {
   }
 
   close(): void {
+    this.closed = true;
+    this.waiter?.({});
     this.media?.close();
     try {
       this.socket.close();
@@ -258,6 +261,7 @@ class TestCall {
   }
 
   private send(text: string): void {
+    if (this.closed) return;
     this.socket.send(text, (error) => {
       if (error) {
         this.socketError = error;
@@ -274,7 +278,7 @@ class TestCall {
         resolve(null);
       }, ms);
       this.waiter = (m) => {
-        if (this.socketError) {
+        if (this.socketError || this.closed) {
           clearTimeout(timer);
           this.waiter = null;
           return resolve(null);
@@ -377,7 +381,9 @@ class TestCall {
         const verdict = [408, 480, 487].includes(response.status) ? 'no_answer' : 'rejected';
         return { verdict, sipStatus: response.status, detail: `${response.status} ${response.reason}`.trim() };
       }
-      return this.answered(response, d);
+      const answer = this.answered(response, d);
+      if ('verdict' in answer) await this.bye(); // answered with SDP we cannot use: hang up properly
+      return answer;
     }
   }
 
@@ -447,7 +453,6 @@ class TestCall {
       return sdp;
     } catch (error) {
       if (!(error instanceof SdpError)) throw error;
-      void this.bye();
       return {
         verdict: 'error',
         sipStatus: response.status,
