@@ -56,7 +56,7 @@ export type VoiceMeasurements = z.infer<typeof VoiceMeasurements>;
 export const VoiceCallResult = z.object({
   verdict: VoiceVerdict,
   state: LineState,
-  /** The final SIP status of the INVITE (after authentication), when there was one. */
+  /** The INVITE's last SIP status (final, or the provisional one a call rang out on), when there was one. */
   sipStatus: z.number().int().min(100).max(699).nullable(),
   detail: z.string().max(500),
   measurements: VoiceMeasurements,

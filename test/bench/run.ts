@@ -11,6 +11,7 @@ import { escalationUiBench } from './escalation-ui.bench.ts';
 import { telephonyBench } from './telephony.bench.ts';
 import { syncBench } from './sync.bench.ts';
 import { voiceBench } from './voice.bench.ts';
+import { voiceVerdictsBench } from './voice-verdicts.bench.ts';
 
 const suites: Record<string, () => Promise<BenchRow[]>> = {
   store: storeBench,
@@ -20,6 +21,7 @@ const suites: Record<string, () => Promise<BenchRow[]>> = {
   sync: syncBench,
   reports: reportsBench,
   voice: voiceBench,
+  'voice-verdicts': voiceVerdictsBench,
 };
 
 const wanted = process.argv.slice(2);
