@@ -12,7 +12,7 @@ const ipc = fake.ipcRenderer;
 
 /** A fresh page: the bridge as the preload builds it, on this test's IPC. */
 function loadPreload(): ConsoleBridge {
-  return createBridge(ipc);
+  return createBridge(ipc as unknown as Parameters<typeof createBridge>[0]);
 }
 
 beforeEach(() => {

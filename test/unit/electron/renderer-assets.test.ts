@@ -25,7 +25,7 @@ describe('electron-vite renderer build', () => {
       root: dir,
       base: './',
       build: { write: false, assetsInlineLimit: renderer.build.assetsInlineLimit },
-    })) as Rollup.RollupOutput;
+    })) as Rollup.RollupOutput | Rollup.RollupOutput[];
     const [bundle] = Array.isArray(result) ? result : [result];
     const files = bundle!.output.map((o) => o.fileName);
     expect(files.some((f) => /^assets\/icon-.*\.svg$/.test(f))).toBe(true);
