@@ -1,6 +1,11 @@
 /**
  * Native desktop notifications, sent from the main process (the renderer has no
  * notification permission). Alarms (issue 6) and line outages (issue 4) use this.
+ *
+ * Electron holds a shown Notification only weakly: once V8 collects the JS object,
+ * clicking a toast still on screen (an alarm stays until dismissed) runs no handler
+ * (https://github.com/electron/electron/issues/16922). Every shown notification is
+ * therefore kept here until it is clicked, closed or fails.
  */
 import { Notification } from 'electron';
 
@@ -12,6 +17,13 @@ export interface NotifyOptions {
   onClick?: () => void;
 }
 
+const shown = new Set<Notification>();
+
+/** Notifications on screen that still hold their handlers (for tests and diagnostics). */
+export function heldNotificationCount(): number {
+  return shown.size;
+}
+
 /** Shows a notification; false when this desktop cannot show one (the caller may fall back). */
 export function notify(title: string, body: string, options: NotifyOptions = {}): boolean {
   if (!Notification.isSupported()) return false;
@@ -21,8 +33,15 @@ export function notify(title: string, body: string, options: NotifyOptions = {})
     silent: options.silent ?? false,
     ...(options.urgent ? { urgency: 'critical' as const, timeoutType: 'never' as const } : {}),
   });
+  const release = () => shown.delete(notification);
   const onClick = options.onClick;
-  if (onClick) notification.on('click', () => onClick());
+  notification.on('click', () => {
+    release();
+    onClick?.();
+  });
+  notification.on('close', release);
+  notification.on('failed', release);
+  shown.add(notification);
   notification.show();
   return true;
 }

@@ -2,7 +2,11 @@
  * Locks every web page the app creates to the app's own renderer. Electron's
  * security checklist, applied in one place: no navigation or redirect away from
  * the app, no new windows, no <webview>, no permission grants, no network access
- * outside the app, and a CSP header in addition to the renderer's meta tag.
+ * outside the app, and the CSP as a response header. The renderer's HTML carries no
+ * CSP meta tag: a meta policy would also bind `electron-vite dev`, whose React refresh
+ * preamble and style tags are inline. The production policy rides on every app://
+ * response (app-protocol.ts) and every other response through onHeadersReceived; the
+ * relaxed dev policy exists only when the dev server is in use.
  */
 import { app, type Session, type WebContents } from 'electron';
 import { isAllowedRequest, isTrustedUrl, type AppOrigin } from './trusted-url.ts';
@@ -13,7 +17,7 @@ export interface SecurityLog {
 
 const consoleLog: SecurityLog = { warn: (message) => console.warn(`[guardline] ${message}`) };
 
-/** Same policy as the renderer's meta tag; the header also covers pages that lose the tag. */
+/** The production policy: 'self' is app://guardline (a file:// page is never loaded). */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",

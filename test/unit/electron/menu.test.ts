@@ -53,7 +53,7 @@ describe('application menu', () => {
 
   it('quits from Arkiv and shows the about panel from Hjälp', () => {
     const items = allItems(appMenuTemplate(options(false)) as Item[]);
-    items.find((i) => i.label === 'Avsluta')?.click?.();
+    items.find((i) => i.label === 'Avsluta…')?.click?.();
     items.find((i) => i.label === 'Om Guardline')?.click?.();
     expect(calls).toEqual(['quit', 'about']);
   });
