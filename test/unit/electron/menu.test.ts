@@ -58,6 +58,16 @@ describe('application menu', () => {
     expect(calls).toEqual(['quit', 'about']);
   });
 
+  it('quits on macOS only through the quit request, never through the quit role', () => {
+    const items = allItems(appMenuTemplate(options(false, 'darwin')) as Item[]);
+    expect(items.map((i) => i.role?.toLowerCase())).not.toContain('quit');
+    expect(items.map((i) => i.role?.toLowerCase())).not.toContain('appmenu');
+    const quits = items.filter((i) => i.label === 'Avsluta…');
+    expect(quits).toHaveLength(1);
+    quits[0]!.click?.();
+    expect(calls).toEqual(['quit']);
+  });
+
   it('installs itself as the application menu', () => {
     installAppMenu(options(false));
     expect((fake.applicationMenu?.template as Item[]).map((m) => m.label)).toEqual([
