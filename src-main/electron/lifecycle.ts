@@ -91,6 +91,14 @@ export function startConsoleShell(start: ShellStart): ShellHandle {
   // Started with the OS session (installer option, login item): monitor from the tray.
   const startHidden = hasFlag(start.argv, '--hidden');
 
+  // A packaged console never runs without Chromium's sandbox. electron-builder's AppImage
+  // adds --no-sandbox where user namespaces are restricted (Ubuntu 24.04+ without an
+  // AppArmor profile); refuse with directions rather than run every page unsandboxed.
+  if (app.isPackaged && app.commandLine.hasSwitch('no-sandbox')) {
+    fail(text().sandboxOffTitle, text().sandboxOffBody);
+    return { ready: Promise.resolve(null) };
+  }
+
   let options: LaunchOptions;
   try {
     options = parseLaunchOptions(start.argv, { GUARDLINE_DATA_DIR: app.getPath('userData'), ...start.env });

@@ -26,6 +26,8 @@ export interface ShellText {
   loadFailedTitle: string;
   loadFailedBody: string;
   crashedBody: string;
+  sandboxOffTitle: string;
+  sandboxOffBody: string;
 }
 
 const sv: ShellText = {
@@ -55,6 +57,10 @@ const sv: ShellText = {
     'Övervakningen av linjer och larm fortsätter i bakgrunden. Guardline försöker visa konsolen igen var femte sekund.',
   crashedBody:
     'Konsolsidan har kraschat upprepade gånger. Övervakningen fortsätter i bakgrunden; Guardline försöker igen.',
+  sandboxOffTitle: 'Guardline startar inte utan sandlåda',
+  sandboxOffBody:
+    'Guardline startades med --no-sandbox, oftast för att Ubuntu 24.04 eller senare begränsar användarnamnrymder för AppImage-filer. ' +
+    'Installera .deb-paketet, som installerar AppArmor-profilen, eller be en administratör installera profilen enligt docs/linux.md.',
 };
 
 const en: ShellText = {
@@ -83,6 +89,10 @@ const en: ShellText = {
   loadFailedBody:
     'Line and alarm monitoring continues in the background. Guardline tries to show the console again every five seconds.',
   crashedBody: 'The console page crashed repeatedly. Monitoring continues in the background; Guardline keeps trying.',
+  sandboxOffTitle: 'Guardline does not run without its sandbox',
+  sandboxOffBody:
+    'Guardline was started with --no-sandbox, usually because Ubuntu 24.04 or later restricts user namespaces for AppImages. ' +
+    'Install the .deb package, which installs the AppArmor profile, or ask an administrator to install the profile as described in docs/linux.md.',
 };
 
 /** `locale` is Electron's `app.getLocale()`, e.g. `sv-SE` or `en-US`. */

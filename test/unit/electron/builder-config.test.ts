@@ -71,6 +71,8 @@ describe('electron-builder.yml', () => {
         .join('\n'),
     ).not.toContain('/tmp');
     expect((config.linux as { executableName?: string }).executableName).toBe('guardline');
+    // electron-builder would otherwise start the AppImage with --no-sandbox from its desktop entry.
+    expect((config.appImage as { executableArgs?: string[] }).executableArgs).toEqual([]);
   });
 
   it('packs only the build output into an asar, with the SQLite binding unpacked', () => {

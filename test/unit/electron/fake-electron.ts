@@ -162,6 +162,9 @@ class FakeApp extends EventEmitter {
   exitCodes: number[] = [];
   sandboxEnabled = false;
   appUserModelId: string | null = null;
+  /** Chromium switches the process was started with (https://www.electronjs.org/docs/latest/api/command-line). */
+  readonly switches = new Set<string>();
+  readonly commandLine = { hasSwitch: (name: string) => this.switches.has(name) };
   aboutShown = 0;
   aboutOptions: unknown = null;
   requestSingleInstanceLock(): boolean {

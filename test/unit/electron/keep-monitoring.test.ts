@@ -223,6 +223,17 @@ describe('identity and start-up', () => {
     expect(fake.app.appUserModelId).toBeNull();
   });
 
+  it('refuses to run a packaged console without the Chromium sandbox, naming the fix', async () => {
+    fake.app.isPackaged = true;
+    fake.app.switches.add('no-sandbox');
+    const dataDir = join(tempRoot, `data-${dirNo++}`);
+    expect(await startConsoleShell({ argv: ['--data-dir', dataDir], env: {}, paths: SHELL_PATHS }).ready).toBeNull();
+    expect(fake.errorBoxes[0]?.title).toBe('Guardline startar inte utan sandlåda');
+    expect(fake.errorBoxes[0]?.content).toContain('docs/linux.md');
+    expect(fake.app.exitCodes).toEqual([1]);
+    expect(FakeBrowserWindow.instances).toEqual([]);
+  });
+
   it('starts in the tray with --hidden (OS log-in) and shows the window on request', async () => {
     await startShell('win32', ['--hidden']);
     const window = theWindow();
