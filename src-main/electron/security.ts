@@ -9,42 +9,16 @@
  * relaxed dev policy exists only when the dev server is in use.
  */
 import { app, type Session, type WebContents } from 'electron';
+import { contentSecurityPolicy } from './csp.ts';
 import { isAllowedRequest, isTrustedUrl, type AppOrigin } from './trusted-url.ts';
+
+export { CONTENT_SECURITY_POLICY, contentSecurityPolicy } from './csp.ts';
 
 export interface SecurityLog {
   warn(message: string): void;
 }
 
 const consoleLog: SecurityLog = { warn: (message) => console.warn(`[guardline] ${message}`) };
-
-/** The production policy: 'self' is app://guardline (a file:// page is never loaded). */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
-
-/**
- * Under `electron-vite dev` only: Vite injects inline scripts and styles (React
- * refresh, CSS hot reload) and talks to its HMR socket. Never used in a build.
- */
-function devContentSecurityPolicy(devServerUrl: string): string {
-  const ws = new URL(devServerUrl);
-  ws.protocol = ws.protocol === 'https:' ? 'wss:' : 'ws:';
-  return CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
-    .replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
-    .replace("connect-src 'self'", `connect-src 'self' ${ws.origin}`);
-}
-
-export function contentSecurityPolicy(origin: AppOrigin): string {
-  return origin.devServerUrl ? devContentSecurityPolicy(origin.devServerUrl) : CONTENT_SECURITY_POLICY;
-}
 
 /** Guards one webContents: the main window's, and any other Electron creates (DevTools included). */
 export function guardContents(contents: WebContents, origin: AppOrigin, log: SecurityLog = consoleLog): void {
