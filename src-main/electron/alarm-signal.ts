@@ -22,10 +22,14 @@ import type { TrayStatus } from './tray.ts';
 
 export const TRAY_FLASH_MS = 700;
 
+const alarmTag = (escalationId: string) => `alarm:${escalationId}`;
+
 export interface AlarmSignalDeps {
   core: { subscribe(listener: PushListener): () => void; dispatch: Dispatch };
   tray: { setStatus(status: TrayStatus): void; readonly status: TrayStatus };
   notify(title: string, body: string, options?: NotifyOptions): boolean;
+  /** Dismisses the toasts of an alarm that no longer stands (notifications.ts). */
+  dismiss?(tag: string): void;
   /** The window's taskbar entry asks for attention (BrowserWindow.flashFrame). */
   flashWindow?(on: boolean): void;
   /** Whether the console window is on screen (visible, not minimised); absent: never. */
@@ -94,11 +98,15 @@ export function watchAlarms(deps: AlarmSignalDeps): () => void {
         deps.notify(text.title(alarm.title), text.body(alarm), {
           urgent: true,
           silent: deps.windowVisible?.() ?? false,
+          tag: alarmTag(alarm.escalationId),
           ...(deps.onShow ? { onClick: deps.onShow } : {}),
         });
         raised = true;
       }
       next.set(alarm.escalationId, Math.max(before ?? 0, alarm.level));
+    }
+    for (const escalationId of notifiedLevel.keys()) {
+      if (!next.has(escalationId)) deps.dismiss?.(alarmTag(escalationId));
     }
     notifiedLevel = next;
     if (raised) deps.attention?.(true);

@@ -22,7 +22,7 @@ import { lineStatusText } from './line-status-text.ts';
 import { watchAlarms } from './alarm-signal.ts';
 import { alarmSignalText } from './alarm-signal-text.ts';
 import { hideInsteadOfClosing } from './close-to-tray.ts';
-import { notify } from './notifications.ts';
+import { dismissNotifications, notify } from './notifications.ts';
 import { installAppMenu } from './menu.ts';
 import { superviseLoading } from './page-load.ts';
 import { requestQuit } from './quit-request.ts';
@@ -289,6 +289,7 @@ export function startConsoleShell(start: ShellStart): ShellHandle {
         core: opened,
         tray: createdTray,
         notify,
+        dismiss: (tag) => void dismissNotifications(tag),
         flashWindow: (on) => window?.flashFrame(on),
         windowVisible: () => !!window && !window.isDestroyed() && window.isVisible() && !window.isMinimized(),
         attention: (on) => {

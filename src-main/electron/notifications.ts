@@ -5,7 +5,9 @@
  * Electron holds a shown Notification only weakly: once V8 collects the JS object,
  * clicking a toast still on screen (an alarm stays until dismissed) runs no handler
  * (https://github.com/electron/electron/issues/16922). Every shown notification is
- * therefore kept here until it is clicked, closed or fails.
+ * therefore kept here until it is clicked, closed or fails. A notification with a `tag`
+ * can be dismissed by the app, e.g. an alarm's toast once the alarm is acknowledged
+ * (alarm toasts never time out, so a stale one would otherwise stay on screen).
  */
 import { Notification } from 'electron';
 
@@ -15,9 +17,11 @@ export interface NotifyOptions {
   /** Stay on screen until dismissed, where the platform supports it. */
   urgent?: boolean;
   onClick?: () => void;
+  /** Groups notifications the app may dismiss together (`dismissNotifications`). */
+  tag?: string;
 }
 
-const shown = new Set<Notification>();
+const shown = new Map<Notification, string | undefined>();
 
 /** Notifications on screen that still hold their handlers (for tests and diagnostics). */
 export function heldNotificationCount(): number {
@@ -41,7 +45,19 @@ export function notify(title: string, body: string, options: NotifyOptions = {})
   });
   notification.on('close', release);
   notification.on('failed', release);
-  shown.add(notification);
+  shown.set(notification, options.tag);
   notification.show();
   return true;
+}
+
+/** Dismisses every notification still on screen with this tag; returns how many. */
+export function dismissNotifications(tag: string): number {
+  let dismissed = 0;
+  for (const [notification, itsTag] of [...shown]) {
+    if (itsTag !== tag) continue;
+    shown.delete(notification);
+    notification.close();
+    dismissed++;
+  }
+  return dismissed;
 }

@@ -79,6 +79,7 @@ async function setUp(standing: Alarm[] = [], visible = { now: true }) {
   const flashes: boolean[] = [];
   const shown: string[] = [];
   const attention: boolean[] = [];
+  const dismissed: string[] = [];
   const stop = watchAlarms({
     core: c.core,
     tray,
@@ -86,12 +87,13 @@ async function setUp(standing: Alarm[] = [], visible = { now: true }) {
     flashWindow: (on) => flashes.push(on),
     windowVisible: () => visible.now,
     attention: (on) => attention.push(on),
+    dismiss: (tag) => dismissed.push(tag),
     text: alarmSignalText('sv-SE'),
     onShow: () => shown.push('show'),
   });
   await vi.advanceTimersByTimeAsync(0); // the standing-alarms answer
   const notes = () => FakeNotification.instances.map((n) => `${n.options.title}|${n.options.body}`);
-  return { c, tray, fake: FakeTray.instances[0]!, flashes, shown, stop, notes, attention };
+  return { c, tray, fake: FakeTray.instances[0]!, flashes, shown, stop, notes, attention, dismissed };
 }
 
 beforeEach(() => {
@@ -126,6 +128,15 @@ describe('alarm signals outside the window', () => {
     expect(attention).toEqual([true, true]);
     c.push([]);
     expect(attention).toEqual([true, true, false]);
+  });
+
+  it('dismisses the toasts of an alarm once it no longer stands, and only its own', async () => {
+    const { c, dismissed } = await setUp();
+    c.push([alarm('e1'), alarm('e2')]);
+    c.push([alarm('e2')]);
+    expect(dismissed).toEqual(['alarm:e1']);
+    c.push([]);
+    expect(dismissed).toEqual(['alarm:e1', 'alarm:e2']);
   });
 
   it('notifies once per new alarm, and again only when it climbs a level', async () => {

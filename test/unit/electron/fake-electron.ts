@@ -301,6 +301,7 @@ export class FakeNotification extends EventEmitter {
   static instances: FakeNotification[] = [];
   readonly options: Record<string, unknown>;
   shown = false;
+  closed = false;
   constructor(options: Record<string, unknown>) {
     super();
     this.options = options;
@@ -311,6 +312,10 @@ export class FakeNotification extends EventEmitter {
   }
   show(): void {
     this.shown = true;
+  }
+  /** Dismisses it (https://www.electronjs.org/docs/latest/api/notification#notificationclose). */
+  close(): void {
+    this.closed = true;
   }
 }
 

@@ -120,6 +120,8 @@ describe('closing the window', () => {
     await call(running, 'escalation.acknowledge', { escalationId: items[0]!.escalationId });
     await vi.waitFor(() => expect(window.alwaysOnTop).toBe(false), WAIT);
     expect(window.flashes).toEqual([true, false]);
+    // The acknowledged alarm's toast (which never times out) is taken off the screen.
+    expect(toast.closed).toBe(true);
   });
 });
 

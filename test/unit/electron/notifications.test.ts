@@ -3,7 +3,8 @@ import { FakeNotification, resetFakeElectron } from './fake-electron.ts';
 
 vi.mock('electron', async () => (await import('./fake-electron.ts')).electronModule);
 
-const { notify, heldNotificationCount } = await import('../../../src-main/electron/notifications.ts');
+const { notify, heldNotificationCount, dismissNotifications } =
+  await import('../../../src-main/electron/notifications.ts');
 
 beforeEach(() => resetFakeElectron());
 
@@ -39,6 +40,18 @@ describe('notify', () => {
     second!.emit('close');
     third!.emit('failed', new Error('toast failed'));
     expect(heldNotificationCount()).toBe(before);
+  });
+
+  it('dismisses the notifications of one tag and releases them', () => {
+    const before = heldNotificationCount();
+    notify('Larm', 'a', { tag: 'alarm:e1' });
+    notify('Larm', 'a igen', { tag: 'alarm:e1' });
+    notify('Larm', 'b', { tag: 'alarm:e2' });
+    expect(dismissNotifications('alarm:e1')).toBe(2);
+    expect(FakeNotification.instances.map((n) => n.closed)).toEqual([true, true, false]);
+    expect(heldNotificationCount()).toBe(before + 1);
+    expect(dismissNotifications('alarm:e1')).toBe(0);
+    dismissNotifications('alarm:e2');
   });
 
   it('reports false when the desktop cannot show notifications', () => {
