@@ -5,6 +5,7 @@
  * config), presses T, and the call appears in the table with its verdict in words and
  * the chart draws. axe finds nothing serious in the detail.
  */
+import dgram from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,8 +28,11 @@ describe.skipIf(!labReady)('test calls from the line detail (browser host)', () 
   let host: RunningWebHost;
   let browser: Browser;
   let page: Page;
+  let silent: dgram.Socket;
 
   beforeAll(async () => {
+    silent = dgram.createSocket('udp4'); // a "carrier" that never answers: calls to it end as no answer
+    await new Promise<void>((resolve) => silent.bind(0, '127.0.0.1', resolve));
     dir = mkdtempSync(join(tmpdir(), 'guardline-e2e-voice-'));
     farEnd = await startEchoFarEnd({ kind: 'echo' }, (p) => p, 5);
     proxy = await startVoiceProxy({ farEndPort: farEnd.port, algorithm: 'SHA-256' });
@@ -53,6 +57,14 @@ describe.skipIf(!labReady)('test calls from the line detail (browser host)', () 
               durationMs: 1500,
             },
           },
+          {
+            id: 'trunk-b',
+            name: 'Reservtrunk',
+            unit: 'central',
+            kind: 'trunk',
+            probe: { type: 'sip-options', host: '127.0.0.1', port: proxy.port },
+            voiceTest: { host: '127.0.0.1', port: silent.address().port, echoUser: 'echo', answerTimeoutMs: 1000 },
+          },
         ],
         probeDefaults: { intervalMs: 5000, timeoutMs: 1000 },
         reserveProcedure: 'Radio kanal 3',
@@ -76,6 +88,7 @@ describe.skipIf(!labReady)('test calls from the line detail (browser host)', () 
     await host?.stop();
     await proxy?.dispose();
     await farEnd?.dispose();
+    silent?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -107,5 +120,23 @@ describe.skipIf(!labReady)('test calls from the line detail (browser host)', () 
     const results = await new AxeBuilder({ page }).include('.line-detail').analyze();
     const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  });
+
+  it('a failed test call shows as a voice-quality episode in the outage report', async () => {
+    const started = await callFromPage(page, 'voice.testNow', { lineId: 'trunk-b' });
+    expect(started).toMatchObject({ ok: true, value: { started: true } });
+    await expect
+      .poll(async () => {
+        const r = await callFromPage<{ calls: { verdict: string }[] }>(page, 'voice.status', { lineId: 'trunk-b' });
+        return r.ok ? r.value.calls.map((c) => c.verdict) : [];
+      }, WAIT)
+      .toEqual(['no_answer']);
+    await page.keyboard.press('Escape');
+    await page.getByRole('navigation').getByRole('button', { name: 'Rapporter' }).click();
+    const section = page.locator('.report-section', {
+      has: page.getByRole('heading', { name: 'Röstkvalitet (testsamtal)' }),
+    });
+    await section.waitFor(WAIT);
+    await expect.poll(() => section.innerText(), WAIT).toMatch(/Inget svar .+–.+ på Reservtrunk, 1 testsamtal/);
   });
 });
