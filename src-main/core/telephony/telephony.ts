@@ -122,6 +122,10 @@ export function createTelephony(deps: TelephonyDeps): Telephony {
       else if (e.type.startsWith('line.') && config) {
         const payload = e.payload as { facilityId?: unknown; lineId?: unknown };
         if (payload.facilityId === config.facility.id && typeof payload.lineId === 'string') dirty.add(payload.lineId);
+        // Another console's test call, pulled by sync: the open line detail reloads its calls.
+        if (e.type === 'line.voice_tested' && e.deviceId !== deps.deviceId && typeof payload.lineId === 'string') {
+          deps.push.voiceChanged?.({ lineId: payload.lineId });
+        }
       }
     }
     if (outageIds.size > 0 && !stopped) deps.push.outagesChanged({ ids: [...outageIds] });

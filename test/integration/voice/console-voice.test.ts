@@ -12,6 +12,8 @@ import { LAB_PASSWORD, LAB_USER, startEchoFarEnd, startVoiceProxy, type LabServi
 import { cleanupTestConsoles, enrolStandardRoster, openTestConsole, type TestConsole } from '../../support/consoles.ts';
 import { tempDir } from '../../support/temp.ts';
 import type { LineVoiceTestedPayload, VoiceLineStatus } from '../../../src-shared/voice.ts';
+import { event } from '../../unit/reports/fixtures.ts';
+import { v7 as uuidv7 } from 'uuid';
 
 const labReady = requireLabTools('console test-call lab', ['kamailio', 'sipp']);
 
@@ -142,6 +144,19 @@ describe.skipIf(!labReady)('test calls from a console', () => {
     } finally {
       chmodSync(file, 0o600);
     }
+  });
+
+  it("another console's test call, arriving by sync, refreshes this console's line detail", async () => {
+    const [mine] = calls();
+    const foreign = { ...mine!, testId: uuidv7(), at: mine!.at + 1 };
+    const before = station.pushes.length;
+    station.core.store.append([
+      {
+        ...event('line.voice_tested', 'voice:lab:b-desk', foreign, 0, 'system:voice-test', 'other-console'),
+        deviceTime: foreign.at,
+      },
+    ]);
+    expect(station.pushes.slice(before)).toContainEqual({ name: 'voice.changed', payload: { lineId: 'b-desk' } });
   });
 
   it('a line with no test call configured (nor its trunk) says so', async () => {
