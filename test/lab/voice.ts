@@ -229,7 +229,7 @@ export async function startVoiceProxy(options: VoiceProxyOptions): Promise<LabSe
 
 /** How the sipp far end behaves after an INVITE. */
 export type FarEndScript =
-  | { kind: 'echo'; payloadTypes?: string }
+  | { kind: 'echo'; payloadTypes?: string; sessionProgress?: boolean }
   | { kind: 'hangup'; afterMs: number }
   | { kind: 'reject'; code: number; reason: string }
   | { kind: 'ring' };
@@ -240,6 +240,26 @@ const header = (tag: string) => `[last_Via:]
 [last_To:];tag=${tag}
 [last_Call-ID:]
 [last_CSeq:]`;
+
+/** 183 Session Progress with early-media SDP, as carriers send for ringback. */
+const progress = (tag: string) => `  <send>
+    <![CDATA[
+SIP/2.0 183 Session Progress
+${header(tag)}
+Contact: <sip:echo@[local_ip]:[local_port]>
+Content-Type: application/sdp
+Content-Length: [len]
+
+v=0
+o=echo 1 1 IN IP4 127.0.0.1
+s=echo
+c=IN IP4 127.0.0.1
+t=0 0
+m=audio [media_advertised] RTP/AVP 0
+a=sendonly
+
+    ]]>
+  </send>`;
 
 function farEndXml(script: FarEndScript): string {
   const tag = '[pid]echo[call_number]';
@@ -358,6 +378,7 @@ Content-Length: 0
   return `<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="guardline echo far end">
   <recv request="INVITE" rrs="true"/>
+${script.kind === 'echo' && script.sessionProgress ? progress(tag) : ''}
 ${provisional}
 ${answer}
 ${

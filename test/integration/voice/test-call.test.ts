@@ -119,6 +119,13 @@ describe.skipIf(!labReady)('test call through Kamailio to a sipp echo', () => {
     },
   );
 
+  it('183 Session Progress with early-media SDP before the answer is just progress: the call is UP', async () => {
+    const r = await rig({ kind: 'echo', sessionProgress: true }, {}, 'proxy');
+    const result = await call(r, { durationMs: 1000 });
+    expect(result.verdict, explain(r, result)).toBe('ok');
+    expect(result.measurements.received).toBe(result.measurements.sent);
+  });
+
   it('answers an MD5 challenge too', async () => {
     const r = await rig({ kind: 'echo' }, {}, 'proxy', 'MD5');
     const result = await call(r, { durationMs: 1000 });
