@@ -52,9 +52,10 @@ SectionEnd
 !endif
 `;
 
-function compile(nsh: string, uninstaller: boolean): { ok: boolean; output: string } {
+function compile(nsh: string, uninstaller: boolean, withIsUpdated = false): { ok: boolean; output: string } {
   const harness = join(dir, 'harness.nsi');
-  writeFileSync(harness, HARNESS);
+  // electron-builder's own `isUpdated` LogicLib test, where its templates define it.
+  writeFileSync(harness, withIsUpdated ? `!define isUpdated \`"$CMDLINE" == "--updated"\`\n${HARNESS}` : HARNESS);
   const args = ['-WX', '-V2', `-DOUTFILE=${join(dir, 'out.exe')}`, `-DINCLUDE=${nsh}`];
   if (uninstaller) args.push('-DBUILD_UNINSTALLER');
   const run = spawnSync('makensis', [...args, harness], { encoding: 'utf8' });
@@ -64,8 +65,10 @@ function compile(nsh: string, uninstaller: boolean): { ok: boolean; output: stri
 describe.skipIf(!makensis)('NSIS include (makensis; `apt-get install nsis` where missing)', () => {
   it('compiles in the installer and the uninstaller pass with warnings as errors', () => {
     for (const uninstaller of [false, true]) {
-      const result = compile(include, uninstaller);
-      expect(result.ok, result.output).toBe(true);
+      for (const withIsUpdated of [false, true]) {
+        const result = compile(include, uninstaller, withIsUpdated);
+        expect(result.ok, result.output).toBe(true);
+      }
     }
   });
 
