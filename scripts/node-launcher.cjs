@@ -22,7 +22,7 @@
  * can be trusted to load, and it is small.
  */
 const { spawn, spawnSync } = require('node:child_process');
-const { existsSync, readFileSync } = require('node:fs');
+const { existsSync, readFileSync, realpathSync } = require('node:fs');
 const { delimiter, dirname, join, relative } = require('node:path');
 
 const MIN = [22, 18, 0];
@@ -84,6 +84,14 @@ function pinnedPlatforms(root) {
   return Object.keys(pkg.optionalDependencies || {}).filter((name) => /^node-(linux|win|darwin)-/.test(name));
 }
 
+function samePath(a, b) {
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
+  }
+}
+
 function format(version) {
   return version ? `v${version.join('.')}` : 'of unknown version';
 }
@@ -97,6 +105,17 @@ function chooseNode(options) {
   const platform = options.platform || process.platform;
   const arch = options.arch || process.arch;
   const system = options.system;
+  const pinned = pinnedNode(root, platform, arch);
+  if (pinned && samePath(system.path, pinned.path)) {
+    // A nested `npm run` started by a script: npm itself runs on node_modules/.bin/node.
+    return {
+      ok: true,
+      path: pinned.path,
+      version: pinned.version,
+      source: 'pinned',
+      line: `Guardline: using Node ${format(pinned.version)} from node_modules/${pinned.packageName}: npm runs on it here`,
+    };
+  }
   if (system.version && atLeast(system.version, MIN)) {
     return {
       ok: true,
@@ -106,7 +125,6 @@ function chooseNode(options) {
       line: `Guardline: using Node ${format(system.version)} (${system.path}): the system Node is ${MIN_TEXT} or newer`,
     };
   }
-  const pinned = pinnedNode(root, platform, arch);
   if (pinned && pinned.version && atLeast(pinned.version, MIN)) {
     return {
       ok: true,

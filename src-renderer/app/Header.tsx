@@ -2,7 +2,7 @@
 import { useTranslation } from 'react-i18next';
 import type { SystemInfo } from '../../src-shared/api.ts';
 import { useConnectionState } from '../api/ApiContext.tsx';
-import { LANGUAGES } from '../i18n/index.ts';
+import { LANGUAGES, setLanguage } from '../i18n/index.ts';
 import { SyncIndicator } from '../features/sync/index.ts';
 import { UserBar } from '../features/sign-in/index.ts';
 
@@ -35,7 +35,7 @@ export function Header(props: { info: SystemInfo | null; onOpenSync?: () => void
               type="button"
               lang={lng}
               aria-pressed={i18n.language === lng}
-              onClick={() => void i18n.changeLanguage(lng)}
+              onClick={() => void setLanguage(lng)}
             >
               {t(`language.${lng}`)}
             </button>

