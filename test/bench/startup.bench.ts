@@ -11,6 +11,9 @@
  * - ready: spawn of `scripts/start-web.ts` on a fresh data directory → its URL line.
  * - first meaningful paint: a fresh browser context (cold cache) per trial; the page stamps
  *   `performance.now()` (ms since navigation start) when `#gate-heading` enters the DOM.
+ * - working area at 1280×720: a supervisor signed in, the fallback banner up; the share of
+ *   the height left to the page (`main`), Swedish and English (test/e2e/layout.ts; the e2e
+ *   test layout-a11y asserts >= 60 %).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -22,6 +25,14 @@ import { build } from 'vite';
 import { repoRoot } from '../../scripts/node-bin.ts';
 import { ensureRendererBuilt, RENDERER_CONFIG, rendererDist } from '../../scripts/renderer-build.ts';
 import { launchChromium, READY_LINE, startWebHost } from '../e2e/harness.ts';
+import {
+  adminWithBannerUp,
+  measureLayout,
+  setLanguage,
+  signInSupervisor,
+  VIEWPORT,
+  type LayoutFigures,
+} from '../e2e/layout.ts';
 import { percentile, progress, round, type BenchRow } from './report.ts';
 
 const READY_TRIALS = 10;
@@ -131,6 +142,24 @@ async function paintTrials(webRoot: string, workDir: string, label: string): Pro
   return samples;
 }
 
+async function layoutAt1280(workDir: string): Promise<Record<'sv' | 'en', LayoutFigures>> {
+  const host = await startWebHost({ dataDir: join(workDir, 'layout') });
+  const browser = await launchChromium();
+  try {
+    const page = await (await browser.newContext({ viewport: VIEWPORT })).newPage();
+    await page.goto(host.url);
+    await adminWithBannerUp(page);
+    await signInSupervisor(page);
+    await setLanguage(page, 'sv');
+    const sv = await measureLayout(page);
+    await setLanguage(page, 'en');
+    return { sv, en: await measureLayout(page) };
+  } finally {
+    await browser.close();
+    await host.stop();
+  }
+}
+
 export async function startupBench(): Promise<BenchRow[]> {
   const built = await ensureRendererBuilt();
   if (!built.ok) throw new Error(built.message);
@@ -148,6 +177,7 @@ export async function startupBench(): Promise<BenchRow[]> {
     }
     const paint = await paintTrials(rendererDist, workDir, 'split');
     const paintOne = await paintTrials(oneChunkDir, workDir, 'one-chunk');
+    const layout = await layoutAt1280(workDir);
 
     const ms = (v: number) => round(v, 1);
     return [
@@ -189,6 +219,20 @@ export async function startupBench(): Promise<BenchRow[]> {
         unit: 'ms',
         baseline: { name: 'one chunk', value: ms(percentile(paintOne, 95)) },
       },
+      ...(['sv', 'en'] as const).flatMap((lng) => [
+        {
+          metric: `working area at 1280×720, supervisor, banner up (${lng}; header rows: ${layout[lng].headerRows})`,
+          value: Math.round(layout[lng].share * 1000) / 10,
+          unit: '% of height',
+          target: '>= 60 %',
+          pass: layout[lng].share >= 0.6,
+        },
+        {
+          metric: `header + banner + phone strip + tabs (${lng})`,
+          value: layout[lng].chromePx,
+          unit: 'px',
+        },
+      ]),
     ];
   } finally {
     rmSync(workDir, { recursive: true, force: true });
