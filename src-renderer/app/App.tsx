@@ -12,6 +12,7 @@ import { EMPTY_FILTER, createIncidentPages, type ListFilter, type ListSelection 
 import { ConfigProblemBanner, FallbackBanner, PhoneStatus } from '../features/status/index.ts';
 import { AuthGate, AuthProvider, useAuth } from '../features/sign-in/index.ts';
 import { AlarmBanner } from '../features/alarms/index.ts';
+import { preloadLanguages } from '../i18n/index.ts';
 import { Header } from './Header.tsx';
 import { lazyPage } from './lazy-page.tsx';
 import { isNavPageId, loadPhonesPage, navPage } from './nav.ts';
@@ -27,12 +28,14 @@ const IncidentDetail = lazyPage(loadIncidentDetail);
 /**
  * The first paint is the sign-in screen. The incident list, the new-incident form (which
  * must open at once when a guard presses N), the detail view and the phone board are
- * fetched as soon as that paint is done, so they are there when the guard has signed in.
+ * fetched as soon as that paint is done, so they are there when the guard has signed in;
+ * so is English, so the language switch never waits.
  */
 function prefetchAfterPaint() {
   const fetchAll = () => {
     for (const load of [loadIncidentsScreen, loadIncidentForm, loadIncidentDetail, loadPhonesPage])
       void load().catch(() => undefined);
+    void preloadLanguages().catch(() => undefined);
   };
   if ('requestIdleCallback' in window) window.requestIdleCallback(fetchAll, { timeout: 1_000 });
   else setTimeout(fetchAll, 0);

@@ -40,7 +40,11 @@ export function Header(props: { info: SystemInfo | null; onOpenSync?: () => void
               type="button"
               lang={lng}
               aria-pressed={i18n.language === lng}
-              onClick={() => void setLanguage(lng)}
+              onClick={() => {
+                // Loaded already (preloadLanguages): switch in this very event, as before the split.
+                if (i18n.hasResourceBundle(lng, 'translation')) void i18n.changeLanguage(lng);
+                else void setLanguage(lng);
+              }}
             >
               {t(`language.${lng}`)}
             </button>

@@ -36,12 +36,24 @@ function storedLanguage(): Language {
   }
 }
 
-/** Switch language, fetching its translations first when they are not loaded yet. */
-export async function setLanguage(lng: Language): Promise<void> {
+async function ensureLoaded(lng: Language): Promise<void> {
   if (!i18next.hasResourceBundle(lng, 'translation')) {
     i18next.addResourceBundle(lng, 'translation', await loaders[lng]());
   }
+}
+
+/**
+ * Switch language, fetching its translations first when they are not loaded yet. Once
+ * `preloadLanguages` has run, the switch happens at once, as it did before the split.
+ */
+export async function setLanguage(lng: Language): Promise<void> {
+  await ensureLoaded(lng);
   await i18next.changeLanguage(lng);
+}
+
+/** Fetch every language's translations (after the first paint), so a switch never waits. */
+export function preloadLanguages(): Promise<void> {
+  return Promise.all(LANGUAGES.map(ensureLoaded)).then(() => undefined);
 }
 
 /** Ready to render: Swedish at once, the stored language once its translations are in. */
