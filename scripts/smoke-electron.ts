@@ -23,10 +23,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import Database from 'better-sqlite3';
 import { _electron, chromium, type Page } from 'playwright-core';
 import { chooseHost, probeElectron } from './electron-probe.ts';
 import { packageBin, repoRoot, runNodeBin } from './node-bin.ts';
+import { smokeConsole, type SmokeCall, type SmokeTarget } from './smoke-console.ts';
 
 const { values } = parseArgs({
   options: {
@@ -42,7 +42,6 @@ if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
   process.exit(1);
 }
 
-const ADMIN = { staffNumber: 'SMOKE1', name: 'Smoke Test', pin: '135790' };
 const dataDir = mkdtempSync(join(tmpdir(), 'guardline-smoke-'));
 const output: string[] = [];
 const started = Date.now();
@@ -51,26 +50,14 @@ function say(line: string): void {
   process.stdout.write(`smoke: ${line}\n`);
 }
 
-async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
-  const t0 = Date.now();
-  try {
-    const result = await run();
-    say(`${name} … ok (${Date.now() - t0} ms)`);
-    return result;
-  } catch (error) {
-    say(`${name} … FAILED: ${(error as Error).message}`);
-    throw error;
-  }
-}
-
-/** Polls until `check` returns a value (not undefined/false), within the run's time limit. */
-async function until<T>(what: string, check: () => Promise<T | undefined | false>): Promise<T> {
+/** Polls until `check` gives a value, within the run's time limit. */
+async function until<T>(what: string, check: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
     try {
       const value = await check();
-      if (value !== undefined && value !== false) return value;
+      if (value !== undefined) return value;
     } catch (error) {
       last = error;
     }
@@ -96,9 +83,8 @@ function collect(child: ChildProcess): void {
   }
 }
 
-type Call = <T = Record<string, unknown>>(method: string, input?: unknown) => Promise<T>;
-
-function pageCall(page: Page): Call {
+/** Calls through the preload's bridge, as the console page does. */
+function bridgeCall(page: Page): SmokeCall {
   return async (method, input = {}) => {
     const result = await page.evaluate(async ([m, i]) => window.guardline!.invoke(m as never, i), [
       method,
@@ -109,15 +95,12 @@ function pageCall(page: Page): Call {
   };
 }
 
-interface Driven {
-  page: Page;
-  /** Window state as the shell sees it (main process), or as the page sees it (packaged). */
-  windowState(): Promise<{ visible: boolean; onTop: boolean | null; windows: number | null }>;
-  closeWindow(): Promise<void>;
-  quit(): Promise<number | null>;
-}
+const bridgeReady = (page: Page) => async () => {
+  await page.waitForFunction(() => typeof window.guardline?.invoke === 'function', null, { timeout: timeoutMs });
+  return page.url();
+};
 
-async function driveUnpacked(binary: string): Promise<Driven> {
+async function driveUnpacked(binary: string): Promise<SmokeTarget> {
   const app = await _electron.launch({
     executablePath: binary,
     args: ['.', '--data-dir', dataDir],
@@ -127,18 +110,24 @@ async function driveUnpacked(binary: string): Promise<Driven> {
   collect(app.process());
   const page = await app.firstWindow({ timeout: timeoutMs });
   return {
-    page,
-    windowState: () =>
-      app.evaluate(({ BrowserWindow }) => {
-        const all = BrowserWindow.getAllWindows();
-        const w = all[0];
-        return {
-          visible: !!w && w.isVisible() && !w.isMinimized(),
-          onTop: w ? w.isAlwaysOnTop() : null,
-          windows: all.length,
-        };
-      }),
-    closeWindow: () => app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.close()),
+    host: 'electron',
+    dataDir,
+    call: bridgeCall(page),
+    pageReady: bridgeReady(page),
+    window: {
+      state: () =>
+        app.evaluate(({ BrowserWindow }) => {
+          const all = BrowserWindow.getAllWindows();
+          const w = all[0];
+          return {
+            visible: !!w && w.isVisible() && !w.isMinimized(),
+            onTop: w ? w.isAlwaysOnTop() : null,
+            windows: all.length,
+          };
+        }),
+      close: () => app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.close()),
+    },
+    output: () => output,
     async quit() {
       const exited = new Promise<number | null>((resolve) => app.process().once('exit', (code) => resolve(code)));
       await app.close();
@@ -147,7 +136,7 @@ async function driveUnpacked(binary: string): Promise<Driven> {
   };
 }
 
-async function drivePackaged(executable: string): Promise<Driven> {
+async function drivePackaged(executable: string): Promise<SmokeTarget> {
   const port = await freePort();
   const child = spawn(executable, ['--data-dir', dataDir, `--remote-debugging-port=${port}`], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -164,15 +153,21 @@ async function drivePackaged(executable: string): Promise<Driven> {
       .find((p) => p.url().startsWith('app://guardline/')),
   );
   return {
-    page,
-    windowState: async () => ({
-      visible: await page.evaluate(() => document.visibilityState === 'visible'),
-      onTop: null,
-      windows: null,
-    }),
-    // In Electron a page's window.close() closes its BrowserWindow through the same
-    // cancellable 'close' as the title bar's button, which the shell turns into hide().
-    closeWindow: () => page.evaluate(() => window.close()),
+    host: 'electron',
+    dataDir,
+    call: bridgeCall(page),
+    pageReady: bridgeReady(page),
+    window: {
+      state: async () => ({
+        visible: await page.evaluate(() => document.visibilityState === 'visible'),
+        onTop: null,
+        windows: null,
+      }),
+      // In Electron a page's window.close() closes its BrowserWindow through the same
+      // cancellable 'close' as the title bar's button, which the shell turns into hide().
+      close: () => page.evaluate(() => window.close()),
+    },
+    output: () => output,
     async quit() {
       await browser.close().catch(() => {});
       child.kill('SIGTERM');
@@ -182,10 +177,10 @@ async function drivePackaged(executable: string): Promise<Driven> {
 }
 
 async function main(): Promise<void> {
-  let driven: Driven;
+  let target: SmokeTarget;
   if (values.app) {
     say(`packaged app ${values.app}, data dir ${dataDir}`);
-    driven = await step('start the packaged app', () => drivePackaged(values.app!));
+    target = await drivePackaged(values.app);
   } else {
     const choice = chooseHost(await probeElectron());
     if (choice.host !== 'electron') {
@@ -196,108 +191,22 @@ async function main(): Promise<void> {
     if (!values['no-build']) {
       const electronVite = packageBin('electron-vite/bin/electron-vite.js');
       if (!electronVite) throw new Error('electron-vite is not installed (npm ci)');
-      await step('electron-vite build', async () => {
-        const code = await runNodeBin(electronVite, ['build']);
-        if (code !== 0) throw new Error(`exit code ${code}`);
-      });
+      say('electron-vite build …');
+      const code = await runNodeBin(electronVite, ['build']);
+      if (code !== 0) throw new Error(`electron-vite build: exit code ${code}`);
     }
     say(`electron ${choice.binary}, data dir ${dataDir}`);
-    driven = await step('start electron .', () => driveUnpacked(choice.binary));
+    target = await driveUnpacked(choice.binary);
   }
-  const { page } = driven;
-  const call = pageCall(page);
-
-  await step('the window shows the console from app://guardline/', async () => {
-    await page.waitForFunction(() => typeof window.guardline?.invoke === 'function', null, { timeout: timeoutMs });
-    if (!page.url().startsWith('app://guardline/')) throw new Error(`page is ${page.url()}`);
-    await until('window visible', async () => (await driven.windowState()).visible);
-  });
-
-  const info = await step('sign in as the first admin', async () => {
-    const session = await call<{ rosterEmpty: boolean }>('auth.session');
-    if (!session.rosterEmpty) throw new Error('a fresh data dir should have an empty roster');
-    await call('auth.bootstrapAdmin', ADMIN);
-    return call<{ unit: string; facility: string; host: string }>('system.info');
-  });
-  if (info.host !== 'electron') throw new Error(`host is ${info.host}`);
-
-  await step('closing the window hides it; the app keeps running', async () => {
-    await driven.closeWindow();
-    await until('window hidden', async () => !(await driven.windowState()).visible);
-    const state = await driven.windowState();
-    if (state.windows !== null && state.windows !== 1) throw new Error(`${state.windows} windows`);
-    await call('system.info'); // the core still answers
-  });
-
-  const incident = await step('raise a test alarm (high-severity incident on this unit)', async () => {
-    const created = await call<{ id: string }>('incidents.create', {
-      facility: info.facility,
-      unit: info.unit,
-      category: 'threat',
-      severity: 'high',
-      title: 'Röktest: larm',
-      description: 'Skapat av npm run smoke:electron.',
-      peopleInvolved: [],
-      location: 'Röktest',
-      occurredAt: new Date().toISOString(),
-      reportedBy: ADMIN.staffNumber,
-    });
-    await until('the alarm stands', async () => (await call<{ alarms: unknown[] }>('alarms.list')).alarms.length > 0);
-    return created;
-  });
-
-  await step('the alarm brings the window back (on top)', async () => {
-    const state = await until('window visible again', async () => {
-      const s = await driven.windowState();
-      return s.visible && (s.onTop === null || s.onTop) ? s : undefined;
-    });
-    if (state.onTop === null) say('  (packaged: on-top state is not readable over CDP)');
-  });
-
-  await step('the event log holds the incident and its escalation', async () => {
-    const { items } = await call<{ items: { type: string }[] }>('audit.query', { incidentId: incident.id });
-    const types = new Set(items.map((e) => e.type));
-    for (const type of ['incident.created', 'escalation.started']) {
-      if (!types.has(type)) throw new Error(`no ${type} in the log (${[...types].join(', ')})`);
-    }
-  });
-
-  await step('the shell logged no error', async () => {
-    const errors = output.filter((l) => /\[guardline\].*(fail|error)/i.test(l));
-    if (errors.length > 0) throw new Error(errors.slice(0, 5).join(' | '));
-  });
-
-  await step('acknowledge the alarm', async () => {
-    const { items } = await call<{ items: { escalationId: string; incidentId: string }[] }>('escalation.list', {});
-    const escalation = items.find((e) => e.incidentId === incident.id);
-    if (!escalation) throw new Error('no escalation for the test incident');
-    await call('escalation.acknowledge', { escalationId: escalation.escalationId });
-    await until('no alarm stands', async () => (await call<{ alarms: unknown[] }>('alarms.list')).alarms.length === 0);
-  });
-
-  const code = await step('quit', () => driven.quit());
-  if (code !== 0) throw new Error(`the app exited with code ${code}`);
-
-  await step('the data file is intact after quitting', async () => {
-    const db = new Database(join(dataDir, 'guardline.sqlite'), { readonly: true });
-    try {
-      const integrity = db.pragma('integrity_check', { simple: true });
-      if (integrity !== 'ok') throw new Error(`integrity_check: ${String(integrity)}`);
-      const { n } = db.prepare("SELECT count(*) AS n FROM events WHERE type = 'incident.created'").get() as {
-        n: number;
-      };
-      if (n !== 1) throw new Error(`${n} incident.created events`);
-    } finally {
-      db.close();
-    }
-  });
+  await smokeConsole(target, { timeoutMs, say });
   say(`passed in ${Date.now() - started} ms`);
 }
 
 try {
   await main();
-} catch {
-  // The failed step has been printed; the app's last words help find why.
+} catch (error) {
+  say(`failed: ${(error as Error).message}`);
+  // The app's last words help find why.
   if (output.length > 0) say(`app output (last 20 lines):\n${output.slice(-20).join('\n')}`);
   process.exitCode = 1;
 } finally {

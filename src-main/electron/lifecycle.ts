@@ -15,6 +15,8 @@ import { telephonyLaunchOptions } from '../core/config/config-location.ts';
 import { createConsoleCore, type ConsoleCore } from '../core/console-core.ts';
 import { createCredentialStore } from '../core/telephony/index.ts';
 import { safeStorageCodec } from './sip-credential-codec.ts';
+import { DataDirError, prepareDataDir } from '../core/data-dir.ts';
+import { describeHolder, takeInstanceLock, type InstanceLock } from '../core/instance-lock.ts';
 import { parseLaunchOptions, type LaunchOptions } from '../core/launch-options.ts';
 import { applyAppIdentity } from './app-identity.ts';
 import { registerAppScheme, serveRenderer } from './app-protocol.ts';
@@ -129,6 +131,11 @@ export function startConsoleShell(start: ShellStart): ShellHandle {
   let window: BrowserWindow | null = null;
   let tray: StatusTray | null = null;
   let quitting = false;
+  let dataDirLock: InstanceLock | null = null;
+  const releaseDataDir = () => {
+    dataDirLock?.release();
+    dataDirLock = null;
+  };
   const stops: (() => void)[] = [];
 
   /** Everything but the core, in reverse order of start. */
@@ -145,7 +152,10 @@ export function startConsoleShell(start: ShellStart): ShellHandle {
     stopShell();
     const closing = core;
     core = null;
-    closing?.close().catch((error: unknown) => console.error('[guardline] closing the console core failed', error));
+    closing
+      ?.close()
+      .catch((error: unknown) => console.error('[guardline] closing the console core failed', error))
+      .finally(releaseDataDir);
     app.quit();
   };
 
@@ -226,6 +236,7 @@ export function startConsoleShell(start: ShellStart): ShellHandle {
       .catch((error: unknown) => console.error('[guardline] closing the console core failed', error))
       .finally(() => {
         clearTimeout(timer);
+        releaseDataDir();
         app.quit();
       });
   });
@@ -233,6 +244,22 @@ export function startConsoleShell(start: ShellStart): ShellHandle {
   const ready = app.whenReady().then((): RunningShell | null => {
     guardSession(session.defaultSession, origin);
     serveRenderer(protocol, start.paths.rendererDir, CONTENT_SECURITY_POLICY);
+    // Electron's own lock keeps out a second Electron console; the data directory's lock
+    // also keeps out a browser host (`npm run start:web`) on the same database, which would
+    // run a second monitor and a second set of escalation timers.
+    try {
+      prepareDataDir(options.dataDir);
+      const taken = takeInstanceLock(options.dataDir, 'electron');
+      if (!taken.ok) {
+        fail(text().storeFailedTitle, describeHolder(options.dataDir, taken.holder));
+        return null;
+      }
+      dataDirLock = taken.lock;
+    } catch (error) {
+      if (!(error instanceof DataDirError)) throw error;
+      fail(text().storeFailedTitle, error.message);
+      return null;
+    }
     let opened: ConsoleCore;
     try {
       opened = createConsoleCore({
@@ -252,6 +279,7 @@ export function startConsoleShell(start: ShellStart): ShellHandle {
         ...(options.idleLockMinutes !== null ? { idleLockMs: options.idleLockMinutes * 60_000 } : {}),
       });
     } catch (error) {
+      releaseDataDir();
       fail(text().storeFailedTitle, `${text().storeFailedIntro}\n\n${(error as Error).message}`);
       return null;
     }

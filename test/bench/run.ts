@@ -12,6 +12,7 @@ import { telephonyBench } from './telephony.bench.ts';
 import { syncBench } from './sync.bench.ts';
 import { voiceBench } from './voice.bench.ts';
 import { voiceVerdictsBench } from './voice-verdicts.bench.ts';
+import { startupBench } from './startup.bench.ts';
 
 const suites: Record<string, () => Promise<BenchRow[]>> = {
   store: storeBench,
@@ -22,6 +23,7 @@ const suites: Record<string, () => Promise<BenchRow[]>> = {
   reports: reportsBench,
   voice: voiceBench,
   'voice-verdicts': voiceVerdictsBench,
+  startup: startupBench,
 };
 
 const wanted = process.argv.slice(2);

@@ -54,7 +54,8 @@ describe('electron-builder.yml', () => {
     expect(nsh).toMatch(
       /WriteRegStr SHCTX "\$\{GUARDLINE_RUN_KEY\}" "\$\{APP_ID\}" '"\$INSTDIR\\\$\{APP_EXECUTABLE_FILENAME\}" --hidden'/,
     );
-    expect(nsh).toMatch(/!macro customUnInstall\s+DeleteRegValue SHCTX "\$\{GUARDLINE_RUN_KEY\}" "\$\{APP_ID\}"/);
+    const uninstall = nsh.slice(nsh.indexOf('!macro customUnInstall'));
+    expect(uninstall).toMatch(/DeleteRegValue SHCTX "\$\{GUARDLINE_RUN_KEY\}" "\$\{APP_ID\}"/);
     expect(nsh).toContain('Software\\Microsoft\\Windows\\CurrentVersion\\Run');
     // --hidden passes launch-option parsing untouched (the shell reads it itself).
     expect(() => parseLaunchOptions(['--hidden'], {})).not.toThrow();
