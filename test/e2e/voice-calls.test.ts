@@ -55,6 +55,7 @@ describe.skipIf(!labReady)('test calls from the line detail (browser host)', () 
               echoUser: 'echo',
               credential: 'trunk-a',
               durationMs: 1500,
+              jitterBufferMs: 200,
             },
           },
           {

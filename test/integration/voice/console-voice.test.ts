@@ -45,6 +45,7 @@ describe.skipIf(!labReady)('test calls from a console', () => {
               echoUser: 'echo',
               credential: 'trunk-a',
               durationMs: 1000,
+              jitterBufferMs: 200,
             },
           },
           {
