@@ -15,6 +15,7 @@ import { staffRoutes } from './staff/routes.ts';
 import { createIngestor } from './events/ingestor.ts';
 import { eventRoutes } from './events/routes.ts';
 import { hqRoutes } from './hq/routes.ts';
+import { sessionRoutes } from './hq/session-routes.ts';
 import { createAuthenticator } from './http/auth.ts';
 import { installErrorHandling } from './http/errors.ts';
 import { bearerToken } from './auth/tokens.ts';
@@ -53,7 +54,7 @@ export async function buildTracker(options: TrackerOptions): Promise<FastifyInst
 
   const ctx: TrackerContext = {
     store: options.db,
-    auth: createAuthenticator(options.db, options.adminTokenHash),
+    auth: createAuthenticator(options.db, options.adminTokenHash, options.clock ?? Date.now),
     clock: options.clock ?? Date.now,
     limits,
     heads: createFacilityHeads(),
@@ -62,6 +63,7 @@ export async function buildTracker(options: TrackerOptions): Promise<FastifyInst
       onError: (error, facility) => app.log.error({ err: error, facility }, 'HQ projection failed; will retry'),
     }),
     streams: new Set(),
+    liveDevices: new Map(),
   };
 
   installErrorHandling(app);
@@ -110,6 +112,7 @@ export async function buildTracker(options: TrackerOptions): Promise<FastifyInst
   staffRoutes(app, ctx);
   eventRoutes(app, ctx);
   streamRoutes(app, ctx);
+  sessionRoutes(app, ctx);
   hqRoutes(app, ctx);
   return app;
 }

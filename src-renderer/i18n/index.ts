@@ -32,11 +32,12 @@ function storedLanguage(): Language {
   }
 }
 
-export function initI18n() {
+/** `extra`: another app's own strings beside the console's (HQ adds its `hq.*` keys). */
+export function initI18n(extra?: { sv: object; en: object }) {
   const lng = storedLanguage();
   document.documentElement.lang = lng;
   void i18next.use(initReactI18next).init({
-    resources: { sv: { translation: sv }, en: { translation: en } },
+    resources: { sv: { translation: { ...sv, ...extra?.sv } }, en: { translation: { ...en, ...extra?.en } } },
     lng,
     fallbackLng: 'sv',
     initAsync: false,

@@ -25,10 +25,16 @@ import type { TrackerDb } from '../db/database.ts';
 import type { TrackerDatabase } from '../db/schema.ts';
 import { incidentProjector } from './incidents.ts';
 import { outageProjector } from './outages.ts';
+import { catalogProjector, lineStateProjector } from './lines.ts';
 import { chunks } from '../events/event-rows.ts';
 import { refoldStreams, type StreamProjector } from './refold.ts';
 
-const PROJECTORS: readonly StreamProjector[] = [incidentProjector, outageProjector];
+const PROJECTORS: readonly StreamProjector[] = [
+  incidentProjector,
+  outageProjector,
+  lineStateProjector,
+  catalogProjector,
+];
 /** Streams folded per transaction: few enough that a push waiting behind one is not held up for long. */
 const STREAMS_PER_TRANSACTION = 100;
 /** Pushes within this window are folded together; HQ reads never wait for it (they settle). */
