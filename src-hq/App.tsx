@@ -5,6 +5,12 @@ import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { startLive, useLiveState } from './live.ts';
 import { OverviewPage } from './pages/OverviewPage.tsx';
 import { FacilityPage } from './pages/FacilityPage.tsx';
+import { IncidentsPage } from './pages/IncidentsPage.tsx';
+import { IncidentPage } from './pages/IncidentPage.tsx';
+import { OutagesPage } from './pages/OutagesPage.tsx';
+import { DevicesPage } from './pages/DevicesPage.tsx';
+import { StaffPage } from './pages/StaffPage.tsx';
+import { AccountsPage } from './pages/AccountsPage.tsx';
 import { href, NAV_PAGES, useRoute, type HqRoute } from './route.ts';
 import { useSession } from './session.tsx';
 
@@ -20,7 +26,7 @@ export function App() {
 
   return (
     <div className="hq-shell">
-      <header className="app-header">
+      <header className="app-header no-print">
         <div className="app-title">
           <span className="app-name">{t('hq.title')}</span>
         </div>
@@ -38,7 +44,7 @@ export function App() {
           <LanguageSwitch />
         </div>
       </header>
-      <nav className="hq-nav" aria-label={t('hq.nav.label')}>
+      <nav className="hq-nav no-print" aria-label={t('hq.nav.label')}>
         <ul>
           {NAV_PAGES.filter((p) => p !== 'accounts' || account.role === 'admin').map((page) => (
             <li key={page}>
@@ -61,6 +67,18 @@ function Page(props: { route: HqRoute }) {
   switch (route.page) {
     case 'facility':
       return <FacilityPage facility={route.facility} />;
+    case 'incidents':
+      return <IncidentsPage />;
+    case 'incident':
+      return <IncidentPage facility={route.facility} id={route.id} />;
+    case 'outages':
+      return <OutagesPage />;
+    case 'devices':
+      return <DevicesPage />;
+    case 'staff':
+      return <StaffPage />;
+    case 'accounts':
+      return <AccountsPage />;
     default:
       return <OverviewPage />;
   }

@@ -8,6 +8,7 @@ import sv from './i18n/sv.json' with { type: 'json' };
 import en from './i18n/en.json' with { type: 'json' };
 import '../src-renderer/app/app.css';
 import '../src-renderer/features/status/status.css';
+import '../src-renderer/features/incidents/incidents.css';
 import './hq.css';
 
 initI18n({ sv, en });

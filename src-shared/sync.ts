@@ -37,10 +37,45 @@ export const QuarantinedEvent = z.object({
 });
 export type QuarantinedEvent = z.infer<typeof QuarantinedEvent>;
 
+const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+/**
+ * One tracker URL, or several (separated by spaces or commas) of trackers on one
+ * PostgreSQL: the console fails over between them (issue 15).
+ */
+export const TrackerUrls = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine((text) => {
+    const urls = text.split(/[\s,]+/).filter(Boolean);
+    return urls.length > 0 && urls.length <= 8 && urls.every((u) => HttpUrl.safeParse(u).success);
+  }, 'must be an http(s) URL');
+
 export const SyncEnrollInput = z
   .object({
-    trackerUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+    trackerUrl: TrackerUrls,
     code: z.string().trim().min(1, { error: 'required' }).max(64),
     label: z.string().trim().max(120).optional(),
+    /**
+     * Issue 15: join although this console's config names another facility, taking the
+     * tracker's identity (its id and display name). Without it such an enrolment is refused.
+     */
+    adoptFacility: z.boolean().optional(),
   })
   .strict();
+
+/** `sync.previewEnrolment`: the facility a code joins, beside this console's own, before joining. */
+export const SyncPreviewInput = z
+  .object({
+    trackerUrl: TrackerUrls,
+    code: z.string().trim().min(1, { error: 'required' }).max(64),
+  })
+  .strict();
+const FacilityIdentity = z.object({ id: z.string(), name: z.string() });
+export const SyncPreview = z.object({
+  tracker: FacilityIdentity,
+  console: FacilityIdentity,
+  /** Same id: joining changes nothing of the facility's identity. */
+  matches: z.boolean(),
+});
+export type SyncPreview = z.infer<typeof SyncPreview>;

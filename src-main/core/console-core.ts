@@ -11,6 +11,7 @@ import { openEventStore, type EventStore } from './store/event-store.ts';
 import { incidentProjector } from './incidents/projection.ts';
 import { incidentsApp } from './incidents/app.ts';
 import { createSyncEngine, syncApp, type SyncEngine } from './sync/index.ts';
+import { adoptedFacility } from './sync/settings.ts';
 import type { SyncEngineDeps } from './sync/engine.ts';
 import { DEFAULT_ESCALATION_POLICIES, EscalationPolicies } from '../../src-shared/escalation.ts';
 import { createEventFactory } from './event-factory.ts';
@@ -133,10 +134,13 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
 
   // A facility config file names the facility, so the header and the board agree; the demo
   // facility and a console without telephony keep the launch option's name.
-  const facilityShown = (): string =>
-    telephony.configStatus().source === 'file'
-      ? (telephony.board().facility?.name ?? config.facility)
-      : config.facility;
+  /** The facility a config file names; null for the demo facility or a console without one. */
+  const configuredFacility = (): { id: string; name: string } | null => {
+    const fromFile = telephony.configStatus().source === 'file' ? telephony.board().facility : null;
+    return fromFile ? { id: fromFile.id, name: fromFile.name } : null;
+  };
+  // Issue 15: once enrolled, the facility is the tracker's (one id, one name everywhere).
+  const facilityShown = (): string => adoptedFacility(store)?.name ?? configuredFacility()?.name ?? config.facility;
   const info = (): SystemInfo => ({
     appVersion: config.appVersion,
     host: config.host,
@@ -270,7 +274,7 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     { name: 'system', handlers: { 'system.info': () => info() } },
     incidentsApp({ store, clock, deviceId, wallClock, accessLog }),
     retentionApp(retention),
-    syncApp(sync),
+    syncApp(sync, configuredFacility),
     authApp({ auth, roster, store, event }),
     escalationApp({ runner, queries: escalations, roster, alarms, store }),
     auditApp({ store, roster, event, deviceId }),
@@ -283,6 +287,7 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
       wallClock,
       board: () => telephony.board(),
       facilityName: config.facility,
+      adoptedFacility: () => adoptedFacility(store),
     }),
   ]);
   const missing = missingMethods(handlers);

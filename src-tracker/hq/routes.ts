@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { HqIncidentQuery, HqOutageQuery } from '../../src-shared/sync-wire.ts';
 import type { TrackerContext } from '../context.ts';
 import { parseInput } from '../http/parse.ts';
-import { listDevices, listFacilities, listIncidents, listOutages } from './queries.ts';
+import { facilityRoster, incidentDetail, listDevices, listFacilities, listIncidents, listOutages } from './queries.ts';
+import { fail } from '../http/errors.ts';
 import { reportRoutes } from './report-routes.ts';
 import { hqAppRoutes } from './app-assets.ts';
 import { hqOverview } from './overview.ts';
@@ -47,6 +48,23 @@ export function hqRoutes(app: FastifyInstance, ctx: TrackerContext): void {
     const filter = parseInput(HqIncidentQuery, request.query);
     await ctx.projector.settled();
     return reply.send({ incidents: await listIncidents(ctx.store, filter) });
+  });
+
+  app.get('/v1/hq/incident', async (request, reply) => {
+    await ctx.auth.viewer(request);
+    const { facility, id } = parseInput(
+      z.object({ facility: z.string().min(1).max(120), id: z.string().min(1).max(64) }),
+      request.query,
+    );
+    const found = await incidentDetail(ctx.store, facility, id);
+    if (!found) throw fail('not_found', `no incident ${id} at ${facility}`, 'id');
+    return reply.send(found);
+  });
+
+  app.get('/v1/hq/staff', async (request, reply) => {
+    await ctx.auth.viewer(request);
+    const { facility } = parseInput(z.object({ facility: z.string().min(1).max(120) }), request.query);
+    return reply.send({ staff: await facilityRoster(ctx.store, facility) });
   });
 
   app.get('/v1/hq/outages', async (request, reply) => {

@@ -6,12 +6,13 @@
  * renders at 1280×720 and 1920×1080.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildTracker } from '../integration/tracker/child-tracker.ts';
-import { ADMIN_TOKEN, FACILITY, startTracker } from '../integration/sync/sync-lab.ts';
+import { ADMIN_TOKEN, FACILITY, startTracker, waitForSync } from '../integration/sync/sync-lab.ts';
 import type { TestConsole } from '../support/consoles.ts';
 import { launchChromium } from './harness.ts';
 import { distinctColours, HQ_ADMIN, seriousViolations, signInHq, trunkConsole } from './hq-lab.ts';
@@ -25,6 +26,7 @@ let context: BrowserContext;
 let page: Page;
 let consoleA: TestConsole | undefined;
 let trunk: { down: boolean };
+let incidentHash = '#/incidents';
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'guardline-hq-e2e-'));
@@ -106,29 +108,120 @@ describe('HQ in the browser', () => {
     },
   );
 
-  it('passes axe and renders non-blank at 1280×720 and 1920×1080, in Swedish and English', async () => {
-    for (const hash of ['#/', `#/facility/${encodeURIComponent(FACILITY)}`]) {
-      for (const lang of ['Svenska', 'English']) {
-        await page.goto(`${tracker.url}/hq${hash}`);
-        await page.getByRole('button', { name: lang }).click();
-        await page.getByTestId('hq-live').getByText('Live').waitFor(WAIT);
-        expect(await seriousViolations(page), `${hash} ${lang}`).toEqual([]);
-        for (const viewport of [
-          { width: 1280, height: 720 },
-          { width: 1920, height: 1080 },
-        ]) {
-          await page.setViewportSize(viewport);
-          expect(await distinctColours(page), `${hash} ${lang} ${viewport.width}`).toBeGreaterThan(5);
-          // GUARDLINE_SCREENSHOTS=<dir> keeps the pictures for a person to look at.
-          const shots = process.env.GUARDLINE_SCREENSHOTS;
-          if (shots) {
-            const name = `hq-${hash.replace(/\W+/g, '-')}-${lang}-${viewport.width}.png`;
-            await page.screenshot({ path: join(shots, name) });
-          }
-        }
-        await page.setViewportSize({ width: 1280, height: 720 });
-      }
-    }
-    await page.getByRole('button', { name: 'Svenska' }).click();
+  it('filters and searches incidents, and opens one with its timeline', { timeout: 60_000 }, async () => {
+    const incident = (title: string, category: string, severity: string) => ({
+      facility: FACILITY,
+      unit: 'Avdelning A',
+      category,
+      severity,
+      title,
+      description: 'Beskrivning för HQ',
+      peopleInvolved: [],
+      location: 'Korridor 2',
+      occurredAt: '2026-12-04T22:05:00+01:00',
+      reportedBy: 'A-kumla',
+    });
+    const threat = await consoleA!.call<{ id: string }>(
+      'incidents.create',
+      incident('Hot mot personal i dagrummet', 'threat', 'high'),
+    );
+    await consoleA!.call('incidents.create', incident('Brandlarm utlöst i kök', 'fire', 'medium'));
+    await consoleA!.call('incidents.addNote', { id: threat.id, text: 'Polis kontaktad' });
+
+    await page.getByRole('link', { name: 'Händelser' }).click();
+    const rows = page.getByTestId('incidents-table').locator('tbody tr');
+    await expect.poll(() => rows.count(), WAIT).toBe(2);
+    await page.getByLabel('Kategori').selectOption({ label: 'Hot' });
+    await expect.poll(() => rows.count(), WAIT).toBe(1);
+    expect(await rows.first().innerText()).toContain('Hot mot personal i dagrummet');
+    await page.getByLabel('Kategori').selectOption({ label: 'Alla' });
+    await page.getByLabel('Sök i text').fill('brandlarm');
+    await expect.poll(() => rows.count(), WAIT).toBe(1);
+    expect(await rows.first().innerText()).toContain('Brandlarm utlöst i kök');
+    await page.getByLabel('Sök i text').fill('');
+    await expect.poll(() => rows.count(), WAIT).toBe(2);
+
+    await page.getByRole('link', { name: 'Hot mot personal i dagrummet' }).click();
+    await page.getByRole('heading', { name: 'Hot mot personal i dagrummet' }).waitFor(WAIT);
+    incidentHash = new URL(page.url()).hash;
+    const timeline = page.locator('ol.timeline');
+    // Created, the note, and whatever the facility's escalation policy did with a high threat.
+    await expect.poll(() => timeline.locator('li').count(), WAIT).toBeGreaterThanOrEqual(2);
+    expect(await timeline.innerText()).toContain('Polis kontaktad');
+    expect(await page.locator('main').innerText()).toContain('Polis kontaktad');
+    expect(await page.locator('main').innerText()).toContain('Korridor 2');
   });
+
+  it('exports the outage evidence as CSV and TMF621 with the trunk outage in it', { timeout: 60_000 }, async () => {
+    await page.getByRole('link', { name: 'Avbrott och bevis' }).click();
+    await page.getByTestId('report-body').waitFor(WAIT);
+    expect(await page.getByTestId('report-body').innerText()).toContain('Operatörstrunk');
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'CSV' }).click()]);
+    const csvText = await readFile((await csv.path())!, 'utf8');
+    expect(csv.suggestedFilename()).toMatch(/^outages-M-rsta-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(csvText).toContain('Operatörstrunk');
+    const [tmf] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: /TMF621/ }).click(),
+    ]);
+    const tickets = JSON.parse(await readFile((await tmf.path())!, 'utf8')) as { tickets: unknown[] };
+    expect(tickets.tickets.length).toBeGreaterThan(0);
+  });
+
+  it(
+    "revokes a console: HQ shows it revoked and the tracker refuses the console's token",
+    { timeout: 60_000 },
+    async () => {
+      await page.getByRole('link', { name: 'Konsoler' }).click();
+      const device = page.getByTestId(`device-${consoleA!.core.info().deviceId}`);
+      await device.waitFor(WAIT);
+      page.once('dialog', (dialog) => void dialog.accept());
+      await device.getByRole('button', { name: /^Spärra / }).click();
+      await expect.poll(() => device.innerText(), WAIT).toContain('Spärrad');
+      await consoleA!.call('sync.retryNow', {});
+      const status = await waitForSync(consoleA!, (s) => s.state === 'error', 'refused after revoke', 20_000);
+      expect(JSON.stringify(status)).toMatch(/unauthenticated|revoked/);
+    },
+  );
+
+  it(
+    'passes axe and renders non-blank at 1280×720 and 1920×1080 on every page, in Swedish and English',
+    { timeout: 120_000 },
+    async () => {
+      const pages = [
+        '#/',
+        `#/facility/${encodeURIComponent(FACILITY)}`,
+        '#/incidents',
+        incidentHash,
+        '#/outages',
+        '#/devices',
+        '#/staff',
+        '#/accounts',
+      ];
+      for (const hash of pages) {
+        for (const lang of ['Svenska', 'English']) {
+          await page.goto(`${tracker.url}/hq${hash}`);
+          await page.getByRole('button', { name: lang }).click();
+          await page.getByTestId('hq-live').getByText('Live').waitFor(WAIT);
+          await page.locator('main h1').waitFor(WAIT);
+          expect(await seriousViolations(page), `${hash} ${lang}`).toEqual([]);
+          for (const viewport of [
+            { width: 1280, height: 720 },
+            { width: 1920, height: 1080 },
+          ]) {
+            await page.setViewportSize(viewport);
+            expect(await distinctColours(page), `${hash} ${lang} ${viewport.width}`).toBeGreaterThan(5);
+            // GUARDLINE_SCREENSHOTS=<dir> keeps the pictures for a person to look at.
+            const shots = process.env.GUARDLINE_SCREENSHOTS;
+            if (shots) {
+              const name = `hq-${hash.replace(/\W+/g, '-')}-${lang}-${viewport.width}.png`;
+              await page.screenshot({ path: join(shots, name) });
+            }
+          }
+          await page.setViewportSize({ width: 1280, height: 720 });
+        }
+      }
+      await page.getByRole('button', { name: 'Svenska' }).click();
+    },
+  );
 });
