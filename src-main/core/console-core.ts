@@ -272,7 +272,14 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
 
   const handlers = createApp([
     { name: 'system', handlers: { 'system.info': () => info() } },
-    incidentsApp({ store, clock, deviceId, wallClock, accessLog }),
+    incidentsApp({
+      store,
+      clock,
+      deviceId,
+      wallClock,
+      accessLog,
+      adoptedFacility: () => adoptedFacility(store),
+    }),
     retentionApp(retention),
     syncApp(sync, configuredFacility),
     authApp({ auth, roster, store, event }),

@@ -6,7 +6,7 @@ const KEYS = {
   trackerUrl: 'sync.tracker_url',
   token: 'sync.device_token',
   facility: 'sync.facility',
-  facilityName: 'sync.facilityName',
+  facilityName: 'sync.facility_name',
   lastPulledSeq: 'sync.last_pulled_seq',
   lastSuccessAt: 'sync.last_success_at',
 } as const;

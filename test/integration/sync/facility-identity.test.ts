@@ -20,6 +20,7 @@ import { trackerClient } from '../tracker/http-client.ts';
 import type { TestConsole } from '../../support/consoles.ts';
 import { ADMIN_TOKEN, startTracker, syncConsole, waitForSync } from './sync-lab.ts';
 import { alwaysUp } from '../reports/report-lab.ts';
+import { incidentInput } from '../../support/incidents.ts';
 
 let dir: string;
 let tracker: ChildTracker;
@@ -98,6 +99,16 @@ describe('one facility identity', () => {
       to: now,
     });
     expect(onConsole.facility.name).toBe('Anstalt A');
+
+    // The incident form sends the name it shows; the incident is filed under the facility's id.
+    const created = await c.call<{ id: string; facility: string }>('incidents.create', {
+      ...incidentInput({ title: 'Larm i entrén' }),
+      facility: 'Anstalt A',
+    });
+    expect(created.facility).toBe('anstalt-a');
+    await waitForSync(c, (s) => s.pending === 0 && s.quarantined === 0, 'incident pushed', 30_000);
+    const hq = await admin().get<{ incidents: { id: string; facility: string }[] }>('/v1/hq/incidents', ADMIN_TOKEN);
+    expect(hq.body.incidents).toContainEqual(expect.objectContaining({ id: created.id, facility: 'anstalt-a' }));
   });
 
   it('names the facility the same everywhere at HQ: overview, facilities, lines and the report', async () => {
