@@ -22,6 +22,7 @@ import { bearerToken } from './auth/tokens.ts';
 import { createHqProjector } from './projections/projector.ts';
 import { createFacilityHeads } from './stream/heads.ts';
 import { createPgCluster } from './cluster/pg-cluster.ts';
+import { updateRoutes } from './updates/routes.ts';
 import { streamRoutes } from './stream/routes.ts';
 import { sql } from 'kysely';
 
@@ -45,6 +46,8 @@ export interface TrackerOptions {
   cluster?: boolean;
   /** How often a standby tracker asks for the HQ projector lock. */
   leaderRetryMs?: number;
+  /** Directory of `npm run dist` output served to the fleet at /updates/ (issue 15). */
+  releasesDir?: string | undefined;
 }
 
 export async function buildTracker(options: TrackerOptions): Promise<FastifyInstance> {
@@ -142,5 +145,6 @@ export async function buildTracker(options: TrackerOptions): Promise<FastifyInst
   streamRoutes(app, ctx);
   sessionRoutes(app, ctx);
   hqRoutes(app, ctx);
+  updateRoutes(app, ctx, options.releasesDir ? { dir: options.releasesDir } : null);
   return app;
 }
