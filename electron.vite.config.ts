@@ -42,6 +42,9 @@ export default defineConfig({
     plugins: [react()],
     build: {
       outDir: resolve(root, 'out/renderer'),
+      // Every asset stays a file served by the app:// handler: an inlined data: URL would
+      // need data: in more CSP directives (the same rule as vite.renderer.config.ts).
+      assetsInlineLimit: 0,
       rolldownOptions: {
         input: { index: resolve(root, 'src-renderer/index.html') },
       },

@@ -35,6 +35,12 @@ export default tseslint.config(
     },
   },
   {
+    // The Node launcher is CommonJS so that any Node >= 18 can run it before anything else loads.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['src-main/core/**/*.{ts,tsx}'],
     rules: {
       'no-restricted-imports': [

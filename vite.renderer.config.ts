@@ -19,5 +19,11 @@ export default defineConfig({
     // Inline assets would need data: in more CSP directives; keep every asset a file.
     assetsInlineLimit: 0,
     reportCompressedSize: true,
+    rolldownOptions: {
+      // The contract's zod schemas are declarations without effects: where the renderer
+      // only uses a module's constants and helpers (roles, line states), the schemas and
+      // zod drop out of the first chunk. The bridge loads them on its own (frame-contract.ts).
+      treeshake: { manualPureFunctions: ['z'] },
+    },
   },
 });

@@ -1,6 +1,6 @@
 /** Svenska / English, as in the console's header. */
 import { useTranslation } from 'react-i18next';
-import { LANGUAGES } from '../src-renderer/i18n/index.ts';
+import { LANGUAGES, setLanguage } from '../src-renderer/i18n/index.ts';
 
 export function LanguageSwitch() {
   const { t, i18n } = useTranslation();
@@ -12,7 +12,10 @@ export function LanguageSwitch() {
           type="button"
           lang={lng}
           aria-pressed={i18n.language === lng}
-          onClick={() => void i18n.changeLanguage(lng)}
+          onClick={() => {
+            if (i18n.hasResourceBundle(lng, 'translation')) void i18n.changeLanguage(lng);
+            else void setLanguage(lng);
+          }}
         >
           {t(`language.${lng}`)}
         </button>

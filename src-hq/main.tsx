@@ -1,7 +1,7 @@
 /** HQ entry: translations (the console's plus HQ's own), the session gate, the app. */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { initI18n } from '../src-renderer/i18n/index.ts';
+import { initI18n, preloadLanguages } from '../src-renderer/i18n/index.ts';
 import { App } from './App.tsx';
 import { SessionGate } from './session.tsx';
 import sv from './i18n/sv.json' with { type: 'json' };
@@ -11,7 +11,7 @@ import '../src-renderer/features/status/status.css';
 import '../src-renderer/features/incidents/incidents.css';
 import './hq.css';
 
-initI18n({ sv, en });
+await initI18n({ sv, en });
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html lacks #root');
 
@@ -22,3 +22,5 @@ createRoot(root).render(
     </SessionGate>
   </StrictMode>,
 );
+// English after the first paint, so a switch never waits.
+void preloadLanguages().catch(() => undefined);

@@ -10,7 +10,7 @@ import { initI18n } from './i18n/index.ts';
 import './app/app.css';
 import './features/incidents/incidents.css';
 
-initI18n();
+await initI18n();
 const { bridge, connection } = selectBridge();
 const api = createApiClient(bridge);
 const root = document.getElementById('root');

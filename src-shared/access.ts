@@ -76,6 +76,8 @@ export const METHOD_ACCESS: Readonly<Record<MethodName, AccessLevel>> = {
   'config.status': 'signed-in',
   'demo.status': 'public',
   'demo.setLineFault': 'signed-in',
+  // Quitting stops line probes, escalation timers and alarms on this workstation.
+  'console.quit': 'supervisor',
 };
 
 /**

@@ -168,6 +168,8 @@ export const consoleApi = {
   'config.status': { input: Empty, output: ConfigStatus },
   'demo.status': { input: Empty, output: DemoStatus },
   'demo.setLineFault': { input: DemoSetFaultInput, output: DemoStatus },
+  // Issue 14: the desktop console stops monitoring only when a supervisor says so (logged).
+  'console.quit': { input: Empty, output: z.object({ eventId: z.string() }) },
 } as const;
 
 export type ConsoleApi = typeof consoleApi;

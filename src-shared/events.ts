@@ -48,6 +48,12 @@ export const IncidentNoteAddedPayload = z.object({
   text: z.string().trim().min(1, { error: 'required' }).max(5000),
 });
 
+/** A supervisor or admin stopped this console (issue 14); it monitors nothing until started again. */
+export const ConsoleQuitApprovedPayload = z.object({
+  staffNumber: z.string().min(1).max(120),
+  host: z.enum(['electron', 'web', 'test']),
+});
+
 export const EVENT_PAYLOADS = {
   'incident.created': IncidentCreatedPayload,
   'incident.updated': IncidentUpdatedPayload,
@@ -80,6 +86,7 @@ export const EVENT_PAYLOADS = {
   'escalation.timed_out': EscalationTimedOutPayload,
   'escalation.resolved': EscalationResolvedPayload,
   'audit.exported': AuditExportedPayload,
+  'console.quit_approved': ConsoleQuitApprovedPayload,
 } as const;
 
 export type EventType = keyof typeof EVENT_PAYLOADS;

@@ -43,6 +43,7 @@ import {
 import { createReportSource, declareLines, reportsApp } from './reports/index.ts';
 import { createRetention, retentionApp } from './retention/index.ts';
 import { createAccessLog } from './access-log/index.ts';
+import { quitApp } from './quit/app.ts';
 
 export interface ConsoleCoreConfig {
   dataFile: string;
@@ -296,6 +297,7 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
       facilityName: config.facility,
       adoptedFacility: () => adoptedFacility(store),
     }),
+    quitApp({ alarms, store, event, deviceId, host: config.host }),
   ]);
   const missing = missingMethods(handlers);
   if (missing.length > 0) throw new Error(`console API methods without a handler: ${missing.join(', ')}`);

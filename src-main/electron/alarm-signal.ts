@@ -2,8 +2,13 @@
  * Alarms outside the window, for a console minimised or behind other windows: a native
  * notification for each new alarm (and again when it climbs a level), and, while any
  * alarm stands, the tray icon flashing between the alarm and the phone status and the
- * window's taskbar entry asking for attention. The renderer plays the sound, so the
- * notification itself stays silent.
+ * window's taskbar entry asking for attention.
+ *
+ * Sound (issue 14): the page plays the alarm. A new alarm (or one climbing a level) also
+ * brings the window up without taking the keyboard (`attention(true)`: shown inactive,
+ * restored, kept on top while an alarm stands), so the page is on screen and sounding
+ * even if the window was hidden in the tray. The toast stays silent only when the window
+ * was already visible; otherwise it plays the OS sound too, in case the page cannot.
  *
  * The tray also shows phone status (line-status-signal.ts); whatever that sets while
  * we flash becomes the status we return to, so neither watcher loses the other's state.
@@ -17,12 +22,20 @@ import type { TrayStatus } from './tray.ts';
 
 export const TRAY_FLASH_MS = 700;
 
+const alarmTag = (escalationId: string) => `alarm:${escalationId}`;
+
 export interface AlarmSignalDeps {
   core: { subscribe(listener: PushListener): () => void; dispatch: Dispatch };
   tray: { setStatus(status: TrayStatus): void; readonly status: TrayStatus };
   notify(title: string, body: string, options?: NotifyOptions): boolean;
+  /** Dismisses the toasts of an alarm that no longer stands (notifications.ts). */
+  dismiss?(tag: string): void;
   /** The window's taskbar entry asks for attention (BrowserWindow.flashFrame). */
   flashWindow?(on: boolean): void;
+  /** Whether the console window is on screen (visible, not minimised); absent: never. */
+  windowVisible?(): boolean;
+  /** true: bring the window up and keep it on top; false: the last alarm is gone. */
+  attention?(on: boolean): void;
   text: AlarmSignalText;
   /** Clicking a notification brings the console to the front. */
   onShow?: () => void;
@@ -73,22 +86,30 @@ export function watchAlarms(deps: AlarmSignalDeps): () => void {
     resting = null;
     showingAlarm = false;
     deps.flashWindow?.(false);
+    deps.attention?.(false);
   };
 
   const apply = (alarms: readonly Alarm[]) => {
     const next = new Map<string, number>();
+    let raised = false;
     for (const alarm of alarms) {
       const before = notifiedLevel.get(alarm.escalationId);
       if (before === undefined || alarm.level > before) {
         deps.notify(text.title(alarm.title), text.body(alarm), {
           urgent: true,
-          silent: true,
+          silent: deps.windowVisible?.() ?? false,
+          tag: alarmTag(alarm.escalationId),
           ...(deps.onShow ? { onClick: deps.onShow } : {}),
         });
+        raised = true;
       }
       next.set(alarm.escalationId, Math.max(before ?? 0, alarm.level));
     }
+    for (const escalationId of notifiedLevel.keys()) {
+      if (!next.has(escalationId)) deps.dismiss?.(alarmTag(escalationId));
+    }
     notifiedLevel = next;
+    if (raised) deps.attention?.(true);
     if (alarms.length === 0) return stopFlashing();
     alarmStatus = { level: 'down', text: text.tray(alarms.length) };
     startFlashing();

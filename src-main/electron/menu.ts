@@ -1,7 +1,9 @@
 /**
  * The application menu: only what a console operator needs. Reload and DevTools
  * exist only under `electron-vite dev`; a production build cannot open DevTools
- * from the menu or its accelerators.
+ * from the menu or its accelerators. Quit always goes through `onQuit` (the quit
+ * request: confirm, supervisor, no alarm), also on macOS, whose standard app menu
+ * (role 'appMenu', with role 'quit') would quit at once.
  */
 import { Menu, type MenuItemConstructorOptions } from 'electron';
 import type { ShellText } from './shell-text.ts';
@@ -50,8 +52,25 @@ export function appMenuTemplate(options: AppMenuOptions): MenuItemConstructorOpt
     },
     { label: text.helpMenu, submenu: [{ label: text.about, click: () => options.onAbout() }] },
   ];
-  // macOS puts the app's own menu first; it holds Hide/Quit, never DevTools.
-  return options.platform === 'darwin' ? [{ role: 'appMenu' }, ...template] : template;
+  if (options.platform !== 'darwin') return template;
+  // macOS puts the app's own menu first: the standard items, our Quit, never DevTools.
+  const appMenu: MenuItemConstructorOptions = {
+    label: 'Guardline',
+    submenu: [
+      { label: text.about, click: () => options.onAbout() },
+      { type: 'separator' },
+      { role: 'services' },
+      { type: 'separator' },
+      { role: 'hide' },
+      { role: 'hideOthers' },
+      { role: 'unhide' },
+      { type: 'separator' },
+      { label: text.quit, accelerator: 'Cmd+Q', click: () => options.onQuit() },
+    ],
+  };
+  // The File menu's Quit moved to the app menu (one item per accelerator).
+  const [, ...rest] = template;
+  return [appMenu, ...rest];
 }
 
 export function installAppMenu(options: AppMenuOptions): void {

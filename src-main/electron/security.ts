@@ -2,45 +2,23 @@
  * Locks every web page the app creates to the app's own renderer. Electron's
  * security checklist, applied in one place: no navigation or redirect away from
  * the app, no new windows, no <webview>, no permission grants, no network access
- * outside the app, and a CSP header in addition to the renderer's meta tag.
+ * outside the app, and the CSP as a response header. The renderer's HTML carries no
+ * CSP meta tag: a meta policy would also bind `electron-vite dev`, whose React refresh
+ * preamble and style tags are inline. The production policy rides on every app://
+ * response (app-protocol.ts) and every other response through onHeadersReceived; the
+ * relaxed dev policy exists only when the dev server is in use.
  */
 import { app, type Session, type WebContents } from 'electron';
+import { contentSecurityPolicy } from './csp.ts';
 import { isAllowedRequest, isTrustedUrl, type AppOrigin } from './trusted-url.ts';
+
+export { CONTENT_SECURITY_POLICY, contentSecurityPolicy } from './csp.ts';
 
 export interface SecurityLog {
   warn(message: string): void;
 }
 
 const consoleLog: SecurityLog = { warn: (message) => console.warn(`[guardline] ${message}`) };
-
-/** Same policy as the renderer's meta tag; the header also covers pages that lose the tag. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
-
-/**
- * Under `electron-vite dev` only: Vite injects inline scripts and styles (React
- * refresh, CSS hot reload) and talks to its HMR socket. Never used in a build.
- */
-function devContentSecurityPolicy(devServerUrl: string): string {
-  const ws = new URL(devServerUrl);
-  ws.protocol = ws.protocol === 'https:' ? 'wss:' : 'ws:';
-  return CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
-    .replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
-    .replace("connect-src 'self'", `connect-src 'self' ${ws.origin}`);
-}
-
-export function contentSecurityPolicy(origin: AppOrigin): string {
-  return origin.devServerUrl ? devContentSecurityPolicy(origin.devServerUrl) : CONTENT_SECURITY_POLICY;
-}
 
 /** Guards one webContents: the main window's, and any other Electron creates (DevTools included). */
 export function guardContents(contents: WebContents, origin: AppOrigin, log: SecurityLog = consoleLog): void {

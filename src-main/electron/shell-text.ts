@@ -15,6 +15,19 @@ export interface ShellText {
   statusUnknown: string;
   storeFailedTitle: string;
   storeFailedIntro: string;
+  quitConfirm: string;
+  quitConfirmDetail: string;
+  quitButton: string;
+  cancelButton: string;
+  okButton: string;
+  quitRefusedAlarm: string;
+  quitNeedsSupervisor: string;
+  quitFailed: string;
+  loadFailedTitle: string;
+  loadFailedBody: string;
+  crashedBody: string;
+  sandboxOffTitle: string;
+  sandboxOffBody: string;
 }
 
 const sv: ShellText = {
@@ -22,13 +35,32 @@ const sv: ShellText = {
   editMenu: 'Redigera',
   viewMenu: 'Visa',
   helpMenu: 'Hjälp',
-  quit: 'Avsluta',
+  quit: 'Avsluta…',
   show: 'Visa',
   about: 'Om Guardline',
   trayTitle: (statusText) => `Guardline – ${statusText}`,
   statusUnknown: 'status okänd',
   storeFailedTitle: 'Guardline kan inte starta',
   storeFailedIntro: 'Den lokala datafilen kunde inte öppnas. Inga data har ändrats.',
+  quitConfirm: 'Avsluta Guardline?',
+  quitConfirmDetail:
+    'Linjeövervakning, eskaleringar och larm stoppas på den här datorn tills Guardline startas igen. ' +
+    'En inloggad arbetsledare eller administratör krävs. Att stänga fönstret räcker för att dölja konsolen.',
+  quitButton: 'Avsluta',
+  cancelButton: 'Avbryt',
+  okButton: 'OK',
+  quitRefusedAlarm: 'Guardline kan inte avslutas medan ett larm står. Kvittera larmet först.',
+  quitNeedsSupervisor: 'Logga in som arbetsledare eller administratör i konsolen för att avsluta.',
+  quitFailed: 'Guardline kunde inte avslutas.',
+  loadFailedTitle: 'Konsolen kunde inte visas',
+  loadFailedBody:
+    'Övervakningen av linjer och larm fortsätter i bakgrunden. Guardline försöker visa konsolen igen var femte sekund.',
+  crashedBody:
+    'Konsolsidan har kraschat upprepade gånger. Övervakningen fortsätter i bakgrunden; Guardline försöker igen.',
+  sandboxOffTitle: 'Guardline startar inte utan sandlåda',
+  sandboxOffBody:
+    'Guardline startades med --no-sandbox, oftast för att Ubuntu 24.04 eller senare begränsar användarnamnrymder för AppImage-filer. ' +
+    'Installera .deb-paketet, som installerar AppArmor-profilen, eller be en administratör installera profilen enligt docs/linux.md.',
 };
 
 const en: ShellText = {
@@ -36,13 +68,31 @@ const en: ShellText = {
   editMenu: 'Edit',
   viewMenu: 'View',
   helpMenu: 'Help',
-  quit: 'Quit',
+  quit: 'Quit…',
   show: 'Show',
   about: 'About Guardline',
   trayTitle: (statusText) => `Guardline – ${statusText}`,
   statusUnknown: 'status unknown',
   storeFailedTitle: 'Guardline cannot start',
   storeFailedIntro: 'The local data file could not be opened. No data was changed.',
+  quitConfirm: 'Quit Guardline?',
+  quitConfirmDetail:
+    'Line monitoring, escalations and alarms stop on this computer until Guardline is started again. ' +
+    'A signed-in supervisor or admin is required. Closing the window is enough to hide the console.',
+  quitButton: 'Quit',
+  cancelButton: 'Cancel',
+  okButton: 'OK',
+  quitRefusedAlarm: 'Guardline cannot quit while an alarm stands. Acknowledge the alarm first.',
+  quitNeedsSupervisor: 'Sign in as a supervisor or admin in the console to quit.',
+  quitFailed: 'Guardline could not quit.',
+  loadFailedTitle: 'The console could not be shown',
+  loadFailedBody:
+    'Line and alarm monitoring continues in the background. Guardline tries to show the console again every five seconds.',
+  crashedBody: 'The console page crashed repeatedly. Monitoring continues in the background; Guardline keeps trying.',
+  sandboxOffTitle: 'Guardline does not run without its sandbox',
+  sandboxOffBody:
+    'Guardline was started with --no-sandbox, usually because Ubuntu 24.04 or later restricts user namespaces for AppImages. ' +
+    'Install the .deb package, which installs the AppArmor profile, or ask an administrator to install the profile as described in docs/linux.md.',
 };
 
 /** `locale` is Electron's `app.getLocale()`, e.g. `sv-SE` or `en-US`. */

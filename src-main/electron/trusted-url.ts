@@ -1,13 +1,14 @@
 /**
  * Which URLs are the app's own. Pure and host-free so every tricky case is a unit
  * test: the window may only show, and IPC may only come from, the built renderer
- * under `rendererDir` (file:) or, in `electron-vite dev`, the dev server's origin.
+ * served on `app://guardline/` (app-url.ts) or, in `electron-vite dev`, the dev
+ * server's origin. file:// is never trusted: with the custom scheme nothing of ours
+ * lives there, and 'self' on file:// would mean any file on the disk.
  */
-import { isAbsolute, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { appUrlToFile } from './app-url.ts';
 
 export interface AppOrigin {
-  /** Absolute path of the built renderer (`out/renderer`). */
+  /** Absolute path of the built renderer (`out/renderer`), served as app://guardline/. */
   rendererDir: string;
   /** `ELECTRON_RENDERER_URL` while running under `electron-vite dev`; null in a real build. */
   devServerUrl: string | null;
@@ -21,51 +22,39 @@ function parse(url: string): URL | null {
   }
 }
 
-function isUnder(dir: string, file: string): boolean {
-  const rel = relative(dir, file);
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
-}
-
-function rendererFile(url: URL, rendererDir: string): boolean {
-  // file://server/share/... is a network path, never ours.
-  if (url.protocol !== 'file:' || url.host !== '') return false;
-  let path: string;
-  try {
-    // Decodes %-escapes; throws on an encoded separator (%2F), which is never ours either.
-    path = fileURLToPath(url);
-  } catch {
-    return false;
-  }
-  return isUnder(rendererDir, path);
-}
-
 function devServerOrigin(devServerUrl: string | null): URL | null {
   if (!devServerUrl) return null;
   const dev = parse(devServerUrl);
   return dev && (dev.protocol === 'http:' || dev.protocol === 'https:') ? dev : null;
 }
 
+/** The page the console window loads: the dev server under `electron-vite dev`, else the app scheme. */
+export function appPageUrl(origin: AppOrigin, appIndexUrl: string): string {
+  return devServerOrigin(origin.devServerUrl)?.href ?? appIndexUrl;
+}
+
 /** A page the window may show and whose main frame may call the console API. */
 export function isTrustedUrl(url: string, origin: AppOrigin): boolean {
   const parsed = parse(url);
   if (!parsed) return false;
-  if (parsed.protocol === 'file:') return rendererFile(parsed, origin.rendererDir);
+  if (parsed.protocol === 'app:') return appUrlToFile(url, origin.rendererDir) !== null;
   const dev = devServerOrigin(origin.devServerUrl);
   return dev !== null && parsed.origin === dev.origin;
 }
 
 /**
  * A network request the renderer may make. Everything the built renderer needs is
- * a file under its own folder or an inline data:/blob: resource; DevTools loads its
- * own devtools: pages. Any http(s)/ws(s) request is refused except to the dev server
- * (and its HMR socket), so a compromised page cannot send incident data anywhere.
+ * a file under its own folder (app://guardline/) or an inline data:/blob: resource;
+ * DevTools loads its own devtools: pages. Any http(s)/ws(s) request is refused except
+ * to the dev server (and its HMR socket), so a compromised page cannot send incident
+ * data anywhere; file:// is refused outright.
  */
 export function isAllowedRequest(url: string, origin: AppOrigin): boolean {
   const parsed = parse(url);
   if (!parsed) return false;
   switch (parsed.protocol) {
-    case 'file:':
-      return rendererFile(parsed, origin.rendererDir);
+    case 'app:':
+      return appUrlToFile(url, origin.rendererDir) !== null;
     case 'data:':
     case 'blob:':
     case 'devtools:':

@@ -1,16 +1,13 @@
 /**
  * The one console window. Its web preferences are the security boundary between
  * the page and the machine: an isolated, sandboxed renderer with no Node, whose
- * only way out is the preload's `window.guardline` bridge.
+ * only way out is the preload's `window.guardline` bridge. Loading, showing and
+ * recovering the page are page-load.ts's job; closing hides (close-to-tray.ts).
  */
 import { BrowserWindow } from 'electron';
-import type { AppOrigin } from './trusted-url.ts';
 
 export interface MainWindowOptions {
   preloadFile: string;
-  /** `out/renderer/index.html`. */
-  rendererIndex: string;
-  origin: AppOrigin;
   icon?: string;
   isDev: boolean;
 }
@@ -22,7 +19,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     minWidth: 1024,
     minHeight: 640,
     title: 'Guardline',
-    // Shown once the first paint is ready, so staff never see a blank white frame.
+    // Shown once the first paint is ready (or by page-load.ts's watchdog), never as a blank white frame.
     show: false,
     backgroundColor: '#10254a',
     ...(options.icon ? { icon: options.icon } : {}),
@@ -51,11 +48,6 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
       backgroundThrottling: false,
     },
   });
-  window.once('ready-to-show', () => window.show());
-  const loading = options.origin.devServerUrl
-    ? window.loadURL(options.origin.devServerUrl)
-    : window.loadFile(options.rendererIndex);
-  loading.catch((error: unknown) => console.error('[guardline] the console page failed to load', error));
   return window;
 }
 

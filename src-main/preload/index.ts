@@ -4,6 +4,11 @@
  * ipcRenderer itself, and the IPC event objects that reference it, never cross
  * into the page. Imports from the contract are constants and types only, so the
  * bundle needs nothing but `electron`.
+ *
+ * Pushes arrive on one IPC channel; the page subscribes at ~30 places. One ipcRenderer
+ * listener (added with the first subscriber, removed with the last) fans each push out
+ * to the subscribers of its name, so Node's MaxListeners warning (at 11) never fires
+ * and a push costs one lookup, not one call per subscriber of any event.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { PushEventName } from '../../src-shared/api.ts';
@@ -17,6 +22,22 @@ import {
 type BridgeIpc = Pick<typeof ipcRenderer, 'invoke' | 'on' | 'removeListener'>;
 
 export function createBridge(ipc: BridgeIpc): ConsoleBridge {
+  const subscribers = new Map<string, Set<(payload: unknown) => void>>();
+  let subscriptions = 0;
+  const fanOut = (_event: IpcRendererEvent, frame: unknown) => {
+    if (typeof frame !== 'object' || frame === null) return;
+    const { name, payload } = frame as { name?: unknown; payload?: unknown };
+    if (typeof name !== 'string') return;
+    // A copy: a subscriber may unsubscribe (or subscribe) while we deliver.
+    for (const subscriber of [...(subscribers.get(name) ?? [])]) {
+      try {
+        subscriber(payload);
+      } catch (error) {
+        // One page handler's bug must not keep the push from the others (an alarm among them).
+        console.error('[guardline] a push subscriber failed', error);
+      }
+    }
+  };
   return {
     async invoke(method, input) {
       try {
@@ -30,14 +51,16 @@ export function createBridge(ipc: BridgeIpc): ConsoleBridge {
     on(event, listener) {
       if (typeof listener !== 'function') throw new TypeError('guardline.on: listener must be a function');
       const name: PushEventName = event;
-      const forward = (_event: IpcRendererEvent, frame: unknown) => {
-        if (typeof frame !== 'object' || frame === null) return;
-        const { name: frameName, payload } = frame as { name?: unknown; payload?: unknown };
-        if (frameName === name) listener(payload as never);
-      };
-      ipc.on(IPC_EVENT_CHANNEL, forward);
+      // A wrapper per subscription, so subscribing the same function twice unsubscribes one at a time.
+      const subscription = (payload: unknown) => listener(payload as never);
+      let named = subscribers.get(name);
+      if (!named) subscribers.set(name, (named = new Set()));
+      named.add(subscription);
+      if (++subscriptions === 1) ipc.on(IPC_EVENT_CHANNEL, fanOut);
       return () => {
-        ipc.removeListener(IPC_EVENT_CHANNEL, forward);
+        if (!named.delete(subscription)) return;
+        if (named.size === 0) subscribers.delete(name);
+        if (--subscriptions === 0) ipc.removeListener(IPC_EVENT_CHANNEL, fanOut);
       };
     },
   };

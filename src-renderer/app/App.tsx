@@ -8,21 +8,38 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SystemInfo } from '../../src-shared/api.ts';
 import { useApi, useOnReconnect, usePushEvent } from '../api/ApiContext.tsx';
-import {
-  EMPTY_FILTER,
-  IncidentDetail,
-  IncidentForm,
-  IncidentsScreen,
-  createIncidentPages,
-  type ListFilter,
-  type ListSelection,
-} from '../features/incidents/index.ts';
-import { FallbackBanner, PhoneStatus } from '../features/status/index.ts';
+import { EMPTY_FILTER, createIncidentPages, type ListFilter, type ListSelection } from '../features/incidents/index.ts';
+import { ConfigProblemBanner, FallbackBanner, PhoneStatus } from '../features/status/index.ts';
 import { AuthGate, AuthProvider, useAuth } from '../features/sign-in/index.ts';
 import { AlarmBanner } from '../features/alarms/index.ts';
+import { preloadLanguages } from '../i18n/index.ts';
 import { Header } from './Header.tsx';
-import { isNavPageId, navPage } from './nav.ts';
+import { lazyPage } from './lazy-page.tsx';
+import { isNavPageId, loadPhonesPage, navPage } from './nav.ts';
 import { Nav, type NavTarget } from './Nav.tsx';
+
+const loadIncidentsScreen = () => import('../features/incidents/IncidentsScreen.tsx').then((m) => m.IncidentsScreen);
+const loadIncidentForm = () => import('../features/incidents/IncidentForm.tsx').then((m) => m.IncidentForm);
+const loadIncidentDetail = () => import('../features/incidents/IncidentDetail.tsx').then((m) => m.IncidentDetail);
+const IncidentsScreen = lazyPage(loadIncidentsScreen);
+const IncidentForm = lazyPage(loadIncidentForm);
+const IncidentDetail = lazyPage(loadIncidentDetail);
+
+/**
+ * The first paint is the sign-in screen. The incident list, the new-incident form (which
+ * must open at once when a guard presses N), the detail view and the phone board are
+ * fetched as soon as that paint is done, so they are there when the guard has signed in;
+ * so is English, so the language switch never waits.
+ */
+function prefetchAfterPaint() {
+  const fetchAll = () => {
+    for (const load of [loadIncidentsScreen, loadIncidentForm, loadIncidentDetail, loadPhonesPage])
+      void load().catch(() => undefined);
+    void preloadLanguages().catch(() => undefined);
+  };
+  if ('requestIdleCallback' in window) window.requestIdleCallback(fetchAll, { timeout: 1_000 });
+  else setTimeout(fetchAll, 0);
+}
 
 type Screen = { kind: 'list' } | { kind: 'new' } | { kind: 'detail'; id: string };
 
@@ -79,6 +96,7 @@ function Shell() {
   }, [api, infoEpoch]);
 
   useEffect(() => pages.setFilter({}), [pages]);
+  useEffect(prefetchAfterPaint, []);
 
   usePushEvent('incidents.changed', () => pages.refresh());
   // Who is signed in decides what the core lets us read; someone else starts on the list.
@@ -143,6 +161,7 @@ function Shell() {
       <AlarmBanner viewer={viewer} onOpenIncident={openIncident} />
       <Header info={info} onOpenSync={signedIn ? () => setRoute('sync') : undefined} />
       <FallbackBanner />
+      <ConfigProblemBanner role={gate.kind === 'app' ? gate.session.role : null} />
       <PhoneStatus unit={info?.unit ?? null} onShowBoard={signedIn ? () => setRoute('phones') : undefined} />
       {gate.kind === 'app' && <Nav role={gate.session.role} current={route} onNavigate={setRoute} />}
       <main className="main">

@@ -1,17 +1,24 @@
 /**
  * The console's pages besides the incident list, as data: the nav draws one button per
  * entry the signed-in role may see, and the shell draws the chosen entry's page. A
- * feature adds its page here and nowhere else; `labelKey` is in its own namespace.
+ * feature adds its page here and nowhere else; `labelKey` is in its own namespace. A page
+ * not needed at first paint is wrapped in `lazyPage` and imported only from here.
  */
 import type { ComponentType } from 'react';
 import type { SystemInfo } from '../../src-shared/api.ts';
 import { roleAtLeast, type Role } from '../../src-shared/staff.ts';
-import { SyncPage } from '../features/sync/index.ts';
-import { PhonesPage } from '../features/status/index.ts';
-import { OutagesPage } from '../features/outages/index.ts';
-import { ReportsPage } from '../features/reports/index.ts';
-import { StaffPage } from '../features/staff/index.ts';
-import { AuditPage } from '../features/audit/index.ts';
+import { lazyPage } from './lazy-page.tsx';
+
+// Pages load on first use, so the first paint does not wait for uPlot, the audit table &
+// co.; the phone board, the console's most used page after the list, is fetched right after
+// the first paint (see prefetchAfterPaint in App.tsx).
+export const loadPhonesPage = () => import('../features/status/PhonesPage.tsx').then((m) => m.PhonesPage);
+const PhonesPage = lazyPage<PageProps>(loadPhonesPage);
+const OutagesPage = lazyPage<PageProps>(() => import('../features/outages/OutagesPage.tsx').then((m) => m.OutagesPage));
+const ReportsPage = lazyPage<PageProps>(() => import('../features/reports/index.ts').then((m) => m.ReportsPage));
+const SyncPage = lazyPage<PageProps>(() => import('../features/sync/SyncPage.tsx').then((m) => m.SyncPage));
+const StaffPage = lazyPage<PageProps>(() => import('../features/staff/index.ts').then((m) => m.StaffPage));
+const AuditPage = lazyPage<PageProps>(() => import('../features/audit/index.ts').then((m) => m.AuditPage));
 
 /** What every page gets from the shell. */
 export interface PageProps {

@@ -4,13 +4,16 @@
  * unanswered call resolves `disconnected` at once (a guard must never stare at a
  * spinner) and the bridge reconnects with capped exponential backoff.
  *
+ * Every frame is checked against the contract's schemas before anyone sees it. Those
+ * schemas load as a separate chunk (frame-contract.ts) so they do not delay the first
+ * paint; frames that arrive before it has loaded wait for it, in order.
+ *
  * No DOM globals are touched: the WebSocket constructor and timers are injected, so
  * the same module runs under Node against a real `ws` server in unit tests.
  */
-import { consoleEvents, type MethodName, type PushEventName, type PushEventPayload } from '../../src-shared/api.ts';
+import type { MethodName, PushEventName, PushEventPayload } from '../../src-shared/api.ts';
 import type { ApiError } from '../../src-shared/errors.ts';
 import {
-  ServerFrame,
   WS_PROTOCOL,
   WS_TOKEN_PREFIX,
   type CallFrame,
@@ -18,6 +21,7 @@ import {
   type ConsoleBridge,
 } from '../../src-shared/transport.ts';
 import type { ConnectionSource, ConnectionState } from './connection.ts';
+import type * as FrameContractModule from './frame-contract.ts';
 
 /** The part of the WHATWG WebSocket the bridge uses; `ws`'s WebSocket fits too. */
 export interface SocketLike {
@@ -61,7 +65,12 @@ export function disconnectedError(method: string): ApiError {
   return { code: 'disconnected', message: `${method}: not connected to the console` };
 }
 
+type FrameContract = typeof FrameContractModule;
+
 export function createWebBridge(options: WebBridgeOptions): WebBridge {
+  const contract: Promise<FrameContract> = import('./frame-contract.ts');
+  /** Frames in arrival order, each handled after the one before it. */
+  let inbox: Promise<unknown> = contract;
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const timers = options.timers ?? {
     setTimeout: (fn: () => void, ms: number) => globalThis.setTimeout(fn, ms),
@@ -102,7 +111,11 @@ export function createWebBridge(options: WebBridgeOptions): WebBridge {
       for (const q of waiting) send(q.frame, q.resolve);
     };
     s.onmessage = (event) => {
-      if (socket === s) receive(event.data);
+      if (socket !== s) return;
+      inbox = inbox.then(
+        () => contract.then((c) => receive(c, event.data)),
+        () => {}, // the contract could not load: no frame can be trusted, none is delivered
+      );
     };
     s.onerror = () => {}; // a close event always follows; handled there
     s.onclose = () => {
@@ -146,7 +159,7 @@ export function createWebBridge(options: WebBridgeOptions): WebBridge {
     }
   }
 
-  function receive(data: unknown) {
+  function receive({ ServerFrame, consoleEvents }: FrameContract, data: unknown) {
     let json: unknown;
     try {
       json = JSON.parse(typeof data === 'string' ? data : String(data));

@@ -43,7 +43,13 @@ beforeAll(async () => {
   // No phone lines: the only events are the session's own.
   writeFileSync(
     join(dataDir, CONFIG_FILE_NAME),
-    JSON.stringify({ facility: { id: 'logg', name: FACILITY }, units: [{ id: 'u', name: 'Avdelning L' }], lines: [] }),
+    JSON.stringify({
+      facility: { id: 'logg', name: FACILITY },
+      units: [{ id: 'u', name: 'Avdelning L' }],
+      lines: [],
+      // Required: without it the config is invalid, and an invalid config stops the console at start.
+      reserveProcedure: 'Radio kanal 3',
+    }),
   );
 
   tracker = await startChildTracker({

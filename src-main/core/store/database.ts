@@ -1,8 +1,8 @@
 /** Opening the workstation's SQLite file: durability pragmas and migrations. */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations.ts';
+import { ensureDir } from '../data-dir.ts';
 
 export type Db = Database.Database;
 
@@ -19,7 +19,7 @@ export function openDatabase(
   file: string,
   migrations: readonly Migration[] = MIGRATIONS,
 ): { db: Db; schemaVersion: number } {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') ensureDir(dirname(file));
   let db: Db;
   try {
     db = new Database(file);

@@ -97,6 +97,12 @@ export function IncidentList(props: {
   }
 
   const activeIndex = Math.min(selection.index, Math.max(0, total - 1));
+  // Only a rendered row can be the active descendant; scrolled out of view, none is.
+  const activeRendered = items.some((item) => item.index === activeIndex);
+  // A listbox owns options only: what the list says about itself sits beside it (described-by).
+  const empty = pages.total() === 0;
+  const failed = listError !== null && pages.total() === null;
+  const describedBy = [empty && 'incident-list-empty', failed && 'incident-list-error', 'incident-list-hint'];
   return (
     <div className="incident-list">
       <div className="incident-row incident-header" aria-hidden="true">
@@ -108,14 +114,25 @@ export function IncidentList(props: {
         <span>{t('field.occurredAt')}</span>
         <span>{t('field.pendingSync')}</span>
       </div>
+      {empty && (
+        <p id="incident-list-empty" className="list-empty">
+          {t('list.empty')}
+        </p>
+      )}
+      {failed && listError && (
+        <p id="incident-list-error" className="list-error">
+          <span aria-hidden="true">⚠ </span>
+          {t(`error.${listError.code}`)}
+        </p>
+      )}
       <div
         ref={scrollRef}
         className="incident-scroll"
         role="listbox"
         tabIndex={0}
         aria-label={t('list.heading')}
-        aria-describedby="incident-list-hint"
-        aria-activedescendant={total > 0 ? `incident-row-${activeIndex}` : undefined}
+        aria-describedby={describedBy.filter(Boolean).join(' ')}
+        aria-activedescendant={total > 0 && activeRendered ? `incident-row-${activeIndex}` : undefined}
         onKeyDown={onKeyDown}
       >
         <div className="incident-rows" style={{ height: virtualizer.getTotalSize() }}>
@@ -135,13 +152,6 @@ export function IncidentList(props: {
             />
           ))}
         </div>
-        {pages.total() === 0 && <p className="list-empty">{t('list.empty')}</p>}
-        {listError && pages.total() === null && (
-          <p className="list-error">
-            <span aria-hidden="true">⚠ </span>
-            {t(`error.${listError.code}`)}
-          </p>
-        )}
       </div>
       <p id="incident-list-hint" className="list-hint">
         {t('list.count', { count: total })} · {t('list.keyboardHint')}

@@ -1,7 +1,9 @@
-/** The phone status feature's public face: strip, board page, fallback banner (also for the lock screen). */
+/**
+ * The phone status feature's public face: strip and fallback banner (also for the lock
+ * screen). The board page (PhonesPage.tsx) is loaded on demand by app/nav.ts.
+ */
 export { PhoneStatus, isReportShortcut } from './PhoneStatus.tsx';
-export { StatusBoard } from './StatusBoard.tsx';
-export { PhonesPage } from './PhonesPage.tsx';
 export { FallbackBanner } from './FallbackBanner.tsx';
+export { ConfigProblemBanner } from './ConfigProblemBanner.tsx';
 export { useLineBoard, useNow } from './use-line-board.ts';
 export { clockTime, formatDuration, relativeTime } from './model/relative-time.ts';

@@ -1,6 +1,8 @@
-/** The sync feature's public face: the header indicator, the Synk page, and enrolment for the first-run screen. */
+/**
+ * The sync feature's public face: the header indicator and enrolment for the first-run
+ * screen. The Synk page (SyncPage.tsx) is loaded on demand by app/nav.ts, so it is not here.
+ */
 import './sync.css';
 
 export { SyncIndicator } from './SyncIndicator.tsx';
-export { SyncPage } from './SyncPage.tsx';
 export { SyncEnrolPanel } from './SyncEnrolPanel.tsx';

@@ -67,7 +67,7 @@ function scriptedCore(standing: Alarm[]) {
   };
 }
 
-async function setUp(standing: Alarm[] = []) {
+async function setUp(standing: Alarm[] = [], visible = { now: true }) {
   const c = scriptedCore(standing);
   const tray = createStatusTray({
     iconDir: '/app/assets/tray',
@@ -78,17 +78,22 @@ async function setUp(standing: Alarm[] = []) {
   tray.setStatus({ level: 'ok', text: 'alla 2 linjer fungerar' });
   const flashes: boolean[] = [];
   const shown: string[] = [];
+  const attention: boolean[] = [];
+  const dismissed: string[] = [];
   const stop = watchAlarms({
     core: c.core,
     tray,
     notify,
     flashWindow: (on) => flashes.push(on),
+    windowVisible: () => visible.now,
+    attention: (on) => attention.push(on),
+    dismiss: (tag) => dismissed.push(tag),
     text: alarmSignalText('sv-SE'),
     onShow: () => shown.push('show'),
   });
   await vi.advanceTimersByTimeAsync(0); // the standing-alarms answer
   const notes = () => FakeNotification.instances.map((n) => `${n.options.title}|${n.options.body}`);
-  return { c, tray, fake: FakeTray.instances[0]!, flashes, shown, stop, notes };
+  return { c, tray, fake: FakeTray.instances[0]!, flashes, shown, stop, notes, attention, dismissed };
 }
 
 beforeEach(() => {
@@ -98,7 +103,7 @@ beforeEach(() => {
 afterEach(() => vi.useRealTimers());
 
 describe('alarm signals outside the window', () => {
-  it('notifies urgently but silently (the renderer sounds) for an alarm standing at start-up', async () => {
+  it('notifies urgently but silently (the visible page sounds) for an alarm standing at start-up', async () => {
     const { notes, shown } = await setUp([alarm('e1')]);
     expect(notes()).toEqual(['LARM: Hot e1|Allvarlighet hög · Avdelning B · nivå 1. Kvittera i Guardline.']);
     const note = FakeNotification.instances[0]!;
@@ -106,6 +111,32 @@ describe('alarm signals outside the window', () => {
     expect(note.shown).toBe(true);
     note.emit('click');
     expect(shown).toEqual(['show']);
+  });
+
+  it('sounds the toast and brings the window up when the window is hidden, and lets go when acknowledged', async () => {
+    const visible = { now: false };
+    const { c, attention } = await setUp([], visible);
+    c.push([alarm('e1')]);
+    expect(FakeNotification.instances[0]!.options).toMatchObject({ silent: false, urgency: 'critical' });
+    expect(attention).toEqual([true]);
+    visible.now = true; // the shell brought it up
+    c.push([alarm('e1'), alarm('e2')]);
+    expect(FakeNotification.instances[1]!.options).toMatchObject({ silent: true });
+    expect(attention).toEqual([true, true]);
+    c.push([alarm('e1'), alarm('e2')]); // nothing new: no toast, no raise
+    expect(FakeNotification.instances).toHaveLength(2);
+    expect(attention).toEqual([true, true]);
+    c.push([]);
+    expect(attention).toEqual([true, true, false]);
+  });
+
+  it('dismisses the toasts of an alarm once it no longer stands, and only its own', async () => {
+    const { c, dismissed } = await setUp();
+    c.push([alarm('e1'), alarm('e2')]);
+    c.push([alarm('e2')]);
+    expect(dismissed).toEqual(['alarm:e1']);
+    c.push([]);
+    expect(dismissed).toEqual(['alarm:e1', 'alarm:e2']);
   });
 
   it('notifies once per new alarm, and again only when it climbs a level', async () => {

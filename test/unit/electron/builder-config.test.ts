@@ -2,6 +2,8 @@ import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { APP_USER_MODEL_ID } from '../../../src-main/electron/app-identity.ts';
+import { parseLaunchOptions } from '../../../src-main/core/launch-options.ts';
 
 // electron-builder's own loader and schema check: what `npm run dist` would read.
 const require = createRequire(import.meta.url);
@@ -32,12 +34,46 @@ describe('electron-builder.yml', () => {
       enableNodeCliInspectArguments: false,
       enableEmbeddedAsarIntegrityValidation: true,
       onlyLoadAppFromAsar: true,
+      // The renderer is served on app://, so file:// pages need no extra privileges.
+      grantFileProtocolExtraPrivileges: false,
     });
   });
 
-  it('identifies the app as Guardline', () => {
+  it('identifies the app as Guardline, with the same id the shell gives Windows at run time', () => {
     expect(config.appId).toBe('se.guardline.console');
     expect(config.productName).toBe('Guardline');
+    // Toasts, taskbar button and pinned shortcut match only when these two agree.
+    expect(APP_USER_MODEL_ID).toBe(config.appId);
+  });
+
+  it('offers starting at sign-in, hidden in the tray, in the Windows installer', () => {
+    const include = (config.nsis as { include?: string }).include!;
+    const nsh = readFileSync(join(root, include), 'utf8');
+    expect(nsh).toContain('!macro customPageAfterChangeDir');
+    // The Run value starts the installed exe with --hidden; the uninstaller removes it.
+    expect(nsh).toMatch(
+      /WriteRegStr SHCTX "\$\{GUARDLINE_RUN_KEY\}" "\$\{APP_ID\}" '"\$INSTDIR\\\$\{APP_EXECUTABLE_FILENAME\}" --hidden'/,
+    );
+    const uninstall = nsh.slice(nsh.indexOf('!macro customUnInstall'));
+    expect(uninstall).toMatch(/DeleteRegValue SHCTX "\$\{GUARDLINE_RUN_KEY\}" "\$\{APP_ID\}"/);
+    expect(nsh).toContain('Software\\Microsoft\\Windows\\CurrentVersion\\Run');
+    // --hidden passes launch-option parsing untouched (the shell reads it itself).
+    expect(() => parseLaunchOptions(['--hidden'], {})).not.toThrow();
+  });
+
+  it('ships an AppArmor profile for the AppImage that never trusts a temp path', () => {
+    const profile = readFileSync(join(root, 'assets/linux/guardline-appimage.apparmor'), 'utf8');
+    expect(profile).toMatch(/^\s*userns,$/m);
+    expect(profile).toMatch(/^profile guardline-appimage \/opt\/guardline-appimage\/guardline /m);
+    expect(
+      profile
+        .split('\n')
+        .filter((l) => !l.startsWith('#'))
+        .join('\n'),
+    ).not.toContain('/tmp');
+    expect((config.linux as { executableName?: string }).executableName).toBe('guardline');
+    // electron-builder would otherwise start the AppImage with --no-sandbox from its desktop entry.
+    expect((config.appImage as { executableArgs?: string[] }).executableArgs).toEqual([]);
   });
 
   it('packs only the build output into an asar, with the SQLite binding unpacked', () => {

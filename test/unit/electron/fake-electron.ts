@@ -2,8 +2,25 @@
  * A stand-in for the `electron` module, for the shell's unit tests: the Electron
  * binary cannot run here, so each test mocks `electron` (and only it) with these
  * small fakes that record what the shell asked for. They mimic the few behaviours
- * the shell relies on, e.g. a new BrowserWindow announces its webContents through
- * `app`'s 'web-contents-created', and `ipcMain.handle` refuses a second handler.
+ * the shell relies on, each as Electron documents it:
+ * - a new BrowserWindow announces its webContents through `app`'s 'web-contents-created'
+ *   (https://www.electronjs.org/docs/latest/api/app#event-web-contents-created);
+ * - `ipcMain.handle` refuses a second handler for a channel
+ *   (https://www.electronjs.org/docs/latest/api/ipc-main#ipcmainhandlechannel-listener);
+ * - `win.close()` emits a cancellable 'close' and only then 'closed'; `destroy()` emits
+ *   neither 'close' (https://www.electronjs.org/docs/latest/api/browser-window#wincloses,
+ *   #event-close);
+ * - `win.showInactive()` shows without focusing; `hide()` hides
+ *   (https://www.electronjs.org/docs/latest/api/browser-window#winshowinactive);
+ * - `protocol.registerSchemesAsPrivileged` may be called once, before ready, and
+ *   `protocol.handle` refuses a scheme that already has a handler
+ *   (https://www.electronjs.org/docs/latest/api/protocol);
+ * - `dialog.showMessageBox` resolves with the index of the button clicked
+ *   (https://www.electronjs.org/docs/latest/api/dialog#dialogshowmessageboxwindow-options);
+ * - `powerMonitor` is an EventEmitter whose 'shutdown' may be delayed with preventDefault
+ *   (https://www.electronjs.org/docs/latest/api/power-monitor#event-shutdown-linux-macos).
+ * What the real binary would do on its own (load a page, paint, crash) the tests
+ * trigger as the events Electron emits for it.
  */
 import { EventEmitter } from 'node:events';
 import { pathToFileURL } from 'node:url';
@@ -61,10 +78,14 @@ export class FakeBrowserWindow extends EventEmitter {
   readonly webContents = new FakeWebContents();
   loadedFile: string | null = null;
   loadedUrl: string | null = null;
+  /** Every URL loaded, in order (the app page, error pages, retries). */
+  readonly loadedUrls: string[] = [];
   visible = false;
   minimized = false;
   focused = 0;
   destroyed = false;
+  alwaysOnTop = false;
+  readonly flashes: boolean[] = [];
   constructor(options: Record<string, unknown>) {
     super();
     this.options = options;
@@ -78,11 +99,27 @@ export class FakeBrowserWindow extends EventEmitter {
   }
   loadURL(url: string): Promise<void> {
     this.loadedUrl = url;
+    this.loadedUrls.push(url);
     this.webContents.mainFrame.url = url;
     return Promise.resolve();
   }
   show(): void {
     this.visible = true;
+  }
+  showInactive(): void {
+    this.visible = true;
+  }
+  hide(): void {
+    this.visible = false;
+  }
+  setAlwaysOnTop(flag: boolean): void {
+    this.alwaysOnTop = flag;
+  }
+  isAlwaysOnTop(): boolean {
+    return this.alwaysOnTop;
+  }
+  flashFrame(flag: boolean): void {
+    this.flashes.push(flag);
   }
   isVisible(): boolean {
     return this.visible;
@@ -100,7 +137,16 @@ export class FakeBrowserWindow extends EventEmitter {
     return this.destroyed;
   }
   close(): void {
+    if (this.destroyed) return;
+    const event = new FakeEvent();
+    this.emit('close', event);
+    if (event.defaultPrevented) return;
+    this.destroy();
+  }
+  destroy(): void {
+    if (this.destroyed) return;
     this.destroyed = true;
+    this.visible = false;
     this.webContents.destroyed = true;
     this.emit('closed');
   }
@@ -115,6 +161,10 @@ class FakeApp extends EventEmitter {
   quitCalls = 0;
   exitCodes: number[] = [];
   sandboxEnabled = false;
+  appUserModelId: string | null = null;
+  /** Chromium switches the process was started with (https://www.electronjs.org/docs/latest/api/command-line). */
+  readonly switches = new Set<string>();
+  readonly commandLine = { hasSwitch: (name: string) => this.switches.has(name) };
   aboutShown = 0;
   aboutOptions: unknown = null;
   requestSingleInstanceLock(): boolean {
@@ -148,6 +198,9 @@ class FakeApp extends EventEmitter {
   }
   enableSandbox(): void {
     this.sandboxEnabled = true;
+  }
+  setAppUserModelId(id: string): void {
+    this.appUserModelId = id;
   }
   setAboutPanelOptions(options: unknown): void {
     this.aboutOptions = options;
@@ -248,6 +301,7 @@ export class FakeNotification extends EventEmitter {
   static instances: FakeNotification[] = [];
   readonly options: Record<string, unknown>;
   shown = false;
+  closed = false;
   constructor(options: Record<string, unknown>) {
     super();
     this.options = options;
@@ -259,6 +313,43 @@ export class FakeNotification extends EventEmitter {
   show(): void {
     this.shown = true;
   }
+  /** Dismisses it (https://www.electronjs.org/docs/latest/api/notification#notificationclose). */
+  close(): void {
+    this.closed = true;
+  }
+}
+
+type ProtocolHandler = (request: Request) => Response | Promise<Response>;
+
+class FakeProtocol {
+  privileged: { scheme: string; privileges?: Record<string, boolean> }[] | null = null;
+  readonly handlers = new Map<string, ProtocolHandler>();
+  registerSchemesAsPrivileged(schemes: { scheme: string; privileges?: Record<string, boolean> }[]): void {
+    if (this.privileged) throw new Error('registerSchemesAsPrivileged can be called only once');
+    this.privileged = schemes;
+  }
+  handle(scheme: string, handler: ProtocolHandler): void {
+    if (this.handlers.has(scheme)) throw new Error(`Failed to register protocol: ${scheme}`);
+    this.handlers.set(scheme, handler);
+  }
+  unhandle(scheme: string): void {
+    this.handlers.delete(scheme);
+  }
+  isProtocolHandled(scheme: string): boolean {
+    return this.handlers.has(scheme);
+  }
+  /** What Chromium does when a page requests `url` on a handled scheme. */
+  async request(url: string, init?: RequestInit): Promise<Response> {
+    const scheme = new URL(url).protocol.slice(0, -1);
+    const handler = this.handlers.get(scheme);
+    if (!handler) throw new Error(`net::ERR_UNKNOWN_URL_SCHEME ${scheme}`);
+    return handler(new Request(url, init));
+  }
+}
+
+export interface FakeMessageBox {
+  window: FakeBrowserWindow | null;
+  options: { type?: string; message: string; detail?: string; buttons?: string[]; cancelId?: number };
 }
 
 class FakeIpcRenderer extends EventEmitter {
@@ -277,6 +368,11 @@ function createFake() {
     session: new FakeSession(),
     ipcRenderer: new FakeIpcRenderer(),
     errorBoxes: [] as { title: string; content: string }[],
+    protocol: new FakeProtocol(),
+    powerMonitor: new EventEmitter(),
+    messageBoxes: [] as FakeMessageBox[],
+    /** Button indexes the next message boxes answer with; when empty, the box is cancelled. */
+    messageBoxAnswers: [] as number[],
     applicationMenu: null as FakeMenu | null,
     exposed: new Map<string, unknown>(),
   };
@@ -286,7 +382,7 @@ function createFake() {
 export const fake = createFake();
 
 export function resetFakeElectron(): void {
-  for (const emitter of [fake.app, fake.ipcRenderer]) emitter.removeAllListeners();
+  for (const emitter of [fake.app, fake.ipcRenderer, fake.powerMonitor]) emitter.removeAllListeners();
   Object.assign(fake, createFake());
   FakeBrowserWindow.instances = [];
   FakeTray.instances = [];
@@ -308,6 +404,12 @@ export const electronModule = {
   get session() {
     return { defaultSession: fake.session };
   },
+  get protocol() {
+    return fake.protocol;
+  },
+  get powerMonitor() {
+    return fake.powerMonitor;
+  },
   BrowserWindow: FakeBrowserWindow,
   Tray: FakeTray,
   Notification: FakeNotification,
@@ -321,6 +423,15 @@ export const electronModule = {
   dialog: {
     showErrorBox: (title: string, content: string) => {
       fake.errorBoxes.push({ title, content });
+    },
+    showMessageBox: (...args: unknown[]) => {
+      const [window, options] = (args.length > 1 ? args : [null, args[0]]) as [
+        FakeBrowserWindow | null,
+        FakeMessageBox['options'],
+      ];
+      fake.messageBoxes.push({ window, options });
+      const answer = fake.messageBoxAnswers.shift();
+      return Promise.resolve({ response: answer ?? options.cancelId ?? 0, checkboxChecked: false });
     },
   },
   contextBridge: {

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createConsoleCore, type ConsoleCore } from '../../../src-main/core/console-core.ts';
 import { isMethodName } from '../../../src-shared/api.ts';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type CallResult } from '../../../src-shared/transport.ts';
+import { APP_INDEX_URL } from '../../../src-main/electron/app-url.ts';
 import { FakeBrowserWindow, FakeWebContents, fake, resetFakeElectron } from './fake-electron.ts';
 
 vi.mock('electron', async () => (await import('./fake-electron.ts')).electronModule);
@@ -45,7 +45,7 @@ beforeEach(async () => {
     unit: 'Avdelning B',
   });
   window = new FakeBrowserWindow({});
-  await window.loadFile(join(rendererDir, 'index.html'));
+  await window.loadURL(APP_INDEX_URL);
   warnings = [];
   dispatched = [];
   unbind = bindConsoleIpc({
@@ -95,7 +95,7 @@ describe('console IPC', () => {
   });
 
   it('refuses a call from an iframe inside the console page, without dispatching it', async () => {
-    const frame = window.webContents.subFrame(pathToFileURL(join(rendererDir, 'index.html')).href);
+    const frame = window.webContents.subFrame(APP_INDEX_URL);
     const result = await call({ method: 'incidents.create', input: incident }, window.webContents, frame);
     expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: 'forbidden' }) });
     expect(dispatched).toEqual([]);
@@ -112,7 +112,7 @@ describe('console IPC', () => {
 
   it('refuses a call from any other webContents', async () => {
     const other = new FakeWebContents();
-    other.mainFrame.url = pathToFileURL(join(rendererDir, 'index.html')).href;
+    other.mainFrame.url = APP_INDEX_URL;
     const result = await call({ method: 'incidents.create', input: incident }, other, other.mainFrame);
     expect(result.ok === false && result.error.code).toBe('forbidden');
     expect(dispatched).toEqual([]);

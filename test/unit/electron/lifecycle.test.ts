@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunningShell } from '../../../src-main/electron/lifecycle.ts';
+import { takeInstanceLock } from '../../../src-main/core/instance-lock.ts';
 import { IPC_INVOKE_CHANNEL, type CallResult } from '../../../src-shared/transport.ts';
 import { FakeBrowserWindow, FakeEvent, FakeTray, SHELL_PATHS, fake, resetFakeElectron } from './fake-electron.ts';
 
@@ -70,7 +71,7 @@ describe('Electron shell lifecycle', () => {
     expect(fake.app.setPaths).toEqual([['userData', dataDir]]);
 
     const window = onlyWindow();
-    expect(window.loadedFile).toBe('/app/out/renderer/index.html');
+    expect(window.loadedUrl).toBe('app://guardline/index.html');
     expect((window.options.webPreferences as Record<string, unknown>).preload).toBe(paths.preloadFile);
     expect(window.webContents.windowOpenHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
     expect(fake.session.permissionRequestHandler).not.toBeNull();
@@ -133,6 +134,36 @@ describe('Electron shell lifecycle', () => {
     expect(fake.ipcMain.handlers.size).toBe(0);
   });
 
+  it('refuses a data dir a browser host already runs on, naming its address, and opens no store', async () => {
+    const dataDir = freshDir();
+    mkdirSync(dataDir, { recursive: true });
+    const web = takeInstanceLock(dataDir, 'web');
+    if (!web.ok) throw new Error('the test could not take the lock');
+    web.lock.setUrl('http://127.0.0.1:4321/');
+    try {
+      expect(await start(['--data-dir', dataDir]).ready).toBeNull();
+      expect(fake.errorBoxes).toHaveLength(1);
+      expect(fake.errorBoxes[0]!.content).toContain('http://127.0.0.1:4321/');
+      expect(fake.app.exitCodes).toEqual([1]);
+      expect(FakeBrowserWindow.instances).toEqual([]);
+      expect(existsSync(join(dataDir, 'guardline.sqlite'))).toBe(false);
+    } finally {
+      web.lock.release();
+    }
+  });
+
+  it('holds its data dir while running and lets it go when it quits', async () => {
+    const dataDir = freshDir();
+    await startRunning(['--data-dir', dataDir]);
+    expect(takeInstanceLock(dataDir, 'web').ok).toBe(false);
+    const quit = new FakeEvent();
+    fake.app.emit('will-quit', quit);
+    await vi.waitFor(() => expect(fake.app.quitCalls).toBeGreaterThan(0));
+    const after = takeInstanceLock(dataDir, 'web');
+    expect(after.ok).toBe(true);
+    if (after.ok) after.lock.release();
+  });
+
   it('refuses bad launch options with a dialog instead of starting', async () => {
     expect(await start(['--port', 'many']).ready).toBeNull();
     expect(fake.errorBoxes[0]?.content).toMatch(/--port/);
@@ -143,22 +174,14 @@ describe('Electron shell lifecycle', () => {
     fake.app.isPackaged = true;
     await startRunning(['--data-dir', freshDir()], { ELECTRON_RENDERER_URL: 'https://evil.example/' });
     const window = onlyWindow();
-    expect(window.loadedUrl).toBeNull();
-    expect(window.loadedFile).toBe('/app/out/renderer/index.html');
+    expect(window.loadedUrls).toEqual(['app://guardline/index.html']);
     expect((window.options.webPreferences as Record<string, unknown>).devTools).toBe(false);
   });
 
   it('loads the dev server, with DevTools, under electron-vite dev', async () => {
     await startRunning(['--data-dir', freshDir()], { ELECTRON_RENDERER_URL: 'http://localhost:5173' });
     const window = onlyWindow();
-    expect(window.loadedUrl).toBe('http://localhost:5173');
+    expect(window.loadedUrl).toBe('http://localhost:5173/');
     expect((window.options.webPreferences as Record<string, unknown>).devTools).toBe(true);
-  });
-
-  it('quits when its window is closed (Linux and Windows)', async () => {
-    await startRunning(['--data-dir', freshDir()]);
-    onlyWindow().close();
-    fake.app.emit('window-all-closed');
-    expect(fake.app.quitCalls).toBe(process.platform === 'darwin' ? 0 : 1);
   });
 });

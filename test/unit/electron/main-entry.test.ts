@@ -29,7 +29,13 @@ describe('Electron entry', () => {
     expect((window.options.webPreferences as Record<string, unknown>).preload).toBe(
       join(outDir, 'preload', 'index.cjs'),
     );
-    expect(window.loadedFile).toBe(join(outDir, 'renderer', 'index.html'));
+    // The renderer folder is served as app://guardline/, never loaded from file://.
+    expect(window.loadedUrl).toBe('app://guardline/index.html');
+    expect(window.loadedFile).toBeNull();
+    expect(fake.protocol.handlers.has('app')).toBe(true);
+    expect(fake.protocol.privileged).toEqual([
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
+    ]);
   });
 
   it('loads tray and window icons from the shipped assets folder', () => {

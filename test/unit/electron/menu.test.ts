@@ -53,9 +53,19 @@ describe('application menu', () => {
 
   it('quits from Arkiv and shows the about panel from Hjälp', () => {
     const items = allItems(appMenuTemplate(options(false)) as Item[]);
-    items.find((i) => i.label === 'Avsluta')?.click?.();
+    items.find((i) => i.label === 'Avsluta…')?.click?.();
     items.find((i) => i.label === 'Om Guardline')?.click?.();
     expect(calls).toEqual(['quit', 'about']);
+  });
+
+  it('quits on macOS only through the quit request, never through the quit role', () => {
+    const items = allItems(appMenuTemplate(options(false, 'darwin')) as Item[]);
+    expect(items.map((i) => i.role?.toLowerCase())).not.toContain('quit');
+    expect(items.map((i) => i.role?.toLowerCase())).not.toContain('appmenu');
+    const quits = items.filter((i) => i.label === 'Avsluta…');
+    expect(quits).toHaveLength(1);
+    quits[0]!.click?.();
+    expect(calls).toEqual(['quit']);
   });
 
   it('installs itself as the application menu', () => {

@@ -6,12 +6,13 @@ import { FakeEvent, fake } from './fake-electron.ts';
 vi.mock('electron', async () => (await import('./fake-electron.ts')).electronModule);
 
 // Electron runs the preload once per page load; so does this file, then checks what it exposed.
-await import('../../../src-main/preload/index.ts');
+const { createBridge } = await import('../../../src-main/preload/index.ts');
 const exposed = new Map(fake.exposed);
 const ipc = fake.ipcRenderer;
 
+/** A fresh page: the bridge as the preload builds it, on this test's IPC. */
 function loadPreload(): ConsoleBridge {
-  return exposed.get('guardline') as ConsoleBridge;
+  return createBridge(ipc as unknown as Parameters<typeof createBridge>[0]);
 }
 
 beforeEach(() => {
@@ -26,7 +27,7 @@ function push(frame: unknown) {
 
 describe('preload bridge', () => {
   it('exposes only window.guardline, with only invoke and on', () => {
-    const bridge = loadPreload();
+    const bridge = exposed.get('guardline') as ConsoleBridge;
     expect([...exposed.keys()]).toEqual(['guardline']);
     expect(Object.keys(bridge).sort()).toEqual(['invoke', 'on']);
     expect(Object.values(bridge).every((v) => typeof v === 'function')).toBe(true);
@@ -64,13 +65,46 @@ describe('preload bridge', () => {
     const second: unknown[] = [];
     const offFirst = bridge.on('incidents.changed', (p) => first.push(p));
     bridge.on('incidents.changed', (p) => second.push(p));
-    expect(ipc.listenerCount(IPC_EVENT_CHANNEL)).toBe(2);
     offFirst();
     offFirst();
-    expect(ipc.listenerCount(IPC_EVENT_CHANNEL)).toBe(1);
     push({ name: 'incidents.changed', payload: { ids: ['b'] } });
     expect(first).toEqual([]);
     expect(second).toEqual([{ ids: ['b'] }]);
+  });
+
+  it('listens on IPC once however many places subscribe, and stops with the last one', () => {
+    const bridge = loadPreload();
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    const got = new Map<string, number>();
+    const names = ['incidents.changed', 'alarm.changed', 'lines.changed', 'auth.changed'] as const;
+    // The renderer subscribes at 28 places; EventEmitter warns from the 11th listener on.
+    const offs = Array.from({ length: 28 }, (_, i) => {
+      const name = names[i % names.length]!;
+      return bridge.on(name, () => got.set(name, (got.get(name) ?? 0) + 1));
+    });
+    expect(ipc.listenerCount(IPC_EVENT_CHANNEL)).toBe(1);
+    push({ name: 'alarm.changed', payload: { alarms: [] } });
+    expect(Object.fromEntries(got)).toEqual({ 'alarm.changed': 7 });
+    for (const off of offs) off();
+    expect(ipc.listenerCount(IPC_EVENT_CHANNEL)).toBe(0);
+    process.off('warning', onWarning);
+    expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+  });
+
+  it('delivers a push to every subscriber even when one of them throws', () => {
+    const bridge = loadPreload();
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const received: unknown[] = [];
+    bridge.on('alarm.changed', () => {
+      throw new Error('page bug');
+    });
+    bridge.on('alarm.changed', (p) => received.push(p));
+    push({ name: 'alarm.changed', payload: { alarms: [] } });
+    expect(received).toEqual([{ alarms: [] }]);
+    expect(errors).toHaveBeenCalledOnce();
+    errors.mockRestore();
   });
 
   it('refuses a listener that is not a function', async () => {

@@ -9,7 +9,7 @@ const { CONTENT_SECURITY_POLICY, contentSecurityPolicy, guardAllContents, guardC
 
 const rendererDir = '/app/out/renderer';
 const origin = { rendererDir, devServerUrl: null };
-const ownPage = pathToFileURL(`${rendererDir}/index.html`).href;
+const ownPage = 'app://guardline/index.html';
 
 function guarded(): { contents: FakeWebContents; warnings: string[] } {
   const contents = new FakeWebContents();
@@ -100,7 +100,9 @@ describe('session guards', () => {
     };
     expect(verdict('https://example.com/exfiltrate')).toBe(true);
     expect(verdict('http://localhost:5173/')).toBe(true);
-    expect(verdict(pathToFileURL(`${rendererDir}/assets/index.js`).href)).toBe(false);
+    expect(verdict('app://guardline/assets/index.js')).toBe(false);
+    // file:// is never the app's, not even its own built files.
+    expect(verdict(pathToFileURL(`${rendererDir}/assets/index.js`).href)).toBe(true);
     expect(verdict('devtools://devtools/bundled/devtools_app.html')).toBe(false);
   });
 

@@ -40,7 +40,7 @@ describe('status tray', () => {
   it('offers Visa and Avsluta in its menu, and opens the window on click', () => {
     const { tray, calls } = setUp();
     const items = tray.menu!.template as { label?: string; click?: () => void }[];
-    expect(items.filter((i) => i.label).map((i) => i.label)).toEqual(['Visa', 'Avsluta']);
+    expect(items.filter((i) => i.label).map((i) => i.label)).toEqual(['Visa', 'Avsluta…']);
     for (const item of items) item.click?.();
     tray.emit('click');
     expect(calls).toEqual(['show', 'quit', 'show']);
@@ -49,7 +49,10 @@ describe('status tray', () => {
   it('speaks English on an English desktop', () => {
     const { tray } = setUp('en-GB');
     expect(tray.tooltip).toBe('Guardline – status unknown');
-    expect((tray.menu!.template as { label?: string }[]).map((i) => i.label).filter(Boolean)).toEqual(['Show', 'Quit']);
+    expect((tray.menu!.template as { label?: string }[]).map((i) => i.label).filter(Boolean)).toEqual([
+      'Show',
+      'Quit…',
+    ]);
   });
 
   it('ignores status changes once destroyed', () => {

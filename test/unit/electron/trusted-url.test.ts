@@ -1,37 +1,72 @@
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { isAllowedRequest, isTrustedUrl, type AppOrigin } from '../../../src-main/electron/trusted-url.ts';
+import { APP_INDEX_URL, appUrlToFile } from '../../../src-main/electron/app-url.ts';
+import { appPageUrl, isAllowedRequest, isTrustedUrl, type AppOrigin } from '../../../src-main/electron/trusted-url.ts';
 
 const rendererDir = '/opt/Guardline/resources/app.asar/out/renderer';
 const built: AppOrigin = { rendererDir, devServerUrl: null };
 const dev: AppOrigin = { rendererDir, devServerUrl: 'http://localhost:5173/' };
-const index = pathToFileURL(`${rendererDir}/index.html`).href;
+const index = APP_INDEX_URL;
+
+describe('appUrlToFile', () => {
+  it('maps the app scheme to files under the renderer folder, / to index.html', () => {
+    expect(appUrlToFile('app://guardline/index.html', rendererDir)).toBe(`${rendererDir}/index.html`);
+    expect(appUrlToFile('app://guardline/', rendererDir)).toBe(`${rendererDir}/index.html`);
+    expect(appUrlToFile('app://guardline/assets/index-abc.js?v=1#x', rendererDir)).toBe(
+      `${rendererDir}/assets/index-abc.js`,
+    );
+    expect(appUrlToFile('app://guardline/assets/Larm%20ljud.wav', rendererDir)).toBe(
+      `${rendererDir}/assets/Larm ljud.wav`,
+    );
+  });
+
+  it('refuses every way of climbing out of the renderer folder', () => {
+    for (const url of [
+      'app://guardline/../main/index.js',
+      'app://guardline/../../../../../../etc/passwd',
+      'app://guardline/%2e%2e/main/index.js',
+      'app://guardline/%2E%2E/%2E%2E/etc/passwd',
+      'app://guardline/..%2fmain%2findex.js',
+      'app://guardline/assets%2f..%2f..%2fmain/index.js',
+      'app://guardline/..%5cmain%5cindex.js',
+      'app://guardline/assets\\..\\..\\main\\index.js',
+      'app://guardline/index.html%00.png',
+      'app://guardline/%',
+    ]) {
+      const file = appUrlToFile(url, rendererDir);
+      expect(file === null || file.startsWith(`${rendererDir}/`), `${url} -> ${file}`).toBe(true);
+    }
+    // The URL parser resolves dot segments (also %2e%2e) against the root first: it stays inside.
+    expect(appUrlToFile('app://guardline/%2e%2e/main/index.js', rendererDir)).toBe(`${rendererDir}/main/index.js`);
+    expect(appUrlToFile('app://guardline/..%2fmain%2findex.js', rendererDir)).toBeNull();
+    expect(appUrlToFile('app://guardline/index.html%00.png', rendererDir)).toBeNull();
+  });
+
+  it('refuses other hosts, credentials, ports and schemes', () => {
+    expect(appUrlToFile('app://evil/index.html', rendererDir)).toBeNull();
+    expect(appUrlToFile('app://user:pw@guardline/index.html', rendererDir)).toBeNull();
+    expect(appUrlToFile('app://guardline:8080/index.html', rendererDir)).toBeNull();
+    expect(appUrlToFile(pathToFileURL(`${rendererDir}/index.html`).href, rendererDir)).toBeNull();
+    expect(appUrlToFile('not a url', rendererDir)).toBeNull();
+  });
+});
 
 describe('isTrustedUrl', () => {
-  it('trusts the built renderer page, with a route in the hash or a query', () => {
+  it('trusts the app scheme page, with a route in the hash or a query', () => {
     expect(isTrustedUrl(index, built)).toBe(true);
     expect(isTrustedUrl(`${index}#/incidents/42`, built)).toBe(true);
     expect(isTrustedUrl(`${index}?lang=en`, built)).toBe(true);
-    expect(isTrustedUrl(pathToFileURL(`${rendererDir}/assets/index-abc.js`).href, built)).toBe(true);
+    expect(isTrustedUrl('app://guardline/assets/index-abc.js', built)).toBe(true);
   });
 
-  it('refuses files outside the renderer folder', () => {
+  it('never trusts file://, not even the renderer’s own files', () => {
+    expect(isTrustedUrl(pathToFileURL(`${rendererDir}/index.html`).href, built)).toBe(false);
     expect(isTrustedUrl('file:///etc/passwd', built)).toBe(false);
-    expect(isTrustedUrl(pathToFileURL('/opt/Guardline/resources/app.asar/out/main/index.js').href, built)).toBe(false);
-    // A sibling folder whose name merely starts with the renderer folder's name.
-    expect(isTrustedUrl(pathToFileURL(`${rendererDir}-evil/index.html`).href, built)).toBe(false);
-    // The folder itself is not a page.
-    expect(isTrustedUrl(pathToFileURL(rendererDir).href, built)).toBe(false);
   });
 
-  it('refuses file URLs that climb out with .., plain or percent-encoded', () => {
-    expect(isTrustedUrl(`file://${rendererDir}/../../../../../../etc/passwd`, built)).toBe(false);
-    expect(isTrustedUrl(`file://${rendererDir}/%2e%2e/%2e%2e/main/index.js`, built)).toBe(false);
-    expect(isTrustedUrl(`file://${rendererDir}/..%2f..%2fmain/index.js`, built)).toBe(false);
-  });
-
-  it('refuses file URLs naming another host (network shares)', () => {
-    expect(isTrustedUrl(`file://fileserver${rendererDir}/index.html`, built)).toBe(false);
+  it('refuses another host on the app scheme and URLs that climb out', () => {
+    expect(isTrustedUrl('app://evil/index.html', built)).toBe(false);
+    expect(isTrustedUrl('app://guardline/..%2fmain%2findex.js', built)).toBe(false);
   });
 
   it('refuses script, data and blank pages', () => {
@@ -64,23 +99,31 @@ describe('isTrustedUrl', () => {
   it('ignores a dev server URL that is not http(s)', () => {
     expect(isTrustedUrl('javascript:alert(1)', { rendererDir, devServerUrl: 'javascript:alert(1)' })).toBe(false);
     expect(isTrustedUrl('file:///etc/passwd', { rendererDir, devServerUrl: 'file:///etc/' })).toBe(false);
+    expect(appPageUrl({ rendererDir, devServerUrl: 'javascript:alert(1)' }, index)).toBe(index);
+  });
+
+  it('loads the dev server under electron-vite dev and the app scheme otherwise', () => {
+    expect(appPageUrl(dev, index)).toBe('http://localhost:5173/');
+    expect(appPageUrl(built, index)).toBe(index);
   });
 });
 
 describe('isAllowedRequest', () => {
   it('allows the renderer files, inline data and DevTools', () => {
-    expect(isAllowedRequest(pathToFileURL(`${rendererDir}/assets/app.css`).href, built)).toBe(true);
+    expect(isAllowedRequest('app://guardline/assets/app.css', built)).toBe(true);
     expect(isAllowedRequest('data:image/png;base64,iVBORw0KGgo=', built)).toBe(true);
-    expect(isAllowedRequest('blob:file:///0b1d3e4c', built)).toBe(true);
+    expect(isAllowedRequest('blob:app://guardline/0b1d3e4c', built)).toBe(true);
     expect(isAllowedRequest('devtools://devtools/bundled/devtools_app.html', built)).toBe(true);
   });
 
-  it('blocks every network request in a built app', () => {
+  it('blocks every network request and every file:// request in a built app', () => {
     expect(isAllowedRequest('https://example.com/collect', built)).toBe(false);
     expect(isAllowedRequest('http://127.0.0.1:8080/', built)).toBe(false);
     expect(isAllowedRequest('wss://example.com/socket', built)).toBe(false);
     expect(isAllowedRequest('ftp://example.com/', built)).toBe(false);
     expect(isAllowedRequest('file:///etc/passwd', built)).toBe(false);
+    expect(isAllowedRequest(pathToFileURL(`${rendererDir}/assets/app.css`).href, built)).toBe(false);
+    expect(isAllowedRequest('app://evil/x.js', built)).toBe(false);
   });
 
   it('allows the dev server and its HMR socket under electron-vite dev, nothing else', () => {

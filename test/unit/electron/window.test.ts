@@ -5,12 +5,9 @@ vi.mock('electron', async () => (await import('./fake-electron.ts')).electronMod
 
 const { createMainWindow, focusWindow } = await import('../../../src-main/electron/window.ts');
 
-const rendererDir = '/app/out/renderer';
 const open = (devServerUrl: string | null = null) =>
   createMainWindow({
     preloadFile: '/app/out/preload/index.cjs',
-    rendererIndex: `${rendererDir}/index.html`,
-    origin: { rendererDir, devServerUrl },
     isDev: devServerUrl !== null,
   }) as unknown as FakeBrowserWindow;
 
@@ -63,23 +60,11 @@ describe('console window', () => {
     expect((open('http://localhost:5173').options.webPreferences as Record<string, unknown>).devTools).toBe(true);
   });
 
-  it('opens at 1280×800, no smaller than 1024×640, hidden until the first paint', () => {
+  it('opens at 1280×800, no smaller than 1024×640, hidden (page-load.ts shows it)', () => {
     const window = open();
     expect(window.options).toMatchObject({ width: 1280, height: 800, minWidth: 1024, minHeight: 640, show: false });
     expect(window.visible).toBe(false);
-    window.emit('ready-to-show');
-    expect(window.visible).toBe(true);
-  });
-
-  it('loads the built renderer from disk, not from any URL', () => {
-    const window = open();
-    expect(window.loadedFile).toBe(`${rendererDir}/index.html`);
     expect(window.loadedUrl).toBeNull();
-  });
-
-  it('loads the dev server page when electron-vite dev provides one', () => {
-    const window = open('http://localhost:5173');
-    expect(window.loadedUrl).toBe('http://localhost:5173');
     expect(window.loadedFile).toBeNull();
   });
 

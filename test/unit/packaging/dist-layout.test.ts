@@ -12,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rendererRequestHandler } from '../../../src-main/electron/app-protocol.ts';
+import { CONTENT_SECURITY_POLICY } from '../../../src-main/electron/csp.ts';
 
 const require = createRequire(import.meta.url);
 const yaml = require('js-yaml') as { load(text: string): unknown };
@@ -78,14 +80,22 @@ describe('built app layout', () => {
     expect(code).not.toMatch(/^\s*(import|export)\s/m);
   });
 
-  it('has a renderer whose page loads its script and styles by relative path, as file:// needs', () => {
+  it('has a renderer whose page loads its script and styles by relative path, all served on app://', async () => {
     const html = readFileSync(join(out, 'renderer', 'index.html'), 'utf8');
     const refs = [...html.matchAll(/(?:src|href)="(\.\/assets\/[^"]+)"/g)].map((m) => m[1]!);
     expect(refs.some((r) => r.endsWith('.js'))).toBe(true);
     expect(refs.some((r) => r.endsWith('.css'))).toBe(true);
-    for (const ref of refs) expect(existsSync(join(out, 'renderer', ref)), ref).toBe(true);
-    expect(html).not.toMatch(/(?:src|href)="\/(?!\/)/); // no root-absolute paths: they break under file://
-    expect(html).toContain("script-src 'self'");
+    // The shell's app:// handler over the real build: the page and every asset it names, with the strict CSP.
+    const serve = rendererRequestHandler(join(out, 'renderer'), CONTENT_SECURITY_POLICY);
+    for (const path of ['index.html', ...refs.map((r) => r.slice(2))]) {
+      const response = await serve(new Request(`app://guardline/${path}`));
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get('content-security-policy'), path).toBe(CONTENT_SECURITY_POLICY);
+    }
+    expect(html).not.toMatch(/(?:src|href)="\/(?!\/)/); // relative paths: the same files also serve the browser host
+    // No CSP meta tag (it would also bind electron-vite dev); the policy comes as a header.
+    expect(html).not.toMatch(/http-equiv=["']?Content-Security-Policy/i);
+    expect(html).not.toMatch(/data:(?!,)/); // assetsInlineLimit 0: nothing inlined as a data: URL
   });
 
   it('packs every built file and no source map', () => {
