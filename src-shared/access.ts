@@ -56,6 +56,7 @@ export const METHOD_ACCESS: Readonly<Record<MethodName, AccessLevel>> = {
   'sync.quarantine': 'signed-in',
   'sync.enroll': 'admin',
   'sync.previewEnrolment': 'admin',
+  'sync.updateAvailable': 'signed-in',
   'sync.releaseQuarantine': 'admin',
 
   // Phone status and the fallback banner stay visible on a locked console, like alarms.

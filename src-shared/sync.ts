@@ -79,3 +79,26 @@ export const SyncPreview = z.object({
   matches: z.boolean(),
 });
 export type SyncPreview = z.infer<typeof SyncPreview>;
+
+/**
+ * `sync.updateAvailable` (issue 15): the newest console release the enrolled tracker
+ * serves at /updates/, beside this console's version. `available` is null when the
+ * tracker serves none or nothing newer.
+ */
+export const UpdateAvailability = z.object({ current: z.string(), available: z.string().nullable() });
+export type UpdateAvailability = z.infer<typeof UpdateAvailability>;
+
+/** Dotted numeric versions compared part by part ("0.10.0" > "0.9.1"); pre-release tags ignored. */
+export function newerVersion(candidate: string, current: string): boolean {
+  const parts = (v: string) =>
+    v
+      .split(/[-+]/)[0]!
+      .split('.')
+      .map((n) => Number(n) || 0);
+  const a = parts(candidate);
+  const b = parts(current);
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+  }
+  return false;
+}

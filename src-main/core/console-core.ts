@@ -11,7 +11,7 @@ import { openEventStore, type EventStore } from './store/event-store.ts';
 import { incidentProjector } from './incidents/projection.ts';
 import { incidentsApp } from './incidents/app.ts';
 import { createSyncEngine, syncApp, type SyncEngine } from './sync/index.ts';
-import { adoptedFacility } from './sync/settings.ts';
+import { adoptedFacility, createSyncSettings } from './sync/settings.ts';
 import type { SyncEngineDeps } from './sync/engine.ts';
 import { DEFAULT_ESCALATION_POLICIES, EscalationPolicies } from '../../src-shared/escalation.ts';
 import { createEventFactory } from './event-factory.ts';
@@ -141,6 +141,7 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     return fromFile ? { id: fromFile.id, name: fromFile.name } : null;
   };
   // Issue 15: once enrolled, the facility is the tracker's (one id, one name everywhere).
+  let releaseSettings: ReturnType<typeof createSyncSettings> | null = null;
   const facilityShown = (): string => adoptedFacility(store)?.name ?? configuredFacility()?.name ?? config.facility;
   const info = (): SystemInfo => ({
     appVersion: config.appVersion,
@@ -282,7 +283,14 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
       adoptedFacility: () => adoptedFacility(store),
     }),
     retentionApp(retention),
-    syncApp(sync, configuredFacility),
+    syncApp(sync, configuredFacility, {
+      appVersion: config.appVersion,
+      feed: () => {
+        releaseSettings ??= createSyncSettings(store);
+        const s = releaseSettings.read();
+        return s.trackerUrl && s.token ? { trackerUrl: s.trackerUrl, token: s.token } : null;
+      },
+    }),
     authApp({ auth, roster, store, event }),
     escalationApp({ runner, queries: escalations, roster, alarms, store }),
     auditApp({ store, roster, event, deviceId }),

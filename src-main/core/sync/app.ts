@@ -3,7 +3,7 @@ import { ApiFailure, apiError } from '../../../src-shared/errors.ts';
 import type { FeatureApp } from '../app.ts';
 import type { SyncEngine } from './engine.ts';
 import { createTrackerClient, TrackerFailure } from './tracker-client.ts';
-import type { SyncPreview } from '../../../src-shared/sync.ts';
+import { newerVersion, type SyncPreview } from '../../../src-shared/sync.ts';
 
 /** What the tracker answered, as the console API's error for the field it is about. */
 function enrolmentFailure(error: unknown): never {
@@ -21,7 +21,14 @@ function enrolmentFailure(error: unknown): never {
  * A console without a facility config has no identity of its own to split: it takes the
  * tracker's.
  */
-export function syncApp(engine: SyncEngine, consoleFacility: () => { id: string; name: string } | null): FeatureApp {
+export function syncApp(
+  engine: SyncEngine,
+  consoleFacility: () => { id: string; name: string } | null,
+  release: { appVersion: string; feed: () => { trackerUrl: string; token: string } | null } = {
+    appVersion: '0.0.0',
+    feed: () => null,
+  },
+): FeatureApp {
   async function preview(trackerUrl: string, code: string): Promise<SyncPreview> {
     const answer = await createTrackerClient({ baseUrl: trackerUrl, token: null })
       .previewEnrolment(code)
@@ -35,6 +42,15 @@ export function syncApp(engine: SyncEngine, consoleFacility: () => { id: string;
     handlers: {
       'sync.status': () => engine.status(),
       'sync.previewEnrolment': (input) => preview(input.trackerUrl, input.code),
+      async 'sync.updateAvailable'() {
+        const current = release.appVersion;
+        const feed = release.feed();
+        if (!feed) return { current, available: null };
+        const latest = await createTrackerClient({ baseUrl: feed.trackerUrl, token: feed.token })
+          .latestRelease()
+          .catch(() => null);
+        return { current, available: latest !== null && newerVersion(latest, current) ? latest : null };
+      },
       async 'sync.enroll'(input) {
         if (!input.adoptFacility) {
           const seen = await preview(input.trackerUrl, input.code);

@@ -5,7 +5,7 @@
  * or stop and ask a person (unauthenticated, forbidden).
  */
 import { createParser } from 'eventsource-parser';
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   EnrollResponse,
   HealthResponse,
@@ -91,8 +91,9 @@ export function createTrackerClient(options: TrackerClientOptions) {
     schema: S,
     body?: unknown,
     auth = true,
+    as: 'json' | 'text' = 'json',
   ): Promise<z.infer<S>> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: as === 'text' ? 'text/yaml, text/plain' : 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (auth && options.token) headers.authorization = `Bearer ${options.token}`;
     let response: Response | null = null;
@@ -137,7 +138,7 @@ export function createTrackerClient(options: TrackerClientOptions) {
         parsed.success ? (parsed.data.field ?? null) : null,
       );
     }
-    const parsed = schema.safeParse(safeJson(text));
+    const parsed = schema.safeParse(as === 'text' ? text : safeJson(text));
     if (!parsed.success) {
       // A truncated or garbled 200 is a transport fault, not a verdict on our data.
       throw new TrackerFailure('network', 'bad_response', `unexpected response from the tracker for ${path}`);
@@ -149,6 +150,19 @@ export function createTrackerClient(options: TrackerClientOptions) {
     health: () => request('GET', '/v1/health', HealthResponse, undefined, false),
     enroll: (code: string, deviceId: string, label: string) =>
       request('POST', '/v1/enroll', EnrollResponse, { code, deviceId, label }, false),
+    /** The version in the tracker's update channel file (issue 15), or null when it serves none. */
+    async latestRelease(): Promise<string | null> {
+      for (const channel of ['latest.yml', 'latest-linux.yml']) {
+        try {
+          const text = await request('GET', `/updates/${channel}`, z.string(), undefined, true, 'text');
+          const version = /^version:\s*['"]?([^'"\s]+)/m.exec(text)?.[1];
+          if (version) return version;
+        } catch (error) {
+          if (!(error instanceof TrackerFailure) || error.status !== 404) throw error;
+        }
+      }
+      return null;
+    },
     previewEnrolment: (code: string) => request('POST', '/v1/enroll/preview', EnrollPreview, { code }, false),
     push: (events: readonly EventEnvelope[]) =>
       request('POST', '/v1/events', PushResponse, { events: [...events] } satisfies PushRequest),

@@ -4,7 +4,8 @@
  * only; the installer it serves matches the sha512 its channel file states (what
  * electron-updater checks); a directory that is not a release (a checksum that does not
  * match, a named file missing, no channel file) is refused with the reason and the
- * release already served stays.
+ * release already served stays. An enrolled console learns of a newer version
+ * (`sync.updateAvailable`, shown on the browser host's Synk page).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,8 @@ import { hashSecret } from '../../../src-tracker/auth/tokens.ts';
 import { openTrackerDb, type TrackerDb } from '../../../src-tracker/db/database.ts';
 import { parseChannelFile } from '../../../src-tracker/updates/releases.ts';
 import { buildTracker } from '../../../src-tracker/server.ts';
+import { newerVersion } from '../../../src-shared/sync.ts';
+import { syncConsole } from '../sync/sync-lab.ts';
 
 const adminToken = `gla_${randomBytes(32).toString('base64url')}`;
 let dir: string;
@@ -55,6 +58,15 @@ async function reload() {
 
 const first = randomBytes(200_000);
 
+async function code(): Promise<string> {
+  const answer = await fetch(`${base}/v1/admin/enrolment-codes`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ facility: 'Anstalt A' }),
+  }).then((r) => r.json() as Promise<{ code: string }>);
+  return answer.code;
+}
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'guardline-updates-'));
   releases = join(dir, 'releases');
@@ -62,15 +74,10 @@ beforeAll(async () => {
   store = await openTrackerDb({ kind: 'sqlite', file: join(dir, 'tracker.sqlite') });
   app = await buildTracker({ db: store, adminTokenHash: hashSecret(adminToken), releasesDir: releases });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
-  const code = await fetch(`${base}/v1/admin/enrolment-codes`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ facility: 'Anstalt A' }),
-  }).then((r) => r.json() as Promise<{ code: string }>);
   const enrolled = await fetch(`${base}/v1/enroll`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ code: code.code, deviceId: 'ws-1', label: 'x' }),
+    body: JSON.stringify({ code: await code(), deviceId: 'ws-1', label: 'x' }),
   }).then((r) => r.json() as Promise<{ deviceToken: string }>);
   deviceToken = enrolled.deviceToken;
 });
@@ -117,6 +124,20 @@ describe('update feed', () => {
     );
     expect(status.current.version).toBe('0.2.0');
     expect(status.refused.reason).toContain('no latest*.yml');
+  });
+
+  it('tells an enrolled console a newer version is there, and nothing when it runs the newest', async () => {
+    const c = await syncConsole(dir, 'update-check');
+    try {
+      await c.call('sync.enroll', { trackerUrl: base, code: await code(), adoptFacility: true });
+      // The console under test is 0.0.0-test; the tracker serves 0.2.0.
+      expect(await c.call('sync.updateAvailable', {})).toEqual({ current: '0.0.0-test', available: '0.2.0' });
+    } finally {
+      await c.close();
+    }
+    expect(newerVersion('0.2.0', '0.2.0')).toBe(false);
+    expect(newerVersion('0.10.0', '0.9.1')).toBe(true);
+    expect(newerVersion('1.0.0', '1.0.0-rc.1')).toBe(false);
   });
 
   it('takes a whole new release once it verifies', async () => {
