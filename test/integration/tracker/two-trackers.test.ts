@@ -165,7 +165,7 @@ describe.runIf(run)('two trackers on one PostgreSQL', () => {
         `${JSON.stringify(
           {
             measured:
-              'kill -9 of the tracker both consoles used (and the HQ projector leader) → the writing console’s first successful sync on the other tracker',
+              'kill -9 of the tracker both consoles used (and the HQ projector leader) → an incident created right after it is stored on the other tracker',
             command: 'npx vitest run test/integration/tracker/two-trackers.test.ts',
             failoverMs,
             incidentsBeforeKill: BEFORE_KILL,
