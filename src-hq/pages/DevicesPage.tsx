@@ -12,6 +12,12 @@ import { useSession } from '../session.tsx';
 import { useFacilities } from '../use-facilities.ts';
 import { useHqData, useNow } from '../use-hq-data.ts';
 
+interface ReleaseStatus {
+  configured: boolean;
+  current: { version: string; files: string[] } | null;
+  refused: { reason: string } | null;
+}
+
 export function DevicesPage() {
   const { t, i18n } = useTranslation();
   const { account } = useSession();
@@ -22,6 +28,17 @@ export function DevicesPage() {
   const { data, error, reload } = useHqData<{ devices: HqDevice[] }>('/v1/hq/devices');
   const [message, setMessage] = useState<string | null>(null);
   const [code, setCode] = useState<EnrolmentCodeResponse | null>(null);
+  const releases = useHqData<ReleaseStatus>('/v1/hq/releases', { live: false });
+
+  const reloadReleases = async () => {
+    try {
+      const { version } = await hqApi.post<{ version: string }>('/v1/admin/releases/reload');
+      setMessage(t('hq.releases.loaded', { version }));
+    } catch (failure) {
+      setMessage(failure instanceof Error ? failure.message : String(failure));
+    }
+    releases.reload();
+  };
 
   const revoke = async (device: HqDevice) => {
     const label = device.label || device.deviceId;
@@ -99,6 +116,27 @@ export function DevicesPage() {
           {t('hq.devices.validUntil', { time: localTime(code.expiresAt) })}
         </p>
       )}
+      <section aria-labelledby="releases-title">
+        <h2 id="releases-title">{t('hq.releases.title')}</h2>
+        {releases.data && !releases.data.configured && <p>{t('hq.releases.notConfigured')}</p>}
+        {releases.data?.current && (
+          <p data-testid="release-current">
+            {t('hq.releases.current', {
+              version: releases.data.current.version,
+              files: releases.data.current.files.join(', '),
+            })}
+          </p>
+        )}
+        {releases.data?.refused && (
+          <p className="hq-alarm-text">{t('hq.releases.refused', { reason: releases.data.refused.reason })}</p>
+        )}
+        {admin && releases.data?.configured && (
+          <button type="button" onClick={() => void reloadReleases()}>
+            {t('hq.releases.reload')}
+          </button>
+        )}
+      </section>
+      <h2>{t('hq.devices.enrolledTitle')}</h2>
       {error && <p role="alert">{error}</p>}
       {data && (
         <table className="hq-table" data-testid="devices-table">
