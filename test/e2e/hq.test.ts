@@ -5,7 +5,8 @@
  * no polling: the page is told over SSE); every page passes axe in both languages and
  * renders at 1280×720 and 1920×1080.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -152,21 +153,34 @@ describe('HQ in the browser', () => {
     expect(await page.locator('main').innerText()).toContain('Korridor 2');
   });
 
-  it('exports the outage evidence as CSV and TMF621 with the trunk outage in it', { timeout: 60_000 }, async () => {
-    await page.getByRole('link', { name: 'Avbrott och bevis' }).click();
-    await page.getByTestId('report-body').waitFor(WAIT);
-    expect(await page.getByTestId('report-body').innerText()).toContain('Operatörstrunk');
-    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'CSV' }).click()]);
-    const csvText = await readFile((await csv.path())!, 'utf8');
-    expect(csv.suggestedFilename()).toMatch(/^outages-M-rsta-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
-    expect(csvText).toContain('Operatörstrunk');
-    const [tmf] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('link', { name: /TMF621/ }).click(),
-    ]);
-    const tickets = JSON.parse(await readFile((await tmf.path())!, 'utf8')) as { tickets: unknown[] };
-    expect(tickets.tickets.length).toBeGreaterThan(0);
-  });
+  it(
+    'exports the outage evidence as CSV, TMF621 and PDF with the trunk outage in it',
+    { timeout: 60_000 },
+    async () => {
+      await page.getByRole('link', { name: 'Avbrott och bevis' }).click();
+      await page.getByTestId('report-body').waitFor(WAIT);
+      expect(await page.getByTestId('report-body').innerText()).toContain('Operatörstrunk');
+      const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'CSV' }).click()]);
+      const csvText = await readFile((await csv.path())!, 'utf8');
+      expect(csv.suggestedFilename()).toMatch(/^outages-M-rsta-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
+      expect(csvText).toContain('Operatörstrunk');
+      const [tmf] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('link', { name: /TMF621/ }).click(),
+      ]);
+      const tickets = JSON.parse(await readFile((await tmf.path())!, 'utf8')) as { tickets: unknown[] };
+      expect(tickets.tickets.length).toBeGreaterThan(0);
+
+      // PDF is the page printed: the print stylesheet leaves the report, not HQ's header or menus.
+      const pdfFile = join(dir, 'evidence.pdf');
+      writeFileSync(pdfFile, await page.pdf({ format: 'A4', printBackground: true }));
+      const pdfText = execFileSync('pdftotext', ['-layout', pdfFile, '-'], { encoding: 'utf8' });
+      expect(pdfText).toContain('Avbrott och bevis för operatören');
+      expect(pdfText).toContain('Operatörstrunk');
+      expect(pdfText).not.toContain('Logga ut');
+      expect(pdfText).not.toContain('Exportera CSV');
+    },
+  );
 
   it(
     "revokes a console: HQ shows it revoked and the tracker refuses the console's token",
