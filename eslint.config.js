@@ -19,6 +19,7 @@ export default tseslint.config(
       'out/**',
       'dist/**',
       'dist-renderer/**',
+      'dist-hq/**',
       'release/**',
       'bench/results/**',
       'tracker-data/**',
@@ -96,6 +97,30 @@ export default tseslint.config(
               message: 'The renderer talks to the core only through the API in src-shared.',
             },
             { group: ['node:*'], message: 'The renderer runs in a sandboxed page: no Node built-ins.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // HQ (issue 15): a browser app like the renderer, sharing its components; it talks to
+    // the tracker over HTTP only.
+    files: ['src-hq/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electron],
+          patterns: [
+            ...electronPatterns,
+            {
+              group: ['**/src-main/**', '**/src-tracker/**'],
+              message: 'HQ talks to the tracker only over HTTP, with the contract in src-shared.',
+            },
+            { group: ['node:*'], message: 'HQ runs in a browser: no Node built-ins.' },
           ],
         },
       ],

@@ -55,6 +55,8 @@ export const METHOD_ACCESS: Readonly<Record<MethodName, AccessLevel>> = {
   'sync.retryNow': 'signed-in',
   'sync.quarantine': 'signed-in',
   'sync.enroll': 'admin',
+  'sync.previewEnrolment': 'admin',
+  'sync.updateAvailable': 'signed-in',
   'sync.releaseQuarantine': 'admin',
 
   // Phone status and the fallback banner stay visible on a locked console, like alarms.
@@ -89,7 +91,7 @@ export const METHOD_ACCESS: Readonly<Record<MethodName, AccessLevel>> = {
  * the authority here, and the roster arrives with the first pull. Once anyone is on
  * the roster these follow METHOD_ACCESS like everything else.
  */
-export const FIRST_RUN_METHODS: readonly MethodName[] = ['sync.enroll', 'sync.status'];
+export const FIRST_RUN_METHODS: readonly MethodName[] = ['sync.enroll', 'sync.previewEnrolment', 'sync.status'];
 
 /** The role a level needs, or null when no session is needed at all. */
 export function requiredRole(level: AccessLevel): Role | null {

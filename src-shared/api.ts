@@ -14,7 +14,14 @@ import {
   Uuid,
 } from './incident.ts';
 import { StoredEvent } from './events.ts';
-import { QuarantinedEvent, SyncEnrollInput, SyncStatus } from './sync.ts';
+import {
+  QuarantinedEvent,
+  SyncEnrollInput,
+  SyncPreview,
+  SyncPreviewInput,
+  SyncStatus,
+  UpdateAvailability,
+} from './sync.ts';
 import {
   AuthState,
   BootstrapAdminInput,
@@ -156,6 +163,8 @@ export const consoleApi = {
   'retention.run': { input: Empty, output: RetentionRunOutput },
   'sync.status': { input: Empty, output: SyncStatus },
   'sync.enroll': { input: SyncEnrollInput, output: SyncStatus },
+  'sync.previewEnrolment': { input: SyncPreviewInput, output: SyncPreview },
+  'sync.updateAvailable': { input: Empty, output: UpdateAvailability },
   'sync.retryNow': { input: Empty, output: SyncStatus },
   'sync.quarantine': { input: Empty, output: z.object({ items: z.array(QuarantinedEvent) }) },
   'sync.releaseQuarantine': { input: z.object({ eventId: Uuid }).strict(), output: SyncStatus },

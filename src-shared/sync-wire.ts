@@ -32,6 +32,8 @@ export type TrackerError = z.infer<typeof TrackerError>;
 export const EnrolmentCodeRequest = z
   .object({
     facility: z.string().trim().min(1, { error: 'required' }).max(120),
+    /** The facility's one display name (issue 15); a new facility without one is named by its id. */
+    name: z.string().trim().min(1).max(120).optional(),
     ttlMinutes: z
       .number()
       .int()
@@ -44,6 +46,7 @@ export type EnrolmentCodeRequest = z.input<typeof EnrolmentCodeRequest>;
 export const EnrolmentCodeResponse = z.object({
   code: z.string(),
   facility: z.string(),
+  facilityName: z.string().optional(),
   expiresAt: z.number().int(),
 });
 export type EnrolmentCodeResponse = z.infer<typeof EnrolmentCodeResponse>;
@@ -57,8 +60,23 @@ export const EnrollRequest = z
   })
   .strict();
 export type EnrollRequest = z.input<typeof EnrollRequest>;
-export const EnrollResponse = z.object({ deviceToken: z.string(), facility: z.string() });
+export const EnrollResponse = z.object({
+  deviceToken: z.string(),
+  facility: z.string(),
+  /** The tracker's display name of the facility (issue 15); absent from older trackers. */
+  facilityName: z.string().optional(),
+});
 export type EnrollResponse = z.infer<typeof EnrollResponse>;
+
+/**
+ * `POST /v1/enroll/preview`: which facility a code would enrol into, without spending it,
+ * so a console can show both identities before it joins (issue 15).
+ */
+export const EnrollPreviewRequest = z
+  .object({ code: z.string().trim().min(1, { error: 'required' }).max(64) })
+  .strict();
+export const EnrollPreview = z.object({ facility: z.string(), facilityName: z.string() });
+export type EnrollPreview = z.infer<typeof EnrollPreview>;
 
 // --- Push -------------------------------------------------------------------------
 
@@ -134,6 +152,8 @@ export type HealthResponse = z.infer<typeof HealthResponse>;
 
 export const HqFacility = z.object({
   id: z.string(),
+  /** The facility's one display name (issue 15). */
+  name: z.string(),
   createdAt: z.number().int(),
   devices: z.number().int(),
   incidents: z.number().int(),
@@ -146,6 +166,7 @@ export const HqIncidentQuery = z.object({
   facility: z.string().max(120).optional(),
   status: z.enum(['open', 'acknowledged', 'escalated', 'resolved', 'closed']).optional(),
   q: z.string().trim().max(200).optional(),
+  category: z.enum(['threat', 'medical', 'fire', 'technical', 'telephony', 'other']).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 
@@ -183,5 +204,7 @@ export const HqDevice = z.object({
   label: z.string(),
   createdAt: z.number().int(),
   revokedAt: z.number().int().nullable(),
+  /** Last authenticated request (issue 15); null before the first. */
+  lastSeenAt: z.number().int().nullable(),
 });
 export type HqDevice = z.infer<typeof HqDevice>;

@@ -12,6 +12,8 @@ export interface TrackerConfig {
   logLevel: string;
   /** How long SIGTERM waits for in-flight requests before cutting connections. */
   shutdownGraceMs: number;
+  /** Release directory served to consoles at /updates/ (issue 15). */
+  releasesDir: string | undefined;
 }
 
 export const DEFAULT_PORT = 8787;
@@ -24,7 +26,8 @@ export const TRACKER_READY_PREFIX = 'Guardline tracker: ';
 const Port = z.coerce.number().int().min(0).max(65535);
 
 export const TRACKER_USAGE = `usage: npm run tracker -- [--port ${DEFAULT_PORT}] [--host ${DEFAULT_HOST}] [--data ${DEFAULT_DATA_FILE}]
-environment: DATABASE_URL (PostgreSQL instead of the SQLite file), GUARDLINE_ADMIN_TOKEN,
+       [--releases DIR (npm run dist output served to consoles at /updates/)]
+environment: DATABASE_URL (PostgreSQL instead of the SQLite file), GUARDLINE_ADMIN_TOKEN, GUARDLINE_RELEASES_DIR,
              GUARDLINE_TRACKER_PORT, GUARDLINE_TRACKER_HOST, GUARDLINE_TRACKER_DATA, LOG_LEVEL`;
 
 export function readTrackerConfig(argv: readonly string[], env: NodeJS.ProcessEnv): TrackerConfig {
@@ -36,6 +39,7 @@ export function readTrackerConfig(argv: readonly string[], env: NodeJS.ProcessEn
       data: { type: 'string' },
       'database-url': { type: 'string' },
       'log-level': { type: 'string' },
+      releases: { type: 'string' },
     },
     strict: true,
   });
@@ -52,5 +56,6 @@ export function readTrackerConfig(argv: readonly string[], env: NodeJS.ProcessEn
     adminToken: env.GUARDLINE_ADMIN_TOKEN || undefined,
     logLevel: values['log-level'] ?? env.LOG_LEVEL ?? 'info',
     shutdownGraceMs: 30_000,
+    releasesDir: values.releases ?? (env.GUARDLINE_RELEASES_DIR || undefined),
   };
 }

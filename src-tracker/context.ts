@@ -28,4 +28,6 @@ export interface TrackerContext {
   projector: HqProjector;
   /** Open SSE responses, ended when the tracker shuts down. */
   streams: Set<{ end(): void }>;
+  /** Enrolments (devices.id) with a live stream open to this process, and how many. */
+  liveDevices: Map<string, number>;
 }

@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     db: store,
     adminTokenHash: admin.source === 'env' ? admin.hash : undefined,
     logger,
+    releasesDir: config.releasesDir,
   });
 
   let stopping = false;

@@ -15,11 +15,14 @@ import { staffRoutes } from './staff/routes.ts';
 import { createIngestor } from './events/ingestor.ts';
 import { eventRoutes } from './events/routes.ts';
 import { hqRoutes } from './hq/routes.ts';
+import { sessionRoutes } from './hq/session-routes.ts';
 import { createAuthenticator } from './http/auth.ts';
 import { installErrorHandling } from './http/errors.ts';
 import { bearerToken } from './auth/tokens.ts';
 import { createHqProjector } from './projections/projector.ts';
 import { createFacilityHeads } from './stream/heads.ts';
+import { createPgCluster } from './cluster/pg-cluster.ts';
+import { updateRoutes } from './updates/routes.ts';
 import { streamRoutes } from './stream/routes.ts';
 import { sql } from 'kysely';
 
@@ -39,6 +42,12 @@ export interface TrackerOptions {
   logger?: Logger | FastifyBaseLogger | false;
   /** Wall clock in ms; injected so tests control code expiry and the HLC horizon. */
   clock?: () => number;
+  /** On PostgreSQL, join the other trackers on the database (default); false runs alone. */
+  cluster?: boolean;
+  /** How often a standby tracker asks for the HQ projector lock. */
+  leaderRetryMs?: number;
+  /** Directory of `npm run dist` output served to the fleet at /updates/ (issue 15). */
+  releasesDir?: string | undefined;
 }
 
 export async function buildTracker(options: TrackerOptions): Promise<FastifyInstance> {
@@ -51,18 +60,41 @@ export async function buildTracker(options: TrackerOptions): Promise<FastifyInst
         bodyLimit: limits.bodyLimitBytes,
       })) as unknown as FastifyInstance;
 
+  // Several trackers may share one PostgreSQL: heads over LISTEN/NOTIFY, one projector by advisory lock.
+  let leaderChanged: (leader: boolean) => void = () => {};
+  const cluster =
+    options.db.kind === 'postgres' && options.db.url && options.cluster !== false
+      ? createPgCluster(options.db, createFacilityHeads(), {
+          url: options.db.url,
+          ...(options.leaderRetryMs !== undefined ? { leaderRetryMs: options.leaderRetryMs } : {}),
+          onLeaderChange: (leader) => leaderChanged(leader),
+          onError: (error, what) => app.log.warn({ err: error, what }, 'tracker cluster connection trouble'),
+        })
+      : null;
   const ctx: TrackerContext = {
     store: options.db,
-    auth: createAuthenticator(options.db, options.adminTokenHash),
+    auth: createAuthenticator(options.db, options.adminTokenHash, options.clock ?? Date.now),
     clock: options.clock ?? Date.now,
     limits,
-    heads: createFacilityHeads(),
+    heads: cluster?.heads ?? createFacilityHeads(),
     ingestor: createIngestor(options.db),
     projector: createHqProjector(options.db, {
       onError: (error, facility) => app.log.error({ err: error, facility }, 'HQ projection failed; will retry'),
+      ...(cluster ? { isLeader: () => cluster.isLeader() } : {}),
     }),
     streams: new Set(),
+    liveDevices: new Map(),
   };
+
+  if (cluster) {
+    leaderChanged = (leader) => {
+      app.log.info({ leader }, leader ? 'this tracker now runs the HQ projector' : 'HQ projector lock lost');
+      if (leader) void ctx.projector.becameLeader();
+    };
+    if (cluster.isLeader()) leaderChanged(true);
+    // Pushes taken by other trackers reach this one as heads: the leader folds them.
+    ctx.heads.subscribeAll((facility) => ctx.projector.notify(facility));
+  }
 
   installErrorHandling(app);
   // JSON only: a text body is a client bug better reported as 415 than parsed as a string.
@@ -93,6 +125,7 @@ export async function buildTracker(options: TrackerOptions): Promise<FastifyInst
   // The owner closes the database after close(): no projection may still be writing then.
   app.addHook('onClose', async () => {
     await ctx.projector.stop();
+    await cluster?.close();
   });
 
   app.get('/v1/health', async (_request, reply) => {
@@ -110,6 +143,8 @@ export async function buildTracker(options: TrackerOptions): Promise<FastifyInst
   staffRoutes(app, ctx);
   eventRoutes(app, ctx);
   streamRoutes(app, ctx);
+  sessionRoutes(app, ctx);
   hqRoutes(app, ctx);
+  updateRoutes(app, ctx, options.releasesDir ? { dir: options.releasesDir } : null);
   return app;
 }

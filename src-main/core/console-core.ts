@@ -11,6 +11,7 @@ import { openEventStore, type EventStore } from './store/event-store.ts';
 import { incidentProjector } from './incidents/projection.ts';
 import { incidentsApp } from './incidents/app.ts';
 import { createSyncEngine, syncApp, type SyncEngine } from './sync/index.ts';
+import { adoptedFacility, createSyncSettings } from './sync/settings.ts';
 import type { SyncEngineDeps } from './sync/engine.ts';
 import { DEFAULT_ESCALATION_POLICIES, EscalationPolicies } from '../../src-shared/escalation.ts';
 import { createEventFactory } from './event-factory.ts';
@@ -140,10 +141,14 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
 
   // A facility config file names the facility, so the header and the board agree; the demo
   // facility and a console without telephony keep the launch option's name.
-  const facilityShown = (): string =>
-    telephony.configStatus().source === 'file'
-      ? (telephony.board().facility?.name ?? config.facility)
-      : config.facility;
+  /** The facility a config file names; null for the demo facility or a console without one. */
+  const configuredFacility = (): { id: string; name: string } | null => {
+    const fromFile = telephony.configStatus().source === 'file' ? telephony.board().facility : null;
+    return fromFile ? { id: fromFile.id, name: fromFile.name } : null;
+  };
+  // Issue 15: once enrolled, the facility is the tracker's (one id, one name everywhere).
+  let releaseSettings: ReturnType<typeof createSyncSettings> | null = null;
+  const facilityShown = (): string => adoptedFacility(store)?.name ?? configuredFacility()?.name ?? config.facility;
   const info = (): SystemInfo => ({
     appVersion: config.appVersion,
     host: config.host,
@@ -278,9 +283,23 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
 
   const handlers = createApp([
     { name: 'system', handlers: { 'system.info': () => info() } },
-    incidentsApp({ store, clock, deviceId, wallClock, accessLog }),
+    incidentsApp({
+      store,
+      clock,
+      deviceId,
+      wallClock,
+      accessLog,
+      adoptedFacility: () => adoptedFacility(store),
+    }),
     retentionApp(retention),
-    syncApp(sync),
+    syncApp(sync, configuredFacility, {
+      appVersion: config.appVersion,
+      feed: () => {
+        releaseSettings ??= createSyncSettings(store);
+        const s = releaseSettings.read();
+        return s.trackerUrl && s.token ? { trackerUrl: s.trackerUrl, token: s.token } : null;
+      },
+    }),
     authApp({ auth, roster, store, event }),
     escalationApp({ runner, queries: escalations, roster, alarms, store }),
     auditApp({ store, roster, event, deviceId }),
@@ -294,6 +313,7 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
       wallClock,
       board: () => telephony.board(),
       facilityName: config.facility,
+      adoptedFacility: () => adoptedFacility(store),
     }),
     quitApp({ alarms, store, event, deviceId, host: config.host }),
   ]);

@@ -18,6 +18,9 @@ const loaders: Record<Language, () => Promise<Bundle>> = {
 
 const STORAGE_KEY = 'guardline.lang';
 
+/** Another app's own strings beside the console's, per language (HQ adds its `hq.*` keys). */
+let extraBundles: Partial<Record<Language, object>> = {};
+
 export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
 }
@@ -38,7 +41,7 @@ function storedLanguage(): Language {
 
 async function ensureLoaded(lng: Language): Promise<void> {
   if (!i18next.hasResourceBundle(lng, 'translation')) {
-    i18next.addResourceBundle(lng, 'translation', await loaders[lng]());
+    i18next.addResourceBundle(lng, 'translation', { ...(await loaders[lng]()), ...extraBundles[lng] });
   }
 }
 
@@ -56,12 +59,16 @@ export function preloadLanguages(): Promise<void> {
   return Promise.all(LANGUAGES.map(ensureLoaded)).then(() => undefined);
 }
 
-/** Ready to render: Swedish at once, the stored language once its translations are in. */
-export async function initI18n() {
+/**
+ * Ready to render: Swedish at once, the stored language once its translations are in.
+ * `extra`: another app's own strings (HQ's), merged into each language as it loads.
+ */
+export async function initI18n(extra: Partial<Record<Language, object>> = {}) {
+  extraBundles = extra;
   const lng = storedLanguage();
   document.documentElement.lang = 'sv';
   void i18next.use(initReactI18next).init({
-    resources: { sv: { translation: sv } },
+    resources: { sv: { translation: { ...sv, ...extra.sv } } },
     lng: 'sv',
     fallbackLng: 'sv',
     initAsync: false,

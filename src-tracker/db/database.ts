@@ -19,6 +19,8 @@ export type DbLocation = { kind: 'sqlite'; file: string } | { kind: 'postgres'; 
 
 export interface TrackerDb {
   readonly kind: DbKind;
+  /** PostgreSQL's URL, for the cluster's own LISTEN and lock connections. */
+  readonly url?: string;
   readonly db: Kysely<TrackerDatabase>;
   close(): Promise<void>;
 }
@@ -31,7 +33,12 @@ export async function openTrackerDb(location: DbLocation): Promise<TrackerDb> {
     await db.destroy();
     throw error;
   }
-  return { kind: location.kind, db, close: () => db.destroy() };
+  return {
+    kind: location.kind,
+    db,
+    close: () => db.destroy(),
+    ...(location.kind === 'postgres' ? { url: location.url } : {}),
+  };
 }
 
 function openSqlite(file: string): Kysely<TrackerDatabase> {

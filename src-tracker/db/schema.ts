@@ -9,6 +9,8 @@ type BigIntColumn = number | string;
 export interface FacilitiesTable {
   id: string;
   created_at: number;
+  /** The one display name HQ, reports and consoles show (issue 15); null only before migration 0004. */
+  name: string | null;
 }
 
 export interface EnrolmentCodesTable {
@@ -27,6 +29,8 @@ export interface DevicesTable {
   token_hash: string;
   created_at: number;
   revoked_at: number | null;
+  /** Last authenticated request from this console (written at most once a minute). */
+  last_seen_at: BigIntColumn | null;
 }
 
 export interface AdminTokensTable {
@@ -82,12 +86,50 @@ export interface OutagesTable {
   updated_hlc: string;
   /** The folded Outage as JSON. */
   doc: string;
+  /** The folded CarrierTicket as JSON, or null before one is recorded. */
+  ticket: string | null;
+}
+
+/** Each line's latest status change as the consoles fold it. */
+export interface LineStatesTable {
+  facility: string;
+  line_id: string;
+  state: string;
+  since: BigIntColumn;
+}
+
+/** The facility's latest `facility.lines_declared` catalogue as JSON. */
+export interface FacilityCatalogsTable {
+  facility: string;
+  doc: string;
 }
 
 /** How far HQ's projections of a facility have caught up with its events. */
 export interface ProjectionCursorsTable {
   facility: string;
   projected_seq: BigIntColumn;
+}
+
+export type HqRole = 'viewer' | 'admin';
+
+export interface HqAccountsTable {
+  id: string;
+  name: string;
+  name_key: string;
+  /** scrypt$N$r$p$salt$key, as the consoles hash PINs. */
+  password_hash: string;
+  role: HqRole;
+  created_at: number;
+  failed_logins: Generated<number>;
+  locked_until: BigIntColumn | null;
+}
+
+export interface HqSessionsTable {
+  /** sha256 of the cookie's secret. */
+  token_hash: string;
+  account_id: string;
+  created_at: number;
+  expires_at: BigIntColumn;
 }
 
 export interface TrackerDatabase {
@@ -99,4 +141,8 @@ export interface TrackerDatabase {
   incidents: IncidentsTable;
   outages: OutagesTable;
   projection_cursors: ProjectionCursorsTable;
+  hq_accounts: HqAccountsTable;
+  hq_sessions: HqSessionsTable;
+  line_states: LineStatesTable;
+  facility_catalogs: FacilityCatalogsTable;
 }

@@ -9,22 +9,36 @@ import { hashSecret, newDeviceToken, newEnrolmentCode, normaliseEnrolmentCode } 
 import { fail } from '../http/errors.ts';
 import type { EnrollResponse, EnrolmentCodeResponse } from '../../src-shared/sync-wire.ts';
 
-export async function ensureFacility(store: TrackerDb, facility: string, now: number): Promise<void> {
+/** Creates the facility if new (named `name`, else by its id); a given name renames an existing one. */
+export async function ensureFacility(store: TrackerDb, facility: string, now: number, name?: string): Promise<void> {
   await store.db
     .insertInto('facilities')
-    .values({ id: facility, created_at: now })
-    .onConflict((oc) => oc.column('id').doNothing())
+    .values({ id: facility, created_at: now, name: name ?? facility })
+    .onConflict((oc) => (name ? oc.column('id').doUpdateSet({ name }) : oc.column('id').doNothing()))
     .execute();
+}
+
+/** Which facility an unspent, unexpired code enrols into, with its display name; null otherwise. */
+export async function previewEnrolment(store: TrackerDb, code: string, now: number) {
+  const row = await store.db
+    .selectFrom('enrolment_codes as c')
+    .innerJoin('facilities as f', 'f.id', 'c.facility')
+    .select(['f.id', 'f.name'])
+    .where('c.code_hash', '=', hashSecret(normaliseEnrolmentCode(code)))
+    .where('c.used_at', 'is', null)
+    .where('c.expires_at', '>', now)
+    .executeTakeFirst();
+  return row ? { facility: row.id, facilityName: row.name ?? row.id } : null;
 }
 
 export async function createEnrolmentCode(
   store: TrackerDb,
-  request: { facility: string; ttlMinutes: number },
+  request: { facility: string; ttlMinutes: number; name?: string | undefined },
   now: number,
 ): Promise<EnrolmentCodeResponse> {
   const code = newEnrolmentCode();
   const expiresAt = now + request.ttlMinutes * 60_000;
-  await ensureFacility(store, request.facility, now);
+  await ensureFacility(store, request.facility, now, request.name);
   await store.db
     .insertInto('enrolment_codes')
     .values({
@@ -35,7 +49,12 @@ export async function createEnrolmentCode(
       used_at: null,
     })
     .execute();
-  return { code, facility: request.facility, expiresAt };
+  const named = await store.db
+    .selectFrom('facilities')
+    .select('name')
+    .where('id', '=', request.facility)
+    .executeTakeFirst();
+  return { code, facility: request.facility, facilityName: named?.name ?? request.facility, expiresAt };
 }
 
 export async function enrollDevice(
@@ -75,7 +94,8 @@ export async function enrollDevice(
         revoked_at: null,
       })
       .execute();
-    return { deviceToken, facility: spent.facility };
+    const named = await trx.selectFrom('facilities').select('name').where('id', '=', spent.facility).executeTakeFirst();
+    return { deviceToken, facility: spent.facility, facilityName: named?.name ?? spent.facility };
   });
 }
 

@@ -1,5 +1,9 @@
 /** Read-only queries behind the HQ API. */
 import { sql } from 'kysely';
+import { compareEvents, type EventEnvelope } from '../../src-shared/events.ts';
+import { foldIncident } from '../../src-shared/incident-fold.ts';
+import { rowToEnvelope, rowToPulled } from '../events/event-rows.ts';
+import { foldStaff } from '../../src-shared/staff-fold.ts';
 import type { HqDevice, HqFacility, HqIncident, HqOutage } from '../../src-shared/sync-wire.ts';
 import type { IncidentStatus } from '../../src-shared/incident.ts';
 import type { TrackerDb } from '../db/database.ts';
@@ -13,6 +17,7 @@ export async function listFacilities(store: TrackerDb): Promise<HqFacility[]> {
     .selectFrom('facilities as f')
     .select((eb) => [
       'f.id',
+      'f.name',
       'f.created_at',
       eb
         .selectFrom('devices as d')
@@ -41,6 +46,7 @@ export async function listFacilities(store: TrackerDb): Promise<HqFacility[]> {
     .execute();
   return rows.map((r) => ({
     id: r.id,
+    name: r.name ?? r.id,
     createdAt: Number(r.created_at),
     devices: Number(r.devices ?? 0),
     incidents: Number(r.incidents ?? 0),
@@ -53,6 +59,7 @@ export interface IncidentFilter {
   facility?: string | undefined;
   status?: IncidentStatus | undefined;
   q?: string | undefined;
+  category?: string | undefined;
   limit: number;
 }
 
@@ -60,6 +67,7 @@ export async function listIncidents(store: TrackerDb, filter: IncidentFilter): P
   let query = store.db.selectFrom('incidents').selectAll();
   if (filter.facility) query = query.where('facility', '=', filter.facility);
   if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.category) query = query.where('category', '=', filter.category);
   if (filter.q) {
     const pattern = `%${escapeLike(filter.q.toLocaleLowerCase('sv'))}%`;
     query = query.where(sql<boolean>`search_text LIKE ${pattern} ESCAPE '\\'`);
@@ -107,9 +115,41 @@ export async function listDevices(store: TrackerDb, facility: string | undefined
     label: r.label,
     createdAt: Number(r.created_at),
     revokedAt: r.revoked_at == null ? null : Number(r.revoked_at),
+    lastSeenAt: r.last_seen_at == null ? null : Number(r.last_seen_at),
   }));
 }
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** One incident folded from its stream, with the stream's events as its timeline (oldest first). */
+export async function incidentDetail(store: TrackerDb, facility: string, id: string) {
+  const rows = await store.db
+    .selectFrom('events')
+    .selectAll()
+    .where('facility', '=', facility)
+    .where('stream_id', '=', id)
+    .orderBy('server_seq')
+    .execute();
+  const events = rows.map(rowToPulled).sort(compareEvents);
+  const incident = foldIncident(events);
+  return incident ? { incident, events } : null;
+}
+
+/** The facility's roster folded from its `staff.*` events (the consoles' own fold), without PIN hashes. */
+export async function facilityRoster(store: TrackerDb, facility: string) {
+  const rows = await store.db
+    .selectFrom('events')
+    .selectAll()
+    .where('facility', '=', facility)
+    .where('type', 'like', 'staff.%')
+    .execute();
+  const streams = new Map<string, EventEnvelope[]>();
+  for (const row of rows) streams.set(row.stream_id, [...(streams.get(row.stream_id) ?? []), rowToEnvelope(row)]);
+  return [...streams.values()]
+    .map((events) => foldStaff(events))
+    .filter((r): r is NonNullable<typeof r> => r !== null)
+    .map(({ pinHash, ...r }) => ({ ...r, hasPin: pinHash !== null }))
+    .sort((a, b) => a.name.localeCompare(b.name, 'sv'));
 }

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import type { EventEnvelope } from '../../src-shared/events.ts';
 import { foldLineCatalog } from '../../src-shared/figures-catalog-fold.ts';
 import type { LineCatalog } from '../../src-shared/figures-catalog.ts';
-import { currentLineStates, factsFromEvents } from '../../src-shared/figures-events.ts';
+import { factsFromEvents } from '../../src-shared/figures-events.ts';
 import { buildPeriodReport, type PeriodReport, type ReportBucket } from '../../src-shared/figures-report.ts';
 import type { LineState } from '../../src-shared/telephony.ts';
 import type { LineVoiceTestedPayload } from '../../src-shared/voice.ts';
@@ -38,12 +38,18 @@ export async function facilityIds(store: TrackerDb): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
+/** The facility's one display name (issue 15): HQ's, never a console config's. */
+export async function facilityDisplayName(store: TrackerDb, facility: string): Promise<string> {
+  const row = await store.db.selectFrom('facilities').select('name').where('id', '=', facility).executeTakeFirst();
+  return row?.name ?? facility;
+}
+
 export async function hqReport(store: TrackerDb, facility: string, args: HqReportArgs, asOf: number) {
-  const events = await evidenceEvents(store, facility);
+  const [events, name] = await Promise.all([evidenceEvents(store, facility), facilityDisplayName(store, facility)]);
   const catalog = foldLineCatalog(events);
   const { facts, ledger } = factsFromEvents(events);
   const report: PeriodReport = buildPeriodReport({
-    facility: { id: facility, name: catalog?.facilityName ?? facility },
+    facility: { id: facility, name },
     catalog,
     period: { from: args.from, to: args.to },
     asOf,
@@ -71,7 +77,10 @@ export interface HqFacilityLines {
   lines: HqLineState[];
 }
 
-function withNames(catalog: LineCatalog | null, states: ReturnType<typeof currentLineStates>): HqLineState[] {
+function withNames(
+  catalog: LineCatalog | null,
+  states: { lineId: string; state: LineState; since: number }[],
+): HqLineState[] {
   const byId = new Map((catalog?.lines ?? []).map((l) => [l.id, l]));
   const unitName = new Map((catalog?.units ?? []).map((u) => [u.id, u.name]));
   return states.map((s) => {
@@ -84,16 +93,32 @@ function withNames(catalog: LineCatalog | null, states: ReturnType<typeof curren
   });
 }
 
-/** Every facility's lines as their latest synced status change left them. */
+/**
+ * Every facility's lines as their latest synced status change left them, named from
+ * the facility's catalogue; read from the projections (projections/lines.ts).
+ */
 export async function hqLineStates(store: TrackerDb, facility?: string): Promise<HqFacilityLines[]> {
-  const ids = facility ? [facility] : await facilityIds(store);
-  const out: HqFacilityLines[] = [];
-  for (const id of ids) {
-    const events = await evidenceEvents(store, id);
-    const catalog = foldLineCatalog(events);
-    out.push({ facility: id, name: catalog?.facilityName ?? id, lines: withNames(catalog, currentLineStates(events)) });
+  let facilities = store.db.selectFrom('facilities').select(['id', 'name']).orderBy('id');
+  let states = store.db.selectFrom('line_states').select(['facility', 'line_id', 'state', 'since']);
+  let catalogs = store.db.selectFrom('facility_catalogs').select(['facility', 'doc']);
+  if (facility) {
+    facilities = facilities.where('id', '=', facility);
+    states = states.where('facility', '=', facility);
+    catalogs = catalogs.where('facility', '=', facility);
   }
-  return out;
+  const [facilityRows, stateRows, catalogRows] = await Promise.all([
+    facilities.execute(),
+    states.execute(),
+    catalogs.execute(),
+  ]);
+  const catalogOf = new Map(catalogRows.map((c) => [c.facility, JSON.parse(c.doc) as LineCatalog]));
+  return facilityRows.map((f) => {
+    const current = stateRows
+      .filter((s) => s.facility === f.id)
+      .map((s) => ({ lineId: s.line_id, state: s.state as LineState, since: Number(s.since) }))
+      .sort((a, b) => (a.lineId < b.lineId ? -1 : 1));
+    return { facility: f.id, name: f.name ?? f.id, lines: withNames(catalogOf.get(f.id) ?? null, current) };
+  });
 }
 
 /** Open, acknowledged or escalated incidents of high or critical severity, newest first. */

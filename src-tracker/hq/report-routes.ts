@@ -1,9 +1,8 @@
 /**
- * HQ's outage evidence (admin token): current line states of every facility, the
+ * HQ's outage evidence (HQ accounts): current line states of every facility, the
  * incidents that need attention, the period report, and exports as CSV and TMF621
- * JSON. Registered by `hqRoutes`; the page script `dashboard.js` uses them.
+ * JSON. Registered by `hqRoutes`; the React HQ app (src-hq) uses them.
  */
-import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { reportCsv } from '../../src-shared/figures-csv.ts';
@@ -37,15 +36,16 @@ const ExportQuery = z.intersection(
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const fileSafe = (text: string) => text.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 60) || 'all';
 
-export function reportRoutes(app: FastifyInstance, ctx: TrackerContext, headers: Record<string, string>): void {
+export function reportRoutes(app: FastifyInstance, ctx: TrackerContext): void {
   app.get('/v1/hq/lines', async (request, reply) => {
-    await ctx.auth.admin(request);
+    await ctx.auth.viewer(request);
     const { facility } = parseInput(z.object({ facility: Facility.optional() }), request.query);
+    await ctx.projector.settled();
     return reply.send({ facilities: await hqLineStates(ctx.store, facility) });
   });
 
   app.get('/v1/hq/attention', async (request, reply) => {
-    await ctx.auth.admin(request);
+    await ctx.auth.viewer(request);
     const { limit } = parseInput(
       z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
       request.query,
@@ -57,14 +57,14 @@ export function reportRoutes(app: FastifyInstance, ctx: TrackerContext, headers:
   });
 
   app.get('/v1/hq/report', async (request, reply) => {
-    await ctx.auth.admin(request);
+    await ctx.auth.viewer(request);
     const query = parseInput(ReportQuery, request.query);
     const { report } = await hqReport(ctx.store, query.facility, query, ctx.clock());
     return reply.send({ report });
   });
 
   app.get('/v1/hq/export.csv', async (request, reply) => {
-    await ctx.auth.admin(request);
+    await ctx.auth.viewer(request);
     const query = parseInput(ExportQuery, request.query);
     const facilities = query.facility ? [query.facility] : await facilityIds(ctx.store);
     const parts: string[] = [];
@@ -81,7 +81,7 @@ export function reportRoutes(app: FastifyInstance, ctx: TrackerContext, headers:
   });
 
   app.get('/v1/hq/export.tmf621', async (request, reply) => {
-    await ctx.auth.admin(request);
+    await ctx.auth.viewer(request);
     const query = parseInput(ExportQuery, request.query);
     const facilities = query.facility ? [query.facility] : await facilityIds(ctx.store);
     const tickets = [];
@@ -95,11 +95,5 @@ export function reportRoutes(app: FastifyInstance, ctx: TrackerContext, headers:
     );
     const name = `outages-${fileSafe(query.facility ?? 'all')}-${day(query.from)}-${day(query.to)}.tmf621.json`;
     return reply.header('content-disposition', `attachment; filename="${name}"`).send({ tickets });
-  });
-
-  const script = readFileSync(new URL('./assets/dashboard.js', import.meta.url), 'utf8');
-  app.get('/hq/dashboard.js', async (_request, reply) => {
-    for (const [name, value] of Object.entries(headers)) void reply.header(name, value);
-    return reply.header('content-type', 'text/javascript; charset=utf-8').send(script);
   });
 }

@@ -1,16 +1,20 @@
 /**
- * HQ read API (admin token) and the small HQ web page that uses it. Projections are
+ * HQ read API (HQ accounts; the admin token for scripts), the live stream, and the
+ * React HQ app that uses them (issue 15). Projections are
  * folded after pushes commit, so reads of them first wait for the projector to settle:
  * HQ sees every push that was answered before its request.
  */
-import { readFileSync } from 'node:fs';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { HqIncidentQuery, HqOutageQuery } from '../../src-shared/sync-wire.ts';
 import type { TrackerContext } from '../context.ts';
 import { parseInput } from '../http/parse.ts';
-import { listDevices, listFacilities, listIncidents, listOutages } from './queries.ts';
+import { facilityRoster, incidentDetail, listDevices, listFacilities, listIncidents, listOutages } from './queries.ts';
+import { fail } from '../http/errors.ts';
 import { reportRoutes } from './report-routes.ts';
+import { hqAppRoutes } from './app-assets.ts';
+import { hqOverview } from './overview.ts';
+import { hqStreamRoute } from './stream-route.ts';
 
 const FacilityQuery = z.object({ facility: z.string().max(120).optional() });
 
@@ -26,63 +30,65 @@ export const HQ_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-const ASSETS = {
-  'index.html': 'text/html; charset=utf-8',
-  'app.js': 'text/javascript; charset=utf-8',
-  'style.css': 'text/css; charset=utf-8',
-} as const;
-
-function loadAssets(): Record<keyof typeof ASSETS, string> {
-  const read = (name: keyof typeof ASSETS) => readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
-  return { 'index.html': read('index.html'), 'app.js': read('app.js'), 'style.css': read('style.css') };
-}
+const HQ_HEADERS = {
+  'content-security-policy': HQ_CSP,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
 
 export function hqRoutes(app: FastifyInstance, ctx: TrackerContext): void {
   app.get('/v1/hq/facilities', async (request, reply) => {
-    await ctx.auth.admin(request);
+    await ctx.auth.viewer(request);
     await ctx.projector.settled();
     return reply.send({ facilities: await listFacilities(ctx.store) });
   });
 
   app.get('/v1/hq/incidents', async (request, reply) => {
-    await ctx.auth.admin(request);
+    await ctx.auth.viewer(request);
     const filter = parseInput(HqIncidentQuery, request.query);
     await ctx.projector.settled();
     return reply.send({ incidents: await listIncidents(ctx.store, filter) });
   });
 
+  app.get('/v1/hq/incident', async (request, reply) => {
+    await ctx.auth.viewer(request);
+    const { facility, id } = parseInput(
+      z.object({ facility: z.string().min(1).max(120), id: z.string().min(1).max(64) }),
+      request.query,
+    );
+    const found = await incidentDetail(ctx.store, facility, id);
+    if (!found) throw fail('not_found', `no incident ${id} at ${facility}`, 'id');
+    return reply.send(found);
+  });
+
+  app.get('/v1/hq/staff', async (request, reply) => {
+    await ctx.auth.viewer(request);
+    const { facility } = parseInput(z.object({ facility: z.string().min(1).max(120) }), request.query);
+    return reply.send({ staff: await facilityRoster(ctx.store, facility) });
+  });
+
   app.get('/v1/hq/outages', async (request, reply) => {
-    await ctx.auth.admin(request);
+    await ctx.auth.viewer(request);
     const filter = parseInput(HqOutageQuery, request.query);
     await ctx.projector.settled();
     return reply.send({ outages: await listOutages(ctx.store, filter) });
   });
 
   app.get('/v1/hq/devices', async (request, reply) => {
-    await ctx.auth.admin(request);
+    await ctx.auth.viewer(request);
     const { facility } = parseInput(FacilityQuery, request.query);
     return reply.send({ devices: await listDevices(ctx.store, facility) });
   });
 
   // Outage evidence (issue 7): line states, attention list, period report, CSV and TMF621 exports.
-  reportRoutes(app, ctx, {
-    'content-security-policy': HQ_CSP,
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-    'cache-control': 'no-cache',
+  reportRoutes(app, ctx);
+
+  app.get('/v1/hq/overview', async (request, reply) => {
+    await ctx.auth.viewer(request);
+    await ctx.projector.settled();
+    return reply.send(await hqOverview(ctx.store, ctx.clock(), new Set(ctx.liveDevices.keys())));
   });
 
-  const assets = loadAssets();
-  const serve = (name: keyof typeof ASSETS) => async (_request: unknown, reply: FastifyReply) =>
-    reply
-      .header('content-type', ASSETS[name])
-      .header('content-security-policy', HQ_CSP)
-      .header('x-content-type-options', 'nosniff')
-      .header('referrer-policy', 'no-referrer')
-      .header('cache-control', 'no-cache')
-      .send(assets[name]);
-  app.get('/hq', serve('index.html'));
-  app.get('/hq/', serve('index.html'));
-  app.get('/hq/app.js', serve('app.js'));
-  app.get('/hq/style.css', serve('style.css'));
+  hqStreamRoute(app, ctx);
+  hqAppRoutes(app, HQ_HEADERS);
 }

@@ -1,11 +1,19 @@
 /**
- * Who is calling. Device tokens belong to one enrolled console and one facility;
- * the admin token belongs to HQ. A known token on the wrong kind of endpoint is
- * `forbidden` (403); a missing, unknown or revoked one is `unauthenticated` (401).
+ * Who is calling. Device tokens belong to one enrolled console and one facility.
+ * People at HQ sign in to HQ accounts and carry a session cookie; unsafe requests of
+ * a cookie session must also echo its CSRF token and, when the browser names an
+ * Origin, come from the tracker's own. The bearer admin token stays accepted as an
+ * HQ admin for scripts and the first-admin set-up: it is never ambient (no browser
+ * sends it by itself), so it needs no CSRF defence.
+ *
+ * A known credential on the wrong kind of endpoint is `forbidden` (403); a missing,
+ * unknown, expired or revoked one is `unauthenticated` (401).
  */
 import type { FastifyRequest } from 'fastify';
+import { HQ_CSRF_HEADER, HQ_SESSION_COOKIE, type HqAccount, type HqRole } from '../../src-shared/hq-wire.ts';
 import type { TrackerDb } from '../db/database.ts';
 import { bearerToken, hashSecret, sameHash } from '../auth/tokens.ts';
+import { findSession, validCsrf, type ActiveSession } from '../hq/accounts.ts';
 import { fail } from './errors.ts';
 
 export interface AuthedDevice {
@@ -15,12 +23,51 @@ export interface AuthedDevice {
   facility: string;
 }
 
+/** An HQ caller: a signed-in account, or a script holding the admin token. */
+export type HqCaller = { kind: 'session'; session: ActiveSession; token: string } | { kind: 'admin-token' };
+
 export interface Authenticator {
   device(request: FastifyRequest): Promise<AuthedDevice>;
-  admin(request: FastifyRequest): Promise<void>;
+  /** An HQ admin (account with the admin role, or the admin token). */
+  admin(request: FastifyRequest): Promise<HqCaller>;
+  /** Anyone signed in to HQ (viewer or admin), or the admin token. */
+  viewer(request: FastifyRequest): Promise<HqCaller>;
+  /** Whether a bearer token is the admin token (first-admin set-up). */
+  isAdminToken(request: FastifyRequest): Promise<boolean>;
 }
 
-export function createAuthenticator(store: TrackerDb, adminTokenHash: string | undefined): Authenticator {
+/** A device's last contact is written at most this often, so reads never wait on writes. */
+const LAST_SEEN_RESOLUTION_MS = 30_000;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function sessionCookie(request: FastifyRequest): string | null {
+  const header = request.headers.cookie;
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === HQ_SESSION_COOKIE) return part.slice(eq + 1).trim() || null;
+  }
+  return null;
+}
+
+/** The Origin a browser sent is this tracker's own (scheme-agnostic behind a TLS proxy). */
+function sameOrigin(request: FastifyRequest): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+export function createAuthenticator(
+  store: TrackerDb,
+  adminTokenHash: string | undefined,
+  clock: () => number = Date.now,
+): Authenticator {
+  const lastSeenWritten = new Map<string, number>();
+
   async function isAdmin(tokenHash: string): Promise<boolean> {
     if (adminTokenHash !== undefined) return sameHash(tokenHash, adminTokenHash);
     const row = await store.db
@@ -41,25 +88,67 @@ export function createAuthenticator(store: TrackerDb, adminTokenHash: string | u
     return row ? { id: row.id, deviceId: row.device_id, facility: row.facility } : null;
   }
 
-  function presentedHash(request: FastifyRequest): string {
-    const token = bearerToken(request.headers.authorization);
-    if (!token) throw fail('unauthenticated', 'send a token: Authorization: Bearer <token>');
-    return hashSecret(token);
+  async function touch(device: AuthedDevice): Promise<void> {
+    const now = clock();
+    if (now - (lastSeenWritten.get(device.id) ?? 0) < LAST_SEEN_RESOLUTION_MS) return;
+    lastSeenWritten.set(device.id, now);
+    await store.db.updateTable('devices').set({ last_seen_at: now }).where('id', '=', device.id).execute();
+  }
+
+  async function hq(request: FastifyRequest, role: HqRole): Promise<HqCaller> {
+    const bearer = bearerToken(request.headers.authorization);
+    if (bearer) {
+      const hash = hashSecret(bearer);
+      if (await isAdmin(hash)) return { kind: 'admin-token' };
+      if (await activeDevice(hash)) throw fail('forbidden', 'a device token cannot use the HQ API');
+      throw fail('unauthenticated', 'unknown admin token');
+    }
+    const token = sessionCookie(request);
+    if (!token) throw fail('unauthenticated', 'sign in to HQ');
+    const session = await findSession(store, token, clock());
+    if (!session) throw fail('unauthenticated', 'HQ session expired or signed out; sign in again');
+    if (!SAFE_METHODS.has(request.method)) {
+      if (!sameOrigin(request)) throw fail('forbidden', 'request from another origin refused', 'origin');
+      const presented = request.headers[HQ_CSRF_HEADER];
+      if (!validCsrf(token, typeof presented === 'string' ? presented : undefined)) {
+        throw fail('forbidden', `missing or wrong ${HQ_CSRF_HEADER} header`, HQ_CSRF_HEADER);
+      }
+    }
+    if (role === 'admin' && session.account.role !== 'admin') {
+      throw fail('forbidden', 'this needs an HQ admin account');
+    }
+    return { kind: 'session', session, token };
   }
 
   return {
     async device(request) {
-      const hash = presentedHash(request);
+      const hash = hashSecret(presentedBearer(request));
       const device = await activeDevice(hash);
-      if (device) return device;
+      if (device) {
+        await touch(device);
+        return device;
+      }
       if (await isAdmin(hash)) throw fail('forbidden', 'the admin token cannot act as a console; enrol a device');
       throw fail('unauthenticated', 'unknown or revoked device token');
     },
-    async admin(request) {
-      const hash = presentedHash(request);
-      if (await isAdmin(hash)) return;
-      if (await activeDevice(hash)) throw fail('forbidden', 'a device token cannot use the admin API');
-      throw fail('unauthenticated', 'unknown admin token');
+    admin: (request) => hq(request, 'admin'),
+    viewer: (request) => hq(request, 'viewer'),
+    async isAdminToken(request) {
+      const bearer = bearerToken(request.headers.authorization);
+      return bearer !== null && (await isAdmin(hashSecret(bearer)));
     },
   };
 }
+
+function presentedBearer(request: FastifyRequest): string {
+  const token = bearerToken(request.headers.authorization);
+  if (!token) throw fail('unauthenticated', 'send a token: Authorization: Bearer <token>');
+  return token;
+}
+
+/** Who did an HQ action, for logs. */
+export function callerName(caller: HqCaller): string {
+  return caller.kind === 'session' ? caller.session.account.name : 'admin token';
+}
+
+export type { HqAccount };

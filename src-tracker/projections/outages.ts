@@ -1,7 +1,13 @@
-/** HQ's outage list, folded with the consoles' own reducer (`foldOutage`). */
+/** HQ's outage list and carrier tickets, folded with the consoles' own reducers. */
+import { foldCarrierTicket } from '../../src-shared/carrier-ticket-fold.ts';
 import { foldOutage } from '../../src-shared/outage-fold.ts';
 import type { OutagesTable } from '../db/schema.ts';
 import type { StreamProjector } from './refold.ts';
+
+function ticketJson(events: Parameters<typeof foldCarrierTicket>[0]): string | null {
+  const ticket = foldCarrierTicket(events);
+  return ticket ? JSON.stringify(ticket) : null;
+}
 
 export const outageProjector: StreamProjector = {
   name: 'outages',
@@ -18,6 +24,7 @@ export const outageProjector: StreamProjector = {
         opened_at: outage.openedAt,
         updated_hlc: outage.updatedHlc,
         doc: JSON.stringify(outage),
+        ticket: ticketJson(events),
       });
     }
     // Outages are few and small: one row per statement keeps this simple.
@@ -31,6 +38,7 @@ export const outageProjector: StreamProjector = {
             opened_at: eb.ref('excluded.opened_at'),
             updated_hlc: eb.ref('excluded.updated_hlc'),
             doc: eb.ref('excluded.doc'),
+            ticket: eb.ref('excluded.ticket'),
           })),
         )
         .execute();

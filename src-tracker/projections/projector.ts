@@ -17,18 +17,25 @@
  *  - HQ reads `settled()` first, so a read sees every push answered before it.
  *
  * Facilities' seqs become visible in order (ingest.ts), so a per-facility cursor
- * never skips an event that commits later. Runs never overlap within the process;
- * like the live heads (stream/heads.ts), this assumes one tracker process per database.
+ * never skips an event that commits later. Runs never overlap within the process; with
+ * several processes on one PostgreSQL only the advisory-lock leader folds
+ * (cluster/pg-cluster.ts).
  */
 import { sql, type Transaction } from 'kysely';
 import type { TrackerDb } from '../db/database.ts';
 import type { TrackerDatabase } from '../db/schema.ts';
 import { incidentProjector } from './incidents.ts';
 import { outageProjector } from './outages.ts';
+import { catalogProjector, lineStateProjector } from './lines.ts';
 import { chunks } from '../events/event-rows.ts';
 import { refoldStreams, type StreamProjector } from './refold.ts';
 
-const PROJECTORS: readonly StreamProjector[] = [incidentProjector, outageProjector];
+const PROJECTORS: readonly StreamProjector[] = [
+  incidentProjector,
+  outageProjector,
+  lineStateProjector,
+  catalogProjector,
+];
 /** Streams folded per transaction: few enough that a push waiting behind one is not held up for long. */
 const STREAMS_PER_TRANSACTION = 100;
 /** Pushes within this window are folded together; HQ reads never wait for it (they settle). */
@@ -38,6 +45,8 @@ const RETRY_AFTER_FAILURE_MS = 1_000;
 export interface HqProjector {
   /** A push stored events for `facility`: fold them soon. */
   notify(facility: string): void;
+  /** This process now holds the projector lock: catch every facility up. */
+  becameLeader(): Promise<void>;
   /** Resolves once every event committed before the call shows in HQ's tables (or projecting failed and was logged). */
   settled(): Promise<void>;
   /** Finish the chunk in progress, then stop for good. */
@@ -47,7 +56,16 @@ export interface HqProjector {
 export interface ProjectorOptions {
   delayMs?: number;
   onError?: (error: unknown, facility: string) => void;
+  /**
+   * Several trackers on one PostgreSQL (cluster/pg-cluster.ts): only the leader folds;
+   * the others' reads wait until the leader's cursors reach the heads they saw.
+   */
+  isLeader?: () => boolean;
 }
+
+/** How long a standby's read waits for the leader before answering with what is there. */
+const STANDBY_SETTLE_MS = 5_000;
+const STANDBY_POLL_MS = 25;
 
 export function createHqProjector(store: TrackerDb, options: ProjectorOptions = {}): HqProjector {
   const delayMs = options.delayMs ?? DEFAULT_DELAY_MS;
@@ -79,8 +97,14 @@ export function createHqProjector(store: TrackerDb, options: ProjectorOptions = 
   }
 
   let failed = false;
+  const leading = () => options.isLeader?.() ?? true;
+
   async function runAll(): Promise<void> {
     failed = false;
+    if (!leading()) {
+      dirty.clear();
+      return;
+    }
     while (dirty.size > 0 && !stopped) {
       const facility = dirty.values().next().value!;
       dirty.delete(facility);
@@ -112,8 +136,15 @@ export function createHqProjector(store: TrackerDb, options: ProjectorOptions = 
       dirty.add(facility);
       schedule(delayMs);
     },
+    async becameLeader() {
+      // The previous leader may have died mid-run: catch every facility up from its cursor.
+      const rows = await store.db.selectFrom('facilities').select('id').execute();
+      for (const row of rows) dirty.add(row.id);
+      schedule(0);
+    },
     async settled() {
       await loaded;
+      if (!leading()) return standbySettled(store);
       // A run already under way may have read its chunk before the caller's push committed.
       if (running) await running;
       if (dirty.size > 0) await start();
@@ -125,6 +156,27 @@ export function createHqProjector(store: TrackerDb, options: ProjectorOptions = 
       await running;
     },
   };
+}
+
+/** A standby's reads: wait (bounded) until every facility's cursor reaches its head as of now. */
+async function standbySettled(store: TrackerDb): Promise<void> {
+  const heads = await store.db
+    .selectFrom('events')
+    .select(['facility', (eb) => eb.fn.max('server_seq').as('head')])
+    .groupBy('facility')
+    .execute();
+  const deadline = Date.now() + STANDBY_SETTLE_MS;
+  for (;;) {
+    const cursors = new Map(
+      (await store.db.selectFrom('projection_cursors').select(['facility', 'projected_seq']).execute()).map((c) => [
+        c.facility,
+        Number(c.projected_seq),
+      ]),
+    );
+    if (heads.every((h) => (cursors.get(h.facility) ?? 0) >= Number(h.head))) return;
+    if (Date.now() > deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, STANDBY_POLL_MS));
+  }
 }
 
 /**

@@ -41,7 +41,11 @@ export function streamRoutes(app: FastifyInstance, ctx: TrackerContext): void {
       },
     };
     ctx.streams.add(stream);
+    ctx.liveDevices.set(device.id, (ctx.liveDevices.get(device.id) ?? 0) + 1);
     const closed = () => {
+      const left = (ctx.liveDevices.get(device.id) ?? 1) - 1;
+      if (left > 0) ctx.liveDevices.set(device.id, left);
+      else ctx.liveDevices.delete(device.id);
       clearInterval(heartbeat);
       unsubscribe();
       ctx.streams.delete(stream);

@@ -12,6 +12,7 @@ import { telephonyBench } from './telephony.bench.ts';
 import { syncBench } from './sync.bench.ts';
 import { voiceBench } from './voice.bench.ts';
 import { voiceVerdictsBench } from './voice-verdicts.bench.ts';
+import { hqBench } from './hq.bench.ts';
 import { startupBench } from './startup.bench.ts';
 
 const suites: Record<string, () => Promise<BenchRow[]>> = {
@@ -23,6 +24,7 @@ const suites: Record<string, () => Promise<BenchRow[]>> = {
   reports: reportsBench,
   voice: voiceBench,
   'voice-verdicts': voiceVerdictsBench,
+  hq: hqBench,
   startup: startupBench,
 };
 

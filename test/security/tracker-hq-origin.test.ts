@@ -1,10 +1,11 @@
 /**
  * The tracker faces a network, under real host names, so it cannot pin the Host header the
- * way the loopback browser host does. What keeps a foreign or rebound page out is that
- * nothing ambient authenticates: HQ and consoles send a bearer token on every request
- * (HQ keeps it in its own origin's sessionStorage), no cookie is ever set, and no CORS
- * grant lets another origin read an answer. These tests hold it to that, and to its body
- * limit for clients that never announce a length.
+ * way the loopback browser host does. What keeps a foreign or rebound page out: consoles
+ * and scripts send a bearer token on every request; people at HQ carry a session cookie
+ * that is HttpOnly and SameSite=Strict, set only by signing in, and every unsafe request
+ * of a cookie session must echo the session's CSRF token and come from the tracker's own
+ * Origin; no CORS grant lets another origin read an answer. These tests hold it to that,
+ * and to its body limit for clients that never announce a length.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -91,10 +92,10 @@ describe('tracker against foreign origins and rebound names', () => {
     expect(corsHeaders(answer.headers)).toEqual([]);
   });
 
-  it('never sets a cookie, so there is no ambient credential for a foreign page to ride on', async () => {
+  it('sets no cookie except on HQ sign-in, so there is no ambient credential to ride on before it', async () => {
     const answers = await Promise.all([
       request('GET', '/hq'),
-      request('GET', '/hq/app.js'),
+      request('GET', '/v1/hq/session'),
       request('GET', '/v1/hq/facilities', undefined, adminToken),
       request('GET', '/v1/events?after=0&limit=1', undefined, deviceToken),
       request('GET', '/v1/health'),
@@ -113,7 +114,7 @@ describe('tracker against foreign origins and rebound names', () => {
   });
 
   it('cannot be framed by another site, and sends nothing to other sites as a referrer', async () => {
-    for (const path of ['/hq', '/hq/app.js']) {
+    for (const path of ['/hq', '/hq/index.html']) {
       const answer = await request('GET', path, undefined, undefined, { origin: FOREIGN });
       expect(answer.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
       expect(answer.headers.get('referrer-policy')).toBe('no-referrer');

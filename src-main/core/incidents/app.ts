@@ -17,6 +17,13 @@ export interface IncidentDeps {
   wallClock: () => number;
   /** Records who opened which incident (data protection); absent in tests that do not care. */
   accessLog?: AccessLog;
+  /**
+   * Issue 15: the facility identity this console adopted from its tracker at enrolment.
+   * The form sends the name it shows; a new incident naming it is filed under its id, so
+   * the tracker, HQ and every console agree. Any other facility is left as given (and the
+   * tracker refuses it, as before).
+   */
+  adoptedFacility?: () => { id: string; name: string } | null;
 }
 
 interface IncidentRow {
@@ -80,7 +87,9 @@ export function incidentsApp(deps: IncidentDeps): FeatureApp {
     name: 'incidents',
     handlers: {
       'incidents.create'(input, ctx) {
-        const { id: requestedId, ...fields } = input;
+        const { id: requestedId, ...given } = input;
+        const adopted = deps.adoptedFacility?.();
+        const fields = adopted?.name === given.facility ? { ...given, facility: adopted.id } : given;
         const id = requestedId ?? uuidv7();
         if (requestedId && getDoc.get(requestedId)) return load(requestedId); // a retried submit
         return commit(id, [event('incident.created', id, fields, ctx)]);

@@ -30,6 +30,8 @@ export interface ReportsAppDeps {
   board: () => LineBoard;
   /** Shown when telephony has no facility (the console's configured name). */
   facilityName: string;
+  /** Issue 15: the name adopted from the tracker at enrolment wins over the config's. */
+  adoptedFacility?: () => { id: string; name: string } | null;
 }
 
 interface PeriodArgs {
@@ -42,7 +44,9 @@ interface PeriodArgs {
 export function reportsApp(deps: ReportsAppDeps): FeatureApp {
   const facility = () => {
     const f = deps.board().facility;
-    return f ? { id: f.id, name: f.name } : { id: '', name: deps.facilityName };
+    // The config's id still selects this console's own line facts; the name is the tracker's once adopted.
+    const name = deps.adoptedFacility?.()?.name;
+    return f ? { id: f.id, name: name ?? f.name } : { id: '', name: name ?? deps.facilityName };
   };
 
   function report(args: PeriodArgs): PeriodReport {

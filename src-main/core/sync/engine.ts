@@ -336,7 +336,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     async enroll(trackerUrl, code, label) {
       const client = createTrackerClient({ baseUrl: trackerUrl, token: null });
       const answer = await client.enroll(code, deviceId, label);
-      settings.saveEnrolment(trackerUrl.replace(/\/+$/, ''), answer.deviceToken, answer.facility);
+      settings.saveEnrolment(trackerUrl.replace(/\/+$/, ''), answer.deviceToken, answer.facility, answer.facilityName);
       attempt = 0;
       live?.abort();
       wakeup.fire();

@@ -6,6 +6,7 @@ const KEYS = {
   trackerUrl: 'sync.tracker_url',
   token: 'sync.device_token',
   facility: 'sync.facility',
+  facilityName: 'sync.facility_name',
   lastPulledSeq: 'sync.last_pulled_seq',
   lastSuccessAt: 'sync.last_success_at',
 } as const;
@@ -59,12 +60,13 @@ export function createSyncSettings(store: EventStore) {
         lastSuccessAt: num(store.getMeta(KEYS.lastSuccessAt)),
       };
     },
-    saveEnrolment(trackerUrl: string, token: string, facility: string) {
+    saveEnrolment(trackerUrl: string, token: string, facility: string, facilityName?: string) {
       store.transaction(() => {
         if (store.getMeta(KEYS.trackerUrl) !== trackerUrl) store.setMeta(KEYS.lastPulledSeq, '0');
         store.setMeta(KEYS.trackerUrl, trackerUrl);
         store.setMeta(KEYS.token, token);
         store.setMeta(KEYS.facility, facility);
+        store.setMeta(KEYS.facilityName, facilityName ?? facility);
       });
     },
     setLastPulledSeq: (seq: number) => store.setMeta(KEYS.lastPulledSeq, String(seq)),
@@ -85,4 +87,15 @@ export function createSyncSettings(store: EventStore) {
     quarantineCount: () => q.count.get()?.n ?? 0,
     release: (eventId: string) => q.release.run(eventId),
   };
+}
+
+/**
+ * The facility identity this console adopted from its tracker at enrolment (issue 15):
+ * one id and one display name everywhere, so the header, reports and HQ agree. Null
+ * until enrolled.
+ */
+export function adoptedFacility(store: Pick<EventStore, 'getMeta'>): { id: string; name: string } | null {
+  const id = store.getMeta(KEYS.facility);
+  if (id === null) return null;
+  return { id, name: store.getMeta(KEYS.facilityName) ?? id };
 }

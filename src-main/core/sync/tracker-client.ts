@@ -5,7 +5,7 @@
  * or stop and ask a person (unauthenticated, forbidden).
  */
 import { createParser } from 'eventsource-parser';
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   EnrollResponse,
   HealthResponse,
@@ -14,6 +14,7 @@ import {
   StreamMessage,
   TrackerError,
   type PushRequest,
+  EnrollPreview,
 } from '../../../src-shared/sync-wire.ts';
 import type { EventEnvelope } from '../../../src-shared/events.ts';
 
@@ -56,9 +57,33 @@ function kindForStatus(status: number): FailureKind {
   return 'unavailable'; // 429, 5xx and anything unexpected: try again later
 }
 
+/**
+ * Issue 15: `baseUrl` may list several tracker URLs (separated by spaces or commas),
+ * every one a tracker on the same PostgreSQL. Requests go to the one that last
+ * answered; a request that cannot reach it moves on to the next before failing, and a
+ * lost live stream makes the next cycle start at the next one. Pushes are idempotent by
+ * event id, so repeating one on another tracker stores nothing twice.
+ */
+export function trackerUrls(baseUrl: string): string[] {
+  return baseUrl
+    .split(/[\s,]+/)
+    .map((u) => u.replace(/\/+$/, ''))
+    .filter(Boolean);
+}
+
+/** Which URL of a list answered last, kept across clients (the engine makes one per cycle). */
+const preferred = new Map<string, number>();
+
 export function createTrackerClient(options: TrackerClientOptions) {
-  const base = options.baseUrl.replace(/\/+$/, '');
+  const urls = trackerUrls(options.baseUrl);
+  const listKey = urls.join(' ');
   const timeoutMs = options.requestTimeoutMs ?? 15_000;
+  let current = (preferred.get(listKey) ?? 0) % Math.max(1, urls.length);
+  const base = () => urls[current] ?? '';
+  const failOver = () => {
+    current = (current + 1) % Math.max(1, urls.length);
+    preferred.set(listKey, current);
+  };
 
   async function request<S extends z.ZodType>(
     method: 'GET' | 'POST',
@@ -66,25 +91,30 @@ export function createTrackerClient(options: TrackerClientOptions) {
     schema: S,
     body?: unknown,
     auth = true,
+    as: 'json' | 'text' = 'json',
   ): Promise<z.infer<S>> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: as === 'text' ? 'text/yaml, text/plain' : 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (auth && options.token) headers.authorization = `Bearer ${options.token}`;
-    let response: Response;
-    try {
-      response = await fetch(`${base}${path}`, {
-        method,
-        headers,
-        body: body === undefined ? null : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause;
-      throw new TrackerFailure(
-        'network',
-        cause?.code ?? (error as Error).name,
-        `cannot reach the tracker: ${cause?.code ?? (error as Error).message}`,
-      );
+    let response: Response | null = null;
+    for (let tried = 1; response === null; tried++) {
+      try {
+        response = await fetch(`${base()}${path}`, {
+          method,
+          headers,
+          body: body === undefined ? null : JSON.stringify(body),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (error) {
+        failOver();
+        if (tried < urls.length) continue;
+        const cause = (error as { cause?: { code?: string } }).cause;
+        throw new TrackerFailure(
+          'network',
+          cause?.code ?? (error as Error).name,
+          `cannot reach the tracker: ${cause?.code ?? (error as Error).message}`,
+        );
+      }
     }
     let text: string;
     try {
@@ -108,7 +138,7 @@ export function createTrackerClient(options: TrackerClientOptions) {
         parsed.success ? (parsed.data.field ?? null) : null,
       );
     }
-    const parsed = schema.safeParse(safeJson(text));
+    const parsed = schema.safeParse(as === 'text' ? text : safeJson(text));
     if (!parsed.success) {
       // A truncated or garbled 200 is a transport fault, not a verdict on our data.
       throw new TrackerFailure('network', 'bad_response', `unexpected response from the tracker for ${path}`);
@@ -120,6 +150,20 @@ export function createTrackerClient(options: TrackerClientOptions) {
     health: () => request('GET', '/v1/health', HealthResponse, undefined, false),
     enroll: (code: string, deviceId: string, label: string) =>
       request('POST', '/v1/enroll', EnrollResponse, { code, deviceId, label }, false),
+    /** The version in the tracker's update channel file (issue 15), or null when it serves none. */
+    async latestRelease(): Promise<string | null> {
+      for (const channel of ['latest.yml', 'latest-linux.yml']) {
+        try {
+          const text = await request('GET', `/updates/${channel}`, z.string(), undefined, true, 'text');
+          const version = /^version:\s*['"]?([^'"\s]+)/m.exec(text)?.[1];
+          if (version) return version;
+        } catch (error) {
+          if (!(error instanceof TrackerFailure) || error.status !== 404) throw error;
+        }
+      }
+      return null;
+    },
+    previewEnrolment: (code: string) => request('POST', '/v1/enroll/preview', EnrollPreview, { code }, false),
     push: (events: readonly EventEnvelope[]) =>
       request('POST', '/v1/events', PushResponse, { events: [...events] } satisfies PushRequest),
     pull: (after: number, limit: number) => request('GET', `/v1/events?after=${after}&limit=${limit}`, PullResponse),
@@ -140,7 +184,7 @@ export function createTrackerClient(options: TrackerClientOptions) {
       try {
         let response: Response;
         try {
-          response = await fetch(`${base}/v1/stream`, {
+          response = await fetch(`${base()}/v1/stream`, {
             headers: {
               accept: 'text/event-stream',
               ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
@@ -149,6 +193,7 @@ export function createTrackerClient(options: TrackerClientOptions) {
           });
         } catch (error) {
           if (signal.aborted) return;
+          failOver();
           throw new TrackerFailure(
             'network',
             'stream_failed',
@@ -181,13 +226,17 @@ export function createTrackerClient(options: TrackerClientOptions) {
           }
         } catch (error) {
           if (signal.aborted) return;
+          failOver();
           throw new TrackerFailure(
             'network',
             watchdog.signal.aborted ? 'stream_silent' : 'stream_dropped',
             `live stream lost: ${(error as Error).message}`,
           );
         }
-        if (!signal.aborted) throw new TrackerFailure('network', 'stream_ended', 'the tracker closed the live stream');
+        if (!signal.aborted) {
+          failOver();
+          throw new TrackerFailure('network', 'stream_ended', 'the tracker closed the live stream');
+        }
       } finally {
         clearTimeout(timer);
       }

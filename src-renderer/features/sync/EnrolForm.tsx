@@ -5,7 +5,8 @@
  */
 import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SyncStatus } from '../../../src-shared/sync.ts';
+import type { ApiError } from '../../../src-shared/errors.ts';
+import type { SyncPreview, SyncStatus } from '../../../src-shared/sync.ts';
 import { useApi } from '../../api/ApiContext.tsx';
 import { useToasts } from '../../app/toasts.tsx';
 import { enrolErrors, firstInvalid, type EnrolErrors, type EnrolField } from './model/enrol-errors.ts';
@@ -23,29 +24,14 @@ export function EnrolForm(props: { status: SyncStatus; allowed: boolean; default
   const [label, setLabel] = useState('');
   const [errors, setErrors] = useState<EnrolErrors>(NO_ERRORS);
   const [busy, setBusy] = useState(false);
+  const [mismatch, setMismatch] = useState<SyncPreview | null>(null);
   const trackerUrlInput = useRef<HTMLInputElement>(null);
   const codeInput = useRef<HTMLInputElement>(null);
   const labelInput = useRef<HTMLInputElement>(null);
   const configured = status.state !== 'not_configured';
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    const chosenLabel = label.trim() || props.defaultLabel;
-    const result = await api.call('sync.enroll', {
-      trackerUrl: trackerUrl.trim(),
-      code: code.trim(),
-      ...(chosenLabel ? { label: chosenLabel } : {}),
-    });
-    setBusy(false);
-    if (result.ok) {
-      setErrors(NO_ERRORS);
-      setCode('');
-      toasts.info(t('sync.enrol.done', { facility: result.value.facility ?? '' }));
-      return;
-    }
-    const next = enrolErrors(result.error);
+  function refused(error: ApiError) {
+    const next = enrolErrors(error);
     setErrors(next);
     const inputs: Record<EnrolField, HTMLInputElement | null> = {
       trackerUrl: trackerUrlInput.current,
@@ -54,6 +40,42 @@ export function EnrolForm(props: { status: SyncStatus; allowed: boolean; default
     };
     const field = firstInvalid(next);
     if (field) inputs[field]?.focus();
+  }
+
+  async function enrol(adoptFacility: boolean) {
+    setBusy(true);
+    const chosenLabel = label.trim() || props.defaultLabel;
+    const result = await api.call('sync.enroll', {
+      trackerUrl: trackerUrl.trim(),
+      code: code.trim(),
+      ...(chosenLabel ? { label: chosenLabel } : {}),
+      ...(adoptFacility ? { adoptFacility } : {}),
+    });
+    setBusy(false);
+    setMismatch(null);
+    if (result.ok) {
+      setErrors(NO_ERRORS);
+      setCode('');
+      toasts.info(t('sync.enrol.done', { facility: result.value.facility ?? '' }));
+      return;
+    }
+    refused(result.error);
+  }
+
+  /** Issue 15: see which facility the code joins first; a different one is the person's call. */
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    const seen = await api.call('sync.previewEnrolment', { trackerUrl: trackerUrl.trim(), code: code.trim() });
+    setBusy(false);
+    if (!seen.ok) return refused(seen.error);
+    if (!seen.value.matches) {
+      setErrors(NO_ERRORS);
+      setMismatch(seen.value);
+      return;
+    }
+    await enrol(false);
   }
 
   return (
@@ -100,9 +122,26 @@ export function EnrolForm(props: { status: SyncStatus; allowed: boolean; default
               {t(`error.${errors.form}`)}
             </p>
           )}
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? t('sync.enrol.submitting') : t('sync.enrol.submit')}
-          </button>
+          {mismatch ? (
+            <div className="sync-mismatch" role="alertdialog" aria-labelledby="sync-mismatch-text">
+              <p id="sync-mismatch-text">
+                {t('sync.enrol.mismatch', {
+                  console: `${mismatch.console.name} (${mismatch.console.id})`,
+                  tracker: `${mismatch.tracker.name} (${mismatch.tracker.id})`,
+                })}
+              </p>
+              <button type="button" className="primary" disabled={busy} onClick={() => void enrol(true)} autoFocus>
+                {t('sync.enrol.adopt', { tracker: mismatch.tracker.name })}
+              </button>{' '}
+              <button type="button" onClick={() => setMismatch(null)}>
+                {t('sync.enrol.cancelAdopt')}
+              </button>
+            </div>
+          ) : (
+            <button type="submit" className="primary" disabled={busy}>
+              {busy ? t('sync.enrol.submitting') : t('sync.enrol.submit')}
+            </button>
+          )}
         </form>
       )}
     </section>

@@ -2,7 +2,9 @@
  * The "Synk" page: where this console stands with the central tracker and what to do
  * about it. Focus starts on the heading so a keyboard user reads down from the top.
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import type { UpdateAvailability } from '../../../src-shared/sync.ts';
+import { useApi } from '../../api/ApiContext.tsx';
 import { useTranslation } from 'react-i18next';
 import type { SystemInfo } from '../../../src-shared/api.ts';
 import { EnrolForm } from './EnrolForm.tsx';
@@ -19,6 +21,21 @@ export function SyncPage(props: { info: SystemInfo | null; onOpenIncident: (id: 
 
   useEffect(() => heading.current?.focus(), []);
 
+  // Issue 15: a newer console release on the tracker (IT installs it on this browser host).
+  const api = useApi();
+  const [update, setUpdate] = useState<UpdateAvailability | null>(null);
+  const live = status?.state === 'live';
+  useEffect(() => {
+    if (!live) return;
+    let current = true;
+    void api.call('sync.updateAvailable', {}).then((result) => {
+      if (current && result.ok) setUpdate(result.value);
+    });
+    return () => {
+      current = false;
+    };
+  }, [api, live]);
+
   return (
     <div className="sync-page">
       <h1 id="sync-heading" ref={heading} tabIndex={-1}>
@@ -31,6 +48,12 @@ export function SyncPage(props: { info: SystemInfo | null; onOpenIncident: (id: 
       ) : (
         <>
           <SyncOverview status={status} info={props.info} />
+          {update?.available && (
+            <p className="sync-update" role="status" data-testid="sync-update">
+              <span aria-hidden="true">⬆ </span>
+              {t('sync.update.available', { version: update.available, current: update.current })}
+            </p>
+          )}
           <EnrolForm
             key={status.trackerUrl ?? ''}
             status={status}

@@ -46,7 +46,8 @@ export async function syncConsole(dir: string, name: string, options: TestConsol
 }
 
 export async function enrol(c: TestConsole, trackerUrlForConsole: string, code: string): Promise<void> {
-  await c.call('sync.enroll', { trackerUrl: trackerUrlForConsole, code, label: 'test console' });
+  // Test consoles with a facility config name their own facility; they take the tracker's (issue 15).
+  await c.call('sync.enroll', { trackerUrl: trackerUrlForConsole, code, label: 'test console', adoptFacility: true });
   c.core.sync.start();
 }
 

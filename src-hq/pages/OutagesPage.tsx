@@ -1,0 +1,150 @@
+/**
+ * Outage evidence for the carrier, per facility: availability over a chosen period and
+ * downtime per line (trunks included), MTTA/MTTR and the other figures, the outage
+ * timeline; exports as CSV and TMF621 JSON from the tracker, PDF by printing the page
+ * (the console's print stylesheet leaves only the report). The charts and tables are
+ * the console's own components fed the same PeriodReport.
+ */
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { PeriodReport } from '../../src-shared/figures-report.ts';
+import { AvailabilityChart, DowntimeChart } from '../../src-renderer/features/reports/ReportCharts.tsx';
+import { FiguresTable } from '../../src-renderer/features/reports/FiguresTable.tsx';
+import { OutageTimeline } from '../../src-renderer/features/reports/OutageTimeline.tsx';
+import {
+  PRESETS,
+  periodOf,
+  presetInputs,
+  type PeriodInputs,
+} from '../../src-renderer/features/reports/model/period.ts';
+import { formatTime } from '../../src-renderer/features/reports/model/format.ts';
+import '../../src-renderer/features/reports/reports.css';
+import { query } from '../api.ts';
+import { useFacilities } from '../use-facilities.ts';
+import { useHqData } from '../use-hq-data.ts';
+
+export function OutagesPage() {
+  const { t, i18n } = useTranslation();
+  const facilities = useFacilities();
+  const [chosen, setChosen] = useState('');
+  const facility = chosen || facilities.list[0]?.id || '';
+  const [inputs, setInputs] = useState<PeriodInputs>(() => presetInputs('last30', Date.now()));
+  const [asked, setAsked] = useState(inputs);
+  const [hours, setHours] = useState(24);
+  const [invalid, setInvalid] = useState(false);
+  const period = periodOf(asked);
+  const params = period ? { ...period, noResponseHours: hours } : null;
+  const { data, error } = useHqData<{ report: PeriodReport }>(
+    facility && params ? `/v1/hq/report${query({ facility, ...params })}` : null,
+    facility ? { facility } : {},
+  );
+  const report = data?.report ?? null;
+  const exportQuery = params ? query({ facility, ...params, lang: i18n.language }) : '';
+
+  const show = (event: FormEvent) => {
+    event.preventDefault();
+    setInvalid(periodOf(inputs) === null);
+    if (periodOf(inputs)) setAsked(inputs);
+  };
+
+  return (
+    <section className="reports-page" aria-labelledby="outages-title">
+      <header className="reports-head">
+        <h1 id="outages-title">{t('hq.outages.title')}</h1>
+        {report && (
+          <p className="reports-subtitle">
+            {report.facility.name} · {formatTime(report.period.from, i18n.language)} –{' '}
+            {formatTime(report.period.to, i18n.language)}
+          </p>
+        )}
+      </header>
+      <form className="reports-controls no-print" onSubmit={show} aria-label={t('reports.period.label')}>
+        <label>
+          {t('hq.col.facility')}
+          <select value={facility} onChange={(e) => setChosen(e.target.value)}>
+            {facilities.list.map((f) => (
+              <option key={f.id} value={f.id}>
+                {f.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('reports.period.from')}
+          <input
+            type="date"
+            value={inputs.from}
+            required
+            onChange={(e) => setInputs({ ...inputs, from: e.target.value })}
+          />
+        </label>
+        <label>
+          {t('reports.period.to')}
+          <input
+            type="date"
+            value={inputs.to}
+            required
+            onChange={(e) => setInputs({ ...inputs, to: e.target.value })}
+          />
+        </label>
+        <label>
+          {t('reports.period.noResponseHours')}
+          <input
+            type="number"
+            min={1}
+            max={2160}
+            value={hours}
+            onChange={(e) => setHours(Math.max(1, Number(e.target.value) || 24))}
+          />
+        </label>
+        <div className="reports-presets" role="group" aria-label={t('reports.period.presets')}>
+          {PRESETS.map((p) => (
+            <button key={p} type="button" onClick={() => setInputs(presetInputs(p, Date.now()))}>
+              {t(`reports.preset.${p}`)}
+            </button>
+          ))}
+        </div>
+        <button type="submit" className="primary">
+          {t('reports.show')}
+        </button>
+        <div className="reports-exports" role="group" aria-label={t('reports.export.label')}>
+          <a className="hq-button" href={`/v1/hq/export.csv${exportQuery}`} download>
+            {t('reports.export.csv')}
+          </a>
+          <button type="button" disabled={!report} onClick={() => window.print()}>
+            {t('reports.export.pdf')}
+          </button>
+          <a className="hq-button" href={`/v1/hq/export.tmf621${exportQuery}`} download>
+            {t('reports.export.tmf621')}
+          </a>
+        </div>
+      </form>
+      {invalid && (
+        <p role="alert" className="reports-error">
+          {t('reports.period.invalid')}
+        </p>
+      )}
+      {error && <p role="alert">{error}</p>}
+      {report && (
+        <div className="reports-body" data-testid="report-body">
+          <section className="report-section">
+            <h2>{t('reports.chart.availability')}</h2>
+            <AvailabilityChart report={report} />
+          </section>
+          <section className="report-section">
+            <h2>{t('reports.chart.downtime')}</h2>
+            <DowntimeChart report={report} />
+          </section>
+          <section className="report-section">
+            <h2>{t('reports.figures.title')}</h2>
+            <FiguresTable report={report} />
+          </section>
+          <section className="report-section">
+            <h2>{t('reports.timeline.title')}</h2>
+            <OutageTimeline report={report} />
+          </section>
+        </div>
+      )}
+    </section>
+  );
+}
