@@ -8,7 +8,7 @@
  * A batch the tracker refuses as invalid is narrowed down to the offending event,
  * which is quarantined (kept, shown, never retried on its own); the rest goes through.
  */
-import type { EventStore } from '../store/event-store.ts';
+import type { AppendResult, EventStore } from '../store/event-store.ts';
 import type { HybridLogicalClock } from '../../../src-shared/hlc.ts';
 import { HLC_DEFAULT_MAX_DRIFT_MS } from '../../../src-shared/hlc.ts';
 import type { QuarantinedEvent, SyncState, SyncStatus } from '../../../src-shared/sync.ts';
@@ -128,7 +128,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     publish();
   }
 
-  const stopObserving = store.onCommitted((result) => {
+  const onCommitted = (result: AppendResult) => {
     // Store-and-forward: events from peers the tracker has not seen are pending too.
     const added = result.stored.filter((e) => e.syncedAt === null).length;
     if (added === 0) return;
@@ -136,7 +136,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     workPending = true;
     wakeup.fire();
     publish();
-  });
+  };
+  let stopObserving: (() => void) | null = store.onCommitted(onCommitted);
 
   function measureDrift(serverTime: number, sentAt: number) {
     const now = deps.wallClock();
@@ -339,13 +340,19 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     start() {
       if (!stopped) return;
       stopped = false;
+      if (!stopObserving) {
+        // Restarted after stop(): commits made meanwhile were not counted, so count again.
+        pendingCache = null;
+        stopObserving = store.onCommitted(onCommitted);
+      }
       loop = run();
     },
     async stop() {
       stopped = true;
       live?.abort();
       wakeup.fire();
-      stopObserving();
+      stopObserving?.();
+      stopObserving = null;
       await loop;
     },
     status,
