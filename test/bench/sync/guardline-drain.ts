@@ -93,7 +93,8 @@ export async function guardlineDrain(dir: string, run: number, template: string)
     stopProgress();
     await close();
     const db = new Database(trackerFile);
-    const held = db.prepare('SELECT count(*) AS n FROM events').get() as { n: number };
+    // The console's events, not the device record the tracker wrote at enrolment.
+    const held = db.prepare("SELECT count(*) AS n FROM events WHERE type != 'device.enrolled'").get() as { n: number };
     db.close();
     return { events, drainMs, untilLiveMs, trackerEvents: held.n };
   } finally {
