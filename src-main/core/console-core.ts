@@ -188,7 +188,7 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     publicKey: identity.publicKey,
     facility: () => store.getMeta('sync.facility') ?? config.facility,
     wallClock,
-    log: (message) => logger.error(message, null),
+    log: (message) => logger.error(message),
   });
 
   const sync = createSyncEngine({

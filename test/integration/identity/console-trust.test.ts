@@ -109,4 +109,67 @@ describe('console trust', () => {
     // The rest of A's events (signed, intact) arrived.
     expect(b.events().filter((e) => e.deviceId === a.core.identity.deviceId).length).toBeGreaterThan(0);
   });
+
+  it('refuses what a peer offers unless its author signed it: forged, unsigned, unknown, or rebinding a key', async () => {
+    tracker = await startTracker(join(dir.path, 'tracker.sqlite'));
+    const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((n) => syncConsole(dir.path, n)));
+    consoles.push(a!, b!, c!);
+    for (const x of [a!, b!, c!]) await enrol(x, tracker.url, await enrolmentCode(tracker.url));
+    const cId = c!.core.identity.deviceId;
+    await waitForSync(
+      a!,
+      (s) =>
+        live(s) &&
+        a!.core.trust.keyring.entries(cId).length > 0 &&
+        a!.core.trust.keyring.entries(b!.core.identity.deviceId).length > 0,
+      'A to know B and C',
+      20_000,
+    );
+    await c!.signIn('A-c', '1111');
+    await c!.call('incidents.create', incidentInput({ title: 'Larm från C' }));
+    const fromC = c!.events('incident.created').at(-1)!;
+    const peer = `peer:${b!.core.identity.deviceId}` as const;
+    const before = a!.events().length;
+
+    // B relays C's event with a changed title: C never signed that.
+    const forged = { ...fromC, payload: { ...(fromC.payload as object), title: 'Inget larm' } };
+    // B offers C's event stripped of its signature, as a pre-signature event.
+    const { sig: _sig, deviceSeq: _seq, ...stripped } = fromC;
+    // B invents a device.
+    const invented = { ...fromC, id: '019a0000-0000-7000-8000-0000000000aa', deviceId: 'ws-invented' };
+    const { accepted, refused } = a!.core.trust.screen([forged, stripped, invented, fromC], peer);
+    expect(refused).toBe(3);
+    expect(accepted.map((e) => e.id)).toEqual([fromC.id]);
+    expect(a!.core.trust.refused().map((r) => [r.code, r.field])).toEqual([
+      ['unknown_device', 'deviceId'],
+      ['unsigned', 'sig'],
+      ['bad_signature', 'sig'],
+    ]);
+    expect(a!.events().length).toBe(before);
+
+    // A console may record a device, but never bind a new key to one that has a key.
+    const rebind = {
+      id: '019a0000-0000-7000-8000-0000000000bb',
+      streamId: `device:${cId}`,
+      type: 'device.enrolled' as const,
+      payload: {
+        deviceId: cId,
+        publicKey: b!.core.identity.publicKey,
+        facility: 'Märsta',
+        label: 'kapad',
+        enrolledBy: b!.core.identity.deviceId,
+      },
+      actor: 'A-b',
+      deviceId: b!.core.identity.deviceId,
+      deviceTime: Date.now(),
+      hlc: fromC.hlc.replace(/-[^-]+$/, `-${b!.core.identity.deviceId}`),
+      deviceSeq: 10_000,
+    };
+    const signedRebind = { ...rebind, sig: b!.core.identity.signEvent(rebind) };
+    expect(a!.core.trust.verify(signedRebind, peer)).toMatchObject({
+      ok: false,
+      code: 'key_mismatch',
+      field: 'payload.publicKey',
+    });
+  });
 });
