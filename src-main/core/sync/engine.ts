@@ -23,7 +23,7 @@ export interface SyncEngineDeps {
   store: EventStore;
   deviceId: string;
   /** Signs nothing here: its public key goes to the tracker at enrolment (or once, on upgrade). */
-  identity: Pick<DeviceIdentity, 'publicKey'>;
+  identity: Pick<DeviceIdentity, 'publicKey' | 'signingSince'>;
   /** Verifies pulled events before they are stored. */
   trust: ConsoleKeyring;
   clock: HybridLogicalClock;
@@ -259,7 +259,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     measureDrift(health.time, sentAt);
     if (settings.boundKey() !== deps.identity.publicKey) {
       // Enrolled before signing existed: bind this console's key to its token once.
-      const bound = await client.bindKey(deps.identity.publicKey);
+      const bound = await client.bindKey(deps.identity.publicKey, deps.identity.signingSince);
       deps.trust.setTrackerKey(bound.trackerKey);
       settings.setBoundKey(deps.identity.publicKey);
     }
@@ -358,7 +358,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     status,
     async enroll(trackerUrl, code, label) {
       const client = createTrackerClient({ baseUrl: trackerUrl, token: null });
-      const answer = await client.enroll(code, deviceId, label, deps.identity.publicKey);
+      const answer = await client.enroll(code, deviceId, label, deps.identity.publicKey, deps.identity.signingSince);
       deps.trust.setTrackerKey(answer.trackerKey);
       settings.saveEnrolment(trackerUrl.replace(/\/+$/, ''), answer.deviceToken, answer.facility);
       settings.setBoundKey(deps.identity.publicKey);

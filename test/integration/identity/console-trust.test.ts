@@ -98,14 +98,24 @@ describe('console trust', () => {
     raw
       .prepare('UPDATE events SET payload = ? WHERE id = ?')
       .run(JSON.stringify({ ...(original.payload as object), title: 'Inget hände' }), original.id);
+    // …and passes another one off as pre-signature by stripping its signature.
+    const stripped = a
+      .events()
+      .find((e) => e.id !== original.id && e.sig !== undefined && e.type !== 'device.enrolled')!;
+    raw.prepare('UPDATE events SET sig = NULL, device_seq = NULL WHERE id = ?').run(stripped.id);
     raw.close();
 
     await enrol(b, tracker.url, await enrolmentCode(tracker.url));
     await waitForSync(b, (s) => live(s) && s.lastPulledSeq > 0, 'B to pull the facility');
     expect(b.core.store.getEvent(original.id)).toBeNull();
-    expect(b.core.trust.refused()).toEqual([
-      expect.objectContaining({ eventId: original.id, source: 'tracker', code: 'bad_signature', field: 'sig' }),
-    ]);
+    expect(b.core.store.getEvent(stripped.id)).toBeNull();
+    expect(b.core.trust.refused()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ eventId: original.id, source: 'tracker', code: 'bad_signature', field: 'sig' }),
+        expect.objectContaining({ eventId: stripped.id, source: 'tracker', code: 'unsigned', field: 'sig' }),
+      ]),
+    );
+    expect(b.core.trust.refused()).toHaveLength(2);
     // The rest of A's events (signed, intact) arrived.
     expect(b.events().filter((e) => e.deviceId === a.core.identity.deviceId).length).toBeGreaterThan(0);
   });
