@@ -137,7 +137,19 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     wakeup.fire();
     publish();
   };
-  let stopObserving: (() => void) | null = store.onCommitted(onCommitted);
+  // stop() unsubscribes; a run after a restart subscribes again and recounts, since
+  // commits made while stopped were not counted.
+  let observing: (() => void) | null = null;
+  function observe() {
+    if (observing) return;
+    pendingCache = null;
+    observing = store.onCommitted(onCommitted);
+  }
+  function stopObserving() {
+    observing?.();
+    observing = null;
+  }
+  observe();
 
   function measureDrift(serverTime: number, sentAt: number) {
     const now = deps.wallClock();
@@ -313,6 +325,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   }
 
   async function run() {
+    observe();
     while (!stopped) {
       if (!settings.configured()) {
         setState('not_configured');
@@ -340,19 +353,13 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     start() {
       if (!stopped) return;
       stopped = false;
-      if (!stopObserving) {
-        // Restarted after stop(): commits made meanwhile were not counted, so count again.
-        pendingCache = null;
-        stopObserving = store.onCommitted(onCommitted);
-      }
       loop = run();
     },
     async stop() {
       stopped = true;
       live?.abort();
       wakeup.fire();
-      stopObserving?.();
-      stopObserving = null;
+      stopObserving();
       await loop;
     },
     status,
