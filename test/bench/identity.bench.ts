@@ -21,12 +21,17 @@ import type { EventEnvelope } from '../../src-shared/events.ts';
 import { incidentInput } from '../support/incidents.ts';
 import { tempDir } from '../support/temp.ts';
 import { offlineBacklog } from './sync/offline-events.ts';
+import { barePipe } from './sync/bare-pipe.ts';
+import { trackerAlone } from './sync/tracker-alone.ts';
 import { percentile, progress, round, type BenchRow } from './report.ts';
 
 const EVENTS = 20_000;
 const BLOCKS = 20;
 const PER_BLOCK = 100;
 const WARMUP = 100;
+/** Events posted to a tracker process, 1,000 per request, signed (as consoles send them). */
+const INGEST_EVENTS = 20_000;
+const INGEST_ROUNDS = 3;
 
 function perEventMicros(label: string, events: readonly EventEnvelope[], work: (e: EventEnvelope) => void): number {
   for (const e of events.slice(0, 500)) work(e); // warm up
@@ -99,6 +104,26 @@ export async function identityBench(): Promise<BenchRow[]> {
     });
     if (refused !== 0) throw new Error(`${refused} of ${EVENTS} signed events did not verify`);
 
+    // The tracker verifies every pushed event: its ingest rate with that on, beside the
+    // bare HTTP + SQLite pipe moving the same signed events with no checks at all.
+    const { events: pushed } = offlineBacklog({
+      count: INGEST_EVENTS,
+      deviceId: 'bench-ingest',
+      facility: 'Märsta',
+      unit: 'Avdelning B',
+      actor: 'A-bench',
+      startMs: Date.now() - INGEST_EVENTS,
+      signed: true,
+    });
+    const trackerRates: number[] = [];
+    const pipeRates: number[] = [];
+    for (let run = 0; run < INGEST_ROUNDS; run++) {
+      trackerRates.push(Math.round(pushed.length / ((await trackerAlone(dir.path, run, pushed)).ms / 1000)));
+      pipeRates.push(Math.round(pushed.length / ((await barePipe(dir.path, run, pushed)).ms / 1000)));
+    }
+    const trackerRate = percentile(trackerRates, 50);
+    const pipeRate = percentile(pipeRates, 50);
+
     // Floor: raw append + fdatasync, as in the store bench.
     const fd = openSync(join(dir.path, 'raw.log'), 'a');
     const line = Buffer.alloc(300, 'x');
@@ -163,6 +188,15 @@ export async function identityBench(): Promise<BenchRow[]> {
         baseline: { name: 'chain hash per event', value: round(chainUs, 1) },
       },
       { metric: 'verify throughput, one core', value: Math.round(1e6 / verifyUs), unit: 'events/s' },
+      {
+        metric: `tracker ingest of ${INGEST_EVENTS} signed events, every signature verified (median of ${INGEST_ROUNDS}: ${trackerRates.join(', ')})`,
+        value: trackerRate,
+        unit: 'events/s',
+        baseline: {
+          name: `bare HTTP + SQLite pipe, no checks (median of ${INGEST_ROUNDS}: ${pipeRates.join(', ')})`,
+          value: pipeRate,
+        },
+      },
       { metric: 'raw 300 B append + fdatasync p99', value: rawP99, unit: 'ms' },
       { metric: 'durable incident command p50, signing off', value: round(percentile(withoutSig, 50)), unit: 'ms' },
       { metric: 'durable incident command p50, signing on', value: round(percentile(withSig, 50)), unit: 'ms' },
