@@ -25,6 +25,9 @@ import { createPgCluster } from './cluster/pg-cluster.ts';
 import { updateRoutes } from './updates/routes.ts';
 import { streamRoutes } from './stream/routes.ts';
 import { sql } from 'kysely';
+import { loadTrackerIdentity } from './identity/tracker-identity.ts';
+import { createTrackerAuthor } from './identity/authored-events.ts';
+import { createVerifyPool } from './events/verify-pool.ts';
 
 export const DEFAULT_LIMITS: TrackerLimits = {
   bodyLimitBytes: PUSH_MAX_BYTES,
@@ -71,10 +74,13 @@ export async function buildTracker(options: TrackerOptions): Promise<FastifyInst
           onError: (error, what) => app.log.warn({ err: error, what }, 'tracker cluster connection trouble'),
         })
       : null;
+  const clock = options.clock ?? Date.now;
+  const identity = await loadTrackerIdentity(options.db, clock());
+  const author = createTrackerAuthor({ store: options.db, identity, limits, clock });
   const ctx: TrackerContext = {
     store: options.db,
-    auth: createAuthenticator(options.db, options.adminTokenHash, options.clock ?? Date.now),
-    clock: options.clock ?? Date.now,
+    auth: createAuthenticator(options.db, options.adminTokenHash, clock),
+    clock,
     limits,
     heads: cluster?.heads ?? createFacilityHeads(),
     ingestor: createIngestor(options.db),
@@ -84,6 +90,9 @@ export async function buildTracker(options: TrackerOptions): Promise<FastifyInst
     }),
     streams: new Set(),
     liveDevices: new Map(),
+    identity,
+    author,
+    verifier: createVerifyPool(),
   };
 
   if (cluster) {
@@ -126,6 +135,7 @@ export async function buildTracker(options: TrackerOptions): Promise<FastifyInst
   app.addHook('onClose', async () => {
     await ctx.projector.stop();
     await cluster?.close();
+    await ctx.verifier.close();
   });
 
   app.get('/v1/health', async (_request, reply) => {

@@ -11,7 +11,7 @@
  * forged request from another site carries the cookie at most, never the header.
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { hashPin, verifyPin, type ScryptParams } from '../../src-main/core/auth/pin-hash.ts';
+import { hashPin, verifyPin, type ScryptParams } from '../../src-common/pin-hash.ts';
 import type { HqAccount, HqRole } from '../../src-shared/hq-wire.ts';
 import { hashSecret, sameHash } from '../auth/tokens.ts';
 import type { TrackerDb } from '../db/database.ts';

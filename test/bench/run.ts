@@ -14,6 +14,7 @@ import { voiceBench } from './voice.bench.ts';
 import { voiceVerdictsBench } from './voice-verdicts.bench.ts';
 import { hqBench } from './hq.bench.ts';
 import { startupBench } from './startup.bench.ts';
+import { identityBench } from './identity.bench.ts';
 
 const suites: Record<string, () => Promise<BenchRow[]>> = {
   store: storeBench,
@@ -26,6 +27,7 @@ const suites: Record<string, () => Promise<BenchRow[]>> = {
   'voice-verdicts': voiceVerdictsBench,
   hq: hqBench,
   startup: startupBench,
+  identity: identityBench,
 };
 
 const wanted = process.argv.slice(2);

@@ -7,6 +7,7 @@
 import { createParser } from 'eventsource-parser';
 import { z } from 'zod';
 import {
+  DeviceKeyResponse,
   EnrollResponse,
   HealthResponse,
   PullResponse,
@@ -148,8 +149,10 @@ export function createTrackerClient(options: TrackerClientOptions) {
 
   return {
     health: () => request('GET', '/v1/health', HealthResponse, undefined, false),
-    enroll: (code: string, deviceId: string, label: string) =>
-      request('POST', '/v1/enroll', EnrollResponse, { code, deviceId, label }, false),
+    enroll: (code: string, deviceId: string, label: string, publicKey: string, signingSince: number) =>
+      request('POST', '/v1/enroll', EnrollResponse, { code, deviceId, label, publicKey, signingSince }, false),
+    bindKey: (publicKey: string, signingSince: number) =>
+      request('POST', '/v1/device-key', DeviceKeyResponse, { publicKey, signingSince }),
     /** The version in the tracker's update channel file (issue 15), or null when it serves none. */
     async latestRelease(): Promise<string | null> {
       for (const channel of ['latest.yml', 'latest-linux.yml']) {

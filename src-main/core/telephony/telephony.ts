@@ -94,6 +94,7 @@ export function createTelephony(deps: TelephonyDeps): Telephony {
     lineQueries,
     outageQueries,
     wallClock: deps.wallClock,
+    deviceId: deps.deviceId,
   };
   const credentials = deps.credentials ?? createCredentialStore(join(dirname(deps.store.file), 'sip-credentials.json'));
   const voice = createVoiceTests({
