@@ -18,6 +18,7 @@ import { hashSecret } from '../../../src-tracker/auth/tokens.ts';
 import { openTrackerDb, type TrackerDb } from '../../../src-tracker/db/database.ts';
 import { LOCKOUT_MS, MAX_FAILED_LOGINS, SESSION_MS } from '../../../src-tracker/hq/accounts.ts';
 import { buildTracker } from '../../../src-tracker/server.ts';
+import { testKey } from '../../support/device-keys.ts';
 
 const adminToken = `gla_${randomBytes(32).toString('base64url')}`;
 const ADMIN = { name: 'Karin Lund', password: 'nattskift-2026-HQ' };
@@ -227,7 +228,12 @@ describe('HQ accounts and sessions', () => {
   it('refuses device tokens on the HQ API and a revoked device token everywhere', async () => {
     const admin = { authorization: `Bearer ${adminToken}` };
     const code = await call('POST', '/v1/admin/enrolment-codes', { facility: 'Anstalt A' }, admin);
-    const enrolled = await call('POST', '/v1/enroll', { code: code.body.code, deviceId: 'ws-1', label: 'Vakt A' });
+    const enrolled = await call('POST', '/v1/enroll', {
+      code: code.body.code,
+      deviceId: 'ws-1',
+      label: 'Vakt A',
+      publicKey: testKey('ws-1').publicKey,
+    });
     const device = { authorization: `Bearer ${enrolled.body.deviceToken}` };
     expect((await call('GET', '/v1/hq/overview', undefined, device)).status).toBe(403);
     expect((await call('GET', '/v1/events?after=0&limit=1', undefined, device)).status).toBe(200);

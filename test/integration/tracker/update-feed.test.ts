@@ -19,6 +19,7 @@ import { parseChannelFile } from '../../../src-tracker/updates/releases.ts';
 import { buildTracker } from '../../../src-tracker/server.ts';
 import { newerVersion } from '../../../src-shared/sync.ts';
 import { syncConsole } from '../sync/sync-lab.ts';
+import { testKey } from '../../support/device-keys.ts';
 
 const adminToken = `gla_${randomBytes(32).toString('base64url')}`;
 let dir: string;
@@ -77,7 +78,7 @@ beforeAll(async () => {
   const enrolled = await fetch(`${base}/v1/enroll`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ code: await code(), deviceId: 'ws-1', label: 'x' }),
+    body: JSON.stringify({ code: await code(), deviceId: 'ws-1', label: 'x', publicKey: testKey('ws-1').publicKey }),
   }).then((r) => r.json() as Promise<{ deviceToken: string }>);
   deviceToken = enrolled.deviceToken;
 });
