@@ -10,6 +10,7 @@ import type { CarrierTicket } from '../../src-shared/carrier-ticket.ts';
 import type { HqOverview, HqOverviewFacility } from '../../src-shared/hq-wire.ts';
 import type { Outage } from '../../src-shared/outages.ts';
 import type { TrackerDb } from '../db/database.ts';
+import { TRACKER_DEVICE_ID } from '../../src-shared/signed-envelope.ts';
 
 /** A console whose last authenticated request is older than this counts as offline. */
 export const CONSOLE_ONLINE_MS = 2 * 60_000;
@@ -42,7 +43,13 @@ export async function hqOverview(
       .select(['facility', 'category', 'status'])
       .where('status', 'in', OPEN_INCIDENT)
       .execute(),
-    db.selectFrom('devices').select(['id', 'facility', 'last_seen_at']).where('revoked_at', 'is', null).execute(),
+    // The tracker's own per-facility author rows (identity/authored-events.ts) are not consoles.
+    db
+      .selectFrom('devices')
+      .select(['id', 'facility', 'last_seen_at'])
+      .where('revoked_at', 'is', null)
+      .where('device_id', '!=', TRACKER_DEVICE_ID)
+      .execute(),
   ]);
 
   const byId = new Map<string, HqOverviewFacility>();
