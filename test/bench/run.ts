@@ -4,6 +4,7 @@
  * in test assertions.
  */
 import os from 'node:os';
+import { updateReadme } from '../../scripts/results-tables.ts';
 import { printTable, round, writeResults, type BenchRow } from './report.ts';
 import { reportsBench } from './reports.bench.ts';
 import { storeBench } from './store.bench.ts';
@@ -37,3 +38,5 @@ for (const name of wanted.length ? wanted : Object.keys(suites)) {
   console.log(`load average (1 min): ${loadAverage1m.start} at start, ${loadAverage1m.end} at end`);
   console.log(`→ ${writeResults(name, rows, { command: `npm run bench ${name}`, loadAverage1m })}`);
 }
+await updateReadme();
+console.log('→ README.md tables re-rendered from bench/results');

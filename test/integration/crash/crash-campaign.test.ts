@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { tempDir } from '../../support/temp.ts';
+import { updateReadme } from '../../../scripts/results-tables.ts';
 import { openTestConsole, cleanupTestConsoles } from '../../support/consoles.ts';
 import { signIn } from '../../support/staff.ts';
 import type { ChildTracker } from '../tracker/child-tracker.ts';
@@ -119,6 +120,7 @@ describe('crash campaign', () => {
             2,
           ) + '\n',
         );
+        await updateReadme();
       }
     },
   );

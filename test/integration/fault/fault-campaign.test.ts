@@ -8,6 +8,7 @@ import { seededRandom, startFaultProxy, type FaultProxy } from '../../support/fa
 import { cleanupTestConsoles, type TestConsole } from '../../support/consoles.ts';
 import { incidentInput } from '../../support/incidents.ts';
 import { tempDir } from '../../support/temp.ts';
+import { updateReadme } from '../../../scripts/results-tables.ts';
 import { projectionHash } from '../../../src-shared/projection-hash.ts';
 import {
   ADMIN_TOKEN,
@@ -188,6 +189,7 @@ describe.skipIf(!hasPostgres)('fault campaign on PostgreSQL', () => {
           proxyFaults: { ...proxy.stats },
         };
         writeFileSync(file, JSON.stringify({ ...previous, fault }, null, 2) + '\n');
+        await updateReadme();
       }
     },
   );
