@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { tempDir } from '../../support/temp.ts';
 import { updateReadme } from '../../../scripts/results-tables.ts';
+import { round } from '../../bench/report.ts';
 import { openTestConsole, cleanupTestConsoles } from '../../support/consoles.ts';
 import { signIn } from '../../support/staff.ts';
 import type { ChildTracker } from '../tracker/child-tracker.ts';
@@ -112,7 +113,7 @@ describe('crash campaign', () => {
                   payloadMismatches: delivery.payloadMismatches.length,
                 },
                 command: 'npm run test:crash',
-                loadAverage1m: { start: round2(loadAtStart), end: round2(loadavg()[0]!) },
+                loadAverage1m: { start: round(loadAtStart, 2), end: round(loadavg()[0]!, 2) },
                 durationS: Math.round((Date.now() - started) / 1000),
               },
             },
@@ -125,5 +126,3 @@ describe('crash campaign', () => {
     },
   );
 });
-
-const round2 = (x: number) => Math.round(x * 100) / 100;

@@ -9,6 +9,7 @@ import { cleanupTestConsoles, type TestConsole } from '../../support/consoles.ts
 import { incidentInput } from '../../support/incidents.ts';
 import { tempDir } from '../../support/temp.ts';
 import { updateReadme } from '../../../scripts/results-tables.ts';
+import { round } from '../../bench/report.ts';
 import { projectionHash } from '../../../src-shared/projection-hash.ts';
 import {
   ADMIN_TOKEN,
@@ -125,12 +126,12 @@ describe.skipIf(!hasPostgres)('fault campaign on PostgreSQL', () => {
       proxy.setLink('up');
       for (const c of consoles) await c.call('sync.retryNow');
       const total = () => Math.max(...consoles.map(eventCount));
-      for (let round = 0; round < 3; round++) {
+      for (let pass = 0; pass < 3; pass++) {
         for (const c of consoles) {
           await waitForSync(
             c,
             (s) => s.pending === 0 && s.state === 'live' && eventCount(c) === total(),
-            `console convergence (round ${round})`,
+            `console convergence (round ${pass})`,
             180_000,
           );
         }
@@ -180,7 +181,7 @@ describe.skipIf(!hasPostgres)('fault campaign on PostgreSQL', () => {
           command: 'npm run test:faults',
           seconds: SECONDS,
           durationS: Math.round((Date.now() - started) / 1000),
-          loadAverage1m: { start: round2(loadAtStart), end: round2(loadavg()[0]!) },
+          loadAverage1m: { start: round(loadAtStart, 2), end: round(loadavg()[0]!, 2) },
           consoles: consoles.length,
           writes,
           ...figures,
@@ -194,5 +195,3 @@ describe.skipIf(!hasPostgres)('fault campaign on PostgreSQL', () => {
     },
   );
 });
-
-const round2 = (x: number) => Math.round(x * 100) / 100;

@@ -11,8 +11,8 @@ import { projectionHash } from '../../../src-shared/projection-hash.ts';
 import type { Incident } from '../../../src-shared/incident.ts';
 import type { SyncStatus } from '../../../src-shared/sync.ts';
 import { PulledEvent } from '../../../src-shared/sync-wire.ts';
-import { canonicalEvent } from '../../../src-main/core/store/event-store.ts';
-import type { EventStore } from '../../../src-main/core/store/event-store.ts';
+import { canonicalEvent, toStored } from '../../../src-main/core/store/event-store.ts';
+import type { EventRow, EventStore } from '../../../src-main/core/store/event-store.ts';
 import type { z } from 'zod';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef0123456789abcdef';
@@ -150,38 +150,9 @@ export function deliveryCount(
   deviceId: string,
   held: readonly z.infer<typeof PulledEvent>[],
 ): DeliveryCount {
-  const rows = store.db
-    .prepare(
-      'SELECT id, stream_id, type, payload, actor, device_id, device_time, hlc, synced_at FROM events WHERE device_id = ?',
-    )
-    .all(deviceId) as {
-    id: string;
-    stream_id: string;
-    type: string;
-    payload: string;
-    actor: string;
-    device_id: string;
-    device_time: number;
-    hlc: string;
-    synced_at: number | null;
-  }[];
+  const rows = store.db.prepare('SELECT * FROM events WHERE device_id = ?').all(deviceId) as EventRow[];
   const local = new Map(
-    rows.map((r) => [
-      r.id,
-      {
-        synced: r.synced_at !== null,
-        text: canonicalEvent({
-          id: r.id,
-          streamId: r.stream_id,
-          type: r.type,
-          payload: JSON.parse(r.payload) as unknown,
-          actor: r.actor,
-          deviceId: r.device_id,
-          deviceTime: r.device_time,
-          hlc: r.hlc,
-        } as Parameters<typeof canonicalEvent>[0]),
-      },
-    ]),
+    rows.map(toStored).map((e) => [e.id, { synced: e.syncedAt !== null, text: canonicalEvent(e) }]),
   );
   const mine = held.filter((e) => e.deviceId === deviceId);
   const seenIds = new Map<string, number>();
