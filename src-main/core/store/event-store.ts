@@ -71,7 +71,8 @@ export interface EventStore {
   close(): void;
 }
 
-interface EventRow {
+/** A row of the `events` table as SQLite returns it. */
+export interface EventRow {
   seq: number;
   id: string;
   stream_id: string;
@@ -106,7 +107,7 @@ export function chainHash(prevHash: string, e: EventEnvelope): string {
   return createHash('sha256').update(prevHash).update(canonicalEvent(e)).digest('hex');
 }
 
-function toStored(row: EventRow): StoredEvent {
+export function toStored(row: EventRow): StoredEvent {
   return {
     seq: row.seq,
     id: row.id,
