@@ -12,6 +12,7 @@ import { escalationBench } from './escalation.bench.ts';
 import { escalationUiBench } from './escalation-ui.bench.ts';
 import { telephonyBench } from './telephony.bench.ts';
 import { syncBench } from './sync.bench.ts';
+import { identityBench } from './identity.bench.ts';
 
 const suites: Record<string, () => Promise<BenchRow[]>> = {
   store: storeBench,
@@ -20,6 +21,7 @@ const suites: Record<string, () => Promise<BenchRow[]>> = {
   telephony: telephonyBench,
   sync: syncBench,
   reports: reportsBench,
+  identity: identityBench,
 };
 
 const wanted = process.argv.slice(2);

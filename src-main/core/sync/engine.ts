@@ -8,7 +8,7 @@
  * A batch the tracker refuses as invalid is narrowed down to the offending event,
  * which is quarantined (kept, shown, never retried on its own); the rest goes through.
  */
-import type { EventStore } from '../store/event-store.ts';
+import type { AppendResult, EventStore } from '../store/event-store.ts';
 import type { HybridLogicalClock } from '../../../src-shared/hlc.ts';
 import { HLC_DEFAULT_MAX_DRIFT_MS } from '../../../src-shared/hlc.ts';
 import type { QuarantinedEvent, SyncState, SyncStatus } from '../../../src-shared/sync.ts';
@@ -17,10 +17,15 @@ import { PUSH_MAX_BYTES, PUSH_MAX_EVENTS } from '../../../src-shared/sync-wire.t
 import { createTrackerClient, TrackerFailure, type TrackerClient } from './tracker-client.ts';
 import { fullJitterDelay } from './backoff.ts';
 import { createSyncSettings } from './settings.ts';
+import type { ConsoleKeyring, DeviceIdentity } from '../identity/index.ts';
 
 export interface SyncEngineDeps {
   store: EventStore;
   deviceId: string;
+  /** Signs nothing here: its public key goes to the tracker at enrolment (or once, on upgrade). */
+  identity: Pick<DeviceIdentity, 'publicKey' | 'signingSince'>;
+  /** Verifies pulled events before they are stored. */
+  trust: ConsoleKeyring;
   clock: HybridLogicalClock;
   wallClock: () => number;
   onStatus(status: SyncStatus): void;
@@ -97,7 +102,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
    * on every status update costs milliseconds per call on a large outbox.
    */
   let pendingCache: number | null = null;
-  const pending = () => (pendingCache ??= store.outboxCount(deviceId));
+  const pending = () => (pendingCache ??= store.outboxCount());
 
   function status(): SyncStatus {
     const s = settings.read();
@@ -123,14 +128,28 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     publish();
   }
 
-  const stopObserving = store.onCommitted((result) => {
-    const added = result.stored.filter((e) => e.deviceId === deviceId && e.syncedAt === null).length;
+  const onCommitted = (result: AppendResult) => {
+    // Store-and-forward: events from peers the tracker has not seen are pending too.
+    const added = result.stored.filter((e) => e.syncedAt === null).length;
     if (added === 0) return;
     if (pendingCache !== null) pendingCache += added;
     workPending = true;
     wakeup.fire();
     publish();
-  });
+  };
+  // stop() unsubscribes; a run after a restart subscribes again and recounts, since
+  // commits made while stopped were not counted.
+  let observing: (() => void) | null = null;
+  function observe() {
+    if (observing) return;
+    pendingCache = null;
+    observing = store.onCommitted(onCommitted);
+  }
+  function stopObserving() {
+    observing?.();
+    observing = null;
+  }
+  observe();
 
   function measureDrift(serverTime: number, sentAt: number) {
     const now = deps.wallClock();
@@ -139,7 +158,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
 
   async function pushBatch(client: TrackerClient, events: StoredEvent[], onDone: (n: number) => void): Promise<void> {
     if (events.length === 0) return;
-    const wire = events.map(({ id, streamId, type, payload, actor, deviceId: d, deviceTime, hlc }) => ({
+    const wire = events.map(({ id, streamId, type, payload, actor, deviceId: d, deviceTime, hlc, deviceSeq, sig }) => ({
       id,
       streamId,
       type,
@@ -148,6 +167,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       deviceId: d,
       deviceTime,
       hlc,
+      deviceSeq,
+      sig,
     }));
     const sentAt = deps.wallClock();
     let response;
@@ -205,7 +226,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     setState('pushing');
     try {
       for (;;) {
-        const batch = takeBatch(store.outbox(deviceId, batchSize));
+        const batch = takeBatch(store.outbox(batchSize));
         if (batch.length === 0) break;
         await pushBatch(client, batch, (n) => {
           done += n;
@@ -228,7 +249,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         const maxHlc = page.events.reduce((m, e) => (e.hlc > m ? e.hlc : m), page.events[0]!.hlc);
         deps.clock.receive(maxHlc);
       }
-      const appended = store.append(page.events, {
+      // Relayed by anyone, authored by no one else: refused events are logged, never stored.
+      const { accepted } = deps.trust.screen(page.events, 'tracker');
+      const appended = store.append(accepted, {
         synced: { serverSeqById: new Map(page.events.map((e) => [e.id, e.serverSeq])), syncedAt: deps.wallClock() },
         alsoInTransaction: () => settings.setLastPulledSeq(page.nextAfter),
       });
@@ -246,6 +269,12 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const sentAt = deps.wallClock();
     const health = await client.health();
     measureDrift(health.time, sentAt);
+    if (settings.boundKey() !== deps.identity.publicKey) {
+      // Enrolled before signing existed: bind this console's key to its token once.
+      const bound = await client.bindKey(deps.identity.publicKey, deps.identity.signingSince);
+      deps.trust.setTrackerKey(bound.trackerKey);
+      settings.setBoundKey(deps.identity.publicKey);
+    }
     await drain(client);
     await pullAll(client);
     attempt = 0;
@@ -296,6 +325,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   }
 
   async function run() {
+    observe();
     while (!stopped) {
       if (!settings.configured()) {
         setState('not_configured');
@@ -335,8 +365,10 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     status,
     async enroll(trackerUrl, code, label) {
       const client = createTrackerClient({ baseUrl: trackerUrl, token: null });
-      const answer = await client.enroll(code, deviceId, label);
+      const answer = await client.enroll(code, deviceId, label, deps.identity.publicKey, deps.identity.signingSince);
+      deps.trust.setTrackerKey(answer.trackerKey);
       settings.saveEnrolment(trackerUrl.replace(/\/+$/, ''), answer.deviceToken, answer.facility);
+      settings.setBoundKey(deps.identity.publicKey);
       attempt = 0;
       live?.abort();
       wakeup.fire();

@@ -58,7 +58,8 @@ export async function offlineConsole(dir: string, count: number): Promise<string
 
 export async function guardlineDrain(dir: string, run: number, template: string): Promise<DrainResult> {
   const file = join(dir, `drain-${run}.sqlite`);
-  for (const suffix of ['', '-wal', '-shm']) {
+  // The store and its device key travel together (identity/device-key-file.ts).
+  for (const suffix of ['', '-wal', '-shm', '-device-key.pem']) {
     if (existsSync(template + suffix)) copyFileSync(template + suffix, file + suffix);
   }
   const trackerFile = join(dir, `drain-tracker-${run}.sqlite`);
@@ -93,7 +94,8 @@ export async function guardlineDrain(dir: string, run: number, template: string)
     stopProgress();
     await close();
     const db = new Database(trackerFile);
-    const held = db.prepare('SELECT count(*) AS n FROM events').get() as { n: number };
+    // The console's events, not the device record the tracker wrote at enrolment.
+    const held = db.prepare("SELECT count(*) AS n FROM events WHERE type != 'device.enrolled'").get() as { n: number };
     db.close();
     return { events, drainMs, untilLiveMs, trackerEvents: held.n };
   } finally {
