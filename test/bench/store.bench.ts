@@ -16,15 +16,16 @@ import Database from 'better-sqlite3';
 import { createConsoleCore } from '../../src-main/core/console-core.ts';
 import { incidentInput } from '../support/incidents.ts';
 import { tempDir } from '../support/temp.ts';
-import { percentile, progress, round, type BenchRow } from './report.ts';
+import { percentile, progress, round, type BenchOptions, type BenchRow } from './report.ts';
 
-const SAMPLES = 2000;
-const WARMUP = 100;
-const ROUNDS = 4;
-const PER_ROUND = (SAMPLES + WARMUP) / ROUNDS;
 const LINE = Buffer.alloc(300, 'x');
 
-export async function storeBench(): Promise<BenchRow[]> {
+export async function storeBench(options: BenchOptions = { quick: false }): Promise<BenchRow[]> {
+  // --quick: a tenth of the samples, enough to see a regression in seconds, too few for a stable p99.
+  const SAMPLES = options.quick ? 200 : 2000;
+  const WARMUP = options.quick ? 20 : 100;
+  const ROUNDS = 4;
+  const PER_ROUND = (SAMPLES + WARMUP) / ROUNDS;
   const dir = tempDir('guardline-bench-');
   try {
     // Floor: a preallocated file, written and synced in full first, then overwritten in place.

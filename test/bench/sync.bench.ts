@@ -16,7 +16,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { tempDir } from '../support/temp.ts';
-import { percentile, round, type BenchRow } from './report.ts';
+import { percentile, round, type BenchOptions, type BenchRow } from './report.ts';
 import { barePipe } from './sync/bare-pipe.ts';
 import { guardlineDrain, offlineConsole, type DrainResult } from './sync/guardline-drain.ts';
 import { ingestLatency, type IngestLoad } from './sync/ingest-latency.ts';
@@ -24,13 +24,6 @@ import { offlineBacklog } from './sync/offline-events.ts';
 import { POUCH_BATCH_SIZE, pouchBaseline } from './sync/pouchdb-baseline.ts';
 import { trackerAlone } from './sync/tracker-alone.ts';
 
-const DRAIN_EVENTS = 50_000;
-const ROUNDS = 3;
-const CONSOLES = { consoles: 200, pushesPerConsole: 20, eventsPerPush: 25 };
-// About 200 pushes (5,000 events) a second: a thousand times a facility's real rate, yet
-// about half the tracker's capacity measured by the herd, so latency rather than queueing.
-const PACED: IngestLoad = { name: 'paced', ...CONSOLES, pauseMs: 1_000 };
-const HERD: IngestLoad = { name: 'herd', ...CONSOLES, pauseMs: 0 };
 const TARGET_VS_POUCH = 12;
 const TARGET_VS_PIPE = 0.6;
 const TARGET_P99_MS = 100;
@@ -39,7 +32,15 @@ const perSecond = (n: number, ms: number) => Math.round(n / (ms / 1000));
 const median = (values: readonly number[]) => percentile(values, 50);
 const runs = (values: readonly number[]) => `median of ${values.length}: ${values.join(', ')}`;
 
-export async function syncBench(): Promise<BenchRow[]> {
+export async function syncBench(options: BenchOptions = { quick: false }): Promise<BenchRow[]> {
+  // --quick: a fifth of the backlog, one round, a quarter of the consoles: a one-minute check.
+  const DRAIN_EVENTS = options.quick ? 10_000 : 50_000;
+  const ROUNDS = options.quick ? 1 : 3;
+  const CONSOLES = { consoles: options.quick ? 50 : 200, pushesPerConsole: 20, eventsPerPush: 25 };
+  // About 200 pushes (5,000 events) a second: a thousand times a facility's real rate, yet
+  // about half the tracker's capacity measured by the herd, so latency rather than queueing.
+  const PACED: IngestLoad = { name: 'paced', ...CONSOLES, pauseMs: 1_000 };
+  const HERD: IngestLoad = { name: 'herd', ...CONSOLES, pauseMs: 0 };
   const dir = tempDir('guardline-bench-sync-');
   try {
     const started = performance.now();
