@@ -9,7 +9,7 @@
  *  - disk vs CPU: the same command with synchronous=FULL and, in a throwaway copy of the
  *    profile only, synchronous=OFF, so the difference is the wait for the disk;
  *  - CPU profile: the functions with the most self time (node:inspector's profiler).
- * Automatic checkpoints are switched off while pages are counted, so the WAL only grows.
+ * Pages are read from the WAL's frame headers, following the WAL when a checkpoint restarts it.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -94,21 +94,33 @@ async function command(core: ConsoleCore, i: number): Promise<number> {
   return performance.now() - t;
 }
 
-/** Page numbers of the WAL frames from byte `from` on (32-byte header, then 24-byte frame header + page). */
-function walPages(walFile: string, from: number, pageSize: number): { pages: number[]; end: number } {
-  const end = statSync(walFile).size;
+/**
+ * Page numbers of the WAL frames appended since the last call (32-byte header, then per
+ * frame a 24-byte header + the page). A checkpoint lets the writer restart the WAL from its
+ * start with new salts; frames are valid while their salt matches the header's.
+ */
+function walPages(
+  walFile: string,
+  last: { salt: string; end: number },
+  pageSize: number,
+): { pages: number[]; salt: string; end: number } {
+  const size = statSync(walFile).size;
   const fd = openSync(walFile, 'r');
-  const header = Buffer.alloc(4);
+  const head = Buffer.alloc(24);
   const pages: number[] = [];
   try {
-    for (let at = Math.max(from, 32); at + 24 + pageSize <= end; at += 24 + pageSize) {
-      readSync(fd, header, 0, 4, at);
-      pages.push(header.readUInt32BE(0));
+    readSync(fd, head, 0, 8, 16);
+    const salt = head.subarray(0, 8).toString('hex');
+    let at = salt === last.salt ? Math.max(last.end, 32) : 32;
+    for (; at + 24 + pageSize <= size; at += 24 + pageSize) {
+      readSync(fd, head, 0, 24, at);
+      if (head.subarray(8, 16).toString('hex') !== salt) break;
+      pages.push(head.readUInt32BE(0));
     }
+    return { pages, salt, end: at };
   } finally {
     closeSync(fd);
   }
-  return { pages, end };
 }
 
 export interface StoreProfile {
@@ -129,22 +141,21 @@ export async function profileStore(): Promise<StoreProfile> {
   try {
     const core = await benchCore(dir.path, 'profile');
     const db = core.store.db;
-    db.pragma('wal_autocheckpoint = 0');
     for (let i = 0; i < WARMUP; i++) await command(core, i);
     db.pragma('wal_checkpoint(TRUNCATE)');
 
     // Statements, pages, and time with synchronous=FULL (as shipped).
     const pageSize = db.pragma('page_size', { simple: true }) as number;
     const walFile = `${core.store.file}-wal`;
-    let walAt = 0;
+    let wal = { salt: '', end: 0 };
     const pageCounts = new Map<number, number>();
     let frames = 0;
     sql.reset();
     const full: number[] = [];
     for (let i = 0; i < COMMANDS; i++) {
       full.push(await command(core, i));
-      const { pages, end } = walPages(walFile, walAt, pageSize);
-      walAt = end;
+      const { pages, salt, end } = walPages(walFile, wal, pageSize);
+      wal = { salt, end };
       frames += pages.length;
       for (const p of pages) pageCounts.set(p, (pageCounts.get(p) ?? 0) + 1);
       progress('profile commands (FULL)', i + 1, COMMANDS);
