@@ -240,13 +240,13 @@ export async function profileStore(): Promise<StoreProfile> {
   }
 }
 
-interface ProfileNode {
+export interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
 }
 
-function cpuTop(
+export function cpuTop(
   profile: { nodes: ProfileNode[]; startTime: number; endTime: number; samples?: number[] },
   commands: number,
 ): StoreProfile['cpuTop'] {
