@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'conflict',
   'store_unavailable',
   'disconnected',
+  /** The connection broke while a call was in flight: whether it took effect is unknown. */
+  'connection_lost',
   'internal',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);

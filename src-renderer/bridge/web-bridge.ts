@@ -1,8 +1,10 @@
 /**
  * The browser host's bridge: the console API over one WebSocket. Calls are numbered
  * frames answered by id; pushes arrive as event frames. When the socket drops, every
- * unanswered call resolves `disconnected` at once (a guard must never stare at a
- * spinner) and the bridge reconnects with capped exponential backoff.
+ * unanswered call resolves at once (a guard must never stare at a spinner): a call
+ * already sent as `connection_lost` (it may have been committed: the UI must not say
+ * "nothing was saved", nor "saved"), one not yet sent as `disconnected`; the bridge
+ * reconnects with capped exponential backoff.
  *
  * Every frame is checked against the contract's schemas before anyone sees it. Those
  * schemas load as a separate chunk (frame-contract.ts) so they do not delay the first
@@ -66,6 +68,11 @@ export function disconnectedError(method: string): ApiError {
 }
 
 type FrameContract = typeof FrameContractModule;
+
+/** A call that was sent but never answered: the core may or may not have committed it. */
+export function connectionLostError(method: string): ApiError {
+  return { code: 'connection_lost', message: `${method}: the connection broke before the console answered` };
+}
 
 export function createWebBridge(options: WebBridgeOptions): WebBridge {
   const contract: Promise<FrameContract> = import('./frame-contract.ts');
@@ -141,7 +148,7 @@ export function createWebBridge(options: WebBridgeOptions): WebBridge {
     pending.clear();
     const waiting = queued;
     queued = [];
-    for (const p of sent) p.resolve({ ok: false, error: disconnectedError(p.method) });
+    for (const p of sent) p.resolve({ ok: false, error: connectionLostError(p.method) });
     for (const q of waiting) q.resolve({ ok: false, error: disconnectedError(q.frame.method) });
   }
 

@@ -18,6 +18,7 @@ const STATUS_BY_CODE: Record<TrackerErrorCode, number> = {
   conflict: 409,
   store_unavailable: 503,
   disconnected: 503,
+  connection_lost: 503,
   internal: 500,
   payload_too_large: 413,
   rate_limited: 429,

@@ -20,6 +20,7 @@ import { launchChromium, startWebHost } from '../e2e/harness.ts';
 import { mustCall } from '../e2e/page-api.ts';
 import { enrolmentCode, FACILITY, startTracker } from '../integration/sync/sync-lab.ts';
 import { incidentInput } from '../support/incidents.ts';
+import { seededRandom } from '../support/fault-proxy.ts';
 import { percentile, progress, round, type BenchRow } from './report.ts';
 
 const TRIALS = 50;
@@ -140,20 +141,34 @@ export async function escalationUiBench(): Promise<BenchRow[]> {
 
     const plain: Trial[] = [];
     const threat: Trial[] = [];
+    const coin = seededRandom(20261205);
     for (let i = 0; i < TRIALS + WARMUP; i++) {
-      const listed = await timeRendering(a, b, '[role=listbox] [role=option]', `Bench ${i}`, 'other');
-      const alarmed = await timeRendering(
-        a,
-        b,
-        '[data-testid=alarm-banner] [data-escalation-id]',
-        `Hot ${i}`,
-        'threat',
-      );
-      // Acknowledge on B so the next trial starts with no alarm standing.
-      const { alarms } = await benchCall<{ alarms: Alarm[] }>(b, 'alarms.list', {});
-      for (const alarm of alarms) await benchCall(b, 'escalation.acknowledge', { escalationId: alarm.escalationId });
-      await b.locator('[data-testid=alarm-banner]').waitFor({ state: 'detached', ...WAIT });
-      await a.locator('[data-testid=alarm-banner]').waitFor({ state: 'detached', ...WAIT });
+      const plainTrial = () => timeRendering(a, b, '[role=listbox] [role=option]', `Bench ${i}`, 'other');
+      const threatTrial = async () => {
+        const alarmed = await timeRendering(
+          a,
+          b,
+          '[data-testid=alarm-banner] [data-escalation-id]',
+          `Hot ${i}`,
+          'threat',
+        );
+        // Acknowledge on B so the next trial starts with no alarm standing.
+        const { alarms } = await benchCall<{ alarms: Alarm[] }>(b, 'alarms.list', {});
+        for (const alarm of alarms) await benchCall(b, 'escalation.acknowledge', { escalationId: alarm.escalationId });
+        await b.locator('[data-testid=alarm-banner]').waitFor({ state: 'detached', ...WAIT });
+        await a.locator('[data-testid=alarm-banner]').waitFor({ state: 'detached', ...WAIT });
+        return alarmed;
+      };
+      // Which goes first is a coin toss per trial, so neither always meets a warmer or colder path.
+      let listed: Trial;
+      let alarmed: Trial;
+      if (coin() < 0.5) {
+        listed = await plainTrial();
+        alarmed = await threatTrial();
+      } else {
+        alarmed = await threatTrial();
+        listed = await plainTrial();
+      }
       if (i >= WARMUP) {
         plain.push(listed);
         threat.push(alarmed);

@@ -13,6 +13,7 @@ import type { Alarm } from '../../src-shared/escalation.ts';
 import type { Incident } from '../../src-shared/incident.ts';
 import { cleanupTestConsoles, PINS, type TestConsole } from '../support/consoles.ts';
 import { incidentInput } from '../support/incidents.ts';
+import { seededRandom } from '../support/fault-proxy.ts';
 import { tempDir } from '../support/temp.ts';
 import { enrol, enrolmentCode, startTracker, syncConsole, waitForSync } from '../integration/sync/sync-lab.ts';
 import { percentile, progress, round, type BenchRow } from './report.ts';
@@ -71,32 +72,48 @@ export async function escalationBench(): Promise<BenchRow[]> {
 
     const incidentSeen: number[] = [];
     const alarmSeen: number[] = [];
+    const coin = seededRandom(20261205);
     for (let i = 0; i < TRIALS + WARMUP; i++) {
-      let plainId = '';
-      const plain = await timeUntilPush(
-        b,
-        (name, payload) => name === 'incidents.changed' && (payload as { ids: string[] }).ids.includes(plainId),
-        async () => {
-          plainId = (
-            await a.call<Incident>('incidents.create', incidentInput({ category: 'other', title: `Bench ${i}` }))
-          ).id;
-        },
-      );
-      let threatId = '';
-      let alarm: Alarm | undefined;
-      const threat = await timeUntilPush(
-        b,
-        (name, payload) => {
-          if (name !== 'alarm.changed') return false;
-          alarm = (payload as { alarms: Alarm[] }).alarms.find((x) => x.incidentId === threatId);
-          return alarm !== undefined;
-        },
-        async () => {
-          threatId = (await a.call<Incident>('incidents.create', incidentInput({ title: `Hot ${i}` }))).id;
-        },
-      );
-      // Acknowledge so the next trial starts with no alarm standing.
-      await b.call('escalation.acknowledge', { escalationId: alarm!.escalationId });
+      const plainTrial = async () => {
+        let plainId = '';
+        return timeUntilPush(
+          b,
+          (name, payload) => name === 'incidents.changed' && (payload as { ids: string[] }).ids.includes(plainId),
+          async () => {
+            plainId = (
+              await a.call<Incident>('incidents.create', incidentInput({ category: 'other', title: `Bench ${i}` }))
+            ).id;
+          },
+        );
+      };
+      const threatTrial = async () => {
+        let threatId = '';
+        let alarm: Alarm | undefined;
+        const seen = await timeUntilPush(
+          b,
+          (name, payload) => {
+            if (name !== 'alarm.changed') return false;
+            alarm = (payload as { alarms: Alarm[] }).alarms.find((x) => x.incidentId === threatId);
+            return alarm !== undefined;
+          },
+          async () => {
+            threatId = (await a.call<Incident>('incidents.create', incidentInput({ title: `Hot ${i}` }))).id;
+          },
+        );
+        // Acknowledge so the next trial starts with no alarm standing.
+        await b.call('escalation.acknowledge', { escalationId: alarm!.escalationId });
+        return seen;
+      };
+      // Which goes first is a coin toss per trial, so neither always meets a warmer or colder path.
+      let plain: number;
+      let threat: number;
+      if (coin() < 0.5) {
+        plain = await plainTrial();
+        threat = await threatTrial();
+      } else {
+        threat = await threatTrial();
+        plain = await plainTrial();
+      }
       if (i >= WARMUP) {
         incidentSeen.push(plain);
         alarmSeen.push(threat);

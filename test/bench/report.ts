@@ -14,6 +14,11 @@ export interface BenchRow {
   pass?: boolean;
 }
 
+/** `npm run bench -- --quick`: fewer samples and rounds, a one-minute check rather than a result. */
+export interface BenchOptions {
+  quick: boolean;
+}
+
 export function percentile(samples: readonly number[], p: number): number {
   if (samples.length === 0) return Number.NaN;
   const sorted = [...samples].sort((a, b) => a - b);
@@ -32,8 +37,14 @@ export function progress(label: string, done: number, total: number): void {
   }
 }
 
-export function writeResults(suite: string, rows: BenchRow[], extra: Record<string, unknown> = {}): string {
-  const dir = join(process.cwd(), 'bench', 'results');
+export function writeResults(
+  suite: string,
+  rows: BenchRow[],
+  extra: Record<string, unknown> = {},
+  options: BenchOptions = { quick: false },
+): string {
+  // Quick checks go beside the results, never over them (README renders bench/results/*.json only).
+  const dir = join(process.cwd(), 'bench', 'results', ...(options.quick ? ['quick'] : []));
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${suite}.json`);
   const machine = {

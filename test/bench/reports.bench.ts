@@ -240,14 +240,27 @@ function figuresRows(): BenchRow[] {
   }
   const median = (xs: number[]) => percentile(xs, 50);
   const worst = Math.max(...fromEvents);
+  // Subject and baseline are compared statistic for statistic: worst with worst, median with median.
   return [
     {
       metric: `figures, 1 year × ${LINES} lines from ${events.length} events (${downEpisodes} outages), worst of ${runs}`,
       value: round(worst, 1),
       unit: 'ms',
-      baseline: { name: 'one pass summing DOWN time over the facts (median)', value: round(median(baseline), 1) },
+      baseline: {
+        name: `one pass summing DOWN time over the facts (worst of ${runs})`,
+        value: round(Math.max(...baseline), 1),
+      },
       target: '< 2000 ms',
       pass: worst < 2000,
+    },
+    {
+      metric: `figures from events, median of ${runs}`,
+      value: round(median(fromEvents), 1),
+      unit: 'ms',
+      baseline: {
+        name: `one pass summing DOWN time over the facts (median of ${runs})`,
+        value: round(median(baseline), 1),
+      },
     },
     { metric: 'figures from facts only (median)', value: round(median(fromFacts), 1), unit: 'ms' },
     { metric: `checksum line downtime (h)`, value: round(checksum / runs / 3_600_000, 1), unit: 'h' },
@@ -369,20 +382,40 @@ async function searchRows(): Promise<BenchRow[]> {
       }
       return { times, hits: Math.round(hits / list.length) };
     };
-    const typical = await search(queries, 'search');
-    const everyday = await search(common, 'search everyday words');
-    const viaDispatch = typical.times;
+    // Subject and baseline take turns query by query, the order a coin toss each time, so
+    // neither runs on a cache the other warmed (the baseline used to run after the subject).
     const bare = core.store.db.prepare('SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH ? LIMIT 200');
+    const viaDispatch: number[] = [];
     const baseline: number[] = [];
-    for (const query of queries) {
+    let typicalHits = 0;
+    for (const [i, query] of queries.entries()) {
       const fts = query
         .split(/\s+/)
         .map((w) => `"${w}"*`)
         .join(' ');
-      const t = performance.now();
-      bare.all(fts);
-      baseline.push(performance.now() - t);
+      const subject = async () => {
+        const t = performance.now();
+        const r = await core.dispatch('incidents.list', { query, limit: 200 }, { origin: 'test' });
+        viaDispatch.push(performance.now() - t);
+        if (!r.ok) throw new Error(r.error.message);
+        typicalHits += (r.value as { total: number }).total;
+      };
+      const bareMatch = () => {
+        const t = performance.now();
+        bare.all(fts);
+        baseline.push(performance.now() - t);
+      };
+      if (random() < 0.5) {
+        await subject();
+        bareMatch();
+      } else {
+        bareMatch();
+        await subject();
+      }
+      progress('search (with bare FTS5 baseline)', i + 1, queries.length);
     }
+    const typical = { hits: Math.round(typicalHits / queries.length) };
+    const everyday = await search(common, 'search everyday words');
     await core.close();
     const p95 = round(percentile(viaDispatch, 95), 2);
     return [

@@ -161,7 +161,7 @@ async function probeCost(dir: string): Promise<BenchRow[]> {
   // Baseline: the same console, telephony off, over a third of the window.
   const idle = openCore(join(dir, 'idle'), null);
   await idle.ready;
-  const idleCpu = await cpuShare(COST_WINDOW_MS / 3);
+  const idleCpu = await cpuShare(COST_WINDOW_MS); // the same window as the loaded figure
   await idle.close();
 
   const responders = await startResponderChild(COST_LINES);

@@ -129,8 +129,16 @@ describe('threat escalation between two browser consoles through the tracker', (
         .getByRole('button', { name: /Kvittera/ })
         .count(),
     ).toBe(0);
+    // The banner answers the keypress (a positive sign it was handled), and only then do we
+    // look: the core still has the alarm standing, unacknowledged, and the banner stays.
     await a.keyboard.press('Control+Shift+K');
-    await expect.poll(() => a.evaluate(() => document.title), WAIT).toMatch(/^⚠ LARM – Intagen hotar/);
+    await banner(a).locator('[data-testid=alarm-shortcut-refused][data-count="1"]').waitFor(WAIT);
+    expect(await banner(a).getByTestId('alarm-shortcut-refused').innerText()).toBe(
+      'Ctrl+Shift+K: här finns inget larm som du kan kvittera.',
+    );
+    const { alarms } = await mustCall<{ alarms: { title: string; acknowledgedBy: string[] }[] }>(a, 'alarms.list');
+    expect(alarms.filter((x) => x.title === THREAT).map((x) => x.acknowledgedBy)).toEqual([[]]);
+    expect(await banner(a).innerText()).toContain(THREAT);
   });
 
   it('B shows the alarm banner via the tracker, with the sound looping and the shortcut on the button', async () => {

@@ -24,6 +24,8 @@ export interface RunningWebHost {
   stop(): Promise<void>;
   /** SIGKILL (crash) and wait for the process to exit. */
   kill(): Promise<void>;
+  /** The host's process id, e.g. to SIGSTOP it so a call is caught in flight. */
+  pid: number;
 }
 
 export async function startWebHost(opts: { dataDir: string; env?: Record<string, string> }): Promise<RunningWebHost> {
@@ -72,6 +74,7 @@ export async function startWebHost(opts: { dataDir: string; env?: Record<string,
     output: () => `${stdout}${stderr}`,
     stop: () => endChild(child, 'SIGTERM', exited),
     kill: () => endChild(child, 'SIGKILL', exited),
+    pid: child.pid!,
   };
 }
 

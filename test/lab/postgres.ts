@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { freePort } from './ports.ts';
+import { requireComponent, type Component } from './components.ts';
 
 const ROLE = 'guardline';
 const READY_TIMEOUT_MS = 20_000;
@@ -30,13 +31,14 @@ export function postgresBinDir(): string | null {
   return versions[0] ? join(root, versions[0], 'bin') : null;
 }
 
-/** True when the PostgreSQL suite can run; throws in CI when it cannot. */
-export function requirePostgres(suite: string): boolean {
-  if (postgresBinDir() !== null) return true;
-  const message = `${suite}: PostgreSQL server binaries not found (install with: apt-get install -y postgresql)`;
-  if (process.env.CI === 'true') throw new Error(`${message} (required in CI)`);
-  console.warn(`\n${'!'.repeat(78)}\n!! SKIPPING POSTGRESQL TESTS: ${message}\n${'!'.repeat(78)}\n`);
-  return false;
+/**
+ * True when the PostgreSQL suite should run; false when the run opted out with
+ * GUARDLINE_SKIP=postgres (or `also`, e.g. `fault`); throws when PostgreSQL is missing.
+ */
+export function requirePostgres(suite: string, also?: Component): boolean {
+  if (also && !requireComponent(also, suite, null)) return false;
+  const missing = postgresBinDir() === null ? 'no /usr/lib/postgresql/*/bin/initdb (or GUARDLINE_PG_BIN)' : null;
+  return requireComponent('postgres', suite, missing);
 }
 
 export interface RunningPostgres {

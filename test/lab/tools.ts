@@ -1,9 +1,9 @@
 /**
- * Whether the real telephony tools are here. Outside CI a missing tool skips the
- * real-telephony tests with a loud message; in CI (`CI=true`) it fails them, since
- * `.ci/run` installs the tools and a silent skip would hide a broken lab.
+ * Whether the real telephony tools are here. A missing tool fails the real-telephony
+ * tests unless the run opts out with GUARDLINE_SKIP=kamailio (see components.ts).
  */
 import { spawnSync } from 'node:child_process';
+import { requireComponent, skipped } from './components.ts';
 
 export const KAMAILIO_BIN = process.env.GUARDLINE_KAMAILIO ?? '/usr/sbin/kamailio';
 export const SIPP_BIN = process.env.GUARDLINE_SIPP ?? 'sipp';
@@ -24,18 +24,10 @@ export function labTools(): LabTools {
   return cached;
 }
 
-/**
- * True when the suite can run. In CI a missing tool throws (the test fails); elsewhere
- * it prints a loud banner and returns false so the caller registers no tests.
- */
+/** True when the suite should run; false when opted out by name; throws when a tool is missing. */
 export function requireLabTools(suite: string, needed: (keyof LabTools)[]): boolean {
+  if (skipped().has('kamailio')) return requireComponent('kamailio', suite, null);
   const tools = labTools();
   const missing = needed.filter((t) => !tools[t]);
-  if (missing.length === 0) return true;
-  const message =
-    `${suite}: ${missing.join(' and ')} not installed. ` +
-    'Install with: apt-get install -y --no-install-recommends kamailio sip-tester';
-  if (process.env.CI === 'true') throw new Error(`${message} (required in CI)`);
-  console.warn(`\n${'!'.repeat(78)}\n!! SKIPPING REAL-TELEPHONY TESTS: ${message}\n${'!'.repeat(78)}\n`);
-  return false;
+  return requireComponent('kamailio', suite, missing.length === 0 ? null : `${missing.join(' and ')} not installed`);
 }

@@ -1,6 +1,44 @@
 /** Incident projection: the list/search view folded from each incident's events. */
 import type { Projector } from '../store/event-store.ts';
+import type { Db } from '../store/database.ts';
 import { foldIncident } from '../../../src-shared/incident-fold.ts';
+
+/**
+ * Prepared once per database: better-sqlite3 does not cache `prepare`, and preparing these
+ * on every command cost 4 prepares per incident command (npm run bench profile).
+ */
+const statementsByDb = new WeakMap<Db, ReturnType<typeof prepareStatements>>();
+
+function prepareStatements(db: Db) {
+  return {
+    rowid: db.prepare<[string], { rowid: number }>('SELECT rowid FROM incidents WHERE id = ?'),
+    deleteSearch: db.prepare('DELETE FROM incidents_fts WHERE rowid = ?'),
+    deleteIncident: db.prepare('DELETE FROM incidents WHERE id = ?'),
+    archive: db.prepare(
+      'INSERT INTO incidents_archived (id, event_id, archived_hlc) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING',
+    ),
+    upsert: db.prepare(
+      `INSERT INTO incidents (id, facility, unit, category, severity, status, title, occurred_at, reported_by,
+                              created_hlc, updated_hlc, note_count, conflict_count, doc)
+       VALUES (@id, @facility, @unit, @category, @severity, @status, @title, @occurredAt, @reportedBy,
+               @createdHlc, @updatedHlc, @noteCount, @conflictCount, @doc)
+       ON CONFLICT (id) DO UPDATE SET facility = excluded.facility, unit = excluded.unit, category = excluded.category,
+         severity = excluded.severity, status = excluded.status, title = excluded.title, occurred_at = excluded.occurred_at,
+         reported_by = excluded.reported_by, created_hlc = excluded.created_hlc, updated_hlc = excluded.updated_hlc,
+         note_count = excluded.note_count, conflict_count = excluded.conflict_count, doc = excluded.doc
+       RETURNING rowid`,
+    ),
+    insertSearch: db.prepare(
+      'INSERT INTO incidents_fts (rowid, incident_id, title, description, people, location, notes) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+  };
+}
+
+function statements(db: Db) {
+  let s = statementsByDb.get(db);
+  if (!s) statementsByDb.set(db, (s = prepareStatements(db)));
+  return s;
+}
 
 export const incidentProjector: Projector = {
   name: 'incidents',
@@ -10,30 +48,18 @@ export const incidentProjector: Projector = {
     const incident = foldIncident(events);
     // The search row shares the incident row's rowid, so replacing it is an indexed
     // delete rather than a scan of the whole index.
-    const existing = db.prepare<[string], { rowid: number }>('SELECT rowid FROM incidents WHERE id = ?').get(streamId);
-    if (existing) db.prepare('DELETE FROM incidents_fts WHERE rowid = ?').run(existing.rowid);
+    const q = statements(db);
+    const existing = q.rowid.get(streamId);
+    if (existing) q.deleteSearch.run(existing.rowid);
     // Archived after its retention period: out of the list and search for good, also when a
     // late event arrives; the events stay in the log and at the tracker.
     const archived = events.find((e) => e.type === 'incident.archived');
     if (!incident || archived) {
-      db.prepare('DELETE FROM incidents WHERE id = ?').run(streamId);
-      if (archived) {
-        db.prepare(
-          'INSERT INTO incidents_archived (id, event_id, archived_hlc) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING',
-        ).run(streamId, archived.id, archived.hlc);
-      }
+      q.deleteIncident.run(streamId);
+      if (archived) q.archive.run(streamId, archived.id, archived.hlc);
       return;
     }
-    db.prepare(
-      `INSERT INTO incidents (id, facility, unit, category, severity, status, title, occurred_at, reported_by,
-                              created_hlc, updated_hlc, note_count, conflict_count, doc)
-       VALUES (@id, @facility, @unit, @category, @severity, @status, @title, @occurredAt, @reportedBy,
-               @createdHlc, @updatedHlc, @noteCount, @conflictCount, @doc)
-       ON CONFLICT (id) DO UPDATE SET facility = excluded.facility, unit = excluded.unit, category = excluded.category,
-         severity = excluded.severity, status = excluded.status, title = excluded.title, occurred_at = excluded.occurred_at,
-         reported_by = excluded.reported_by, created_hlc = excluded.created_hlc, updated_hlc = excluded.updated_hlc,
-         note_count = excluded.note_count, conflict_count = excluded.conflict_count, doc = excluded.doc`,
-    ).run({
+    const { rowid } = q.upsert.get({
       id: incident.id,
       facility: incident.facility,
       unit: incident.unit,
@@ -48,13 +74,8 @@ export const incidentProjector: Projector = {
       noteCount: incident.notes.length,
       conflictCount: incident.conflicts.length,
       doc: JSON.stringify(incident),
-    });
-    const { rowid } = db
-      .prepare<[string], { rowid: number }>('SELECT rowid FROM incidents WHERE id = ?')
-      .get(incident.id)!;
-    db.prepare(
-      'INSERT INTO incidents_fts (rowid, incident_id, title, description, people, location, notes) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    ).run(
+    }) as { rowid: number };
+    q.insertSearch.run(
       rowid,
       incident.id,
       incident.title,

@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import { canonicalEnvelope, type SignableEnvelope } from '../../../src-shared/signed-envelope.ts';
 import type { EventEnvelope, StoredEvent } from '../../../src-shared/events.ts';
 import type { ChainReport } from '../../../src-shared/api.ts';
+import { createCheckpointer } from './checkpointer.ts';
 import { openDatabase, type Db } from './database.ts';
 import type { Migration } from './migrations.ts';
 
@@ -101,7 +102,8 @@ export interface EventStore {
   close(): void;
 }
 
-interface EventRow {
+/** A row of the `events` table as SQLite returns it. */
+export interface EventRow {
   seq: number;
   id: string;
   stream_id: string;
@@ -128,7 +130,7 @@ export function chainHash(prevHash: string, e: EventEnvelope): string {
   return createHash('sha256').update(prevHash).update(canonicalEvent(e)).digest('hex');
 }
 
-function toStored(row: EventRow): StoredEvent {
+export function toStored(row: EventRow): StoredEvent {
   return {
     seq: row.seq,
     id: row.id,
@@ -151,6 +153,9 @@ function toStored(row: EventRow): StoredEvent {
 export function openEventStore(file: string, migrations?: readonly Migration[]): EventStore {
   const { db, schemaVersion } = openDatabase(file, migrations);
   const projectors: Projector[] = [];
+  // WAL checkpoints run in a worker, not inside a command's commit (see checkpointer.ts).
+  const checkpointer =
+    file === ':memory:' ? null : createCheckpointer(db, file, (message) => console.error(`[guardline] ${message}`));
   let signer: EventSigner | null = null;
 
   const q = {
@@ -274,6 +279,7 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     },
     append(events, options) {
       const result = appendTx.immediate(events, options ?? {});
+      checkpointer?.committed();
       if (result.stored.length > 0) {
         for (const listener of committedListeners) {
           // The append has committed: a failing observer must not turn it into a reported failure.
@@ -291,7 +297,9 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       return () => committedListeners.delete(listener);
     },
     transaction(fn) {
-      return db.transaction(fn).immediate();
+      const result = db.transaction(fn).immediate();
+      checkpointer?.committed();
+      return result;
     },
     streamEvents: (streamId) => q.stream.all(streamId).map(toStored),
     getEvent(id) {
@@ -311,6 +319,7 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
         return markSyncedTx(acks, syncedAt);
       } finally {
         db.pragma('synchronous = FULL');
+        checkpointer?.committed();
       }
     },
     maxHlc: () => q.maxHlc.get()?.hlc ?? null,
@@ -349,6 +358,7 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       }
     },
     close() {
+      checkpointer?.close();
       if (db.open) db.close();
     },
   };

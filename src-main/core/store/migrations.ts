@@ -249,6 +249,38 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    name: 'fewer pages per incident command',
+    sql: `
+      -- Issue 16: an incident command wrote 22 pages to the WAL (npm run bench profile).
+      -- Newest-first indexes took ~2 pages per insert each: a new HLC lands at the left edge
+      -- of a DESC index, where SQLite splits pages in half; ascending, it lands at the right
+      -- edge, where SQLite appends a page. SQLite walks an ascending index backwards for
+      -- ORDER BY ... DESC, so the list's plans are unchanged.
+      DROP INDEX incidents_recent;
+      CREATE INDEX incidents_recent ON incidents (created_hlc);
+      DROP INDEX incidents_status;
+      CREATE INDEX incidents_status ON incidents (status, created_hlc);
+
+      -- The search index kept a second copy of every incident's text (incidents_fts_content)
+      -- that nothing reads: the list matches on rowid and reads the incidents table. Contentless,
+      -- with contentless_delete so the projector can still replace a row by rowid.
+      DROP TABLE incidents_fts;
+      CREATE VIRTUAL TABLE incidents_fts USING fts5 (
+        incident_id UNINDEXED, title, description, people, location, notes,
+        content = '', contentless_delete = 1,
+        tokenize = 'unicode61 remove_diacritics 2'
+      );
+      -- The same text the projector writes (people joined by spaces, notes by newlines).
+      INSERT INTO incidents_fts (rowid, incident_id, title, description, people, location, notes)
+        SELECT rowid, id, title, json_extract(doc, '$.description'),
+               (SELECT group_concat(value, ' ') FROM json_each(doc, '$.peopleInvolved')),
+               json_extract(doc, '$.location'),
+               (SELECT group_concat(json_extract(value, '$.text'), char(10)) FROM json_each(doc, '$.notes'))
+        FROM incidents;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -51,31 +51,56 @@ export function createSyncSettings(store: EventStore) {
   };
   const num = (v: string | null) => (v === null ? null : Number(v));
 
+  /*
+   * The sync status is published after every commit, and reading it took five meta rows and
+   * a quarantine count each time (11 meta reads per incident command, the costliest SQL on
+   * the command path: npm run bench profile). Kept in memory instead: filled only outside a
+   * transaction (so never from a write that may yet roll back) and dropped by every write
+   * made through here, the only writer of these keys and of the quarantine.
+   */
+  let cached: SyncSettings | null = null;
+  let cachedQuarantine: number | null = null;
+  const changed = () => {
+    cached = null;
+    cachedQuarantine = null;
+  };
+  const setMeta = (key: string, value: string) => {
+    changed();
+    store.setMeta(key, value);
+  };
+  const readNow = (): SyncSettings => ({
+    trackerUrl: store.getMeta(KEYS.trackerUrl),
+    token: store.getMeta(KEYS.token),
+    facility: store.getMeta(KEYS.facility),
+    lastPulledSeq: num(store.getMeta(KEYS.lastPulledSeq)) ?? 0,
+    lastSuccessAt: num(store.getMeta(KEYS.lastSuccessAt)),
+  });
+
   return {
     configured: () => store.getMeta(KEYS.trackerUrl) !== null && store.getMeta(KEYS.token) !== null,
     read(): SyncSettings {
-      return {
-        trackerUrl: store.getMeta(KEYS.trackerUrl),
-        token: store.getMeta(KEYS.token),
-        facility: store.getMeta(KEYS.facility),
-        lastPulledSeq: num(store.getMeta(KEYS.lastPulledSeq)) ?? 0,
-        lastSuccessAt: num(store.getMeta(KEYS.lastSuccessAt)),
-      };
+      if (cached) return { ...cached };
+      const now = readNow();
+      if (!db.inTransaction) cached = now;
+      return { ...now };
     },
     saveEnrolment(trackerUrl: string, token: string, facility: string, facilityName?: string) {
+      changed();
       store.transaction(() => {
-        if (store.getMeta(KEYS.trackerUrl) !== trackerUrl) store.setMeta(KEYS.lastPulledSeq, '0');
-        store.setMeta(KEYS.trackerUrl, trackerUrl);
-        store.setMeta(KEYS.token, token);
-        store.setMeta(KEYS.facility, facility);
-        store.setMeta(KEYS.facilityName, facilityName ?? facility);
+        if (store.getMeta(KEYS.trackerUrl) !== trackerUrl) setMeta(KEYS.lastPulledSeq, '0');
+        setMeta(KEYS.trackerUrl, trackerUrl);
+        setMeta(KEYS.token, token);
+        setMeta(KEYS.facility, facility);
+        setMeta(KEYS.facilityName, facilityName ?? facility);
       });
+      changed();
     },
-    setLastPulledSeq: (seq: number) => store.setMeta(KEYS.lastPulledSeq, String(seq)),
-    setLastSuccessAt: (at: number) => store.setMeta(KEYS.lastSuccessAt, String(at)),
+    setLastPulledSeq: (seq: number) => setMeta(KEYS.lastPulledSeq, String(seq)),
+    setLastSuccessAt: (at: number) => setMeta(KEYS.lastSuccessAt, String(at)),
     boundKey: () => store.getMeta(KEYS.boundKey),
-    setBoundKey: (publicKey: string) => store.setMeta(KEYS.boundKey, publicKey),
+    setBoundKey: (publicKey: string) => setMeta(KEYS.boundKey, publicKey),
     quarantine(eventId: string, code: string, field: string | null, message: string, at: number) {
+      changed();
       q.insert.run(eventId, code, field, message.slice(0, 1000), at);
     },
     quarantineList: (): QuarantinedEvent[] =>
@@ -88,8 +113,16 @@ export function createSyncSettings(store: EventStore) {
         message: r.message,
         quarantinedAt: r.quarantined_at,
       })),
-    quarantineCount: () => q.count.get()?.n ?? 0,
-    release: (eventId: string) => q.release.run(eventId),
+    quarantineCount(): number {
+      if (cachedQuarantine !== null) return cachedQuarantine;
+      const n = q.count.get()?.n ?? 0;
+      if (!db.inTransaction) cachedQuarantine = n;
+      return n;
+    },
+    release(eventId: string) {
+      changed();
+      return q.release.run(eventId);
+    },
   };
 }
 

@@ -2,7 +2,9 @@
  * The alarm banner: full width at the top of every screen (the lock screen too), in
  * words and icons as well as colour, for as long as any escalation this console shows
  * stands. It cannot be closed; it goes when a supervisor acknowledges. Ctrl+Shift+K
- * acknowledges the first alarm the signed-in supervisor may acknowledge, from anywhere.
+ * acknowledges the first alarm the signed-in supervisor may acknowledge, from anywhere;
+ * when there is none for this viewer (a guard, the lock screen, an alarm already
+ * acknowledged by them) the banner says so instead of ignoring the keypress.
  * While it shows, the sound loops and the tab title flashes.
  */
 import { useCallback, useEffect, useState } from 'react';
@@ -37,6 +39,8 @@ export function AlarmBanner(props: AlarmBannerProps) {
   const nameOf = useStaffNames(viewer?.staffNumber ?? null);
   const [busy, setBusy] = useState<ReadonlySet<string>>(new Set());
   const [errors, setErrors] = useState<ReadonlyMap<string, string>>(new Map());
+  /** How many times the shortcut found nothing this viewer may acknowledge (0: never / not since the last ack). */
+  const [refusedShortcuts, setRefusedShortcuts] = useState(0);
 
   useTitleFlash(
     alarms.length > 0
@@ -72,7 +76,10 @@ export function AlarmBanner(props: AlarmBannerProps) {
     const onKey = (event: KeyboardEvent) => {
       if (!isAckShortcut(event)) return;
       event.preventDefault();
-      if (targetId && !busy.has(targetId)) void acknowledge(targetId);
+      if (targetId) {
+        setRefusedShortcuts(0);
+        if (!busy.has(targetId)) void acknowledge(targetId);
+      } else setRefusedShortcuts((n) => n + 1);
     };
     // Capture: the shortcut works whatever has focus, a text field included.
     window.addEventListener('keydown', onKey, { capture: true });
@@ -99,6 +106,16 @@ export function AlarmBanner(props: AlarmBannerProps) {
           />
         ))}
       </ul>
+      {refusedShortcuts > 0 && (
+        <p
+          className="alarm-shortcut-note"
+          role="status"
+          data-testid="alarm-shortcut-refused"
+          data-count={refusedShortcuts}
+        >
+          {t('alarm.shortcutNothingToAck')}
+        </p>
+      )}
     </section>
   );
 }

@@ -21,16 +21,24 @@ export interface TrackerProcess {
 
 export async function startTrackerProcess(dataFile: string, logFile: string): Promise<TrackerProcess> {
   const log = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [mainScript, '--port', '0', '--host', '127.0.0.1', '--data', dataFile], {
-    env: { ...process.env, GUARDLINE_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'info' },
-    stdio: ['ignore', log, log],
-  });
+  // GUARDLINE_BENCH_PROFILE_DIR: the tracker writes a CPU profile there (docs/performance.md),
+  // and is stopped with SIGTERM so it exits cleanly and the profile is written.
+  const profileDir = process.env.GUARDLINE_BENCH_PROFILE_DIR;
+  const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(
+    process.execPath,
+    [...profiling, mainScript, '--port', '0', '--host', '127.0.0.1', '--data', dataFile],
+    {
+      env: { ...process.env, GUARDLINE_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'info' },
+      stdio: ['ignore', log, log],
+    },
+  );
   closeSync(log);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let gone = false;
   void exited.then(() => (gone = true));
   const kill = async () => {
-    if (!gone) child.kill('SIGKILL');
+    if (!gone) child.kill(profileDir ? 'SIGTERM' : 'SIGKILL');
     await exited;
   };
   for (let waited = 0; waited < READY_TIMEOUT_MS; waited += POLL_MS) {

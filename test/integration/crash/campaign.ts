@@ -13,9 +13,25 @@ import { seededRandom } from '../../support/fault-proxy.ts';
 
 export type CrashMode = 'incidents' | 'checkpoint' | 'sync';
 
+/** Where a kill landed, read from the markers the writer had written before it died. */
+export type Landing =
+  | 'plain'
+  | 'in-checkpoint'
+  | 'in-empty-checkpoint'
+  | 'outside-checkpoint'
+  | 'push-before-answer'
+  | 'push-after-answer'
+  | 'outside-push';
+
 export interface CrashReport {
   iterations: number;
   byMode: Record<string, number>;
+  /** Kills per landing: a mode's kill counts as mid-checkpoint / mid-push only when the markers prove it. */
+  landings: Record<Landing, number>;
+  /** Checkpoints that finished during the campaign with WAL frames to copy (proof they did real work). */
+  checkpointsWithFrames: number;
+  /** Pushes whose acks were committed during the campaign. */
+  pushesCompleted: number;
   acknowledged: number;
   lost: string[];
   integrityFailures: string[];
@@ -25,14 +41,31 @@ export interface CrashReport {
 }
 
 const writer = join(import.meta.dirname, 'fixtures/crash-writer.ts');
+/** How long a mode waits for its window (a checkpoint or push starting) before killing anyway. */
+const WINDOW_WAIT_MS = 5_000;
+const WAL_HEADER_BYTES = 32;
+const AIM_SPREAD_MS: Record<CrashMode, number> = { incidents: 8, checkpoint: 3, sync: 25 };
 
+interface Kill {
+  acked: string[];
+  landing: Landing;
+  checkpointsWithFrames: number;
+  pushesCompleted: number;
+}
+
+/**
+ * Runs the writer until `acksBeforeKill` acks, then kills it: plain mode after
+ * `delayMs`; the other modes once their window opens (`ckpt-start` / `push-start`),
+ * `delayMs` into it. After the kill the pipe is read to its end, so the verdict on where
+ * the kill landed comes from everything the writer managed to write, not from our aim.
+ */
 async function killAtRandom(
   dataFile: string,
   mode: CrashMode,
   acksBeforeKill: number,
-  extraDelayMs: number,
+  delayMs: number,
   env: NodeJS.ProcessEnv,
-) {
+): Promise<Kill> {
   const child = spawn(process.execPath, [writer, dataFile, mode], { stdio: ['ignore', 'pipe', 'pipe'], env });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),
@@ -40,20 +73,63 @@ async function killAtRandom(
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const acked: string[] = [];
-  for await (const line of createInterface({ input: child.stdout })) {
-    if (!line.startsWith('ack ')) continue;
-    acked.push(line.slice(4));
-    if (acked.length >= acksBeforeKill) {
-      // Let the writer run on into its next transaction (or checkpoint, or push) before the kill.
-      await new Promise((resolve) => setTimeout(resolve, extraDelayMs));
-      child.kill('SIGKILL');
-      break;
+  let lastCheckpoint: string | null = null;
+  let lastWalBytes = 0;
+  let lastPush: string | null = null;
+  let checkpointsWithFrames = 0;
+  let pushesCompleted = 0;
+  let phase: 'counting' | 'awaiting-window' | 'aimed' = 'counting';
+  let fallback: NodeJS.Timeout | null = null;
+  const kill = () => {
+    if (fallback) clearTimeout(fallback);
+    child.kill('SIGKILL');
+  };
+  const killAfter = (ms: number) => (ms === 0 ? setImmediate(kill) : setTimeout(kill, ms));
+  const lines = createInterface({ input: child.stdout });
+  lines.on('line', (line) => {
+    const [word, ...rest] = line.split(' ');
+    if (word === 'ack') acked.push(rest[0]!);
+    else if (word === 'ckpt-start' || word === 'ckpt-end') {
+      lastCheckpoint = word;
+      if (word === 'ckpt-start') lastWalBytes = Number(rest[1]);
+      else if (lastWalBytes > WAL_HEADER_BYTES) checkpointsWithFrames += 1;
+    } else if (word === 'push-start' || word === 'push-answered' || word === 'push-end') {
+      lastPush = word;
+      if (word === 'push-end') pushesCompleted += 1;
     }
-  }
+    if (phase === 'counting' && acked.length >= acksBeforeKill) {
+      if (mode === 'incidents') {
+        phase = 'aimed';
+        killAfter(delayMs);
+      } else {
+        phase = 'awaiting-window';
+        fallback = setTimeout(kill, WINDOW_WAIT_MS);
+      }
+    } else if (phase === 'awaiting-window' && (word === 'ckpt-start' || word === 'push-start')) {
+      phase = 'aimed';
+      killAfter(delayMs);
+    }
+  });
+  const closed = new Promise((resolve) => lines.once('close', resolve));
   const result = await exited;
+  await closed;
   if (result.signal !== 'SIGKILL') throw new Error(`writer ended without being killed (${result.code}): ${stderr}`);
-  // Acks printed after we stopped reading were committed too; they count only if we saw them.
-  return acked;
+  let landing: Landing = 'plain';
+  if (mode === 'checkpoint')
+    landing =
+      lastCheckpoint !== 'ckpt-start'
+        ? 'outside-checkpoint'
+        : lastWalBytes > WAL_HEADER_BYTES
+          ? 'in-checkpoint'
+          : 'in-empty-checkpoint';
+  if (mode === 'sync')
+    landing =
+      lastPush === 'push-start'
+        ? 'push-before-answer'
+        : lastPush === 'push-answered'
+          ? 'push-after-answer'
+          : 'outside-push';
+  return { acked, landing, checkpointsWithFrames, pushesCompleted };
 }
 
 function check(dataFile: string, acked: readonly string[], report: CrashReport, label: string) {
@@ -99,6 +175,17 @@ export async function runCrashCampaign(options: {
   const report: CrashReport = {
     iterations: 0,
     byMode: {},
+    landings: {
+      plain: 0,
+      'in-checkpoint': 0,
+      'in-empty-checkpoint': 0,
+      'outside-checkpoint': 0,
+      'push-before-answer': 0,
+      'push-after-answer': 0,
+      'outside-push': 0,
+    },
+    checkpointsWithFrames: 0,
+    pushesCompleted: 0,
     acknowledged: 0,
     lost: [],
     integrityFailures: [],
@@ -110,10 +197,15 @@ export async function runCrashCampaign(options: {
     const mode = options.modes[i % options.modes.length]!;
     const dataFile = mode === 'sync' && options.syncFile ? options.syncFile : join(options.dir, `crash-${mode}.sqlite`);
     const acksBeforeKill = 1 + Math.floor(random() * 25);
-    const extraDelayMs = Math.floor(random() * 8);
-    const acked = await killAtRandom(dataFile, mode, acksBeforeKill, extraDelayMs, process.env);
-    report.acknowledged += acked.length;
-    check(dataFile, acked, report, `#${i} ${mode}`);
+    // Plain kills land anywhere in the next few ms; aimed kills at once or a little into their
+    // window (pushes take longer than checkpoints, so some land after the tracker answered).
+    const delayMs = Math.floor(random() * AIM_SPREAD_MS[mode]);
+    const kill = await killAtRandom(dataFile, mode, acksBeforeKill, delayMs, process.env);
+    report.acknowledged += kill.acked.length;
+    report.landings[kill.landing] += 1;
+    report.checkpointsWithFrames += kill.checkpointsWithFrames;
+    report.pushesCompleted += kill.pushesCompleted;
+    check(dataFile, kill.acked, report, `#${i} ${mode} ${kill.landing}`);
     report.iterations += 1;
     report.byMode[mode] = (report.byMode[mode] ?? 0) + 1;
     options.onProgress?.(i + 1, options.iterations);

@@ -1,16 +1,20 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { startChildTracker, type ChildTracker } from '../tracker/child-tracker.ts';
 import { requirePostgres, startPostgres, type RunningPostgres } from '../../lab/postgres.ts';
 import { seededRandom, startFaultProxy, type FaultProxy } from '../../support/fault-proxy.ts';
 import { cleanupTestConsoles, type TestConsole } from '../../support/consoles.ts';
 import { incidentInput } from '../../support/incidents.ts';
 import { tempDir } from '../../support/temp.ts';
+import { updateReadme } from '../../../scripts/results-tables.ts';
+import { round } from '../../bench/report.ts';
 import { projectionHash } from '../../../src-shared/projection-hash.ts';
 import {
   ADMIN_TOKEN,
   consoleIncidents,
+  deliveryCount,
   deviceToken,
   enrol,
   enrolmentCode,
@@ -30,7 +34,7 @@ import {
  */
 const SECONDS = Number(process.env.GUARDLINE_FAULT_SECONDS ?? 90);
 const RECORD = process.env.GUARDLINE_FAULT_SECONDS !== undefined;
-const hasPostgres = requirePostgres('fault campaign');
+const hasPostgres = requirePostgres('fault campaign', 'fault');
 const dir = tempDir('guardline-fault-');
 const consoles: TestConsole[] = [];
 let pg: RunningPostgres | null = null;
@@ -68,6 +72,8 @@ describe.skipIf(!hasPostgres)('fault campaign on PostgreSQL', () => {
       proxy.setPlan({ refuse: 0.05, drop: 0.05, cut: 0.08, delay: 0.1, delayMs: 100 });
 
       const random = seededRandom(42);
+      const started = Date.now();
+      const loadAtStart = loadavg()[0]!;
       const deadline = Date.now() + SECONDS * 1000;
       const chaos = { trackerKills: 0, databaseCrashes: 0, linkDrops: 0 };
       let writes = 0;
@@ -120,23 +126,51 @@ describe.skipIf(!hasPostgres)('fault campaign on PostgreSQL', () => {
       proxy.setLink('up');
       for (const c of consoles) await c.call('sync.retryNow');
       const total = () => Math.max(...consoles.map(eventCount));
-      for (let round = 0; round < 3; round++) {
+      for (let pass = 0; pass < 3; pass++) {
         for (const c of consoles) {
           await waitForSync(
             c,
             (s) => s.pending === 0 && s.state === 'live' && eventCount(c) === total(),
-            `console convergence (round ${round})`,
+            `console convergence (round ${pass})`,
             180_000,
           );
         }
       }
       const held = await trackerEvents(tracker.url, deviceToken(consoles[0]!));
-      const ids = held.map((e) => e.id);
-      expect(new Set(ids).size).toBe(ids.length);
-      expect(ids.length).toBe(total());
+      // Exactly once, counted per console: each acknowledged event at the tracker once, same content, nothing extra.
+      const deliveries = consoles.map((c) => deliveryCount(c.core.store, c.core.info().deviceId, held));
+      const sum = (pick: (d: (typeof deliveries)[number]) => number) => deliveries.reduce((n, d) => n + pick(d), 0);
+      const figures = {
+        eventsWritten: sum((d) => d.written),
+        acknowledged: sum((d) => d.acknowledged),
+        eventsAtTracker: held.length,
+        missing: sum((d) => d.missing.length),
+        extra: sum((d) => d.extra.length),
+        duplicates: sum((d) => d.duplicates.length),
+        payloadMismatches: sum((d) => d.payloadMismatches.length),
+        foreignAtTracker: held.filter(
+          (e) => !deliveries.some((_, k) => e.deviceId === consoles[k]!.core.info().deviceId),
+        ).length,
+      };
       const trackerHash = await trackerProjectionHash(held);
-      for (const c of consoles) expect(await projectionHash(consoleIncidents(c))).toBe(trackerHash);
+      const consoleHashes = await Promise.all(consoles.map((c) => projectionHash(consoleIncidents(c))));
+      const projectionHashesEqual = consoleHashes.every((h) => h === trackerHash);
+      process.stderr.write(
+        `fault campaign: ${JSON.stringify({ writes, ...figures, projectionHashesEqual, ...chaos })}\n`,
+      );
+      for (const d of deliveries) {
+        expect(d.missing).toEqual([]);
+        expect(d.extra).toEqual([]);
+        expect(d.duplicates).toEqual([]);
+        expect(d.payloadMismatches).toEqual([]);
+        expect(d.acknowledged).toBe(d.written); // calm and drained: everything acknowledged
+      }
+      expect(figures.foreignAtTracker).toBe(0);
+      expect(figures.eventsAtTracker).toBe(figures.eventsWritten);
+      for (const c of consoles) expect(eventCount(c)).toBe(held.length);
+      expect(consoleHashes).toEqual(consoles.map(() => trackerHash));
       expect(chaos.trackerKills + chaos.databaseCrashes + chaos.linkDrops).toBeGreaterThan(0);
+      expect(proxy.stats.refuse + proxy.stats.drop + proxy.stats.cut + proxy.stats.delay).toBeGreaterThan(0);
 
       if (RECORD) {
         const file = join(process.cwd(), 'bench', 'results', 'reliability.json');
@@ -144,15 +178,19 @@ describe.skipIf(!hasPostgres)('fault campaign on PostgreSQL', () => {
         const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
         const fault = {
           at: new Date().toISOString(),
+          command: 'npm run test:faults',
           seconds: SECONDS,
-          consoles: 3,
+          durationS: Math.round((Date.now() - started) / 1000),
+          loadAverage1m: { start: round(loadAtStart, 2), end: round(loadavg()[0]!, 2) },
+          consoles: consoles.length,
           writes,
-          eventsAtTracker: ids.length,
-          duplicates: 0,
+          ...figures,
+          projectionHashesEqual,
           ...chaos,
-          proxyFaults: proxy.stats,
+          proxyFaults: { ...proxy.stats },
         };
         writeFileSync(file, JSON.stringify({ ...previous, fault }, null, 2) + '\n');
+        await updateReadme();
       }
     },
   );

@@ -7,7 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { showDay, startReportHost, type ReportHost } from './report-host.ts';
+import Database from 'better-sqlite3';
+import { showDay, startReportHost, SUPERVISOR, type ReportHost } from './report-host.ts';
 
 let lab: ReportHost;
 
@@ -71,16 +72,37 @@ describe('PDF export', () => {
   });
 
   it('logs the PDF export in the core before the page prints (browser host: no bytes from the core)', async () => {
-    await lab.page.evaluate(() => {
-      const w = window as unknown as { printed: boolean };
-      w.printed = false;
-      window.print = () => {
-        w.printed = true;
-      };
-    });
-    await lab.page.getByRole('button', { name: 'Exportera PDF' }).click();
-    await lab.page.waitForFunction(() => (window as unknown as { printed: boolean }).printed, undefined, {
-      timeout: 10_000,
-    });
+    const log = new Database(join(lab.dir, 'data', 'guardline.sqlite'), { readonly: true });
+    const pdfExports = () =>
+      (
+        log
+          .prepare("SELECT actor, device_time AS at, payload FROM events WHERE type = 'audit.exported' ORDER BY seq")
+          .all() as { actor: string; at: number; payload: string }[]
+      )
+        .map((r) => ({ ...r, payload: JSON.parse(r.payload) as { filters: { format: string; from: number } } }))
+        .filter((r) => r.payload.filters.format === 'pdf');
+    try {
+      const before = pdfExports().length;
+      await lab.page.evaluate(() => {
+        const w = window as unknown as { printedAt: number | null };
+        w.printedAt = null;
+        window.print = () => {
+          w.printedAt = Date.now();
+        };
+      });
+      await lab.page.getByRole('button', { name: 'Exportera PDF' }).click();
+      const printedAt = await (
+        await lab.page.waitForFunction(() => (window as unknown as { printedAt: number | null }).printedAt, undefined, {
+          timeout: 10_000,
+        })
+      ).jsonValue();
+      const logged = pdfExports().slice(before);
+      expect(logged).toHaveLength(1);
+      expect(logged[0]!.actor).toBe(SUPERVISOR.staffNumber);
+      expect(logged[0]!.payload.filters.from).toBe(Date.parse('2025-01-01T00:00:00Z'));
+      expect(logged[0]!.at).toBeLessThanOrEqual(printedAt!);
+    } finally {
+      log.close();
+    }
   });
 });

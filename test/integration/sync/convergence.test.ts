@@ -8,6 +8,7 @@ import { tempDir } from '../../support/temp.ts';
 import { projectionHash } from '../../../src-shared/projection-hash.ts';
 import {
   consoleIncidents,
+  deliveryCount,
   deviceToken,
   enrol,
   enrolmentCode,
@@ -127,11 +128,19 @@ describe('sync through faults and tracker restarts', () => {
       const total = ownA + ownB + offlineEvents;
       await converged(a, b, total);
 
-      // The tracker holds each event exactly once…
+      // The tracker holds each console's acknowledged events exactly once, with the same content…
       const held = await trackerEvents(tracker.url, deviceToken(a));
-      const ids = held.map((e) => e.id);
-      expect(new Set(ids).size).toBe(ids.length);
-      expect(ids.length).toBe(total);
+      for (const c of [a, b]) {
+        const d = deliveryCount(c.core.store, c.core.info().deviceId, held);
+        expect({ missing: d.missing, extra: d.extra, duplicates: d.duplicates, changed: d.payloadMismatches }).toEqual({
+          missing: [],
+          extra: [],
+          duplicates: [],
+          changed: [],
+        });
+        expect(d.acknowledged).toBe(d.written);
+      }
+      expect(held.length).toBe(total);
       expect(total).toBeGreaterThanOrEqual(10_000);
 
       // …and both consoles and the tracker compute the same picture.

@@ -11,6 +11,8 @@ import { projectionHash } from '../../../src-shared/projection-hash.ts';
 import type { Incident } from '../../../src-shared/incident.ts';
 import type { SyncStatus } from '../../../src-shared/sync.ts';
 import { PulledEvent } from '../../../src-shared/sync-wire.ts';
+import { canonicalEvent, toStored } from '../../../src-main/core/store/event-store.ts';
+import type { EventRow, EventStore } from '../../../src-main/core/store/event-store.ts';
 import type { z } from 'zod';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef0123456789abcdef';
@@ -123,4 +125,62 @@ export async function trackerProjectionHash(events: z.infer<typeof PulledEvent>[
 
 export function deviceToken(c: TestConsole): string {
   return c.core.store.getMeta('sync.device_token')!;
+}
+
+/** What a console wrote and what the tracker holds of it, event by event. */
+export interface DeliveryCount {
+  /** The console's own events in its log. */
+  written: number;
+  /** Of those, how many the console has marked synced (the tracker acknowledged them). */
+  acknowledged: number;
+  /** Events the tracker holds from this console's device. */
+  atTracker: number;
+  /** Acknowledged here but absent at the tracker. */
+  missing: string[];
+  /** Held at the tracker for this device but not in the console's log. */
+  extra: string[];
+  /** Ids the tracker returned more than once, and (device, HLC) pairs held under more than one id. */
+  duplicates: string[];
+  /** Same id, different content (canonical form of the envelope). */
+  payloadMismatches: string[];
+}
+
+/**
+ * Exactly-once, counted: every event a console's log marks acknowledged is at the tracker
+ * once, with the same canonical content, and the tracker holds nothing for that device
+ * the console did not write. A `UNIQUE` id column alone cannot show this.
+ */
+export function deliveryCount(
+  store: Pick<EventStore, 'db'>,
+  deviceId: string,
+  held: readonly z.infer<typeof PulledEvent>[],
+): DeliveryCount {
+  const rows = store.db.prepare('SELECT * FROM events WHERE device_id = ?').all(deviceId) as EventRow[];
+  const local = new Map(
+    rows.map(toStored).map((e) => [e.id, { synced: e.syncedAt !== null, text: canonicalEvent(e) }]),
+  );
+  const mine = held.filter((e) => e.deviceId === deviceId);
+  const seenIds = new Map<string, number>();
+  const seenHlc = new Map<string, number>();
+  for (const e of mine) {
+    seenIds.set(e.id, (seenIds.get(e.id) ?? 0) + 1);
+    seenHlc.set(e.hlc, (seenHlc.get(e.hlc) ?? 0) + 1);
+  }
+  const payloadMismatches: string[] = [];
+  for (const e of mine) {
+    const l = local.get(e.id);
+    if (l && l.text !== canonicalEvent(e)) payloadMismatches.push(e.id);
+  }
+  return {
+    written: local.size,
+    acknowledged: [...local.values()].filter((l) => l.synced).length,
+    atTracker: mine.length,
+    missing: [...local].filter(([id, l]) => l.synced && !seenIds.has(id)).map(([id]) => id),
+    extra: mine.filter((e) => !local.has(e.id)).map((e) => e.id),
+    duplicates: [
+      ...[...seenIds].filter(([, n]) => n > 1).map(([id]) => `id ${id}`),
+      ...[...seenHlc].filter(([, n]) => n > 1).map(([hlc]) => `hlc ${hlc}`),
+    ],
+    payloadMismatches,
+  };
 }

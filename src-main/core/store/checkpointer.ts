@@ -1,0 +1,123 @@
+/**
+ * WAL checkpoints off the command path (issue 16).
+ *
+ * SQLite checkpoints automatically inside the commit that takes the WAL past
+ * `wal_autocheckpoint` pages: that one command then copies ~1,000 pages into the
+ * database file and fsyncs it, tens of milliseconds on a busy disk, and with ~20 pages
+ * per incident command it happens every ~50 commands — squarely in the p99. Here a
+ * worker thread with its own connection runs `wal_checkpoint(PASSIVE)` every
+ * CHECKPOINT_EVERY commits instead; PASSIVE never blocks the writer, and the writer
+ * restarts the WAL from its start on its next commit once a checkpoint has caught up.
+ * Durability is unchanged: a commit is durable when its WAL frames are synced
+ * (synchronous=FULL); checkpoints only move already-durable pages.
+ *
+ * The automatic checkpoint stays on as a backstop at a larger size, so the WAL stays
+ * bounded if the worker cannot keep up or failed to start. The worker starts on the
+ * first checkpoint due, so short-lived stores (most tests) never start one.
+ *
+ * Hand-written rather than a library: it is a dozen lines around SQLite's own PRAGMA.
+ * The worker is evaluated from a string and loads better-sqlite3 by the path this module
+ * resolves, so it needs no separate bundle entry in the packaged app.
+ */
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { Db } from './database.ts';
+
+/** Commits between checkpoint requests: ~20 pages each, so about 1,300 pages of WAL. */
+export const CHECKPOINT_EVERY = 64;
+/** The backstop: SQLite checkpoints in the commit itself only past this many WAL pages. */
+export const BACKSTOP_PAGES = 10_000;
+
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const state = new Int32Array(workerData.state);
+const db = new Database(workerData.file, { fileMustExist: true });
+db.pragma('busy_timeout = 5000');
+parentPort.on('message', (m) => {
+  if (m === 'close') { db.close(); parentPort.close(); return; }
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+    Atomics.add(state, 1, 1);
+  } catch (error) {
+    parentPort.postMessage(String(error && error.message || error));
+  } finally {
+    Atomics.store(state, 0, 0);
+    Atomics.notify(state, 0);
+  }
+});
+`;
+
+/** ES2024's Atomics.waitAsync (in Node since 16), not in this project's TypeScript lib yet. */
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(a: Int32Array, index: number, value: number): { value: Promise<string> | string };
+  }
+).waitAsync;
+
+export interface Checkpointer {
+  /** A write transaction committed. */
+  committed(): void;
+  /** Stops the worker (its connection closes); the store may close at once. */
+  close(): void;
+  /** Checkpoints run by the worker so far (for tests and the profile). */
+  readonly completed: number;
+  /** Settles when no checkpoint is requested or running. */
+  settled(): Promise<void>;
+}
+
+export function createCheckpointer(db: Db, file: string, log: (message: string) => void): Checkpointer {
+  db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+  let worker: Worker | null = null;
+  let failed = false;
+  let sinceLast = 0;
+  // [0]: 1 while a checkpoint is requested or running; [1]: checkpoints done. Shared, so a
+  // writer that never yields to the event loop still sees the worker finish.
+  const state = new Int32Array(new SharedArrayBuffer(8));
+
+  function start(): Worker | null {
+    if (worker || failed) return worker;
+    try {
+      const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+      worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, state: state.buffer } });
+      worker.unref();
+      worker.on('message', (message: string) =>
+        log(`WAL checkpoint failed (the commit-time backstop still bounds the WAL): ${message}`),
+      );
+      worker.on('error', (error) => {
+        failed = true;
+        worker = null;
+        Atomics.store(state, 0, 0);
+        log(`WAL checkpoint worker stopped (the commit-time backstop still bounds the WAL): ${error.message}`);
+      });
+    } catch (error) {
+      failed = true;
+      log(
+        `WAL checkpoint worker could not start (the commit-time backstop bounds the WAL): ${(error as Error).message}`,
+      );
+    }
+    return worker;
+  }
+
+  return {
+    committed() {
+      sinceLast += 1;
+      if (sinceLast < CHECKPOINT_EVERY || Atomics.load(state, 0) === 1) return;
+      const w = start();
+      if (!w) return;
+      sinceLast = 0;
+      Atomics.store(state, 0, 1);
+      w.postMessage('checkpoint');
+    },
+    close() {
+      worker?.postMessage('close');
+      worker = null;
+    },
+    async settled() {
+      while (Atomics.load(state, 0) === 1) await waitAsync(state, 0, 1).value;
+    },
+    get completed() {
+      return Atomics.load(state, 1);
+    },
+  };
+}
