@@ -71,11 +71,12 @@ interface Dialer {
   self: boolean;
 }
 
-export function parsePeerAddress(address: string): { host: string; port: number } | null {
+/** `host:port` to parts; port 0 (any free port) only for a listener. */
+export function parsePeerAddress(address: string, allowAnyPort = false): { host: string; port: number } | null {
   const m = /^(\[[0-9A-Fa-f:.]+\]|[^:\s]+):(\d{1,5})$/.exec(address.trim());
   if (!m) return null;
   const port = Number(m[2]);
-  if (port < 1 || port > 65535) return null;
+  if (port < (allowAnyPort ? 0 : 1) || port > 65535) return null;
   return { host: m[1]!.replace(/^\[|\]$/g, ''), port };
 }
 

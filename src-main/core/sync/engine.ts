@@ -11,12 +11,33 @@
 import type { EventStore } from '../store/event-store.ts';
 import type { HybridLogicalClock } from '../../../src-shared/hlc.ts';
 import { HLC_DEFAULT_MAX_DRIFT_MS } from '../../../src-shared/hlc.ts';
-import type { QuarantinedEvent, SyncState, SyncStatus } from '../../../src-shared/sync.ts';
+import {
+  MESH_OFF,
+  type MeshStatus,
+  type QuarantinedEvent,
+  type SyncState,
+  type SyncStatus,
+} from '../../../src-shared/sync.ts';
 import type { StoredEvent } from '../../../src-shared/events.ts';
 import { PUSH_MAX_BYTES, PUSH_MAX_EVENTS } from '../../../src-shared/sync-wire.ts';
 import { createTrackerClient, TrackerFailure, type TrackerClient } from './tracker-client.ts';
 import { fullJitterDelay } from './backoff.ts';
 import { createSyncSettings } from './settings.ts';
+import { createForwardOutbox } from './forward-outbox.ts';
+
+/**
+ * The peer links of the facility mesh (core/mesh), run by this engine beside the tracker
+ * link: one engine, many links (DESIGN §10). The engine tells them when its own tracker
+ * link goes live or drops, so peers can route to HQ through whoever has it.
+ */
+export interface PeerLinks {
+  start(): void;
+  stop(): Promise<void>;
+  status(trackerLive: boolean): MeshStatus;
+  trackerChanged(live: boolean): void;
+  /** Called when what `status` returns may have changed (already throttled). */
+  onChange(listener: () => void): void;
+}
 
 export interface SyncEngineDeps {
   store: EventStore;
@@ -31,6 +52,7 @@ export interface SyncEngineDeps {
   backoffCapMs?: number;
   streamSilenceMs?: number;
   log?: (message: string) => void;
+  mesh?: PeerLinks | null;
 }
 
 export interface SyncEngine {
@@ -78,6 +100,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const batchSize = deps.batchSize ?? PUSH_MAX_EVENTS;
   const pullLimit = deps.pullLimit ?? 1000;
   const log = deps.log ?? (() => {});
+  const forward = createForwardOutbox(store);
+  const mesh = deps.mesh ?? null;
 
   let state: SyncState = settings.configured() ? 'connecting' : 'not_configured';
   let reason: SyncStatus['reason'] = null;
@@ -97,7 +121,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
    * on every status update costs milliseconds per call on a large outbox.
    */
   let pendingCache: number | null = null;
-  const pending = () => (pendingCache ??= store.outboxCount(deviceId));
+  const pending = () => (pendingCache ??= forward.count());
 
   function status(): SyncStatus {
     const s = settings.read();
@@ -114,17 +138,21 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       driftFlagged: driftMs !== null && Math.abs(driftMs) > HLC_DEFAULT_MAX_DRIFT_MS,
       nextAttemptAt,
       lastPulledSeq: s.lastPulledSeq,
+      mesh: mesh?.status(state === 'live') ?? MESH_OFF,
     };
   }
   const publish = () => deps.onStatus(status());
+  mesh?.onChange(publish);
   function setState(next: SyncState, why: SyncStatus['reason'] = null) {
+    if ((next === 'live') !== (state === 'live')) mesh?.trackerChanged(next === 'live');
     state = next;
     reason = why;
     publish();
   }
 
   const stopObserving = store.onCommitted((result) => {
-    const added = result.stored.filter((e) => e.deviceId === deviceId && e.syncedAt === null).length;
+    // Ours and those relayed by peers alike: the tracker gets whatever it lacks.
+    const added = result.stored.filter((e) => e.syncedAt === null).length;
     if (added === 0) return;
     if (pendingCache !== null) pendingCache += added;
     workPending = true;
@@ -205,7 +233,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     setState('pushing');
     try {
       for (;;) {
-        const batch = takeBatch(store.outbox(deviceId, batchSize));
+        const batch = takeBatch(forward.take(batchSize));
         if (batch.length === 0) break;
         await pushBatch(client, batch, (n) => {
           done += n;
@@ -324,13 +352,14 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       if (!stopped) return;
       stopped = false;
       loop = run();
+      mesh?.start();
     },
     async stop() {
       stopped = true;
       live?.abort();
       wakeup.fire();
       stopObserving();
-      await loop;
+      await Promise.all([loop, mesh?.stop()]);
     },
     status,
     async enroll(trackerUrl, code, label) {
