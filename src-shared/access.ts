@@ -56,6 +56,9 @@ export const METHOD_ACCESS: Readonly<Record<MethodName, AccessLevel>> = {
   'sync.quarantine': 'signed-in',
   'sync.enroll': 'admin',
   'sync.releaseQuarantine': 'admin',
+  'mesh.pairingCode': 'admin',
+  'mesh.pair': 'admin',
+  'mesh.removePeer': 'admin',
 
   // Phone status and the fallback banner stay visible on a locked console, like alarms.
   'lines.board': 'public',

@@ -14,7 +14,15 @@ import {
   Uuid,
 } from './incident.ts';
 import { StoredEvent } from './events.ts';
-import { QuarantinedEvent, SyncEnrollInput, SyncStatus } from './sync.ts';
+import {
+  MeshPairInput,
+  MeshPairOutput,
+  MeshPairingCode,
+  MeshRemovePeerInput,
+  QuarantinedEvent,
+  SyncEnrollInput,
+  SyncStatus,
+} from './sync.ts';
 import {
   AuthState,
   BootstrapAdminInput,
@@ -152,6 +160,9 @@ export const consoleApi = {
   'sync.retryNow': { input: Empty, output: SyncStatus },
   'sync.quarantine': { input: Empty, output: z.object({ items: z.array(QuarantinedEvent) }) },
   'sync.releaseQuarantine': { input: z.object({ eventId: Uuid }).strict(), output: SyncStatus },
+  'mesh.pairingCode': { input: Empty, output: MeshPairingCode },
+  'mesh.pair': { input: MeshPairInput, output: MeshPairOutput },
+  'mesh.removePeer': { input: MeshRemovePeerInput, output: SyncStatus },
   'lines.board': { input: Empty, output: LineBoard },
   'lines.history': { input: LineHistoryInput, output: LineHistory },
   'lines.reportProblem': { input: ReportProblemInput, output: ReportProblemOutput },

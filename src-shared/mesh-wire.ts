@@ -37,8 +37,16 @@ export const HelloFrame = z
     /** The sender's newest log seq. */
     head: z.number().int().nonnegative(),
     tracker: MeshTrackerState,
+    /** Only when pairing by one-time code (see core/mesh/pairing.ts). */
+    pair: z
+      .object({ proof: z.string().regex(/^[0-9a-f]{64}$/) })
+      .strict()
+      .optional(),
   })
   .strict();
+
+/** The acceptor's answer to a good pairing proof: its own proof of the code. */
+export const PairedFrame = z.object({ t: z.literal('paired'), proof: z.string().regex(/^[0-9a-f]{64}$/) }).strict();
 
 export const SubscribeFrame = z.object({ t: z.literal('subscribe'), after: z.number().int().nonnegative() }).strict();
 
@@ -73,6 +81,7 @@ export const RefuseFrame = z
 
 export const MeshFrame = z.discriminatedUnion('t', [
   HelloFrame,
+  PairedFrame,
   SubscribeFrame,
   EventsFrame,
   AckFrame,

@@ -109,3 +109,37 @@ export const SyncEnrollInput = z
     label: z.string().trim().max(120).optional(),
   })
   .strict();
+
+/** `mesh.pairingCode`: a one-time code an admin reads out to the admin at the other console. */
+export const MeshPairingCode = z.object({
+  code: z.string(),
+  expiresAt: z.number(),
+  /** Where the other console should dial (null: this console has no listener). */
+  address: z.string().nullable(),
+  fingerprint: z.string(),
+});
+export type MeshPairingCode = z.infer<typeof MeshPairingCode>;
+
+export const MeshPairInput = z
+  .object({
+    address: z
+      .string()
+      .trim()
+      .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):\d{1,5}$/, {
+        error: 'must be host:port (an IPv6 address in brackets)',
+      }),
+    code: z
+      .string()
+      .trim()
+      .transform((c) => c.toUpperCase().replace(/[\s-]/g, ''))
+      .pipe(
+        z
+          .string()
+          .regex(/^[0-9A-HJKMNP-TV-Z]{10}$/, { error: 'must be the 10-character code shown on the other console' }),
+      ),
+  })
+  .strict();
+
+export const MeshPairOutput = z.object({ deviceId: z.string(), name: z.string().nullable() });
+
+export const MeshRemovePeerInput = z.object({ deviceId: z.string().min(1).max(64) }).strict();

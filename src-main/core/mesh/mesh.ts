@@ -7,11 +7,12 @@
 import tls from 'node:tls';
 import type { KeyObject } from 'node:crypto';
 import type { StoredEvent } from '../../../src-shared/events.ts';
-import type { FeedEvent, MeshTrackerState } from '../../../src-shared/mesh-wire.ts';
+import type { FeedEvent, HelloFrame, MeshTrackerState } from '../../../src-shared/mesh-wire.ts';
 import type { EventStore } from '../store/event-store.ts';
 import type { RemoteEvents } from '../sync/remote-events.ts';
 import { fullJitterDelay } from '../sync/backoff.ts';
-import { selfSignedCertificate } from './certificate.ts';
+import { keyFingerprint, selfSignedCertificate } from './certificate.ts';
+import { pairingKey, type PairedDevice, type PairingDesk } from './pairing.ts';
 import {
   openPeerSession,
   type MeshRefusalError,
@@ -43,6 +44,8 @@ export interface MeshDeps {
   backoffBaseMs?: number;
   backoffCapMs?: number;
   limits?: Partial<SessionLimits>;
+  /** One-time-code pairing: the code shown here, and where paired devices are kept. */
+  pairing?: { desk: PairingDesk; record(device: PairedDevice): void };
 }
 
 export interface PeerStatus {
@@ -84,6 +87,7 @@ export function createMesh(deps: MeshDeps) {
   const { store } = deps;
   const credentials = selfSignedCertificate(deps.identity, `guardline ${deps.identity.deviceId}`);
   const random = deps.random ?? Math.random;
+  const ownFingerprint = keyFingerprint(deps.identity.publicKey);
   const sessions = new Set<PeerSession>();
   /** The kept session per peer device. */
   const byDevice = new Map<string, PeerSession>();
@@ -195,10 +199,39 @@ export function createMesh(deps: MeshDeps) {
     deps.onChange();
   }
 
-  function openSession(socket: tls.TLSSocket, role: 'dialer' | 'acceptor'): PeerSession {
+  function pairedRecord(hello: HelloFrame, fingerprint: string, address: string | null): PairedDevice {
+    const device: PairedDevice = {
+      deviceId: hello.deviceId,
+      facility: hello.facility,
+      name: hello.name,
+      unit: hello.unit,
+      fingerprint,
+      address,
+      pairedAt: deps.wallClock(),
+    };
+    deps.pairing?.record(device);
+    return device;
+  }
+
+  function openSession(
+    socket: tls.TLSSocket,
+    role: 'dialer' | 'acceptor',
+    pairWith?: { key: Buffer; record(hello: HelloFrame, fingerprint: string): void },
+  ): PeerSession {
+    const desk = deps.pairing?.desk;
     const session = openPeerSession({
       socket,
       role,
+      ownFingerprint,
+      ...(pairWith ? { pairWith } : {}),
+      ...(role === 'acceptor' && desk
+        ? {
+            desk: {
+              answer: (proof: string, dialerFp: string, ownFp: string) => desk.answer(proof, dialerFp, ownFp),
+              record: (hello: HelloFrame, fingerprint: string) => pairedRecord(hello, fingerprint, null),
+            },
+          }
+        : {}),
       self,
       trust: deps.trust,
       feedAfter,
@@ -335,6 +368,45 @@ export function createMesh(deps: MeshDeps) {
         dial(dialer);
       }
       deps.onChange();
+    },
+    /**
+     * Dial `address` and pair by the code its admin showed; resolves with the paired device once
+     * both sides proved the code (the connection then carries on as an ordinary session).
+     */
+    pair(address: string, code: string, timeoutMs = 15_000): Promise<PairedDevice> {
+      const target = parsePeerAddress(address);
+      if (!target) return Promise.reject(new Error(`${address} is not host:port`));
+      const key = pairingKey(code);
+      return new Promise((resolve, reject) => {
+        let settled = false;
+        const finish = (error: Error | null, device?: PairedDevice) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          if (error) reject(error);
+          else resolve(device!);
+        };
+        const timer = setTimeout(() => {
+          socket.destroy();
+          finish(new Error(`no answer from ${address}`));
+        }, timeoutMs);
+        const socket = tls.connect({
+          host: target.host,
+          port: target.port,
+          ...credentials,
+          rejectUnauthorized: false,
+          checkServerIdentity: () => undefined,
+          minVersion: 'TLSv1.3',
+        });
+        socket.once('error', (error) => finish(new Error(`cannot reach ${address}: ${error.message}`)));
+        socket.once('secureConnect', () => {
+          const session = openSession(socket, 'dialer', {
+            key,
+            record: (hello, fingerprint) => finish(null, pairedRecord(hello, fingerprint, address)),
+          });
+          socket.once('close', () => finish(new Error(`${address} refused the pairing code${session.peer ? '' : ''}`)));
+        });
+      });
     },
     /** Tell peers our head and tracker state changed (e.g. the tracker link went live). */
     announce(): void {

@@ -23,6 +23,8 @@ import {
   type MeshTrackerState,
 } from '../../../src-shared/mesh-wire.ts';
 import { createFrameDecoder, encodeFrame, FrameError } from './frame-codec.ts';
+import { keyFingerprint } from './certificate.ts';
+import { pairingProof, proofMatches } from './pairing.ts';
 
 export interface TrustedDevice {
   deviceId: string;
@@ -62,6 +64,15 @@ export interface SessionDeps {
   onClosed(session: PeerSession, refusal: MeshRefusalError | null): void;
   log(message: string): void;
   limits?: Partial<SessionLimits>;
+  /** This console's key fingerprint (pairing proofs bind both). */
+  ownFingerprint: string;
+  /** Dialer only: pair with the acceptor by a one-time code (already stretched). */
+  pairWith?: { key: Buffer; record(hello: HelloFrame, fingerprint: string): void } | undefined;
+  /** Acceptor only: the code an admin showed here, if any. */
+  desk?: {
+    answer(dialerProof: string, dialerFp: string, ownFp: string): string | null;
+    record(hello: HelloFrame, fingerprint: string): TrustedDevice;
+  };
 }
 
 export interface SessionLimits {
@@ -188,6 +199,14 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
     }
   }
 
+  const peerFingerprint = (): string | null => {
+    const certificate = socket.getPeerX509Certificate();
+    return certificate ? keyFingerprint(certificate.publicKey) : null;
+  };
+  /** The acceptor's hello, held until its pairing proof arrives. */
+  let heldHello: HelloFrame | null = null;
+  let pairWith = deps.pairWith;
+
   function checkHello(hello: HelloFrame): MeshRefusalError | null {
     if (hello.v !== MESH_PROTOCOL_VERSION)
       return { code: 'protocol_version', message: `protocol ${hello.v}, this console speaks ${MESH_PROTOCOL_VERSION}` };
@@ -195,7 +214,18 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
     if (hello.deviceId === me.deviceId) return { code: 'self', message: 'connected to itself' };
     const certificate = socket.getPeerX509Certificate();
     if (!certificate) return { code: 'unknown_device', message: 'no client certificate' };
-    const trusted = deps.trust(certificate.publicKey);
+    let trusted = deps.trust(certificate.publicKey);
+    if (!trusted && hello.pair && deps.desk) {
+      const dialerFp = keyFingerprint(certificate.publicKey);
+      const answer = deps.desk.answer(hello.pair.proof, dialerFp, deps.ownFingerprint);
+      if (!answer)
+        return { code: 'unknown_device', message: `device ${hello.deviceId} gave a wrong or expired pairing code` };
+      if (hello.facility !== me.facility)
+        return { code: 'other_facility', message: `device ${hello.deviceId} belongs to ${hello.facility}` };
+      trusted = deps.desk.record(hello, dialerFp);
+      deps.log(`mesh: paired with ${hello.deviceId} (${hello.name})`);
+      send({ t: 'paired', proof: answer });
+    }
     if (!trusted)
       return { code: 'unknown_device', message: `device ${hello.deviceId} presents a key this facility does not know` };
     if (trusted.deviceId !== hello.deviceId)
@@ -215,6 +245,24 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
     if (frame.t === 'refuse') {
       deps.log(`mesh: ${session.peer?.deviceId ?? session.remoteAddress} refused us: ${frame.code}: ${frame.message}`);
       return close();
+    }
+    if (!session.peer && pairWith) {
+      if (frame.t === 'hello' && !heldHello) {
+        heldHello = frame;
+        return;
+      }
+      if (frame.t !== 'paired' || !heldHello)
+        return close({ code: 'bad_frame', message: `expected the pairing answer, got ${frame.t}` });
+      const fp = peerFingerprint();
+      const expected = fp ? pairingProof(pairWith.key, 'acceptor', fp, deps.ownFingerprint) : null;
+      if (!fp || !expected || !proofMatches(expected, frame.proof))
+        return close({
+          code: 'unknown_device',
+          message: 'the other console could not prove it knows the pairing code',
+        });
+      pairWith.record(heldHello, fp);
+      pairWith = undefined;
+      frame = heldHello;
     }
     if (!session.peer) {
       if (frame.t !== 'hello') return close({ code: 'bad_frame', message: `expected hello, got ${frame.t}` });
@@ -258,6 +306,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
         deps.onChange(session);
         return;
       case 'ping':
+      case 'paired':
         return;
     }
   }
@@ -313,7 +362,11 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
   socket.on('close', () => close());
 
   const me = deps.self();
+  const serverFp = pairWith ? peerFingerprint() : null;
   send({
+    ...(pairWith && serverFp
+      ? { pair: { proof: pairingProof(pairWith.key, 'dialer', deps.ownFingerprint, serverFp) } }
+      : {}),
     t: 'hello',
     v: MESH_PROTOCOL_VERSION,
     deviceId: me.deviceId,

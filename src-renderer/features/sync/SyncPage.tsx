@@ -6,6 +6,7 @@ import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SystemInfo } from '../../../src-shared/api.ts';
 import { EnrolForm } from './EnrolForm.tsx';
+import { MeshSection } from './MeshSection.tsx';
 import { QuarantineList } from './QuarantineList.tsx';
 import { SyncOverview } from './SyncOverview.tsx';
 import { isAdmin, mayEnrol, useAuthState } from './use-auth-state.ts';
@@ -31,6 +32,7 @@ export function SyncPage(props: { info: SystemInfo | null; onOpenIncident: (id: 
       ) : (
         <>
           <SyncOverview status={status} info={props.info} />
+          <MeshSection mesh={status.mesh} isAdmin={isAdmin(auth)} />
           <EnrolForm
             key={status.trackerUrl ?? ''}
             status={status}
