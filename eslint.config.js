@@ -74,6 +74,26 @@ export default tseslint.config(
     },
   },
   {
+    // Node code both servers own (console core and tracker): trust, PIN hashes.
+    files: ['src-common/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electron],
+          patterns: [
+            ...electronPatterns,
+            {
+              group: ['**/src-main/**', '**/src-renderer/**', '**/src-tracker/**'],
+              message: 'src-common is shared by the console core and the tracker; it imports neither.',
+            },
+            { group: ['react', 'react-dom'], message: 'src-common has no UI.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src-renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },

@@ -35,6 +35,7 @@ import { AuditExportedPayload } from './audit.ts';
 import { CarrierTicketSetPayload } from './carrier-ticket.ts';
 import { LinesDeclaredPayload } from './figures-catalog.ts';
 import { IncidentArchivedPayload, IncidentViewedPayload } from './retention.ts';
+import { DeviceEnrolledPayload, DeviceSeq, EventSignature } from './signed-envelope.ts';
 
 export const IncidentCreatedPayload = IncidentFields;
 export const IncidentUpdatedPayload = z.object({ patch: IncidentPatch });
@@ -80,6 +81,8 @@ export const EVENT_PAYLOADS = {
   'escalation.timed_out': EscalationTimedOutPayload,
   'escalation.resolved': EscalationResolvedPayload,
   'audit.exported': AuditExportedPayload,
+  // Facility mesh (issue 12): the record that binds a device id to its public key.
+  'device.enrolled': DeviceEnrolledPayload,
 } as const;
 
 export type EventType = keyof typeof EVENT_PAYLOADS;
@@ -98,6 +101,12 @@ export const EventEnvelope = z.object({
   /** The producing device's wall clock (ms). Evidence only: never used for ordering. */
   deviceTime: z.number().int().nonnegative(),
   hlc: z.string().min(1).max(120),
+  /**
+   * Signed envelope (signed-envelope.ts): the author's sequence number and Ed25519
+   * signature. Both absent on pre-signature events (stored before issue 12).
+   */
+  deviceSeq: DeviceSeq.optional(),
+  sig: EventSignature.optional(),
 });
 export type EventEnvelope = z.infer<typeof EventEnvelope>;
 

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { ApiError, ERROR_CODES } from './errors.ts';
 import { EventEnvelope } from './events.ts';
 import { Outage, OutageStatus } from './outages.ts';
+import { PublicKeyText } from './signed-envelope.ts';
 
 /** A push carries at most this many events… */
 export const PUSH_MAX_EVENTS = 1000;
@@ -48,17 +49,35 @@ export const EnrolmentCodeResponse = z.object({
 });
 export type EnrolmentCodeResponse = z.infer<typeof EnrolmentCodeResponse>;
 
-/** `POST /v1/enroll`: a console exchanges a one-time code for a device token. */
+/**
+ * `POST /v1/enroll`: a console exchanges a one-time code for a device token. The token is
+ * bound to the console's Ed25519 public key (issue 12): the tracker accepts events
+ * authored as this device only when that key signed them.
+ */
 export const EnrollRequest = z
   .object({
     code: z.string().trim().min(1, { error: 'required' }).max(64),
     deviceId: z.string().min(1).max(64),
     label: z.string().trim().max(120).default(''),
+    publicKey: PublicKeyText,
   })
   .strict();
 export type EnrollRequest = z.input<typeof EnrollRequest>;
-export const EnrollResponse = z.object({ deviceToken: z.string(), facility: z.string() });
+export const EnrollResponse = z.object({
+  deviceToken: z.string(),
+  facility: z.string(),
+  /** The tracker's own Ed25519 public key: it signs the events it authors (HQ roster changes, device records). */
+  trackerKey: PublicKeyText,
+});
 export type EnrollResponse = z.infer<typeof EnrollResponse>;
+
+/**
+ * `POST /v1/device-key` (device token): a console enrolled before signing existed binds
+ * its key once. Binding the same key again is a no-op; a different key is 409.
+ */
+export const DeviceKeyRequest = z.object({ publicKey: PublicKeyText }).strict();
+export const DeviceKeyResponse = z.object({ trackerKey: PublicKeyText, boundAt: z.number().int() });
+export type DeviceKeyResponse = z.infer<typeof DeviceKeyResponse>;
 
 // --- Push -------------------------------------------------------------------------
 

@@ -4,6 +4,8 @@ import type { Ingestor } from './events/ingestor.ts';
 import type { Authenticator } from './http/auth.ts';
 import type { HqProjector } from './projections/projector.ts';
 import type { FacilityHeads } from './stream/heads.ts';
+import type { TrackerIdentity } from './identity/tracker-identity.ts';
+import type { TrackerAuthor } from './identity/authored-events.ts';
 
 export interface TrackerLimits {
   /** Largest request body; larger is 413 `payload_too_large`. */
@@ -26,6 +28,10 @@ export interface TrackerContext {
   ingestor: Ingestor;
   /** Folds HQ's projections after pushes commit; HQ reads wait for it to settle. */
   projector: HqProjector;
+  /** The tracker's Ed25519 key: signs what the tracker authors. */
+  identity: TrackerIdentity;
+  /** Writes the tracker's own signed events (roster changes, device records). */
+  author: TrackerAuthor;
   /** Open SSE responses, ended when the tracker shuts down. */
   streams: Set<{ end(): void }>;
 }

@@ -22,6 +22,8 @@ import { createHqProjector } from './projections/projector.ts';
 import { createFacilityHeads } from './stream/heads.ts';
 import { streamRoutes } from './stream/routes.ts';
 import { sql } from 'kysely';
+import { loadTrackerIdentity } from './identity/tracker-identity.ts';
+import { createTrackerAuthor } from './identity/authored-events.ts';
 
 export const DEFAULT_LIMITS: TrackerLimits = {
   bodyLimitBytes: PUSH_MAX_BYTES,
@@ -51,10 +53,13 @@ export async function buildTracker(options: TrackerOptions): Promise<FastifyInst
         bodyLimit: limits.bodyLimitBytes,
       })) as unknown as FastifyInstance;
 
+  const clock = options.clock ?? Date.now;
+  const identity = await loadTrackerIdentity(options.db, clock());
+  const author = createTrackerAuthor({ store: options.db, identity, limits, clock });
   const ctx: TrackerContext = {
     store: options.db,
     auth: createAuthenticator(options.db, options.adminTokenHash),
-    clock: options.clock ?? Date.now,
+    clock,
     limits,
     heads: createFacilityHeads(),
     ingestor: createIngestor(options.db),
@@ -62,6 +67,8 @@ export async function buildTracker(options: TrackerOptions): Promise<FastifyInst
       onError: (error, facility) => app.log.error({ err: error, facility }, 'HQ projection failed; will retry'),
     }),
     streams: new Set(),
+    identity,
+    author,
   };
 
   installErrorHandling(app);

@@ -42,6 +42,14 @@ import {
 import { createReportSource, declareLines, reportsApp } from './reports/index.ts';
 import { createRetention, retentionApp } from './retention/index.ts';
 import { createAccessLog } from './access-log/index.ts';
+import {
+  createConsoleKeyring,
+  deviceKeyFileFor,
+  deviceKeyProjector,
+  loadDeviceIdentity,
+  type ConsoleKeyring,
+  type DeviceIdentity,
+} from './identity/index.ts';
 
 export interface ConsoleCoreConfig {
   dataFile: string;
@@ -93,6 +101,10 @@ export interface ConsoleCore {
   readonly store: EventStore;
   readonly sync: SyncEngine;
   readonly telephony: Telephony;
+  /** This console's Ed25519 identity (issue 12): signs what it authors; its key pins it to peers. */
+  readonly identity: DeviceIdentity;
+  /** Keys of the facility's devices and the tracker: verifies events received from the tracker or peers. */
+  readonly trust: ConsoleKeyring;
   /** Settles when telephony has loaded its config (and the demo responder is listening). */
   readonly ready: Promise<void>;
   /** Closes the store at once; the returned promise settles when background work has stopped. */
@@ -110,6 +122,16 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     store.setMeta('device_id', deviceId);
   }
   const clock = createHlc({ node: deviceId, wallClock, resumeFrom: store.maxHlc() });
+  let identity: DeviceIdentity;
+  try {
+    identity = loadDeviceIdentity({ keyFile: deviceKeyFileFor(config.dataFile), deviceId, meta: store });
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+  // Every event this console authors from here on is numbered and signed in its append transaction.
+  store.useSigner(identity);
+  store.registerProjector(deviceKeyProjector);
   store.registerProjector(incidentProjector);
   store.registerProjector(staffProjector);
   store.registerProjector(escalationProjector);
@@ -159,9 +181,21 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     if (ids.length > 0) emit('incidents.changed', { ids });
   });
 
+  // The facility the tracker enrolled this console in wins; the launch option until then.
+  const trust = createConsoleKeyring({
+    store,
+    deviceId,
+    publicKey: identity.publicKey,
+    facility: () => store.getMeta('sync.facility') ?? config.facility,
+    wallClock,
+    log: (message) => logger.error(message, null),
+  });
+
   const sync = createSyncEngine({
     store,
     deviceId,
+    identity,
+    trust,
     clock,
     wallClock,
     onStatus: (status) => emit('sync.status', status),
@@ -304,6 +338,8 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     store,
     sync,
     telephony,
+    identity,
+    trust,
     ready,
     close() {
       listeners.clear();

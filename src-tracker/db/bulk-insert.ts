@@ -32,11 +32,11 @@ function insertSql(postgres: boolean, spec: BulkInsert<string>, rows: number): s
 export async function bulkInsert<Column extends string, Row = unknown>(
   db: Kysely<unknown>,
   spec: BulkInsert<Column>,
-  rows: readonly Record<Column, string | number>[],
+  rows: readonly Record<Column, string | number | null>[],
 ): Promise<Row[]> {
   if (rows.length === 0) return [];
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
-  const parameters: (string | number)[] = [];
+  const parameters: (string | number | null)[] = [];
   for (const row of rows) for (const column of spec.columns) parameters.push(row[column]);
   const result = await db.executeQuery<Row>(CompiledQuery.raw(insertSql(postgres, spec, rows.length), parameters));
   return result.rows;

@@ -27,6 +27,9 @@ export interface DevicesTable {
   token_hash: string;
   created_at: number;
   revoked_at: number | null;
+  /** Raw Ed25519 public key (base64url) bound to the token; null: enrolled before signing, not bound yet. */
+  public_key: string | null;
+  key_bound_at: BigIntColumn | null;
 }
 
 export interface AdminTokensTable {
@@ -47,8 +50,19 @@ export interface EventsTable {
   device_time: BigIntColumn;
   hlc: string;
   received_at: BigIntColumn;
-  /** The enrolled device (devices.id) whose token pushed the event. */
+  /** The enrolled device (devices.id) whose token pushed the event (the relay, not necessarily the author). */
   pushed_by: string;
+  /** The author's sequence number and signature; null on pre-signature events. */
+  device_seq: BigIntColumn | null;
+  sig: string | null;
+}
+
+/** The tracker's own Ed25519 key (one row), shared by every instance on the database. */
+export interface TrackerIdentityTable {
+  id: string;
+  private_key_pem: string;
+  public_key: string;
+  created_at: BigIntColumn;
 }
 
 /**
@@ -99,4 +113,5 @@ export interface TrackerDatabase {
   incidents: IncidentsTable;
   outages: OutagesTable;
   projection_cursors: ProjectionCursorsTable;
+  tracker_identity: TrackerIdentityTable;
 }

@@ -1,13 +1,21 @@
 /**
  * Enrolment: HQ creates a short-lived one-time code for a facility; a console trades
- * it for a device token. Codes and tokens are stored only as hashes. Spending a code
- * is one conditional UPDATE, so two consoles racing with the same code cannot both win.
+ * it and its Ed25519 public key for a device token. Codes and tokens are stored only as
+ * hashes. Spending a code is one conditional UPDATE, so two consoles racing with the
+ * same code cannot both win.
+ *
+ * The key is bound to the token (issue 12), and in the same transaction the tracker
+ * writes a signed `device.enrolled` record into the facility's log, so every console of
+ * the facility learns the new device's key before any event the device authors.
  */
 import { randomUUID } from 'node:crypto';
 import type { TrackerDb } from '../db/database.ts';
 import { hashSecret, newDeviceToken, newEnrolmentCode, normaliseEnrolmentCode } from '../auth/tokens.ts';
 import { fail } from '../http/errors.ts';
-import type { EnrollResponse, EnrolmentCodeResponse } from '../../src-shared/sync-wire.ts';
+import type { DeviceKeyResponse, EnrollResponse, EnrolmentCodeResponse } from '../../src-shared/sync-wire.ts';
+import { deviceStreamId, TRACKER_DEVICE_ID, type DeviceEnrolledPayload } from '../../src-shared/signed-envelope.ts';
+import type { TrackerAuthor } from '../identity/authored-events.ts';
+import type { TrackerIdentity } from '../identity/tracker-identity.ts';
 
 export async function ensureFacility(store: TrackerDb, facility: string, now: number): Promise<void> {
   await store.db
@@ -38,14 +46,29 @@ export async function createEnrolmentCode(
   return { code, facility: request.facility, expiresAt };
 }
 
+export interface KeyedEnrolment {
+  store: TrackerDb;
+  identity: TrackerIdentity;
+  author: TrackerAuthor;
+}
+
+/** What a device record says; the tracker authors it. */
+function deviceRecord(deviceId: string, publicKey: string, facility: string, label: string) {
+  const payload: DeviceEnrolledPayload = { deviceId, publicKey, facility, label, enrolledBy: TRACKER_DEVICE_ID };
+  return { type: 'device.enrolled' as const, streamId: deviceStreamId(deviceId), payload, actor: 'enrolment' };
+}
+
 export async function enrollDevice(
-  store: TrackerDb,
-  request: { code: string; deviceId: string; label: string },
+  deps: KeyedEnrolment,
+  request: { code: string; deviceId: string; label: string; publicKey: string },
   now: number,
-): Promise<EnrollResponse> {
+): Promise<EnrollResponse & { newHead: number | null }> {
+  if (request.deviceId === TRACKER_DEVICE_ID) {
+    throw fail('invalid_input', `deviceId: "${TRACKER_DEVICE_ID}" is the tracker's own author id`, 'deviceId');
+  }
   const codeHash = hashSecret(normaliseEnrolmentCode(request.code));
   const deviceToken = newDeviceToken();
-  return store.db.transaction().execute(async (trx) => {
+  return deps.store.db.transaction().execute(async (trx) => {
     const spent = await trx
       .updateTable('enrolment_codes')
       .set({ used_at: now })
@@ -73,9 +96,56 @@ export async function enrollDevice(
         token_hash: hashSecret(deviceToken),
         created_at: now,
         revoked_at: null,
+        public_key: request.publicKey,
+        key_bound_at: now,
       })
       .execute();
-    return { deviceToken, facility: spent.facility };
+    const { newHead } = await deps.author.record(
+      trx,
+      spent.facility,
+      [deviceRecord(request.deviceId, request.publicKey, spent.facility, request.label)],
+      now,
+    );
+    return { deviceToken, facility: spent.facility, trackerKey: deps.identity.publicKey, newHead };
+  });
+}
+
+/**
+ * A device enrolled before signing existed binds its key, once, with its own token.
+ * Events it authored before this moment may still arrive unsigned from it (its
+ * pre-signature backlog); everything after must be signed.
+ */
+export async function bindDeviceKey(
+  deps: KeyedEnrolment,
+  device: { id: string; deviceId: string; facility: string },
+  publicKey: string,
+  now: number,
+): Promise<DeviceKeyResponse & { newHead: number | null }> {
+  return deps.store.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('devices')
+      .select(['public_key', 'key_bound_at', 'label'])
+      .where('id', '=', device.id)
+      .executeTakeFirstOrThrow();
+    if (row.public_key !== null) {
+      if (row.public_key !== publicKey) {
+        throw fail('conflict', 'this device token is already bound to another key; enrol again', 'publicKey');
+      }
+      return { trackerKey: deps.identity.publicKey, boundAt: Number(row.key_bound_at), newHead: null };
+    }
+    await trx
+      .updateTable('devices')
+      .set({ public_key: publicKey, key_bound_at: now })
+      .where('id', '=', device.id)
+      .where('public_key', 'is', null)
+      .execute();
+    const { newHead } = await deps.author.record(
+      trx,
+      device.facility,
+      [deviceRecord(device.deviceId, publicKey, device.facility, row.label)],
+      now,
+    );
+    return { trackerKey: deps.identity.publicKey, boundAt: now, newHead };
   });
 }
 

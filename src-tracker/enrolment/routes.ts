@@ -1,10 +1,16 @@
 /** Enrolment endpoints: admin creates codes, consoles spend them, admin revokes devices. */
 import type { FastifyInstance } from 'fastify';
-import { EnrollRequest, EnrolmentCodeRequest } from '../../src-shared/sync-wire.ts';
+import {
+  DeviceKeyRequest,
+  EnrollRequest,
+  EnrolmentCodeRequest,
+  type DeviceKeyResponse,
+  type EnrollResponse,
+} from '../../src-shared/sync-wire.ts';
 import type { TrackerContext } from '../context.ts';
 import { fail } from '../http/errors.ts';
 import { parseInput } from '../http/parse.ts';
-import { createEnrolmentCode, enrollDevice, revokeDevice } from './enrolment-store.ts';
+import { bindDeviceKey, createEnrolmentCode, enrollDevice, revokeDevice } from './enrolment-store.ts';
 
 export function enrolmentRoutes(app: FastifyInstance, ctx: TrackerContext): void {
   app.post('/v1/admin/enrolment-codes', async (request, reply) => {
@@ -17,10 +23,28 @@ export function enrolmentRoutes(app: FastifyInstance, ctx: TrackerContext): void
 
   app.post('/v1/enroll', async (request, reply) => {
     const body = parseInput(EnrollRequest, request.body);
-    const enrolled = await enrollDevice(ctx.store, body, ctx.clock());
-    request.log.info({ facility: enrolled.facility, deviceId: body.deviceId }, 'device enrolled');
-    return reply.code(201).send(enrolled);
+    const { newHead, ...enrolled } = await enrollDevice(ctx, body, ctx.clock());
+    published(enrolled.facility, newHead);
+    request.log.info({ facility: enrolled.facility, deviceId: body.deviceId, key: body.publicKey }, 'device enrolled');
+    const answer: EnrollResponse = enrolled;
+    return reply.code(201).send(answer);
   });
+
+  app.post('/v1/device-key', async (request, reply) => {
+    const device = await ctx.auth.device(request);
+    const body = parseInput(DeviceKeyRequest, request.body);
+    const { newHead, ...bound } = await bindDeviceKey(ctx, device, body.publicKey, ctx.clock());
+    published(device.facility, newHead);
+    request.log.info({ facility: device.facility, deviceId: device.deviceId, key: body.publicKey }, 'device key bound');
+    const answer: DeviceKeyResponse = bound;
+    return reply.send(answer);
+  });
+
+  function published(facility: string, newHead: number | null) {
+    if (newHead === null) return;
+    ctx.heads.publish(facility, newHead);
+    ctx.projector.notify(facility);
+  }
 
   app.post<{ Params: { id: string } }>('/v1/admin/devices/:id/revoke', async (request, reply) => {
     await ctx.auth.admin(request);

@@ -16,6 +16,8 @@ export function rowToEnvelope(row: EventRow): EventEnvelope {
     deviceId: row.device_id,
     deviceTime: Number(row.device_time),
     hlc: row.hlc,
+    ...(row.device_seq !== null ? { deviceSeq: Number(row.device_seq) } : {}),
+    ...(row.sig !== null ? { sig: row.sig } : {}),
   };
 }
 

@@ -130,5 +130,7 @@ function toRow(e: CheckedEvent, device: AuthedDevice, receivedAt: number): Event
     hlc: e.envelope.hlc,
     received_at: receivedAt,
     pushed_by: device.id,
+    device_seq: e.envelope.deviceSeq ?? null,
+    sig: e.envelope.sig ?? null,
   };
 }

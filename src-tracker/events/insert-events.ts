@@ -15,6 +15,8 @@ const EVENTS: BulkInsert<
   | 'hlc'
   | 'received_at'
   | 'pushed_by'
+  | 'device_seq'
+  | 'sig'
 > = {
   table: 'events',
   columns: [
@@ -29,13 +31,15 @@ const EVENTS: BulkInsert<
     'hlc',
     'received_at',
     'pushed_by',
+    'device_seq',
+    'sig',
   ],
   tail: 'ON CONFLICT (id) DO NOTHING RETURNING id, server_seq',
 };
 
-export type EventInsert = Record<(typeof EVENTS.columns)[number], string | number>;
+export type EventInsert = Record<(typeof EVENTS.columns)[number], string | number | null>;
 
-/** 1000 rows x 11 columns stays under SQLite's 32766 and PostgreSQL's 65535 parameters. */
+/** 1000 rows x 13 columns stays under SQLite's 32766 and PostgreSQL's 65535 parameters. */
 export const INSERT_ROWS = 1000;
 
 /** Inserts rows whose id is not stored yet; returns the ids it stored with their new seqs. */

@@ -7,6 +7,7 @@ import { TrackerFailure } from '../http/errors.ts';
 import { parseInput } from '../http/parse.ts';
 import { pullEvents } from './pull.ts';
 import { checkPushBatch } from './validate-push.ts';
+import { verifyAuthors } from './verify-authors.ts';
 
 /** Node name the tracker uses in the HLC hint it hands to consoles. */
 export const TRACKER_HLC_NODE = 'tracker';
@@ -20,6 +21,21 @@ export function eventRoutes(app: FastifyInstance, ctx: TrackerContext): void {
       maxFutureHlcMs: ctx.limits.maxFutureHlcMs,
     });
     if (!check.ok) throw new TrackerFailure(check.error);
+    const refusal = await verifyAuthors(ctx.store, ctx.identity, device, check.batch);
+    if (refusal) {
+      request.log.warn(
+        {
+          facility: device.facility,
+          pusher: device.deviceId,
+          author: refusal.author,
+          event: refusal.eventId,
+          field: refusal.error.field,
+          reason: refusal.error.message,
+        },
+        'push refused: event not authored as claimed',
+      );
+      throw new TrackerFailure(refusal.error);
+    }
     const { results, newHead, sharedCommit } = await ctx.ingestor.ingest(device, check.batch, ctx.clock());
     if (newHead !== null) {
       ctx.heads.publish(device.facility, newHead);

@@ -118,6 +118,7 @@ export function sameFact(a: EventEnvelope, b: EventEnvelope): boolean {
     a.deviceId === b.deviceId &&
     a.deviceTime === b.deviceTime &&
     a.hlc === b.hlc &&
+    a.deviceSeq === b.deviceSeq &&
     canonicalize(a.payload) === canonicalize(b.payload)
   );
 }

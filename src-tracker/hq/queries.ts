@@ -1,5 +1,6 @@
 /** Read-only queries behind the HQ API. */
 import { sql } from 'kysely';
+import { TRACKER_DEVICE_ID } from '../../src-shared/signed-envelope.ts';
 import type { HqDevice, HqFacility, HqIncident, HqOutage } from '../../src-shared/sync-wire.ts';
 import type { IncidentStatus } from '../../src-shared/incident.ts';
 import type { TrackerDb } from '../db/database.ts';
@@ -18,6 +19,7 @@ export async function listFacilities(store: TrackerDb): Promise<HqFacility[]> {
         .selectFrom('devices as d')
         .whereRef('d.facility', '=', 'f.id')
         .where('d.revoked_at', 'is', null)
+        .where('d.device_id', '!=', TRACKER_DEVICE_ID)
         .select((sub) => sub.fn.countAll().as('n'))
         .as('devices'),
       eb
@@ -97,7 +99,13 @@ export async function listOutages(store: TrackerDb, filter: OutageFilter): Promi
 }
 
 export async function listDevices(store: TrackerDb, facility: string | undefined): Promise<HqDevice[]> {
-  let query = store.db.selectFrom('devices').selectAll().orderBy('facility').orderBy('created_at');
+  // The tracker's own per-facility author rows (identity/authored-events.ts) are not consoles.
+  let query = store.db
+    .selectFrom('devices')
+    .selectAll()
+    .where('device_id', '!=', TRACKER_DEVICE_ID)
+    .orderBy('facility')
+    .orderBy('created_at');
   if (facility) query = query.where('facility', '=', facility);
   const rows = await query.execute();
   return rows.map((r) => ({

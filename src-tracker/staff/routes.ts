@@ -5,76 +5,45 @@
  * roster, so staff can sign in on any console of the facility, offline too.
  */
 import type { FastifyInstance } from 'fastify';
-import { randomBytes } from 'node:crypto';
-import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
-import { createHlc } from '../../src-shared/hlc.ts';
 import type { EventEnvelope } from '../../src-shared/events.ts';
 import { StaffEnrollInput, StaffSetPinInput, StaffUpdateInput, staffStreamId } from '../../src-shared/staff.ts';
-import { hashPin } from '../../src-main/core/auth/pin-hash.ts';
+import { hashPin } from '../../src-common/pin-hash.ts';
 import type { TrackerContext } from '../context.ts';
-import type { AuthedDevice } from '../http/auth.ts';
-import { TrackerFailure } from '../http/errors.ts';
 import { parseInput } from '../http/parse.ts';
-import { hashSecret } from '../auth/tokens.ts';
 import { ensureFacility } from '../enrolment/enrolment-store.ts';
-import { checkPushBatch } from '../events/validate-push.ts';
-import { TRACKER_HLC_NODE } from '../events/routes.ts';
 
 const Facility = z.string().trim().min(1, { error: 'required' }).max(120);
 const EnrollBody = StaffEnrollInput.extend({ facility: Facility });
 const UpdateBody = StaffUpdateInput.extend({ facility: Facility });
 const PinBody = StaffSetPinInput.extend({ facility: Facility });
 
-/** The HQ's own "device" per facility, so its events carry a sender like any console's. */
-async function hqDevice(ctx: TrackerContext, facility: string, now: number): Promise<AuthedDevice> {
-  await ensureFacility(ctx.store, facility, now);
-  const id = `hq:${facility}`;
-  await ctx.store.db
-    .insertInto('devices')
-    .values({
-      id,
-      device_id: TRACKER_HLC_NODE,
-      facility,
-      label: 'HQ',
-      // Never a usable token: the HQ device only exists to sign its own events.
-      token_hash: hashSecret(randomBytes(32).toString('hex')),
-      created_at: now,
-      revoked_at: null,
-    })
-    .onConflict((oc) => oc.column('id').doNothing())
-    .execute();
-  return { id, deviceId: TRACKER_HLC_NODE, facility };
-}
-
 export function staffRoutes(app: FastifyInstance, ctx: TrackerContext): void {
-  const clock = createHlc({ node: TRACKER_HLC_NODE, wallClock: ctx.clock });
-
+  /** Roster changes are events the tracker authors and signs (identity/authored-events.ts). */
   async function record(
     facility: string,
     facts: { type: EventEnvelope['type']; staffNumber: string; payload: unknown }[],
   ) {
     const now = ctx.clock();
-    const device = await hqDevice(ctx, facility, now);
-    const events: EventEnvelope[] = facts.map((f) => ({
-      id: uuidv7(),
-      streamId: staffStreamId(f.staffNumber),
-      type: f.type,
-      payload: f.payload,
-      actor: 'hq-admin',
-      deviceId: TRACKER_HLC_NODE,
-      deviceTime: now,
-      hlc: clock.now(),
-    }));
-    // The same checks a console's push gets, so HQ cannot store what a console could not.
-    const check = checkPushBatch({ events }, { facility, now, maxFutureHlcMs: ctx.limits.maxFutureHlcMs });
-    if (!check.ok) throw new TrackerFailure(check.error);
-    const { newHead } = await ctx.ingestor.ingest(device, check.batch, now);
+    await ensureFacility(ctx.store, facility, now);
+    const { ids, newHead } = await ctx.store.db.transaction().execute((trx) =>
+      ctx.author.record(
+        trx,
+        facility,
+        facts.map((f) => ({
+          type: f.type,
+          streamId: staffStreamId(f.staffNumber),
+          payload: f.payload,
+          actor: 'hq-admin',
+        })),
+        now,
+      ),
+    );
     if (newHead !== null) {
       ctx.heads.publish(facility, newHead);
       ctx.projector.notify(facility);
     }
-    return events.map((e) => e.id);
+    return ids;
   }
 
   app.post('/v1/admin/staff', async (request, reply) => {

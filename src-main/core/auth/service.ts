@@ -14,7 +14,7 @@ import type { EventStore } from '../store/event-store.ts';
 import type { EventFactory } from '../event-factory.ts';
 import { ANONYMOUS_ACTOR } from '../event-factory.ts';
 import type { Timers } from '../timers.ts';
-import { DEFAULT_PIN_PARAMS, hashPin, verifyPin, type ScryptParams } from './pin-hash.ts';
+import { DEFAULT_PIN_PARAMS, hashPin, verifyPin, type ScryptParams } from '../../../src-common/pin-hash.ts';
 import { isLockedOut, lockoutState, LOCKOUT_AFTER_FAILURES, LOCKOUT_MS } from './lockout.ts';
 import type { Roster } from './roster.ts';
 

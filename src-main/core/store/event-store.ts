@@ -5,9 +5,14 @@
  * so editing or deleting a stored event is evident to `verifyChain()`. Projections are
  * updated by registered projectors inside the same transaction as the append: a command
  * is acknowledged only after that single transaction has committed (synchronous=FULL).
+ *
+ * Events this console authors are numbered and signed here, inside the append
+ * transaction (issue 12): the next `deviceSeq` of the author's feed is read and used in
+ * the same transaction that stores the event, so the feed is gap-free 1, 2, 3… whatever
+ * crashes, and the signature covers the number.
  */
 import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { canonicalEnvelope, type SignableEnvelope } from '../../../src-shared/signed-envelope.ts';
 import type { EventEnvelope, StoredEvent } from '../../../src-shared/events.ts';
 import type { ChainReport } from '../../../src-shared/api.ts';
 import { openDatabase, type Db } from './database.ts';
@@ -36,9 +41,21 @@ export interface AppendResult {
 
 export interface AppendOptions {
   receivedAt?: number;
+  /**
+   * Events received from elsewhere (a peer, a restore): never numbered or signed here,
+   * even when they name this device as author. Events from the tracker (`synced`) are
+   * treated the same way.
+   */
+  received?: boolean;
   synced?: { serverSeqById: ReadonlyMap<string, number>; syncedAt: number };
   /** Runs inside the append transaction after the events are stored (e.g. a sync cursor). */
   alsoInTransaction?: () => void;
+}
+
+/** Signs the events this console authors (identity feature). */
+export interface EventSigner {
+  deviceId: string;
+  signEvent(event: SignableEnvelope): string;
 }
 
 export interface EventStore {
@@ -46,6 +63,8 @@ export interface EventStore {
   readonly schemaVersion: number;
   readonly db: Db;
   registerProjector(projector: Projector): void;
+  /** From now on, this device's own new events are numbered (`deviceSeq`) and signed in the append transaction. */
+  useSigner(signer: EventSigner): void;
   /**
    * Append events (and update projections) in one transaction. Duplicate ids are skipped.
    * `synced` marks events that came from the tracker (server sequence by id), so they are
@@ -58,9 +77,16 @@ export interface EventStore {
   transaction<T>(fn: () => T): T;
   streamEvents(streamId: string): StoredEvent[];
   getEvent(id: string): StoredEvent | null;
-  /** Unsynced events from this device, oldest first, excluding quarantined ones. */
-  outbox(deviceId: string, limit: number): StoredEvent[];
-  outboxCount(deviceId: string): number;
+  /**
+   * Events the tracker has not acknowledged, whoever authored them (store-and-forward:
+   * events from peers travel on too), oldest first, excluding quarantined ones.
+   */
+  outbox(limit: number): StoredEvent[];
+  outboxCount(): number;
+  /** Highest `deviceSeq` held of `deviceId`'s feed (0 when none). */
+  authorHead(deviceId: string): number;
+  /** `deviceId`'s signed events with deviceSeq > after, in feed order. */
+  authoredAfter(deviceId: string, after: number, limit: number): StoredEvent[];
   /** Returns how many events were newly marked (the rest were already synced). */
   markSynced(acks: readonly { id: string; serverSeq: number }[], syncedAt: number): number;
   /** Largest HLC in the log, so the clock can resume monotonically after a restart. */
@@ -85,21 +111,13 @@ interface EventRow {
   hash: string;
   synced_at: number | null;
   server_seq: number | null;
+  device_seq: number | null;
+  sig: string | null;
 }
 
+/** The bytes the chain hashes: the same canonical envelope the author signed. */
 export function canonicalEvent(e: EventEnvelope): string {
-  const text = canonicalize({
-    id: e.id,
-    streamId: e.streamId,
-    type: e.type,
-    payload: e.payload,
-    actor: e.actor,
-    deviceId: e.deviceId,
-    deviceTime: e.deviceTime,
-    hlc: e.hlc,
-  });
-  if (text === undefined) throw new TypeError(`event ${e.id} cannot be serialised`);
-  return text;
+  return canonicalEnvelope(e);
 }
 
 export function chainHash(prevHash: string, e: EventEnvelope): string {
@@ -117,6 +135,8 @@ function toStored(row: EventRow): StoredEvent {
     deviceId: row.device_id,
     deviceTime: row.device_time,
     hlc: row.hlc,
+    ...(row.device_seq !== null ? { deviceSeq: row.device_seq } : {}),
+    ...(row.sig !== null ? { sig: row.sig } : {}),
     prevHash: row.prev_hash,
     hash: row.hash,
     syncedAt: row.synced_at,
@@ -127,25 +147,33 @@ function toStored(row: EventRow): StoredEvent {
 export function openEventStore(file: string, migrations?: readonly Migration[]): EventStore {
   const { db, schemaVersion } = openDatabase(file, migrations);
   const projectors: Projector[] = [];
+  let signer: EventSigner | null = null;
 
   const q = {
     lastHash: db.prepare<[], { hash: string }>('SELECT hash FROM events ORDER BY seq DESC LIMIT 1'),
     exists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM events WHERE id = ?'),
     insert: db.prepare(
       `INSERT INTO events (id, stream_id, type, payload, actor, device_id, device_time, hlc, prev_hash, hash, received_at,
-                           synced_at, server_seq)
+                           synced_at, server_seq, device_seq, sig)
        VALUES (@id, @streamId, @type, @payload, @actor, @deviceId, @deviceTime, @hlc, @prevHash, @hash, @receivedAt,
-               @syncedAt, @serverSeq)`,
+               @syncedAt, @serverSeq, @deviceSeq, @sig)`,
     ),
     stream: db.prepare<[string], EventRow>('SELECT * FROM events WHERE stream_id = ? ORDER BY hlc, device_id, id'),
     byId: db.prepare<[string], EventRow>('SELECT * FROM events WHERE id = ?'),
-    outbox: db.prepare<[string, number], EventRow>(
-      `SELECT * FROM events WHERE synced_at IS NULL AND device_id = ?
+    outbox: db.prepare<[number], EventRow>(
+      `SELECT * FROM events WHERE synced_at IS NULL
          AND id NOT IN (SELECT event_id FROM sync_quarantine) ORDER BY seq LIMIT ?`,
     ),
-    outboxCount: db.prepare<[string], { n: number }>(
-      `SELECT count(*) AS n FROM events WHERE synced_at IS NULL AND device_id = ?
+    outboxCount: db.prepare<[], { n: number }>(
+      `SELECT count(*) AS n FROM events WHERE synced_at IS NULL
          AND id NOT IN (SELECT event_id FROM sync_quarantine)`,
+    ),
+    authorHead: db.prepare<[string], { n: number | null }>(
+      'SELECT max(device_seq) AS n FROM events WHERE device_id = ? AND device_seq IS NOT NULL',
+    ),
+    authoredAfter: db.prepare<[string, number, number], EventRow>(
+      `SELECT * FROM events WHERE device_id = ? AND device_seq IS NOT NULL AND device_seq > ?
+         ORDER BY device_seq LIMIT ?`,
     ),
     markSynced: db.prepare('UPDATE events SET synced_at = ?, server_seq = ? WHERE id = ? AND synced_at IS NULL'),
     maxHlc: db.prepare<[], { hlc: string | null }>('SELECT max(hlc) AS hlc FROM events'),
@@ -170,14 +198,22 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     const duplicates: string[] = [];
     let newlySynced = 0;
     const touched = new Map<string, Set<string>>();
-    for (const event of events) {
-      const serverSeq = synced?.serverSeqById.get(event.id);
-      if (q.exists.get(event.id)) {
-        duplicates.push(event.id);
+    const authoring = signer !== null && !synced && options.received !== true ? signer : null;
+    let nextDeviceSeq: number | null = null;
+    for (const incoming of events) {
+      const serverSeq = synced?.serverSeqById.get(incoming.id);
+      if (q.exists.get(incoming.id)) {
+        duplicates.push(incoming.id);
         if (synced && serverSeq !== undefined) {
-          newlySynced += q.markSynced.run(synced.syncedAt, serverSeq, event.id).changes;
+          newlySynced += q.markSynced.run(synced.syncedAt, serverSeq, incoming.id).changes;
         }
         continue;
+      }
+      let event = incoming;
+      if (authoring && event.deviceId === authoring.deviceId && event.sig === undefined) {
+        nextDeviceSeq ??= (q.authorHead.get(authoring.deviceId)?.n ?? 0) + 1;
+        const numbered = { ...event, deviceSeq: nextDeviceSeq++ };
+        event = { ...numbered, sig: authoring.signEvent(numbered) };
       }
       const hash = chainHash(prevHash, event);
       const info = q.insert.run({
@@ -194,6 +230,8 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
         receivedAt,
         syncedAt: synced && serverSeq !== undefined ? synced.syncedAt : null,
         serverSeq: serverSeq ?? null,
+        deviceSeq: event.deviceSeq ?? null,
+        sig: event.sig ?? null,
       });
       stored.push({
         ...event,
@@ -227,6 +265,9 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
         throw new Error(`projector ${projector.name} registered twice`);
       projectors.push(projector);
     },
+    useSigner(next) {
+      signer = next;
+    },
     append(events, options) {
       const result = appendTx.immediate(events, options ?? {});
       if (result.stored.length > 0) {
@@ -253,8 +294,10 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       const row = q.byId.get(id);
       return row ? toStored(row) : null;
     },
-    outbox: (deviceId, limit) => q.outbox.all(deviceId, limit).map(toStored),
-    outboxCount: (deviceId) => q.outboxCount.get(deviceId)?.n ?? 0,
+    outbox: (limit) => q.outbox.all(limit).map(toStored),
+    outboxCount: () => q.outboxCount.get()?.n ?? 0,
+    authorHead: (deviceId) => q.authorHead.get(deviceId)?.n ?? 0,
+    authoredAfter: (deviceId, after, limit) => q.authoredAfter.all(deviceId, after, limit).map(toStored),
     markSynced(acks, syncedAt) {
       // A lost "synced" mark only causes an idempotent re-push, so this commit need not
       // wait for its own fsync: in WAL mode the next durable (FULL) commit flushes it too,

@@ -201,6 +201,52 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: 'signed events, device keys, refused events',
+    sql: `
+      -- Issue 12: events a console authors carry its per-device sequence number and an
+      -- Ed25519 signature. Events already stored keep both NULL: they are pre-signature,
+      -- never rewritten, and their chain hashes stay valid (the canonical bytes omit absent fields).
+      ALTER TABLE events ADD COLUMN device_seq INTEGER;
+      ALTER TABLE events ADD COLUMN sig TEXT;
+      DROP TRIGGER events_no_rewrite;
+      CREATE TRIGGER events_no_rewrite BEFORE UPDATE OF
+        seq, id, stream_id, type, payload, actor, device_id, device_time, hlc, prev_hash, hash, received_at,
+        device_seq, sig ON events
+      BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+      -- "What do you have of device A after N": per-author feed order.
+      CREATE INDEX events_by_author ON events (device_id, device_seq) WHERE device_seq IS NOT NULL;
+      -- The mark: every event up to this log position predates signing on this console.
+      INSERT INTO meta (key, value) SELECT 'identity.pre_signature_through_seq', COALESCE(max(seq), 0) FROM events;
+
+      -- Keyring: device id -> public key, folded from device.enrolled records in the log.
+      CREATE TABLE device_keys (
+        device_id   TEXT NOT NULL,
+        public_key  TEXT NOT NULL,
+        facility    TEXT NOT NULL,
+        label       TEXT NOT NULL,
+        enrolled_by TEXT NOT NULL,
+        event_id    TEXT NOT NULL,
+        hlc         TEXT NOT NULL,
+        PRIMARY KEY (device_id, public_key)
+      );
+
+      -- Events a receiver refused (bad signature, unknown author…): logged, never stored in
+      -- the log. Bounded: the oldest rows go when a hostile sender floods.
+      CREATE TABLE refused_events (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        event_id   TEXT NOT NULL,
+        device_id  TEXT NOT NULL,
+        source     TEXT NOT NULL,
+        code       TEXT NOT NULL,
+        field      TEXT,
+        reason     TEXT NOT NULL,
+        envelope   TEXT NOT NULL,
+        refused_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

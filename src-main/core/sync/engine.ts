@@ -23,7 +23,6 @@ import { PUSH_MAX_BYTES, PUSH_MAX_EVENTS } from '../../../src-shared/sync-wire.t
 import { createTrackerClient, TrackerFailure, type TrackerClient } from './tracker-client.ts';
 import { fullJitterDelay } from './backoff.ts';
 import { createSyncSettings } from './settings.ts';
-import { createForwardOutbox } from './forward-outbox.ts';
 
 /**
  * The peer links of the facility mesh (core/mesh), run by this engine beside the tracker
@@ -38,10 +37,15 @@ export interface PeerLinks {
   /** Called when what `status` returns may have changed (already throttled). */
   onChange(listener: () => void): void;
 }
+import type { ConsoleKeyring, DeviceIdentity } from '../identity/index.ts';
 
 export interface SyncEngineDeps {
   store: EventStore;
   deviceId: string;
+  /** Signs nothing here: its public key goes to the tracker at enrolment (or once, on upgrade). */
+  identity: Pick<DeviceIdentity, 'publicKey'>;
+  /** Verifies pulled events before they are stored. */
+  trust: ConsoleKeyring;
   clock: HybridLogicalClock;
   wallClock: () => number;
   onStatus(status: SyncStatus): void;
@@ -100,7 +104,6 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const batchSize = deps.batchSize ?? PUSH_MAX_EVENTS;
   const pullLimit = deps.pullLimit ?? 1000;
   const log = deps.log ?? (() => {});
-  const forward = createForwardOutbox(store);
   const mesh = deps.mesh ?? null;
 
   let state: SyncState = settings.configured() ? 'connecting' : 'not_configured';
@@ -121,7 +124,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
    * on every status update costs milliseconds per call on a large outbox.
    */
   let pendingCache: number | null = null;
-  const pending = () => (pendingCache ??= forward.count());
+  const pending = () => (pendingCache ??= store.outboxCount());
 
   function status(): SyncStatus {
     const s = settings.read();
@@ -151,7 +154,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   }
 
   const stopObserving = store.onCommitted((result) => {
-    // Ours and those relayed by peers alike: the tracker gets whatever it lacks.
+    // Store-and-forward: events from peers the tracker has not seen are pending too.
     const added = result.stored.filter((e) => e.syncedAt === null).length;
     if (added === 0) return;
     if (pendingCache !== null) pendingCache += added;
@@ -167,7 +170,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
 
   async function pushBatch(client: TrackerClient, events: StoredEvent[], onDone: (n: number) => void): Promise<void> {
     if (events.length === 0) return;
-    const wire = events.map(({ id, streamId, type, payload, actor, deviceId: d, deviceTime, hlc }) => ({
+    const wire = events.map(({ id, streamId, type, payload, actor, deviceId: d, deviceTime, hlc, deviceSeq, sig }) => ({
       id,
       streamId,
       type,
@@ -176,6 +179,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       deviceId: d,
       deviceTime,
       hlc,
+      deviceSeq,
+      sig,
     }));
     const sentAt = deps.wallClock();
     let response;
@@ -233,7 +238,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     setState('pushing');
     try {
       for (;;) {
-        const batch = takeBatch(forward.take(batchSize));
+        const batch = takeBatch(store.outbox(batchSize));
         if (batch.length === 0) break;
         await pushBatch(client, batch, (n) => {
           done += n;
@@ -256,7 +261,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         const maxHlc = page.events.reduce((m, e) => (e.hlc > m ? e.hlc : m), page.events[0]!.hlc);
         deps.clock.receive(maxHlc);
       }
-      const appended = store.append(page.events, {
+      // Relayed by anyone, authored by no one else: refused events are logged, never stored.
+      const { accepted } = deps.trust.screen(page.events, 'tracker');
+      const appended = store.append(accepted, {
         synced: { serverSeqById: new Map(page.events.map((e) => [e.id, e.serverSeq])), syncedAt: deps.wallClock() },
         alsoInTransaction: () => settings.setLastPulledSeq(page.nextAfter),
       });
@@ -274,6 +281,12 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const sentAt = deps.wallClock();
     const health = await client.health();
     measureDrift(health.time, sentAt);
+    if (settings.boundKey() !== deps.identity.publicKey) {
+      // Enrolled before signing existed: bind this console's key to its token once.
+      const bound = await client.bindKey(deps.identity.publicKey);
+      deps.trust.setTrackerKey(bound.trackerKey);
+      settings.setBoundKey(deps.identity.publicKey);
+    }
     await drain(client);
     await pullAll(client);
     attempt = 0;
@@ -364,8 +377,10 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     status,
     async enroll(trackerUrl, code, label) {
       const client = createTrackerClient({ baseUrl: trackerUrl, token: null });
-      const answer = await client.enroll(code, deviceId, label);
+      const answer = await client.enroll(code, deviceId, label, deps.identity.publicKey);
+      deps.trust.setTrackerKey(answer.trackerKey);
       settings.saveEnrolment(trackerUrl.replace(/\/+$/, ''), answer.deviceToken, answer.facility);
+      settings.setBoundKey(deps.identity.publicKey);
       attempt = 0;
       live?.abort();
       wakeup.fire();

@@ -8,6 +8,8 @@ const KEYS = {
   facility: 'sync.facility',
   lastPulledSeq: 'sync.last_pulled_seq',
   lastSuccessAt: 'sync.last_success_at',
+  /** The public key the tracker has bound to this console's token. */
+  boundKey: 'sync.bound_key',
 } as const;
 
 export interface SyncSettings {
@@ -69,6 +71,8 @@ export function createSyncSettings(store: EventStore) {
     },
     setLastPulledSeq: (seq: number) => store.setMeta(KEYS.lastPulledSeq, String(seq)),
     setLastSuccessAt: (at: number) => store.setMeta(KEYS.lastSuccessAt, String(at)),
+    boundKey: () => store.getMeta(KEYS.boundKey),
+    setBoundKey: (publicKey: string) => store.setMeta(KEYS.boundKey, publicKey),
     quarantine(eventId: string, code: string, field: string | null, message: string, at: number) {
       q.insert.run(eventId, code, field, message.slice(0, 1000), at);
     },

@@ -7,6 +7,7 @@
 import { createParser } from 'eventsource-parser';
 import type { z } from 'zod';
 import {
+  DeviceKeyResponse,
   EnrollResponse,
   HealthResponse,
   PullResponse,
@@ -118,8 +119,9 @@ export function createTrackerClient(options: TrackerClientOptions) {
 
   return {
     health: () => request('GET', '/v1/health', HealthResponse, undefined, false),
-    enroll: (code: string, deviceId: string, label: string) =>
-      request('POST', '/v1/enroll', EnrollResponse, { code, deviceId, label }, false),
+    enroll: (code: string, deviceId: string, label: string, publicKey: string) =>
+      request('POST', '/v1/enroll', EnrollResponse, { code, deviceId, label, publicKey }, false),
+    bindKey: (publicKey: string) => request('POST', '/v1/device-key', DeviceKeyResponse, { publicKey }),
     push: (events: readonly EventEnvelope[]) =>
       request('POST', '/v1/events', PushResponse, { events: [...events] } satisfies PushRequest),
     pull: (after: number, limit: number) => request('GET', `/v1/events?after=${after}&limit=${limit}`, PullResponse),

@@ -7,11 +7,13 @@ import type { Migration, MigrationProvider } from 'kysely/migration';
 import { initialSchema } from './0001-initial.ts';
 import { outagesProjection } from './0002-outages.ts';
 import { projectionCursors } from './0003-projection-cursors.ts';
+import { signedEvents } from './0004-signed-events.ts';
 
 export const TRACKER_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initialSchema,
   '0002-outages': outagesProjection,
   '0003-projection-cursors': projectionCursors,
+  '0004-signed-events': signedEvents,
 };
 
 export const trackerMigrations: MigrationProvider = {

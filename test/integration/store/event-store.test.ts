@@ -97,14 +97,16 @@ describe('event store', () => {
     reopened.close();
   });
 
-  it('lists the outbox oldest first and forgets events once the tracker acknowledged them', () => {
+  it('lists the outbox oldest first, whoever authored an event, and forgets events once the tracker acknowledged them', () => {
     const store = openEventStore(file('outbox.sqlite'));
     const mine = [event('s', 'dev-a'), event('s', 'dev-a'), event('s', 'dev-a')];
-    store.append([...mine, event('s', 'dev-b')]);
-    expect(store.outbox('dev-a', 10).map((e) => e.id)).toEqual(mine.map((e) => e.id));
+    const relayed = event('s', 'dev-b');
+    store.append([...mine, relayed]);
+    // Store-and-forward (issue 12): a peer's event the tracker lacks is pushed like our own.
+    expect(store.outbox(10).map((e) => e.id)).toEqual([...mine, relayed].map((e) => e.id));
     store.markSynced([{ id: mine[0]!.id, serverSeq: 41 }], 5_000);
-    expect(store.outbox('dev-a', 10).map((e) => e.id)).toEqual([mine[1]!.id, mine[2]!.id]);
-    expect(store.outboxCount('dev-a')).toBe(2);
+    expect(store.outbox(10).map((e) => e.id)).toEqual([mine[1]!.id, mine[2]!.id, relayed.id]);
+    expect(store.outboxCount()).toBe(3);
     expect(store.getEvent(mine[0]!.id)).toMatchObject({ syncedAt: 5_000, serverSeq: 41 });
     store.close();
   });

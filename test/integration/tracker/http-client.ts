@@ -2,6 +2,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { encodeHlc } from '../../../src-shared/hlc.ts';
 import type { EventEnvelope } from '../../../src-shared/events.ts';
+import { signAsAuthor } from '../../support/device-keys.ts';
 
 export interface Reply<T = unknown> {
   status: number;
@@ -34,21 +35,22 @@ export function trackerClient(baseUrl: string) {
 }
 export type TrackerClient = ReturnType<typeof trackerClient>;
 
-/** A console's events, stamped with a fresh HLC from the real clock. */
+/** A console's events, stamped with a fresh HLC from the real clock and signed with the device's test key. */
 export function consoleEvents(deviceId: string) {
   let counter = 0;
   const hlc = (aheadMs = 0) =>
     encodeHlc({ wallMs: Date.now() + aheadMs, counter: counter++ % 999_999, node: deviceId });
-  const envelope = (type: EventEnvelope['type'], streamId: string, payload: unknown, aheadMs = 0): EventEnvelope => ({
-    id: uuidv7(),
-    streamId,
-    type,
-    payload,
-    actor: 'Vakt 1042',
-    deviceId,
-    deviceTime: Date.now(),
-    hlc: hlc(aheadMs),
-  });
+  const envelope = (type: EventEnvelope['type'], streamId: string, payload: unknown, aheadMs = 0): EventEnvelope =>
+    signAsAuthor({
+      id: uuidv7(),
+      streamId,
+      type,
+      payload,
+      actor: 'Vakt 1042',
+      deviceId,
+      deviceTime: Date.now(),
+      hlc: hlc(aheadMs),
+    });
   return {
     incidentCreated(facility: string, fields: Partial<Record<string, unknown>> = {}, streamId = uuidv7()) {
       return envelope('incident.created', streamId, {

@@ -18,7 +18,10 @@ import { createIngestor } from '../../../src-tracker/events/ingestor.ts';
 import { checkPushBatch, type CheckedBatch } from '../../../src-tracker/events/validate-push.ts';
 import type { AuthedDevice } from '../../../src-tracker/http/auth.ts';
 import { TrackerFailure } from '../../../src-tracker/http/errors.ts';
-import { buildTracker } from '../../../src-tracker/server.ts';
+import { buildTracker, DEFAULT_LIMITS } from '../../../src-tracker/server.ts';
+import { loadTrackerIdentity } from '../../../src-tracker/identity/tracker-identity.ts';
+import { createTrackerAuthor } from '../../../src-tracker/identity/authored-events.ts';
+import { testKey } from '../../support/device-keys.ts';
 import { consoleEvents } from './http-client.ts';
 
 const FACILITY = 'Hall';
@@ -39,7 +42,13 @@ afterEach(async () => {
 
 async function enrolled(deviceId: string): Promise<{ device: AuthedDevice; token: string }> {
   const { code } = await createEnrolmentCode(store, { facility: FACILITY, ttlMinutes: 5 }, Date.now());
-  const { deviceToken } = await enrollDevice(store, { code, deviceId, label: 'test' }, Date.now());
+  const identity = await loadTrackerIdentity(store, Date.now());
+  const author = createTrackerAuthor({ store, identity, limits: DEFAULT_LIMITS, clock: Date.now });
+  const { deviceToken } = await enrollDevice(
+    { store, identity, author },
+    { code, deviceId, label: 'test', publicKey: testKey(deviceId).publicKey },
+    Date.now(),
+  );
   const row = await store.db
     .selectFrom('devices')
     .select(['id', 'device_id', 'facility'])
@@ -54,8 +63,11 @@ function checked(events: EventEnvelope[]): CheckedBatch {
   return check.batch;
 }
 
+/** Ids of events consoles pushed (the tracker's own `device.enrolled` records left out). */
 async function storedIds(): Promise<string[]> {
-  return (await store.db.selectFrom('events').select('id').execute()).map((r) => r.id);
+  return (await store.db.selectFrom('events').select('id').where('type', '!=', 'device.enrolled').execute()).map(
+    (r) => r.id,
+  );
 }
 
 describe('pushes sharing one commit', () => {
@@ -150,7 +162,8 @@ describe('HQ projections folded after commits', () => {
       const incidents = HqIncident.array().parse(hq.json<{ incidents: unknown }>().incidents);
       expect(incidents).toMatchObject([{ id: created.streamId, noteCount: 1 }]);
       const cursor = await store.db.selectFrom('projection_cursors').selectAll().executeTakeFirstOrThrow();
-      expect(Number(cursor.projected_seq)).toBe(2);
+      // The device record written at enrolment, then the two pushed events.
+      expect(Number(cursor.projected_seq)).toBe(3);
     } finally {
       await app.close();
     }

@@ -28,6 +28,7 @@ import { requirePostgres, startPostgres } from '../../lab/postgres.ts';
 import { startChildTracker } from './child-tracker.ts';
 import { consoleEvents, trackerClient, type TrackerClient } from './http-client.ts';
 import { openSse } from './sse-client.ts';
+import { signAsAuthor, testKey } from '../../support/device-keys.ts';
 
 interface Lab {
   location(name: string): Promise<DbLocation>;
@@ -92,8 +93,14 @@ export function describeTrackerSuite(kind: DbKind): void {
       return r.body.code as string;
     }
 
-    async function enrol(facility: string, deviceId = `ws-${randomUUID().slice(0, 8)}`): Promise<string> {
-      const r = await api.post('/v1/enroll', { code: await createCode(facility), deviceId, label: 'Vaktrum' });
+    /** Enrols `deviceId` with its test key (support/device-keys.ts); events it pushes are signed with that key. */
+    async function enrol(facility: string, deviceId = 'ws-1'): Promise<string> {
+      const r = await api.post('/v1/enroll', {
+        code: await createCode(facility),
+        deviceId,
+        label: 'Vaktrum',
+        publicKey: testKey(deviceId).publicKey,
+      });
       expect(r.status).toBe(201);
       return EnrollResponse.parse(r.body).deviceToken;
     }
@@ -102,10 +109,14 @@ export function describeTrackerSuite(kind: DbKind): void {
       return api.post('/v1/events', { events }, token);
     }
 
+    /**
+     * The facility's events as pushed by consoles: without the `device.enrolled` records
+     * the tracker writes itself at each enrolment (checked in the identity tests).
+     */
     async function pullAll(token: string): Promise<PullResponse['events']> {
       const r = await api.get('/v1/events?after=0&limit=1000', token);
       expect(r.status).toBe(200);
-      return PullResponse.parse(r.body).events;
+      return PullResponse.parse(r.body).events.filter((e) => e.type !== 'device.enrolled');
     }
 
     function expectError(r: { status: number; body: unknown }, status: number, code: string, field?: string) {
@@ -130,25 +141,45 @@ export function describeTrackerSuite(kind: DbKind): void {
       it('enrols a console with a one-time code and refuses the same code a second time', async () => {
         const facility = uniqueFacility('Kumla');
         const code = await createCode(facility);
-        const first = await api.post('/v1/enroll', { code: code.toLowerCase(), deviceId: 'ws-1', label: 'Vaktrum B' });
+        const first = await api.post('/v1/enroll', {
+          code: code.toLowerCase(),
+          deviceId: 'ws-1',
+          label: 'Vaktrum B',
+          publicKey: testKey('ws-1').publicKey,
+        });
         expect(first.status).toBe(201);
         const enrolled = EnrollResponse.parse(first.body);
         expect(enrolled.facility).toBe(facility);
         expect((await api.get('/v1/events', enrolled.deviceToken)).status).toBe(200);
 
-        const again = await api.post('/v1/enroll', { code, deviceId: 'ws-2', label: '' });
+        const again = await api.post('/v1/enroll', {
+          code,
+          deviceId: 'ws-2',
+          label: '',
+          publicKey: testKey('ws-2').publicKey,
+        });
         expect(expectError(again, 401, 'unauthenticated', 'code').message).toMatch(/already used/);
       });
 
       it('refuses an expired enrolment code', async () => {
         const code = await createCode(uniqueFacility('Hall'), 1);
         clock.offsetMs = 2 * 60_000;
-        const r = await api.post('/v1/enroll', { code, deviceId: 'ws-1', label: '' });
+        const r = await api.post('/v1/enroll', {
+          code,
+          deviceId: 'ws-1',
+          label: '',
+          publicKey: testKey('ws-1').publicKey,
+        });
         expect(expectError(r, 401, 'unauthenticated', 'code').message).toMatch(/expired/);
       });
 
       it('refuses an unknown enrolment code', async () => {
-        const r = await api.post('/v1/enroll', { code: 'ZZZZ-ZZZZ-ZZZZ', deviceId: 'ws-1', label: '' });
+        const r = await api.post('/v1/enroll', {
+          code: 'ZZZZ-ZZZZ-ZZZZ',
+          deviceId: 'ws-1',
+          label: '',
+          publicKey: testKey('ws-1').publicKey,
+        });
         expect(expectError(r, 401, 'unauthenticated', 'code').message).toMatch(/unknown/);
       });
     });
@@ -257,7 +288,10 @@ export function describeTrackerSuite(kind: DbKind): void {
 
         const tampered = { ...original, payload: { ...(original.payload as object), title: 'Ändrad rubrik' } };
         const fresh = events.incidentCreated(facility);
-        const r = await push(token, [fresh, tampered]);
+        // Changed by someone without the key: the signature no longer matches.
+        expectError(await push(token, [fresh, tampered]), 403, 'forbidden', 'events.1.sig');
+        // Changed and re-signed by its own author: a second version of one fact.
+        const r = await push(token, [fresh, signAsAuthor(tampered)]);
         const error = expectError(r, 409, 'conflict', 'events.1.id');
         expect(error.message).toContain(original.id);
         expect((await pullAll(token)).map((e) => e.id)).toEqual([original.id]);
@@ -284,9 +318,9 @@ export function describeTrackerSuite(kind: DbKind): void {
       it('lets one facility win an id pushed by two facilities at once; the other gets 409', async () => {
         const a = uniqueFacility('Anstalt A');
         const b = uniqueFacility('Anstalt B');
-        const [tokenA, tokenB] = await Promise.all([enrol(a), enrol(b)]);
+        const [tokenA, tokenB] = await Promise.all([enrol(a, 'ws-a'), enrol(b, 'ws-b')]);
         const fromA = consoleEvents('ws-a').incidentCreated(a);
-        const fromB = { ...consoleEvents('ws-b').incidentCreated(b), id: fromA.id };
+        const fromB = signAsAuthor({ ...consoleEvents('ws-b').incidentCreated(b), id: fromA.id });
         const replies = await Promise.all([push(tokenA, [fromA]), push(tokenB, [fromB])]);
         expect(replies.map((r) => r.status).sort()).toEqual([200, 409]);
         const loser = replies.find((r) => r.status === 409)!;
@@ -393,9 +427,11 @@ export function describeTrackerSuite(kind: DbKind): void {
           after = page.nextAfter;
           if (!page.hasMore) break;
         }
-        expect(pages.map((p) => p.events.length)).toEqual([10, 10, 5]);
+        // The device record the tracker wrote at enrolment comes first, then the 25 pushed.
+        expect(pages.map((p) => p.events.length)).toEqual([10, 10, 6]);
         expect(pages.map((p) => p.hasMore)).toEqual([true, true, false]);
-        const pulled = pages.flatMap((p) => p.events);
+        expect(pages[0]!.events[0]!.type).toBe('device.enrolled');
+        const pulled = pages.flatMap((p) => p.events).slice(1);
         expect(pulled.map((e) => e.id)).toEqual(batch.map((e) => e.id));
         expect(pulled.map((e) => e.serverSeq)).toEqual(pushed.results.map((r) => r.serverSeq));
         expect(pulled[0]).toMatchObject({ ...batch[0], receivedAt: expect.any(Number) });
@@ -416,13 +452,17 @@ export function describeTrackerSuite(kind: DbKind): void {
       it("sends the facility's head on connect and the new seq after a push, and nothing of other facilities", async () => {
         const a = uniqueFacility('Anstalt A');
         const b = uniqueFacility('Anstalt B');
-        const tokenA = await enrol(a);
-        const tokenB = await enrol(b);
+        const tokenA = await enrol(a, 'a');
+        const tokenB = await enrol(b, 'b');
         const sse = await openSse(new URL('/v1/stream', baseUrl).href, tokenA);
         try {
           expect(sse.status).toBe(200);
           expect(sse.contentType).toMatch(/^text\/event-stream/);
-          await sse.waitFor((m) => m.seq === 0);
+          // The head on connect: the device record the tracker wrote when A enrolled.
+          const head = Math.max(
+            ...PullResponse.parse((await api.get('/v1/events', tokenA)).body).events.map((e) => e.serverSeq),
+          );
+          await sse.waitFor((m) => m.seq === head);
 
           const other = PushResponse.parse((await push(tokenB, [consoleEvents('b').incidentCreated(b)])).body);
           const own = PushResponse.parse((await push(tokenA, [consoleEvents('a').incidentCreated(a)])).body);
@@ -554,7 +594,7 @@ export function describeTrackerSuite(kind: DbKind): void {
           const code = (await child.post('/v1/admin/enrolment-codes', { facility, ttlMinutes: 5 }, childToken)).body
             .code;
           const { deviceToken } = EnrollResponse.parse(
-            (await child.post('/v1/enroll', { code, deviceId: 'ws-1' })).body,
+            (await child.post('/v1/enroll', { code, deviceId: 'ws-1', publicKey: testKey('ws-1').publicKey })).body,
           );
           const c = consoleEvents('ws-1');
           const batch: EventEnvelope[] = Array.from({ length: 1000 }, () => c.incidentCreated(facility));
@@ -598,7 +638,11 @@ export function describeTrackerSuite(kind: DbKind): void {
 
         const reopened = await openTrackerDb(location);
         try {
-          const stored = await reopened.db.selectFrom('events').select('id').execute();
+          const stored = await reopened.db
+            .selectFrom('events')
+            .select('id')
+            .where('type', '!=', 'device.enrolled')
+            .execute();
           expect(stored).toHaveLength(1000);
         } finally {
           await reopened.close();

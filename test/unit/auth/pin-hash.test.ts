@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PIN_PARAMS, hashPin, verifyPin } from '../../../src-main/core/auth/pin-hash.ts';
+import { DEFAULT_PIN_PARAMS, hashPin, verifyPin } from '../../../src-common/pin-hash.ts';
 import { PinHash } from '../../../src-shared/staff.ts';
 
 describe('PIN hashes', () => {

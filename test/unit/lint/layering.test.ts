@@ -34,6 +34,14 @@ describe('layering lint rules', () => {
     ).toMatch(/no Node built-ins/);
   });
 
+  it('fails when code both servers share imports the console core or the tracker', async () => {
+    const errors = await layeringErrors(
+      'src-common/trust/x.ts',
+      "import { openEventStore } from '../../src-main/core/store/event-store.ts';\nexport const a = openEventStore;\n",
+    );
+    expect(errors.join()).toMatch(/imports neither/);
+  });
+
   it('fails when the renderer imports anything from src-main', async () => {
     const errors = await layeringErrors(
       'src-renderer/features/x.tsx',

@@ -1,0 +1,15 @@
+/**
+ * Trust shared by the console core and the tracker (issue 12): Ed25519 keys, keyrings
+ * and the one verification every receiver of an event runs.
+ */
+export {
+  generateDeviceKeyPair,
+  keyFingerprint,
+  publicKeyObject,
+  rawPublicKey,
+  signBytes,
+  verifyBytes,
+  type KeyPairPem,
+} from './keys.ts';
+export { createKeyring, type Keyring, type KeyringEntry } from './keyring.ts';
+export { signEnvelope, verifyAuthoredEvent, type AuthoredEvent, type VerifyOptions } from './verify-event.ts';

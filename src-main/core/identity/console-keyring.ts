@@ -1,0 +1,196 @@
+/**
+ * The console's side of "relayed by anyone, authored by no one else": before an event
+ * from the tracker or a peer is stored, its author must be a device of this facility
+ * whose key is on the keyring, and its signature must verify. Refused events are logged
+ * (`refused_events`, bounded) and never stored.
+ *
+ * Where keys come from:
+ * - this console's own key;
+ * - the tracker's key, learned at enrolment (`identity.tracker_key`);
+ * - `device.enrolled` records in the facility's log (device_keys), each verified like
+ *   any event when it arrives: signed by the tracker, or by a device already on the
+ *   keyring (the pairing admin console of a facility that never reached a tracker). A
+ *   console-signed record may add a device, never rebind a device that has a key.
+ *
+ * Pre-signature events (no `sig`) are accepted from the tracker only: the tracker has
+ * applied its own rule to them (only their author, enrolled before signing, could push
+ * them). From a peer they are refused: a peer could have written them itself.
+ */
+import { createKeyring, verifyAuthoredEvent, type Keyring } from '../../../src-common/trust/index.ts';
+import type { EventEnvelope } from '../../../src-shared/events.ts';
+import {
+  DeviceEnrolledPayload,
+  TRACKER_DEVICE_ID,
+  type TrustRefusal,
+  type TrustVerdict,
+} from '../../../src-shared/signed-envelope.ts';
+import type { EventStore } from '../store/event-store.ts';
+
+export const TRACKER_KEY_META = 'identity.tracker_key';
+const REFUSED_KEEP = 10_000;
+
+export type EventSource = 'tracker' | `peer:${string}`;
+
+export interface RefusedEvent {
+  eventId: string;
+  deviceId: string;
+  source: string;
+  code: string;
+  field: string | null;
+  reason: string;
+  refusedAt: number;
+}
+
+export interface ConsoleKeyring {
+  readonly keyring: Keyring;
+  trackerKey(): string | null;
+  setTrackerKey(publicKey: string): void;
+  verify(event: EventEnvelope, source: EventSource): TrustVerdict;
+  /**
+   * Splits received events into those to store and those refused (logged here), in
+   * order: a `device.enrolled` record that verifies makes its device's later events in
+   * the same batch verifiable.
+   */
+  screen<E extends EventEnvelope>(events: readonly E[], source: EventSource): { accepted: E[]; refused: number };
+  refused(limit?: number): RefusedEvent[];
+}
+
+export function createConsoleKeyring(deps: {
+  store: EventStore;
+  deviceId: string;
+  publicKey: string;
+  facility: () => string;
+  wallClock: () => number;
+  log?: (message: string) => void;
+}): ConsoleKeyring {
+  const { store } = deps;
+  const db = store.db;
+  const keyring = createKeyring();
+  keyring.add({ deviceId: deps.deviceId, publicKey: deps.publicKey, facility: null });
+  const trackerKey = () => store.getMeta(TRACKER_KEY_META);
+  const known = store.getMeta(TRACKER_KEY_META);
+  if (known) keyring.add({ deviceId: TRACKER_DEVICE_ID, publicKey: known, facility: null });
+  const rows = db
+    .prepare<[], { device_id: string; public_key: string; facility: string }>(
+      'SELECT device_id, public_key, facility FROM device_keys',
+    )
+    .all();
+  for (const r of rows) keyring.add({ deviceId: r.device_id, publicKey: r.public_key, facility: r.facility });
+
+  const q = {
+    refuse: db.prepare(
+      `INSERT INTO refused_events (event_id, device_id, source, code, field, reason, envelope, refused_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    trim: db.prepare('DELETE FROM refused_events WHERE id <= (SELECT max(id) FROM refused_events) - ?'),
+    list: db.prepare<
+      [number],
+      {
+        event_id: string;
+        device_id: string;
+        source: string;
+        code: string;
+        field: string | null;
+        reason: string;
+        refused_at: number;
+      }
+    >('SELECT * FROM refused_events ORDER BY id DESC LIMIT ?'),
+  };
+
+  function verify(event: EventEnvelope, source: EventSource): TrustVerdict {
+    const verdict = verifyAuthoredEvent(event, keyring, {
+      facility: deps.facility(),
+      allowUnsigned: () => source === 'tracker',
+    });
+    if (!verdict.ok || event.type !== 'device.enrolled') return verdict;
+    return checkRecord(event);
+  }
+
+  /** A verified `device.enrolled` record: right facility, and only the tracker may rebind a keyed device. */
+  function checkRecord(event: EventEnvelope): TrustVerdict {
+    const record = DeviceEnrolledPayload.safeParse(event.payload);
+    if (!record.success) return { ok: true, preSignature: false }; // payload validation reports it
+    if (record.data.facility !== deps.facility()) {
+      return refusal(
+        'other_facility',
+        'deviceId',
+        `record for ${record.data.deviceId} belongs to ${record.data.facility}`,
+      );
+    }
+    const existing = keyring.entries(record.data.deviceId).filter((e) => e.publicKey !== null);
+    const rebinds = existing.length > 0 && !existing.some((e) => e.publicKey === record.data.publicKey);
+    if (rebinds && event.deviceId !== TRACKER_DEVICE_ID) {
+      return refusal(
+        'key_mismatch',
+        'payload.publicKey',
+        `only the tracker may bind a new key to ${record.data.deviceId}, which already has one`,
+      );
+    }
+    return { ok: true, preSignature: false };
+  }
+
+  function logRefusal(event: EventEnvelope, source: string, why: TrustRefusal) {
+    store.transaction(() => {
+      q.refuse.run(
+        event.id,
+        event.deviceId,
+        source,
+        why.code,
+        why.field,
+        why.reason,
+        JSON.stringify(event).slice(0, 20_000),
+        deps.wallClock(),
+      );
+      q.trim.run(REFUSED_KEEP);
+    });
+    deps.log?.(`refused event ${event.id} from ${source}: ${why.code} (${why.field}) ${why.reason}`);
+  }
+
+  return {
+    keyring,
+    trackerKey,
+    setTrackerKey(publicKey) {
+      store.setMeta(TRACKER_KEY_META, publicKey);
+      keyring.add({ deviceId: TRACKER_DEVICE_ID, publicKey, facility: null });
+    },
+    verify,
+    screen(events, source) {
+      const accepted: (typeof events)[number][] = [];
+      let refused = 0;
+      for (const event of events) {
+        const verdict = verify(event, source);
+        if (!verdict.ok) {
+          logRefusal(event, source, verdict);
+          refused += 1;
+          continue;
+        }
+        if (event.type === 'device.enrolled') {
+          const record = DeviceEnrolledPayload.safeParse(event.payload);
+          if (record.success) {
+            keyring.add({
+              deviceId: record.data.deviceId,
+              publicKey: record.data.publicKey,
+              facility: record.data.facility,
+            });
+          }
+        }
+        accepted.push(event);
+      }
+      return { accepted, refused };
+    },
+    refused: (limit = 100) =>
+      q.list.all(limit).map((r) => ({
+        eventId: r.event_id,
+        deviceId: r.device_id,
+        source: r.source,
+        code: r.code,
+        field: r.field,
+        reason: r.reason,
+        refusedAt: r.refused_at,
+      })),
+  };
+}
+
+function refusal(code: TrustRefusal['code'], field: TrustRefusal['field'], reason: string): TrustRefusal {
+  return { ok: false, code, field, reason };
+}

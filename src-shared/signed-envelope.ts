@@ -1,0 +1,94 @@
+/**
+ * The signed envelope (DESIGN §10, issue 12): every event a console authors carries its
+ * author's `deviceId`, a per-device sequence number `deviceSeq` (1, 2, 3… gap-free per
+ * author, assigned in the append transaction) and `sig`, an Ed25519 signature by the
+ * author's key over `canonicalEnvelope(event)`.
+ *
+ * The signed bytes are the very bytes the console's hash chain hashes (JCS, RFC 8785,
+ * via `canonicalize`): one canonical form, so a relayed event verifies wherever it lands,
+ * whatever key order a peer's JSON had. `sig` itself is outside the signed bytes;
+ * `deviceSeq` is inside, so a relay cannot renumber an author's feed.
+ *
+ * Events stored before signing existed carry neither field ("pre-signature"). Their
+ * canonical bytes are unchanged (JCS drops absent members), so old chains still verify
+ * and old events are never rewritten. Verification itself (node:crypto) lives in
+ * `src-common/trust`, owned by the console core and the tracker alike.
+ */
+import canonicalize from 'canonicalize';
+import { z } from 'zod';
+
+/** The envelope fields that are signed (and hashed into the console's chain). */
+export interface SignableEnvelope {
+  id: string;
+  streamId: string;
+  type: string;
+  payload: unknown;
+  actor: string;
+  deviceId: string;
+  deviceTime: number;
+  hlc: string;
+  deviceSeq?: number | undefined;
+}
+
+export function canonicalEnvelope(e: SignableEnvelope): string {
+  const text = canonicalize({
+    id: e.id,
+    streamId: e.streamId,
+    type: e.type,
+    payload: e.payload,
+    actor: e.actor,
+    deviceId: e.deviceId,
+    deviceTime: e.deviceTime,
+    hlc: e.hlc,
+    deviceSeq: e.deviceSeq,
+  });
+  if (text === undefined) throw new TypeError(`event ${e.id} cannot be serialised`);
+  return text;
+}
+
+/** An Ed25519 signature (64 bytes) in base64url without padding: 86 characters. */
+export const EventSignature = z.string().regex(/^[A-Za-z0-9_-]{86}$/, { error: 'not an Ed25519 signature' });
+/** An Ed25519 public key, the raw 32 bytes in base64url without padding: 43 characters. */
+export const PublicKeyText = z.string().regex(/^[A-Za-z0-9_-]{43}$/, { error: 'not an Ed25519 public key' });
+export const DeviceSeq = z.number().int().positive();
+
+/** Author id of events the tracker writes itself (roster changes made at HQ). */
+export const TRACKER_DEVICE_ID = 'tracker';
+
+/**
+ * `device.enrolled`: the facility's record that `deviceId` holds `publicKey`. Written
+ * and signed by the tracker when a console enrols (or binds its key after upgrading);
+ * for a facility that never reached a tracker, by the admin console that paired it
+ * (issue 12b). Consoles fold these records into their keyring; events of devices with
+ * no record are refused.
+ */
+export const DeviceEnrolledPayload = z
+  .object({
+    deviceId: z.string().min(1).max(64),
+    publicKey: PublicKeyText,
+    facility: z.string().trim().min(1).max(120),
+    label: z.string().trim().max(120).default(''),
+    /** `tracker` or the device id of the pairing admin console. */
+    enrolledBy: z.string().min(1).max(64),
+  })
+  .strict();
+export type DeviceEnrolledPayload = z.infer<typeof DeviceEnrolledPayload>;
+
+export const deviceStreamId = (deviceId: string) => `device:${deviceId}`;
+
+/** Why a receiver refused an event. `field` names the envelope field at fault. */
+export const TRUST_REFUSALS = [
+  'unknown_device',
+  'other_facility',
+  'unsigned',
+  'bad_signature',
+  'key_mismatch',
+] as const;
+export type TrustRefusalCode = (typeof TRUST_REFUSALS)[number];
+export interface TrustRefusal {
+  ok: false;
+  code: TrustRefusalCode;
+  field: 'deviceId' | 'sig' | 'deviceSeq' | 'payload.publicKey';
+  reason: string;
+}
+export type TrustVerdict = { ok: true; preSignature: boolean } | TrustRefusal;
