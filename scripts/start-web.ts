@@ -19,6 +19,8 @@ import { openBrowser } from './open-browser.ts';
 import { ensureRendererBuilt, rendererDist } from './renderer-build.ts';
 
 export const READY_PREFIX = 'Guardline web host: ';
+/** Printed before the ready line when the facility mesh listens (issue 12). */
+export const MESH_PREFIX = 'Guardline mesh: ';
 export const EXIT_BAD_FLAGS = 2;
 export const EXIT_START_FAILED = 1;
 
@@ -66,6 +68,7 @@ export async function startWeb(argv: readonly string[], env: NodeJS.ProcessEnv =
       telephony: telephonyLaunchOptions(options),
       retention: { closedIncidentDays: options.retentionDays },
       ...(options.idleLockMinutes !== null ? { idleLockMs: options.idleLockMinutes * 60_000 } : {}),
+      ...(options.meshListen !== null ? { mesh: { listen: options.meshListen } } : {}),
     });
   } catch (error) {
     const what = error instanceof StoreOpenError ? 'cannot open the data file' : 'cannot start the console';
@@ -91,6 +94,12 @@ export async function startWeb(argv: readonly string[], env: NodeJS.ProcessEnv =
   process.on('SIGINT', (s) => void shutdown(s));
   process.on('SIGTERM', (s) => void shutdown(s));
 
+  const meshAddress = await Promise.race([
+    core.mesh.listening,
+    new Promise<null>((resolve) => setTimeout(() => resolve(null), 5_000)),
+  ]);
+  // The mesh line comes first, so whoever waits for the ready line has it too.
+  if (meshAddress) process.stdout.write(`${MESH_PREFIX}${meshAddress}\n`);
   process.stdout.write(`${READY_PREFIX}${host.url}\nGuardline data file: ${options.dataFile}\n`);
   if (options.open) openBrowser(host.url);
 }

@@ -10,7 +10,11 @@ import { createApp, createDispatch, missingMethods, type Dispatch, type Logger }
 import { openEventStore, type EventStore } from './store/event-store.ts';
 import { incidentProjector } from './incidents/projection.ts';
 import { incidentsApp } from './incidents/app.ts';
+import { hostname } from 'node:os';
 import { createSyncEngine, syncApp, type SyncEngine } from './sync/index.ts';
+import { createRemoteEvents } from './sync/remote-events.ts';
+import { createMeshLinks, meshApp, type MeshLinks } from './mesh/index.ts';
+import type { SessionLimits } from './mesh/peer-session.ts';
 import type { SyncEngineDeps } from './sync/engine.ts';
 import { DEFAULT_ESCALATION_POLICIES, EscalationPolicies } from '../../src-shared/escalation.ts';
 import { createEventFactory } from './event-factory.ts';
@@ -65,6 +69,17 @@ export interface ConsoleCoreConfig {
   > & {
     start?: boolean;
   };
+  /**
+   * Facility mesh (issue 12): `listen` (host:port, port 0 = any) wins over the facility
+   * config's `mesh.listen`; `name` is how peers list this console (default: host name).
+   */
+  mesh?: {
+    listen?: string | null;
+    name?: string;
+    backoffBaseMs?: number;
+    backoffCapMs?: number;
+    limits?: Partial<SessionLimits>;
+  };
   /** Timers for the idle lock and escalation deadlines (tests use fake timers). */
   timers?: Timers;
   /** Lock the session after this long without a call (default 10 minutes). */
@@ -100,6 +115,8 @@ export interface ConsoleCore {
   info(): SystemInfo;
   readonly store: EventStore;
   readonly sync: SyncEngine;
+  /** The facility mesh's peer links (run by the sync engine). */
+  readonly mesh: MeshLinks;
   readonly telephony: Telephony;
   /** This console's Ed25519 identity (issue 12): signs what it authors; its key pins it to peers. */
   readonly identity: DeviceIdentity;
@@ -191,6 +208,27 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     log: (message) => logger.error(message, null),
   });
 
+  // The facility mesh: peers on the LAN are links of the same engine as the tracker.
+  const facilityName = () => store.getMeta('sync.facility') ?? config.facility;
+  const meshOptions = config.mesh ?? {};
+  const mesh: MeshLinks = createMeshLinks({
+    store,
+    identity,
+    keyring: trust,
+    remote: createRemoteEvents({ store, clock, wallClock, authors: trust }),
+    event,
+    facility: facilityName,
+    name: () => meshOptions.name ?? hostname(),
+    unit: () => config.unit,
+    config: () => telephony.facilityConfig()?.mesh ?? null,
+    listenOverride: meshOptions.listen ?? null,
+    wallClock,
+    log: (message) => logger.error(message, null),
+    ...(meshOptions.backoffBaseMs !== undefined ? { backoffBaseMs: meshOptions.backoffBaseMs } : {}),
+    ...(meshOptions.backoffCapMs !== undefined ? { backoffCapMs: meshOptions.backoffCapMs } : {}),
+    ...(meshOptions.limits ? { limits: meshOptions.limits } : {}),
+  });
+
   const sync = createSyncEngine({
     store,
     deviceId,
@@ -199,6 +237,7 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     clock,
     wallClock,
     onStatus: (status) => emit('sync.status', status),
+    mesh,
     ...config.sync,
   });
 
@@ -270,6 +309,7 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
       outagesChanged: (payload) => emit('outages.changed', payload),
       configChanged: (payload) => {
         emit('config.changed', payload);
+        void mesh.reconfigure();
         declareCatalog();
       },
     },
@@ -305,6 +345,7 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     incidentsApp({ store, clock, deviceId, wallClock, accessLog }),
     retentionApp(retention),
     syncApp(sync),
+    meshApp({ mesh, sync }),
     authApp({ auth, roster, store, event }),
     escalationApp({ runner, queries: escalations, roster, alarms, store }),
     auditApp({ store, roster, event, deviceId }),
@@ -337,6 +378,7 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     info,
     store,
     sync,
+    mesh,
     telephony,
     identity,
     trust,

@@ -159,6 +159,7 @@ export function startConsoleShell(start: ShellStart): ShellHandle {
         telephony: telephonyLaunchOptions(options),
         retention: { closedIncidentDays: options.retentionDays },
         ...(options.idleLockMinutes !== null ? { idleLockMs: options.idleLockMinutes * 60_000 } : {}),
+        ...(options.meshListen !== null ? { mesh: { listen: options.meshListen } } : {}),
       });
     } catch (error) {
       fail(text().storeFailedTitle, `${text().storeFailedIntro}\n\n${(error as Error).message}`);

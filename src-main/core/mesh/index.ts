@@ -1,36 +1,37 @@
 /**
  * The facility mesh as the sync engine's peer links: where to listen, whom to dial (the
- * facility config's `peers`, paired consoles, DNS-SD), and what to tell the UI.
+ * facility config's `peers`, paired consoles, DNS-SD), whom to trust (the keyring built
+ * from the facility's `device.enrolled` records), and what to tell the UI.
  */
-import type { KeyObject } from 'node:crypto';
-import { meshRoute, type MeshStatus } from '../../../src-shared/sync.ts';
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { rawPublicKey } from '../../../src-common/trust/index.ts';
+import { deviceStreamId } from '../../../src-shared/signed-envelope.ts';
+import { meshRoute, type MeshPairingCode, type MeshStatus } from '../../../src-shared/sync.ts';
 import type { MeshConfig } from '../../../src-shared/facility-config.ts';
 import type { EventStore } from '../store/event-store.ts';
+import type { EventFactory } from '../event-factory.ts';
+import type { ConsoleKeyring, DeviceIdentity } from '../identity/index.ts';
 import type { PeerLinks } from '../sync/engine.ts';
 import type { RemoteEvents } from '../sync/remote-events.ts';
-import { keyFingerprint } from './certificate.ts';
-import { createMesh, parsePeerAddress, type MeshIdentity } from './mesh.ts';
+import { createMesh, parsePeerAddress } from './mesh.ts';
+import { createMeshMemory, createPairingDesk, type PairedDevice } from './pairing.ts';
 import type { SessionLimits, TrustedDevice } from './peer-session.ts';
 
-export { keyFingerprint, selfSignedCertificate } from './certificate.ts';
-export type { MeshIdentity } from './mesh.ts';
-export type { TrustedDevice } from './peer-session.ts';
+export { meshApp } from './app.ts';
 
-export interface PeerLinksDeps {
+export interface MeshLinksDeps {
   store: EventStore;
-  identity: MeshIdentity;
+  identity: DeviceIdentity;
+  keyring: ConsoleKeyring;
   remote: RemoteEvents;
+  event: EventFactory;
   facility(): string;
   name(): string;
   unit(): string;
-  /** Whether a device key belongs to this facility, and as which device. */
-  trust(peerKey: KeyObject): TrustedDevice | null;
   /** The facility config's mesh section (null: none, or no config file). */
   config(): MeshConfig | null;
   /** `host:port` from the launch option; wins over the config's `listen`. */
   listenOverride: string | null;
-  /** Extra addresses to dial (pairings). */
-  extraPeers?: () => string[];
   wallClock: () => number;
   log(message: string): void;
   backoffBaseMs?: number;
@@ -43,12 +44,15 @@ export interface PeerLinksDeps {
 export interface MeshLinks extends PeerLinks {
   /** Re-read listen address and peers (after a config reload or a pairing). */
   reconfigure(): Promise<void>;
-  /** Resolves once the listener is bound (or at once without one). */
+  /** Resolves with the bound listener (null without one) once the links have started. */
   readonly listening: Promise<string | null>;
-  disconnect(deviceId: string): void;
+  pairingCode(): MeshPairingCode;
+  pair(address: string, code: string, actor: string): Promise<PairedDevice>;
+  remove(deviceId: string): boolean;
 }
 
-export function createMeshLinks(deps: PeerLinksDeps): MeshLinks {
+export function createMeshLinks(deps: MeshLinksDeps): MeshLinks {
+  const { store } = deps;
   let trackerLive = false;
   let listeningAt: string | null = null;
   let listenTarget: string | null = null;
@@ -57,6 +61,9 @@ export function createMeshLinks(deps: PeerLinksDeps): MeshLinks {
   let timer: NodeJS.Timeout | null = null;
   let lastPush = 0;
   const minGap = 1000 / (deps.statusPerSecond ?? 5);
+  const memory = createMeshMemory(store);
+  const desk = createPairingDesk(deps.wallClock);
+  const publicKey = createPublicKey(deps.identity.privateKey);
 
   function changed(): void {
     if (timer) return;
@@ -69,23 +76,57 @@ export function createMeshLinks(deps: PeerLinksDeps): MeshLinks {
     timer.unref?.();
   }
 
+  /** Pinned keys: the device's key in this facility's keyring (device records), unless an admin removed it. */
+  function trust(peerKey: KeyObject, claimedDeviceId: string): TrustedDevice | null {
+    if (memory.removed().has(claimedDeviceId)) return null;
+    const raw = rawPublicKey(peerKey);
+    const facility = deps.facility();
+    const entry = deps.keyring.keyring
+      .entries(claimedDeviceId)
+      .find((e) => e.publicKey === raw && e.facility === facility);
+    return entry ? { deviceId: claimedDeviceId, facility, name: null, unit: null } : null;
+  }
+
+  /** Pairing binds the other console's key in the facility's log, signed by this (admin) console. */
+  function recordPaired(device: PairedDevice, actor: string): void {
+    if (trust(publicKeyOf(device.publicKey), device.deviceId)) return;
+    memory.restore(device.deviceId);
+    store.append([
+      deps.event(
+        'device.enrolled',
+        deviceStreamId(device.deviceId),
+        {
+          deviceId: device.deviceId,
+          publicKey: device.publicKey,
+          facility: deps.facility(),
+          label: [device.name, device.unit].filter(Boolean).join(' · ').slice(0, 120),
+          enrolledBy: deps.identity.deviceId,
+        },
+        actor,
+      ),
+    ]);
+    deps.keyring.keyring.add({ deviceId: device.deviceId, publicKey: device.publicKey, facility: deps.facility() });
+    if (device.address) memory.addAddress(device.address);
+  }
+  let pairingActor = 'pairing';
+
   const mesh = createMesh({
-    store: deps.store,
-    identity: deps.identity,
+    store,
+    identity: { deviceId: deps.identity.deviceId, publicKey, privateKey: deps.identity.privateKey },
     remote: deps.remote,
     facility: deps.facility,
     name: deps.name,
     unit: deps.unit,
     tracker: () => (trackerLive ? 'live' : 'offline'),
-    trust: deps.trust,
+    trust,
     wallClock: deps.wallClock,
     log: deps.log,
     onChange: changed,
+    pairing: { desk, record: (device) => recordPaired(device, pairingActor) },
     ...(deps.backoffBaseMs !== undefined ? { backoffBaseMs: deps.backoffBaseMs } : {}),
     ...(deps.backoffCapMs !== undefined ? { backoffCapMs: deps.backoffCapMs } : {}),
     ...(deps.limits ? { limits: deps.limits } : {}),
   });
-  const fingerprint = keyFingerprint(deps.identity.publicKey);
 
   let resolveListening: (address: string | null) => void = () => undefined;
   const listening = new Promise<string | null>((resolve) => (resolveListening = resolve));
@@ -107,7 +148,7 @@ export function createMeshLinks(deps: PeerLinksDeps): MeshLinks {
       }
     }
     resolveListening(listeningAt);
-    const addresses = [...(config?.peers ?? []), ...(deps.extraPeers?.() ?? [])].filter((a) => a !== listeningAt);
+    const addresses = [...(config?.peers ?? []), ...memory.addresses()].filter((a) => a !== listeningAt);
     mesh.setPeers(addresses);
     changed();
   }
@@ -129,7 +170,7 @@ export function createMeshLinks(deps: PeerLinksDeps): MeshLinks {
       return {
         enabled: listeningAt !== null || peers.length > 0,
         listening: listeningAt,
-        fingerprint,
+        fingerprint: deps.identity.fingerprint,
         peers,
         route: meshRoute(live, peers),
       };
@@ -143,6 +184,30 @@ export function createMeshLinks(deps: PeerLinksDeps): MeshLinks {
     },
     reconfigure,
     listening,
-    disconnect: (deviceId) => mesh.disconnect(deviceId),
+    pairingCode() {
+      const opened = desk.open();
+      return { ...opened, address: listeningAt, fingerprint: deps.identity.fingerprint };
+    },
+    async pair(address, code, actor) {
+      pairingActor = actor;
+      const device = await mesh.pair(address, code);
+      recordPaired(device, actor);
+      await reconfigure();
+      return device;
+    },
+    remove(deviceId) {
+      const known =
+        deps.keyring.keyring.entries(deviceId).length > 0 || mesh.peers().some((p) => p.deviceId === deviceId);
+      if (!known) return false;
+      memory.remove(deviceId);
+      for (const p of mesh.peers()) if (p.deviceId === deviceId && p.address) memory.dropAddress(p.address);
+      mesh.disconnect(deviceId);
+      changed();
+      return true;
+    },
   };
+}
+
+function publicKeyOf(raw: string): KeyObject {
+  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw }, format: 'jwk' });
 }

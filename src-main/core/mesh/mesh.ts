@@ -12,6 +12,7 @@ import type { EventStore } from '../store/event-store.ts';
 import type { RemoteEvents } from '../sync/remote-events.ts';
 import { fullJitterDelay } from '../sync/backoff.ts';
 import { keyFingerprint, selfSignedCertificate } from './certificate.ts';
+import { rawPublicKey } from '../../../src-common/trust/index.ts';
 import { pairingKey, type PairedDevice, type PairingDesk } from './pairing.ts';
 import {
   openPeerSession,
@@ -36,7 +37,7 @@ export interface MeshDeps {
   name(): string;
   unit(): string;
   tracker(): MeshTrackerState;
-  trust(peerKey: KeyObject): TrustedDevice | null;
+  trust(peerKey: KeyObject, claimedDeviceId: string): TrustedDevice | null;
   wallClock: () => number;
   log(message: string): void;
   onChange(): void;
@@ -123,13 +124,16 @@ export function createMesh(deps: MeshDeps) {
       if (serverSeq !== null) serverSeqById.set(envelope.id, serverSeq);
       return envelope;
     });
-    const answer = deps.remote.accept({
-      events: envelopes,
-      serverSeqById,
-      alsoInTransaction: () => {
-        if (last > cursor(peer.deviceId)) store.setMeta(cursorKey(peer.deviceId), String(last));
+    const answer = deps.remote.accept(
+      {
+        events: envelopes,
+        serverSeqById,
+        alsoInTransaction: () => {
+          if (last > cursor(peer.deviceId)) store.setMeta(cursorKey(peer.deviceId), String(last));
+        },
       },
-    });
+      `peer:${peer.deviceId}`,
+    );
     if ('refused' in answer) return { code: answer.refused.code, message: answer.refused.message };
     return null;
   }
@@ -199,8 +203,14 @@ export function createMesh(deps: MeshDeps) {
     deps.onChange();
   }
 
-  function pairedRecord(hello: HelloFrame, fingerprint: string, address: string | null): PairedDevice {
+  function pairedRecord(
+    hello: HelloFrame,
+    fingerprint: string,
+    address: string | null,
+    socket: tls.TLSSocket,
+  ): PairedDevice {
     const device: PairedDevice = {
+      publicKey: rawPublicKey(socket.getPeerX509Certificate()!.publicKey),
       deviceId: hello.deviceId,
       facility: hello.facility,
       name: hello.name,
@@ -217,7 +227,12 @@ export function createMesh(deps: MeshDeps) {
     socket: tls.TLSSocket,
     role: 'dialer' | 'acceptor',
     pairWith?: { key: Buffer; record(hello: HelloFrame, fingerprint: string): void },
-  ): PeerSession {
+  ): PeerSession | null {
+    if (stopped) {
+      // A handshake that finished after stop(): the store may be closed already.
+      socket.destroy();
+      return null;
+    }
     const desk = deps.pairing?.desk;
     const session = openPeerSession({
       socket,
@@ -228,7 +243,7 @@ export function createMesh(deps: MeshDeps) {
         ? {
             desk: {
               answer: (proof: string, dialerFp: string, ownFp: string) => desk.answer(proof, dialerFp, ownFp),
-              record: (hello: HelloFrame, fingerprint: string) => pairedRecord(hello, fingerprint, null),
+              record: (hello: HelloFrame, fingerprint: string) => pairedRecord(hello, fingerprint, null, socket),
             },
           }
         : {}),
@@ -283,9 +298,9 @@ export function createMesh(deps: MeshDeps) {
     socket.once('secureConnect', () => {
       opened = true;
       dialer.lastError = null;
-      dialer.session = openSession(socket, 'dialer');
-      dialer.session.wake();
-      const s = dialer.session;
+      const s = openSession(socket, 'dialer');
+      if (!s) return;
+      dialer.session = s;
       // A session that lasted is a success: the next failure starts backing off from scratch.
       setTimeout(() => {
         if (!s.closed && s.peer) dialer.attempt = 0;
@@ -402,9 +417,10 @@ export function createMesh(deps: MeshDeps) {
         socket.once('secureConnect', () => {
           const session = openSession(socket, 'dialer', {
             key,
-            record: (hello, fingerprint) => finish(null, pairedRecord(hello, fingerprint, address)),
+            record: (hello, fingerprint) => finish(null, pairedRecord(hello, fingerprint, address, socket)),
           });
-          socket.once('close', () => finish(new Error(`${address} refused the pairing code${session.peer ? '' : ''}`)));
+          if (!session) return finish(new Error('the mesh is stopping'));
+          socket.once('close', () => finish(new Error(`${address} refused the pairing code`)));
         });
       });
     },

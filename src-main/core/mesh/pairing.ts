@@ -68,35 +68,47 @@ export function createPairingDesk(wallClock: () => number) {
 export type PairingDesk = ReturnType<typeof createPairingDesk>;
 
 export interface PairedDevice extends TrustedDevice {
+  /** SHA-256 of the certificate key (hex), as the pairing proofs bound it. */
   fingerprint: string;
+  /** The peer's raw Ed25519 public key (base64url), for its `device.enrolled` record. */
+  publicKey: string;
+  /** Where we dialled it (null on the side that showed the code). */
   address: string | null;
   pairedAt: number;
 }
 
-const PAIRED_KEY = 'mesh.paired';
+const ADDRESSES_KEY = 'mesh.paired_addresses';
+const REMOVED_KEY = 'mesh.removed_devices';
 
-/** Devices this console paired with, kept in its own store (not facility facts: local trust). */
-export function createPairedDevices(store: EventStore) {
-  const read = (): PairedDevice[] => {
+/**
+ * What pairing and removal leave on this console: addresses to keep dialling, and
+ * devices an admin removed (refused here even if a record in the log names their key).
+ */
+export function createMeshMemory(store: EventStore) {
+  const list = (key: string): string[] => {
     try {
-      return JSON.parse(store.getMeta(PAIRED_KEY) ?? '[]') as PairedDevice[];
+      const value = JSON.parse(store.getMeta(key) ?? '[]') as unknown;
+      return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
     } catch {
       return [];
     }
   };
+  const save = (key: string, values: string[]) => store.setMeta(key, JSON.stringify([...new Set(values)]));
   return {
-    list: read,
-    byFingerprint: (fp: string) => read().find((d) => d.fingerprint === fp) ?? null,
-    add(device: PairedDevice) {
-      const others = read().filter((d) => d.fingerprint !== device.fingerprint && d.deviceId !== device.deviceId);
-      store.setMeta(PAIRED_KEY, JSON.stringify([...others, device]));
-    },
-    remove(deviceId: string): boolean {
-      const all = read();
-      const kept = all.filter((d) => d.deviceId !== deviceId);
-      store.setMeta(PAIRED_KEY, JSON.stringify(kept));
-      return kept.length !== all.length;
-    },
+    addresses: () => list(ADDRESSES_KEY),
+    addAddress: (address: string) => save(ADDRESSES_KEY, [...list(ADDRESSES_KEY), address]),
+    dropAddress: (address: string) =>
+      save(
+        ADDRESSES_KEY,
+        list(ADDRESSES_KEY).filter((a) => a !== address),
+      ),
+    removed: () => new Set(list(REMOVED_KEY)),
+    remove: (deviceId: string) => save(REMOVED_KEY, [...list(REMOVED_KEY), deviceId]),
+    restore: (deviceId: string) =>
+      save(
+        REMOVED_KEY,
+        list(REMOVED_KEY).filter((d) => d !== deviceId),
+      ),
   };
 }
-export type PairedDevices = ReturnType<typeof createPairedDevices>;
+export type MeshMemory = ReturnType<typeof createMeshMemory>;

@@ -52,7 +52,8 @@ export interface SessionDeps {
   socket: TLSSocket;
   role: 'dialer' | 'acceptor';
   self(): SessionSelf;
-  trust(peerKey: KeyObject): TrustedDevice | null;
+  /** The device `claimedDeviceId` if `peerKey` is its key in this facility, else null. */
+  trust(peerKey: KeyObject, claimedDeviceId: string): TrustedDevice | null;
   /** Our log after `seq`, oldest first. */
   feedAfter(seq: number, limit: number): StoredEvent[];
   /** How far we hold the peer's log. */
@@ -191,8 +192,9 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
     while (inflight < MESH_WINDOW) {
       const rows = deps.feedAfter(sentUpTo, MESH_BATCH_EVENTS);
       if (rows.length === 0) return;
-      // The peer already holds what it authored; the batch still moves its cursor past it.
-      const events = rows.filter((e) => e.deviceId !== peerId).map(toFeed);
+      // The peer already holds what it authored, and takes unsigned (pre-signature) events
+      // only from the tracker; the batch still moves its cursor past both.
+      const events = rows.filter((e) => e.deviceId !== peerId && e.sig !== undefined).map(toFeed);
       sentUpTo = rows.at(-1)!.seq;
       inflight += 1;
       send({ t: 'events', events, last: sentUpTo });
@@ -214,7 +216,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
     if (hello.deviceId === me.deviceId) return { code: 'self', message: 'connected to itself' };
     const certificate = socket.getPeerX509Certificate();
     if (!certificate) return { code: 'unknown_device', message: 'no client certificate' };
-    let trusted = deps.trust(certificate.publicKey);
+    let trusted = deps.trust(certificate.publicKey, hello.deviceId);
     if (!trusted && hello.pair && deps.desk) {
       const dialerFp = keyFingerprint(certificate.publicKey);
       const answer = deps.desk.answer(hello.pair.proof, dialerFp, deps.ownFingerprint);

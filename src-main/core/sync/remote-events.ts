@@ -1,8 +1,8 @@
 /**
  * The one gate for events this console did not author, whether a peer on the LAN or the
  * tracker delivered them: the same checks the tracker applies to a push (payload schema,
- * HLC form, not far in the future, one id = one fact), the author's signature when a
- * verifier is wired in, then a single append transaction that also moves the link's
+ * HLC form, not far in the future, one id = one fact), the author's signature and key
+ * (issue 12a's keyring), then a single append transaction that also moves the link's
  * cursor. A batch with one bad event is refused whole and nothing of it is stored: a
  * relaying peer cannot slip a forged event in between good ones.
  */
@@ -18,14 +18,21 @@ export interface RemoteRefusal {
   eventId: string | null;
 }
 
-/** Checks an event's author signature (issue 12a's keyring); null when it holds. */
-export type SignatureCheck = (event: EventEnvelope & Record<string, unknown>) => string | null;
+/**
+ * The author checks of issue 12a's keyring: splits a batch into events whose signature and
+ * author hold and refused ones (which it logs). In order, so a verified `device.enrolled`
+ * record makes its device's later events in the same batch verifiable.
+ */
+export interface AuthorCheck {
+  screen<E extends EventEnvelope>(events: readonly E[], source: `peer:${string}`): { accepted: E[]; refused: number };
+  refused(limit?: number): { eventId: string; code: string; reason: string }[];
+}
 
 export interface RemoteEventsDeps {
   store: EventStore;
   clock: HybridLogicalClock;
   wallClock: () => number;
-  verify?: SignatureCheck | null;
+  authors?: AuthorCheck | null;
   maxFutureHlcMs?: number;
 }
 
@@ -71,17 +78,27 @@ export function createRemoteEvents(deps: RemoteEventsDeps) {
       if (held && !sameFact(held, event)) {
         return { code: 'bad_event', eventId: event.id, message: `event ${event.id} differs from the copy held here` };
       }
-      const bad = deps.verify?.(event) ?? null;
-      if (bad !== null) return { code: 'bad_signature', eventId: event.id, message: `event ${event.id}: ${bad}` };
     }
     return null;
+  }
+
+  function checkAuthors(events: RemoteBatch['events'], source: `peer:${string}`): RemoteRefusal | null {
+    if (!deps.authors || events.length === 0) return null;
+    const { refused } = deps.authors.screen(events, source);
+    if (refused === 0) return null;
+    const last = deps.authors.refused(1)[0];
+    return {
+      code: 'bad_signature',
+      eventId: last?.eventId ?? null,
+      message: `${refused} event(s) refused by author check${last ? `: ${last.code}: ${last.reason}` : ''}`,
+    };
   }
 
   return {
     check,
     /** Check, then store; returns the refusal instead of storing anything. */
-    accept(batch: RemoteBatch): { refused: RemoteRefusal } | { result: AppendResult } {
-      const refused = check(batch.events);
+    accept(batch: RemoteBatch, source: `peer:${string}`): { refused: RemoteRefusal } | { result: AppendResult } {
+      const refused = check(batch.events) ?? checkAuthors(batch.events, source);
       if (refused) return { refused };
       if (batch.events.length > 0) {
         const maxHlc = batch.events.reduce((m, e) => (e.hlc > m ? e.hlc : m), batch.events[0]!.hlc);

@@ -46,7 +46,10 @@ async function node(name: string, trusted: Map<string, TrustedDevice>, facility 
     name: () => name,
     unit: () => `Avdelning ${name}`,
     tracker: () => 'offline',
-    trust: (k) => trusted.get(keyFingerprint(k)) ?? null,
+    trust: (k, claimed) => {
+      const t = trusted.get(keyFingerprint(k));
+      return t && t.deviceId === claimed ? t : null;
+    },
     wallClock: Date.now,
     log: (m) => logs.push(m),
     onChange: () => undefined,
