@@ -94,8 +94,9 @@ export async function startWeb(argv: readonly string[], env: NodeJS.ProcessEnv =
   process.on('SIGINT', (s) => void shutdown(s));
   process.on('SIGTERM', (s) => void shutdown(s));
 
+  await core.ready;
   const meshAddress = await Promise.race([
-    core.mesh.listening,
+    core.mesh.listening(),
     new Promise<null>((resolve) => setTimeout(() => resolve(null), 5_000)),
   ]);
   // The mesh line comes first, so whoever waits for the ready line has it too.

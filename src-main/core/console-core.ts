@@ -367,7 +367,11 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
   alarms.refresh();
   retention.start();
   if (config.sync?.start !== false) sync.start();
-  const ready = telephony.start().catch((error: unknown) => logger.error('telephony failed to start', error));
+  // The mesh listens where the facility config says, so it (re)configures once the config is loaded.
+  const ready = telephony
+    .start()
+    .catch((error: unknown) => logger.error('telephony failed to start', error))
+    .then(() => mesh.reconfigure());
 
   return {
     dispatch: createDispatch(handlers, logger, createAccessCheck(auth)),

@@ -44,8 +44,8 @@ export interface MeshLinksDeps {
 export interface MeshLinks extends PeerLinks {
   /** Re-read listen address and peers (after a config reload or a pairing). */
   reconfigure(): Promise<void>;
-  /** Resolves with the bound listener (null without one) once the links have started. */
-  readonly listening: Promise<string | null>;
+  /** The bound listener (null without one) once the latest reconfiguration has settled. */
+  listening(): Promise<string | null>;
   pairingCode(): MeshPairingCode;
   pair(address: string, code: string, actor: string): Promise<PairedDevice>;
   remove(deviceId: string): boolean;
@@ -128,10 +128,14 @@ export function createMeshLinks(deps: MeshLinksDeps): MeshLinks {
     ...(deps.limits ? { limits: deps.limits } : {}),
   });
 
-  let resolveListening: (address: string | null) => void = () => undefined;
-  const listening = new Promise<string | null>((resolve) => (resolveListening = resolve));
+  /** Reconfigurations run one after another, so two reloads never bind twice. */
+  let settled: Promise<void> = Promise.resolve();
+  function reconfigure(): Promise<void> {
+    settled = settled.then(apply, apply);
+    return settled;
+  }
 
-  async function reconfigure(): Promise<void> {
+  async function apply(): Promise<void> {
     if (!started) return;
     const config = deps.config();
     const target = deps.listenOverride ?? config?.listen ?? null;
@@ -147,7 +151,6 @@ export function createMeshLinks(deps: MeshLinksDeps): MeshLinks {
         deps.log(`mesh: cannot listen on ${target}: ${(error as Error).message}`);
       }
     }
-    resolveListening(listeningAt);
     const addresses = [...(config?.peers ?? []), ...memory.addresses()].filter((a) => a !== listeningAt);
     mesh.setPeers(addresses);
     changed();
@@ -162,7 +165,6 @@ export function createMeshLinks(deps: MeshLinksDeps): MeshLinks {
     async stop() {
       started = false;
       if (timer) clearTimeout(timer);
-      resolveListening(listeningAt);
       await mesh.stop();
     },
     status(live): MeshStatus {
@@ -183,7 +185,7 @@ export function createMeshLinks(deps: MeshLinksDeps): MeshLinks {
       listeners.add(listener);
     },
     reconfigure,
-    listening,
+    listening: () => settled.then(() => listeningAt),
     pairingCode() {
       const opened = desk.open();
       return { ...opened, address: listeningAt, fingerprint: deps.identity.fingerprint };

@@ -19,7 +19,8 @@ async function meshConsole(name: string): Promise<TestConsole> {
   open.push(c);
   await c.call('auth.bootstrapAdmin', { staffNumber: `A-${name}`, name: `Admin ${name}`, pin: '1111' });
   c.core.sync.start();
-  await c.core.mesh.listening;
+  await c.core.ready;
+  await c.core.mesh.listening();
   return c;
 }
 
