@@ -20,6 +20,8 @@ export const MESH_BATCH_EVENTS = 200;
 export const MESH_WINDOW = 4;
 
 const DeviceId = z.string().min(1).max(64);
+/** Devices a subscribe may name marks for (a facility has tens of consoles, not thousands). */
+export const MESH_MAX_MARKS = 4096;
 const Text = z.string().max(120);
 
 /** How this console reaches the tracker, gossiped so peers can say "HQ via B". */
@@ -48,7 +50,22 @@ export const HelloFrame = z
 /** The acceptor's answer to a good pairing proof: its own proof of the code. */
 export const PairedFrame = z.object({ t: z.literal('paired'), proof: z.string().regex(/^[0-9a-f]{64}$/) }).strict();
 
-export const SubscribeFrame = z.object({ t: z.literal('subscribe'), after: z.number().int().nonnegative() }).strict();
+/**
+ * "Send me your log after `after`": the receiver's cursor in the sender's log, plus its
+ * per-device high-water marks ("A up to 120, B up to 75": every event of that author up to
+ * that sequence number is held), so the sender skips what the receiver already got
+ * through another peer.
+ */
+export const SubscribeFrame = z
+  .object({
+    t: z.literal('subscribe'),
+    after: z.number().int().nonnegative(),
+    marks: z
+      .record(DeviceId, z.number().int().nonnegative())
+      .refine((m) => Object.keys(m).length <= MESH_MAX_MARKS, { error: `at most ${MESH_MAX_MARKS} devices` })
+      .default({}),
+  })
+  .strict();
 
 /** An event on the feed: the envelope, its place in the sender's log, and the tracker's seq if known. */
 export const FeedEvent = EventEnvelope.extend({

@@ -107,6 +107,31 @@ export function createMesh(deps: MeshDeps) {
     head: store.db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM events'),
   };
   const head = () => q.head.get()?.seq ?? 0;
+  const markQ = {
+    perDevice: store.db.prepare<[], { device_id: string; top: number; n: number }>(
+      `SELECT device_id, max(device_seq) AS top, count(device_seq) AS n FROM events
+        WHERE device_seq IS NOT NULL GROUP BY device_id`,
+    ),
+    firstGap: store.db.prepare<[string, string], { mark: number }>(
+      `SELECT e.device_seq AS mark FROM events e WHERE e.device_id = ? AND e.device_seq IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM events f WHERE f.device_id = ? AND f.device_seq = e.device_seq + 1)
+       ORDER BY e.device_seq LIMIT 1`,
+    ),
+  };
+  /** Per author, the highest sequence number up to which this log has every event. */
+  function marks(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const row of markQ.perDevice.all()) {
+      if (row.n === row.top) out[row.device_id] = row.top; // 1..top all present (sequences are unique per author)
+      else {
+        const has1 = store.db
+          .prepare<[string], { one: number }>('SELECT 1 AS one FROM events WHERE device_id = ? AND device_seq = 1')
+          .get(row.device_id);
+        out[row.device_id] = has1 ? (markQ.firstGap.get(row.device_id, row.device_id)?.mark ?? 0) : 0;
+      }
+    }
+    return out;
+  }
   const cursorKey = (peer: string) => `mesh.cursor.${peer}`;
   const cursor = (peer: string) => Number(store.getMeta(cursorKey(peer)) ?? '0');
 
@@ -251,6 +276,7 @@ export function createMesh(deps: MeshDeps) {
       trust: deps.trust,
       feedAfter,
       cursor,
+      marks,
       accept,
       onReady,
       onChange: (s) => {

@@ -58,6 +58,8 @@ export interface SessionDeps {
   feedAfter(seq: number, limit: number): StoredEvent[];
   /** How far we hold the peer's log. */
   cursor(peerDeviceId: string): number;
+  /** Our per-device high-water marks (every event of the author up to the mark is held). */
+  marks(): Record<string, number>;
   /** Validate and store a batch from the peer, moving its cursor to `last` in the same transaction. */
   accept(peer: TrustedDevice, events: FeedEvent[], last: number): MeshRefusalError | null;
   onReady(session: PeerSession): void;
@@ -129,6 +131,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
   let handling = false;
   let closed = false;
   let subscribedAfter: number | null = null;
+  let peerMarks: Record<string, number> = {};
   let sentUpTo = 0;
   let inflight = 0;
   let tokens = limits.frameBurst;
@@ -194,7 +197,14 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
       if (rows.length === 0) return;
       // The peer already holds what it authored, and takes unsigned (pre-signature) events
       // only from the tracker; the batch still moves its cursor past both.
-      const events = rows.filter((e) => e.deviceId !== peerId && e.sig !== undefined).map(toFeed);
+      const events = rows
+        .filter(
+          (e) =>
+            e.deviceId !== peerId &&
+            e.sig !== undefined &&
+            !(e.deviceSeq !== undefined && e.deviceSeq <= (peerMarks[e.deviceId] ?? 0)),
+        )
+        .map(toFeed);
       sentUpTo = rows.at(-1)!.seq;
       inflight += 1;
       send({ t: 'events', events, last: sentUpTo });
@@ -278,7 +288,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
       session.peerTracker = frame.tracker;
       deps.onReady(session);
       if (closed) return; // a duplicate of a session we keep
-      send({ t: 'subscribe', after: deps.cursor(peer.deviceId) });
+      send({ t: 'subscribe', after: deps.cursor(peer.deviceId), marks: deps.marks() });
       return;
     }
     switch (frame.t) {
@@ -286,6 +296,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
         return close({ code: 'bad_frame', message: 'a second hello' });
       case 'subscribe':
         subscribedAfter = frame.after;
+        peerMarks = frame.marks;
         sentUpTo = frame.after;
         inflight = 0;
         return pump();
