@@ -122,7 +122,8 @@ export function createMesh(deps: MeshDeps) {
   function marks(): Record<string, number> {
     const out: Record<string, number> = {};
     for (const row of markQ.perDevice.all()) {
-      if (row.n === row.top) out[row.device_id] = row.top; // 1..top all present (sequences are unique per author)
+      if (row.n === row.top)
+        out[row.device_id] = row.top; // 1..top all present (sequences are unique per author)
       else {
         const has1 = store.db
           .prepare<[string], { one: number }>('SELECT 1 AS one FROM events WHERE device_id = ? AND device_seq = 1')
