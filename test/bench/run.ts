@@ -10,6 +10,7 @@ import { escalationBench } from './escalation.bench.ts';
 import { escalationUiBench } from './escalation-ui.bench.ts';
 import { telephonyBench } from './telephony.bench.ts';
 import { syncBench } from './sync.bench.ts';
+import { meshBench } from './mesh.bench.ts';
 
 const suites: Record<string, () => Promise<BenchRow[]>> = {
   store: storeBench,
@@ -18,6 +19,7 @@ const suites: Record<string, () => Promise<BenchRow[]>> = {
   telephony: telephonyBench,
   sync: syncBench,
   reports: reportsBench,
+  mesh: meshBench,
 };
 
 const wanted = process.argv.slice(2);

@@ -66,7 +66,8 @@ export function createMeshLinks(deps: MeshLinksDeps): MeshLinks {
   const publicKey = createPublicKey(deps.identity.privateKey);
 
   function changed(): void {
-    if (timer) return;
+    // After stop() the store may be closed: nobody may read status any more.
+    if (timer || !started) return;
     const wait = Math.max(0, lastPush + minGap - performance.now());
     timer = setTimeout(() => {
       timer = null;

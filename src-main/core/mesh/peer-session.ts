@@ -89,6 +89,9 @@ export interface SessionLimits {
   queuedFrames: number;
 }
 
+/** Events of queued batches a receiver stores in one transaction. */
+const MESH_MERGE_EVENTS = 1000;
+
 const DEFAULT_LIMITS: SessionLimits = {
   handshakeTimeoutMs: 10_000,
   idleTimeoutMs: 30_000,
@@ -133,7 +136,8 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
   let subscribedAfter: number | null = null;
   let peerMarks: Record<string, number> = {};
   let sentUpTo = 0;
-  let inflight = 0;
+  /** `last` of each batch sent and not yet acknowledged (an ack covers every batch up to its `last`). */
+  let inflight: number[] = [];
   let tokens = limits.frameBurst;
   let refilledAt = performance.now();
 
@@ -192,7 +196,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
   function pump(): void {
     if (closed || subscribedAfter === null || !session.peer) return;
     const peerId = session.peer.deviceId;
-    while (inflight < MESH_WINDOW) {
+    while (inflight.length < MESH_WINDOW) {
       const rows = deps.feedAfter(sentUpTo, MESH_BATCH_EVENTS);
       if (rows.length === 0) return;
       // The peer already holds what it authored, and takes unsigned (pre-signature) events
@@ -206,7 +210,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
         )
         .map(toFeed);
       sentUpTo = rows.at(-1)!.seq;
-      inflight += 1;
+      inflight.push(sentUpTo);
       send({ t: 'events', events, last: sentUpTo });
     }
   }
@@ -298,18 +302,27 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
         subscribedAfter = frame.after;
         peerMarks = frame.marks;
         sentUpTo = frame.after;
-        inflight = 0;
+        inflight = [];
         return pump();
       case 'events': {
-        const refusal = deps.accept(session.peer, frame.events, frame.last);
+        // Batches already waiting are stored in the same transaction (one disk flush, not one
+        // per live event), up to the size of one full batch of the feed.
+        let events = frame.events;
+        let last = frame.last;
+        while (queue[0]?.t === 'events' && events.length + queue[0].events.length <= MESH_MERGE_EVENTS) {
+          const next = queue.shift() as typeof frame;
+          events = [...events, ...next.events];
+          last = Math.max(last, next.last);
+        }
+        const refusal = deps.accept(session.peer, events, last);
         if (refusal) return close(refusal);
-        session.peerHead = Math.max(session.peerHead, frame.last);
-        send({ t: 'ack', last: frame.last });
+        session.peerHead = Math.max(session.peerHead, last);
+        send({ t: 'ack', last });
         deps.onChange(session);
         return;
       }
       case 'ack':
-        inflight = Math.max(0, inflight - 1);
+        inflight = inflight.filter((sent) => sent > frame.last);
         session.peerAcked = Math.max(session.peerAcked, frame.last);
         deps.onChange(session);
         return pump();

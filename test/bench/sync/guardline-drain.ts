@@ -58,7 +58,8 @@ export async function offlineConsole(dir: string, count: number): Promise<string
 
 export async function guardlineDrain(dir: string, run: number, template: string): Promise<DrainResult> {
   const file = join(dir, `drain-${run}.sqlite`);
-  for (const suffix of ['', '-wal', '-shm']) {
+  // The device key file travels with the store (issue 12a): a store that signed refuses to open without it.
+  for (const suffix of ['', '-wal', '-shm', '-device-key.pem']) {
     if (existsSync(template + suffix)) copyFileSync(template + suffix, file + suffix);
   }
   const trackerFile = join(dir, `drain-tracker-${run}.sqlite`);

@@ -73,10 +73,16 @@ export function connectedPeers(node: MeshNode): number {
 }
 
 /** Poll (these conditions change on socket events, not on pushes this test can await). */
-export async function until(what: string, check: () => boolean, timeoutMs = 120_000): Promise<void> {
+export async function until(
+  what: string,
+  check: () => boolean,
+  timeoutMs = 300_000,
+  describe: () => string = () => '',
+): Promise<void> {
   const started = Date.now();
   while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}. ${describe()}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
