@@ -15,7 +15,12 @@ export type OutageKind = z.infer<typeof OutageKind>;
 export const OutageCause = z.enum(['trunk_down', 'lines_down', 'reported']);
 export type OutageCause = z.infer<typeof OutageCause>;
 
-export const OutageLineEvidence = z.object({ lineId: z.string().max(64), evidence: LineEvidence });
+export const OutageLineEvidence = z.object({
+  lineId: z.string().max(64),
+  evidence: LineEvidence,
+  /** The console whose probe this is (stamped by the fold): one outage holds every console's evidence. */
+  deviceId: z.string().max(64).optional(),
+});
 export type OutageLineEvidence = z.infer<typeof OutageLineEvidence>;
 
 export const OutageReport = z.object({

@@ -70,6 +70,12 @@ export const DeviceEnrolledPayload = z
     label: z.string().trim().max(120).default(''),
     /** `tracker` or the device id of the pairing admin console. */
     enrolledBy: z.string().min(1).max(64),
+    /**
+     * Since when (ms) the device signs everything it authors: its key's creation. Unsigned
+     * events of this device with a later HLC are forgeries; earlier ones are its
+     * pre-signature history.
+     */
+    signingSince: z.number().int().nonnegative().optional(),
   })
   .strict();
 export type DeviceEnrolledPayload = z.infer<typeof DeviceEnrolledPayload>;

@@ -60,6 +60,8 @@ export const EnrollRequest = z
     deviceId: z.string().min(1).max(64),
     label: z.string().trim().max(120).default(''),
     publicKey: PublicKeyText,
+    /** When the console's key was created (ms): it signs everything it authored since. Default: now. */
+    signingSince: z.number().int().nonnegative().optional(),
   })
   .strict();
 export type EnrollRequest = z.input<typeof EnrollRequest>;
@@ -75,7 +77,9 @@ export type EnrollResponse = z.infer<typeof EnrollResponse>;
  * `POST /v1/device-key` (device token): a console enrolled before signing existed binds
  * its key once. Binding the same key again is a no-op; a different key is 409.
  */
-export const DeviceKeyRequest = z.object({ publicKey: PublicKeyText }).strict();
+export const DeviceKeyRequest = z
+  .object({ publicKey: PublicKeyText, signingSince: z.number().int().nonnegative().optional() })
+  .strict();
 export const DeviceKeyResponse = z.object({ trackerKey: PublicKeyText, boundAt: z.number().int() });
 export type DeviceKeyResponse = z.infer<typeof DeviceKeyResponse>;
 

@@ -205,7 +205,7 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     publicKey: identity.publicKey,
     facility: () => store.getMeta('sync.facility') ?? config.facility,
     wallClock,
-    log: (message) => logger.error(message, null),
+    log: (message) => logger.error(message),
   });
 
   // The facility mesh: peers on the LAN are links of the same engine as the tracker.

@@ -53,14 +53,21 @@ export interface KeyedEnrolment {
 }
 
 /** What a device record says; the tracker authors it. */
-function deviceRecord(deviceId: string, publicKey: string, facility: string, label: string) {
-  const payload: DeviceEnrolledPayload = { deviceId, publicKey, facility, label, enrolledBy: TRACKER_DEVICE_ID };
+function deviceRecord(deviceId: string, publicKey: string, facility: string, label: string, signingSince: number) {
+  const payload: DeviceEnrolledPayload = {
+    deviceId,
+    publicKey,
+    facility,
+    label,
+    enrolledBy: TRACKER_DEVICE_ID,
+    signingSince,
+  };
   return { type: 'device.enrolled' as const, streamId: deviceStreamId(deviceId), payload, actor: 'enrolment' };
 }
 
 export async function enrollDevice(
   deps: KeyedEnrolment,
-  request: { code: string; deviceId: string; label: string; publicKey: string },
+  request: { code: string; deviceId: string; label: string; publicKey: string; signingSince?: number | undefined },
   now: number,
 ): Promise<EnrollResponse & { newHead: number | null }> {
   if (request.deviceId === TRACKER_DEVICE_ID) {
@@ -97,13 +104,21 @@ export async function enrollDevice(
         created_at: now,
         revoked_at: null,
         public_key: request.publicKey,
-        key_bound_at: now,
+        key_bound_at: Math.min(request.signingSince ?? now, now),
       })
       .execute();
     const { newHead } = await deps.author.record(
       trx,
       spent.facility,
-      [deviceRecord(request.deviceId, request.publicKey, spent.facility, request.label)],
+      [
+        deviceRecord(
+          request.deviceId,
+          request.publicKey,
+          spent.facility,
+          request.label,
+          Math.min(request.signingSince ?? now, now),
+        ),
+      ],
       now,
     );
     return { deviceToken, facility: spent.facility, trackerKey: deps.identity.publicKey, newHead };
@@ -120,7 +135,9 @@ export async function bindDeviceKey(
   device: { id: string; deviceId: string; facility: string },
   publicKey: string,
   now: number,
+  signingSince: number = now,
 ): Promise<DeviceKeyResponse & { newHead: number | null }> {
+  const since = Math.min(signingSince, now);
   return deps.store.db.transaction().execute(async (trx) => {
     const row = await trx
       .selectFrom('devices')
@@ -135,17 +152,17 @@ export async function bindDeviceKey(
     }
     await trx
       .updateTable('devices')
-      .set({ public_key: publicKey, key_bound_at: now })
+      .set({ public_key: publicKey, key_bound_at: since })
       .where('id', '=', device.id)
       .where('public_key', 'is', null)
       .execute();
     const { newHead } = await deps.author.record(
       trx,
       device.facility,
-      [deviceRecord(device.deviceId, publicKey, device.facility, row.label)],
+      [deviceRecord(device.deviceId, publicKey, device.facility, row.label, since)],
       now,
     );
-    return { trackerKey: deps.identity.publicKey, boundAt: now, newHead };
+    return { trackerKey: deps.identity.publicKey, boundAt: since, newHead };
   });
 }
 

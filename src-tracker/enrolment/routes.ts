@@ -33,7 +33,7 @@ export function enrolmentRoutes(app: FastifyInstance, ctx: TrackerContext): void
   app.post('/v1/device-key', async (request, reply) => {
     const device = await ctx.auth.device(request);
     const body = parseInput(DeviceKeyRequest, request.body);
-    const { newHead, ...bound } = await bindDeviceKey(ctx, device, body.publicKey, ctx.clock());
+    const { newHead, ...bound } = await bindDeviceKey(ctx, device, body.publicKey, ctx.clock(), body.signingSince);
     published(device.facility, newHead);
     request.log.info({ facility: device.facility, deviceId: device.deviceId, key: body.publicKey }, 'device key bound');
     const answer: DeviceKeyResponse = bound;

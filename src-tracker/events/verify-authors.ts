@@ -29,6 +29,12 @@ import { chunks } from './event-rows.ts';
 import type { CheckedBatch } from './validate-push.ts';
 
 const IN_LIST_SIZE = 500;
+/**
+ * An Ed25519 verification costs tens of microseconds: a 1,000-event push is tens of
+ * milliseconds of CPU. Yielding to the event loop between slices keeps other consoles'
+ * requests (and SSE heartbeats) moving while a big batch is checked.
+ */
+const VERIFY_SLICE = 64;
 
 export interface AuthorRefusal {
   error: TrackerError;
@@ -75,7 +81,8 @@ export async function verifyAuthors(
     identity,
     batch.events.map((e) => e.envelope.deviceId),
   );
-  for (const { envelope } of batch.events) {
+  for (const [i, { envelope }] of batch.events.entries()) {
+    if (i > 0 && i % VERIFY_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     const verdict = verifyAuthoredEvent(envelope, keyring, {
       facility: pusher.facility,
       allowUnsigned: (event, entries) =>

@@ -11,6 +11,7 @@ import { escalationUiBench } from './escalation-ui.bench.ts';
 import { telephonyBench } from './telephony.bench.ts';
 import { syncBench } from './sync.bench.ts';
 import { meshBench } from './mesh.bench.ts';
+import { identityBench } from './identity.bench.ts';
 
 const suites: Record<string, () => Promise<BenchRow[]>> = {
   store: storeBench,
@@ -20,6 +21,7 @@ const suites: Record<string, () => Promise<BenchRow[]>> = {
   sync: syncBench,
   reports: reportsBench,
   mesh: meshBench,
+  identity: identityBench,
 };
 
 const wanted = process.argv.slice(2);

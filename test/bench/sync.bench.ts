@@ -50,6 +50,7 @@ export async function syncBench(): Promise<BenchRow[]> {
       unit: 'Avdelning B',
       actor: 'A-baseline',
       startMs: Date.now() - DRAIN_EVENTS,
+      signed: true,
     });
     const pouch = await pouchBaseline(dir.path, events);
 

@@ -12,12 +12,18 @@
  *   keyring (the pairing admin console of a facility that never reached a tracker). A
  *   console-signed record may add a device, never rebind a device that has a key.
  *
- * Pre-signature events (no `sig`) are accepted from the tracker only: the tracker has
- * applied its own rule to them (only their author, enrolled before signing, could push
- * them). From a peer they are refused: a peer could have written them itself.
+ * Pre-signature events (no `sig`) are accepted from the tracker only, and only from
+ * before their author had a key: for a device, older (by HLC) than the record that bound
+ * its key, or any age while it has no record; for the tracker itself, older than the
+ * moment this console learned the tracker's key. The tracker has applied its own rule
+ * (only their author, enrolled before signing, could push them); the time bound keeps a
+ * tracker database edited behind the tracker's back from passing new facts off as old
+ * ones by stripping their signatures. From a peer they are always refused: a peer could
+ * have written them itself. Events the log already holds are not checked again.
  */
 import { createKeyring, verifyAuthoredEvent, type Keyring } from '../../../src-common/trust/index.ts';
 import type { EventEnvelope } from '../../../src-shared/events.ts';
+import { decodeHlc, isHlc } from '../../../src-shared/hlc.ts';
 import {
   DeviceEnrolledPayload,
   TRACKER_DEVICE_ID,
@@ -27,6 +33,7 @@ import {
 import type { EventStore } from '../store/event-store.ts';
 
 export const TRACKER_KEY_META = 'identity.tracker_key';
+const TRACKER_KEY_AT_META = 'identity.tracker_key_at';
 const REFUSED_KEEP = 10_000;
 
 export type EventSource = 'tracker' | `peer:${string}`;
@@ -69,13 +76,18 @@ export function createConsoleKeyring(deps: {
   keyring.add({ deviceId: deps.deviceId, publicKey: deps.publicKey, facility: null });
   const trackerKey = () => store.getMeta(TRACKER_KEY_META);
   const known = store.getMeta(TRACKER_KEY_META);
-  if (known) keyring.add({ deviceId: TRACKER_DEVICE_ID, publicKey: known, facility: null });
+  const knownAt = Number(store.getMeta(TRACKER_KEY_AT_META) ?? 0);
+  if (known) keyring.add({ deviceId: TRACKER_DEVICE_ID, publicKey: known, facility: null, keyBoundAt: knownAt });
   const rows = db
-    .prepare<[], { device_id: string; public_key: string; facility: string }>(
-      'SELECT device_id, public_key, facility FROM device_keys',
-    )
+    .prepare<
+      [],
+      { device_id: string; public_key: string; facility: string; hlc: string; signing_since: number | null }
+    >('SELECT device_id, public_key, facility, hlc, signing_since FROM device_keys')
     .all();
-  for (const r of rows) keyring.add({ deviceId: r.device_id, publicKey: r.public_key, facility: r.facility });
+  for (const r of rows) {
+    const keyBoundAt = r.signing_since ?? wallOf(r.hlc);
+    keyring.add({ deviceId: r.device_id, publicKey: r.public_key, facility: r.facility, keyBoundAt });
+  }
 
   const q = {
     refuse: db.prepare(
@@ -100,7 +112,9 @@ export function createConsoleKeyring(deps: {
   function verify(event: EventEnvelope, source: EventSource): TrustVerdict {
     const verdict = verifyAuthoredEvent(event, keyring, {
       facility: deps.facility(),
-      allowUnsigned: () => source === 'tracker',
+      allowUnsigned: (e, entries) =>
+        source === 'tracker' &&
+        entries.every((k) => k.publicKey === null || (k.keyBoundAt != null && wallOf(e.hlc) < k.keyBoundAt)),
     });
     if (!verdict.ok || event.type !== 'device.enrolled') return verdict;
     return checkRecord(event);
@@ -150,14 +164,22 @@ export function createConsoleKeyring(deps: {
     keyring,
     trackerKey,
     setTrackerKey(publicKey) {
-      store.setMeta(TRACKER_KEY_META, publicKey);
-      keyring.add({ deviceId: TRACKER_DEVICE_ID, publicKey, facility: null });
+      const at = Number(store.getMeta(TRACKER_KEY_AT_META) ?? deps.wallClock());
+      store.transaction(() => {
+        store.setMeta(TRACKER_KEY_META, publicKey);
+        store.setMeta(TRACKER_KEY_AT_META, String(at));
+      });
+      keyring.add({ deviceId: TRACKER_DEVICE_ID, publicKey, facility: null, keyBoundAt: at });
     },
     verify,
     screen(events, source) {
       const accepted: (typeof events)[number][] = [];
       let refused = 0;
       for (const event of events) {
+        if (store.getEvent(event.id)) {
+          accepted.push(event); // already held: the append skips it as a duplicate
+          continue;
+        }
         const verdict = verify(event, source);
         if (!verdict.ok) {
           logRefusal(event, source, verdict);
@@ -171,6 +193,7 @@ export function createConsoleKeyring(deps: {
               deviceId: record.data.deviceId,
               publicKey: record.data.publicKey,
               facility: record.data.facility,
+              keyBoundAt: record.data.signingSince ?? wallOf(event.hlc),
             });
           }
         }
@@ -193,4 +216,9 @@ export function createConsoleKeyring(deps: {
 
 function refusal(code: TrustRefusal['code'], field: TrustRefusal['field'], reason: string): TrustRefusal {
   return { ok: false, code, field, reason };
+}
+
+/** Wall time of an HLC (ms); 0 for text that is not one, so nothing passes as older than it. */
+function wallOf(hlc: string): number {
+  return isHlc(hlc) ? decodeHlc(hlc).wallMs : 0;
 }

@@ -12,15 +12,15 @@ export const deviceKeyProjector: Projector = {
   handles: (type) => type === 'device.enrolled',
   project(db, _streamId, events) {
     const insert = db.prepare(
-      `INSERT INTO device_keys (device_id, public_key, facility, label, enrolled_by, event_id, hlc)
-       VALUES (@deviceId, @publicKey, @facility, @label, @enrolledBy, @eventId, @hlc)
+      `INSERT INTO device_keys (device_id, public_key, facility, label, enrolled_by, event_id, hlc, signing_since)
+       VALUES (@deviceId, @publicKey, @facility, @label, @enrolledBy, @eventId, @hlc, @signingSince)
        ON CONFLICT (device_id, public_key) DO NOTHING`,
     );
     for (const event of events) {
       if (event.type !== 'device.enrolled') continue;
       const record = DeviceEnrolledPayload.safeParse(event.payload);
       if (!record.success) continue;
-      insert.run({ ...record.data, eventId: event.id, hlc: event.hlc });
+      insert.run({ ...record.data, signingSince: record.data.signingSince ?? null, eventId: event.id, hlc: event.hlc });
     }
   },
 };

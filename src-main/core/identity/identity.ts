@@ -28,6 +28,8 @@ export interface DeviceIdentity {
   /** PKCS#8 PEM of the private key, for `tls.createSecureContext({ key })` (peer listener, issue 12b). */
   readonly privateKeyPem: string;
   readonly privateKey: KeyObject;
+  /** Since when (ms) this console signs everything it authors; the tracker records it with the key. */
+  readonly signingSince: number;
   sign(bytes: Uint8Array): Buffer;
   /** `sig` for an envelope: the signature over its canonical bytes. */
   signEvent(event: SignableEnvelope): string;
@@ -39,6 +41,8 @@ export interface IdentityMeta {
 }
 
 export const PUBLIC_KEY_META = 'identity.public_key';
+/** When this store started signing (ms): the key's creation, or the upgrade that brought signing. */
+export const SIGNING_SINCE_META = 'identity.signing_since';
 
 /** The key file of a store file: `guardline.sqlite` -> `guardline.sqlite-device-key.pem`, like SQLite's `-wal`. */
 export function deviceKeyFileFor(dataFile: string): string {
@@ -61,12 +65,18 @@ export function loadDeviceIdentity(options: { keyFile: string; deviceId: string;
     );
   }
   if (remembered === null) options.meta.setMeta(PUBLIC_KEY_META, key.publicKey);
+  let since = Number(options.meta.getMeta(SIGNING_SINCE_META));
+  if (!Number.isFinite(since) || since <= 0) {
+    since = Date.now();
+    options.meta.setMeta(SIGNING_SINCE_META, String(since));
+  }
   return {
     deviceId: options.deviceId,
     publicKey: key.publicKey,
     fingerprint: keyFingerprint(key.publicKey),
     privateKeyPem: key.privateKeyPem,
     privateKey: key.privateKey,
+    signingSince: since,
     sign: (bytes) => signBytes(key.privateKey, bytes),
     signEvent: (event) => signEnvelope(event, key.privateKey),
   };

@@ -63,8 +63,12 @@ export interface EventStore {
   readonly schemaVersion: number;
   readonly db: Db;
   registerProjector(projector: Projector): void;
-  /** From now on, this device's own new events are numbered (`deviceSeq`) and signed in the append transaction. */
-  useSigner(signer: EventSigner): void;
+  /**
+   * From now on, this device's own new events are numbered (`deviceSeq`) and signed in the
+   * append transaction. The console core always sets one; null (no signing) exists so the
+   * identity bench can measure what signing costs a command.
+   */
+  useSigner(signer: EventSigner | null): void;
   /**
    * Append events (and update projections) in one transaction. Duplicate ids are skipped.
    * `synced` marks events that came from the tracker (server sequence by id), so they are

@@ -229,6 +229,8 @@ export const MIGRATIONS: readonly Migration[] = [
         enrolled_by TEXT NOT NULL,
         event_id    TEXT NOT NULL,
         hlc         TEXT NOT NULL,
+        -- Since when the device signs everything (ms); its unsigned events after that are refused.
+        signing_since INTEGER,
         PRIMARY KEY (device_id, public_key)
       );
 

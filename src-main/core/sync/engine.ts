@@ -8,7 +8,7 @@
  * A batch the tracker refuses as invalid is narrowed down to the offending event,
  * which is quarantined (kept, shown, never retried on its own); the rest goes through.
  */
-import type { EventStore } from '../store/event-store.ts';
+import type { AppendResult, EventStore } from '../store/event-store.ts';
 import type { HybridLogicalClock } from '../../../src-shared/hlc.ts';
 import { HLC_DEFAULT_MAX_DRIFT_MS } from '../../../src-shared/hlc.ts';
 import {
@@ -43,7 +43,7 @@ export interface SyncEngineDeps {
   store: EventStore;
   deviceId: string;
   /** Signs nothing here: its public key goes to the tracker at enrolment (or once, on upgrade). */
-  identity: Pick<DeviceIdentity, 'publicKey'>;
+  identity: Pick<DeviceIdentity, 'publicKey' | 'signingSince'>;
   /** Verifies pulled events before they are stored. */
   trust: ConsoleKeyring;
   clock: HybridLogicalClock;
@@ -153,7 +153,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     publish();
   }
 
-  const stopObserving = store.onCommitted((result) => {
+  const onCommitted = (result: AppendResult) => {
     // Store-and-forward: events from peers the tracker has not seen are pending too.
     const added = result.stored.filter((e) => e.syncedAt === null).length;
     if (added === 0) return;
@@ -161,7 +161,20 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     workPending = true;
     wakeup.fire();
     publish();
-  });
+  };
+  // stop() unsubscribes; a run after a restart subscribes again and recounts, since
+  // commits made while stopped were not counted.
+  let observing: (() => void) | null = null;
+  function observe() {
+    if (observing) return;
+    pendingCache = null;
+    observing = store.onCommitted(onCommitted);
+  }
+  function stopObserving() {
+    observing?.();
+    observing = null;
+  }
+  observe();
 
   function measureDrift(serverTime: number, sentAt: number) {
     const now = deps.wallClock();
@@ -283,7 +296,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     measureDrift(health.time, sentAt);
     if (settings.boundKey() !== deps.identity.publicKey) {
       // Enrolled before signing existed: bind this console's key to its token once.
-      const bound = await client.bindKey(deps.identity.publicKey);
+      const bound = await client.bindKey(deps.identity.publicKey, deps.identity.signingSince);
       deps.trust.setTrackerKey(bound.trackerKey);
       settings.setBoundKey(deps.identity.publicKey);
     }
@@ -337,6 +350,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   }
 
   async function run() {
+    observe();
     while (!stopped) {
       if (!settings.configured()) {
         setState('not_configured');
@@ -377,7 +391,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     status,
     async enroll(trackerUrl, code, label) {
       const client = createTrackerClient({ baseUrl: trackerUrl, token: null });
-      const answer = await client.enroll(code, deviceId, label, deps.identity.publicKey);
+      const answer = await client.enroll(code, deviceId, label, deps.identity.publicKey, deps.identity.signingSince);
       deps.trust.setTrackerKey(answer.trackerKey);
       settings.saveEnrolment(trackerUrl.replace(/\/+$/, ''), answer.deviceToken, answer.facility);
       settings.setBoundKey(deps.identity.publicKey);

@@ -119,9 +119,10 @@ export function createTrackerClient(options: TrackerClientOptions) {
 
   return {
     health: () => request('GET', '/v1/health', HealthResponse, undefined, false),
-    enroll: (code: string, deviceId: string, label: string, publicKey: string) =>
-      request('POST', '/v1/enroll', EnrollResponse, { code, deviceId, label, publicKey }, false),
-    bindKey: (publicKey: string) => request('POST', '/v1/device-key', DeviceKeyResponse, { publicKey }),
+    enroll: (code: string, deviceId: string, label: string, publicKey: string, signingSince: number) =>
+      request('POST', '/v1/enroll', EnrollResponse, { code, deviceId, label, publicKey, signingSince }, false),
+    bindKey: (publicKey: string, signingSince: number) =>
+      request('POST', '/v1/device-key', DeviceKeyResponse, { publicKey, signingSince }),
     push: (events: readonly EventEnvelope[]) =>
       request('POST', '/v1/events', PushResponse, { events: [...events] } satisfies PushRequest),
     pull: (after: number, limit: number) => request('GET', `/v1/events?after=${after}&limit=${limit}`, PullResponse),

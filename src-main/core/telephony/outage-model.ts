@@ -10,6 +10,7 @@
  * - An outage resolves when every one of its lines is UP again.
  * - A guard's report on a line that is not in an open outage opens a `reported` one.
  */
+import { v5 as uuidv5 } from 'uuid';
 import type { LineState } from '../../../src-shared/telephony.ts';
 import type { LineConfig } from '../../../src-shared/facility-config.ts';
 import type { OutageCause, OutageKind } from '../../../src-shared/outages.ts';
@@ -27,12 +28,47 @@ export interface OpenOutage {
   trunk: string | null;
   lineIds: readonly string[];
   openedAt: number;
+  /** Whose probes the outage already holds, per line (fold-stamped device ids). */
+  evidence?: readonly { lineId: string; deviceId?: string | undefined }[];
 }
 
 export type OutageAction =
   | { type: 'open'; cause: OutageCause; trunk: string | null; lineIds: string[] }
   | { type: 'join'; outageId: string; lineId: string }
   | { type: 'resolve'; outageId: string; reason: 'recovered' | 'lines_removed' };
+
+/**
+ * One outage per failure, however many consoles watch it (issue 12, item 7).
+ *
+ * Every console of a facility probes the same trunks and critical lines, so when one
+ * fails they all see it within a probe interval, usually before they have exchanged a
+ * single event. Each opening an outage with its own random id would count one failure
+ * once per console in figures, reports, HQ and the TMF621 export. Instead the id of an
+ * automatic outage is derived from what the consoles agree on:
+ *
+ *   UUIDv5(facility, failure key, predecessor)
+ *
+ * - failure key: the trunk the failing lines share, or the line itself when it has no
+ *   trunk (`outageKey`);
+ * - predecessor: the id of the most recent automatic outage with that key in the log
+ *   ('first' when none). The log converges across consoles, so consoles that had
+ *   exchanged their events before the failure name the same predecessor and therefore
+ *   derive the same id: their `outage.opened` events land in one stream, and the fold
+ *   (outage-fold.ts) merges them into one outage carrying every console's evidence.
+ *
+ * Limit: two consoles that were cut off from each other (no tracker, no LAN) across a
+ * whole earlier episode may name different predecessors, and then still open two
+ * outages for one failure. Guard reports keep random ids: each report is its own fact.
+ */
+const OUTAGE_NAMESPACE = '6f1c3c52-9f0e-4d8e-b7d2-2b8f7c1a9e41';
+
+export function outageKey(trunk: string | null, lineIds: readonly string[]): string {
+  return trunk ?? lineIds[0] ?? '';
+}
+
+export function automaticOutageId(facilityId: string, key: string, predecessorId: string | null): string {
+  return uuidv5(['outage', facilityId, key, predecessorId ?? 'first'].join('/'), OUTAGE_NAMESPACE);
+}
 
 /** The trunk a line's calls depend on: its `via`, or itself when it is a trunk. */
 export function trunkOf(line: LineInfo): string | null {
@@ -48,6 +84,8 @@ export interface TransitionInput {
   states: ReadonlyMap<string, LineNow>;
   open: readonly OpenOutage[];
   windowMs: number;
+  /** This console: a line already in an outage without this console's evidence gets it added. */
+  deviceId?: string;
 }
 
 export function outageActionsForTransition(input: TransitionInput): OutageAction[] {
@@ -55,7 +93,14 @@ export function outageActionsForTransition(input: TransitionInput): OutageAction
   if (!line) return [];
   if (input.to === 'UP') return resolutions(input.lineId, input.states, input.open);
   if (input.to !== 'DOWN') return [];
-  if (input.open.some((o) => o.lineIds.includes(line.id))) return [];
+  const holding = input.open.find((o) => o.lineIds.includes(line.id));
+  if (holding) {
+    // Another console opened it first (and its events reached us): add our own probe as evidence.
+    const witnessed =
+      input.deviceId === undefined ||
+      (holding.evidence ?? []).some((e) => e.lineId === line.id && e.deviceId === input.deviceId);
+    return witnessed ? [] : [{ type: 'join', outageId: holding.id, lineId: line.id }];
+  }
 
   const trunk = trunkOf(line);
   if (trunk !== null) {

@@ -46,11 +46,19 @@ export function createOutageQueries(db: Db) {
     "SELECT doc FROM outages WHERE facility_id = ? AND (? = 0 OR status = 'open') ORDER BY opened_at DESC LIMIT ?",
   );
   const getQ = db.prepare<[string], { doc: string }>('SELECT doc FROM outages WHERE id = ?');
+  // An outage's key is its trunk, or its only line when it has none (outage-model.ts `outageKey`).
+  const latestQ = db.prepare<[string, string, string], { id: string }>(
+    `SELECT id FROM outages WHERE facility_id = ? AND kind = 'automatic'
+       AND (trunk = ? OR (trunk IS NULL AND id IN (SELECT outage_id FROM outage_lines WHERE line_id = ?)))
+     ORDER BY opened_at DESC, id DESC LIMIT 1`,
+  );
   const parse = (row: { doc: string }) => JSON.parse(row.doc) as Outage;
   return {
     open: (facilityId: string): Outage[] => openQ.all(facilityId).map(parse),
     list: (facilityId: string, onlyOpen: boolean, limit: number): Outage[] =>
       listQ.all(facilityId, onlyOpen ? 1 : 0, limit).map(parse),
+    /** The most recent automatic outage with this key: the predecessor of the next one. */
+    latestAutomatic: (facilityId: string, key: string): string | null => latestQ.get(facilityId, key, key)?.id ?? null,
     get(id: string): Outage | null {
       const row = getQ.get(id);
       return row ? parse(row) : null;

@@ -15,6 +15,8 @@ import type { LineQueries } from './line-projection.ts';
 import type { OutageQueries } from './outage-projection.ts';
 import type { EventFactory } from '../event-factory.ts';
 import {
+  automaticOutageId,
+  outageKey,
   outageActionsForReload,
   outageActionsForTransition,
   outageForReport,
@@ -32,6 +34,8 @@ export interface RecorderDeps {
   lineQueries: LineQueries;
   outageQueries: OutageQueries;
   wallClock: () => number;
+  /** This console, so its probes join outages other consoles opened. */
+  deviceId: string;
 }
 
 /** The facility as the monitor sees it right now. */
@@ -83,8 +87,9 @@ function outageEvents(
   const outageIds: string[] = [];
   for (const action of actions) {
     if (action.type === 'open') {
-      // Ids come from the console that opened it; two consoles seeing the same failure open two (dedupe: sync).
-      const outageId = uuidv7();
+      // Derived, so every console that sees this failure opens the same outage (outage-model.ts).
+      const key = outageKey(action.trunk, action.lineIds);
+      const outageId = automaticOutageId(now.facilityId, key, deps.outageQueries.latestAutomatic(now.facilityId, key));
       const payload = {
         facilityId: now.facilityId,
         outageId,
@@ -131,6 +136,7 @@ export function recordStateChange(deps: RecorderDeps, now: FacilityNow, lineId: 
       states: lineStates(now),
       open: openOutages(deps, now.facilityId),
       windowMs: now.windowMs,
+      deviceId: deps.deviceId,
     });
     const evidenceFor = (id: string) =>
       id === lineId ? change.evidence : (stored.get(id)?.evidence ?? currentEvidence(now, id, change.evidence.at));

@@ -83,6 +83,7 @@ export function createTelephony(deps: TelephonyDeps): Telephony {
     lineQueries,
     outageQueries,
     wallClock: deps.wallClock,
+    deviceId: deps.deviceId,
   };
   let source: FacilityConfigSource = noConfigSource();
   let config: FacilityConfig | null = null;

@@ -58,7 +58,7 @@ export async function offlineConsole(dir: string, count: number): Promise<string
 
 export async function guardlineDrain(dir: string, run: number, template: string): Promise<DrainResult> {
   const file = join(dir, `drain-${run}.sqlite`);
-  // The device key file travels with the store (issue 12a): a store that signed refuses to open without it.
+  // The store and its device key travel together (identity/device-key-file.ts).
   for (const suffix of ['', '-wal', '-shm', '-device-key.pem']) {
     if (existsSync(template + suffix)) copyFileSync(template + suffix, file + suffix);
   }
@@ -94,7 +94,8 @@ export async function guardlineDrain(dir: string, run: number, template: string)
     stopProgress();
     await close();
     const db = new Database(trackerFile);
-    const held = db.prepare('SELECT count(*) AS n FROM events').get() as { n: number };
+    // The console's events, not the device record the tracker wrote at enrolment.
+    const held = db.prepare("SELECT count(*) AS n FROM events WHERE type != 'device.enrolled'").get() as { n: number };
     db.close();
     return { events, drainMs, untilLiveMs, trackerEvents: held.n };
   } finally {

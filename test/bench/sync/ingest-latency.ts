@@ -23,6 +23,7 @@ import { trackerClient } from '../../integration/tracker/http-client.ts';
 import { progress } from '../report.ts';
 import { EVENTS_PER_INCIDENT, offlineBacklog } from './offline-events.ts';
 import { startTrackerProcess } from './tracker-process.ts';
+import { testKey } from '../../support/device-keys.ts';
 
 export interface IngestLoad {
   name: string;
@@ -86,6 +87,7 @@ async function simulatedConsole(url: string, i: number, load: IngestLoad): Promi
     code: await enrolmentCode(url),
     deviceId,
     label: `simulated console ${i}`,
+    publicKey: testKey(deviceId).publicKey,
   });
   if (enrolled.status !== 201) throw new Error(`enrol: ${enrolled.status} ${JSON.stringify(enrolled.body)}`);
   const { events } = offlineBacklog({
@@ -95,6 +97,7 @@ async function simulatedConsole(url: string, i: number, load: IngestLoad): Promi
     unit: 'Avdelning B',
     actor: `A-${i}`,
     startMs: Date.now() - perConsole,
+    signed: true,
   });
   const bodies: string[] = [];
   for (let p = 0; p < load.pushesPerConsole; p++) {

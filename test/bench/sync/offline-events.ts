@@ -8,6 +8,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { EventEnvelope } from '../../../src-shared/events.ts';
 import { encodeHlc } from '../../../src-shared/hlc.ts';
+import { signAsAuthor } from '../../support/device-keys.ts';
 
 export const EVENTS_PER_INCIDENT = 4;
 /** How far (in events) an incident's follow-ups trail its creation. */
@@ -26,6 +27,8 @@ export function offlineBacklog(options: {
   actor: string;
   /** Wall clock of the first event (ms); each event is 1 ms after the one before. */
   startMs: number;
+  /** Number and sign the events as their device would (its test key): what a tracker accepts. */
+  signed?: boolean;
 }): OfflineBacklog {
   if (options.count % EVENTS_PER_INCIDENT !== 0)
     throw new RangeError(`count must be a multiple of ${EVENTS_PER_INCIDENT}`);
@@ -59,7 +62,8 @@ export function offlineBacklog(options: {
     );
   }
   slotted.sort((a, b) => a.slot - b.slot);
-  return { events: slotted.map((s, n) => s.make(options.startMs + n)), incidents };
+  const events = slotted.map((s, n) => s.make(options.startMs + n));
+  return { events: options.signed ? events.map((e) => signAsAuthor(e)) : events, incidents };
 }
 
 function createdPayload(i: number, options: { facility: string; unit: string }) {

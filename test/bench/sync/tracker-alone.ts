@@ -12,6 +12,7 @@ import { trackerClient } from '../../integration/tracker/http-client.ts';
 import { BARE_PIPE_BATCH } from './bare-pipe.ts';
 import { postInBatches } from './post-batches.ts';
 import { startTrackerProcess } from './tracker-process.ts';
+import { testKey } from '../../support/device-keys.ts';
 
 export async function trackerAlone(
   dir: string,
@@ -24,6 +25,7 @@ export async function trackerAlone(
       code: await enrolmentCode(tracker.url),
       deviceId: events[0]!.deviceId,
       label: 'bench client',
+      publicKey: testKey(events[0]!.deviceId).publicKey,
     });
     if (enrolled.status !== 201) throw new Error(`enrol: ${enrolled.status}`);
     return await postInBatches({

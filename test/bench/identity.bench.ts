@@ -1,0 +1,223 @@
+/**
+ * What signed events cost (issue 12): Ed25519 signing and verification per event, beside
+ * the canonicalisation and chain hash every append already paid before signing; and the
+ * durable incident command p99 with signing on and off, measured in the same run in
+ * alternating blocks (so both see the same disk and the same neighbours), beside the raw
+ * fdatasync p99 floor of DESIGN §9 (target: command p99 <= 2x raw fdatasync p99).
+ */
+import { createHash, createPrivateKey } from 'node:crypto';
+import { closeSync, fdatasyncSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import {
+  createKeyring,
+  generateDeviceKeyPair,
+  signEnvelope,
+  verifyAuthoredEvent,
+} from '../../src-common/trust/index.ts';
+import { createConsoleCore, type ConsoleCore } from '../../src-main/core/console-core.ts';
+import { canonicalEnvelope } from '../../src-shared/signed-envelope.ts';
+import type { EventEnvelope } from '../../src-shared/events.ts';
+import { incidentInput } from '../support/incidents.ts';
+import { tempDir } from '../support/temp.ts';
+import { offlineBacklog } from './sync/offline-events.ts';
+import { barePipe } from './sync/bare-pipe.ts';
+import { trackerAlone } from './sync/tracker-alone.ts';
+import { percentile, progress, round, type BenchRow } from './report.ts';
+
+const EVENTS = 20_000;
+const BLOCKS = 20;
+const PER_BLOCK = 100;
+const WARMUP = 100;
+/** Events posted to a tracker process, 1,000 per request, signed (as consoles send them). */
+const INGEST_EVENTS = 20_000;
+const INGEST_ROUNDS = 3;
+
+function perEventMicros(label: string, events: readonly EventEnvelope[], work: (e: EventEnvelope) => void): number {
+  for (const e of events.slice(0, 500)) work(e); // warm up
+  const t = performance.now();
+  for (const e of events) work(e);
+  const micros = ((performance.now() - t) * 1000) / events.length;
+  progress(label, events.length, events.length);
+  return micros;
+}
+
+async function benchCore(file: string, signing: boolean): Promise<ConsoleCore> {
+  const core = createConsoleCore({
+    dataFile: file,
+    host: 'test',
+    appVersion: 'bench',
+    facility: 'F',
+    unit: 'U',
+    escalationPolicies: [],
+  });
+  if (!signing) core.store.useSigner(null);
+  const r = await core.dispatch(
+    'auth.bootstrapAdmin',
+    { staffNumber: 'BENCH', name: 'Bench', pin: '2468' },
+    { origin: 'test' },
+  );
+  if (!r.ok) throw new Error(r.error.message);
+  return core;
+}
+
+async function command(core: ConsoleCore, i: number): Promise<number> {
+  const t = performance.now();
+  const r = await core.dispatch('incidents.create', incidentInput({ title: `Bench ${i}` }), {
+    actor: 'bench',
+    origin: 'test',
+  });
+  if (!r.ok) throw new Error(r.error.message);
+  return performance.now() - t;
+}
+
+export async function identityBench(): Promise<BenchRow[]> {
+  const dir = tempDir('guardline-bench-identity-');
+  try {
+    const pair = generateDeviceKeyPair();
+    const privateKey = createPrivateKey(pair.privateKeyPem);
+    const { events } = offlineBacklog({
+      count: EVENTS,
+      deviceId: 'bench-device',
+      facility: 'Märsta',
+      unit: 'Avdelning B',
+      actor: 'A-bench',
+      startMs: Date.now() - EVENTS,
+    });
+    const numbered = events.map((e, i) => ({ ...e, deviceSeq: i + 1 }));
+
+    const canonicalUs = perEventMicros('canonicalise', numbered, (e) => void canonicalEnvelope(e));
+    let prev = '0'.repeat(64);
+    const chainUs = perEventMicros('chain hash', numbered, (e) => {
+      prev = createHash('sha256').update(prev).update(canonicalEnvelope(e)).digest('hex');
+    });
+    const signed: EventEnvelope[] = [];
+    const signUs = perEventMicros(
+      'sign',
+      numbered,
+      (e) => void signed.push({ ...e, sig: signEnvelope(e, privateKey) }),
+    );
+    const keyring = createKeyring([{ deviceId: 'bench-device', publicKey: pair.publicKey, facility: 'Märsta' }]);
+    let refused = 0;
+    const verifyUs = perEventMicros('verify', signed.slice(0, EVENTS), (e) => {
+      if (!verifyAuthoredEvent(e, keyring, { facility: 'Märsta' }).ok) refused += 1;
+    });
+    if (refused !== 0) throw new Error(`${refused} of ${EVENTS} signed events did not verify`);
+
+    // The tracker verifies every pushed event: its ingest rate with that on, beside the
+    // bare HTTP + SQLite pipe moving the same signed events with no checks at all.
+    const { events: pushed } = offlineBacklog({
+      count: INGEST_EVENTS,
+      deviceId: 'bench-ingest',
+      facility: 'Märsta',
+      unit: 'Avdelning B',
+      actor: 'A-bench',
+      startMs: Date.now() - INGEST_EVENTS,
+      signed: true,
+    });
+    const trackerRates: number[] = [];
+    const pipeRates: number[] = [];
+    for (let run = 0; run < INGEST_ROUNDS; run++) {
+      trackerRates.push(Math.round(pushed.length / ((await trackerAlone(dir.path, run, pushed)).ms / 1000)));
+      pipeRates.push(Math.round(pushed.length / ((await barePipe(dir.path, run, pushed)).ms / 1000)));
+    }
+    const trackerRate = percentile(trackerRates, 50);
+    const pipeRate = percentile(pipeRates, 50);
+
+    // Floor: raw append + fdatasync, as in the store bench.
+    const fd = openSync(join(dir.path, 'raw.log'), 'a');
+    const line = Buffer.alloc(300, 'x');
+    const raw: number[] = [];
+    for (let i = 0; i < BLOCKS * PER_BLOCK + WARMUP; i++) {
+      const t = performance.now();
+      writeSync(fd, line);
+      fdatasyncSync(fd);
+      if (i >= WARMUP) raw.push(performance.now() - t);
+    }
+    closeSync(fd);
+    progress('raw fdatasync', raw.length, raw.length);
+
+    const on = await benchCore(join(dir.path, 'signing-on.sqlite'), true);
+    const off = await benchCore(join(dir.path, 'signing-off.sqlite'), false);
+    const withSig: number[] = [];
+    const withoutSig: number[] = [];
+    try {
+      for (let i = 0; i < WARMUP; i++) {
+        await command(on, i);
+        await command(off, i);
+      }
+      for (let b = 0; b < BLOCKS; b++) {
+        const [first, second] = b % 2 === 0 ? [on, off] : [off, on];
+        for (const core of [first, second]) {
+          const into = core === on ? withSig : withoutSig;
+          for (let i = 0; i < PER_BLOCK; i++) into.push(await command(core, b * PER_BLOCK + i));
+        }
+        progress('incident command, signing on/off', (b + 1) * PER_BLOCK * 2, BLOCKS * PER_BLOCK * 2);
+      }
+      const signedStored = on.store.db.prepare('SELECT count(*) AS n FROM events WHERE sig IS NOT NULL').get() as {
+        n: number;
+      };
+      const unsignedStored = off.store.db.prepare('SELECT count(*) AS n FROM events WHERE sig IS NOT NULL').get() as {
+        n: number;
+      };
+      // The run proves its conditions: one store signed every command, the other none.
+      if (signedStored.n < BLOCKS * PER_BLOCK || unsignedStored.n !== 0) {
+        throw new Error(`signing on stored ${signedStored.n} signed events, signing off ${unsignedStored.n}`);
+      }
+    } finally {
+      await on.close();
+      await off.close();
+    }
+
+    const rawP99 = round(percentile(raw, 99));
+    const onP99 = round(percentile(withSig, 99));
+    const offP99 = round(percentile(withoutSig, 99));
+    return [
+      { metric: 'canonicalise envelope (JCS), per event', value: round(canonicalUs, 1), unit: 'µs' },
+      { metric: 'chain hash (JCS + sha256), per event', value: round(chainUs, 1), unit: 'µs' },
+      {
+        metric: 'sign (JCS + Ed25519), per event',
+        value: round(signUs, 1),
+        unit: 'µs',
+        baseline: { name: 'chain hash per event', value: round(chainUs, 1) },
+      },
+      {
+        metric: 'verify (JCS + Ed25519), per event',
+        value: round(verifyUs, 1),
+        unit: 'µs',
+        baseline: { name: 'chain hash per event', value: round(chainUs, 1) },
+      },
+      { metric: 'verify throughput, one core', value: Math.round(1e6 / verifyUs), unit: 'events/s' },
+      {
+        metric: `tracker ingest of ${INGEST_EVENTS} signed events, every signature verified (median of ${INGEST_ROUNDS}: ${trackerRates.join(', ')})`,
+        value: trackerRate,
+        unit: 'events/s',
+        baseline: {
+          name: `bare HTTP + SQLite pipe, no checks (median of ${INGEST_ROUNDS}: ${pipeRates.join(', ')})`,
+          value: pipeRate,
+        },
+      },
+      { metric: 'raw 300 B append + fdatasync p99', value: rawP99, unit: 'ms' },
+      { metric: 'durable incident command p50, signing off', value: round(percentile(withoutSig, 50)), unit: 'ms' },
+      { metric: 'durable incident command p50, signing on', value: round(percentile(withSig, 50)), unit: 'ms' },
+      {
+        metric: 'durable incident command p99, signing off',
+        value: offP99,
+        unit: 'ms',
+        baseline: { name: 'raw fdatasync p99', value: rawP99 },
+        target: '<= 2x raw fdatasync p99',
+        pass: offP99 <= 2 * rawP99,
+      },
+      {
+        metric: 'durable incident command p99, signing on',
+        value: onP99,
+        unit: 'ms',
+        baseline: { name: 'raw fdatasync p99', value: rawP99 },
+        target: '<= 2x raw fdatasync p99',
+        pass: onP99 <= 2 * rawP99,
+      },
+    ];
+  } finally {
+    dir.cleanup();
+  }
+}
