@@ -129,6 +129,7 @@ async function catchUp(dir: string, template: string): Promise<{ events: number;
     a.core.sync.start();
     b.core.sync.start();
     await Promise.all([a.core.ready, b.core.ready]);
+    await Promise.all([a.core.mesh.listening(), b.core.mesh.listening()]);
     const events = (a.core.store.db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
     const count = () => (b.core.store.db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
     const shown = await a.call<MeshPairingCode>('mesh.pairingCode');

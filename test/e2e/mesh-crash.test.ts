@@ -67,6 +67,7 @@ describe('kill -9 during mesh replication', () => {
     await a.signIn('A-drain', '1111');
     a.core.sync.start();
     await a.core.ready;
+    await a.core.mesh.listening();
     const total = countIn(fileA);
 
     const env = { GUARDLINE_FACILITY: 'Märsta', GUARDLINE_MESH_LISTEN: '127.0.0.1:0' };
