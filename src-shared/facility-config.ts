@@ -135,8 +135,6 @@ export const MeshConfig = z
     listen: PeerAddress.optional(),
     /** Consoles of the facility to dial (this console's own address may be listed: it is skipped). */
     peers: z.array(PeerAddress).max(64).default([]),
-    /** Announce and browse `_guardline._tcp` by DNS-SD/mDNS where the network passes multicast. */
-    discovery: z.enum(['mdns', 'off']).default('off'),
   })
   .strict();
 export type MeshConfig = z.infer<typeof MeshConfig>;
