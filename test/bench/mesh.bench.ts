@@ -7,11 +7,11 @@
  *    record), then the tracker killed. p50/p95 over 50 trials; target p95 < 300 ms. The
  *    clock starts at A's API call and stops when Playwright sees the banner row in B.
  * 2. Catch-up of 20,000 events between two consoles: a console holding an offline backlog
- *    meets a console that has none of it (they pair, and the feed replicates everything),
- *    events/s until B holds all; beside it, in the same run, the same backlog drained from a
- *    copy of the same console file to a real tracker process (sync bench's drain). Target:
- *    catch-up ≥ the tracker drain. Both consoles of the catch-up run in this process, so
- *    they share its event loop: the figure is conservative against two machines.
+ *    (this process) meets a console that has none of it (a browser host process): they
+ *    pair, and the feed replicates everything; events/s until B's file holds all of A's
+ *    events. Beside it, in the same run, the same backlog drained from a copy of the same
+ *    console file to a real tracker process (the sync bench's drain). Target: catch-up ≥
+ *    the tracker drain.
  */
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +22,9 @@ import type { Alarm } from '../../src-shared/escalation.ts';
 import type { MeshPairingCode, SyncStatus } from '../../src-shared/sync.ts';
 import { launchChromium, startWebHost } from '../e2e/harness.ts';
 import { mustCall } from '../e2e/page-api.ts';
-import { enrolmentCode, FACILITY, startTracker, syncConsole } from '../integration/sync/sync-lab.ts';
+import Database from 'better-sqlite3';
+import { enrolmentCode, FACILITY, startTracker } from '../integration/sync/sync-lab.ts';
+import { hostCall } from '../support/host-api.ts';
 import { openTestConsole } from '../support/consoles.ts';
 import { incidentInput } from '../support/incidents.ts';
 import { meshAddressFrom, writeMeshConfig } from '../support/mesh-config.ts';
@@ -117,27 +119,48 @@ async function lanAlarm(dir: string): Promise<{ wall: number[]; inPage: number[]
 
 async function catchUp(dir: string, template: string): Promise<{ events: number; ms: number }> {
   const file = join(dir, 'catch-up-a.sqlite');
-  // The device key file travels with the store (issue 12a): a store that signed refuses to open without it.
   for (const suffix of ['', '-wal', '-shm', '-device-key.pem']) {
     if (existsSync(template + suffix)) copyFileSync(template + suffix, file + suffix);
   }
-  const mesh = { listen: '127.0.0.1:0', backoffBaseMs: 20, backoffCapMs: 300 };
-  const a = openTestConsole({ file, unit: 'Avdelning B', escalationPolicies: [], sync: { start: false }, mesh });
-  const b = await syncConsole(dir, 'catch-up-b', { escalationPolicies: [], mesh });
+  // A (the backlog) in this process, like the drain's console; B, the console catching up,
+  // is a browser host of its own, as the drain's tracker is a process of its own.
+  const a = openTestConsole({
+    file,
+    unit: 'Avdelning B',
+    escalationPolicies: [],
+    sync: { start: false },
+    mesh: { listen: '127.0.0.1:0' },
+  });
+  const dataB = join(dir, 'catch-up-b');
+  const fileB = join(dataB, 'guardline.sqlite');
+  const b = await startWebHost({
+    dataDir: dataB,
+    env: { GUARDLINE_FACILITY: FACILITY, GUARDLINE_UNIT: 'Ledningscentral', GUARDLINE_MESH_LISTEN: '127.0.0.1:0' },
+  });
   try {
     await a.signIn('A-drain', '1111');
     a.core.sync.start();
-    b.core.sync.start();
-    await Promise.all([a.core.ready, b.core.ready]);
-    await Promise.all([a.core.mesh.listening(), b.core.mesh.listening()]);
-    const events = (a.core.store.db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
-    const count = () => (b.core.store.db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+    await a.core.ready;
+    await a.core.mesh.listening();
+    await hostCall(b.url, 'auth.bootstrapAdmin', { staffNumber: 'B1', name: 'Bo Admin', pin: '123456' });
+    const author = a.core.info().deviceId;
+    const events = (
+      a.core.store.db.prepare('SELECT count(*) AS n FROM events WHERE device_id = ?').get(author) as { n: number }
+    ).n;
+    const held = () => {
+      const db = new Database(fileB, { readonly: true, fileMustExist: true });
+      try {
+        return (db.prepare('SELECT count(*) AS n FROM events WHERE device_id = ?').get(author) as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
     const shown = await a.call<MeshPairingCode>('mesh.pairingCode');
     const start = performance.now();
-    await b.call('mesh.pair', { address: shown.address, code: shown.code });
+    await hostCall(b.url, 'mesh.pair', { address: shown.address, code: shown.code });
     let reported = 0;
     for (;;) {
-      const n = count();
+      const n = held();
       if (n >= events) break;
       if (n - reported >= events / 10) {
         reported = n;
@@ -149,7 +172,7 @@ async function catchUp(dir: string, template: string): Promise<{ events: number;
     return { events, ms: performance.now() - start };
   } finally {
     await a.close();
-    await b.close();
+    await b.stop();
   }
 }
 
