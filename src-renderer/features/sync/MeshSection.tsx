@@ -33,8 +33,8 @@ export function MeshSection(props: { mesh: MeshStatus; isAdmin: boolean }) {
   return (
     <section className="sync-section" aria-labelledby="mesh-heading" data-testid="mesh-section">
       <h2 id="mesh-heading">{t('mesh.heading')}</h2>
-      <p className="sync-explain">{t(mesh.enabled ? 'mesh.explain' : 'mesh.off')}</p>
-      <p className={`sync-state-line sync-tone-${routeTone(mesh.route)}`} data-testid="mesh-route">
+      <p className="mesh-explain">{t(mesh.enabled ? 'mesh.explain' : 'mesh.off')}</p>
+      <p className={`mesh-route-line sync-tone-${routeTone(mesh.route)}`} data-testid="mesh-route">
         {t('mesh.route.label')}: <strong>{render(t, routeText(mesh.route))}</strong>
       </p>
       {mesh.enabled && (

@@ -32,7 +32,6 @@ export function SyncPage(props: { info: SystemInfo | null; onOpenIncident: (id: 
       ) : (
         <>
           <SyncOverview status={status} info={props.info} />
-          <MeshSection mesh={status.mesh} isAdmin={isAdmin(auth)} />
           <EnrolForm
             key={status.trackerUrl ?? ''}
             status={status}
@@ -44,6 +43,7 @@ export function SyncPage(props: { info: SystemInfo | null; onOpenIncident: (id: 
             mayRelease={isAdmin(auth)}
             onOpenIncident={props.onOpenIncident}
           />
+          <MeshSection mesh={status.mesh} isAdmin={isAdmin(auth)} />
         </>
       )}
     </div>
