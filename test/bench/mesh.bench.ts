@@ -147,14 +147,10 @@ async function catchUp(dir: string, template: string): Promise<{ events: number;
     const events = (
       a.core.store.db.prepare('SELECT count(*) AS n FROM events WHERE device_id = ?').get(author) as { n: number }
     ).n;
-    const held = () => {
-      const db = new Database(fileB, { readonly: true, fileMustExist: true });
-      try {
-        return (db.prepare('SELECT count(*) AS n FROM events WHERE device_id = ?').get(author) as { n: number }).n;
-      } finally {
-        db.close();
-      }
-    };
+    // One read-only connection, polled every 50 ms: the watcher must not compete with the catch-up.
+    const watch = new Database(fileB, { readonly: true, fileMustExist: true });
+    const countHeld = watch.prepare('SELECT count(*) AS n FROM events WHERE device_id = ?');
+    const held = () => (countHeld.get(author) as { n: number }).n;
     const shown = await a.call<MeshPairingCode>('mesh.pairingCode');
     const start = performance.now();
     await hostCall(b.url, 'mesh.pair', { address: shown.address, code: shown.code });
@@ -167,9 +163,11 @@ async function catchUp(dir: string, template: string): Promise<{ events: number;
         process.stderr.write(`  mesh catch-up: ${n}/${events}\n`);
       }
       if (performance.now() - start > 300_000) throw new Error(`catch-up stalled at ${n}/${events}`);
-      await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, 50));
     }
-    return { events, ms: performance.now() - start };
+    const ms = performance.now() - start;
+    watch.close();
+    return { events, ms };
   } finally {
     await a.close();
     await b.stop();
