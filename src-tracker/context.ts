@@ -6,6 +6,7 @@ import type { HqProjector } from './projections/projector.ts';
 import type { FacilityHeads } from './stream/heads.ts';
 import type { TrackerIdentity } from './identity/tracker-identity.ts';
 import type { TrackerAuthor } from './identity/authored-events.ts';
+import type { VerifyPool } from './events/verify-pool.ts';
 
 export interface TrackerLimits {
   /** Largest request body; larger is 413 `payload_too_large`. */
@@ -32,6 +33,8 @@ export interface TrackerContext {
   identity: TrackerIdentity;
   /** Writes the tracker's own signed events (roster changes, device records). */
   author: TrackerAuthor;
+  /** Checks pushed events' signatures on worker threads. */
+  verifier: VerifyPool;
   /** Open SSE responses, ended when the tracker shuts down. */
   streams: Set<{ end(): void }>;
 }

@@ -24,6 +24,7 @@ import { streamRoutes } from './stream/routes.ts';
 import { sql } from 'kysely';
 import { loadTrackerIdentity } from './identity/tracker-identity.ts';
 import { createTrackerAuthor } from './identity/authored-events.ts';
+import { createVerifyPool } from './events/verify-pool.ts';
 
 export const DEFAULT_LIMITS: TrackerLimits = {
   bodyLimitBytes: PUSH_MAX_BYTES,
@@ -69,6 +70,7 @@ export async function buildTracker(options: TrackerOptions): Promise<FastifyInst
     streams: new Set(),
     identity,
     author,
+    verifier: createVerifyPool(),
   };
 
   installErrorHandling(app);
@@ -100,6 +102,7 @@ export async function buildTracker(options: TrackerOptions): Promise<FastifyInst
   // The owner closes the database after close(): no projection may still be writing then.
   app.addHook('onClose', async () => {
     await ctx.projector.stop();
+    await ctx.verifier.close();
   });
 
   app.get('/v1/health', async (_request, reply) => {

@@ -21,7 +21,7 @@ export function eventRoutes(app: FastifyInstance, ctx: TrackerContext): void {
       maxFutureHlcMs: ctx.limits.maxFutureHlcMs,
     });
     if (!check.ok) throw new TrackerFailure(check.error);
-    const refusal = await verifyAuthors(ctx.store, ctx.identity, device, check.batch);
+    const refusal = await verifyAuthors(ctx.store, ctx.identity, ctx.verifier, device, check.batch);
     if (refusal) {
       request.log.warn(
         {

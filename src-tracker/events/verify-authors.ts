@@ -12,14 +12,14 @@
  *
  * Pre-signature rule: an unsigned event is accepted only from the token of its own
  * author, and only while that device has no key bound (it was enrolled before signing
- * and has not upgraded yet) or when its HLC is older than the moment its key was bound
- * (its pre-signature backlog). Nobody may relay unsigned events: the tracker could not
+ * and has not upgraded yet) or when its HLC is older than the device's `signingSince`
+ * (when its key was made; its pre-signature backlog). Nobody may relay unsigned events: the tracker could not
  * tell them from forgeries. Devices enrolled after this change always have a key.
  *
  * Revoked devices are out of the keyring: their events are refused even when relayed.
+ * The checks themselves run on worker threads (verify-pool.ts).
  */
-import { createKeyring, verifyAuthoredEvent, type Keyring } from '../../src-common/trust/index.ts';
-import { decodeHlc } from '../../src-shared/hlc.ts';
+import type { KeyringEntry } from '../../src-common/trust/index.ts';
 import { TRACKER_DEVICE_ID } from '../../src-shared/signed-envelope.ts';
 import type { TrackerError } from '../../src-shared/sync-wire.ts';
 import type { TrackerDb } from '../db/database.ts';
@@ -27,14 +27,9 @@ import type { AuthedDevice } from '../http/auth.ts';
 import type { TrackerIdentity } from '../identity/tracker-identity.ts';
 import { chunks } from './event-rows.ts';
 import type { CheckedBatch } from './validate-push.ts';
+import type { VerifyPool } from './verify-pool.ts';
 
 const IN_LIST_SIZE = 500;
-/**
- * An Ed25519 verification costs tens of microseconds: a 1,000-event push is tens of
- * milliseconds of CPU. Yielding to the event loop between slices keeps other consoles'
- * requests (and SSE heartbeats) moving while a big batch is checked.
- */
-const VERIFY_SLICE = 64;
 
 export interface AuthorRefusal {
   error: TrackerError;
@@ -42,12 +37,13 @@ export interface AuthorRefusal {
   author: string;
 }
 
-export async function loadAuthorKeyring(
+/** The keys of `authors` in every facility (so a key elsewhere is named as such), plus the tracker's own. */
+export async function loadAuthorKeys(
   store: TrackerDb,
   identity: TrackerIdentity,
   authors: Iterable<string>,
-): Promise<Keyring> {
-  const keyring = createKeyring([{ deviceId: TRACKER_DEVICE_ID, publicKey: identity.publicKey, facility: null }]);
+): Promise<KeyringEntry[]> {
+  const entries: KeyringEntry[] = [{ deviceId: TRACKER_DEVICE_ID, publicKey: identity.publicKey, facility: null }];
   const ids = [...new Set(authors)].filter((id) => id !== TRACKER_DEVICE_ID);
   for (const part of chunks(ids, IN_LIST_SIZE)) {
     const rows = await store.db
@@ -57,7 +53,7 @@ export async function loadAuthorKeyring(
       .where('revoked_at', 'is', null)
       .execute();
     for (const r of rows) {
-      keyring.add({
+      entries.push({
         deviceId: r.device_id,
         publicKey: r.public_key,
         facility: r.facility,
@@ -65,41 +61,31 @@ export async function loadAuthorKeyring(
       });
     }
   }
-  return keyring;
+  return entries;
 }
 
 /** Returns the first refusal in request order, or null when every author checks out. */
 export async function verifyAuthors(
   store: TrackerDb,
   identity: TrackerIdentity,
+  verifier: VerifyPool,
   pusher: AuthedDevice,
   batch: CheckedBatch,
 ): Promise<AuthorRefusal | null> {
   if (batch.events.length === 0) return null;
-  const keyring = await loadAuthorKeyring(
+  const events = batch.events.map((e) => e.envelope);
+  const entries = await loadAuthorKeys(
     store,
     identity,
-    batch.events.map((e) => e.envelope.deviceId),
+    events.map((e) => e.deviceId),
   );
-  for (const [i, { envelope }] of batch.events.entries()) {
-    if (i > 0 && i % VERIFY_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    const verdict = verifyAuthoredEvent(envelope, keyring, {
-      facility: pusher.facility,
-      allowUnsigned: (event, entries) =>
-        event.deviceId === pusher.deviceId &&
-        entries.some(
-          (e) =>
-            e.publicKey === null ||
-            (e.keyBoundAt !== undefined && e.keyBoundAt !== null && decodeHlc(event.hlc).wallMs < e.keyBoundAt),
-        ),
-    });
-    if (verdict.ok) continue;
-    const field = `events.${batch.order.indexOf(envelope.id)}.${verdict.field}`;
-    return {
-      eventId: envelope.id,
-      author: envelope.deviceId,
-      error: { code: 'forbidden', message: `${field}: ${verdict.reason} [${verdict.code}]`, field },
-    };
-  }
-  return null;
+  const refusal = await verifier.check({ events, entries, facility: pusher.facility, pusher: pusher.deviceId });
+  if (!refusal) return null;
+  const envelope = events[refusal.index]!;
+  const field = `events.${batch.order.indexOf(envelope.id)}.${refusal.verdict.field}`;
+  return {
+    eventId: envelope.id,
+    author: envelope.deviceId,
+    error: { code: 'forbidden', message: `${field}: ${refusal.verdict.reason} [${refusal.verdict.code}]`, field },
+  };
 }

@@ -11,6 +11,7 @@ import { EVENT_TYPES, parseEventPayload, type EventType } from '../../../src-sha
 import { PulledEvent } from '../../../src-shared/sync-wire.ts';
 import { trackerClient } from '../tracker/http-client.ts';
 import { tempDir } from '../../support/temp.ts';
+import { signAsAuthor, testKey } from '../../support/device-keys.ts';
 
 const ADMIN = 'fuzz-admin-token-0123456789abcdef0123456789abcdef';
 const dir = tempDir('guardline-tracker-fuzz-');
@@ -30,7 +31,14 @@ beforeAll(async () => {
   base = await app.listen({ port: 0, host: '127.0.0.1' });
   const api = trackerClient(base);
   const code = (await api.post('/v1/admin/enrolment-codes', { facility: 'Märsta', ttlMinutes: 60 }, ADMIN)).body.code;
-  device = (await api.post('/v1/enroll', { code, deviceId: 'fuzz-device', label: 'fuzz' })).body.deviceToken;
+  device = (
+    await api.post('/v1/enroll', {
+      code,
+      deviceId: 'fuzz-device',
+      label: 'fuzz',
+      publicKey: testKey('fuzz-device').publicKey,
+    })
+  ).body.deviceToken;
 });
 afterAll(async () => {
   await app?.close();
@@ -38,24 +46,26 @@ afterAll(async () => {
   dir.cleanup();
 });
 
-const validEnvelope = () => ({
-  id: uuidv7(),
-  streamId: uuidv7(),
-  type: 'incident.created',
-  payload: {
-    facility: 'Märsta',
-    unit: 'B',
-    category: 'technical',
-    severity: 'low',
-    title: 'fuzz',
-    occurredAt: '2026-11-25T21:14:00+01:00',
-    reportedBy: 'fuzz',
-  },
-  actor: 'fuzz',
-  deviceId: 'fuzz-device',
-  deviceTime: Date.now(),
-  hlc: encodeHlc({ wallMs: Date.now(), counter: 0, node: 'fuzz-device' }),
-});
+/** Signed by the enrolled device's key (a mutation later breaks the signature: a clear 403). */
+const validEnvelope = () =>
+  signAsAuthor({
+    id: uuidv7(),
+    streamId: uuidv7(),
+    type: 'incident.created',
+    payload: {
+      facility: 'Märsta',
+      unit: 'B',
+      category: 'technical',
+      severity: 'low',
+      title: 'fuzz',
+      occurredAt: '2026-11-25T21:14:00+01:00',
+      reportedBy: 'fuzz',
+    },
+    actor: 'fuzz',
+    deviceId: 'fuzz-device',
+    deviceTime: Date.now(),
+    hlc: encodeHlc({ wallMs: Date.now(), counter: 0, node: 'fuzz-device' }),
+  });
 
 /** A valid event with one field replaced by arbitrary JSON (or deleted). */
 const mutatedEnvelope = fc

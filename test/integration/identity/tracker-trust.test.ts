@@ -153,6 +153,21 @@ for (const kind of ['sqlite', 'postgres'] as DbKind[]) {
       await expectRefused(tokenA, [unsigned({ ...asB, deviceId: b })], 'events.0.sig', /carries no signature/);
     });
 
+    it('checks every event of a large push (on the verification workers) and names the forged one', async () => {
+      const facility = uniqueFacility('Österåker');
+      const a = uniqueDevice('ws-a');
+      const b = uniqueDevice('ws-b');
+      const { deviceToken: tokenA } = await enrol(facility, a);
+      await enrol(facility, b);
+      const fromA = consoleEvents(a);
+      const batch = Array.from({ length: 400 }, () => fromA.incidentCreated(facility));
+      batch[333] = signAsAuthor({ ...consoleEvents(b).incidentCreated(facility), deviceSeq: 1 }, a);
+      await expectRefused(tokenA, batch, 'events.333.sig', /not .*'s over this content/);
+      batch.splice(333, 1);
+      const ok = PushResponse.parse((await api.post('/v1/events', { events: batch }, tokenA)).body);
+      expect(ok.results.filter((r) => r.status === 'accepted')).toHaveLength(399);
+    });
+
     it('refuses events of an unknown key and of a device enrolled in another facility', async () => {
       const facility = uniqueFacility('Skänninge');
       const other = uniqueFacility('Saltvik');

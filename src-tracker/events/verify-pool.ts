@@ -1,0 +1,95 @@
+/**
+ * Signature checks off the event loop. An Ed25519 verification costs tens of
+ * microseconds, so a 1,000-event push is tens of milliseconds of CPU: on the event loop
+ * that stalls every other console's request and caps ingest at one core. Here a push's
+ * events are split across worker threads (one per core) and checked in parallel; the
+ * event loop meanwhile parses, authenticates and commits other pushes.
+ *
+ * Only the tiniest batches are checked inline: posting to a worker costs about as much
+ * as a handful of checks, and even a 25-event live push is more than a millisecond of
+ * verification that 200 consoles would otherwise queue on the event loop. A worker that dies fails the pushes it held (the
+ * consoles retry) and is replaced.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { TrustRefusal } from '../../src-shared/signed-envelope.ts';
+import { firstRefusal, type AuthorCheck } from './author-check.ts';
+
+const INLINE_BELOW = 8;
+
+export interface VerifyPool {
+  check(check: AuthorCheck): Promise<{ index: number; verdict: TrustRefusal } | null>;
+  close(): Promise<void>;
+}
+
+interface Pending {
+  resolve(result: { index: number; verdict: TrustRefusal } | null): void;
+  reject(error: unknown): void;
+}
+
+export function createVerifyPool(size = Math.max(1, availableParallelism())): VerifyPool {
+  const pending = new Map<number, Pending>();
+  const owner = new Map<number, Worker>();
+  let nextId = 1;
+  let closed = false;
+
+  function spawn(): Worker {
+    const worker = new Worker(new URL('./verify-worker.ts', import.meta.url));
+    worker.unref();
+    worker.on('message', (answer: { id: number; refusal: { index: number; verdict: TrustRefusal } | null }) => {
+      const job = pending.get(answer.id);
+      pending.delete(answer.id);
+      owner.delete(answer.id);
+      job?.resolve(answer.refusal);
+    });
+    worker.on('error', (error) => fail(worker, error));
+    worker.on('exit', (code) => {
+      if (!closed) fail(worker, new Error(`verification worker exited with code ${code}`));
+    });
+    return worker;
+  }
+
+  const workers = Array.from({ length: size }, spawn);
+
+  function fail(worker: Worker, error: unknown) {
+    for (const [id, w] of owner) {
+      if (w !== worker) continue;
+      pending.get(id)?.reject(error);
+      pending.delete(id);
+      owner.delete(id);
+    }
+    const at = workers.indexOf(worker);
+    if (at >= 0 && !closed) workers[at] = spawn();
+  }
+
+  function run(worker: Worker, check: AuthorCheck): Promise<{ index: number; verdict: TrustRefusal } | null> {
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      owner.set(id, worker);
+      worker.postMessage({ id, check });
+    });
+  }
+
+  return {
+    async check(check) {
+      if (closed || check.events.length < INLINE_BELOW) return firstRefusal(check);
+      const slice = Math.ceil(check.events.length / workers.length);
+      const parts = workers.map((worker, i) => ({
+        offset: i * slice,
+        result: run(worker, { ...check, events: check.events.slice(i * slice, (i + 1) * slice) }),
+      }));
+      for (const part of parts) {
+        const refusal = await part.result;
+        if (refusal) return { index: part.offset + refusal.index, verdict: refusal.verdict };
+      }
+      return null;
+    },
+    async close() {
+      closed = true;
+      await Promise.all(workers.map((w) => w.terminate()));
+      for (const job of pending.values()) job.reject(new Error('the tracker is closing'));
+      pending.clear();
+    },
+  };
+}
