@@ -15,6 +15,7 @@ const KNOWN_FLAGS: Record<string, 'string' | 'boolean'> = {
   'no-open': 'boolean',
   'retention-days': 'string',
   'idle-lock-minutes': 'string',
+  'mesh-listen': 'string',
 };
 
 export type FlagCheck = { ok: true } | { ok: false; flag: string; message: string };

@@ -29,6 +29,8 @@ import { openBrowser } from './open-browser.ts';
 import { ensureRendererBuilt, rendererDist } from './renderer-build.ts';
 
 export const READY_PREFIX = 'Guardline web host: ';
+/** Printed before the ready line when the facility mesh listens (issue 12). */
+export const MESH_PREFIX = 'Guardline mesh: ';
 export const EXIT_BAD_FLAGS = 2;
 export const EXIT_START_FAILED = 1;
 
@@ -95,6 +97,7 @@ export async function startWeb(argv: readonly string[], env: NodeJS.ProcessEnv =
       telephony,
       retention: { closedIncidentDays: options.retentionDays },
       ...(options.idleLockMinutes !== null ? { idleLockMs: options.idleLockMinutes * 60_000 } : {}),
+      ...(options.meshListen !== null ? { mesh: { listen: options.meshListen } } : {}),
     });
   } catch (error) {
     const what = error instanceof StoreOpenError ? 'cannot open the data file' : 'cannot start the console';
@@ -128,6 +131,13 @@ export async function startWeb(argv: readonly string[], env: NodeJS.ProcessEnv =
   process.on('SIGTERM', (s) => void shutdown(s));
 
   lock.setUrl(host.url);
+  await core.ready;
+  const meshAddress = await Promise.race([
+    core.mesh.listening(),
+    new Promise<null>((resolve) => setTimeout(() => resolve(null), 5_000)),
+  ]);
+  // The mesh line comes first, so whoever waits for the ready line has it too.
+  if (meshAddress) process.stdout.write(`${MESH_PREFIX}${meshAddress}\n`);
   process.stdout.write(`${READY_PREFIX}${host.url}\nGuardline data file: ${options.dataFile}\n`);
   if (options.open) openBrowser(host.url);
 }

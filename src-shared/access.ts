@@ -58,6 +58,9 @@ export const METHOD_ACCESS: Readonly<Record<MethodName, AccessLevel>> = {
   'sync.previewEnrolment': 'admin',
   'sync.updateAvailable': 'signed-in',
   'sync.releaseQuarantine': 'admin',
+  'mesh.pairingCode': 'admin',
+  'mesh.pair': 'admin',
+  'mesh.removePeer': 'admin',
 
   // Phone status and the fallback banner stay visible on a locked console, like alarms.
   'lines.board': 'public',

@@ -15,6 +15,10 @@ import {
 } from './incident.ts';
 import { StoredEvent } from './events.ts';
 import {
+  MeshPairInput,
+  MeshPairOutput,
+  MeshPairingCode,
+  MeshRemovePeerInput,
   QuarantinedEvent,
   SyncEnrollInput,
   SyncPreview,
@@ -168,6 +172,9 @@ export const consoleApi = {
   'sync.retryNow': { input: Empty, output: SyncStatus },
   'sync.quarantine': { input: Empty, output: z.object({ items: z.array(QuarantinedEvent) }) },
   'sync.releaseQuarantine': { input: z.object({ eventId: Uuid }).strict(), output: SyncStatus },
+  'mesh.pairingCode': { input: Empty, output: MeshPairingCode },
+  'mesh.pair': { input: MeshPairInput, output: MeshPairOutput },
+  'mesh.removePeer': { input: MeshRemovePeerInput, output: SyncStatus },
   'lines.board': { input: Empty, output: LineBoard },
   'lines.history': { input: LineHistoryInput, output: LineHistory },
   'lines.reportProblem': { input: ReportProblemInput, output: ReportProblemOutput },

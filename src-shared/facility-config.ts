@@ -152,6 +152,36 @@ export const ReserveProcedure = z.union([
 ]);
 export type ReserveProcedure = z.infer<typeof ReserveProcedure>;
 
+/** `host:port` of a console on the LAN (IPv6 in brackets). */
+export const PeerAddress = z
+  .string()
+  .trim()
+  .max(300)
+  .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):\d{1,5}$/, {
+    error: 'must be host:port (an IPv6 address in brackets)',
+  })
+  .refine(
+    (a) => {
+      const port = Number(a.slice(a.lastIndexOf(':') + 1));
+      return port >= 0 && port <= 65535;
+    },
+    { error: 'port must be 0-65535' },
+  );
+
+/**
+ * The facility mesh (DESIGN §10): where this console listens for its peers and which
+ * addresses it dials. Absent: no listener (the demo facility never opens one).
+ */
+export const MeshConfig = z
+  .object({
+    /** The LAN interface and port to listen on; the launch option --mesh-listen wins. */
+    listen: PeerAddress.optional(),
+    /** Consoles of the facility to dial (this console's own address may be listed: it is skipped). */
+    peers: z.array(PeerAddress).max(64).default([]),
+  })
+  .strict();
+export type MeshConfig = z.infer<typeof MeshConfig>;
+
 const LineShape = z
   .object({
     id: Id,
@@ -184,6 +214,7 @@ const FileShape = z
     reserveProcedure: ReserveProcedure,
     /** Who is alarmed, in what order, for which incidents; absent: the built-in default. */
     escalationPolicies: EscalationPolicies.optional(),
+    mesh: MeshConfig.optional(),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -254,6 +285,7 @@ export interface FacilityConfig {
   outages: { groupingWindowMs: number };
   reserveProcedure: ReserveProcedure;
   escalationPolicies: EscalationPolicy[] | null;
+  mesh: MeshConfig | null;
 }
 
 export type ConfigParseResult =
@@ -294,9 +326,10 @@ export function validateFacilityConfig(value: unknown, file: string): ConfigPars
   });
   const { facility, units, probeDefaults, outages, reserveProcedure } = parsed.data;
   const escalationPolicies = parsed.data.escalationPolicies ?? null;
+  const mesh = parsed.data.mesh ?? null;
   return {
     ok: true,
-    config: { facility, units, lines, probeDefaults, outages, reserveProcedure, escalationPolicies },
+    config: { facility, units, lines, probeDefaults, outages, reserveProcedure, escalationPolicies, mesh },
     warnings,
   };
 }

@@ -5,6 +5,69 @@ export const SYNC_STATES = ['not_configured', 'offline', 'connecting', 'pushing'
 export const SyncState = z.enum(SYNC_STATES);
 export type SyncState = z.infer<typeof SyncState>;
 
+/** One console of the facility as this console sees it over the LAN (issue 12). */
+export const MeshPeerStatus = z.object({
+  deviceId: z.string().nullable(),
+  name: z.string().nullable(),
+  unit: z.string().nullable(),
+  address: z.string().nullable(),
+  state: z.enum(['connected', 'connecting', 'unreachable', 'refused']),
+  lastSeenAt: z.number().nullable(),
+  /** Events the peer holds that this console has not stored yet. */
+  behind: z.number().int(),
+  /** The peer's own tracker link, while connected. */
+  tracker: z.enum(['live', 'offline', 'not_configured']).nullable(),
+  /** Why the last attempt failed or the peer was refused (a code for logs and admins). */
+  refusal: z.string().nullable(),
+});
+export type MeshPeerStatus = z.infer<typeof MeshPeerStatus>;
+
+/** How this console reaches the rest of the facility and HQ: what the header says. */
+export const MeshRoute = z.discriminatedUnion('kind', [
+  /** Its own tracker link is live. */
+  z.object({ kind: z.literal('tracker') }),
+  /** No tracker link of its own, but a connected peer has one ("HQ via B"). */
+  z.object({ kind: z.literal('via'), peer: z.string() }),
+  /** Peers on the LAN, none with HQ ("LAN only: 2 consoles", this one counted). */
+  z.object({ kind: z.literal('lan'), consoles: z.number().int() }),
+  /** Neither tracker nor peers. */
+  z.object({ kind: z.literal('alone') }),
+]);
+export type MeshRoute = z.infer<typeof MeshRoute>;
+
+export const MeshStatus = z.object({
+  /** A listener is open or peers are configured. */
+  enabled: z.boolean(),
+  /** The bound listener, `host:port`. */
+  listening: z.string().nullable(),
+  /** This console's key fingerprint (SHA-256 of the public key), for pinning and pairing. */
+  fingerprint: z.string().nullable(),
+  peers: z.array(MeshPeerStatus),
+  route: MeshRoute,
+});
+export type MeshStatus = z.infer<typeof MeshStatus>;
+
+export const MESH_OFF: MeshStatus = {
+  enabled: false,
+  listening: null,
+  fingerprint: null,
+  peers: [],
+  route: { kind: 'alone' },
+};
+
+/** The route from the tracker link's state and the connected peers. Pure, so the rule is tested alone. */
+export function meshRoute(
+  trackerLive: boolean,
+  peers: readonly Pick<MeshPeerStatus, 'state' | 'tracker' | 'name' | 'deviceId'>[],
+): MeshRoute {
+  if (trackerLive) return { kind: 'tracker' };
+  const connected = peers.filter((p) => p.state === 'connected');
+  const gateway = connected.find((p) => p.tracker === 'live');
+  if (gateway) return { kind: 'via', peer: gateway.name ?? gateway.deviceId ?? '?' };
+  if (connected.length > 0) return { kind: 'lan', consoles: connected.length + 1 };
+  return { kind: 'alone' };
+}
+
 export const SyncStatus = z.object({
   state: SyncState,
   /** Why the engine is offline or in error (a code the UI translates, plus detail for logs). */
@@ -23,6 +86,8 @@ export const SyncStatus = z.object({
   /** When the next attempt is due while backing off. */
   nextAttemptAt: z.number().nullable(),
   lastPulledSeq: z.number().int(),
+  /** The facility mesh: peers on the LAN and the route to HQ. */
+  mesh: MeshStatus,
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
 
@@ -102,3 +167,36 @@ export function newerVersion(candidate: string, current: string): boolean {
   }
   return false;
 }
+/** `mesh.pairingCode`: a one-time code an admin reads out to the admin at the other console. */
+export const MeshPairingCode = z.object({
+  code: z.string(),
+  expiresAt: z.number(),
+  /** Where the other console should dial (null: this console has no listener). */
+  address: z.string().nullable(),
+  fingerprint: z.string(),
+});
+export type MeshPairingCode = z.infer<typeof MeshPairingCode>;
+
+export const MeshPairInput = z
+  .object({
+    address: z
+      .string()
+      .trim()
+      .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):\d{1,5}$/, {
+        error: 'must be host:port (an IPv6 address in brackets)',
+      }),
+    code: z
+      .string()
+      .trim()
+      .transform((c) => c.toUpperCase().replace(/[\s-]/g, ''))
+      .pipe(
+        z
+          .string()
+          .regex(/^[0-9A-HJKMNP-TV-Z]{10}$/, { error: 'must be the 10-character code shown on the other console' }),
+      ),
+  })
+  .strict();
+
+export const MeshPairOutput = z.object({ deviceId: z.string(), name: z.string().nullable() });
+
+export const MeshRemovePeerInput = z.object({ deviceId: z.string().min(1).max(64) }).strict();

@@ -10,8 +10,12 @@ import { createApp, createDispatch, missingMethods, type Dispatch, type Logger }
 import { openEventStore, type EventStore } from './store/event-store.ts';
 import { incidentProjector } from './incidents/projection.ts';
 import { incidentsApp } from './incidents/app.ts';
+import { hostname } from 'node:os';
 import { createSyncEngine, syncApp, type SyncEngine } from './sync/index.ts';
 import { adoptedFacility, createSyncSettings } from './sync/settings.ts';
+import { createRemoteEvents } from './sync/remote-events.ts';
+import { createMeshLinks, meshApp, type MeshLinks } from './mesh/index.ts';
+import type { SessionLimits } from './mesh/peer-session.ts';
 import type { SyncEngineDeps } from './sync/engine.ts';
 import { DEFAULT_ESCALATION_POLICIES, EscalationPolicies } from '../../src-shared/escalation.ts';
 import { createEventFactory } from './event-factory.ts';
@@ -70,6 +74,17 @@ export interface ConsoleCoreConfig {
   > & {
     start?: boolean;
   };
+  /**
+   * Facility mesh (issue 12): `listen` (host:port, port 0 = any) wins over the facility
+   * config's `mesh.listen`; `name` is how peers list this console (default: host name).
+   */
+  mesh?: {
+    listen?: string | null;
+    name?: string;
+    backoffBaseMs?: number;
+    backoffCapMs?: number;
+    limits?: Partial<SessionLimits>;
+  };
   /** Timers for the idle lock and escalation deadlines (tests use fake timers). */
   timers?: Timers;
   /** Lock the session after this long without a call (default 10 minutes). */
@@ -108,6 +123,8 @@ export interface ConsoleCore {
   info(): SystemInfo;
   readonly store: EventStore;
   readonly sync: SyncEngine;
+  /** The facility mesh's peer links (run by the sync engine). */
+  readonly mesh: MeshLinks;
   readonly telephony: Telephony;
   /** This console's Ed25519 identity (issue 12): signs what it authors; its key pins it to peers. */
   readonly identity: DeviceIdentity;
@@ -203,6 +220,27 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     log: (message) => logger.error(message),
   });
 
+  // The facility mesh: peers on the LAN are links of the same engine as the tracker.
+  const facilityName = () => store.getMeta('sync.facility') ?? config.facility;
+  const meshOptions = config.mesh ?? {};
+  const mesh: MeshLinks = createMeshLinks({
+    store,
+    identity,
+    keyring: trust,
+    remote: createRemoteEvents({ store, clock, wallClock, authors: trust }),
+    event,
+    facility: facilityName,
+    name: () => meshOptions.name ?? hostname(),
+    unit: () => config.unit,
+    config: () => telephony.facilityConfig()?.mesh ?? null,
+    listenOverride: meshOptions.listen ?? null,
+    wallClock,
+    log: (message) => logger.error(message, null),
+    ...(meshOptions.backoffBaseMs !== undefined ? { backoffBaseMs: meshOptions.backoffBaseMs } : {}),
+    ...(meshOptions.backoffCapMs !== undefined ? { backoffCapMs: meshOptions.backoffCapMs } : {}),
+    ...(meshOptions.limits ? { limits: meshOptions.limits } : {}),
+  });
+
   const sync = createSyncEngine({
     store,
     deviceId,
@@ -211,6 +249,7 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     clock,
     wallClock,
     onStatus: (status) => emit('sync.status', status),
+    mesh,
     ...config.sync,
   });
 
@@ -283,6 +322,7 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
       voiceChanged: (payload) => emit('voice.changed', payload),
       configChanged: (payload) => {
         emit('config.changed', payload);
+        void mesh.reconfigure();
         declareCatalog();
       },
     },
@@ -334,6 +374,7 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
         return s.trackerUrl && s.token ? { trackerUrl: s.trackerUrl, token: s.token } : null;
       },
     }),
+    meshApp({ mesh, sync }),
     authApp({ auth, roster, store, event }),
     escalationApp({ runner, queries: escalations, roster, alarms, store }),
     auditApp({ store, roster, event, deviceId }),
@@ -358,7 +399,11 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
   alarms.refresh();
   retention.start();
   if (config.sync?.start !== false) sync.start();
-  const ready = telephony.start().catch((error: unknown) => logger.error('telephony failed to start', error));
+  // The mesh listens where the facility config says, so it (re)configures once the config is loaded.
+  const ready = telephony
+    .start()
+    .catch((error: unknown) => logger.error('telephony failed to start', error))
+    .then(() => mesh.reconfigure());
 
   return {
     dispatch: createDispatch(handlers, logger, createAccessCheck(auth)),
@@ -369,6 +414,7 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     info,
     store,
     sync,
+    mesh,
     telephony,
     identity,
     trust,

@@ -22,6 +22,8 @@ export interface LaunchOptions {
   retentionDays: number | null;
   /** Lock the console after this long without activity; null keeps the core's default (10 min). */
   idleLockMinutes: number | null;
+  /** Facility mesh listener `host:port` (issue 12); overrides the facility config's `mesh.listen`. */
+  meshListen: string | null;
 }
 
 export function defaultDataDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string {
@@ -43,6 +45,7 @@ export function parseLaunchOptions(argv: readonly string[], env: NodeJS.ProcessE
       'no-open': { type: 'boolean' },
       'retention-days': { type: 'string' },
       'idle-lock-minutes': { type: 'string' },
+      'mesh-listen': { type: 'string' },
     },
   });
   const str = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined);
@@ -66,6 +69,10 @@ export function parseLaunchOptions(argv: readonly string[], env: NodeJS.ProcessE
     throw new RangeError(`--idle-lock-minutes: expected whole minutes 1-720, got ${JSON.stringify(idleText)}`);
   }
   const configFile = str(values.config) ?? env.GUARDLINE_CONFIG ?? null;
+  const meshListen = str(values['mesh-listen']) ?? env.GUARDLINE_MESH_LISTEN ?? null;
+  if (meshListen !== null && !/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(meshListen)) {
+    throw new RangeError(`--mesh-listen: expected host:port of a LAN interface, got ${JSON.stringify(meshListen)}`);
+  }
   return {
     dataDir,
     dataFile: join(dataDir, 'guardline.sqlite'),
@@ -76,5 +83,6 @@ export function parseLaunchOptions(argv: readonly string[], env: NodeJS.ProcessE
     open: values['no-open'] !== true && env.GUARDLINE_NO_OPEN !== '1' && env.CI !== 'true',
     retentionDays,
     idleLockMinutes,
+    meshListen,
   };
 }

@@ -277,6 +277,7 @@ export function startConsoleShell(start: ShellStart): ShellHandle {
         },
         retention: { closedIncidentDays: options.retentionDays },
         ...(options.idleLockMinutes !== null ? { idleLockMs: options.idleLockMinutes * 60_000 } : {}),
+        ...(options.meshListen !== null ? { mesh: { listen: options.meshListen } } : {}),
       });
     } catch (error) {
       releaseDataDir();

@@ -19,6 +19,7 @@ import { voiceBench } from './voice.bench.ts';
 import { voiceVerdictsBench } from './voice-verdicts.bench.ts';
 import { hqBench } from './hq.bench.ts';
 import { startupBench } from './startup.bench.ts';
+import { meshBench } from './mesh.bench.ts';
 import { identityBench } from './identity.bench.ts';
 import { profileBench } from './profile-store.ts';
 import { renderPerformanceDoc } from './performance-doc.ts';
@@ -35,6 +36,7 @@ const suites: Record<string, Suite> = {
   'voice-verdicts': voiceVerdictsBench,
   hq: hqBench,
   startup: startupBench,
+  mesh: meshBench,
   identity: identityBench,
   profile: profileBench,
 };

@@ -11,12 +11,32 @@
 import type { AppendResult, EventStore } from '../store/event-store.ts';
 import type { HybridLogicalClock } from '../../../src-shared/hlc.ts';
 import { HLC_DEFAULT_MAX_DRIFT_MS } from '../../../src-shared/hlc.ts';
-import type { QuarantinedEvent, SyncState, SyncStatus } from '../../../src-shared/sync.ts';
+import {
+  MESH_OFF,
+  type MeshStatus,
+  type QuarantinedEvent,
+  type SyncState,
+  type SyncStatus,
+} from '../../../src-shared/sync.ts';
 import type { StoredEvent } from '../../../src-shared/events.ts';
 import { PUSH_MAX_BYTES, PUSH_MAX_EVENTS } from '../../../src-shared/sync-wire.ts';
 import { createTrackerClient, TrackerFailure, type TrackerClient } from './tracker-client.ts';
 import { fullJitterDelay } from './backoff.ts';
 import { createSyncSettings } from './settings.ts';
+
+/**
+ * The peer links of the facility mesh (core/mesh), run by this engine beside the tracker
+ * link: one engine, many links (DESIGN §10). The engine tells them when its own tracker
+ * link goes live or drops, so peers can route to HQ through whoever has it.
+ */
+export interface PeerLinks {
+  start(): void;
+  stop(): Promise<void>;
+  status(trackerLive: boolean): MeshStatus;
+  trackerChanged(live: boolean): void;
+  /** Called when what `status` returns may have changed (already throttled). */
+  onChange(listener: () => void): void;
+}
 import type { ConsoleKeyring, DeviceIdentity } from '../identity/index.ts';
 
 export interface SyncEngineDeps {
@@ -36,6 +56,7 @@ export interface SyncEngineDeps {
   backoffCapMs?: number;
   streamSilenceMs?: number;
   log?: (message: string) => void;
+  mesh?: PeerLinks | null;
 }
 
 export interface SyncEngine {
@@ -83,6 +104,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const batchSize = deps.batchSize ?? PUSH_MAX_EVENTS;
   const pullLimit = deps.pullLimit ?? 1000;
   const log = deps.log ?? (() => {});
+  const mesh = deps.mesh ?? null;
 
   let state: SyncState = settings.configured() ? 'connecting' : 'not_configured';
   let reason: SyncStatus['reason'] = null;
@@ -119,10 +141,13 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       driftFlagged: driftMs !== null && Math.abs(driftMs) > HLC_DEFAULT_MAX_DRIFT_MS,
       nextAttemptAt,
       lastPulledSeq: s.lastPulledSeq,
+      mesh: mesh?.status(state === 'live') ?? MESH_OFF,
     };
   }
   const publish = () => deps.onStatus(status());
+  mesh?.onChange(publish);
   function setState(next: SyncState, why: SyncStatus['reason'] = null) {
+    if ((next === 'live') !== (state === 'live')) mesh?.trackerChanged(next === 'live');
     state = next;
     reason = why;
     publish();
@@ -354,13 +379,14 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       if (!stopped) return;
       stopped = false;
       loop = run();
+      mesh?.start();
     },
     async stop() {
       stopped = true;
       live?.abort();
       wakeup.fire();
       stopObserving();
-      await loop;
+      await Promise.all([loop, mesh?.stop()]);
     },
     status,
     async enroll(trackerUrl, code, label) {

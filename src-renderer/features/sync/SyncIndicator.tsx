@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import type { SyncStatus } from '../../../src-shared/sync.ts';
 import { indicatorText, render, showsLastSuccess, showsProgressBar, stateIcon, stateTone } from './model/sync-text.ts';
 import { driftWarning, relativeTime } from './model/time-text.ts';
+import { routeText, routeTone } from './model/mesh-text.ts';
 import { useNow } from './use-now.ts';
 import { useSyncStatus } from './use-sync-status.ts';
 
@@ -49,6 +50,14 @@ export function SyncIndicatorView(props: { status: SyncStatus; onOpen: (() => vo
         </button>
       ) : (
         <span className={className}>{content}</span>
+      )}
+      {status.mesh.enabled && status.mesh.route.kind !== 'tracker' && (
+        <span
+          className={`indicator mesh-route sync-tone-${routeTone(status.mesh.route)}`}
+          data-testid="mesh-route-header"
+        >
+          {render(t, routeText(status.mesh.route))}
+        </span>
       )}
       {showsProgressBar(status) && status.progress && <DrainProgress {...status.progress} text={text} />}
       {status.driftFlagged && status.driftMs !== null && (

@@ -8,6 +8,7 @@ import { useApi } from '../../api/ApiContext.tsx';
 import { useTranslation } from 'react-i18next';
 import type { SystemInfo } from '../../../src-shared/api.ts';
 import { EnrolForm } from './EnrolForm.tsx';
+import { MeshSection } from './MeshSection.tsx';
 import { QuarantineList } from './QuarantineList.tsx';
 import { SyncOverview } from './SyncOverview.tsx';
 import { isAdmin, mayEnrol, useAuthState } from './use-auth-state.ts';
@@ -65,6 +66,7 @@ export function SyncPage(props: { info: SystemInfo | null; onOpenIncident: (id: 
             mayRelease={isAdmin(auth)}
             onOpenIncident={props.onOpenIncident}
           />
+          <MeshSection mesh={status.mesh} isAdmin={isAdmin(auth)} />
         </>
       )}
     </div>

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import sv from '../../../src-renderer/i18n/sv.json' with { type: 'json' };
 import en from '../../../src-renderer/i18n/en.json' with { type: 'json' };
 import { SyncIndicatorView } from '../../../src-renderer/features/sync/SyncIndicator.tsx';
-import type { SyncStatus } from '../../../src-shared/sync.ts';
+import { MESH_OFF, type SyncStatus } from '../../../src-shared/sync.ts';
 
 const i18n = i18next.createInstance();
 
@@ -28,6 +28,7 @@ function status(patch: Partial<SyncStatus>): SyncStatus {
     reason: null,
     trackerUrl: 'http://127.0.0.1:8787',
     facility: 'Märsta',
+    mesh: MESH_OFF,
     pending: 0,
     quarantined: 0,
     progress: null,

@@ -23,7 +23,7 @@ import {
   durationText,
   relativeTime,
 } from '../../../src-renderer/features/sync/model/time-text.ts';
-import { SYNC_STATES, type SyncStatus } from '../../../src-shared/sync.ts';
+import { MESH_OFF, SYNC_STATES, type SyncStatus } from '../../../src-shared/sync.ts';
 
 const NBSP = '\u00a0';
 const MINUTE = 60_000;
@@ -50,6 +50,7 @@ function status(patch: Partial<SyncStatus>): SyncStatus {
     reason: null,
     trackerUrl: 'http://127.0.0.1:8787',
     facility: 'Märsta',
+    mesh: MESH_OFF,
     pending: 0,
     quarantined: 0,
     progress: null,

@@ -1,0 +1,406 @@
+/**
+ * One mutual-TLS connection to another console of the facility.
+ *
+ * Both sides say hello; each checks the other's certificate key against the facility's
+ * trusted devices (pinned keys, no CA) and the claimed device and facility against that
+ * record, and refuses anything else. Then each subscribes to the other's log after its
+ * stored cursor and receives every later event in log order — catch-up first, then live
+ * as commits happen — acknowledging each stored batch. Frames are handled one per tick
+ * and the socket is paused while they queue, so a fast or hostile peer is held back by
+ * TCP instead of by this console's memory.
+ */
+import type { TLSSocket } from 'node:tls';
+import type { KeyObject } from 'node:crypto';
+import type { StoredEvent } from '../../../src-shared/events.ts';
+import {
+  MESH_BATCH_EVENTS,
+  MESH_PROTOCOL_VERSION,
+  MESH_WINDOW,
+  type FeedEvent,
+  type HelloFrame,
+  type MeshFrame,
+  type MeshRefusal,
+  type MeshTrackerState,
+} from '../../../src-shared/mesh-wire.ts';
+import { createFrameDecoder, encodeFrame, FrameError } from './frame-codec.ts';
+import { keyFingerprint } from './certificate.ts';
+import { pairingProof, proofMatches } from './pairing.ts';
+
+export interface TrustedDevice {
+  deviceId: string;
+  /** Null when the record does not say (a pinned key from the config). */
+  facility: string | null;
+  name: string | null;
+  unit: string | null;
+}
+
+export interface MeshRefusalError {
+  code: MeshRefusal;
+  message: string;
+}
+
+export interface SessionSelf {
+  deviceId: string;
+  facility: string;
+  name: string;
+  unit: string;
+  head: number;
+  tracker: MeshTrackerState;
+}
+
+export interface SessionDeps {
+  socket: TLSSocket;
+  role: 'dialer' | 'acceptor';
+  self(): SessionSelf;
+  /** The device `claimedDeviceId` if `peerKey` is its key in this facility, else null. */
+  trust(peerKey: KeyObject, claimedDeviceId: string): TrustedDevice | null;
+  /** Our log after `seq`, oldest first. */
+  feedAfter(seq: number, limit: number): StoredEvent[];
+  /** How far we hold the peer's log. */
+  cursor(peerDeviceId: string): number;
+  /** Our per-device high-water marks (every event of the author up to the mark is held). */
+  marks(): Record<string, number>;
+  /** Validate and store a batch from the peer, moving its cursor to `last` in the same transaction. */
+  accept(peer: TrustedDevice, events: FeedEvent[], last: number): MeshRefusalError | null;
+  onReady(session: PeerSession): void;
+  onChange(session: PeerSession): void;
+  onClosed(session: PeerSession, refusal: MeshRefusalError | null): void;
+  log(message: string): void;
+  limits?: Partial<SessionLimits>;
+  /** This console's key fingerprint (pairing proofs bind both). */
+  ownFingerprint: string;
+  /** Dialer only: pair with the acceptor by a one-time code (already stretched). */
+  pairWith?: { key: Buffer; record(hello: HelloFrame, fingerprint: string): void } | undefined;
+  /** Acceptor only: the code an admin showed here, if any. */
+  desk?: {
+    answer(dialerProof: string, dialerFp: string, ownFp: string): string | null;
+    record(hello: HelloFrame, fingerprint: string): TrustedDevice;
+  };
+}
+
+export interface SessionLimits {
+  handshakeTimeoutMs: number;
+  idleTimeoutMs: number;
+  pingEveryMs: number;
+  /** Token bucket on incoming frames: a peer above this rate is refused as flooding. */
+  framesPerSecond: number;
+  frameBurst: number;
+  /** Frames queued for handling before the socket is paused. */
+  queuedFrames: number;
+}
+
+/** Events of queued batches a receiver stores in one transaction. */
+const MESH_MERGE_EVENTS = 1000;
+
+const DEFAULT_LIMITS: SessionLimits = {
+  handshakeTimeoutMs: 10_000,
+  idleTimeoutMs: 30_000,
+  pingEveryMs: 10_000,
+  framesPerSecond: 400,
+  frameBurst: 800,
+  queuedFrames: 8,
+};
+
+export interface PeerSession {
+  readonly role: 'dialer' | 'acceptor';
+  readonly openedAt: number;
+  /** Set once the peer's hello was checked. */
+  peer: TrustedDevice | null;
+  hello: HelloFrame | null;
+  /** The peer's newest log seq, from hello and status frames. */
+  peerHead: number;
+  peerTracker: MeshTrackerState;
+  /** How far the peer has stored our log. */
+  peerAcked: number;
+  /** Our log has new events: send them if the window allows. */
+  wake(): void;
+  sendStatus(): void;
+  close(refusal?: MeshRefusalError): void;
+  readonly closed: boolean;
+  readonly remoteAddress: string;
+}
+
+function toFeed(e: StoredEvent): FeedEvent {
+  // Everything of the envelope travels (signature fields included), none of our bookkeeping.
+  const { prevHash: _p, hash: _h, syncedAt: _s, ...envelope } = e;
+  return envelope as FeedEvent;
+}
+
+export function openPeerSession(deps: SessionDeps): PeerSession {
+  const { socket } = deps;
+  const limits = { ...DEFAULT_LIMITS, ...deps.limits };
+  const decoder = createFrameDecoder();
+  const queue: MeshFrame[] = [];
+  let handling = false;
+  let closed = false;
+  let subscribedAfter: number | null = null;
+  let peerMarks: Record<string, number> = {};
+  let sentUpTo = 0;
+  /** `last` of each batch sent and not yet acknowledged (an ack covers every batch up to its `last`). */
+  let inflight: number[] = [];
+  let tokens = limits.frameBurst;
+  let refilledAt = performance.now();
+
+  const handshakeTimer = setTimeout(
+    () => close({ code: 'handshake_timeout', message: 'no hello within the handshake time' }),
+    limits.handshakeTimeoutMs,
+  );
+  const pingTimer = setInterval(() => send({ t: 'ping' }), limits.pingEveryMs);
+  socket.setTimeout(limits.idleTimeoutMs, () => close());
+  socket.setNoDelay(true);
+
+  const session: PeerSession = {
+    role: deps.role,
+    openedAt: Date.now(),
+    peer: null,
+    hello: null,
+    peerHead: 0,
+    peerTracker: 'not_configured',
+    peerAcked: 0,
+    wake: pump,
+    sendStatus() {
+      const me = deps.self();
+      send({ t: 'status', head: me.head, tracker: me.tracker });
+    },
+    close,
+    get closed() {
+      return closed;
+    },
+    remoteAddress: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`,
+  };
+
+  function send(frame: MeshFrame): void {
+    if (closed || socket.destroyed) return;
+    socket.write(encodeFrame(frame));
+  }
+
+  function close(refusal?: MeshRefusalError): void {
+    if (closed) return;
+    closed = true;
+    clearTimeout(handshakeTimer);
+    clearInterval(pingTimer);
+    if (refusal && refusal.code !== 'self') {
+      deps.log(`mesh: refused ${session.peer?.deviceId ?? session.remoteAddress}: ${refusal.code}: ${refusal.message}`);
+      try {
+        socket.end(encodeFrame({ t: 'refuse', code: refusal.code, message: refusal.message }));
+      } catch {
+        socket.destroy();
+      }
+      setTimeout(() => socket.destroy(), 1000).unref();
+    } else {
+      socket.destroy();
+    }
+    deps.onClosed(session, refusal ?? null);
+  }
+
+  function pump(): void {
+    if (closed || subscribedAfter === null || !session.peer) return;
+    const peerId = session.peer.deviceId;
+    while (inflight.length < MESH_WINDOW) {
+      const rows = deps.feedAfter(sentUpTo, MESH_BATCH_EVENTS);
+      if (rows.length === 0) return;
+      // The peer already holds what it authored, and takes unsigned (pre-signature) events
+      // only from the tracker; the batch still moves its cursor past both.
+      const events = rows
+        .filter(
+          (e) =>
+            e.deviceId !== peerId &&
+            e.sig !== undefined &&
+            !(e.deviceSeq !== undefined && e.deviceSeq <= (peerMarks[e.deviceId] ?? 0)),
+        )
+        .map(toFeed);
+      sentUpTo = rows.at(-1)!.seq;
+      inflight.push(sentUpTo);
+      send({ t: 'events', events, last: sentUpTo });
+    }
+  }
+
+  const peerFingerprint = (): string | null => {
+    const certificate = socket.getPeerX509Certificate();
+    return certificate ? keyFingerprint(certificate.publicKey) : null;
+  };
+  /** The acceptor's hello, held until its pairing proof arrives. */
+  let heldHello: HelloFrame | null = null;
+  let pairWith = deps.pairWith;
+
+  function checkHello(hello: HelloFrame): MeshRefusalError | null {
+    if (hello.v !== MESH_PROTOCOL_VERSION)
+      return { code: 'protocol_version', message: `protocol ${hello.v}, this console speaks ${MESH_PROTOCOL_VERSION}` };
+    const me = deps.self();
+    if (hello.deviceId === me.deviceId) return { code: 'self', message: 'connected to itself' };
+    const certificate = socket.getPeerX509Certificate();
+    if (!certificate) return { code: 'unknown_device', message: 'no client certificate' };
+    let trusted = deps.trust(certificate.publicKey, hello.deviceId);
+    if (!trusted && hello.pair && deps.desk) {
+      const dialerFp = keyFingerprint(certificate.publicKey);
+      const answer = deps.desk.answer(hello.pair.proof, dialerFp, deps.ownFingerprint);
+      if (!answer)
+        return { code: 'unknown_device', message: `device ${hello.deviceId} gave a wrong or expired pairing code` };
+      if (hello.facility !== me.facility)
+        return { code: 'other_facility', message: `device ${hello.deviceId} belongs to ${hello.facility}` };
+      trusted = deps.desk.record(hello, dialerFp);
+      deps.log(`mesh: paired with ${hello.deviceId} (${hello.name})`);
+      send({ t: 'paired', proof: answer });
+    }
+    if (!trusted)
+      return { code: 'unknown_device', message: `device ${hello.deviceId} presents a key this facility does not know` };
+    if (trusted.deviceId !== hello.deviceId)
+      return { code: 'wrong_device', message: `the key belongs to ${trusted.deviceId}, not ${hello.deviceId}` };
+    if (hello.facility !== me.facility || (trusted.facility !== null && trusted.facility !== me.facility))
+      return { code: 'other_facility', message: `device ${hello.deviceId} belongs to ${hello.facility}` };
+    session.peer = {
+      deviceId: trusted.deviceId,
+      facility: me.facility,
+      name: trusted.name ?? hello.name,
+      unit: trusted.unit ?? hello.unit,
+    };
+    return null;
+  }
+
+  function handle(frame: MeshFrame): void {
+    if (frame.t === 'refuse') {
+      deps.log(`mesh: ${session.peer?.deviceId ?? session.remoteAddress} refused us: ${frame.code}: ${frame.message}`);
+      return close();
+    }
+    if (!session.peer && pairWith) {
+      if (frame.t === 'hello' && !heldHello) {
+        heldHello = frame;
+        return;
+      }
+      if (frame.t !== 'paired' || !heldHello)
+        return close({ code: 'bad_frame', message: `expected the pairing answer, got ${frame.t}` });
+      const fp = peerFingerprint();
+      const expected = fp ? pairingProof(pairWith.key, 'acceptor', fp, deps.ownFingerprint) : null;
+      if (!fp || !expected || !proofMatches(expected, frame.proof))
+        return close({
+          code: 'unknown_device',
+          message: 'the other console could not prove it knows the pairing code',
+        });
+      pairWith.record(heldHello, fp);
+      pairWith = undefined;
+      frame = heldHello;
+    }
+    if (!session.peer) {
+      if (frame.t !== 'hello') return close({ code: 'bad_frame', message: `expected hello, got ${frame.t}` });
+      const refusal = checkHello(frame);
+      if (refusal) return close(refusal);
+      const peer = session.peer as TrustedDevice | null;
+      if (!peer) return close();
+      clearTimeout(handshakeTimer);
+      session.hello = frame;
+      session.peerHead = frame.head;
+      session.peerTracker = frame.tracker;
+      deps.onReady(session);
+      if (closed) return; // a duplicate of a session we keep
+      send({ t: 'subscribe', after: deps.cursor(peer.deviceId), marks: deps.marks() });
+      return;
+    }
+    switch (frame.t) {
+      case 'hello':
+        return close({ code: 'bad_frame', message: 'a second hello' });
+      case 'subscribe':
+        subscribedAfter = frame.after;
+        peerMarks = frame.marks;
+        sentUpTo = frame.after;
+        inflight = [];
+        return pump();
+      case 'events': {
+        // Batches already waiting are stored in the same transaction (one disk flush, not one
+        // per live event), up to the size of one full batch of the feed.
+        let events = frame.events;
+        let last = frame.last;
+        while (queue[0]?.t === 'events' && events.length + queue[0].events.length <= MESH_MERGE_EVENTS) {
+          const next = queue.shift() as typeof frame;
+          events = [...events, ...next.events];
+          last = Math.max(last, next.last);
+        }
+        const refusal = deps.accept(session.peer, events, last);
+        if (refusal) return close(refusal);
+        session.peerHead = Math.max(session.peerHead, last);
+        send({ t: 'ack', last });
+        deps.onChange(session);
+        return;
+      }
+      case 'ack':
+        inflight = inflight.filter((sent) => sent > frame.last);
+        session.peerAcked = Math.max(session.peerAcked, frame.last);
+        deps.onChange(session);
+        return pump();
+      case 'status':
+        session.peerHead = frame.head;
+        session.peerTracker = frame.tracker;
+        deps.onChange(session);
+        return;
+      case 'ping':
+      case 'paired':
+        return;
+    }
+  }
+
+  function drainQueue(): void {
+    if (handling) return;
+    handling = true;
+    setImmediate(function next() {
+      const frame = queue.shift();
+      if (frame && !closed) {
+        try {
+          handle(frame);
+        } catch (error) {
+          deps.log(`mesh: handling a ${frame.t} frame failed: ${(error as Error).stack ?? String(error)}`);
+          close();
+        }
+      }
+      if (queue.length > 0 && !closed) return setImmediate(next);
+      handling = false;
+      if (!closed && socket.isPaused()) socket.resume();
+    });
+  }
+
+  function takeToken(): boolean {
+    const now = performance.now();
+    tokens = Math.min(limits.frameBurst, tokens + ((now - refilledAt) / 1000) * limits.framesPerSecond);
+    refilledAt = now;
+    if (tokens < 1) return false;
+    tokens -= 1;
+    return true;
+  }
+
+  socket.on('data', (chunk: Buffer) => {
+    if (closed) return;
+    let frames: MeshFrame[];
+    try {
+      frames = decoder.push(chunk);
+    } catch (error) {
+      if (error instanceof FrameError) return close({ code: error.code, message: error.message });
+      throw error;
+    }
+    for (const frame of frames) {
+      if (!takeToken()) return close({ code: 'flooding', message: `more than ${limits.framesPerSecond} frames/s` });
+      queue.push(frame);
+    }
+    if (queue.length >= limits.queuedFrames) socket.pause();
+    if (queue.length > 0) drainQueue();
+  });
+  socket.on('error', (error) => {
+    deps.log(`mesh: connection ${session.peer?.deviceId ?? session.remoteAddress}: ${error.message}`);
+    close();
+  });
+  socket.on('close', () => close());
+
+  const me = deps.self();
+  const serverFp = pairWith ? peerFingerprint() : null;
+  send({
+    ...(pairWith && serverFp
+      ? { pair: { proof: pairingProof(pairWith.key, 'dialer', deps.ownFingerprint, serverFp) } }
+      : {}),
+    t: 'hello',
+    v: MESH_PROTOCOL_VERSION,
+    deviceId: me.deviceId,
+    facility: me.facility,
+    name: me.name,
+    unit: me.unit,
+    head: me.head,
+    tracker: me.tracker,
+  });
+  return session;
+}

@@ -1,0 +1,117 @@
+/**
+ * The one gate for events this console did not author, whether a peer on the LAN or the
+ * tracker delivered them: the same checks the tracker applies to a push (payload schema,
+ * HLC form, not far in the future, one id = one fact), the author's signature and key
+ * (issue 12a's keyring), then a single append transaction that also moves the link's
+ * cursor. A batch with one bad event is refused whole and nothing of it is stored: a
+ * relaying peer cannot slip a forged event in between good ones.
+ */
+import { isDerivedEventId } from '../../../src-shared/derived-ids.ts';
+import { parseEventPayload, type EventEnvelope } from '../../../src-shared/events.ts';
+import { decodeHlc, isHlc, type HybridLogicalClock } from '../../../src-shared/hlc.ts';
+import { MAX_FUTURE_HLC_MS } from '../../../src-shared/sync-wire.ts';
+import { canonicalEvent, type AppendResult, type EventStore } from '../store/event-store.ts';
+
+export interface RemoteRefusal {
+  code: 'bad_event' | 'bad_signature' | 'clock_skew';
+  message: string;
+  eventId: string | null;
+}
+
+/**
+ * The author checks of issue 12a's keyring: splits a batch into events whose signature and
+ * author hold and refused ones (which it logs). In order, so a verified `device.enrolled`
+ * record makes its device's later events in the same batch verifiable.
+ */
+export interface AuthorCheck {
+  screen<E extends EventEnvelope>(events: readonly E[], source: `peer:${string}`): { accepted: E[]; refused: number };
+  refused(limit?: number): { eventId: string; code: string; reason: string }[];
+}
+
+export interface RemoteEventsDeps {
+  store: EventStore;
+  clock: HybridLogicalClock;
+  wallClock: () => number;
+  authors?: AuthorCheck | null;
+  maxFutureHlcMs?: number;
+}
+
+export interface RemoteBatch {
+  events: readonly (EventEnvelope & Record<string, unknown>)[];
+  /** Tracker seq of events whose origin already holds them at the tracker. */
+  serverSeqById?: ReadonlyMap<string, number>;
+  alsoInTransaction?: () => void;
+}
+
+function sameFact(a: EventEnvelope, b: EventEnvelope): boolean {
+  // A derived id names a fact several consoles record independently: their envelopes differ.
+  if (isDerivedEventId(a.id)) return a.streamId === b.streamId && a.type === b.type;
+  return canonicalEvent(a) === canonicalEvent(b);
+}
+
+export function createRemoteEvents(deps: RemoteEventsDeps) {
+  const maxFuture = deps.maxFutureHlcMs ?? MAX_FUTURE_HLC_MS;
+
+  function check(events: RemoteBatch['events']): RemoteRefusal | null {
+    const now = deps.wallClock();
+    for (const event of events) {
+      const payload = parseEventPayload(event.type, event.payload);
+      if (!payload.success) {
+        const issue = payload.error.issues[0];
+        return {
+          code: 'bad_event',
+          eventId: event.id,
+          message: `event ${event.id} payload.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
+        };
+      }
+      if (!isHlc(event.hlc))
+        return { code: 'bad_event', eventId: event.id, message: `event ${event.id} hlc: not an HLC` };
+      const aheadMs = decodeHlc(event.hlc).wallMs - now;
+      if (aheadMs > maxFuture) {
+        return {
+          code: 'clock_skew',
+          eventId: event.id,
+          message: `event ${event.id} is ${Math.round(aheadMs / 3_600_000)} h ahead of this console's clock`,
+        };
+      }
+      const held = deps.store.getEvent(event.id);
+      if (held && !sameFact(held, event)) {
+        return { code: 'bad_event', eventId: event.id, message: `event ${event.id} differs from the copy held here` };
+      }
+    }
+    return null;
+  }
+
+  function checkAuthors(events: RemoteBatch['events'], source: `peer:${string}`): RemoteRefusal | null {
+    if (!deps.authors || events.length === 0) return null;
+    const { refused } = deps.authors.screen(events, source);
+    if (refused === 0) return null;
+    const last = deps.authors.refused(1)[0];
+    return {
+      code: 'bad_signature',
+      eventId: last?.eventId ?? null,
+      message: `${refused} event(s) refused by author check${last ? `: ${last.code}: ${last.reason}` : ''}`,
+    };
+  }
+
+  return {
+    check,
+    /** Check, then store; returns the refusal instead of storing anything. */
+    accept(batch: RemoteBatch, source: `peer:${string}`): { refused: RemoteRefusal } | { result: AppendResult } {
+      const refused = check(batch.events) ?? checkAuthors(batch.events, source);
+      if (refused) return { refused };
+      if (batch.events.length > 0) {
+        const maxHlc = batch.events.reduce((m, e) => (e.hlc > m ? e.hlc : m), batch.events[0]!.hlc);
+        deps.clock.receive(maxHlc);
+      }
+      const serverSeqById = batch.serverSeqById ?? new Map<string, number>();
+      const result = deps.store.append(batch.events, {
+        ...(serverSeqById.size > 0 ? { synced: { serverSeqById, syncedAt: deps.wallClock() } } : {}),
+        ...(batch.alsoInTransaction ? { alsoInTransaction: batch.alsoInTransaction } : {}),
+      });
+      return { result };
+    },
+  };
+}
+
+export type RemoteEvents = ReturnType<typeof createRemoteEvents>;

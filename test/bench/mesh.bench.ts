@@ -1,0 +1,224 @@
+/**
+ * `npm run bench mesh` (issue 12, DESIGN §9 "Mesh"):
+ *
+ * 1. Threat on console A → alarm banner rendered in console B's page over the LAN with the
+ *    tracker down: two real browser hosts (separate processes) whose mesh links are mutual
+ *    TLS on loopback, enrolled while a tracker ran (so each holds the other's device
+ *    record), then the tracker killed. p50/p95 over 50 trials; target p95 < 300 ms. The
+ *    clock starts at A's API call and stops when Playwright sees the banner row in B.
+ * 2. Catch-up of 20,000 events between two consoles: a console holding an offline backlog
+ *    (this process) meets a console that has none of it (a browser host process): they
+ *    pair, and the feed replicates everything; events/s until B's file holds all of A's
+ *    events. Beside it, in the same run, the same backlog drained from a copy of the same
+ *    console file to a real tracker process (the sync bench's drain). Target: catch-up ≥
+ *    the tracker drain.
+ */
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Page } from 'playwright-core';
+import type { Alarm } from '../../src-shared/escalation.ts';
+import type { MeshPairingCode, SyncStatus } from '../../src-shared/sync.ts';
+import { launchChromium, startWebHost } from '../e2e/harness.ts';
+import { mustCall } from '../e2e/page-api.ts';
+import Database from 'better-sqlite3';
+import { enrolmentCode, FACILITY, startTracker } from '../integration/sync/sync-lab.ts';
+import { hostCall } from '../support/host-api.ts';
+import { openTestConsole } from '../support/consoles.ts';
+import { incidentInput } from '../support/incidents.ts';
+import { meshAddressFrom, writeMeshConfig } from '../support/mesh-config.ts';
+import { percentile, progress, round, type BenchRow } from './report.ts';
+import { guardlineDrain, offlineConsole } from './sync/guardline-drain.ts';
+import { benchCall, openPageSocket, stampWhenRendered } from './page-timing.ts';
+
+const TRIALS = 50;
+const WARMUP = 5;
+const TARGET_P95_MS = 300;
+const CATCH_UP_EVENTS = 20_000;
+const WAIT = { timeout: 30_000 };
+const UNIT = 'Avdelning B';
+const SUPERVISOR = { staffNumber: 'S1', name: 'Sara Ett', role: 'supervisor', units: [UNIT], pin: '4455' };
+const GUARD = { staffNumber: 'G1', name: 'Gustav Vakt', role: 'guard', units: [UNIT], pin: '6677' };
+const nowMs = () => performance.timeOrigin + performance.now();
+
+async function lanAlarm(dir: string): Promise<{ wall: number[]; inPage: number[] }> {
+  const configs = ['a', 'b'].map((n) => join(dir, `${n}.config.json`));
+  for (const file of configs) writeMeshConfig(file, { listen: '127.0.0.1:0', peers: [] });
+  const tracker = await startTracker(join(dir, 'tracker.sqlite'));
+  const hosts = await Promise.all([
+    startWebHost({
+      dataDir: join(dir, 'a'),
+      env: { GUARDLINE_FACILITY: FACILITY, GUARDLINE_UNIT: UNIT, GUARDLINE_CONFIG: configs[0]! },
+    }),
+    startWebHost({
+      dataDir: join(dir, 'b'),
+      env: { GUARDLINE_FACILITY: FACILITY, GUARDLINE_UNIT: 'Ledningscentral', GUARDLINE_CONFIG: configs[1]! },
+    }),
+  ]);
+  const addresses = hosts.map((h) => meshAddressFrom(h.output()));
+  for (const file of configs) writeMeshConfig(file, { peers: addresses });
+  const browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
+  let trackerUp = true;
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const [a, b] = (await Promise.all([context.newPage(), context.newPage()])) as [Page, Page];
+    await Promise.all([a.goto(hosts[0].url), b.goto(hosts[1].url)]);
+    await a.getByRole('heading', { name: /Första start/ }).waitFor(WAIT);
+    await mustCall(a, 'auth.bootstrapAdmin', { staffNumber: 'A1', name: 'Åsa Admin', pin: '112233' });
+    await mustCall(a, 'staff.enroll', SUPERVISOR);
+    await mustCall(a, 'staff.enroll', GUARD);
+    await mustCall(a, 'sync.enroll', { trackerUrl: tracker.url, code: await enrolmentCode(tracker.url), label: 'A' });
+    await mustCall(b, 'sync.enroll', { trackerUrl: tracker.url, code: await enrolmentCode(tracker.url), label: 'B' });
+    await b.getByRole('heading', { name: 'Logga in', exact: true }).waitFor(WAIT);
+    await mustCall(b, 'auth.signIn', { staffNumber: SUPERVISOR.staffNumber, pin: SUPERVISOR.pin });
+    await mustCall(a, 'auth.signIn', { staffNumber: GUARD.staffNumber, pin: GUARD.pin });
+    for (const page of [a, b]) {
+      for (let i = 0; ; i++) {
+        const s = await mustCall<SyncStatus>(page, 'sync.status');
+        if (s.mesh.peers.some((p) => p.state === 'connected')) break;
+        if (i > 600) throw new Error('the consoles never connected over the mesh');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    await tracker.kill();
+    trackerUp = false;
+    await b.getByTestId('mesh-route-header').waitFor(WAIT);
+    await openPageSocket(a);
+    await openPageSocket(b);
+
+    const wall: number[] = [];
+    const inPage: number[] = [];
+    for (let i = 0; i < TRIALS + WARMUP; i++) {
+      const title = `LAN-hot ${i}`;
+      const selector = '[data-testid=alarm-banner] [data-escalation-id]';
+      const stamped = stampWhenRendered(b, selector, title);
+      const seen = b.locator(selector, { hasText: title }).first().waitFor(WAIT);
+      const start = nowMs();
+      await benchCall(a, 'incidents.create', incidentInput({ unit: UNIT, category: 'threat', title }));
+      await seen;
+      const w = nowMs() - start;
+      const p = (await stamped) - start;
+      const { alarms } = await benchCall<{ alarms: Alarm[] }>(b, 'alarms.list', {});
+      for (const alarm of alarms) await benchCall(b, 'escalation.acknowledge', { escalationId: alarm.escalationId });
+      await b.locator('[data-testid=alarm-banner]').waitFor({ state: 'detached', ...WAIT });
+      await a.locator('[data-testid=alarm-banner]').waitFor({ state: 'detached', ...WAIT });
+      if (i >= WARMUP) {
+        wall.push(w);
+        inPage.push(p);
+      }
+      progress('threat on A → banner in B over the LAN', i + 1, TRIALS + WARMUP);
+    }
+    return { wall, inPage };
+  } finally {
+    await browser.close();
+    await Promise.all(hosts.map((h) => h.stop()));
+    if (trackerUp) await tracker.kill();
+  }
+}
+
+async function catchUp(dir: string, template: string): Promise<{ events: number; ms: number }> {
+  const file = join(dir, 'catch-up-a.sqlite');
+  for (const suffix of ['', '-wal', '-shm', '-device-key.pem']) {
+    if (existsSync(template + suffix)) copyFileSync(template + suffix, file + suffix);
+  }
+  // A (the backlog) in this process, like the drain's console; B, the console catching up,
+  // is a browser host of its own, as the drain's tracker is a process of its own.
+  const a = openTestConsole({
+    file,
+    unit: 'Avdelning B',
+    escalationPolicies: [],
+    sync: { start: false },
+    mesh: { listen: '127.0.0.1:0' },
+  });
+  const dataB = join(dir, 'catch-up-b');
+  const fileB = join(dataB, 'guardline.sqlite');
+  const b = await startWebHost({
+    dataDir: dataB,
+    env: { GUARDLINE_FACILITY: FACILITY, GUARDLINE_UNIT: 'Ledningscentral', GUARDLINE_MESH_LISTEN: '127.0.0.1:0' },
+  });
+  try {
+    await a.signIn('A-drain', '1111');
+    a.core.sync.start();
+    await a.core.ready;
+    await a.core.mesh.listening();
+    await hostCall(b.url, 'auth.bootstrapAdmin', { staffNumber: 'B1', name: 'Bo Admin', pin: '123456' });
+    const author = a.core.info().deviceId;
+    const events = (
+      a.core.store.db.prepare('SELECT count(*) AS n FROM events WHERE device_id = ?').get(author) as { n: number }
+    ).n;
+    // One read-only connection, polled every 50 ms: the watcher must not compete with the catch-up.
+    const watch = new Database(fileB, { readonly: true, fileMustExist: true });
+    const countHeld = watch.prepare('SELECT count(*) AS n FROM events WHERE device_id = ?');
+    const held = () => (countHeld.get(author) as { n: number }).n;
+    const shown = await a.call<MeshPairingCode>('mesh.pairingCode');
+    const start = performance.now();
+    await hostCall(b.url, 'mesh.pair', { address: shown.address, code: shown.code });
+    let reported = 0;
+    for (;;) {
+      const n = held();
+      if (n >= events) break;
+      if (n - reported >= events / 10) {
+        reported = n;
+        process.stderr.write(`  mesh catch-up: ${n}/${events}\n`);
+      }
+      if (performance.now() - start > 300_000) throw new Error(`catch-up stalled at ${n}/${events}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const ms = performance.now() - start;
+    watch.close();
+    return { events, ms };
+  } finally {
+    await a.close();
+    await b.stop();
+  }
+}
+
+export async function meshBench(): Promise<BenchRow[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'guardline-bench-mesh-'));
+  try {
+    const template = await offlineConsole(dir, CATCH_UP_EVENTS);
+    const drain = await guardlineDrain(dir, 0, template);
+    const caught = await catchUp(dir, template);
+    const alarm = await lanAlarm(dir);
+
+    const drainRate = round(drain.events / (drain.drainMs / 1000), 0);
+    const catchUpRate = round(caught.events / (caught.ms / 1000), 0);
+    const p = (xs: number[], q: number) => round(percentile(xs, q), 1);
+    const p95 = p(alarm.wall, 95);
+    return [
+      {
+        metric: 'threat on A → banner in B over the LAN, tracker down (in page) p50',
+        value: p(alarm.inPage, 50),
+        unit: 'ms',
+      },
+      {
+        metric: 'threat on A → banner in B over the LAN, tracker down (in page) p95',
+        value: p(alarm.inPage, 95),
+        unit: 'ms',
+      },
+      {
+        metric: 'threat on A → banner in B over the LAN, tracker down (wall) p50',
+        value: p(alarm.wall, 50),
+        unit: 'ms',
+      },
+      {
+        metric: 'threat on A → banner in B over the LAN, tracker down (wall) p95',
+        value: p95,
+        unit: 'ms',
+        target: `p95 < ${TARGET_P95_MS} ms on loopback`,
+        pass: p95 < TARGET_P95_MS,
+      },
+      {
+        metric: `catch-up of ${caught.events} events console → console over the mesh`,
+        value: catchUpRate,
+        unit: 'events/s',
+        baseline: { name: `console → tracker drain of the same ${drain.events} events`, value: drainRate },
+        target: '≥ the tracker drain',
+        pass: catchUpRate >= drainRate,
+      },
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

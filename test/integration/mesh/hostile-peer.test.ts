@@ -1,0 +1,236 @@
+/**
+ * A console facing a hostile peer on the LAN. The peer holds a key the console trusts
+ * (a console paired earlier, whose key file the attacker has), or none at all, and sends
+ * hand-made frames over real mutual TLS: forged, tampered, replayed and re-signed events,
+ * garbage, oversized frames, a flood. Each is refused with a clear reason and logged;
+ * nothing of a refused batch is stored, and the console keeps working.
+ */
+import tls from 'node:tls';
+import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selfSignedCertificate } from '../../../src-main/core/mesh/certificate.ts';
+import { createFrameDecoder, encodeFrame } from '../../../src-main/core/mesh/frame-codec.ts';
+import type { MeshFrame } from '../../../src-shared/mesh-wire.ts';
+import type { MeshPairingCode } from '../../../src-shared/sync.ts';
+import type { StoredEvent } from '../../../src-shared/events.ts';
+import { encodeHlc } from '../../../src-shared/hlc.ts';
+import { signEnvelope } from '../../../src-common/trust/index.ts';
+import { cleanupTestConsoles, openTestConsole, type TestConsole } from '../../support/consoles.ts';
+import { incidentInput } from '../../support/incidents.ts';
+
+let target: TestConsole;
+let address: { host: string; port: number };
+/** The paired console whose key the attacker holds. */
+let stolen: { deviceId: string; privateKey: KeyObject; publicKey: KeyObject };
+/** Another paired console (a third device): its events can be relayed, not forged. */
+let third: TestConsole;
+let thirdEvent: StoredEvent;
+let stolenEvent: StoredEvent;
+
+async function meshConsole(name: string): Promise<TestConsole> {
+  const c = openTestConsole({ mesh: { listen: '127.0.0.1:0', name, backoffBaseMs: 50, backoffCapMs: 500 } });
+  await c.call('auth.bootstrapAdmin', { staffNumber: `A-${name}`, name: `Admin ${name}`, pin: '1111' });
+  c.core.sync.start();
+  await c.core.ready;
+  await c.core.mesh.listening();
+  return c;
+}
+
+async function pair(host: TestConsole, guest: TestConsole): Promise<void> {
+  const shown = await host.call<MeshPairingCode>('mesh.pairingCode');
+  await guest.call('mesh.pair', { address: shown.address, code: shown.code });
+}
+
+beforeAll(async () => {
+  target = await meshConsole('T');
+  const p = await meshConsole('P');
+  third = await meshConsole('Q');
+  await pair(target, p);
+  await pair(target, third);
+  const made = await p.call<{ id: string }>('incidents.create', incidentInput({ title: 'P:s händelse' }));
+  stolenEvent = p.core.store.streamEvents(made.id)[0]!;
+  const fromThird = await third.call<{ id: string }>('incidents.create', incidentInput({ title: 'Q:s händelse' }));
+  thirdEvent = third.core.store.streamEvents(fromThird.id)[0]!;
+  stolen = {
+    deviceId: p.core.info().deviceId,
+    privateKey: p.core.identity.privateKey,
+    publicKey: createPublicKey(p.core.identity.privateKey),
+  };
+  await p.close();
+  const listening = (await target.core.mesh.listening())!;
+  address = { host: '127.0.0.1', port: Number(listening.slice(listening.lastIndexOf(':') + 1)) };
+  // Let Q's own session with T settle before the attacks, so T's log holds Q's event already or not at all.
+});
+
+afterAll(async () => {
+  await third?.close();
+  await target?.close();
+  cleanupTestConsoles();
+});
+
+interface Exchange {
+  /** Frames the target sent until it closed the connection. */
+  frames: MeshFrame[];
+}
+
+/** Connect as `as` (key and claimed id), say hello, send `frames` after the target subscribed. */
+function attack(
+  as: { deviceId: string; privateKey: KeyObject; publicKey: KeyObject },
+  payloads: (Buffer | MeshFrame)[],
+  facility = 'Märsta',
+): Promise<Exchange> {
+  const credentials = selfSignedCertificate(as, 'attacker');
+  return new Promise((resolve, reject) => {
+    const frames: MeshFrame[] = [];
+    const decoder = createFrameDecoder();
+    const socket = tls.connect({
+      ...address,
+      ...credentials,
+      rejectUnauthorized: false,
+      checkServerIdentity: () => undefined,
+      minVersion: 'TLSv1.3',
+    });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`the target never closed; frames: ${JSON.stringify(frames.map((f) => f.t))}`));
+    }, 15_000);
+    let sent = false;
+    socket.on('secureConnect', () => {
+      socket.write(
+        encodeFrame({
+          t: 'hello',
+          v: 1,
+          deviceId: as.deviceId,
+          facility,
+          name: 'X',
+          unit: 'X',
+          head: 0,
+          tracker: 'offline',
+        }),
+      );
+    });
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        frames.push(...decoder.push(chunk));
+      } catch {
+        /* the target's frames are well formed; ignore a cut tail */
+      }
+      // A batch the target took: done (it keeps a good connection open).
+      if (sent && frames.some((f) => f.t === 'ack')) socket.end();
+      if (!sent && frames.some((f) => f.t === 'subscribe')) {
+        sent = true;
+        for (const p of payloads) socket.write(Buffer.isBuffer(p) ? p : encodeFrame(p));
+      }
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve({ frames });
+    });
+  });
+}
+
+const refusal = (x: Exchange) =>
+  x.frames.find((f) => f.t === 'refuse') as { code: string; message: string } | undefined;
+const held = (id: string) => target.core.store.getEvent(id) !== null;
+const refusedLog = () =>
+  target.core.store.db.prepare('SELECT event_id, code FROM refused_events').all() as {
+    event_id: string;
+    code: string;
+  }[];
+
+function feed(e: StoredEvent, patch: Partial<StoredEvent> = {}) {
+  const { prevHash: _p, hash: _h, syncedAt: _s, ...envelope } = { ...e, ...patch };
+  return { ...envelope, seq: e.seq, serverSeq: null };
+}
+
+describe('a hostile peer', () => {
+  it('refuses a device whose key the facility does not know', async () => {
+    const stranger = generateKeyPairSync('ed25519');
+    const x = await attack({ deviceId: 'stranger', ...stranger }, []);
+    expect(refusal(x)?.code).toBe('unknown_device');
+  });
+
+  it('refuses a trusted key claiming another facility', async () => {
+    const x = await attack(stolen, [], 'Kumla');
+    expect(refusal(x)?.code).toBe('other_facility');
+  });
+
+  it('refuses a known key claiming to be another device', async () => {
+    const x = await attack({ ...stolen, deviceId: third.core.info().deviceId }, []);
+    expect(refusal(x)?.code).toBe('unknown_device');
+  });
+
+  it('refuses a tampered payload and stores none of its batch', async () => {
+    // A well-signed event the target has never seen (the attacker holds P's key)…
+    const good = feed(stolenEvent, {
+      id: '01a24000-0000-7000-8000-000000000010',
+      streamId: '01a24000-0000-7000-8000-000000000011',
+    });
+    good.sig = signEnvelope(good, stolen.privateKey);
+    // …and a copy with the payload changed after signing.
+    const tampered = feed(stolenEvent, {
+      id: '01a24000-0000-7000-8000-000000000001',
+      payload: { ...(stolenEvent.payload as object), title: 'Ändrad i efterhand' },
+    });
+    const x = await attack(stolen, [{ t: 'events', events: [good, tampered], last: 2 }]);
+    expect(refusal(x)?.code).toBe('bad_signature');
+    expect(held(tampered.id)).toBe(false);
+    expect(held(good.id)).toBe(false); // the whole batch, not just the bad event
+    expect(refusedLog().some((r) => r.event_id === tampered.id && r.code === 'bad_signature')).toBe(true);
+  });
+
+  it('refuses an event re-signed by the relaying device as if another device authored it', async () => {
+    const resigned = feed(thirdEvent, { id: '01a24000-0000-7000-8000-000000000002' });
+    resigned.sig = signEnvelope(resigned, stolen.privateKey);
+    const x = await attack(stolen, [{ t: 'events', events: [resigned], last: 1 }]);
+    expect(refusal(x)?.code).toBe('bad_signature');
+    expect(held(resigned.id)).toBe(false);
+  });
+
+  it('refuses a replayed id with different content', async () => {
+    const original = feed(stolenEvent);
+    const first = await attack(stolen, [{ t: 'events', events: [original], last: 1 }]);
+    expect(refusal(first)).toBeUndefined();
+    expect(held(original.id)).toBe(true);
+    const replay = feed(stolenEvent, { payload: { ...(stolenEvent.payload as object), title: 'Omspelad' } });
+    replay.sig = signEnvelope(replay, stolen.privateKey);
+    const x = await attack(stolen, [{ t: 'events', events: [replay], last: 2 }]);
+    expect(refusal(x)?.code).toBe('bad_event');
+    expect((target.core.store.getEvent(original.id)!.payload as { title: string }).title).toBe('P:s händelse');
+  });
+
+  it('refuses a relayed event of a third device whose signature is bad', async () => {
+    const forged = feed(thirdEvent, {
+      id: '01a24000-0000-7000-8000-000000000003',
+      payload: { ...(thirdEvent.payload as object), title: 'Förfalskad' },
+    });
+    const x = await attack(stolen, [{ t: 'events', events: [forged], last: 1 }]);
+    expect(refusal(x)?.code).toBe('bad_signature');
+    expect(held(forged.id)).toBe(false);
+  });
+
+  it('refuses garbage, an oversized frame and a flood, and keeps working', async () => {
+    const garbage = Buffer.concat([Buffer.from([0, 0, 0, 5]), Buffer.from('nope!')]);
+    expect(refusal(await attack(stolen, [garbage]))?.code).toBe('bad_frame');
+    const huge = Buffer.alloc(4);
+    huge.writeUInt32BE(64 * 1024 * 1024);
+    expect(refusal(await attack(stolen, [huge]))?.code).toBe('frame_too_large');
+    const pings = Array.from({ length: 5000 }, () => ({ t: 'ping' }) as MeshFrame);
+    expect(refusal(await attack(stolen, [Buffer.concat(pings.map((p) => encodeFrame(p)))]))?.code).toBe('flooding');
+    const after = await target.call<{ id: string }>('incidents.create', incidentInput({ title: 'Fortfarande igång' }));
+    expect(target.core.store.streamEvents(after.id).map((e) => e.type)).toContain('incident.created');
+  });
+
+  it('refuses an event far ahead of its clock (clock skew) with a clear reason', async () => {
+    const future = feed(stolenEvent, {
+      id: '01a24000-0000-7000-8000-000000000004',
+      hlc: encodeHlc({ wallMs: Date.now() + 3 * 24 * 3600_000, counter: 0, node: stolen.deviceId }),
+    });
+    future.sig = signEnvelope(future, stolen.privateKey);
+    const x = await attack(stolen, [{ t: 'events', events: [future], last: 1 }]);
+    expect(refusal(x)?.code).toBe('clock_skew');
+    expect(refusal(x)?.message).toMatch(/h ahead/);
+    expect(held(future.id)).toBe(false);
+  });
+});
