@@ -68,8 +68,18 @@ async function lanAlarm(dir: string): Promise<{ wall: number[]; inPage: number[]
     await mustCall(a, 'auth.bootstrapAdmin', { staffNumber: 'A1', name: 'Åsa Admin', pin: '112233' });
     await mustCall(a, 'staff.enroll', SUPERVISOR);
     await mustCall(a, 'staff.enroll', GUARD);
-    await mustCall(a, 'sync.enroll', { trackerUrl: tracker.url, code: await enrolmentCode(tracker.url), label: 'A' });
-    await mustCall(b, 'sync.enroll', { trackerUrl: tracker.url, code: await enrolmentCode(tracker.url), label: 'B' });
+    await mustCall(a, 'sync.enroll', {
+      trackerUrl: tracker.url,
+      code: await enrolmentCode(tracker.url),
+      label: 'A',
+      adoptFacility: true,
+    });
+    await mustCall(b, 'sync.enroll', {
+      trackerUrl: tracker.url,
+      code: await enrolmentCode(tracker.url),
+      label: 'B',
+      adoptFacility: true,
+    });
     await b.getByRole('heading', { name: 'Logga in', exact: true }).waitFor(WAIT);
     await mustCall(b, 'auth.signIn', { staffNumber: SUPERVISOR.staffNumber, pin: SUPERVISOR.pin });
     await mustCall(a, 'auth.signIn', { staffNumber: GUARD.staffNumber, pin: GUARD.pin });

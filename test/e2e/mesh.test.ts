@@ -83,7 +83,12 @@ describe('alarms across the facility mesh with the tracker down', () => {
       [b, 'B'],
       [c, 'C'],
     ] as const) {
-      await mustCall(page, 'sync.enroll', { trackerUrl: tracker.url, code: await enrolmentCode(tracker.url), label });
+      await mustCall(page, 'sync.enroll', {
+        trackerUrl: tracker.url,
+        code: await enrolmentCode(tracker.url),
+        label,
+        adoptFacility: true,
+      });
     }
     // B and C get the roster by sync, then the supervisor signs in on both; the guard on A.
     for (const page of [b, c]) {
