@@ -56,13 +56,34 @@ function reliability(dir: string): string {
     .join('\n\n');
 }
 
+/** A figure a test records rather than a bench suite (e.g. the two-tracker failover): its numbers as written. */
+interface MeasurementFile {
+  measured: string;
+  command: string;
+  at: string;
+  [figure: string]: unknown;
+}
+
+function measurement(name: string, m: MeasurementFile): string {
+  const figures = Object.entries(m).filter(([, v]) => typeof v === 'number');
+  return [
+    `**${name}** — \`${m.command}\`, ${m.at}: ${cell(m.measured)}`,
+    '',
+    '| Figure | Value |',
+    '| --- | --- |',
+    ...figures.map(([k, v]) => `| ${cell(k)} | ${num(v)} |`),
+  ].join('\n');
+}
+
 function benchmarks(dir: string): string {
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.json') && f !== 'reliability.json')
     .sort();
   return files
     .map((f) => {
-      const b = JSON.parse(readFileSync(join(dir, f), 'utf8')) as BenchFile;
+      const parsed = JSON.parse(readFileSync(join(dir, f), 'utf8')) as BenchFile | MeasurementFile;
+      if (!('rows' in parsed)) return measurement(f.replace(/\.json$/, ''), parsed);
+      const b = parsed;
       const cpus = b.machine?.cpus ? `${b.machine.cpus} CPUs, ` : '';
       const head = `**${b.suite}** — \`${b.command ?? `npm run bench ${b.suite}`}\`, ${b.at}, ${cpus}${load(b.loadAverage1m)}`;
       const rows = b.rows.map((r) => {
