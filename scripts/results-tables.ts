@@ -64,6 +64,8 @@ interface MeasurementFile {
   [figure: string]: unknown;
 }
 
+const isBenchFile = (file: unknown): file is BenchFile => Array.isArray((file as { rows?: unknown }).rows);
+
 function measurement(name: string, m: MeasurementFile): string {
   const figures = Object.entries(m).filter(([, v]) => typeof v === 'number');
   return [
@@ -81,8 +83,8 @@ function benchmarks(dir: string): string {
     .sort();
   return files
     .map((f) => {
-      const parsed = JSON.parse(readFileSync(join(dir, f), 'utf8')) as BenchFile | MeasurementFile;
-      if (!('rows' in parsed)) return measurement(f.replace(/\.json$/, ''), parsed);
+      const parsed = JSON.parse(readFileSync(join(dir, f), 'utf8')) as unknown;
+      if (!isBenchFile(parsed)) return measurement(f.replace(/\.json$/, ''), parsed as MeasurementFile);
       const b = parsed;
       const cpus = b.machine?.cpus ? `${b.machine.cpus} CPUs, ` : '';
       const head = `**${b.suite}** — \`${b.command ?? `npm run bench ${b.suite}`}\`, ${b.at}, ${cpus}${load(b.loadAverage1m)}`;
