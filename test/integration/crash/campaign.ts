@@ -169,9 +169,10 @@ export async function runCrashCampaign(options: {
   modes: CrashMode[];
   /** For `sync` mode: env for the writer (the data file must already be enrolled). */
   syncFile?: string;
-  onProgress?: (done: number, total: number) => void;
+  onProgress?: (done: number, total: number, report: CrashReport) => void;
 }): Promise<CrashReport> {
-  const random = seededRandom(options.seed);
+  // V8's compile cache spares each new writer most of its start-up (Node >= 22.1).
+  const env = { ...process.env, NODE_COMPILE_CACHE: join(options.dir, 'compile-cache') };
   const report: CrashReport = {
     iterations: 0,
     byMode: {},
@@ -193,22 +194,28 @@ export async function runCrashCampaign(options: {
     consistencyFailures: [],
     eventsInLogs: 0,
   };
-  for (let i = 0; i < options.iterations; i++) {
-    const mode = options.modes[i % options.modes.length]!;
+  // One lane per mode, each on its own file, running side by side: a kill costs a whole
+  // process start, so three lanes finish the campaign in about a third of the time.
+  // Iteration i belongs to lane i mod (number of modes), as when they ran in turn.
+  const lanes = options.modes.map(async (mode, lane) => {
+    const random = seededRandom(options.seed + lane);
     const dataFile = mode === 'sync' && options.syncFile ? options.syncFile : join(options.dir, `crash-${mode}.sqlite`);
-    const acksBeforeKill = 1 + Math.floor(random() * 25);
-    // Plain kills land anywhere in the next few ms; aimed kills at once or a little into their
-    // window (pushes take longer than checkpoints, so some land after the tracker answered).
-    const delayMs = Math.floor(random() * AIM_SPREAD_MS[mode]);
-    const kill = await killAtRandom(dataFile, mode, acksBeforeKill, delayMs, process.env);
-    report.acknowledged += kill.acked.length;
-    report.landings[kill.landing] += 1;
-    report.checkpointsWithFrames += kill.checkpointsWithFrames;
-    report.pushesCompleted += kill.pushesCompleted;
-    check(dataFile, kill.acked, report, `#${i} ${mode} ${kill.landing}`);
-    report.iterations += 1;
-    report.byMode[mode] = (report.byMode[mode] ?? 0) + 1;
-    options.onProgress?.(i + 1, options.iterations);
-  }
+    for (let i = lane; i < options.iterations; i += options.modes.length) {
+      const acksBeforeKill = 1 + Math.floor(random() * 25);
+      // Plain kills land anywhere in the next few ms; aimed kills at once or a little into their
+      // window (pushes take longer than checkpoints, so some land after the tracker answered).
+      const delayMs = Math.floor(random() * AIM_SPREAD_MS[mode]);
+      const kill = await killAtRandom(dataFile, mode, acksBeforeKill, delayMs, env);
+      report.acknowledged += kill.acked.length;
+      report.landings[kill.landing] += 1;
+      report.checkpointsWithFrames += kill.checkpointsWithFrames;
+      report.pushesCompleted += kill.pushesCompleted;
+      check(dataFile, kill.acked, report, `#${i} ${mode} ${kill.landing}`);
+      report.iterations += 1;
+      report.byMode[mode] = (report.byMode[mode] ?? 0) + 1;
+      options.onProgress?.(report.iterations, options.iterations, report);
+    }
+  });
+  await Promise.all(lanes);
   return report;
 }
