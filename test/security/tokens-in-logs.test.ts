@@ -82,7 +82,12 @@ beforeAll(async () => {
     'sync.status',
     (s) => (s as SyncStatus).pending === 0 && !!(s as SyncStatus).lastSuccessAt,
   );
-  const enrolled = await socket.call('sync.enroll', { trackerUrl: tracker.url, code: enrolmentCode, label: 'Vaktrum' });
+  const enrolled = await socket.call('sync.enroll', {
+    trackerUrl: tracker.url,
+    code: enrolmentCode,
+    label: 'Vaktrum',
+    adoptFacility: true,
+  });
   expect(enrolled.ok, JSON.stringify(enrolled)).toBe(true);
   await synced;
   // Mistakes and refusals, which are what usually gets logged in detail.
