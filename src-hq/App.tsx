@@ -1,7 +1,7 @@
 /** HQ's shell: header (who, live state, language, sign out), page navigation, the page. */
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { LanguageSwitch } from './LanguageSwitch.tsx';
+import { LanguageSwitch } from '../src-renderer/app/LanguageSwitch.tsx';
 import { startLive, useLiveState } from './live.ts';
 import { OverviewPage } from './pages/OverviewPage.tsx';
 import { FacilityPage } from './pages/FacilityPage.tsx';

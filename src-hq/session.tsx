@@ -4,7 +4,7 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { HqAccount, HqSessionInfo } from '../src-shared/hq-wire.ts';
 import { HqApiError, hqApi, onSessionLost, setCsrfToken } from './api.ts';
-import { LanguageSwitch } from './LanguageSwitch.tsx';
+import { LanguageSwitch } from '../src-renderer/app/LanguageSwitch.tsx';
 
 interface SessionValue {
   account: HqAccount;

@@ -6,14 +6,14 @@
 import { useTranslation } from 'react-i18next';
 import type { SystemInfo } from '../../src-shared/api.ts';
 import { useConnectionState } from '../api/ApiContext.tsx';
-import { LANGUAGES, setLanguage } from '../i18n/index.ts';
 import { SyncIndicator } from '../features/sync/index.ts';
 import { UserBar } from '../features/sign-in/index.ts';
+import { LanguageSwitch } from './LanguageSwitch.tsx';
 
 const CONNECTION_ICON = { connecting: '◌', connected: '●', disconnected: '✕' } as const;
 
 export function Header(props: { info: SystemInfo | null; onOpenSync?: () => void }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const connection = useConnectionState();
   const { info } = props;
   const place = info ? t('app.facilityUnit', { facility: info.facility, unit: info.unit }) : t('app.loadingInfo');
@@ -33,23 +33,7 @@ export function Header(props: { info: SystemInfo | null; onOpenSync?: () => void
         </span>
         <SyncIndicator onOpen={props.onOpenSync} />
         <UserBar />
-        <div className="language-switch" role="group" aria-label={t('language.label')}>
-          {LANGUAGES.map((lng) => (
-            <button
-              key={lng}
-              type="button"
-              lang={lng}
-              aria-pressed={i18n.language === lng}
-              onClick={() => {
-                // Loaded already (preloadLanguages): switch in this very event, as before the split.
-                if (i18n.hasResourceBundle(lng, 'translation')) void i18n.changeLanguage(lng);
-                else void setLanguage(lng);
-              }}
-            >
-              {t(`language.${lng}`)}
-            </button>
-          ))}
-        </div>
+        <LanguageSwitch />
       </div>
     </header>
   );

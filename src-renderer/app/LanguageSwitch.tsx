@@ -1,6 +1,6 @@
-/** Svenska / English, as in the console's header. */
+/** Svenska / English: the console's header and HQ's share this one switch. */
 import { useTranslation } from 'react-i18next';
-import { LANGUAGES, setLanguage } from '../src-renderer/i18n/index.ts';
+import { LANGUAGES, setLanguage } from '../i18n/index.ts';
 
 export function LanguageSwitch() {
   const { t, i18n } = useTranslation();
@@ -13,6 +13,7 @@ export function LanguageSwitch() {
           lang={lng}
           aria-pressed={i18n.language === lng}
           onClick={() => {
+            // Loaded already (preloadLanguages): switch in this very event, as before the split.
             if (i18n.hasResourceBundle(lng, 'translation')) void i18n.changeLanguage(lng);
             else void setLanguage(lng);
           }}
