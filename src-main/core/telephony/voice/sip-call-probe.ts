@@ -67,7 +67,8 @@ export interface TestCallContext {
 
 type Outcome = { verdict: VoiceVerdict; detail: string; sipStatus: number | null };
 
-const EMPTY: VoiceMeasurements = {
+/** A call that measured nothing (refused before dialling, or no media started). */
+export const NO_MEASUREMENTS: Readonly<VoiceMeasurements> = {
   setupMs: null,
   rttMs: null,
   sent: 0,
@@ -160,7 +161,7 @@ class TestCall {
 
   measurements(): VoiceMeasurements {
     const setupMs = this.answeredAt === null ? null : round(this.answeredAt - this.inviteSentAt);
-    if (!this.media || this.mediaStartedAt === null) return { ...EMPTY, setupMs, codec: this.codec };
+    if (!this.media || this.mediaStartedAt === null) return { ...NO_MEASUREMENTS, setupMs, codec: this.codec };
     const listenedUntil = this.mediaEndedAt ?? performance.now();
     const stats = measureMedia({
       sent: this.media.sent,

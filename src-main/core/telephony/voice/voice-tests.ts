@@ -26,7 +26,7 @@ import type { EventStore } from '../../store/event-store.ts';
 import type { EventFactory } from '../../event-factory.ts';
 import type { Timers } from '../../timers.ts';
 import { CredentialError, type CredentialStore } from './credential-store.ts';
-import { placeTestCall, type TestCallContext } from './sip-call-probe.ts';
+import { NO_MEASUREMENTS, placeTestCall, type TestCallContext } from './sip-call-probe.ts';
 
 export const VOICE_ACTOR = 'system:voice-test';
 /** A guard's report re-dials only when the trunk's last call is older than this. */
@@ -169,20 +169,7 @@ export function createVoiceTests(deps: VoiceTestsDeps): VoiceTests {
         state: voiceState('error'),
         sipStatus: null,
         detail: credential.why.slice(0, 500),
-        measurements: {
-          setupMs: null,
-          rttMs: null,
-          sent: 0,
-          received: 0,
-          lossPct: null,
-          jitterMs: null,
-          longestGapMs: null,
-          latePct: null,
-          mos: null,
-          r: null,
-          codec: null,
-          talkMs: null,
-        },
+        measurements: { ...NO_MEASUREMENTS },
         startedAt: started,
         at: started,
       };
