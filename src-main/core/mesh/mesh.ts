@@ -105,6 +105,7 @@ export function createMesh(deps: MeshDeps) {
       'SELECT id FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
     ),
     head: store.db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM events'),
+    held: store.db.prepare<[string], { one: number }>('SELECT 1 AS one FROM events WHERE id = ?'),
   };
   const head = () => q.head.get()?.seq ?? 0;
   const markQ = {
@@ -150,18 +151,37 @@ export function createMesh(deps: MeshDeps) {
       if (serverSeq !== null) serverSeqById.set(envelope.id, serverSeq);
       return envelope;
     });
-    const answer = deps.remote.accept(
-      {
-        events: envelopes,
-        serverSeqById,
-        alsoInTransaction: () => {
-          if (last > cursor(peer.deviceId)) store.setMeta(cursorKey(peer.deviceId), String(last));
-        },
+    const batch = {
+      events: envelopes,
+      serverSeqById,
+      alsoInTransaction: () => {
+        if (last > cursor(peer.deviceId)) store.setMeta(cursorKey(peer.deviceId), String(last));
       },
-      `peer:${peer.deviceId}`,
-    );
+    };
+    // A batch that brings nothing new (the sender skipped all it had, e.g. our own events
+    // echoed back, or every event is held already, e.g. escalation steps both consoles
+    // recorded) only moves the cursor. That commit need not wait for its own disk flush:
+    // lost in a crash, the peer re-sends the same batch and it is skipped again; in WAL mode
+    // the next durable commit flushes it anyway, in order. Live, every event one console
+    // commits comes back to it as such a batch from each peer: their flushes would queue
+    // behind (and slow) the flushes that carry new events. Held ids are still checked
+    // against their content by the gate.
+    const nothingNew = envelopes.every((e) => q.held.get(e.id) !== undefined);
+    const answer = nothingNew
+      ? withoutFlush(() => deps.remote.accept(batch, `peer:${peer.deviceId}`))
+      : deps.remote.accept(batch, `peer:${peer.deviceId}`);
     if ('refused' in answer) return { code: answer.refused.code, message: answer.refused.message };
     return null;
+  }
+
+  function withoutFlush<T>(fn: () => T): T {
+    const was = store.db.pragma('synchronous', { simple: true }) as number;
+    store.db.pragma('synchronous = NORMAL');
+    try {
+      return fn();
+    } finally {
+      store.db.pragma(`synchronous = ${was}`);
+    }
   }
 
   const self = () => ({
