@@ -34,6 +34,10 @@ export interface PeerLinks {
   stop(): Promise<void>;
   status(trackerLive: boolean): MeshStatus;
   trackerChanged(live: boolean): void;
+  /** This store learned of events the tracker holds (a push acknowledged, a pull stored). */
+  trackerAcked(): void;
+  /** Pending events a peer says the tracker holds (they stay in the outbox; see core/mesh). */
+  vouchedPending(): number;
   /** Called when what `status` returns may have changed (already throttled). */
   onChange(listener: () => void): void;
 }
@@ -133,7 +137,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       reason,
       trackerUrl: s.trackerUrl,
       facility: s.facility,
-      pending: pending(),
+      // What HQ lacks as far as this console knows: a peer may have forwarded some already.
+      pending: Math.max(0, pending() - (mesh?.vouchedPending() ?? 0)),
       quarantined: settings.quarantineCount(),
       progress,
       lastSuccessAt: s.lastSuccessAt,
@@ -232,6 +237,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       deps.wallClock(),
     );
     if (pendingCache !== null) pendingCache -= marked;
+    if (marked > 0) mesh?.trackerAcked();
     measureDrift(response.serverTime, sentAt);
     if (response.serverHlcHint) deps.clock.receive(response.serverHlcHint);
     onDone(events.length);
@@ -282,6 +288,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       });
       // Our own events coming back (acks lost on the way) are marked synced by the append.
       if (pendingCache !== null) pendingCache -= appended.newlySynced;
+      if (appended.stored.length > 0 || appended.newlySynced > 0) mesh?.trackerAcked();
       if (page.events.length === 0) settings.setLastPulledSeq(page.nextAfter);
       if (!page.hasMore || stopped) return;
     }

@@ -6,7 +6,8 @@
  * tracker returns. Events are logged through each console's WebSocket API. Afterwards every
  * event is held exactly once by every console and the tracker, the four pictures agree, and
  * no author's sequence has a gap. Also: a console whose tracker link is cut gets its events
- * to the tracker through a peer.
+ * to the tracker through a peer, and learns over the mesh that the tracker holds them (its
+ * pending count drops while its own link is still down).
  *
  * Run time (GUARDLINE_MESH_EVENTS=1500, the default: 2,000 events authored on each console):
  * about 1–2 minutes on an idle 2-core machine, several on a loaded one.
@@ -172,7 +173,7 @@ describe('facility mesh of console processes through partitions', () => {
   );
 
   it(
-    'a console whose tracker link is cut gets its events to the tracker through a peer',
+    "a console whose tracker link is cut gets its events to the tracker through a peer, and its pending count drops with the tracker's acknowledgement gossiped back",
     { timeout: 300_000 },
     async () => {
       const tracker = await startTracker(join(dir.path, 'tracker-s.sqlite'));
@@ -198,9 +199,28 @@ describe('facility mesh of console processes through partitions', () => {
         },
         60_000,
       );
+      // The tracker's acknowledgement comes back over the mesh: A's pending count says HQ has
+      // them while A's own link is still down (it used to stay up until A reached HQ itself).
+      await until(
+        "A's pending count to drop to 0",
+        async () => (await syncStatus(a)).pending === 0,
+        60_000,
+        async () => JSON.stringify(await syncStatus(a)),
+      );
       // A kept trying its own link, and it never came back in the meantime.
       expect(a.wan.stats.refuse).toBeGreaterThan(refusedAtCut);
       expect((await syncStatus(a)).state).not.toBe('live');
+
+      // A's link returns: it pushes what it still holds unacknowledged; the tracker keeps each event once.
+      a.wan.setLink('up');
+      await a.api.call('sync.retryNow');
+      await until('A live with nothing pending', async () => {
+        const s = await syncStatus(a);
+        return s.state === 'live' && s.pending === 0;
+      });
+      const atTracker = (await trackerEvents(tracker.url, deviceTokenOf(b))).map((e) => e.id);
+      expect(new Set(atTracker).size).toBe(atTracker.length);
+      expect([...mine].filter((id) => !atTracker.includes(id))).toEqual([]);
     },
   );
 });
