@@ -106,6 +106,9 @@ export interface SessionLimits {
   queuedFrames: number;
 }
 
+/** Least time between two `tracker_ask` frames of one session (at most 20 a second). */
+const ASK_GAP_MS = 50;
+
 /** Events of queued batches a receiver stores in one transaction. */
 const MESH_MERGE_EVENTS = 1000;
 
@@ -158,6 +161,10 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
   /** Asking the peer which pending events the tracker holds: page by page through our pending ones. */
   let asking: { after: number; full: boolean } | null = null;
   let askAgain = false;
+  let askedAt = -Infinity;
+  /** A `tracker_ask` is out and its answer not yet in. */
+  let awaiting = false;
+  let askTimer: NodeJS.Timeout | null = null;
   let peerAckedEpoch: number | null = null;
   let tokens = limits.frameBurst;
   let refilledAt = performance.now();
@@ -200,6 +207,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
     closed = true;
     clearTimeout(handshakeTimer);
     clearInterval(pingTimer);
+    if (askTimer) clearTimeout(askTimer);
     if (refusal && refusal.code !== 'self') {
       deps.log(`mesh: refused ${session.peer?.deviceId ?? session.remoteAddress}: ${refusal.code}: ${refusal.message}`);
       try {
@@ -246,9 +254,23 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
   }
 
   function askPage(after: number): void {
+    // Paced (a large outbox is many pages, and a peer's counter moves every 200 ms while it
+    // drains): asks stay far below the peer's frame-rate limit.
+    const wait = askedAt + ASK_GAP_MS - performance.now();
+    if (wait > 0) {
+      asking = { after, full: true };
+      askTimer = setTimeout(() => {
+        askTimer = null;
+        if (!closed) askPage(after);
+      }, wait);
+      return;
+    }
+    askedAt = performance.now();
+    if (!deps.wantsTrackerAcks()) return finishAsking(); // our own link came back meanwhile
     const page = deps.pendingAfter(after, MESH_ASK_IDS);
     if (page.length === 0) return finishAsking();
     asking = { after: page.at(-1)!.seq, full: page.length === MESH_ASK_IDS };
+    awaiting = true;
     send({ t: 'tracker_ask', ids: page.map((p) => p.id) });
   }
 
@@ -383,7 +405,8 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
       case 'tracker_ask':
         return send({ t: 'tracker_held', acks: deps.trackerHeld(frame.ids) });
       case 'tracker_held': {
-        if (!asking) return; // not asked: nothing to take
+        if (!asking || !awaiting) return; // not asked: nothing to take
+        awaiting = false;
         const page = asking;
         deps.trackerAcks(session.peer, frame.acks);
         return page.full ? askPage(page.after) : finishAsking();
