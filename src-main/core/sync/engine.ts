@@ -158,6 +158,21 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     publish();
   }
 
+  /**
+   * The status push after commits is sent once the commit's other observers have run: they
+   * include the escalation runner, whose alarm must not wait behind a status recount and
+   * its push (measured on the LAN alarm path), and a burst of commits gives one push.
+   */
+  let publishQueued = false;
+  function publishSoon() {
+    if (publishQueued) return;
+    publishQueued = true;
+    setImmediate(() => {
+      publishQueued = false;
+      if (observing) publish(); // not after stop(): the store may be closed
+    });
+  }
+
   const onCommitted = (result: AppendResult) => {
     // Store-and-forward: events from peers the tracker has not seen are pending too.
     const added = result.stored.filter((e) => e.syncedAt === null).length;
@@ -165,7 +180,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (pendingCache !== null) pendingCache += added;
     workPending = true;
     wakeup.fire();
-    publish();
+    publishSoon();
   };
   // stop() unsubscribes; a run after a restart subscribes again and recounts, since
   // commits made while stopped were not counted.
