@@ -13,12 +13,31 @@
  * messages; test/unit/tracker/envelope-fast-path.test.ts checks the "at least as
  * strict, same output" claim against the schema over generated envelopes.
  */
-import { EVENT_PAYLOADS, type EventEnvelope } from '../../src-shared/events.ts';
+import { EVENT_PAYLOADS, EventEnvelope } from '../../src-shared/events.ts';
 
 /** Lower-case RFC 9562 UUID, versions 1–8: a subset of what `z.uuid()` accepts. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 /** signed-envelope.ts's EventSignature pattern. */
 const SIGNATURE = /^[A-Za-z0-9_-]{86}$/;
+
+/** The envelope fields this filter checks itself. */
+const CHECKED = new Set([
+  'id',
+  'streamId',
+  'type',
+  'payload',
+  'actor',
+  'deviceId',
+  'deviceTime',
+  'hlc',
+  'deviceSeq',
+  'sig',
+]);
+/**
+ * Fields the schema has and this filter does not check (one added to the envelope after
+ * it was written): an envelope carrying any of them is left to zod, never stripped here.
+ */
+const UNCHECKED = Object.keys(EventEnvelope.shape).filter((key) => !CHECKED.has(key));
 
 const text = (value: unknown, max: number): value is string =>
   typeof value === 'string' && value.length >= 1 && value.length <= max;
@@ -26,6 +45,7 @@ const text = (value: unknown, max: number): value is string =>
 export function fastEnvelope(raw: unknown): EventEnvelope | null {
   if (typeof raw !== 'object' || raw === null || Object.getPrototypeOf(raw) !== Object.prototype) return null;
   const e = raw as Record<string, unknown>;
+  for (const key of UNCHECKED) if (key in e) return null;
   const { id, streamId, type, payload, actor, deviceId, deviceTime, hlc, deviceSeq, sig } = e;
   if (
     typeof id !== 'string' ||
