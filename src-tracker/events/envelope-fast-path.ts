@@ -35,9 +35,10 @@ const CHECKED = new Set([
 ]);
 /**
  * Fields the schema has and this filter does not check (one added to the envelope after
- * it was written): an envelope carrying any of them is left to zod, never stripped here.
+ * it was written): each present is parsed by its own schema from the envelope's shape,
+ * exactly as the envelope's parse would, never stripped here.
  */
-const UNCHECKED = Object.keys(EventEnvelope.shape).filter((key) => !CHECKED.has(key));
+const UNCHECKED = Object.entries(EventEnvelope.shape).filter(([key]) => !CHECKED.has(key));
 
 const text = (value: unknown, max: number): value is string =>
   typeof value === 'string' && value.length >= 1 && value.length <= max;
@@ -45,7 +46,6 @@ const text = (value: unknown, max: number): value is string =>
 export function fastEnvelope(raw: unknown): EventEnvelope | null {
   if (typeof raw !== 'object' || raw === null || Object.getPrototypeOf(raw) !== Object.prototype) return null;
   const e = raw as Record<string, unknown>;
-  for (const key of UNCHECKED) if (key in e) return null;
   const { id, streamId, type, payload, actor, deviceId, deviceTime, hlc, deviceSeq, sig } = e;
   if (
     typeof id !== 'string' ||
@@ -81,5 +81,11 @@ export function fastEnvelope(raw: unknown): EventEnvelope | null {
     if (typeof sig !== 'string' || !SIGNATURE.test(sig)) return null;
     envelope.sig = sig;
   } else if ('sig' in e) return null;
+  for (const [key, schema] of UNCHECKED) {
+    if (!(key in e)) continue;
+    const field = schema.safeParse(e[key]);
+    if (!field.success) return null;
+    (envelope as Record<string, unknown>)[key] = field.data;
+  }
   return envelope;
 }
