@@ -179,6 +179,12 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       `SELECT count(*) AS n FROM events WHERE synced_at IS NULL
          AND id NOT IN (SELECT event_id FROM sync_quarantine)`,
     ),
+    // A whole push's acks in one statement: [[id, serverSeq], …] as JSON, each row found by its id.
+    markSyncedAll: db.prepare<[number, string]>(
+      `UPDATE events SET synced_at = ?, server_seq = ack.value ->> 1
+         FROM json_each(?) AS ack
+        WHERE events.id = ack.value ->> 0 AND events.synced_at IS NULL`,
+    ),
     authorHead: db.prepare<[string], { n: number | null }>(
       'SELECT max(device_seq) AS n FROM events WHERE device_id = ? AND device_seq IS NOT NULL',
     ),
@@ -187,12 +193,6 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
          ORDER BY device_seq LIMIT ?`,
     ),
     markSynced: db.prepare('UPDATE events SET synced_at = ?, server_seq = ? WHERE id = ? AND synced_at IS NULL'),
-    // A whole push's acks in one statement: [[id, serverSeq], …] as JSON, each row found by its id.
-    markSyncedAll: db.prepare<[number, string]>(
-      `UPDATE events SET synced_at = ?, server_seq = ack.value ->> 1
-         FROM json_each(?) AS ack
-        WHERE events.id = ack.value ->> 0 AND events.synced_at IS NULL`,
-    ),
     maxHlc: db.prepare<[], { hlc: string | null }>('SELECT max(hlc) AS hlc FROM events'),
     getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
     setMeta: db.prepare(
@@ -201,6 +201,9 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     chain: db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
   };
 
+  const markSyncedTx = db.transaction((acks: readonly { id: string; serverSeq: number }[], syncedAt: number) => {
+    return q.markSyncedAll.run(syncedAt, JSON.stringify(acks.map((a) => [a.id, a.serverSeq]))).changes;
+  });
   const committedListeners = new Set<(result: AppendResult) => void>();
   const appendTx = db.transaction((events: readonly EventEnvelope[], options: AppendOptions): AppendResult => {
     const receivedAt = options.receivedAt ?? Date.now();
@@ -319,7 +322,7 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       // in order. That saves one disk flush per pushed batch.
       db.pragma('synchronous = NORMAL');
       try {
-        return q.markSyncedAll.run(syncedAt, JSON.stringify(acks.map((a) => [a.id, a.serverSeq]))).changes;
+        return markSyncedTx(acks, syncedAt);
       } finally {
         db.pragma('synchronous = FULL');
         checkpointer?.committed();
