@@ -46,8 +46,8 @@ const DEFAULT_DELAY_MS = 100;
 /**
  * ...but never later than this after the first push it covers. During a drain pushes
  * never pause: folding after every few pushes refolded a stream once per push that
- * touched it (a 50,000-event drain's incidents were each folded three or four times),
- * on the event loop the pushes need.
+ * touched it (in the sync bench's backlog an incident's events reach the tracker in up
+ * to three pushes), on the event loop the pushes need.
  */
 const DEFAULT_MAX_DELAY_MS = 1_000;
 const RETRY_AFTER_FAILURE_MS = 1_000;
