@@ -201,7 +201,17 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     driftMs = Math.round(serverTime - (sentAt + now) / 2);
   }
 
-  async function pushBatch(client: TrackerClient, events: StoredEvent[], onDone: (n: number) => void): Promise<void> {
+  /**
+   * Pushes one batch. The tracker's acks are recorded at once, or, when `deferMark` is
+   * given, handed to it as a function to call later (the drain records them while the
+   * next batch is in flight). Refusals are narrowed down and recorded at once either way.
+   */
+  async function pushBatch(
+    client: TrackerClient,
+    events: StoredEvent[],
+    onDone: (n: number) => void,
+    deferMark?: (mark: () => void) => void,
+  ): Promise<void> {
     if (events.length === 0) return;
     const wire = events.map(({ id, streamId, type, payload, actor, deviceId: d, deviceTime, hlc, deviceSeq, sig }) => ({
       id,
@@ -247,15 +257,19 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (acks.length !== events.length || acks.some((a, i) => a.id !== events[i]!.id)) {
       throw new TrackerFailure('protocol', 'bad_acks', 'the tracker acknowledged different events than were sent');
     }
-    const marked = store.markSynced(
-      acks.map((a) => ({ id: a.id, serverSeq: a.serverSeq })),
-      deps.wallClock(),
-    );
-    if (pendingCache !== null) pendingCache -= marked;
-    if (marked > 0) mesh?.trackerAcked();
     measureDrift(response.serverTime, sentAt);
     if (response.serverHlcHint) deps.clock.receive(response.serverHlcHint);
-    onDone(events.length);
+    const mark = () => {
+      const marked = store.markSynced(
+        acks.map((a) => ({ id: a.id, serverSeq: a.serverSeq })),
+        deps.wallClock(),
+      );
+      if (pendingCache !== null) pendingCache -= marked;
+      if (marked > 0) mesh?.trackerAcked();
+      onDone(events.length);
+    };
+    if (deferMark) deferMark(mark);
+    else mark();
   }
 
   async function splitAndPush(client: TrackerClient, events: StoredEvent[], onDone: (n: number) => void) {
@@ -270,18 +284,45 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     let done = 0;
     progress = { done, total };
     setState('pushing');
+    const onDone = (n: number) => {
+      done += n;
+      progress = { done: Math.min(done, Math.max(total, done)), total: Math.max(total, done) };
+      publish();
+    };
+    // One push in flight at a time, so the tracker sees batches in outbox order. While
+    // it is in flight the console records the previous batch's acks and reads the next
+    // batch (the events after the in-flight one), so its own work overlaps the
+    // tracker's instead of adding to it. An unrecorded ack only means a re-push, which
+    // the tracker answers as a duplicate.
+    let unrecorded: (() => void) | null = null;
+    const record = () => {
+      const mark = unrecorded;
+      unrecorded = null;
+      mark?.();
+    };
     try {
-      for (;;) {
-        const batch = takeBatch(store.outbox(batchSize));
-        if (batch.length === 0) break;
-        await pushBatch(client, batch, (n) => {
-          done += n;
-          progress = { done: Math.min(done, Math.max(total, done)), total: Math.max(total, done) };
-          publish();
-        });
+      let batch = takeBatch(store.outbox(batchSize));
+      while (batch.length > 0) {
+        const inFlight = pushBatch(client, batch, onDone, (mark) => (unrecorded = mark));
+        // Awaited below; a failure meanwhile is not an unhandled rejection.
+        inFlight.catch(() => {});
+        // A turn of the event loop first, so the request is on the socket before this work.
+        await new Promise((resolve) => setImmediate(resolve));
+        record();
+        const next = takeBatch(store.outbox(batchSize, batch.at(-1)!.seq));
+        await inFlight;
         if (stopped) return;
+        if (next.length > 0) {
+          batch = next;
+          continue;
+        }
+        // Past the end: record the last acks, then look again from the start (an event
+        // released from quarantine meanwhile sits before the batches just sent).
+        record();
+        batch = takeBatch(store.outbox(batchSize));
       }
     } finally {
+      record();
       progress = null;
     }
   }
