@@ -44,6 +44,11 @@ export const MeshStatus = z.object({
   fingerprint: z.string().nullable(),
   peers: z.array(MeshPeerStatus),
   route: MeshRoute,
+  /** DNS-SD/mDNS discovery, when on: consoles heard, dialled (key trusted), answers refused. */
+  discovery: z
+    .object({ heard: z.number().int(), dialable: z.number().int(), refused: z.number().int() })
+    .nullable()
+    .optional(),
 });
 export type MeshStatus = z.infer<typeof MeshStatus>;
 

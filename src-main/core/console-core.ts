@@ -16,6 +16,7 @@ import { adoptedFacility, createSyncSettings } from './sync/settings.ts';
 import { createRemoteEvents } from './sync/remote-events.ts';
 import { createMeshLinks, meshApp, type MeshLinks } from './mesh/index.ts';
 import type { SessionLimits } from './mesh/peer-session.ts';
+import type { DiscoveryLimits } from './mesh/discovery.ts';
 import type { SyncEngineDeps } from './sync/engine.ts';
 import { DEFAULT_ESCALATION_POLICIES, EscalationPolicies } from '../../src-shared/escalation.ts';
 import { createEventFactory } from './event-factory.ts';
@@ -84,6 +85,7 @@ export interface ConsoleCoreConfig {
     backoffBaseMs?: number;
     backoffCapMs?: number;
     limits?: Partial<SessionLimits>;
+    discoveryLimits?: Partial<DiscoveryLimits>;
   };
   /** Timers for the idle lock and escalation deadlines (tests use fake timers). */
   timers?: Timers;
@@ -234,6 +236,8 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     unit: () => config.unit,
     config: () => telephony.facilityConfig()?.mesh ?? null,
     listenOverride: meshOptions.listen ?? null,
+    demo: () => config.telephony?.demo === true && !config.telephony.configFile,
+    ...(meshOptions.discoveryLimits ? { discoveryLimits: meshOptions.discoveryLimits } : {}),
     wallClock,
     log: (message) => logger.error(message, null),
     ...(meshOptions.backoffBaseMs !== undefined ? { backoffBaseMs: meshOptions.backoffBaseMs } : {}),

@@ -4,7 +4,7 @@
  * from the facility's `device.enrolled` records), and what to tell the UI.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { rawPublicKey } from '../../../src-common/trust/index.ts';
+import { keyFingerprint, rawPublicKey } from '../../../src-common/trust/index.ts';
 import { deviceStreamId } from '../../../src-shared/signed-envelope.ts';
 import { meshRoute, type MeshPairingCode, type MeshStatus } from '../../../src-shared/sync.ts';
 import type { MeshConfig } from '../../../src-shared/facility-config.ts';
@@ -13,6 +13,7 @@ import type { EventFactory } from '../event-factory.ts';
 import type { ConsoleKeyring, DeviceIdentity } from '../identity/index.ts';
 import type { PeerLinks } from '../sync/engine.ts';
 import type { RemoteEvents } from '../sync/remote-events.ts';
+import { startDiscovery, type Discovery, type DiscoveryLimits } from './discovery.ts';
 import { createMesh, parsePeerAddress } from './mesh.ts';
 import { createMeshMemory, createPairingDesk, type PairedDevice } from './pairing.ts';
 import type { SessionLimits, TrustedDevice } from './peer-session.ts';
@@ -32,6 +33,9 @@ export interface MeshLinksDeps {
   config(): MeshConfig | null;
   /** `host:port` from the launch option; wins over the config's `listen`. */
   listenOverride: string | null;
+  /** The demo facility: discovery stays off unless the config turns it on. */
+  demo(): boolean;
+  discoveryLimits?: Partial<DiscoveryLimits>;
   wallClock: () => number;
   log(message: string): void;
   backoffBaseMs?: number;
@@ -64,6 +68,7 @@ export function createMeshLinks(deps: MeshLinksDeps): MeshLinks {
   const memory = createMeshMemory(store);
   const desk = createPairingDesk(deps.wallClock);
   const publicKey = createPublicKey(deps.identity.privateKey);
+  let discovery: Discovery | null = null;
 
   function changed(): void {
     // After stop() the store may be closed: nobody may read status any more.
@@ -86,6 +91,15 @@ export function createMeshLinks(deps: MeshLinksDeps): MeshLinks {
       .entries(claimedDeviceId)
       .find((e) => e.publicKey === raw && e.facility === facility);
     return entry ? { deviceId: claimedDeviceId, facility, name: null, unit: null } : null;
+  }
+
+  /** A discovered console is dialled only when its announced key is one this facility trusts. */
+  function trustedFingerprint(deviceId: string, fingerprint: string): boolean {
+    if (memory.removed().has(deviceId)) return false;
+    const facility = deps.facility();
+    return deps.keyring.keyring
+      .entries(deviceId)
+      .some((e) => e.facility === facility && e.publicKey !== null && keyFingerprint(e.publicKey) === fingerprint);
   }
 
   /** Pairing binds the other console's key in the facility's log, signed by this (admin) console. */
@@ -152,10 +166,45 @@ export function createMeshLinks(deps: MeshLinksDeps): MeshLinks {
         deps.log(`mesh: cannot listen on ${target}: ${(error as Error).message}`);
       }
     }
-    const addresses = [...(config?.peers ?? []), ...memory.addresses()].filter((a) => a !== listeningAt);
+    await applyDiscovery(config);
+    const addresses = [...(config?.peers ?? []), ...memory.addresses(), ...(discovery?.addresses() ?? [])].filter(
+      (a) => a !== listeningAt,
+    );
     mesh.setPeers(addresses);
     changed();
   }
+
+  async function applyDiscovery(config: MeshConfig | null): Promise<void> {
+    const wanted = discoveryWanted(listeningAt, config?.discovery, deps.demo());
+    if (!wanted && discovery) {
+      const d = discovery;
+      discovery = null;
+      await d.stop();
+      deps.log('mesh: discovery off');
+    }
+    if (!wanted || discovery || listeningAt === null) return;
+    const bound = parsePeerAddress(listeningAt)!;
+    try {
+      discovery = startDiscovery({
+        host: bound.host,
+        port: bound.port,
+        facility: deps.facility(),
+        deviceId: deps.identity.deviceId,
+        fingerprint: deps.identity.fingerprint,
+        trusted: trustedFingerprint,
+        onChange: () => void reconfigure(),
+        log: deps.log,
+        ...(deps.discoveryLimits ? { limits: deps.discoveryLimits } : {}),
+      });
+      deps.log(`mesh: announcing and browsing _${'guardline'}._tcp on ${bound.host}`);
+    } catch (error) {
+      deps.log(`mesh: discovery cannot start: ${(error as Error).message}`);
+    }
+  }
+  // A device record that arrives later can make an already heard console dialable.
+  store.onCommitted((result) => {
+    if (discovery && result.stored.some((e) => e.type.startsWith('device.'))) discovery.recheck();
+  });
 
   return {
     start() {
@@ -166,7 +215,9 @@ export function createMeshLinks(deps: MeshLinksDeps): MeshLinks {
     async stop() {
       started = false;
       if (timer) clearTimeout(timer);
-      await mesh.stop();
+      const d = discovery;
+      discovery = null;
+      await Promise.all([mesh.stop(), d?.stop()]);
     },
     status(live): MeshStatus {
       const peers = mesh.peers();
@@ -176,6 +227,13 @@ export function createMeshLinks(deps: MeshLinksDeps): MeshLinks {
         fingerprint: deps.identity.fingerprint,
         peers,
         route: meshRoute(live, peers),
+        discovery: discovery
+          ? {
+              heard: discovery.stats().cached,
+              dialable: discovery.stats().dialable,
+              refused: discovery.stats().refused,
+            }
+          : null,
       };
     },
     trackerChanged(live) {
@@ -209,6 +267,19 @@ export function createMeshLinks(deps: MeshLinksDeps): MeshLinks {
       return true;
     },
   };
+}
+
+/**
+ * Whether to announce and browse: on by default while a listener is open on a LAN address,
+ * except for the demo facility; the config's `mesh.discovery` decides otherwise. A loopback
+ * listener is off by default: nothing on the LAN could dial the address it would announce.
+ */
+export function discoveryWanted(listening: string | null, configured: boolean | undefined, demo: boolean): boolean {
+  if (listening === null) return false;
+  if (configured !== undefined) return configured;
+  const host = parsePeerAddress(listening)?.host ?? '';
+  const loopback = /^127\./.test(host) || host === '::1' || host === 'localhost';
+  return !demo && !loopback;
 }
 
 function publicKeyOf(raw: string): KeyObject {
