@@ -205,3 +205,7 @@ export const MeshPairInput = z
 export const MeshPairOutput = z.object({ deviceId: z.string(), name: z.string().nullable() });
 
 export const MeshRemovePeerInput = z.object({ deviceId: z.string().min(1).max(64) }).strict();
+/** Revoke a console for the whole facility (admins): a signed `device.revoked` record. */
+export const MeshRevokeDeviceInput = z
+  .object({ deviceId: z.string().min(1).max(64), reason: z.string().trim().max(500).default('') })
+  .strict();

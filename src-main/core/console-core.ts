@@ -54,8 +54,10 @@ import { createAccessLog } from './access-log/index.ts';
 import { quitApp } from './quit/app.ts';
 import {
   createConsoleKeyring,
+  createRevocations,
   deviceKeyFileFor,
   deviceKeyProjector,
+  deviceRevocationProjector,
   loadDeviceIdentity,
   type ConsoleKeyring,
   type DeviceIdentity,
@@ -159,6 +161,7 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
   // Every event this console authors from here on is numbered and signed in its append transaction.
   store.useSigner(identity);
   store.registerProjector(deviceKeyProjector);
+  store.registerProjector(deviceRevocationProjector);
   store.registerProjector(incidentProjector);
   store.registerProjector(staffProjector);
   store.registerProjector(escalationProjector);
@@ -213,10 +216,14 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
   });
 
   // The facility the tracker enrolled this console in wins; the launch option until then.
+  // Facility-wide revocations (device.revoked): every receiving path withholds what a
+  // revoked device wrote after its cutoff.
+  const revocations = createRevocations(store, () => store.getMeta('sync.facility') ?? config.facility);
   const trust = createConsoleKeyring({
     store,
     deviceId,
     publicKey: identity.publicKey,
+    revocations,
     facility: () => store.getMeta('sync.facility') ?? config.facility,
     wallClock,
     log: (message) => logger.error(message),
@@ -229,6 +236,7 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     store,
     identity,
     keyring: trust,
+    revocations,
     remote: createRemoteEvents({ store, clock, wallClock, authors: trust }),
     event,
     facility: facilityName,

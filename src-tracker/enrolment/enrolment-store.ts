@@ -9,7 +9,9 @@
  * the facility learns the new device's key before any event the device authors.
  */
 import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import type { TrackerDb } from '../db/database.ts';
+import type { TrackerDatabase } from '../db/schema.ts';
 import { hashSecret, newDeviceToken, newEnrolmentCode, normaliseEnrolmentCode } from '../auth/tokens.ts';
 import { fail } from '../http/errors.ts';
 import type { DeviceKeyResponse, EnrollResponse, EnrolmentCodeResponse } from '../../src-shared/sync-wire.ts';
@@ -192,7 +194,7 @@ export async function bindDeviceKey(
   });
 }
 
-/** Returns false when no such enrolment exists. Revoking twice keeps the first time. */
+/** HQ revokes an enrolment. Returns false when no such enrolment exists. Revoking twice keeps the first time. */
 export async function revokeDevice(store: TrackerDb, id: string, now: number): Promise<boolean> {
   const found = await store.db.selectFrom('devices').select('id').where('id', '=', id).executeTakeFirst();
   if (!found) return false;
@@ -203,4 +205,35 @@ export async function revokeDevice(store: TrackerDb, id: string, now: number): P
     .where('revoked_at', 'is', null)
     .execute();
   return true;
+}
+
+/**
+ * A console's `device.revoked` record revokes the device the same way (its token stops
+ * authenticating: `revoked_at`, checked by http/auth.ts), plus the record's cutoff and
+ * author. Revoking twice keeps the first time; a second record can only lower the cutoff,
+ * and an HQ revocation (no cutoff: nothing accepted) never gains one.
+ */
+export async function revokeDeviceByRecord(
+  db: Kysely<TrackerDatabase>,
+  record: { deviceId: string; facility: string; throughSeq: number; revokedBy: string },
+  now: number,
+): Promise<void> {
+  const rows = await db
+    .selectFrom('devices')
+    .select(['id', 'revoked_at', 'revoked_through_seq'])
+    .where('device_id', '=', record.deviceId)
+    .where('facility', '=', record.facility)
+    .execute();
+  for (const row of rows) {
+    const cutoff = { revoked_through_seq: record.throughSeq, revoked_by: record.revokedBy };
+    if (row.revoked_at === null) {
+      await db
+        .updateTable('devices')
+        .set({ revoked_at: now, ...cutoff })
+        .where('id', '=', row.id)
+        .execute();
+    } else if (row.revoked_through_seq !== null && record.throughSeq < Number(row.revoked_through_seq)) {
+      await db.updateTable('devices').set(cutoff).where('id', '=', row.id).execute();
+    }
+  }
 }

@@ -5,13 +5,16 @@
  *
  * Run: node test/support/console-process.ts '<json ConsoleProcessOptions>'
  * In:  {"id":1,"method":"incidents.create","input":{...}}  (any console API method), or the
- *      test-only methods `test.status` (sync status), `test.waitForStream` ({streamId}: answers
- *      with its first event once stored; awaited on commits, no polling) and `test.hasEvent`.
+ *      test-only methods `test.status` (sync status), `test.waitForStream` ({streamId} and
+ *      optional {type}: answers with its first such event once stored; awaited on
+ *      commits, no polling), `test.hasEvent`, `test.stream`, `test.meta`, `test.refused` and
+ *      `test.screen` (runs the author gate on given events).
  * Out: `READY {"deviceId":…,"mesh":"host:port"}` once the mesh listens, then
  *      {"id":1,"ok":true,"value":…} | {"id":1,"ok":false,"error":…} per request.
  */
 import { createInterface } from 'node:readline';
 import { createConsoleCore } from '../../src-main/core/console-core.ts';
+import type { StoredEvent } from '../../src-shared/events.ts';
 
 export interface ConsoleProcessOptions {
   dataFile: string;
@@ -46,29 +49,44 @@ const core = createConsoleCore({
 const reply = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
 
 async function handle(method: string, input: unknown): Promise<unknown> {
-  if (method === 'test.status') return core.sync.status();
-  if (method === 'test.hasEvent') return core.store.getEvent((input as { eventId: string }).eventId) !== null;
-  if (method === 'test.waitForStream') {
-    // Resolves with the stream's first event once one is stored (awaited on commits).
-    const { streamId } = input as { streamId: string };
-    const held = () =>
-      core.store.db
-        .prepare<[string], { id: string }>('SELECT id FROM events WHERE stream_id = ? LIMIT 1')
-        .get(streamId);
-    return new Promise((resolve) => {
-      const now = held();
-      if (now) return resolve(core.store.getEvent(now.id));
-      const stop = core.store.onCommitted((result) => {
-        const e = result.stored.find((s) => s.streamId === streamId);
-        if (!e) return;
-        stop();
-        resolve(e);
-      });
-    });
+  const args = (input ?? {}) as Record<string, unknown>;
+  switch (method) {
+    case 'test.status':
+      return core.sync.status();
+    case 'test.hasEvent':
+      return core.store.getEvent(args.eventId as string) !== null;
+    case 'test.stream':
+      return core.store.streamEvents(args.streamId as string);
+    case 'test.meta':
+      return core.store.getMeta(args.key as string);
+    case 'test.refused':
+      return core.trust.refused();
+    case 'test.screen': {
+      // The author gate every receiving path (tracker pull, peer feed) runs before storing.
+      const events = args.events as StoredEvent[];
+      const { accepted, refused, withheld } = core.trust.screen(events, args.source as `peer:${string}`);
+      return { accepted: accepted.length, refused, withheld };
+    }
+    case 'test.waitForStream':
+      return waitForStream(args.streamId as string, (args.type as string | undefined) ?? null);
   }
   const result = await core.dispatch(method, input, { origin: 'test' });
   if (!result.ok) throw Object.assign(new Error(result.error.message), { apiError: result.error });
   return result.value;
+}
+
+/** The stream's first event (of `type`, if given) once stored: awaited on commits, no polling. */
+function waitForStream(streamId: string, type: string | null): Promise<StoredEvent> {
+  const held = core.store.streamEvents(streamId).find((e) => type === null || e.type === type);
+  if (held) return Promise.resolve(held);
+  return new Promise((resolve) => {
+    const stop = core.store.onCommitted((result) => {
+      const e = result.stored.find((s) => s.streamId === streamId && (type === null || s.type === type));
+      if (!e) return;
+      stop();
+      resolve(e);
+    });
+  });
 }
 
 await core.ready;

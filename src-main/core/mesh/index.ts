@@ -10,7 +10,7 @@ import { meshRoute, type MeshPairingCode, type MeshStatus } from '../../../src-s
 import type { MeshConfig } from '../../../src-shared/facility-config.ts';
 import type { EventStore } from '../store/event-store.ts';
 import type { EventFactory } from '../event-factory.ts';
-import type { ConsoleKeyring, DeviceIdentity } from '../identity/index.ts';
+import type { ConsoleKeyring, DeviceIdentity, Revocations } from '../identity/index.ts';
 import type { PeerLinks } from '../sync/engine.ts';
 import type { RemoteEvents } from '../sync/remote-events.ts';
 import { startDiscovery, type Discovery, type DiscoveryLimits } from './discovery.ts';
@@ -24,6 +24,8 @@ export interface MeshLinksDeps {
   store: EventStore;
   identity: DeviceIdentity;
   keyring: ConsoleKeyring;
+  /** Facility-wide revocations: never trusted, dialled or relayed to again. */
+  revocations: Revocations;
   remote: RemoteEvents;
   event: EventFactory;
   facility(): string;
@@ -53,7 +55,14 @@ export interface MeshLinks extends PeerLinks {
   pairingCode(): MeshPairingCode;
   pair(address: string, code: string, actor: string): Promise<PairedDevice>;
   remove(deviceId: string): boolean;
+  /**
+   * Revoke a console for the whole facility: a signed `device.revoked` record with the
+   * device's highest sequence number held here as its cutoff (src-shared/device-revocation.ts).
+   */
+  revoke(deviceId: string, reason: string, actor: string): RevokeOutcome;
 }
+
+export type RevokeOutcome = 'revoked' | 'unknown' | 'self' | 'already';
 
 export function createMeshLinks(deps: MeshLinksDeps): MeshLinks {
   const { store } = deps;
@@ -84,7 +93,7 @@ export function createMeshLinks(deps: MeshLinksDeps): MeshLinks {
 
   /** Pinned keys: the device's key in this facility's keyring (device records), unless an admin removed it. */
   function trust(peerKey: KeyObject, claimedDeviceId: string): TrustedDevice | null {
-    if (memory.removed().has(claimedDeviceId)) return null;
+    if (memory.removed().has(claimedDeviceId) || deps.revocations.cutoff(claimedDeviceId) !== null) return null;
     const raw = rawPublicKey(peerKey);
     const facility = deps.facility();
     const entry = deps.keyring.keyring
@@ -95,7 +104,7 @@ export function createMeshLinks(deps: MeshLinksDeps): MeshLinks {
 
   /** A discovered console is dialled only when its announced key is one this facility trusts. */
   function trustedFingerprint(deviceId: string, fingerprint: string): boolean {
-    if (memory.removed().has(deviceId)) return false;
+    if (memory.removed().has(deviceId) || deps.revocations.cutoff(deviceId) !== null) return false;
     const facility = deps.facility();
     return deps.keyring.keyring
       .entries(deviceId)
@@ -134,6 +143,10 @@ export function createMeshLinks(deps: MeshLinksDeps): MeshLinks {
     unit: deps.unit,
     tracker: () => (trackerLive ? 'live' : 'offline'),
     trust,
+    revoked: {
+      blocked: (deviceId) => deps.revocations.cutoff(deviceId) !== null,
+      withhold: (event) => deps.revocations.withheld(event),
+    },
     wallClock: deps.wallClock,
     log: deps.log,
     onChange: changed,
@@ -142,6 +155,18 @@ export function createMeshLinks(deps: MeshLinksDeps): MeshLinks {
     ...(deps.backoffCapMs !== undefined ? { backoffCapMs: deps.backoffCapMs } : {}),
     ...(deps.limits ? { limits: deps.limits } : {}),
   });
+
+  // A revocation stored here (authored here or received): drop the device's live session now.
+  deps.revocations.onRevoked((deviceId) => {
+    if (!started) return;
+    mesh.disconnect(deviceId);
+    deps.log(`mesh: ${deviceId} was revoked for the facility; its session is closed and it is not dialled again`);
+    discovery?.recheck();
+    changed();
+  });
+  const authorHead = store.db.prepare<[string], { top: number | null }>(
+    'SELECT max(device_seq) AS top FROM events WHERE device_id = ?',
+  );
 
   /** Reconfigurations run one after another, so two reloads never bind twice. */
   let settled: Promise<void> = Promise.resolve();
@@ -255,6 +280,23 @@ export function createMeshLinks(deps: MeshLinksDeps): MeshLinks {
       recordPaired(device, actor);
       await reconfigure();
       return device;
+    },
+    revoke(deviceId, reason, actor) {
+      if (deviceId === deps.identity.deviceId) return 'self';
+      if (deps.revocations.cutoff(deviceId) !== null) return 'already';
+      const known =
+        deps.keyring.keyring.entries(deviceId).length > 0 || mesh.peers().some((p) => p.deviceId === deviceId);
+      if (!known) return 'unknown';
+      const throughSeq = authorHead.get(deviceId)?.top ?? 0;
+      store.append([
+        deps.event(
+          'device.revoked',
+          deviceStreamId(deviceId),
+          { deviceId, facility: deps.facility(), throughSeq, revokedBy: deps.identity.deviceId, reason },
+          actor,
+        ),
+      ]);
+      return 'revoked';
     },
     remove(deviceId) {
       const known =

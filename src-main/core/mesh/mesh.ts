@@ -38,6 +38,8 @@ export interface MeshDeps {
   unit(): string;
   tracker(): MeshTrackerState;
   trust(peerKey: KeyObject, claimedDeviceId: string): TrustedDevice | null;
+  /** Devices never dialled again (revoked facility-wide); their events after the cutoff never sent. */
+  revoked?: { blocked(deviceId: string): boolean; withhold(event: StoredEvent): boolean };
   wallClock: () => number;
   log(message: string): void;
   onChange(): void;
@@ -278,6 +280,7 @@ export function createMesh(deps: MeshDeps) {
       feedAfter,
       cursor,
       marks,
+      ...(deps.revoked ? { withhold: deps.revoked.withhold } : {}),
       accept,
       onReady,
       onChange: (s) => {
@@ -294,6 +297,10 @@ export function createMesh(deps: MeshDeps) {
 
   function scheduleDial(dialer: Dialer): void {
     if (stopped || dialer.self || !dialers.has(dialer.address) || dialer.timer) return;
+    if (dialer.deviceId && deps.revoked?.blocked(dialer.deviceId)) {
+      dialer.refused = 'revoked';
+      return;
+    }
     const delay = fullJitterDelay(dialer.attempt, deps.backoffBaseMs ?? 250, deps.backoffCapMs ?? 15_000, random);
     dialer.attempt += 1;
     dialer.timer = setTimeout(() => {
@@ -305,6 +312,10 @@ export function createMesh(deps: MeshDeps) {
 
   function dial(dialer: Dialer): void {
     if (stopped || dialer.session || !dialers.has(dialer.address)) return;
+    if (dialer.deviceId && deps.revoked?.blocked(dialer.deviceId)) {
+      dialer.refused = 'revoked';
+      return;
+    }
     // A peer that already reached us on its own connection needs no second one.
     const covered = dialer.deviceId ? byDevice.get(dialer.deviceId) : undefined;
     if (covered && !covered.closed) {
@@ -458,6 +469,7 @@ export function createMesh(deps: MeshDeps) {
     /** Drop every session with this device and forget its cursor display (removal by an admin). */
     disconnect(deviceId: string): void {
       byDevice.get(deviceId)?.close();
+      for (const s of [...sessions]) if (s.peer?.deviceId === deviceId) s.close();
       lastSeen.delete(deviceId);
     },
     peers(): PeerStatus[] {

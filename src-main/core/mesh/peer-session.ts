@@ -60,6 +60,8 @@ export interface SessionDeps {
   cursor(peerDeviceId: string): number;
   /** Our per-device high-water marks (every event of the author up to the mark is held). */
   marks(): Record<string, number>;
+  /** Events never sent: a revoked device's after its cutoff (held from before we knew). */
+  withhold?(event: StoredEvent): boolean;
   /** Validate and store a batch from the peer, moving its cursor to `last` in the same transaction. */
   accept(peer: TrustedDevice, events: FeedEvent[], last: number): MeshRefusalError | null;
   onReady(session: PeerSession): void;
@@ -206,6 +208,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
           (e) =>
             e.deviceId !== peerId &&
             e.sig !== undefined &&
+            !deps.withhold?.(e) &&
             !(e.deviceSeq !== undefined && e.deviceSeq <= (peerMarks[e.deviceId] ?? 0)),
         )
         .map(toFeed);
