@@ -44,9 +44,14 @@ export const MeshStatus = z.object({
   fingerprint: z.string().nullable(),
   peers: z.array(MeshPeerStatus),
   route: MeshRoute,
-  /** DNS-SD/mDNS discovery, when on: consoles heard, dialled (key trusted), answers refused. */
+  /** DNS-SD/mDNS discovery, when on: consoles heard, dialled (key trusted), answers refused (of which over the rate limit). */
   discovery: z
-    .object({ heard: z.number().int(), dialable: z.number().int(), refused: z.number().int() })
+    .object({
+      heard: z.number().int(),
+      dialable: z.number().int(),
+      refused: z.number().int(),
+      rateLimited: z.number().int(),
+    })
     .nullable()
     .optional(),
 });

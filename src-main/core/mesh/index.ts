@@ -13,7 +13,7 @@ import type { EventFactory } from '../event-factory.ts';
 import type { ConsoleKeyring, DeviceIdentity, Revocations } from '../identity/index.ts';
 import type { PeerLinks } from '../sync/engine.ts';
 import type { RemoteEvents } from '../sync/remote-events.ts';
-import { startDiscovery, type Discovery, type DiscoveryLimits } from './discovery.ts';
+import { startDiscovery, type Discovery, type DiscoveryLimits, type DiscoveryStats } from './discovery.ts';
 import { createMesh, parsePeerAddress } from './mesh.ts';
 import { createMeshMemory, createPairingDesk, type PairedDevice } from './pairing.ts';
 import type { SessionLimits, TrustedDevice } from './peer-session.ts';
@@ -252,13 +252,7 @@ export function createMeshLinks(deps: MeshLinksDeps): MeshLinks {
         fingerprint: deps.identity.fingerprint,
         peers,
         route: meshRoute(live, peers),
-        discovery: discovery
-          ? {
-              heard: discovery.stats().cached,
-              dialable: discovery.stats().dialable,
-              refused: discovery.stats().refused,
-            }
-          : null,
+        discovery: discovery ? discoveryStatus(discovery.stats()) : null,
       };
     },
     trackerChanged(live) {
@@ -322,6 +316,10 @@ export function discoveryWanted(listening: string | null, configured: boolean | 
   const host = parsePeerAddress(listening)?.host ?? '';
   const loopback = /^127\./.test(host) || host === '::1' || host === 'localhost';
   return !demo && !loopback;
+}
+
+function discoveryStatus(s: DiscoveryStats): NonNullable<MeshStatus['discovery']> {
+  return { heard: s.cached, dialable: s.dialable, refused: s.refused, rateLimited: s.rateLimited };
 }
 
 function publicKeyOf(raw: string): KeyObject {
