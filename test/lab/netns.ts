@@ -13,6 +13,17 @@ import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:
 import { requireComponent } from './components.ts';
 
 let counter = 0;
+/** Namespaces this process made and has not deleted: removed at exit even if a hook timed out. */
+const live = new Set<string>();
+process.once('exit', () => {
+  for (const ns of live) {
+    try {
+      ip('netns', 'del', ns);
+    } catch {
+      // already gone
+    }
+  }
+});
 
 export interface LanNode {
   ns: string;
@@ -62,6 +73,7 @@ export function createLan(names: readonly string[]): Lan {
     },
     destroy() {
       for (const ns of made.splice(0).reverse()) {
+        live.delete(ns);
         try {
           ip('netns', 'del', ns);
         } catch {
@@ -73,12 +85,14 @@ export function createLan(names: readonly string[]): Lan {
   try {
     ip('netns', 'add', sw);
     made.push(sw);
+    live.add(sw);
     ip('-n', sw, 'link', 'add', 'br0', 'type', 'bridge', 'mcast_snooping', '0');
     ip('-n', sw, 'link', 'set', 'br0', 'up');
     names.forEach((name, i) => {
       const ns = `gl-${name}-${tag}`.slice(0, 48);
       ip('netns', 'add', ns);
       made.push(ns);
+      live.add(ns);
       const port = `p${i}`;
       ip('-n', ns, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', port, 'netns', sw);
       ip('-n', sw, 'link', 'set', port, 'master', 'br0');

@@ -77,12 +77,14 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  hostile?.stdin?.end();
   hostile?.kill('SIGKILL');
-  await Promise.all(consoles.map((c) => c.stop()));
-  lan?.destroy();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+  try {
+    await Promise.all(consoles.map((c) => c.stop()));
+  } finally {
+    lan?.destroy();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+}, 60_000);
 
 async function connectedTo(c: ConsoleProcess): Promise<string[]> {
   const s = await c.status();
