@@ -113,6 +113,7 @@ export function createMeshLinks(deps: MeshLinksDeps): MeshLinks {
 
   /** Pairing binds the other console's key in the facility's log, signed by this (admin) console. */
   function recordPaired(device: PairedDevice, actor: string): void {
+    if (deps.revocations.cutoff(device.deviceId) !== null) return; // revoked stays revoked
     if (trust(publicKeyOf(device.publicKey), device.deviceId)) return;
     memory.restore(device.deviceId);
     store.append([
@@ -271,6 +272,8 @@ export function createMeshLinks(deps: MeshLinksDeps): MeshLinks {
     async pair(address, code, actor) {
       pairingActor = actor;
       const device = await mesh.pair(address, code);
+      if (deps.revocations.cutoff(device.deviceId) !== null)
+        throw new Error(`${device.name ?? device.deviceId} is revoked for this facility and cannot be paired again`);
       recordPaired(device, actor);
       await reconfigure();
       return device;

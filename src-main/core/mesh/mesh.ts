@@ -271,7 +271,9 @@ export function createMesh(deps: MeshDeps) {
         ? {
             desk: {
               answer: (proof: string, dialerFp: string, ownFp: string) => desk.answer(proof, dialerFp, ownFp),
-              record: (hello: HelloFrame, fingerprint: string) => pairedRecord(hello, fingerprint, null, socket),
+              // A revoked device stays revoked: a pairing code does not bring it back.
+              record: (hello: HelloFrame, fingerprint: string) =>
+                deps.revoked?.blocked(hello.deviceId) ? null : pairedRecord(hello, fingerprint, null, socket),
             },
           }
         : {}),

@@ -76,7 +76,8 @@ export interface SessionDeps {
   /** Acceptor only: the code an admin showed here, if any. */
   desk?: {
     answer(dialerProof: string, dialerFp: string, ownFp: string): string | null;
-    record(hello: HelloFrame, fingerprint: string): TrustedDevice;
+    /** Null when the device may not pair (revoked for the facility). */
+    record(hello: HelloFrame, fingerprint: string): TrustedDevice | null;
   };
 }
 
@@ -242,6 +243,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
       if (hello.facility !== me.facility)
         return { code: 'other_facility', message: `device ${hello.deviceId} belongs to ${hello.facility}` };
       trusted = deps.desk.record(hello, dialerFp);
+      if (!trusted) return { code: 'unknown_device', message: `device ${hello.deviceId} is revoked for this facility` };
       deps.log(`mesh: paired with ${hello.deviceId} (${hello.name})`);
       send({ t: 'paired', proof: answer });
     }

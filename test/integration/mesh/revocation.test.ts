@@ -187,4 +187,15 @@ describe('revoking a console for the whole facility', () => {
     expect(again.status).toBe(200);
     expect(again.body.results[0]!.status).toBe('duplicate');
   });
+
+  it('a pairing code does not bring a revoked console back', async () => {
+    const records = async () =>
+      (await a.call<StoredEvent[]>('test.stream', { streamId: deviceStreamId(c.deviceId) })).length;
+    const held = await records();
+    const { code } = await a.call<{ code: string }>('mesh.pairingCode');
+    await expect(c.call('mesh.pair', { address: a.mesh, code })).rejects.toThrow(/refused the pairing code/);
+    expect(a.log()).toMatch(/is revoked for this facility/);
+    expect(await records()).toBe(held);
+    expect(await connected(a)).not.toContain(c.deviceId);
+  });
 });
