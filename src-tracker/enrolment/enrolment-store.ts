@@ -16,6 +16,7 @@ import { hashSecret, newDeviceToken, newEnrolmentCode, normaliseEnrolmentCode } 
 import { fail } from '../http/errors.ts';
 import type { DeviceKeyResponse, EnrollResponse, EnrolmentCodeResponse } from '../../src-shared/sync-wire.ts';
 import { deviceStreamId, TRACKER_DEVICE_ID, type DeviceEnrolledPayload } from '../../src-shared/signed-envelope.ts';
+import type { DeviceRevokedPayload } from '../../src-shared/device-revocation.ts';
 import type { TrackerAuthor } from '../identity/authored-events.ts';
 import type { TrackerIdentity } from '../identity/tracker-identity.ts';
 
@@ -194,17 +195,46 @@ export async function bindDeviceKey(
   });
 }
 
-/** HQ revokes an enrolment. Returns false when no such enrolment exists. Revoking twice keeps the first time. */
-export async function revokeDevice(store: TrackerDb, id: string, now: number): Promise<boolean> {
-  const found = await store.db.selectFrom('devices').select('id').where('id', '=', id).executeTakeFirst();
-  if (!found) return false;
-  await store.db
-    .updateTable('devices')
-    .set({ revoked_at: now })
-    .where('id', '=', id)
-    .where('revoked_at', 'is', null)
-    .execute();
-  return true;
+/**
+ * HQ revokes an enrolment: its token stops authenticating and nothing the device authored
+ * is accepted any more (no cutoff). In the same transaction the tracker writes a signed
+ * `device.revoked` record into the facility's log, so every console drops the device from
+ * its mesh too; its cutoff for consoles is the device's highest `device_seq` the tracker
+ * holds. Returns null when no such enrolment exists. Revoking twice keeps the first time
+ * and writes no second record.
+ */
+export async function revokeDevice(
+  deps: KeyedEnrolment,
+  id: string,
+  now: number,
+): Promise<{ facility: string; newHead: number | null } | null> {
+  return deps.store.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('devices')
+      .select(['device_id', 'facility', 'revoked_at'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) return null;
+    if (row.revoked_at !== null) return { facility: row.facility, newHead: null };
+    await trx.updateTable('devices').set({ revoked_at: now }).where('id', '=', id).execute();
+    if (row.device_id === TRACKER_DEVICE_ID) return { facility: row.facility, newHead: null };
+    const head = await trx
+      .selectFrom('events')
+      .select((eb) => eb.fn.max('device_seq').as('top'))
+      .where('facility', '=', row.facility)
+      .where('device_id', '=', row.device_id)
+      .executeTakeFirst();
+    const payload: DeviceRevokedPayload = {
+      deviceId: row.device_id,
+      facility: row.facility,
+      throughSeq: Number(head?.top ?? 0),
+      revokedBy: TRACKER_DEVICE_ID,
+      reason: 'HQ',
+    };
+    const fact = { type: 'device.revoked' as const, streamId: deviceStreamId(row.device_id), payload, actor: 'hq' };
+    const { newHead } = await deps.author.record(trx, row.facility, [fact], now);
+    return { facility: row.facility, newHead };
+  });
 }
 
 /**
