@@ -61,6 +61,7 @@ export const METHOD_ACCESS: Readonly<Record<MethodName, AccessLevel>> = {
   'mesh.pairingCode': 'admin',
   'mesh.pair': 'admin',
   'mesh.removePeer': 'admin',
+  'mesh.revokeDevice': 'admin',
 
   // Phone status and the fallback banner stay visible on a locked console, like alarms.
   'lines.board': 'public',

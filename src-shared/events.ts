@@ -37,6 +37,7 @@ import { LinesDeclaredPayload } from './figures-catalog.ts';
 import { IncidentArchivedPayload, IncidentViewedPayload } from './retention.ts';
 import { LineVoiceTestedPayload } from './voice.ts';
 import { DeviceEnrolledPayload, DeviceSeq, EventSignature } from './signed-envelope.ts';
+import { DeviceRevokedPayload } from './device-revocation.ts';
 
 export const IncidentCreatedPayload = IncidentFields;
 export const IncidentUpdatedPayload = z.object({ patch: IncidentPatch });
@@ -93,6 +94,8 @@ export const EVENT_PAYLOADS = {
   'console.quit_approved': ConsoleQuitApprovedPayload,
   // Facility mesh (issue 12): the record that binds a device id to its public key.
   'device.enrolled': DeviceEnrolledPayload,
+  // Facility-wide peer removal: nothing the device authors after its cutoff is accepted.
+  'device.revoked': DeviceRevokedPayload,
 } as const;
 
 export type EventType = keyof typeof EVENT_PAYLOADS;

@@ -178,6 +178,12 @@ export const MeshConfig = z
     listen: PeerAddress.optional(),
     /** Consoles of the facility to dial (this console's own address may be listed: it is skipped). */
     peers: z.array(PeerAddress).max(64).default([]),
+    /**
+     * Announce this console and find the facility's others by DNS-SD/mDNS on the listener's
+     * LAN. Default: on while a listener is open on a LAN address (off on loopback and for the
+     * demo facility). Discovered consoles are dialled only when their key is already trusted.
+     */
+    discovery: z.boolean().optional(),
   })
   .strict();
 export type MeshConfig = z.infer<typeof MeshConfig>;

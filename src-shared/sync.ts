@@ -44,6 +44,16 @@ export const MeshStatus = z.object({
   fingerprint: z.string().nullable(),
   peers: z.array(MeshPeerStatus),
   route: MeshRoute,
+  /** DNS-SD/mDNS discovery, when on: consoles heard, dialled (key trusted), answers refused (of which over the rate limit). */
+  discovery: z
+    .object({
+      heard: z.number().int(),
+      dialable: z.number().int(),
+      refused: z.number().int(),
+      rateLimited: z.number().int(),
+    })
+    .nullable()
+    .optional(),
 });
 export type MeshStatus = z.infer<typeof MeshStatus>;
 
@@ -200,3 +210,7 @@ export const MeshPairInput = z
 export const MeshPairOutput = z.object({ deviceId: z.string(), name: z.string().nullable() });
 
 export const MeshRemovePeerInput = z.object({ deviceId: z.string().min(1).max(64) }).strict();
+/** Revoke a console for the whole facility (admins): a signed `device.revoked` record. */
+export const MeshRevokeDeviceInput = z
+  .object({ deviceId: z.string().min(1).max(64), reason: z.string().trim().max(500).default('') })
+  .strict();

@@ -16,6 +16,7 @@ import { adoptedFacility, createSyncSettings } from './sync/settings.ts';
 import { createRemoteEvents } from './sync/remote-events.ts';
 import { createMeshLinks, meshApp, type MeshLinks } from './mesh/index.ts';
 import type { SessionLimits } from './mesh/peer-session.ts';
+import type { DiscoveryLimits } from './mesh/discovery.ts';
 import type { SyncEngineDeps } from './sync/engine.ts';
 import { DEFAULT_ESCALATION_POLICIES, EscalationPolicies } from '../../src-shared/escalation.ts';
 import { createEventFactory } from './event-factory.ts';
@@ -53,8 +54,10 @@ import { createAccessLog } from './access-log/index.ts';
 import { quitApp } from './quit/app.ts';
 import {
   createConsoleKeyring,
+  createRevocations,
   deviceKeyFileFor,
   deviceKeyProjector,
+  deviceRevocationProjector,
   loadDeviceIdentity,
   type ConsoleKeyring,
   type DeviceIdentity,
@@ -84,6 +87,7 @@ export interface ConsoleCoreConfig {
     backoffBaseMs?: number;
     backoffCapMs?: number;
     limits?: Partial<SessionLimits>;
+    discoveryLimits?: Partial<DiscoveryLimits>;
   };
   /** Timers for the idle lock and escalation deadlines (tests use fake timers). */
   timers?: Timers;
@@ -157,6 +161,7 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
   // Every event this console authors from here on is numbered and signed in its append transaction.
   store.useSigner(identity);
   store.registerProjector(deviceKeyProjector);
+  store.registerProjector(deviceRevocationProjector);
   store.registerProjector(incidentProjector);
   store.registerProjector(staffProjector);
   store.registerProjector(escalationProjector);
@@ -211,10 +216,14 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
   });
 
   // The facility the tracker enrolled this console in wins; the launch option until then.
+  // Facility-wide revocations (device.revoked): every receiving path withholds what a
+  // revoked device wrote after its cutoff.
+  const revocations = createRevocations(store, () => store.getMeta('sync.facility') ?? config.facility);
   const trust = createConsoleKeyring({
     store,
     deviceId,
     publicKey: identity.publicKey,
+    revocations,
     facility: () => store.getMeta('sync.facility') ?? config.facility,
     wallClock,
     log: (message) => logger.error(message),
@@ -227,6 +236,7 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     store,
     identity,
     keyring: trust,
+    revocations,
     remote: createRemoteEvents({ store, clock, wallClock, authors: trust }),
     event,
     facility: facilityName,
@@ -234,6 +244,8 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     unit: () => config.unit,
     config: () => telephony.facilityConfig()?.mesh ?? null,
     listenOverride: meshOptions.listen ?? null,
+    demo: () => config.telephony?.demo === true && !config.telephony.configFile,
+    ...(meshOptions.discoveryLimits ? { discoveryLimits: meshOptions.discoveryLimits } : {}),
     wallClock,
     log: (message) => logger.error(message, null),
     ...(meshOptions.backoffBaseMs !== undefined ? { backoffBaseMs: meshOptions.backoffBaseMs } : {}),

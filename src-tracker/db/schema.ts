@@ -34,6 +34,13 @@ export interface DevicesTable {
   /** Raw Ed25519 public key (base64url) bound to the token; null: enrolled before signing, not bound yet. */
   public_key: string | null;
   key_bound_at: BigIntColumn | null;
+  /**
+   * Set with `revoked_at` when a console of the facility revoked the device (`device.revoked`):
+   * its events up to this `device_seq` stay acceptable. NULL for an HQ revocation (none are).
+   */
+  revoked_through_seq: BigIntColumn | null;
+  /** Device id of the console that revoked it; NULL for HQ. */
+  revoked_by: string | null;
 }
 
 export interface AdminTokensTable {

@@ -9,11 +9,14 @@
  * the facility learns the new device's key before any event the device authors.
  */
 import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import type { TrackerDb } from '../db/database.ts';
+import type { TrackerDatabase } from '../db/schema.ts';
 import { hashSecret, newDeviceToken, newEnrolmentCode, normaliseEnrolmentCode } from '../auth/tokens.ts';
 import { fail } from '../http/errors.ts';
 import type { DeviceKeyResponse, EnrollResponse, EnrolmentCodeResponse } from '../../src-shared/sync-wire.ts';
 import { deviceStreamId, TRACKER_DEVICE_ID, type DeviceEnrolledPayload } from '../../src-shared/signed-envelope.ts';
+import type { DeviceRevokedPayload } from '../../src-shared/device-revocation.ts';
 import type { TrackerAuthor } from '../identity/authored-events.ts';
 import type { TrackerIdentity } from '../identity/tracker-identity.ts';
 
@@ -192,15 +195,75 @@ export async function bindDeviceKey(
   });
 }
 
-/** Returns false when no such enrolment exists. Revoking twice keeps the first time. */
-export async function revokeDevice(store: TrackerDb, id: string, now: number): Promise<boolean> {
-  const found = await store.db.selectFrom('devices').select('id').where('id', '=', id).executeTakeFirst();
-  if (!found) return false;
-  await store.db
-    .updateTable('devices')
-    .set({ revoked_at: now })
-    .where('id', '=', id)
-    .where('revoked_at', 'is', null)
+/**
+ * HQ revokes an enrolment: its token stops authenticating and nothing the device authored
+ * is accepted any more (no cutoff). In the same transaction the tracker writes a signed
+ * `device.revoked` record into the facility's log, so every console drops the device from
+ * its mesh too; its cutoff for consoles is the device's highest `device_seq` the tracker
+ * holds. Returns null when no such enrolment exists. Revoking twice keeps the first time
+ * and writes no second record.
+ */
+export async function revokeDevice(
+  deps: KeyedEnrolment,
+  id: string,
+  now: number,
+): Promise<{ facility: string; newHead: number | null } | null> {
+  return deps.store.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('devices')
+      .select(['device_id', 'facility', 'revoked_at'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) return null;
+    if (row.revoked_at !== null) return { facility: row.facility, newHead: null };
+    await trx.updateTable('devices').set({ revoked_at: now }).where('id', '=', id).execute();
+    if (row.device_id === TRACKER_DEVICE_ID) return { facility: row.facility, newHead: null };
+    const head = await trx
+      .selectFrom('events')
+      .select((eb) => eb.fn.max('device_seq').as('top'))
+      .where('facility', '=', row.facility)
+      .where('device_id', '=', row.device_id)
+      .executeTakeFirst();
+    const payload: DeviceRevokedPayload = {
+      deviceId: row.device_id,
+      facility: row.facility,
+      throughSeq: Number(head?.top ?? 0),
+      revokedBy: TRACKER_DEVICE_ID,
+      reason: 'HQ',
+    };
+    const fact = { type: 'device.revoked' as const, streamId: deviceStreamId(row.device_id), payload, actor: 'hq' };
+    const { newHead } = await deps.author.record(trx, row.facility, [fact], now);
+    return { facility: row.facility, newHead };
+  });
+}
+
+/**
+ * A console's `device.revoked` record revokes the device the same way (its token stops
+ * authenticating: `revoked_at`, checked by http/auth.ts), plus the record's cutoff and
+ * author. Revoking twice keeps the first time; a second record can only lower the cutoff,
+ * and an HQ revocation (no cutoff: nothing accepted) never gains one.
+ */
+export async function revokeDeviceByRecord(
+  db: Kysely<TrackerDatabase>,
+  record: { deviceId: string; facility: string; throughSeq: number; revokedBy: string },
+  now: number,
+): Promise<void> {
+  const rows = await db
+    .selectFrom('devices')
+    .select(['id', 'revoked_at', 'revoked_through_seq'])
+    .where('device_id', '=', record.deviceId)
+    .where('facility', '=', record.facility)
     .execute();
-  return true;
+  for (const row of rows) {
+    const cutoff = { revoked_through_seq: record.throughSeq, revoked_by: record.revokedBy };
+    if (row.revoked_at === null) {
+      await db
+        .updateTable('devices')
+        .set({ revoked_at: now, ...cutoff })
+        .where('id', '=', row.id)
+        .execute();
+    } else if (row.revoked_through_seq !== null && record.throughSeq < Number(row.revoked_through_seq)) {
+      await db.updateTable('devices').set(cutoff).where('id', '=', row.id).execute();
+    }
+  }
 }

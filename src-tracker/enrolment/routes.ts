@@ -57,9 +57,9 @@ export function enrolmentRoutes(app: FastifyInstance, ctx: TrackerContext): void
 
   app.post<{ Params: { id: string } }>('/v1/admin/devices/:id/revoke', async (request, reply) => {
     await ctx.auth.admin(request);
-    if (!(await revokeDevice(ctx.store, request.params.id, ctx.clock()))) {
-      throw fail('not_found', `no enrolled device ${request.params.id}`, 'id');
-    }
+    const revoked = await revokeDevice(ctx, request.params.id, ctx.clock());
+    if (!revoked) throw fail('not_found', `no enrolled device ${request.params.id}`, 'id');
+    published(revoked.facility, revoked.newHead);
     return reply.code(204).send();
   });
 }

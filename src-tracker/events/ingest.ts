@@ -11,6 +11,8 @@ import type { DbKind } from '../db/database.ts';
 import type { TrackerDatabase } from '../db/schema.ts';
 import type { AuthedDevice } from '../http/auth.ts';
 import { TrackerFailure } from '../http/errors.ts';
+import { DeviceRevokedPayload } from '../../src-shared/device-revocation.ts';
+import { revokeDeviceByRecord } from '../enrolment/enrolment-store.ts';
 import { chunks, rowToEnvelope, type EventRow } from './event-rows.ts';
 import { INSERT_ROWS, insertEvents, type EventInsert } from './insert-events.ts';
 import { conflictError, sameFact, type CheckedBatch, type CheckedEvent } from './validate-push.ts';
@@ -77,6 +79,8 @@ export async function ingestInto(
     }
   }
 
+  await applyRevocations(trx, device.facility, fresh, receivedAt);
+
   const reported = new Set<string>();
   const results = batch.order.map((id): PushResult => {
     const outcome = seqs.get(id);
@@ -87,6 +91,26 @@ export async function ingestInto(
     return { id, status, serverSeq: outcome.seq };
   });
   return { results, newHead, sharedCommit: 1 };
+}
+
+/**
+ * A console's `device.revoked` record revokes the device's token the way HQ does
+ * (`revoked_at`, enrolment-store.ts `revokeDevice`), in the transaction that stores the
+ * record, and keeps its cutoff; of two revocations the lower cutoff wins (as on consoles).
+ * An HQ revocation (cutoff NULL) is left as it is: it already refuses everything.
+ */
+async function applyRevocations(
+  trx: Transaction<TrackerDatabase>,
+  facility: string,
+  fresh: readonly CheckedEvent[],
+  now: number,
+): Promise<void> {
+  for (const event of fresh) {
+    if (event.envelope.type !== 'device.revoked') continue;
+    const record = DeviceRevokedPayload.safeParse(event.envelope.payload);
+    if (!record.success || record.data.facility !== facility) continue;
+    await revokeDeviceByRecord(trx, { ...record.data, facility }, now);
+  }
 }
 
 async function storedEvents(trx: Transaction<TrackerDatabase>, ids: readonly string[]): Promise<Map<string, EventRow>> {

@@ -16,10 +16,15 @@
  * (when its key was made; its pre-signature backlog). Nobody may relay unsigned events: the tracker could not
  * tell them from forgeries. Devices enrolled after this change always have a key.
  *
- * Revoked devices are out of the keyring: their events are refused even when relayed.
+ * Revoked devices are out of the keyring: their events are refused even when relayed. A
+ * device a console revoked (`device.revoked`) keeps its events up to the record's cutoff;
+ * later ones are refused (`revokedCutoffs`). A revocation in the batch itself counts for
+ * the events after it: if it is forged, its signature fails and the whole batch with it.
  * The checks themselves run on worker threads (verify-pool.ts).
  */
 import type { KeyringEntry } from '../../src-common/trust/index.ts';
+import { DeviceRevokedPayload, mergeCutoff } from '../../src-shared/device-revocation.ts';
+import type { EventEnvelope } from '../../src-shared/events.ts';
 import { TRACKER_DEVICE_ID } from '../../src-shared/signed-envelope.ts';
 import type { TrackerError } from '../../src-shared/sync-wire.ts';
 import type { TrackerDb } from '../db/database.ts';
@@ -50,7 +55,8 @@ export async function loadAuthorKeys(
       .selectFrom('devices')
       .select(['device_id', 'facility', 'public_key', 'key_bound_at'])
       .where('device_id', 'in', part)
-      .where('revoked_at', 'is', null)
+      // Revoked by a console: its events up to the cutoff still verify (the cutoff is checked apart).
+      .where((eb) => eb.or([eb('revoked_at', 'is', null), eb('revoked_through_seq', 'is not', null)]))
       .execute();
     for (const r of rows) {
       entries.push({
@@ -79,7 +85,14 @@ export async function verifyAuthors(
     identity,
     events.map((e) => e.deviceId),
   );
-  const refusal = await verifier.check({ events, entries, facility: pusher.facility, pusher: pusher.deviceId });
+  const revokedThrough = await revokedCutoffs(store, pusher.facility, events);
+  const refusal = await verifier.check({
+    events,
+    entries,
+    facility: pusher.facility,
+    pusher: pusher.deviceId,
+    ...(Object.keys(revokedThrough).length > 0 ? { revokedThrough } : {}),
+  });
   if (!refusal) return null;
   const envelope = events[refusal.index]!;
   const field = `events.${batch.order.indexOf(envelope.id)}.${refusal.verdict.field}`;
@@ -88,4 +101,31 @@ export async function verifyAuthors(
     author: envelope.deviceId,
     error: { code: 'forbidden', message: `${field}: ${refusal.verdict.reason} [${refusal.verdict.code}]`, field },
   };
+}
+
+/** Cutoffs of the batch's authors revoked by a console, merged with revocations inside the batch. */
+async function revokedCutoffs(
+  store: TrackerDb,
+  facility: string,
+  events: readonly EventEnvelope[],
+): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  const ids = [...new Set(events.map((e) => e.deviceId))].filter((id) => id !== TRACKER_DEVICE_ID);
+  for (const part of chunks(ids, IN_LIST_SIZE)) {
+    const rows = await store.db
+      .selectFrom('devices')
+      .select(['device_id', 'revoked_through_seq'])
+      .where('device_id', 'in', part)
+      .where('facility', '=', facility)
+      .where('revoked_through_seq', 'is not', null)
+      .execute();
+    for (const r of rows) out[r.device_id] = mergeCutoff(out[r.device_id], Number(r.revoked_through_seq));
+  }
+  for (const e of events) {
+    if (e.type !== 'device.revoked') continue;
+    const record = DeviceRevokedPayload.safeParse(e.payload);
+    if (record.success && record.data.facility === facility)
+      out[record.data.deviceId] = mergeCutoff(out[record.data.deviceId], record.data.throughSeq);
+  }
+  return out;
 }

@@ -13,6 +13,7 @@ export const COMPONENTS = {
   kamailio: 'Kamailio and sipp (apt-get install -y --no-install-recommends kamailio sip-tester)',
   fault: 'the fault campaign (PostgreSQL, tracker kills and a fault proxy; ~90 s)',
   chromium: 'Chromium for the browser-host and PDF tests (apt-get install -y chromium)',
+  netns: 'network namespaces for the mDNS discovery test (root and iproute2: ip netns add)',
 } as const;
 export type Component = keyof typeof COMPONENTS;
 

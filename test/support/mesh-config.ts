@@ -1,7 +1,11 @@
 /** Facility config files for mesh tests: no phone lines, the mesh section as given. */
 import { writeFileSync, renameSync } from 'node:fs';
 
-export function writeMeshConfig(file: string, mesh: { listen?: string; peers: string[] }, facility = 'Märsta'): void {
+export function writeMeshConfig(
+  file: string,
+  mesh: { listen?: string; peers: string[]; discovery?: boolean },
+  facility = 'Märsta',
+): void {
   const config = {
     facility: { id: 'marsta', name: facility },
     units: [{ id: 'avd-b', name: 'Avdelning B' }],

@@ -20,10 +20,16 @@
  * tracker database edited behind the tracker's back from passing new facts off as old
  * ones by stripping their signatures. From a peer they are always refused: a peer could
  * have written them itself. Events the log already holds are not checked again.
+ *
+ * Revoked devices (`device.revoked`, device-revocations.ts): an event its author wrote
+ * after the revocation's cutoff is withheld — logged like a refusal and not stored — but it
+ * does not make the rest of the batch suspect: an honest relay may have taken it before it
+ * learnt of the revocation.
  */
 import { createKeyring, verifyAuthoredEvent, type Keyring } from '../../../src-common/trust/index.ts';
 import type { EventEnvelope } from '../../../src-shared/events.ts';
 import { decodeHlc, isHlc } from '../../../src-shared/hlc.ts';
+import { DeviceRevokedPayload } from '../../../src-shared/device-revocation.ts';
 import {
   DeviceEnrolledPayload,
   TRACKER_DEVICE_ID,
@@ -31,6 +37,7 @@ import {
   type TrustVerdict,
 } from '../../../src-shared/signed-envelope.ts';
 import type { EventStore } from '../store/event-store.ts';
+import type { Revocations } from './device-revocations.ts';
 
 export const TRACKER_KEY_META = 'identity.tracker_key';
 const TRACKER_KEY_AT_META = 'identity.tracker_key_at';
@@ -58,7 +65,10 @@ export interface ConsoleKeyring {
    * order: a `device.enrolled` record that verifies makes its device's later events in
    * the same batch verifiable.
    */
-  screen<E extends EventEnvelope>(events: readonly E[], source: EventSource): { accepted: E[]; refused: number };
+  screen<E extends EventEnvelope>(
+    events: readonly E[],
+    source: EventSource,
+  ): { accepted: E[]; refused: number; withheld: number };
   refused(limit?: number): RefusedEvent[];
 }
 
@@ -69,6 +79,7 @@ export function createConsoleKeyring(deps: {
   facility: () => string;
   wallClock: () => number;
   log?: (message: string) => void;
+  revocations?: Revocations;
 }): ConsoleKeyring {
   const { store } = deps;
   const db = store.db;
@@ -116,8 +127,22 @@ export function createConsoleKeyring(deps: {
         source === 'tracker' &&
         entries.every((k) => k.publicKey === null || (k.keyBoundAt != null && wallOf(e.hlc) < k.keyBoundAt)),
     });
-    if (!verdict.ok || event.type !== 'device.enrolled') return verdict;
+    if (!verdict.ok) return verdict;
+    if (event.type === 'device.revoked') return checkRevocation(event);
+    if (event.type !== 'device.enrolled') return verdict;
     return checkRecord(event);
+  }
+
+  /** A verified `device.revoked` record must be about this facility. */
+  function checkRevocation(event: EventEnvelope): TrustVerdict {
+    const record = DeviceRevokedPayload.safeParse(event.payload);
+    if (record.success && record.data.facility !== deps.facility())
+      return refusal(
+        'other_facility',
+        'deviceId',
+        `revocation of ${record.data.deviceId} is for ${record.data.facility}`,
+      );
+    return { ok: true, preSignature: false };
   }
 
   /** A verified `device.enrolled` record: right facility, and only the tracker may rebind a keyed device. */
@@ -175,9 +200,20 @@ export function createConsoleKeyring(deps: {
     screen(events, source) {
       const accepted: (typeof events)[number][] = [];
       let refused = 0;
+      let withheld = 0;
       for (const event of events) {
         if (store.getEvent(event.id)) {
           accepted.push(event); // already held: the append skips it as a duplicate
+          continue;
+        }
+        if (deps.revocations?.withheld(event)) {
+          const cut = deps.revocations.cutoff(event.deviceId);
+          logRefusal(
+            event,
+            source,
+            refusal('unknown_device', 'deviceId', `${event.deviceId} was revoked after its event #${cut}`),
+          );
+          withheld += 1;
           continue;
         }
         const verdict = verify(event, source);
@@ -197,9 +233,10 @@ export function createConsoleKeyring(deps: {
             });
           }
         }
+        if (event.type === 'device.revoked') deps.revocations?.note(event);
         accepted.push(event);
       }
-      return { accepted, refused };
+      return { accepted, refused, withheld };
     },
     refused: (limit = 100) =>
       q.list.all(limit).map((r) => ({

@@ -2,3 +2,9 @@
 export { deviceKeyFileFor, loadDeviceIdentity, PUBLIC_KEY_META, type DeviceIdentity } from './identity.ts';
 export { createConsoleKeyring, type ConsoleKeyring } from './console-keyring.ts';
 export { deviceKeyProjector } from './device-key-projection.ts';
+export {
+  createRevocations,
+  deviceRevocationProjector,
+  type DeviceRevocation,
+  type Revocations,
+} from './device-revocations.ts';

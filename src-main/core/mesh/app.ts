@@ -22,6 +22,16 @@ export function meshApp(deps: { mesh: MeshLinks | null; sync: SyncEngine }): Fea
           throw new ApiFailure(apiError('invalid_input', (error as Error).message, 'code'));
         }
       },
+      'mesh.revokeDevice'(input, context) {
+        const outcome = links().revoke(input.deviceId, input.reason, context.actor);
+        if (outcome === 'unknown')
+          throw new ApiFailure(apiError('not_found', `no console ${input.deviceId} is known here`, 'deviceId'));
+        if (outcome === 'self')
+          throw new ApiFailure(apiError('invalid_input', 'a console cannot revoke itself', 'deviceId'));
+        if (outcome === 'already')
+          throw new ApiFailure(apiError('conflict', `${input.deviceId} is already revoked`, 'deviceId'));
+        return deps.sync.status();
+      },
       'mesh.removePeer'(input) {
         if (!links().remove(input.deviceId))
           throw new ApiFailure(apiError('not_found', `no console ${input.deviceId} is known here`, 'deviceId'));

@@ -4,15 +4,16 @@
  * from the facility's `device.enrolled` records), and what to tell the UI.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { rawPublicKey } from '../../../src-common/trust/index.ts';
+import { keyFingerprint, rawPublicKey } from '../../../src-common/trust/index.ts';
 import { deviceStreamId } from '../../../src-shared/signed-envelope.ts';
 import { meshRoute, type MeshPairingCode, type MeshStatus } from '../../../src-shared/sync.ts';
 import type { MeshConfig } from '../../../src-shared/facility-config.ts';
 import type { EventStore } from '../store/event-store.ts';
 import type { EventFactory } from '../event-factory.ts';
-import type { ConsoleKeyring, DeviceIdentity } from '../identity/index.ts';
+import type { ConsoleKeyring, DeviceIdentity, Revocations } from '../identity/index.ts';
 import type { PeerLinks } from '../sync/engine.ts';
 import type { RemoteEvents } from '../sync/remote-events.ts';
+import { startDiscovery, type Discovery, type DiscoveryLimits, type DiscoveryStats } from './discovery.ts';
 import { createMesh, parsePeerAddress } from './mesh.ts';
 import { createMeshMemory, createPairingDesk, type PairedDevice } from './pairing.ts';
 import type { SessionLimits, TrustedDevice } from './peer-session.ts';
@@ -23,6 +24,8 @@ export interface MeshLinksDeps {
   store: EventStore;
   identity: DeviceIdentity;
   keyring: ConsoleKeyring;
+  /** Facility-wide revocations: never trusted, dialled or relayed to again. */
+  revocations: Revocations;
   remote: RemoteEvents;
   event: EventFactory;
   facility(): string;
@@ -32,6 +35,9 @@ export interface MeshLinksDeps {
   config(): MeshConfig | null;
   /** `host:port` from the launch option; wins over the config's `listen`. */
   listenOverride: string | null;
+  /** The demo facility: discovery stays off unless the config turns it on. */
+  demo(): boolean;
+  discoveryLimits?: Partial<DiscoveryLimits>;
   wallClock: () => number;
   log(message: string): void;
   backoffBaseMs?: number;
@@ -49,7 +55,14 @@ export interface MeshLinks extends PeerLinks {
   pairingCode(): MeshPairingCode;
   pair(address: string, code: string, actor: string): Promise<PairedDevice>;
   remove(deviceId: string): boolean;
+  /**
+   * Revoke a console for the whole facility: a signed `device.revoked` record with the
+   * device's highest sequence number held here as its cutoff (src-shared/device-revocation.ts).
+   */
+  revoke(deviceId: string, reason: string, actor: string): RevokeOutcome;
 }
+
+export type RevokeOutcome = 'revoked' | 'unknown' | 'self' | 'already';
 
 export function createMeshLinks(deps: MeshLinksDeps): MeshLinks {
   const { store } = deps;
@@ -64,6 +77,7 @@ export function createMeshLinks(deps: MeshLinksDeps): MeshLinks {
   const memory = createMeshMemory(store);
   const desk = createPairingDesk(deps.wallClock);
   const publicKey = createPublicKey(deps.identity.privateKey);
+  let discovery: Discovery | null = null;
 
   function changed(): void {
     // After stop() the store may be closed: nobody may read status any more.
@@ -79,7 +93,7 @@ export function createMeshLinks(deps: MeshLinksDeps): MeshLinks {
 
   /** Pinned keys: the device's key in this facility's keyring (device records), unless an admin removed it. */
   function trust(peerKey: KeyObject, claimedDeviceId: string): TrustedDevice | null {
-    if (memory.removed().has(claimedDeviceId)) return null;
+    if (memory.removed().has(claimedDeviceId) || deps.revocations.cutoff(claimedDeviceId) !== null) return null;
     const raw = rawPublicKey(peerKey);
     const facility = deps.facility();
     const entry = deps.keyring.keyring
@@ -88,8 +102,18 @@ export function createMeshLinks(deps: MeshLinksDeps): MeshLinks {
     return entry ? { deviceId: claimedDeviceId, facility, name: null, unit: null } : null;
   }
 
+  /** A discovered console is dialled only when its announced key is one this facility trusts. */
+  function trustedFingerprint(deviceId: string, fingerprint: string): boolean {
+    if (memory.removed().has(deviceId) || deps.revocations.cutoff(deviceId) !== null) return false;
+    const facility = deps.facility();
+    return deps.keyring.keyring
+      .entries(deviceId)
+      .some((e) => e.facility === facility && e.publicKey !== null && keyFingerprint(e.publicKey) === fingerprint);
+  }
+
   /** Pairing binds the other console's key in the facility's log, signed by this (admin) console. */
   function recordPaired(device: PairedDevice, actor: string): void {
+    if (deps.revocations.cutoff(device.deviceId) !== null) return; // revoked stays revoked
     if (trust(publicKeyOf(device.publicKey), device.deviceId)) return;
     memory.restore(device.deviceId);
     store.append([
@@ -120,6 +144,10 @@ export function createMeshLinks(deps: MeshLinksDeps): MeshLinks {
     unit: deps.unit,
     tracker: () => (trackerLive ? 'live' : 'offline'),
     trust,
+    revoked: {
+      blocked: (deviceId) => deps.revocations.cutoff(deviceId) !== null,
+      withhold: (event) => deps.revocations.withheld(event),
+    },
     wallClock: deps.wallClock,
     log: deps.log,
     onChange: changed,
@@ -128,6 +156,18 @@ export function createMeshLinks(deps: MeshLinksDeps): MeshLinks {
     ...(deps.backoffCapMs !== undefined ? { backoffCapMs: deps.backoffCapMs } : {}),
     ...(deps.limits ? { limits: deps.limits } : {}),
   });
+
+  // A revocation stored here (authored here or received): drop the device's live session now.
+  deps.revocations.onRevoked((deviceId) => {
+    if (!started) return;
+    mesh.disconnect(deviceId);
+    deps.log(`mesh: ${deviceId} was revoked for the facility; its session is closed and it is not dialled again`);
+    discovery?.recheck();
+    changed();
+  });
+  const authorHead = store.db.prepare<[string], { top: number | null }>(
+    'SELECT max(device_seq) AS top FROM events WHERE device_id = ?',
+  );
 
   /** Reconfigurations run one after another, so two reloads never bind twice. */
   let settled: Promise<void> = Promise.resolve();
@@ -152,10 +192,45 @@ export function createMeshLinks(deps: MeshLinksDeps): MeshLinks {
         deps.log(`mesh: cannot listen on ${target}: ${(error as Error).message}`);
       }
     }
-    const addresses = [...(config?.peers ?? []), ...memory.addresses()].filter((a) => a !== listeningAt);
+    await applyDiscovery(config);
+    const addresses = [...(config?.peers ?? []), ...memory.addresses(), ...(discovery?.addresses() ?? [])].filter(
+      (a) => a !== listeningAt,
+    );
     mesh.setPeers(addresses);
     changed();
   }
+
+  async function applyDiscovery(config: MeshConfig | null): Promise<void> {
+    const wanted = discoveryWanted(listeningAt, config?.discovery, deps.demo());
+    if (!wanted && discovery) {
+      const d = discovery;
+      discovery = null;
+      await d.stop();
+      deps.log('mesh: discovery off');
+    }
+    if (!wanted || discovery || listeningAt === null) return;
+    const bound = parsePeerAddress(listeningAt)!;
+    try {
+      discovery = startDiscovery({
+        host: bound.host,
+        port: bound.port,
+        facility: deps.facility(),
+        deviceId: deps.identity.deviceId,
+        fingerprint: deps.identity.fingerprint,
+        trusted: trustedFingerprint,
+        onChange: () => void reconfigure(),
+        log: deps.log,
+        ...(deps.discoveryLimits ? { limits: deps.discoveryLimits } : {}),
+      });
+      deps.log(`mesh: announcing and browsing _${'guardline'}._tcp on ${bound.host}`);
+    } catch (error) {
+      deps.log(`mesh: discovery cannot start: ${(error as Error).message}`);
+    }
+  }
+  // A device record that arrives later can make an already heard console dialable.
+  store.onCommitted((result) => {
+    if (discovery && result.stored.some((e) => e.type.startsWith('device.'))) discovery.recheck();
+  });
 
   return {
     start() {
@@ -166,7 +241,9 @@ export function createMeshLinks(deps: MeshLinksDeps): MeshLinks {
     async stop() {
       started = false;
       if (timer) clearTimeout(timer);
-      await mesh.stop();
+      const d = discovery;
+      discovery = null;
+      await Promise.all([mesh.stop(), d?.stop()]);
     },
     status(live): MeshStatus {
       const peers = mesh.peers();
@@ -176,6 +253,7 @@ export function createMeshLinks(deps: MeshLinksDeps): MeshLinks {
         fingerprint: deps.identity.fingerprint,
         peers,
         route: meshRoute(live, peers),
+        discovery: discovery ? discoveryStatus(discovery.stats()) : null,
       };
     },
     trackerChanged(live) {
@@ -196,9 +274,28 @@ export function createMeshLinks(deps: MeshLinksDeps): MeshLinks {
     async pair(address, code, actor) {
       pairingActor = actor;
       const device = await mesh.pair(address, code);
+      if (deps.revocations.cutoff(device.deviceId) !== null)
+        throw new Error(`${device.name ?? device.deviceId} is revoked for this facility and cannot be paired again`);
       recordPaired(device, actor);
       await reconfigure();
       return device;
+    },
+    revoke(deviceId, reason, actor) {
+      if (deviceId === deps.identity.deviceId) return 'self';
+      if (deps.revocations.cutoff(deviceId) !== null) return 'already';
+      const known =
+        deps.keyring.keyring.entries(deviceId).length > 0 || mesh.peers().some((p) => p.deviceId === deviceId);
+      if (!known) return 'unknown';
+      const throughSeq = authorHead.get(deviceId)?.top ?? 0;
+      store.append([
+        deps.event(
+          'device.revoked',
+          deviceStreamId(deviceId),
+          { deviceId, facility: deps.facility(), throughSeq, revokedBy: deps.identity.deviceId, reason },
+          actor,
+        ),
+      ]);
+      return 'revoked';
     },
     remove(deviceId) {
       const known =
@@ -211,6 +308,23 @@ export function createMeshLinks(deps: MeshLinksDeps): MeshLinks {
       return true;
     },
   };
+}
+
+/**
+ * Whether to announce and browse: on by default while a listener is open on a LAN address,
+ * except for the demo facility; the config's `mesh.discovery` decides otherwise. A loopback
+ * listener is off by default: nothing on the LAN could dial the address it would announce.
+ */
+export function discoveryWanted(listening: string | null, configured: boolean | undefined, demo: boolean): boolean {
+  if (listening === null) return false;
+  if (configured !== undefined) return configured;
+  const host = parsePeerAddress(listening)?.host ?? '';
+  const loopback = /^127\./.test(host) || host === '::1' || host === 'localhost';
+  return !demo && !loopback;
+}
+
+function discoveryStatus(s: DiscoveryStats): NonNullable<MeshStatus['discovery']> {
+  return { heard: s.cached, dialable: s.dialable, refused: s.refused, rateLimited: s.rateLimited };
 }
 
 function publicKeyOf(raw: string): KeyObject {

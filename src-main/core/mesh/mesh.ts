@@ -39,6 +39,8 @@ export interface MeshDeps {
   unit(): string;
   tracker(): MeshTrackerState;
   trust(peerKey: KeyObject, claimedDeviceId: string): TrustedDevice | null;
+  /** Devices never dialled again (revoked facility-wide); their events after the cutoff never sent. */
+  revoked?: { blocked(deviceId: string): boolean; withhold(event: StoredEvent): boolean };
   wallClock: () => number;
   log(message: string): void;
   onChange(): void;
@@ -354,7 +356,9 @@ export function createMesh(deps: MeshDeps) {
         ? {
             desk: {
               answer: (proof: string, dialerFp: string, ownFp: string) => desk.answer(proof, dialerFp, ownFp),
-              record: (hello: HelloFrame, fingerprint: string) => pairedRecord(hello, fingerprint, null, socket),
+              // A revoked device stays revoked: a pairing code does not bring it back.
+              record: (hello: HelloFrame, fingerprint: string) =>
+                deps.revoked?.blocked(hello.deviceId) ? null : pairedRecord(hello, fingerprint, null, socket),
             },
           }
         : {}),
@@ -363,6 +367,7 @@ export function createMesh(deps: MeshDeps) {
       feedAfter,
       cursor,
       marks,
+      ...(deps.revoked ? { withhold: deps.revoked.withhold } : {}),
       accept,
       trackerHeld,
       pendingAfter: (after, limit) => ackQ.pendingAfter.all(after, limit),
@@ -383,6 +388,10 @@ export function createMesh(deps: MeshDeps) {
 
   function scheduleDial(dialer: Dialer): void {
     if (stopped || dialer.self || !dialers.has(dialer.address) || dialer.timer) return;
+    if (dialer.deviceId && deps.revoked?.blocked(dialer.deviceId)) {
+      dialer.refused = 'revoked';
+      return;
+    }
     const delay = fullJitterDelay(dialer.attempt, deps.backoffBaseMs ?? 250, deps.backoffCapMs ?? 15_000, random);
     dialer.attempt += 1;
     dialer.timer = setTimeout(() => {
@@ -394,6 +403,10 @@ export function createMesh(deps: MeshDeps) {
 
   function dial(dialer: Dialer): void {
     if (stopped || dialer.session || !dialers.has(dialer.address)) return;
+    if (dialer.deviceId && deps.revoked?.blocked(dialer.deviceId)) {
+      dialer.refused = 'revoked';
+      return;
+    }
     // A peer that already reached us on its own connection needs no second one.
     const covered = dialer.deviceId ? byDevice.get(dialer.deviceId) : undefined;
     if (covered && !covered.closed) {
@@ -572,6 +585,7 @@ export function createMesh(deps: MeshDeps) {
     /** Drop every session with this device and forget its cursor display (removal by an admin). */
     disconnect(deviceId: string): void {
       byDevice.get(deviceId)?.close();
+      for (const s of [...sessions]) if (s.peer?.deviceId === deviceId) s.close();
       lastSeen.delete(deviceId);
     },
     peers(): PeerStatus[] {

@@ -68,6 +68,8 @@ export interface SessionDeps {
   cursor(peerDeviceId: string): number;
   /** Our per-device high-water marks (every event of the author up to the mark is held). */
   marks(): Record<string, number>;
+  /** Events never sent: a revoked device's after its cutoff (held from before we knew). */
+  withhold?(event: StoredEvent): boolean;
   /** Validate and store a batch from the peer, moving its cursor to `last` in the same transaction. */
   accept(peer: TrustedDevice, events: FeedEvent[], last: number): MeshRefusalError | null;
   /**
@@ -91,7 +93,8 @@ export interface SessionDeps {
   /** Acceptor only: the code an admin showed here, if any. */
   desk?: {
     answer(dialerProof: string, dialerFp: string, ownFp: string): string | null;
-    record(hello: HelloFrame, fingerprint: string): TrustedDevice;
+    /** Null when the device may not pair (revoked for the facility). */
+    record(hello: HelloFrame, fingerprint: string): TrustedDevice | null;
   };
 }
 
@@ -235,6 +238,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
           (e) =>
             e.deviceId !== peerId &&
             e.sig !== undefined &&
+            !deps.withhold?.(e) &&
             !(e.deviceSeq !== undefined && e.deviceSeq <= (peerMarks[e.deviceId] ?? 0)),
         )
         .map(toFeed);
@@ -305,6 +309,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
       if (hello.facility !== me.facility)
         return { code: 'other_facility', message: `device ${hello.deviceId} belongs to ${hello.facility}` };
       trusted = deps.desk.record(hello, dialerFp);
+      if (!trusted) return { code: 'unknown_device', message: `device ${hello.deviceId} is revoked for this facility` };
       deps.log(`mesh: paired with ${hello.deviceId} (${hello.name})`);
       send({ t: 'paired', proof: answer });
     }

@@ -281,6 +281,23 @@ export const MIGRATIONS: readonly Migration[] = [
         FROM incidents;
     `,
   },
+  {
+    version: 10,
+    name: 'facility-wide device revocations',
+    sql: `
+      -- Issue 12: device.revoked records folded per device (the lower cutoff of two wins).
+      -- Events of the device with a device_seq above through_seq are refused on arrival.
+      CREATE TABLE device_revocations (
+        device_id   TEXT PRIMARY KEY,
+        through_seq INTEGER NOT NULL,
+        facility    TEXT NOT NULL,
+        revoked_by  TEXT NOT NULL,
+        reason      TEXT NOT NULL,
+        event_id    TEXT NOT NULL,
+        hlc         TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

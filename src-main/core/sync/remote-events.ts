@@ -24,7 +24,10 @@ export interface RemoteRefusal {
  * record makes its device's later events in the same batch verifiable.
  */
 export interface AuthorCheck {
-  screen<E extends EventEnvelope>(events: readonly E[], source: `peer:${string}`): { accepted: E[]; refused: number };
+  screen<E extends EventEnvelope>(
+    events: readonly E[],
+    source: `peer:${string}`,
+  ): { accepted: E[]; refused: number; withheld?: number };
   refused(limit?: number): { eventId: string; code: string; reason: string }[];
 }
 
@@ -82,15 +85,22 @@ export function createRemoteEvents(deps: RemoteEventsDeps) {
     return null;
   }
 
-  function checkAuthors(events: RemoteBatch['events'], source: `peer:${string}`): RemoteRefusal | null {
-    if (!deps.authors || events.length === 0) return null;
-    const { refused } = deps.authors.screen(events, source);
-    if (refused === 0) return null;
+  /** The events to store, or the refusal of the whole batch. */
+  function checkAuthors(
+    events: RemoteBatch['events'],
+    source: `peer:${string}`,
+  ): { refused: RemoteRefusal } | { events: RemoteBatch['events'] } {
+    if (!deps.authors || events.length === 0) return { events };
+    const { accepted, refused } = deps.authors.screen(events, source);
+    // Withheld events (a revoked device's, after its cutoff) are dropped, the rest stored.
+    if (refused === 0) return { events: accepted };
     const last = deps.authors.refused(1)[0];
     return {
-      code: 'bad_signature',
-      eventId: last?.eventId ?? null,
-      message: `${refused} event(s) refused by author check${last ? `: ${last.code}: ${last.reason}` : ''}`,
+      refused: {
+        code: 'bad_signature',
+        eventId: last?.eventId ?? null,
+        message: `${refused} event(s) refused by author check${last ? `: ${last.code}: ${last.reason}` : ''}`,
+      },
     };
   }
 
@@ -98,14 +108,17 @@ export function createRemoteEvents(deps: RemoteEventsDeps) {
     check,
     /** Check, then store; returns the refusal instead of storing anything. */
     accept(batch: RemoteBatch, source: `peer:${string}`): { refused: RemoteRefusal } | { result: AppendResult } {
-      const refused = check(batch.events) ?? checkAuthors(batch.events, source);
+      const refused = check(batch.events);
       if (refused) return { refused };
-      if (batch.events.length > 0) {
-        const maxHlc = batch.events.reduce((m, e) => (e.hlc > m ? e.hlc : m), batch.events[0]!.hlc);
+      const screened = checkAuthors(batch.events, source);
+      if ('refused' in screened) return screened;
+      const events = screened.events;
+      if (events.length > 0) {
+        const maxHlc = events.reduce((m, e) => (e.hlc > m ? e.hlc : m), events[0]!.hlc);
         deps.clock.receive(maxHlc);
       }
       const serverSeqById = batch.serverSeqById ?? new Map<string, number>();
-      const result = deps.store.append(batch.events, {
+      const result = deps.store.append(events, {
         ...(serverSeqById.size > 0 ? { synced: { serverSeqById, syncedAt: deps.wallClock() } } : {}),
         ...(batch.alsoInTransaction ? { alsoInTransaction: batch.alsoInTransaction } : {}),
       });

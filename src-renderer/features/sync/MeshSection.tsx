@@ -1,9 +1,11 @@
 /**
  * The Synk page's mesh section: the other consoles of the facility as this one sees them
  * over the LAN (name, unit, state in words, last seen, events behind), and for admins
- * pairing by one-time code and removing a console it should no longer trust.
+ * pairing by one-time code, removing a console this console should no longer trust, and
+ * revoking a console for the whole facility (a signed record every console and the tracker
+ * obey), after a confirmation that says what it does.
  */
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MeshPairingCode, MeshPeerStatus, MeshStatus } from '../../../src-shared/sync.ts';
 import { useApi } from '../../api/ApiContext.tsx';
@@ -30,6 +32,8 @@ export function MeshSection(props: { mesh: MeshStatus; isAdmin: boolean }) {
     else toasts.apiError(result.error);
   }
 
+  const [revoking, setRevoking] = useState<MeshPeerStatus | null>(null);
+
   return (
     <section className="sync-section" aria-labelledby="mesh-heading" data-testid="mesh-section">
       <h2 id="mesh-heading">{t('mesh.heading')}</h2>
@@ -44,6 +48,12 @@ export function MeshSection(props: { mesh: MeshStatus; isAdmin: boolean }) {
           <dt>{t('mesh.fingerprint')}</dt>
           <dd>
             <code>{mesh.fingerprint?.replace(/(.{4})/g, '$1 ').trim() ?? t('sync.page.none')}</code>
+          </dd>
+          <dt>{t('mesh.discovery.label')}</dt>
+          <dd data-testid="mesh-discovery">
+            {mesh.discovery
+              ? t('mesh.discovery.on', { heard: mesh.discovery.heard, dialable: mesh.discovery.dialable })
+              : t('mesh.discovery.off')}
           </dd>
         </dl>
       )}
@@ -82,9 +92,14 @@ export function MeshSection(props: { mesh: MeshStatus; isAdmin: boolean }) {
                 {props.isAdmin && (
                   <td>
                     {peer.deviceId && (
-                      <button type="button" onClick={() => void remove(peer)}>
-                        {t('mesh.peer.remove', { name: peerName(peer) })}
-                      </button>
+                      <>
+                        <button type="button" onClick={() => void remove(peer)}>
+                          {t('mesh.peer.remove', { name: peerName(peer) })}
+                        </button>{' '}
+                        <button type="button" className="danger" onClick={() => setRevoking(peer)}>
+                          {t('mesh.peer.revoke', { name: peerName(peer) })}
+                        </button>
+                      </>
                     )}
                   </td>
                 )}
@@ -93,8 +108,67 @@ export function MeshSection(props: { mesh: MeshStatus; isAdmin: boolean }) {
           </tbody>
         </table>
       )}
+      {props.isAdmin && revoking && <RevokeConfirm peer={revoking} onClose={() => setRevoking(null)} />}
       {props.isAdmin && <Pairing />}
     </section>
+  );
+}
+
+/** Facility-wide revocation cannot be undone: say what it does, ask for a reason, confirm. */
+function RevokeConfirm(props: { peer: MeshPeerStatus; onClose(): void }) {
+  const { t } = useTranslation();
+  const api = useApi();
+  const toasts = useToasts();
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const name = peerName(props.peer);
+
+  async function revoke(event: FormEvent) {
+    event.preventDefault();
+    if (!props.peer.deviceId) return;
+    setBusy(true);
+    const result = await api.call('mesh.revokeDevice', { deviceId: props.peer.deviceId, reason });
+    setBusy(false);
+    if (result.ok) {
+      toasts.info(t('mesh.revoke.done', { name }));
+      props.onClose();
+    } else toasts.apiError(result.error);
+  }
+
+  function onKeyDown(event: KeyboardEvent) {
+    if (event.key === 'Escape') props.onClose();
+  }
+
+  return (
+    <form
+      className="mesh-revoke"
+      role="alertdialog"
+      aria-labelledby="mesh-revoke-heading"
+      aria-describedby="mesh-revoke-explain"
+      data-testid="mesh-revoke"
+      onSubmit={(e) => void revoke(e)}
+      onKeyDown={onKeyDown}
+    >
+      <h3 id="mesh-revoke-heading">{t('mesh.revoke.heading', { name })}</h3>
+      <p id="mesh-revoke-explain">{t('mesh.revoke.explain', { name })}</p>
+      <div className="sync-field">
+        <label htmlFor="mesh-revoke-reason">{t('mesh.revoke.reason')}</label>
+        <input
+          id="mesh-revoke-reason"
+          value={reason}
+          maxLength={500}
+          onChange={(e) => setReason(e.target.value)}
+          autoComplete="off"
+          autoFocus
+        />
+      </div>
+      <button type="submit" className="danger" disabled={busy}>
+        {t('mesh.revoke.confirm', { name })}
+      </button>{' '}
+      <button type="button" onClick={props.onClose}>
+        {t('mesh.revoke.cancel')}
+      </button>
+    </form>
   );
 }
 
