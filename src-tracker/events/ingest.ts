@@ -79,6 +79,7 @@ export async function ingestInto(
     }
   }
 
+  const fresh = batch.events.filter((e) => seqs.get(e.envelope.id)?.status === 'accepted');
   await applyRevocations(trx, device.facility, fresh, receivedAt);
 
   const reported = new Set<string>();

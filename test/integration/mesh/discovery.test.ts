@@ -20,7 +20,7 @@ import { writeMeshConfig } from '../../support/mesh-config.ts';
 import { enrol, enrolmentCode, FACILITY, startTracker, syncConsole } from '../sync/sync-lab.ts';
 import type { StoredEvent } from '../../../src-shared/events.ts';
 import type { Incident } from '../../../src-shared/incident.ts';
-import { until } from './mesh-lab.ts';
+import { until } from './facility-lab.ts';
 
 const HOSTILE_SCRIPT = new URL('../../support/mdns-hostile.ts', import.meta.url).pathname;
 const MAX_CACHED = 16;
