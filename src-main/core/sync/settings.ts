@@ -136,3 +136,14 @@ export function adoptedFacility(store: Pick<EventStore, 'getMeta'>): { id: strin
   if (id === null) return null;
   return { id, name: store.getMeta(KEYS.facilityName) ?? id };
 }
+
+/**
+ * The enrolled tracker URL list and device token, read from the store each time (issue
+ * 15: the release feed is looked up hourly, so it never needs the sync engine's cache,
+ * and a console enrolled while running finds its feed at once). Null until enrolled.
+ */
+export function enrolledTracker(store: Pick<EventStore, 'getMeta'>): { trackerUrl: string; token: string } | null {
+  const trackerUrl = store.getMeta(KEYS.trackerUrl);
+  const token = store.getMeta(KEYS.token);
+  return trackerUrl && token ? { trackerUrl, token } : null;
+}
