@@ -17,7 +17,7 @@ import { WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../src-shared/transport.ts';
 import { CONFIG_FILE_NAME } from '../../src-main/core/config/config-location.ts';
 import { startChildTracker, type ChildTracker } from '../integration/tracker/child-tracker.ts';
 import { ADMIN_TOKEN, FACILITY, enrolmentCode } from '../integration/sync/sync-lab.ts';
-import { HQ_ADMIN } from './hq-lab.ts';
+import { signInHq } from './hq-lab.ts';
 import { incidentInput } from '../support/incidents.ts';
 import { launchChromium, startWebHost, type RunningWebHost } from './harness.ts';
 
@@ -274,14 +274,12 @@ describe('sync in the browser host', () => {
       await expect.poll(() => indicatorText(page), WAIT).toMatch(/^✓ Synk: Synkad/);
       await expect.poll(() => page.getByTestId('sync-page-pending').innerText(), WAIT).toBe('0 händelser');
 
-      // HQ (issue 15): the admin token creates the first HQ account, which then signs in.
+      // HQ (issue 15): the first HQ admin exists (the admin token made it when the test
+      // created its enrolment code, its only use); that account signs in by name and password.
       const hq = await context.newPage();
       await hq.goto(`${tracker.url}/hq#/incidents`);
-      await hq.getByLabel('Administratörstoken').fill(ADMIN_TOKEN);
-      await hq.getByLabel('Namn').fill(HQ_ADMIN.name);
-      await hq.getByLabel('Lösenord (minst 12 tecken)').fill(HQ_ADMIN.password);
-      await hq.getByLabel('Upprepa lösenordet').fill(HQ_ADMIN.password);
-      await hq.keyboard.press('Enter');
+      await hq.getByRole('heading', { name: 'Logga in på HQ' }).waitFor(WAIT);
+      await signInHq(hq);
       const incidents = hq.getByTestId('incidents-table').locator('tbody');
       for (const title of OFFLINE_TITLES) await incidents.getByText(title).waitFor(WAIT);
       expect(await incidents.locator('tr').count()).toBe(OFFLINE_TITLES.length);
