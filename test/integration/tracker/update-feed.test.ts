@@ -113,7 +113,7 @@ describe('update feed', () => {
     writeRelease(releases, '0.3.0', randomBytes(1000), true);
     const tampered = await reload();
     expect(tampered.status).toBe(400);
-    expect(tampered.body.message).toContain('does not match the sha512');
+    expect(tampered.body.message).toContain('does not match files.0.sha512 in latest.yml');
     expect(parseChannelFile((await get('/updates/latest.yml', deviceToken)).body.toString()).version).toBe('0.2.0');
     expect((await get('/updates/Guardline-Setup-0.2.0.exe', deviceToken)).body.equals(first)).toBe(true);
 
