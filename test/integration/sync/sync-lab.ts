@@ -18,9 +18,9 @@ import type { z } from 'zod';
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef0123456789abcdef';
 export const FACILITY = 'Märsta';
 
-export async function startTracker(dataFile: string): Promise<ChildTracker> {
+export async function startTracker(dataFile: string, args: string[] = []): Promise<ChildTracker> {
   return startChildTracker({
-    args: ['--data', dataFile],
+    args: ['--data', dataFile, ...args],
     env: { GUARDLINE_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'warn' },
   });
 }
