@@ -321,6 +321,8 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
   const telephonyOptions = config.telephony ?? {};
   const telephony = createTelephony({
     store,
+    // Issue 15: lines are recorded and shown under the facility adopted at enrolment.
+    facilityIdentity: () => adoptedFacility(store),
     clock,
     deviceId,
     wallClock,
@@ -381,13 +383,18 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
       adoptedFacility: () => adoptedFacility(store),
     }),
     retentionApp(retention),
-    syncApp(sync, configuredFacility, {
-      appVersion: config.appVersion,
-      feed: () => {
-        const feed = releaseFeed();
-        return feed && { trackerUrl: feed.url, token: feed.token };
+    syncApp(
+      sync,
+      configuredFacility,
+      {
+        appVersion: config.appVersion,
+        feed: () => {
+          const feed = releaseFeed();
+          return feed && { trackerUrl: feed.url, token: feed.token };
+        },
       },
-    }),
+      () => telephony.refreshIdentity(),
+    ),
     meshApp({ mesh, sync }),
     authApp({ auth, roster, store, event }),
     escalationApp({ runner, queries: escalations, roster, alarms, store }),

@@ -1,4 +1,5 @@
 /** Sync settings and quarantine, kept in the console's own store. */
+import { REKEY_TO_ADOPTED_SQL } from '../telephony/facility-identity.ts';
 import type { EventStore } from '../store/event-store.ts';
 import type { QuarantinedEvent } from '../../../src-shared/sync.ts';
 
@@ -92,6 +93,8 @@ export function createSyncSettings(store: EventStore) {
         setMeta(KEYS.token, token);
         setMeta(KEYS.facility, facility);
         setMeta(KEYS.facilityName, facilityName ?? facility);
+        // What this console recorded under its config's facility is the adopted one's now.
+        db.exec(REKEY_TO_ADOPTED_SQL);
       });
       changed();
     },

@@ -9,6 +9,7 @@ import { outagesProjection } from './0002-outages.ts';
 import { projectionCursors } from './0003-projection-cursors.ts';
 import { hqAccounts } from './0004-hq-accounts.ts';
 import { signedEvents } from './0004-signed-events.ts';
+import { lineStateOrder } from './0008-line-state-order.ts';
 
 export const TRACKER_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initialSchema,
@@ -16,6 +17,7 @@ export const TRACKER_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003-projection-cursors': projectionCursors,
   '0004-hq-accounts': hqAccounts,
   '0005-signed-events': signedEvents,
+  '0008-line-state-order': lineStateOrder,
 };
 
 export const trackerMigrations: MigrationProvider = {
