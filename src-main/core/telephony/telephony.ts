@@ -302,6 +302,18 @@ export function createTelephony(deps: TelephonyDeps): Telephony {
     refreshIdentity() {
       if (stopped || raw === null) return;
       apply(raw);
+      // Probe results taken between the enrolment's commit and now were kept under the old id.
+      const id = config?.facility.id;
+      try {
+        samples.flush();
+        if (id) {
+          deps.store.db
+            .prepare('UPDATE OR REPLACE line_samples SET facility_id = ? WHERE facility_id != ?')
+            .run(id, id);
+        }
+      } catch (error) {
+        deps.logError('moving probe samples to the adopted facility failed', error);
+      }
       deps.push.configChanged(source.status());
     },
     demoFaults: () => demo?.faults() ?? null,
