@@ -5,7 +5,9 @@
  * watch pending drain to "Synkad" and the HQ page list the incidents. A second console
  * of the facility shows a new incident from the first without a reload; a refused
  * event sits in the quarantine list until an admin releases it. axe on the Synk page.
+ * The tracker offers a newer console release, which the Synk page names (issue 15).
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -29,6 +31,8 @@ const LIVE_TITLE = 'Bråk i rastgården';
 let dir: string;
 let trackerData: string;
 let trackerPort: number;
+/** The tracker offers a console release newer than this one (issue 15: "new version available"). */
+let releasesDir: string;
 let tracker: ChildTracker | null = null;
 let hostA: RunningWebHost;
 let hostB: RunningWebHost | null = null;
@@ -53,7 +57,7 @@ async function freePort(): Promise<number> {
 
 async function startTrackerOnFixedPort(): Promise<ChildTracker> {
   return startChildTracker({
-    args: ['--data', trackerData, '--port', String(trackerPort)],
+    args: ['--data', trackerData, '--port', String(trackerPort), '--releases', releasesDir],
     env: { GUARDLINE_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'warn' },
   });
 }
@@ -87,6 +91,16 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'guardline-e2e-sync-'));
   trackerData = join(dir, 'tracker', 'tracker.sqlite');
   trackerPort = await freePort();
+  releasesDir = join(dir, 'releases');
+  mkdirSync(releasesDir);
+  const installer = randomBytes(1000);
+  const sha512 = createHash('sha512').update(installer).digest('base64');
+  writeFileSync(join(releasesDir, 'Guardline-99.0.0.AppImage'), installer);
+  writeFileSync(
+    join(releasesDir, 'latest-linux.yml'),
+    `version: 99.0.0\nfiles:\n  - url: Guardline-99.0.0.AppImage\n    sha512: ${sha512}\n    size: ${installer.length}\n` +
+      `path: Guardline-99.0.0.AppImage\nsha512: ${sha512}\n`,
+  );
   const dataA = consoleDataDir('console-a', 'Avdelning A');
   [tracker, hostA, browser] = await Promise.all([
     startTrackerOnFixedPort(),
@@ -273,6 +287,10 @@ describe('sync in the browser host', () => {
       await page.keyboard.press('Enter');
       await expect.poll(() => indicatorText(page), WAIT).toMatch(/^✓ Synk: Synkad/);
       await expect.poll(() => page.getByTestId('sync-page-pending').innerText(), WAIT).toBe('0 händelser');
+      // The tracker offers a newer console release: the browser host says so (IT installs it).
+      await expect
+        .poll(() => page.getByTestId('sync-update').innerText(), WAIT)
+        .toMatch(/^⬆ Ny version 99\.0\.0 finns på trackern \(den här konsolen kör /);
 
       // HQ (issue 15): the first HQ admin exists (the admin token made it when the test
       // created its enrolment code, its only use); that account signs in by name and password.
