@@ -57,6 +57,8 @@ export const METHOD_ACCESS: Readonly<Record<MethodName, AccessLevel>> = {
   'sync.enroll': 'admin',
   'sync.previewEnrolment': 'admin',
   'sync.updateAvailable': 'signed-in',
+  // Whoever stands at the console sees that it restarts into a new version.
+  'update.status': 'public',
   'sync.releaseQuarantine': 'admin',
   'mesh.pairingCode': 'admin',
   'mesh.pair': 'admin',

@@ -26,6 +26,7 @@ import {
   SyncPreviewInput,
   SyncStatus,
   UpdateAvailability,
+  ConsoleUpdate,
 } from './sync.ts';
 import {
   AuthState,
@@ -170,6 +171,7 @@ export const consoleApi = {
   'sync.enroll': { input: SyncEnrollInput, output: SyncStatus },
   'sync.previewEnrolment': { input: SyncPreviewInput, output: SyncPreview },
   'sync.updateAvailable': { input: Empty, output: UpdateAvailability },
+  'update.status': { input: Empty, output: ConsoleUpdate },
   'sync.retryNow': { input: Empty, output: SyncStatus },
   'sync.quarantine': { input: Empty, output: z.object({ items: z.array(QuarantinedEvent) }) },
   'sync.releaseQuarantine': { input: z.object({ eventId: Uuid }).strict(), output: SyncStatus },
@@ -228,6 +230,8 @@ export const consoleEvents = {
   'voice.changed': z.object({ lineId: z.string() }),
   /** The facility config was (re)loaded, or an edit was refused (the last good one stays). */
   'config.changed': ConfigStatus,
+  /** The Electron console's own update moved on (downloaded, held by an alarm, failed). */
+  'update.changed': ConsoleUpdate,
 } as const;
 export type ConsoleEvents = typeof consoleEvents;
 export type PushEventName = keyof ConsoleEvents;

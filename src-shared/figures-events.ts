@@ -69,6 +69,8 @@ export interface CurrentLineState {
   lineId: string;
   state: LineState;
   since: number;
+  /** The HLC of the change: orders states of one line folded from different streams. */
+  hlc: string;
 }
 
 /** Each line's latest state change in fold order: what HQ shows as the line's state now. */
@@ -83,6 +85,6 @@ export function currentLineStates(events: readonly EventEnvelope[]): CurrentLine
       latest.set(p.data.lineId, { event: e, state: p.data.to, since: p.data.evidence.at });
   }
   return [...latest.entries()]
-    .map(([lineId, v]) => ({ lineId, state: v.state, since: v.since }))
+    .map(([lineId, v]) => ({ lineId, state: v.state, since: v.since, hlc: v.event.hlc }))
     .sort((a, b) => (a.lineId < b.lineId ? -1 : 1));
 }

@@ -163,6 +163,24 @@ export type SyncPreview = z.infer<typeof SyncPreview>;
 export const UpdateAvailability = z.object({ current: z.string(), available: z.string().nullable() });
 export type UpdateAvailability = z.infer<typeof UpdateAvailability>;
 
+/**
+ * `update.status` / push `update.changed` (issue 15): where the Electron console's own
+ * installer stands. The shell (electron-updater against the enrolled tracker) reports it;
+ * the renderer shows it on every page. `state`:
+ * - `none`: nothing downloaded (also the browser host, which installs nothing itself);
+ * - `downloading`: the tracker offers `version` and it is being fetched;
+ * - `ready`: `version` is downloaded and installs when the console next restarts;
+ * - `held`: downloaded, but an alarm stands: it will not install while one does;
+ * - `error`: the last check or download failed, `error` says why.
+ */
+export const ConsoleUpdate = z.object({
+  state: z.enum(['none', 'downloading', 'ready', 'held', 'error']),
+  version: z.string().nullable(),
+  error: z.string().nullable(),
+});
+export type ConsoleUpdate = z.infer<typeof ConsoleUpdate>;
+export const NO_CONSOLE_UPDATE: ConsoleUpdate = { state: 'none', version: null, error: null };
+
 /** Dotted numeric versions compared part by part ("0.10.0" > "0.9.1"); pre-release tags ignored. */
 export function newerVersion(candidate: string, current: string): boolean {
   const parts = (v: string) =>

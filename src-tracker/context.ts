@@ -17,6 +17,8 @@ export interface TrackerLimits {
   sseHeartbeatMs: number;
   /** Events stamped further ahead of the tracker clock are refused. */
   maxFutureHlcMs: number;
+  /** An HQ release upload (issue 15): files, bytes per file and in all. */
+  releaseUpload: { maxFiles: number; maxFileBytes: number; maxTotalBytes: number };
 }
 
 export interface TrackerContext {

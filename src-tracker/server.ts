@@ -22,7 +22,7 @@ import { bearerToken } from './auth/tokens.ts';
 import { createHqProjector } from './projections/projector.ts';
 import { createFacilityHeads } from './stream/heads.ts';
 import { createPgCluster } from './cluster/pg-cluster.ts';
-import { updateRoutes } from './updates/routes.ts';
+import { DEFAULT_RELEASE_UPLOAD, updateRoutes } from './updates/routes.ts';
 import { streamRoutes } from './stream/routes.ts';
 import { sql } from 'kysely';
 import { loadTrackerIdentity } from './identity/tracker-identity.ts';
@@ -34,6 +34,7 @@ export const DEFAULT_LIMITS: TrackerLimits = {
   rateLimit: { max: 1200, timeWindowMs: 60_000 },
   sseHeartbeatMs: 15_000,
   maxFutureHlcMs: MAX_FUTURE_HLC_MS,
+  releaseUpload: DEFAULT_RELEASE_UPLOAD,
 };
 
 export interface TrackerOptions {
@@ -155,6 +156,6 @@ export async function buildTracker(options: TrackerOptions): Promise<FastifyInst
   streamRoutes(app, ctx);
   sessionRoutes(app, ctx);
   hqRoutes(app, ctx);
-  updateRoutes(app, ctx, options.releasesDir ? { dir: options.releasesDir } : null);
+  await updateRoutes(app, ctx, options.releasesDir ? { dir: options.releasesDir } : null);
   return app;
 }

@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import type { EnrolmentCodeResponse, HqDevice } from '../../src-shared/sync-wire.ts';
 import { relativeTime } from '../../src-renderer/features/status/model/relative-time.ts';
 import { useLocalTime } from '../../src-renderer/features/incidents/use-local-time.ts';
-import { hqApi } from '../api.ts';
+import { hqApi, uploadFiles } from '../api.ts';
 import { useSession } from '../session.tsx';
 import { useFacilities } from '../use-facilities.ts';
 import { useHqData, useNow } from '../use-hq-data.ts';
@@ -36,6 +36,29 @@ export function DevicesPage() {
       setMessage(t('hq.releases.loaded', { version }));
     } catch (failure) {
       setMessage(failure instanceof Error ? failure.message : String(failure));
+    }
+    releases.reload();
+  };
+
+  const [upload, setUpload] = useState<{ sent: number; total: number } | null>(null);
+  const uploadRelease = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const formElement = event.currentTarget;
+    const form = new FormData(formElement);
+    setMessage(null);
+    setUpload({ sent: 0, total: 0 });
+    try {
+      const { version } = await uploadFiles<{ version: string }>('/v1/hq/releases', form, (sent, total) =>
+        setUpload({ sent, total }),
+      );
+      setMessage(t('hq.releases.uploaded', { version }));
+      formElement.reset();
+    } catch (failure) {
+      setMessage(
+        t('hq.releases.uploadRefused', { reason: failure instanceof Error ? failure.message : String(failure) }),
+      );
+    } finally {
+      setUpload(null);
     }
     releases.reload();
   };
@@ -131,9 +154,38 @@ export function DevicesPage() {
           <p className="hq-alarm-text">{t('hq.releases.refused', { reason: releases.data.refused.reason })}</p>
         )}
         {admin && releases.data?.configured && (
-          <button type="button" onClick={() => void reloadReleases()}>
-            {t('hq.releases.reload')}
-          </button>
+          <>
+            <form className="hq-form" onSubmit={(e) => void uploadRelease(e)} data-testid="release-upload">
+              <label>
+                {t('hq.releases.files')}
+                <input
+                  type="file"
+                  name="files"
+                  multiple
+                  required
+                  accept=".yml,.exe,.AppImage,.deb,.dmg,.zip,.blockmap"
+                />
+              </label>
+              <p className="muted">{t('hq.releases.filesHint')}</p>
+              <button type="submit" disabled={upload !== null}>
+                {t('hq.releases.upload')}
+              </button>
+              {upload && (
+                <p role="status">
+                  <progress max={upload.total || 1} value={upload.sent} aria-label={t('hq.releases.uploading')} />{' '}
+                  {upload.total > 0
+                    ? t('hq.releases.progress', {
+                        sent: Math.round(upload.sent / 1_048_576),
+                        total: Math.round(upload.total / 1_048_576),
+                      })
+                    : t('hq.releases.uploading')}
+                </p>
+              )}
+            </form>
+            <button type="button" onClick={() => void reloadReleases()}>
+              {t('hq.releases.reload')}
+            </button>
+          </>
         )}
       </section>
       <h2>{t('hq.devices.enrolledTitle')}</h2>

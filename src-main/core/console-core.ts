@@ -12,7 +12,9 @@ import { incidentProjector } from './incidents/projection.ts';
 import { incidentsApp } from './incidents/app.ts';
 import { hostname } from 'node:os';
 import { createSyncEngine, syncApp, type SyncEngine } from './sync/index.ts';
-import { adoptedFacility, createSyncSettings } from './sync/settings.ts';
+import { adoptedFacility, enrolledTracker } from './sync/settings.ts';
+import { trackerInUse } from './sync/tracker-client.ts';
+import { ConsoleUpdate, NO_CONSOLE_UPDATE } from '../../src-shared/sync.ts';
 import { createRemoteEvents } from './sync/remote-events.ts';
 import { createMeshLinks, meshApp, type MeshLinks } from './mesh/index.ts';
 import type { SessionLimits } from './mesh/peer-session.ts';
@@ -136,6 +138,13 @@ export interface ConsoleCore {
   readonly trust: ConsoleKeyring;
   /** Settles when telephony has loaded its config (and the demo responder is listening). */
   readonly ready: Promise<void>;
+  /**
+   * Issue 15, Electron shell: where the console's release feed is (the enrolled tracker in
+   * use, `<url>/updates/`, and the device token); null before enrolment.
+   */
+  releaseFeed(): { url: string; token: string } | null;
+  /** Issue 15, Electron shell: what its updater did; shown through `update.status` / `update.changed`. */
+  reportUpdate(update: ConsoleUpdate): void;
   /** Closes the store at once; the returned promise settles when background work has stopped. */
   close(): Promise<void>;
 }
@@ -191,7 +200,12 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     return fromFile ? { id: fromFile.id, name: fromFile.name } : null;
   };
   // Issue 15: once enrolled, the facility is the tracker's (one id, one name everywhere).
-  let releaseSettings: ReturnType<typeof createSyncSettings> | null = null;
+  const releaseFeed = () => {
+    const enrolled = enrolledTracker(store);
+    const url = enrolled && trackerInUse(enrolled.trackerUrl);
+    return enrolled && url ? { url, token: enrolled.token } : null;
+  };
+  let consoleUpdate: ConsoleUpdate = NO_CONSOLE_UPDATE;
   const facilityShown = (): string => adoptedFacility(store)?.name ?? configuredFacility()?.name ?? config.facility;
   const info = (): SystemInfo => ({
     appVersion: config.appVersion,
@@ -319,6 +333,8 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
   const telephonyOptions = config.telephony ?? {};
   const telephony = createTelephony({
     store,
+    // Issue 15: lines are recorded and shown under the facility adopted at enrolment.
+    facilityIdentity: () => adoptedFacility(store),
     clock,
     deviceId,
     wallClock,
@@ -369,6 +385,7 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
 
   const handlers = createApp([
     { name: 'system', handlers: { 'system.info': () => info() } },
+    { name: 'update', handlers: { 'update.status': () => consoleUpdate } },
     incidentsApp({
       store,
       clock,
@@ -378,14 +395,18 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
       adoptedFacility: () => adoptedFacility(store),
     }),
     retentionApp(retention),
-    syncApp(sync, configuredFacility, {
-      appVersion: config.appVersion,
-      feed: () => {
-        releaseSettings ??= createSyncSettings(store);
-        const s = releaseSettings.read();
-        return s.trackerUrl && s.token ? { trackerUrl: s.trackerUrl, token: s.token } : null;
+    syncApp(
+      sync,
+      configuredFacility,
+      {
+        appVersion: config.appVersion,
+        feed: () => {
+          const feed = releaseFeed();
+          return feed && { trackerUrl: feed.url, token: feed.token };
+        },
       },
-    }),
+      () => telephony.refreshIdentity(),
+    ),
     meshApp({ mesh, sync }),
     authApp({ auth, roster, store, event }),
     escalationApp({ runner, queries: escalations, roster, alarms, store }),
@@ -424,6 +445,11 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
       return () => listeners.delete(listener);
     },
     info,
+    releaseFeed,
+    reportUpdate(update) {
+      consoleUpdate = ConsoleUpdate.parse(update);
+      emit('update.changed', consoleUpdate);
+    },
     store,
     sync,
     mesh,

@@ -38,6 +38,8 @@ import { shellText } from './shell-text.ts';
 import { createStatusTray, type StatusTray } from './tray.ts';
 import { appPageUrl, isTrustedUrl, type AppOrigin } from './trusted-url.ts';
 import { createMainWindow, focusWindow } from './window.ts';
+import { watchFleetUpdates, type FleetUpdates } from './fleet-updates.ts';
+import electronUpdater from 'electron-updater';
 
 export interface ShellPaths {
   /** Built preload, `out/preload/index.cjs`. */
@@ -67,6 +69,8 @@ export interface RunningShell {
   getWindow(): BrowserWindow | null;
   /** The tray's and menu's Quit: confirm, ask the core, then quit or explain. */
   requestQuit(): Promise<'cancelled' | 'refused' | 'quit'>;
+  /** New versions from the enrolled tracker (issue 15). */
+  updates: FleetUpdates;
 }
 
 export interface ShellHandle {
@@ -342,7 +346,25 @@ export function startConsoleShell(start: ShellStart): ShellHandle {
         onShow: show,
       }),
     );
-    return { core: opened, tray: createdTray, options, getWindow: () => window, requestQuit: askToQuit };
+    // Issue 15: new versions from the enrolled tracker, installed at the next restart,
+    // never while an alarm stands (fleet-updates.ts).
+    const t = text();
+    const updates = watchFleetUpdates({
+      core: opened,
+      updater: electronUpdater.autoUpdater,
+      notify,
+      text: { readyTitle: t.updateReadyTitle, readyBody: t.updateReadyBody, heldBody: t.updateHeldBody },
+      logError: (message, detail) => console.error(`[guardline] ${message}`, detail),
+    });
+    stops.push(() => updates.stop());
+    return {
+      core: opened,
+      tray: createdTray,
+      options,
+      getWindow: () => window,
+      requestQuit: askToQuit,
+      updates,
+    };
   });
   return { ready };
 }

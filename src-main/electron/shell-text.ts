@@ -28,6 +28,9 @@ export interface ShellText {
   crashedBody: string;
   sandboxOffTitle: string;
   sandboxOffBody: string;
+  updateReadyTitle: string;
+  updateReadyBody: (version: string) => string;
+  updateHeldBody: (version: string) => string;
 }
 
 const sv: ShellText = {
@@ -57,6 +60,10 @@ const sv: ShellText = {
     'Övervakningen av linjer och larm fortsätter i bakgrunden. Guardline försöker visa konsolen igen var femte sekund.',
   crashedBody:
     'Konsolsidan har kraschat upprepade gånger. Övervakningen fortsätter i bakgrunden; Guardline försöker igen.',
+  updateReadyTitle: 'Ny version av Guardline',
+  updateReadyBody: (version) => `Version ${version} är hämtad och installeras när konsolen startas om.`,
+  updateHeldBody: (version) =>
+    `Version ${version} är hämtad men installeras inte medan ett larm står; den installeras vid en omstart efter att larmen är kvitterade.`,
   sandboxOffTitle: 'Guardline startar inte utan sandlåda',
   sandboxOffBody:
     'Guardline startades med --no-sandbox, oftast för att Ubuntu 24.04 eller senare begränsar användarnamnrymder för AppImage-filer. ' +
@@ -89,6 +96,10 @@ const en: ShellText = {
   loadFailedBody:
     'Line and alarm monitoring continues in the background. Guardline tries to show the console again every five seconds.',
   crashedBody: 'The console page crashed repeatedly. Monitoring continues in the background; Guardline keeps trying.',
+  updateReadyTitle: 'New version of Guardline',
+  updateReadyBody: (version) => `Version ${version} is downloaded and installs when the console restarts.`,
+  updateHeldBody: (version) =>
+    `Version ${version} is downloaded but does not install while an alarm stands; it installs at a restart once the alarms are acknowledged.`,
   sandboxOffTitle: 'Guardline does not run without its sandbox',
   sandboxOffBody:
     'Guardline was started with --no-sandbox, usually because Ubuntu 24.04 or later restricts user namespaces for AppImages. ' +

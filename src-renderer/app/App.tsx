@@ -9,7 +9,7 @@ import { useTranslation } from 'react-i18next';
 import type { SystemInfo } from '../../src-shared/api.ts';
 import { useApi, useOnReconnect, usePushEvent } from '../api/ApiContext.tsx';
 import { EMPTY_FILTER, createIncidentPages, type ListFilter, type ListSelection } from '../features/incidents/index.ts';
-import { ConfigProblemBanner, FallbackBanner, PhoneStatus } from '../features/status/index.ts';
+import { ConfigProblemBanner, FallbackBanner, PhoneStatus, UpdateNotice } from '../features/status/index.ts';
 import { AuthGate, AuthProvider, useAuth } from '../features/sign-in/index.ts';
 import { AlarmBanner } from '../features/alarms/index.ts';
 import { preloadLanguages } from '../i18n/index.ts';
@@ -162,6 +162,7 @@ function Shell() {
       <Header info={info} onOpenSync={signedIn ? () => setRoute('sync') : undefined} />
       <FallbackBanner />
       <ConfigProblemBanner role={gate.kind === 'app' ? gate.session.role : null} />
+      <UpdateNotice />
       <PhoneStatus unit={info?.unit ?? null} onShowBoard={signedIn ? () => setRoute('phones') : undefined} />
       {gate.kind === 'app' && <Nav role={gate.session.role} current={route} onNavigate={setRoute} />}
       <main className="main">

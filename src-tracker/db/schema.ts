@@ -117,6 +117,8 @@ export interface LineStatesTable {
   line_id: string;
   state: string;
   since: BigIntColumn;
+  /** HLC of the change shown (0008); null on rows from before it. */
+  hlc: string | null;
 }
 
 /** The facility's latest `facility.lines_declared` catalogue as JSON. */

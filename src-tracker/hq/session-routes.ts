@@ -90,7 +90,7 @@ export function sessionRoutes(app: FastifyInstance, ctx: TrackerContext): void {
 
   app.post('/v1/hq/logout', async (request, reply) => {
     const caller = await ctx.auth.viewer(request);
-    if (caller.kind === 'session') await closeSession(ctx.store, hashSecret(caller.token));
+    await closeSession(ctx.store, hashSecret(caller.token));
     setSessionCookie(request, reply, '', 0);
     return reply.code(204).send();
   });

@@ -2,9 +2,10 @@
  * Who is calling. Device tokens belong to one enrolled console and one facility.
  * People at HQ sign in to HQ accounts and carry a session cookie; unsafe requests of
  * a cookie session must also echo its CSRF token and, when the browser names an
- * Origin, come from the tracker's own. The bearer admin token stays accepted as an
- * HQ admin for scripts and the first-admin set-up: it is never ambient (no browser
- * sends it by itself), so it needs no CSRF defence.
+ * Origin, come from the tracker's own. The admin token does one thing only: create the
+ * first HQ admin (`POST /v1/hq/setup`). On every other HQ route it is refused, so a
+ * leaked start-up token cannot read or change HQ data once accounts exist; scripts sign
+ * in to an HQ account like people do (cookie + CSRF header, README "HQ from a script").
  *
  * A known credential on the wrong kind of endpoint is `forbidden` (403); a missing,
  * unknown, expired or revoked one is `unauthenticated` (401).
@@ -23,14 +24,18 @@ export interface AuthedDevice {
   facility: string;
 }
 
-/** An HQ caller: a signed-in account, or a script holding the admin token. */
-export type HqCaller = { kind: 'session'; session: ActiveSession; token: string } | { kind: 'admin-token' };
+/** An HQ caller: a signed-in account (a person or a script). */
+export interface HqCaller {
+  kind: 'session';
+  session: ActiveSession;
+  token: string;
+}
 
 export interface Authenticator {
   device(request: FastifyRequest): Promise<AuthedDevice>;
-  /** An HQ admin (account with the admin role, or the admin token). */
+  /** An HQ account with the admin role. */
   admin(request: FastifyRequest): Promise<HqCaller>;
-  /** Anyone signed in to HQ (viewer or admin), or the admin token. */
+  /** Anyone signed in to HQ (viewer or admin). */
   viewer(request: FastifyRequest): Promise<HqCaller>;
   /** Whether a bearer token is the admin token (first-admin set-up). */
   isAdminToken(request: FastifyRequest): Promise<boolean>;
@@ -99,9 +104,14 @@ export function createAuthenticator(
     const bearer = bearerToken(request.headers.authorization);
     if (bearer) {
       const hash = hashSecret(bearer);
-      if (await isAdmin(hash)) return { kind: 'admin-token' };
+      if (await isAdmin(hash)) {
+        throw fail(
+          'forbidden',
+          'the admin token only creates the first HQ admin (POST /v1/hq/setup); sign in to an HQ account',
+        );
+      }
       if (await activeDevice(hash)) throw fail('forbidden', 'a device token cannot use the HQ API');
-      throw fail('unauthenticated', 'unknown admin token');
+      throw fail('unauthenticated', 'unknown token; sign in to an HQ account');
     }
     const token = sessionCookie(request);
     if (!token) throw fail('unauthenticated', 'sign in to HQ');
@@ -148,7 +158,7 @@ function presentedBearer(request: FastifyRequest): string {
 
 /** Who did an HQ action, for logs. */
 export function callerName(caller: HqCaller): string {
-  return caller.kind === 'session' ? caller.session.account.name : 'admin token';
+  return caller.session.account.name;
 }
 
 export type { HqAccount };

@@ -15,17 +15,31 @@ export const lineStateProjector: StreamProjector = {
   handles: (type) => type === 'line.status_changed',
   async project(trx, facility, streams) {
     const rows: LineStatesTable[] = streams.flatMap((events) =>
-      currentLineStates(events).map((s) => ({ facility, line_id: s.lineId, state: s.state, since: s.since })),
+      currentLineStates(events).map((s) => ({
+        facility,
+        line_id: s.lineId,
+        state: s.state,
+        since: s.since,
+        hlc: s.hlc,
+      })),
     );
     for (const row of rows) {
       await trx
         .insertInto('line_states')
         .values(row)
         .onConflict((oc) =>
-          oc.columns(['facility', 'line_id']).doUpdateSet((eb) => ({
-            state: eb.ref('excluded.state'),
-            since: eb.ref('excluded.since'),
-          })),
+          oc
+            .columns(['facility', 'line_id'])
+            .doUpdateSet((eb) => ({
+              state: eb.ref('excluded.state'),
+              since: eb.ref('excluded.since'),
+              hlc: eb.ref('excluded.hlc'),
+            }))
+            // A line may have two streams (a console adopting the tracker's facility id,
+            // migration 0008): an older stream's refold never undoes a newer state.
+            .where((eb) =>
+              eb.or([eb('line_states.hlc', 'is', null), eb('line_states.hlc', '<=', eb.ref('excluded.hlc'))]),
+            ),
         )
         .execute();
     }

@@ -23,7 +23,9 @@ export const outageProjector: StreamProjector = {
         status: outage.status,
         opened_at: outage.openedAt,
         updated_hlc: outage.updatedHlc,
-        doc: JSON.stringify(outage),
+        // The facility the console enrolled in, also for outages it opened under its
+        // config's facility id before adopting the tracker's (issue 15).
+        doc: JSON.stringify({ ...outage, facilityId: facility }),
         ticket: ticketJson(events),
       });
     }

@@ -22,7 +22,7 @@ import { openTrackerDb } from '../../src-tracker/db/database.ts';
 import { createHqProjector } from '../../src-tracker/projections/projector.ts';
 import { hashSecret } from '../../src-tracker/auth/tokens.ts';
 import { startChildTracker } from '../integration/tracker/child-tracker.ts';
-import { trackerClient } from '../integration/tracker/http-client.ts';
+import { hqSignIn, trackerClient } from '../integration/tracker/http-client.ts';
 import { openSse } from '../integration/tracker/sse-client.ts';
 import { ADMIN_TOKEN, FACILITY, waitForSync } from '../integration/sync/sync-lab.ts';
 import { launchChromium } from '../e2e/harness.ts';
@@ -174,10 +174,8 @@ async function measureOverview(trackerUrl: string, expectRows: number) {
   }
 }
 
-async function createHqAdmin(trackerUrl: string) {
-  const r = await trackerClient(trackerUrl).post('/v1/hq/setup', HQ_ADMIN, ADMIN_TOKEN);
-  if (r.status !== 201) throw new Error(`HQ setup: ${r.status}`);
-}
+/** The admin token creates the first HQ admin (its only use); that admin's session does the rest. */
+const createHqAdmin = (trackerUrl: string) => hqSignIn(trackerUrl, ADMIN_TOKEN, HQ_ADMIN);
 
 export async function hqBench(): Promise<BenchRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'guardline-bench-hq-'));
@@ -189,8 +187,8 @@ export async function hqBench(): Promise<BenchRow[]> {
       env: { GUARDLINE_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'warn' },
     });
     trackers.push(small);
-    await createHqAdmin(small.url);
-    await trackerClient(small.url).post('/v1/admin/enrolment-codes', { facility: FACILITY }, ADMIN_TOKEN);
+    const smallHq = await createHqAdmin(small.url);
+    await trackerClient(small.url).post('/v1/admin/enrolment-codes', { facility: FACILITY }, smallHq);
     const floor = await measureOverview(small.url, 1);
     await floor.browser.close();
 
@@ -201,13 +199,13 @@ export async function hqBench(): Promise<BenchRow[]> {
       env: { GUARDLINE_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'warn' },
     });
     trackers.push(big);
-    await createHqAdmin(big.url);
+    const bigHq = await createHqAdmin(big.url);
     const fleet = await measureOverview(big.url, FACILITIES);
 
     // Live: a real console of facility 0 fails and restores its trunk; HQ's overview shows it.
     const { console: c, trunk } = await trunkConsole(dir, big.url, 'bench');
     const row = fleet.page.getByTestId(`facility-${FACILITY}`);
-    const sse = await openSse(`${big.url}/v1/hq/stream`, ADMIN_TOKEN);
+    const sse = await openSse(`${big.url}/v1/hq/stream`, bigHq);
     const live: number[] = [];
     const fanOut: number[] = [];
     try {

@@ -9,8 +9,9 @@ import type { Page } from 'playwright-core';
 import type { ProbeRunner } from '../../src-main/core/telephony/index.ts';
 import type { TestConsole } from '../support/consoles.ts';
 import { enrol, enrolmentCode, syncConsole, waitForSync } from '../integration/sync/sync-lab.ts';
+import { HQ_SCRIPT_ADMIN } from '../integration/tracker/http-client.ts';
 
-export const HQ_ADMIN = { name: 'Karin Lund', password: 'nattskift-2026-HQ' };
+export const HQ_ADMIN = HQ_SCRIPT_ADMIN;
 export const TRUNK_PORT = 5999;
 
 /** Every probe answers, except the trunk's while `trunk.down` is set. */

@@ -6,7 +6,8 @@
  * renders at 1280×720 and 1920×1080.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +32,8 @@ let incidentHash = '#/incidents';
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'guardline-hq-e2e-'));
-  tracker = await startTracker(join(dir, 'tracker.sqlite'));
+  mkdirSync(join(dir, 'releases'));
+  tracker = await startTracker(join(dir, 'tracker.sqlite'), ['--releases', join(dir, 'releases')]);
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   page = await context.newPage();
@@ -195,6 +197,33 @@ describe('HQ in the browser', () => {
       await consoleA!.call('sync.retryNow', {});
       const status = await waitForSync(consoleA!, (s) => s.state === 'error', 'refused after revoke', 20_000);
       expect(JSON.stringify(status)).toMatch(/unauthenticated|revoked/);
+    },
+  );
+
+  it(
+    'uploads a console release from the Konsoler page, and refuses one that is not whole',
+    { timeout: 60_000 },
+    async () => {
+      const dist = join(dir, 'dist');
+      mkdirSync(dist);
+      const installer = randomBytes(300_000);
+      const sha512 = createHash('sha512').update(installer).digest('base64');
+      writeFileSync(join(dist, 'Guardline-0.9.0.AppImage'), installer);
+      writeFileSync(
+        join(dist, 'latest-linux.yml'),
+        `version: 0.9.0\nfiles:\n  - url: Guardline-0.9.0.AppImage\n    sha512: ${sha512}\n    size: ${installer.length}\n` +
+          `path: Guardline-0.9.0.AppImage\nsha512: ${sha512}\nreleaseDate: '2026-12-05T06:00:00.000Z'\n`,
+      );
+      const form = page.getByTestId('release-upload');
+      const files = form.getByLabel('Releasefiler från npm run dist');
+      await files.setInputFiles([join(dist, 'latest-linux.yml')]);
+      await form.getByRole('button', { name: 'Ladda upp release' }).click();
+      await page.getByText(/^Uppladdningen vägrades: .*Guardline-0\.9\.0\.AppImage, which is missing/).waitFor(WAIT);
+
+      await files.setInputFiles([join(dist, 'latest-linux.yml'), join(dist, 'Guardline-0.9.0.AppImage')]);
+      await form.getByRole('button', { name: 'Ladda upp release' }).click();
+      await page.getByText('Version 0.9.0 är uppladdad och erbjuds nu konsolerna.').waitFor(WAIT);
+      await expect.poll(() => page.getByTestId('release-current').innerText(), WAIT).toContain('Version 0.9.0');
     },
   );
 

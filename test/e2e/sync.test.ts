@@ -5,7 +5,9 @@
  * watch pending drain to "Synkad" and the HQ page list the incidents. A second console
  * of the facility shows a new incident from the first without a reload; a refused
  * event sits in the quarantine list until an admin releases it. axe on the Synk page.
+ * The tracker offers a newer console release, which the Synk page names (issue 15).
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,7 +19,7 @@ import { WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../src-shared/transport.ts';
 import { CONFIG_FILE_NAME } from '../../src-main/core/config/config-location.ts';
 import { startChildTracker, type ChildTracker } from '../integration/tracker/child-tracker.ts';
 import { ADMIN_TOKEN, FACILITY, enrolmentCode } from '../integration/sync/sync-lab.ts';
-import { HQ_ADMIN } from './hq-lab.ts';
+import { signInHq } from './hq-lab.ts';
 import { incidentInput } from '../support/incidents.ts';
 import { launchChromium, startWebHost, type RunningWebHost } from './harness.ts';
 
@@ -29,6 +31,8 @@ const LIVE_TITLE = 'Bråk i rastgården';
 let dir: string;
 let trackerData: string;
 let trackerPort: number;
+/** The tracker offers a console release newer than this one (issue 15: "new version available"). */
+let releasesDir: string;
 let tracker: ChildTracker | null = null;
 let hostA: RunningWebHost;
 let hostB: RunningWebHost | null = null;
@@ -53,7 +57,7 @@ async function freePort(): Promise<number> {
 
 async function startTrackerOnFixedPort(): Promise<ChildTracker> {
   return startChildTracker({
-    args: ['--data', trackerData, '--port', String(trackerPort)],
+    args: ['--data', trackerData, '--port', String(trackerPort), '--releases', releasesDir],
     env: { GUARDLINE_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'warn' },
   });
 }
@@ -87,6 +91,16 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'guardline-e2e-sync-'));
   trackerData = join(dir, 'tracker', 'tracker.sqlite');
   trackerPort = await freePort();
+  releasesDir = join(dir, 'releases');
+  mkdirSync(releasesDir);
+  const installer = randomBytes(1000);
+  const sha512 = createHash('sha512').update(installer).digest('base64');
+  writeFileSync(join(releasesDir, 'Guardline-99.0.0.AppImage'), installer);
+  writeFileSync(
+    join(releasesDir, 'latest-linux.yml'),
+    `version: 99.0.0\nfiles:\n  - url: Guardline-99.0.0.AppImage\n    sha512: ${sha512}\n    size: ${installer.length}\n` +
+      `path: Guardline-99.0.0.AppImage\nsha512: ${sha512}\n`,
+  );
   const dataA = consoleDataDir('console-a', 'Avdelning A');
   [tracker, hostA, browser] = await Promise.all([
     startTrackerOnFixedPort(),
@@ -273,15 +287,17 @@ describe('sync in the browser host', () => {
       await page.keyboard.press('Enter');
       await expect.poll(() => indicatorText(page), WAIT).toMatch(/^✓ Synk: Synkad/);
       await expect.poll(() => page.getByTestId('sync-page-pending').innerText(), WAIT).toBe('0 händelser');
+      // The tracker offers a newer console release: the browser host says so (IT installs it).
+      await expect
+        .poll(() => page.getByTestId('sync-update').innerText(), WAIT)
+        .toMatch(/^⬆ Ny version 99\.0\.0 finns på trackern \(den här konsolen kör /);
 
-      // HQ (issue 15): the admin token creates the first HQ account, which then signs in.
+      // HQ (issue 15): the first HQ admin exists (the admin token made it when the test
+      // created its enrolment code, its only use); that account signs in by name and password.
       const hq = await context.newPage();
       await hq.goto(`${tracker.url}/hq#/incidents`);
-      await hq.getByLabel('Administratörstoken').fill(ADMIN_TOKEN);
-      await hq.getByLabel('Namn').fill(HQ_ADMIN.name);
-      await hq.getByLabel('Lösenord (minst 12 tecken)').fill(HQ_ADMIN.password);
-      await hq.getByLabel('Upprepa lösenordet').fill(HQ_ADMIN.password);
-      await hq.keyboard.press('Enter');
+      await hq.getByRole('heading', { name: 'Logga in på HQ' }).waitFor(WAIT);
+      await signInHq(hq);
       const incidents = hq.getByTestId('incidents-table').locator('tbody');
       for (const title of OFFLINE_TITLES) await incidents.getByText(title).waitFor(WAIT);
       expect(await incidents.locator('tr').count()).toBe(OFFLINE_TITLES.length);

@@ -16,7 +16,7 @@ import { CONFIG_FILE_NAME } from '../../src-main/core/config/config-location.ts'
 import type { SyncStatus } from '../../src-shared/sync.ts';
 import { startWebHost, type RunningWebHost } from '../e2e/harness.ts';
 import { startChildTracker, type ChildTracker } from '../integration/tracker/child-tracker.ts';
-import { trackerClient } from '../integration/tracker/http-client.ts';
+import { HQ_SCRIPT_ADMIN, hqSignIn, trackerClient, type HqCredential } from '../integration/tracker/http-client.ts';
 import { incidentInput } from '../support/incidents.ts';
 import { openApiSocket } from './api-socket.ts';
 import { rawGet } from './raw-http.ts';
@@ -30,6 +30,7 @@ let host: RunningWebHost | null = null;
 let webToken: string;
 let deviceToken: string;
 let enrolmentCode: string;
+let hq: HqCredential;
 let trackerLog: string;
 let hostLog: string;
 
@@ -57,10 +58,12 @@ beforeAll(async () => {
     env: { GUARDLINE_ADMIN_TOKEN: adminToken, LOG_LEVEL: 'trace' },
   });
   const api = trackerClient(tracker.url);
+  // The admin token creates the first HQ admin (its only use); the session does the rest.
+  hq = await hqSignIn(tracker.url, adminToken);
   const code = await api.post<{ code: string }>(
     '/v1/admin/enrolment-codes',
     { facility: FACILITY, ttlMinutes: 30 },
-    adminToken,
+    hq,
   );
   expect(code.status).toBe(201);
   enrolmentCode = code.body.code;
@@ -108,7 +111,8 @@ beforeAll(async () => {
   expect(pulled.body.events.filter((e) => e.type === 'incident.created')).toHaveLength(2);
   expect((await api.get('/v1/hq/incidents', deviceToken)).status).toBe(403);
   expect((await api.get('/v1/hq/incidents', `${adminToken}x`)).status).toBe(401);
-  expect((await api.get('/v1/hq/incidents', adminToken)).status).toBe(200);
+  expect((await api.get('/v1/hq/incidents', adminToken)).status).toBe(403);
+  expect((await api.get('/v1/hq/incidents', hq)).status).toBe(200);
   expect((await api.post('/v1/events', { events: [] }, `${deviceToken}x`)).status).toBe(401);
   expect((await api.post('/v1/enroll', { code: enrolmentCode, deviceId: 'again', label: 'x' })).status).not.toBe(201);
   tracker.signal('SIGTERM');
@@ -136,6 +140,14 @@ describe('secrets in logs', () => {
   it('never writes the admin token to the tracker log or the web host output', () => {
     expect(occurrences(trackerLog, adminToken)).toBe(0);
     expect(occurrences(hostLog, adminToken)).toBe(0);
+  });
+
+  it('never writes an HQ password, session or CSRF token to the tracker log', () => {
+    expect(trackerLog).toMatch(/"url":"\/v1\/hq\/setup"/);
+    expect(trackerLog).toMatch(/"url":"\/v1\/hq\/login"/);
+    expect(occurrences(trackerLog, HQ_SCRIPT_ADMIN.password)).toBe(0);
+    expect(occurrences(trackerLog, hq.cookie.split('=')[1]!)).toBe(0);
+    expect(occurrences(trackerLog, hq.csrf)).toBe(0);
   });
 
   it('never writes the device token (nor its refused variant) anywhere', () => {

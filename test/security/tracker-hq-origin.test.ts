@@ -18,6 +18,7 @@ import { hashSecret } from '../../src-tracker/auth/tokens.ts';
 import { openTrackerDb, type TrackerDb } from '../../src-tracker/db/database.ts';
 import { buildTracker } from '../../src-tracker/server.ts';
 import { rawExchange, rawGet } from './raw-http.ts';
+import { credentialHeaders, hqSignIn, type Credential, type HqCredential } from '../integration/tracker/http-client.ts';
 
 const FOREIGN = 'http://evil.example';
 const adminToken = `gla_${randomBytes(32).toString('base64url')}`;
@@ -27,18 +28,17 @@ let store: TrackerDb;
 let app: FastifyInstance;
 let port: number;
 let deviceToken: string;
+/** An HQ admin's session (the admin token only creates that account). */
+let hq: HqCredential;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'guardline-tracker-origin-'));
   store = await openTrackerDb({ kind: 'sqlite', file: join(dir, 'tracker.sqlite') });
   app = await buildTracker({ db: store, adminTokenHash: hashSecret(adminToken) });
-  port = Number(new URL(await app.listen({ port: 0, host: '127.0.0.1' })).port);
-  const code = await request(
-    'POST',
-    '/v1/admin/enrolment-codes',
-    { facility: 'Origintest', ttlMinutes: 5 },
-    adminToken,
-  );
+  const base = await app.listen({ port: 0, host: '127.0.0.1' });
+  port = Number(new URL(base).port);
+  hq = await hqSignIn(base, adminToken);
+  const code = await request('POST', '/v1/admin/enrolment-codes', { facility: 'Origintest', ttlMinutes: 5 }, hq);
   const enrolled = await request('POST', '/v1/enroll', { code: code.json.code, deviceId: 'ws-origin', label: 'x' });
   deviceToken = enrolled.json.deviceToken as string;
 });
@@ -53,14 +53,14 @@ async function request(
   method: string,
   path: string,
   body?: unknown,
-  token?: string,
+  token?: Credential,
   headers: Record<string, string> = {},
 ) {
   const response = await fetch(`http://127.0.0.1:${port}${path}`, {
     method,
     headers: {
       ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...credentialHeaders(token),
       ...headers,
     },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
@@ -86,8 +86,8 @@ describe('tracker against foreign origins and rebound names', () => {
     }
   });
 
-  it('lets no foreign origin read an HQ answer, even one sent with the admin token', async () => {
-    const answer = await request('GET', '/v1/hq/incidents', undefined, adminToken, { origin: FOREIGN });
+  it('lets no foreign origin read an HQ answer, even one sent with an HQ session', async () => {
+    const answer = await request('GET', '/v1/hq/incidents', undefined, hq, { origin: FOREIGN });
     expect(answer.status).toBe(200);
     expect(corsHeaders(answer.headers)).toEqual([]);
   });
@@ -96,7 +96,7 @@ describe('tracker against foreign origins and rebound names', () => {
     const answers = await Promise.all([
       request('GET', '/hq'),
       request('GET', '/v1/hq/session'),
-      request('GET', '/v1/hq/facilities', undefined, adminToken),
+      request('GET', '/v1/hq/facilities', undefined, hq),
       request('GET', '/v1/events?after=0&limit=1', undefined, deviceToken),
       request('GET', '/v1/health'),
     ]);

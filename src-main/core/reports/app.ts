@@ -44,7 +44,8 @@ interface PeriodArgs {
 export function reportsApp(deps: ReportsAppDeps): FeatureApp {
   const facility = () => {
     const f = deps.board().facility;
-    // The config's id still selects this console's own line facts; the name is the tracker's once adopted.
+    // Once enrolled the board's facility is the adopted one (telephony/facility-identity.ts);
+    // without a config, the adopted name still wins over the launch option's.
     const name = deps.adoptedFacility?.()?.name;
     return f ? { id: f.id, name: name ?? f.name } : { id: '', name: name ?? deps.facilityName };
   };

@@ -5,6 +5,7 @@
  * facility's latest line catalogue. The tracker gets the same facts from its event log.
  */
 import type { Db } from '../store/database.ts';
+import { facilityOfFacts } from '../telephony/facility-identity.ts';
 import type { EventStore } from '../store/event-store.ts';
 import { ledgerEntry, type LedgerEntry } from '../../../src-shared/carrier-ticket-ledger.ts';
 import { catalogStreamId, type LineCatalog } from '../../../src-shared/figures-catalog.ts';
@@ -51,6 +52,16 @@ export function createReportSource(store: EventStore) {
     ),
   };
 
+  /**
+   * The stream-id range of the facility's test calls. Once this console adopted the
+   * tracker's facility, calls recorded under its config's id are the adopted one's too
+   * (telephony/facility-identity.ts): the store holds no other facility's calls.
+   */
+  function voiceStreams(facilityId: string): [string, string] {
+    const adopted = facilityOfFacts(db, '') === facilityId;
+    return adopted ? ['voice:', 'voice;'] : [`voice:${facilityId}:`, `voice:${facilityId};`];
+  }
+
   function reportsSince(facilityId: string, from: number): LineProblemReportedPayload[] {
     return q.reports.all(facilityId, from).map((r) => JSON.parse(r.doc) as LineProblemReportedPayload);
   }
@@ -94,7 +105,7 @@ export function createReportSource(store: EventStore) {
         ledger,
         catalog: this.catalog(facilityId),
         voiceCalls: q.voice
-          .all(`voice:${facilityId}:`, `voice:${facilityId};`, period.from, Math.max(end, period.from))
+          .all(...voiceStreams(facilityId), period.from, Math.max(end, period.from))
           .map((r) => JSON.parse(r.payload) as LineVoiceTestedPayload),
       };
     },

@@ -3,6 +3,8 @@
  * one. The file records its version in `schema_version`; a file written by a newer
  * Guardline is refused rather than guessed at.
  */
+import { REKEY_TO_ADOPTED_SQL } from '../telephony/facility-identity.ts';
+
 export interface Migration {
   version: number;
   name: string;
@@ -297,6 +299,14 @@ export const MIGRATIONS: readonly Migration[] = [
         hlc         TEXT NOT NULL
       );
     `,
+  },
+  {
+    version: 11,
+    name: 'one facility identity for line and outage views',
+    // Issue 15: consoles enrolled before line and outage views followed the adopted
+    // facility kept them under their config file's facility id. The events stay as
+    // signed; only the views move (telephony/facility-identity.ts).
+    sql: REKEY_TO_ADOPTED_SQL,
   },
 ];
 

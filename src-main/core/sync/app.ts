@@ -28,6 +28,8 @@ export function syncApp(
     appVersion: '0.0.0',
     feed: () => null,
   },
+  /** After an enrolment is stored (the facility identity may have changed). */
+  onEnrolled: () => void = () => undefined,
 ): FeatureApp {
   async function preview(trackerUrl: string, code: string): Promise<SyncPreview> {
     const answer = await createTrackerClient({ baseUrl: trackerUrl, token: null })
@@ -65,11 +67,14 @@ export function syncApp(
             );
           }
         }
+        let status;
         try {
-          return await engine.enroll(input.trackerUrl, input.code, input.label ?? '');
+          status = await engine.enroll(input.trackerUrl, input.code, input.label ?? '');
         } catch (error) {
           return enrolmentFailure(error);
         }
+        onEnrolled();
+        return status;
       },
       'sync.retryNow': () => engine.retryNow(),
       'sync.quarantine': () => ({ items: engine.quarantine() }),

@@ -1,4 +1,5 @@
 /** Sync settings and quarantine, kept in the console's own store. */
+import { REKEY_TO_ADOPTED_SQL } from '../telephony/facility-identity.ts';
 import type { EventStore } from '../store/event-store.ts';
 import type { QuarantinedEvent } from '../../../src-shared/sync.ts';
 
@@ -92,6 +93,8 @@ export function createSyncSettings(store: EventStore) {
         setMeta(KEYS.token, token);
         setMeta(KEYS.facility, facility);
         setMeta(KEYS.facilityName, facilityName ?? facility);
+        // What this console recorded under its config's facility is the adopted one's now.
+        db.exec(REKEY_TO_ADOPTED_SQL);
       });
       changed();
     },
@@ -135,4 +138,15 @@ export function adoptedFacility(store: Pick<EventStore, 'getMeta'>): { id: strin
   const id = store.getMeta(KEYS.facility);
   if (id === null) return null;
   return { id, name: store.getMeta(KEYS.facilityName) ?? id };
+}
+
+/**
+ * The enrolled tracker URL list and device token, read from the store each time (issue
+ * 15: the release feed is looked up hourly, so it never needs the sync engine's cache,
+ * and a console enrolled while running finds its feed at once). Null until enrolled.
+ */
+export function enrolledTracker(store: Pick<EventStore, 'getMeta'>): { trackerUrl: string; token: string } | null {
+  const trackerUrl = store.getMeta(KEYS.trackerUrl);
+  const token = store.getMeta(KEYS.token);
+  return trackerUrl && token ? { trackerUrl, token } : null;
 }

@@ -75,6 +75,13 @@ export function trackerUrls(baseUrl: string): string[] {
 /** Which URL of a list answered last, kept across clients (the engine makes one per cycle). */
 const preferred = new Map<string, number>();
 
+/** The URL of a list that requests go to now: the one that last answered (the first until one fails). */
+export function trackerInUse(baseUrl: string): string | null {
+  const urls = trackerUrls(baseUrl);
+  if (urls.length === 0) return null;
+  return urls[(preferred.get(urls.join(' ')) ?? 0) % urls.length]!;
+}
+
 export function createTrackerClient(options: TrackerClientOptions) {
   const urls = trackerUrls(options.baseUrl);
   const listKey = urls.join(' ');

@@ -4,6 +4,7 @@
  */
 import type { Projector } from '../store/event-store.ts';
 import type { Db } from '../store/database.ts';
+import { facilityOfFacts } from './facility-identity.ts';
 import { compareEvents, parseEventPayload } from '../../../src-shared/events.ts';
 import type {
   LineEvidence,
@@ -38,14 +39,16 @@ export const lineProjector: Projector = {
       if (e.type === 'line.status_changed') {
         const p = parseEventPayload('line.status_changed', e.payload);
         if (!p.success) continue;
-        const { facilityId, lineId, from, to, evidence } = p.data;
+        const { lineId, from, to, evidence } = p.data;
+        const facilityId = facilityOfFacts(db, p.data.facilityId);
         insertHistory.run(e.id, facilityId, lineId, from, to, evidence.at, e.hlc, e.deviceId, JSON.stringify(evidence));
         status = { facilityId, lineId, state: to, since: evidence.at, evidence, hlc: e.hlc };
       } else if (e.type === 'line.problem_reported') {
         const p = parseEventPayload('line.problem_reported', e.payload);
         if (!p.success) continue;
-        insertReport.run(p.data.reportId, e.id, p.data.facilityId, p.data.lineId, e.hlc, JSON.stringify(p.data));
-        report = { ...p.data, hlc: e.hlc };
+        const facilityId = facilityOfFacts(db, p.data.facilityId);
+        insertReport.run(p.data.reportId, e.id, facilityId, p.data.lineId, e.hlc, JSON.stringify(p.data));
+        report = { ...p.data, facilityId, hlc: e.hlc };
       }
     }
     const facilityId = status?.facilityId ?? report?.facilityId;
@@ -58,7 +61,10 @@ export const lineProjector: Projector = {
       `INSERT INTO line_status (facility_id, line_id, state, since, evidence, last_report, updated_hlc)
        VALUES (@facilityId, @lineId, @state, @since, @evidence, @lastReport, @hlc)
        ON CONFLICT (facility_id, line_id) DO UPDATE SET state = excluded.state, since = excluded.since,
-         evidence = excluded.evidence, last_report = excluded.last_report, updated_hlc = excluded.updated_hlc`,
+         evidence = excluded.evidence, last_report = excluded.last_report, updated_hlc = excluded.updated_hlc
+         -- A line has a second stream once its console adopts the tracker's facility id
+         -- (facility-identity.ts): an older stream's late event never undoes a newer state.
+         WHERE excluded.updated_hlc >= line_status.updated_hlc`,
     ).run({
       facilityId,
       lineId,

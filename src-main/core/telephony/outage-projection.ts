@@ -2,13 +2,15 @@
 import type { Projector } from '../store/event-store.ts';
 import type { Db } from '../store/database.ts';
 import { foldOutage } from '../../../src-shared/outage-fold.ts';
+import { facilityOfFacts } from './facility-identity.ts';
 import type { Outage } from '../../../src-shared/outages.ts';
 
 export const outageProjector: Projector = {
   name: 'outages',
   handles: (type) => type.startsWith('outage.'),
   project(db, streamId, events) {
-    const outage = foldOutage(events);
+    const folded = foldOutage(events);
+    const outage = folded && { ...folded, facilityId: facilityOfFacts(db, folded.facilityId) };
     db.prepare('DELETE FROM outage_lines WHERE outage_id = ?').run(streamId);
     if (!outage) {
       db.prepare('DELETE FROM outages WHERE id = ?').run(streamId);

@@ -34,6 +34,7 @@ import { startDemoResponder, type DemoResponder } from './demo-responder.ts';
 import { DEMO_LINES, demoFacilityConfig } from './demo-facility.ts';
 import { createVoiceTests, type PlaceCall, type VoiceTests } from './voice/voice-tests.ts';
 import { createCredentialStore, type CredentialStore } from './voice/credential-store.ts';
+import { facilityOfFacts } from './facility-identity.ts';
 
 export type TelephonyMode = { kind: 'none' } | { kind: 'file'; file: string } | { kind: 'demo' };
 
@@ -56,6 +57,12 @@ export interface TelephonyDeps {
   logError(message: string, detail?: unknown): void;
   /** How long line updates wait to be pushed together (state changes go at once). */
   pushDelayMs?: number;
+  /**
+   * Issue 15: the facility this console adopted from its tracker at enrolment, or null.
+   * It replaces the config file's facility id and name for everything recorded and shown
+   * (facility-identity.ts).
+   */
+  facilityIdentity?: () => { id: string; name: string } | null;
   sampleFlushMs?: number;
   configDebounceMs?: number;
   /** Where lines' SIP passwords are kept (issue 17); the host chooses how they are sealed. */
@@ -77,6 +84,8 @@ export interface Telephony {
   /** The facility config in force (the last good one), or null without one. */
   facilityConfig(): FacilityConfig | null;
   demoFaults(): Record<string, DemoFault> | null;
+  /** The adopted facility changed (enrolment): record and show under it from now on. */
+  refreshIdentity(): void;
   setDemoFault(lineId: string, fault: DemoFault): Promise<Record<string, DemoFault>>;
   /** Synthetic test calls (issue 17). */
   readonly voice: VoiceTests;
@@ -112,6 +121,12 @@ export function createTelephony(deps: TelephonyDeps): Telephony {
   });
   let source: FacilityConfigSource = noConfigSource();
   let config: FacilityConfig | null = null;
+  /** The config as its source gave it; `config` is it under the adopted facility identity. */
+  let raw: FacilityConfig | null = null;
+  const withIdentity = (c: FacilityConfig | null): FacilityConfig | null => {
+    const adopted = c ? deps.facilityIdentity?.() : null;
+    return c && adopted ? { ...c, facility: { ...c.facility, id: adopted.id, name: adopted.name } } : c;
+  };
   let lines = new Map<string, LineConfig>();
   let demo: DemoResponder | null = null;
   let unsubscribe: () => void = () => undefined;
@@ -122,7 +137,9 @@ export function createTelephony(deps: TelephonyDeps): Telephony {
       if (e.type.startsWith('outage.')) outageIds.add(e.streamId);
       else if (e.type.startsWith('line.') && config) {
         const payload = e.payload as { facilityId?: unknown; lineId?: unknown };
-        if (payload.facilityId === config.facility.id && typeof payload.lineId === 'string') dirty.add(payload.lineId);
+        const facility =
+          typeof payload.facilityId === 'string' ? facilityOfFacts(deps.store.db, payload.facilityId) : null;
+        if (facility === config.facility.id && typeof payload.lineId === 'string') dirty.add(payload.lineId);
         // Another console's test call, pulled by sync: the open line detail reloads its calls.
         if (e.type === 'line.voice_tested' && e.deviceId !== deps.deviceId && typeof payload.lineId === 'string') {
           deps.push.voiceChanged?.({ lineId: payload.lineId });
@@ -192,7 +209,9 @@ export function createTelephony(deps: TelephonyDeps): Telephony {
     if (!stopped) flushTimer = timers.setTimeout(flushSamples, deps.sampleFlushMs ?? 1000);
   }
 
-  function apply(next: FacilityConfig | null): void {
+  function apply(given: FacilityConfig | null): void {
+    raw = given;
+    const next = withIdentity(given);
     config = next;
     voice.configure(next);
     lines = new Map((next?.lines ?? []).map((l) => [l.id, l]));
@@ -237,7 +256,7 @@ export function createTelephony(deps: TelephonyDeps): Telephony {
       }
       unsubscribe = source.subscribe((next, status) => {
         if (stopped) return;
-        if (next !== config) apply(next);
+        if (next !== raw) apply(next);
         deps.push.configChanged(status);
       });
       apply(source.current());
@@ -280,6 +299,23 @@ export function createTelephony(deps: TelephonyDeps): Telephony {
     voice,
     credentials,
     facilityConfig: () => config,
+    refreshIdentity() {
+      if (stopped || raw === null) return;
+      apply(raw);
+      // Probe results taken between the enrolment's commit and now were kept under the old id.
+      const id = config?.facility.id;
+      try {
+        samples.flush();
+        if (id) {
+          deps.store.db
+            .prepare('UPDATE OR REPLACE line_samples SET facility_id = ? WHERE facility_id != ?')
+            .run(id, id);
+        }
+      } catch (error) {
+        deps.logError('moving probe samples to the adopted facility failed', error);
+      }
+      deps.push.configChanged(source.status());
+    },
     demoFaults: () => demo?.faults() ?? null,
     async setDemoFault(lineId, fault) {
       if (!demo) throw new ApiFailure(apiError('forbidden', 'line faults can only be set in demo mode', 'lineId'));

@@ -5,5 +5,6 @@
 export { PhoneStatus, isReportShortcut } from './PhoneStatus.tsx';
 export { FallbackBanner } from './FallbackBanner.tsx';
 export { ConfigProblemBanner } from './ConfigProblemBanner.tsx';
+export { UpdateNotice } from './UpdateNotice.tsx';
 export { useLineBoard, useNow } from './use-line-board.ts';
 export { clockTime, formatDuration, relativeTime } from './model/relative-time.ts';

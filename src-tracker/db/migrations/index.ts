@@ -9,6 +9,7 @@ import { outagesProjection } from './0002-outages.ts';
 import { projectionCursors } from './0003-projection-cursors.ts';
 import { hqAccounts } from './0004-hq-accounts.ts';
 import { signedEvents } from './0004-signed-events.ts';
+import { lineStateOrder } from './0008-line-state-order.ts';
 import { deviceRevocations } from './0009-device-revocations.ts';
 
 export const TRACKER_MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -17,6 +18,7 @@ export const TRACKER_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003-projection-cursors': projectionCursors,
   '0004-hq-accounts': hqAccounts,
   '0005-signed-events': signedEvents,
+  '0008-line-state-order': lineStateOrder,
   '0009-device-revocations': deviceRevocations,
 };
 

@@ -11,15 +11,7 @@ import type { Incident } from '../../../src-shared/incident.ts';
 import { DAY_MS } from '../../../src-shared/retention.ts';
 import type { ChildTracker } from '../tracker/child-tracker.ts';
 import { trackerClient } from '../tracker/http-client.ts';
-import {
-  ADMIN_TOKEN,
-  FACILITY,
-  enrol,
-  enrolmentCode,
-  startTracker,
-  syncConsole,
-  waitForSync,
-} from '../sync/sync-lab.ts';
+import { hqAdmin, FACILITY, enrol, enrolmentCode, startTracker, syncConsole, waitForSync } from '../sync/sync-lab.ts';
 import type { TestConsole } from '../../support/consoles.ts';
 import { incidentInput } from '../../support/incidents.ts';
 
@@ -84,7 +76,10 @@ describe('retention across consoles and the tracker', () => {
     expect(await listed(a)).toEqual([recent.id]);
     expect(await listed(b)).toEqual([recent.id]);
     // The tracker keeps both for HQ, and holds the archive fact itself.
-    const hq = await trackerClient(tracker.url).get<{ incidents: { id: string }[] }>('/v1/hq/incidents', ADMIN_TOKEN);
+    const hq = await trackerClient(tracker.url).get<{ incidents: { id: string }[] }>(
+      '/v1/hq/incidents',
+      await hqAdmin(tracker.url),
+    );
     expect(hq.body.incidents.map((i) => i.id).sort()).toEqual([old.id, recent.id].sort());
     expect(b.events('incident.archived').map((e) => e.streamId)).toEqual([old.id]);
   });

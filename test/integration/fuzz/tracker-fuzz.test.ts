@@ -9,7 +9,7 @@ import { hashSecret } from '../../../src-tracker/auth/tokens.ts';
 import { encodeHlc } from '../../../src-shared/hlc.ts';
 import { EVENT_TYPES, parseEventPayload, type EventType } from '../../../src-shared/events.ts';
 import { PulledEvent } from '../../../src-shared/sync-wire.ts';
-import { trackerClient } from '../tracker/http-client.ts';
+import { credentialHeaders, hqSignIn, trackerClient } from '../tracker/http-client.ts';
 import { tempDir } from '../../support/temp.ts';
 import { signAsAuthor, testKey } from '../../support/device-keys.ts';
 
@@ -19,6 +19,8 @@ let db: TrackerDb;
 let app: FastifyInstance;
 let base: string;
 let device: string;
+/** HQ routes are fuzzed with an HQ admin's session (the admin token only creates that account). */
+let hq: Record<string, string>;
 
 beforeAll(async () => {
   db = await openTrackerDb({ kind: 'sqlite', file: join(dir.path, 'tracker.sqlite') });
@@ -30,7 +32,9 @@ beforeAll(async () => {
   });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
   const api = trackerClient(base);
-  const code = (await api.post('/v1/admin/enrolment-codes', { facility: 'Märsta', ttlMinutes: 60 }, ADMIN)).body.code;
+  const session = await hqSignIn(base, ADMIN);
+  hq = credentialHeaders(session);
+  const code = (await api.post('/v1/admin/enrolment-codes', { facility: 'Märsta', ttlMinutes: 60 }, session)).body.code;
   device = (
     await api.post('/v1/enroll', {
       code,
@@ -137,11 +141,11 @@ describe('tracker HTTP fuzzing', () => {
       const statuses = new Map<number, number>();
       await fc.assert(
         fc.asyncProperty(request, async ({ method, path, body }) => {
-          const token = path.includes('/admin/') || path.includes('/hq/') ? ADMIN : device;
+          const hqRoute = path.includes('/admin/') || path.includes('/hq/');
           const response = await fetch(new URL(path, base), {
             method,
             headers: {
-              authorization: `Bearer ${token}`,
+              ...(hqRoute ? hq : { authorization: `Bearer ${device}` }),
               ...(body === undefined ? {} : { 'content-type': 'application/json' }),
             },
             body: body === undefined ? null : JSON.stringify(body),

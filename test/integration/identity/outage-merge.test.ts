@@ -9,15 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChildTracker } from '../tracker/child-tracker.ts';
 import { trackerClient } from '../tracker/http-client.ts';
-import {
-  ADMIN_TOKEN,
-  FACILITY,
-  enrol,
-  enrolmentCode,
-  startTracker,
-  syncConsole,
-  waitForSync,
-} from '../sync/sync-lab.ts';
+import { hqAdmin, FACILITY, enrol, enrolmentCode, startTracker, syncConsole, waitForSync } from '../sync/sync-lab.ts';
 import { responseTo, startUdpEndpoint, type ScriptedEndpoint } from '../../lab/scripted-endpoint.ts';
 import { waitFor, waitForLineState, waitForOpenOutage, waitForOutageStatus } from '../../lab/line-watch.ts';
 import { cleanupTestConsoles, type TestConsole } from '../../support/consoles.ts';
@@ -112,15 +104,15 @@ describe('one outage per failure', () => {
     const hq = trackerClient(tracker.url);
     const listed = await hq.get<{ outages: Outage[] }>(
       `/v1/hq/outages?facility=${encodeURIComponent(FACILITY)}`,
-      ADMIN_TOKEN,
+      await hqAdmin(tracker.url),
     );
     expect(listed.status).toBe(200);
     expect(listed.body.outages.map((o) => o.id)).toEqual([seenByA.id]);
     expect(devicesIn(listed.body.outages[0]!)).toEqual(both);
     const period = `from=${from}&to=${to}&facility=${encodeURIComponent(FACILITY)}`;
-    const report = await hq.get<{ report: PeriodReport }>(`/v1/hq/report?${period}`, ADMIN_TOKEN);
+    const report = await hq.get<{ report: PeriodReport }>(`/v1/hq/report?${period}`, await hqAdmin(tracker.url));
     expect(report.body.report.totals.outageCount).toBe(1);
-    const tmf = await hq.get<unknown>(`/v1/hq/export.tmf621?${period}`, ADMIN_TOKEN);
+    const tmf = await hq.get<unknown>(`/v1/hq/export.tmf621?${period}`, await hqAdmin(tracker.url));
     expect(tmf.status).toBe(200);
     const tickets = Array.isArray(tmf.body) ? tmf.body : (tmf.body as { tickets: unknown[] }).tickets;
     expect(tickets).toHaveLength(1);

@@ -28,7 +28,13 @@ import { openTrackerDb, type DbKind, type TrackerDb } from '../../../src-tracker
 import { buildTracker } from '../../../src-tracker/server.ts';
 import { requirePostgres, startPostgres, type RunningPostgres } from '../../lab/postgres.ts';
 import { signAsAuthor, testKey, unsigned } from '../../support/device-keys.ts';
-import { consoleEvents, trackerClient, type TrackerClient } from '../tracker/http-client.ts';
+import {
+  consoleEvents,
+  hqSignIn,
+  trackerClient,
+  type HqCredential,
+  type TrackerClient,
+} from '../tracker/http-client.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -43,6 +49,7 @@ for (const kind of ['sqlite', 'postgres'] as DbKind[]) {
     let store: TrackerDb;
     let app: FastifyInstance;
     let api: TrackerClient;
+    let hq: HqCredential;
 
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'guardline-trust-'));
@@ -63,7 +70,9 @@ for (const kind of ['sqlite', 'postgres'] as DbKind[]) {
         adminTokenHash: hashSecret(adminToken),
         logger: pino({ level: 'info' }, sink),
       });
-      api = trackerClient(await app.listen({ port: 0, host: '127.0.0.1' }));
+      const base = await app.listen({ port: 0, host: '127.0.0.1' });
+      api = trackerClient(base);
+      hq = await hqSignIn(base, adminToken);
     });
 
     afterAll(async () => {
@@ -77,7 +86,7 @@ for (const kind of ['sqlite', 'postgres'] as DbKind[]) {
     const uniqueDevice = (name: string) => `${name}-${randomUUID().slice(0, 8)}`;
 
     async function enrol(facility: string, deviceId: string): Promise<EnrollResponse> {
-      const code = await api.post('/v1/admin/enrolment-codes', { facility }, adminToken);
+      const code = await api.post('/v1/admin/enrolment-codes', { facility }, hq);
       const r = await api.post('/v1/enroll', {
         code: code.body.code,
         deviceId,
@@ -261,7 +270,7 @@ for (const kind of ['sqlite', 'postgres'] as DbKind[]) {
     });
 
     it('refuses to enrol a device as the tracker’s own author id', async () => {
-      const code = await api.post('/v1/admin/enrolment-codes', { facility: uniqueFacility('Ystad') }, adminToken);
+      const code = await api.post('/v1/admin/enrolment-codes', { facility: uniqueFacility('Ystad') }, hq);
       const r = await api.post('/v1/enroll', {
         code: code.body.code,
         deviceId: 'tracker',

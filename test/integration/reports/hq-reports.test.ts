@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildTracker } from '../tracker/child-tracker.ts';
 import { trackerClient } from '../tracker/http-client.ts';
-import { ADMIN_TOKEN, enrol, enrolmentCode, startTracker, syncConsole, waitForSync } from '../sync/sync-lab.ts';
+import { hqAdmin, enrol, enrolmentCode, startTracker, syncConsole, waitForSync } from '../sync/sync-lab.ts';
 import type { TestConsole } from '../../support/consoles.ts';
 import type { EventEnvelope } from '../../../src-shared/events.ts';
 import type { PeriodReport } from '../../../src-shared/figures-report.ts';
@@ -79,7 +79,7 @@ describe('HQ outage evidence', () => {
   it("reports the same figures and ledger as the facility's console", async () => {
     const reply = await hq().get<{ report: PeriodReport }>(
       `/v1/hq/report?${query({ facility: TRACKER_FACILITY })}`,
-      ADMIN_TOKEN,
+      await hqAdmin(tracker.url),
     );
     expect(reply.status).toBe(200);
     const atHq = reply.body.report;
@@ -101,7 +101,7 @@ describe('HQ outage evidence', () => {
   it('shows every facility’s current line states with names and units from the synced catalogue', async () => {
     const reply = await hq().get<{ facilities: { facility: string; name: string; lines: unknown[] }[] }>(
       '/v1/hq/lines',
-      ADMIN_TOKEN,
+      await hqAdmin(tracker.url),
     );
     expect(reply.status).toBe(200);
     const kumla = reply.body.facilities.find((f) => f.facility === TRACKER_FACILITY)!;
@@ -113,12 +113,18 @@ describe('HQ outage evidence', () => {
   });
 
   it('lists open high-severity incidents as needing attention', async () => {
-    const reply = await hq().get<{ incidents: { title: string; severity: string }[] }>('/v1/hq/attention', ADMIN_TOKEN);
+    const reply = await hq().get<{ incidents: { title: string; severity: string }[] }>(
+      '/v1/hq/attention',
+      await hqAdmin(tracker.url),
+    );
     expect(reply.body.incidents.map((i) => i.title)).toContain('Alla telefoner döda på B');
   });
 
   it('exports the period as CSV in Swedish and English, and as TMF621 trouble tickets', async () => {
-    const sv = await hq().get<string>(`/v1/hq/export.csv?${query({ facility: TRACKER_FACILITY })}`, ADMIN_TOKEN);
+    const sv = await hq().get<string>(
+      `/v1/hq/export.csv?${query({ facility: TRACKER_FACILITY })}`,
+      await hqAdmin(tracker.url),
+    );
     expect(sv.status).toBe(200);
     expect(sv.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(sv.headers.get('content-disposition')).toContain('outages-M-rsta-2025-01-01-2025-01-02.csv');
@@ -130,11 +136,14 @@ describe('HQ outage evidence', () => {
     );
     const en = await hq().get<string>(
       `/v1/hq/export.csv?${query({ facility: TRACKER_FACILITY, lang: 'en' })}`,
-      ADMIN_TOKEN,
+      await hqAdmin(tracker.url),
     );
     expect(en.body.replace(/^\uFEFF/, '').split('\r\n')[0]).toMatch(/^Level,Unit,Line id,Name,Availability %/);
 
-    const tmf = await hq().get<{ tickets: Record<string, unknown>[] }>(`/v1/hq/export.tmf621?${query()}`, ADMIN_TOKEN);
+    const tmf = await hq().get<{ tickets: Record<string, unknown>[] }>(
+      `/v1/hq/export.tmf621?${query()}`,
+      await hqAdmin(tracker.url),
+    );
     expect(tmf.status).toBe(200);
     expect(tmf.body.tickets.map((t) => [t.id, t.status, t.externalId])).toEqual([
       [O1, 'acknowledged', 'TT-4711'],
@@ -146,7 +155,7 @@ describe('HQ outage evidence', () => {
     expect((await hq().get(`/v1/hq/report?${query({ facility: TRACKER_FACILITY })}`)).status).toBe(401);
     const bad = await hq().get<{ field?: string }>(
       `/v1/hq/report?${query({ facility: TRACKER_FACILITY, to: DAY.from - 1 })}`,
-      ADMIN_TOKEN,
+      await hqAdmin(tracker.url),
     );
     expect(bad.status).toBe(400);
     expect(bad.body.field).toBe('to');

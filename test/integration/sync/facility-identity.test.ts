@@ -18,7 +18,7 @@ import type { TrackerDatabase } from '../../../src-tracker/db/schema.ts';
 import type { ChildTracker } from '../tracker/child-tracker.ts';
 import { trackerClient } from '../tracker/http-client.ts';
 import type { TestConsole } from '../../support/consoles.ts';
-import { ADMIN_TOKEN, startTracker, syncConsole, waitForSync } from './sync-lab.ts';
+import { hqAdmin, startTracker, syncConsole, waitForSync } from './sync-lab.ts';
 import { alwaysUp } from '../reports/report-lab.ts';
 import { incidentInput } from '../../support/incidents.ts';
 
@@ -67,7 +67,7 @@ async function code(): Promise<string> {
   const reply = await admin().post<{ code: string; facilityName: string }>(
     '/v1/admin/enrolment-codes',
     { facility: 'anstalt-a', name: 'Anstalt A', ttlMinutes: 30 },
-    ADMIN_TOKEN,
+    await hqAdmin(tracker.url),
   );
   expect(reply.body.facilityName).toBe('Anstalt A');
   return reply.body.code;
@@ -107,24 +107,33 @@ describe('one facility identity', () => {
     });
     expect(created.facility).toBe('anstalt-a');
     await waitForSync(c, (s) => s.pending === 0 && s.quarantined === 0, 'incident pushed', 30_000);
-    const hq = await admin().get<{ incidents: { id: string; facility: string }[] }>('/v1/hq/incidents', ADMIN_TOKEN);
+    const hq = await admin().get<{ incidents: { id: string; facility: string }[] }>(
+      '/v1/hq/incidents',
+      await hqAdmin(tracker.url),
+    );
     expect(hq.body.incidents).toContainEqual(expect.objectContaining({ id: created.id, facility: 'anstalt-a' }));
   });
 
   it('names the facility the same everywhere at HQ: overview, facilities, lines and the report', async () => {
-    const overview = await admin().get<{ facilities: { id: string; name: string }[] }>('/v1/hq/overview', ADMIN_TOKEN);
+    const overview = await admin().get<{ facilities: { id: string; name: string }[] }>(
+      '/v1/hq/overview',
+      await hqAdmin(tracker.url),
+    );
     expect(overview.body.facilities.map((f) => [f.id, f.name])).toEqual([['anstalt-a', 'Anstalt A']]);
     const facilities = await admin().get<{ facilities: { id: string; name: string }[] }>(
       '/v1/hq/facilities',
-      ADMIN_TOKEN,
+      await hqAdmin(tracker.url),
     );
     expect(facilities.body.facilities.map((f) => f.name)).toEqual(['Anstalt A']);
-    const lines = await admin().get<{ facilities: { name: string; lines: unknown[] }[] }>('/v1/hq/lines', ADMIN_TOKEN);
+    const lines = await admin().get<{ facilities: { name: string; lines: unknown[] }[] }>(
+      '/v1/hq/lines',
+      await hqAdmin(tracker.url),
+    );
     expect(lines.body.facilities[0]).toMatchObject({ name: 'Anstalt A' });
     const to = Date.now() + 60_000;
     const report = await admin().get<{ report: { facility: unknown } }>(
       `/v1/hq/report?facility=anstalt-a&from=${to - 86_400_000}&to=${to}`,
-      ADMIN_TOKEN,
+      await hqAdmin(tracker.url),
     );
     expect(report.body.report.facility).toEqual({ id: 'anstalt-a', name: 'Anstalt A' });
   });

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { startChildTracker, type ChildTracker } from '../tracker/child-tracker.ts';
-import { trackerClient } from '../tracker/http-client.ts';
+import { hqSignIn, trackerClient, type HqCredential } from '../tracker/http-client.ts';
 import { openTestConsole, type TestConsole, type TestConsoleOptions } from '../../support/consoles.ts';
 import { foldIncident } from '../../../src-shared/incident-fold.ts';
 import { projectionHash } from '../../../src-shared/projection-hash.ts';
@@ -18,18 +18,31 @@ import type { z } from 'zod';
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef0123456789abcdef';
 export const FACILITY = 'Märsta';
 
-export async function startTracker(dataFile: string): Promise<ChildTracker> {
+export async function startTracker(dataFile: string, args: string[] = []): Promise<ChildTracker> {
   return startChildTracker({
-    args: ['--data', dataFile],
+    args: ['--data', dataFile, ...args],
     env: { GUARDLINE_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'warn' },
   });
+}
+
+const hqSessions = new Map<string, Promise<HqCredential>>();
+
+/** An HQ admin session on the tracker (the admin token creates that admin the first time). */
+export function hqAdmin(trackerUrl: string): Promise<HqCredential> {
+  let session = hqSessions.get(trackerUrl);
+  if (!session) {
+    session = hqSignIn(trackerUrl, ADMIN_TOKEN);
+    session.catch(() => hqSessions.delete(trackerUrl));
+    hqSessions.set(trackerUrl, session);
+  }
+  return session;
 }
 
 export async function enrolmentCode(trackerUrl: string): Promise<string> {
   const reply = await trackerClient(trackerUrl).post<{ code: string }>(
     '/v1/admin/enrolment-codes',
     { facility: FACILITY, ttlMinutes: 30 },
-    ADMIN_TOKEN,
+    await hqAdmin(trackerUrl),
   );
   if (reply.status !== 200 && reply.status !== 201)
     throw new Error(`enrolment code: ${reply.status} ${JSON.stringify(reply.body)}`);

@@ -107,6 +107,13 @@ describe('HQ accounts and sessions', () => {
     );
     expect(again.status).toBe(409);
     expect((await call('GET', '/v1/hq/session')).body).toEqual({ signedIn: false, setupNeeded: false });
+    // Its only use: on every other HQ route the admin token is refused, reads included.
+    const bearer = { authorization: `Bearer ${adminToken}` };
+    const read = await call('GET', '/v1/hq/overview', undefined, bearer);
+    expect(read).toMatchObject({ status: 403, body: { code: 'forbidden' } });
+    expect(read.body.message).toContain('only creates the first HQ admin');
+    const write = await call('POST', '/v1/admin/enrolment-codes', { facility: 'Anstalt A' }, bearer);
+    expect(write.status).toBe(403);
   });
 
   it('signs in into an HttpOnly SameSite=Strict cookie; the session answers who and the CSRF token', async () => {
@@ -226,7 +233,8 @@ describe('HQ accounts and sessions', () => {
   });
 
   it('refuses device tokens on the HQ API and a revoked device token everywhere', async () => {
-    const admin = { authorization: `Bearer ${adminToken}` };
+    const session = await signIn(ADMIN);
+    const admin = { cookie: session.cookie, 'x-guardline-csrf': session.csrf };
     const code = await call('POST', '/v1/admin/enrolment-codes', { facility: 'Anstalt A' }, admin);
     const enrolled = await call('POST', '/v1/enroll', {
       code: code.body.code,

@@ -4,15 +4,7 @@ import type { ChildTracker } from './child-tracker.ts';
 import { trackerClient } from './http-client.ts';
 import { cleanupTestConsoles, type TestConsole } from '../../support/consoles.ts';
 import { tempDir } from '../../support/temp.ts';
-import {
-  ADMIN_TOKEN,
-  FACILITY,
-  deviceToken,
-  enrol,
-  enrolmentCode,
-  startTracker,
-  syncConsole,
-} from '../sync/sync-lab.ts';
+import { hqAdmin, FACILITY, deviceToken, enrol, enrolmentCode, startTracker, syncConsole } from '../sync/sync-lab.ts';
 
 const dir = tempDir('guardline-hq-roster-');
 let tracker: ChildTracker;
@@ -48,7 +40,7 @@ describe('roster managed at HQ', () => {
           units: ['Avdelning B'],
           pin: '4711',
         },
-        ADMIN_TOKEN,
+        await hqAdmin(tracker.url),
       );
       expect(enrolled.status).toBe(201);
       const hasVera = async () => (await roster(c)).some((s) => s.staffNumber === 'V4711');
@@ -59,7 +51,7 @@ describe('roster managed at HQ', () => {
       const promoted = await hq.post(
         '/v1/admin/staff/update',
         { facility: FACILITY, staffNumber: 'V4711', patch: { role: 'supervisor' } },
-        ADMIN_TOKEN,
+        await hqAdmin(tracker.url),
       );
       expect(promoted.status).toBe(200);
       await waitForSyncUntil(
@@ -80,7 +72,7 @@ describe('roster managed at HQ', () => {
     const bad = await hq.post(
       '/v1/admin/staff',
       { facility: FACILITY, staffNumber: 'X1', name: 'X', role: 'warden' },
-      ADMIN_TOKEN,
+      await hqAdmin(tracker.url),
     );
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ code: 'invalid_input', field: 'role' });

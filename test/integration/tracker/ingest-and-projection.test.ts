@@ -23,6 +23,7 @@ import { loadTrackerIdentity } from '../../../src-tracker/identity/tracker-ident
 import { createTrackerAuthor } from '../../../src-tracker/identity/authored-events.ts';
 import { testKey } from '../../support/device-keys.ts';
 import { consoleEvents } from './http-client.ts';
+import { injectHqSignIn } from './hq-inject.ts';
 
 const FACILITY = 'Hall';
 const adminToken = `gla_test_${randomBytes(16).toString('hex')}`;
@@ -136,7 +137,7 @@ describe('HQ projections folded after commits', () => {
       });
       expect(pushed.statusCode).toBe(200);
 
-      const hq = await app.inject({ url: '/v1/hq/incidents', headers: { authorization: `Bearer ${adminToken}` } });
+      const hq = await app.inject({ url: '/v1/hq/incidents', headers: await injectHqSignIn(app, adminToken) });
       const incidents = HqIncident.array().parse(hq.json<{ incidents: unknown }>().incidents);
       expect(incidents).toMatchObject([{ id: created.streamId, title: 'Larm i korridor C', status: 'acknowledged' }]);
     } finally {
@@ -158,7 +159,7 @@ describe('HQ projections folded after commits', () => {
 
     const app = await buildTracker({ db: store, adminTokenHash: hashSecret(adminToken) });
     try {
-      const hq = await app.inject({ url: '/v1/hq/incidents', headers: { authorization: `Bearer ${adminToken}` } });
+      const hq = await app.inject({ url: '/v1/hq/incidents', headers: await injectHqSignIn(app, adminToken) });
       const incidents = HqIncident.array().parse(hq.json<{ incidents: unknown }>().incidents);
       expect(incidents).toMatchObject([{ id: created.streamId, noteCount: 1 }]);
       const cursor = await store.db.selectFrom('projection_cursors').selectAll().executeTakeFirstOrThrow();

@@ -1,5 +1,6 @@
 /** Reads a tracker's SSE stream with fetch and hands out its data messages in order. */
 import { StreamMessage } from '../../../src-shared/sync-wire.ts';
+import { credentialHeaders, type Credential } from './http-client.ts';
 
 export interface SseConnection {
   status: number;
@@ -11,10 +12,10 @@ export interface SseConnection {
   close(): void;
 }
 
-export async function openSse(url: string, token: string | undefined): Promise<SseConnection> {
+export async function openSse(url: string, token: Credential | undefined): Promise<SseConnection> {
   const abort = new AbortController();
   const response = await fetch(url, {
-    headers: token ? { authorization: `Bearer ${token}`, accept: 'text/event-stream' } : {},
+    headers: token ? { ...credentialHeaders(token), accept: 'text/event-stream' } : {},
     signal: abort.signal,
   });
   const messages: StreamMessage[] = [];

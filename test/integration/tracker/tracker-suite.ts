@@ -26,7 +26,7 @@ import { openTrackerDb, type DbKind, type DbLocation, type TrackerDb } from '../
 import { buildTracker } from '../../../src-tracker/server.ts';
 import { requirePostgres, startPostgres } from '../../lab/postgres.ts';
 import { startChildTracker } from './child-tracker.ts';
-import { consoleEvents, trackerClient, type TrackerClient } from './http-client.ts';
+import { consoleEvents, hqSignIn, trackerClient, type HqCredential, type TrackerClient } from './http-client.ts';
 import { openSse } from './sse-client.ts';
 import { signAsAuthor, testKey } from '../../support/device-keys.ts';
 
@@ -64,6 +64,8 @@ export function describeTrackerSuite(kind: DbKind): void {
     let app: FastifyInstance;
     let baseUrl: string;
     let api: TrackerClient;
+    /** An HQ admin's session: the admin token only creates that account (issue 15). */
+    let hq: HqCredential;
 
     beforeAll(async () => {
       lab = await openLab(kind);
@@ -75,6 +77,7 @@ export function describeTrackerSuite(kind: DbKind): void {
       });
       baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
       api = trackerClient(baseUrl);
+      hq = await hqSignIn(baseUrl, adminToken);
     });
 
     afterAll(async () => {
@@ -88,7 +91,7 @@ export function describeTrackerSuite(kind: DbKind): void {
     });
 
     async function createCode(facility: string, ttlMinutes = 60): Promise<string> {
-      const r = await api.post('/v1/admin/enrolment-codes', { facility, ttlMinutes }, adminToken);
+      const r = await api.post('/v1/admin/enrolment-codes', { facility, ttlMinutes }, hq);
       expect(r.status).toBe(201);
       return r.body.code as string;
     }
@@ -211,14 +214,35 @@ export function describeTrackerSuite(kind: DbKind): void {
         expectError(await api.get('/v1/events', adminToken), 403, 'forbidden');
       });
 
+      it('takes the admin token for nothing but the first HQ admin (403 on every HQ route)', async () => {
+        expectError(await api.get('/v1/hq/facilities', adminToken), 403, 'forbidden');
+        expectError(await api.get('/v1/hq/incidents', adminToken), 403, 'forbidden');
+        expectError(
+          await api.post('/v1/admin/enrolment-codes', { facility: 'X', ttlMinutes: 5 }, adminToken),
+          403,
+          'forbidden',
+        );
+        const refused = await api.post(
+          '/v1/hq/accounts',
+          { name: 'smyg', password: 'a'.repeat(16), role: 'admin' },
+          adminToken,
+        );
+        expectError(refused, 403, 'forbidden');
+        expect(JSON.stringify(refused.body)).toContain('only creates the first HQ admin');
+        // Accounts exist, so it cannot create another admin either.
+        expect((await api.post('/v1/hq/setup', { name: 'smyg', password: 'a'.repeat(16) }, adminToken)).status).toBe(
+          409,
+        );
+      });
+
       it('refuses a device token once HQ has revoked it (401)', async () => {
         const facility = uniqueFacility('Saltvik');
         const token = await enrol(facility, 'ws-revoked');
         const events = consoleEvents('ws-revoked');
         expect((await push(token, [events.incidentCreated(facility)])).status).toBe(200);
-        const devices = await api.get(`/v1/hq/devices?facility=${encodeURIComponent(facility)}`, adminToken);
+        const devices = await api.get(`/v1/hq/devices?facility=${encodeURIComponent(facility)}`, hq);
         const id = devices.body.devices[0].id as string;
-        expect((await api.post(`/v1/admin/devices/${id}/revoke`, {}, adminToken)).status).toBe(204);
+        expect((await api.post(`/v1/admin/devices/${id}/revoke`, {}, hq)).status).toBe(204);
         expectError(await push(token, [events.incidentCreated(facility)]), 401, 'unauthenticated');
         expectError(await api.get('/v1/events', token), 401, 'unauthenticated');
       });
@@ -248,8 +272,8 @@ export function describeTrackerSuite(kind: DbKind): void {
         expectError(r, 403, 'forbidden', 'events.1.payload.facility');
         expect(await pullAll(tokenA)).toEqual([]);
         expect(await pullAll(tokenB)).toEqual([]);
-        const hq = await api.get(`/v1/hq/incidents?facility=${encodeURIComponent(b)}`, adminToken);
-        expect(hq.body.incidents).toEqual([]);
+        const listed = await api.get(`/v1/hq/incidents?facility=${encodeURIComponent(b)}`, hq);
+        expect(listed.body.incidents).toEqual([]);
       });
     });
 
@@ -488,7 +512,7 @@ export function describeTrackerSuite(kind: DbKind): void {
         expect((await push(token, [ack, note])).status).toBe(200);
 
         const list = async (query: string) => {
-          const r = await api.get(`/v1/hq/incidents?facility=${encodeURIComponent(facility)}${query}`, adminToken);
+          const r = await api.get(`/v1/hq/incidents?facility=${encodeURIComponent(facility)}${query}`, hq);
           expect(r.status).toBe(200);
           return (r.body.incidents as unknown[]).map((i) => HqIncident.parse(i));
         };
@@ -509,7 +533,7 @@ export function describeTrackerSuite(kind: DbKind): void {
         expect(await list('&q=brand')).toHaveLength(0);
         expect(await list(`&q=${encodeURIComponent('100%')}`)).toHaveLength(0);
 
-        const facilities = await api.get('/v1/hq/facilities', adminToken);
+        const facilities = await api.get('/v1/hq/facilities', hq);
         const entry = (facilities.body.facilities as unknown[])
           .map((f) => HqFacility.parse(f))
           .find((f) => f.id === facility);
@@ -536,7 +560,7 @@ export function describeTrackerSuite(kind: DbKind): void {
         });
         expect((await push(token, [opened])).status).toBe(200);
         const list = async (query: string) => {
-          const r = await api.get(`/v1/hq/outages?facility=${encodeURIComponent(facility)}${query}`, adminToken);
+          const r = await api.get(`/v1/hq/outages?facility=${encodeURIComponent(facility)}${query}`, hq);
           expect(r.status).toBe(200);
           return (r.body.outages as unknown[]).map((o) => HqOutage.parse(o));
         };
@@ -553,7 +577,7 @@ export function describeTrackerSuite(kind: DbKind): void {
         expect((await push(token, [resolved])).status).toBe(200);
         expect(await list('&status=open')).toEqual([]);
         expect(await list('&status=resolved')).toMatchObject([{ id: outageId, durationMs: 30_000 }]);
-        expectError(await api.get('/v1/hq/outages?status=gone', adminToken), 400, 'invalid_input', 'status');
+        expectError(await api.get('/v1/hq/outages?status=gone', hq), 400, 'invalid_input', 'status');
       });
 
       it('serves the HQ page from files under a strict CSP without inline script', async () => {
@@ -593,8 +617,8 @@ export function describeTrackerSuite(kind: DbKind): void {
         try {
           const child = trackerClient(tracker.url);
           const facility = uniqueFacility('Kumla');
-          const code = (await child.post('/v1/admin/enrolment-codes', { facility, ttlMinutes: 5 }, childToken)).body
-            .code;
+          const childHq = await hqSignIn(tracker.url, childToken);
+          const code = (await child.post('/v1/admin/enrolment-codes', { facility, ttlMinutes: 5 }, childHq)).body.code;
           const { deviceToken } = EnrollResponse.parse(
             (await child.post('/v1/enroll', { code, deviceId: 'ws-1', publicKey: testKey('ws-1').publicKey })).body,
           );

@@ -25,6 +25,7 @@ import { incidentInput } from '../../support/incidents.ts';
 import {
   ADMIN_TOKEN,
   FACILITY,
+  hqAdmin,
   consoleIncidents,
   enrol,
   syncConsole,
@@ -58,7 +59,7 @@ async function code(trackerUrl: string): Promise<string> {
   const reply = await trackerClient(trackerUrl).post<{ code: string }>(
     '/v1/admin/enrolment-codes',
     { facility: FACILITY, ttlMinutes: 30 },
-    ADMIN_TOKEN,
+    await hqAdmin(trackerUrl),
   );
   return reply.body.code;
 }
@@ -96,7 +97,7 @@ describe.runIf(run)('two trackers on one PostgreSQL', () => {
 
   it('fans a push taken by one tracker out to SSE streams held on the other', async () => {
     // Both consoles talk to t1 (first in their list); HQ watches t2.
-    const hq = await openSse(`${t2.url}/v1/hq/stream`, ADMIN_TOKEN);
+    const hq = await openSse(`${t2.url}/v1/hq/stream`, await hqAdmin(t2.url));
     const before = Math.max(0, ...hq.messages().map((m) => m.seq));
     const { id } = await a.call<{ id: string }>('incidents.create', incidentInput({ title: 'Före avbrottet' }));
     await hq.waitFor((m) => m.seq > before, 20_000);
@@ -108,7 +109,7 @@ describe.runIf(run)('two trackers on one PostgreSQL', () => {
     'keeps every console working through kill -9 of the tracker they use and that runs the projector',
     { timeout: 180_000 },
     async () => {
-      const hq = await openSse(`${t2.url}/v1/hq/stream`, ADMIN_TOKEN);
+      const hq = await openSse(`${t2.url}/v1/hq/stream`, await hqAdmin(t2.url));
       const created: string[] = [];
       for (let i = 0; i < BEFORE_KILL; i++) {
         created.push((await a.call<{ id: string }>('incidents.create', incidentInput({ title: `Last ${i}` }))).id);
@@ -154,14 +155,14 @@ describe.runIf(run)('two trackers on one PostgreSQL', () => {
       await t2.waitForLine(LEADER_LINE, 30_000);
       const hqIncidents = await trackerClient(t2.url).get<{ incidents: { id: string }[] }>(
         '/v1/hq/incidents?limit=1000',
-        ADMIN_TOKEN,
+        await hqAdmin(t2.url),
       );
       const projected = hqIncidents.body.incidents.map((i) => i.id);
       expect(new Set(projected).size).toBe(projected.length);
       for (const id of created) expect(projected).toContain(id);
       const facilities = await trackerClient(t2.url).get<{ facilities: { incidents: number }[] }>(
         '/v1/hq/facilities',
-        ADMIN_TOKEN,
+        await hqAdmin(t2.url),
       );
       expect(facilities.body.facilities[0]!.incidents).toBe(projected.length);
 

@@ -20,6 +20,7 @@ import { buildTracker } from '../../../src-tracker/server.ts';
 import { newerVersion } from '../../../src-shared/sync.ts';
 import { syncConsole } from '../sync/sync-lab.ts';
 import { testKey } from '../../support/device-keys.ts';
+import { credentialHeaders, hqSignIn } from './http-client.ts';
 
 const adminToken = `gla_${randomBytes(32).toString('base64url')}`;
 let dir: string;
@@ -28,6 +29,8 @@ let store: TrackerDb;
 let app: FastifyInstance;
 let base: string;
 let deviceToken: string;
+/** An HQ admin's session (the admin token only creates that account). */
+let hq: Record<string, string>;
 
 function writeRelease(at: string, version: string, installer: Buffer, tamper = false): void {
   mkdirSync(at, { recursive: true });
@@ -51,7 +54,7 @@ async function get(path: string, token?: string) {
 async function reload() {
   const r = await fetch(`${base}/v1/admin/releases/reload`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    headers: { ...hq, 'content-type': 'application/json' },
     body: '{}',
   });
   return { status: r.status, body: (await r.json()) as { version?: string; message?: string; field?: string } };
@@ -62,7 +65,7 @@ const first = randomBytes(200_000);
 async function code(): Promise<string> {
   const answer = await fetch(`${base}/v1/admin/enrolment-codes`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    headers: { ...hq, 'content-type': 'application/json' },
     body: JSON.stringify({ facility: 'Anstalt A' }),
   }).then((r) => r.json() as Promise<{ code: string }>);
   return answer.code;
@@ -75,6 +78,7 @@ beforeAll(async () => {
   store = await openTrackerDb({ kind: 'sqlite', file: join(dir, 'tracker.sqlite') });
   app = await buildTracker({ db: store, adminTokenHash: hashSecret(adminToken), releasesDir: releases });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
+  hq = credentialHeaders(await hqSignIn(base, adminToken));
   const enrolled = await fetch(`${base}/v1/enroll`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -109,7 +113,7 @@ describe('update feed', () => {
     writeRelease(releases, '0.3.0', randomBytes(1000), true);
     const tampered = await reload();
     expect(tampered.status).toBe(400);
-    expect(tampered.body.message).toContain('does not match the sha512');
+    expect(tampered.body.message).toContain('does not match files.0.sha512 in latest.yml');
     expect(parseChannelFile((await get('/updates/latest.yml', deviceToken)).body.toString()).version).toBe('0.2.0');
     expect((await get('/updates/Guardline-Setup-0.2.0.exe', deviceToken)).body.equals(first)).toBe(true);
 
@@ -120,7 +124,7 @@ describe('update feed', () => {
     writeFileSync(join(releases, 'notes.txt'), 'not a release');
     expect((await reload()).body.message).toContain('no latest*.yml');
 
-    const status = await fetch(`${base}/v1/hq/releases`, { headers: { authorization: `Bearer ${adminToken}` } }).then(
+    const status = await fetch(`${base}/v1/hq/releases`, { headers: hq }).then(
       (r) => r.json() as Promise<{ current: { version: string }; refused: { reason: string } }>,
     );
     expect(status.current.version).toBe('0.2.0');

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildTracker } from '../tracker/child-tracker.ts';
 import { trackerClient } from '../tracker/http-client.ts';
-import { ADMIN_TOKEN, enrol, enrolmentCode, startTracker, syncConsole, waitForSync } from '../sync/sync-lab.ts';
+import { hqAdmin, enrol, enrolmentCode, startTracker, syncConsole, waitForSync } from '../sync/sync-lab.ts';
 import type { TestConsole } from '../../support/consoles.ts';
 import type { PeriodReport } from '../../../src-shared/figures-report.ts';
 import type { LineVoiceTestedPayload } from '../../../src-shared/voice.ts';
@@ -99,7 +99,10 @@ describe('test calls at HQ', () => {
       to: String(DAY.to),
       noResponseHours: '4',
     });
-    const reply = await trackerClient(tracker.url).get<{ report: PeriodReport }>(`/v1/hq/report?${q}`, ADMIN_TOKEN);
+    const reply = await trackerClient(tracker.url).get<{ report: PeriodReport }>(
+      `/v1/hq/report?${q}`,
+      await hqAdmin(tracker.url),
+    );
     expect(reply.status).toBe(200);
     const onConsole = await c.call<PeriodReport>('reports.period', { ...DAY, noResponseHours: 4 });
     expect(onConsole.voiceEpisodes).toEqual([

@@ -15,6 +15,7 @@ import { incidentInput } from '../../support/incidents.ts';
 import { FakeBrowserWindow, FakeNotification, FakeTray, SHELL_PATHS, resetFakeElectron } from './fake-electron.ts';
 
 vi.mock('electron', async () => (await import('./fake-electron.ts')).electronModule);
+vi.mock('electron-updater', async () => (await import('./fake-updater.ts')).updaterModule);
 
 const { watchAlarms, TRAY_FLASH_MS } = await import('../../../src-main/electron/alarm-signal.ts');
 const { alarmSignalText } = await import('../../../src-main/electron/alarm-signal-text.ts');

@@ -26,6 +26,12 @@ describe('electron-builder.yml', () => {
     expect(loaded.electronFuses).toEqual(config.electronFuses);
   });
 
+  it("writes electron-updater's generic-provider channel files, for the tracker's /updates/ feed", async () => {
+    expect(config.publish).toEqual({ provider: 'generic', url: 'https://tracker.invalid/updates/' });
+    const loaded = await getConfig(root, file, null);
+    expect(loaded.publish).toMatchObject({ provider: 'generic' });
+  });
+
   it('flips the security fuses', () => {
     expect(config.electronFuses).toEqual({
       runAsNode: false,

@@ -20,6 +20,7 @@ import {
 } from './fake-electron.ts';
 
 vi.mock('electron', async () => (await import('./fake-electron.ts')).electronModule);
+vi.mock('electron-updater', async () => (await import('./fake-updater.ts')).updaterModule);
 
 const { startConsoleShell } = await import('../../../src-main/electron/lifecycle.ts');
 

@@ -6,9 +6,21 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import type { RunningShell } from '../../../src-main/electron/lifecycle.ts';
 import { takeInstanceLock } from '../../../src-main/core/instance-lock.ts';
 import { IPC_INVOKE_CHANNEL, type CallResult } from '../../../src-shared/transport.ts';
-import { FakeBrowserWindow, FakeEvent, FakeTray, SHELL_PATHS, fake, resetFakeElectron } from './fake-electron.ts';
+import {
+  FakeBrowserWindow,
+  FakeEvent,
+  FakeNotification,
+  FakeTray,
+  SHELL_PATHS,
+  fake,
+  resetFakeElectron,
+} from './fake-electron.ts';
+import { fakeUpdater, resetFakeUpdater } from './fake-updater.ts';
+import { createSyncSettings } from '../../../src-main/core/sync/settings.ts';
 
 vi.mock('electron', async () => (await import('./fake-electron.ts')).electronModule);
+// electron-updater at its edge: the AppUpdater properties and events the shell uses.
+vi.mock('electron-updater', async () => (await import('./fake-updater.ts')).updaterModule);
 
 const { startConsoleShell } = await import('../../../src-main/electron/lifecycle.ts');
 
@@ -35,7 +47,10 @@ const onlyWindow = () => {
   return FakeBrowserWindow.instances[0]!;
 };
 
-beforeEach(() => resetFakeElectron());
+beforeEach(() => {
+  resetFakeElectron();
+  resetFakeUpdater();
+});
 
 afterEach(async () => {
   for (const running of started.splice(0)) await running.core.close().catch(() => {});
@@ -183,5 +198,37 @@ describe('Electron shell lifecycle', () => {
     const window = onlyWindow();
     expect(window.loadedUrl).toBe('http://localhost:5173/');
     expect((window.options.webPreferences as Record<string, unknown>).devTools).toBe(true);
+  });
+  it('updates from the enrolled tracker in use, shows it on the page and installs it at the next quit', async () => {
+    const running = await startRunning(['--data-dir', freshDir()]);
+    expect(fakeUpdater.feeds).toEqual([]); // not enrolled: nowhere to look
+    createSyncSettings(running.core.store).saveEnrolment(
+      'http://127.0.0.1:9 http://127.0.0.1:10',
+      'gld_dev',
+      'anstalt-a',
+    );
+    running.updates.check();
+    expect(fakeUpdater.feeds).toEqual(['http://127.0.0.1:9/updates/']);
+    expect(fakeUpdater.requestHeaders).toEqual({ authorization: 'Bearer gld_dev' });
+    expect(fakeUpdater.autoDownload).toBe(true);
+    expect(fakeUpdater.autoInstallOnAppQuit).toBe(false);
+
+    const window = onlyWindow();
+    const status = async () =>
+      (
+        (await fake.ipcMain.invokeFrom(window.webContents, window.webContents.mainFrame, IPC_INVOKE_CHANNEL, {
+          method: 'update.status',
+          input: {},
+        })) as CallResult & { ok: true }
+      ).value;
+    await vi.waitFor(() => expect(fakeUpdater.autoInstallOnAppQuit).toBe(false));
+    fakeUpdater.emit('update-downloaded', { version: '9.9.9' });
+    expect(await status()).toEqual({ state: 'ready', version: '9.9.9', error: null });
+    expect(fakeUpdater.autoInstallOnAppQuit).toBe(true);
+    expect(FakeNotification.instances.at(-1)?.options.body).toMatch(/9\.9\.9 .*startas om/);
+    expect(window.webContents.sent.some((m) => JSON.stringify(m.args).includes('update.changed'))).toBe(true);
+
+    fakeUpdater.emit('error', new Error('HttpError: 404 Not Found'));
+    expect(await status()).toEqual({ state: 'ready', version: '9.9.9', error: 'HttpError: 404 Not Found' });
   });
 });

@@ -14,6 +14,7 @@ import type { LineBoard, LineView } from '../../../src-shared/telephony.ts';
 import { FakeNotification, FakeTray, SHELL_PATHS, resetFakeElectron } from './fake-electron.ts';
 
 vi.mock('electron', async () => (await import('./fake-electron.ts')).electronModule);
+vi.mock('electron-updater', async () => (await import('./fake-updater.ts')).updaterModule);
 
 const { watchLineStatus, trayStatusFor } = await import('../../../src-main/electron/line-status-signal.ts');
 const { lineStatusText } = await import('../../../src-main/electron/line-status-text.ts');

@@ -95,8 +95,8 @@ describe('current line states', () => {
       lineChange('b1', 'UNKNOWN', 'UP', 2),
     ]);
     expect(states).toEqual([
-      { lineId: 'a1', state: 'DOWN', since: at(3) },
-      { lineId: 'b1', state: 'UP', since: at(2) },
+      { lineId: 'a1', state: 'DOWN', since: at(3), hlc: expect.any(String) },
+      { lineId: 'b1', state: 'UP', since: at(2), hlc: expect.any(String) },
     ]);
   });
 });

@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 describe('tracker server', () => {
-  it('generates an admin token once, keeps only its hash, and accepts it on HQ endpoints', async () => {
+  it('generates an admin token once, keeps only its hash, and takes it only to create the first HQ admin', async () => {
     const first = await ensureAdminToken(store, undefined, Date.now());
     expect(first.source).toBe('generated');
     expect((await ensureAdminToken(store, undefined, Date.now())).source).toBe('stored');
@@ -31,8 +31,16 @@ describe('tracker server', () => {
     expect(stored[0]!.token_hash).not.toContain(first.token);
 
     const app = await buildTracker({ db: store });
-    const ok = await app.inject({ url: '/v1/hq/facilities', headers: { authorization: `Bearer ${first.token}` } });
-    expect(ok.statusCode).toBe(200);
+    const bearer = { authorization: `Bearer ${first.token}` };
+    const read = await app.inject({ url: '/v1/hq/facilities', headers: bearer });
+    expect(read.json()).toMatchObject({ code: 'forbidden' });
+    const setup = await app.inject({
+      method: 'POST',
+      url: '/v1/hq/setup',
+      headers: bearer,
+      payload: { name: 'Karin Lund', password: 'nattskift-2026-HQ' },
+    });
+    expect(setup.statusCode).toBe(201);
     const wrong = await app.inject({ url: '/v1/hq/facilities', headers: { authorization: 'Bearer gla_wrong' } });
     expect(wrong.json()).toMatchObject({ code: 'unauthenticated' });
     await app.close();
