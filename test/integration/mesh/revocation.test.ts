@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildTracker } from '../tracker/child-tracker.ts';
 import { trackerClient } from '../tracker/http-client.ts';
-import { ADMIN_TOKEN, enrolmentCode, FACILITY, startTracker } from '../sync/sync-lab.ts';
+import { enrolmentCode, FACILITY, hqAdmin, startTracker } from '../sync/sync-lab.ts';
 import { startConsoleProcess, type ConsoleProcess } from '../../support/console-process-client.ts';
 import { writeMeshConfig } from '../../support/mesh-config.ts';
 import type { StoredEvent } from '../../../src-shared/events.ts';
@@ -202,12 +202,13 @@ describe('revoking a console for the whole facility', () => {
   it("HQ's revocation reaches the consoles too: a tracker-signed record, and A drops B", async () => {
     expect(await connected(a)).toContain(b.deviceId);
     const http = trackerClient(tracker.url);
+    const hq = await hqAdmin(tracker.url);
     const listed = await http.get<{ devices: { id: string; deviceId: string }[] }>(
       `/v1/hq/devices?facility=${encodeURIComponent(FACILITY)}`,
-      ADMIN_TOKEN,
+      hq,
     );
     const row = listed.body.devices.find((d) => d.deviceId === b.deviceId)!;
-    expect((await http.post(`/v1/admin/devices/${row.id}/revoke`, {}, ADMIN_TOKEN)).status).toBe(204);
+    expect((await http.post(`/v1/admin/devices/${row.id}/revoke`, {}, hq)).status).toBe(204);
     const record = await a.call<StoredEvent>('test.waitForStream', {
       streamId: deviceStreamId(b.deviceId),
       type: 'device.revoked',
@@ -216,7 +217,7 @@ describe('revoking a console for the whole facility', () => {
     expect(record.payload).toMatchObject({ deviceId: b.deviceId, revokedBy: 'tracker', reason: 'HQ' });
     await eventually('A without B', async () => !(await connected(a)).includes(b.deviceId));
     // Revoking again writes no second record.
-    expect((await http.post(`/v1/admin/devices/${row.id}/revoke`, {}, ADMIN_TOKEN)).status).toBe(204);
+    expect((await http.post(`/v1/admin/devices/${row.id}/revoke`, {}, hq)).status).toBe(204);
     const all = await http.get<{ events: { type: string; streamId: string }[] }>(
       '/v1/events?after=0',
       (await a.call<string>('test.meta', { key: 'sync.device_token' }))!,
