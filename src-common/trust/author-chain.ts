@@ -85,7 +85,7 @@ export function verifyByRuns(events: readonly AuthoredEvent[], options: RunVerif
     const event = events[i]!;
     const verdict = options.verifyOne(event);
     if (event.sig !== undefined) signatureChecks += 1;
-    verdicts[i] = verdict.ok ? forkCheck(event, options) ?? verdict : verdict;
+    verdicts[i] = verdict.ok ? (forkCheck(event, options) ?? verdict) : verdict;
   };
 
   for (const [deviceId, indexes] of byAuthor) {

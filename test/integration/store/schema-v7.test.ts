@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { openEventStore } from '../../../src-main/core/store/event-store.ts';
-import { MIGRATIONS } from '../../../src-main/core/store/migrations.ts';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../../src-main/core/store/migrations.ts';
 import { incidentProjector } from '../../../src-main/core/incidents/projection.ts';
 import { encodeHlc } from '../../../src-shared/hlc.ts';
 import type { EventEnvelope } from '../../../src-shared/events.ts';
@@ -63,7 +63,7 @@ describe('schema 7: contentless search, ascending recency indexes', () => {
     store.registerProjector(incidentProjector);
     const rowid = (id: string) =>
       (store.db.prepare('SELECT rowid FROM incidents WHERE id = ?').get(id) as { rowid: number }).rowid;
-    expect(store.schemaVersion).toBe(7);
+    expect(store.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
     expect(matches(store, 'tvattstugan')).toEqual([rowid(a)]);
     expect(matches(store, 'kalle')).toEqual([rowid(a)]);
     expect(matches(store, 'rokdykare')).toEqual([rowid(a)]);
