@@ -17,15 +17,19 @@
  * tell them from forgeries. Devices enrolled after this change always have a key.
  *
  * Revoked devices are out of the keyring: their events are refused even when relayed.
- * The checks themselves run on worker threads (verify-pool.ts).
+ * The checks themselves run on worker threads (verify-pool.ts), by author runs: a linked
+ * run of one author costs one signature, and its first `prev` must match the author hash
+ * of the event before it that the tracker holds (`fork` on `events.N.prev` otherwise).
  */
-import type { KeyringEntry } from '../../src-common/trust/index.ts';
+import { authorHash, type KeyringEntry } from '../../src-common/trust/index.ts';
+import type { EventEnvelope } from '../../src-shared/events.ts';
 import { TRACKER_DEVICE_ID } from '../../src-shared/signed-envelope.ts';
 import type { TrackerError } from '../../src-shared/sync-wire.ts';
 import type { TrackerDb } from '../db/database.ts';
 import type { AuthedDevice } from '../http/auth.ts';
 import type { TrackerIdentity } from '../identity/tracker-identity.ts';
-import { chunks } from './event-rows.ts';
+import { heldKey } from './author-check.ts';
+import { chunks, rowToEnvelope } from './event-rows.ts';
 import type { CheckedBatch } from './validate-push.ts';
 import type { VerifyPool } from './verify-pool.ts';
 
@@ -79,7 +83,8 @@ export async function verifyAuthors(
     identity,
     events.map((e) => e.deviceId),
   );
-  const refusal = await verifier.check({ events, entries, facility: pusher.facility, pusher: pusher.deviceId });
+  const held = await loadRunAnchors(store, pusher.facility, events);
+  const refusal = await verifier.check({ events, entries, facility: pusher.facility, pusher: pusher.deviceId, held });
   if (!refusal) return null;
   const envelope = events[refusal.index]!;
   const field = `events.${batch.order.indexOf(envelope.id)}.${refusal.verdict.field}`;
@@ -88,4 +93,44 @@ export async function verifyAuthors(
     author: envelope.deviceId,
     error: { code: 'forbidden', message: `${field}: ${refusal.verdict.reason} [${refusal.verdict.code}]`, field },
   };
+}
+
+/**
+ * Author hashes of the stored events each chained event of the batch links to, where that
+ * predecessor is not itself in the batch: in practice one row per author and push (the
+ * event before the run). Computed from the stored row (the same canonical bytes the author
+ * signed), so the ingest path never hashes every event it stores.
+ */
+export async function loadRunAnchors(
+  store: TrackerDb,
+  facility: string,
+  events: readonly EventEnvelope[],
+): Promise<Record<string, string>> {
+  const inBatch = new Set<string>();
+  for (const e of events) if (e.deviceSeq !== undefined) inBatch.add(heldKey(e.deviceId, e.deviceSeq));
+  const wanted = new Map<string, number[]>();
+  for (const e of events) {
+    if (e.prev === undefined || e.deviceSeq === undefined || e.deviceSeq < 2) continue;
+    if (inBatch.has(heldKey(e.deviceId, e.deviceSeq - 1))) continue;
+    const list = wanted.get(e.deviceId) ?? [];
+    list.push(e.deviceSeq - 1);
+    wanted.set(e.deviceId, list);
+  }
+  const held: Record<string, string> = {};
+  for (const [deviceId, seqs] of wanted) {
+    for (const part of chunks(seqs, IN_LIST_SIZE)) {
+      const rows = await store.db
+        .selectFrom('events')
+        .selectAll()
+        .where('device_id', '=', deviceId)
+        .where('device_seq', 'in', part)
+        .where('facility', '=', facility)
+        .execute();
+      for (const row of rows) {
+        const hash = authorHash(rowToEnvelope(row));
+        if (hash !== null && row.device_seq !== null) held[heldKey(deviceId, Number(row.device_seq))] = hash;
+      }
+    }
+  }
+  return held;
 }

@@ -20,8 +20,13 @@
  * tracker database edited behind the tracker's back from passing new facts off as old
  * ones by stripping their signatures. From a peer they are always refused: a peer could
  * have written them itself. Events the log already holds are not checked again.
+ *
+ * A batch is verified by author runs (src-common/trust/author-chain.ts): a linked run of
+ * one author costs one signature check, its start is checked against the author hash this
+ * console holds for the event before it, and any break falls back to the per-event rule,
+ * so exactly the bad events are refused.
  */
-import { createKeyring, verifyAuthoredEvent, type Keyring } from '../../../src-common/trust/index.ts';
+import { createKeyring, verifyAuthoredEvent, verifyByRuns, type Keyring } from '../../../src-common/trust/index.ts';
 import type { EventEnvelope } from '../../../src-shared/events.ts';
 import { decodeHlc, isHlc } from '../../../src-shared/hlc.ts';
 import {
@@ -173,33 +178,39 @@ export function createConsoleKeyring(deps: {
     },
     verify,
     screen(events, source) {
-      const accepted: (typeof events)[number][] = [];
-      let refused = 0;
-      for (const event of events) {
-        if (store.getEvent(event.id)) {
-          accepted.push(event); // already held: the append skips it as a duplicate
-          continue;
-        }
+      // Already held: the append skips them as duplicates, no check needed.
+      const fresh = events.filter((event) => !store.getEvent(event.id));
+      // Records first, in order, each on its own: a record that holds adds the key its
+      // device's events (later in this batch, or in a run whose head it signs) verify with.
+      const recordVerdicts = new Map<object, TrustVerdict>();
+      for (const event of fresh) {
+        if (event.type !== 'device.enrolled') continue;
         const verdict = verify(event, source);
-        if (!verdict.ok) {
-          logRefusal(event, source, verdict);
-          refused += 1;
-          continue;
+        recordVerdicts.set(event, verdict);
+        const record = DeviceEnrolledPayload.safeParse(event.payload);
+        if (verdict.ok && record.success) {
+          keyring.add({
+            deviceId: record.data.deviceId,
+            publicKey: record.data.publicKey,
+            facility: record.data.facility,
+            keyBoundAt: record.data.signingSince ?? wallOf(event.hlc),
+          });
         }
-        if (event.type === 'device.enrolled') {
-          const record = DeviceEnrolledPayload.safeParse(event.payload);
-          if (record.success) {
-            keyring.add({
-              deviceId: record.data.deviceId,
-              publicKey: record.data.publicKey,
-              facility: record.data.facility,
-              keyBoundAt: record.data.signingSince ?? wallOf(event.hlc),
-            });
-          }
-        }
-        accepted.push(event);
       }
-      return { accepted, refused };
+      const { verdicts } = verifyByRuns(fresh, {
+        verifyOne: (event) => recordVerdicts.get(event) ?? verify(event as EventEnvelope, source),
+        heldHash: (deviceId, seq) => store.authorHashAt(deviceId, seq),
+      });
+      // By object, not id: a forged copy and the genuine event may share one id.
+      const refusedEvents = new Set<object>();
+      for (const [i, event] of fresh.entries()) {
+        const verdict = recordVerdicts.get(event) ?? verdicts[i]!;
+        if (verdict.ok) continue;
+        logRefusal(event, source, verdict);
+        refusedEvents.add(event);
+      }
+      const accepted = events.filter((event) => !refusedEvents.has(event));
+      return { accepted, refused: refusedEvents.size };
     },
     refused: (limit = 100) =>
       q.list.all(limit).map((r) => ({

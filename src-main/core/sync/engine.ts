@@ -183,18 +183,21 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
 
   async function pushBatch(client: TrackerClient, events: StoredEvent[], onDone: (n: number) => void): Promise<void> {
     if (events.length === 0) return;
-    const wire = events.map(({ id, streamId, type, payload, actor, deviceId: d, deviceTime, hlc, deviceSeq, sig }) => ({
-      id,
-      streamId,
-      type,
-      payload,
-      actor,
-      deviceId: d,
-      deviceTime,
-      hlc,
-      deviceSeq,
-      sig,
-    }));
+    const wire = events.map(
+      ({ id, streamId, type, payload, actor, deviceId: d, deviceTime, hlc, deviceSeq, sig, prev }) => ({
+        id,
+        streamId,
+        type,
+        payload,
+        actor,
+        deviceId: d,
+        deviceTime,
+        hlc,
+        deviceSeq,
+        sig,
+        prev,
+      }),
+    );
     const sentAt = deps.wallClock();
     let response;
     try {

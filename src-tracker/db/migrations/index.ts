@@ -9,6 +9,7 @@ import { outagesProjection } from './0002-outages.ts';
 import { projectionCursors } from './0003-projection-cursors.ts';
 import { hqAccounts } from './0004-hq-accounts.ts';
 import { signedEvents } from './0004-signed-events.ts';
+import { authorChain } from './0006-author-chain.ts';
 
 export const TRACKER_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initialSchema,
@@ -16,6 +17,7 @@ export const TRACKER_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003-projection-cursors': projectionCursors,
   '0004-hq-accounts': hqAccounts,
   '0005-signed-events': signedEvents,
+  '0006-author-chain': authorChain,
 };
 
 export const trackerMigrations: MigrationProvider = {
