@@ -294,6 +294,23 @@ describe('a hostile peer', () => {
       expect(refusedLog().find((r) => r.event_id === head.id)?.code).toBe('bad_signature');
     });
 
+    it('refuses a run whose first link contradicts the feed the console holds, as a fork', async () => {
+      const before = run(stolen, stolenEvent, 3);
+      expect(refusal(await attack(stolen, [{ t: 'events', events: before, last: 6 }]))).toBeUndefined();
+      expect(before.every((e) => held(e.id))).toBe(true);
+      // The author's key signs a continuation that does not follow what the console holds
+      // (as a data directory restored from an old backup would): its prev names event 1, not 3.
+      const [fork] = run(stolen, stolenEvent, 1);
+      delete fork!.prev;
+      fork!.deviceSeq = before[2]!.deviceSeq! + 1;
+      fork!.prev = authorHash(before[0]!)!;
+      fork!.sig = signEnvelope(fork!, stolen.privateKey);
+      const x = await attack(stolen, [{ t: 'events', events: [fork!], last: 7 }]);
+      expect(refusal(x)?.code).toBe('bad_signature');
+      expect(held(fork!.id)).toBe(false);
+      expect(refusedLog().find((r) => r.event_id === fork!.id)?.code).toBe('fork');
+    });
+
     it('refuses exactly the bad event of a relayed run of a third device', async () => {
       const events = run(qKey(), thirdEvent, 12);
       events[3]!.payload = { ...(events[3]!.payload as object), title: 'Förfalskad i reläet' };
