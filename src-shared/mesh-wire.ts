@@ -93,7 +93,37 @@ export const EventsFrame = z
 export const AckFrame = z.object({ t: z.literal('ack'), last: z.number().int().nonnegative() }).strict();
 
 export const StatusFrame = z
-  .object({ t: z.literal('status'), head: z.number().int().nonnegative(), tracker: MeshTrackerState })
+  .object({
+    t: z.literal('status'),
+    head: z.number().int().nonnegative(),
+    tracker: MeshTrackerState,
+    /**
+     * Bumped each time the sender's store learns of events the tracker holds (its pushes
+     * acknowledged, its pulls): a peer with events still pending asks which of them (below).
+     */
+    acked: z.number().int().nonnegative().optional(),
+  })
+  .strict();
+
+/** Ids a console asks per frame whether the tracker holds them. */
+export const MESH_ASK_IDS = 500;
+
+/**
+ * "Does the tracker hold these?": events this console has not yet got to the tracker
+ * itself (its pending ones), asked of a peer that may have forwarded them or pulled them.
+ */
+export const TrackerAskFrame = z
+  .object({ t: z.literal('tracker_ask'), ids: z.array(EventEnvelope.shape.id).max(MESH_ASK_IDS) })
+  .strict();
+
+/** The answer: those of the asked ids the sender knows the tracker holds, with the tracker's seq. */
+export const TrackerHeldFrame = z
+  .object({
+    t: z.literal('tracker_held'),
+    acks: z
+      .array(z.object({ id: EventEnvelope.shape.id, serverSeq: z.number().int().positive() }).strict())
+      .max(MESH_ASK_IDS),
+  })
   .strict();
 
 export const PingFrame = z.object({ t: z.literal('ping') }).strict();
@@ -110,6 +140,8 @@ export const MeshFrame = z.discriminatedUnion('t', [
   EventsFrame,
   AckFrame,
   StatusFrame,
+  TrackerAskFrame,
+  TrackerHeldFrame,
   PingFrame,
   RefuseFrame,
 ]);

@@ -44,46 +44,33 @@ export async function ingestInto(
     // per-facility lock until commit makes a facility's seqs become visible in order.
     await sql`SELECT pg_advisory_xact_lock(hashtextextended(${'guardline.ingest:' + device.facility}, 0))`.execute(trx);
   }
+  // Insert first: ON CONFLICT skips ids already stored, and only those are read back and
+  // compared. Reading every id before inserting cost a second pass over the index for
+  // the common case, a fresh batch. A replay with different content throws, and the
+  // caller rolls back what this call inserted.
   const seqs = new Map<string, { seq: number; status: PushResult['status'] }>();
-  const stored = await storedEvents(
-    trx,
-    batch.events.map((e) => e.envelope.id),
-  );
-  const fresh: CheckedEvent[] = [];
-  for (const event of batch.events) {
-    const existing = stored.get(event.envelope.id);
-    if (!existing) {
-      fresh.push(event);
-      continue;
-    }
-    assertSameFact(existing, event, device, batch);
-    seqs.set(event.envelope.id, { seq: Number(existing.server_seq), status: 'duplicate' });
-  }
-
   let newHead: number | null = null;
-  const raced: CheckedEvent[] = [];
-  for (const part of chunks(fresh, INSERT_ROWS)) {
+  const skipped: CheckedEvent[] = [];
+  for (const part of chunks(batch.events, INSERT_ROWS)) {
     const inserted = await insertEvents(
       trx,
       part.map((e) => toRow(e, device, receivedAt)),
     );
-    const insertedIds = new Set<string>();
     for (const row of inserted) {
       const seq = Number(row.server_seq);
-      insertedIds.add(row.id);
       seqs.set(row.id, { seq, status: 'accepted' });
       newHead = Math.max(newHead ?? 0, seq);
     }
-    for (const e of part) if (!insertedIds.has(e.envelope.id)) raced.push(e);
+    if (inserted.length < part.length) for (const e of part) if (!seqs.has(e.envelope.id)) skipped.push(e);
   }
-  if (raced.length > 0) {
-    // Another facility's transaction stored the same id between our read and insert.
-    const winners = await storedEvents(
+  if (skipped.length > 0) {
+    // Stored before (a re-push), or by another facility's transaction meanwhile.
+    const stored = await storedEvents(
       trx,
-      raced.map((e) => e.envelope.id),
+      skipped.map((e) => e.envelope.id),
     );
-    for (const event of raced) {
-      const existing = winners.get(event.envelope.id);
+    for (const event of skipped) {
+      const existing = stored.get(event.envelope.id);
       if (!existing) throw new Error(`event ${event.envelope.id} neither inserted nor found`);
       assertSameFact(existing, event, device, batch);
       seqs.set(event.envelope.id, { seq: Number(existing.server_seq), status: 'duplicate' });

@@ -9,6 +9,7 @@ import canonicalize from 'canonicalize';
 import { z } from 'zod';
 import { EventEnvelope, parseEventPayload } from '../../src-shared/events.ts';
 import { decodeHlc, isHlc } from '../../src-shared/hlc.ts';
+import { fastEnvelope } from './envelope-fast-path.ts';
 import type { FieldIssue } from '../../src-shared/errors.ts';
 import { PUSH_MAX_EVENTS, type TrackerError } from '../../src-shared/sync-wire.ts';
 
@@ -46,9 +47,12 @@ export function checkPushBatch(body: unknown, rules: BatchRules): BatchCheck {
   const order: string[] = [];
   for (const [index, raw] of shape.data.events.entries()) {
     const at = `events.${index}`;
-    const envelope = EventEnvelope.safeParse(raw);
-    if (!envelope.success) return { ok: false, error: zodFailure(envelope.error, at) };
-    const event = envelope.data;
+    let event = fastEnvelope(raw);
+    if (event === null) {
+      const envelope = EventEnvelope.safeParse(raw);
+      if (!envelope.success) return { ok: false, error: zodFailure(envelope.error, at) };
+      event = envelope.data;
+    }
 
     const payload = parseEventPayload(event.type, event.payload);
     if (!payload.success) return { ok: false, error: zodFailure(payload.error, `${at}.payload`) };

@@ -73,7 +73,12 @@ function toRow(facility: string, incident: Incident): IncidentsTable {
   };
 }
 
-/** Lower-cased in JS (Swedish rules), so å/ä/ö match alike on SQLite and PostgreSQL. */
+/**
+ * Lower-cased in JS, so å/ä/ö match alike on SQLite and PostgreSQL. Plain
+ * `toLowerCase()`: Unicode's case mapping has no Swedish tailoring, so it equals
+ * `toLocaleLowerCase('sv')` (which HQ's search applies to the query; the unit test
+ * checks every code point) at a quarter of the cost, paid on every refold.
+ */
 export function searchText(incident: Incident): string {
   return [
     incident.title,
@@ -85,5 +90,5 @@ export function searchText(incident: Incident): string {
     ...incident.notes.map((n) => n.text),
   ]
     .join('\n')
-    .toLocaleLowerCase('sv');
+    .toLowerCase();
 }

@@ -13,7 +13,7 @@
  *    once, a few streams per short transaction that skips the disk flush (see
  *    projectionTransaction), so pushes interleave with it; pushes that arrive
  *    close together are folded together (a stream several of them touched is
- *    folded once);
+ *    folded once): a fold waits for a pause in pushes, but at most a second;
  *  - HQ reads `settled()` first, so a read sees every push answered before it.
  *
  * Facilities' seqs become visible in order (ingest.ts), so a per-facility cursor
@@ -38,8 +38,18 @@ const PROJECTORS: readonly StreamProjector[] = [
 ];
 /** Streams folded per transaction: few enough that a push waiting behind one is not held up for long. */
 const STREAMS_PER_TRANSACTION = 100;
-/** Pushes within this window are folded together; HQ reads never wait for it (they settle). */
+/**
+ * A fold starts once pushes have paused this long, so pushes close together are folded
+ * together; HQ reads never wait for it (they settle).
+ */
 const DEFAULT_DELAY_MS = 100;
+/**
+ * ...but never later than this after the first push it covers. During a drain pushes
+ * never pause: folding after every few pushes refolded a stream once per push that
+ * touched it (in the sync bench's backlog an incident's events reach the tracker in up
+ * to three pushes), on the event loop the pushes need.
+ */
+const DEFAULT_MAX_DELAY_MS = 1_000;
 const RETRY_AFTER_FAILURE_MS = 1_000;
 
 export interface HqProjector {
@@ -55,6 +65,7 @@ export interface HqProjector {
 
 export interface ProjectorOptions {
   delayMs?: number;
+  maxDelayMs?: number;
   onError?: (error: unknown, facility: string) => void;
   /**
    * Several trackers on one PostgreSQL (cluster/pg-cluster.ts): only the leader folds;
@@ -69,10 +80,13 @@ const STANDBY_POLL_MS = 25;
 
 export function createHqProjector(store: TrackerDb, options: ProjectorOptions = {}): HqProjector {
   const delayMs = options.delayMs ?? DEFAULT_DELAY_MS;
+  const maxDelayMs = Math.max(delayMs, options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS);
   const dirty = new Set<string>();
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
   let stopped = false;
+  /** When the oldest push not yet folded (nor covered by a run under way) arrived. */
+  let waitingSince: number | null = null;
 
   function schedule(after: number): void {
     if (stopped || running || timer) return;
@@ -83,16 +97,32 @@ export function createHqProjector(store: TrackerDb, options: ProjectorOptions = 
     timer.unref();
   }
 
+  /** Debounced: `delayMs` after the latest push, at most `maxDelayMs` after the oldest waiting one. */
+  function scheduleAfterPushes(): void {
+    const now = Date.now();
+    waitingSince ??= now;
+    if (stopped || running) return;
+    if (timer) clearTimeout(timer);
+    timer = null;
+    schedule(Math.max(0, Math.min(delayMs, waitingSince + maxDelayMs - now)));
+  }
+
   function start(): Promise<void> {
     if (timer) {
       clearTimeout(timer);
       timer = null;
     }
     if (stopped) return Promise.resolve();
-    running ??= runAll().finally(() => {
-      running = null;
-      if (dirty.size > 0) schedule(failed ? RETRY_AFTER_FAILURE_MS : 0);
-    });
+    if (!running) {
+      waitingSince = null;
+      running = runAll().finally(() => {
+        running = null;
+        if (dirty.size === 0) return;
+        if (failed) schedule(RETRY_AFTER_FAILURE_MS);
+        // Pushes that arrived during the run: their window started when they did.
+        else scheduleAfterPushes();
+      });
+    }
     return running;
   }
 
@@ -134,7 +164,7 @@ export function createHqProjector(store: TrackerDb, options: ProjectorOptions = 
   return {
     notify(facility) {
       dirty.add(facility);
-      schedule(delayMs);
+      scheduleAfterPushes();
     },
     async becameLeader() {
       // The previous leader may have died mid-run: catch every facility up from its cursor.

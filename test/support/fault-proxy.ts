@@ -49,7 +49,8 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-export async function startFaultProxy(targetPort: number, seed = 1): Promise<FaultProxy> {
+/** `targetHost`: where the target listens (another loopback address, e.g. 127.0.0.3, for mesh peers). */
+export async function startFaultProxy(targetPort: number, seed = 1, targetHost = '127.0.0.1'): Promise<FaultProxy> {
   const random = seededRandom(seed);
   let target = targetPort;
   let plan: FaultPlan = {};
@@ -75,7 +76,7 @@ export async function startFaultProxy(targetPort: number, seed = 1): Promise<Fau
   }
 
   function pipeThrough(client: net.Socket, cutAfter: number | null) {
-    const upstream = net.connect({ host: '127.0.0.1', port: target });
+    const upstream = net.connect({ host: targetHost, port: target });
     track(upstream);
     client.pipe(upstream);
     let passed = 0;

@@ -190,8 +190,20 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
         event('incident.status_changed', current.id, payload, actor, stepEventId(escalationId, 'incident_escalated')),
       );
     }
+    // The first notification is due at once: it goes in the same transaction as the start, so
+    // an alarm waits for one disk flush, not two (on every console of the mesh that raises it).
+    const initial = foldEscalation([started]);
+    const first = initial ? dueAction(initial, wallClock()) : null;
+    if (initial && first?.kind === 'notify') events.push(notifyEvent(initial, first.level, first.round));
     store.append(events);
     return escalationId;
+  }
+
+  function notifyEvent(state: EscalationState, level: number, round: number): EventEnvelope {
+    const { escalationId, incidentId } = state;
+    const targets = resolveTargets(state.levels[level - 1]!, state.unit, deps.roster);
+    const id = stepEventId(escalationId, 'notified', level, round);
+    return event('escalation.notified', escalationId, { incidentId, level, round, targets }, SYSTEM_ACTOR, id);
   }
 
   /** Record every step that is due now, then arm one timer for the next deadline. */
@@ -219,10 +231,7 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
       }
       const { incidentId } = state;
       if (action.kind === 'notify') {
-        const targets = resolveTargets(state.levels[action.level - 1]!, state.unit, deps.roster);
-        const id = stepEventId(escalationId, 'notified', action.level, action.round);
-        const payload = { incidentId, level: action.level, round: action.round, targets };
-        store.append([event('escalation.notified', escalationId, payload, SYSTEM_ACTOR, id)]);
+        store.append([notifyEvent(state, action.level, action.round)]);
       } else if (action.kind === 'time_out') {
         const id = stepEventId(escalationId, 'timed_out', action.level, action.round);
         const payload = { incidentId, level: action.level, round: action.round };

@@ -182,6 +182,8 @@ export function createMeshLinks(deps: MeshLinksDeps): MeshLinks {
       trackerLive = live;
       mesh.announce();
     },
+    trackerAcked: () => mesh.trackerAcked(),
+    vouchedPending: () => mesh.vouchedPending(),
     onChange(listener) {
       listeners.add(listener);
     },

@@ -19,6 +19,7 @@ import {
   type MeshRefusalError,
   type PeerSession,
   type SessionLimits,
+  type TrackerAck,
   type TrustedDevice,
 } from './peer-session.ts';
 
@@ -100,9 +101,73 @@ export function createMesh(deps: MeshDeps) {
   let server: tls.Server | null = null;
   let stopped = false;
 
+  /*
+   * The tracker's acknowledgements over the mesh. When a peer forwards our events to HQ,
+   * its store marks them synced; ours would only learn it when our own tracker link
+   * returns, so our pending count would overstate what HQ lacks. So each console bumps a
+   * counter in its status frames whenever its store learns of events the tracker holds,
+   * and a peer with pending events asks it which of them (by id, a page at a time).
+   *
+   * A peer's word only *vouches* for an event: it leaves our outbox as it is (we still push
+   * it ourselves once our own link is back; the tracker keeps each event once), so a peer
+   * that lied could make our count low, never make HQ lose an event. The vouches live in a
+   * TEMP table of this connection (never in the data file): after a restart they are asked
+   * again. They are dropped when our own tracker link goes live.
+   */
+  store.db.exec('CREATE TEMP TABLE IF NOT EXISTS mesh_vouched (id TEXT PRIMARY KEY, server_seq INTEGER NOT NULL)');
+  let ackedEpoch = 0;
+  let announceTimer: NodeJS.Timeout | null = null;
+  const ackQ = {
+    synced: store.db.prepare<[string], { server_seq: number }>(
+      'SELECT server_seq FROM events WHERE id = ? AND synced_at IS NOT NULL AND server_seq IS NOT NULL',
+    ),
+    vouched: store.db.prepare<[string], { server_seq: number }>(
+      'SELECT server_seq FROM temp.mesh_vouched WHERE id = ?',
+    ),
+    pendingAfter: store.db.prepare<[number, number], { id: string; seq: number }>(
+      `SELECT e.id, e.seq FROM events e WHERE e.synced_at IS NULL AND e.seq > ?
+         AND NOT EXISTS (SELECT 1 FROM temp.mesh_vouched v WHERE v.id = e.id)
+       ORDER BY e.seq LIMIT ?`,
+    ),
+    anyPending: store.db.prepare<[], { one: number }>('SELECT 1 AS one FROM events WHERE synced_at IS NULL LIMIT 1'),
+    isPending: store.db.prepare<[string], { one: number }>(
+      'SELECT 1 AS one FROM events WHERE id = ? AND synced_at IS NULL',
+    ),
+    vouch: store.db.prepare<[string, number]>('INSERT OR IGNORE INTO temp.mesh_vouched (id, server_seq) VALUES (?, ?)'),
+    vouchedPending: store.db.prepare<[], { n: number }>(
+      `SELECT count(*) AS n FROM temp.mesh_vouched v JOIN events e ON e.id = v.id WHERE e.synced_at IS NULL`,
+    ),
+    forget: store.db.prepare('DELETE FROM temp.mesh_vouched'),
+  };
+  let vouchedCache: number | null = null;
+
+  function trackerHeld(ids: readonly string[]): TrackerAck[] {
+    const out: TrackerAck[] = [];
+    for (const id of ids) {
+      const row = ackQ.synced.get(id) ?? ackQ.vouched.get(id);
+      if (row) out.push({ id, serverSeq: row.server_seq });
+    }
+    return out;
+  }
+
+  function trackerAcks(peer: TrustedDevice, acks: readonly TrackerAck[]): void {
+    if (deps.tracker() === 'live') return;
+    // Only our own pending events: a peer cannot fill this table with ids we do not hold.
+    const taken = store.db.transaction(() => {
+      let n = 0;
+      for (const a of acks) if (ackQ.isPending.get(a.id)) n += ackQ.vouch.run(a.id, a.serverSeq).changes;
+      return n;
+    })();
+    if (taken === 0) return;
+    vouchedCache = null;
+    deps.log(`mesh: ${peer.deviceId} says the tracker holds ${taken} of our pending events`);
+    deps.onChange();
+  }
+
   const q = {
     after: store.db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
     head: store.db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM events'),
+    held: store.db.prepare<[string], { one: number }>('SELECT 1 AS one FROM events WHERE id = ?'),
   };
   const head = () => q.head.get()?.seq ?? 0;
   const markQ = {
@@ -146,18 +211,37 @@ export function createMesh(deps: MeshDeps) {
       if (serverSeq !== null) serverSeqById.set(envelope.id, serverSeq);
       return envelope;
     });
-    const answer = deps.remote.accept(
-      {
-        events: envelopes,
-        serverSeqById,
-        alsoInTransaction: () => {
-          if (last > cursor(peer.deviceId)) store.setMeta(cursorKey(peer.deviceId), String(last));
-        },
+    const batch = {
+      events: envelopes,
+      serverSeqById,
+      alsoInTransaction: () => {
+        if (last > cursor(peer.deviceId)) store.setMeta(cursorKey(peer.deviceId), String(last));
       },
-      `peer:${peer.deviceId}`,
-    );
+    };
+    // A batch that brings nothing new (the sender skipped all it had, e.g. our own events
+    // echoed back, or every event is held already, e.g. escalation steps both consoles
+    // recorded) only moves the cursor. That commit need not wait for its own disk flush:
+    // lost in a crash, the peer re-sends the same batch and it is skipped again; in WAL mode
+    // the next durable commit flushes it anyway, in order. Live, every event one console
+    // commits comes back to it as such a batch from each peer: their flushes would queue
+    // behind (and slow) the flushes that carry new events. Held ids are still checked
+    // against their content by the gate.
+    const nothingNew = envelopes.every((e) => q.held.get(e.id) !== undefined);
+    const answer = nothingNew
+      ? withoutFlush(() => deps.remote.accept(batch, `peer:${peer.deviceId}`))
+      : deps.remote.accept(batch, `peer:${peer.deviceId}`);
     if ('refused' in answer) return { code: answer.refused.code, message: answer.refused.message };
     return null;
+  }
+
+  function withoutFlush<T>(fn: () => T): T {
+    const was = store.db.pragma('synchronous', { simple: true }) as number;
+    store.db.pragma('synchronous = NORMAL');
+    try {
+      return fn();
+    } finally {
+      store.db.pragma(`synchronous = ${was}`);
+    }
   }
 
   const self = () => ({
@@ -167,6 +251,7 @@ export function createMesh(deps: MeshDeps) {
     unit: deps.unit(),
     head: head(),
     tracker: deps.tracker(),
+    acked: ackedEpoch,
   });
 
   function dialerOf(session: PeerSession): Dialer | undefined {
@@ -275,6 +360,10 @@ export function createMesh(deps: MeshDeps) {
       cursor,
       marks,
       accept,
+      trackerHeld,
+      pendingAfter: (after, limit) => ackQ.pendingAfter.all(after, limit),
+      wantsTrackerAcks: () => deps.tracker() !== 'live' && ackQ.anyPending.get() !== undefined,
+      trackerAcks,
       onReady,
       onChange: (s) => {
         seen(s);
@@ -342,6 +431,7 @@ export function createMesh(deps: MeshDeps) {
   }
 
   const stopObserving = store.onCommitted(() => {
+    vouchedCache = null; // a commit may have marked vouched events synced (e.g. a peer's batch)
     for (const s of byDevice.values()) s.wake();
   });
 
@@ -449,7 +539,31 @@ export function createMesh(deps: MeshDeps) {
     },
     /** Tell peers our head and tracker state changed (e.g. the tracker link went live). */
     announce(): void {
+      if (deps.tracker() === 'live') {
+        // Our own link pushes everything pending now: no peer's word is needed any more.
+        ackQ.forget.run();
+        vouchedCache = null;
+      }
       for (const s of byDevice.values()) s.sendStatus();
+    },
+    /**
+     * Our store learned of events the tracker holds (a push acknowledged, a pull): tell the
+     * peers, at most every 200 ms, so any with those events pending can ask.
+     */
+    trackerAcked(): void {
+      ackedEpoch += 1;
+      if (announceTimer || stopped) return;
+      announceTimer = setTimeout(() => {
+        announceTimer = null;
+        if (stopped) return;
+        for (const s of byDevice.values()) s.sendStatus();
+      }, 200);
+      announceTimer.unref?.();
+    },
+    /** Pending events (not yet acknowledged to us by the tracker) that a peer says the tracker holds. */
+    vouchedPending(): number {
+      if (deps.tracker() === 'live') return 0;
+      return (vouchedCache ??= ackQ.vouchedPending.get()?.n ?? 0);
     },
     /** Drop every session with this device and forget its cursor display (removal by an admin). */
     disconnect(deviceId: string): void {
@@ -501,6 +615,7 @@ export function createMesh(deps: MeshDeps) {
     },
     async stop(): Promise<void> {
       stopped = true;
+      if (announceTimer) clearTimeout(announceTimer);
       stopObserving();
       for (const d of dialers.values()) if (d.timer) clearTimeout(d.timer);
       for (const s of [...sessions]) s.close();

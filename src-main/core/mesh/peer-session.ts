@@ -13,6 +13,7 @@ import type { TLSSocket } from 'node:tls';
 import type { KeyObject } from 'node:crypto';
 import type { StoredEvent } from '../../../src-shared/events.ts';
 import {
+  MESH_ASK_IDS,
   MESH_BATCH_EVENTS,
   MESH_PROTOCOL_VERSION,
   MESH_WINDOW,
@@ -46,6 +47,13 @@ export interface SessionSelf {
   unit: string;
   head: number;
   tracker: MeshTrackerState;
+  /** Bumped whenever our store learns of events the tracker holds. */
+  acked: number;
+}
+
+export interface TrackerAck {
+  id: string;
+  serverSeq: number;
 }
 
 export interface SessionDeps {
@@ -62,6 +70,15 @@ export interface SessionDeps {
   marks(): Record<string, number>;
   /** Validate and store a batch from the peer, moving its cursor to `last` in the same transaction. */
   accept(peer: TrustedDevice, events: FeedEvent[], last: number): MeshRefusalError | null;
+  /**
+   * The tracker's acknowledgements over the mesh: which of `ids` we know the tracker holds
+   * (asked by a peer), our pending events after log seq `after` that no peer vouched for
+   * yet (to ask a peer), whether we want to ask at all, and what a peer answered.
+   */
+  trackerHeld(ids: readonly string[]): TrackerAck[];
+  pendingAfter(after: number, limit: number): { id: string; seq: number }[];
+  wantsTrackerAcks(): boolean;
+  trackerAcks(peer: TrustedDevice, acks: readonly TrackerAck[]): void;
   onReady(session: PeerSession): void;
   onChange(session: PeerSession): void;
   onClosed(session: PeerSession, refusal: MeshRefusalError | null): void;
@@ -88,6 +105,9 @@ export interface SessionLimits {
   /** Frames queued for handling before the socket is paused. */
   queuedFrames: number;
 }
+
+/** Least time between two `tracker_ask` frames of one session (at most 20 a second). */
+const ASK_GAP_MS = 50;
 
 /** Events of queued batches a receiver stores in one transaction. */
 const MESH_MERGE_EVENTS = 1000;
@@ -138,6 +158,14 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
   let sentUpTo = 0;
   /** `last` of each batch sent and not yet acknowledged (an ack covers every batch up to its `last`). */
   let inflight: number[] = [];
+  /** Asking the peer which pending events the tracker holds: page by page through our pending ones. */
+  let asking: { after: number; full: boolean } | null = null;
+  let askAgain = false;
+  let askedAt = -Infinity;
+  /** A `tracker_ask` is out and its answer not yet in. */
+  let awaiting = false;
+  let askTimer: NodeJS.Timeout | null = null;
+  let peerAckedEpoch: number | null = null;
   let tokens = limits.frameBurst;
   let refilledAt = performance.now();
 
@@ -160,7 +188,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
     wake: pump,
     sendStatus() {
       const me = deps.self();
-      send({ t: 'status', head: me.head, tracker: me.tracker });
+      send({ t: 'status', head: me.head, tracker: me.tracker, acked: me.acked });
     },
     close,
     get closed() {
@@ -179,6 +207,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
     closed = true;
     clearTimeout(handshakeTimer);
     clearInterval(pingTimer);
+    if (askTimer) clearTimeout(askTimer);
     if (refusal && refusal.code !== 'self') {
       deps.log(`mesh: refused ${session.peer?.deviceId ?? session.remoteAddress}: ${refusal.code}: ${refusal.message}`);
       try {
@@ -213,6 +242,43 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
       inflight.push(sentUpTo);
       send({ t: 'events', events, last: sentUpTo });
     }
+  }
+
+  function askTracker(): void {
+    if (closed || !session.peer) return;
+    if (asking) {
+      askAgain = true;
+      return;
+    }
+    if (deps.wantsTrackerAcks()) askPage(0);
+  }
+
+  function askPage(after: number): void {
+    // Paced (a large outbox is many pages, and a peer's counter moves every 200 ms while it
+    // drains): asks stay far below the peer's frame-rate limit.
+    const wait = askedAt + ASK_GAP_MS - performance.now();
+    if (wait > 0) {
+      asking = { after, full: true };
+      askTimer = setTimeout(() => {
+        askTimer = null;
+        if (!closed) askPage(after);
+      }, wait);
+      return;
+    }
+    askedAt = performance.now();
+    if (!deps.wantsTrackerAcks()) return finishAsking(); // our own link came back meanwhile
+    const page = deps.pendingAfter(after, MESH_ASK_IDS);
+    if (page.length === 0) return finishAsking();
+    asking = { after: page.at(-1)!.seq, full: page.length === MESH_ASK_IDS };
+    awaiting = true;
+    send({ t: 'tracker_ask', ids: page.map((p) => p.id) });
+  }
+
+  function finishAsking(): void {
+    asking = null;
+    if (!askAgain) return;
+    askAgain = false;
+    askTracker();
   }
 
   const peerFingerprint = (): string | null => {
@@ -293,6 +359,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
       deps.onReady(session);
       if (closed) return; // a duplicate of a session we keep
       send({ t: 'subscribe', after: deps.cursor(peer.deviceId), marks: deps.marks() });
+      askTracker();
       return;
     }
     switch (frame.t) {
@@ -330,7 +397,20 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
         session.peerHead = frame.head;
         session.peerTracker = frame.tracker;
         deps.onChange(session);
+        if (frame.acked !== undefined && frame.acked !== peerAckedEpoch) {
+          peerAckedEpoch = frame.acked;
+          askTracker();
+        }
         return;
+      case 'tracker_ask':
+        return send({ t: 'tracker_held', acks: deps.trackerHeld(frame.ids) });
+      case 'tracker_held': {
+        if (!asking || !awaiting) return; // not asked: nothing to take
+        awaiting = false;
+        const page = asking;
+        deps.trackerAcks(session.peer, frame.acks);
+        return page.full ? askPage(page.after) : finishAsking();
+      }
       case 'ping':
       case 'paired':
         return;

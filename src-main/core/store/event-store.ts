@@ -89,9 +89,11 @@ export interface EventStore {
   getEvent(id: string): StoredEvent | null;
   /**
    * Events the tracker has not acknowledged, whoever authored them (store-and-forward:
-   * events from peers travel on too), oldest first, excluding quarantined ones.
+   * events from peers travel on too), oldest first, excluding quarantined ones; only
+   * those after local seq `afterSeq` when given (the sync engine reads its next batch
+   * while the previous one is still unacknowledged).
    */
-  outbox(limit: number): StoredEvent[];
+  outbox(limit: number, afterSeq?: number): StoredEvent[];
   outboxCount(): number;
   /** Highest `deviceSeq` held of `deviceId`'s feed (0 when none). */
   authorHead(deviceId: string): number;
@@ -192,13 +194,19 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     ),
     stream: db.prepare<[string], EventRow>('SELECT * FROM events WHERE stream_id = ? ORDER BY hlc, device_id, id'),
     byId: db.prepare<[string], EventRow>('SELECT * FROM events WHERE id = ?'),
-    outbox: db.prepare<[number], EventRow>(
-      `SELECT * FROM events WHERE synced_at IS NULL
+    outbox: db.prepare<[number, number], EventRow>(
+      `SELECT * FROM events WHERE synced_at IS NULL AND seq > ?
          AND id NOT IN (SELECT event_id FROM sync_quarantine) ORDER BY seq LIMIT ?`,
     ),
     outboxCount: db.prepare<[], { n: number }>(
       `SELECT count(*) AS n FROM events WHERE synced_at IS NULL
          AND id NOT IN (SELECT event_id FROM sync_quarantine)`,
+    ),
+    // A whole push's acks in one statement: [[id, serverSeq], …] as JSON, each row found by its id.
+    markSyncedAll: db.prepare<[number, string]>(
+      `UPDATE events SET synced_at = ?, server_seq = ack.value ->> 1
+         FROM json_each(?) AS ack
+        WHERE events.id = ack.value ->> 0 AND events.synced_at IS NULL`,
     ),
     // One seek on events_by_author: the head's number and, for the next link, its author hash.
     authorHeadRow: db.prepare<[string], EventRow>(
@@ -221,9 +229,7 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
   };
 
   const markSyncedTx = db.transaction((acks: readonly { id: string; serverSeq: number }[], syncedAt: number) => {
-    let changed = 0;
-    for (const a of acks) changed += q.markSynced.run(syncedAt, a.serverSeq, a.id).changes;
-    return changed;
+    return q.markSyncedAll.run(syncedAt, JSON.stringify(acks.map((a) => [a.id, a.serverSeq]))).changes;
   });
   const committedListeners = new Set<(result: AppendResult) => void>();
   const appendTx = db.transaction((events: readonly EventEnvelope[], options: AppendOptions): AppendResult => {
@@ -343,7 +349,7 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       const row = q.byId.get(id);
       return row ? toStored(row) : null;
     },
-    outbox: (limit) => q.outbox.all(limit).map(toStored),
+    outbox: (limit, afterSeq = 0) => q.outbox.all(afterSeq, limit).map(toStored),
     outboxCount: () => q.outboxCount.get()?.n ?? 0,
     authorHead: (deviceId) => q.authorHeadRow.get(deviceId)?.device_seq ?? 0,
     authorHashAt(deviceId, deviceSeq) {

@@ -34,6 +34,10 @@ export interface PeerLinks {
   stop(): Promise<void>;
   status(trackerLive: boolean): MeshStatus;
   trackerChanged(live: boolean): void;
+  /** This store learned of events the tracker holds (a push acknowledged, a pull stored). */
+  trackerAcked(): void;
+  /** Pending events a peer says the tracker holds (they stay in the outbox; see core/mesh). */
+  vouchedPending(): number;
   /** Called when what `status` returns may have changed (already throttled). */
   onChange(listener: () => void): void;
 }
@@ -133,7 +137,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       reason,
       trackerUrl: s.trackerUrl,
       facility: s.facility,
-      pending: pending(),
+      // What HQ lacks as far as this console knows: a peer may have forwarded some already.
+      pending: Math.max(0, pending() - (mesh?.vouchedPending() ?? 0)),
       quarantined: settings.quarantineCount(),
       progress,
       lastSuccessAt: s.lastSuccessAt,
@@ -153,6 +158,21 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     publish();
   }
 
+  /**
+   * The status push after commits is sent once the commit's other observers have run: they
+   * include the escalation runner, whose alarm must not wait behind a status recount and
+   * its push (measured on the LAN alarm path), and a burst of commits gives one push.
+   */
+  let publishQueued = false;
+  function publishSoon() {
+    if (publishQueued) return;
+    publishQueued = true;
+    setImmediate(() => {
+      publishQueued = false;
+      if (observing) publish(); // not after stop(): the store may be closed
+    });
+  }
+
   const onCommitted = (result: AppendResult) => {
     // Store-and-forward: events from peers the tracker has not seen are pending too.
     const added = result.stored.filter((e) => e.syncedAt === null).length;
@@ -160,7 +180,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (pendingCache !== null) pendingCache += added;
     workPending = true;
     wakeup.fire();
-    publish();
+    publishSoon();
   };
   // stop() unsubscribes; a run after a restart subscribes again and recounts, since
   // commits made while stopped were not counted.
@@ -181,7 +201,17 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     driftMs = Math.round(serverTime - (sentAt + now) / 2);
   }
 
-  async function pushBatch(client: TrackerClient, events: StoredEvent[], onDone: (n: number) => void): Promise<void> {
+  /**
+   * Pushes one batch. The tracker's acks are recorded at once, or, when `deferMark` is
+   * given, handed to it as a function to call later (the drain records them while the
+   * next batch is in flight). Refusals are narrowed down and recorded at once either way.
+   */
+  async function pushBatch(
+    client: TrackerClient,
+    events: StoredEvent[],
+    onDone: (n: number) => void,
+    deferMark?: (mark: () => void) => void,
+  ): Promise<void> {
     if (events.length === 0) return;
     const wire = events.map(
       ({ id, streamId, type, payload, actor, deviceId: d, deviceTime, hlc, deviceSeq, sig, prev }) => ({
@@ -230,14 +260,19 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (acks.length !== events.length || acks.some((a, i) => a.id !== events[i]!.id)) {
       throw new TrackerFailure('protocol', 'bad_acks', 'the tracker acknowledged different events than were sent');
     }
-    const marked = store.markSynced(
-      acks.map((a) => ({ id: a.id, serverSeq: a.serverSeq })),
-      deps.wallClock(),
-    );
-    if (pendingCache !== null) pendingCache -= marked;
     measureDrift(response.serverTime, sentAt);
     if (response.serverHlcHint) deps.clock.receive(response.serverHlcHint);
-    onDone(events.length);
+    const mark = () => {
+      const marked = store.markSynced(
+        acks.map((a) => ({ id: a.id, serverSeq: a.serverSeq })),
+        deps.wallClock(),
+      );
+      if (pendingCache !== null) pendingCache -= marked;
+      if (marked > 0) mesh?.trackerAcked();
+      onDone(events.length);
+    };
+    if (deferMark) deferMark(mark);
+    else mark();
   }
 
   async function splitAndPush(client: TrackerClient, events: StoredEvent[], onDone: (n: number) => void) {
@@ -252,18 +287,45 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     let done = 0;
     progress = { done, total };
     setState('pushing');
+    const onDone = (n: number) => {
+      done += n;
+      progress = { done: Math.min(done, Math.max(total, done)), total: Math.max(total, done) };
+      publish();
+    };
+    // One push in flight at a time, so the tracker sees batches in outbox order. While
+    // it is in flight the console records the previous batch's acks and reads the next
+    // batch (the events after the in-flight one), so its own work overlaps the
+    // tracker's instead of adding to it. An unrecorded ack only means a re-push, which
+    // the tracker answers as a duplicate.
+    let unrecorded: (() => void) | null = null;
+    const record = () => {
+      const mark = unrecorded;
+      unrecorded = null;
+      mark?.();
+    };
     try {
-      for (;;) {
-        const batch = takeBatch(store.outbox(batchSize));
-        if (batch.length === 0) break;
-        await pushBatch(client, batch, (n) => {
-          done += n;
-          progress = { done: Math.min(done, Math.max(total, done)), total: Math.max(total, done) };
-          publish();
-        });
+      let batch = takeBatch(store.outbox(batchSize));
+      while (batch.length > 0) {
+        const inFlight = pushBatch(client, batch, onDone, (mark) => (unrecorded = mark));
+        // Awaited below; a failure meanwhile is not an unhandled rejection.
+        inFlight.catch(() => {});
+        // A turn of the event loop first, so the request is on the socket before this work.
+        await new Promise((resolve) => setImmediate(resolve));
+        record();
+        const next = takeBatch(store.outbox(batchSize, batch.at(-1)!.seq));
+        await inFlight;
         if (stopped) return;
+        if (next.length > 0) {
+          batch = next;
+          continue;
+        }
+        // Past the end: record the last acks, then look again from the start (an event
+        // released from quarantine meanwhile sits before the batches just sent).
+        record();
+        batch = takeBatch(store.outbox(batchSize));
       }
     } finally {
+      record();
       progress = null;
     }
   }
@@ -285,6 +347,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       });
       // Our own events coming back (acks lost on the way) are marked synced by the append.
       if (pendingCache !== null) pendingCache -= appended.newlySynced;
+      if (appended.stored.length > 0 || appended.newlySynced > 0) mesh?.trackerAcked();
       if (page.events.length === 0) settings.setLastPulledSeq(page.nextAfter);
       if (!page.hasMore || stopped) return;
     }

@@ -3,7 +3,8 @@
  * (a console paired earlier, whose key file the attacker has), or none at all, and sends
  * hand-made frames over real mutual TLS: forged, tampered, replayed and re-signed events,
  * garbage, oversized frames, a flood. Each is refused with a clear reason and logged;
- * nothing of a refused batch is stored, and the console keeps working.
+ * nothing of a refused batch is stored, and the console keeps working. A peer lying that
+ * the tracker holds this console's pending events lowers the count shown, never the outbox.
  */
 import tls from 'node:tls';
 import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
@@ -220,6 +221,58 @@ describe('a hostile peer', () => {
     expect(refusal(await attack(stolen, [Buffer.concat(pings.map((p) => encodeFrame(p)))]))?.code).toBe('flooding');
     const after = await target.call<{ id: string }>('incidents.create', incidentInput({ title: 'Fortfarande igång' }));
     expect(target.core.store.streamEvents(after.id).map((e) => e.type)).toContain('incident.created');
+  });
+
+  it("takes a peer's word that the tracker holds its pending events only as a vouch: the count drops, the outbox keeps them", async () => {
+    const outbox = target.core.store.outboxCount();
+    expect(target.core.sync.status().pending).toBe(outbox);
+    const unknown = '01a24000-0000-7000-8000-0000000000ff';
+    const credentials = selfSignedCertificate(stolen, 'attacker');
+    const asked = await new Promise<string[]>((resolve, reject) => {
+      const decoder = createFrameDecoder();
+      const socket = tls.connect({
+        ...address,
+        ...credentials,
+        rejectUnauthorized: false,
+        checkServerIdentity: () => undefined,
+        minVersion: 'TLSv1.3',
+      });
+      const timer = setTimeout(() => reject(new Error('the target never asked')), 15_000);
+      socket.on('secureConnect', () =>
+        socket.write(
+          encodeFrame({
+            t: 'hello',
+            v: 1,
+            deviceId: stolen.deviceId,
+            facility: 'Märsta',
+            name: 'X',
+            unit: 'X',
+            head: 0,
+            tracker: 'live',
+          }),
+        ),
+      );
+      socket.on('data', (chunk: Buffer) => {
+        for (const f of decoder.push(chunk)) {
+          if (f.t !== 'tracker_ask') continue;
+          // The lie: every asked id "held by the tracker", plus one this console never had.
+          const acks = [...f.ids, unknown].map((id, i) => ({ id, serverSeq: 1000 + i }));
+          socket.write(encodeFrame({ t: 'tracker_held', acks }));
+          clearTimeout(timer);
+          setTimeout(() => socket.end(), 200);
+          resolve(f.ids);
+        }
+      });
+      socket.on('error', () => undefined);
+    });
+    expect(asked.length).toBe(outbox);
+    await expect.poll(() => target.core.sync.status().pending, { timeout: 10_000 }).toBe(0);
+    // Nothing left the outbox (the console still pushes all of it to the tracker itself), and the
+    // id it never held was not taken.
+    expect(target.core.store.outboxCount()).toBe(outbox);
+    const vouched = target.core.store.db.prepare('SELECT id FROM temp.mesh_vouched').all() as { id: string }[];
+    expect(vouched.map((v) => v.id)).not.toContain(unknown);
+    expect(vouched.length).toBe(outbox);
   });
 
   it('refuses an event far ahead of its clock (clock skew) with a clear reason', async () => {

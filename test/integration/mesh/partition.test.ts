@@ -1,247 +1,226 @@
 /**
- * The facility LAN partitioned and healed, with the tracker away and back: three consoles
- * (real SQLite files, mutual TLS on loopback, every peer link through its own fault
- * proxy) and a tracker child process. A–C cut while A–B and B–C stay up, then the whole
- * LAN cut, then healed, then the tracker returns. Afterwards every event is held exactly
- * once by every console and the tracker, the four pictures agree, and no author's
- * sequence has a gap. Also: a console whose tracker link is cut gets its events to the
- * tracker through a peer.
+ * The facility LAN partitioned and healed, with the tracker stopped and back: three console
+ * processes (browser hosts with their own data directories, mesh listeners on 127.0.0.2,
+ * .3 and .4, mutual TLS) and a tracker process. Every peer link runs through its own fault
+ * proxy: A–C cut while A–B and B–C stay up, then the whole LAN cut, then healed, then the
+ * tracker returns. Events are logged through each console's WebSocket API. Afterwards every
+ * event is held exactly once by every console and the tracker, the four pictures agree, and
+ * no author's sequence has a gap. Also: a console whose tracker link is cut gets its events
+ * to the tracker through a peer, and learns over the mesh that the tracker holds them (its
+ * pending count drops while its own link is still down).
+ *
+ * Size: GUARDLINE_MESH_EVENTS=1500 (the default) is 2,000 events authored on each console;
+ * the run time vitest prints for it is kept in the issue-12d note for CI planning.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { ChildTracker } from '../tracker/child-tracker.ts';
-import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.ts';
-import { cleanupTestConsoles, type TestConsole } from '../../support/consoles.ts';
-import { incidentInput } from '../../support/incidents.ts';
 import { tempDir } from '../../support/temp.ts';
 import { projectionHash } from '../../../src-shared/projection-hash.ts';
-import {
-  consoleIncidents,
-  deviceToken,
-  enrol,
-  enrolmentCode,
-  startTracker,
-  trackerEvents,
-  trackerProjectionHash,
-} from '../sync/sync-lab.ts';
+import { startTracker, trackerEvents, trackerProjectionHash } from '../sync/sync-lab.ts';
 import {
   authorLedger,
   connectedPeers,
-  meshNode,
+  deviceTokenOf,
+  eventIds,
+  logEvents,
   setLan,
-  startMesh,
+  startFacility,
+  storedIncidents,
+  syncStatus,
   until,
-  wireMesh,
-  type MeshNode,
-} from './mesh-lab.ts';
+  type ConsoleProcess,
+  type Facility,
+} from './facility-lab.ts';
 
 const dir = tempDir('guardline-mesh-partition-');
-/** Events each console logs while A–C are cut, then while all are cut (GUARDLINE_MESH_EVENTS scales both down for a quick look). */
+/** Events each console logs while A–C are cut (then a third as many while all are cut). */
 const PHASE1 = Number(process.env.GUARDLINE_MESH_EVENTS ?? 1500);
 const PHASE2 = Math.ceil(PHASE1 / 3);
-const nodes: MeshNode[] = [];
-const proxies: FaultProxy[] = [];
-let tracker: ChildTracker | null = null;
+/** Replication of a phase's events between three loaded processes: generous, still bounded. */
+const CONVERGE_MS = Number(process.env.GUARDLINE_MESH_WAIT_MS ?? 300_000);
+const facilities: Facility[] = [];
+const trackers: ChildTracker[] = [];
 
 afterAll(async () => {
-  for (const n of nodes) await n.c.close();
-  for (const p of proxies) await p.close();
-  await tracker?.kill();
-  cleanupTestConsoles();
+  for (const f of facilities) await f.close();
+  for (const t of trackers) await t.kill();
   dir.cleanup();
 });
 
-/** `count` events on a console: incidents created, then edited and annotated in turn. */
-async function logEvents(c: TestConsole, count: number, tag: string): Promise<void> {
-  const ids: string[] = [];
-  for (let i = 0; i < count; i++) {
-    if (i % 4 === 0 || ids.length === 0) {
-      // Technical incidents: no escalation timers adding events while the test counts.
-      const made = await c.call<{ id: string }>(
-        'incidents.create',
-        incidentInput({ title: `${tag} ${i}`, category: 'technical', severity: 'medium' }),
-      );
-      ids.push(made.id);
-    } else if (i % 4 === 1) await c.call('incidents.addNote', { id: ids.at(-1), text: `${tag} anteckning ${i}` });
-    else await c.call('incidents.update', { id: ids.at(-1), patch: { location: `${tag} rum ${i}` } });
-  }
+/** What each console holds, for a failure message. */
+async function state(consoles: ConsoleProcess[]): Promise<string> {
+  const held = consoles.map(eventIds);
+  const union = new Set(held.flatMap((ids) => [...ids]));
+  const rows = await Promise.all(
+    consoles.map(async (c, i) => {
+      const peers = (await syncStatus(c)).mesh.peers.map((p) => `${p.name}:${p.state}:${p.behind}`);
+      return `${c.name} holds ${held[i]!.size}/${union.size}, peers ${peers.join(' ')}`;
+    }),
+  );
+  return rows.join('; ');
 }
 
-/** What each console holds and sees, for a failure message. */
-function state(mesh: MeshNode[], wanted: number): string {
-  const union = new Set(mesh.flatMap((n) => [...allIds(n.c)]));
-  const gaps = mesh.map((n) => {
-    const have = allIds(n.c);
-    const missing = [...union].filter((id) => !have.has(id)).slice(0, 5);
-    const rows = missing.map((id) => {
-      const holder = mesh.find((m) => allIds(m.c).has(id))!;
-      const e = holder.c.core.store.getEvent(id)!;
-      return `${id} ${e.type} by ${e.deviceId} seq ${e.deviceSeq ?? '-'} sig ${e.sig ? 'yes' : 'no'} held by ${holder.name}`;
-    });
-    return `${n.name} lacks ${[...union].filter((id) => !have.has(id)).length}: ${rows.join(' | ')}`;
-  });
-  return `wanted ${wanted}; ${gaps.join('; ')}; ${mesh
-    .map(
-      (n) =>
-        `${n.name}: ${total(n.c)} events, peers ${JSON.stringify(n.c.core.sync.status().mesh.peers.map((p) => [p.name, p.state, p.behind]))}`,
-    )
-    .join('; ')}`;
+/** Every console holds every event any of them holds, and all hold the same number. */
+function converged(consoles: ConsoleProcess[], atLeast: number): boolean {
+  const held = consoles.map(eventIds);
+  const union = new Set(held.flatMap((ids) => [...ids]));
+  return union.size >= atLeast && held.every((ids) => ids.size === union.size);
 }
 
-/** Every event in a console's log (device records included, unlike sync-lab's eventCount). */
-const total = (c: TestConsole) =>
-  (c.core.store.db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
-
-const allIds = (c: TestConsole) =>
-  new Set((c.core.store.db.prepare('SELECT id FROM events').all() as { id: string }[]).map((r) => r.id));
-
-async function threeEnrolledConsoles(prefix: string): Promise<{ mesh: MeshNode[]; wan: FaultProxy[] }> {
-  if (!tracker) tracker = await startTracker(join(dir.path, 'tracker.sqlite'));
-  const trackerPort = Number(new URL(tracker.url).port);
-  const mesh: MeshNode[] = [];
-  const wan: FaultProxy[] = [];
-  for (const name of ['A', 'B', 'C']) {
-    const node = await meshNode(dir.path, `${prefix}${name}`);
-    nodes.push(node);
-    mesh.push(node);
-    const link = await startFaultProxy(trackerPort, wan.length + 11);
-    proxies.push(link);
-    wan.push(link);
-    await startMesh(node);
-    await enrol(node.c, link.url, await enrolmentCode(tracker.url));
-  }
-  const lan = await wireMesh(mesh);
-  proxies.push(...lan.values());
-  (mesh as MeshNode[] & { lan?: typeof lan }).lan = lan;
-  // Each console trusts the others once their device records came through the tracker.
-  await until('every console connected to both others', () => mesh.every((n) => connectedPeers(n) === 2));
-  return { mesh, wan };
-}
-
-describe('facility mesh through partitions', () => {
+describe('facility mesh of console processes through partitions', () => {
   it(
     'partition, full cut, heal and tracker return: each event exactly once everywhere, four equal pictures, no sequence gap',
-    { timeout: 600_000 },
+    { timeout: 900_000 },
     async () => {
-      const { mesh, wan } = await threeEnrolledConsoles('p');
-      const lan = (mesh as MeshNode[] & { lan: Map<string, FaultProxy> }).lan;
-      const [a, b, c] = mesh as [MeshNode, MeshNode, MeshNode];
+      const trackerFile = join(dir.path, 'tracker-p.sqlite');
+      let tracker = await startTracker(trackerFile);
+      trackers.push(tracker);
+      const facility = await startFacility(join(dir.path, 'p'), tracker.url, ['A', 'B', 'C']);
+      facilities.push(facility);
+      const consoles = facility.consoles;
+      const [a, b, c] = consoles as [ConsoleProcess, ConsoleProcess, ConsoleProcess];
+      const before = new Set(consoles.flatMap((x) => [...eventIds(x)])).size;
 
-      // The WAN goes: no console reaches the tracker.
-      for (const link of wan) {
-        link.setLink('down');
-        link.cutAll();
-      }
+      // The tracker stops (the WAN is gone for every console).
+      await tracker.kill();
+      await until('every console to lose the tracker', async () =>
+        (await Promise.all(consoles.map(syncStatus))).every((s) => s.state !== 'live'),
+      );
+
       // A–C cut; A–B and B–C up: B carries A's events to C and C's to A.
-      setLan(lan, a.name, c.name, 'down');
-      await until('A and C apart', () => connectedPeers(a) === 1 && connectedPeers(c) === 1);
-      await Promise.all([logEvents(a.c, PHASE1, 'A'), logEvents(b.c, PHASE1, 'B'), logEvents(c.c, PHASE1, 'C')]);
-      const afterPartition = new Set([...allIds(a.c), ...allIds(b.c), ...allIds(c.c)]);
+      setLan(facility, 'A', 'C', 'down');
+      const refusedAC = () => facility.lan.get('A>C')!.stats.refuse + facility.lan.get('C>A')!.stats.refuse;
+      const refusedAtCut = refusedAC();
+      await until(
+        'A and C apart, both still with B',
+        async () =>
+          (await connectedPeers(a)) === 1 && (await connectedPeers(c)) === 1 && (await connectedPeers(b)) === 2,
+      );
+      await Promise.all([logEvents(a, PHASE1, 'A'), logEvents(b, PHASE1, 'B'), logEvents(c, PHASE1, 'C')]);
       await until(
         'the partitioned LAN to converge through B',
-        () => mesh.every((n) => total(n.c) >= afterPartition.size && total(n.c) === total(b.c)),
-        Number(process.env.GUARDLINE_MESH_WAIT_MS ?? 300_000),
-        () => state(mesh, afterPartition.size),
+        () => converged(consoles, before + 3 * PHASE1),
+        CONVERGE_MS,
+        () => state(consoles),
       );
+      // A and C had no path of their own meanwhile: they kept dialling each other and were refused.
+      expect(await connectedPeers(a)).toBe(1);
+      expect(refusedAC()).toBeGreaterThan(refusedAtCut);
 
-      // Everything cut: three islands.
-      setLan(lan, a.name, b.name, 'down');
-      setLan(lan, b.name, c.name, 'down');
-      await until('three islands', () => mesh.every((n) => connectedPeers(n) === 0));
-      await Promise.all([logEvents(a.c, PHASE2, 'A2'), logEvents(b.c, PHASE2, 'B2'), logEvents(c.c, PHASE2, 'C2')]);
+      // Everything cut: three islands, each logging on its own.
+      setLan(facility, 'A', 'B', 'down');
+      setLan(facility, 'B', 'C', 'down');
+      await until('three islands', async () => (await Promise.all(consoles.map(connectedPeers))).every((n) => n === 0));
+      const islands = consoles.map((x) => eventIds(x).size);
+      await Promise.all([logEvents(a, PHASE2, 'A2'), logEvents(b, PHASE2, 'B2'), logEvents(c, PHASE2, 'C2')]);
+      // Nothing crossed: each island holds exactly what it had plus what it logged.
+      expect(consoles.map((x) => eventIds(x).size)).toEqual(islands.map((n) => n + PHASE2));
 
       // Healed LAN: all three converge without the tracker.
-      for (const [x, y] of [
-        [a, b],
-        [b, c],
-        [a, c],
-      ] as const)
-        setLan(lan, x.name, y.name, 'up');
-      const everything = new Set([...allIds(a.c), ...allIds(b.c), ...allIds(c.c)]);
+      setLan(facility, 'A', 'B', 'up');
+      setLan(facility, 'B', 'C', 'up');
+      setLan(facility, 'A', 'C', 'up');
       await until(
         'the healed LAN to converge',
-        () => mesh.every((n) => total(n.c) >= everything.size && total(n.c) === total(a.c)),
-        undefined,
-        () => state(mesh, everything.size),
+        () => converged(consoles, before + 3 * (PHASE1 + PHASE2)),
+        CONVERGE_MS,
+        () => state(consoles),
       );
 
-      // The tracker returns: every console drains and the tracker holds the same events.
-      for (const link of wan) link.setLink('up');
-      for (const n of mesh) n.c.core.dispatch('sync.retryNow', {}, { origin: 'test' });
-      await until('every console live with nothing pending', () =>
-        mesh.every((n) => {
-          const s = n.c.core.sync.status();
-          return s.state === 'live' && s.pending === 0;
-        }),
+      // The tracker returns on the same data, on a new port behind the same WAN paths.
+      tracker = await startTracker(trackerFile);
+      trackers.push(tracker);
+      for (const x of consoles) x.wan.setTarget(Number(new URL(tracker.url).port));
+      for (const x of consoles) await x.api.call('sync.retryNow');
+      await until(
+        'every console live with nothing pending',
+        async () => (await Promise.all(consoles.map(syncStatus))).every((s) => s.state === 'live' && s.pending === 0),
+        CONVERGE_MS,
+        async () => JSON.stringify((await Promise.all(consoles.map(syncStatus))).map((s) => [s.state, s.pending])),
       );
-      const held = await trackerEvents(tracker!.url, deviceToken(a.c));
+
+      const held = await trackerEvents(tracker.url, deviceTokenOf(a));
       const trackerIds = held.map((e) => e.id);
       expect(new Set(trackerIds).size).toBe(trackerIds.length);
 
       // Exactly once, per author, in all four places (the tracker's own records are its
       // to serve: the consoles' ledgers must agree with each other on those).
-      const consoles = new Set(mesh.map((n) => n.deviceId));
-      const reference = authorLedger(a.c);
-      for (const n of mesh) {
-        const ledger = authorLedger(n.c);
+      const authors = new Set(consoles.map((x) => x.deviceId));
+      const reference = authorLedger(a);
+      for (const x of consoles) {
+        const ledger = authorLedger(x);
         expect(new Set(ledger.keys())).toEqual(new Set(reference.keys()));
         for (const [author, mine] of ledger) {
           expect(mine.rows).toBe(mine.ids.size);
           expect(mine.ids).toEqual(reference.get(author)!.ids);
-          if (consoles.has(author)) {
+          if (authors.has(author)) {
             const atTracker = held.filter((e) => e.deviceId === author).map((e) => e.id);
             expect(mine.ids).toEqual(new Set(atTracker));
           }
           // No gap in any author's sequence: 1..max, each once.
-          const seqs = [...mine.seqs].sort((x, y) => x - y);
+          const seqs = [...mine.seqs].sort((p, q) => p - q);
           expect(seqs).toEqual(seqs.map((_, i) => i + 1));
         }
       }
-      expect(held.filter((e) => consoles.has(e.deviceId)).length).toBe(
-        [...consoles].reduce((sum, d) => sum + reference.get(d)!.rows, 0),
-      );
-      expect(everything.size).toBeGreaterThan(3 * (PHASE1 + PHASE2));
+      // Each console authored at least what it logged through the API (and its enrolment records).
+      for (const x of consoles) expect(reference.get(x.deviceId)!.rows).toBeGreaterThanOrEqual(PHASE1 + PHASE2);
 
       // Four equal pictures.
       const trackerHash = await trackerProjectionHash(held);
-      for (const n of mesh) expect(await projectionHash(consoleIncidents(n.c))).toBe(trackerHash);
-      for (const n of mesh) await n.c.close();
-      nodes.length = 0;
+      for (const x of consoles) expect(await projectionHash(storedIncidents(x))).toBe(trackerHash);
     },
   );
 
   it(
-    'a console whose tracker link is cut gets its events to the tracker through a peer',
+    "a console whose tracker link is cut gets its events to the tracker through a peer, and its pending count drops with the tracker's acknowledgement gossiped back",
     { timeout: 300_000 },
     async () => {
-      const { mesh, wan } = await threeEnrolledConsoles('s');
-      const [a] = mesh as [MeshNode, MeshNode, MeshNode];
-      wan[0]!.setLink('down');
-      wan[0]!.cutAll();
-      await until('A offline', () => a.c.core.sync.status().state !== 'live');
-      await until('A routes to HQ through a peer', () => a.c.core.sync.status().mesh.route.kind === 'via');
+      const tracker = await startTracker(join(dir.path, 'tracker-s.sqlite'));
+      trackers.push(tracker);
+      const facility = await startFacility(join(dir.path, 's'), tracker.url, ['A', 'B', 'C']);
+      facilities.push(facility);
+      const [a, b] = facility.consoles as [ConsoleProcess, ConsoleProcess, ConsoleProcess];
+      a.wan.setLink('down');
+      a.wan.cutAll();
+      const refusedAtCut = a.wan.stats.refuse;
+      await until('A offline, routing to HQ through a peer', async () => {
+        const s = await syncStatus(a);
+        return s.state !== 'live' && s.mesh.route.kind === 'via';
+      });
 
-      const made: string[] = [];
-      for (let i = 0; i < 20; i++)
-        made.push(
-          (
-            await a.c.call<{ id: string }>(
-              'incidents.create',
-              incidentInput({ title: `Via peer ${i}`, category: 'technical', severity: 'medium' }),
-            )
-          ).id,
-        );
-      const token = deviceToken(mesh[1]!.c);
-      const started = Date.now();
-      let streams = new Set<string>();
-      while (Date.now() - started < 60_000) {
-        streams = new Set((await trackerEvents(tracker!.url, token)).map((e) => e.streamId));
-        if (made.every((id) => streams.has(id))) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      expect(made.filter((id) => !streams.has(id))).toEqual([]);
-      // A's own link never came back in the meantime.
-      expect(a.c.core.sync.status().state).not.toBe('live');
+      await logEvents(a, 20, 'Via peer', 1);
+      const mine = authorLedger(a).get(a.deviceId)!.ids;
+      await until(
+        "A's events at the tracker",
+        async () => {
+          const there = new Set((await trackerEvents(tracker.url, deviceTokenOf(b))).map((e) => e.id));
+          return [...mine].every((id) => there.has(id));
+        },
+        60_000,
+      );
+      // The tracker's acknowledgement comes back over the mesh: A's pending count says HQ has
+      // them while A's own link is still down (it used to stay up until A reached HQ itself).
+      await until(
+        "A's pending count to drop to 0",
+        async () => (await syncStatus(a)).pending === 0,
+        60_000,
+        async () => JSON.stringify(await syncStatus(a)),
+      );
+      // A kept trying its own link, and it never came back in the meantime.
+      expect(a.wan.stats.refuse).toBeGreaterThan(refusedAtCut);
+      expect((await syncStatus(a)).state).not.toBe('live');
+
+      // A's link returns: it pushes what it still holds unacknowledged; the tracker keeps each event once.
+      a.wan.setLink('up');
+      await a.api.call('sync.retryNow');
+      await until('A live with nothing pending', async () => {
+        const s = await syncStatus(a);
+        return s.state === 'live' && s.pending === 0;
+      });
+      const atTracker = (await trackerEvents(tracker.url, deviceTokenOf(b))).map((e) => e.id);
+      expect(new Set(atTracker).size).toBe(atTracker.length);
+      expect([...mine].filter((id) => !atTracker.includes(id))).toEqual([]);
     },
   );
 });

@@ -108,6 +108,28 @@ describe('event store', () => {
     expect(store.outbox(10).map((e) => e.id)).toEqual([mine[1]!.id, mine[2]!.id, relayed.id]);
     expect(store.outboxCount()).toBe(3);
     expect(store.getEvent(mine[0]!.id)).toMatchObject({ syncedAt: 5_000, serverSeq: 41 });
+    // The next batch while one is in flight: only events after the in-flight batch's last seq.
+    const second = store.getEvent(mine[1]!.id)!;
+    expect(store.outbox(10, second.seq).map((e) => e.id)).toEqual([mine[2]!.id, relayed.id]);
+    store.close();
+  });
+
+  it('records a whole push of acks at once, each event with its own seq, and leaves earlier marks alone', () => {
+    const store = openEventStore(file('acks.sqlite'));
+    const events = Array.from({ length: 5 }, () => event('s', 'dev-a'));
+    store.append(events);
+    expect(store.markSynced([{ id: events[1]!.id, serverSeq: 7 }], 1_000)).toBe(1);
+    const acks = events.map((e, i) => ({ id: e.id, serverSeq: 100 + i }));
+    // A repeated ack (the tracker's duplicate of an id within one push) marks its event once.
+    expect(store.markSynced([...acks, acks[3]!], 2_000)).toBe(4);
+    expect(events.map((e) => store.getEvent(e.id))).toMatchObject([
+      { syncedAt: 2_000, serverSeq: 100 },
+      { syncedAt: 1_000, serverSeq: 7 },
+      { syncedAt: 2_000, serverSeq: 102 },
+      { syncedAt: 2_000, serverSeq: 103 },
+      { syncedAt: 2_000, serverSeq: 104 },
+    ]);
+    expect(store.outboxCount()).toBe(0);
     store.close();
   });
 });

@@ -162,4 +162,33 @@ describe('sync after a crash and with a wrong clock', () => {
     await c.call('incidents.create', technical('Senare'));
     expect(c.core.sync.status().pending).toBe(c.core.store.outboxCount());
   });
+
+  it(
+    'drains a backlog of many batches in outbox order, each event once, a refused one in the middle quarantined',
+    { timeout: 60_000 },
+    async () => {
+      // Batches of 10: the engine reads each next batch while the previous push is in flight.
+      const c = await syncConsole(dir.path, 'batches', { sync: { batchSize: 10 } });
+      open.push(c);
+      const titles: string[] = [];
+      for (let i = 0; i < 45; i++) {
+        const foreign = i === 23;
+        await c.call('incidents.create', {
+          ...technical(`Händelse ${i}`),
+          ...(foreign ? { facility: 'Annan anläggning' } : {}),
+        });
+        if (!foreign) titles.push(`Händelse ${i}`);
+      }
+      await enrol(c, tracker.url, await enrolmentCode(tracker.url));
+      await waitForSync(c, (s) => live(s) && s.quarantined === 1, 'the backlog to drain');
+
+      const stored = (await trackerEvents(tracker.url, deviceToken(c)))
+        .filter((e) => e.deviceId === c.core.info().deviceId && e.type === 'incident.created')
+        .sort((a, b) => a.serverSeq - b.serverSeq)
+        .map((e) => (e.payload as { title: string }).title);
+      expect(stored).toEqual(titles);
+      expect(c.core.store.outboxCount()).toBe(0);
+      expect(c.core.sync.status().pending).toBe(0);
+    },
+  );
 });
