@@ -36,7 +36,7 @@ import { CarrierTicketSetPayload } from './carrier-ticket.ts';
 import { LinesDeclaredPayload } from './figures-catalog.ts';
 import { IncidentArchivedPayload, IncidentViewedPayload } from './retention.ts';
 import { LineVoiceTestedPayload } from './voice.ts';
-import { DeviceEnrolledPayload, DeviceSeq, EventSignature } from './signed-envelope.ts';
+import { AuthorHash, DeviceEnrolledPayload, DeviceSeq, EventSignature } from './signed-envelope.ts';
 import { DeviceRevokedPayload } from './device-revocation.ts';
 
 export const IncidentCreatedPayload = IncidentFields;
@@ -120,6 +120,8 @@ export const EventEnvelope = z.object({
    */
   deviceSeq: DeviceSeq.optional(),
   sig: EventSignature.optional(),
+  /** Author chain: the author hash of the author's previous event (signed-envelope.ts). */
+  prev: AuthorHash.optional(),
 });
 export type EventEnvelope = z.infer<typeof EventEnvelope>;
 

@@ -28,6 +28,12 @@ export interface SignableEnvelope {
   deviceTime: number;
   hlc: string;
   deviceSeq?: number | undefined;
+  /**
+   * Author chain (Secure Scuttlebutt's feed model): the author hash (`authorSignedForm`)
+   * of the same author's previous event, deviceSeq − 1. Absent on an author's first event
+   * and on events signed before the chain existed; signed, so a relay cannot relink a feed.
+   */
+  prev?: string | undefined;
 }
 
 export function canonicalEnvelope(e: SignableEnvelope): string {
@@ -41,9 +47,23 @@ export function canonicalEnvelope(e: SignableEnvelope): string {
     deviceTime: e.deviceTime,
     hlc: e.hlc,
     deviceSeq: e.deviceSeq,
+    prev: e.prev,
   });
   if (text === undefined) throw new TypeError(`event ${e.id} cannot be serialised`);
   return text;
+}
+
+/**
+ * An authored event in its signed form: the canonical envelope, a line feed, the
+ * signature. Its sha256 (base64url, `authorHash` in src-common/trust) is the event's
+ * **author hash**, which the author's next event carries as `prev`. The signature is
+ * inside, so a signature on event n covers every earlier event of a linked run, their
+ * signatures included. JCS text never holds a raw line feed and a signature is 86
+ * base64url characters, so the form is unambiguous; and it reuses the canonical text the
+ * chain hash and the signature already computed (one canonicalisation per event).
+ */
+export function authorSignedForm(canonical: string, sig: string): string {
+  return `${canonical}\n${sig}`;
 }
 
 /** An Ed25519 signature (64 bytes) in base64url without padding: 86 characters. */
@@ -51,6 +71,8 @@ export const EventSignature = z.string().regex(/^[A-Za-z0-9_-]{86}$/, { error: '
 /** An Ed25519 public key, the raw 32 bytes in base64url without padding: 43 characters. */
 export const PublicKeyText = z.string().regex(/^[A-Za-z0-9_-]{43}$/, { error: 'not an Ed25519 public key' });
 export const DeviceSeq = z.number().int().positive();
+/** An author hash (sha256, base64url without padding: 43 characters): what `prev` holds. */
+export const AuthorHash = z.string().regex(/^[A-Za-z0-9_-]{43}$/, { error: 'not an author hash' });
 
 /** Author id of events the tracker writes itself (roster changes made at HQ). */
 export const TRACKER_DEVICE_ID = 'tracker';
@@ -89,12 +111,13 @@ export const TRUST_REFUSALS = [
   'unsigned',
   'bad_signature',
   'key_mismatch',
+  'fork',
 ] as const;
 export type TrustRefusalCode = (typeof TRUST_REFUSALS)[number];
 export interface TrustRefusal {
   ok: false;
   code: TrustRefusalCode;
-  field: 'deviceId' | 'sig' | 'deviceSeq' | 'payload.publicKey';
+  field: 'deviceId' | 'sig' | 'deviceSeq' | 'prev' | 'payload.publicKey';
   reason: string;
 }
 export type TrustVerdict = { ok: true; preSignature: boolean } | TrustRefusal;

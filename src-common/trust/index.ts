@@ -13,3 +13,4 @@ export {
 } from './keys.ts';
 export { createKeyring, type Keyring, type KeyringEntry } from './keyring.ts';
 export { signEnvelope, verifyAuthoredEvent, type AuthoredEvent, type VerifyOptions } from './verify-event.ts';
+export { authorHash, authorHashOf, verifyByRuns, type RunVerdicts, type RunVerifyOptions } from './author-chain.ts';

@@ -66,6 +66,8 @@ export interface EventsTable {
   /** The author's sequence number and signature; null on pre-signature events. */
   device_seq: BigIntColumn | null;
   sig: string | null;
+  /** Author chain: the author hash of the author's previous event; null when the event carries none. */
+  prev: string | null;
 }
 
 /** The tracker's own Ed25519 key (one row), shared by every instance on the database. */

@@ -1,9 +1,11 @@
 /**
  * The tracker's authorship rule as a pure function over plain data, so it runs the same
  * on the event loop and in the verification workers (verify-pool.ts). The rule itself is
- * explained in verify-authors.ts.
+ * explained in verify-authors.ts; events are checked by author runs
+ * (src-common/trust/author-chain.ts): one signature per linked run, the per-event rule
+ * wherever a run breaks, so the refusal names exactly the bad event.
  */
-import { createKeyring, verifyAuthoredEvent, type KeyringEntry } from '../../src-common/trust/index.ts';
+import { createKeyring, verifyAuthoredEvent, verifyByRuns, type KeyringEntry } from '../../src-common/trust/index.ts';
 import { DeviceRevokedPayload, revokedAfterCutoff } from '../../src-shared/device-revocation.ts';
 import type { EventEnvelope } from '../../src-shared/events.ts';
 import { decodeHlc } from '../../src-shared/hlc.ts';
@@ -21,30 +23,48 @@ export interface AuthorCheck {
    * src-shared/device-revocation.ts). Their events after the cutoff are refused.
    */
   revokedThrough?: Readonly<Record<string, number>>;
+  /**
+   * Author hashes of stored events just before the batch's runs, keyed `deviceId:seq`
+   * (heldKey): a run's first `prev` must match the feed the tracker holds.
+   */
+  held?: Readonly<Record<string, string>>;
 }
+
+export const heldKey = (deviceId: string, seq: number) => `${deviceId}:${seq}`;
 
 /** Index (into `events`) and verdict of the first event that fails, or null. */
 export function firstRefusal(check: AuthorCheck): { index: number; verdict: TrustRefusal } | null {
   const keyring = createKeyring(check.entries);
+  // Revocation rules first (no signature needed to refuse them), then signatures by runs;
+  // the refusal names the earliest bad event of either kind.
+  let first: { index: number; verdict: TrustRefusal } | null = null;
   for (const [index, event] of check.events.entries()) {
     if (check.revokedThrough && revokedAfterCutoff(check.revokedThrough, event)) {
       const reason = `${event.deviceId} was revoked after its event #${check.revokedThrough[event.deviceId]}`;
-      return { index, verdict: { ok: false, code: 'unknown_device', field: 'deviceId', reason } };
+      first = { index, verdict: { ok: false, code: 'unknown_device', field: 'deviceId', reason } };
+      break;
     }
     if (event.type === 'device.revoked') {
       const record = DeviceRevokedPayload.safeParse(event.payload);
       if (record.success && record.data.facility !== check.facility) {
         const reason = `revocation of ${record.data.deviceId} is for ${record.data.facility}`;
-        return { index, verdict: { ok: false, code: 'other_facility', field: 'deviceId', reason } };
+        first = { index, verdict: { ok: false, code: 'other_facility', field: 'deviceId', reason } };
+        break;
       }
     }
-    const verdict = verifyAuthoredEvent(event, keyring, {
-      facility: check.facility,
-      allowUnsigned: (e, entries) =>
-        e.deviceId === check.pusher &&
-        entries.some((k) => k.publicKey === null || (k.keyBoundAt != null && decodeHlc(e.hlc).wallMs < k.keyBoundAt)),
-    });
-    if (!verdict.ok) return { index, verdict };
   }
-  return null;
+  const held = check.held ?? {};
+  const { verdicts } = verifyByRuns(check.events, {
+    verifyOne: (e) =>
+      verifyAuthoredEvent(e, keyring, {
+        facility: check.facility,
+        allowUnsigned: (u, entries) =>
+          u.deviceId === check.pusher &&
+          entries.some((k) => k.publicKey === null || (k.keyBoundAt != null && decodeHlc(u.hlc).wallMs < k.keyBoundAt)),
+      }),
+    heldHash: (deviceId, seq) => held[heldKey(deviceId, seq)] ?? null,
+  });
+  const index = verdicts.findIndex((v) => !v.ok);
+  if (index >= 0 && (first === null || index < first.index)) return { index, verdict: verdicts[index] as TrustRefusal };
+  return first;
 }

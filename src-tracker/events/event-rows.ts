@@ -18,6 +18,7 @@ export function rowToEnvelope(row: EventRow): EventEnvelope {
     hlc: row.hlc,
     ...(row.device_seq !== null ? { deviceSeq: Number(row.device_seq) } : {}),
     ...(row.sig !== null ? { sig: row.sig } : {}),
+    ...(row.prev !== null ? { prev: row.prev } : {}),
   };
 }
 

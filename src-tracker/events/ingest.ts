@@ -144,5 +144,6 @@ function toRow(e: CheckedEvent, device: AuthedDevice, receivedAt: number): Event
     pushed_by: device.id,
     device_seq: e.envelope.deviceSeq ?? null,
     sig: e.envelope.sig ?? null,
+    prev: e.envelope.prev ?? null,
   };
 }

@@ -17,6 +17,7 @@ const EVENTS: BulkInsert<
   | 'pushed_by'
   | 'device_seq'
   | 'sig'
+  | 'prev'
 > = {
   table: 'events',
   columns: [
@@ -33,13 +34,14 @@ const EVENTS: BulkInsert<
     'pushed_by',
     'device_seq',
     'sig',
+    'prev',
   ],
   tail: 'ON CONFLICT (id) DO NOTHING RETURNING id, server_seq',
 };
 
 export type EventInsert = Record<(typeof EVENTS.columns)[number], string | number | null>;
 
-/** 1000 rows x 13 columns stays under SQLite's 32766 and PostgreSQL's 65535 parameters. */
+/** 1000 rows x 14 columns stays under SQLite's 32766 and PostgreSQL's 65535 parameters. */
 export const INSERT_ROWS = 1000;
 
 /** Inserts rows whose id is not stored yet; returns the ids it stored with their new seqs. */

@@ -123,6 +123,7 @@ export function sameFact(a: EventEnvelope, b: EventEnvelope): boolean {
     a.deviceTime === b.deviceTime &&
     a.hlc === b.hlc &&
     a.deviceSeq === b.deviceSeq &&
+    a.prev === b.prev &&
     canonicalize(a.payload) === canonicalize(b.payload)
   );
 }

@@ -20,9 +20,11 @@
  * device a console revoked (`device.revoked`) keeps its events up to the record's cutoff;
  * later ones are refused (`revokedCutoffs`). A revocation in the batch itself counts for
  * the events after it: if it is forged, its signature fails and the whole batch with it.
- * The checks themselves run on worker threads (verify-pool.ts).
+ * The checks themselves run on worker threads (verify-pool.ts), by author runs: a linked
+ * run of one author costs one signature, and its first `prev` must match the author hash
+ * of the event before it that the tracker holds (`fork` on `events.N.prev` otherwise).
  */
-import type { KeyringEntry } from '../../src-common/trust/index.ts';
+import { authorHash, type KeyringEntry } from '../../src-common/trust/index.ts';
 import { DeviceRevokedPayload, mergeCutoff } from '../../src-shared/device-revocation.ts';
 import type { EventEnvelope } from '../../src-shared/events.ts';
 import { TRACKER_DEVICE_ID } from '../../src-shared/signed-envelope.ts';
@@ -30,7 +32,8 @@ import type { TrackerError } from '../../src-shared/sync-wire.ts';
 import type { TrackerDb } from '../db/database.ts';
 import type { AuthedDevice } from '../http/auth.ts';
 import type { TrackerIdentity } from '../identity/tracker-identity.ts';
-import { chunks } from './event-rows.ts';
+import { heldKey } from './author-check.ts';
+import { chunks, rowToEnvelope } from './event-rows.ts';
 import type { CheckedBatch } from './validate-push.ts';
 import type { VerifyPool } from './verify-pool.ts';
 
@@ -86,11 +89,13 @@ export async function verifyAuthors(
     events.map((e) => e.deviceId),
   );
   const revokedThrough = await revokedCutoffs(store, pusher.facility, events);
+  const held = await loadRunAnchors(store, pusher.facility, events);
   const refusal = await verifier.check({
     events,
     entries,
     facility: pusher.facility,
     pusher: pusher.deviceId,
+    held,
     ...(Object.keys(revokedThrough).length > 0 ? { revokedThrough } : {}),
   });
   if (!refusal) return null;
@@ -128,4 +133,44 @@ async function revokedCutoffs(
       out[record.data.deviceId] = mergeCutoff(out[record.data.deviceId], record.data.throughSeq);
   }
   return out;
+}
+
+/**
+ * Author hashes of the stored events each chained event of the batch links to, where that
+ * predecessor is not itself in the batch: in practice one row per author and push (the
+ * event before the run). Computed from the stored row (the same canonical bytes the author
+ * signed), so the ingest path never hashes every event it stores.
+ */
+export async function loadRunAnchors(
+  store: TrackerDb,
+  facility: string,
+  events: readonly EventEnvelope[],
+): Promise<Record<string, string>> {
+  const inBatch = new Set<string>();
+  for (const e of events) if (e.deviceSeq !== undefined) inBatch.add(heldKey(e.deviceId, e.deviceSeq));
+  const wanted = new Map<string, number[]>();
+  for (const e of events) {
+    if (e.prev === undefined || e.deviceSeq === undefined || e.deviceSeq < 2) continue;
+    if (inBatch.has(heldKey(e.deviceId, e.deviceSeq - 1))) continue;
+    const list = wanted.get(e.deviceId) ?? [];
+    list.push(e.deviceSeq - 1);
+    wanted.set(e.deviceId, list);
+  }
+  const held: Record<string, string> = {};
+  for (const [deviceId, seqs] of wanted) {
+    for (const part of chunks(seqs, IN_LIST_SIZE)) {
+      const rows = await store.db
+        .selectFrom('events')
+        .selectAll()
+        .where('device_id', '=', deviceId)
+        .where('device_seq', 'in', part)
+        .where('facility', '=', facility)
+        .execute();
+      for (const row of rows) {
+        const hash = authorHash(rowToEnvelope(row));
+        if (hash !== null && row.device_seq !== null) held[heldKey(deviceId, Number(row.device_seq))] = hash;
+      }
+    }
+  }
+  return held;
 }

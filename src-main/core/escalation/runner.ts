@@ -90,21 +90,39 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
     drain();
   }
 
+  /** Escalation steps recorded in one transaction when many are waiting (catch-up). */
+  const STEPS_PER_COMMIT = 64;
+
   function drain() {
     if (draining) return;
     draining = true;
     try {
-      // Bounded: every pass either records a step (finite per escalation) or empties a queue.
-      for (let pass = 0; pass < 10_000 && (toCheck.size > 0 || toDrive.size > 0); pass++) {
+      const waiting = () => toCheck.size > 0 || toDrive.size > 0;
+      let pass = 0;
+      const step = () => {
         const incidentId = first(toCheck);
         if (incidentId !== null) {
           toCheck.delete(incidentId);
           guarded(`checking incident ${incidentId}`, () => checkIncident(incidentId));
-          continue;
+          return;
         }
         const escalationId = first(toDrive)!;
         toDrive.delete(escalationId);
         guarded(`driving escalation ${escalationId}`, () => drive(escalationId));
+      };
+      // Bounded: every pass either records a step (finite per escalation) or empties a queue.
+      while (pass < 10_000 && waiting()) {
+        if (toCheck.size + toDrive.size === 1) {
+          pass += 1;
+          step(); // a live alarm: its own commit, as before
+          continue;
+        }
+        // Many at once (a peer's or the tracker's catch-up brought many incidents): their
+        // steps share one commit per STEPS_PER_COMMIT instead of one disk flush each. A step
+        // that fails rolls back to its own savepoint (nested append) and is logged.
+        store.transaction(() => {
+          for (let i = 0; i < STEPS_PER_COMMIT && pass < 10_000 && waiting(); i++, pass++) step();
+        });
       }
     } finally {
       draining = false;

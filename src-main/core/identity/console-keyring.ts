@@ -21,12 +21,17 @@
  * ones by stripping their signatures. From a peer they are always refused: a peer could
  * have written them itself. Events the log already holds are not checked again.
  *
+ * A batch is verified by author runs (src-common/trust/author-chain.ts): a linked run of
+ * one author costs one signature check, its start is checked against the author hash this
+ * console holds for the event before it, and any break falls back to the per-event rule,
+ * so exactly the bad events are refused.
+ *
  * Revoked devices (`device.revoked`, device-revocations.ts): an event its author wrote
  * after the revocation's cutoff is withheld — logged like a refusal and not stored — but it
  * does not make the rest of the batch suspect: an honest relay may have taken it before it
  * learnt of the revocation.
  */
-import { createKeyring, verifyAuthoredEvent, type Keyring } from '../../../src-common/trust/index.ts';
+import { createKeyring, verifyAuthoredEvent, verifyByRuns, type Keyring } from '../../../src-common/trust/index.ts';
 import type { EventEnvelope } from '../../../src-shared/events.ts';
 import { decodeHlc, isHlc } from '../../../src-shared/hlc.ts';
 import { DeviceRevokedPayload } from '../../../src-shared/device-revocation.ts';
@@ -198,45 +203,62 @@ export function createConsoleKeyring(deps: {
     },
     verify,
     screen(events, source) {
-      const accepted: (typeof events)[number][] = [];
-      let refused = 0;
-      let withheld = 0;
-      for (const event of events) {
-        if (store.getEvent(event.id)) {
-          accepted.push(event); // already held: the append skips it as a duplicate
-          continue;
-        }
-        if (deps.revocations?.withheld(event)) {
-          const cut = deps.revocations.cutoff(event.deviceId);
-          logRefusal(
-            event,
-            source,
-            refusal('unknown_device', 'deviceId', `${event.deviceId} was revoked after its event #${cut}`),
-          );
-          withheld += 1;
-          continue;
-        }
+      // Already held: the append skips them as duplicates, no check needed.
+      const fresh = events.filter((event) => !store.getEvent(event.id));
+      // Records first, in order, each on its own: an enrolment record that holds adds the
+      // key its device's events (later in this batch, or in a run whose head it signs)
+      // verify with; a revocation record that holds sets its device's cutoff before that
+      // device's events in the same batch are looked at.
+      const recordVerdicts = new Map<object, TrustVerdict>();
+      for (const event of fresh) {
+        if (event.type !== 'device.enrolled' && event.type !== 'device.revoked') continue;
         const verdict = verify(event, source);
-        if (!verdict.ok) {
-          logRefusal(event, source, verdict);
-          refused += 1;
+        recordVerdicts.set(event, verdict);
+        if (!verdict.ok) continue;
+        if (event.type === 'device.revoked') {
+          deps.revocations?.note(event);
           continue;
         }
-        if (event.type === 'device.enrolled') {
-          const record = DeviceEnrolledPayload.safeParse(event.payload);
-          if (record.success) {
-            keyring.add({
-              deviceId: record.data.deviceId,
-              publicKey: record.data.publicKey,
-              facility: record.data.facility,
-              keyBoundAt: record.data.signingSince ?? wallOf(event.hlc),
-            });
-          }
+        const record = DeviceEnrolledPayload.safeParse(event.payload);
+        if (record.success) {
+          keyring.add({
+            deviceId: record.data.deviceId,
+            publicKey: record.data.publicKey,
+            facility: record.data.facility,
+            keyBoundAt: record.data.signingSince ?? wallOf(event.hlc),
+          });
         }
-        if (event.type === 'device.revoked') deps.revocations?.note(event);
-        accepted.push(event);
       }
-      return { accepted, refused, withheld };
+      // A revoked device's event after the cutoff is withheld — logged, not stored — but
+      // does not make the rest of the batch suspect: an honest relay may have taken it
+      // before it learnt of the revocation. Taking it out of its run only breaks the run,
+      // and a broken run falls back to per-event checks.
+      const withheldEvents = new Set<object>();
+      for (const event of fresh) {
+        if (!deps.revocations?.withheld(event)) continue;
+        const cut = deps.revocations.cutoff(event.deviceId);
+        logRefusal(
+          event,
+          source,
+          refusal('unknown_device', 'deviceId', `${event.deviceId} was revoked after its event #${cut}`),
+        );
+        withheldEvents.add(event);
+      }
+      const checkable = fresh.filter((event) => !withheldEvents.has(event));
+      const { verdicts } = verifyByRuns(checkable, {
+        verifyOne: (event) => recordVerdicts.get(event) ?? verify(event as EventEnvelope, source),
+        heldHash: (deviceId, seq) => store.authorHashAt(deviceId, seq),
+      });
+      // By object, not id: a forged copy and the genuine event may share one id.
+      const refusedEvents = new Set<object>();
+      for (const [i, event] of checkable.entries()) {
+        const verdict = recordVerdicts.get(event) ?? verdicts[i]!;
+        if (verdict.ok) continue;
+        logRefusal(event, source, verdict);
+        refusedEvents.add(event);
+      }
+      const accepted = events.filter((event) => !refusedEvents.has(event) && !withheldEvents.has(event));
+      return { accepted, refused: refusedEvents.size, withheld: withheldEvents.size };
     },
     refused: (limit = 100) =>
       q.list.all(limit).map((r) => ({

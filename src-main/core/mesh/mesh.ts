@@ -8,7 +8,7 @@ import tls from 'node:tls';
 import type { KeyObject } from 'node:crypto';
 import type { StoredEvent } from '../../../src-shared/events.ts';
 import type { FeedEvent, HelloFrame, MeshTrackerState } from '../../../src-shared/mesh-wire.ts';
-import type { EventStore } from '../store/event-store.ts';
+import { toStored, type EventRow, type EventStore } from '../store/event-store.ts';
 import type { RemoteEvents } from '../sync/remote-events.ts';
 import { fullJitterDelay } from '../sync/backoff.ts';
 import { keyFingerprint, selfSignedCertificate } from './certificate.ts';
@@ -167,9 +167,7 @@ export function createMesh(deps: MeshDeps) {
   }
 
   const q = {
-    after: store.db.prepare<[number, number], { id: string }>(
-      'SELECT id FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
-    ),
+    after: store.db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
     head: store.db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM events'),
     held: store.db.prepare<[string], { one: number }>('SELECT 1 AS one FROM events WHERE id = ?'),
   };
@@ -204,11 +202,9 @@ export function createMesh(deps: MeshDeps) {
   const cursor = (peer: string) => Number(store.getMeta(cursorKey(peer)) ?? '0');
 
   function feedAfter(seq: number, limit: number): StoredEvent[] {
-    // Read by id through the store so the envelope has exactly the store's shape (signature fields included).
-    return q.after
-      .all(seq, limit)
-      .map((r) => store.getEvent(r.id))
-      .filter((e): e is StoredEvent => e !== null);
+    // One read per batch (not one per event), through the store's own row mapping, so the
+    // envelope has exactly the store's shape (signature and chain fields included).
+    return q.after.all(seq, limit).map(toStored);
   }
 
   function accept(peer: TrustedDevice, events: FeedEvent[], last: number): MeshRefusalError | null {

@@ -9,9 +9,14 @@
  * Events this console authors are numbered and signed here, inside the append
  * transaction (issue 12): the next `deviceSeq` of the author's feed is read and used in
  * the same transaction that stores the event, so the feed is gap-free 1, 2, 3… whatever
- * crashes, and the signature covers the number.
+ * crashes, and the signature covers the number. Each also carries `prev`, the author hash
+ * of its previous own event (author chain, src-common/trust/author-chain.ts), read by the
+ * same indexed lookup that gives the next number; every signed event stored, own or
+ * received, keeps its author hash (`author_hash`, schema 8) for the next link and for
+ * receivers checking where a run starts.
  */
 import { createHash } from 'node:crypto';
+import { authorHashOf } from '../../../src-common/trust/author-chain.ts';
 import { canonicalEnvelope, type SignableEnvelope } from '../../../src-shared/signed-envelope.ts';
 import type { EventEnvelope, StoredEvent } from '../../../src-shared/events.ts';
 import type { ChainReport } from '../../../src-shared/api.ts';
@@ -92,6 +97,8 @@ export interface EventStore {
   outboxCount(): number;
   /** Highest `deviceSeq` held of `deviceId`'s feed (0 when none). */
   authorHead(deviceId: string): number;
+  /** The author hash of `deviceId`'s event `deviceSeq` held here, or null (author chain). */
+  authorHashAt(deviceId: string, deviceSeq: number): string | null;
   /** `deviceId`'s signed events with deviceSeq > after, in feed order. */
   authoredAfter(deviceId: string, after: number, limit: number): StoredEvent[];
   /** Returns how many events were newly marked (the rest were already synced). */
@@ -121,6 +128,8 @@ export interface EventRow {
   server_seq: number | null;
   device_seq: number | null;
   sig: string | null;
+  prev: string | null;
+  author_hash: string | null;
 }
 
 /** The bytes the chain hashes: the same canonical envelope the author signed. */
@@ -129,7 +138,17 @@ export function canonicalEvent(e: EventEnvelope): string {
 }
 
 export function chainHash(prevHash: string, e: EventEnvelope): string {
-  return createHash('sha256').update(prevHash).update(canonicalEvent(e)).digest('hex');
+  return chainHashOf(prevHash, canonicalEvent(e));
+}
+
+function chainHashOf(prevHash: string, canonical: string): string {
+  return createHash('sha256').update(prevHash).update(canonical).digest('hex');
+}
+
+/** The author hash of a stored row: kept since schema 8, computed for older signed rows. */
+function rowAuthorHash(row: EventRow): string | null {
+  if (row.author_hash != null) return row.author_hash;
+  return row.sig === null ? null : authorHashOf(canonicalEvent(toStored(row)), row.sig);
 }
 
 export function toStored(row: EventRow): StoredEvent {
@@ -145,6 +164,7 @@ export function toStored(row: EventRow): StoredEvent {
     hlc: row.hlc,
     ...(row.device_seq !== null ? { deviceSeq: row.device_seq } : {}),
     ...(row.sig !== null ? { sig: row.sig } : {}),
+    ...(row.prev !== null ? { prev: row.prev } : {}),
     prevHash: row.prev_hash,
     hash: row.hash,
     syncedAt: row.synced_at,
@@ -159,15 +179,18 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
   const checkpointer =
     file === ':memory:' ? null : createCheckpointer(db, file, (message) => console.error(`[guardline] ${message}`));
   let signer: EventSigner | null = null;
+  // A store opened at an older schema (tests writing the files earlier releases wrote) has
+  // no chain columns: it writes events as that release did, without prev.
+  const chained = schemaVersion >= 8;
 
   const q = {
     lastHash: db.prepare<[], { hash: string }>('SELECT hash FROM events ORDER BY seq DESC LIMIT 1'),
     exists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM events WHERE id = ?'),
     insert: db.prepare(
       `INSERT INTO events (id, stream_id, type, payload, actor, device_id, device_time, hlc, prev_hash, hash, received_at,
-                           synced_at, server_seq, device_seq, sig)
+                           synced_at, server_seq, device_seq, sig${chained ? ', prev, author_hash' : ''})
        VALUES (@id, @streamId, @type, @payload, @actor, @deviceId, @deviceTime, @hlc, @prevHash, @hash, @receivedAt,
-               @syncedAt, @serverSeq, @deviceSeq, @sig)`,
+               @syncedAt, @serverSeq, @deviceSeq, @sig${chained ? ', @prev, @authorHash' : ''})`,
     ),
     stream: db.prepare<[string], EventRow>('SELECT * FROM events WHERE stream_id = ? ORDER BY hlc, device_id, id'),
     byId: db.prepare<[string], EventRow>('SELECT * FROM events WHERE id = ?'),
@@ -185,8 +208,12 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
          FROM json_each(?) AS ack
         WHERE events.id = ack.value ->> 0 AND events.synced_at IS NULL`,
     ),
-    authorHead: db.prepare<[string], { n: number | null }>(
-      'SELECT max(device_seq) AS n FROM events WHERE device_id = ? AND device_seq IS NOT NULL',
+    // One seek on events_by_author: the head's number and, for the next link, its author hash.
+    authorHeadRow: db.prepare<[string], EventRow>(
+      'SELECT * FROM events WHERE device_id = ? AND device_seq IS NOT NULL ORDER BY device_seq DESC LIMIT 1',
+    ),
+    authorAt: db.prepare<[string, number], EventRow>(
+      'SELECT * FROM events WHERE device_id = ? AND device_seq = ? LIMIT 1',
     ),
     authoredAfter: db.prepare<[string, number, number], EventRow>(
       `SELECT * FROM events WHERE device_id = ? AND device_seq IS NOT NULL AND device_seq > ?
@@ -215,6 +242,7 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     const touched = new Map<string, Set<string>>();
     const authoring = signer !== null && !synced && options.received !== true ? signer : null;
     let nextDeviceSeq: number | null = null;
+    let ownPrev: string | null = null;
     for (const incoming of events) {
       const serverSeq = synced?.serverSeqById.get(incoming.id);
       if (q.exists.get(incoming.id)) {
@@ -226,11 +254,19 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       }
       let event = incoming;
       if (authoring && event.deviceId === authoring.deviceId && event.sig === undefined) {
-        nextDeviceSeq ??= (q.authorHead.get(authoring.deviceId)?.n ?? 0) + 1;
-        const numbered = { ...event, deviceSeq: nextDeviceSeq++ };
+        if (nextDeviceSeq === null) {
+          const head = q.authorHeadRow.get(authoring.deviceId);
+          nextDeviceSeq = (head?.device_seq ?? 0) + 1;
+          ownPrev = head && chained ? rowAuthorHash(head) : null;
+        }
+        const numbered = { ...event, deviceSeq: nextDeviceSeq++, ...(ownPrev !== null ? { prev: ownPrev } : {}) };
         event = { ...numbered, sig: authoring.signEvent(numbered) };
       }
-      const hash = chainHash(prevHash, event);
+      const canonical = canonicalEvent(event);
+      const hash = chainHashOf(prevHash, canonical);
+      const authorHash =
+        event.sig !== undefined && event.deviceSeq !== undefined ? authorHashOf(canonical, event.sig) : null;
+      if (chained && authoring && event.deviceId === authoring.deviceId && authorHash !== null) ownPrev = authorHash;
       const info = q.insert.run({
         id: event.id,
         streamId: event.streamId,
@@ -247,6 +283,7 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
         serverSeq: serverSeq ?? null,
         deviceSeq: event.deviceSeq ?? null,
         sig: event.sig ?? null,
+        ...(chained ? { prev: event.prev ?? null, authorHash } : {}),
       });
       stored.push({
         ...event,
@@ -314,7 +351,11 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     },
     outbox: (limit, afterSeq = 0) => q.outbox.all(afterSeq, limit).map(toStored),
     outboxCount: () => q.outboxCount.get()?.n ?? 0,
-    authorHead: (deviceId) => q.authorHead.get(deviceId)?.n ?? 0,
+    authorHead: (deviceId) => q.authorHeadRow.get(deviceId)?.device_seq ?? 0,
+    authorHashAt(deviceId, deviceSeq) {
+      const row = q.authorAt.get(deviceId, deviceSeq);
+      return row ? rowAuthorHash(row) : null;
+    },
     authoredAfter: (deviceId, after, limit) => q.authoredAfter.all(deviceId, after, limit).map(toStored),
     markSynced(acks, syncedAt) {
       // A lost "synced" mark only causes an idempotent re-push, so this commit need not

@@ -284,6 +284,25 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 8,
+    name: 'author chain',
+    sql: `
+      -- Issue 12/16: each event a console authors carries \`prev\`, the author hash of its
+      -- previous own event, so receivers verify a linked run with one signature. \`author_hash\`
+      -- (sha256 of canonical envelope + sig) is stored for every signed event, own or received:
+      -- the signer reads its previous own event's hash with the same indexed lookup that gives
+      -- it the next deviceSeq, and a receiver checks a run's start against the feed it holds.
+      -- Existing rows keep NULL (never rewritten); their hash is computed from the row when needed.
+      ALTER TABLE events ADD COLUMN prev TEXT;
+      ALTER TABLE events ADD COLUMN author_hash TEXT;
+      DROP TRIGGER events_no_rewrite;
+      CREATE TRIGGER events_no_rewrite BEFORE UPDATE OF
+        seq, id, stream_id, type, payload, actor, device_id, device_time, hlc, prev_hash, hash, received_at,
+        device_seq, sig, prev, author_hash ON events
+      BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+    `,
+  },
+  {
     version: 10,
     name: 'facility-wide device revocations',
     sql: `

@@ -213,18 +213,21 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     deferMark?: (mark: () => void) => void,
   ): Promise<void> {
     if (events.length === 0) return;
-    const wire = events.map(({ id, streamId, type, payload, actor, deviceId: d, deviceTime, hlc, deviceSeq, sig }) => ({
-      id,
-      streamId,
-      type,
-      payload,
-      actor,
-      deviceId: d,
-      deviceTime,
-      hlc,
-      deviceSeq,
-      sig,
-    }));
+    const wire = events.map(
+      ({ id, streamId, type, payload, actor, deviceId: d, deviceTime, hlc, deviceSeq, sig, prev }) => ({
+        id,
+        streamId,
+        type,
+        payload,
+        actor,
+        deviceId: d,
+        deviceTime,
+        hlc,
+        deviceSeq,
+        sig,
+        prev,
+      }),
+    );
     const sentAt = deps.wallClock();
     let response;
     try {

@@ -3,8 +3,11 @@
  * tracker delivered them: the same checks the tracker applies to a push (payload schema,
  * HLC form, not far in the future, one id = one fact), the author's signature and key
  * (issue 12a's keyring), then a single append transaction that also moves the link's
- * cursor. A batch with one bad event is refused whole and nothing of it is stored: a
- * relaying peer cannot slip a forged event in between good ones.
+ * cursor. A batch that breaks the wire rules (bad payload, clock skew, one id with two
+ * contents) is refused whole. Signatures are checked by author runs (issue 12/16): events
+ * whose signature or author link fails are refused and logged one by one, the batch's good
+ * events are stored, and the sender is still told (and disconnected) — a forged event in
+ * between good ones is caught without losing the good ones around it.
  */
 import { isDerivedEventId } from '../../../src-shared/derived-ids.ts';
 import { parseEventPayload, type EventEnvelope } from '../../../src-shared/events.ts';
@@ -85,18 +88,18 @@ export function createRemoteEvents(deps: RemoteEventsDeps) {
     return null;
   }
 
-  /** The events to store, or the refusal of the whole batch. */
-  function checkAuthors(
-    events: RemoteBatch['events'],
+  function checkAuthors<E extends RemoteBatch['events'][number]>(
+    events: readonly E[],
     source: `peer:${string}`,
-  ): { refused: RemoteRefusal } | { events: RemoteBatch['events'] } {
-    if (!deps.authors || events.length === 0) return { events };
+  ): { accepted: readonly E[]; refusal: RemoteRefusal | null } {
+    if (!deps.authors || events.length === 0) return { accepted: events, refusal: null };
     const { accepted, refused } = deps.authors.screen(events, source);
     // Withheld events (a revoked device's, after its cutoff) are dropped, the rest stored.
-    if (refused === 0) return { events: accepted };
+    if (refused === 0) return { accepted, refusal: null };
     const last = deps.authors.refused(1)[0];
     return {
-      refused: {
+      accepted,
+      refusal: {
         code: 'bad_signature',
         eventId: last?.eventId ?? null,
         message: `${refused} event(s) refused by author check${last ? `: ${last.code}: ${last.reason}` : ''}`,
@@ -106,13 +109,18 @@ export function createRemoteEvents(deps: RemoteEventsDeps) {
 
   return {
     check,
-    /** Check, then store; returns the refusal instead of storing anything. */
-    accept(batch: RemoteBatch, source: `peer:${string}`): { refused: RemoteRefusal } | { result: AppendResult } {
+    /**
+     * Check, then store. A wire-rule refusal stores nothing; an author refusal stores the
+     * batch's good events (and moves the cursor past the refused ones, which are logged)
+     * and still answers the refusal, so the sender is told and disconnected.
+     */
+    accept(
+      batch: RemoteBatch,
+      source: `peer:${string}`,
+    ): { refused: RemoteRefusal; result?: AppendResult } | { result: AppendResult } {
       const refused = check(batch.events);
       if (refused) return { refused };
-      const screened = checkAuthors(batch.events, source);
-      if ('refused' in screened) return screened;
-      const events = screened.events;
+      const { accepted: events, refusal } = checkAuthors(batch.events, source);
       if (events.length > 0) {
         const maxHlc = events.reduce((m, e) => (e.hlc > m ? e.hlc : m), events[0]!.hlc);
         deps.clock.receive(maxHlc);
@@ -122,7 +130,7 @@ export function createRemoteEvents(deps: RemoteEventsDeps) {
         ...(serverSeqById.size > 0 ? { synced: { serverSeqById, syncedAt: deps.wallClock() } } : {}),
         ...(batch.alsoInTransaction ? { alsoInTransaction: batch.alsoInTransaction } : {}),
       });
-      return { result };
+      return refusal ? { refused: refusal, result } : { result };
     },
   };
 }

@@ -9,6 +9,7 @@ import { outagesProjection } from './0002-outages.ts';
 import { projectionCursors } from './0003-projection-cursors.ts';
 import { hqAccounts } from './0004-hq-accounts.ts';
 import { signedEvents } from './0004-signed-events.ts';
+import { authorChain } from './0006-author-chain.ts';
 import { lineStateOrder } from './0008-line-state-order.ts';
 import { deviceRevocations } from './0009-device-revocations.ts';
 
@@ -18,6 +19,7 @@ export const TRACKER_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003-projection-cursors': projectionCursors,
   '0004-hq-accounts': hqAccounts,
   '0005-signed-events': signedEvents,
+  '0006-author-chain': authorChain,
   '0008-line-state-order': lineStateOrder,
   '0009-device-revocations': deviceRevocations,
 };

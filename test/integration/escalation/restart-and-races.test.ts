@@ -119,4 +119,31 @@ describe('two consoles racing offline', () => {
     );
     expect(b.events().length).toBe(before);
   });
+
+  it('escalates every alarming incident of a catch-up once, with the same steps as one at a time', async () => {
+    const a = console_({ escalationPolicies: [] }); // A only logs; B, catching up, escalates
+    const b = console_();
+    const c = console_();
+    await enrolStandardRoster(a);
+    deliver(a.events(), b);
+    deliver(a.events(), c);
+    await a.signIn('G1');
+    const incidents: Incident[] = [];
+    for (let i = 0; i < 100; i++) incidents.push(await a.call<Incident>('incidents.create', incidentInput()));
+    const backlog = a.events().filter((e) => incidents.some((x) => x.id === e.streamId));
+    // B gets the whole backlog in one batch (its runner then records many steps per commit);
+    // C gets it one event at a time (one commit per step, as a live alarm).
+    deliver(backlog, b);
+    for (const e of backlog) deliver([e], c);
+    const steps = (x: TestConsole) =>
+      x
+        .events()
+        .filter((e) => e.type.startsWith('escalation.') || e.type === 'incident.status_changed')
+        .map((e) => `${e.type} ${e.id}`)
+        .sort();
+    expect(b.events('escalation.started')).toHaveLength(100);
+    expect(new Set(b.events('escalation.started').map((e) => e.streamId)).size).toBe(100);
+    expect(steps(b)).toEqual(steps(c));
+    expect(b.core.store.verifyChain()).toMatchObject({ ok: true });
+  });
 });

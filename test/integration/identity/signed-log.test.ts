@@ -7,11 +7,11 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createKeyring, verifyAuthoredEvent } from '../../../src-common/trust/index.ts';
-import { deviceKeyFileFor } from '../../../src-main/core/identity/index.ts';
-import { chainHash, GENESIS_HASH } from '../../../src-main/core/store/event-store.ts';
+import { authorHash, createKeyring, verifyAuthoredEvent } from '../../../src-common/trust/index.ts';
+import { deviceKeyFileFor, loadDeviceIdentity } from '../../../src-main/core/identity/index.ts';
+import { chainHash, GENESIS_HASH, openEventStore } from '../../../src-main/core/store/event-store.ts';
 import { openDatabase } from '../../../src-main/core/store/database.ts';
-import { MIGRATIONS } from '../../../src-main/core/store/migrations.ts';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../../src-main/core/store/migrations.ts';
 import { cleanupTestConsoles, openTestConsole, type TestConsole } from '../../support/consoles.ts';
 import { tempDir } from '../../support/temp.ts';
 import { v7 as uuidv7 } from 'uuid';
@@ -83,6 +83,63 @@ describe('signed log', () => {
     ]);
     for (const e of mine) expect(verifyAuthoredEvent(e, keyring, { facility: 'Märsta' })).toMatchObject({ ok: true });
     expect(c.core.store.verifyChain()).toMatchObject({ ok: true, checked: c.events().length });
+    // Author chain: each event links to the author hash of the one before; the first has no prev.
+    expect(mine[0]!.prev).toBeUndefined();
+    for (let i = 1; i < mine.length; i++) expect(mine[i]!.prev).toBe(authorHash(mine[i - 1]!));
+    expect(c.core.store.authorHashAt(c.core.identity.deviceId, mine.length)).toBe(authorHash(mine.at(-1)!));
+  });
+
+  it('links the first event after the schema-8 upgrade to the last one signed before it, rewriting nothing', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const file = join(dir.path, 'console.sqlite');
+    // A store as the previous release (schema 7) wrote it: numbered and signed, no prev.
+    const old = openEventStore(
+      file,
+      MIGRATIONS.filter((m) => m.version <= 7),
+    );
+    old.setMeta('device_id', 'ws-old');
+    const identity = loadDeviceIdentity({ keyFile: deviceKeyFileFor(file), deviceId: 'ws-old', meta: old });
+    old.useSigner(identity);
+    old.append(
+      [1, 2, 3].map((i) => ({
+        id: uuidv7(),
+        streamId: 'incident-x',
+        type: 'incident.note_added' as const,
+        payload: { noteId: `n${i}`, text: `Anteckning ${i}` },
+        actor: 'Vakt 1042',
+        deviceId: 'ws-old',
+        deviceTime: 1_800_000_000_000 + i,
+        hlc: encodeHlc({ wallMs: 1_800_000_000_000 + i, counter: 0, node: 'ws-old' }),
+      })),
+    );
+    const oldRows = old.db.prepare('SELECT * FROM events ORDER BY seq').all();
+    old.close();
+    const deviceId = 'ws-old';
+
+    const c = consoleAt(file);
+    expect(c.core.store.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
+    const kept = c.core.store.db.prepare('SELECT * FROM events ORDER BY seq').all() as Record<string, unknown>[];
+    expect(kept.slice(0, oldRows.length).map(({ prev: _p, author_hash: _a, ...r }) => r)).toEqual(oldRows);
+    await c.call('auth.bootstrapAdmin', { staffNumber: 'A1', name: 'Admin Ett', pin: '1234' });
+    await c.signIn('A1', '1234');
+    await c.call('incidents.create', {
+      facility: 'Märsta',
+      unit: 'Avdelning B',
+      category: 'threat',
+      severity: 'low',
+      title: 'Efter uppgraderingen',
+      description: '',
+      peopleInvolved: [],
+      location: '',
+      occurredAt: '2026-12-05T03:00:00+01:00',
+      reportedBy: 'A1',
+    });
+    const mine = c.events().filter((e) => e.deviceId === deviceId);
+    const firstNew = mine.findIndex((e) => e.prev !== undefined);
+    expect(firstNew).toBeGreaterThan(0);
+    expect(mine[firstNew]!.prev).toBe(authorHash(mine[firstNew - 1]!));
+    expect(c.core.store.verifyChain()).toMatchObject({ ok: true });
   });
 
   it('leaves events stored before signing as pre-signature, never rewritten, and signs what comes after', async () => {

@@ -162,6 +162,64 @@ for (const kind of ['sqlite', 'postgres'] as DbKind[]) {
       await expectRefused(tokenA, [unsigned({ ...asB, deviceId: b })], 'events.0.sig', /carries no signature/);
     });
 
+    it('verifies chained pushes by author runs and names exactly the bad event of a run', async () => {
+      const facility = uniqueFacility('Hällby');
+      const a = uniqueDevice('ws-a');
+      const b = uniqueDevice('ws-b');
+      const c = uniqueDevice('ws-c');
+      const { deviceToken: tokenA } = await enrol(facility, a);
+      await enrol(facility, b);
+      await enrol(facility, c);
+      const runOf = (author: string, n: number) => {
+        const events = consoleEvents(author);
+        return Array.from({ length: n }, () => events.incidentCreated(facility));
+      };
+      const accepted = async (events: EventEnvelope[]) => {
+        const r = await api.post('/v1/events', { events }, tokenA);
+        expect(r.status, JSON.stringify(r.body)).toBe(200);
+        return PushResponse.parse(r.body).results.filter((x) => x.status === 'accepted').length;
+      };
+      const retitled = (e: EventEnvelope) => ({ ...e, payload: { ...(e.payload as object), title: 'Ändrad' } });
+
+      // A reordered run is still one run (order on the wire does not matter).
+      const reordered = runOf(a, 120);
+      expect(reordered.every((e, i) => i === 0 || e.prev !== undefined)).toBe(true);
+      expect(await accepted([...reordered].reverse())).toBe(120);
+
+      // A tampered middle event: named, and the rest of the run goes through without it.
+      const tampered = runOf(a, 120);
+      tampered[60] = retitled(tampered[60]!);
+      await expectRefused(tokenA, tampered, 'events.60.sig', /not .*'s over this content/);
+      expect(await accepted(tampered.filter((_, i) => i !== 60))).toBe(119);
+
+      // A forged link: the event's signature no longer covers it.
+      const forgedPrev = runOf(a, 120);
+      forgedPrev[90] = { ...forgedPrev[90]!, prev: forgedPrev[10]!.prev! };
+      await expectRefused(tokenA, forgedPrev, 'events.90.sig', /not .*'s over this content/);
+      expect(await accepted(forgedPrev.filter((_, i) => i !== 90))).toBe(119);
+
+      // The run's head signed by another device: the head is refused, the run before it is not lost.
+      const otherHead = runOf(a, 120);
+      otherHead[119] = signAsAuthor(otherHead[119]!, b);
+      await expectRefused(tokenA, otherHead, 'events.119.sig', /not .*'s over this content/);
+      expect(await accepted(otherHead.slice(0, 119))).toBe(119);
+
+      // A relays a run of a third device with one bad event in it.
+      const relayed = runOf(c, 120);
+      relayed[33] = retitled(relayed[33]!);
+      await expectRefused(tokenA, relayed, 'events.33.sig', /not .*'s over this content/);
+      expect(await accepted(relayed.filter((_, i) => i !== 33))).toBe(119);
+
+      // A fork: a run whose first link contradicts the feed the tracker holds for A.
+      const held = (await pulled(tokenA)).filter((e) => e.deviceId === a);
+      const head = held.reduce((m, e) => (e.deviceSeq! > m.deviceSeq! ? e : m));
+      const [fork] = runOf(b, 1);
+      const elsewhere = held.find((e) => e.prev !== undefined && e.deviceSeq !== head.deviceSeq)!.prev!;
+      const forked = signAsAuthor({ ...fork!, deviceId: a, deviceSeq: head.deviceSeq! + 1, prev: elsewhere }, a);
+      await expectRefused(tokenA, [forked], 'events.0.prev', /does not match .* held here/);
+      expect(logs.some((l) => l.field === 'events.0.prev')).toBe(true);
+    });
+
     it('checks every event of a large push (on the verification workers) and names the forged one', async () => {
       const facility = uniqueFacility('Österåker');
       const a = uniqueDevice('ws-a');

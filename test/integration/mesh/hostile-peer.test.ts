@@ -15,7 +15,7 @@ import type { MeshFrame } from '../../../src-shared/mesh-wire.ts';
 import type { MeshPairingCode } from '../../../src-shared/sync.ts';
 import type { StoredEvent } from '../../../src-shared/events.ts';
 import { encodeHlc } from '../../../src-shared/hlc.ts';
-import { signEnvelope } from '../../../src-common/trust/index.ts';
+import { authorHash, signEnvelope } from '../../../src-common/trust/index.ts';
 import { cleanupTestConsoles, openTestConsole, type TestConsole } from '../../support/consoles.ts';
 import { incidentInput } from '../../support/incidents.ts';
 
@@ -162,7 +162,7 @@ describe('a hostile peer', () => {
     expect(refusal(x)?.code).toBe('unknown_device');
   });
 
-  it('refuses a tampered payload and stores none of its batch', async () => {
+  it('refuses a tampered payload, logs it, and stores the good event of its batch', async () => {
     // A well-signed event the target has never seen (the attacker holds P's key)…
     const good = feed(stolenEvent, {
       id: '01a24000-0000-7000-8000-000000000010',
@@ -177,7 +177,7 @@ describe('a hostile peer', () => {
     const x = await attack(stolen, [{ t: 'events', events: [good, tampered], last: 2 }]);
     expect(refusal(x)?.code).toBe('bad_signature');
     expect(held(tampered.id)).toBe(false);
-    expect(held(good.id)).toBe(false); // the whole batch, not just the bad event
+    expect(held(good.id)).toBe(true); // exactly the bad event is refused, nothing else lost
     expect(refusedLog().some((r) => r.event_id === tampered.id && r.code === 'bad_signature')).toBe(true);
   });
 
@@ -285,5 +285,92 @@ describe('a hostile peer', () => {
     expect(refusal(x)?.code).toBe('clock_skew');
     expect(refusal(x)?.message).toMatch(/h ahead/);
     expect(held(future.id)).toBe(false);
+  });
+
+  describe('author runs (one signature per linked run, exactly the bad events refused)', () => {
+    let serial = 0x100;
+    /** A linked run of `count` events authored by `as` (whose key the test holds), modelled on `base`. */
+    function run(as: { deviceId: string; privateKey: KeyObject }, base: StoredEvent, count: number) {
+      const firstSeq = 10_000 + serial; // far past the author's real feed: an unanchored run
+      let prev: string | undefined;
+      return Array.from({ length: count }, (_, i) => {
+        serial += 1;
+        const hex = serial.toString(16).padStart(12, '0');
+        const e = feed(base, {
+          id: `01a24000-0000-7000-8000-${hex}`,
+          streamId: `01a24000-0000-7000-9000-${hex}`,
+          deviceId: as.deviceId,
+          deviceSeq: firstSeq + i,
+        });
+        delete e.prev;
+        if (prev !== undefined) e.prev = prev;
+        e.sig = signEnvelope(e, as.privateKey);
+        prev = authorHash(e)!;
+        return e;
+      });
+    }
+    const refusedIds = () => new Set(refusedLog().map((r) => r.event_id));
+    const qKey = () => ({ deviceId: third.core.info().deviceId, privateKey: third.core.identity.privateKey });
+
+    it('stores every event of a reordered run: order on the wire does not matter', async () => {
+      const events = run(stolen, stolenEvent, 12).reverse();
+      const x = await attack(stolen, [{ t: 'events', events, last: 1 }]);
+      expect(refusal(x)).toBeUndefined();
+      expect(events.every((e) => held(e.id))).toBe(true);
+    });
+
+    it('refuses exactly a tampered middle event of a run', async () => {
+      const events = run(stolen, stolenEvent, 12);
+      events[5]!.payload = { ...(events[5]!.payload as object), title: 'Ändrad mitt i serien' };
+      const x = await attack(stolen, [{ t: 'events', events, last: 2 }]);
+      expect(refusal(x)?.code).toBe('bad_signature');
+      expect(events.filter((e) => !held(e.id)).map((e) => e.id)).toEqual([events[5]!.id]);
+      expect(refusedIds().has(events[5]!.id)).toBe(true);
+    });
+
+    it('refuses exactly an event whose prev was forged', async () => {
+      const events = run(stolen, stolenEvent, 12);
+      events[7]!.prev = authorHash(thirdEvent)!;
+      const x = await attack(stolen, [{ t: 'events', events, last: 3 }]);
+      expect(refusal(x)?.code).toBe('bad_signature');
+      expect(events.filter((e) => !held(e.id)).map((e) => e.id)).toEqual([events[7]!.id]);
+      expect(refusedIds().has(events[7]!.id)).toBe(true);
+    });
+
+    it('refuses exactly a run head signed by another device, and stores the run before it', async () => {
+      const events = run(stolen, stolenEvent, 12);
+      const head = events.at(-1)!;
+      head.sig = signEnvelope(head, qKey().privateKey);
+      const x = await attack(stolen, [{ t: 'events', events, last: 4 }]);
+      expect(refusal(x)?.code).toBe('bad_signature');
+      expect(events.filter((e) => !held(e.id)).map((e) => e.id)).toEqual([head.id]);
+      expect(refusedLog().find((r) => r.event_id === head.id)?.code).toBe('bad_signature');
+    });
+
+    it('refuses a run whose first link contradicts the feed the console holds, as a fork', async () => {
+      const before = run(stolen, stolenEvent, 3);
+      expect(refusal(await attack(stolen, [{ t: 'events', events: before, last: 6 }]))).toBeUndefined();
+      expect(before.every((e) => held(e.id))).toBe(true);
+      // The author's key signs a continuation that does not follow what the console holds
+      // (as a data directory restored from an old backup would): its prev names event 1, not 3.
+      const [fork] = run(stolen, stolenEvent, 1);
+      delete fork!.prev;
+      fork!.deviceSeq = before[2]!.deviceSeq! + 1;
+      fork!.prev = authorHash(before[0]!)!;
+      fork!.sig = signEnvelope(fork!, stolen.privateKey);
+      const x = await attack(stolen, [{ t: 'events', events: [fork!], last: 7 }]);
+      expect(refusal(x)?.code).toBe('bad_signature');
+      expect(held(fork!.id)).toBe(false);
+      expect(refusedLog().find((r) => r.event_id === fork!.id)?.code).toBe('fork');
+    });
+
+    it('refuses exactly the bad event of a relayed run of a third device', async () => {
+      const events = run(qKey(), thirdEvent, 12);
+      events[3]!.payload = { ...(events[3]!.payload as object), title: 'Förfalskad i reläet' };
+      const x = await attack(stolen, [{ t: 'events', events, last: 5 }]);
+      expect(refusal(x)?.code).toBe('bad_signature');
+      expect(events.filter((e) => !held(e.id)).map((e) => e.id)).toEqual([events[3]!.id]);
+      expect(refusedIds().has(events[3]!.id)).toBe(true);
+    });
   });
 });
