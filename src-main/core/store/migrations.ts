@@ -281,6 +281,23 @@ export const MIGRATIONS: readonly Migration[] = [
         FROM incidents;
     `,
   },
+  // Version 8 is issue 12e's (per-author hash column); this one was numbered 9 to merge beside it.
+  {
+    version: 9,
+    name: 'search index and HLC high-water mark after the commit',
+    sql: `
+      -- Issue 16: the search index (incidents_fts) is written after the command's commit, in
+      -- its own transaction, and caught up from this mark at start-up after a crash: a command
+      -- no longer writes its FTS pages inside the durable commit. Everything up to now was
+      -- indexed by the old in-transaction projector.
+      INSERT OR REPLACE INTO meta (key, value) SELECT 'derived.through_seq', COALESCE(max(seq), 0) FROM events;
+      -- The clock resumes from max(hlc): the mark holds the maximum up to derived.through_seq,
+      -- the few events after it are read by rowid. events_by_hlc served only that max and cost
+      -- a page per command.
+      INSERT OR REPLACE INTO meta (key, value) SELECT 'derived.max_hlc', COALESCE(max(hlc), '') FROM events;
+      DROP INDEX events_by_hlc;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
