@@ -103,7 +103,7 @@ describe('after the commit: search index, clock mark, feed head', () => {
     }
   });
 
-  it('an upgraded store keeps its index and its clock mark; an archived incident leaves search', () => {
+  it('an upgraded store keeps its log, index and clock mark (events rebuilt without AUTOINCREMENT); an archived incident leaves search', () => {
     const file = join(dir.path, 'upgrade.sqlite');
     const old = openEventStore(
       file,
@@ -128,6 +128,11 @@ describe('after the commit: search index, clock mark, feed head', () => {
     old.append([envelope(2, 'incident.note_added', { noteId: id, text: 'lugnt nu' }, hlc(1_000))]);
     // Schema 7 wrote the search row inside the command's transaction: the same rows here.
     old.transaction(() => searchProjector.catchUp(old.db, [id]));
+    // A quarantined event: its row references the event, through the rebuild of the events table.
+    old.db
+      .prepare('INSERT INTO sync_quarantine (event_id, code, message, quarantined_at) VALUES (?, ?, ?, ?)')
+      .run(envelope(2, 'incident.note_added', {}, '').id, 'invalid', 'test', 1);
+    const seqsBefore = old.db.prepare('SELECT seq, id, hash FROM events ORDER BY seq').all();
     old.close();
 
     const store = openEventStore(file);
@@ -135,11 +140,33 @@ describe('after the commit: search index, clock mark, feed head', () => {
     store.registerDeferredProjector(searchProjector);
     try {
       expect(store.db.prepare("SELECT name FROM sqlite_master WHERE name = 'events_by_hlc'").get()).toBeUndefined();
+      // The events table was rebuilt without AUTOINCREMENT: same rows and seqs, same indexes and guards.
+      const schema = (name: string) =>
+        store.db.prepare('SELECT sql FROM sqlite_schema WHERE name = ?').pluck().get(name) as string | undefined;
+      expect(schema('events')).not.toMatch(/AUTOINCREMENT/i);
+      for (const kept of [
+        'events_by_stream',
+        'events_outbox',
+        'events_by_author',
+        'events_no_delete',
+        'events_no_rewrite',
+      ])
+        expect(schema(kept), kept).toBeDefined();
+      expect(store.db.prepare('SELECT seq, id, hash FROM events ORDER BY seq').all()).toEqual(seqsBefore);
+      expect(store.verifyChain()).toMatchObject({ ok: true, checked: 2 });
+      expect(() => store.db.prepare('DELETE FROM events').run()).toThrow('append-only');
+      expect(store.db.pragma('foreign_key_check')).toEqual([]);
+      expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
       expect(store.maxHlc()).toBe(hlc(9_000_000));
       const match = (q: string) =>
         store.db.prepare('SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH ?').all(q);
       expect(match('vantrummet')).toHaveLength(1);
-      store.append([envelope(3, 'incident.archived', { reason: 'retention' }, hlc(2_000))]);
+      const archived = store.append([envelope(3, 'incident.archived', { reason: 'retention' }, hlc(2_000))]);
+      // The next seq follows the last; no sqlite_sequence row is written for it any more.
+      expect(archived.stored[0]!.seq).toBe(3);
+      expect(store.db.prepare("SELECT count(*) AS n FROM sqlite_sequence WHERE name = 'events'").get()).toEqual({
+        n: 0,
+      });
       store.catchUpDeferred();
       expect(match('vantrummet')).toHaveLength(0);
       expect(store.db.prepare('SELECT count(*) AS n FROM incidents_fts').get()).toEqual({ n: 0 });
