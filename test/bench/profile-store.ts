@@ -141,6 +141,8 @@ export interface StoreProfile {
   commandFull: { p50: number; p99: number };
   commandNoSync: { p50: number; p99: number };
   cpuTop: { fn: string; where: string; selfMsPerCommand: number; share: number }[];
+  /** The same command signed and unsigned, alternating blocks: commit pages and CPU-only (synchronous=OFF) time. */
+  signing?: Record<'on' | 'off', { walFramesPerCommand: number; cpuOnlyP50: number; cpuOnlyP99: number }>;
 }
 
 export async function profileStore(): Promise<StoreProfile> {
@@ -228,6 +230,30 @@ export async function profileStore(): Promise<StoreProfile> {
     }
     const { profile } = await session.post('Profiler.stop');
     session.disconnect();
+
+    // What signing adds (identity, issue 12): the same command unsigned, pages and CPU-only time,
+    // in alternating blocks with the signed command so both see the same machine.
+    const signing = { on: { frames: 0, n: 0, ms: [] as number[] }, off: { frames: 0, n: 0, ms: [] as number[] } };
+    for (let block = 0; block < 8; block++) {
+      const side = block % 2 === 0 ? signing.off : signing.on;
+      core.store.useSigner(side === signing.off ? null : core.identity);
+      for (let i = 0; i < COMMANDS / 8; i++) {
+        db.pragma('synchronous = FULL');
+        await command(core, i);
+        const { pages, salt, end } = walPages(walFile, wal, pageSize);
+        wal = { salt, end };
+        side.frames += pages.length;
+        side.n += 1;
+        await turn();
+        ({ salt: wal.salt, end: wal.end } = walPages(walFile, wal, pageSize));
+        db.pragma('synchronous = OFF');
+        side.ms.push(await command(core, i));
+        await turn();
+        ({ salt: wal.salt, end: wal.end } = walPages(walFile, wal, pageSize));
+      }
+    }
+    db.pragma('synchronous = FULL');
+    core.store.useSigner(core.identity);
     await core.close();
 
     const oneRow = new Database(join(dir.path, 'one-row.sqlite'));
@@ -254,6 +280,16 @@ export async function profileStore(): Promise<StoreProfile> {
       commandFull: { p50: round(percentile(full, 50)), p99: round(percentile(full, 99)) },
       commandNoSync: { p50: round(percentile(noSync, 50)), p99: round(percentile(noSync, 99)) },
       cpuTop: cpuTop(profile, COMMANDS),
+      signing: Object.fromEntries(
+        (['on', 'off'] as const).map((k) => [
+          k,
+          {
+            walFramesPerCommand: round(signing[k].frames / signing[k].n, 2),
+            cpuOnlyP50: round(percentile(signing[k].ms, 50)),
+            cpuOnlyP99: round(percentile(signing[k].ms, 99)),
+          },
+        ]),
+      ) as StoreProfile['signing'],
     };
   } finally {
     dir.cleanup();
@@ -306,6 +342,25 @@ export async function profileBench(): Promise<{ rows: BenchRow[]; detail: StoreP
       value: p.walFramesAfterCommitPerCommand,
       unit: 'pages',
     },
+    ...(p.signing
+      ? (['on', 'off'] as const).flatMap((k) => [
+          {
+            metric: `signing ${k}: WAL frames per incident command`,
+            value: p.signing![k].walFramesPerCommand,
+            unit: 'pages',
+          },
+          {
+            metric: `signing ${k}: command p50, synchronous=OFF (CPU only)`,
+            value: p.signing![k].cpuOnlyP50,
+            unit: 'ms',
+          },
+          {
+            metric: `signing ${k}: command p99, synchronous=OFF (CPU only)`,
+            value: p.signing![k].cpuOnlyP99,
+            unit: 'ms',
+          },
+        ])
+      : []),
     { metric: 'WAL frames per SQLite one-row commit', value: p.oneRowWalFramesPerCommit, unit: 'pages' },
     { metric: 'statements prepared per incident command', value: p.preparesPerCommand, unit: 'prepares' },
     { metric: 'incident command p50, synchronous=FULL', value: p.commandFull.p50, unit: 'ms' },
