@@ -22,7 +22,7 @@ import type { Migration } from './migrations.ts';
 export const GENESIS_HASH = '0'.repeat(64);
 
 /** Events per deferred catch-up transaction, so a large backlog never holds the thread long. */
-export const DEFERRED_SLICE = 2000;
+export const DEFERRED_SLICE = 500;
 /**
  * How long after a commit the deferred views catch up. Commands arriving meanwhile share one
  * catch-up transaction: the search index then writes one FTS5 segment for all of them

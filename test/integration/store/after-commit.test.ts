@@ -12,7 +12,7 @@ import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createConsoleCore } from '../../../src-main/core/console-core.ts';
-import { openEventStore, type EventSigner } from '../../../src-main/core/store/event-store.ts';
+import { DEFERRED_SLICE, openEventStore, type EventSigner } from '../../../src-main/core/store/event-store.ts';
 import { MIGRATIONS } from '../../../src-main/core/store/migrations.ts';
 import { incidentProjector, searchProjector } from '../../../src-main/core/incidents/projection.ts';
 import { encodeHlc } from '../../../src-shared/hlc.ts';
@@ -170,6 +170,39 @@ describe('after the commit: search index, clock mark, feed head', () => {
       store.catchUpDeferred();
       expect(match('vantrummet')).toHaveLength(0);
       expect(store.db.prepare('SELECT count(*) AS n FROM incidents_fts').get()).toEqual({ n: 0 });
+    } finally {
+      store.close();
+    }
+  });
+
+  it('catches a long backlog up in slices, and the next search finds all of it', () => {
+    const file = join(dir.path, 'backlog.sqlite');
+    const store = openEventStore(file);
+    store.registerProjector(incidentProjector);
+    const total = DEFERRED_SLICE * 2 + 7;
+    // One transaction, as a large pull from the tracker stores it; nothing indexed yet.
+    store.transaction(() => {
+      for (let i = 0; i < total; i++) {
+        store.append([
+          {
+            id: `019ab000-0000-7000-8001-${String(i).padStart(12, '0')}`,
+            streamId: `019ab000-0000-7000-8002-${String(i).padStart(12, '0')}`,
+            type: 'incident.created',
+            payload: incidentInput({ title: `Larm ${i}` }),
+            actor: 'V1',
+            deviceId: 'dev-b',
+            deviceTime: i,
+            hlc: encodeHlc({ wallMs: 5_000 + i, counter: 0, node: 'dev-b' }),
+          } as EventEnvelope,
+        ]);
+      }
+    });
+    try {
+      store.registerDeferredProjector(searchProjector);
+      store.catchUpDeferred();
+      const n = (sql: string) => (store.db.prepare(sql).get() as { n: number }).n;
+      expect(n("SELECT count(*) AS n FROM incidents_fts WHERE incidents_fts MATCH 'larm'")).toBe(total);
+      expect(store.getMeta('derived.through_seq')).toBe(String(n('SELECT max(seq) AS n FROM events')));
     } finally {
       store.close();
     }
