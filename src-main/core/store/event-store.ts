@@ -135,6 +135,8 @@ export interface EventStore {
   getMeta(key: string): string | null;
   setMeta(key: string, value: string): void;
   verifyChain(): ChainReport;
+  /** The WAL checkpointer's progress (null for an in-memory store): benches tell commands that overlapped one. */
+  checkpoints(): { completed: number; running: boolean } | null;
   close(): void;
 }
 
@@ -506,6 +508,7 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
         }
       }
     },
+    checkpoints: () => (checkpointer ? { completed: checkpointer.completed, running: checkpointer.running } : null),
     close() {
       if (deferredTimer) clearTimeout(deferredTimer);
       deferredTimer = null;
