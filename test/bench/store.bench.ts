@@ -18,11 +18,52 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { createConsoleCore } from '../../src-main/core/console-core.ts';
+import { openEventStore } from '../../src-main/core/store/event-store.ts';
+import { MIGRATIONS } from '../../src-main/core/store/migrations.ts';
+import { encodeHlc } from '../../src-shared/hlc.ts';
+import type { EventEnvelope } from '../../src-shared/events.ts';
 import { incidentInput } from '../support/incidents.ts';
 import { tempDir } from '../support/temp.ts';
 import { percentile, progress, round, type BenchOptions, type BenchRow } from './report.ts';
 
 const LINE = Buffer.alloc(300, 'x');
+const MIGRATION_EVENTS = (options: BenchOptions) => (options.quick ? 10_000 : 100_000);
+
+/**
+ * Migration 9 (issue 16) rebuilds the events table once, at the first start of the new
+ * version, before the console is up: how long that takes for a log of `count` events.
+ */
+function migrationMs(file: string, count: number): number {
+  const old = openEventStore(
+    file,
+    MIGRATIONS.filter((m) => m.version < 9),
+  );
+  old.transaction(() => {
+    for (let i = 0; i < count; i += 500) {
+      old.append(
+        Array.from({ length: Math.min(500, count - i) }, (_, k): EventEnvelope => {
+          const n = i + k;
+          return {
+            id: `019ab000-0000-7000-8000-${String(n).padStart(12, '0')}`,
+            streamId: `019ab000-0000-7000-9000-${String(n % 5000).padStart(12, '0')}`,
+            type: 'incident.note_added',
+            payload: { noteId: `019ab000-0000-7000-a000-${String(n).padStart(12, '0')}`, text: 'x'.repeat(300) },
+            actor: 'V1',
+            deviceId: 'bench-device',
+            deviceTime: n,
+            hlc: encodeHlc({ wallMs: 1_700_000_000_000 + n, counter: 0, node: 'bench-device' }),
+          };
+        }),
+      );
+    }
+  });
+  old.close();
+  const t = performance.now();
+  openEventStore(file).close();
+  const ms = performance.now() - t;
+  progress('schema 9 upgrade', 1, 1);
+  return ms;
+}
 
 export async function storeBench(options: BenchOptions = { quick: false }): Promise<BenchRow[]> {
   // --quick: a tenth of the samples, enough to see a regression in seconds, too few for a stable p99.
@@ -161,6 +202,11 @@ export async function storeBench(options: BenchOptions = { quick: false }): Prom
         unit: `% of ${slow.length}`,
       },
       { metric: 'durable incident command p99, no checkpoint running', value: p(outside, 99), unit: 'ms' },
+      {
+        metric: `one-time upgrade to schema 9 of a log of ${MIGRATION_EVENTS(options)} events (events table rebuilt)`,
+        value: round(migrationMs(join(dir.path, 'upgrade.sqlite'), MIGRATION_EVENTS(options)), 0),
+        unit: 'ms',
+      },
     ];
   } finally {
     dir.cleanup();
