@@ -8,7 +8,7 @@ import type { PushEventName, PushEventPayload, SystemInfo } from '../../src-shar
 import { createHlc } from '../../src-shared/hlc.ts';
 import { createApp, createDispatch, missingMethods, type Dispatch, type Logger } from './app.ts';
 import { openEventStore, type EventStore } from './store/event-store.ts';
-import { incidentProjector } from './incidents/projection.ts';
+import { incidentProjector, searchProjector } from './incidents/projection.ts';
 import { incidentsApp } from './incidents/app.ts';
 import { hostname } from 'node:os';
 import { createSyncEngine, syncApp, type SyncEngine } from './sync/index.ts';
@@ -172,6 +172,7 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
   store.registerProjector(deviceKeyProjector);
   store.registerProjector(deviceRevocationProjector);
   store.registerProjector(incidentProjector);
+  store.registerDeferredProjector(searchProjector);
   store.registerProjector(staffProjector);
   store.registerProjector(escalationProjector);
   store.registerProjector(lineProjector);

@@ -95,6 +95,12 @@ async function command(core: ConsoleCore, i: number): Promise<number> {
 }
 
 /**
+ * Between commands the console's event loop turns (IPC), and work queued after a commit
+ * runs then: the search index (issue 16). Outside the timed command, as in the console.
+ */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
  * Page numbers of the WAL frames appended since the last call (32-byte header, then per
  * frame a 24-byte header + the page). A checkpoint lets the writer restart the WAL from its
  * start with new salts; frames are valid while their salt matches the header's.
@@ -128,11 +134,15 @@ export interface StoreProfile {
   statements: { sql: string; perCommand: number; msPerCommand: number; share: number; plan: string[] }[];
   preparesPerCommand: number;
   walFramesPerCommand: number;
+  /** Frames written after the command's commit, before the next command (the search index; no fsync of their own). */
+  walFramesAfterCommitPerCommand: number;
   oneRowWalFramesPerCommit: number;
   pagesByOwner: { owner: string; perCommand: number }[];
   commandFull: { p50: number; p99: number };
   commandNoSync: { p50: number; p99: number };
   cpuTop: { fn: string; where: string; selfMsPerCommand: number; share: number }[];
+  /** The same command signed and unsigned, alternating blocks: commit pages and CPU-only (synchronous=OFF) time. */
+  signing?: Record<'on' | 'off', { walFramesPerCommand: number; cpuOnlyP50: number; cpuOnlyP99: number }>;
 }
 
 export async function profileStore(): Promise<StoreProfile> {
@@ -150,6 +160,7 @@ export async function profileStore(): Promise<StoreProfile> {
     let wal = { salt: '', end: 0 };
     const pageCounts = new Map<number, number>();
     let frames = 0;
+    let framesAfter = 0;
     sql.reset();
     const full: number[] = [];
     for (let i = 0; i < COMMANDS; i++) {
@@ -158,6 +169,10 @@ export async function profileStore(): Promise<StoreProfile> {
       wal = { salt, end };
       frames += pages.length;
       for (const p of pages) pageCounts.set(p, (pageCounts.get(p) ?? 0) + 1);
+      await turn();
+      const after = walPages(walFile, wal, pageSize);
+      wal = { salt: after.salt, end: after.end };
+      framesAfter += after.pages.length;
       progress('profile commands (FULL)', i + 1, COMMANDS);
     }
     const uses = [...sql.uses.entries()];
@@ -197,7 +212,10 @@ export async function profileStore(): Promise<StoreProfile> {
     // The same command without waiting for the disk (profile copy only).
     db.pragma('synchronous = OFF');
     const noSync: number[] = [];
-    for (let i = 0; i < COMMANDS; i++) noSync.push(await command(core, i));
+    for (let i = 0; i < COMMANDS; i++) {
+      noSync.push(await command(core, i));
+      await turn();
+    }
 
     // CPU profile of the shipped configuration.
     db.pragma('synchronous = FULL');
@@ -206,9 +224,38 @@ export async function profileStore(): Promise<StoreProfile> {
     await session.post('Profiler.enable');
     await session.post('Profiler.setSamplingInterval', { interval: 100 });
     await session.post('Profiler.start');
-    for (let i = 0; i < COMMANDS; i++) await command(core, i);
+    for (let i = 0; i < COMMANDS; i++) {
+      await command(core, i);
+      await turn();
+    }
     const { profile } = await session.post('Profiler.stop');
     session.disconnect();
+
+    // What signing adds (identity, issue 12): the same command unsigned, pages and CPU-only time,
+    // in alternating blocks with the signed command so both see the same machine.
+    const signing = { on: { frames: 0, n: 0, ms: [] as number[] }, off: { frames: 0, n: 0, ms: [] as number[] } };
+    // Skip the frames the OFF and CPU phases wrote: only the signing blocks' own commits count.
+    ({ salt: wal.salt, end: wal.end } = walPages(walFile, wal, pageSize));
+    for (let block = 0; block < 8; block++) {
+      const side = block % 2 === 0 ? signing.off : signing.on;
+      core.store.useSigner(side === signing.off ? null : core.identity);
+      for (let i = 0; i < COMMANDS / 8; i++) {
+        db.pragma('synchronous = FULL');
+        await command(core, i);
+        const { pages, salt, end } = walPages(walFile, wal, pageSize);
+        wal = { salt, end };
+        side.frames += pages.length;
+        side.n += 1;
+        await turn();
+        ({ salt: wal.salt, end: wal.end } = walPages(walFile, wal, pageSize));
+        db.pragma('synchronous = OFF');
+        side.ms.push(await command(core, i));
+        await turn();
+        ({ salt: wal.salt, end: wal.end } = walPages(walFile, wal, pageSize));
+      }
+    }
+    db.pragma('synchronous = FULL');
+    core.store.useSigner(core.identity);
     await core.close();
 
     const oneRow = new Database(join(dir.path, 'one-row.sqlite'));
@@ -227,6 +274,7 @@ export async function profileStore(): Promise<StoreProfile> {
       statements,
       preparesPerCommand: round(preparesPerCommand, 2),
       walFramesPerCommand: round(frames / COMMANDS, 2),
+      walFramesAfterCommitPerCommand: round(framesAfter / COMMANDS, 2),
       oneRowWalFramesPerCommit: round(oneRowFrames / COMMANDS, 2),
       pagesByOwner: [...byOwner.entries()]
         .map(([owner, n]) => ({ owner, perCommand: round(n / COMMANDS, 2) }))
@@ -234,6 +282,16 @@ export async function profileStore(): Promise<StoreProfile> {
       commandFull: { p50: round(percentile(full, 50)), p99: round(percentile(full, 99)) },
       commandNoSync: { p50: round(percentile(noSync, 50)), p99: round(percentile(noSync, 99)) },
       cpuTop: cpuTop(profile, COMMANDS),
+      signing: Object.fromEntries(
+        (['on', 'off'] as const).map((k) => [
+          k,
+          {
+            walFramesPerCommand: round(signing[k].frames / signing[k].n, 2),
+            cpuOnlyP50: round(percentile(signing[k].ms, 50)),
+            cpuOnlyP99: round(percentile(signing[k].ms, 99)),
+          },
+        ]),
+      ) as StoreProfile['signing'],
     };
   } finally {
     dir.cleanup();
@@ -281,6 +339,30 @@ export async function profileBench(): Promise<{ rows: BenchRow[]; detail: StoreP
   const p = await profileStore();
   const rows: BenchRow[] = [
     { metric: 'WAL frames (pages) written per incident command', value: p.walFramesPerCommand, unit: 'pages' },
+    {
+      metric: 'WAL frames written after the command commit (search index, no fsync of its own)',
+      value: p.walFramesAfterCommitPerCommand,
+      unit: 'pages',
+    },
+    ...(p.signing
+      ? (['on', 'off'] as const).flatMap((k) => [
+          {
+            metric: `signing ${k}: WAL frames per incident command`,
+            value: p.signing![k].walFramesPerCommand,
+            unit: 'pages',
+          },
+          {
+            metric: `signing ${k}: command p50, synchronous=OFF (CPU only)`,
+            value: p.signing![k].cpuOnlyP50,
+            unit: 'ms',
+          },
+          {
+            metric: `signing ${k}: command p99, synchronous=OFF (CPU only)`,
+            value: p.signing![k].cpuOnlyP99,
+            unit: 'ms',
+          },
+        ])
+      : []),
     { metric: 'WAL frames per SQLite one-row commit', value: p.oneRowWalFramesPerCommit, unit: 'pages' },
     { metric: 'statements prepared per incident command', value: p.preparesPerCommand, unit: 'prepares' },
     { metric: 'incident command p50, synchronous=FULL', value: p.commandFull.p50, unit: 'ms' },

@@ -129,6 +129,8 @@ export function incidentsApp(deps: IncidentDeps): FeatureApp {
         inList('i.category', input.category);
         inList('i.severity', input.severity);
         const fts = input.query ? toFtsQuery(input.query) : null;
+        // The index is written just after each commit: finish any pending part before matching.
+        if (fts) store.catchUpDeferred();
         if (fts) {
           where.push('i.rowid IN (SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH ?)');
           params.push(fts);

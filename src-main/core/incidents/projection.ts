@@ -1,7 +1,11 @@
-/** Incident projection: the list/search view folded from each incident's events. */
-import type { Projector } from '../store/event-store.ts';
+/**
+ * Incident projection: the list view folded from each incident's events, inside the
+ * command's transaction; and the search index, kept after the commit (issue 16).
+ */
+import type { DeferredProjector, Projector } from '../store/event-store.ts';
 import type { Db } from '../store/database.ts';
 import { foldIncident } from '../../../src-shared/incident-fold.ts';
+import type { Incident } from '../../../src-shared/incident.ts';
 
 /**
  * Prepared once per database: better-sqlite3 does not cache `prepare`, and preparing these
@@ -25,12 +29,12 @@ function prepareStatements(db: Db) {
        ON CONFLICT (id) DO UPDATE SET facility = excluded.facility, unit = excluded.unit, category = excluded.category,
          severity = excluded.severity, status = excluded.status, title = excluded.title, occurred_at = excluded.occurred_at,
          reported_by = excluded.reported_by, created_hlc = excluded.created_hlc, updated_hlc = excluded.updated_hlc,
-         note_count = excluded.note_count, conflict_count = excluded.conflict_count, doc = excluded.doc
-       RETURNING rowid`,
+         note_count = excluded.note_count, conflict_count = excluded.conflict_count, doc = excluded.doc`,
     ),
     insertSearch: db.prepare(
       'INSERT INTO incidents_fts (rowid, incident_id, title, description, people, location, notes) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
+    searchSource: db.prepare<[string], { rowid: number; doc: string }>('SELECT rowid, doc FROM incidents WHERE id = ?'),
   };
 }
 
@@ -46,20 +50,21 @@ export const incidentProjector: Projector = {
   handles: (type) => type.startsWith('incident.') && type !== 'incident.viewed',
   project(db, streamId, events) {
     const incident = foldIncident(events);
-    // The search row shares the incident row's rowid, so replacing it is an indexed
-    // delete rather than a scan of the whole index.
     const q = statements(db);
-    const existing = q.rowid.get(streamId);
-    if (existing) q.deleteSearch.run(existing.rowid);
     // Archived after its retention period: out of the list and search for good, also when a
     // late event arrives; the events stay in the log and at the tracker.
     const archived = events.find((e) => e.type === 'incident.archived');
     if (!incident || archived) {
+      // The search row shares the incident row's rowid and goes with it, in this transaction:
+      // once the row is gone the rowid could be reused, so the search index could not find it later.
+      const existing = q.rowid.get(streamId);
+      if (existing) q.deleteSearch.run(existing.rowid);
       q.deleteIncident.run(streamId);
       if (archived) q.archive.run(streamId, archived.id, archived.hlc);
       return;
     }
-    const { rowid } = q.upsert.get({
+    // The upsert keeps an existing row's rowid, which the search row shares (searchProjector).
+    q.upsert.run({
       id: incident.id,
       facility: incident.facility,
       unit: incident.unit,
@@ -74,15 +79,38 @@ export const incidentProjector: Projector = {
       noteCount: incident.notes.length,
       conflictCount: incident.conflicts.length,
       doc: JSON.stringify(incident),
-    }) as { rowid: number };
-    q.insertSearch.run(
-      rowid,
-      incident.id,
-      incident.title,
-      incident.description,
-      incident.peopleInvolved.join(' '),
-      incident.location,
-      incident.notes.map((n) => n.text).join('\n'),
-    );
+    });
+  },
+};
+
+/**
+ * The search index (incidents_fts), written after the command's commit rather than in it: it
+ * is derived from the incident rows and rebuilt from them, so the command's durable commit
+ * no longer carries its pages (npm run bench profile). A search calls `store.catchUpDeferred()`
+ * first, so it always sees every committed incident; after a crash the index catches up at
+ * start-up from the store's high-water mark.
+ */
+export const searchProjector: DeferredProjector = {
+  name: 'incident-search',
+  handles: incidentProjector.handles,
+  catchUp(db, streamIds) {
+    const q = statements(db);
+    for (const id of streamIds) {
+      const row = q.searchSource.get(id);
+      // Gone (archived): the projector removed its search row with it.
+      if (!row) continue;
+      const incident = JSON.parse(row.doc) as Incident;
+      // Replaced by rowid: an indexed delete (contentless_delete), a no-op when not yet indexed.
+      q.deleteSearch.run(row.rowid);
+      q.insertSearch.run(
+        row.rowid,
+        incident.id,
+        incident.title,
+        incident.description,
+        incident.peopleInvolved.join(' '),
+        incident.location,
+        incident.notes.map((n) => n.text).join('\n'),
+      );
+    }
   },
 };

@@ -62,6 +62,8 @@ export interface Checkpointer {
   close(): void;
   /** Checkpoints run by the worker so far (for tests and the profile). */
   readonly completed: number;
+  /** A checkpoint is requested or running now (for the bench: which commands overlapped one). */
+  readonly running: boolean;
   /** Settles when no checkpoint is requested or running. */
   settled(): Promise<void>;
 }
@@ -118,6 +120,9 @@ export function createCheckpointer(db: Db, file: string, log: (message: string) 
     },
     get completed() {
       return Atomics.load(state, 1);
+    },
+    get running() {
+      return Atomics.load(state, 0) === 1;
     },
   };
 }

@@ -56,10 +56,21 @@ function migrate(db: Db, file: string, migrations: readonly Migration[]): number
   }
   for (const m of migrations) {
     if (m.version <= current) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(m.version);
-    })();
+    // A table rebuild runs with foreign keys off, which SQLite only allows outside a transaction.
+    if (m.foreignKeysOff) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(m.sql);
+        m.run?.(db);
+        if (m.foreignKeysOff) {
+          const broken = db.pragma('foreign_key_check') as unknown[];
+          if (broken.length > 0) throw new Error(`migration ${m.version} would break ${broken.length} foreign key(s)`);
+        }
+        db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(m.version);
+      })();
+    } finally {
+      if (m.foreignKeysOff) db.pragma('foreign_keys = ON');
+    }
   }
   return Math.max(current, latest);
 }

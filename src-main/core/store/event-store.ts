@@ -26,12 +26,40 @@ import type { Migration } from './migrations.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
+/** Events per deferred catch-up transaction, so a large backlog never holds the thread long. */
+export const DEFERRED_SLICE = 500;
+/**
+ * How long after a commit the deferred views catch up. Commands arriving meanwhile share one
+ * catch-up transaction: the search index then writes one FTS5 segment for all of them
+ * instead of one per command, and its pages are not flushed by every next command's fsync.
+ * A search never waits for it: it catches up first (`catchUpDeferred`).
+ */
+export const DEFERRED_DELAY_MS = 250;
+/** Log position through which deferred views and the HLC high-water mark are up to date. */
+export const DERIVED_THROUGH_META = 'derived.through_seq';
+/** Largest HLC among the events through DERIVED_THROUGH_META ('' when none). */
+export const DERIVED_MAX_HLC_META = 'derived.max_hlc';
+
 /** Keeps a projection table in step with the log, inside the append transaction. */
 export interface Projector {
   name: string;
   handles(type: string): boolean;
   /** Rebuild the projection of one stream from all of its events (already in the log). */
   project(db: Db, streamId: string, events: StoredEvent[]): void;
+}
+
+/**
+ * A derived view that may lag the log by a moment (issue 16): the search index. It is
+ * brought up to date in its own transaction just after the commit that changed it
+ * (`synchronous=NORMAL`: it can always be rebuilt from the log, so it need not wait for a
+ * disk flush of its own), before any read that needs it (`catchUpDeferred`), and at start-up
+ * after a crash. The command's transaction carries only what the UI shows as saved.
+ */
+export interface DeferredProjector {
+  name: string;
+  handles(type: string): boolean;
+  /** Bring the view up to date for these streams; their projections are committed. */
+  catchUp(db: Db, streamIds: readonly string[]): void;
 }
 
 export interface AppendResult {
@@ -69,6 +97,14 @@ export interface EventStore {
   readonly schemaVersion: number;
   readonly db: Db;
   registerProjector(projector: Projector): void;
+  /** A view kept up to date after each commit rather than inside it (see DeferredProjector). */
+  registerDeferredProjector(projector: DeferredProjector): void;
+  /**
+   * Brings every deferred view up to date now, in slices of DEFERRED_SLICE events. A read
+   * that must see the latest commits (a search) calls this first; it costs nothing when
+   * nothing is pending.
+   */
+  catchUpDeferred(): void;
   /**
    * From now on, this device's own new events are numbered (`deviceSeq`) and signed in the
    * append transaction. The console core always sets one; null (no signing) exists so the
@@ -108,6 +144,8 @@ export interface EventStore {
   getMeta(key: string): string | null;
   setMeta(key: string, value: string): void;
   verifyChain(): ChainReport;
+  /** The WAL checkpointer's progress (null for an in-memory store): benches tell commands that overlapped one. */
+  checkpoints(): { completed: number; running: boolean } | null;
   close(): void;
 }
 
@@ -175,6 +213,7 @@ export function toStored(row: EventRow): StoredEvent {
 export function openEventStore(file: string, migrations?: readonly Migration[]): EventStore {
   const { db, schemaVersion } = openDatabase(file, migrations);
   const projectors: Projector[] = [];
+  const deferred: DeferredProjector[] = [];
   // WAL checkpoints run in a worker, not inside a command's commit (see checkpointer.ts).
   const checkpointer =
     file === ':memory:' ? null : createCheckpointer(db, file, (message) => console.error(`[guardline] ${message}`));
@@ -220,13 +259,83 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
          ORDER BY device_seq LIMIT ?`,
     ),
     markSynced: db.prepare('UPDATE events SET synced_at = ?, server_seq = ? WHERE id = ? AND synced_at IS NULL'),
-    maxHlc: db.prepare<[], { hlc: string | null }>('SELECT max(hlc) AS hlc FROM events'),
+    // The events after the high-water mark only: a range of the rowid, no index on hlc needed.
+    maxHlcAfter: db.prepare<[number], { hlc: string | null }>('SELECT max(hlc) AS hlc FROM events WHERE seq > ?'),
+    since: db.prepare<[number, number], { seq: number; stream_id: string; type: string; hlc: string }>(
+      'SELECT seq, stream_id, type, hlc FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
+    ),
     getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
     setMeta: db.prepare(
       'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
     ),
     chain: db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
   };
+
+  // The deferred views' high-water mark, kept in memory: this process is the store's only
+  // writer (instance lock), and the values change only after their transaction commits.
+  let derivedThrough = Number(q.getMeta.get(DERIVED_THROUGH_META)?.value ?? 0);
+  let derivedMaxHlc = q.getMeta.get(DERIVED_MAX_HLC_META)?.value ?? '';
+
+  /** Runs `fn` in a write transaction that does not wait for its own fsync (derived data only). */
+  function lazyCommit<T>(fn: () => T): T {
+    // Not prepared once: SQLite applies `PRAGMA synchronous` when the statement is compiled.
+    const level = db.pragma('synchronous', { simple: true }) as number;
+    if (level > 1) db.pragma('synchronous = NORMAL');
+    try {
+      return db.transaction(fn).immediate();
+    } finally {
+      // Back to what it was: FULL as shipped (a profile may have turned it OFF on its copy).
+      if (level > 1) db.pragma(`synchronous = ${level}`);
+      checkpointer?.committed();
+    }
+  }
+
+  /** One slice of deferred catch-up; true when more events are pending after it. */
+  function catchUpSlice(): boolean {
+    const rows = q.since.all(derivedThrough, DEFERRED_SLICE);
+    if (rows.length === 0) return false;
+    const through = rows.at(-1)!.seq;
+    let maxHlc = derivedMaxHlc;
+    const streams = deferred.map(() => new Set<string>());
+    for (const row of rows) {
+      if (row.hlc > maxHlc) maxHlc = row.hlc;
+      deferred.forEach((p, i) => p.handles(row.type) && streams[i]!.add(row.stream_id));
+    }
+    lazyCommit(() => {
+      deferred.forEach((p, i) => streams[i]!.size > 0 && p.catchUp(db, [...streams[i]!]));
+      q.setMeta.run(DERIVED_THROUGH_META, String(through));
+      q.setMeta.run(DERIVED_MAX_HLC_META, maxHlc);
+    });
+    derivedThrough = through;
+    derivedMaxHlc = maxHlc;
+    return rows.length === DEFERRED_SLICE;
+  }
+
+  let deferredTimer: ReturnType<typeof setTimeout> | null = null;
+  /** After a commit: catch up DEFERRED_DELAY_MS later, one slice per turn of the event loop. */
+  function scheduleDeferred(delayMs = DEFERRED_DELAY_MS) {
+    if (deferredTimer) return;
+    deferredTimer = setTimeout(() => {
+      deferredTimer = null;
+      if (!db.open) return;
+      if (db.inTransaction) return scheduleDeferred(0);
+      try {
+        if (catchUpSlice()) scheduleDeferred(0);
+      } catch (error) {
+        // The views lag until the next commit or read retries; the log itself is intact.
+        console.error('[guardline] deferred projection failed', error);
+      }
+    }, delayMs);
+    // A process about to exit need not stay for it: start-up catches up what is left.
+    deferredTimer.unref();
+  }
+
+  // This device's feed head, so numbering an authored event needs no max() query. Updated only
+  // once the transaction that stored the numbers committed; dropped whenever that is uncertain.
+  // With the head's author hash: the next event's `prev` (the author chain).
+  let ownHead: { deviceId: string; seq: number; hash: string | null } | null = null;
+  let headSeen = 0;
+  let headSeenHash: string | null = null;
 
   const markSyncedTx = db.transaction((acks: readonly { id: string; serverSeq: number }[], syncedAt: number) => {
     return q.markSyncedAll.run(syncedAt, JSON.stringify(acks.map((a) => [a.id, a.serverSeq]))).changes;
@@ -255,9 +364,14 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       let event = incoming;
       if (authoring && event.deviceId === authoring.deviceId && event.sig === undefined) {
         if (nextDeviceSeq === null) {
-          const head = q.authorHeadRow.get(authoring.deviceId);
-          nextDeviceSeq = (head?.device_seq ?? 0) + 1;
-          ownPrev = head && chained ? rowAuthorHash(head) : null;
+          if (ownHead?.deviceId === authoring.deviceId) {
+            nextDeviceSeq = ownHead.seq + 1;
+            ownPrev = chained ? ownHead.hash : null;
+          } else {
+            const head = q.authorHeadRow.get(authoring.deviceId);
+            nextDeviceSeq = (head?.device_seq ?? 0) + 1;
+            ownPrev = head && chained ? rowAuthorHash(head) : null;
+          }
         }
         const numbered = { ...event, deviceSeq: nextDeviceSeq++, ...(ownPrev !== null ? { prev: ownPrev } : {}) };
         event = { ...numbered, sig: authoring.signEvent(numbered) };
@@ -294,6 +408,10 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
         serverSeq: serverSeq ?? null,
       });
       prevHash = hash;
+      if (event.deviceSeq !== undefined && event.deviceId === signer?.deviceId && event.deviceSeq > headSeen) {
+        headSeen = event.deviceSeq;
+        headSeenHash = authorHash;
+      }
       const types = touched.get(event.streamId) ?? new Set<string>();
       types.add(event.type);
       touched.set(event.streamId, types);
@@ -319,10 +437,47 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     },
     useSigner(next) {
       signer = next;
+      ownHead = null;
+    },
+    registerDeferredProjector(projector) {
+      if (deferred.some((p) => p.name === projector.name))
+        throw new Error(`deferred projector ${projector.name} registered twice`);
+      deferred.push(projector);
+      // Start-up: whatever a crash left behind is indexed on the next turns of the event loop.
+      scheduleDeferred(0);
+    },
+    catchUpDeferred() {
+      if (db.inTransaction) return;
+      while (catchUpSlice());
     },
     append(events, options) {
-      const result = appendTx.immediate(events, options ?? {});
+      const nested = db.inTransaction;
+      headSeen = 0;
+      headSeenHash = null;
+      let result: AppendResult;
+      try {
+        result = appendTx.immediate(events, options ?? {});
+      } catch (error) {
+        ownHead = null;
+        throw error;
+      }
+      if (nested) {
+        // An enclosing transaction may still roll back: the head is not known to be committed.
+        ownHead = null;
+      } else if (headSeen > 0 && signer) {
+        // Committed: the head is what it was or the highest number just stored; not known
+        // yet (first command, or after a drop), it is read once from the log.
+        if (ownHead?.deviceId === signer.deviceId) {
+          if (headSeen > ownHead.seq) ownHead = { deviceId: signer.deviceId, seq: headSeen, hash: headSeenHash };
+        } else {
+          const head = q.authorHeadRow.get(signer.deviceId);
+          ownHead = head
+            ? { deviceId: signer.deviceId, seq: head.device_seq ?? 0, hash: chained ? rowAuthorHash(head) : null }
+            : null;
+        }
+      }
       checkpointer?.committed();
+      if (result.stored.length > 0 && !nested) scheduleDeferred();
       if (result.stored.length > 0) {
         for (const listener of committedListeners) {
           // The append has committed: a failing observer must not turn it into a reported failure.
@@ -340,8 +495,15 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       return () => committedListeners.delete(listener);
     },
     transaction(fn) {
-      const result = db.transaction(fn).immediate();
+      let result: ReturnType<typeof fn>;
+      try {
+        result = db.transaction(fn).immediate();
+      } catch (error) {
+        ownHead = null;
+        throw error;
+      }
       checkpointer?.committed();
+      scheduleDeferred();
       return result;
     },
     streamEvents: (streamId) => q.stream.all(streamId).map(toStored),
@@ -369,7 +531,11 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
         checkpointer?.committed();
       }
     },
-    maxHlc: () => q.maxHlc.get()?.hlc ?? null,
+    maxHlc() {
+      const after = q.maxHlcAfter.get(derivedThrough)?.hlc ?? null;
+      const max = after !== null && after > derivedMaxHlc ? after : derivedMaxHlc;
+      return max === '' ? null : max;
+    },
     getMeta: (key) => q.getMeta.get(key)?.value ?? null,
     setMeta(key, value) {
       q.setMeta.run(key, value);
@@ -404,7 +570,10 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
         }
       }
     },
+    checkpoints: () => (checkpointer ? { completed: checkpointer.completed, running: checkpointer.running } : null),
     close() {
+      if (deferredTimer) clearTimeout(deferredTimer);
+      deferredTimer = null;
       checkpointer?.close();
       if (db.open) db.close();
     },

@@ -4,11 +4,47 @@
  * Guardline is refused rather than guessed at.
  */
 import { REKEY_TO_ADOPTED_SQL } from '../telephony/facility-identity.ts';
+import type Database from 'better-sqlite3';
 
 export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Runs after `sql`, in the same transaction: for changes plain SQL cannot express. */
+  run?: (db: Database.Database) => void;
+  /**
+   * A table rebuild (SQLite's 12-step procedure): foreign keys are off during the
+   * transaction and `foreign_key_check` must pass before it commits.
+   */
+  foreignKeysOff?: boolean;
+}
+
+/**
+ * Rebuilds `events` without AUTOINCREMENT, keeping every column and index earlier migrations
+ * gave it (read from the schema, so a migration adding a column before this one is kept).
+ * AUTOINCREMENT made SQLite write `sqlite_sequence` in every command's commit: a page per
+ * command (npm run bench profile). It only guards against reusing the rowid of a deleted
+ * maximum row, and the log is append-only (events_no_delete), so a plain INTEGER PRIMARY KEY
+ * never reuses a seq either. https://sqlite.org/lang_altertable.html#otheralter
+ */
+function eventsWithoutAutoincrement(db: Database.Database): void {
+  const table = db.prepare("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'events'").pluck().get() as
+    string | undefined;
+  if (!table || !/\bAUTOINCREMENT\b/i.test(table)) return;
+  const dependents = db
+    .prepare(
+      "SELECT sql FROM sqlite_schema WHERE tbl_name = 'events' AND type IN ('index', 'trigger') AND sql IS NOT NULL",
+    )
+    .pluck()
+    .all() as string[];
+  db.exec(
+    table.replace(/^CREATE TABLE\s+"?events"?/i, 'CREATE TABLE events_rebuilt').replace(/\s+AUTOINCREMENT\b/i, ''),
+  );
+  db.exec('INSERT INTO events_rebuilt SELECT * FROM events');
+  db.exec('DROP TABLE events');
+  db.exec('ALTER TABLE events_rebuilt RENAME TO events');
+  for (const sql of dependents) db.exec(sql);
+  db.exec("DELETE FROM sqlite_sequence WHERE name = 'events'");
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -300,6 +336,25 @@ export const MIGRATIONS: readonly Migration[] = [
         seq, id, stream_id, type, payload, actor, device_id, device_time, hlc, prev_hash, hash, received_at,
         device_seq, sig, prev, author_hash ON events
       BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+    `,
+  },
+  // Version 8 is issue 12e's (per-author hash column); this one was numbered 9 to merge beside it.
+  {
+    version: 9,
+    name: 'search index and HLC high-water mark after the commit; events without AUTOINCREMENT',
+    foreignKeysOff: true,
+    run: eventsWithoutAutoincrement,
+    sql: `
+      -- Issue 16: the search index (incidents_fts) is written after the command's commit, in
+      -- its own transaction, and caught up from this mark at start-up after a crash: a command
+      -- no longer writes its FTS pages inside the durable commit. Everything up to now was
+      -- indexed by the old in-transaction projector.
+      INSERT OR REPLACE INTO meta (key, value) SELECT 'derived.through_seq', COALESCE(max(seq), 0) FROM events;
+      -- The clock resumes from max(hlc): the mark holds the maximum up to derived.through_seq,
+      -- the few events after it are read by rowid. events_by_hlc served only that max and cost
+      -- a page per command.
+      INSERT OR REPLACE INTO meta (key, value) SELECT 'derived.max_hlc', COALESCE(max(hlc), '') FROM events;
+      DROP INDEX events_by_hlc;
     `,
   },
   {
