@@ -22,7 +22,10 @@ export interface ReportFacts {
 
 type FactRow = { line_id: string; to_state: string; at: number; hlc: string; device_id: string; event_id: string };
 
-export function createReportSource(store: EventStore) {
+/** What the facts are read from: the store, or a read-only connection in the background worker. */
+export type ReportStore = Pick<EventStore, 'db' | 'streamEvents'>;
+
+export function createReportSource(store: ReportStore) {
   const db: Db = store.db;
   const q = {
     // The state each line was in when the period began: its latest change before then, in fold order.
