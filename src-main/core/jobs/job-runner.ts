@@ -28,6 +28,24 @@ import {
   type ToWorker,
 } from './read-jobs.ts';
 
+/**
+ * Wraps a job's progress sink so the job always ends with done === total, even when it
+ * stops early (a broken chain link) or fails: a progress bar never stays up.
+ */
+function finishing(progress: Progress | undefined): { sink: Progress | undefined; end(): void } {
+  if (!progress) return { sink: undefined, end: () => undefined };
+  let last: [number, number] | null = null;
+  return {
+    sink(done, total) {
+      last = [done, total];
+      progress(done, total);
+    },
+    end() {
+      if (last && last[0] < last[1]) progress(last[1], last[1]);
+    },
+  };
+}
+
 export interface ReadJobs {
   readonly mode: 'worker' | 'in-thread';
   run<K extends ReadJobName>(job: K, input: ReadJobInput<K>, progress?: Progress): Promise<ReadJobOutput<K>>;
@@ -52,11 +70,14 @@ export function inThreadReadJobs(db: Db): ReadJobs {
   return {
     mode: 'in-thread',
     run(job, input, progress) {
+      const p = finishing(progress);
       try {
         ctx ??= readContext(db);
-        return Promise.resolve(runReadJob(ctx, job, input, progress ?? (() => undefined)) as ReadJobOutput<typeof job>);
+        return Promise.resolve(runReadJob(ctx, job, input, p.sink ?? (() => undefined)) as ReadJobOutput<typeof job>);
       } catch (error) {
         return Promise.reject(error as Error);
+      } finally {
+        p.end();
       }
     },
     close: () => Promise.resolve(),
@@ -176,12 +197,14 @@ export function workerReadJobs(options: {
       worker ??= spawn();
       const w = worker;
       const id = nextId++;
-      return new Promise((resolve, reject) => {
+      const p = finishing(progress);
+      const answer = new Promise<ReadJobOutput<typeof job>>((resolve, reject) => {
         if (held.size === 0) lastHeard = Date.now();
-        held.set(id, { job, worker: w, resolve: resolve as (value: unknown) => void, reject, progress });
+        held.set(id, { job, worker: w, resolve: resolve as (value: unknown) => void, reject, progress: p.sink });
         startWatchdog();
         w.postMessage({ id, job, input } satisfies ToWorker);
       });
+      return answer.finally(() => p.end());
     },
     async close() {
       closed = true;

@@ -89,7 +89,9 @@ export function createReportSource(store: ReportStore) {
       );
       const ids = q.outages.all(facilityId, end, period.from).map((r) => r.id);
       const streams = ids.map((id) => store.streamEvents(id));
-      const earliest = Math.min(period.from, ...streams.flatMap((s) => s.map((e) => e.deviceTime)));
+      // A loop, not Math.min(...all): a year of outages is more arguments than the stack holds.
+      let earliest = period.from;
+      for (const s of streams) for (const e of s) if (e.deviceTime < earliest) earliest = e.deviceTime;
       const reports = reportsSince(facilityId, earliest - 86_400_000);
       const ledger = streams.map((s) => ledgerEntry(s, reports)).filter((e): e is LedgerEntry => e !== null);
       return {
