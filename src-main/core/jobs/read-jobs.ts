@@ -29,6 +29,9 @@ export const readJobs = {
   chain: (ctx: ReadContext, _input: null, progress: Progress) => checkChain(ctx.db, progress),
   report: (ctx: ReadContext, input: PeriodRequest, progress: Progress) => periodReport(ctx.source, input, progress),
   tmf621: (ctx: ReadContext, input: PeriodRequest, progress: Progress) => tmf621Tickets(ctx.source, input, progress),
+  /** The PDF export logs how many outages it covers: only that count crosses back, not a year's report. */
+  outageCount: (ctx: ReadContext, input: PeriodRequest, progress: Progress) =>
+    periodReport(ctx.source, input, progress).outages.length,
   incidents: (ctx: ReadContext, input: IncidentListQuery) => listIncidents(ctx.db, input),
   audit: (ctx: ReadContext, input: AuditQuery) => queryAudit(ctx.db, input),
 };

@@ -106,8 +106,12 @@ export function reportsApp(deps: ReportsAppDeps): FeatureApp {
         };
       },
       'reports.exportPdf': async (input, ctx) => {
-        const r = await report(input, 'reports.exportPdf');
-        return { eventId: logExport(ctx.actor, 'pdf', input, r.outages.length), pdfBase64: null };
+        // The host prints the page the renderer already shows; the core logs how many outages it covers.
+        const progress = deps.progress?.('reports.exportPdf');
+        const count = deps.jobs
+          ? await deps.jobs.run('outageCount', request(input), progress)
+          : periodReport(deps.source, request(input), progress).outages.length;
+        return { eventId: logExport(ctx.actor, 'pdf', input, count), pdfBase64: null };
       },
     },
   };

@@ -93,6 +93,7 @@ describe('the background reader', () => {
       chain: [null],
       report: [request, { ...request, args: { ...request.args, bucket: 'hour' } }],
       tmf621: [request],
+      outageCount: [request],
       incidents: [
         { limit: 200, offset: 0 },
         { query: 'brand', limit: 50, offset: 10 },
@@ -166,7 +167,8 @@ describe('the background reader', () => {
     await c.signIn('S1');
     await c.call('reports.period', { ...DAY, noResponseHours: 4 });
     await c.call('reports.exportTmf621', DAY);
-    for (const method of ['reports.period', 'reports.exportTmf621']) {
+    await c.call('reports.exportPdf', DAY);
+    for (const method of ['reports.period', 'reports.exportTmf621', 'reports.exportPdf']) {
       const steps = progressOf(c, method);
       expect(
         steps.map((p) => p.done),
