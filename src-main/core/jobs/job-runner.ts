@@ -6,7 +6,7 @@
  *
  * The console never silently stops: a worker that crashes or exits fails every job it
  * held with a clear error (never a hang) and a new worker takes the next job; one that
- * stops answering (no progress or result for `stallTimeoutMs` while a job is running) is
+ * stops answering (no progress or result for `stallTimeoutMs`, 3 minutes by default, while a job is running) is
  * terminated and handled the same way. A store the worker cannot open (`:memory:`, in
  * tests) runs the same job functions in-thread.
  *
@@ -62,7 +62,7 @@ export interface WorkerReadJobs extends ReadJobs {
 }
 
 /** A job's worker said nothing (no progress, no result) for this long: it is stuck. */
-export const DEFAULT_STALL_TIMEOUT_MS = 60_000;
+export const DEFAULT_STALL_TIMEOUT_MS = 180_000;
 
 /** The same job functions on the caller's own connection (for `:memory:` stores, and the bench baseline). */
 export function inThreadReadJobs(db: Db): ReadJobs {
