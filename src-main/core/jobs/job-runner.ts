@@ -18,6 +18,7 @@ import { ApiFailure, apiError, type ApiError } from '../../../src-shared/errors.
 import type { Progress } from '../store/chain-check.ts';
 import type { Db } from '../store/database.ts';
 import {
+  join,
   readContext,
   runReadJob,
   type FromWorker,
@@ -97,12 +98,16 @@ interface Held {
   resolve(value: unknown): void;
   reject(error: Error): void;
   progress: Progress | undefined;
+  /** Parts of the answer received so far. */
+  parts: { key: string; rows: unknown[] }[];
 }
 
 export function workerReadJobs(options: {
   file: string;
   log: (message: string, detail?: unknown) => void;
   stallTimeoutMs?: number;
+  /** Rows per message for long arrays in answers (tests make it small to exercise the split). */
+  partRows?: number;
 }): WorkerReadJobs {
   const stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
   const held = new Map<number, Held>();
@@ -148,7 +153,11 @@ export function workerReadJobs(options: {
   }
 
   function spawn(): Worker {
-    const w = new Worker(workerEntry(), { workerData: { file: options.file } });
+    // The worker sends an answer's parts one at a time, each after the core has taken the last.
+    const taken = new Int32Array(new SharedArrayBuffer(4));
+    const w = new Worker(workerEntry(), {
+      workerData: { file: options.file, partRows: options.partRows, ack: taken.buffer },
+    });
     started += 1;
     let crash: Error | null = null;
     w.on('message', (message: FromWorker) => {
@@ -163,9 +172,15 @@ export function workerReadJobs(options: {
         }
         return;
       }
+      if (message.type === 'part') {
+        h.parts.push({ key: message.key, rows: message.rows });
+        Atomics.store(taken, 0, 1);
+        Atomics.notify(taken, 0);
+        return;
+      }
       held.delete(message.id);
       if (held.size === 0) stopWatchdog();
-      if (message.type === 'done') h.resolve(message.value);
+      if (message.type === 'done') h.resolve(join(message.value, h.parts));
       else h.reject(message.api ? new ApiFailure(message.api as ApiError) : new Error(message.message));
     });
     w.on('error', (error) => {
@@ -200,7 +215,14 @@ export function workerReadJobs(options: {
       const p = finishing(progress);
       const answer = new Promise<ReadJobOutput<typeof job>>((resolve, reject) => {
         if (held.size === 0) lastHeard = Date.now();
-        held.set(id, { job, worker: w, resolve: resolve as (value: unknown) => void, reject, progress: p.sink });
+        held.set(id, {
+          job,
+          worker: w,
+          resolve: resolve as (value: unknown) => void,
+          reject,
+          progress: p.sink,
+          parts: [],
+        });
         startWatchdog();
         w.postMessage({ id, job, input } satisfies ToWorker);
       });

@@ -54,5 +54,38 @@ export function runReadJob(ctx: ReadContext, name: ReadJobName, input: unknown, 
 export type ToWorker = { id: number; job: ReadJobName; input: unknown };
 export type FromWorker =
   | { id: number; type: 'progress'; done: number; total: number }
+  /** Rows of one long top-level array of the answer, sent ahead of it in order (see `split`). */
+  | { id: number; type: 'part'; key: string; rows: unknown[] }
   | { id: number; type: 'done'; value: unknown }
   | { id: number; type: 'failed'; message: string; api: unknown };
+
+/**
+ * Rows per message for the long arrays of an answer. A year's report holds ~67,000 ledger
+ * rows (64 MB as JSON): rebuilt from one message, the core's thread spent seconds in
+ * structured clone; in messages of this many rows each is rebuilt in its own turn of the
+ * event loop, so timers and calls run between them. The answer is the same object.
+ */
+export const PART_ROWS = 500;
+
+/**
+ * Splits the answer's long top-level arrays into parts of `rows` rows and what is left
+ * (those arrays empty); `join` puts them back in the same order.
+ */
+export function split(value: unknown, rows: number): { rest: unknown; parts: { key: string; rows: unknown[] }[] } {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { rest: value, parts: [] };
+  const rest: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  const parts: { key: string; rows: unknown[] }[] = [];
+  for (const [key, v] of Object.entries(rest)) {
+    if (!Array.isArray(v) || v.length <= rows) continue;
+    for (let i = 0; i < v.length; i += rows) parts.push({ key, rows: v.slice(i, i + rows) });
+    rest[key] = [];
+  }
+  return { rest, parts };
+}
+
+export function join(rest: unknown, parts: readonly { key: string; rows: unknown[] }[]): unknown {
+  if (parts.length === 0) return rest;
+  const value = rest as Record<string, unknown[]>;
+  for (const part of parts) for (const row of part.rows) value[part.key]!.push(row);
+  return value;
+}

@@ -78,7 +78,8 @@ describe('the background reader', () => {
     c.core.store.append(outageDay(O1, O2));
     seedIncidents(c, 300, { title: 'Brand i tvättstugan' });
     seedIncidents(c, 200, { title: 'Telefonen tyst', category: 'other' });
-    const worker = workerReadJobs({ file: c.file, log: () => undefined });
+    // Answers' long arrays cross in parts of 7 rows here, so the split and join are exercised.
+    const worker = workerReadJobs({ file: c.file, log: () => undefined, partRows: 7 });
     readers.push(worker);
     const inThread = inThreadReadJobs(c.core.store.db);
     const request = {
