@@ -127,7 +127,9 @@ describe('built app layout', () => {
     symlinkSync(join(root, 'node_modules'), join(scratch, 'node_modules'), 'dir');
     const store = openEventStore(join(scratch, 'console.sqlite'));
     store.append([incidentCreated(), incidentCreated()]);
-    const worker = new Worker(join(out, 'main', 'read-worker.js'), { workerData: { file: store.file } });
+    const worker = new Worker(join(out, 'main', 'read-worker.js'), {
+      workerData: { file: store.file, ack: new SharedArrayBuffer(4) },
+    });
     try {
       const answer = new Promise<FromWorker>((resolve, reject) => {
         worker.on('message', (m: FromWorker) => m.type !== 'progress' && resolve(m));
