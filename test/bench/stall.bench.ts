@@ -16,7 +16,7 @@
  * possible) and runs first, before the console's own first sweep is due.
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { createConsoleCore, type ConsoleCore } from '../../src-main/core/console-core.ts';
@@ -168,16 +168,17 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
     const cacheDir = process.env.GUARDLINE_BENCH_STALL_CACHE;
     const cached = cacheDir ? join(cacheDir, `stall-seed-${incidents}`) : null;
     let seeded: Awaited<ReturnType<typeof seed>>;
-    if (cached && existsSync(`${cached}.json`)) {
-      copyFileSync(`${cached}.sqlite`, file);
-      if (existsSync(`${cached}.sqlite-wal`)) copyFileSync(`${cached}.sqlite-wal`, `${file}-wal`);
-      seeded = JSON.parse(readFileSync(`${cached}.json`, 'utf8')) as typeof seeded;
+    // The store's files: the database, its WAL if one is left, and the device key.
+    const storeFiles = (folder: string) => readdirSync(folder).filter((f) => f.startsWith('console.sqlite'));
+    if (cached && existsSync(join(cached, 'seed.json'))) {
+      for (const f of storeFiles(cached)) copyFileSync(join(cached, f), join(dir.path, f));
+      seeded = JSON.parse(readFileSync(join(cached, 'seed.json'), 'utf8')) as typeof seeded;
     } else {
       seeded = await seed(file, incidents);
       if (cached) {
-        copyFileSync(file, `${cached}.sqlite`);
-        if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${cached}.sqlite-wal`);
-        writeFileSync(`${cached}.json`, JSON.stringify(seeded));
+        mkdirSync(cached, { recursive: true });
+        for (const f of storeFiles(dir.path)) copyFileSync(join(dir.path, f), join(cached, f));
+        writeFileSync(join(cached, 'seed.json'), JSON.stringify(seeded));
       }
     }
     const seedMs = performance.now() - seedStart;
