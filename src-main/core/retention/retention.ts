@@ -22,7 +22,7 @@ import { hlcCutoff, hlcWallMs } from './model.ts';
  * transactions with a turn of the event loop between them (issue 16), so probes,
  * escalation timers and calls run between slices instead of waiting for the whole sweep.
  */
-export const RETENTION_BATCH = 50;
+export const RETENTION_BATCH = 20;
 const BATCH = RETENTION_BATCH;
 const LAST_RUN_KEY = 'retention.last_run';
 export const DEFAULT_SWEEP_INTERVAL_MS = 6 * 60 * 60 * 1000;
