@@ -162,6 +162,11 @@ export function workerReadJobs(options: {
     let crash: Error | null = null;
     w.on('message', (message: FromWorker) => {
       lastHeard = Date.now();
+      // Take every part in, even one of a job already failed, so the worker never waits on it.
+      if (message.type === 'part') {
+        Atomics.store(taken, 0, 1);
+        Atomics.notify(taken, 0);
+      }
       const h = held.get(message.id);
       if (!h) return;
       if (message.type === 'progress') {
@@ -174,8 +179,6 @@ export function workerReadJobs(options: {
       }
       if (message.type === 'part') {
         h.parts.push({ key: message.key, rows: message.rows });
-        Atomics.store(taken, 0, 1);
-        Atomics.notify(taken, 0);
         return;
       }
       held.delete(message.id);
