@@ -20,7 +20,8 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFi
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { createConsoleCore, type ConsoleCore } from '../../src-main/core/console-core.ts';
-import { inThreadReadJobs, type ReadJobs } from '../../src-main/core/jobs/job-runner.ts';
+import { inThreadReadJobs, workerReadJobs, type ReadJobs } from '../../src-main/core/jobs/job-runner.ts';
+import { openEventStore } from '../../src-main/core/store/event-store.ts';
 import { runProbe, type ProbeRunner } from '../../src-main/core/telephony/index.ts';
 import type { Timers } from '../../src-main/core/timers.ts';
 import type { EventEnvelope } from '../../src-shared/events.ts';
@@ -147,6 +148,35 @@ async function seed(file: string, incidents: number): Promise<{ events: number; 
   }
 }
 
+async function quietControl(file: string): Promise<{ job: string; stallMs: number }[]> {
+  const store = openEventStore(file);
+  const reader = workerReadJobs({ file, log: (m) => console.error(m) });
+  const request = {
+    facility: { id: 'bench', name: 'Bänkanstalten' },
+    args: { from: YEAR_FROM, to: YEAR_TO, noResponseHours: 24, bucket: undefined },
+    asOf: Date.now(),
+  };
+  try {
+    const out: { job: string; stallMs: number }[] = [];
+    for (const [job, run] of [
+      ['chain check', () => reader.run('chain', null)],
+      ['a year of report figures (outage count back)', () => reader.run('outageCount', request)],
+    ] as const) {
+      const h = monitorEventLoopDelay({ resolution: 5 });
+      h.enable();
+      await new Promise((r) => setTimeout(r, 20));
+      await run();
+      await new Promise((r) => setTimeout(r, 20));
+      h.disable();
+      out.push({ job, stallMs: h.max / 1e6 });
+    }
+    return out;
+  } finally {
+    await reader.close();
+    store.close();
+  }
+}
+
 interface Measured {
   ms: number;
   stallMs: number;
@@ -183,6 +213,10 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
     }
     const seedMs = performance.now() - seedStart;
     console.error(`  seeded ${seeded.events} events in ${round(seedMs / 1000, 1)} s`);
+
+    // Control: the same worker jobs with nothing else on the core's thread (no console, no
+    // monitor, no writes): what remains is the machine not running this thread, not our code.
+    const quiet = await quietControl(file);
 
     responders = await startResponderChild(MONITOR_LINES);
     const configFile = join(dir.path, 'lines.json');
@@ -311,6 +345,11 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
     }
 
     const rows: BenchRow[] = [
+      ...quiet.map((q) => ({
+        metric: `control: ${q.job} in the worker with nothing else on the core thread: longest event-loop stall`,
+        value: round(q.stallMs, 1),
+        unit: 'ms',
+      })),
       {
         metric: `console with no long job, 2 s: longest event-loop stall (${MONITOR_LINES} lines probed every ${PROBE_INTERVAL_MS / 1000} s)`,
         value: round(idle.stallMs, 1),
