@@ -18,8 +18,14 @@ export default defineConfig({
       // SQLite binding can never be bundled.
       externalizeDeps: { include: ['better-sqlite3'] },
       rolldownOptions: {
-        input: { index: resolve(root, 'src-main/electron/main.ts') },
-        output: { format: 'es', entryFileNames: '[name].js' },
+        // The background reader (issue 16) is a worker thread started from its own file:
+        // out/main/read-worker.js beside index.js, where job-runner.ts looks for it.
+        // Shared chunks stay in the same folder, so both entries import them alike.
+        input: {
+          index: resolve(root, 'src-main/electron/main.ts'),
+          'read-worker': resolve(root, 'src-main/core/jobs/read-worker.ts'),
+        },
+        output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
       },
     },
   },

@@ -232,6 +232,24 @@ export const consoleEvents = {
   'config.changed': ConfigStatus,
   /** The Electron console's own update moved on (downloaded, held by an alarm, failed). */
   'update.changed': ConsoleUpdate,
+  /**
+   * A long job's progress (issue 16: every long job shows progress): the chain check,
+   * reports and exports, retention sweeps. `job` is unique per run; `method` is the call
+   * it serves (a timed sweep reports as `retention.run`); `done` of `total` (events
+   * checked, steps, incidents archived). A job that ends sends done === total.
+   */
+  'jobs.progress': z.object({
+    job: z.string(),
+    method: z.enum([
+      'store.verifyChain',
+      'reports.period',
+      'reports.exportTmf621',
+      'reports.exportPdf',
+      'retention.run',
+    ]),
+    done: z.number().int().min(0),
+    total: z.number().int().min(0),
+  }),
 } as const;
 export type ConsoleEvents = typeof consoleEvents;
 export type PushEventName = keyof ConsoleEvents;

@@ -54,6 +54,7 @@ import { createReportSource, declareLines, reportsApp } from './reports/index.ts
 import { createRetention, retentionApp } from './retention/index.ts';
 import { createAccessLog } from './access-log/index.ts';
 import { quitApp } from './quit/app.ts';
+import { createReadJobs, type ReadJobs } from './jobs/job-runner.ts';
 import {
   createConsoleKeyring,
   createRevocations,
@@ -136,6 +137,8 @@ export interface ConsoleCore {
   readonly identity: DeviceIdentity;
   /** Keys of the facility's devices and the tracker: verifies events received from the tracker or peers. */
   readonly trust: ConsoleKeyring;
+  /** Long reads off the core's thread (issue 16): a worker with its own read-only connection. */
+  readonly jobs: ReadJobs;
   /** Settles when telephony has loaded its config (and the demo responder is listening). */
   readonly ready: Promise<void>;
   /**
@@ -229,6 +232,15 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     ];
     if (ids.length > 0) emit('incidents.changed', { ids });
   });
+
+  // Long reads (chain check, reports, exports, search, audit) run in a worker beside the
+  // writer; each run of a long job pushes its progress (issue 16).
+  const jobs = createReadJobs(store, (message, detail) => logger.error(message, detail));
+  let jobRuns = 0;
+  const progressOf = (method: PushEventPayload<'jobs.progress'>['method']) => {
+    const job = `${method}#${++jobRuns}`;
+    return (done: number, total: number) => emit('jobs.progress', { job, method, done, total });
+  };
 
   // The facility the tracker enrolled this console in wins; the launch option until then.
   // Facility-wide revocations (device.revoked): every receiving path withholds what a
@@ -377,6 +389,7 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     wallClock,
     timers,
     logger,
+    progress: () => progressOf('retention.run'),
     ...(config.retention?.closedIncidentDays !== undefined
       ? { closedIncidentDays: config.retention.closedIncidentDays }
       : {}),
@@ -394,6 +407,7 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
       wallClock,
       accessLog,
       adoptedFacility: () => adoptedFacility(store),
+      list: (input) => jobs.run('incidents', input),
     }),
     retentionApp(retention),
     syncApp(
@@ -411,7 +425,14 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     meshApp({ mesh, sync }),
     authApp({ auth, roster, store, event }),
     escalationApp({ runner, queries: escalations, roster, alarms, store }),
-    auditApp({ store, roster, event, deviceId }),
+    auditApp({
+      store,
+      roster,
+      event,
+      deviceId,
+      verifyChain: () => jobs.run('chain', null, progressOf('store.verifyChain')),
+      query: (input) => jobs.run('audit', input),
+    }),
     telephonyApp(telephony),
     voiceApp(telephony),
     reportsApp({
@@ -423,6 +444,8 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
       board: () => telephony.board(),
       facilityName: config.facility,
       adoptedFacility: () => adoptedFacility(store),
+      jobs,
+      progress: progressOf,
     }),
     quitApp({ alarms, store, event, deviceId, host: config.host }),
   ]);
@@ -457,6 +480,7 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
     telephony,
     identity,
     trust,
+    jobs,
     ready,
     close() {
       listeners.clear();
@@ -465,8 +489,9 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
       auth.stop();
       const stopped = sync.stop();
       const telephonyStopped = telephony.stop(); // stops timers and flushes samples before the store closes
+      const jobsStopped = jobs.close(); // jobs still running fail with "the console is closing"
       store.close();
-      return Promise.all([stopped, telephonyStopped]).then(() => undefined);
+      return Promise.all([stopped, telephonyStopped, jobsStopped]).then(() => undefined);
     },
   };
 }

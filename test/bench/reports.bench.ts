@@ -29,16 +29,16 @@ import { incidentInput } from '../support/incidents.ts';
 import { tempDir } from '../support/temp.ts';
 import { percentile, progress, round, type BenchRow } from './report.ts';
 
-const LINES = 200;
+export const LINES = 200;
 const PROBE_MS = 5_000;
-const YEAR_FROM = Date.UTC(2025, 0, 1);
-const YEAR_TO = Date.UTC(2026, 0, 1);
+export const YEAR_FROM = Date.UTC(2025, 0, 1);
+export const YEAR_TO = Date.UTC(2026, 0, 1);
 const DAY_MS = 86_400_000;
 const INCIDENTS = 100_000;
 const QUERIES = 300;
 
 /** Small deterministic PRNG (mulberry32): the same history every run. */
-function rng(seed: number) {
+export function rng(seed: number) {
   let a = seed;
   return () => {
     a = (a + 0x6d2b79f5) | 0;
@@ -48,7 +48,7 @@ function rng(seed: number) {
   };
 }
 
-function generateYear(): { events: EventEnvelope[]; catalog: LineCatalog; downEpisodes: number } {
+export function generateYear(): { events: EventEnvelope[]; catalog: LineCatalog; downEpisodes: number } {
   const random = rng(7);
   const device = 'bench-console';
   let counter = 0;

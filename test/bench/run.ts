@@ -22,6 +22,7 @@ import { startupBench } from './startup.bench.ts';
 import { meshBench } from './mesh.bench.ts';
 import { identityBench } from './identity.bench.ts';
 import { profileBench } from './profile-store.ts';
+import { stallBench } from './stall.bench.ts';
 import { renderPerformanceDoc } from './performance-doc.ts';
 
 type Suite = (options: BenchOptions) => Promise<BenchRow[] | { rows: BenchRow[]; detail: unknown }>;
@@ -39,6 +40,7 @@ const suites: Record<string, Suite> = {
   mesh: meshBench,
   identity: identityBench,
   profile: profileBench,
+  stall: stallBench,
 };
 const QUICK_SUITES = ['store', 'sync', 'profile'];
 

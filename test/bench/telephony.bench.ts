@@ -133,7 +133,7 @@ async function cpuShare(windowMs: number): Promise<number> {
   return ((cpu.user + cpu.system) / 1000 / wall) * 100;
 }
 
-async function startResponderChild(lines: number) {
+export async function startResponderChild(lines: number) {
   const child = spawn(process.execPath, [join(import.meta.dirname, 'telephony', 'responder-child.ts'), String(lines)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });

@@ -2,12 +2,11 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { EventEnvelope, EventType, EventPayload } from '../../../src-shared/events.ts';
 import { canTransition, type Incident, type IncidentStatus } from '../../../src-shared/incident.ts';
-import type { IncidentSummary } from '../../../src-shared/api.ts';
 import { ApiFailure, apiError } from '../../../src-shared/errors.ts';
 import type { HybridLogicalClock } from '../../../src-shared/hlc.ts';
 import type { EventStore } from '../store/event-store.ts';
 import type { CallContext, FeatureApp } from '../app.ts';
-import { toFtsQuery } from './search.ts';
+import { listIncidents, type IncidentListOutput, type IncidentListQuery } from './list.ts';
 import type { AccessLog } from '../access-log/index.ts';
 
 export interface IncidentDeps {
@@ -24,23 +23,11 @@ export interface IncidentDeps {
    * tracker refuses it, as before).
    */
   adoptedFacility?: () => { id: string; name: string } | null;
-}
-
-interface IncidentRow {
-  id: string;
-  facility: string;
-  unit: string;
-  category: string;
-  severity: string;
-  status: string;
-  title: string;
-  occurred_at: string;
-  reported_by: string;
-  created_hlc: string;
-  updated_hlc: string;
-  note_count: number;
-  conflict_count: number;
-  pending: number;
+  /**
+   * Lists and searches (issue 16): the core passes the background reader, so a search over
+   * 100,000 incidents never holds its thread; absent, the list is read in-thread.
+   */
+  list?: (input: IncidentListQuery) => Promise<IncidentListOutput>;
 }
 
 export function incidentsApp(deps: IncidentDeps): FeatureApp {
@@ -117,67 +104,12 @@ export function incidentsApp(deps: IncidentDeps): FeatureApp {
         const timeline = store.streamEvents(input.id).filter((e) => e.type !== 'incident.viewed');
         return { incident, timeline };
       },
-      'incidents.list'(input) {
-        const where: string[] = [];
-        const params: unknown[] = [];
-        const inList = (column: string, values: readonly string[] | undefined) => {
-          if (!values || values.length === 0) return;
-          where.push(`${column} IN (${values.map(() => '?').join(', ')})`);
-          params.push(...values);
-        };
-        inList('i.status', input.status);
-        inList('i.category', input.category);
-        inList('i.severity', input.severity);
-        const fts = input.query ? toFtsQuery(input.query) : null;
-        // The index is written just after each commit: finish any pending part before matching.
-        if (fts) store.catchUpDeferred();
-        if (fts) {
-          where.push('i.rowid IN (SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH ?)');
-          params.push(fts);
-        }
-        const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-        // One search row per incident, so a pure text search counts in the index alone.
-        const total = (
-          fts && where.length === 1
-            ? store.db.prepare('SELECT count(*) AS n FROM incidents_fts WHERE incidents_fts MATCH ?').get(fts)
-            : store.db.prepare(`SELECT count(*) AS n FROM incidents i ${clause}`).get(...params)
-        ) as { n: number };
-        // Many matches: walk the recency index and stop after one page instead of sorting
-        // every match; few matches: sorting them is cheaper than walking the index.
-        const walk = total.n > DENSE_MATCHES ? 'INDEXED BY incidents_recent' : '';
-        const rows = store.db
-          .prepare(
-            // Page first, then look up sync state for the page only (not for every match).
-            `SELECT p.*, EXISTS (SELECT 1 FROM events e WHERE e.stream_id = p.id AND e.synced_at IS NULL
-                                   AND e.type <> 'incident.viewed') AS pending
-             FROM (SELECT i.* FROM incidents i ${walk} ${clause} ORDER BY i.created_hlc DESC LIMIT ? OFFSET ?) p
-             ORDER BY p.created_hlc DESC`,
-          )
-          .all(...params, input.limit, input.offset) as IncidentRow[];
-        return { items: rows.map(toSummary), total: total.n };
+      'incidents.list': (input) => {
+        // The search index is written just after each commit: finish any pending part here,
+        // on the writer, before the (possibly background) reader matches against it.
+        if (input.query) store.catchUpDeferred();
+        return deps.list ? deps.list(input) : listIncidents(store.db, input);
       },
     },
-  };
-}
-
-/** Above this many matches a page is found faster by walking the recency index. */
-const DENSE_MATCHES = 2000;
-
-function toSummary(row: IncidentRow): IncidentSummary {
-  return {
-    id: row.id,
-    facility: row.facility,
-    unit: row.unit,
-    category: row.category as IncidentSummary['category'],
-    severity: row.severity as IncidentSummary['severity'],
-    status: row.status as IncidentSummary['status'],
-    title: row.title,
-    occurredAt: row.occurred_at,
-    reportedBy: row.reported_by,
-    createdHlc: row.created_hlc,
-    updatedHlc: row.updated_hlc,
-    noteCount: row.note_count,
-    conflictCount: row.conflict_count,
-    pendingSync: row.pending === 1,
   };
 }

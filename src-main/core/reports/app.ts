@@ -6,19 +6,17 @@
  * core only logs it and answers `pdfBase64: null`.
  */
 import { ApiFailure, apiError } from '../../../src-shared/errors.ts';
-import {
-  DEFAULT_NO_RESPONSE_HOURS,
-  buildPeriodReport,
-  type LedgerRow,
-  type PeriodReport,
-} from '../../../src-shared/figures-report.ts';
+import type { LedgerRow, PeriodReport } from '../../../src-shared/figures-report.ts';
+import { DEFAULT_NO_RESPONSE_HOURS } from '../../../src-shared/figures-report.ts';
 import { carrierResponse } from '../../../src-shared/figures.ts';
-import { toTroubleTickets, toVoiceTroubleTicket } from '../../../src-shared/tmf621.ts';
 import type { LineBoard } from '../../../src-shared/telephony.ts';
 import type { FeatureApp } from '../app.ts';
 import type { EventStore } from '../store/event-store.ts';
 import type { EventFactory } from '../event-factory.ts';
+import type { Progress } from '../store/chain-check.ts';
+import type { ReadJobs } from '../jobs/job-runner.ts';
 import type { ReportSource } from './report-source.ts';
+import { periodReport, tmf621Tickets, type PeriodArgs, type PeriodRequest } from './period.ts';
 
 export interface ReportsAppDeps {
   store: EventStore;
@@ -32,13 +30,10 @@ export interface ReportsAppDeps {
   facilityName: string;
   /** Issue 15: the name adopted from the tracker at enrolment wins over the config's. */
   adoptedFacility?: () => { id: string; name: string } | null;
-}
-
-interface PeriodArgs {
-  from: number;
-  to: number;
-  noResponseHours: number;
-  bucket?: PeriodReport['series']['bucket'] | undefined;
+  /** Issue 16: reports and exports are built by the background reader; absent, in-thread. */
+  jobs?: ReadJobs;
+  /** A progress sink for one run of a long job (the core pushes `jobs.progress`). */
+  progress?: (method: 'reports.period' | 'reports.exportTmf621' | 'reports.exportPdf') => Progress;
 }
 
 export function reportsApp(deps: ReportsAppDeps): FeatureApp {
@@ -50,21 +45,16 @@ export function reportsApp(deps: ReportsAppDeps): FeatureApp {
     return f ? { id: f.id, name: name ?? f.name } : { id: '', name: name ?? deps.facilityName };
   };
 
-  function report(args: PeriodArgs): PeriodReport {
-    const asOf = Math.floor(deps.wallClock());
-    const f = facility();
-    const { facts, ledger, catalog, voiceCalls } = deps.source.facts(f.id, args, asOf);
-    return buildPeriodReport({
-      facility: f,
-      catalog,
-      period: { from: args.from, to: args.to },
-      asOf,
-      noResponseHours: args.noResponseHours,
-      bucket: args.bucket,
-      facts,
-      ledger,
-      voiceCalls,
-    });
+  function request(args: PeriodArgs): PeriodRequest {
+    // The period arguments only: the input may carry more than the report reads.
+    const { from, to, noResponseHours, bucket } = args;
+    return { facility: facility(), args: { from, to, noResponseHours, bucket }, asOf: Math.floor(deps.wallClock()) };
+  }
+
+  function report(args: PeriodArgs, method: 'reports.period' | 'reports.exportPdf'): Promise<PeriodReport> {
+    const progress = deps.progress?.(method);
+    if (deps.jobs) return deps.jobs.run('report', request(args), progress);
+    return Promise.resolve(periodReport(deps.source, request(args), progress));
   }
 
   function row(outageId: string, noResponseHours: number): LedgerRow {
@@ -96,7 +86,7 @@ export function reportsApp(deps: ReportsAppDeps): FeatureApp {
   return {
     name: 'reports',
     handlers: {
-      'reports.period': (input) => report(input),
+      'reports.period': (input) => report(input, 'reports.period'),
       'ledger.get': (input) => row(input.outageId, input.noResponseHours),
       'ledger.setCarrierTicket': (input, ctx) => {
         const existing = deps.source.ledgerEntry(input.outageId);
@@ -104,23 +94,25 @@ export function reportsApp(deps: ReportsAppDeps): FeatureApp {
         deps.store.append([deps.event('outage.carrier_ticket_set', input.outageId, input, ctx.actor)]);
         return row(input.outageId, DEFAULT_NO_RESPONSE_HOURS);
       },
-      'reports.exportTmf621': (input, ctx) => {
-        const r = report(input);
-        const catalog = deps.source.catalog(r.facility.id);
-        const tickets = [
-          ...toTroubleTickets(r.outages, r.facility, catalog),
-          ...r.voiceEpisodes.map((ep) => toVoiceTroubleTicket(ep, r.facility, catalog)),
-        ];
+      'reports.exportTmf621': async (input, ctx) => {
+        const progress = deps.progress?.('reports.exportTmf621');
+        const { facilityId, tickets } = deps.jobs
+          ? await deps.jobs.run('tmf621', request(input), progress)
+          : tmf621Tickets(deps.source, request(input), progress);
         logExport(ctx.actor, 'tmf621', input, tickets.length);
         const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
         return {
-          filename: `outages-${r.facility.id || 'facility'}-${day(input.from)}-${day(input.to)}.tmf621.json`,
+          filename: `outages-${facilityId || 'facility'}-${day(input.from)}-${day(input.to)}.tmf621.json`,
           tickets,
         };
       },
-      'reports.exportPdf': (input, ctx) => {
-        const r = report(input);
-        return { eventId: logExport(ctx.actor, 'pdf', input, r.outages.length), pdfBase64: null };
+      'reports.exportPdf': async (input, ctx) => {
+        // The host prints the page the renderer already shows; the core logs how many outages it covers.
+        const progress = deps.progress?.('reports.exportPdf');
+        const count = deps.jobs
+          ? await deps.jobs.run('outageCount', request(input), progress)
+          : periodReport(deps.source, request(input), progress).outages.length;
+        return { eventId: logExport(ctx.actor, 'pdf', input, count), pdfBase64: null };
       },
     },
   };

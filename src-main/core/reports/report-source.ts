@@ -23,7 +23,10 @@ export interface ReportFacts {
 
 type FactRow = { line_id: string; to_state: string; at: number; hlc: string; device_id: string; event_id: string };
 
-export function createReportSource(store: EventStore) {
+/** What the facts are read from: the store, or a read-only connection in the background worker. */
+export type ReportStore = Pick<EventStore, 'db' | 'streamEvents'>;
+
+export function createReportSource(store: ReportStore) {
   const db: Db = store.db;
   const q = {
     // The state each line was in when the period began: its latest change before then, in fold order.
@@ -97,7 +100,9 @@ export function createReportSource(store: EventStore) {
       );
       const ids = q.outages.all(facilityId, end, period.from).map((r) => r.id);
       const streams = ids.map((id) => store.streamEvents(id));
-      const earliest = Math.min(period.from, ...streams.flatMap((s) => s.map((e) => e.deviceTime)));
+      // A loop, not Math.min(...all): a year of outages is more arguments than the stack holds.
+      let earliest = period.from;
+      for (const s of streams) for (const e of s) if (e.deviceTime < earliest) earliest = e.deviceTime;
       const reports = reportsSince(facilityId, earliest - 86_400_000);
       const ledger = streams.map((s) => ledgerEntry(s, reports)).filter((e): e is LedgerEntry => e !== null);
       return {

@@ -8,11 +8,11 @@ export function retentionApp(retention: Retention): FeatureApp {
     name: 'retention',
     handlers: {
       'retention.status': () => retention.status(),
-      'retention.run'(_input, ctx) {
+      async 'retention.run'(_input, ctx) {
         if (retention.closedIncidentDays === null) {
           throw new ApiFailure(apiError('conflict', 'retention is off on this console: no retention period is set'));
         }
-        const archived = retention.run(ctx.actor);
+        const archived = await retention.run(ctx.actor);
         return { archived, status: retention.status() };
       },
     },

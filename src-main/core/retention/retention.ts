@@ -5,8 +5,10 @@
  * consoles of the facility (which drop it too), and shows in the audit trail. Nothing is
  * deleted: the log is append-only and its hash chain stays whole.
  *
- * Runs on a timer while the console is up, and on demand (`retention.run`).
+ * Runs on a timer while the console is up, and on demand (`retention.run`); a run asked
+ * for while one is under way joins it.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { RetentionStatus } from '../../../src-shared/retention.ts';
 import type { Logger } from '../app.ts';
 import { SYSTEM_ACTOR, type EventFactory } from '../event-factory.ts';
@@ -14,8 +16,14 @@ import type { EventStore } from '../store/event-store.ts';
 import type { Timers } from '../timers.ts';
 import { hlcCutoff, hlcWallMs } from './model.ts';
 
-/** Incidents archived per transaction, so a first run over years of incidents never blocks the console long. */
-const BATCH = 200;
+/**
+ * Incidents archived per transaction. Archiving writes, so it stays in the single writer
+ * (the core's connection); a first run over years of incidents is sliced into small
+ * transactions with a turn of the event loop between them (issue 16), so probes,
+ * escalation timers and calls run between slices instead of waiting for the whole sweep.
+ */
+export const RETENTION_BATCH = 20;
+const BATCH = RETENTION_BATCH;
 const LAST_RUN_KEY = 'retention.last_run';
 export const DEFAULT_SWEEP_INTERVAL_MS = 6 * 60 * 60 * 1000;
 /** The first sweep waits this long after start, so start-up is not slowed by it. */
@@ -30,13 +38,19 @@ export interface RetentionDeps {
   /** Closed incidents untouched this many days are archived; null or absent: retention is off. */
   closedIncidentDays?: number | null;
   sweepIntervalMs?: number;
+  /** A progress sink for one run (incidents archived of those due at its start). */
+  progress?: () => (done: number, total: number) => void;
 }
 
 export interface Retention {
   readonly closedIncidentDays: number | null;
   status(): RetentionStatus;
-  /** Archives every incident that is due now; returns how many. 0 when retention is off. */
-  run(actor: string): number;
+  /**
+   * Archives every incident that is due now, in small transactions with a turn of the event
+   * loop between them; resolves to how many. 0 when retention is off. A call while a run is
+   * under way resolves with that run's count.
+   */
+  run(actor: string): Promise<number>;
   start(): void;
   stop(): void;
 }
@@ -65,10 +79,15 @@ export function createRetention(deps: RetentionDeps): Retention {
     return raw ? (JSON.parse(raw) as RetentionStatus['lastRun']) : null;
   }
 
-  function run(actor: string): number {
+  let running: Promise<number> | null = null;
+
+  async function sweep(actor: string): Promise<number> {
     if (days === null) return 0;
     const now = wallClock();
     const cutoff = hlcCutoff(now, days);
+    const progress = deps.progress?.();
+    const total = q.countDue.get(cutoff)?.n ?? 0;
+    progress?.(0, total);
     const seen = new Set<string>();
     for (;;) {
       const batch = q.due.all(cutoff, BATCH);
@@ -86,22 +105,31 @@ export function createRetention(deps: RetentionDeps): Retention {
           ),
         ),
       );
+      progress?.(seen.size, Math.max(total, seen.size));
       if (batch.length < BATCH) break;
+      await nextTurn();
+      if (stopped || !store.db.open) break;
     }
+    if (!store.db.open) return seen.size; // the console closed between slices
     store.setMeta(LAST_RUN_KEY, JSON.stringify({ at: Math.floor(now), archived: seen.size }));
+    if (seen.size < total) progress?.(seen.size, seen.size);
     return seen.size;
+  }
+
+  function run(actor: string): Promise<number> {
+    running ??= sweep(actor).finally(() => {
+      running = null;
+    });
+    return running;
   }
 
   function schedule(delayMs: number): void {
     if (stopped || days === null) return;
     timer = timers.setTimeout(() => {
       timer = null;
-      try {
-        run(SYSTEM_ACTOR);
-      } catch (error) {
-        logger.error('retention sweep failed; will retry at the next interval', error);
-      }
-      schedule(interval);
+      run(SYSTEM_ACTOR)
+        .catch((error: unknown) => logger.error('retention sweep failed; will retry at the next interval', error))
+        .finally(() => schedule(interval));
     }, delayMs);
   }
 

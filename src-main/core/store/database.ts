@@ -42,6 +42,17 @@ export function openDatabase(
   }
 }
 
+/**
+ * A read-only connection to an existing store, for readers beside the single writer (the
+ * background worker of issue 16): WAL lets it read a consistent snapshot while the
+ * writer commits. It never migrates; the writer that opened the file already did.
+ */
+export function openReadOnly(file: string): Db {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
 function migrate(db: Db, file: string, migrations: readonly Migration[]): number {
   db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
   const row = db.prepare('SELECT max(version) AS version FROM schema_version').get() as { version: number | null };

@@ -20,6 +20,7 @@ import { authorHashOf } from '../../../src-common/trust/author-chain.ts';
 import { canonicalEnvelope, type SignableEnvelope } from '../../../src-shared/signed-envelope.ts';
 import type { EventEnvelope, StoredEvent } from '../../../src-shared/events.ts';
 import type { ChainReport } from '../../../src-shared/api.ts';
+import { checkChain } from './chain-check.ts';
 import { createCheckpointer } from './checkpointer.ts';
 import { openDatabase, type Db } from './database.ts';
 import type { Migration } from './migrations.ts';
@@ -268,7 +269,6 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     setMeta: db.prepare(
       'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
     ),
-    chain: db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
   };
 
   // The deferred views' high-water mark, kept in memory: this process is the store's only
@@ -540,36 +540,7 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     setMeta(key, value) {
       q.setMeta.run(key, value);
     },
-    verifyChain() {
-      // Reads in pages so a large log does not sit in memory at once.
-      let prevHash = GENESIS_HASH;
-      let lastSeq = 0;
-      let checked = 0;
-      for (;;) {
-        const rows = q.chain.all(lastSeq, 5000);
-        if (rows.length === 0) return { ok: true, checked, firstBroken: null };
-        for (const row of rows) {
-          const event = toStored(row);
-          if (row.prev_hash !== prevHash) {
-            return {
-              ok: false,
-              checked,
-              firstBroken: { seq: row.seq, id: row.id, reason: 'prev_hash does not match the event before it' },
-            };
-          }
-          if (chainHash(prevHash, event) !== row.hash) {
-            return {
-              ok: false,
-              checked,
-              firstBroken: { seq: row.seq, id: row.id, reason: 'content does not match its hash' },
-            };
-          }
-          prevHash = row.hash;
-          lastSeq = row.seq;
-          checked += 1;
-        }
-      }
-    },
+    verifyChain: () => checkChain(db),
     checkpoints: () => (checkpointer ? { completed: checkpointer.completed, running: checkpointer.running } : null),
     close() {
       if (deferredTimer) clearTimeout(deferredTimer);

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { ChainReport } from '../../../src-shared/api.ts';
 import type { ApiError } from '../../../src-shared/errors.ts';
 import { useApi } from '../../api/ApiContext.tsx';
+import { JobProgress } from '../../app/JobProgress.tsx';
 
 export function ChainStatus() {
   const { t } = useTranslation();
@@ -60,6 +61,7 @@ export function ChainStatus() {
           </span>
         )}
       </p>
+      <JobProgress methods={['store.verifyChain']} />
       <button type="button" onClick={() => void check()} disabled={checking}>
         {checking ? t('audit.chainChecking') : t('audit.chainRecheck')}
       </button>

@@ -18,6 +18,7 @@ import { OutageTimeline } from './OutageTimeline.tsx';
 import { LedgerTable } from './LedgerTable.tsx';
 import { VoiceEpisodes } from './VoiceEpisodes.tsx';
 import { PRESETS, periodOf, presetInputs, type PeriodInputs } from './model/period.ts';
+import { JobProgress } from '../../app/JobProgress.tsx';
 import { reportCsvText, reportFileName } from './model/report-csv.ts';
 import { base64ToBytes, saveFile } from './model/download.ts';
 import { formatTime } from './model/format.ts';
@@ -176,6 +177,7 @@ export function ReportsPage() {
       <p role="status" className="reports-notice no-print">
         {notice}
       </p>
+      <JobProgress methods={['reports.period', 'reports.exportTmf621', 'reports.exportPdf']} />
 
       {report && (
         <div className="reports-body" data-testid="report-body">

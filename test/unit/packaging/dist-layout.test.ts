@@ -6,14 +6,18 @@
  * native SQLite binding from the asar.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rendererRequestHandler } from '../../../src-main/electron/app-protocol.ts';
 import { CONTENT_SECURITY_POLICY } from '../../../src-main/electron/csp.ts';
+import { openEventStore } from '../../../src-main/core/store/event-store.ts';
+import type { FromWorker } from '../../../src-main/core/jobs/read-jobs.ts';
+import { incidentCreated } from '../../support/incidents.ts';
 
 const require = createRequire(import.meta.url);
 const yaml = require('js-yaml') as { load(text: string): unknown };
@@ -114,6 +118,29 @@ describe('built app layout', () => {
     for (const specifier of external) expect(Object.keys(pkg.dependencies), specifier).toContain(packageOf(specifier));
     // The native SQLite binding is loaded from node_modules, never bundled.
     expect(external).toContain('better-sqlite3');
+  });
+
+  it('starts the background reader from out/main/read-worker.js, beside index.js, and it checks a real store', async () => {
+    // job-runner.ts, bundled into index.js, names the worker's file relative to itself.
+    expect(readFileSync(join(out, 'main', 'index.js'), 'utf8')).toContain('"./read-worker.js"');
+    // The packaged app has node_modules beside out/; so does the scratch folder here.
+    symlinkSync(join(root, 'node_modules'), join(scratch, 'node_modules'), 'dir');
+    const store = openEventStore(join(scratch, 'console.sqlite'));
+    store.append([incidentCreated(), incidentCreated()]);
+    const worker = new Worker(join(out, 'main', 'read-worker.js'), {
+      workerData: { file: store.file, ack: new SharedArrayBuffer(4) },
+    });
+    try {
+      const answer = new Promise<FromWorker>((resolve, reject) => {
+        worker.on('message', (m: FromWorker) => m.type !== 'progress' && resolve(m));
+        worker.on('error', reject);
+      });
+      worker.postMessage({ id: 1, job: 'chain', input: null });
+      expect(await answer).toEqual({ id: 1, type: 'done', value: store.verifyChain() });
+    } finally {
+      await worker.terminate();
+      store.close();
+    }
   });
 });
 

@@ -1,0 +1,91 @@
+/**
+ * The long reads of the console (issue 16), as plain functions of a connection: the hash
+ * chain check, the period report and its TMF621 tickets, the incident list/search and
+ * the audit query. The background worker runs them on its read-only connection; a store
+ * the worker cannot open (`:memory:`) runs them in-thread. One table, so both paths run
+ * the same code and give the same answers.
+ */
+import { checkChain, type Progress } from '../store/chain-check.ts';
+import type { Db } from '../store/database.ts';
+import { toStored, type EventRow } from '../store/event-store.ts';
+import { createReportSource, type ReportSource, type ReportStore } from '../reports/report-source.ts';
+import { periodReport, tmf621Tickets, type PeriodRequest } from '../reports/period.ts';
+import { listIncidents, type IncidentListQuery } from '../incidents/list.ts';
+import { queryAudit, type AuditQuery } from '../audit/query.ts';
+
+export interface ReadContext {
+  db: Db;
+  source: ReportSource;
+}
+
+/** A read context over a bare connection (the worker's), with the store's stream read. */
+export function readContext(db: Db): ReadContext {
+  const stream = db.prepare<[string], EventRow>('SELECT * FROM events WHERE stream_id = ? ORDER BY hlc, device_id, id');
+  const store: ReportStore = { db, streamEvents: (streamId) => stream.all(streamId).map(toStored) };
+  return { db, source: createReportSource(store) };
+}
+
+export const readJobs = {
+  chain: (ctx: ReadContext, _input: null, progress: Progress) => checkChain(ctx.db, progress),
+  report: (ctx: ReadContext, input: PeriodRequest, progress: Progress) => periodReport(ctx.source, input, progress),
+  tmf621: (ctx: ReadContext, input: PeriodRequest, progress: Progress) => tmf621Tickets(ctx.source, input, progress),
+  /** The PDF export logs how many outages it covers: only that count crosses back, not a year's report. */
+  outageCount: (ctx: ReadContext, input: PeriodRequest, progress: Progress) =>
+    periodReport(ctx.source, input, progress).outages.length,
+  incidents: (ctx: ReadContext, input: IncidentListQuery) => listIncidents(ctx.db, input),
+  audit: (ctx: ReadContext, input: AuditQuery) => queryAudit(ctx.db, input),
+};
+
+export type ReadJobName = keyof typeof readJobs;
+export type ReadJobInput<K extends ReadJobName> = Parameters<(typeof readJobs)[K]>[1];
+export type ReadJobOutput<K extends ReadJobName> = ReturnType<(typeof readJobs)[K]>;
+
+export function isReadJobName(name: unknown): name is ReadJobName {
+  return typeof name === 'string' && Object.hasOwn(readJobs, name);
+}
+
+/** Runs one job by name (the worker's dispatch; input was typed by the sender). */
+export function runReadJob(ctx: ReadContext, name: ReadJobName, input: unknown, progress: Progress): unknown {
+  const job = readJobs[name] as (ctx: ReadContext, input: unknown, progress: Progress) => unknown;
+  return job(ctx, input, progress);
+}
+
+/** Messages between the core and its worker. */
+export type ToWorker = { id: number; job: ReadJobName; input: unknown };
+export type FromWorker =
+  | { id: number; type: 'progress'; done: number; total: number }
+  /** Rows of one long top-level array of the answer, sent ahead of it in order (see `split`). */
+  | { id: number; type: 'part'; key: string; rows: unknown[] }
+  | { id: number; type: 'done'; value: unknown }
+  | { id: number; type: 'failed'; message: string; api: unknown };
+
+/**
+ * Rows per message for the long arrays of an answer. A year's report holds ~67,000 ledger
+ * rows (64 MB as JSON): rebuilt from one message, the core's thread spent seconds in
+ * structured clone; in messages of this many rows each is rebuilt in its own turn of the
+ * event loop, so timers and calls run between them. The answer is the same object.
+ */
+export const PART_ROWS = 500;
+
+/**
+ * Splits the answer's long top-level arrays into parts of `rows` rows and what is left
+ * (those arrays empty); `join` puts them back in the same order.
+ */
+export function split(value: unknown, rows: number): { rest: unknown; parts: { key: string; rows: unknown[] }[] } {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { rest: value, parts: [] };
+  const rest: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  const parts: { key: string; rows: unknown[] }[] = [];
+  for (const [key, v] of Object.entries(rest)) {
+    if (!Array.isArray(v) || v.length <= rows) continue;
+    for (let i = 0; i < v.length; i += rows) parts.push({ key, rows: v.slice(i, i + rows) });
+    rest[key] = [];
+  }
+  return { rest, parts };
+}
+
+export function join(rest: unknown, parts: readonly { key: string; rows: unknown[] }[]): unknown {
+  if (parts.length === 0) return rest;
+  const value = rest as Record<string, unknown[]>;
+  for (const part of parts) for (const row of part.rows) value[part.key]!.push(row);
+  return value;
+}

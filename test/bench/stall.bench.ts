@@ -1,0 +1,403 @@
+/**
+ * Long work never stalls the console (issue 16, DESIGN.md §9: nothing holds the core's
+ * thread > 50 ms). On a console holding 100,000 incidents and a year of 200 lines of
+ * history (the reports bench's generated year), with a live monitor probing 200 lines
+ * every 5 s against SIP responders in another process, each long job runs through
+ * dispatch while this measures, on the core's thread:
+ *
+ * - the longest event-loop stall (`perf_hooks.monitorEventLoopDelay`, 5 ms resolution);
+ * - the latest any core timer fired (probe ticks, push flushes, and an escalation-style
+ *   deadline timer re-armed every 20 ms, all through the core's injected timers): how
+ *   late a probe or an alarm would have been.
+ *
+ * Baseline in the same run: the same job on the core's own connection and thread, as it
+ * ran before (the in-thread reader runs the same job functions). Retention writes, so it
+ * stays in the writer, sliced; it has no in-thread baseline (archiving twice is not
+ * possible) and runs first, before the console's own first sweep is due.
+ */
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { v7 as uuidv7 } from 'uuid';
+import { createConsoleCore, type ConsoleCore } from '../../src-main/core/console-core.ts';
+import { inThreadReadJobs, workerReadJobs, type ReadJobs } from '../../src-main/core/jobs/job-runner.ts';
+import { openEventStore } from '../../src-main/core/store/event-store.ts';
+import { runProbe, type ProbeRunner } from '../../src-main/core/telephony/index.ts';
+import type { Timers } from '../../src-main/core/timers.ts';
+import type { EventEnvelope } from '../../src-shared/events.ts';
+import { catalogStreamId } from '../../src-shared/figures-catalog.ts';
+import { encodeHlc } from '../../src-shared/hlc.ts';
+import { incidentInput } from '../support/incidents.ts';
+import { tempDir } from '../support/temp.ts';
+import { waitFor } from '../lab/line-watch.ts';
+import { generateYear, rng, YEAR_FROM, YEAR_TO } from './reports.bench.ts';
+import { startResponderChild } from './telephony.bench.ts';
+import { costFacilityConfig } from './telephony/cost-lines.ts';
+import { progress, round, type BenchOptions, type BenchRow } from './report.ts';
+
+const MONITOR_LINES = 200;
+const PROBE_INTERVAL_MS = 5000;
+const DEADLINE_EVERY_MS = 20;
+const TARGET_MS = 50;
+const RETENTION_DAYS = 30;
+const DEVICE = 'bench-console';
+
+/** Timers that record how late each callback ran (the core's probes, pushes and deadlines use them). */
+function latenessTimers() {
+  let latest = 0;
+  let fired = 0;
+  const timers: Timers = {
+    setTimeout(callback, ms) {
+      const due = performance.now() + ms;
+      return setTimeout(() => {
+        latest = Math.max(latest, performance.now() - due);
+        fired += 1;
+        callback();
+      }, ms);
+    },
+    clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  };
+  return {
+    timers,
+    reset() {
+      latest = 0;
+      fired = 0;
+    },
+    get latest() {
+      return latest;
+    },
+    get fired() {
+      return fired;
+    },
+  };
+}
+
+async function seed(file: string, incidents: number): Promise<{ events: number; outages: number; closed: number }> {
+  const core = createConsoleCore({
+    dataFile: file,
+    host: 'test',
+    appVersion: 'bench',
+    facility: 'Bänkanstalten',
+    unit: 'Avdelning 0',
+    escalationPolicies: [],
+    sync: { start: false },
+  });
+  try {
+    const { events: year, catalog, downEpisodes } = generateYear();
+    const first = year[0]!;
+    core.store.append([
+      {
+        ...first,
+        id: uuidv7(),
+        streamId: catalogStreamId(catalog.facilityId),
+        type: 'facility.lines_declared',
+        payload: catalog,
+      },
+    ]);
+    for (let i = 0; i < year.length; i += 5000) {
+      core.store.append(year.slice(i, i + 5000));
+      progress('seed a year of 200 lines', Math.min(i + 5000, year.length), year.length);
+    }
+    const random = rng(13);
+    const words = ['telefon', 'matsal', 'brand', 'hot', 'larm', 'trunk', 'vaktrum', 'rök', 'dörr', 'kamera'];
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
+    let counter = 0;
+    const envelope = (type: EventEnvelope['type'], streamId: string, payload: unknown, at: number, actor: string) =>
+      ({
+        id: uuidv7(),
+        streamId,
+        type,
+        payload,
+        actor,
+        deviceId: DEVICE,
+        deviceTime: at,
+        hlc: encodeHlc({ wallMs: at, counter: counter++ % 1_000_000, node: DEVICE }),
+      }) as EventEnvelope;
+    let closed = 0;
+    for (let done = 0; done < incidents; done += 1000) {
+      const batch: EventEnvelope[] = [];
+      for (let n = done; n < Math.min(done + 1000, incidents); n++) {
+        const at = YEAR_FROM + n * 60_000;
+        const input = incidentInput({
+          category: pick(['medical', 'fire', 'technical', 'other'] as const),
+          severity: pick(['low', 'medium', 'high', 'critical'] as const),
+          title: `${pick(words)} ${pick(words)} ${n}`,
+          description: `${pick(words)} vid ${pick(words)}.`,
+          reportedBy: `V${n % 500}`,
+        });
+        const id = uuidv7();
+        batch.push(envelope('incident.created', id, input, at, input.reportedBy));
+        // One in ten is closed: due for archiving when retention runs.
+        if (n % 10 === 0) {
+          closed += 1;
+          batch.push(
+            envelope('incident.status_changed', id, { from: 'open', to: 'resolved', reason: '' }, at + 1, 'S1'),
+          );
+          batch.push(
+            envelope('incident.status_changed', id, { from: 'resolved', to: 'closed', reason: '' }, at + 2, 'S1'),
+          );
+        }
+      }
+      core.store.append(batch);
+      progress('seed incidents', Math.min(done + 1000, incidents), incidents);
+    }
+    const events = (core.store.db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+    return { events, outages: downEpisodes, closed };
+  } finally {
+    await core.close();
+  }
+}
+
+async function quietControl(file: string): Promise<{ job: string; stallMs: number }[]> {
+  const store = openEventStore(file);
+  const reader = workerReadJobs({ file, log: (m) => console.error(m) });
+  const request = {
+    facility: { id: 'bench', name: 'Bänkanstalten' },
+    args: { from: YEAR_FROM, to: YEAR_TO, noResponseHours: 24, bucket: undefined },
+    asOf: Date.now(),
+  };
+  try {
+    const out: { job: string; stallMs: number }[] = [];
+    for (const [job, run] of [
+      ['chain check', () => reader.run('chain', null)],
+      ['a year of report figures (outage count back)', () => reader.run('outageCount', request)],
+    ] as const) {
+      const h = monitorEventLoopDelay({ resolution: 5 });
+      h.enable();
+      await new Promise((r) => setTimeout(r, 20));
+      await run();
+      await new Promise((r) => setTimeout(r, 20));
+      h.disable();
+      out.push({ job, stallMs: h.max / 1e6 });
+    }
+    return out;
+  } finally {
+    await reader.close();
+    store.close();
+  }
+}
+
+interface Measured {
+  ms: number;
+  stallMs: number;
+  timerLateMs: number;
+  timersFired: number;
+  probes: number;
+}
+
+export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRow[]; detail: unknown }> {
+  const incidents = options.quick ? 10_000 : 100_000;
+  const dir = tempDir('guardline-bench-stall-');
+  const file = join(dir.path, 'console.sqlite');
+  let core: ConsoleCore | null = null;
+  let responders: Awaited<ReturnType<typeof startResponderChild>> | null = null;
+  let deadline: ReturnType<typeof setTimeout> | null = null;
+  try {
+    const seedStart = performance.now();
+    // GUARDLINE_BENCH_STALL_CACHE=<dir> keeps the seeded file between runs (seeding takes minutes).
+    const cacheDir = process.env.GUARDLINE_BENCH_STALL_CACHE;
+    const cached = cacheDir ? join(cacheDir, `stall-seed-${incidents}`) : null;
+    let seeded: Awaited<ReturnType<typeof seed>>;
+    // The store's files: the database, its WAL if one is left, and the device key.
+    const storeFiles = (folder: string) => readdirSync(folder).filter((f) => f.startsWith('console.sqlite'));
+    if (cached && existsSync(join(cached, 'seed.json'))) {
+      for (const f of storeFiles(cached)) copyFileSync(join(cached, f), join(dir.path, f));
+      seeded = JSON.parse(readFileSync(join(cached, 'seed.json'), 'utf8')) as typeof seeded;
+    } else {
+      seeded = await seed(file, incidents);
+      if (cached) {
+        mkdirSync(cached, { recursive: true });
+        for (const f of storeFiles(dir.path)) copyFileSync(join(dir.path, f), join(cached, f));
+        writeFileSync(join(cached, 'seed.json'), JSON.stringify(seeded));
+      }
+    }
+    const seedMs = performance.now() - seedStart;
+    console.error(`  seeded ${seeded.events} events in ${round(seedMs / 1000, 1)} s`);
+
+    // Control: the same worker jobs with nothing else on the core's thread (no console, no
+    // monitor, no writes): what remains is the machine not running this thread, not our code.
+    const quiet = await quietControl(file);
+
+    responders = await startResponderChild(MONITOR_LINES);
+    const configFile = join(dir.path, 'lines.json');
+    writeFileSync(configFile, JSON.stringify(costFacilityConfig(responders.ports, PROBE_INTERVAL_MS)));
+    let probes = 0;
+    const counting: ProbeRunner = (spec, ctx) => {
+      probes += 1;
+      return runProbe(spec, ctx);
+    };
+    const late = latenessTimers();
+    const live = createConsoleCore({
+      dataFile: file,
+      host: 'test',
+      appVersion: 'bench',
+      facility: 'Bänkanstalten',
+      unit: 'Avdelning 0',
+      escalationPolicies: [],
+      sync: { start: false },
+      timers: late.timers,
+      telephony: { configFile, runProbe: counting },
+      retention: { closedIncidentDays: RETENTION_DAYS },
+    });
+    core = live;
+    await live.ready;
+    await waitFor(
+      live,
+      `all ${MONITOR_LINES} lines UP`,
+      () => (live.telephony.board().lines.every((l) => l.state === 'UP') ? true : null),
+      PROBE_INTERVAL_MS * 4,
+    );
+    // An escalation-style deadline: re-armed every 20 ms through the core's timers.
+    const arm = () => {
+      deadline = late.timers.setTimeout(arm, DEADLINE_EVERY_MS) as ReturnType<typeof setTimeout>;
+    };
+    arm();
+    const signedIn = await live.dispatch(
+      'auth.bootstrapAdmin',
+      { staffNumber: 'BENCH', name: 'Bench', pin: '2468' },
+      { origin: 'test' },
+    );
+    if (!signedIn.ok) throw new Error(signedIn.error.message);
+
+    const measure = async (run: () => Promise<unknown>): Promise<Measured> => {
+      const h = monitorEventLoopDelay({ resolution: 5 });
+      late.reset();
+      const probes0 = probes;
+      h.enable();
+      // The histogram records from its second tick on: let it tick before the job starts.
+      await new Promise((r) => setTimeout(r, 20));
+      const t0 = performance.now();
+      await run();
+      const ms = performance.now() - t0;
+      // A job that held the thread delays the histogram's own timer and the core's timers
+      // until it ends: let them fire (and record how late) before reading.
+      await new Promise((r) => setTimeout(r, 20));
+      h.disable();
+      const m = {
+        ms,
+        stallMs: h.max / 1e6,
+        timerLateMs: late.latest,
+        timersFired: late.fired,
+        probes: probes - probes0,
+      };
+      // Let timers a baseline held back fire before the next measurement.
+      await new Promise((r) => setTimeout(r, 500));
+      return m;
+    };
+    const call = (method: string, input: unknown) => async () => {
+      const r = await live.dispatch(method, input, { origin: 'test' });
+      if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
+      return r.value;
+    };
+    const inThread: ReadJobs = inThreadReadJobs(live.store.db);
+    const year = { from: YEAR_FROM, to: YEAR_TO, noResponseHours: 24 };
+    const request = {
+      facility: { id: 'bench', name: 'Bänkanstalten' },
+      args: { ...year, bucket: undefined },
+      asOf: Date.now(),
+    };
+    const anIncident = live.store.db.prepare('SELECT id FROM incidents LIMIT 1').pluck().get() as string;
+
+    const idle = await measure(() => new Promise((r) => setTimeout(r, 2000)));
+    const retention = await measure(call('retention.run', {}));
+    const jobs: { label: string; subject: () => Promise<unknown>; before: (() => Promise<unknown>) | null }[] = [
+      {
+        label: 'chain check (store.verifyChain)',
+        subject: call('store.verifyChain', {}),
+        before: () => inThread.run('chain', null),
+      },
+      {
+        label: 'report figures, 1 year × 200 lines (reports.period)',
+        subject: call('reports.period', year),
+        before: () => inThread.run('report', request),
+      },
+      {
+        label: 'TMF621 export, 1 year (reports.exportTmf621)',
+        subject: call('reports.exportTmf621', year),
+        before: () => inThread.run('tmf621', request),
+      },
+      { label: 'PDF export, 1 year (reports.exportPdf)', subject: call('reports.exportPdf', year), before: null },
+      {
+        label: 'search for an everyday word (incidents.list)',
+        subject: call('incidents.list', { query: 'larm', limit: 200 }),
+        before: () => inThread.run('incidents', { query: 'larm', limit: 200, offset: 0 }),
+      },
+      {
+        label: 'audit trail of one incident (audit.query)',
+        subject: call('audit.query', { incidentId: anIncident, limit: 100 }),
+        before: () => inThread.run('audit', { incidentId: anIncident, limit: 100 }),
+      },
+    ];
+    const results: { label: string; subject: Measured; before: Measured | null }[] = [
+      {
+        label: `retention sweep archiving ${seeded.closed} incidents (retention.run)`,
+        subject: retention,
+        before: null,
+      },
+    ];
+    for (const job of jobs) {
+      const subject = await measure(job.subject);
+      const before = job.before ? await measure(job.before) : null;
+      results.push({ label: job.label, subject, before });
+      console.error(
+        `  ${job.label}: stall ${round(subject.stallMs, 1)} ms (in-thread ${before ? round(before.stallMs, 1) : '-'} ms)`,
+      );
+    }
+
+    const rows: BenchRow[] = [
+      ...quiet.map((q) => ({
+        metric: `control: ${q.job} in the worker with nothing else on the core thread: longest event-loop stall`,
+        value: round(q.stallMs, 1),
+        unit: 'ms',
+      })),
+      {
+        metric: `console with no long job, 2 s: longest event-loop stall (${MONITOR_LINES} lines probed every ${PROBE_INTERVAL_MS / 1000} s)`,
+        value: round(idle.stallMs, 1),
+        unit: 'ms',
+      },
+      { metric: 'console with no long job: latest core timer', value: round(idle.timerLateMs, 1), unit: 'ms' },
+    ];
+    for (const r of results) {
+      const base = (pick: (m: Measured) => number) =>
+        r.before ? { baseline: { name: 'same job on the core thread (before)', value: round(pick(r.before), 1) } } : {};
+      rows.push(
+        {
+          metric: `${r.label}: longest event-loop stall`,
+          value: round(r.subject.stallMs, 1),
+          unit: 'ms',
+          ...base((m) => m.stallMs),
+          target: `≤ ${TARGET_MS} ms`,
+          pass: r.subject.stallMs <= TARGET_MS,
+        },
+        {
+          metric: `${r.label}: latest probe tick or deadline timer`,
+          value: round(r.subject.timerLateMs, 1),
+          unit: 'ms',
+          ...base((m) => m.timerLateMs),
+          target: `≤ ${TARGET_MS} ms`,
+          pass: r.subject.timerLateMs <= TARGET_MS,
+        },
+        { metric: `${r.label}: duration`, value: round(r.subject.ms, 0), unit: 'ms', ...base((m) => m.ms) },
+      );
+    }
+    return {
+      rows,
+      detail: {
+        console: { incidents, events: seeded.events, yearOutages: seeded.outages, closedDue: seeded.closed },
+        monitor: { lines: MONITOR_LINES, probeIntervalMs: PROBE_INTERVAL_MS, deadlineTimerEveryMs: DEADLINE_EVERY_MS },
+        seedSeconds: round(seedMs / 1000, 1),
+        eventLoopDelayResolutionMs: 5,
+        jobs: results.map((r) => ({
+          job: r.label,
+          worker: { ...r.subject, probesDuringJob: r.subject.probes },
+          inThread: r.before,
+        })),
+      },
+    };
+  } finally {
+    if (deadline) clearTimeout(deadline);
+    await core?.close();
+    await responders?.stop();
+    dir.cleanup();
+  }
+}
