@@ -491,7 +491,8 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
       const telephonyStopped = telephony.stop(); // stops timers and flushes samples before the store closes
       const jobsStopped = jobs.close(); // jobs still running fail with "the console is closing"
       store.close();
-      return Promise.all([stopped, telephonyStopped, jobsStopped]).then(() => undefined);
+      // Resolved only when nothing of this console still writes the file (the checkpoint worker).
+      return Promise.all([stopped, telephonyStopped, jobsStopped, store.closed()]).then(() => undefined);
     },
   };
 }

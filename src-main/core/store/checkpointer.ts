@@ -58,8 +58,12 @@ const waitAsync = (
 export interface Checkpointer {
   /** A write transaction committed. */
   committed(): void;
-  /** Stops the worker (its connection closes); the store may close at once. */
-  close(): void;
+  /**
+   * Stops the worker; the store may close at once. Settles when the worker has exited, so
+   * its connection (which may be finishing a checkpoint into the database file) is closed:
+   * only then is the file at rest for whoever acts on it after the console closed.
+   */
+  close(): Promise<void>;
   /** Checkpoints run by the worker so far (for tests and the profile). */
   readonly completed: number;
   /** A checkpoint is requested or running now (for the bench: which commands overlapped one). */
@@ -112,8 +116,12 @@ export function createCheckpointer(db: Db, file: string, log: (message: string) 
       w.postMessage('checkpoint');
     },
     close() {
-      worker?.postMessage('close');
+      const w = worker;
       worker = null;
+      if (!w) return Promise.resolve();
+      const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+      w.postMessage('close');
+      return exited;
     },
     async settled() {
       while (Atomics.load(state, 0) === 1) await waitAsync(state, 0, 1).value;

@@ -148,6 +148,11 @@ export interface EventStore {
   /** The WAL checkpointer's progress (null for an in-memory store): benches tell commands that overlapped one. */
   checkpoints(): { completed: number; running: boolean } | null;
   close(): void;
+  /**
+   * Settles once every connection this store opened is closed, the checkpoint worker's too
+   * (it may be finishing a checkpoint into the file after `close()` returned).
+   */
+  closed(): Promise<void>;
 }
 
 /** A row of the `events` table as SQLite returns it. */
@@ -215,6 +220,7 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
   const { db, schemaVersion } = openDatabase(file, migrations);
   const projectors: Projector[] = [];
   const deferred: DeferredProjector[] = [];
+  let closing: Promise<void> = Promise.resolve();
   // WAL checkpoints run in a worker, not inside a command's commit (see checkpointer.ts).
   const checkpointer =
     file === ':memory:' ? null : createCheckpointer(db, file, (message) => console.error(`[guardline] ${message}`));
@@ -545,8 +551,9 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     close() {
       if (deferredTimer) clearTimeout(deferredTimer);
       deferredTimer = null;
-      checkpointer?.close();
+      closing = checkpointer?.close() ?? closing;
       if (db.open) db.close();
     },
+    closed: () => closing,
   };
 }

@@ -3,10 +3,12 @@
  * WAL into the database file. Real SQLite files, a real worker thread.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { statSync } from 'node:fs';
+import { copyFileSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { CHECKPOINT_EVERY, createCheckpointer } from '../../../src-main/core/store/checkpointer.ts';
+import { openEventStore } from '../../../src-main/core/store/event-store.ts';
+import { encodeHlc } from '../../../src-shared/hlc.ts';
 import { tempDir } from '../../support/temp.ts';
 
 const dir = tempDir();
@@ -54,5 +56,33 @@ describe('WAL checkpointer', () => {
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBeGreaterThan(1000);
     checkpointer.close();
     db.close();
+  });
+
+  it('a store closed in the middle of a checkpoint is at rest once closed() settles: its copy opens intact', async () => {
+    // A console's close() waits for this (console-core.ts): a backup, a template copy or a
+    // second opener acting on the file right after close must not see a checkpoint half-way.
+    const file = join(dir.path, 'closing.sqlite');
+    const store = openEventStore(file);
+    const events = Array.from({ length: CHECKPOINT_EVERY * 2 }, (_, i) => ({
+      id: `01a24000-0000-7000-8000-${String(i).padStart(12, '0')}`,
+      streamId: `01a24000-0000-7000-9000-${String(i).padStart(12, '0')}`,
+      type: 'incident.note_added' as const,
+      payload: { text: 'x'.repeat(1500) },
+      actor: 'G1',
+      deviceId: 'dev-a',
+      deviceTime: 1_780_000_000_000 + i,
+      hlc: encodeHlc({ wallMs: 1_780_000_000_000 + i, counter: 0, node: 'dev-a' }),
+    }));
+    for (const event of events) store.append([event]);
+    expect(store.checkpoints()?.running).toBe(true); // the last commits asked for one
+    store.close();
+    await store.closed();
+    // The last connection to close checkpoints the rest and removes the WAL: nothing is open.
+    expect(existsSync(file + '-wal')).toBe(false);
+    copyFileSync(file, join(dir.path, 'closing-copy.sqlite'));
+    const copy = new Database(join(dir.path, 'closing-copy.sqlite'), { readonly: true });
+    expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect((copy.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n).toBe(events.length);
+    copy.close();
   });
 });
