@@ -6,7 +6,8 @@
  * the chart draws. axe finds nothing serious in the detail.
  */
 import dgram from 'node:dgram';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { voiceTrunk, writeVoiceLabConfig } from '../support/voice-lab-config.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
@@ -37,39 +38,27 @@ describe.skipIf(!labReady)('test calls from the line detail (browser host)', () 
     farEnd = await startEchoFarEnd({ kind: 'echo' }, (p) => p, 5);
     proxy = await startVoiceProxy({ farEndPort: farEnd.port, algorithm: 'SHA-256' });
     const config = join(dir, 'guardline.config.json');
-    writeFileSync(
+    writeVoiceLabConfig(
       config,
-      JSON.stringify({
-        facility: { id: 'lab', name: 'Labbanstalten' },
-        units: [{ id: 'central', name: 'Centralvakten' }],
-        lines: [
-          {
-            id: 'trunk-a',
-            name: 'Operatörstrunk',
-            unit: 'central',
-            kind: 'trunk',
-            probe: { type: 'sip-options', host: '127.0.0.1', port: proxy.port },
-            voiceTest: {
-              host: '127.0.0.1',
-              port: proxy.port,
-              echoUser: 'echo',
-              credential: 'trunk-a',
-              durationMs: 1500,
-              jitterBufferMs: 200,
-            },
-          },
-          {
-            id: 'trunk-b',
-            name: 'Reservtrunk',
-            unit: 'central',
-            kind: 'trunk',
-            probe: { type: 'sip-options', host: '127.0.0.1', port: proxy.port },
-            voiceTest: { host: '127.0.0.1', port: silent.address().port, echoUser: 'echo', answerTimeoutMs: 1000 },
-          },
-        ],
-        probeDefaults: { intervalMs: 5000, timeoutMs: 1000 },
-        reserveProcedure: 'Radio kanal 3',
-      }),
+      [{ id: 'central', name: 'Centralvakten' }],
+      [
+        voiceTrunk({
+          id: 'trunk-a',
+          name: 'Operatörstrunk',
+          unit: 'central',
+          port: proxy.port,
+          credential: 'trunk-a',
+          durationMs: 1500,
+        }),
+        {
+          id: 'trunk-b',
+          name: 'Reservtrunk',
+          unit: 'central',
+          kind: 'trunk',
+          probe: { type: 'sip-options', host: '127.0.0.1', port: proxy.port },
+          voiceTest: { host: '127.0.0.1', port: silent.address().port, echoUser: 'echo', answerTimeoutMs: 1000 },
+        },
+      ],
     );
     [host, browser] = await Promise.all([
       startWebHost({ dataDir: join(dir, 'data'), env: { GUARDLINE_CONFIG: config } }),

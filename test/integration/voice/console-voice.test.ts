@@ -5,7 +5,8 @@
  * one call at a time per trunk. Kamailio (digest auth) and sipp (echo) are real.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, statSync } from 'node:fs';
+import { voiceTrunk, writeVoiceLabConfig } from '../../support/voice-lab-config.ts';
 import { dirname, join } from 'node:path';
 import { requireLabTools } from '../../lab/tools.ts';
 import { LAB_PASSWORD, LAB_USER, startEchoFarEnd, startVoiceProxy, type LabService } from '../../lab/voice.ts';
@@ -27,39 +28,27 @@ describe.skipIf(!labReady)('test calls from a console', () => {
     farEnd = await startEchoFarEnd({ kind: 'echo' }, (p) => p, 10);
     proxy = await startVoiceProxy({ farEndPort: farEnd.port, algorithm: 'SHA-256' });
     const file = join(dir.path, 'guardline.config.json');
-    writeFileSync(
+    writeVoiceLabConfig(
       file,
-      JSON.stringify({
-        facility: { id: 'lab', name: 'Labbanstalten' },
-        units: [{ id: 'b', name: 'Avdelning B' }],
-        lines: [
-          {
-            id: 'trunk-a',
-            name: 'Trunk A',
-            unit: 'b',
-            kind: 'trunk',
-            probe: { type: 'sip-options', host: '127.0.0.1', port: proxy.port },
-            voiceTest: {
-              host: '127.0.0.1',
-              port: proxy.port,
-              echoUser: 'echo',
-              credential: 'trunk-a',
-              durationMs: 1000,
-              jitterBufferMs: 200,
-            },
-          },
-          {
-            id: 'b-desk',
-            name: 'Expedition B',
-            unit: 'b',
-            kind: 'desk',
-            via: 'trunk-a',
-            probe: { type: 'sip-options', host: '127.0.0.1', port: proxy.port },
-          },
-        ],
-        probeDefaults: { intervalMs: 5000, timeoutMs: 1000 },
-        reserveProcedure: 'Radio kanal 3',
-      }),
+      [{ id: 'b', name: 'Avdelning B' }],
+      [
+        voiceTrunk({
+          id: 'trunk-a',
+          name: 'Trunk A',
+          unit: 'b',
+          port: proxy.port,
+          credential: 'trunk-a',
+          durationMs: 1000,
+        }),
+        {
+          id: 'b-desk',
+          name: 'Expedition B',
+          unit: 'b',
+          kind: 'desk',
+          via: 'trunk-a',
+          probe: { type: 'sip-options', host: '127.0.0.1', port: proxy.port },
+        },
+      ],
     );
     station = openTestConsole({ telephony: { configFile: file } });
     await station.core.ready;

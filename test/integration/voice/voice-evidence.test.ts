@@ -4,7 +4,7 @@
  * the TMF621 export; a good call afterwards ends it. Real Kamailio, sipp and relay.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { voiceTrunk, writeVoiceLabConfig } from '../../support/voice-lab-config.ts';
 import { join } from 'node:path';
 import { requireLabTools } from '../../lab/tools.ts';
 import { LAB_PASSWORD, LAB_USER, startEchoFarEnd, startVoiceProxy, type LabService } from '../../lab/voice.ts';
@@ -36,31 +36,10 @@ describe.skipIf(!labReady)('voice-quality episodes in the outage evidence', () =
     );
     proxy = await startVoiceProxy({ farEndPort: farEnd.port, algorithm: 'MD5' });
     const file = join(dir.path, 'guardline.config.json');
-    writeFileSync(
+    writeVoiceLabConfig(
       file,
-      JSON.stringify({
-        facility: { id: 'lab', name: 'Labbanstalten' },
-        units: [{ id: 'b', name: 'Avdelning B' }],
-        lines: [
-          {
-            id: 'trunk-x',
-            name: 'Trunk X',
-            unit: 'b',
-            kind: 'trunk',
-            probe: { type: 'sip-options', host: '127.0.0.1', port: proxy.port },
-            voiceTest: {
-              host: '127.0.0.1',
-              port: proxy.port,
-              echoUser: 'echo',
-              credential: 'x',
-              durationMs: 1000,
-              jitterBufferMs: 200,
-            },
-          },
-        ],
-        probeDefaults: { intervalMs: 5000, timeoutMs: 1000 },
-        reserveProcedure: 'Radio kanal 3',
-      }),
+      [{ id: 'b', name: 'Avdelning B' }],
+      [voiceTrunk({ id: 'trunk-x', name: 'Trunk X', unit: 'b', port: proxy.port, credential: 'x', durationMs: 1000 })],
     );
     station = openTestConsole({ telephony: { configFile: file } });
     await station.core.ready;
