@@ -80,7 +80,20 @@ function GateFrame(props: { title: string; children: ReactNode }) {
   );
 }
 
-function SignInForm(props: { onDone: () => Promise<void> }) {
+/** A refusal the form found itself (before asking the tracker); its message is shown as is. */
+class GateRefusal extends Error {}
+
+/**
+ * The gate's forms share their whole life cycle: one submission at a time, the error shown in
+ * an alert above the button, and the button released again only when the attempt failed (on
+ * success the gate unmounts). `attempt` throws what the user should read, via `describe`.
+ */
+function GateForm(props: {
+  submitLabel: string;
+  attempt: (data: FormData) => Promise<void>;
+  describe?: (failure: unknown) => string;
+  children: ReactNode;
+}) {
   const { t } = useTranslation();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -90,16 +103,38 @@ function SignInForm(props: { onDone: () => Promise<void> }) {
     setBusy(true);
     setError(null);
     try {
-      await hqApi.post('/v1/hq/login', { name: String(data.get('name')), password: String(data.get('password')) });
-      await props.onDone();
+      await props.attempt(data);
     } catch (failure) {
-      setError(errorText(t, failure));
+      setError(
+        failure instanceof GateRefusal ? failure.message : (props.describe ?? ((f) => errorText(t, f)))(failure),
+      );
       setBusy(false);
     }
   };
   return (
+    <form onSubmit={(e) => void submit(e)} className="hq-form">
+      {props.children}
+      {error && (
+        <p role="alert" className="hq-error">
+          {error}
+        </p>
+      )}
+      <button type="submit" className="primary" disabled={busy}>
+        {props.submitLabel}
+      </button>
+    </form>
+  );
+}
+
+function SignInForm(props: { onDone: () => Promise<void> }) {
+  const { t } = useTranslation();
+  const attempt = async (data: FormData) => {
+    await hqApi.post('/v1/hq/login', { name: String(data.get('name')), password: String(data.get('password')) });
+    await props.onDone();
+  };
+  return (
     <GateFrame title={t('hq.signIn.title')}>
-      <form onSubmit={(e) => void submit(e)} className="hq-form">
+      <GateForm submitLabel={t('hq.signIn.submit')} attempt={attempt}>
         <label>
           {t('hq.signIn.name')}
           <input name="name" autoComplete="username" required autoFocus />
@@ -108,53 +143,31 @@ function SignInForm(props: { onDone: () => Promise<void> }) {
           {t('hq.signIn.password')}
           <input name="password" type="password" autoComplete="current-password" required />
         </label>
-        {error && (
-          <p role="alert" className="hq-error">
-            {error}
-          </p>
-        )}
-        <button type="submit" className="primary" disabled={busy}>
-          {t('hq.signIn.submit')}
-        </button>
-      </form>
+      </GateForm>
     </GateFrame>
   );
 }
 
 function SetupForm(props: { onDone: () => Promise<void> }) {
   const { t } = useTranslation();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const data = new FormData(event.currentTarget);
+  const attempt = async (data: FormData) => {
     const name = String(data.get('name'));
     const password = String(data.get('password'));
-    if (password !== String(data.get('repeat'))) {
-      setError(t('hq.setup.mismatch'));
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      await hqApi.post(
-        '/v1/hq/setup',
-        { name, password },
-        { authorization: `Bearer ${String(data.get('token')).trim()}` },
-      );
-      await hqApi.post('/v1/hq/login', { name, password });
-      await props.onDone();
-    } catch (failure) {
-      setError(
-        failure instanceof HqApiError && failure.field === 'token' ? t('hq.setup.wrongToken') : errorText(t, failure),
-      );
-      setBusy(false);
-    }
+    if (password !== String(data.get('repeat'))) throw new GateRefusal(t('hq.setup.mismatch'));
+    await hqApi.post(
+      '/v1/hq/setup',
+      { name, password },
+      { authorization: `Bearer ${String(data.get('token')).trim()}` },
+    );
+    await hqApi.post('/v1/hq/login', { name, password });
+    await props.onDone();
   };
+  const describe = (failure: unknown) =>
+    failure instanceof HqApiError && failure.field === 'token' ? t('hq.setup.wrongToken') : errorText(t, failure);
   return (
     <GateFrame title={t('hq.setup.title')}>
       <p>{t('hq.setup.intro')}</p>
-      <form onSubmit={(e) => void submit(e)} className="hq-form">
+      <GateForm submitLabel={t('hq.setup.submit')} attempt={attempt} describe={describe}>
         <label>
           {t('hq.setup.token')}
           <input name="token" type="password" autoComplete="off" required autoFocus />
@@ -171,15 +184,7 @@ function SetupForm(props: { onDone: () => Promise<void> }) {
           {t('hq.setup.repeat')}
           <input name="repeat" type="password" autoComplete="new-password" minLength={12} required />
         </label>
-        {error && (
-          <p role="alert" className="hq-error">
-            {error}
-          </p>
-        )}
-        <button type="submit" className="primary" disabled={busy}>
-          {t('hq.setup.submit')}
-        </button>
-      </form>
+      </GateForm>
     </GateFrame>
   );
 }

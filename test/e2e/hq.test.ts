@@ -56,6 +56,10 @@ describe('HQ in the browser', () => {
     await page.getByLabel('Administratörstoken').fill(`${ADMIN_TOKEN}x`);
     await page.getByLabel('Namn').fill(HQ_ADMIN.name);
     await page.getByLabel('Lösenord (minst 12 tecken)').fill(HQ_ADMIN.password);
+    // Two different passwords are refused before anything is sent.
+    await page.getByLabel('Upprepa lösenordet').fill(`${HQ_ADMIN.password}!`);
+    await page.keyboard.press('Enter');
+    await page.getByRole('alert').getByText('Lösenorden är inte lika.').waitFor(WAIT);
     await page.getByLabel('Upprepa lösenordet').fill(HQ_ADMIN.password);
     await page.keyboard.press('Enter');
     await page.getByRole('alert').getByText('Fel administratörstoken.').waitFor(WAIT);
