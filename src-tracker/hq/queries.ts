@@ -1,5 +1,5 @@
 /** Read-only queries behind the HQ API. */
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { compareEvents, type EventEnvelope } from '../../src-shared/events.ts';
 import { foldIncident } from '../../src-shared/incident-fold.ts';
 import { rowToEnvelope, rowToPulled } from '../events/event-rows.ts';
@@ -8,6 +8,7 @@ import { TRACKER_DEVICE_ID } from '../../src-shared/signed-envelope.ts';
 import type { HqDevice, HqFacility, HqIncident, HqOutage } from '../../src-shared/sync-wire.ts';
 import type { IncidentStatus } from '../../src-shared/incident.ts';
 import type { TrackerDb } from '../db/database.ts';
+import type { IncidentsTable } from '../db/schema.ts';
 import type { Outage, OutageStatus } from '../../src-shared/outages.ts';
 
 const OPEN_STATUSES: IncidentStatus[] = ['open', 'acknowledged', 'escalated'];
@@ -57,6 +58,20 @@ export async function listFacilities(store: TrackerDb): Promise<HqFacility[]> {
   }));
 }
 
+/** The fields every HQ list of incidents shows, from a row of the `incidents` view. */
+export function incidentHead(r: Selectable<IncidentsTable>) {
+  return {
+    id: r.id,
+    facility: r.facility,
+    unit: r.unit,
+    category: r.category,
+    severity: r.severity,
+    status: r.status,
+    title: r.title,
+    occurredAt: r.occurred_at,
+  };
+}
+
 export interface IncidentFilter {
   facility?: string | undefined;
   status?: IncidentStatus | undefined;
@@ -76,14 +91,7 @@ export async function listIncidents(store: TrackerDb, filter: IncidentFilter): P
   }
   const rows = await query.orderBy('updated_hlc', 'desc').orderBy('id').limit(filter.limit).execute();
   return rows.map((r) => ({
-    id: r.id,
-    facility: r.facility,
-    unit: r.unit,
-    category: r.category,
-    severity: r.severity,
-    status: r.status,
-    title: r.title,
-    occurredAt: r.occurred_at,
+    ...incidentHead(r),
     reportedBy: r.reported_by,
     createdHlc: r.created_hlc,
     updatedHlc: r.updated_hlc,

@@ -13,6 +13,7 @@ import type { LineState } from '../../src-shared/telephony.ts';
 import type { LineVoiceTestedPayload } from '../../src-shared/voice.ts';
 import type { TrackerDb } from '../db/database.ts';
 import { rowToEnvelope } from '../events/event-rows.ts';
+import { incidentHead } from './queries.ts';
 
 export interface HqReportArgs {
   from: number;
@@ -132,14 +133,5 @@ export async function incidentsNeedingAttention(store: TrackerDb, limit: number)
     .orderBy('updated_hlc', 'desc')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    facility: r.facility,
-    unit: r.unit,
-    category: r.category,
-    severity: r.severity,
-    status: r.status,
-    title: r.title,
-    occurredAt: r.occurred_at,
-  }));
+  return rows.map(incidentHead);
 }
