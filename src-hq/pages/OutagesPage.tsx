@@ -11,17 +11,13 @@ import type { PeriodReport } from '../../src-shared/figures-report.ts';
 import { AvailabilityChart, DowntimeChart } from '../../src-renderer/features/reports/ReportCharts.tsx';
 import { FiguresTable } from '../../src-renderer/features/reports/FiguresTable.tsx';
 import { OutageTimeline } from '../../src-renderer/features/reports/OutageTimeline.tsx';
-import {
-  PRESETS,
-  periodOf,
-  presetInputs,
-  type PeriodInputs,
-} from '../../src-renderer/features/reports/model/period.ts';
+import { periodOf, presetInputs, type PeriodInputs } from '../../src-renderer/features/reports/model/period.ts';
 import { formatTime } from '../../src-renderer/features/reports/model/format.ts';
 import '../../src-renderer/features/reports/reports.css';
 import { query } from '../api.ts';
 import { useFacilities } from '../use-facilities.ts';
 import { useHqData } from '../use-hq-data.ts';
+import { PeriodFields } from '../../src-renderer/features/reports/PeriodFields.tsx';
 
 export function OutagesPage() {
   const { t, i18n } = useTranslation();
@@ -69,41 +65,7 @@ export function OutagesPage() {
             ))}
           </select>
         </label>
-        <label>
-          {t('reports.period.from')}
-          <input
-            type="date"
-            value={inputs.from}
-            required
-            onChange={(e) => setInputs({ ...inputs, from: e.target.value })}
-          />
-        </label>
-        <label>
-          {t('reports.period.to')}
-          <input
-            type="date"
-            value={inputs.to}
-            required
-            onChange={(e) => setInputs({ ...inputs, to: e.target.value })}
-          />
-        </label>
-        <label>
-          {t('reports.period.noResponseHours')}
-          <input
-            type="number"
-            min={1}
-            max={2160}
-            value={hours}
-            onChange={(e) => setHours(Math.max(1, Number(e.target.value) || 24))}
-          />
-        </label>
-        <div className="reports-presets" role="group" aria-label={t('reports.period.presets')}>
-          {PRESETS.map((p) => (
-            <button key={p} type="button" onClick={() => setInputs(presetInputs(p, Date.now()))}>
-              {t(`reports.preset.${p}`)}
-            </button>
-          ))}
-        </div>
+        <PeriodFields inputs={inputs} onInputs={setInputs} hours={hours} onHours={setHours} />
         <button type="submit" className="primary">
           {t('reports.show')}
         </button>

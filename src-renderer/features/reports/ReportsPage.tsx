@@ -17,12 +17,13 @@ import { FiguresTable } from './FiguresTable.tsx';
 import { OutageTimeline } from './OutageTimeline.tsx';
 import { LedgerTable } from './LedgerTable.tsx';
 import { VoiceEpisodes } from './VoiceEpisodes.tsx';
-import { PRESETS, periodOf, presetInputs, type PeriodInputs } from './model/period.ts';
+import { periodOf, presetInputs, type PeriodInputs } from './model/period.ts';
 import { JobProgress } from '../../app/JobProgress.tsx';
 import { reportCsvText, reportFileName } from './model/report-csv.ts';
 import { base64ToBytes, saveFile } from './model/download.ts';
 import { formatTime } from './model/format.ts';
 import './reports.css';
+import { PeriodFields } from './PeriodFields.tsx';
 
 export function ReportsPage() {
   const { t, i18n } = useTranslation();
@@ -115,44 +116,7 @@ export function ReportsPage() {
       </header>
 
       <form className="reports-controls no-print" onSubmit={show} aria-label={t('reports.period.label')}>
-        <label>
-          {t('reports.period.from')}
-          <input
-            type="date"
-            name="from"
-            value={inputs.from}
-            required
-            onChange={(e) => setInputs({ ...inputs, from: e.target.value })}
-          />
-        </label>
-        <label>
-          {t('reports.period.to')}
-          <input
-            type="date"
-            name="to"
-            value={inputs.to}
-            required
-            onChange={(e) => setInputs({ ...inputs, to: e.target.value })}
-          />
-        </label>
-        <label>
-          {t('reports.period.noResponseHours')}
-          <input
-            type="number"
-            name="noResponseHours"
-            min={1}
-            max={2160}
-            value={hours}
-            onChange={(e) => setHours(Math.max(1, Number(e.target.value) || 24))}
-          />
-        </label>
-        <div className="reports-presets" role="group" aria-label={t('reports.period.presets')}>
-          {PRESETS.map((p) => (
-            <button key={p} type="button" onClick={() => setInputs(presetInputs(p, Date.now()))}>
-              {t(`reports.preset.${p}`)}
-            </button>
-          ))}
-        </div>
+        <PeriodFields inputs={inputs} onInputs={setInputs} hours={hours} onHours={setHours} />
         <button type="submit" className="primary">
           {t('reports.show')}
         </button>
