@@ -42,6 +42,9 @@ const TARGET_MS = 50;
 const RETENTION_DAYS = 30;
 const DEVICE = 'bench-console';
 
+/** Microseconds on the monotonic clock V8's CPU profiles are stamped with. */
+const monotonicUs = () => process.hrtime.bigint() / 1000n;
+
 /** Timers that record how late each callback ran (the core's probes, pushes and deadlines use them). */
 function latenessTimers() {
   let latest = 0;
@@ -159,13 +162,21 @@ async function quietControl(file: string): Promise<{ job: string; stallMs: numbe
   try {
     const out: { job: string; stallMs: number }[] = [];
     for (const [job, run] of [
+      // The first job starts the worker: loading its modules and opening its connection
+      // are timed on their own, so the chain check's row is the job alone.
+      [
+        'the background reader starting (a one-row incident list)',
+        () => reader.run('incidents', { limit: 1, offset: 0 }),
+      ],
       ['chain check', () => reader.run('chain', null)],
       ['a year of report figures (outage count back)', () => reader.run('outageCount', request)],
     ] as const) {
       const h = monitorEventLoopDelay({ resolution: 5 });
       h.enable();
       await new Promise((r) => setTimeout(r, 20));
+      const mark0 = monotonicUs();
       await run();
+      console.error(`  window control ${job}: ${mark0}-${monotonicUs()}`);
       await new Promise((r) => setTimeout(r, 20));
       h.disable();
       out.push({ job, stallMs: h.max / 1e6 });
@@ -259,7 +270,7 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
     );
     if (!signedIn.ok) throw new Error(signedIn.error.message);
 
-    const measure = async (run: () => Promise<unknown>): Promise<Measured> => {
+    const measure = async (label: string, run: () => Promise<unknown>): Promise<Measured> => {
       const h = monitorEventLoopDelay({ resolution: 5 });
       late.reset();
       const probes0 = probes;
@@ -267,8 +278,12 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
       // The histogram records from its second tick on: let it tick before the job starts.
       await new Promise((r) => setTimeout(r, 20));
       const t0 = performance.now();
+      const mark0 = monotonicUs();
       await run();
       const ms = performance.now() - t0;
+      // Where this job ran on the clock a CPU profile uses (node --cpu-prof, then
+      // test/bench/cpuprofile-stalls.ts --window <from>-<to>): what held the thread then.
+      console.error(`  window ${label}: ${mark0}-${monotonicUs()}`);
       // A job that held the thread delays the histogram's own timer and the core's timers
       // until it ends: let them fire (and record how late) before reading.
       await new Promise((r) => setTimeout(r, 20));
@@ -298,8 +313,8 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
     };
     const anIncident = live.store.db.prepare('SELECT id FROM incidents LIMIT 1').pluck().get() as string;
 
-    const idle = await measure(() => new Promise((r) => setTimeout(r, 2000)));
-    const retention = await measure(call('retention.run', {}));
+    const idle = await measure('no long job', () => new Promise((r) => setTimeout(r, 2000)));
+    const retention = await measure('retention', call('retention.run', {}));
     const jobs: { label: string; subject: () => Promise<unknown>; before: (() => Promise<unknown>) | null }[] = [
       {
         label: 'chain check (store.verifyChain)',
@@ -336,8 +351,8 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
       },
     ];
     for (const job of jobs) {
-      const subject = await measure(job.subject);
-      const before = job.before ? await measure(job.before) : null;
+      const subject = await measure(job.label, job.subject);
+      const before = job.before ? await measure(`${job.label}, in-thread`, job.before) : null;
       results.push({ label: job.label, subject, before });
       console.error(
         `  ${job.label}: stall ${round(subject.stallMs, 1)} ms (in-thread ${before ? round(before.stallMs, 1) : '-'} ms)`,
