@@ -119,7 +119,13 @@ export interface ConsoleCoreConfig {
    * Data protection (issue 8): closed incidents untouched for `closedIncidentDays` leave the
    * list and search (they stay in the log and at the tracker). Absent or null: kept forever.
    */
-  retention?: { closedIncidentDays?: number | null; sweepIntervalMs?: number };
+  retention?: {
+    closedIncidentDays?: number | null;
+    sweepIntervalMs?: number;
+    /** Time a sweep's slice aims for, and the clock it is timed with (tests drive both). */
+    sliceBudgetMs?: number;
+    sliceClock?: () => number;
+  };
 }
 
 export type PushListener = <E extends PushEventName>(name: E, payload: PushEventPayload<E>) => void;
@@ -394,6 +400,8 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
       ? { closedIncidentDays: config.retention.closedIncidentDays }
       : {}),
     ...(config.retention?.sweepIntervalMs !== undefined ? { sweepIntervalMs: config.retention.sweepIntervalMs } : {}),
+    ...(config.retention?.sliceBudgetMs !== undefined ? { sliceBudgetMs: config.retention.sliceBudgetMs } : {}),
+    ...(config.retention?.sliceClock ? { sliceClock: config.retention.sliceClock } : {}),
   });
   const accessLog = createAccessLog({ store, event, wallClock });
 

@@ -14,7 +14,7 @@ import type { PeriodReport } from '../../../src-shared/figures-report.ts';
 import { DAY_MS } from '../../../src-shared/retention.ts';
 import { inThreadReadJobs, workerReadJobs, type ReadJobs } from '../../../src-main/core/jobs/job-runner.ts';
 import type { ReadJobInput, ReadJobName } from '../../../src-main/core/jobs/read-jobs.ts';
-import { RETENTION_BATCH } from '../../../src-main/core/retention/retention.ts';
+import { FIRST_SLICE } from '../../../src-main/core/retention/retention.ts';
 import { openEventStore } from '../../../src-main/core/store/event-store.ts';
 import { cleanupTestConsoles, enrolStandardRoster, openTestConsole, type TestConsole } from '../../support/consoles.ts';
 import { incidentCreated } from '../../support/incidents.ts';
@@ -249,31 +249,79 @@ describe('the background reader', () => {
 });
 
 describe('retention in slices', () => {
-  it('archives in small transactions, letting other work run between them, and pushes progress', async () => {
+  /**
+   * A console with `count` closed incidents due for archiving. `sliceMs` is how long the
+   * test's clock says each slice took (the sweep times its slices to stay inside 10 ms).
+   */
+  async function dueConsole(count: number, sliceMs: number) {
     let now = Date.UTC(2026, 11, 1); // after the seeded incidents (support: from 2026-11-25)
-    const c = await open({ wallClock: () => now, retention: { closedIncidentDays: 30 } });
+    let clock = 0;
+    const c = await open({
+      wallClock: () => now,
+      retention: {
+        closedIncidentDays: 30,
+        sliceBudgetMs: 10,
+        // Each reading moves on by half a slice: a slice reads it at its start and at its end.
+        sliceClock: () => (clock += sliceMs / 2),
+      },
+    });
     await enrolStandardRoster(c);
-    const count = 2 * RETENTION_BATCH + 20;
     seedIncidents(c, count);
-    const ids = c.core.store.db.prepare('SELECT id FROM incidents').pluck().all() as string[];
+    const ids = c.core.store.db.prepare('SELECT id FROM incidents ORDER BY created_hlc, id').pluck().all() as string[];
     for (const id of ids) {
       await c.call('incidents.setStatus', { id, to: 'resolved' });
       await c.call('incidents.setStatus', { id, to: 'closed' });
     }
     now += 31 * DAY_MS;
+    return { c, ids };
+  }
+
+  it('archives in transactions that grow while slices are quick, letting other work run between them', async () => {
+    const count = 60;
+    const { c } = await dueConsole(count, 1);
     const between: number[] = [];
     const stop = c.core.subscribe((name, payload) => {
-      if (name !== 'jobs.progress' || (payload as { done: number }).done !== RETENTION_BATCH) return;
+      if (name !== 'jobs.progress' || (payload as { done: number }).done !== FIRST_SLICE) return;
       // Queued during the first slice: it runs before the next slice, not after the whole sweep.
       setImmediate(() => between.push(c.events('incident.archived').length));
     });
     const result = await c.call<{ archived: number }>('retention.run');
     stop();
     expect(result.archived).toBe(count);
-    expect(between).toEqual([RETENTION_BATCH]);
+    expect(between).toEqual([FIRST_SLICE]);
     const progress = progressOf(c, 'retention.run');
-    expect(progress.map((p) => p.done)).toEqual([0, RETENTION_BATCH, 2 * RETENTION_BATCH, count]);
+    // 8, then 16, then 32, then the 4 left.
+    expect(progress.map((p) => p.done)).toEqual([0, 8, 24, 56, 60]);
     expect(progress.every((p) => p.total === count)).toBe(true);
+    expect(c.events('incident.archived')).toHaveLength(count);
     expect(await c.call<ChainReport>('store.verifyChain')).toMatchObject({ ok: true });
+  });
+
+  it('shrinks its slices down to one incident while each takes longer than the budget', async () => {
+    const count = 20;
+    const { c } = await dueConsole(count, 30);
+    const result = await c.call<{ archived: number }>('retention.run');
+    expect(result.archived).toBe(count);
+    const done = progressOf(c, 'retention.run').map((p) => p.done);
+    // 8, 4, 2, then one at a time.
+    expect(done).toEqual([0, 8, 12, 14, ...Array.from({ length: 6 }, (_, i) => 15 + i)]);
+  });
+
+  it('leaves alone an incident that got a note between two slices (no longer due)', async () => {
+    const count = 30;
+    const { c, ids } = await dueConsole(count, 1);
+    const last = ids.at(-1)!;
+    const stop = c.core.subscribe((name, payload) => {
+      if (name !== 'jobs.progress' || (payload as { done: number }).done !== FIRST_SLICE) return;
+      setImmediate(() => void c.call('incidents.addNote', { id: last, text: 'Återöppnad utredning' }));
+    });
+    const result = await c.call<{ archived: number }>('retention.run');
+    stop();
+    expect(result.archived).toBe(count - 1);
+    expect(c.events('incident.archived').map((e) => e.streamId)).not.toContain(last);
+    const listed = await c.call<{ items: { id: string }[] }>('incidents.list', { limit: 200 });
+    expect(listed.items.map((i) => i.id)).toEqual([last]);
+    // The progress bar still ends full.
+    expect(progressOf(c, 'retention.run').at(-1)).toMatchObject({ done: count - 1, total: count - 1 });
   });
 });
