@@ -315,6 +315,7 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
 
     const idle = await measure('no long job', () => new Promise((r) => setTimeout(r, 2000)));
     const retention = await measure('retention', call('retention.run', {}));
+    let shown = { asOf: 0, ledger: { total: 0 } };
     const jobs: { label: string; subject: () => Promise<unknown>; before: (() => Promise<unknown>) | null }[] = [
       {
         label: 'chain check (store.verifyChain)',
@@ -323,13 +324,32 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
       },
       {
         label: 'report figures, 1 year × 200 lines (reports.period)',
-        subject: call('reports.period', year),
+        subject: async () => {
+          shown = (await call('reports.period', year)()) as { asOf: number; ledger: { total: number } };
+        },
         before: () => inThread.run('report', request),
+      },
+      {
+        // The reports page reading on through the same report's ledger (the worker keeps it).
+        label: 'a ledger page of 500 rows from the middle of that year (reports.ledgerPage)',
+        subject: () =>
+          call('reports.ledgerPage', {
+            ...year,
+            asOf: shown.asOf,
+            offset: Math.floor(shown.ledger.total / 2),
+            limit: 500,
+          })(),
+        before: null,
       },
       {
         label: 'TMF621 export, 1 year (reports.exportTmf621)',
         subject: call('reports.exportTmf621', year),
-        before: () => inThread.run('tmf621', request),
+        // Its own moment, so it builds its report rather than reuse the one above.
+        before: () =>
+          inThread.run('tmf621File', {
+            request: { ...request, asOf: request.asOf + 1 },
+            file: join(dir.path, 'in-thread.tmf621.json'),
+          }),
       },
       { label: 'PDF export, 1 year (reports.exportPdf)', subject: call('reports.exportPdf', year), before: null },
       {

@@ -6,11 +6,12 @@
  * fails its job with a clear error and a new one takes the next; retention archives in
  * slices with turns of the event loop between them.
  */
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChainReport } from '../../../src-shared/api.ts';
-import type { PeriodReport } from '../../../src-shared/figures-report.ts';
+import { LEDGER_PAGE_ROWS, type PeriodReportView } from '../../../src-shared/figures-report.ts';
 import { DAY_MS } from '../../../src-shared/retention.ts';
 import { inThreadReadJobs, workerReadJobs, type ReadJobs } from '../../../src-main/core/jobs/job-runner.ts';
 import type { ReadJobInput, ReadJobName } from '../../../src-main/core/jobs/read-jobs.ts';
@@ -93,7 +94,13 @@ describe('the background reader', () => {
     const cases: { [K in ReadJobName]: ReadJobInput<K>[] } = {
       chain: [null],
       report: [request, { ...request, args: { ...request.args, bucket: 'hour' } }],
-      tmf621: [request],
+      ledgerPage: [
+        { request, offset: 0, limit: 50 },
+        { request, offset: 1, limit: 1 },
+        { request, offset: 5, limit: 10 },
+      ],
+      tmf621File: [], // writes a file: compared below
+
       outageCount: [request],
       incidents: [
         { limit: 200, offset: 0 },
@@ -109,15 +116,30 @@ describe('the background reader', () => {
         expect(a, `${job} ${JSON.stringify(input)}`).toEqual(b);
       }
     }
+    // The TMF621 file the worker writes is the one the in-thread path writes, and is the tickets as JSON.
+    const files = [join(dirname(c.file), 'exports', 'worker.json'), join(dirname(c.file), 'exports', 'in-thread.json')];
+    const [fromWorker, fromThread] = await Promise.all([
+      worker.run('tmf621File', { request, file: files[0]! }),
+      inThread.run('tmf621File', { request, file: files[1]! }),
+    ]);
+    expect(fromWorker).toEqual(fromThread);
+    const text = readFileSync(files[0]!, 'utf8');
+    expect(text).toBe(readFileSync(files[1]!, 'utf8'));
+    const tickets = JSON.parse(text) as { id: string }[];
+    expect(text).toBe(JSON.stringify(tickets, null, 2));
+    expect(fromWorker).toMatchObject({ tickets: tickets.length, bytes: Buffer.byteLength(text) });
+    expect(tickets.map((t) => t.id).sort()).toEqual([O1, O2]);
+
     // Sanity: the cases read real data, not empty answers that trivially agree.
-    const report = (await worker.run('report', request)) as PeriodReport;
+    const report = (await worker.run('report', request)) as PeriodReportView;
     expect(report.outages.length).toBe(2);
+    expect(report.ledger).toEqual({ total: 2, offset: 0, limit: LEDGER_PAGE_ROWS });
     expect(((await worker.run('incidents', cases.incidents[1]!)) as { total: number }).total).toBe(300);
     expect(((await worker.run('chain', null)) as ChainReport).checked).toBeGreaterThan(500);
 
     // Through dispatch the console uses the worker, with the same answers.
     await c.signIn('S1');
-    const viaDispatch = await c.call<PeriodReport>('reports.period', { ...DAY, noResponseHours: 4 });
+    const viaDispatch = await c.call<PeriodReportView>('reports.period', { ...DAY, noResponseHours: 4 });
     expect(viaDispatch.outages.map((o) => o.outage.id).sort()).toEqual([O1, O2]);
     expect(await c.call('incidents.list', { query: 'brand', limit: 50, offset: 10 })).toEqual(
       await inThread.run('incidents', cases.incidents[1]!),
@@ -166,17 +188,71 @@ describe('the background reader', () => {
     await enrolStandardRoster(c);
     c.core.store.append(outageDay(O1, O2));
     await c.signIn('S1');
-    await c.call('reports.period', { ...DAY, noResponseHours: 4 });
+    const shown = await c.call<PeriodReportView>('reports.period', { ...DAY, noResponseHours: 4 });
+    await c.call('reports.ledgerPage', { ...DAY, noResponseHours: 4, asOf: shown.asOf, offset: 1, limit: 1 });
     await c.call('reports.exportTmf621', DAY);
     await c.call('reports.exportPdf', DAY);
-    for (const method of ['reports.period', 'reports.exportTmf621', 'reports.exportPdf']) {
+    for (const method of ['reports.period', 'reports.ledgerPage', 'reports.exportTmf621', 'reports.exportPdf']) {
       const steps = progressOf(c, method);
-      expect(
-        steps.map((p) => p.done),
-        method,
-      ).toEqual([0, 1, 2]);
-      expect(steps.every((p) => p.total === 2)).toBe(true);
+      expect(steps.length, method).toBeGreaterThanOrEqual(1);
+      const dones = steps.map((p) => p.done);
+      expect(dones, method).toEqual([...dones].sort((a, b) => a - b));
+      expect(steps.at(-1)!.done, method).toBe(steps.at(-1)!.total);
     }
+    expect(progressOf(c, 'reports.period').map((p) => p.done)).toEqual([0, 1, 2]);
+    // The export: the report's two steps, then the two tickets written.
+    expect(progressOf(c, 'reports.exportTmf621').map((p) => [p.done, p.total])).toEqual([
+      [0, 2],
+      [1, 2],
+      [2, 2],
+      [2, 4],
+      [4, 4],
+    ]);
+  });
+
+  it('reads the ledger a page at a time: pages of one report make its whole ledger, and a commit shows on the next page read', async () => {
+    const c = await open();
+    await enrolStandardRoster(c);
+    c.core.store.append(outageDay(O1, O2));
+    await c.signIn('S1');
+    const asked = { ...DAY, noResponseHours: 4 };
+    // Newest first, as the report lists them.
+    const whole = (await c.call<PeriodReportView>('reports.period', asked)).outages;
+    expect(whole.map((r) => r.outage.id)).toHaveLength(2);
+    const first = await c.call<PeriodReportView>('reports.period', asked);
+    const page = (offset: number) =>
+      c.call<{ total: number; offset: number; rows: typeof whole }>('reports.ledgerPage', {
+        ...asked,
+        asOf: first.asOf,
+        offset,
+        limit: 1,
+      });
+    const pages = [await page(0), await page(1), await page(2)];
+    expect(pages.map((p) => [p.total, p.offset, p.rows.length])).toEqual([
+      [2, 0, 1],
+      [2, 1, 1],
+      [2, 2, 0],
+    ]);
+    expect(pages.flatMap((p) => p.rows)).toEqual(first.outages);
+    // A carrier ticket recorded between two page reads is on the next page read.
+    const target = pages[1]!.rows[0]!.outage.id;
+    await c.call('ledger.setCarrierTicket', {
+      outageId: target,
+      ticketRef: 'T-4711',
+      reportedAt: at(10.5),
+      acknowledgedAt: null,
+      restoredAt: null,
+      status: 'reported',
+      note: '',
+    });
+    expect((await page(1)).rows[0]).toMatchObject({ outage: { id: target }, ticket: { ticketRef: 'T-4711' } });
+    // Bad paging input is named.
+    const bad = await c.fail('reports.ledgerPage', { ...asked, asOf: first.asOf, offset: -1, limit: 1 });
+    expect(bad).toMatchObject({ code: 'invalid_input', field: 'offset' });
+    expect(await c.fail('reports.ledgerPage', { ...asked, asOf: first.asOf, offset: 0, limit: 501 })).toMatchObject({
+      code: 'invalid_input',
+      field: 'limit',
+    });
   });
 
   it('keeps the core thread running timers while a long chain check runs (in-thread it could not)', async () => {
