@@ -27,8 +27,9 @@ export interface ReadContext {
   /**
    * The last report built, kept so the pages of its ledger and its exports are slices of
    * it rather than a year's facts read and folded again (seconds each). Valid while the
-   * request is the same (its `asOf` included) and the store unchanged: `data_version`
-   * moves when another connection commits, `total_changes()` when this one does.
+   * request is the same (its `asOf` included) and the log has no new event: everything a
+   * report reads is projected from events, while the probe samples a live monitor writes
+   * every second are not, and must not throw it away.
    */
   lastReport: { key: string; report: PeriodReport } | null;
 }
@@ -42,9 +43,9 @@ export function readContext(db: Db): ReadContext {
 
 /** The period report, built or the last one built for the same request over the same data. */
 function report(ctx: ReadContext, request: PeriodRequest, progress: Progress): PeriodReport {
-  const changes = ctx.db.prepare('SELECT total_changes() AS n').pluck().get() as number;
-  const version = ctx.db.pragma('data_version', { simple: true }) as number;
-  const key = JSON.stringify([request, version, changes]);
+  // The log's last seq (its rowid: one seek) names the data the report was built from.
+  const head = ctx.db.prepare('SELECT max(seq) FROM events').pluck().get() as number | null;
+  const key = JSON.stringify([request, head]);
   if (ctx.lastReport?.key === key) {
     progress(REPORT_STEPS, REPORT_STEPS);
     return ctx.lastReport.report;

@@ -234,6 +234,14 @@ describe('the background reader', () => {
       [2, 2, 0],
     ]);
     expect(pages.flatMap((p) => p.rows)).toEqual(first.outages);
+    // Pages are slices of the report built for `first`: no page read built it again, even
+    // with probe samples written meanwhile (a live monitor writes them every second).
+    c.core.store.db
+      .prepare('INSERT INTO line_samples (facility_id, line_id, slot, at, outcome, rtt_ms) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(FACILITY, 'a1', 0, at(1), 'ok', 12);
+    const builds = () => progressOf(c, 'reports.ledgerPage').filter((p) => p.done === 0).length;
+    await page(0);
+    expect(builds()).toBe(0);
     // A carrier ticket recorded between two page reads is on the next page read.
     const target = pages[1]!.rows[0]!.outage.id;
     await c.call('ledger.setCarrierTicket', {
@@ -246,6 +254,7 @@ describe('the background reader', () => {
       note: '',
     });
     expect((await page(1)).rows[0]).toMatchObject({ outage: { id: target }, ticket: { ticketRef: 'T-4711' } });
+    expect(builds()).toBe(1);
     // Bad paging input is named.
     const bad = await c.fail('reports.ledgerPage', { ...asked, asOf: first.asOf, offset: -1, limit: 1 });
     expect(bad).toMatchObject({ code: 'invalid_input', field: 'offset' });
