@@ -97,9 +97,14 @@ export function runReadJob(ctx: ReadContext, name: ReadJobName, input: unknown, 
   return job(ctx, input, progress);
 }
 
+/** The reader thread's nice value on Linux (0 is the console's; higher runs later). */
+export const READER_NICE = 10;
+
 /** Messages between the core and its worker. */
 export type ToWorker = { id: number; job: ReadJobName; input: unknown };
 export type FromWorker =
+  /** Sent once the worker is up: the scheduling priority its thread runs at. */
+  | { id: 0; type: 'started'; priority: number }
   | { id: number; type: 'progress'; done: number; total: number }
   /** Rows of one long top-level array of the answer, sent ahead of it in order (see `split`). */
   | { id: number; type: 'part'; key: string; rows: unknown[] }

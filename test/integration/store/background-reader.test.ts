@@ -7,6 +7,7 @@
  * slices with turns of the event loop between them.
  */
 import { readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,7 +15,7 @@ import type { ChainReport } from '../../../src-shared/api.ts';
 import { LEDGER_PAGE_ROWS, type PeriodReportView } from '../../../src-shared/figures-report.ts';
 import { DAY_MS } from '../../../src-shared/retention.ts';
 import { inThreadReadJobs, workerReadJobs, type ReadJobs } from '../../../src-main/core/jobs/job-runner.ts';
-import type { ReadJobInput, ReadJobName } from '../../../src-main/core/jobs/read-jobs.ts';
+import { READER_NICE, type ReadJobInput, type ReadJobName } from '../../../src-main/core/jobs/read-jobs.ts';
 import { FIRST_SLICE } from '../../../src-main/core/retention/retention.ts';
 import { openEventStore } from '../../../src-main/core/store/event-store.ts';
 import { cleanupTestConsoles, enrolStandardRoster, openTestConsole, type TestConsole } from '../../support/consoles.ts';
@@ -145,6 +146,26 @@ describe('the background reader', () => {
       await inThread.run('incidents', cases.incidents[1]!),
     );
   });
+
+  it.runIf(process.platform === 'linux')(
+    "runs the reader's thread at a lower priority than the core's, which keeps its own",
+    async () => {
+      const dir = tempDir('guardline-reader-');
+      dirs.push(dir);
+      const file = join(dir.path, 'nice.sqlite');
+      const store = openEventStore(file);
+      store.append([incidentCreated()]);
+      const coreBefore = getPriority();
+      const worker = workerReadJobs({ file, log: () => undefined });
+      readers.push(worker);
+      expect(worker.priority).toBeNull(); // no worker yet
+      expect(await worker.run('chain', null)).toMatchObject({ ok: true, checked: 1 });
+      // Nice values: higher runs later. The reader is READER_NICE above the core, never below it.
+      expect(worker.priority).toBe(Math.min(19, coreBefore + READER_NICE));
+      expect(getPriority()).toBe(coreBefore);
+      store.close();
+    },
+  );
 
   it('sees what the writer committed before the call, and finds a tampered event as the store does', async () => {
     const dir = tempDir('guardline-reader-');
