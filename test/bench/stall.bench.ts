@@ -59,12 +59,12 @@ function stallWatch() {
   };
   let last = performance.now();
   let lastCpu = cpuNow();
-  let worst = { gapMs: 0, cpuMs: 0 };
+  let worst = { gapMs: 0, cpuMs: 0, endedAt: 0 };
   const timer = setInterval(() => {
     const now = performance.now();
     const cpu = cpuNow();
     const gap = now - last - 5;
-    if (gap > worst.gapMs) worst = { gapMs: gap, cpuMs: cpu - lastCpu };
+    if (gap > worst.gapMs) worst = { gapMs: gap, cpuMs: cpu - lastCpu, endedAt: now };
     last = now;
     lastCpu = cpu;
   }, 5);
@@ -182,7 +182,7 @@ async function seed(file: string, incidents: number): Promise<{ events: number; 
   }
 }
 
-type ControlRow = { job: string; stallMs: number; longestGap: { gapMs: number; cpuMs: number } };
+type ControlRow = { job: string; stallMs: number; longestGap: { gapMs: number; cpuMs: number; endedAt: number } };
 
 async function quietControl(file: string): Promise<ControlRow[]> {
   const store = openEventStore(file);
@@ -225,8 +225,13 @@ async function quietControl(file: string): Promise<ControlRow[]> {
 interface Measured {
   ms: number;
   stallMs: number;
-  /** The longest gap between 5 ms ticks, and the CPU time the core's thread ran within it. */
-  longestGap: { gapMs: number; cpuMs: number };
+  /**
+   * The longest gap between 5 ms ticks, the CPU time the core's thread ran within it, and
+   * when it ended (performance.now()); `endedBeforeJobEndMs` places it in the job (0: at
+   * its very end, where an export's audit entry is committed).
+   */
+  longestGap: { gapMs: number; cpuMs: number; endedAt: number };
+  endedBeforeJobEndMs: number;
   timerLateMs: number;
   timersFired: number;
   probes: number;
@@ -317,7 +322,8 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
       const t0 = performance.now();
       const mark0 = monotonicUs();
       await run();
-      const ms = performance.now() - t0;
+      const jobEnd = performance.now();
+      const ms = jobEnd - t0;
       // Where this job ran on the clock a CPU profile uses (node --cpu-prof, then
       // test/bench/cpuprofile-stalls.ts --window <from>-<to>): what held the thread then.
       console.error(`  window ${label}: ${mark0}-${monotonicUs()}`);
@@ -329,10 +335,12 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
         ms,
         stallMs: h.max / 1e6,
         longestGap: watch.stop(),
+        endedBeforeJobEndMs: 0,
         timerLateMs: late.latest,
         timersFired: late.fired,
         probes: probes - probes0,
       };
+      m.endedBeforeJobEndMs = jobEnd - m.longestGap.endedAt;
       // Let timers a baseline held back fire before the next measurement.
       await new Promise((r) => setTimeout(r, 500));
       return m;
@@ -354,6 +362,14 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
     // Longer than one probe round, so every line's probe, result and sample write fall inside it.
     const idle = await measure('no long job', () => new Promise((r) => setTimeout(r, IDLE_MS)));
     const retention = await measure('retention', call('retention.run', {}));
+    for (const [label, m] of [
+      ['no long job', idle],
+      ['retention', retention],
+    ] as const) {
+      console.error(
+        `  ${label}: stall ${round(m.stallMs, 1)} ms; longest gap ${round(m.longestGap.gapMs, 1)} ms with ${round(m.longestGap.cpuMs, 1)} ms CPU`,
+      );
+    }
     let shown = { asOf: 0, ledger: { total: 0 } };
     const jobs: { label: string; subject: () => Promise<unknown>; before: (() => Promise<unknown>) | null }[] = [
       {
@@ -413,8 +429,10 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
       const subject = await measure(job.label, job.subject);
       const before = job.before ? await measure(`${job.label}, in-thread`, job.before) : null;
       results.push({ label: job.label, subject, before });
+      const gap = subject.longestGap;
       console.error(
-        `  ${job.label}: stall ${round(subject.stallMs, 1)} ms (in-thread ${before ? round(before.stallMs, 1) : '-'} ms)`,
+        `  ${job.label}: stall ${round(subject.stallMs, 1)} ms (in-thread ${before ? round(before.stallMs, 1) : '-'} ms);` +
+          ` longest gap ${round(gap.gapMs, 1)} ms with ${round(gap.cpuMs, 1)} ms CPU, ending ${round(subject.endedBeforeJobEndMs, 0)} ms before the job did`,
       );
     }
 
