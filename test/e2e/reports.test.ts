@@ -75,6 +75,12 @@ describe('reports page', () => {
     await page.keyboard.press('Space');
     await pager.getByText(`Avbrott 1–50 av ${MANY_OUTAGES}`).waitFor();
 
+    // Printed (the PDF export), the page says which outages of how many it holds; the buttons are left out.
+    await page.emulateMedia({ media: 'print' });
+    await expect(pager.getByText(`Avbrott 1–50 av ${MANY_OUTAGES}`).isVisible()).resolves.toBe(true);
+    await expect(pager.getByRole('button', { name: 'Nästa sida' }).isVisible()).resolves.toBe(false);
+    await page.emulateMedia({ media: 'screen' });
+
     // The CSV reads every page.
     const [download] = await Promise.all([
       page.waitForEvent('download'),

@@ -2,7 +2,8 @@
  * Which page of the period's outage ledger the timeline and the ledger table show (issue
  * 16: a year of 200 lines holds tens of thousands of outages, so the ledger is read a
  * page at a time). Plain buttons, so Tab and Enter/Space move through the pages; the
- * range is a live status, so a screen reader hears where it landed.
+ * range is a live status, so a screen reader hears where it landed. The range is printed
+ * too: a PDF of the page says which outages of how many it holds.
  */
 import { useTranslation } from 'react-i18next';
 import type { LedgerWindow } from '../../../src-shared/figures-report.ts';
@@ -14,9 +15,10 @@ export function LedgerPager(props: { window: LedgerWindow; busy: boolean; onOffs
   const number = (n: number) => n.toLocaleString(i18n.language);
   const last = Math.min(total, offset + limit);
   return (
-    <nav className="ledger-pager no-print" aria-label={t('ledger.page.label')} data-testid="ledger-pager">
+    <div className="ledger-pager" role="group" aria-label={t('ledger.page.label')} data-testid="ledger-pager">
       <button
         type="button"
+        className="no-print"
         disabled={props.busy || offset === 0}
         onClick={() => props.onOffset(Math.max(0, offset - limit))}
       >
@@ -25,9 +27,14 @@ export function LedgerPager(props: { window: LedgerWindow; busy: boolean; onOffs
       <span role="status">
         {t('ledger.page.range', { from: number(offset + 1), to: number(last), total: number(total) })}
       </span>
-      <button type="button" disabled={props.busy || last >= total} onClick={() => props.onOffset(offset + limit)}>
+      <button
+        type="button"
+        className="no-print"
+        disabled={props.busy || last >= total}
+        onClick={() => props.onOffset(offset + limit)}
+      >
         {t('ledger.page.next')}
       </button>
-    </nav>
+    </div>
   );
 }
