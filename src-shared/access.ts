@@ -82,6 +82,7 @@ export const METHOD_ACCESS: Readonly<Record<MethodName, AccessLevel>> = {
   'ledger.get': 'signed-in',
   'ledger.setCarrierTicket': 'supervisor',
   'reports.period': 'signed-in',
+  'reports.ledgerPage': 'signed-in',
   'reports.exportTmf621': 'supervisor',
   'reports.exportPdf': 'supervisor',
   'config.status': 'signed-in',

@@ -65,7 +65,9 @@ import {
   LedgerGetInput,
   LedgerRow,
   PdfExportOutput,
-  PeriodReport,
+  PeriodReportView,
+  LedgerPage,
+  LedgerPageInput,
   ReportInput,
   Tmf621ExportOutput,
 } from './figures-report.ts';
@@ -194,7 +196,8 @@ export const consoleApi = {
   'outages.resolve': { input: OutageDecisionInput, output: Outage },
   'ledger.get': { input: LedgerGetInput, output: LedgerRow },
   'ledger.setCarrierTicket': { input: CarrierTicketInput, output: LedgerRow },
-  'reports.period': { input: ReportInput, output: PeriodReport },
+  'reports.period': { input: ReportInput, output: PeriodReportView },
+  'reports.ledgerPage': { input: LedgerPageInput, output: LedgerPage },
   'reports.exportTmf621': { input: ReportInput, output: Tmf621ExportOutput },
   'reports.exportPdf': { input: ReportInput, output: PdfExportOutput },
   'config.status': { input: Empty, output: ConfigStatus },
@@ -243,6 +246,7 @@ export const consoleEvents = {
     method: z.enum([
       'store.verifyChain',
       'reports.period',
+      'reports.ledgerPage',
       'reports.exportTmf621',
       'reports.exportPdf',
       'retention.run',

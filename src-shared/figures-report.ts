@@ -31,20 +31,22 @@ export const DEFAULT_NO_RESPONSE_HOURS = 24;
 /** Longest period one report covers. */
 export const MAX_REPORT_SPAN_MS = 2 * 366 * 86_400_000;
 
-export const ReportInput = z
-  .object({
-    from: z.number().int().nonnegative(),
-    to: z.number().int().nonnegative(),
-    noResponseHours: z
-      .number()
-      .min(1)
-      .max(24 * 90)
-      .default(DEFAULT_NO_RESPONSE_HOURS),
-    bucket: ReportBucket.optional(),
-  })
-  .strict()
-  .refine((p) => p.to > p.from, { error: 'the period must end after it starts', path: ['to'] })
-  .refine((p) => p.to - p.from <= MAX_REPORT_SPAN_MS, { error: 'at most two years', path: ['from'] });
+const ReportPeriodFields = z.object({
+  from: z.number().int().nonnegative(),
+  to: z.number().int().nonnegative(),
+  noResponseHours: z
+    .number()
+    .min(1)
+    .max(24 * 90)
+    .default(DEFAULT_NO_RESPONSE_HOURS),
+  bucket: ReportBucket.optional(),
+});
+const validPeriod = <T extends z.ZodType<{ from: number; to: number }>>(schema: T) =>
+  schema
+    .refine((p) => p.to > p.from, { error: 'the period must end after it starts', path: ['to'] })
+    .refine((p) => p.to - p.from <= MAX_REPORT_SPAN_MS, { error: 'at most two years', path: ['from'] });
+
+export const ReportInput = validPeriod(ReportPeriodFields.strict());
 export type ReportInput = z.input<typeof ReportInput>;
 
 export const LineFigures = Figures.extend({ lineId: z.string(), name: z.string(), unit: z.string() });
@@ -210,6 +212,48 @@ function series(
 }
 
 // Console API shapes (see `consoleApi` in api.ts).
+
+/**
+ * Ledger rows the console's report answer carries, and the most one page call returns.
+ * A year of 200 lines holds tens of thousands of outages (tens of MB): the console reads
+ * the ledger a page at a time (issue 16), so no answer holds the core's thread or the
+ * page's for long.
+ */
+export const LEDGER_PAGE_ROWS = 50;
+export const MAX_LEDGER_PAGE_ROWS = 500;
+
+export const LedgerWindow = z.object({
+  /** Outages in the whole period's ledger. */
+  total: z.number().int().nonnegative(),
+  offset: z.number().int().nonnegative(),
+  limit: z.number().int().positive(),
+});
+export type LedgerWindow = z.infer<typeof LedgerWindow>;
+
+/** The period report on the console: `outages` holds the ledger's first page; `ledger` says which. */
+export const PeriodReportView = PeriodReport.extend({ ledger: LedgerWindow });
+export type PeriodReportView = z.infer<typeof PeriodReportView>;
+
+/**
+ * One page of a report's ledger. `asOf` is the report's own (from its first answer), so
+ * every page of one report is figured at the same moment, open outages included.
+ */
+export const LedgerPageInput = validPeriod(
+  ReportPeriodFields.extend({
+    asOf: z.number().int().nonnegative(),
+    offset: z.number().int().nonnegative(),
+    limit: z.number().int().min(1).max(MAX_LEDGER_PAGE_ROWS).default(LEDGER_PAGE_ROWS),
+  }).strict(),
+);
+export type LedgerPageInput = z.input<typeof LedgerPageInput>;
+export const LedgerPage = z.object({
+  total: z.number().int().nonnegative(),
+  offset: z.number().int().nonnegative(),
+  /** Newest first, as in the report. */
+  rows: z.array(LedgerRow),
+});
+export type LedgerPage = z.infer<typeof LedgerPage>;
+
 export const LedgerGetInput = z
   .object({
     outageId: z.uuid(),
@@ -222,8 +266,14 @@ export const LedgerGetInput = z
   .strict();
 export const Tmf621ExportOutput = z.object({
   filename: z.string(),
-  /** TMF621 TroubleTicket resources (src-shared/tmf621.ts, docs/tmf621-mapping.md). */
-  tickets: z.array(z.record(z.string(), z.unknown())),
+  /**
+   * Where the console wrote the file: its exports folder. TMF621 TroubleTicket resources
+   * as a JSON array (src-shared/tmf621.ts, docs/tmf621-mapping.md).
+   */
+  path: z.string(),
+  /** Tickets in the file. */
+  tickets: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
 });
 export const PdfExportOutput = z.object({
   /** The `audit.exported` event that records the export. */

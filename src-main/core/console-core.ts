@@ -10,7 +10,8 @@ import { createApp, createDispatch, missingMethods, type Dispatch, type Logger }
 import { openEventStore, type EventStore } from './store/event-store.ts';
 import { incidentProjector, searchProjector } from './incidents/projection.ts';
 import { incidentsApp } from './incidents/app.ts';
-import { hostname } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { createSyncEngine, syncApp, type SyncEngine } from './sync/index.ts';
 import { adoptedFacility, enrolledTracker } from './sync/settings.ts';
 import { trackerInUse } from './sync/tracker-client.ts';
@@ -66,8 +67,15 @@ import {
   type DeviceIdentity,
 } from './identity/index.ts';
 
+/** Exports (TMF621 files) go to `exports/` beside the store; a `:memory:` store's to the temp folder. */
+function defaultExportDir(dataFile: string): string {
+  return dataFile === ':memory:' ? join(tmpdir(), 'guardline-exports') : join(dirname(dataFile), 'exports');
+}
+
 export interface ConsoleCoreConfig {
   dataFile: string;
+  /** Where exports are written; default `exports/` beside the data file. */
+  exportDir?: string;
   host: SystemInfo['host'];
   appVersion: string;
   facility: string;
@@ -119,7 +127,13 @@ export interface ConsoleCoreConfig {
    * Data protection (issue 8): closed incidents untouched for `closedIncidentDays` leave the
    * list and search (they stay in the log and at the tracker). Absent or null: kept forever.
    */
-  retention?: { closedIncidentDays?: number | null; sweepIntervalMs?: number };
+  retention?: {
+    closedIncidentDays?: number | null;
+    sweepIntervalMs?: number;
+    /** Time a sweep's slice aims for, and the clock it is timed with (tests drive both). */
+    sliceBudgetMs?: number;
+    sliceClock?: () => number;
+  };
 }
 
 export type PushListener = <E extends PushEventName>(name: E, payload: PushEventPayload<E>) => void;
@@ -394,6 +408,8 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
       ? { closedIncidentDays: config.retention.closedIncidentDays }
       : {}),
     ...(config.retention?.sweepIntervalMs !== undefined ? { sweepIntervalMs: config.retention.sweepIntervalMs } : {}),
+    ...(config.retention?.sliceBudgetMs !== undefined ? { sliceBudgetMs: config.retention.sliceBudgetMs } : {}),
+    ...(config.retention?.sliceClock ? { sliceClock: config.retention.sliceClock } : {}),
   });
   const accessLog = createAccessLog({ store, event, wallClock });
 
@@ -445,6 +461,7 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
       facilityName: config.facility,
       adoptedFacility: () => adoptedFacility(store),
       jobs,
+      exportDir: config.exportDir ?? defaultExportDir(store.file),
       progress: progressOf,
     }),
     quitApp({ alarms, store, event, deviceId, host: config.host }),

@@ -38,9 +38,43 @@ import { progress, round, type BenchOptions, type BenchRow } from './report.ts';
 const MONITOR_LINES = 200;
 const PROBE_INTERVAL_MS = 5000;
 const DEADLINE_EVERY_MS = 20;
+const IDLE_MS = 6000;
 const TARGET_MS = 50;
 const RETENTION_DAYS = 30;
 const DEVICE = 'bench-console';
+
+/** Microseconds on the monotonic clock V8's CPU profiles are stamped with. */
+const monotonicUs = () => process.hrtime.bigint() / 1000n;
+
+/**
+ * Tells a stall our code caused from one the machine caused: every 5 ms, how long since
+ * the last tick and how much CPU this thread ran meanwhile (`process.threadCpuUsage`).
+ * The longest gap's CPU time near the gap means the thread was busy (our code, or GC);
+ * near zero means it was runnable but not run (other threads and processes on the cores).
+ */
+function stallWatch() {
+  const cpuNow = () => {
+    const u = process.threadCpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  let last = performance.now();
+  let lastCpu = cpuNow();
+  let worst = { gapMs: 0, cpuMs: 0, endedAt: 0 };
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const cpu = cpuNow();
+    const gap = now - last - 5;
+    if (gap > worst.gapMs) worst = { gapMs: gap, cpuMs: cpu - lastCpu, endedAt: now };
+    last = now;
+    lastCpu = cpu;
+  }, 5);
+  return {
+    stop() {
+      clearInterval(timer);
+      return worst;
+    },
+  };
+}
 
 /** Timers that record how late each callback ran (the core's probes, pushes and deadlines use them). */
 function latenessTimers() {
@@ -148,7 +182,9 @@ async function seed(file: string, incidents: number): Promise<{ events: number; 
   }
 }
 
-async function quietControl(file: string): Promise<{ job: string; stallMs: number }[]> {
+type ControlRow = { job: string; stallMs: number; longestGap: { gapMs: number; cpuMs: number; endedAt: number } };
+
+async function quietControl(file: string): Promise<ControlRow[]> {
   const store = openEventStore(file);
   const reader = workerReadJobs({ file, log: (m) => console.error(m) });
   const request = {
@@ -157,18 +193,27 @@ async function quietControl(file: string): Promise<{ job: string; stallMs: numbe
     asOf: Date.now(),
   };
   try {
-    const out: { job: string; stallMs: number }[] = [];
+    const out: ControlRow[] = [];
     for (const [job, run] of [
+      // The first job starts the worker: loading its modules and opening its connection
+      // are timed on their own, so the chain check's row is the job alone.
+      [
+        'the background reader starting (a one-row incident list)',
+        () => reader.run('incidents', { limit: 1, offset: 0 }),
+      ],
       ['chain check', () => reader.run('chain', null)],
       ['a year of report figures (outage count back)', () => reader.run('outageCount', request)],
     ] as const) {
       const h = monitorEventLoopDelay({ resolution: 5 });
       h.enable();
+      const watch = stallWatch();
       await new Promise((r) => setTimeout(r, 20));
+      const mark0 = monotonicUs();
       await run();
+      console.error(`  window control ${job}: ${mark0}-${monotonicUs()}`);
       await new Promise((r) => setTimeout(r, 20));
       h.disable();
-      out.push({ job, stallMs: h.max / 1e6 });
+      out.push({ job, stallMs: h.max / 1e6, longestGap: watch.stop() });
     }
     return out;
   } finally {
@@ -180,6 +225,13 @@ async function quietControl(file: string): Promise<{ job: string; stallMs: numbe
 interface Measured {
   ms: number;
   stallMs: number;
+  /**
+   * The longest gap between 5 ms ticks, the CPU time the core's thread ran within it, and
+   * when it ended (performance.now()); `endedBeforeJobEndMs` places it in the job (0: at
+   * its very end, where an export's audit entry is committed).
+   */
+  longestGap: { gapMs: number; cpuMs: number; endedAt: number };
+  endedBeforeJobEndMs: number;
   timerLateMs: number;
   timersFired: number;
   probes: number;
@@ -259,16 +311,22 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
     );
     if (!signedIn.ok) throw new Error(signedIn.error.message);
 
-    const measure = async (run: () => Promise<unknown>): Promise<Measured> => {
+    const measure = async (label: string, run: () => Promise<unknown>): Promise<Measured> => {
       const h = monitorEventLoopDelay({ resolution: 5 });
       late.reset();
       const probes0 = probes;
       h.enable();
+      const watch = stallWatch();
       // The histogram records from its second tick on: let it tick before the job starts.
       await new Promise((r) => setTimeout(r, 20));
       const t0 = performance.now();
+      const mark0 = monotonicUs();
       await run();
-      const ms = performance.now() - t0;
+      const jobEnd = performance.now();
+      const ms = jobEnd - t0;
+      // Where this job ran on the clock a CPU profile uses (node --cpu-prof, then
+      // test/bench/cpuprofile-stalls.ts --window <from>-<to>): what held the thread then.
+      console.error(`  window ${label}: ${mark0}-${monotonicUs()}`);
       // A job that held the thread delays the histogram's own timer and the core's timers
       // until it ends: let them fire (and record how late) before reading.
       await new Promise((r) => setTimeout(r, 20));
@@ -276,10 +334,13 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
       const m = {
         ms,
         stallMs: h.max / 1e6,
+        longestGap: watch.stop(),
+        endedBeforeJobEndMs: 0,
         timerLateMs: late.latest,
         timersFired: late.fired,
         probes: probes - probes0,
       };
+      m.endedBeforeJobEndMs = jobEnd - m.longestGap.endedAt;
       // Let timers a baseline held back fire before the next measurement.
       await new Promise((r) => setTimeout(r, 500));
       return m;
@@ -298,8 +359,18 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
     };
     const anIncident = live.store.db.prepare('SELECT id FROM incidents LIMIT 1').pluck().get() as string;
 
-    const idle = await measure(() => new Promise((r) => setTimeout(r, 2000)));
-    const retention = await measure(call('retention.run', {}));
+    // Longer than one probe round, so every line's probe, result and sample write fall inside it.
+    const idle = await measure('no long job', () => new Promise((r) => setTimeout(r, IDLE_MS)));
+    const retention = await measure('retention', call('retention.run', {}));
+    for (const [label, m] of [
+      ['no long job', idle],
+      ['retention', retention],
+    ] as const) {
+      console.error(
+        `  ${label}: stall ${round(m.stallMs, 1)} ms; longest gap ${round(m.longestGap.gapMs, 1)} ms with ${round(m.longestGap.cpuMs, 1)} ms CPU`,
+      );
+    }
+    let shown = { asOf: 0, ledger: { total: 0 } };
     const jobs: { label: string; subject: () => Promise<unknown>; before: (() => Promise<unknown>) | null }[] = [
       {
         label: 'chain check (store.verifyChain)',
@@ -308,13 +379,32 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
       },
       {
         label: 'report figures, 1 year × 200 lines (reports.period)',
-        subject: call('reports.period', year),
+        subject: async () => {
+          shown = (await call('reports.period', year)()) as { asOf: number; ledger: { total: number } };
+        },
         before: () => inThread.run('report', request),
+      },
+      {
+        // The reports page reading on through the same report's ledger (the worker keeps it).
+        label: 'a ledger page of 500 rows from the middle of that year (reports.ledgerPage)',
+        subject: () =>
+          call('reports.ledgerPage', {
+            ...year,
+            asOf: shown.asOf,
+            offset: Math.floor(shown.ledger.total / 2),
+            limit: 500,
+          })(),
+        before: null,
       },
       {
         label: 'TMF621 export, 1 year (reports.exportTmf621)',
         subject: call('reports.exportTmf621', year),
-        before: () => inThread.run('tmf621', request),
+        // Its own moment, so it builds its report rather than reuse the one above.
+        before: () =>
+          inThread.run('tmf621File', {
+            request: { ...request, asOf: request.asOf + 1 },
+            file: join(dir.path, 'in-thread.tmf621.json'),
+          }),
       },
       { label: 'PDF export, 1 year (reports.exportPdf)', subject: call('reports.exportPdf', year), before: null },
       {
@@ -336,26 +426,41 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
       },
     ];
     for (const job of jobs) {
-      const subject = await measure(job.subject);
-      const before = job.before ? await measure(job.before) : null;
+      const subject = await measure(job.label, job.subject);
+      const before = job.before ? await measure(`${job.label}, in-thread`, job.before) : null;
       results.push({ label: job.label, subject, before });
+      const gap = subject.longestGap;
       console.error(
-        `  ${job.label}: stall ${round(subject.stallMs, 1)} ms (in-thread ${before ? round(before.stallMs, 1) : '-'} ms)`,
+        `  ${job.label}: stall ${round(subject.stallMs, 1)} ms (in-thread ${before ? round(before.stallMs, 1) : '-'} ms);` +
+          ` longest gap ${round(gap.gapMs, 1)} ms with ${round(gap.cpuMs, 1)} ms CPU, ending ${round(subject.endedBeforeJobEndMs, 0)} ms before the job did`,
       );
     }
 
-    const rows: BenchRow[] = [
-      ...quiet.map((q) => ({
-        metric: `control: ${q.job} in the worker with nothing else on the core thread: longest event-loop stall`,
-        value: round(q.stallMs, 1),
-        unit: 'ms',
-      })),
+    // The longest gap between 5 ms ticks, and how much of it the core's thread ran (stallWatch).
+    const cpuInGap = (label: string, m: { longestGap: { gapMs: number; cpuMs: number } }): BenchRow[] => [
+      { metric: `${label}: longest gap between 5 ms ticks`, value: round(m.longestGap.gapMs, 1), unit: 'ms' },
       {
-        metric: `console with no long job, 2 s: longest event-loop stall (${MONITOR_LINES} lines probed every ${PROBE_INTERVAL_MS / 1000} s)`,
+        metric: `${label}: CPU time the core's thread ran within that gap`,
+        value: round(m.longestGap.cpuMs, 1),
+        unit: 'ms',
+      },
+    ];
+    const rows: BenchRow[] = [
+      ...quiet.flatMap((q) => [
+        {
+          metric: `control: ${q.job} in the worker with nothing else on the core thread: longest event-loop stall`,
+          value: round(q.stallMs, 1),
+          unit: 'ms',
+        },
+        ...cpuInGap(`control: ${q.job}`, q),
+      ]),
+      {
+        metric: `console with no long job, ${IDLE_MS / 1000} s: longest event-loop stall (${MONITOR_LINES} lines probed every ${PROBE_INTERVAL_MS / 1000} s)`,
         value: round(idle.stallMs, 1),
         unit: 'ms',
       },
       { metric: 'console with no long job: latest core timer', value: round(idle.timerLateMs, 1), unit: 'ms' },
+      ...cpuInGap('console with no long job', idle),
     ];
     for (const r of results) {
       const base = (pick: (m: Measured) => number) =>
@@ -377,6 +482,7 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
           target: `≤ ${TARGET_MS} ms`,
           pass: r.subject.timerLateMs <= TARGET_MS,
         },
+        ...cpuInGap(r.label, r.subject),
         { metric: `${r.label}: duration`, value: round(r.subject.ms, 0), unit: 'ms', ...base((m) => m.ms) },
       );
     }

@@ -1,11 +1,22 @@
 /**
  * A supervisor's report for the carrier in the browser host: open Rapporter from the
  * nav, choose a day, read the figures and the flagged outage, and export CSV — the
- * file the browser saves holds the same numbers, in Swedish.
+ * file the browser saves holds the same numbers, in Swedish. A day with more outages
+ * than one ledger page is paged with the keyboard, and its CSV and TMF621 exports hold
+ * every outage (issue 16: the ledger is read a page at a time).
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { O1, O2, showDay, startReportHost, type ReportHost } from '../integration/reports/report-host.ts';
+import { join } from 'node:path';
+import {
+  MANY_OUTAGES,
+  manyOutageId,
+  O1,
+  O2,
+  showDay,
+  startReportHost,
+  type ReportHost,
+} from '../integration/reports/report-host.ts';
 
 let lab: ReportHost;
 
@@ -40,5 +51,51 @@ describe('reports page', () => {
     expect(lines.find((l) => l.startsWith(O1))).toContain('TT-4711');
     expect(lines.find((l) => l.startsWith(O2))).toContain('Inget svar');
     await page.getByRole('status').filter({ hasText: 'Exporterad: outages-kumla' }).waitFor();
+  });
+
+  it('pages through a day of more outages than one page with the keyboard, and exports them all', async () => {
+    const { page } = lab;
+    await page.getByLabel('Från').fill('2025-01-03');
+    await page.getByLabel('Till och med').fill('2025-01-03');
+    await page.getByRole('button', { name: 'Visa', exact: true }).click();
+    const ledger = page.getByTestId('ledger-table');
+    const pager = page.getByTestId('ledger-pager').last();
+    await pager.getByText(`Avbrott 1–50 av ${MANY_OUTAGES}`).waitFor({ timeout: 15_000 });
+    // Newest first: the first page ends with the 11th outage of the day.
+    await expect(ledger.locator('tr[data-outage]').count()).resolves.toBe(50);
+    await expect(ledger.locator('tr[data-outage]').last().getAttribute('data-outage')).resolves.toBe(manyOutageId(10));
+
+    await pager.getByRole('button', { name: 'Nästa sida' }).focus();
+    await page.keyboard.press('Enter');
+    await pager.getByText(`Avbrott 51–${MANY_OUTAGES} av ${MANY_OUTAGES}`).waitFor();
+    await expect(ledger.locator('tr[data-outage]').count()).resolves.toBe(MANY_OUTAGES - 50);
+    await expect(ledger.locator('tr[data-outage]').first().getAttribute('data-outage')).resolves.toBe(manyOutageId(9));
+    await expect(pager.getByRole('button', { name: 'Nästa sida' }).isDisabled()).resolves.toBe(true);
+    await pager.getByRole('button', { name: 'Föregående sida' }).focus();
+    await page.keyboard.press('Space');
+    await pager.getByText(`Avbrott 1–50 av ${MANY_OUTAGES}`).waitFor();
+
+    // Printed (the PDF export), the page says which outages of how many it holds; the buttons are left out.
+    await page.emulateMedia({ media: 'print' });
+    await expect(pager.getByText(`Avbrott 1–50 av ${MANY_OUTAGES}`).isVisible()).resolves.toBe(true);
+    await expect(pager.getByRole('button', { name: 'Nästa sida' }).isVisible()).resolves.toBe(false);
+    await page.emulateMedia({ media: 'screen' });
+
+    // The CSV reads every page.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Exportera CSV' }).click(),
+    ]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    for (let i = 0; i < MANY_OUTAGES; i++) expect(csv).toContain(manyOutageId(i));
+
+    // The TMF621 file is written by the console into its exports folder; the page says where.
+    await page.getByRole('button', { name: 'Exportera TMF621' }).click();
+    const notice = page.getByRole('status').filter({ hasText: `(${MANY_OUTAGES} ärenden)` });
+    await notice.waitFor({ timeout: 15_000 });
+    const path = join(lab.dir, 'data', 'exports', 'outages-kumla-2025-01-03-2025-01-04.tmf621.json');
+    await expect(notice.textContent()).resolves.toBe(`Exporterad: ${path} (${MANY_OUTAGES} ärenden)`);
+    const tickets = JSON.parse(readFileSync(path, 'utf8')) as { id: string }[];
+    expect(tickets.map((t) => t.id).sort()).toEqual(Array.from({ length: MANY_OUTAGES }, (_, i) => manyOutageId(i)));
   });
 });

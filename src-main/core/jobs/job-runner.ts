@@ -60,6 +60,8 @@ export interface WorkerReadJobs extends ReadJobs {
   readonly worker: Worker | null;
   /** Workers started so far (a restart after a crash counts). */
   readonly started: number;
+  /** The scheduling priority (nice) the running worker's thread reported, once it is up. */
+  readonly priority: number | null;
 }
 
 /** A job's worker said nothing (no progress, no result) for this long: it is stuck. */
@@ -113,6 +115,7 @@ export function workerReadJobs(options: {
   const held = new Map<number, Held>();
   let worker: Worker | null = null;
   let started = 0;
+  let priority: number | null = null;
   let nextId = 1;
   let closed = false;
   let lastHeard = 0;
@@ -162,6 +165,10 @@ export function workerReadJobs(options: {
     let crash: Error | null = null;
     w.on('message', (message: FromWorker) => {
       lastHeard = Date.now();
+      if (message.type === 'started') {
+        priority = message.priority;
+        return;
+      }
       // Take every part in, even one of a job already failed, so the worker never waits on it.
       if (message.type === 'part') {
         Atomics.store(taken, 0, 1);
@@ -209,6 +216,9 @@ export function workerReadJobs(options: {
     },
     get started() {
       return started;
+    },
+    get priority() {
+      return priority;
     },
     run(job, input, progress) {
       if (closed) return Promise.reject(new ApiFailure(apiError('store_unavailable', 'the console is closing')));

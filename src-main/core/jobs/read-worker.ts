@@ -8,12 +8,14 @@
  * call had). Started by job-runner.ts: as this .ts file under Node's type stripping, or
  * as out/main/read-worker.js in the Electron bundle (an entry in electron.vite.config.ts).
  */
+import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ApiFailure } from '../../../src-shared/errors.ts';
 import { openReadOnly } from '../store/database.ts';
 import {
   isReadJobName,
   PART_ROWS,
+  READER_NICE,
   readContext,
   runReadJob,
   split,
@@ -28,9 +30,22 @@ const { file, partRows, ack } = workerData as { file: string; partRows?: number;
 const taken = new Int32Array(ack);
 /** How long to wait for the core to take a part before sending on anyway. */
 const PART_WAIT_MS = 30_000;
+/**
+ * On Linux a nice value belongs to a thread, so this lowers only the reader: on a busy
+ * machine the core's thread (probes, escalation timers, alarms) gets a core before a
+ * report does. Elsewhere the call would lower the whole console, so it is not made.
+ */
+if (process.platform === 'linux') {
+  try {
+    setPriority(READER_NICE);
+  } catch {
+    // Not permitted here: the reader runs at the console's priority, as before.
+  }
+}
 const db = openReadOnly(file);
 const ctx = readContext(db);
 const send = (message: FromWorker) => port.postMessage(message);
+send({ id: 0, type: 'started', priority: getPriority() });
 
 port.on('message', (message: ToWorker | 'close') => {
   if (message === 'close') {

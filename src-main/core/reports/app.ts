@@ -1,12 +1,17 @@
 /**
  * Outage evidence on the console API: the period report (figures, availability over
- * time, ledger), one outage's ledger entry, the carrier ticket a supervisor records,
- * and the exports. Every export is logged as `audit.exported` before the data leaves.
- * The PDF is printed by the host (Electron `printToPDF`, or the browser's print): the
- * core only logs it and answers `pdfBase64: null`.
+ * time, and its ledger a page at a time), one outage's ledger entry, the carrier ticket a
+ * supervisor records, and the exports. Every export is logged as `audit.exported` before
+ * the data leaves. The PDF is printed by the host (Electron `printToPDF`, or the
+ * browser's print): the core only logs it and answers `pdfBase64: null`. The TMF621
+ * export is written by the background reader straight into the console's exports
+ * folder, under a name ending `.partial` that becomes the file's own name once the
+ * export is logged (issue 16: a year's tickets never cross the core's thread).
  */
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { ApiFailure, apiError } from '../../../src-shared/errors.ts';
-import type { LedgerRow, PeriodReport } from '../../../src-shared/figures-report.ts';
+import type { LedgerRow } from '../../../src-shared/figures-report.ts';
 import { DEFAULT_NO_RESPONSE_HOURS } from '../../../src-shared/figures-report.ts';
 import { carrierResponse } from '../../../src-shared/figures.ts';
 import type { LineBoard } from '../../../src-shared/telephony.ts';
@@ -16,7 +21,9 @@ import type { EventFactory } from '../event-factory.ts';
 import type { Progress } from '../store/chain-check.ts';
 import type { ReadJobs } from '../jobs/job-runner.ts';
 import type { ReportSource } from './report-source.ts';
-import { periodReport, tmf621Tickets, type PeriodArgs, type PeriodRequest } from './period.ts';
+import type { PeriodArgs, PeriodRequest } from './period.ts';
+
+export type ReportJobMethod = 'reports.period' | 'reports.ledgerPage' | 'reports.exportTmf621' | 'reports.exportPdf';
 
 export interface ReportsAppDeps {
   store: EventStore;
@@ -30,10 +37,12 @@ export interface ReportsAppDeps {
   facilityName: string;
   /** Issue 15: the name adopted from the tracker at enrolment wins over the config's. */
   adoptedFacility?: () => { id: string; name: string } | null;
-  /** Issue 16: reports and exports are built by the background reader; absent, in-thread. */
-  jobs?: ReadJobs;
+  /** Issue 16: reports and exports are built by the background reader (in-thread for `:memory:`). */
+  jobs: ReadJobs;
+  /** Where exports are written (the console's `exports` folder beside its store). */
+  exportDir: string;
   /** A progress sink for one run of a long job (the core pushes `jobs.progress`). */
-  progress?: (method: 'reports.period' | 'reports.exportTmf621' | 'reports.exportPdf') => Progress;
+  progress?: (method: ReportJobMethod) => Progress;
 }
 
 export function reportsApp(deps: ReportsAppDeps): FeatureApp {
@@ -45,16 +54,19 @@ export function reportsApp(deps: ReportsAppDeps): FeatureApp {
     return f ? { id: f.id, name: name ?? f.name } : { id: '', name: name ?? deps.facilityName };
   };
 
-  function request(args: PeriodArgs): PeriodRequest {
+  function request(args: PeriodArgs, asOf = Math.floor(deps.wallClock())): PeriodRequest {
     // The period arguments only: the input may carry more than the report reads.
     const { from, to, noResponseHours, bucket } = args;
-    return { facility: facility(), args: { from, to, noResponseHours, bucket }, asOf: Math.floor(deps.wallClock()) };
+    return { facility: facility(), args: { from, to, noResponseHours, bucket }, asOf };
   }
 
-  function report(args: PeriodArgs, method: 'reports.period' | 'reports.exportPdf'): Promise<PeriodReport> {
-    const progress = deps.progress?.(method);
-    if (deps.jobs) return deps.jobs.run('report', request(args), progress);
-    return Promise.resolve(periodReport(deps.source, request(args), progress));
+  /** A name in the exports folder no earlier export holds (a second export of a period gets `-2`). */
+  function freshName(base: string, ext: string): string {
+    for (let n = 1; ; n++) {
+      const name = n === 1 ? `${base}${ext}` : `${base}-${n}${ext}`;
+      const file = join(deps.exportDir, name);
+      if (!existsSync(file) && !existsSync(`${file}.partial`)) return name;
+    }
   }
 
   function row(outageId: string, noResponseHours: number): LedgerRow {
@@ -86,7 +98,13 @@ export function reportsApp(deps: ReportsAppDeps): FeatureApp {
   return {
     name: 'reports',
     handlers: {
-      'reports.period': (input) => report(input, 'reports.period'),
+      'reports.period': (input) => deps.jobs.run('report', request(input), deps.progress?.('reports.period')),
+      'reports.ledgerPage': (input) =>
+        deps.jobs.run(
+          'ledgerPage',
+          { request: request(input, input.asOf), offset: input.offset, limit: input.limit },
+          deps.progress?.('reports.ledgerPage'),
+        ),
       'ledger.get': (input) => row(input.outageId, input.noResponseHours),
       'ledger.setCarrierTicket': (input, ctx) => {
         const existing = deps.source.ledgerEntry(input.outageId);
@@ -95,23 +113,29 @@ export function reportsApp(deps: ReportsAppDeps): FeatureApp {
         return row(input.outageId, DEFAULT_NO_RESPONSE_HOURS);
       },
       'reports.exportTmf621': async (input, ctx) => {
-        const progress = deps.progress?.('reports.exportTmf621');
-        const { facilityId, tickets } = deps.jobs
-          ? await deps.jobs.run('tmf621', request(input), progress)
-          : tmf621Tickets(deps.source, request(input), progress);
-        logExport(ctx.actor, 'tmf621', input, tickets.length);
         const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-        return {
-          filename: `outages-${facilityId || 'facility'}-${day(input.from)}-${day(input.to)}.tmf621.json`,
-          tickets,
-        };
+        const base = `outages-${(facility().id || 'facility').replace(/[^A-Za-z0-9_-]+/g, '-')}-${day(input.from)}-${day(input.to)}`;
+        const filename = freshName(base, '.tmf621.json');
+        const path = join(deps.exportDir, filename);
+        const partial = `${path}.partial`;
+        try {
+          const written = await deps.jobs.run(
+            'tmf621File',
+            { request: request(input), file: partial },
+            deps.progress?.('reports.exportTmf621'),
+          );
+          logExport(ctx.actor, 'tmf621', input, written.tickets);
+          renameSync(partial, path);
+          return { filename, path, tickets: written.tickets, bytes: written.bytes };
+        } catch (error) {
+          // Not logged, or not written in full: no file is left that looks like an export.
+          rmSync(partial, { force: true });
+          throw error;
+        }
       },
       'reports.exportPdf': async (input, ctx) => {
         // The host prints the page the renderer already shows; the core logs how many outages it covers.
-        const progress = deps.progress?.('reports.exportPdf');
-        const count = deps.jobs
-          ? await deps.jobs.run('outageCount', request(input), progress)
-          : periodReport(deps.source, request(input), progress).outages.length;
+        const count = await deps.jobs.run('outageCount', request(input), deps.progress?.('reports.exportPdf'));
         return { eventId: logExport(ctx.actor, 'pdf', input, count), pdfBase64: null };
       },
     },

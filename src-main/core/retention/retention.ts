@@ -8,6 +8,7 @@
  * Runs on a timer while the console is up, and on demand (`retention.run`); a run asked
  * for while one is under way joins it.
  */
+import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { RetentionStatus } from '../../../src-shared/retention.ts';
 import type { Logger } from '../app.ts';
@@ -17,13 +18,23 @@ import type { Timers } from '../timers.ts';
 import { hlcCutoff, hlcWallMs } from './model.ts';
 
 /**
- * Incidents archived per transaction. Archiving writes, so it stays in the single writer
- * (the core's connection); a first run over years of incidents is sliced into small
- * transactions with a turn of the event loop between them (issue 16), so probes,
- * escalation timers and calls run between slices instead of waiting for the whole sweep.
+ * Archiving writes, so it stays in the single writer (the core's connection); a first run
+ * over years of incidents is sliced into small transactions with a turn of the event loop
+ * between them (issue 16), so probes, escalation timers and calls run between slices
+ * instead of waiting for the whole sweep.
+ *
+ * A slice is bounded by time, not by a fixed count: what one archive costs depends on the
+ * disk, the machine's load and what listens to commits, so the sweep measures each slice
+ * (its candidates read, its transaction and the listeners the commit runs) and sizes the
+ * next one to stay inside `SLICE_BUDGET_MS`: twice as many after a slice under half the
+ * budget, half as many after one over it, between 1 and `MAX_SLICE`.
  */
-export const RETENTION_BATCH = 20;
-const BATCH = RETENTION_BATCH;
+export const SLICE_BUDGET_MS = 10;
+/** The first slice's size, before any slice was measured. */
+export const FIRST_SLICE = 8;
+export const MAX_SLICE = 256;
+/** Closed incidents read per candidate query (a range of the status index, never a sort). */
+const CANDIDATES = 200;
 const LAST_RUN_KEY = 'retention.last_run';
 export const DEFAULT_SWEEP_INTERVAL_MS = 6 * 60 * 60 * 1000;
 /** The first sweep waits this long after start, so start-up is not slowed by it. */
@@ -40,6 +51,10 @@ export interface RetentionDeps {
   sweepIntervalMs?: number;
   /** A progress sink for one run (incidents archived of those due at its start). */
   progress?: () => (done: number, total: number) => void;
+  /** Time per slice the sweep aims for (ms); see SLICE_BUDGET_MS. */
+  sliceBudgetMs?: number;
+  /** The clock slices are timed with (tests drive it); default `performance.now`. */
+  sliceClock?: () => number;
 }
 
 export interface Retention {
@@ -62,9 +77,19 @@ export function createRetention(deps: RetentionDeps): Retention {
     throw new RangeError(`retention period must be a whole number of days >= 1, got ${days}`);
   }
   const interval = deps.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
+  const budgetMs = deps.sliceBudgetMs ?? SLICE_BUDGET_MS;
+  const sliceClock = deps.sliceClock ?? (() => performance.now());
   const q = {
-    due: store.db.prepare<[string, number], { id: string; updated_hlc: string }>(
-      `SELECT id, updated_hlc FROM incidents WHERE status = 'closed' AND updated_hlc < ? ORDER BY updated_hlc LIMIT ?`,
+    // Closed incidents in created order after a cursor: a range of `incidents_status`
+    // (status, created_hlc), so each read costs its rows, not a scan and sort of every
+    // closed incident (which a 100,000-incident console paid once per slice).
+    closedAfter: store.db.prepare<
+      [string, string, string, number],
+      { id: string; created_hlc: string; updated_hlc: string }
+    >(
+      `SELECT id, created_hlc, updated_hlc FROM incidents
+        WHERE status = 'closed' AND (created_hlc > ? OR (created_hlc = ? AND id > ?))
+        ORDER BY created_hlc, id LIMIT ?`,
     ),
     countDue: store.db.prepare<[string], { n: number }>(
       `SELECT count(*) AS n FROM incidents WHERE status = 'closed' AND updated_hlc < ?`,
@@ -88,32 +113,55 @@ export function createRetention(deps: RetentionDeps): Retention {
     const progress = deps.progress?.();
     const total = q.countDue.get(cutoff)?.n ?? 0;
     progress?.(0, total);
-    const seen = new Set<string>();
+    let archived = 0;
+    // Where the scan of closed incidents stands: (created_hlc, id) of the last one read.
+    let cursor = { hlc: '', id: '' };
+    let exhausted = false;
+    let size = FIRST_SLICE;
     for (;;) {
-      const batch = q.due.all(cutoff, BATCH);
-      if (batch.length === 0) break;
-      // The projector drops archived incidents from the list; one still there is a bug, not a reason to loop.
-      if (batch.some((row) => seen.has(row.id))) throw new Error('an archived incident is still in the list');
-      for (const row of batch) seen.add(row.id);
-      store.append(
-        batch.map((row) =>
-          event(
-            'incident.archived',
-            row.id,
-            { reason: 'retention', retentionDays: days, lastActivityAt: hlcWallMs(row.updated_hlc) },
-            actor,
+      const started = sliceClock();
+      // This slice's incidents, read in the same turn as their transaction: one reopened
+      // or noted since the sweep began is no longer closed and due, and is left alone.
+      const due: { id: string; updated_hlc: string }[] = [];
+      while (due.length < size) {
+        const rows = q.closedAfter.all(cursor.hlc, cursor.hlc, cursor.id, CANDIDATES);
+        if (rows.length === 0) {
+          exhausted = true;
+          break;
+        }
+        for (const row of rows) {
+          cursor = { hlc: row.created_hlc, id: row.id };
+          if (row.updated_hlc < cutoff) due.push(row);
+          if (due.length === size) break;
+        }
+        // Many closed incidents, few due: the reading alone is bounded by the budget too.
+        if (sliceClock() - started > budgetMs) break;
+      }
+      if (due.length > 0) {
+        store.append(
+          due.map((row) =>
+            event(
+              'incident.archived',
+              row.id,
+              { reason: 'retention', retentionDays: days, lastActivityAt: hlcWallMs(row.updated_hlc) },
+              actor,
+            ),
           ),
-        ),
-      );
-      progress?.(seen.size, Math.max(total, seen.size));
-      if (batch.length < BATCH) break;
+        );
+        archived += due.length;
+        progress?.(archived, Math.max(total, archived));
+      }
+      if (exhausted) break;
+      const took = sliceClock() - started;
+      if (took > budgetMs) size = Math.max(1, Math.floor(size / 2));
+      else if (took < budgetMs / 2) size = Math.min(MAX_SLICE, size * 2);
       await nextTurn();
       if (stopped || !store.db.open) break;
     }
-    if (!store.db.open) return seen.size; // the console closed between slices
-    store.setMeta(LAST_RUN_KEY, JSON.stringify({ at: Math.floor(now), archived: seen.size }));
-    if (seen.size < total) progress?.(seen.size, seen.size);
-    return seen.size;
+    if (!store.db.open) return archived; // the console closed between slices
+    store.setMeta(LAST_RUN_KEY, JSON.stringify({ at: Math.floor(now), archived }));
+    if (archived < total) progress?.(archived, archived);
+    return archived;
   }
 
   function run(actor: string): Promise<number> {

@@ -3,11 +3,13 @@
  * figures, the outage timeline and the ledger; export as CSV, PDF or TMF621 JSON. Every
  * export is logged in the core first. The PDF is this page printed: Electron's shell
  * answers with `printToPDF` bytes, the browser host opens its print dialog (the print
- * stylesheet leaves only the report).
+ * stylesheet leaves only the report). The timeline and the ledger show one page of the
+ * period's outages, read from the core as the user pages (issue 16); the CSV reads every
+ * page; the TMF621 file is written by the console into its exports folder.
  */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { PeriodReport } from '../../../src-shared/figures-report.ts';
+import { MAX_LEDGER_PAGE_ROWS, type LedgerRow, type PeriodReportView } from '../../../src-shared/figures-report.ts';
 import type { ApiError } from '../../../src-shared/errors.ts';
 import { roleAtLeast } from '../../../src-shared/staff.ts';
 import { useApi, usePushEvent } from '../../api/ApiContext.tsx';
@@ -16,6 +18,7 @@ import { AvailabilityChart, DowntimeChart } from './ReportCharts.tsx';
 import { FiguresTable } from './FiguresTable.tsx';
 import { OutageTimeline } from './OutageTimeline.tsx';
 import { LedgerTable } from './LedgerTable.tsx';
+import { LedgerPager } from './LedgerPager.tsx';
 import { VoiceEpisodes } from './VoiceEpisodes.tsx';
 import { periodOf, presetInputs, type PeriodInputs } from './model/period.ts';
 import { JobProgress } from '../../app/JobProgress.tsx';
@@ -32,7 +35,10 @@ export function ReportsPage() {
   const supervisor = role !== null && roleAtLeast(role, 'supervisor');
   const [inputs, setInputs] = useState<PeriodInputs>(() => presetInputs('last30', Date.now()));
   const [hours, setHours] = useState(24);
-  const [report, setReport] = useState<PeriodReport | null>(null);
+  const [report, setReport] = useState<PeriodReportView | null>(null);
+  /** The ledger page shown: the report's first, or one read since. */
+  const [page, setPage] = useState<{ offset: number; rows: LedgerRow[] } | null>(null);
+  const [paging, setPaging] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [notice, setNotice] = useState('');
   const [asked, setAsked] = useState<{ inputs: PeriodInputs; hours: number }>({ inputs, hours });
@@ -49,6 +55,7 @@ export function ReportsPage() {
       if (!live) return;
       if (result.ok) {
         setReport(result.value);
+        setPage({ offset: 0, rows: result.value.outages });
         setError(null);
       } else setError(result.error);
     });
@@ -72,10 +79,39 @@ export function ReportsPage() {
     return result.ok;
   }
 
+  /** A page of this report's ledger: the same period and moment, so pages agree with each other. */
+  function readPage(shown: PeriodReportView, offset: number, limit: number) {
+    return api.call('reports.ledgerPage', {
+      ...shown.period,
+      noResponseHours: shown.noResponseHours,
+      asOf: shown.asOf,
+      offset,
+      limit,
+    });
+  }
+
+  async function turnPage(offset: number) {
+    if (!report) return;
+    setPaging(true);
+    const result = await readPage(report, offset, report.ledger.limit);
+    setPaging(false);
+    if (!result.ok) return setError(result.error);
+    setPage({ offset, rows: result.value.rows });
+  }
+
   async function exportCsv() {
-    if (!report || !(await logged('csv', report.outages.length))) return;
+    if (!report || !(await logged('csv', report.ledger.total))) return;
+    // The CSV holds the whole ledger: read it page by page, each a short answer.
+    setNotice(t('reports.csvReading'));
+    const rows: LedgerRow[] = [];
+    while (rows.length < report.ledger.total) {
+      const result = await readPage(report, rows.length, MAX_LEDGER_PAGE_ROWS);
+      if (!result.ok) return setError(result.error);
+      if (result.value.rows.length === 0) break;
+      rows.push(...result.value.rows);
+    }
     const name = reportFileName(report, 'csv');
-    saveFile(name, reportCsvText(report, t), 'text/csv;charset=utf-8');
+    saveFile(name, reportCsvText({ ...report, outages: rows }, t), 'text/csv;charset=utf-8');
     setNotice(t('reports.exported', { name }));
   }
 
@@ -86,8 +122,7 @@ export function ReportsPage() {
       noResponseHours: report.noResponseHours,
     });
     if (!result.ok) return setError(result.error);
-    saveFile(result.value.filename, JSON.stringify(result.value.tickets, null, 2), 'application/json');
-    setNotice(t('reports.exported', { name: result.value.filename }));
+    setNotice(t('reports.exportedTo', { path: result.value.path, count: result.value.tickets }));
   }
 
   async function exportPdf() {
@@ -102,6 +137,10 @@ export function ReportsPage() {
       window.print();
     }
   }
+
+  // The report with the ledger page being shown in place of its first.
+  const shown = report && page ? { ...report, outages: page.rows } : report;
+  const shownWindow = report ? { ...report.ledger, offset: page?.offset ?? 0 } : { total: 0, offset: 0, limit: 1 };
 
   return (
     <section className="reports-page" aria-labelledby="reports-title">
@@ -141,7 +180,7 @@ export function ReportsPage() {
       <p role="status" className="reports-notice no-print">
         {notice}
       </p>
-      <JobProgress methods={['reports.period', 'reports.exportTmf621', 'reports.exportPdf']} />
+      <JobProgress methods={['reports.period', 'reports.ledgerPage', 'reports.exportTmf621', 'reports.exportPdf']} />
 
       {report && (
         <div className="reports-body" data-testid="report-body">
@@ -159,11 +198,13 @@ export function ReportsPage() {
           </section>
           <section className="report-section">
             <h2>{t('reports.timeline.title')}</h2>
-            <OutageTimeline report={report} />
+            <LedgerPager window={shownWindow} busy={paging} onOffset={(offset) => void turnPage(offset)} />
+            <OutageTimeline report={shown ?? report} />
           </section>
           <section className="report-section">
             <h2>{t('ledger.title')}</h2>
-            <LedgerTable report={report} canEdit={supervisor} onChanged={reload} />
+            <LedgerPager window={shownWindow} busy={paging} onOffset={(offset) => void turnPage(offset)} />
+            <LedgerTable report={shown ?? report} canEdit={supervisor} onChanged={reload} />
           </section>
           <section className="report-section">
             <h2>{t('reports.voice.heading')}</h2>

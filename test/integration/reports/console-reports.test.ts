@@ -4,11 +4,17 @@
  * hand-written day of line and outage events appended to the log as facts. Everything
  * else goes through dispatch with real roles.
  */
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupTestConsoles, enrolStandardRoster, openTestConsole, type TestConsole } from '../../support/consoles.ts';
 import { tempDir } from '../../support/temp.ts';
-import { buildPeriodReport, type LedgerRow, type PeriodReport } from '../../../src-shared/figures-report.ts';
+import {
+  buildPeriodReport,
+  LEDGER_PAGE_ROWS,
+  type LedgerRow,
+  type PeriodReport,
+} from '../../../src-shared/figures-report.ts';
 import { factsFromEvents } from '../../../src-shared/figures-events.ts';
 import { foldLineCatalog } from '../../../src-shared/figures-catalog-fold.ts';
 import { FACILITY, H, at } from '../../unit/reports/fixtures.ts';
@@ -167,7 +173,8 @@ describe('period report', () => {
       facts: raw.facts,
       ledger: raw.ledger,
     });
-    expect(report).toEqual(fromEvents);
+    // The console's answer is that report with its ledger's first page (here all of it) and where it sits.
+    expect(report).toEqual({ ...fromEvents, ledger: { total: 2, offset: 0, limit: LEDGER_PAGE_ROWS } });
   });
 
   it('refuses a period that ends before it starts, naming the field', async () => {
@@ -178,17 +185,24 @@ describe('period report', () => {
 });
 
 describe('exports', () => {
-  it('logs every export as audit.exported before handing out TMF621 tickets or the PDF go-ahead', async () => {
+  it('logs every export as audit.exported, writing the TMF621 tickets into the exports folder, and gives the PDF go-ahead', async () => {
     const c = await open();
     await enrolStandardRoster(c);
     seedDay(c);
     await c.signIn('G1');
     expect((await c.fail('reports.exportTmf621', DAY)).code).toBe('forbidden');
     await c.signIn('S1');
-    const tmf = await c.call<{ filename: string; tickets: Record<string, unknown>[] }>('reports.exportTmf621', DAY);
+    const tmf = await c.call<{ filename: string; path: string; tickets: number; bytes: number }>(
+      'reports.exportTmf621',
+      DAY,
+    );
     expect(tmf.filename).toBe('outages-kumla-2025-01-01-2025-01-02.tmf621.json');
-    expect(tmf.tickets.map((t) => t.id)).toEqual([O1, O2]);
-    expect(tmf.tickets[0]).toMatchObject({
+    expect(tmf.path).toBe(join(dirname(c.file), 'exports', tmf.filename));
+    const text = readFileSync(tmf.path, 'utf8');
+    const tickets = JSON.parse(text) as Record<string, unknown>[];
+    expect(tmf).toMatchObject({ tickets: 2, bytes: Buffer.byteLength(text) });
+    expect(tickets.map((t) => t.id)).toEqual([O1, O2]);
+    expect(tickets[0]).toMatchObject({
       '@type': 'TroubleTicket',
       severity: 'major',
       status: 'resolved',
@@ -210,5 +224,11 @@ describe('exports', () => {
       { kind: 'outage-evidence', filters: { format: 'pdf', from: DAY.from, to: DAY.to, facility: FACILITY }, count: 2 },
     ]);
     expect(c.events('audit.exported').at(-1)?.id).toBe(pdf.eventId);
+
+    // A second export of the period never overwrites the first; no unfinished file is left.
+    const again = await c.call<{ filename: string; path: string }>('reports.exportTmf621', DAY);
+    expect(again.filename).toBe('outages-kumla-2025-01-01-2025-01-02-2.tmf621.json');
+    expect(readFileSync(again.path, 'utf8')).toBe(text);
+    expect(readdirSync(dirname(tmf.path)).sort()).toEqual([tmf.filename, again.filename].sort());
   });
 });

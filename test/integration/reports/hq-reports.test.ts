@@ -13,7 +13,7 @@ import { trackerClient } from '../tracker/http-client.ts';
 import { hqAdmin, enrol, enrolmentCode, startTracker, syncConsole, waitForSync } from '../sync/sync-lab.ts';
 import type { TestConsole } from '../../support/consoles.ts';
 import type { EventEnvelope } from '../../../src-shared/events.ts';
-import type { PeriodReport } from '../../../src-shared/figures-report.ts';
+import { LEDGER_PAGE_ROWS, type PeriodReport, type PeriodReportView } from '../../../src-shared/figures-report.ts';
 import { H, at } from '../../unit/reports/fixtures.ts';
 import { alwaysUp, outageDay, writeReportConfig } from './report-lab.ts';
 
@@ -83,7 +83,9 @@ describe('HQ outage evidence', () => {
     );
     expect(reply.status).toBe(200);
     const atHq = reply.body.report;
-    const onConsole = await c.call<PeriodReport>('reports.period', { ...DAY, noResponseHours: 4 });
+    // The console's answer adds where its ledger page sits; here the page is the whole ledger.
+    const { ledger, ...onConsole } = await c.call<PeriodReportView>('reports.period', { ...DAY, noResponseHours: 4 });
+    expect(ledger).toEqual({ total: 2, offset: 0, limit: LEDGER_PAGE_ROWS });
     // One facility identity (issue 15): HQ names the facility as the tracker knows it, not as the console's config does.
     expect(atHq.facility).toEqual({ id: TRACKER_FACILITY, name: TRACKER_FACILITY });
     const comparable = ({ facility: _f, asOf: _a, ...rest }: PeriodReport) => rest;

@@ -11,13 +11,16 @@ import type { Browser, Page } from 'playwright-core';
 import { createConsoleCore } from '../../../src-main/core/console-core.ts';
 import { launchChromium, startWebHost, type RunningWebHost } from '../../e2e/harness.ts';
 import { mustCall } from '../../e2e/page-api.ts';
-import { at } from '../../unit/reports/fixtures.ts';
+import { at, automaticOutage } from '../../unit/reports/fixtures.ts';
 import { alwaysUp, outageDay, writeReportConfig } from './report-lab.ts';
 
 export const SUPERVISOR = { staffNumber: 'S200', name: 'Sara Skift', pin: '2468' };
 export const ADMIN = { staffNumber: 'A100', name: 'Anna Admin', pin: '1357' };
 export const O1 = '01900000-0000-7000-8000-0000000000e1';
 export const O2 = '01900000-0000-7000-8000-0000000000e2';
+/** 2025-01-03 holds this many short outages of a1: more than one ledger page. */
+export const MANY_OUTAGES = 60;
+export const manyOutageId = (i: number) => `01900000-0000-7000-8000-0000000010${i.toString(16).padStart(2, '0')}`;
 const WAIT = { timeout: 15_000 };
 
 export interface ReportHost {
@@ -42,6 +45,11 @@ async function seed(dataDir: string, configFile: string): Promise<void> {
   try {
     await core.ready;
     core.store.append(outageDay(O1, O2));
+    core.store.append(
+      Array.from({ length: MANY_OUTAGES }, (_, i) =>
+        automaticOutage(['a1'], 48 + i * 0.25, 48 + i * 0.25 + 0.1, { id: manyOutageId(i) }),
+      ).flat(),
+    );
     const call = async (method: string, input: unknown) => {
       const r = await core.dispatch(method, input, { origin: 'test' });
       if (!r.ok) throw new Error(`${method}: ${r.error.message}`);

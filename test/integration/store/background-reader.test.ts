@@ -6,15 +6,17 @@
  * fails its job with a clear error and a new one takes the next; retention archives in
  * slices with turns of the event loop between them.
  */
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChainReport } from '../../../src-shared/api.ts';
-import type { PeriodReport } from '../../../src-shared/figures-report.ts';
+import { LEDGER_PAGE_ROWS, type PeriodReportView } from '../../../src-shared/figures-report.ts';
 import { DAY_MS } from '../../../src-shared/retention.ts';
 import { inThreadReadJobs, workerReadJobs, type ReadJobs } from '../../../src-main/core/jobs/job-runner.ts';
-import type { ReadJobInput, ReadJobName } from '../../../src-main/core/jobs/read-jobs.ts';
-import { RETENTION_BATCH } from '../../../src-main/core/retention/retention.ts';
+import { READER_NICE, type ReadJobInput, type ReadJobName } from '../../../src-main/core/jobs/read-jobs.ts';
+import { FIRST_SLICE } from '../../../src-main/core/retention/retention.ts';
 import { openEventStore } from '../../../src-main/core/store/event-store.ts';
 import { cleanupTestConsoles, enrolStandardRoster, openTestConsole, type TestConsole } from '../../support/consoles.ts';
 import { incidentCreated } from '../../support/incidents.ts';
@@ -93,7 +95,13 @@ describe('the background reader', () => {
     const cases: { [K in ReadJobName]: ReadJobInput<K>[] } = {
       chain: [null],
       report: [request, { ...request, args: { ...request.args, bucket: 'hour' } }],
-      tmf621: [request],
+      ledgerPage: [
+        { request, offset: 0, limit: 50 },
+        { request, offset: 1, limit: 1 },
+        { request, offset: 5, limit: 10 },
+      ],
+      tmf621File: [], // writes a file: compared below
+
       outageCount: [request],
       incidents: [
         { limit: 200, offset: 0 },
@@ -109,20 +117,55 @@ describe('the background reader', () => {
         expect(a, `${job} ${JSON.stringify(input)}`).toEqual(b);
       }
     }
+    // The TMF621 file the worker writes is the one the in-thread path writes, and is the tickets as JSON.
+    const files = [join(dirname(c.file), 'exports', 'worker.json'), join(dirname(c.file), 'exports', 'in-thread.json')];
+    const [fromWorker, fromThread] = await Promise.all([
+      worker.run('tmf621File', { request, file: files[0]! }),
+      inThread.run('tmf621File', { request, file: files[1]! }),
+    ]);
+    expect(fromWorker).toEqual(fromThread);
+    const text = readFileSync(files[0]!, 'utf8');
+    expect(text).toBe(readFileSync(files[1]!, 'utf8'));
+    const tickets = JSON.parse(text) as { id: string }[];
+    expect(text).toBe(JSON.stringify(tickets, null, 2));
+    expect(fromWorker).toMatchObject({ tickets: tickets.length, bytes: Buffer.byteLength(text) });
+    expect(tickets.map((t) => t.id).sort()).toEqual([O1, O2]);
+
     // Sanity: the cases read real data, not empty answers that trivially agree.
-    const report = (await worker.run('report', request)) as PeriodReport;
+    const report = (await worker.run('report', request)) as PeriodReportView;
     expect(report.outages.length).toBe(2);
+    expect(report.ledger).toEqual({ total: 2, offset: 0, limit: LEDGER_PAGE_ROWS });
     expect(((await worker.run('incidents', cases.incidents[1]!)) as { total: number }).total).toBe(300);
     expect(((await worker.run('chain', null)) as ChainReport).checked).toBeGreaterThan(500);
 
     // Through dispatch the console uses the worker, with the same answers.
     await c.signIn('S1');
-    const viaDispatch = await c.call<PeriodReport>('reports.period', { ...DAY, noResponseHours: 4 });
+    const viaDispatch = await c.call<PeriodReportView>('reports.period', { ...DAY, noResponseHours: 4 });
     expect(viaDispatch.outages.map((o) => o.outage.id).sort()).toEqual([O1, O2]);
     expect(await c.call('incidents.list', { query: 'brand', limit: 50, offset: 10 })).toEqual(
       await inThread.run('incidents', cases.incidents[1]!),
     );
   });
+
+  it.runIf(process.platform === 'linux')(
+    "runs the reader's thread at a lower priority than the core's, which keeps its own",
+    async () => {
+      const dir = tempDir('guardline-reader-');
+      dirs.push(dir);
+      const file = join(dir.path, 'nice.sqlite');
+      const store = openEventStore(file);
+      store.append([incidentCreated()]);
+      const coreBefore = getPriority();
+      const worker = workerReadJobs({ file, log: () => undefined });
+      readers.push(worker);
+      expect(worker.priority).toBeNull(); // no worker yet
+      expect(await worker.run('chain', null)).toMatchObject({ ok: true, checked: 1 });
+      // Nice values: higher runs later. The reader is READER_NICE above the core, never below it.
+      expect(worker.priority).toBe(Math.min(19, coreBefore + READER_NICE));
+      expect(getPriority()).toBe(coreBefore);
+      store.close();
+    },
+  );
 
   it('sees what the writer committed before the call, and finds a tampered event as the store does', async () => {
     const dir = tempDir('guardline-reader-');
@@ -166,17 +209,80 @@ describe('the background reader', () => {
     await enrolStandardRoster(c);
     c.core.store.append(outageDay(O1, O2));
     await c.signIn('S1');
-    await c.call('reports.period', { ...DAY, noResponseHours: 4 });
+    const shown = await c.call<PeriodReportView>('reports.period', { ...DAY, noResponseHours: 4 });
+    await c.call('reports.ledgerPage', { ...DAY, noResponseHours: 4, asOf: shown.asOf, offset: 1, limit: 1 });
     await c.call('reports.exportTmf621', DAY);
     await c.call('reports.exportPdf', DAY);
-    for (const method of ['reports.period', 'reports.exportTmf621', 'reports.exportPdf']) {
+    for (const method of ['reports.period', 'reports.ledgerPage', 'reports.exportTmf621', 'reports.exportPdf']) {
       const steps = progressOf(c, method);
-      expect(
-        steps.map((p) => p.done),
-        method,
-      ).toEqual([0, 1, 2]);
-      expect(steps.every((p) => p.total === 2)).toBe(true);
+      expect(steps.length, method).toBeGreaterThanOrEqual(1);
+      const dones = steps.map((p) => p.done);
+      expect(dones, method).toEqual([...dones].sort((a, b) => a - b));
+      expect(steps.at(-1)!.done, method).toBe(steps.at(-1)!.total);
     }
+    expect(progressOf(c, 'reports.period').map((p) => p.done)).toEqual([0, 1, 2]);
+    // The export: the report's two steps, then the two tickets written.
+    expect(progressOf(c, 'reports.exportTmf621').map((p) => [p.done, p.total])).toEqual([
+      [0, 2],
+      [1, 2],
+      [2, 2],
+      [2, 4],
+      [4, 4],
+    ]);
+  });
+
+  it('reads the ledger a page at a time: pages of one report make its whole ledger, and a commit shows on the next page read', async () => {
+    const c = await open();
+    await enrolStandardRoster(c);
+    c.core.store.append(outageDay(O1, O2));
+    await c.signIn('S1');
+    const asked = { ...DAY, noResponseHours: 4 };
+    // Newest first, as the report lists them.
+    const whole = (await c.call<PeriodReportView>('reports.period', asked)).outages;
+    expect(whole.map((r) => r.outage.id)).toHaveLength(2);
+    const first = await c.call<PeriodReportView>('reports.period', asked);
+    const page = (offset: number) =>
+      c.call<{ total: number; offset: number; rows: typeof whole }>('reports.ledgerPage', {
+        ...asked,
+        asOf: first.asOf,
+        offset,
+        limit: 1,
+      });
+    const pages = [await page(0), await page(1), await page(2)];
+    expect(pages.map((p) => [p.total, p.offset, p.rows.length])).toEqual([
+      [2, 0, 1],
+      [2, 1, 1],
+      [2, 2, 0],
+    ]);
+    expect(pages.flatMap((p) => p.rows)).toEqual(first.outages);
+    // Pages are slices of the report built for `first`: no page read built it again, even
+    // with probe samples written meanwhile (a live monitor writes them every second).
+    c.core.store.db
+      .prepare('INSERT INTO line_samples (facility_id, line_id, slot, at, outcome, rtt_ms) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(FACILITY, 'a1', 0, at(1), 'ok', 12);
+    const builds = () => progressOf(c, 'reports.ledgerPage').filter((p) => p.done === 0).length;
+    await page(0);
+    expect(builds()).toBe(0);
+    // A carrier ticket recorded between two page reads is on the next page read.
+    const target = pages[1]!.rows[0]!.outage.id;
+    await c.call('ledger.setCarrierTicket', {
+      outageId: target,
+      ticketRef: 'T-4711',
+      reportedAt: at(10.5),
+      acknowledgedAt: null,
+      restoredAt: null,
+      status: 'reported',
+      note: '',
+    });
+    expect((await page(1)).rows[0]).toMatchObject({ outage: { id: target }, ticket: { ticketRef: 'T-4711' } });
+    expect(builds()).toBe(1);
+    // Bad paging input is named.
+    const bad = await c.fail('reports.ledgerPage', { ...asked, asOf: first.asOf, offset: -1, limit: 1 });
+    expect(bad).toMatchObject({ code: 'invalid_input', field: 'offset' });
+    expect(await c.fail('reports.ledgerPage', { ...asked, asOf: first.asOf, offset: 0, limit: 501 })).toMatchObject({
+      code: 'invalid_input',
+      field: 'limit',
+    });
   });
 
   it('keeps the core thread running timers while a long chain check runs (in-thread it could not)', async () => {
@@ -249,31 +355,79 @@ describe('the background reader', () => {
 });
 
 describe('retention in slices', () => {
-  it('archives in small transactions, letting other work run between them, and pushes progress', async () => {
+  /**
+   * A console with `count` closed incidents due for archiving. `sliceMs` is how long the
+   * test's clock says each slice took (the sweep times its slices to stay inside 10 ms).
+   */
+  async function dueConsole(count: number, sliceMs: number) {
     let now = Date.UTC(2026, 11, 1); // after the seeded incidents (support: from 2026-11-25)
-    const c = await open({ wallClock: () => now, retention: { closedIncidentDays: 30 } });
+    let clock = 0;
+    const c = await open({
+      wallClock: () => now,
+      retention: {
+        closedIncidentDays: 30,
+        sliceBudgetMs: 10,
+        // Each reading moves on by half a slice: a slice reads it at its start and at its end.
+        sliceClock: () => (clock += sliceMs / 2),
+      },
+    });
     await enrolStandardRoster(c);
-    const count = 2 * RETENTION_BATCH + 20;
     seedIncidents(c, count);
-    const ids = c.core.store.db.prepare('SELECT id FROM incidents').pluck().all() as string[];
+    const ids = c.core.store.db.prepare('SELECT id FROM incidents ORDER BY created_hlc, id').pluck().all() as string[];
     for (const id of ids) {
       await c.call('incidents.setStatus', { id, to: 'resolved' });
       await c.call('incidents.setStatus', { id, to: 'closed' });
     }
     now += 31 * DAY_MS;
+    return { c, ids };
+  }
+
+  it('archives in transactions that grow while slices are quick, letting other work run between them', async () => {
+    const count = 60;
+    const { c } = await dueConsole(count, 1);
     const between: number[] = [];
     const stop = c.core.subscribe((name, payload) => {
-      if (name !== 'jobs.progress' || (payload as { done: number }).done !== RETENTION_BATCH) return;
+      if (name !== 'jobs.progress' || (payload as { done: number }).done !== FIRST_SLICE) return;
       // Queued during the first slice: it runs before the next slice, not after the whole sweep.
       setImmediate(() => between.push(c.events('incident.archived').length));
     });
     const result = await c.call<{ archived: number }>('retention.run');
     stop();
     expect(result.archived).toBe(count);
-    expect(between).toEqual([RETENTION_BATCH]);
+    expect(between).toEqual([FIRST_SLICE]);
     const progress = progressOf(c, 'retention.run');
-    expect(progress.map((p) => p.done)).toEqual([0, RETENTION_BATCH, 2 * RETENTION_BATCH, count]);
+    // 8, then 16, then 32, then the 4 left.
+    expect(progress.map((p) => p.done)).toEqual([0, 8, 24, 56, 60]);
     expect(progress.every((p) => p.total === count)).toBe(true);
+    expect(c.events('incident.archived')).toHaveLength(count);
     expect(await c.call<ChainReport>('store.verifyChain')).toMatchObject({ ok: true });
+  });
+
+  it('shrinks its slices down to one incident while each takes longer than the budget', async () => {
+    const count = 20;
+    const { c } = await dueConsole(count, 30);
+    const result = await c.call<{ archived: number }>('retention.run');
+    expect(result.archived).toBe(count);
+    const done = progressOf(c, 'retention.run').map((p) => p.done);
+    // 8, 4, 2, then one at a time.
+    expect(done).toEqual([0, 8, 12, 14, ...Array.from({ length: 6 }, (_, i) => 15 + i)]);
+  });
+
+  it('leaves alone an incident that got a note between two slices (no longer due)', async () => {
+    const count = 30;
+    const { c, ids } = await dueConsole(count, 1);
+    const last = ids.at(-1)!;
+    const stop = c.core.subscribe((name, payload) => {
+      if (name !== 'jobs.progress' || (payload as { done: number }).done !== FIRST_SLICE) return;
+      setImmediate(() => void c.call('incidents.addNote', { id: last, text: 'Återöppnad utredning' }));
+    });
+    const result = await c.call<{ archived: number }>('retention.run');
+    stop();
+    expect(result.archived).toBe(count - 1);
+    expect(c.events('incident.archived').map((e) => e.streamId)).not.toContain(last);
+    const listed = await c.call<{ items: { id: string }[] }>('incidents.list', { limit: 200 });
+    expect(listed.items.map((i) => i.id)).toEqual([last]);
+    // The progress bar still ends full.
+    expect(progressOf(c, 'retention.run').at(-1)).toMatchObject({ done: count - 1, total: count - 1 });
   });
 });

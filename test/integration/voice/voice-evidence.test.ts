@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { voiceTrunk, writeVoiceLabConfig } from '../../support/voice-lab-config.ts';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireLabTools } from '../../lab/tools.ts';
 import { LAB_PASSWORD, LAB_USER, startEchoFarEnd, startVoiceProxy, type LabService } from '../../lab/voice.ts';
@@ -88,8 +89,9 @@ describe.skipIf(!labReady)('voice-quality episodes in the outage evidence', () =
     expect(csv).toContain('Voice fault');
     expect(csv).toMatch(/trunk-x,Trunk X,trunk-x,One-way audio \/ no media,[^,]+,[^,]+,2,0,/);
 
-    const exported = await station.call<{ tickets: Record<string, unknown>[] }>('reports.exportTmf621', period);
-    const voice = exported.tickets.filter((t) => t.ticketType === 'voiceQuality');
+    const exported = await station.call<{ path: string }>('reports.exportTmf621', period);
+    const tickets = JSON.parse(readFileSync(exported.path, 'utf8')) as Record<string, unknown>[];
+    const voice = tickets.filter((t) => t.ticketType === 'voiceQuality');
     expect(voice).toHaveLength(1);
     expect(voice[0]!.description).toMatch(
       /one-way audio \/ no media \d{4}-\d\d-\d\d \d\d:\d\d(–\d{4}-\d\d-\d\d \d\d:\d\d)? on Trunk X, 2 test calls, 0 % media received/,

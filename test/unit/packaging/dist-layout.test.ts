@@ -132,7 +132,7 @@ describe('built app layout', () => {
     });
     try {
       const answer = new Promise<FromWorker>((resolve, reject) => {
-        worker.on('message', (m: FromWorker) => m.type !== 'progress' && resolve(m));
+        worker.on('message', (m: FromWorker) => m.type !== 'progress' && m.type !== 'started' && resolve(m));
         worker.on('error', reject);
       });
       worker.postMessage({ id: 1, job: 'chain', input: null });
