@@ -16,7 +16,8 @@
  *    pair, and the feed replicates everything; events/s until B's file holds all of A's
  *    events. Beside it, in the same run, the same backlog drained from a copy of the same
  *    console file to a real tracker process (the sync bench's drain). Target: catch-up ≥
- *    the tracker drain.
+ *    the tracker drain. `GUARDLINE_MESH_BENCH=catch-up` runs this part alone, and
+ *    `GUARDLINE_MESH_PROFILE=<dir>` has the receiving console write a CPU profile there.
  */
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -176,9 +177,17 @@ async function catchUp(dir: string, template: string): Promise<{ events: number;
   });
   const dataB = join(dir, 'catch-up-b');
   const fileB = join(dataB, 'guardline.sqlite');
+  // GUARDLINE_MESH_PROFILE=<dir>: the receiving console writes a CPU profile there when it
+  // stops (read it with test/bench/cpuprofile-top.ts --by-caller).
+  const profileDir = process.env.GUARDLINE_MESH_PROFILE;
   const b = await startWebHost({
     dataDir: dataB,
-    env: { GUARDLINE_FACILITY: FACILITY, GUARDLINE_UNIT: 'Ledningscentral', GUARDLINE_MESH_LISTEN: '127.0.0.1:0' },
+    env: {
+      GUARDLINE_FACILITY: FACILITY,
+      GUARDLINE_UNIT: 'Ledningscentral',
+      GUARDLINE_MESH_LISTEN: '127.0.0.1:0',
+      ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}),
+    },
   });
   try {
     await a.signIn('A-drain', '1111');
@@ -255,9 +264,10 @@ function alarmTable(alarm: { wall: number[]; stages: Record<Stage, number[]> }):
 export async function meshBench(): Promise<BenchRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'guardline-bench-mesh-'));
   try {
-    const alarm = await lanAlarm(dir);
-    const alarmRows = alarmTable(alarm);
-    if (process.env.GUARDLINE_MESH_BENCH === 'alarm') return alarmRows;
+    // GUARDLINE_MESH_BENCH=alarm runs the LAN alarm alone, =catch-up the catch-up and drain alone.
+    const only = process.env.GUARDLINE_MESH_BENCH;
+    const alarmRows = only === 'catch-up' ? [] : alarmTable(await lanAlarm(dir));
+    if (only === 'alarm') return alarmRows;
     const template = await offlineConsole(dir, CATCH_UP_EVENTS);
     const drain = await guardlineDrain(dir, 0, template);
     const caught = await catchUp(dir, template);
