@@ -136,8 +136,11 @@ export function createMesh(deps: MeshDeps) {
       'SELECT 1 AS one FROM events WHERE id = ? AND synced_at IS NULL',
     ),
     vouch: store.db.prepare<[string, number]>('INSERT OR IGNORE INTO temp.mesh_vouched (id, server_seq) VALUES (?, ?)'),
+    // CROSS JOIN keeps the vouched ids as the outer loop: with a plain JOIN SQLite scanned the
+    // whole outbox (events_outbox) and probed the vouches, once per status after every commit,
+    // which grew with the backlog (a receiver's profile during a 20,000-event catch-up).
     vouchedPending: store.db.prepare<[], { n: number }>(
-      `SELECT count(*) AS n FROM temp.mesh_vouched v JOIN events e ON e.id = v.id WHERE e.synced_at IS NULL`,
+      `SELECT count(*) AS n FROM temp.mesh_vouched v CROSS JOIN events e ON e.id = v.id WHERE e.synced_at IS NULL`,
     ),
     forget: store.db.prepare('DELETE FROM temp.mesh_vouched'),
   };
