@@ -27,15 +27,26 @@ import type { Migration } from './migrations.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** Events per deferred catch-up transaction, so a large backlog never holds the thread long. */
+/** Streams per deferred catch-up transaction, so a large backlog never holds the thread long. */
 export const DEFERRED_SLICE = 500;
+/**
+ * Log events one pass of the deferred catch-up covers. A pass collects the streams its events
+ * touched and brings each up to date once, DEFERRED_SLICE streams per transaction; the mark
+ * moves when the pass's last slice commits. Slicing by events instead re-indexed an incident
+ * once per slice that held one of its events: a 20,000-event mesh catch-up, whose incidents'
+ * events lie ~2,000 apart, re-indexed each about four times (receiver's profile, issue 12).
+ */
+export const DEFERRED_PASS = 10_000;
 /**
  * How long after a commit the deferred views catch up. Commands arriving meanwhile share one
  * catch-up transaction: the search index then writes one FTS5 segment for all of them
  * instead of one per command, and its pages are not flushed by every next command's fsync.
- * A search never waits for it: it catches up first (`catchUpDeferred`).
+ * A search never waits for it: it catches up first (`catchUpDeferred`). Each commit pushes
+ * the catch-up this far out again, but never more than DEFERRED_MAX_LAG_MS after the views
+ * fell behind: a burst (a catch-up from a peer or the tracker) is indexed in large passes.
  */
 export const DEFERRED_DELAY_MS = 250;
+export const DEFERRED_MAX_LAG_MS = 1_000;
 /** Log position through which deferred views and the HLC high-water mark are up to date. */
 export const DERIVED_THROUGH_META = 'derived.through_seq';
 /** Largest HLC among the events through DERIVED_THROUGH_META ('' when none). */
@@ -132,7 +143,10 @@ export interface EventStore {
    * never mistaken for pending work; duplicates named there are marked synced too.
    */
   append(events: readonly EventEnvelope[], options?: AppendOptions): AppendResult;
-  /** Called after every committed append that stored something (never inside the transaction). */
+  /**
+   * Called after every committed append that stored something (never inside the transaction);
+   * the appends inside one store.transaction are announced together, once it has committed.
+   */
   onCommitted(listener: (result: AppendResult) => void): () => void;
   /** Run several reads/writes atomically. */
   transaction<T>(fn: () => T): T;
@@ -230,6 +244,17 @@ export function toStored(row: EventRow): StoredEvent {
   };
 }
 
+/** Several committed appends as one: every event stored, in order. */
+function mergeResults(results: readonly AppendResult[]): AppendResult {
+  if (results.length === 1) return results[0]!;
+  return {
+    stored: results.flatMap((r) => r.stored),
+    duplicates: results.flatMap((r) => r.duplicates),
+    streams: [...new Set(results.flatMap((r) => r.streams))],
+    newlySynced: results.reduce((n, r) => n + r.newlySynced, 0),
+  };
+}
+
 export function openEventStore(file: string, migrations?: readonly Migration[]): EventStore {
   const { db, schemaVersion } = openDatabase(file, migrations);
   const projectors: Projector[] = [];
@@ -315,42 +340,90 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     }
   }
 
-  /** One slice of deferred catch-up; true when more events are pending after it. */
+  /** The deferred catch-up under way: the streams its events touched, per deferred projector. */
+  let pass: { through: number; maxHlc: string; todo: { projector: number; streamId: string }[]; more: boolean } | null =
+    null;
+
+  /**
+   * One slice of deferred catch-up: up to DEFERRED_SLICE streams of the current pass (a new
+   * pass starts at the mark). True when more is pending after it. Catching a stream up twice
+   * is harmless (it is rebuilt from its committed projection), so a pass that fails or is cut
+   * short by a crash is simply done again from the mark.
+   */
   function catchUpSlice(): boolean {
-    const rows = q.since.all(derivedThrough, DEFERRED_SLICE);
-    if (rows.length === 0) return false;
-    const through = rows.at(-1)!.seq;
-    let maxHlc = derivedMaxHlc;
-    const streams = deferred.map(() => new Set<string>());
-    for (const row of rows) {
-      if (row.hlc > maxHlc) maxHlc = row.hlc;
-      deferred.forEach((p, i) => p.handles(row.type) && streams[i]!.add(row.stream_id));
+    if (!pass) {
+      const rows = q.since.all(derivedThrough, DEFERRED_PASS);
+      if (rows.length === 0) return false;
+      let maxHlc = derivedMaxHlc;
+      const streams = deferred.map(() => new Set<string>());
+      for (const row of rows) {
+        if (row.hlc > maxHlc) maxHlc = row.hlc;
+        deferred.forEach((p, i) => p.handles(row.type) && streams[i]!.add(row.stream_id));
+      }
+      pass = {
+        through: rows.at(-1)!.seq,
+        maxHlc,
+        todo: streams.flatMap((set, projector) => [...set].map((streamId) => ({ projector, streamId }))),
+        more: rows.length === DEFERRED_PASS,
+      };
     }
-    lazyCommit(() => {
-      deferred.forEach((p, i) => streams[i]!.size > 0 && p.catchUp(db, [...streams[i]!]));
-      q.setMeta.run(DERIVED_THROUGH_META, String(through));
-      q.setMeta.run(DERIVED_MAX_HLC_META, maxHlc);
-    });
-    derivedThrough = through;
-    derivedMaxHlc = maxHlc;
-    return rows.length === DEFERRED_SLICE;
+    const current = pass;
+    const slice = current.todo.splice(0, DEFERRED_SLICE);
+    const last = current.todo.length === 0;
+    try {
+      lazyCommit(() => {
+        deferred.forEach((p, i) => {
+          const ids = slice.filter((t) => t.projector === i).map((t) => t.streamId);
+          if (ids.length > 0) p.catchUp(db, ids);
+        });
+        if (last) {
+          q.setMeta.run(DERIVED_THROUGH_META, String(current.through));
+          q.setMeta.run(DERIVED_MAX_HLC_META, current.maxHlc);
+        }
+      });
+    } catch (error) {
+      pass = null;
+      throw error;
+    }
+    if (!last) return true;
+    pass = null;
+    derivedThrough = current.through;
+    derivedMaxHlc = current.maxHlc;
+    return current.more;
   }
 
   let deferredTimer: ReturnType<typeof setTimeout> | null = null;
-  /** After a commit: catch up DEFERRED_DELAY_MS later, one slice per turn of the event loop. */
+  let deferredDue = 0;
+  /** When the deferred views fell behind the log (null: caught up, as far as this process knows). */
+  let behindSince: number | null = null;
+  /**
+   * After a commit: catch up DEFERRED_DELAY_MS after the last commit, at most DEFERRED_MAX_LAG_MS
+   * after the views fell behind; one slice per turn of the event loop.
+   */
   function scheduleDeferred(delayMs = DEFERRED_DELAY_MS) {
-    if (deferredTimer) return;
-    deferredTimer = setTimeout(() => {
-      deferredTimer = null;
-      if (!db.open) return;
-      if (db.inTransaction) return scheduleDeferred(0);
-      try {
-        if (catchUpSlice()) scheduleDeferred(0);
-      } catch (error) {
-        // The views lag until the next commit or read retries; the log itself is intact.
-        console.error('[guardline] deferred projection failed', error);
-      }
-    }, delayMs);
+    const now = performance.now();
+    behindSince ??= now;
+    const due = Math.min(now + delayMs, behindSince + DEFERRED_MAX_LAG_MS);
+    if (deferredTimer) {
+      if (due <= deferredDue) return;
+      clearTimeout(deferredTimer);
+    }
+    deferredDue = due;
+    deferredTimer = setTimeout(
+      () => {
+        deferredTimer = null;
+        if (!db.open) return;
+        if (db.inTransaction) return scheduleDeferred(0);
+        try {
+          if (catchUpSlice()) scheduleDeferred(0);
+          else behindSince = null;
+        } catch (error) {
+          // The views lag until the next commit or read retries; the log itself is intact.
+          console.error('[guardline] deferred projection failed', error);
+        }
+      },
+      Math.max(0, due - now),
+    );
     // A process about to exit need not stay for it: start-up catches up what is left.
     deferredTimer.unref();
   }
@@ -376,6 +449,25 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     return q.markSyncedAll.run(syncedAt, JSON.stringify(acks.map((a) => [a.id, a.serverSeq]))).changes;
   });
   const committedListeners = new Set<(result: AppendResult) => void>();
+  /**
+   * Appends inside the outermost store.transaction that are waiting for its commit. Before,
+   * they were announced at once: the mesh feed then sent a peer this console's own events
+   * (escalation steps of a catch-up) that the enclosing transaction could still roll back,
+   * and a crash before its commit would have numbered different events the same. One
+   * announcement per commit also means one frame to each peer for a batch of steps, not one each.
+   */
+  let heldBack: AppendResult[] | null = null;
+
+  function announce(result: AppendResult): void {
+    for (const listener of committedListeners) {
+      // The append has committed: a failing observer must not turn it into a reported failure.
+      try {
+        listener(result);
+      } catch (error) {
+        console.error('[guardline] onCommitted listener failed', error);
+      }
+    }
+  }
   const appendTx = db.transaction((events: readonly EventEnvelope[], options: AppendOptions): AppendResult => {
     const receivedAt = options.receivedAt ?? Date.now();
     const synced = options.synced;
@@ -546,16 +638,11 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       }
       checkpointer?.committed();
       if (result.stored.length > 0 && !nested) scheduleDeferred();
-      if (result.stored.length > 0) {
-        for (const listener of committedListeners) {
-          // The append has committed: a failing observer must not turn it into a reported failure.
-          try {
-            listener(result);
-          } catch (error) {
-            console.error('[guardline] onCommitted listener failed', error);
-          }
-        }
-      }
+      if (result.stored.length === 0) return result;
+      // Inside store.transaction the events are not committed yet: they are announced when
+      // it commits (and forgotten if it rolls back).
+      if (nested && heldBack) heldBack.push(result);
+      else announce(result);
       return result;
     },
     onCommitted(listener) {
@@ -563,15 +650,26 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       return () => committedListeners.delete(listener);
     },
     transaction(fn) {
+      const outermost = !db.inTransaction;
+      if (outermost) heldBack = [];
+      // A savepoint that rolls back takes its appends with it, so their announcements go too.
+      const mark = heldBack?.length ?? 0;
       let result: ReturnType<typeof fn>;
       try {
         result = db.transaction(fn).immediate();
       } catch (error) {
         ownHead = null;
+        if (outermost) heldBack = null;
+        else if (heldBack) heldBack.length = mark;
         throw error;
       }
       checkpointer?.committed();
       scheduleDeferred();
+      if (outermost) {
+        const results = heldBack ?? [];
+        heldBack = null;
+        if (results.length > 0) announce(mergeResults(results));
+      }
       return result;
     },
     streamEvents: (streamId) => q.stream.all(streamId).map(toStored),
