@@ -110,6 +110,18 @@ export interface AppendOptions {
   synced?: { serverSeqById: ReadonlyMap<string, number>; syncedAt: number };
   /** Runs inside the append transaction after the events are stored (e.g. a sync cursor). */
   alsoInTransaction?: () => void;
+  /**
+   * What a receiver's author check already computed for an incoming event (keyed by the very
+   * object passed in, which must not change in between): its canonical text and author hash
+   * are then not computed again (the mesh gate, console-keyring.ts `screen`).
+   */
+  prepared?: ReadonlyMap<object, PreparedEvent>;
+}
+
+/** An incoming event's canonical envelope text and author hash, as its author check computed them. */
+export interface PreparedEvent {
+  canonical: string;
+  authorHash: string | null;
 }
 
 /** Signs the events this console authors (identity feature). */
@@ -152,6 +164,10 @@ export interface EventStore {
   transaction<T>(fn: () => T): T;
   streamEvents(streamId: string): StoredEvent[];
   getEvent(id: string): StoredEvent | null;
+  /** The events held of these ids, by id, in one statement (ids not held are absent). */
+  heldEvents(ids: readonly string[]): Map<string, StoredEvent>;
+  /** Which of these ids are held, in one statement. */
+  heldIds(ids: readonly string[]): Set<string>;
   /**
    * Events the tracker has not acknowledged, whoever authored them (store-and-forward:
    * events from peers travel on too), oldest first, excluding quarantined ones; only
@@ -284,6 +300,8 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
         WHERE stream_id IN (SELECT value FROM json_each(?)) GROUP BY stream_id`,
     ),
     byId: db.prepare<[string], EventRow>('SELECT * FROM events WHERE id = ?'),
+    byIds: db.prepare<[string], EventRow>('SELECT * FROM events WHERE id IN (SELECT value FROM json_each(?))'),
+    idsHeld: db.prepare<[string], { id: string }>('SELECT id FROM events WHERE id IN (SELECT value FROM json_each(?))'),
     outbox: db.prepare<[number, number], EventRow>(
       `SELECT * FROM events WHERE synced_at IS NULL AND seq > ?
          AND id NOT IN (SELECT event_id FROM sync_quarantine) ORDER BY seq LIMIT ?`,
@@ -506,10 +524,14 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
         const numbered = { ...event, deviceSeq: nextDeviceSeq++, ...(ownPrev !== null ? { prev: ownPrev } : {}) };
         event = { ...numbered, sig: authoring.signEvent(numbered) };
       }
-      const canonical = canonicalEvent(event);
+      // Computed by the receiver's author check already when it is the same (unsigned-here) object.
+      const prepared = event === incoming ? options.prepared?.get(incoming) : undefined;
+      const canonical = prepared?.canonical ?? canonicalEvent(event);
       const hash = chainHashOf(prevHash, canonical);
       const authorHash =
-        event.sig !== undefined && event.deviceSeq !== undefined ? authorHashOf(canonical, event.sig) : null;
+        event.sig !== undefined && event.deviceSeq !== undefined
+          ? (prepared?.authorHash ?? authorHashOf(canonical, event.sig))
+          : null;
       if (chained && authoring && event.deviceId === authoring.deviceId && authorHash !== null) ownPrev = authorHash;
       const payload = JSON.stringify(event.payload);
       const info = q.insert.run({
@@ -676,6 +698,16 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     getEvent(id) {
       const row = q.byId.get(id);
       return row ? toStored(row) : null;
+    },
+    heldEvents(ids) {
+      const out = new Map<string, StoredEvent>();
+      if (ids.length === 0) return out;
+      for (const row of q.byIds.all(JSON.stringify(ids))) out.set(row.id, toStored(row));
+      return out;
+    },
+    heldIds(ids) {
+      if (ids.length === 0) return new Set();
+      return new Set(q.idsHeld.all(JSON.stringify(ids)).map((r) => r.id));
     },
     outbox: (limit, afterSeq = 0) => q.outbox.all(afterSeq, limit).map(toStored),
     outboxCount: () => q.outboxCount.get()?.n ?? 0,
