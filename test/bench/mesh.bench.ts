@@ -196,12 +196,13 @@ async function catchUp(dir: string, template: string): Promise<{ events: number;
     await a.core.mesh.listening();
     await hostCall(b.url, 'auth.bootstrapAdmin', { staffNumber: 'B1', name: 'Bo Admin', pin: '123456' });
     const author = a.core.info().deviceId;
-    const events = (
-      a.core.store.db.prepare('SELECT count(*) AS n FROM events WHERE device_id = ?').get(author) as { n: number }
-    ).n;
+    // A's signed feed, counted on the author index (events_by_author covers signed events only):
+    // without `device_seq IS NOT NULL` the watcher scanned B's whole table every 50 ms.
+    const feed = 'SELECT count(*) AS n FROM events WHERE device_id = ? AND device_seq IS NOT NULL';
+    const events = (a.core.store.db.prepare(feed).get(author) as { n: number }).n;
     // One read-only connection, polled every 50 ms: the watcher must not compete with the catch-up.
     const watch = new Database(fileB, { readonly: true, fileMustExist: true });
-    const countHeld = watch.prepare('SELECT count(*) AS n FROM events WHERE device_id = ?');
+    const countHeld = watch.prepare(feed);
     const held = () => (countHeld.get(author) as { n: number }).n;
     const shown = await a.call<MeshPairingCode>('mesh.pairingCode');
     const start = performance.now();
