@@ -161,7 +161,7 @@ async function lanAlarm(dir: string): Promise<{ wall: number[]; stages: Record<S
   }
 }
 
-async function catchUp(dir: string, template: string): Promise<{ events: number; ms: number }> {
+async function catchUp(dir: string, template: string): Promise<{ events: number; ms: number; escalations: number }> {
   const file = join(dir, 'catch-up-a.sqlite');
   for (const suffix of ['', '-wal', '-shm', '-device-key.pem']) {
     if (existsSync(template + suffix)) copyFileSync(template + suffix, file + suffix);
@@ -220,7 +220,13 @@ async function catchUp(dir: string, template: string): Promise<{ events: number;
     }
     const ms = performance.now() - start;
     watch.close();
-    return { events, ms };
+    await b.stop();
+    // Work the tracker's drain does not do: B's default policies match the backlog's threat
+    // incidents (A's are empty), so B starts their escalations, each three events it signs.
+    const after = new Database(fileB, { readonly: true, fileMustExist: true });
+    const escalations = (after.prepare('SELECT count(*) AS n FROM escalations').get() as { n: number }).n;
+    after.close();
+    return { events, ms, escalations };
   } finally {
     await a.close();
     await b.stop();
@@ -284,6 +290,11 @@ export async function meshBench(): Promise<BenchRow[]> {
         baseline: { name: `console → tracker drain of the same ${drain.events} events`, value: drainRate },
         target: '≥ the tracker drain',
         pass: catchUpRate >= drainRate,
+      },
+      {
+        metric: 'escalations the catching-up console started from the backlog during the catch-up',
+        value: caught.escalations,
+        unit: 'escalations',
       },
     ];
   } finally {
