@@ -96,9 +96,9 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
   /**
    * Escalation steps of a catch-up share one transaction, for at most STEP_SLICE_MS of the
    * core's thread and STEPS_PER_COMMIT steps. Most steps of a catch-up are checks that find
-   * the incident handled or not matching and write nothing; counted 64 to a commit, a mesh
-   * catch-up of 20,000 events cost ~8 commits (disk flushes) per received batch for about
-   * 80 escalations started (receiver's profile, npm run bench mesh).
+   * the incident handled or not matching and write nothing: counted 64 to a commit, a mesh
+   * catch-up paid a disk flush for every 64 checks, most of them writing nothing (receiver's
+   * profile, npm run bench mesh; docs/performance.md "The mesh catch-up").
    */
   const STEPS_PER_COMMIT = 512;
   const STEP_SLICE_MS = 20;
