@@ -14,6 +14,15 @@
  * same indexed lookup that gives the next number; every signed event stored, own or
  * received, keeps its author hash (`author_hash`, schema 8) for the next link and for
  * receivers checking where a run starts.
+ *
+ * What an append costs grows with what it brings, not with the log (issue 12f, a peer's
+ * catch-up of tens of thousands of events): what the touched streams held is read in one
+ * statement; a projector folds a stream's new events onto its stored view when they sort
+ * after everything the stream held (`Projector.extend`) and re-reads the stream only
+ * otherwise; a receiver's author check hands over the canonical text it already computed
+ * (`AppendOptions.prepared`). Derived views that may lag (the search index) catch up after
+ * the commit, in passes. Observers (`onCommitted`) hear of an append once it is committed:
+ * the appends inside a `transaction()` together, when it commits, never before.
  */
 import { createHash } from 'node:crypto';
 import { authorHashOf } from '../../../src-common/trust/author-chain.ts';
