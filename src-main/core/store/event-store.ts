@@ -634,6 +634,8 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       if (deferred.some((p) => p.name === projector.name))
         throw new Error(`deferred projector ${projector.name} registered twice`);
       deferred.push(projector);
+      // A pass under way was planned without it: plan again from the mark, so it sees every event.
+      pass = null;
       // Start-up: whatever a crash left behind is indexed on the next turns of the event loop.
       scheduleDeferred(0);
     },
