@@ -14,30 +14,26 @@ export function foldIncident(events: readonly EventEnvelope[]): Incident | null 
   const orphans: EventEnvelope[] = [];
 
   for (const event of ordered) {
-    if (event.type === 'incident.created') {
-      const parsed = parseEventPayload('incident.created', event.payload);
-      if (!parsed.success) continue;
-      if (incident) {
-        incident.conflicts.push(conflict(event, 'duplicate_create', 'incident created twice; first creation kept'));
-        continue;
-      }
-      incident = {
-        ...parsed.data,
-        id: event.streamId,
-        status: 'open',
-        createdHlc: event.hlc,
-        updatedHlc: event.hlc,
-        createdDeviceTime: event.deviceTime,
-        notes: [],
-        conflicts: [],
-      };
+    if (incident) {
+      applyEvent(incident, event);
       continue;
     }
-    if (!incident) {
+    if (event.type !== 'incident.created') {
       orphans.push(event);
       continue;
     }
-    applyChange(incident, event);
+    const parsed = parseEventPayload('incident.created', event.payload);
+    if (!parsed.success) continue;
+    incident = {
+      ...parsed.data,
+      id: event.streamId,
+      status: 'open',
+      createdHlc: event.hlc,
+      updatedHlc: event.hlc,
+      createdDeviceTime: event.deviceTime,
+      notes: [],
+      conflicts: [],
+    };
   }
   if (incident) {
     for (const orphan of orphans) {
@@ -47,6 +43,28 @@ export function foldIncident(events: readonly EventEnvelope[]): Incident | null 
     }
   }
   return incident;
+}
+
+/**
+ * The fold carried on: `incident` is `foldIncident(held)` and every one of `later` sorts
+ * after every held event (compareEvents), so the result equals `foldIncident([...held,
+ * ...later])` — provided no held event was an orphan (ordered before the creation), whose
+ * conflicts the full fold appends last. The caller checks that (the incident's `createdHlc`
+ * is the stream's first HLC); the store uses this to fold a stream's new events onto its
+ * projected incident instead of re-reading the whole stream (issue 12, mesh catch-up).
+ * Mutates and returns `incident`.
+ */
+export function continueIncident(incident: Incident, later: readonly EventEnvelope[]): Incident {
+  for (const event of [...later].sort(compareEvents)) applyEvent(incident, event);
+  return incident;
+}
+
+/** One event after the creation, in order: a second creation is a conflict, the rest change the incident. */
+function applyEvent(incident: Incident, event: EventEnvelope): void {
+  if (event.type !== 'incident.created') return applyChange(incident, event);
+  const parsed = parseEventPayload('incident.created', event.payload);
+  if (!parsed.success) return;
+  incident.conflicts.push(conflict(event, 'duplicate_create', 'incident created twice; first creation kept'));
 }
 
 function applyChange(incident: Incident, event: EventEnvelope): void {

@@ -62,6 +62,8 @@ export interface RunVerdicts {
   runs: number;
   /** Author hash of each input event (null where unsigned), for the receiver to store. */
   hashes: (string | null)[];
+  /** Canonical text of each input event hashed here (null where unsigned), so the receiver need not compute it again. */
+  canonicals: (string | null)[];
 }
 
 const ACCEPTED: TrustVerdict = { ok: true, preSignature: false };
@@ -69,13 +71,16 @@ const ACCEPTED: TrustVerdict = { ok: true, preSignature: false };
 export function verifyByRuns(events: readonly AuthoredEvent[], options: RunVerifyOptions): RunVerdicts {
   const verdicts: (TrustVerdict | undefined)[] = new Array<TrustVerdict | undefined>(events.length);
   const hashes: (string | null)[] = new Array<string | null>(events.length).fill(null);
+  const canonicals: (string | null)[] = new Array<string | null>(events.length).fill(null);
   const byAuthor = new Map<string, number[]>();
   let signatureChecks = 0;
   let runs = 0;
 
   for (const [i, e] of events.entries()) {
     if (e.sig === undefined || e.deviceSeq === undefined) continue;
-    hashes[i] = authorHashOf(canonicalEnvelope(e), e.sig);
+    const canonical = canonicalEnvelope(e);
+    canonicals[i] = canonical;
+    hashes[i] = authorHashOf(canonical, e.sig);
     const list = byAuthor.get(e.deviceId);
     if (list) list.push(i);
     else byAuthor.set(e.deviceId, [i]);
@@ -113,7 +118,7 @@ export function verifyByRuns(events: readonly AuthoredEvent[], options: RunVerif
   }
 
   for (let i = 0; i < events.length; i += 1) if (verdicts[i] === undefined) one(i);
-  return { verdicts: verdicts as TrustVerdict[], signatureChecks, runs, hashes };
+  return { verdicts: verdicts as TrustVerdict[], signatureChecks, runs, hashes, canonicals };
 }
 
 /** A `prev` that contradicts the author hash the receiver holds for seq − 1. */

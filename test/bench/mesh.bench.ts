@@ -16,7 +16,8 @@
  *    pair, and the feed replicates everything; events/s until B's file holds all of A's
  *    events. Beside it, in the same run, the same backlog drained from a copy of the same
  *    console file to a real tracker process (the sync bench's drain). Target: catch-up ≥
- *    the tracker drain.
+ *    the tracker drain. `GUARDLINE_MESH_BENCH=catch-up` runs this part alone, and
+ *    `GUARDLINE_MESH_PROFILE=<dir>` has the receiving console write a CPU profile there.
  */
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -160,7 +161,7 @@ async function lanAlarm(dir: string): Promise<{ wall: number[]; stages: Record<S
   }
 }
 
-async function catchUp(dir: string, template: string): Promise<{ events: number; ms: number }> {
+async function catchUp(dir: string, template: string): Promise<{ events: number; ms: number; escalations: number }> {
   const file = join(dir, 'catch-up-a.sqlite');
   for (const suffix of ['', '-wal', '-shm', '-device-key.pem']) {
     if (existsSync(template + suffix)) copyFileSync(template + suffix, file + suffix);
@@ -176,9 +177,17 @@ async function catchUp(dir: string, template: string): Promise<{ events: number;
   });
   const dataB = join(dir, 'catch-up-b');
   const fileB = join(dataB, 'guardline.sqlite');
+  // GUARDLINE_MESH_PROFILE=<dir>: the receiving console writes a CPU profile there when it
+  // stops (read it with test/bench/cpuprofile-top.ts --by-caller).
+  const profileDir = process.env.GUARDLINE_MESH_PROFILE;
   const b = await startWebHost({
     dataDir: dataB,
-    env: { GUARDLINE_FACILITY: FACILITY, GUARDLINE_UNIT: 'Ledningscentral', GUARDLINE_MESH_LISTEN: '127.0.0.1:0' },
+    env: {
+      GUARDLINE_FACILITY: FACILITY,
+      GUARDLINE_UNIT: 'Ledningscentral',
+      GUARDLINE_MESH_LISTEN: '127.0.0.1:0',
+      ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}),
+    },
   });
   try {
     await a.signIn('A-drain', '1111');
@@ -187,12 +196,13 @@ async function catchUp(dir: string, template: string): Promise<{ events: number;
     await a.core.mesh.listening();
     await hostCall(b.url, 'auth.bootstrapAdmin', { staffNumber: 'B1', name: 'Bo Admin', pin: '123456' });
     const author = a.core.info().deviceId;
-    const events = (
-      a.core.store.db.prepare('SELECT count(*) AS n FROM events WHERE device_id = ?').get(author) as { n: number }
-    ).n;
+    // A's signed feed, counted on the author index (events_by_author covers signed events only):
+    // without `device_seq IS NOT NULL` the watcher scanned B's whole table every 50 ms.
+    const feed = 'SELECT count(*) AS n FROM events WHERE device_id = ? AND device_seq IS NOT NULL';
+    const events = (a.core.store.db.prepare(feed).get(author) as { n: number }).n;
     // One read-only connection, polled every 50 ms: the watcher must not compete with the catch-up.
     const watch = new Database(fileB, { readonly: true, fileMustExist: true });
-    const countHeld = watch.prepare('SELECT count(*) AS n FROM events WHERE device_id = ?');
+    const countHeld = watch.prepare(feed);
     const held = () => (countHeld.get(author) as { n: number }).n;
     const shown = await a.call<MeshPairingCode>('mesh.pairingCode');
     const start = performance.now();
@@ -210,7 +220,13 @@ async function catchUp(dir: string, template: string): Promise<{ events: number;
     }
     const ms = performance.now() - start;
     watch.close();
-    return { events, ms };
+    await b.stop();
+    // Work the tracker's drain does not do: B's default policies match the backlog's threat
+    // incidents (A's are empty), so B starts their escalations, each three events it signs.
+    const after = new Database(fileB, { readonly: true, fileMustExist: true });
+    const escalations = (after.prepare('SELECT count(*) AS n FROM escalations').get() as { n: number }).n;
+    after.close();
+    return { events, ms, escalations };
   } finally {
     await a.close();
     await b.stop();
@@ -255,9 +271,10 @@ function alarmTable(alarm: { wall: number[]; stages: Record<Stage, number[]> }):
 export async function meshBench(): Promise<BenchRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'guardline-bench-mesh-'));
   try {
-    const alarm = await lanAlarm(dir);
-    const alarmRows = alarmTable(alarm);
-    if (process.env.GUARDLINE_MESH_BENCH === 'alarm') return alarmRows;
+    // GUARDLINE_MESH_BENCH=alarm runs the LAN alarm alone, =catch-up the catch-up and drain alone.
+    const only = process.env.GUARDLINE_MESH_BENCH;
+    const alarmRows = only === 'catch-up' ? [] : alarmTable(await lanAlarm(dir));
+    if (only === 'alarm') return alarmRows;
     const template = await offlineConsole(dir, CATCH_UP_EVENTS);
     const drain = await guardlineDrain(dir, 0, template);
     const caught = await catchUp(dir, template);
@@ -273,6 +290,11 @@ export async function meshBench(): Promise<BenchRow[]> {
         baseline: { name: `console → tracker drain of the same ${drain.events} events`, value: drainRate },
         target: '≥ the tracker drain',
         pass: catchUpRate >= drainRate,
+      },
+      {
+        metric: 'escalations the catching-up console started from the backlog during the catch-up',
+        value: caught.escalations,
+        unit: 'escalations',
       },
     ];
   } finally {

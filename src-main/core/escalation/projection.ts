@@ -1,8 +1,12 @@
 /** Escalation projection: one row per escalation, folded from its stream by the pure model. */
 import type { EscalationStatus, EscalationView } from '../../../src-shared/escalation.ts';
 import type { Db } from '../store/database.ts';
+import type { Statement } from 'better-sqlite3';
 import type { Projector } from '../store/event-store.ts';
 import { foldEscalation, toView } from './model.ts';
+
+/** Prepared once per database (better-sqlite3 does not cache `prepare`; a catch-up starts hundreds). */
+const upserts = new WeakMap<Db, Statement>();
 
 export const escalationProjector: Projector = {
   name: 'escalations',
@@ -11,12 +15,17 @@ export const escalationProjector: Projector = {
     const state = foldEscalation(events);
     if (!state) return; // steps pulled before their start: the row appears when the start arrives
     const view = toView(state);
-    db.prepare(
-      `INSERT INTO escalations (escalation_id, incident_id, status, unit, severity, started_at, next_due_at, doc)
-       VALUES (@escalationId, @incidentId, @status, @unit, @severity, @startedAt, @nextDueAt, @doc)
-       ON CONFLICT (escalation_id) DO UPDATE SET status = excluded.status, unit = excluded.unit,
-         severity = excluded.severity, next_due_at = excluded.next_due_at, doc = excluded.doc`,
-    ).run({ ...view, doc: JSON.stringify(view) });
+    let upsert = upserts.get(db);
+    if (!upsert) {
+      upsert = db.prepare(
+        `INSERT INTO escalations (escalation_id, incident_id, status, unit, severity, started_at, next_due_at, doc)
+         VALUES (@escalationId, @incidentId, @status, @unit, @severity, @startedAt, @nextDueAt, @doc)
+         ON CONFLICT (escalation_id) DO UPDATE SET status = excluded.status, unit = excluded.unit,
+           severity = excluded.severity, next_due_at = excluded.next_due_at, doc = excluded.doc`,
+      );
+      upserts.set(db, upsert);
+    }
+    upsert.run({ ...view, doc: JSON.stringify(view) });
   },
 };
 

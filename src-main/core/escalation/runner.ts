@@ -60,6 +60,9 @@ const CLOSED_STATUSES = new Set(['resolved', 'closed']);
 export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
   const { store, queries, event, wallClock, timers } = deps;
   const getIncident = store.db.prepare<[string], { doc: string }>('SELECT doc FROM incidents WHERE id = ?');
+  const getTriage = store.db.prepare<[string], { status: string; category: string; severity: string }>(
+    'SELECT status, category, severity FROM incidents WHERE id = ?',
+  );
   const deadlines = new Map<string, unknown>();
   const toDrive = new Set<string>();
   const toCheck = new Set<string>();
@@ -90,8 +93,15 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
     drain();
   }
 
-  /** Escalation steps recorded in one transaction when many are waiting (catch-up). */
-  const STEPS_PER_COMMIT = 64;
+  /**
+   * Escalation steps of a catch-up share one transaction, for at most STEP_SLICE_MS of the
+   * core's thread and STEPS_PER_COMMIT steps. Most steps of a catch-up are checks that find
+   * the incident handled or not matching and write nothing: counted 64 to a commit, a mesh
+   * catch-up paid a disk flush for every 64 checks, most of them writing nothing (receiver's
+   * profile, npm run bench mesh; docs/performance.md "The mesh catch-up").
+   */
+  const STEPS_PER_COMMIT = 512;
+  const STEP_SLICE_MS = 20;
 
   function drain() {
     if (draining) return;
@@ -118,10 +128,14 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
           continue;
         }
         // Many at once (a peer's or the tracker's catch-up brought many incidents): their
-        // steps share one commit per STEPS_PER_COMMIT instead of one disk flush each. A step
+        // steps share one commit per slice instead of one disk flush each. A step
         // that fails rolls back to its own savepoint (nested append) and is logged.
         store.transaction(() => {
-          for (let i = 0; i < STEPS_PER_COMMIT && pass < 10_000 && waiting(); i++, pass++) step();
+          const until = performance.now() + STEP_SLICE_MS;
+          for (let i = 0; i < STEPS_PER_COMMIT && pass < 10_000 && waiting(); i++, pass++) {
+            if (i > 0 && performance.now() >= until) break;
+            step();
+          }
         });
       }
     } finally {
@@ -144,9 +158,11 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
 
   /** Auto-start on a matching incident; resolve open escalations when the incident is resolved or closed. */
   function checkIncident(incidentId: string) {
-    const current = incident(incidentId);
-    if (!current) return;
-    if (CLOSED_STATUSES.has(current.status)) {
+    // The row's columns first: most checks of a catch-up end at the status, the count or the
+    // policy, and need not parse the incident's document.
+    const triage = getTriage.get(incidentId);
+    if (!triage) return;
+    if (CLOSED_STATUSES.has(triage.status)) {
       for (const open of queries.openForIncident(incidentId)) {
         const id = stepEventId(open.escalationId, 'resolved');
         const payload = { incidentId, reason: 'incident_resolved' as const };
@@ -156,6 +172,9 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
     }
     // Only the first escalation of an incident starts by itself; editing a handled incident does not re-alarm.
     if (queries.countForIncident(incidentId) > 0) return;
+    if (!matchingPolicy(deps.policies(), triage as Pick<Incident, 'category' | 'severity'>)) return;
+    const current = incident(incidentId);
+    if (!current) return;
     const policy = matchingPolicy(deps.policies(), current);
     if (policy) begin(current, policy, 'auto', SYSTEM_ACTOR);
   }

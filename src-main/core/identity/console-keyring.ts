@@ -41,7 +41,7 @@ import {
   type TrustRefusal,
   type TrustVerdict,
 } from '../../../src-shared/signed-envelope.ts';
-import type { EventStore } from '../store/event-store.ts';
+import type { EventStore, PreparedEvent } from '../store/event-store.ts';
 import type { Revocations } from './device-revocations.ts';
 
 export const TRACKER_KEY_META = 'identity.tracker_key';
@@ -68,12 +68,13 @@ export interface ConsoleKeyring {
   /**
    * Splits received events into those to store and those refused (logged here), in
    * order: a `device.enrolled` record that verifies makes its device's later events in
-   * the same batch verifiable.
+   * the same batch verifiable. `prepared` holds, per checked event object, the canonical
+   * text and author hash the check computed, for the store's append (AppendOptions.prepared).
    */
   screen<E extends EventEnvelope>(
     events: readonly E[],
     source: EventSource,
-  ): { accepted: E[]; refused: number; withheld: number };
+  ): { accepted: E[]; refused: number; withheld: number; prepared: ReadonlyMap<object, PreparedEvent> };
   refused(limit?: number): RefusedEvent[];
 }
 
@@ -204,7 +205,8 @@ export function createConsoleKeyring(deps: {
     verify,
     screen(events, source) {
       // Already held: the append skips them as duplicates, no check needed.
-      const fresh = events.filter((event) => !store.getEvent(event.id));
+      const held = store.heldIds(events.map((event) => event.id));
+      const fresh = held.size === 0 ? events : events.filter((event) => !held.has(event.id));
       // Records first, in order, each on its own: an enrolment record that holds adds the
       // key its device's events (later in this batch, or in a run whose head it signs)
       // verify with; a revocation record that holds sets its device's cutoff before that
@@ -245,7 +247,7 @@ export function createConsoleKeyring(deps: {
         withheldEvents.add(event);
       }
       const checkable = fresh.filter((event) => !withheldEvents.has(event));
-      const { verdicts } = verifyByRuns(checkable, {
+      const { verdicts, canonicals, hashes } = verifyByRuns(checkable, {
         verifyOne: (event) => recordVerdicts.get(event) ?? verify(event as EventEnvelope, source),
         heldHash: (deviceId, seq) => store.authorHashAt(deviceId, seq),
       });
@@ -258,7 +260,13 @@ export function createConsoleKeyring(deps: {
         refusedEvents.add(event);
       }
       const accepted = events.filter((event) => !refusedEvents.has(event) && !withheldEvents.has(event));
-      return { accepted, refused: refusedEvents.size, withheld: withheldEvents.size };
+      // The text and hash the runs were checked on: the store's append need not compute them again.
+      const prepared = new Map<object, PreparedEvent>();
+      for (const [i, event] of checkable.entries()) {
+        const canonical = canonicals[i];
+        if (canonical != null) prepared.set(event, { canonical, authorHash: hashes[i] ?? null });
+      }
+      return { accepted, refused: refusedEvents.size, withheld: withheldEvents.size, prepared };
     },
     refused: (limit = 100) =>
       q.list.all(limit).map((r) => ({

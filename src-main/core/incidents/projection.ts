@@ -4,7 +4,7 @@
  */
 import type { DeferredProjector, Projector } from '../store/event-store.ts';
 import type { Db } from '../store/database.ts';
-import { foldIncident } from '../../../src-shared/incident-fold.ts';
+import { continueIncident, foldIncident } from '../../../src-shared/incident-fold.ts';
 import type { Incident } from '../../../src-shared/incident.ts';
 
 /**
@@ -35,6 +35,7 @@ function prepareStatements(db: Db) {
       'INSERT INTO incidents_fts (rowid, incident_id, title, description, people, location, notes) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
     searchSource: db.prepare<[string], { rowid: number; doc: string }>('SELECT rowid, doc FROM incidents WHERE id = ?'),
+    doc: db.prepare<[string], { doc: string }>('SELECT doc FROM incidents WHERE id = ?'),
   };
 }
 
@@ -63,25 +64,44 @@ export const incidentProjector: Projector = {
       if (archived) q.archive.run(streamId, archived.id, archived.hlc);
       return;
     }
-    // The upsert keeps an existing row's rowid, which the search row shares (searchProjector).
-    q.upsert.run({
-      id: incident.id,
-      facility: incident.facility,
-      unit: incident.unit,
-      category: incident.category,
-      severity: incident.severity,
-      status: incident.status,
-      title: incident.title,
-      occurredAt: incident.occurredAt,
-      reportedBy: incident.reportedBy,
-      createdHlc: incident.createdHlc,
-      updatedHlc: incident.updatedHlc,
-      noteCount: incident.notes.length,
-      conflictCount: incident.conflicts.length,
-      doc: JSON.stringify(incident),
-    });
+    upsert(q, incident);
+  },
+  /**
+   * New events folded onto the stored incident, when the stream's first event is its creation
+   * (no orphans, whose conflicts the full fold lists last) and nothing archives it: the
+   * stream need not be read back (continueIncident gives what the full fold gives).
+   */
+  extend(db, streamId, fresh, held) {
+    if (fresh.some((e) => e.type === 'incident.archived')) return false;
+    const q = statements(db);
+    const row = q.doc.get(streamId);
+    if (!row) return false;
+    const incident = JSON.parse(row.doc) as Incident;
+    if (incident.createdHlc !== held.firstHlc) return false;
+    upsert(q, continueIncident(incident, fresh));
+    return true;
   },
 };
+
+function upsert(q: ReturnType<typeof prepareStatements>, incident: Incident): void {
+  // The upsert keeps an existing row's rowid, which the search row shares (searchProjector).
+  q.upsert.run({
+    id: incident.id,
+    facility: incident.facility,
+    unit: incident.unit,
+    category: incident.category,
+    severity: incident.severity,
+    status: incident.status,
+    title: incident.title,
+    occurredAt: incident.occurredAt,
+    reportedBy: incident.reportedBy,
+    createdHlc: incident.createdHlc,
+    updatedHlc: incident.updatedHlc,
+    noteCount: incident.notes.length,
+    conflictCount: incident.conflicts.length,
+    doc: JSON.stringify(incident),
+  });
+}
 
 /**
  * The search index (incidents_fts), written after the command's commit rather than in it: it

@@ -170,7 +170,13 @@ export function createMesh(deps: MeshDeps) {
   }
 
   const q = {
-    after: store.db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
+    // What a peer is sent: signed events it did not author (it holds its own; unsigned,
+    // pre-signature events it takes only from the tracker), skipped here rather than read
+    // and parsed: a console that just caught up on a peer's 20,000 events read them all back
+    // to send that peer nothing (receiver's profile, npm run bench mesh).
+    after: store.db.prepare<[number, string, number], EventRow>(
+      'SELECT * FROM events WHERE seq > ? AND device_id != ? AND sig IS NOT NULL ORDER BY seq LIMIT ?',
+    ),
     head: store.db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM events'),
     held: store.db.prepare<[string], { one: number }>('SELECT 1 AS one FROM events WHERE id = ?'),
   };
@@ -204,10 +210,13 @@ export function createMesh(deps: MeshDeps) {
   const cursorKey = (peer: string) => `mesh.cursor.${peer}`;
   const cursor = (peer: string) => Number(store.getMeta(cursorKey(peer)) ?? '0');
 
-  function feedAfter(seq: number, limit: number): StoredEvent[] {
+  function feedAfter(seq: number, limit: number, peerDeviceId: string): { events: StoredEvent[]; last: number } {
     // One read per batch (not one per event), through the store's own row mapping, so the
     // envelope has exactly the store's shape (signature and chain fields included).
-    return q.after.all(seq, limit).map(toStored);
+    const rows = q.after.all(seq, peerDeviceId, limit);
+    // A short batch has looked at everything up to the head (same thread, no write between).
+    const last = rows.length === limit ? rows.at(-1)!.seq : Math.max(head(), rows.at(-1)?.seq ?? seq);
+    return { events: rows.map(toStored), last };
   }
 
   function accept(peer: TrustedDevice, events: FeedEvent[], last: number): MeshRefusalError | null {

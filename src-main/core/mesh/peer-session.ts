@@ -62,8 +62,11 @@ export interface SessionDeps {
   self(): SessionSelf;
   /** The device `claimedDeviceId` if `peerKey` is its key in this facility, else null. */
   trust(peerKey: KeyObject, claimedDeviceId: string): TrustedDevice | null;
-  /** Our log after `seq`, oldest first. */
-  feedAfter(seq: number, limit: number): StoredEvent[];
+  /**
+   * Our log after `seq` as `peerDeviceId` is sent it, oldest first: at most `limit` signed
+   * events it did not author, and the log seq the batch reaches (`last`, past the skipped ones).
+   */
+  feedAfter(seq: number, limit: number, peerDeviceId: string): { events: StoredEvent[]; last: number };
   /** How far we hold the peer's log. */
   cursor(peerDeviceId: string): number;
   /** Our per-device high-water marks (every event of the author up to the mark is held). */
@@ -229,10 +232,10 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
     if (closed || subscribedAfter === null || !session.peer) return;
     const peerId = session.peer.deviceId;
     while (inflight.length < MESH_WINDOW) {
-      const rows = deps.feedAfter(sentUpTo, MESH_BATCH_EVENTS);
-      if (rows.length === 0) return;
       // The peer already holds what it authored, and takes unsigned (pre-signature) events
-      // only from the tracker; the batch still moves its cursor past both.
+      // only from the tracker: the feed skips both, and the batch still moves its cursor past them.
+      const { events: rows, last } = deps.feedAfter(sentUpTo, MESH_BATCH_EVENTS, peerId);
+      if (last <= sentUpTo) return;
       const events = rows
         .filter(
           (e) =>
@@ -242,7 +245,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
             !(e.deviceSeq !== undefined && e.deviceSeq <= (peerMarks[e.deviceId] ?? 0)),
         )
         .map(toFeed);
-      sentUpTo = rows.at(-1)!.seq;
+      sentUpTo = last;
       inflight.push(sentUpTo);
       send({ t: 'events', events, last: sentUpTo });
     }

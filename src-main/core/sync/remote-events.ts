@@ -13,7 +13,7 @@ import { isDerivedEventId } from '../../../src-shared/derived-ids.ts';
 import { parseEventPayload, type EventEnvelope } from '../../../src-shared/events.ts';
 import { decodeHlc, isHlc, type HybridLogicalClock } from '../../../src-shared/hlc.ts';
 import { MAX_FUTURE_HLC_MS } from '../../../src-shared/sync-wire.ts';
-import { canonicalEvent, type AppendResult, type EventStore } from '../store/event-store.ts';
+import { canonicalEvent, type AppendResult, type EventStore, type PreparedEvent } from '../store/event-store.ts';
 
 export interface RemoteRefusal {
   code: 'bad_event' | 'bad_signature' | 'clock_skew';
@@ -30,7 +30,7 @@ export interface AuthorCheck {
   screen<E extends EventEnvelope>(
     events: readonly E[],
     source: `peer:${string}`,
-  ): { accepted: E[]; refused: number; withheld?: number };
+  ): { accepted: E[]; refused: number; withheld?: number; prepared?: ReadonlyMap<object, PreparedEvent> };
   refused(limit?: number): { eventId: string; code: string; reason: string }[];
 }
 
@@ -60,6 +60,8 @@ export function createRemoteEvents(deps: RemoteEventsDeps) {
 
   function check(events: RemoteBatch['events']): RemoteRefusal | null {
     const now = deps.wallClock();
+    // One statement for the whole batch (a catch-up's batches are fresh: it finds nothing).
+    const held = deps.store.heldEvents(events.map((event) => event.id));
     for (const event of events) {
       const payload = parseEventPayload(event.type, event.payload);
       if (!payload.success) {
@@ -80,8 +82,8 @@ export function createRemoteEvents(deps: RemoteEventsDeps) {
           message: `event ${event.id} is ${Math.round(aheadMs / 3_600_000)} h ahead of this console's clock`,
         };
       }
-      const held = deps.store.getEvent(event.id);
-      if (held && !sameFact(held, event)) {
+      const copy = held.get(event.id);
+      if (copy && !sameFact(copy, event)) {
         return { code: 'bad_event', eventId: event.id, message: `event ${event.id} differs from the copy held here` };
       }
     }
@@ -91,14 +93,15 @@ export function createRemoteEvents(deps: RemoteEventsDeps) {
   function checkAuthors<E extends RemoteBatch['events'][number]>(
     events: readonly E[],
     source: `peer:${string}`,
-  ): { accepted: readonly E[]; refusal: RemoteRefusal | null } {
+  ): { accepted: readonly E[]; refusal: RemoteRefusal | null; prepared?: ReadonlyMap<object, PreparedEvent> } {
     if (!deps.authors || events.length === 0) return { accepted: events, refusal: null };
-    const { accepted, refused } = deps.authors.screen(events, source);
+    const { accepted, refused, prepared } = deps.authors.screen(events, source);
     // Withheld events (a revoked device's, after its cutoff) are dropped, the rest stored.
-    if (refused === 0) return { accepted, refusal: null };
+    if (refused === 0) return { accepted, refusal: null, ...(prepared ? { prepared } : {}) };
     const last = deps.authors.refused(1)[0];
     return {
       accepted,
+      ...(prepared ? { prepared } : {}),
       refusal: {
         code: 'bad_signature',
         eventId: last?.eventId ?? null,
@@ -120,7 +123,7 @@ export function createRemoteEvents(deps: RemoteEventsDeps) {
     ): { refused: RemoteRefusal; result?: AppendResult } | { result: AppendResult } {
       const refused = check(batch.events);
       if (refused) return { refused };
-      const { accepted: events, refusal } = checkAuthors(batch.events, source);
+      const { accepted: events, refusal, prepared } = checkAuthors(batch.events, source);
       if (events.length > 0) {
         const maxHlc = events.reduce((m, e) => (e.hlc > m ? e.hlc : m), events[0]!.hlc);
         deps.clock.receive(maxHlc);
@@ -129,6 +132,7 @@ export function createRemoteEvents(deps: RemoteEventsDeps) {
       const result = deps.store.append(events, {
         ...(serverSeqById.size > 0 ? { synced: { serverSeqById, syncedAt: deps.wallClock() } } : {}),
         ...(batch.alsoInTransaction ? { alsoInTransaction: batch.alsoInTransaction } : {}),
+        ...(prepared ? { prepared } : {}),
       });
       return refusal ? { refused: refusal, result } : { result };
     },

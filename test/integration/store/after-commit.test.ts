@@ -208,6 +208,44 @@ describe('after the commit: search index, clock mark, feed head', () => {
     }
   });
 
+  it('finds a note added far down a backlog on an incident created near its start, once the backlog is caught up', () => {
+    const file = join(dir.path, 'spread.sqlite');
+    const store = openEventStore(file);
+    store.registerProjector(incidentProjector);
+    const incidents = DEFERRED_SLICE * 2 + 7;
+    const id = (kind: number, i: number) => `019ab000-0000-7000-800${kind}-${String(i).padStart(12, '0')}`;
+    const at = (ms: number, kind: number, i: number, type: EventEnvelope['type'], payload: unknown) =>
+      ({
+        id: id(kind, i),
+        streamId: id(2, i),
+        type,
+        payload,
+        actor: 'V1',
+        deviceId: 'dev-b',
+        deviceTime: ms,
+        hlc: encodeHlc({ wallMs: ms, counter: 0, node: 'dev-b' }),
+      }) as EventEnvelope;
+    // Every incident first, then a note on each: each stream's events are a whole slice apart.
+    store.transaction(() => {
+      for (let i = 0; i < incidents; i++)
+        store.append([at(5_000 + i, 1, i, 'incident.created', incidentInput({ title: `Larm ${i}` }))]);
+      for (let i = 0; i < incidents; i++)
+        store.append([
+          at(9_000 + i, 3, i, 'incident.note_added', { noteId: id(4, i), text: `Uppföljning nummer${i}` }),
+        ]);
+    });
+    try {
+      store.registerDeferredProjector(searchProjector);
+      store.catchUpDeferred();
+      const n = (sql: string) => (store.db.prepare(sql).get() as { n: number }).n;
+      expect(n("SELECT count(*) AS n FROM incidents_fts WHERE incidents_fts MATCH 'uppföljning'")).toBe(incidents);
+      expect(n("SELECT count(*) AS n FROM incidents_fts WHERE incidents_fts MATCH 'larm'")).toBe(incidents);
+      expect(store.getMeta('derived.through_seq')).toBe(String(n('SELECT max(seq) AS n FROM events')));
+    } finally {
+      store.close();
+    }
+  });
+
   it("numbers this console's events 1, 2, 3… without gaps, whatever rolls back or arrives", () => {
     const store = openEventStore(join(dir.path, 'feed.sqlite'));
     const signer: EventSigner = { deviceId: 'dev-a', signEvent: () => 'A'.repeat(86) };

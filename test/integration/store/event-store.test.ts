@@ -68,6 +68,37 @@ describe('event store', () => {
     store.close();
   });
 
+  it('tells observers of appends inside a transaction only once it commits, and never of ones rolled back', () => {
+    const store = openEventStore(file('announce.sqlite'));
+    const seen: string[][] = [];
+    store.onCommitted((result) => seen.push(result.stored.map((e) => e.id)));
+    const [a, b, c, d, e] = [event(), event(), event(), event(), event()];
+    store.transaction(() => {
+      store.append([a]);
+      store.append([b]);
+      // A savepoint that fails takes its append with it, and its announcement too.
+      expect(() =>
+        store.transaction(() => {
+          store.append([c]);
+          throw new Error('step failed');
+        }),
+      ).toThrow('step failed');
+      expect(seen).toEqual([]); // nothing is committed yet: a peer must not be sent these
+    });
+    expect(seen).toEqual([[a.id, b.id]]);
+    expect(() =>
+      store.transaction(() => {
+        store.append([d]);
+        throw new Error('whole command failed');
+      }),
+    ).toThrow('whole command failed');
+    store.append([e]);
+    expect(seen).toEqual([[a.id, b.id], [e.id]]);
+    expect(store.getEvent(c.id)).toBeNull();
+    expect(store.getEvent(d.id)).toBeNull();
+    store.close();
+  });
+
   it('refuses to update or delete stored events', () => {
     const store = openEventStore(file('append-only.sqlite'));
     store.append([event()]);

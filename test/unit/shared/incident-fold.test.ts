@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { foldIncident } from '../../../src-shared/incident-fold.ts';
+import { continueIncident, foldIncident } from '../../../src-shared/incident-fold.ts';
 import { encodeHlc } from '../../../src-shared/hlc.ts';
-import type { EventEnvelope } from '../../../src-shared/events.ts';
+import { compareEvents, type EventEnvelope } from '../../../src-shared/events.ts';
 
 const STREAM = '0192a0c0-0000-7000-8000-000000000001';
 let n = 0;
@@ -89,6 +89,30 @@ describe('incident fold', () => {
     fc.assert(
       fc.property(fc.shuffledSubarray([created, ...changes], { minLength: 7, maxLength: 7 }), (order) => {
         expect(foldIncident(order)).toEqual(expected);
+      }),
+    );
+  });
+
+  it('carried on from a stored incident by later events, gives what the fold of every event gives (property)', () => {
+    const events = [
+      created,
+      ev('incident.updated', 150, 'dev-b', { patch: { title: 'one', location: 'Rum 1' } }),
+      ev('incident.status_changed', 160, 'dev-a', { from: 'open', to: 'acknowledged' }),
+      ev('incident.status_changed', 160, 'dev-b', { from: 'open', to: 'resolved' }),
+      ev('incident.created', 165, 'dev-c', { ...(created.payload as object), title: 'second creation' }),
+      ev('incident.updated', 170, 'dev-a', { patch: { severity: 'critical' } }),
+      ev('incident.note_added', 180, 'dev-c', { noteId: '0192a0c0-0000-7000-8000-0000000000dd', text: 'n' }),
+      ev('incident.status_changed', 190, 'dev-c', { from: 'resolved', to: 'closed' }),
+      ev('incident.status_changed', 200, 'dev-b', { from: 'open', to: 'acknowledged' }),
+    ].sort(compareEvents);
+    const expected = foldIncident(events);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: events.length }), fc.boolean(), (cut, reversed) => {
+        // What the store keeps (the incident row's JSON), then the rest in any arrival order.
+        const stored = JSON.parse(JSON.stringify(foldIncident(events.slice(0, cut)))) as NonNullable<typeof expected>;
+        const later = events.slice(cut);
+        if (reversed) later.reverse();
+        expect(continueIncident(stored, later)).toEqual(expected);
       }),
     );
   });
