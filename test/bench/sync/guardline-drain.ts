@@ -34,7 +34,11 @@ export interface DrainResult {
 }
 
 /** Writes the backlog into a console file that is not enrolled yet; returns the file. */
-export async function offlineConsole(dir: string, count: number): Promise<string> {
+export async function offlineConsole(
+  dir: string,
+  count: number,
+  options: { escalations?: boolean } = {},
+): Promise<string> {
   const c = await syncConsole(dir, 'drain', CONSOLE_OPTIONS);
   try {
     const deviceId = c.core.store.getMeta('device_id')!;
@@ -45,10 +49,12 @@ export async function offlineConsole(dir: string, count: number): Promise<string
       unit: 'Avdelning B',
       actor: ADMIN.staffNumber,
       startMs: Date.now() - count,
+      escalations: options.escalations ?? false,
     });
-    for (let i = 0; i < backlog.events.length; i += APPEND_CHUNK) {
+    const total = backlog.events.length;
+    for (let i = 0; i < total; i += APPEND_CHUNK) {
       c.core.store.append(backlog.events.slice(i, i + APPEND_CHUNK));
-      progress('offline backlog appended', Math.min(i + APPEND_CHUNK, count), count);
+      progress('offline backlog appended', Math.min(i + APPEND_CHUNK, total), total);
     }
   } finally {
     await c.close();
