@@ -204,7 +204,20 @@ async function catchUp(dir: string, template: string): Promise<{ events: number;
     // One read-only connection, polled every 50 ms: the watcher must not compete with the catch-up.
     const watch = new Database(fileB, { readonly: true, fileMustExist: true });
     const countHeld = watch.prepare(feed);
-    const held = () => (countHeld.get(author) as { n: number }).n;
+    // An escalation step B recorded itself before A's copy arrived (a frame ended between a
+    // threat's acknowledgement and its resolution, say) has the same deterministic id as A's,
+    // so A's copy is a duplicate there: B holds that event as its own. Counted too.
+    const feedIds = new Set(
+      (a.core.store.db.prepare('SELECT id FROM events WHERE device_id = ?').all(author) as { id: string }[]).map(
+        (r) => r.id,
+      ),
+    );
+    const ownOfB = watch.prepare(
+      "SELECT id FROM events WHERE device_id = (SELECT value FROM meta WHERE key = 'device_id') AND device_seq IS NOT NULL",
+    );
+    const held = () =>
+      (countHeld.get(author) as { n: number }).n +
+      (ownOfB.all() as { id: string }[]).filter((r) => feedIds.has(r.id)).length;
     const shown = await a.call<MeshPairingCode>('mesh.pairingCode');
     const start = performance.now();
     await hostCall(b.url, 'mesh.pair', { address: shown.address, code: shown.code });
