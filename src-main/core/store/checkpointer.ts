@@ -120,6 +120,10 @@ export function createCheckpointer(db: Db, file: string, log: (message: string) 
       worker = null;
       if (!w) return Promise.resolve();
       const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+      // Unref'd so a running console need not wait for it, but whoever awaits the close must:
+      // otherwise a process with nothing else to do exits before the worker's 'exit' arrives,
+      // and the await never returns (the profile bench stopped mid-run, 2 runs in 4).
+      w.ref();
       w.postMessage('close');
       return exited;
     },

@@ -3,7 +3,8 @@
  * WAL into the database file. Real SQLite files, a real worker thread.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { copyFileSync, existsSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { CHECKPOINT_EVERY, createCheckpointer } from '../../../src-main/core/store/checkpointer.ts';
@@ -84,5 +85,33 @@ describe('WAL checkpointer', () => {
     expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
     expect((copy.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n).toBe(events.length);
     copy.close();
+  });
+});
+
+describe('closing a store in a process with nothing else to do', () => {
+  it('keeps the process alive until the checkpoint worker has exited, so the awaited close returns', () => {
+    // The worker is unref'd while the console runs; a process whose last work is `await
+    // store.closed()` (a bench, a migration script, a quitting host) must still get past it.
+    const script = `
+      import { openEventStore } from ${JSON.stringify(join(process.cwd(), 'src-main/core/store/event-store.ts'))};
+      import { CHECKPOINT_EVERY } from ${JSON.stringify(join(process.cwd(), 'src-main/core/store/checkpointer.ts'))};
+      import { encodeHlc } from ${JSON.stringify(join(process.cwd(), 'src-shared/hlc.ts'))};
+      const store = openEventStore(process.argv[2]);
+      for (let i = 0; i < CHECKPOINT_EVERY * 2; i++) {
+        const n = String(i).padStart(12, '0');
+        store.append([{ id: '01a24000-0000-7000-8000-' + n, streamId: '01a24000-0000-7000-9000-' + n,
+          type: 'incident.note_added', payload: { text: 'x'.repeat(1500) }, actor: 'G1', deviceId: 'dev-a',
+          deviceTime: 1780000000000 + i, hlc: encodeHlc({ wallMs: 1780000000000 + i, counter: 0, node: 'dev-a' }) }]);
+      }
+      store.close();
+      await store.closed();
+      console.log('closed');
+    `;
+    const scriptFile = join(dir.path, 'close-alone.mts');
+    writeFileSync(scriptFile, script);
+    const runs = Array.from({ length: 3 }, (_, i) =>
+      execFileSync(process.execPath, [scriptFile, join(dir.path, `alone-${i}.sqlite`)], { encoding: 'utf8' }).trim(),
+    );
+    expect(runs).toEqual(['closed', 'closed', 'closed']);
   });
 });
