@@ -73,15 +73,22 @@ export async function loadAuthorKeys(
   return entries;
 }
 
-/** Returns the first refusal in request order, or null when every author checks out. */
-export async function verifyAuthors(
+/**
+ * Checks a batch's authors; `verdict` settles with the first refusal in request order, or
+ * null when every author checks out. In two steps, so the push's insert can run while the
+ * workers verify (ingestor.ts): the reads it needs (keys, cutoffs, run anchors) are done when this
+ * resolves, and `verdict` settles once the workers answer. The workers never touch the
+ * database, so the verdict may be awaited inside the write transaction that stores the
+ * batch; nothing of it commits before the verdict is in.
+ */
+export async function startAuthorCheck(
   store: TrackerDb,
   identity: TrackerIdentity,
   verifier: VerifyPool,
   pusher: AuthedDevice,
   batch: CheckedBatch,
-): Promise<AuthorRefusal | null> {
-  if (batch.events.length === 0) return null;
+): Promise<{ verdict: Promise<AuthorRefusal | null> }> {
+  if (batch.events.length === 0) return { verdict: Promise.resolve(null) };
   const events = batch.events.map((e) => e.envelope);
   const entries = await loadAuthorKeys(
     store,
@@ -90,22 +97,29 @@ export async function verifyAuthors(
   );
   const revokedThrough = await revokedCutoffs(store, pusher.facility, events);
   const held = await loadRunAnchors(store, pusher.facility, events);
-  const refusal = await verifier.check({
-    events,
-    entries,
-    facility: pusher.facility,
-    pusher: pusher.deviceId,
-    held,
-    ...(Object.keys(revokedThrough).length > 0 ? { revokedThrough } : {}),
-  });
-  if (!refusal) return null;
-  const envelope = events[refusal.index]!;
-  const field = `events.${batch.order.indexOf(envelope.id)}.${refusal.verdict.field}`;
-  return {
-    eventId: envelope.id,
-    author: envelope.deviceId,
-    error: { code: 'forbidden', message: `${field}: ${refusal.verdict.reason} [${refusal.verdict.code}]`, field },
-  };
+  const verdict = verifier
+    .check({
+      events,
+      entries,
+      facility: pusher.facility,
+      pusher: pusher.deviceId,
+      held,
+      ...(Object.keys(revokedThrough).length > 0 ? { revokedThrough } : {}),
+    })
+    .then((refusal): AuthorRefusal | null => {
+      if (!refusal) return null;
+      const envelope = events[refusal.index]!;
+      const field = `events.${batch.order.indexOf(envelope.id)}.${refusal.verdict.field}`;
+      return {
+        eventId: envelope.id,
+        author: envelope.deviceId,
+        error: { code: 'forbidden', message: `${field}: ${refusal.verdict.reason} [${refusal.verdict.code}]`, field },
+      };
+    });
+  // Whoever holds it awaits it; a push that fails earlier (a commit error) may not, and a
+  // worker's failure then must not surface as an unhandled rejection.
+  verdict.catch(() => {});
+  return { verdict };
 }
 
 /** Cutoffs of the batch's authors revoked by a console, merged with revocations inside the batch. */
