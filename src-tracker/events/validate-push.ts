@@ -5,7 +5,7 @@
  * event that is wrong.
  */
 import { isDerivedEventId } from '../../src-shared/derived-ids.ts';
-import canonicalize from 'canonicalize';
+import { canonicalJson } from '../../src-shared/canonical-json.ts';
 import { z } from 'zod';
 import { EventEnvelope, parseEventPayload } from '../../src-shared/events.ts';
 import { decodeHlc, isHlc } from '../../src-shared/hlc.ts';
@@ -124,7 +124,7 @@ export function sameFact(a: EventEnvelope, b: EventEnvelope): boolean {
     a.hlc === b.hlc &&
     a.deviceSeq === b.deviceSeq &&
     a.prev === b.prev &&
-    canonicalize(a.payload) === canonicalize(b.payload)
+    canonicalJson(a.payload) === canonicalJson(b.payload)
   );
 }
 
