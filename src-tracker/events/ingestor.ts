@@ -31,7 +31,7 @@ import type { TrackerDatabase } from '../db/schema.ts';
 import type { AuthedDevice } from '../http/auth.ts';
 import { ingestInto, type IngestOutcome } from './ingest.ts';
 import type { CheckedBatch } from './validate-push.ts';
-import type { AuthorRefusal } from './verify-authors.ts';
+import type { PushRefusal } from './verify-authors.ts';
 
 /** Bounds one group's transaction (events across its pushes), so a group never holds the writer for long. */
 const GROUP_MAX_EVENTS = 10_000;
@@ -47,14 +47,14 @@ export interface Ingestor {
     device: AuthedDevice,
     batch: CheckedBatch,
     receivedAt: number,
-    verdict?: Promise<AuthorRefusal | null>,
+    verdict?: Promise<PushRefusal | null>,
   ): Promise<IngestOutcome>;
 }
 
-/** A push whose authorship check refused it; nothing of it was stored. */
+/** A push the check refused (authorship or a payload's schema, verify-authors.ts); nothing of it was stored. */
 export class PushRefused extends Error {
-  readonly refusal: AuthorRefusal;
-  constructor(refusal: AuthorRefusal) {
+  readonly refusal: PushRefusal;
+  constructor(refusal: PushRefusal) {
     super(refusal.error.message);
     this.name = 'PushRefused';
     this.refusal = refusal;
@@ -67,7 +67,7 @@ interface Job {
   device: AuthedDevice;
   batch: CheckedBatch;
   receivedAt: number;
-  verdict: Promise<AuthorRefusal | null>;
+  verdict: Promise<PushRefusal | null>;
   resolve(outcome: IngestOutcome): void;
   reject(error: unknown): void;
 }

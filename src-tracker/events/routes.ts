@@ -20,17 +20,21 @@ export function eventRoutes(app: FastifyInstance, ctx: TrackerContext): void {
       facility: device.facility,
       now: ctx.clock(),
       maxFutureHlcMs: ctx.limits.maxFutureHlcMs,
+      payloadsElsewhere: true,
     });
     if (!check.ok) throw new TrackerFailure(check.error);
-    // The signatures are checked on the workers while the ingestor inserts the rows; the
-    // push commits only if they pass (ingestor.ts).
-    const { verdict } = await startAuthorCheck(ctx.store, ctx.identity, ctx.verifier, device, check.batch);
+    // The signatures and payloads are checked on the workers, a large push's while the
+    // ingestor inserts its rows; the push commits only if they pass (ingestor.ts).
+    const { verdict } = await startAuthorCheck(ctx.store, ctx.identity, ctx.verifier, device, check.batch, {
+      payloads: true,
+    });
     let outcome;
     try {
       outcome = await ctx.ingestor.ingest(device, check.batch, ctx.clock(), verdict);
     } catch (error) {
       if (!(error instanceof PushRefused)) throw error;
       const { refusal } = error;
+      if (refusal.kind === 'payload') throw new TrackerFailure(refusal.error);
       request.log.warn(
         {
           facility: device.facility,

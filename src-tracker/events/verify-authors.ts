@@ -34,12 +34,18 @@ import type { AuthedDevice } from '../http/auth.ts';
 import type { TrackerIdentity } from '../identity/tracker-identity.ts';
 import { heldKey } from './author-check.ts';
 import { chunks, rowToEnvelope } from './event-rows.ts';
-import type { CheckedBatch } from './validate-push.ts';
+import { payloadError, type CheckedBatch } from './validate-push.ts';
 import type { VerifyPool } from './verify-pool.ts';
 
 const IN_LIST_SIZE = 500;
 
-export interface AuthorRefusal {
+/**
+ * Why the check refused a push, naming the event: `author`, its authorship (403, logged as
+ * a possible forgery), or `payload`, a payload failing its schema (400), which the push
+ * route leaves to the workers (validate-push.ts `payloadsElsewhere`).
+ */
+export interface PushRefusal {
+  kind: 'author' | 'payload';
   error: TrackerError;
   eventId: string;
   author: string;
@@ -74,8 +80,10 @@ export async function loadAuthorKeys(
 }
 
 /**
- * Checks a batch's authors; `verdict` settles with the first refusal in request order, or
- * null when every author checks out. In two steps, so the push's insert can run while the
+ * Checks a batch's authors, and with `payloads` its payloads' schemas; `verdict` settles
+ * with the first refusal, or null when every event checks out. A bad payload outranks
+ * authorship, as when checkPushBatch checked payloads before anything was verified; each
+ * kind names its earliest event in request order. In two steps, so the push's insert can run while the
  * workers verify (ingestor.ts): the reads it needs (keys, cutoffs, run anchors) are done when this
  * resolves, and `verdict` settles once the workers answer. The workers never touch the
  * database, so the verdict may be awaited inside the write transaction that stores the
@@ -87,7 +95,8 @@ export async function startAuthorCheck(
   verifier: VerifyPool,
   pusher: AuthedDevice,
   batch: CheckedBatch,
-): Promise<{ verdict: Promise<AuthorRefusal | null> }> {
+  options: { payloads: boolean } = { payloads: false },
+): Promise<{ verdict: Promise<PushRefusal | null> }> {
   if (batch.events.length === 0) return { verdict: Promise.resolve(null) };
   const events = batch.events.map((e) => e.envelope);
   const entries = await loadAuthorKeys(
@@ -105,12 +114,27 @@ export async function startAuthorCheck(
       pusher: pusher.deviceId,
       held,
       ...(Object.keys(revokedThrough).length > 0 ? { revokedThrough } : {}),
+      ...(options.payloads ? { payloads: true } : {}),
     })
-    .then((refusal): AuthorRefusal | null => {
+    .then(({ refusal, badPayload }): PushRefusal | null => {
+      const at = (index: number) => {
+        const envelope = events[index]!;
+        return { envelope, position: `events.${batch.order.indexOf(envelope.id)}` };
+      };
+      if (badPayload) {
+        const { envelope, position } = at(badPayload.index);
+        return {
+          kind: 'payload',
+          eventId: envelope.id,
+          author: envelope.deviceId,
+          error: payloadError(badPayload, position),
+        };
+      }
       if (!refusal) return null;
-      const envelope = events[refusal.index]!;
-      const field = `events.${batch.order.indexOf(envelope.id)}.${refusal.verdict.field}`;
+      const { envelope, position } = at(refusal.index);
+      const field = `${position}.${refusal.verdict.field}`;
       return {
+        kind: 'author',
         eventId: envelope.id,
         author: envelope.deviceId,
         error: { code: 'forbidden', message: `${field}: ${refusal.verdict.reason} [${refusal.verdict.code}]`, field },

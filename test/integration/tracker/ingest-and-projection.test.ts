@@ -15,7 +15,7 @@ import { hashSecret } from '../../../src-tracker/auth/tokens.ts';
 import { openTrackerDb, type TrackerDb } from '../../../src-tracker/db/database.ts';
 import { createEnrolmentCode, enrollDevice } from '../../../src-tracker/enrolment/enrolment-store.ts';
 import { createIngestor, OVERLAP_FROM, PushRefused } from '../../../src-tracker/events/ingestor.ts';
-import type { AuthorRefusal } from '../../../src-tracker/events/verify-authors.ts';
+import type { PushRefusal } from '../../../src-tracker/events/verify-authors.ts';
 import { checkPushBatch, type CheckedBatch } from '../../../src-tracker/events/validate-push.ts';
 import type { AuthedDevice } from '../../../src-tracker/http/auth.ts';
 import { TrackerFailure } from '../../../src-tracker/http/errors.ts';
@@ -131,20 +131,21 @@ describe('pushes verified while they are inserted', () => {
     // Pushes large enough to be inserted while they are verified (a drain's).
     const refused = Array.from({ length: OVERLAP_FROM }, () => ws.incidentCreated(FACILITY));
     const accepted = Array.from({ length: OVERLAP_FROM }, () => ws.incidentCreated(FACILITY));
-    const refusal: AuthorRefusal = {
+    const refusal: PushRefusal = {
+      kind: 'author',
       eventId: refused[1]!.id,
       author: 'ws-1',
       error: { code: 'forbidden', message: 'events.1.sig: forged [bad_signature]', field: 'events.1.sig' },
     };
     const seen: string[] = [];
     // A verdict that is in only once the ingestor asks for it, i.e. after it inserted the push's rows.
-    const verdictWhenAsked = (name: string, value: AuthorRefusal | null) =>
+    const verdictWhenAsked = (name: string, value: PushRefusal | null) =>
       ({
-        then(resolve: (v: AuthorRefusal | null) => void) {
+        then(resolve: (v: PushRefusal | null) => void) {
           seen.push(`${name}: verdict asked`);
           resolve(value);
         },
-      }) as unknown as Promise<AuthorRefusal | null>;
+      }) as unknown as Promise<PushRefusal | null>;
     // Submitted in one turn of the event loop: one group, one transaction.
     const first = ingestor.ingest(device, checked(refused), Date.now(), verdictWhenAsked('refused', refusal));
     const second = ingestor.ingest(device, checked(accepted), Date.now(), verdictWhenAsked('accepted', null));
@@ -163,12 +164,13 @@ describe('pushes verified while they are inserted', () => {
     const ws = consoleEvents('ws-1');
     const ingestor = createIngestor(store);
     const small = [ws.incidentCreated(FACILITY)];
-    const refusal: AuthorRefusal = {
+    const refusal: PushRefusal = {
+      kind: 'author',
       eventId: small[0]!.id,
       author: 'ws-1',
       error: { code: 'forbidden', message: 'events.0.sig: forged [bad_signature]', field: 'events.0.sig' },
     };
-    let refuse!: (refusal: AuthorRefusal) => void;
+    let refuse!: (refusal: PushRefusal) => void;
     const refused = ingestor.ingest(device, checked(small), Date.now(), new Promise((resolve) => (refuse = resolve)));
     // A push behind it commits while its verdict is still out.
     const other = [ws.incidentCreated(FACILITY)];
