@@ -5,9 +5,9 @@
  * author's key over `canonicalEnvelope(event)`.
  *
  * The signed bytes are the very bytes the console's hash chain hashes (JCS, RFC 8785,
- * `canonicalJson`, src-shared/canonical-json.ts): one canonical form, so a relayed event verifies wherever it lands,
- * whatever key order a peer's JSON had. `sig` itself is outside the signed bytes;
- * `deviceSeq` is inside, so a relay cannot renumber an author's feed.
+ * `canonicalJson` in canonical-json.ts): one canonical form, so a relayed event verifies
+ * wherever it lands, whatever key order a peer's JSON had. `sig` itself is outside the
+ * signed bytes; `deviceSeq` is inside, so a relay cannot renumber an author's feed.
  *
  * Events stored before signing existed carry neither field ("pre-signature"). Their
  * canonical bytes are unchanged (JCS drops absent members), so old chains still verify
