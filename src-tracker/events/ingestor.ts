@@ -14,7 +14,7 @@
  * PostgreSQL takes concurrent writers and flushes commits together itself, so there
  * each push keeps its own transaction.
  *
- * A push's signatures are checked on worker threads while its rows are inserted here
+ * A push's signatures (and payload schemas) are checked on worker threads while its rows are inserted here
  * (`verdict`, verify-authors.ts `startAuthorCheck`): the event loop no longer idles
  * waiting for the workers before it can write. The push's savepoint is released only
  * once its verdict is in, and rolled back when the verdict refuses it, so a refused push
@@ -40,8 +40,8 @@ export const OVERLAP_FROM = 100;
 
 export interface Ingestor {
   /**
-   * Stores `batch` once `verdict` (the authorship check, running meanwhile) accepts it;
-   * rejects with PushRefused, and stores nothing, when it refuses.
+   * Stores `batch` once `verdict` (the push's check of authorship and payloads, running
+   * meanwhile) accepts it; rejects with PushRefused, and stores nothing, when it refuses.
    */
   ingest(
     device: AuthedDevice,
