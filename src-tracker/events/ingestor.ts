@@ -14,9 +14,9 @@
  * PostgreSQL takes concurrent writers and flushes commits together itself, so there
  * each push keeps its own transaction.
  *
- * A push's signatures (and payload schemas) are checked on worker threads while its rows are inserted here
- * (`verdict`, verify-authors.ts `startAuthorCheck`): the event loop no longer idles
- * waiting for the workers before it can write. The push's savepoint is released only
+ * A push's signatures and payload schemas are checked on worker threads while its rows
+ * are inserted here (`verdict`, verify-authors.ts `startAuthorCheck`): the event loop no
+ * longer idles waiting for the workers before it can write. The push's savepoint is released only
  * once its verdict is in, and rolled back when the verdict refuses it, so a refused push
  * stores nothing and no push is answered before it was both verified and committed. On
  * PostgreSQL the verdict is awaited before the transaction opens, so a facility's ingest
