@@ -5,16 +5,16 @@
  * author's key over `canonicalEnvelope(event)`.
  *
  * The signed bytes are the very bytes the console's hash chain hashes (JCS, RFC 8785,
- * via `canonicalize`): one canonical form, so a relayed event verifies wherever it lands,
- * whatever key order a peer's JSON had. `sig` itself is outside the signed bytes;
- * `deviceSeq` is inside, so a relay cannot renumber an author's feed.
+ * `canonicalJson` in canonical-json.ts): one canonical form, so a relayed event verifies
+ * wherever it lands, whatever key order a peer's JSON had. `sig` itself is outside the
+ * signed bytes; `deviceSeq` is inside, so a relay cannot renumber an author's feed.
  *
  * Events stored before signing existed carry neither field ("pre-signature"). Their
  * canonical bytes are unchanged (JCS drops absent members), so old chains still verify
  * and old events are never rewritten. Verification itself (node:crypto) lives in
  * `src-common/trust`, owned by the console core and the tracker alike.
  */
-import canonicalize from 'canonicalize';
+import { canonicalJson } from './canonical-json.ts';
 import { z } from 'zod';
 
 /** The envelope fields that are signed (and hashed into the console's chain). */
@@ -37,7 +37,7 @@ export interface SignableEnvelope {
 }
 
 export function canonicalEnvelope(e: SignableEnvelope): string {
-  const text = canonicalize({
+  const text = canonicalJson({
     id: e.id,
     streamId: e.streamId,
     type: e.type,

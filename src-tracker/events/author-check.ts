@@ -10,6 +10,7 @@ import { DeviceRevokedPayload, revokedAfterCutoff } from '../../src-shared/devic
 import type { EventEnvelope } from '../../src-shared/events.ts';
 import { decodeHlc } from '../../src-shared/hlc.ts';
 import type { TrustRefusal } from '../../src-shared/signed-envelope.ts';
+import { firstBadPayload, type PayloadFailure } from './validate-push.ts';
 
 export interface AuthorCheck {
   events: readonly EventEnvelope[];
@@ -28,6 +29,19 @@ export interface AuthorCheck {
    * (heldKey): a run's first `prev` must match the feed the tracker holds.
    */
   held?: Readonly<Record<string, string>>;
+  /** Also check each payload against its type's schema (validate-push.ts `firstBadPayload`). */
+  payloads?: boolean;
+}
+
+/** A slice's answer: the first refusal of authorship and the first payload failing its schema, by index. */
+export interface SliceVerdict {
+  refusal: { index: number; verdict: TrustRefusal } | null;
+  badPayload: PayloadFailure | null;
+}
+
+/** What a verification worker runs on its slice (and the event loop on a tiny batch). */
+export function checkSlice(check: AuthorCheck): SliceVerdict {
+  return { refusal: firstRefusal(check), badPayload: check.payloads ? firstBadPayload(check.events) : null };
 }
 
 export const heldKey = (deviceId: string, seq: number) => `${deviceId}:${seq}`;

@@ -13,24 +13,61 @@
  *
  * PostgreSQL takes concurrent writers and flushes commits together itself, so there
  * each push keeps its own transaction.
+ *
+ * A push's signatures and payload schemas are checked on worker threads while its rows
+ * are inserted here (`verdict`, verify-authors.ts `startAuthorCheck`): the event loop no
+ * longer idles waiting for the workers before it can write. The push's savepoint is released only
+ * once its verdict is in, and rolled back when the verdict refuses it, so a refused push
+ * stores nothing and no push is answered before it was both verified and committed. On
+ * PostgreSQL the verdict is awaited before the transaction opens, so a facility's ingest
+ * lock is never held waiting for workers. So is a small push's (below OVERLAP_FROM
+ * events): its verdict is a fraction of a millisecond away, its insert shorter still,
+ * and while a transaction waits for a verdict no other request can read the database,
+ * so 200 consoles' live pushes would queue behind each other's verdicts.
  */
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { TrackerDb } from '../db/database.ts';
+import type { TrackerDatabase } from '../db/schema.ts';
 import type { AuthedDevice } from '../http/auth.ts';
 import { ingestInto, type IngestOutcome } from './ingest.ts';
 import type { CheckedBatch } from './validate-push.ts';
+import type { PushRefusal } from './verify-authors.ts';
 
 /** Bounds one group's transaction (events across its pushes), so a group never holds the writer for long. */
 const GROUP_MAX_EVENTS = 10_000;
+/** Pushes from this size on are inserted while their signatures are checked (a drain's 1,000-event pushes). */
+export const OVERLAP_FROM = 100;
 
 export interface Ingestor {
-  ingest(device: AuthedDevice, batch: CheckedBatch, receivedAt: number): Promise<IngestOutcome>;
+  /**
+   * Stores `batch` once `verdict` (the push's check of authorship and payloads, running
+   * meanwhile) accepts it; rejects with PushRefused, and stores nothing, when it refuses.
+   */
+  ingest(
+    device: AuthedDevice,
+    batch: CheckedBatch,
+    receivedAt: number,
+    verdict?: Promise<PushRefusal | null>,
+  ): Promise<IngestOutcome>;
 }
+
+/** A push the check refused (authorship or a payload's schema, verify-authors.ts); nothing of it was stored. */
+export class PushRefused extends Error {
+  readonly refusal: PushRefusal;
+  constructor(refusal: PushRefusal) {
+    super(refusal.error.message);
+    this.name = 'PushRefused';
+    this.refusal = refusal;
+  }
+}
+
+const ACCEPTED = Promise.resolve(null);
 
 interface Job {
   device: AuthedDevice;
   batch: CheckedBatch;
   receivedAt: number;
+  verdict: Promise<PushRefusal | null>;
   resolve(outcome: IngestOutcome): void;
   reject(error: unknown): void;
 }
@@ -38,8 +75,11 @@ interface Job {
 export function createIngestor(store: TrackerDb): Ingestor {
   if (store.kind === 'postgres') {
     return {
-      ingest: (device, batch, receivedAt) =>
-        store.db.transaction().execute((trx) => ingestInto(trx, store.kind, device, batch, receivedAt)),
+      async ingest(device, batch, receivedAt, verdict = ACCEPTED) {
+        const refusal = await verdict;
+        if (refusal) throw new PushRefused(refusal);
+        return store.db.transaction().execute((trx) => ingestInto(trx, store.kind, device, batch, receivedAt));
+      },
     };
   }
 
@@ -64,15 +104,9 @@ export function createIngestor(store: TrackerDb): Ingestor {
       await store.db.transaction().execute(async (trx) => {
         for (const job of group) {
           await sql`SAVEPOINT push`.execute(trx);
-          try {
-            outcomes.set(job, {
-              ok: true,
-              outcome: await ingestInto(trx, store.kind, job.device, job.batch, job.receivedAt),
-            });
-          } catch (error) {
-            await sql`ROLLBACK TO SAVEPOINT push`.execute(trx);
-            outcomes.set(job, { ok: false, error });
-          }
+          const result = await verifiedIngest(trx, job);
+          if (!result.ok) await sql`ROLLBACK TO SAVEPOINT push`.execute(trx);
+          outcomes.set(job, result);
           await sql`RELEASE SAVEPOINT push`.execute(trx);
         }
       });
@@ -104,11 +138,39 @@ export function createIngestor(store: TrackerDb): Ingestor {
   }
 
   return {
-    ingest(device, batch, receivedAt) {
+    async ingest(device, batch, receivedAt, verdict = ACCEPTED) {
+      if (batch.events.length < OVERLAP_FROM) {
+        const refusal = await verdict;
+        if (refusal) throw new PushRefused(refusal);
+        verdict = ACCEPTED;
+      }
       return new Promise<IngestOutcome>((resolve, reject) => {
-        waiting.push({ device, batch, receivedAt, resolve, reject });
+        waiting.push({ device, batch, receivedAt, verdict, resolve, reject });
         schedule();
       });
     },
   };
+}
+
+/**
+ * One push inside its savepoint: the rows first, then the verdict, which outranks any
+ * failure of the insert (a forged event is refused as forged, as when verification ran
+ * first, even when it also replays an id with other content).
+ */
+async function verifiedIngest(
+  trx: Transaction<TrackerDatabase>,
+  job: Job,
+): Promise<{ ok: true; outcome: IngestOutcome } | { ok: false; error: unknown }> {
+  let stored: { ok: true; outcome: IngestOutcome } | { ok: false; error: unknown };
+  try {
+    stored = { ok: true, outcome: await ingestInto(trx, 'sqlite', job.device, job.batch, job.receivedAt) };
+  } catch (error) {
+    stored = { ok: false, error };
+  }
+  try {
+    const refusal = await job.verdict;
+    return refusal ? { ok: false, error: new PushRefused(refusal) } : stored;
+  } catch (error) {
+    return { ok: false, error };
+  }
 }

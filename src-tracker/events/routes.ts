@@ -7,7 +7,8 @@ import { TrackerFailure } from '../http/errors.ts';
 import { parseInput } from '../http/parse.ts';
 import { pullEvents } from './pull.ts';
 import { checkPushBatch } from './validate-push.ts';
-import { verifyAuthors } from './verify-authors.ts';
+import { PushRefused } from './ingestor.ts';
+import { startAuthorCheck } from './verify-authors.ts';
 
 /** Node name the tracker uses in the HLC hint it hands to consoles. */
 export const TRACKER_HLC_NODE = 'tracker';
@@ -19,10 +20,21 @@ export function eventRoutes(app: FastifyInstance, ctx: TrackerContext): void {
       facility: device.facility,
       now: ctx.clock(),
       maxFutureHlcMs: ctx.limits.maxFutureHlcMs,
+      payloadsElsewhere: true,
     });
     if (!check.ok) throw new TrackerFailure(check.error);
-    const refusal = await verifyAuthors(ctx.store, ctx.identity, ctx.verifier, device, check.batch);
-    if (refusal) {
+    // The signatures and payloads are checked on the workers, a large push's while the
+    // ingestor inserts its rows; the push commits only if they pass (ingestor.ts).
+    const { verdict } = await startAuthorCheck(ctx.store, ctx.identity, ctx.verifier, device, check.batch, {
+      payloads: true,
+    });
+    let outcome;
+    try {
+      outcome = await ctx.ingestor.ingest(device, check.batch, ctx.clock(), verdict);
+    } catch (error) {
+      if (!(error instanceof PushRefused)) throw error;
+      const { refusal } = error;
+      if (refusal.kind === 'payload') throw new TrackerFailure(refusal.error);
       request.log.warn(
         {
           facility: device.facility,
@@ -36,7 +48,7 @@ export function eventRoutes(app: FastifyInstance, ctx: TrackerContext): void {
       );
       throw new TrackerFailure(refusal.error);
     }
-    const { results, newHead, sharedCommit } = await ctx.ingestor.ingest(device, check.batch, ctx.clock());
+    const { results, newHead, sharedCommit } = outcome;
     if (newHead !== null) {
       ctx.heads.publish(device.facility, newHead);
       ctx.projector.notify(device.facility);

@@ -34,12 +34,18 @@ import type { AuthedDevice } from '../http/auth.ts';
 import type { TrackerIdentity } from '../identity/tracker-identity.ts';
 import { heldKey } from './author-check.ts';
 import { chunks, rowToEnvelope } from './event-rows.ts';
-import type { CheckedBatch } from './validate-push.ts';
+import { payloadError, type CheckedBatch } from './validate-push.ts';
 import type { VerifyPool } from './verify-pool.ts';
 
 const IN_LIST_SIZE = 500;
 
-export interface AuthorRefusal {
+/**
+ * Why the check refused a push, naming the event: `author`, its authorship (403, logged as
+ * a possible forgery), or `payload`, a payload failing its schema (400), which the push
+ * route leaves to the workers (validate-push.ts `payloadsElsewhere`).
+ */
+export interface PushRefusal {
+  kind: 'author' | 'payload';
   error: TrackerError;
   eventId: string;
   author: string;
@@ -73,15 +79,25 @@ export async function loadAuthorKeys(
   return entries;
 }
 
-/** Returns the first refusal in request order, or null when every author checks out. */
-export async function verifyAuthors(
+/**
+ * Checks a batch's authors, and with `payloads` its payloads' schemas; `verdict` settles
+ * with the first refusal, or null when every event checks out. A bad payload outranks
+ * authorship, as when checkPushBatch checked payloads before anything was verified; each
+ * kind names its earliest event in request order. In two steps, so the push's insert can run while the
+ * workers verify (ingestor.ts): the reads it needs (keys, cutoffs, run anchors) are done when this
+ * resolves, and `verdict` settles once the workers answer. The workers never touch the
+ * database, so the verdict may be awaited inside the write transaction that stores the
+ * batch; nothing of it commits before the verdict is in.
+ */
+export async function startAuthorCheck(
   store: TrackerDb,
   identity: TrackerIdentity,
   verifier: VerifyPool,
   pusher: AuthedDevice,
   batch: CheckedBatch,
-): Promise<AuthorRefusal | null> {
-  if (batch.events.length === 0) return null;
+  options: { payloads: boolean } = { payloads: false },
+): Promise<{ verdict: Promise<PushRefusal | null> }> {
+  if (batch.events.length === 0) return { verdict: Promise.resolve(null) };
   const events = batch.events.map((e) => e.envelope);
   const entries = await loadAuthorKeys(
     store,
@@ -90,22 +106,44 @@ export async function verifyAuthors(
   );
   const revokedThrough = await revokedCutoffs(store, pusher.facility, events);
   const held = await loadRunAnchors(store, pusher.facility, events);
-  const refusal = await verifier.check({
-    events,
-    entries,
-    facility: pusher.facility,
-    pusher: pusher.deviceId,
-    held,
-    ...(Object.keys(revokedThrough).length > 0 ? { revokedThrough } : {}),
-  });
-  if (!refusal) return null;
-  const envelope = events[refusal.index]!;
-  const field = `events.${batch.order.indexOf(envelope.id)}.${refusal.verdict.field}`;
-  return {
-    eventId: envelope.id,
-    author: envelope.deviceId,
-    error: { code: 'forbidden', message: `${field}: ${refusal.verdict.reason} [${refusal.verdict.code}]`, field },
-  };
+  const verdict = verifier
+    .check({
+      events,
+      entries,
+      facility: pusher.facility,
+      pusher: pusher.deviceId,
+      held,
+      ...(Object.keys(revokedThrough).length > 0 ? { revokedThrough } : {}),
+      ...(options.payloads ? { payloads: true } : {}),
+    })
+    .then(({ refusal, badPayload }): PushRefusal | null => {
+      const at = (index: number) => {
+        const envelope = events[index]!;
+        return { envelope, position: `events.${batch.order.indexOf(envelope.id)}` };
+      };
+      if (badPayload) {
+        const { envelope, position } = at(badPayload.index);
+        return {
+          kind: 'payload',
+          eventId: envelope.id,
+          author: envelope.deviceId,
+          error: payloadError(badPayload, position),
+        };
+      }
+      if (!refusal) return null;
+      const { envelope, position } = at(refusal.index);
+      const field = `${position}.${refusal.verdict.field}`;
+      return {
+        kind: 'author',
+        eventId: envelope.id,
+        author: envelope.deviceId,
+        error: { code: 'forbidden', message: `${field}: ${refusal.verdict.reason} [${refusal.verdict.code}]`, field },
+      };
+    });
+  // Whoever holds it awaits it; a push that fails earlier (a commit error) may not, and a
+  // worker's failure then must not surface as an unhandled rejection.
+  verdict.catch(() => {});
+  return { verdict };
 }
 
 /** Cutoffs of the batch's authors revoked by a console, merged with revocations inside the batch. */
@@ -146,12 +184,18 @@ export async function loadRunAnchors(
   facility: string,
   events: readonly EventEnvelope[],
 ): Promise<Record<string, string>> {
-  const inBatch = new Set<string>();
-  for (const e of events) if (e.deviceSeq !== undefined) inBatch.add(heldKey(e.deviceId, e.deviceSeq));
+  // Seqs per author as numbers: a key string per event cost a visible share of a drain's event loop.
+  const inBatch = new Map<string, Set<number>>();
+  for (const e of events) {
+    if (e.deviceSeq === undefined) continue;
+    const seqs = inBatch.get(e.deviceId);
+    if (seqs) seqs.add(e.deviceSeq);
+    else inBatch.set(e.deviceId, new Set([e.deviceSeq]));
+  }
   const wanted = new Map<string, number[]>();
   for (const e of events) {
     if (e.prev === undefined || e.deviceSeq === undefined || e.deviceSeq < 2) continue;
-    if (inBatch.has(heldKey(e.deviceId, e.deviceSeq - 1))) continue;
+    if (inBatch.get(e.deviceId)!.has(e.deviceSeq - 1)) continue;
     const list = wanted.get(e.deviceId) ?? [];
     list.push(e.deviceSeq - 1);
     wanted.set(e.deviceId, list);

@@ -8,22 +8,23 @@
  * Only the tiniest batches are checked inline: posting to a worker costs about as much
  * as a handful of checks, and even a 25-event live push is more than a millisecond of
  * verification that 200 consoles would otherwise queue on the event loop. A worker that dies fails the pushes it held (the
- * consoles retry) and is replaced.
+ * consoles retry) and is replaced. The push route has the workers check the payloads'
+ * schemas too (`AuthorCheck.payloads`), which was a tenth of a drain's event loop.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { TrustRefusal } from '../../src-shared/signed-envelope.ts';
-import { firstRefusal, type AuthorCheck } from './author-check.ts';
+import { checkSlice, type AuthorCheck, type SliceVerdict } from './author-check.ts';
 
 const INLINE_BELOW = 8;
 
 export interface VerifyPool {
-  check(check: AuthorCheck): Promise<{ index: number; verdict: TrustRefusal } | null>;
+  /** The batch's first refusal and first bad payload, with indexes into `check.events`. */
+  check(check: AuthorCheck): Promise<SliceVerdict>;
   close(): Promise<void>;
 }
 
 interface Pending {
-  resolve(result: { index: number; verdict: TrustRefusal } | null): void;
+  resolve(result: SliceVerdict): void;
   reject(error: unknown): void;
 }
 
@@ -36,11 +37,11 @@ export function createVerifyPool(size = Math.max(1, availableParallelism())): Ve
   function spawn(): Worker {
     const worker = new Worker(new URL('./verify-worker.ts', import.meta.url));
     worker.unref();
-    worker.on('message', (answer: { id: number; refusal: { index: number; verdict: TrustRefusal } | null }) => {
+    worker.on('message', (answer: { id: number; verdict: SliceVerdict }) => {
       const job = pending.get(answer.id);
       pending.delete(answer.id);
       owner.delete(answer.id);
-      job?.resolve(answer.refusal);
+      job?.resolve(answer.verdict);
     });
     worker.on('error', (error) => fail(worker, error));
     worker.on('exit', (code) => {
@@ -62,7 +63,7 @@ export function createVerifyPool(size = Math.max(1, availableParallelism())): Ve
     if (at >= 0 && !closed) workers[at] = spawn();
   }
 
-  function run(worker: Worker, check: AuthorCheck): Promise<{ index: number; verdict: TrustRefusal } | null> {
+  function run(worker: Worker, check: AuthorCheck): Promise<SliceVerdict> {
     const id = nextId++;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
@@ -73,17 +74,20 @@ export function createVerifyPool(size = Math.max(1, availableParallelism())): Ve
 
   return {
     async check(check) {
-      if (closed || check.events.length < INLINE_BELOW) return firstRefusal(check);
+      if (closed || check.events.length < INLINE_BELOW) return checkSlice(check);
       const slice = Math.ceil(check.events.length / workers.length);
       const parts = workers.map((worker, i) => ({
         offset: i * slice,
         result: run(worker, { ...check, events: check.events.slice(i * slice, (i + 1) * slice) }),
       }));
-      for (const part of parts) {
-        const refusal = await part.result;
-        if (refusal) return { index: part.offset + refusal.index, verdict: refusal.verdict };
+      // The slices are in order, so the first slice that found one holds the batch's first.
+      const merged: SliceVerdict = { refusal: null, badPayload: null };
+      for (const { offset, result } of parts) {
+        const { refusal, badPayload } = await result;
+        if (refusal && !merged.refusal) merged.refusal = { ...refusal, index: offset + refusal.index };
+        if (badPayload && !merged.badPayload) merged.badPayload = { ...badPayload, index: offset + badPayload.index };
       }
-      return null;
+      return merged;
     },
     async close() {
       closed = true;

@@ -12,6 +12,10 @@
  * `--inclusive` charges each sample to every project function on its stack (once each), so
  * a caller's row holds all the time spent under it: where a receiver's time goes by stage
  * (frame decoding, the author check, the append, the escalation runner…).
+ * `--during <function>` (with --by-caller) keeps only the samples between the first and the
+ * last one whose stack holds that function, e.g. `--during checkPushBatch` for the drain's
+ * pushes without the tracker's start-up or the pull-back after it; the window's busy and
+ * idle time are printed above the table.
  */
 import { readFileSync } from 'node:fs';
 import { cpuTop, type ProfileNode } from './profile-store.ts';
@@ -26,7 +30,11 @@ interface Profile {
 const args = process.argv.slice(2);
 const byCaller = args.includes('--by-caller');
 const inclusive = args.includes('--inclusive');
-for (const file of args.filter((a) => a !== '--by-caller' && a !== '--inclusive')) {
+const duringAt = args.indexOf('--during');
+const during = duringAt >= 0 ? args[duringAt + 1] : undefined;
+if (duringAt >= 0 && !during) throw new Error('--during needs a function name');
+const files = args.filter((a, i) => a !== '--by-caller' && a !== '--inclusive' && i !== duringAt && i !== duringAt + 1);
+for (const file of files) {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const seconds = (profile.endTime - profile.startTime) / 1e6;
   console.log(`\n${file} (${seconds.toFixed(1)} s sampled)`);
@@ -48,13 +56,19 @@ function callerTop(profile: Profile) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const total = profile.samples?.length ?? 0;
+  const samples = profile.samples ?? [];
+  const total = samples.length;
   const msPerSample = total ? (profile.endTime - profile.startTime) / total / 1000 : 0;
+  const [from, to] = during === undefined ? [0, total - 1] : windowOf(samples, during, byId, parent);
   const charged = new Map<string, number>();
   let busy = 0;
-  for (const sample of profile.samples ?? []) {
+  let idle = 0;
+  for (const sample of samples.slice(from, to + 1)) {
     const leaf = byId.get(sample)!.callFrame;
-    if (leaf.functionName === '(idle)') continue;
+    if (leaf.functionName === '(idle)') {
+      idle += 1;
+      continue;
+    }
     busy += 1;
     let key = `(no project frame) ${leaf.functionName || '(native)'}`;
     for (let at: number | undefined = sample; at !== undefined; at = parent.get(at)) {
@@ -66,6 +80,10 @@ function callerTop(profile: Profile) {
       }
     }
     charged.set(key, (charged.get(key) ?? 0) + 1);
+  }
+  if (during !== undefined) {
+    const ms = (n: number) => Math.round(n * msPerSample);
+    console.log(`during ${during}: ${ms(to - from + 1)} ms, busy ${ms(busy)} ms, idle ${ms(idle)} ms`);
   }
   return [...charged]
     .sort((a, b) => b[1] - a[1])
@@ -107,4 +125,23 @@ function inclusiveTop(profile: Profile) {
       ms: Math.round(hits * msPerSample),
       'share of busy time': `${((hits / busy) * 100).toFixed(1)} %`,
     }));
+}
+
+/** Indexes of the first and last sample whose stack holds a frame of function `name`. */
+function windowOf(
+  samples: readonly number[],
+  name: string,
+  byId: Map<number, ProfileNode>,
+  parent: Map<number, number>,
+): [number, number] {
+  const holds = (sample: number) => {
+    for (let at: number | undefined = sample; at !== undefined; at = parent.get(at))
+      if (byId.get(at)!.callFrame.functionName === name) return true;
+    return false;
+  };
+  const first = samples.findIndex(holds);
+  if (first < 0) throw new Error(`no sample holds ${name}`);
+  let last = samples.length - 1;
+  while (!holds(samples[last]!)) last -= 1;
+  return [first, last];
 }

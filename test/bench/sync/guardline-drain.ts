@@ -56,6 +56,10 @@ export async function offlineConsole(
       c.core.store.append(backlog.events.slice(i, i + APPEND_CHUNK));
       progress('offline backlog appended', Math.min(i + APPEND_CHUNK, total), total);
     }
+    // A console that logged these over a long outage kept its search index current (it catches
+    // up within moments of each command); appended in bulk here, the index would otherwise catch
+    // up during the timed drain, on the console thread the drain needs: not the state being measured.
+    c.core.store.catchUpDeferred();
   } finally {
     await c.close();
   }

@@ -14,7 +14,8 @@ import { HqIncident } from '../../../src-shared/sync-wire.ts';
 import { hashSecret } from '../../../src-tracker/auth/tokens.ts';
 import { openTrackerDb, type TrackerDb } from '../../../src-tracker/db/database.ts';
 import { createEnrolmentCode, enrollDevice } from '../../../src-tracker/enrolment/enrolment-store.ts';
-import { createIngestor } from '../../../src-tracker/events/ingestor.ts';
+import { createIngestor, OVERLAP_FROM, PushRefused } from '../../../src-tracker/events/ingestor.ts';
+import type { PushRefusal } from '../../../src-tracker/events/verify-authors.ts';
 import { checkPushBatch, type CheckedBatch } from '../../../src-tracker/events/validate-push.ts';
 import type { AuthedDevice } from '../../../src-tracker/http/auth.ts';
 import { TrackerFailure } from '../../../src-tracker/http/errors.ts';
@@ -119,6 +120,64 @@ describe('pushes sharing one commit', () => {
     expect(fromFirst.results[0]!.status).toBe('accepted');
     expect(fromSecond.results[0]).toEqual({ ...fromFirst.results[0], status: 'duplicate' });
     expect(await storedIds()).toEqual([shared.id]);
+  });
+});
+
+describe('pushes verified while they are inserted', () => {
+  it('answers no push before its signature check is in, and stores nothing of a push the check refuses after its rows went in', async () => {
+    const { device } = await enrolled('ws-1');
+    const ws = consoleEvents('ws-1');
+    const ingestor = createIngestor(store);
+    // Pushes large enough to be inserted while they are verified (a drain's).
+    const refused = Array.from({ length: OVERLAP_FROM }, () => ws.incidentCreated(FACILITY));
+    const accepted = Array.from({ length: OVERLAP_FROM }, () => ws.incidentCreated(FACILITY));
+    const refusal: PushRefusal = {
+      kind: 'author',
+      eventId: refused[1]!.id,
+      author: 'ws-1',
+      error: { code: 'forbidden', message: 'events.1.sig: forged [bad_signature]', field: 'events.1.sig' },
+    };
+    const seen: string[] = [];
+    // A verdict that is in only once the ingestor asks for it, i.e. after it inserted the push's rows.
+    const verdictWhenAsked = (name: string, value: PushRefusal | null) =>
+      ({
+        then(resolve: (v: PushRefusal | null) => void) {
+          seen.push(`${name}: verdict asked`);
+          resolve(value);
+        },
+      }) as unknown as Promise<PushRefusal | null>;
+    // Submitted in one turn of the event loop: one group, one transaction.
+    const first = ingestor.ingest(device, checked(refused), Date.now(), verdictWhenAsked('refused', refusal));
+    const second = ingestor.ingest(device, checked(accepted), Date.now(), verdictWhenAsked('accepted', null));
+    first.catch(() => seen.push('refused: answered'));
+    void second.then(() => seen.push('accepted: answered'));
+    await expect(first).rejects.toBeInstanceOf(PushRefused);
+    await expect(first).rejects.toMatchObject({ refusal });
+    expect((await second).results.every((r) => r.status === 'accepted')).toBe(true);
+    expect(seen.slice(0, 2)).toEqual(['refused: verdict asked', 'accepted: verdict asked']);
+    expect(seen.slice(2).sort()).toEqual(['accepted: answered', 'refused: answered']);
+    expect((await storedIds()).sort()).toEqual(accepted.map((e) => e.id).sort());
+  });
+
+  it('checks a small push before it joins a commit, so no transaction waits on its verdict', async () => {
+    const { device } = await enrolled('ws-1');
+    const ws = consoleEvents('ws-1');
+    const ingestor = createIngestor(store);
+    const small = [ws.incidentCreated(FACILITY)];
+    const refusal: PushRefusal = {
+      kind: 'author',
+      eventId: small[0]!.id,
+      author: 'ws-1',
+      error: { code: 'forbidden', message: 'events.0.sig: forged [bad_signature]', field: 'events.0.sig' },
+    };
+    let refuse!: (refusal: PushRefusal) => void;
+    const refused = ingestor.ingest(device, checked(small), Date.now(), new Promise((resolve) => (refuse = resolve)));
+    // A push behind it commits while its verdict is still out.
+    const other = [ws.incidentCreated(FACILITY)];
+    expect((await ingestor.ingest(device, checked(other), Date.now())).sharedCommit).toBe(1);
+    refuse(refusal);
+    await expect(refused).rejects.toBeInstanceOf(PushRefused);
+    expect(await storedIds()).toEqual(other.map((e) => e.id));
   });
 });
 

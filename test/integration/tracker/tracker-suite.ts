@@ -385,6 +385,17 @@ export function describeTrackerSuite(kind: DbKind): void {
           events: () => [consoleEvents('ws-1').statusChanged(randomUUID(), 'open', 'vanished')],
         },
         {
+          // Checked on the verification workers while the push's rows go in, then rolled back.
+          name: 'the first of two bad payloads deep in a 300-event push',
+          field: 'events.160.payload.title',
+          events: (f) => {
+            const c = consoleEvents('ws-1');
+            return Array.from({ length: 300 }, (_, i) =>
+              i === 160 || i === 290 ? c.incidentCreated(f, { title: '  ' }) : c.incidentCreated(f),
+            );
+          },
+        },
+        {
           name: 'more than 1000 events in one push',
           field: 'events',
           events: (f) => {
