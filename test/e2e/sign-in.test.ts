@@ -60,6 +60,9 @@ function signedInUser() {
 
 /** Type a staff number and PIN into the sign-in screen (focus in the number field) and press Enter. */
 async function signInByKeyboard(staffNumber: string, pin: string) {
+  // Typing goes where the focus is: wait until the sign-in screen has put it in the staff
+  // number field, or under load the first keys land before it and the sign-in never happens.
+  await expect.poll(focusedId, WAIT).toBe('signin-staff-number');
   await page.keyboard.type(staffNumber);
   await page.keyboard.press('Tab');
   await page.keyboard.type(pin);
