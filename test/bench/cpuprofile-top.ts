@@ -40,9 +40,9 @@ for (const file of files) {
   console.log(`\n${file} (${seconds.toFixed(1)} s sampled)`);
   console.table(
     inclusive
-      ? inclusiveTop(profile)
+      ? chargedTop(profile, 'inclusive')
       : byCaller
-        ? callerTop(profile)
+        ? chargedTop(profile, 'innermost')
         : cpuTop(profile, 1).map((t) => ({
             function: t.fn,
             where: t.where,
@@ -52,7 +52,18 @@ for (const file of files) {
   );
 }
 
-function callerTop(profile: Profile) {
+/** A project frame's name and place (`fn src-…/file.ts:line`), or null for a frame outside src-*. */
+function projectFrame(frame: ProfileNode['callFrame']): string | null {
+  const own = /\/(src-[a-z]+\/.*)$/.exec(frame.url);
+  return own ? `${frame.functionName || '(anonymous)'} ${own[1]}:${frame.lineNumber + 1}` : null;
+}
+
+/**
+ * Busy samples (in the --during window) charged to project functions: `innermost` charges
+ * each to the innermost project frame on its stack (or its own leaf when there is none),
+ * `inclusive` to every project frame on it, once each.
+ */
+function chargedTop(profile: Profile, mode: 'innermost' | 'inclusive') {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -61,6 +72,7 @@ function callerTop(profile: Profile) {
   const msPerSample = total ? (profile.endTime - profile.startTime) / total / 1000 : 0;
   const [from, to] = during === undefined ? [0, total - 1] : windowOf(samples, during, byId, parent);
   const charged = new Map<string, number>();
+  const charge = (key: string) => charged.set(key, (charged.get(key) ?? 0) + 1);
   let busy = 0;
   let idle = 0;
   for (const sample of samples.slice(from, to + 1)) {
@@ -70,58 +82,26 @@ function callerTop(profile: Profile) {
       continue;
     }
     busy += 1;
-    let key = `(no project frame) ${leaf.functionName || '(native)'}`;
+    const seen = new Set<string>();
     for (let at: number | undefined = sample; at !== undefined; at = parent.get(at)) {
-      const frame = byId.get(at)!.callFrame;
-      const own = /\/(src-[a-z]+\/.*)$/.exec(frame.url);
-      if (own) {
-        key = `${frame.functionName || '(anonymous)'} ${own[1]}:${frame.lineNumber + 1}`;
-        break;
-      }
+      const key = projectFrame(byId.get(at)!.callFrame);
+      if (key === null || seen.has(key)) continue;
+      seen.add(key);
+      charge(key);
+      if (mode === 'innermost') break;
     }
-    charged.set(key, (charged.get(key) ?? 0) + 1);
+    if (mode === 'innermost' && seen.size === 0) charge(`(no project frame) ${leaf.functionName || '(native)'}`);
   }
   if (during !== undefined) {
     const ms = (n: number) => Math.round(n * msPerSample);
     console.log(`during ${during}: ${ms(to - from + 1)} ms, busy ${ms(busy)} ms, idle ${ms(idle)} ms`);
   }
+  const label = mode === 'innermost' ? 'charged to' : 'function (and all under it)';
   return [...charged]
     .sort((a, b) => b[1] - a[1])
-    .slice(0, 20)
-    .map(([caller, hits]) => ({
-      'charged to': caller,
-      ms: Math.round(hits * msPerSample),
-      'share of busy time': `${((hits / busy) * 100).toFixed(1)} %`,
-    }));
-}
-
-function inclusiveTop(profile: Profile) {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const total = profile.samples?.length ?? 0;
-  const msPerSample = total ? (profile.endTime - profile.startTime) / total / 1000 : 0;
-  const charged = new Map<string, number>();
-  let busy = 0;
-  for (const sample of profile.samples ?? []) {
-    if (byId.get(sample)!.callFrame.functionName === '(idle)') continue;
-    busy += 1;
-    const seen = new Set<string>();
-    for (let at: number | undefined = sample; at !== undefined; at = parent.get(at)) {
-      const frame = byId.get(at)!.callFrame;
-      const own = /\/(src-[a-z]+\/.*)$/.exec(frame.url);
-      if (!own) continue;
-      const key = `${frame.functionName || '(anonymous)'} ${own[1]}:${frame.lineNumber + 1}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      charged.set(key, (charged.get(key) ?? 0) + 1);
-    }
-  }
-  return [...charged]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 30)
-    .map(([fn, hits]) => ({
-      'function (and all under it)': fn,
+    .slice(0, mode === 'innermost' ? 20 : 30)
+    .map(([key, hits]) => ({
+      [label]: key,
       ms: Math.round(hits * msPerSample),
       'share of busy time': `${((hits / busy) * 100).toFixed(1)} %`,
     }));
