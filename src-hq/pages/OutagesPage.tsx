@@ -8,9 +8,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PeriodReport } from '../../src-shared/figures-report.ts';
-import { AvailabilityChart, DowntimeChart } from '../../src-renderer/features/reports/ReportCharts.tsx';
-import { FiguresTable } from '../../src-renderer/features/reports/FiguresTable.tsx';
-import { OutageTimeline } from '../../src-renderer/features/reports/OutageTimeline.tsx';
+import { ReportSections } from '../../src-renderer/features/reports/ReportSections.tsx';
 import { periodOf, presetInputs, type PeriodInputs } from '../../src-renderer/features/reports/model/period.ts';
 import { formatTime } from '../../src-renderer/features/reports/model/format.ts';
 import '../../src-renderer/features/reports/reports.css';
@@ -87,26 +85,7 @@ export function OutagesPage() {
         </p>
       )}
       {error && <p role="alert">{error}</p>}
-      {report && (
-        <div className="reports-body" data-testid="report-body">
-          <section className="report-section">
-            <h2>{t('reports.chart.availability')}</h2>
-            <AvailabilityChart report={report} />
-          </section>
-          <section className="report-section">
-            <h2>{t('reports.chart.downtime')}</h2>
-            <DowntimeChart report={report} />
-          </section>
-          <section className="report-section">
-            <h2>{t('reports.figures.title')}</h2>
-            <FiguresTable report={report} />
-          </section>
-          <section className="report-section">
-            <h2>{t('reports.timeline.title')}</h2>
-            <OutageTimeline report={report} />
-          </section>
-        </div>
-      )}
+      {report && <ReportSections report={report} />}
     </section>
   );
 }
