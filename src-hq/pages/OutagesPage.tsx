@@ -14,6 +14,7 @@ import { formatTime } from '../../src-renderer/features/reports/model/format.ts'
 import '../../src-renderer/features/reports/reports.css';
 import { query } from '../api.ts';
 import { useFacilities } from '../use-facilities.ts';
+import { FacilitySelect } from '../FacilitySelect.tsx';
 import { useHqData } from '../use-hq-data.ts';
 import { PeriodFields } from '../../src-renderer/features/reports/PeriodFields.tsx';
 
@@ -53,16 +54,7 @@ export function OutagesPage() {
         )}
       </header>
       <form className="reports-controls no-print" onSubmit={show} aria-label={t('reports.period.label')}>
-        <label>
-          {t('hq.col.facility')}
-          <select value={facility} onChange={(e) => setChosen(e.target.value)}>
-            {facilities.list.map((f) => (
-              <option key={f.id} value={f.id}>
-                {f.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FacilitySelect facilities={facilities.list} value={facility} onChange={setChosen} />
         <PeriodFields inputs={inputs} onInputs={setInputs} hours={hours} onHours={setHours} />
         <button type="submit" className="primary">
           {t('reports.show')}
