@@ -2,7 +2,7 @@
  * Incident projection: the list view folded from each incident's events, inside the
  * command's transaction; and the search index, kept after the commit (issue 16).
  */
-import type { DeferredProjector, Projector } from '../store/event-store.ts';
+import { isPlainJson, type DeferredProjector, type Projector } from '../store/event-store.ts';
 import type { Db } from '../store/database.ts';
 import { continueIncident, foldIncident } from '../../../src-shared/incident-fold.ts';
 import type { Incident } from '../../../src-shared/incident.ts';
@@ -69,7 +69,45 @@ function prepareStatements(db: Db) {
     ),
     searchSource: db.prepare<[string], { rowid: number; doc: string }>('SELECT rowid, doc FROM incidents WHERE id = ?'),
     doc: db.prepare<[string], { doc: string }>('SELECT doc FROM incidents WHERE id = ?'),
+    parsed: new ParsedDocs(),
   };
+}
+
+/** Incidents kept parsed (a catch-up's incidents reappear some hundreds of events apart). */
+const PARSED_DOCS = 2_048;
+
+/**
+ * The incidents this projector last wrote, as objects, each with the document text it wrote.
+ * An extension and the search index read the row's text as before, but take the object
+ * instead of parsing the text when the text is the one it was written as (a catch-up parsed
+ * each incident's document again at every event and every index pass: time and garbage). The
+ * row's text is the judge, so a write rolled back (the row holds the older text) or made by
+ * anything else is never mistaken for the cached one; an object is kept only when it is
+ * what parsing its text gives back (isPlainJson), and taken out while an extension changes it.
+ */
+class ParsedDocs {
+  private readonly byId = new Map<string, { doc: string; incident: Incident }>();
+
+  /** The incident the row's `doc` holds: the kept object (still in the cache) or a parse. */
+  read(id: string, doc: string): Incident {
+    const kept = this.byId.get(id);
+    return kept && kept.doc === doc ? kept.incident : (JSON.parse(doc) as Incident);
+  }
+
+  /** As read, for a caller that will change it: the cache no longer holds it. */
+  take(id: string, doc: string): Incident {
+    const incident = this.read(id, doc);
+    this.byId.delete(id);
+    return incident;
+  }
+
+  /** `incident` was just written to its row as `doc`. */
+  wrote(incident: Incident, doc: string): void {
+    this.byId.delete(incident.id);
+    if (!isPlainJson(incident)) return;
+    this.byId.set(incident.id, { doc, incident });
+    if (this.byId.size > PARSED_DOCS) this.byId.delete(this.byId.keys().next().value!);
+  }
 }
 
 function statements(db: Db) {
@@ -109,7 +147,7 @@ export const incidentProjector: Projector = {
     const q = statements(db);
     const row = q.doc.get(streamId);
     if (!row) return false;
-    const incident = JSON.parse(row.doc) as Incident;
+    const incident = q.parsed.take(streamId, row.doc);
     if (incident.createdHlc !== held.firstHlc) return false;
     // The row's columns are the stored document's (both written only here and by upsert), so
     // what the new events changed is told by comparing the folds: an UPDATE of those columns
@@ -123,7 +161,9 @@ export const incidentProjector: Projector = {
 
 function upsert(q: ReturnType<typeof prepareStatements>, incident: Incident): void {
   // The upsert keeps an existing row's rowid, which the search row shares (searchProjector).
-  q.upsert.run([incident.id, ...rowValues(incident), JSON.stringify(incident)]);
+  const doc = JSON.stringify(incident);
+  q.upsert.run([incident.id, ...rowValues(incident), doc]);
+  q.parsed.wrote(incident, doc);
 }
 
 /** The stored row of `incident` brought up to date; `before` is what its columns held. */
@@ -136,7 +176,8 @@ function update(q: ReturnType<typeof prepareStatements>, incident: Incident, bef
     mask |= 1 << i;
     parameters.push(after[i]!);
   }
-  parameters.push(JSON.stringify(incident), incident.id);
+  const doc = JSON.stringify(incident);
+  parameters.push(doc, incident.id);
   let statement = q.updates.get(mask);
   if (!statement) {
     const set = ROW_COLUMNS.filter((_, i) => (mask & (1 << i)) !== 0).map((c) => `${c} = ?`);
@@ -144,6 +185,7 @@ function update(q: ReturnType<typeof prepareStatements>, incident: Incident, bef
     q.updates.set(mask, statement);
   }
   statement.run(parameters);
+  q.parsed.wrote(incident, doc);
 }
 
 /**
@@ -162,7 +204,7 @@ export const searchProjector: DeferredProjector = {
       const row = q.searchSource.get(id);
       // Gone (archived): the projector removed its search row with it.
       if (!row) continue;
-      const incident = JSON.parse(row.doc) as Incident;
+      const incident = q.parsed.read(id, row.doc);
       // Replaced by rowid: an indexed delete (contentless_delete), a no-op when not yet indexed.
       q.deleteSearch.run(row.rowid);
       q.insertSearch.run(

@@ -124,4 +124,36 @@ describe('incident projection, extended or re-read', () => {
       { numRuns: 300 },
     );
   });
+
+  it('folds onto what the row holds after a rolled-back extension, not onto what the rolled-back write left in memory', () => {
+    const store = openEventStore(':memory:');
+    try {
+      store.registerProjector(incidentProjector);
+      const [created, , retitled, acknowledged, resolved] = streamEvents(STREAMS[0]!, 0);
+      store.append([created!], { received: true });
+      expect(() =>
+        store.transaction(() => {
+          store.append([retitled!], { received: true });
+          throw new Error('the command failed after its append');
+        }),
+      ).toThrow('the command failed');
+      store.append([acknowledged!], { received: true });
+      // And a savepoint rolled back inside a transaction that commits.
+      store.transaction(() => {
+        expect(() =>
+          store.transaction(() => {
+            store.append([resolved!], { received: true });
+            throw new Error('one step failed');
+          }),
+        ).toThrow('one step failed');
+      });
+      const row = store.db.prepare<[string], IncidentRow>('SELECT * FROM incidents WHERE id = ?').get(STREAMS[0]!)!;
+      const expected = foldIncident(store.streamEvents(STREAMS[0]!))!;
+      expect(expected).toMatchObject({ title: CREATED.title, status: 'acknowledged' });
+      expect(JSON.parse(row.doc)).toEqual(expected);
+      expect(columnsOf(row)).toEqual(columnsFrom(expected));
+    } finally {
+      store.close();
+    }
+  });
 });
