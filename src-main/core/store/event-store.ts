@@ -531,6 +531,17 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
   let headSeen = 0;
   let headSeenHash: string | null = null;
 
+  /** The projectors handling an event type, as a bit per projector (in registration order). */
+  const handling = new Map<string, number>();
+  function projectorsFor(type: string): number {
+    const known = handling.get(type);
+    if (known !== undefined) return known;
+    let mask = 0;
+    for (let i = 0; i < projectors.length; i++) if (projectors[i]!.handles(type)) mask |= 1 << i;
+    handling.set(type, mask);
+    return mask;
+  }
+
   /** Which of these ids the log holds, in one statement. */
   function idsHeld(ids: readonly string[]): Set<string> {
     return new Set(q.idsHeld.all(JSON.stringify(ids)));
@@ -576,7 +587,8 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     const stored: StoredEvent[] = [];
     const duplicates: string[] = [];
     let newlySynced = 0;
-    const touched = new Map<string, Set<string>>();
+    // Per stream, which projectors handle one of its new events (a bit per projector).
+    const touched = new Map<string, number>();
     // Each stream's new events, as a read of the log would return them (for the projectors).
     const fresh = new Map<string, StoredEvent[]>();
     const held = projectors.length > 0 ? heldStreams(events) : new Map<string, HeldStream>();
@@ -672,13 +684,10 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
         headSeen = event.deviceSeq;
         headSeenHash = authorHash;
       }
-      const types = touched.get(event.streamId) ?? new Set<string>();
-      types.add(event.type);
-      touched.set(event.streamId, types);
+      touched.set(event.streamId, (touched.get(event.streamId) ?? 0) | projectorsFor(event.type));
     }
-    for (const [streamId, types] of touched) {
-      const relevant = projectors.filter((p) => [...types].some((t) => p.handles(t)));
-      if (relevant.length === 0) continue;
+    for (const [streamId, relevant] of touched) {
+      if (relevant === 0) continue;
       // The stream is read back from the log only for a projector that needs all of it: a
       // new stream's events are all here already, and a projector that can extend its view
       // by events sorting after everything held (the usual case: a catch-up in log order, a
@@ -688,7 +697,9 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       const before = held.get(streamId);
       let all = before ? null : added.sort(compareEvents);
       const extensible = before !== undefined && added.every((e) => e.hlc > before.lastHlc);
-      for (const p of relevant) {
+      for (let i = 0; i < projectors.length; i++) {
+        if ((relevant & (1 << i)) === 0) continue;
+        const p = projectors[i]!;
         if (extensible && p.extend?.(db, streamId, added, before)) continue;
         all ??= q.stream.all(streamId).map(toStored);
         p.project(db, streamId, all);
@@ -705,7 +716,9 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     registerProjector(projector) {
       if (projectors.some((p) => p.name === projector.name))
         throw new Error(`projector ${projector.name} registered twice`);
+      if (projectors.length >= 31) throw new Error('at most 31 projectors');
       projectors.push(projector);
+      handling.clear();
     },
     useSigner(next) {
       signer = next;
