@@ -20,8 +20,10 @@
  * statement; a projector folds a stream's new events onto its stored view when they sort
  * after everything the stream held (`Projector.extend`) and re-reads the stream only
  * otherwise; a receiver's author check hands over the canonical text it already computed
- * (`AppendOptions.prepared`). Derived views that may lag (the search index) catch up after
- * the commit, in passes. Observers (`onCommitted`) hear of an append once it is committed:
+ * (`AppendOptions.prepared`). A batch's held ids are one statement, and a new event's payload
+ * reaches the projectors as the object in hand when JSON would give it back unchanged
+ * (issue 12h). Derived views that may lag (the search index) catch up after the commit, in
+ * passes. Observers (`onCommitted`) hear of an append once it is committed:
  * the appends inside a `transaction()` together, when it commits, never before.
  */
 import { createHash } from 'node:crypto';
