@@ -23,6 +23,7 @@ import { meshBench } from './mesh.bench.ts';
 import { identityBench } from './identity.bench.ts';
 import { profileBench } from './profile-store.ts';
 import { stallBench } from './stall.bench.ts';
+import { receiveBench } from './receive.bench.ts';
 import { renderPerformanceDoc } from './performance-doc.ts';
 
 type Suite = (options: BenchOptions) => Promise<BenchRow[] | { rows: BenchRow[]; detail: unknown }>;
@@ -41,6 +42,7 @@ const suites: Record<string, Suite> = {
   identity: identityBench,
   profile: profileBench,
   stall: stallBench,
+  receive: receiveBench,
 };
 const QUICK_SUITES = ['store', 'sync', 'profile'];
 

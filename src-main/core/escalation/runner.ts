@@ -60,12 +60,32 @@ const CLOSED_STATUSES = new Set(['resolved', 'closed']);
 export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
   const { store, queries, event, wallClock, timers } = deps;
   const getIncident = store.db.prepare<[string], { doc: string }>('SELECT doc FROM incidents WHERE id = ?');
-  const getTriage = store.db.prepare<[string], { status: string; category: string; severity: string }>(
-    'SELECT status, category, severity FROM incidents WHERE id = ?',
-  );
+  // What a check decides on: the incident row's columns and how many escalations it has had.
+  const TRIAGE = `SELECT id, status, category, severity,
+                         (SELECT count(*) FROM escalations e WHERE e.incident_id = i.id) AS escalations
+                    FROM incidents i`;
+  const getTriage = store.db.prepare<[string], Triage>(`${TRIAGE} WHERE id = ?`);
+  const getTriages = store.db.prepare<[string], Triage>(`${TRIAGE} WHERE id IN (SELECT value FROM json_each(?))`);
+  const getResolved = store.db
+    .prepare<[string], string>(
+      `SELECT escalation_id FROM escalations
+        WHERE status = 'resolved' AND escalation_id IN (SELECT value FROM json_each(?))`,
+    )
+    .pluck();
   const deadlines = new Map<string, unknown>();
   const toDrive = new Set<string>();
   const toCheck = new Set<string>();
+  /**
+   * Read ahead for the checks and drives of one slice, in two statements instead of two per
+   * check (a catch-up checks thousands of incidents, nearly all ending at the row's status,
+   * the escalation count or the policy). A pre-read stays true until that incident's own check:
+   * a step writes only its own incident's and escalation's rows (a check starts or resolves
+   * that incident's escalations, a drive records its escalation's steps). Resolved is final
+   * (nothing after a resolution changes an escalation), so a drive of one has only its timer
+   * to clear. Both are forgotten when the slice ends.
+   */
+  const triaged = new Map<string, Triage | null>();
+  const resolved = new Set<string>();
   const changedIds = new Set<string>();
   let draining = false;
   let stopped = false;
@@ -113,12 +133,15 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
         const incidentId = first(toCheck);
         if (incidentId !== null) {
           toCheck.delete(incidentId);
-          guarded(`checking incident ${incidentId}`, () => checkIncident(incidentId));
+          const known = triaged.get(incidentId);
+          triaged.delete(incidentId);
+          guarded(`checking incident ${incidentId}`, () => checkIncident(incidentId, known));
           return;
         }
         const escalationId = first(toDrive)!;
         toDrive.delete(escalationId);
-        guarded(`driving escalation ${escalationId}`, () => drive(escalationId));
+        if (resolved.delete(escalationId)) forget(escalationId);
+        else guarded(`driving escalation ${escalationId}`, () => drive(escalationId));
       };
       // Bounded: every pass either records a step (finite per escalation) or empties a queue.
       while (pass < 10_000 && waiting()) {
@@ -130,13 +153,19 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
         // Many at once (a peer's or the tracker's catch-up brought many incidents): their
         // steps share one commit per slice instead of one disk flush each. A step
         // that fails rolls back to its own savepoint (nested append) and is logged.
-        store.transaction(() => {
-          const until = performance.now() + STEP_SLICE_MS;
-          for (let i = 0; i < STEPS_PER_COMMIT && pass < 10_000 && waiting(); i++, pass++) {
-            if (i > 0 && performance.now() >= until) break;
-            step();
-          }
-        });
+        try {
+          store.transaction(() => {
+            const until = performance.now() + STEP_SLICE_MS;
+            readAhead(STEPS_PER_COMMIT);
+            for (let i = 0; i < STEPS_PER_COMMIT && pass < 10_000 && waiting(); i++, pass++) {
+              if (i > 0 && performance.now() >= until) break;
+              step();
+            }
+          });
+        } finally {
+          triaged.clear();
+          resolved.clear();
+        }
       }
     } finally {
       draining = false;
@@ -148,6 +177,24 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
     }
   }
 
+  /** The triage of up to `limit` incidents waiting for a check, and which escalations waiting for a drive are resolved. */
+  function readAhead(limit: number) {
+    const incidents = take(toCheck, limit);
+    if (incidents.length > 0) {
+      for (const id of incidents) triaged.set(id, null);
+      for (const row of getTriages.all(JSON.stringify(incidents))) triaged.set(row.id, row);
+    }
+    const escalations = take(toDrive, limit);
+    if (escalations.length > 0) for (const id of getResolved.all(JSON.stringify(escalations))) resolved.add(id);
+  }
+
+  /** A resolved escalation: nothing is ever due again, so only its timer goes. */
+  function forget(escalationId: string) {
+    const pending = deadlines.get(escalationId);
+    if (pending !== undefined) timers.clearTimeout(pending);
+    deadlines.delete(escalationId);
+  }
+
   function guarded(what: string, fn: () => void) {
     try {
       fn();
@@ -157,12 +204,13 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
   }
 
   /** Auto-start on a matching incident; resolve open escalations when the incident is resolved or closed. */
-  function checkIncident(incidentId: string) {
+  function checkIncident(incidentId: string, known?: Triage | null) {
     // The row's columns first: most checks of a catch-up end at the status, the count or the
     // policy, and need not parse the incident's document.
-    const triage = getTriage.get(incidentId);
+    const triage = known === undefined ? getTriage.get(incidentId) : known;
     if (!triage) return;
     if (CLOSED_STATUSES.has(triage.status)) {
+      if (triage.escalations === 0) return; // none to resolve
       for (const open of queries.openForIncident(incidentId)) {
         const id = stepEventId(open.escalationId, 'resolved');
         const payload = { incidentId, reason: 'incident_resolved' as const };
@@ -171,7 +219,7 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
       return;
     }
     // Only the first escalation of an incident starts by itself; editing a handled incident does not re-alarm.
-    if (queries.countForIncident(incidentId) > 0) return;
+    if (triage.escalations > 0) return;
     if (!matchingPolicy(deps.policies(), triage as Pick<Incident, 'category' | 'severity'>)) return;
     const current = incident(incidentId);
     if (!current) return;
@@ -227,9 +275,7 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
 
   /** Record every step that is due now, then arm one timer for the next deadline. */
   function drive(escalationId: string) {
-    const pending = deadlines.get(escalationId);
-    if (pending !== undefined) timers.clearTimeout(pending);
-    deadlines.delete(escalationId);
+    forget(escalationId);
     let state = load(escalationId);
     for (let guard = 0; state && guard <= stepCount(state) * 2 + 2; guard++) {
       const now = wallClock();
@@ -327,6 +373,24 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
       deadlines.clear();
     },
   };
+}
+
+interface Triage {
+  id: string;
+  status: string;
+  category: string;
+  severity: string;
+  escalations: number;
+}
+
+/** Up to `limit` members of `set`, in its order. */
+function take(set: Set<string>, limit: number): string[] {
+  const out: string[] = [];
+  for (const value of set) {
+    if (out.length >= limit) break;
+    out.push(value);
+  }
+  return out;
 }
 
 function first(set: Set<string>): string | null {

@@ -2,10 +2,44 @@
  * Incident projection: the list view folded from each incident's events, inside the
  * command's transaction; and the search index, kept after the commit (issue 16).
  */
-import type { DeferredProjector, Projector } from '../store/event-store.ts';
+import { isPlainJson, type DeferredProjector, type Projector } from '../store/event-store.ts';
 import type { Db } from '../store/database.ts';
 import { continueIncident, foldIncident } from '../../../src-shared/incident-fold.ts';
 import type { Incident } from '../../../src-shared/incident.ts';
+import type { Statement } from 'better-sqlite3';
+
+/** The incident row's columns besides id and doc, each a value of the folded incident. */
+const ROW_COLUMNS = [
+  'facility',
+  'unit',
+  'category',
+  'severity',
+  'status',
+  'title',
+  'occurred_at',
+  'reported_by',
+  'created_hlc',
+  'updated_hlc',
+  'note_count',
+  'conflict_count',
+] as const;
+
+function rowValues(incident: Incident): (string | number)[] {
+  return [
+    incident.facility,
+    incident.unit,
+    incident.category,
+    incident.severity,
+    incident.status,
+    incident.title,
+    incident.occurredAt,
+    incident.reportedBy,
+    incident.createdHlc,
+    incident.updatedHlc,
+    incident.notes.length,
+    incident.conflicts.length,
+  ];
+}
 
 /**
  * Prepared once per database: better-sqlite3 does not cache `prepare`, and preparing these
@@ -15,28 +49,70 @@ const statementsByDb = new WeakMap<Db, ReturnType<typeof prepareStatements>>();
 
 function prepareStatements(db: Db) {
   return {
+    db,
     rowid: db.prepare<[string], { rowid: number }>('SELECT rowid FROM incidents WHERE id = ?'),
     deleteSearch: db.prepare('DELETE FROM incidents_fts WHERE rowid = ?'),
     deleteIncident: db.prepare('DELETE FROM incidents WHERE id = ?'),
     archive: db.prepare(
       'INSERT INTO incidents_archived (id, event_id, archived_hlc) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING',
     ),
-    upsert: db.prepare(
-      `INSERT INTO incidents (id, facility, unit, category, severity, status, title, occurred_at, reported_by,
-                              created_hlc, updated_hlc, note_count, conflict_count, doc)
-       VALUES (@id, @facility, @unit, @category, @severity, @status, @title, @occurredAt, @reportedBy,
-               @createdHlc, @updatedHlc, @noteCount, @conflictCount, @doc)
-       ON CONFLICT (id) DO UPDATE SET facility = excluded.facility, unit = excluded.unit, category = excluded.category,
-         severity = excluded.severity, status = excluded.status, title = excluded.title, occurred_at = excluded.occurred_at,
-         reported_by = excluded.reported_by, created_hlc = excluded.created_hlc, updated_hlc = excluded.updated_hlc,
-         note_count = excluded.note_count, conflict_count = excluded.conflict_count, doc = excluded.doc`,
+    // Positional parameters in ROW_COLUMNS order, then doc: binding named ones from an object
+    // cost more than the statement (receiver's profile, npm run bench mesh).
+    upsert: db.prepare<unknown[]>(
+      `INSERT INTO incidents (id, ${ROW_COLUMNS.join(', ')}, doc) VALUES (?, ${ROW_COLUMNS.map(() => '?').join(', ')}, ?)
+       ON CONFLICT (id) DO UPDATE SET ${[...ROW_COLUMNS, 'doc'].map((c) => `${c} = excluded.${c}`).join(', ')}`,
     ),
-    insertSearch: db.prepare(
-      'INSERT INTO incidents_fts (rowid, incident_id, title, description, people, location, notes) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    /** UPDATEs of the row's document and the columns named by a bit mask over ROW_COLUMNS. */
+    updates: new Map<number, Statement<unknown[]>>(),
+    // The search row of each incident named (a JSON array of ids): what it held goes, what the
+    // document holds now goes in. People joined by spaces and notes by newlines, in their order.
+    deleteSearchOf: db.prepare<[string]>(
+      `DELETE FROM incidents_fts WHERE rowid IN
+         (SELECT rowid FROM incidents WHERE id IN (SELECT value FROM json_each(?)))`,
     ),
-    searchSource: db.prepare<[string], { rowid: number; doc: string }>('SELECT rowid, doc FROM incidents WHERE id = ?'),
+    indexSearchOf: db.prepare<[string]>(
+      `INSERT INTO incidents_fts (rowid, incident_id, title, description, people, location, notes)
+       SELECT i.rowid, i.id, i.doc ->> '$.title', i.doc ->> '$.description',
+              coalesce((SELECT group_concat(p.value, ' ' ORDER BY p.key) FROM json_each(i.doc, '$.peopleInvolved') p), ''),
+              i.doc ->> '$.location',
+              coalesce((SELECT group_concat(n.value ->> '$.text', char(10) ORDER BY n.key)
+                          FROM json_each(i.doc, '$.notes') n), '')
+         FROM incidents i WHERE i.id IN (SELECT value FROM json_each(?))`,
+    ),
     doc: db.prepare<[string], { doc: string }>('SELECT doc FROM incidents WHERE id = ?'),
+    parsed: new ParsedDocs(),
   };
+}
+
+/** Incidents kept parsed (a catch-up's incidents reappear some hundreds of events apart). */
+const PARSED_DOCS = 2_048;
+
+/**
+ * The incidents this projector last wrote, as objects, each with the document text it wrote.
+ * An extension reads the row's text as before, but takes the object instead of parsing the
+ * text when the text is the one it was written as (a catch-up parsed each incident's document
+ * again at every event: time and garbage). The row's text is the judge, so a write rolled
+ * back (the row holds the older text) or made by anything else is never mistaken for the
+ * cached one; an object is kept only when it is what parsing its text gives back
+ * (isPlainJson), and is out of the cache while an extension changes it.
+ */
+class ParsedDocs {
+  private readonly byId = new Map<string, { doc: string; incident: Incident }>();
+
+  /** The incident the row's `doc` holds, for a caller that will change it: the cache no longer holds it. */
+  take(id: string, doc: string): Incident {
+    const kept = this.byId.get(id);
+    this.byId.delete(id);
+    return kept && kept.doc === doc ? kept.incident : (JSON.parse(doc) as Incident);
+  }
+
+  /** `incident` was just written to its row as `doc`. */
+  wrote(incident: Incident, doc: string): void {
+    this.byId.delete(incident.id);
+    if (!isPlainJson(incident)) return;
+    this.byId.set(incident.id, { doc, incident });
+    if (this.byId.size > PARSED_DOCS) this.byId.delete(this.byId.keys().next().value!);
+  }
 }
 
 function statements(db: Db) {
@@ -76,31 +152,45 @@ export const incidentProjector: Projector = {
     const q = statements(db);
     const row = q.doc.get(streamId);
     if (!row) return false;
-    const incident = JSON.parse(row.doc) as Incident;
+    const incident = q.parsed.take(streamId, row.doc);
     if (incident.createdHlc !== held.firstHlc) return false;
-    upsert(q, continueIncident(incident, fresh));
+    // The row's columns are the stored document's (both written only here and by upsert), so
+    // what the new events changed is told by comparing the folds: an UPDATE of those columns
+    // and the document leaves the indexes on the others alone (a note touches neither the
+    // status nor the creation index) and skips the upsert's failed insert.
+    const before = rowValues(incident);
+    update(q, continueIncident(incident, fresh), before);
     return true;
   },
 };
 
 function upsert(q: ReturnType<typeof prepareStatements>, incident: Incident): void {
   // The upsert keeps an existing row's rowid, which the search row shares (searchProjector).
-  q.upsert.run({
-    id: incident.id,
-    facility: incident.facility,
-    unit: incident.unit,
-    category: incident.category,
-    severity: incident.severity,
-    status: incident.status,
-    title: incident.title,
-    occurredAt: incident.occurredAt,
-    reportedBy: incident.reportedBy,
-    createdHlc: incident.createdHlc,
-    updatedHlc: incident.updatedHlc,
-    noteCount: incident.notes.length,
-    conflictCount: incident.conflicts.length,
-    doc: JSON.stringify(incident),
-  });
+  const doc = JSON.stringify(incident);
+  q.upsert.run([incident.id, ...rowValues(incident), doc]);
+  q.parsed.wrote(incident, doc);
+}
+
+/** The stored row of `incident` brought up to date; `before` is what its columns held. */
+function update(q: ReturnType<typeof prepareStatements>, incident: Incident, before: readonly (string | number)[]) {
+  const after = rowValues(incident);
+  let mask = 0;
+  const parameters: (string | number)[] = [];
+  for (let i = 0; i < after.length; i++) {
+    if (after[i] === before[i]) continue;
+    mask |= 1 << i;
+    parameters.push(after[i]!);
+  }
+  const doc = JSON.stringify(incident);
+  parameters.push(doc, incident.id);
+  let statement = q.updates.get(mask);
+  if (!statement) {
+    const set = ROW_COLUMNS.filter((_, i) => (mask & (1 << i)) !== 0).map((c) => `${c} = ?`);
+    statement = q.db.prepare<unknown[]>(`UPDATE incidents SET ${[...set, 'doc = ?'].join(', ')} WHERE id = ?`);
+    q.updates.set(mask, statement);
+  }
+  statement.run(parameters);
+  q.parsed.wrote(incident, doc);
 }
 
 /**
@@ -114,23 +204,14 @@ export const searchProjector: DeferredProjector = {
   name: 'incident-search',
   handles: incidentProjector.handles,
   catchUp(db, streamIds) {
+    // In two statements per slice, in SQLite: the rows' documents are read and their fields
+    // taken out (->>, json_each) without crossing into JavaScript, where reading and parsing
+    // each document cost more than indexing it (receiver's profile, npm run bench mesh).
+    // A stream gone (archived) has no row: the projector removed its search row with it.
+    // Replaced by rowid: an indexed delete (contentless_delete), a no-op when not yet indexed.
+    const ids = JSON.stringify(streamIds);
     const q = statements(db);
-    for (const id of streamIds) {
-      const row = q.searchSource.get(id);
-      // Gone (archived): the projector removed its search row with it.
-      if (!row) continue;
-      const incident = JSON.parse(row.doc) as Incident;
-      // Replaced by rowid: an indexed delete (contentless_delete), a no-op when not yet indexed.
-      q.deleteSearch.run(row.rowid);
-      q.insertSearch.run(
-        row.rowid,
-        incident.id,
-        incident.title,
-        incident.description,
-        incident.peopleInvolved.join(' '),
-        incident.location,
-        incident.notes.map((n) => n.text).join('\n'),
-      );
-    }
+    q.deleteSearchOf.run(ids);
+    q.indexSearchOf.run(ids);
   },
 };

@@ -20,8 +20,10 @@
  * statement; a projector folds a stream's new events onto its stored view when they sort
  * after everything the stream held (`Projector.extend`) and re-reads the stream only
  * otherwise; a receiver's author check hands over the canonical text it already computed
- * (`AppendOptions.prepared`). Derived views that may lag (the search index) catch up after
- * the commit, in passes. Observers (`onCommitted`) hear of an append once it is committed:
+ * (`AppendOptions.prepared`). A batch's held ids are one statement, and a new event's payload
+ * reaches the projectors as the object in hand when JSON would give it back unchanged
+ * (issue 12h). Derived views that may lag (the search index) catch up after the commit, in
+ * passes. Observers (`onCommitted`) hear of an append once it is committed:
  * the appends inside a `transaction()` together, when it commits, never before.
  */
 import { createHash } from 'node:crypto';
@@ -35,6 +37,25 @@ import { openDatabase, type Db } from './database.ts';
 import type { Migration } from './migrations.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
+
+/** The columns an append writes, in the order of its insert's parameters (schema 8 adds prev, author_hash). */
+const INSERT_COLUMNS = [
+  'id',
+  'stream_id',
+  'type',
+  'payload',
+  'actor',
+  'device_id',
+  'device_time',
+  'hlc',
+  'prev_hash',
+  'hash',
+  'received_at',
+  'synced_at',
+  'server_seq',
+  'device_seq',
+  'sig',
+] as const;
 
 /** Streams per deferred catch-up transaction, so a large backlog never holds the thread long. */
 export const DEFERRED_SLICE = 500;
@@ -249,24 +270,74 @@ function rowAuthorHash(row: EventRow): string | null {
 }
 
 export function toStored(row: EventRow): StoredEvent {
-  return {
+  return storedFrom(row, JSON.parse(row.payload));
+}
+
+/**
+ * A row as a StoredEvent with its payload already in hand (the append has the object it
+ * stored: parsing the text it just wrote cost a JSON.parse per event of a catch-up). Fields
+ * in the order toStored always gave them, without the temporary objects of spreads.
+ */
+function storedFrom(row: EventRow, payload: unknown): StoredEvent {
+  const e: Omit<StoredEvent, 'prevHash' | 'hash' | 'syncedAt' | 'serverSeq'> &
+    Partial<Pick<StoredEvent, 'prevHash' | 'hash' | 'syncedAt' | 'serverSeq'>> = {
     seq: row.seq,
     id: row.id,
     streamId: row.stream_id,
     type: row.type as StoredEvent['type'],
-    payload: JSON.parse(row.payload) as unknown,
+    payload,
     actor: row.actor,
     deviceId: row.device_id,
     deviceTime: row.device_time,
     hlc: row.hlc,
-    ...(row.device_seq !== null ? { deviceSeq: row.device_seq } : {}),
-    ...(row.sig !== null ? { sig: row.sig } : {}),
-    ...(row.prev !== null ? { prev: row.prev } : {}),
-    prevHash: row.prev_hash,
-    hash: row.hash,
-    syncedAt: row.synced_at,
-    serverSeq: row.server_seq,
   };
+  if (row.device_seq !== null) e.deviceSeq = row.device_seq;
+  if (row.sig !== null) e.sig = row.sig;
+  if (row.prev !== null) e.prev = row.prev;
+  e.prevHash = row.prev_hash;
+  e.hash = row.hash;
+  e.syncedAt = row.synced_at;
+  e.serverSeq = row.server_seq;
+  return e as StoredEvent;
+}
+
+/**
+ * True when `value` reads back from its JSON text as an equal value: null, strings, booleans,
+ * finite numbers other than -0, and plain arrays and objects of those (no undefined member, no
+ * hole, no toJSON, no prototype other than Object's). A payload that is (every received
+ * one: it came off the wire as JSON) is handed to the projectors as it is; any other is
+ * read back from its text, so a fold sees exactly what a later read of the log gives. Only
+ * own enumerable string keys are looked at, as JSON.stringify does; a symbol key or a
+ * non-enumerable property, which it drops, would stay on the object (nothing puts one on a
+ * payload, and nothing reads one).
+ */
+export function isPlainJson(value: unknown, depth = 0): boolean {
+  if (depth > 32) return false;
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case 'object': {
+      if (value === null) return true;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+          if (!(i in value) || !isPlainJson(value[i], depth + 1)) return false;
+        }
+        return Object.getPrototypeOf(value) === Array.prototype;
+      }
+      const proto = Object.getPrototypeOf(value) as unknown;
+      if (proto !== Object.prototype && proto !== null) return false;
+      for (const key in value) {
+        if (!Object.hasOwn(value, key)) return false;
+        if (!isPlainJson((value as Record<string, unknown>)[key], depth + 1)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
 }
 
 /** Several committed appends as one: every event stored, in order. */
@@ -292,15 +363,15 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
   // A store opened at an older schema (tests writing the files earlier releases wrote) has
   // no chain columns: it writes events as that release did, without prev.
   const chained = schemaVersion >= 8;
+  const insertColumns = chained ? [...INSERT_COLUMNS, 'prev', 'author_hash'] : INSERT_COLUMNS;
 
   const q = {
     lastHash: db.prepare<[], { hash: string }>('SELECT hash FROM events ORDER BY seq DESC LIMIT 1'),
     exists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM events WHERE id = ?'),
-    insert: db.prepare(
-      `INSERT INTO events (id, stream_id, type, payload, actor, device_id, device_time, hlc, prev_hash, hash, received_at,
-                           synced_at, server_seq, device_seq, sig${chained ? ', prev, author_hash' : ''})
-       VALUES (@id, @streamId, @type, @payload, @actor, @deviceId, @deviceTime, @hlc, @prevHash, @hash, @receivedAt,
-               @syncedAt, @serverSeq, @deviceSeq, @sig${chained ? ', @prev, @authorHash' : ''})`,
+    // Positional: binding 17 named parameters from an object cost a third more than the row's
+    // insert itself (receiver's profile, npm run bench mesh). Order: INSERT_COLUMNS.
+    insert: db.prepare<unknown[]>(
+      `INSERT INTO events (${insertColumns.join(', ')}) VALUES (${insertColumns.map(() => '?').join(', ')})`,
     ),
     stream: db.prepare<[string], EventRow>('SELECT * FROM events WHERE stream_id = ? ORDER BY hlc, device_id, id'),
     // What an append's streams held before it, in one statement (a seek per stream on events_by_stream).
@@ -310,7 +381,7 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     ),
     byId: db.prepare<[string], EventRow>('SELECT * FROM events WHERE id = ?'),
     byIds: db.prepare<[string], EventRow>('SELECT * FROM events WHERE id IN (SELECT value FROM json_each(?))'),
-    idsHeld: db.prepare<[string], { id: string }>('SELECT id FROM events WHERE id IN (SELECT value FROM json_each(?))'),
+    idsHeld: db.prepare<[string], string>('SELECT id FROM events WHERE id IN (SELECT value FROM json_each(?))').pluck(),
     outbox: db.prepare<[number, number], EventRow>(
       `SELECT * FROM events WHERE synced_at IS NULL AND seq > ?
          AND id NOT IN (SELECT event_id FROM sync_quarantine) ORDER BY seq LIMIT ?`,
@@ -462,6 +533,22 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
   let headSeen = 0;
   let headSeenHash: string | null = null;
 
+  /** The projectors handling an event type, as a bit per projector (in registration order). */
+  const handling = new Map<string, number>();
+  function projectorsFor(type: string): number {
+    const known = handling.get(type);
+    if (known !== undefined) return known;
+    let mask = 0;
+    for (let i = 0; i < projectors.length; i++) if (projectors[i]!.handles(type)) mask |= 1 << i;
+    handling.set(type, mask);
+    return mask;
+  }
+
+  /** Which of these ids the log holds, in one statement. */
+  function idsHeld(ids: readonly string[]): Set<string> {
+    return new Set(q.idsHeld.all(JSON.stringify(ids)));
+  }
+
   /** What each stream of `events` held before they are stored (streams holding nothing are absent). */
   function heldStreams(events: readonly EventEnvelope[]): Map<string, HeldStream> {
     const ids = [...new Set(events.map((e) => e.streamId))];
@@ -502,16 +589,21 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     const stored: StoredEvent[] = [];
     const duplicates: string[] = [];
     let newlySynced = 0;
-    const touched = new Map<string, Set<string>>();
+    // Per stream, which projectors handle one of its new events (a bit per projector).
+    const touched = new Map<string, number>();
     // Each stream's new events, as a read of the log would return them (for the projectors).
     const fresh = new Map<string, StoredEvent[]>();
     const held = projectors.length > 0 ? heldStreams(events) : new Map<string, HeldStream>();
     const authoring = signer !== null && !synced && options.received !== true ? signer : null;
     let nextDeviceSeq: number | null = null;
     let ownPrev: string | null = null;
+    // Which ids the log holds already: for a batch, one statement for all of them (a catch-up's
+    // batch of 500 ran 500 lookups), plus the ids stored by this append (an id twice in a batch).
+    const batchIds = events.length > 1 ? idsHeld(events.map((e) => e.id)) : null;
+    const isHeld = (id: string) => (batchIds ? batchIds.has(id) : q.exists.get(id) !== undefined);
     for (const incoming of events) {
       const serverSeq = synced?.serverSeqById.get(incoming.id);
-      if (q.exists.get(incoming.id)) {
+      if (isHeld(incoming.id)) {
         duplicates.push(incoming.id);
         if (synced && serverSeq !== undefined) {
           newlySynced += q.markSynced.run(synced.syncedAt, serverSeq, incoming.id).changes;
@@ -543,29 +635,9 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
           : null;
       if (chained && authoring && event.deviceId === authoring.deviceId && authorHash !== null) ownPrev = authorHash;
       const payload = JSON.stringify(event.payload);
-      const info = q.insert.run({
-        id: event.id,
-        streamId: event.streamId,
-        type: event.type,
-        payload,
-        actor: event.actor,
-        deviceId: event.deviceId,
-        deviceTime: event.deviceTime,
-        hlc: event.hlc,
-        prevHash,
-        hash,
-        receivedAt,
-        syncedAt: synced && serverSeq !== undefined ? synced.syncedAt : null,
-        serverSeq: serverSeq ?? null,
-        deviceSeq: event.deviceSeq ?? null,
-        sig: event.sig ?? null,
-        ...(chained ? { prev: event.prev ?? null, authorHash } : {}),
-      });
-      const seq = Number(info.lastInsertRowid);
       const syncedAt = synced && serverSeq !== undefined ? synced.syncedAt : null;
-      stored.push({ ...event, seq, prevHash, hash, syncedAt, serverSeq: serverSeq ?? null });
       const row: EventRow = {
-        seq,
+        seq: 0,
         id: event.id,
         stream_id: event.streamId,
         type: event.type,
@@ -583,21 +655,41 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
         prev: chained ? (event.prev ?? null) : null,
         author_hash: authorHash,
       };
+      const parameters: unknown[] = [
+        row.id,
+        row.stream_id,
+        row.type,
+        payload,
+        row.actor,
+        row.device_id,
+        row.device_time,
+        row.hlc,
+        prevHash,
+        hash,
+        receivedAt,
+        syncedAt,
+        row.server_seq,
+        row.device_seq,
+        row.sig,
+      ];
+      if (chained) parameters.push(row.prev, authorHash);
+      row.seq = Number(q.insert.run(parameters).lastInsertRowid);
+      if (batchIds) batchIds.add(event.id);
+      // One object for the result and the projectors, as a read of the log would return it.
+      const storedEvent = storedFrom(row, isPlainJson(event.payload) ? event.payload : JSON.parse(payload));
+      stored.push(storedEvent);
       const streamFresh = fresh.get(event.streamId);
-      if (streamFresh) streamFresh.push(toStored(row));
-      else fresh.set(event.streamId, [toStored(row)]);
+      if (streamFresh) streamFresh.push(storedEvent);
+      else fresh.set(event.streamId, [storedEvent]);
       prevHash = hash;
       if (event.deviceSeq !== undefined && event.deviceId === signer?.deviceId && event.deviceSeq > headSeen) {
         headSeen = event.deviceSeq;
         headSeenHash = authorHash;
       }
-      const types = touched.get(event.streamId) ?? new Set<string>();
-      types.add(event.type);
-      touched.set(event.streamId, types);
+      touched.set(event.streamId, (touched.get(event.streamId) ?? 0) | projectorsFor(event.type));
     }
-    for (const [streamId, types] of touched) {
-      const relevant = projectors.filter((p) => [...types].some((t) => p.handles(t)));
-      if (relevant.length === 0) continue;
+    for (const [streamId, relevant] of touched) {
+      if (relevant === 0) continue;
       // The stream is read back from the log only for a projector that needs all of it: a
       // new stream's events are all here already, and a projector that can extend its view
       // by events sorting after everything held (the usual case: a catch-up in log order, a
@@ -607,7 +699,9 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       const before = held.get(streamId);
       let all = before ? null : added.sort(compareEvents);
       const extensible = before !== undefined && added.every((e) => e.hlc > before.lastHlc);
-      for (const p of relevant) {
+      for (let i = 0; i < projectors.length; i++) {
+        if ((relevant & (1 << i)) === 0) continue;
+        const p = projectors[i]!;
         if (extensible && p.extend?.(db, streamId, added, before)) continue;
         all ??= q.stream.all(streamId).map(toStored);
         p.project(db, streamId, all);
@@ -624,7 +718,9 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     registerProjector(projector) {
       if (projectors.some((p) => p.name === projector.name))
         throw new Error(`projector ${projector.name} registered twice`);
+      if (projectors.length >= 31) throw new Error('at most 31 projectors');
       projectors.push(projector);
+      handling.clear();
     },
     useSigner(next) {
       signer = next;
@@ -718,7 +814,7 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     },
     heldIds(ids) {
       if (ids.length === 0) return new Set();
-      return new Set(q.idsHeld.all(JSON.stringify(ids)).map((r) => r.id));
+      return idsHeld(ids);
     },
     outbox: (limit, afterSeq = 0) => q.outbox.all(afterSeq, limit).map(toStored),
     outboxCount: () => q.outboxCount.get()?.n ?? 0,

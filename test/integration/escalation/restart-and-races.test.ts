@@ -4,6 +4,7 @@ import type { Incident } from '../../../src-shared/incident.ts';
 import type { StoredEvent } from '../../../src-shared/events.ts';
 import { cleanupTestConsoles, enrolStandardRoster, openTestConsole, type TestConsole } from '../../support/consoles.ts';
 import { incidentInput } from '../../support/incidents.ts';
+import { escalationIdFor, stepEventId } from '../../../src-main/core/escalation/model.ts';
 
 const T0 = Date.UTC(2026, 10, 25, 22, 0, 0);
 const DAY = 24 * 60 * 60_000;
@@ -145,5 +146,56 @@ describe('two consoles racing offline', () => {
     expect(new Set(b.events('escalation.started').map((e) => e.streamId)).size).toBe(100);
     expect(steps(b)).toEqual(steps(c));
     expect(b.core.store.verifyChain()).toMatchObject({ ok: true });
+  });
+  it('after a catch-up of handled, resolved and alarming incidents, records what one event at a time does, now and as time passes', async () => {
+    // A logs with its runner on; B gets the log in one batch (its runner reads ahead for many
+    // checks per commit), C one event at a time. Left out of both: A's resolution of one
+    // escalation whose incident was resolved, so B and C resolve it themselves.
+    const a = console_();
+    const b = console_();
+    const c = console_();
+    await enrolStandardRoster(a);
+    deliver(a.events(), b);
+    deliver(a.events(), c);
+    await a.signIn('S1');
+    const create = (overrides: Parameters<typeof incidentInput>[0] = {}) =>
+      a.call<Incident>('incidents.create', incidentInput(overrides));
+    const escalationOf = async (incident: Incident) =>
+      (await a.call<{ items: EscalationView[] }>('escalation.list', { incidentId: incident.id })).items[0]!;
+    const acknowledged = await create();
+    await a.call('escalation.acknowledge', { escalationId: (await escalationOf(acknowledged)).escalationId });
+    const resolvedHere = await create();
+    await a.call('incidents.setStatus', { id: resolvedHere.id, to: 'resolved' });
+    const resolvedThere = await create();
+    await a.call('incidents.setStatus', { id: resolvedThere.id, to: 'resolved' });
+    const alarming = await create();
+    const quiet = await create({ severity: 'medium' });
+    await a.call('incidents.setStatus', { id: quiet.id, to: 'resolved' });
+    await create({ category: 'medical' });
+    const withheld = stepEventId(escalationIdFor(resolvedThere.id, 1), 'resolved');
+    const backlog = a.events().filter((e) => e.id !== withheld && !e.type.startsWith('staff.'));
+    deliver(backlog, b);
+    for (const e of backlog) deliver([e], c);
+
+    const steps = (x: TestConsole) =>
+      x
+        .events()
+        .filter((e) => e.type.startsWith('escalation.') || e.type === 'incident.status_changed')
+        .map((e) => `${e.type} ${e.id} ${e.deviceTime}`)
+        .sort();
+    const ownSteps = (x: TestConsole) =>
+      x.events().filter((e) => e.deviceId === x.core.info().deviceId && e.type.startsWith('escalation.'));
+    expect(steps(b)).toEqual(steps(c));
+    // B resolved the escalation of the incident resolved without it, and started none (C,
+    // seeing each creation before A's start, recorded those steps itself, under the same ids).
+    expect(ownSteps(b).map((e) => e.id)).toEqual([withheld]);
+    expect(ownSteps(c).map((e) => e.id)).toContain(withheld);
+    // Only the alarming incident's escalation times out and climbs, on both; a resolved one's
+    // timer was cleared, not left to fire.
+    await vi.advanceTimersByTimeAsync(2 * 60_000);
+    const timedOut = (x: TestConsole) => x.events('escalation.timed_out').map((e) => e.streamId);
+    expect(timedOut(b)).toEqual([escalationIdFor(alarming.id, 1), escalationIdFor(alarming.id, 1)]);
+    expect(timedOut(c)).toEqual(timedOut(b));
+    expect(steps(b)).toEqual(steps(c));
   });
 });

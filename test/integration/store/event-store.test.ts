@@ -2,7 +2,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { openEventStore, GENESIS_HASH } from '../../../src-main/core/store/event-store.ts';
+import { openEventStore, GENESIS_HASH, isPlainJson } from '../../../src-main/core/store/event-store.ts';
+import { incidentProjector } from '../../../src-main/core/incidents/projection.ts';
+import { foldIncident } from '../../../src-shared/incident-fold.ts';
 import { StoreOpenError } from '../../../src-main/core/store/database.ts';
 import { encodeHlc } from '../../../src-shared/hlc.ts';
 import type { EventEnvelope } from '../../../src-shared/events.ts';
@@ -12,6 +14,19 @@ const dir = tempDir();
 afterAll(() => dir.cleanup());
 let n = 0;
 const file = (name: string) => join(dir.path, name);
+
+const INCIDENT = {
+  facility: 'Märsta',
+  unit: 'Avdelning B',
+  category: 'threat',
+  severity: 'high',
+  title: 'Hot mot personal',
+  description: 'Intagen hotade personal.',
+  peopleInvolved: ['A. Andersson'],
+  location: 'Korridor 2',
+  occurredAt: '2026-11-25T21:14:00+01:00',
+  reportedBy: 'guard-1',
+};
 
 function event(streamId = 'stream-1', deviceId = 'dev-a'): EventEnvelope {
   n += 1;
@@ -66,6 +81,68 @@ describe('event store', () => {
     expect(again.stored).toHaveLength(1);
     expect(store.verifyChain()).toEqual({ ok: true, checked: 3, firstBroken: null });
     store.close();
+  });
+
+  it('stores an id once when a batch carries it twice, and reports each copy after the first as a duplicate', () => {
+    const store = openEventStore(file('twice.sqlite'));
+    const held = event();
+    store.append([held]);
+    const a = event();
+    const b = event();
+    const result = store.append([a, held, b, a, { ...b, payload: { noteId: b.id, text: 'other' } }]);
+    expect(result.stored.map((e) => e.id)).toEqual([a.id, b.id]);
+    expect(result.duplicates).toEqual([held.id, a.id, b.id]);
+    expect(store.streamEvents('stream-1').map((e) => e.id)).toEqual([held.id, a.id, b.id]);
+    // What the append reports is what a read of the log gives.
+    expect(result.stored).toEqual([store.getEvent(a.id), store.getEvent(b.id)]);
+    expect(store.verifyChain()).toEqual({ ok: true, checked: 3, firstBroken: null });
+    store.close();
+  });
+
+  it('hands projectors and observers the payload a read of the log gives, also when the object held more than JSON keeps', () => {
+    const store = openEventStore(':memory:');
+    store.registerProjector(incidentProjector);
+    const stream = '019ab000-0000-7000-8000-00000000a0a0';
+    const created = { ...event(stream), type: 'incident.created' as const, payload: INCIDENT };
+    store.append([created]);
+    // `title: undefined` is dropped by JSON: the stored event keeps the title as it was.
+    const update = {
+      ...event(stream),
+      type: 'incident.updated' as const,
+      payload: { patch: { title: undefined, location: 'Rum 4' } },
+    };
+    const result = store.append([update]);
+    expect(result.stored[0]!.payload).toEqual({ patch: { location: 'Rum 4' } });
+    expect(Object.keys((result.stored[0]!.payload as { patch: object }).patch)).toEqual(['location']);
+    const row = store.db.prepare<[string], { doc: string; title: string }>(
+      'SELECT doc, title FROM incidents WHERE id = ?',
+    );
+    expect(JSON.parse(row.get(stream)!.doc)).toEqual(foldIncident(store.streamEvents(stream)));
+    expect(row.get(stream)!.title).toBe(INCIDENT.title);
+    store.close();
+  });
+
+  it('tells plain JSON values from values JSON would change', () => {
+    for (const plain of [null, 'a', 0, 1.5, true, [], [1, 'b', { c: [null] }], { a: { b: [1] } }, Object.create(null)])
+      expect(isPlainJson(plain)).toBe(true);
+    for (const changed of [
+      undefined,
+      -0,
+      Number.NaN,
+      Infinity,
+      { a: undefined },
+      [undefined],
+      // eslint-disable-next-line no-sparse-arrays
+      [1, , 2],
+      new Date(0),
+      { toJSON: () => 1 },
+      { a: 1n },
+      new (class Point {
+        x = 1;
+      })(),
+      Object.create({ inherited: 1 }),
+    ])
+      expect(isPlainJson(changed)).toBe(false);
   });
 
   it('tells observers of appends inside a transaction only once it commits, and never of ones rolled back', () => {

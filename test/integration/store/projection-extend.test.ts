@@ -11,6 +11,46 @@ import { incidentProjector } from '../../../src-main/core/incidents/projection.t
 import { foldIncident } from '../../../src-shared/incident-fold.ts';
 import { encodeHlc } from '../../../src-shared/hlc.ts';
 import type { EventEnvelope } from '../../../src-shared/events.ts';
+import type { Incident } from '../../../src-shared/incident.ts';
+
+interface IncidentRow {
+  id: string;
+  facility: string;
+  unit: string;
+  category: string;
+  severity: string;
+  status: string;
+  title: string;
+  occurred_at: string;
+  reported_by: string;
+  created_hlc: string;
+  updated_hlc: string;
+  note_count: number;
+  conflict_count: number;
+  doc: string;
+}
+
+function columnsOf({ doc: _doc, ...columns }: IncidentRow): Omit<IncidentRow, 'doc'> {
+  return columns;
+}
+
+function columnsFrom(incident: Incident): Omit<IncidentRow, 'doc'> {
+  return {
+    id: incident.id,
+    facility: incident.facility,
+    unit: incident.unit,
+    category: incident.category,
+    severity: incident.severity,
+    status: incident.status,
+    title: incident.title,
+    occurred_at: incident.occurredAt,
+    reported_by: incident.reportedBy,
+    created_hlc: incident.createdHlc,
+    updated_hlc: incident.updatedHlc,
+    note_count: incident.notes.length,
+    conflict_count: incident.conflicts.length,
+  };
+}
 
 const STREAMS = ['0192a0c0-0000-7000-8000-00000000a001', '0192a0c0-0000-7000-8000-00000000a002'];
 const CREATED = {
@@ -69,12 +109,12 @@ describe('incident projection, extended or re-read', () => {
             }
             for (const stream of STREAMS) {
               const all = store.streamEvents(stream);
-              const row = store.db
-                .prepare<[string], { doc: string }>('SELECT doc FROM incidents WHERE id = ?')
-                .get(stream);
+              const row = store.db.prepare<[string], IncidentRow>('SELECT * FROM incidents WHERE id = ?').get(stream);
               const archived = all.some((e) => e.type === 'incident.archived');
               const expected = archived ? null : foldIncident(all);
               expect(row ? JSON.parse(row.doc) : null).toEqual(expected);
+              // The columns the list filters and sorts on, too: an extension updates only those that changed.
+              if (row && expected) expect(columnsOf(row)).toEqual(columnsFrom(expected));
             }
           } finally {
             store.close();
@@ -83,5 +123,37 @@ describe('incident projection, extended or re-read', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('folds onto what the row holds after a rolled-back extension, not onto what the rolled-back write left in memory', () => {
+    const store = openEventStore(':memory:');
+    try {
+      store.registerProjector(incidentProjector);
+      const [created, , retitled, acknowledged, resolved] = streamEvents(STREAMS[0]!, 0);
+      store.append([created!], { received: true });
+      expect(() =>
+        store.transaction(() => {
+          store.append([retitled!], { received: true });
+          throw new Error('the command failed after its append');
+        }),
+      ).toThrow('the command failed');
+      store.append([acknowledged!], { received: true });
+      // And a savepoint rolled back inside a transaction that commits.
+      store.transaction(() => {
+        expect(() =>
+          store.transaction(() => {
+            store.append([resolved!], { received: true });
+            throw new Error('one step failed');
+          }),
+        ).toThrow('one step failed');
+      });
+      const row = store.db.prepare<[string], IncidentRow>('SELECT * FROM incidents WHERE id = ?').get(STREAMS[0]!)!;
+      const expected = foldIncident(store.streamEvents(STREAMS[0]!))!;
+      expect(expected).toMatchObject({ title: CREATED.title, status: 'acknowledged' });
+      expect(JSON.parse(row.doc)).toEqual(expected);
+      expect(columnsOf(row)).toEqual(columnsFrom(expected));
+    } finally {
+      store.close();
+    }
   });
 });
