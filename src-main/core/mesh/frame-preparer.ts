@@ -1,0 +1,68 @@
+/**
+ * Large frames from peers are parsed and prepared on a worker thread (issue 12): during a
+ * catch-up the receiving console's thread was the limit, and a third of its time was pure
+ * work on the received batches — JSON and the wire schema, each payload's schema, canonical
+ * text, author hashes, Ed25519 checks. The session posts a frame here as soon as its bytes
+ * are in, so the worker prepares batch N+1 while the console's thread stores batch N; the
+ * console's thread keeps what needs its database (held copies, the held feed, revocations,
+ * the keyring's decisions, the append).
+ *
+ * One worker: the sender's window is a few batches and the other core is the one the
+ * sender left idle. The job carries the keyring as it is when the frame arrives (tens of
+ * entries). A worker that dies is replaced and logged, and the frames it held are prepared
+ * on the console's thread instead, in their place: nothing is lost, skipped or reordered.
+ */
+import type { Keyring, KeyringEntry } from '../../../src-common/trust/index.ts';
+import { createWorkerJobs, type WorkerJobs } from '../../../src-common/worker-jobs.ts';
+import { prepareFrame, type PreparedFrame } from './frame-prep.ts';
+
+/** Frames smaller than this are parsed inline: a live event's frame is cheaper to parse than to post. */
+export const PREPARE_OFF_THREAD_BYTES = 16 * 1024;
+
+export interface FramePreparer {
+  /** Parses `body` (and prepares its events) off this thread; never rejects. */
+  prepare(body: Buffer): Promise<PreparedFrame>;
+  /** Frames the worker prepared, and frames prepared on the console's thread because it failed. */
+  readonly counts: { offThread: number; fellBack: number };
+  /** The worker jobs (tests end the worker to prove a crash loses nothing). */
+  readonly jobs: WorkerJobs<{ body: Uint8Array; keys: KeyringEntry[] }, PreparedFrame>;
+  close(): Promise<void>;
+}
+
+/** Where the worker's entry is: this folder's .ts in source runs, out/main/frame-prepare-worker.js in the bundle. */
+function workerEntry(): URL {
+  const here = import.meta.url;
+  return new URL(here.endsWith('.ts') ? './frame-prepare-worker.ts' : './frame-prepare-worker.js', here);
+}
+
+export function createFramePreparer(deps: { keyring: Keyring; log(message: string): void }): FramePreparer {
+  const jobs = createWorkerJobs<{ body: Uint8Array; keys: KeyringEntry[] }, PreparedFrame>({
+    entry: workerEntry(),
+    size: 1,
+    onReplaced: (_slot, error) => deps.log(`mesh: the frame preparer stopped (${error.message}); started a new one`),
+  });
+  let closed = false;
+  const counts = { offThread: 0, fellBack: 0 };
+  return {
+    jobs,
+    counts,
+    async prepare(body) {
+      try {
+        const prepared = await jobs.run(0, { body, keys: deps.keyring.all() });
+        counts.offThread += 1;
+        return prepared;
+      } catch (error) {
+        counts.fellBack += 1;
+        if (!closed)
+          deps.log(
+            `mesh: a ${body.length}-byte frame is prepared on the console's thread: ${(error as Error).message}`,
+          );
+        return prepareFrame(body, null);
+      }
+    },
+    close() {
+      closed = true;
+      return jobs.close();
+    },
+  };
+}
