@@ -7,7 +7,9 @@
  * them. A worker that dies (an uncaught error, an exit, a kill) fails the jobs it held —
  * their callers decide what that means (the tracker fails the push and the console
  * retries; the console prepares the frame on its own thread) — and is replaced. A job
- * whose handler throws is failed alone; the worker lives on.
+ * whose handler throws is failed alone; the worker lives on. With `stallMs`, a worker that
+ * has not answered a job that long is ended the same way, so a hung worker cannot hold
+ * its callers forever.
  */
 import { parentPort, Worker } from 'node:worker_threads';
 
@@ -31,8 +33,13 @@ export function createWorkerJobs<Job, Answer>(options: {
   size: number;
   /** Told when a worker died and was replaced (the jobs it held are failed with `error`). */
   onReplaced?: (slot: number, error: Error) => void;
+  /** A job unanswered this long ends its worker (absent: never). */
+  stallMs?: number;
 }): WorkerJobs<Job, Answer> {
-  const pending = new Map<number, { worker: Worker; resolve(answer: Answer): void; reject(error: Error): void }>();
+  const pending = new Map<
+    number,
+    { worker: Worker; resolve(answer: Answer): void; reject(error: Error): void; timer: NodeJS.Timeout | null }
+  >();
   let nextId = 1;
   let started = 0;
   let closed = false;
@@ -45,6 +52,7 @@ export function createWorkerJobs<Job, Answer>(options: {
       const job = pending.get(message.id);
       if (!job) return;
       pending.delete(message.id);
+      if (job.timer) clearTimeout(job.timer);
       if ('error' in message) job.reject(new Error(message.error));
       else job.resolve(message.answer);
     });
@@ -59,6 +67,7 @@ export function createWorkerJobs<Job, Answer>(options: {
     for (const [id, job] of pending) {
       if (job.worker !== worker) continue;
       pending.delete(id);
+      if (job.timer) clearTimeout(job.timer);
       job.reject(error);
     }
     const slot = workers.indexOf(worker);
@@ -81,14 +90,27 @@ export function createWorkerJobs<Job, Answer>(options: {
       const worker = workers[slot]!;
       const id = nextId++;
       return new Promise<Answer>((resolve, reject) => {
-        pending.set(id, { worker, resolve, reject });
+        const stallMs = options.stallMs;
+        const timer =
+          stallMs === undefined
+            ? null
+            : setTimeout(() => {
+                if (!pending.has(id)) return;
+                // Fail its jobs now (the exit that follows finds none) and replace it.
+                fail(worker, new Error(`worker answered no job for ${stallMs} ms`));
+                void worker.terminate();
+              }, stallMs).unref();
+        pending.set(id, { worker, resolve, reject, timer });
         worker.postMessage({ id, job } satisfies JobMessage<Job>);
       });
     },
     async close() {
       closed = true;
       await Promise.all(workers.map((w) => w.terminate()));
-      for (const job of pending.values()) job.reject(new Error('closing'));
+      for (const job of pending.values()) {
+        if (job.timer) clearTimeout(job.timer);
+        job.reject(new Error('closing'));
+      }
       pending.clear();
     },
   };

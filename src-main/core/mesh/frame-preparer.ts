@@ -9,8 +9,9 @@
  *
  * One worker: the sender's window is a few batches and the other core is the one the
  * sender left idle. The job carries the keyring as it is when the frame arrives (tens of
- * entries). A worker that dies is replaced and logged, and the frames it held are prepared
- * on the console's thread instead, in their place: nothing is lost, skipped or reordered.
+ * entries). A worker that dies, or answers nothing for 10 s, is replaced and logged, and the
+ * frames it held are prepared on the console's thread instead, in their place: nothing is
+ * lost, skipped or reordered.
  */
 import type { Keyring, KeyringEntry } from '../../../src-common/trust/index.ts';
 import { createWorkerJobs, type WorkerJobs } from '../../../src-common/worker-jobs.ts';
@@ -39,6 +40,8 @@ export function createFramePreparer(deps: { keyring: Keyring; log(message: strin
   const jobs = createWorkerJobs<{ body: Uint8Array; keys: KeyringEntry[] }, PreparedFrame>({
     entry: workerEntry(),
     size: 1,
+    // A frame is at most 1,000 events (tens of ms); a worker silent this long is hung: replaced, its frames done here.
+    stallMs: 10_000,
     onReplaced: (_slot, error) => deps.log(`mesh: the frame preparer stopped (${error.message}); started a new one`),
   });
   let closed = false;
