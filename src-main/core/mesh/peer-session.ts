@@ -490,6 +490,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
     for (const part of parts) if (!('error' in part)) queue.push(part);
     if (queue.length + preparing >= limits.queuedFrames) socket.pause();
     if (queue.length > 0) drainQueue();
+    else if (!handling && socket.isPaused() && preparing < limits.queuedFrames) socket.resume();
   }
 
   socket.on('data', (chunk: Buffer) => {
