@@ -324,6 +324,12 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
     const certificate = socket.getPeerX509Certificate();
     if (!certificate) return { code: 'unknown_device', message: 'no client certificate' };
     let trusted = deps.trust(certificate.publicKey, hello.deviceId);
+    // A dialer pairing with a console that trusts it already (paired before, or its record
+    // came through a peer) still waits for the proof of the code: answer it once the rest holds.
+    const provenAgain =
+      trusted && hello.pair && deps.desk
+        ? deps.desk.answer(hello.pair.proof, keyFingerprint(certificate.publicKey), deps.ownFingerprint)
+        : null;
     if (!trusted && hello.pair && deps.desk) {
       const dialerFp = keyFingerprint(certificate.publicKey);
       const answer = deps.desk.answer(hello.pair.proof, dialerFp, deps.ownFingerprint);
@@ -348,6 +354,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
       name: trusted.name ?? hello.name,
       unit: trusted.unit ?? hello.unit,
     };
+    if (provenAgain) send({ t: 'paired', proof: provenAgain });
     return null;
   }
 
