@@ -10,6 +10,7 @@ import { useLocalTime } from '../../src-renderer/features/incidents/use-local-ti
 import { query } from '../api.ts';
 import { href } from '../route.ts';
 import { useFacilities } from '../use-facilities.ts';
+import { FacilitySelect } from '../FacilitySelect.tsx';
 import { useHqData } from '../use-hq-data.ts';
 
 export function IncidentsPage() {
@@ -28,17 +29,7 @@ export function IncidentsPage() {
     <section aria-labelledby="incidents-title">
       <h1 id="incidents-title">{t('hq.incidents.title')}</h1>
       <form className="hq-filters" role="search" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          {t('hq.col.facility')}
-          <select value={facility} onChange={(e) => setFacility(e.target.value)}>
-            <option value="">{t('hq.all')}</option>
-            {facilities.list.map((f) => (
-              <option key={f.id} value={f.id}>
-                {f.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FacilitySelect facilities={facilities.list} value={facility} onChange={setFacility} all />
         <label>
           {t('field.status')}
           <select value={status} onChange={(e) => setStatus(e.target.value)}>

@@ -8,14 +8,13 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PeriodReport } from '../../src-shared/figures-report.ts';
-import { AvailabilityChart, DowntimeChart } from '../../src-renderer/features/reports/ReportCharts.tsx';
-import { FiguresTable } from '../../src-renderer/features/reports/FiguresTable.tsx';
-import { OutageTimeline } from '../../src-renderer/features/reports/OutageTimeline.tsx';
+import { ReportSections } from '../../src-renderer/features/reports/ReportSections.tsx';
 import { periodOf, presetInputs, type PeriodInputs } from '../../src-renderer/features/reports/model/period.ts';
 import { formatTime } from '../../src-renderer/features/reports/model/format.ts';
 import '../../src-renderer/features/reports/reports.css';
 import { query } from '../api.ts';
 import { useFacilities } from '../use-facilities.ts';
+import { FacilitySelect } from '../FacilitySelect.tsx';
 import { useHqData } from '../use-hq-data.ts';
 import { PeriodFields } from '../../src-renderer/features/reports/PeriodFields.tsx';
 
@@ -55,16 +54,7 @@ export function OutagesPage() {
         )}
       </header>
       <form className="reports-controls no-print" onSubmit={show} aria-label={t('reports.period.label')}>
-        <label>
-          {t('hq.col.facility')}
-          <select value={facility} onChange={(e) => setChosen(e.target.value)}>
-            {facilities.list.map((f) => (
-              <option key={f.id} value={f.id}>
-                {f.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FacilitySelect facilities={facilities.list} value={facility} onChange={setChosen} />
         <PeriodFields inputs={inputs} onInputs={setInputs} hours={hours} onHours={setHours} />
         <button type="submit" className="primary">
           {t('reports.show')}
@@ -87,26 +77,7 @@ export function OutagesPage() {
         </p>
       )}
       {error && <p role="alert">{error}</p>}
-      {report && (
-        <div className="reports-body" data-testid="report-body">
-          <section className="report-section">
-            <h2>{t('reports.chart.availability')}</h2>
-            <AvailabilityChart report={report} />
-          </section>
-          <section className="report-section">
-            <h2>{t('reports.chart.downtime')}</h2>
-            <DowntimeChart report={report} />
-          </section>
-          <section className="report-section">
-            <h2>{t('reports.figures.title')}</h2>
-            <FiguresTable report={report} />
-          </section>
-          <section className="report-section">
-            <h2>{t('reports.timeline.title')}</h2>
-            <OutageTimeline report={report} />
-          </section>
-        </div>
-      )}
+      {report && <ReportSections report={report} />}
     </section>
   );
 }

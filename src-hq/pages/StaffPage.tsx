@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { query } from '../api.ts';
 import { useFacilities } from '../use-facilities.ts';
+import { FacilitySelect } from '../FacilitySelect.tsx';
 import { useHqData } from '../use-hq-data.ts';
 
 interface RosterRow {
@@ -27,16 +28,7 @@ export function StaffPage() {
     <section aria-labelledby="staff-title">
       <h1 id="staff-title">{t('hq.staff.title')}</h1>
       <div className="hq-filters">
-        <label>
-          {t('hq.col.facility')}
-          <select value={facility} onChange={(e) => setChosen(e.target.value)}>
-            {facilities.list.map((f) => (
-              <option key={f.id} value={f.id}>
-                {f.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FacilitySelect facilities={facilities.list} value={facility} onChange={setChosen} />
       </div>
       {error && <p role="alert">{error}</p>}
       {data && data.staff.length === 0 && <p>{t('hq.staff.none')}</p>}

@@ -13,7 +13,7 @@
  * index written 250 ms later (issue 16), sync, escalation checks — runs during the
  * measurement, in the gaps, as it would for a user, rather than piling up until the end.
  */
-import { closeSync, fdatasyncSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fsyncSync, openSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
@@ -102,6 +102,12 @@ export async function storeBench(options: BenchOptions = { quick: false }): Prom
     const samples = { floor: [] as number[], append: [] as number[], oneRow: [] as number[], command: [] as number[] };
     const n = { floor: 0, append: 0, oneRow: 0, command: 0 };
     const duringCheckpoint: boolean[] = [];
+    // Did the command's commit make the WAL file longer? An append that grows a file also
+    // commits its new size (see the growing-file row); once a checkpoint has caught up, SQLite
+    // restarts the WAL from its start and overwrites it in place, like the floor.
+    const grewWal: boolean[] = [];
+    const walFile = join(dir.path, 'console.sqlite-wal');
+    const walSize = () => statSync(walFile, { throwIfNoEntry: false })?.size ?? 0;
     const keep = (list: number[], i: number, ms: number) => i >= WARMUP && list.push(ms);
     const contenders: (() => Promise<void> | void)[] = [
       () => {
@@ -130,6 +136,7 @@ export async function storeBench(options: BenchOptions = { quick: false }): Prom
       async () => {
         for (let k = 0; k < PER_ROUND; k++, n.command++) {
           const before = core.store.checkpoints();
+          const walBefore = walSize();
           const t = performance.now();
           const r = await core.dispatch('incidents.create', incidentInput({ title: `Bench ${n.command}` }), {
             actor: 'bench',
@@ -138,6 +145,7 @@ export async function storeBench(options: BenchOptions = { quick: false }): Prom
           if (!r.ok) throw new Error(r.error.message);
           const ms = performance.now() - t;
           keep(samples.command, n.command, ms);
+          if (n.command >= WARMUP) grewWal.push(walSize() > walBefore);
           const after = core.store.checkpoints();
           // Did a WAL checkpoint (worker thread, same disk) run during this command?
           if (n.command >= WARMUP)
@@ -163,6 +171,8 @@ export async function storeBench(options: BenchOptions = { quick: false }): Prom
     // Where the tail goes: of the commands slower than the p99, how many overlapped a checkpoint.
     const slow = samples.command.map((ms, i) => ({ ms, ckpt: duringCheckpoint[i]! })).filter((c) => c.ms > cmdP99);
     const outside = samples.command.filter((_, i) => !duringCheckpoint[i]);
+    const inPlace = samples.command.filter((_, i) => !grewWal[i]);
+    const slowGrew = samples.command.filter((ms, i) => ms > cmdP99 && grewWal[i]).length;
     return [
       {
         metric: 'floor: 300 B overwrite in a preallocated file + fdatasync p50',
@@ -202,6 +212,20 @@ export async function storeBench(options: BenchOptions = { quick: false }): Prom
         unit: `% of ${slow.length}`,
       },
       { metric: 'durable incident command p99, no checkpoint running', value: p(outside, 99), unit: 'ms' },
+      {
+        metric: 'commands whose commit grew the WAL file',
+        value: round((100 * grewWal.filter(Boolean).length) / grewWal.length, 1),
+        unit: '%',
+      },
+      {
+        metric: 'of the commands slower than the p99: growing the WAL file',
+        value: round((100 * slowGrew) / Math.max(1, slow.length), 1),
+        unit: `% of ${slow.length}`,
+      },
+      // (Absent when every command grew it: a --quick run ends before the first WAL restart.)
+      ...(inPlace.length > 0
+        ? [{ metric: 'durable incident command p99, WAL overwritten in place', value: p(inPlace, 99), unit: 'ms' }]
+        : []),
       {
         metric: `one-time upgrade to schema 9 of a log of ${MIGRATION_EVENTS(options)} events (events table rebuilt)`,
         value: round(migrationMs(join(dir.path, 'upgrade.sqlite'), MIGRATION_EVENTS(options)), 0),

@@ -14,7 +14,7 @@ import { AuditTable } from './AuditTable.tsx';
 import { ChainStatus } from './ChainStatus.tsx';
 import { auditCsv, auditCsvName } from './model/audit-csv.ts';
 import { exportFilters } from './model/audit-filter.ts';
-import { saveFile } from './save-file.ts';
+import { saveFile } from '../../app/download.ts';
 import { useAuditLog, type AuditQuery } from './use-audit-log.ts';
 import './audit.css';
 

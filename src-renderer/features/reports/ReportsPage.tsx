@@ -14,16 +14,14 @@ import type { ApiError } from '../../../src-shared/errors.ts';
 import { roleAtLeast } from '../../../src-shared/staff.ts';
 import { useApi, usePushEvent } from '../../api/ApiContext.tsx';
 import { useAuth } from '../sign-in/index.ts';
-import { AvailabilityChart, DowntimeChart } from './ReportCharts.tsx';
-import { FiguresTable } from './FiguresTable.tsx';
-import { OutageTimeline } from './OutageTimeline.tsx';
+import { ReportSections } from './ReportSections.tsx';
 import { LedgerTable } from './LedgerTable.tsx';
 import { LedgerPager } from './LedgerPager.tsx';
 import { VoiceEpisodes } from './VoiceEpisodes.tsx';
 import { periodOf, presetInputs, type PeriodInputs } from './model/period.ts';
 import { JobProgress } from '../../app/JobProgress.tsx';
 import { reportCsvText, reportFileName } from './model/report-csv.ts';
-import { base64ToBytes, saveFile } from './model/download.ts';
+import { base64ToBytes, saveFile } from '../../app/download.ts';
 import { formatTime } from './model/format.ts';
 import './reports.css';
 import { PeriodFields } from './PeriodFields.tsx';
@@ -183,24 +181,11 @@ export function ReportsPage() {
       <JobProgress methods={['reports.period', 'reports.ledgerPage', 'reports.exportTmf621', 'reports.exportPdf']} />
 
       {report && (
-        <div className="reports-body" data-testid="report-body">
-          <section className="report-section">
-            <h2>{t('reports.chart.availability')}</h2>
-            <AvailabilityChart report={report} />
-          </section>
-          <section className="report-section">
-            <h2>{t('reports.chart.downtime')}</h2>
-            <DowntimeChart report={report} />
-          </section>
-          <section className="report-section">
-            <h2>{t('reports.figures.title')}</h2>
-            <FiguresTable report={report} />
-          </section>
-          <section className="report-section">
-            <h2>{t('reports.timeline.title')}</h2>
-            <LedgerPager window={shownWindow} busy={paging} onOffset={(offset) => void turnPage(offset)} />
-            <OutageTimeline report={shown ?? report} />
-          </section>
+        <ReportSections
+          report={report}
+          timeline={shown ?? report}
+          pager={<LedgerPager window={shownWindow} busy={paging} onOffset={(offset) => void turnPage(offset)} />}
+        >
           <section className="report-section">
             <h2>{t('ledger.title')}</h2>
             <LedgerPager window={shownWindow} busy={paging} onOffset={(offset) => void turnPage(offset)} />
@@ -210,7 +195,7 @@ export function ReportsPage() {
             <h2>{t('reports.voice.heading')}</h2>
             <VoiceEpisodes report={report} />
           </section>
-        </div>
+        </ReportSections>
       )}
     </section>
   );
