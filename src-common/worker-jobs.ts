@@ -14,7 +14,7 @@
 import { parentPort, Worker } from 'node:worker_threads';
 
 type JobMessage<Job> = { id: number; job: Job };
-type AnswerMessage<Answer> = { id: number; answer: Answer } | { id: number; error: string };
+type AnswerMessage<Answer> = { id: number; answer: Answer } | { id: number; error: string } | { ready: true };
 
 export interface WorkerJobs<Job, Answer> {
   readonly size: number;
@@ -23,6 +23,12 @@ export interface WorkerJobs<Job, Answer> {
   readonly started: number;
   /** Jobs posted and not yet answered or failed. */
   readonly pending: number;
+  /**
+   * Whether the slot's worker has loaded its code (it says so once `answerJobs` runs). A job
+   * posted before waits for that — hundreds of milliseconds on a busy machine — so a caller
+   * with a way to do the job itself may prefer to until then.
+   */
+  ready(slot: number): boolean;
   /** The worker serving a slot now (tests end it to prove a crash loses nothing). */
   worker(slot: number): Worker;
   close(): Promise<void>;
@@ -40,6 +46,8 @@ export function createWorkerJobs<Job, Answer>(options: {
     number,
     { worker: Worker; resolve(answer: Answer): void; reject(error: Error): void; timer: NodeJS.Timeout | null }
   >();
+  /** Workers that said they are ready. */
+  const loaded = new WeakSet<Worker>();
   let nextId = 1;
   let started = 0;
   let closed = false;
@@ -49,6 +57,10 @@ export function createWorkerJobs<Job, Answer>(options: {
     started += 1;
     worker.unref();
     worker.on('message', (message: AnswerMessage<Answer>) => {
+      if ('ready' in message) {
+        loaded.add(worker);
+        return;
+      }
       const job = pending.get(message.id);
       if (!job) return;
       pending.delete(message.id);
@@ -85,6 +97,7 @@ export function createWorkerJobs<Job, Answer>(options: {
       return pending.size;
     },
     worker: (slot) => workers[slot]!,
+    ready: (slot) => loaded.has(workers[slot]!),
     run(slot, job) {
       if (closed) return Promise.reject(new Error('the worker jobs are closed'));
       const worker = workers[slot]!;
@@ -120,6 +133,7 @@ export function createWorkerJobs<Job, Answer>(options: {
 export function answerJobs<Job, Answer>(handle: (job: Job) => Answer): void {
   const port = parentPort;
   if (!port) throw new Error('answerJobs runs in a worker thread');
+  port.postMessage({ ready: true } satisfies AnswerMessage<Answer>);
   port.on('message', ({ id, job }: JobMessage<Job>) => {
     let message: AnswerMessage<Answer>;
     try {

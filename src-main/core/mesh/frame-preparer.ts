@@ -7,8 +7,9 @@
  * console's thread keeps what needs its database (held copies, the held feed, revocations,
  * the keyring's decisions, the append).
  *
- * One worker: the sender's window is a few batches and the other core is the one the
- * sender left idle. The job carries the keyring as it is when the frame arrives (tens of
+ * One worker, started when the mesh listens or dials, so it has loaded by the time a peer's
+ * catch-up arrives; frames that arrive before it has are prepared inline. The sender's window
+ * is a few batches and the other core is the one the sender left idle. The job carries the keyring as it is when the frame arrives (tens of
  * entries). A worker that dies, or answers nothing for 10 s, is replaced and logged, and the
  * frames it held are prepared on the console's thread instead, in their place: nothing is
  * lost, skipped or reordered.
@@ -23,8 +24,11 @@ export const PREPARE_OFF_THREAD_BYTES = 16 * 1024;
 export interface FramePreparer {
   /** Parses `body` (and prepares its events) off this thread; never rejects. */
   prepare(body: Buffer): Promise<PreparedFrame>;
-  /** Frames the worker prepared, and frames prepared on the console's thread because it failed. */
-  readonly counts: { offThread: number; fellBack: number };
+  /**
+   * Frames the worker prepared; frames prepared on the console's thread because it failed; and
+   * frames prepared there because it had not loaded yet (a catch-up right after start-up).
+   */
+  readonly counts: { offThread: number; fellBack: number; beforeReady: number };
   /** The worker jobs (tests end the worker to prove a crash loses nothing). */
   readonly jobs: WorkerJobs<{ body: Uint8Array; keys: KeyringEntry[] }, PreparedFrame>;
   close(): Promise<void>;
@@ -45,11 +49,17 @@ export function createFramePreparer(deps: { keyring: Keyring; log(message: strin
     onReplaced: (_slot, error) => deps.log(`mesh: the frame preparer stopped (${error.message}); started a new one`),
   });
   let closed = false;
-  const counts = { offThread: 0, fellBack: 0 };
+  const counts = { offThread: 0, fellBack: 0, beforeReady: 0 };
   return {
     jobs,
     counts,
     async prepare(body) {
+      // A worker still loading its code (hundreds of ms on a busy machine) would hold the frame
+      // that long; until it is ready this thread prepares frames itself, as before.
+      if (!jobs.ready(0)) {
+        counts.beforeReady += 1;
+        return prepareFrame(body, null);
+      }
       try {
         const prepared = await jobs.run(0, { body, keys: deps.keyring.all() });
         counts.offThread += 1;

@@ -438,6 +438,7 @@ export function createMesh(deps: MeshDeps) {
       dialer.attempt = Math.min(dialer.attempt, 4);
       return scheduleDial(dialer);
     }
+    framePreparer(); // loading while the connection is set up
     const socket = tls.connect({
       host: dialer.host,
       port: dialer.port,
@@ -480,6 +481,7 @@ export function createMesh(deps: MeshDeps) {
   return {
     /** Listen on the LAN address (port 0 picks a free one); resolves with the bound address. */
     listen(host: string, port: number): Promise<{ host: string; port: number }> {
+      framePreparer(); // load the worker now, not when the first peer's catch-up is already here
       server = tls.createServer(
         {
           ...credentials,
@@ -560,6 +562,7 @@ export function createMesh(deps: MeshDeps) {
           socket.destroy();
           finish(new Error(`no answer from ${address}`));
         }, timeoutMs);
+        framePreparer();
         const socket = tls.connect({
           host: target.host,
           port: target.port,

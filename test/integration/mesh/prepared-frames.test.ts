@@ -97,6 +97,9 @@ beforeAll(async () => {
   inline = await target(consoles[0]);
   worker = await target(consoles[1]);
   mixed = await target(consoles[2]);
+  // Frames arriving before a worker has loaded are prepared inline: start once both have.
+  for (const t of [worker, mixed])
+    await vi.waitFor(() => expect(t.console.core.mesh.framePreparer()?.jobs.ready(0)).toBe(true));
 });
 
 afterAll(async () => {
@@ -429,6 +432,8 @@ describe('the frame preparer’s worker', () => {
     expect(logOrder(ids)).toEqual(ids);
     expect(preparer.counts.fellBack).toBeGreaterThan(before.fellBack);
     await vi.waitFor(() => expect(preparer.jobs.started).toBe(before.started + 1));
+    // Until the new worker has loaded, frames are prepared inline; then it takes them again.
+    await vi.waitFor(() => expect(preparer.jobs.ready(0)).toBe(true));
 
     const next = stream(1, 80);
     await attack(mixed, stolen, next.frames, { done: ackedAll(next.frames) });

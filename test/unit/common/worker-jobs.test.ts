@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createWorkerJobs, type WorkerJobs } from '../../../src-common/worker-jobs.ts';
 
 type Job = { op: 'echo' | 'throw' | 'exit' | 'hang'; value: number };
@@ -14,6 +14,15 @@ describe('worker jobs', () => {
     jobs = createWorkerJobs<Job, { value: number }>({ entry, size: 2 });
     const answers = await Promise.all([1, 2, 3, 4].map((value, i) => jobs!.run(i % 2, { op: 'echo', value })));
     expect(answers.map((a) => a.value)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('says when a worker has loaded its code; a replacement is not ready until it has', async () => {
+    jobs = createWorkerJobs<Job, { value: number }>({ entry, size: 1 });
+    expect(jobs.ready(0)).toBe(false);
+    await vi.waitFor(() => expect(jobs!.ready(0)).toBe(true));
+    await expect(jobs.run(0, { op: 'exit', value: 1 })).rejects.toThrow('exited');
+    expect(jobs.ready(0)).toBe(false);
+    await vi.waitFor(() => expect(jobs!.ready(0)).toBe(true));
   });
 
   it('fails only the job whose handler throws; the worker lives on', async () => {

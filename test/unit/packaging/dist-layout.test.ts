@@ -151,7 +151,8 @@ describe('built app layout', () => {
     const worker = new Worker(join(out, 'main', 'frame-prepare-worker.js'));
     try {
       const answer = new Promise<unknown>((resolve, reject) => {
-        worker.on('message', resolve);
+        // It says it is ready first (src-common/worker-jobs.ts), then answers the job.
+        worker.on('message', (m: { id?: number }) => m.id === 1 && resolve(m));
         worker.on('error', reject);
       });
       const body = Buffer.from(JSON.stringify({ t: 'ack', last: 7 }));
