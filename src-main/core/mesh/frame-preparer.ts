@@ -1,18 +1,20 @@
 /**
  * Large frames from peers are parsed and prepared on a worker thread (issue 12): during a
- * catch-up the receiving console's thread was the limit, and a third of its time was pure
- * work on the received batches — JSON and the wire schema, each payload's schema, canonical
- * text, author hashes, Ed25519 checks. The session posts a frame here as soon as its bytes
- * are in, so the worker prepares batch N+1 while the console's thread stores batch N; the
- * console's thread keeps what needs its database (held copies, the held feed, revocations,
- * the keyring's decisions, the append).
+ * catch-up the receiving console's thread was the limit, and about a quarter of its time was
+ * pure work on the received batches — JSON and the wire schema, each payload's schema,
+ * canonical text, author hashes, Ed25519 checks. The session posts a frame here as soon as its
+ * bytes are in, so the worker prepares batch N+1 while the console's thread stores batch N;
+ * the console's thread keeps what needs its database (held copies, the held feed,
+ * revocations, the keyring's decisions, the append).
  *
  * One worker, started when the mesh listens or dials, so it has loaded by the time a peer's
- * catch-up arrives; frames that arrive before it has are prepared inline. The sender's window
- * is a few batches and the other core is the one the sender left idle. The job carries the keyring as it is when the frame arrives (tens of
- * entries). A worker that dies, or answers nothing for 10 s, is replaced and logged, and the
- * frames it held are prepared on the console's thread instead, in their place: nothing is
- * lost, skipped or reordered.
+ * catch-up arrives; frames that arrive before it has are prepared inline. It pays where a
+ * core is free for it (the sender's leaves one idle on a quiet machine); where none is, the
+ * console's total work is the same, only split, and `--mesh-prepare inline` turns it off
+ * (docs/performance.md, "The gate off the receiver's thread"). The job carries the keyring
+ * as it is when the frame arrives (tens of entries). A worker that dies, or answers nothing
+ * for 10 s, is replaced and logged, and the frames it held are prepared on the console's
+ * thread instead, in their place: nothing is lost, skipped or reordered.
  */
 import type { Keyring, KeyringEntry } from '../../../src-common/trust/index.ts';
 import { createWorkerJobs, type WorkerJobs } from '../../../src-common/worker-jobs.ts';
