@@ -24,6 +24,8 @@ export default defineConfig({
         input: {
           index: resolve(root, 'src-main/electron/main.ts'),
           'read-worker': resolve(root, 'src-main/core/jobs/read-worker.ts'),
+          // The mesh's frame preparer (issue 12), started by core/mesh/frame-preparer.ts.
+          'frame-prepare-worker': resolve(root, 'src-main/core/mesh/frame-prepare-worker.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
       },

@@ -16,6 +16,7 @@ const KNOWN_FLAGS: Record<string, 'string' | 'boolean'> = {
   'retention-days': 'string',
   'idle-lock-minutes': 'string',
   'mesh-listen': 'string',
+  'mesh-prepare': 'string',
 };
 
 export type FlagCheck = { ok: true } | { ok: false; flag: string; message: string };

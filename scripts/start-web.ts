@@ -20,7 +20,7 @@ import { telephonyLaunchOptions } from '../src-main/core/config/config-location.
 import { DataDirError, prepareDataDir } from '../src-main/core/data-dir.ts';
 import { describeHolder, takeInstanceLock, type InstanceLock } from '../src-main/core/instance-lock.ts';
 import { createConsoleCore, type ConsoleCore } from '../src-main/core/console-core.ts';
-import { parseLaunchOptions, type LaunchOptions } from '../src-main/core/launch-options.ts';
+import { meshLaunchConfig, parseLaunchOptions, type LaunchOptions } from '../src-main/core/launch-options.ts';
 import { StoreOpenError } from '../src-main/core/store/database.ts';
 import { createWebHost, type WebHost } from '../src-main/host-web/index.ts';
 import { checkLaunchFlags } from './launch-flags.ts';
@@ -97,7 +97,7 @@ export async function startWeb(argv: readonly string[], env: NodeJS.ProcessEnv =
       telephony,
       retention: { closedIncidentDays: options.retentionDays },
       ...(options.idleLockMinutes !== null ? { idleLockMs: options.idleLockMinutes * 60_000 } : {}),
-      ...(options.meshListen !== null ? { mesh: { listen: options.meshListen } } : {}),
+      ...meshLaunchConfig(options),
     });
   } catch (error) {
     const what = error instanceof StoreOpenError ? 'cannot open the data file' : 'cannot start the console';

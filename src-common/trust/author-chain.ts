@@ -30,7 +30,7 @@
  */
 import { createHash } from 'node:crypto';
 import { authorSignedForm, canonicalEnvelope, type TrustVerdict } from '../../src-shared/signed-envelope.ts';
-import type { AuthoredEvent } from './verify-event.ts';
+import type { AuthoredEvent, PreparedEnvelope } from './verify-event.ts';
 
 /** The author hash of a signed event from its canonical text: sha256, base64url (43 characters). */
 export function authorHashOf(canonical: string, sig: string): string {
@@ -51,6 +51,8 @@ export interface RunVerifyOptions {
    * when it holds none (then a run's start is authenticated by its head alone).
    */
   heldHash(deviceId: string, seq: number): string | null;
+  /** An event's canonical text and author hash computed ahead (verify-event.ts `PreparedEnvelope`). */
+  prepared?: (event: AuthoredEvent) => PreparedEnvelope | undefined;
 }
 
 export interface RunVerdicts {
@@ -78,9 +80,10 @@ export function verifyByRuns(events: readonly AuthoredEvent[], options: RunVerif
 
   for (const [i, e] of events.entries()) {
     if (e.sig === undefined || e.deviceSeq === undefined) continue;
-    const canonical = canonicalEnvelope(e);
+    const prepared = options.prepared?.(e);
+    const canonical = prepared?.canonical ?? canonicalEnvelope(e);
     canonicals[i] = canonical;
-    hashes[i] = authorHashOf(canonical, e.sig);
+    hashes[i] = prepared?.authorHash ?? authorHashOf(canonical, e.sig);
     const list = byAuthor.get(e.deviceId);
     if (list) list.push(i);
     else byAuthor.set(e.deviceId, [i]);

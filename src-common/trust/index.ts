@@ -12,5 +12,11 @@ export {
   type KeyPairPem,
 } from './keys.ts';
 export { createKeyring, type Keyring, type KeyringEntry } from './keyring.ts';
-export { signEnvelope, verifyAuthoredEvent, type AuthoredEvent, type VerifyOptions } from './verify-event.ts';
+export {
+  signEnvelope,
+  verifyAuthoredEvent,
+  type AuthoredEvent,
+  type PreparedEnvelope,
+  type VerifyOptions,
+} from './verify-event.ts';
 export { authorHash, authorHashOf, verifyByRuns, type RunVerdicts, type RunVerifyOptions } from './author-chain.ts';

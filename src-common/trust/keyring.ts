@@ -23,6 +23,8 @@ export interface KeyringEntry {
 
 export interface Keyring {
   entries(deviceId: string): readonly KeyringEntry[];
+  /** Every entry (a copy for a verification worker; a facility has tens of devices). */
+  all(): KeyringEntry[];
   add(entry: KeyringEntry): void;
   /** KeyObject for a raw key, parsed once (createPublicKey costs more than a verify). */
   keyObject(raw: string): KeyObject;
@@ -38,6 +40,7 @@ export function createKeyring(initial: Iterable<KeyringEntry> = []): Keyring {
   let size = 0;
   const keyring: Keyring = {
     entries: (deviceId) => byDevice.get(deviceId) ?? [],
+    all: () => [...byDevice.values()].flat(),
     add(entry) {
       const list = byDevice.get(entry.deviceId) ?? [];
       if (list.some((e) => e.publicKey === entry.publicKey && e.facility === entry.facility)) return;

@@ -35,6 +35,21 @@ export interface VerifyOptions {
    * facility (possibly empty). Absent: never.
    */
   allowUnsigned?: (event: AuthoredEvent, entries: readonly KeyringEntry[]) => boolean;
+  /** What was computed for this very event off the receiver's thread (see `PreparedEnvelope`). */
+  prepared?: PreparedEnvelope | undefined;
+}
+
+/**
+ * Pure work on an event done ahead, on a worker thread (the console's frame preparer): its
+ * canonical text, its author hash, and the outcome of each signature check already run,
+ * by raw public key. The rule itself always runs on the receiver's thread over its own
+ * keyring; these only spare it computing the same bytes and checks again. A key missing
+ * from `signatures` is checked here.
+ */
+export interface PreparedEnvelope {
+  canonical: string | null;
+  authorHash: string | null;
+  signatures: ReadonlyMap<string, boolean>;
 }
 
 /** The signature of `event` by `privateKey`, base64url: what goes into `event.sig`. */
@@ -55,9 +70,15 @@ export function verifyAuthoredEvent(event: AuthoredEvent, keyring: Keyring, opti
   if (keys.length === 0) {
     return refuse('unknown_device', 'deviceId', `no public key is bound to device ${event.deviceId}`);
   }
-  const bytes = Buffer.from(canonicalEnvelope(event), 'utf8');
-  const signature = Buffer.from(event.sig, 'base64url');
+  const prepared = options.prepared;
+  let bytes: Buffer | null = null;
+  let signature: Buffer | null = null;
   for (const entry of keys) {
+    const checked = prepared?.signatures.get(entry.publicKey!);
+    if (checked === true) return { ok: true, preSignature: false };
+    if (checked === false) continue;
+    bytes ??= Buffer.from(prepared?.canonical ?? canonicalEnvelope(event), 'utf8');
+    signature ??= Buffer.from(event.sig, 'base64url');
     if (verifyBytes(keyring.keyObject(entry.publicKey!), bytes, signature)) return { ok: true, preSignature: false };
   }
   return refuse(

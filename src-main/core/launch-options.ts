@@ -24,6 +24,12 @@ export interface LaunchOptions {
   idleLockMinutes: number | null;
   /** Facility mesh listener `host:port` (issue 12); overrides the facility config's `mesh.listen`. */
   meshListen: string | null;
+  /**
+   * Where peers' large frames are parsed and prepared for the gate (core/mesh/frame-preparer.ts):
+   * `worker` (default) or `inline` on the console's thread, as before issue 12g — for a machine
+   * where the extra thread does not pay, and for the bench to compare the two.
+   */
+  meshPrepare: 'worker' | 'inline';
 }
 
 export function defaultDataDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string {
@@ -46,6 +52,7 @@ export function parseLaunchOptions(argv: readonly string[], env: NodeJS.ProcessE
       'retention-days': { type: 'string' },
       'idle-lock-minutes': { type: 'string' },
       'mesh-listen': { type: 'string' },
+      'mesh-prepare': { type: 'string' },
     },
   });
   const str = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined);
@@ -73,6 +80,10 @@ export function parseLaunchOptions(argv: readonly string[], env: NodeJS.ProcessE
   if (meshListen !== null && !/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(meshListen)) {
     throw new RangeError(`--mesh-listen: expected host:port of a LAN interface, got ${JSON.stringify(meshListen)}`);
   }
+  const meshPrepare = str(values['mesh-prepare']) ?? env.GUARDLINE_MESH_PREPARE ?? 'worker';
+  if (meshPrepare !== 'worker' && meshPrepare !== 'inline') {
+    throw new RangeError(`--mesh-prepare: expected worker or inline, got ${JSON.stringify(meshPrepare)}`);
+  }
   return {
     dataDir,
     dataFile: join(dataDir, 'guardline.sqlite'),
@@ -84,5 +95,17 @@ export function parseLaunchOptions(argv: readonly string[], env: NodeJS.ProcessE
     retentionDays,
     idleLockMinutes,
     meshListen,
+    meshPrepare,
   };
+}
+
+/** The core's `mesh` option from the launch options, the same for both hosts (spread into the core's config). */
+export function meshLaunchConfig(options: Pick<LaunchOptions, 'meshListen' | 'meshPrepare'>): {
+  mesh?: { listen?: string; limits?: { offThreadBytes: number } };
+} {
+  const mesh = {
+    ...(options.meshListen !== null ? { listen: options.meshListen } : {}),
+    ...(options.meshPrepare === 'inline' ? { limits: { offThreadBytes: Number.POSITIVE_INFINITY } } : {}),
+  };
+  return Object.keys(mesh).length > 0 ? { mesh } : {};
 }

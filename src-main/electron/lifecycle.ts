@@ -17,7 +17,7 @@ import { createCredentialStore } from '../core/telephony/index.ts';
 import { safeStorageCodec } from './sip-credential-codec.ts';
 import { DataDirError, prepareDataDir } from '../core/data-dir.ts';
 import { describeHolder, takeInstanceLock, type InstanceLock } from '../core/instance-lock.ts';
-import { parseLaunchOptions, type LaunchOptions } from '../core/launch-options.ts';
+import { meshLaunchConfig, parseLaunchOptions, type LaunchOptions } from '../core/launch-options.ts';
 import { applyAppIdentity } from './app-identity.ts';
 import { registerAppScheme, serveRenderer } from './app-protocol.ts';
 import { APP_INDEX_URL } from './app-url.ts';
@@ -281,7 +281,7 @@ export function startConsoleShell(start: ShellStart): ShellHandle {
         },
         retention: { closedIncidentDays: options.retentionDays },
         ...(options.idleLockMinutes !== null ? { idleLockMs: options.idleLockMinutes * 60_000 } : {}),
-        ...(options.meshListen !== null ? { mesh: { listen: options.meshListen } } : {}),
+        ...meshLaunchConfig(options),
       });
     } catch (error) {
       releaseDataDir();

@@ -12,7 +12,7 @@
  * schemas too (`AuthorCheck.payloads`), which was a tenth of a drain's event loop.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { createWorkerJobs } from '../../src-common/worker-jobs.ts';
 import { checkSlice, type AuthorCheck, type SliceVerdict } from './author-check.ts';
 
 const INLINE_BELOW = 8;
@@ -23,62 +23,20 @@ export interface VerifyPool {
   close(): Promise<void>;
 }
 
-interface Pending {
-  resolve(result: SliceVerdict): void;
-  reject(error: unknown): void;
-}
-
 export function createVerifyPool(size = Math.max(1, availableParallelism())): VerifyPool {
-  const pending = new Map<number, Pending>();
-  const owner = new Map<number, Worker>();
-  let nextId = 1;
+  const workers = createWorkerJobs<AuthorCheck, SliceVerdict>({
+    entry: new URL('./verify-worker.ts', import.meta.url),
+    size,
+  });
   let closed = false;
-
-  function spawn(): Worker {
-    const worker = new Worker(new URL('./verify-worker.ts', import.meta.url));
-    worker.unref();
-    worker.on('message', (answer: { id: number; verdict: SliceVerdict }) => {
-      const job = pending.get(answer.id);
-      pending.delete(answer.id);
-      owner.delete(answer.id);
-      job?.resolve(answer.verdict);
-    });
-    worker.on('error', (error) => fail(worker, error));
-    worker.on('exit', (code) => {
-      if (!closed) fail(worker, new Error(`verification worker exited with code ${code}`));
-    });
-    return worker;
-  }
-
-  const workers = Array.from({ length: size }, spawn);
-
-  function fail(worker: Worker, error: unknown) {
-    for (const [id, w] of owner) {
-      if (w !== worker) continue;
-      pending.get(id)?.reject(error);
-      pending.delete(id);
-      owner.delete(id);
-    }
-    const at = workers.indexOf(worker);
-    if (at >= 0 && !closed) workers[at] = spawn();
-  }
-
-  function run(worker: Worker, check: AuthorCheck): Promise<SliceVerdict> {
-    const id = nextId++;
-    return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      owner.set(id, worker);
-      worker.postMessage({ id, check });
-    });
-  }
 
   return {
     async check(check) {
       if (closed || check.events.length < INLINE_BELOW) return checkSlice(check);
-      const slice = Math.ceil(check.events.length / workers.length);
-      const parts = workers.map((worker, i) => ({
+      const slice = Math.ceil(check.events.length / workers.size);
+      const parts = Array.from({ length: workers.size }, (_, i) => ({
         offset: i * slice,
-        result: run(worker, { ...check, events: check.events.slice(i * slice, (i + 1) * slice) }),
+        result: workers.run(i, { ...check, events: check.events.slice(i * slice, (i + 1) * slice) }),
       }));
       // The slices are in order, so the first slice that found one holds the batch's first.
       const merged: SliceVerdict = { refusal: null, badPayload: null };
@@ -91,9 +49,7 @@ export function createVerifyPool(size = Math.max(1, availableParallelism())): Ve
     },
     async close() {
       closed = true;
-      await Promise.all(workers.map((w) => w.terminate()));
-      for (const job of pending.values()) job.reject(new Error('the tracker is closing'));
-      pending.clear();
+      await workers.close();
     },
   };
 }

@@ -19,6 +19,8 @@
  *    console file to a real tracker process (the sync bench's drain). Target: catch-up ≥
  *    the tracker drain. `GUARDLINE_MESH_BENCH=catch-up` runs this part alone, and
  *    `GUARDLINE_MESH_PROFILE=<dir>` has the receiving console write a CPU profile there.
+ *    The catch-up runs twice: B preparing A's frames on its worker thread (the default), then
+ *    inline on its main thread (`--mesh-prepare inline`, as before issue 12g), as a row beside it.
  */
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -162,8 +164,16 @@ async function lanAlarm(dir: string): Promise<{ wall: number[]; stages: Record<S
   }
 }
 
-async function catchUp(dir: string, template: string): Promise<{ events: number; ms: number; escalations: number }> {
-  const file = join(dir, 'catch-up-a.sqlite');
+/**
+ * `prepare`: where B parses and prepares A's frames (`--mesh-prepare`): on its worker thread
+ * (the default) or inline on its main thread, as before issue 12g, for comparison in one run.
+ */
+async function catchUp(
+  dir: string,
+  template: string,
+  prepare: 'worker' | 'inline',
+): Promise<{ events: number; ms: number; escalations: number }> {
+  const file = join(dir, `catch-up-a-${prepare}.sqlite`);
   for (const suffix of ['', '-wal', '-shm', '-device-key.pem']) {
     if (existsSync(template + suffix)) copyFileSync(template + suffix, file + suffix);
   }
@@ -176,17 +186,19 @@ async function catchUp(dir: string, template: string): Promise<{ events: number;
     sync: { start: false },
     mesh: { listen: '127.0.0.1:0' },
   });
-  const dataB = join(dir, 'catch-up-b');
+  const dataB = join(dir, `catch-up-b-${prepare}`);
   const fileB = join(dataB, 'guardline.sqlite');
   // GUARDLINE_MESH_PROFILE=<dir>: the receiving console writes a CPU profile there when it
   // stops (read it with test/bench/cpuprofile-top.ts --by-caller).
-  const profileDir = process.env.GUARDLINE_MESH_PROFILE;
+  // Only the default (worker) run is profiled: its B writes the first .cpuprofile.
+  const profileDir = prepare === 'worker' ? process.env.GUARDLINE_MESH_PROFILE : undefined;
   const b = await startWebHost({
     dataDir: dataB,
     env: {
       GUARDLINE_FACILITY: FACILITY,
       GUARDLINE_UNIT: 'Ledningscentral',
       GUARDLINE_MESH_LISTEN: '127.0.0.1:0',
+      GUARDLINE_MESH_PREPARE: prepare,
       ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}),
     },
   });
@@ -299,10 +311,12 @@ export async function meshBench(): Promise<BenchRow[]> {
     if (only === 'alarm') return alarmRows;
     const template = await offlineConsole(dir, CATCH_UP_EVENTS, { escalations: true });
     const drain = await guardlineDrain(dir, 0, template);
-    const caught = await catchUp(dir, template);
+    const caught = await catchUp(dir, template, 'worker');
+    const inline = await catchUp(dir, template, 'inline');
 
     const drainRate = round(drain.events / (drain.drainMs / 1000), 0);
     const catchUpRate = round(caught.events / (caught.ms / 1000), 0);
+    const inlineRate = round(inline.events / (inline.ms / 1000), 0);
     return [
       ...alarmRows,
       {
@@ -312,6 +326,14 @@ export async function meshBench(): Promise<BenchRow[]> {
         baseline: { name: `console → tracker drain of the same ${drain.events} events`, value: drainRate },
         target: '≥ the tracker drain',
         pass: catchUpRate >= drainRate,
+      },
+      {
+        // The same catch-up right after, B preparing every frame on its main thread (issue 12g's
+        // comparison: the worker pays only where a core is free for it).
+        metric: `catch-up of ${inline.events} events, B preparing frames on its main thread (--mesh-prepare inline)`,
+        value: inlineRate,
+        unit: 'events/s',
+        baseline: { name: 'the same catch-up with the frame preparer’s worker (above)', value: catchUpRate },
       },
       {
         metric: 'escalations the catching-up console started itself (the backlog holds A’s own)',

@@ -42,6 +42,7 @@ import {
   type TrustVerdict,
 } from '../../../src-shared/signed-envelope.ts';
 import type { EventStore, PreparedEvent } from '../store/event-store.ts';
+import type { ReceivedPrep } from '../sync/received-prep.ts';
 import type { Revocations } from './device-revocations.ts';
 
 export const TRACKER_KEY_META = 'identity.tracker_key';
@@ -64,16 +65,18 @@ export interface ConsoleKeyring {
   readonly keyring: Keyring;
   trackerKey(): string | null;
   setTrackerKey(publicKey: string): void;
-  verify(event: EventEnvelope, source: EventSource): TrustVerdict;
+  verify(event: EventEnvelope, source: EventSource, ahead?: ReceivedPrep): TrustVerdict;
   /**
    * Splits received events into those to store and those refused (logged here), in
    * order: a `device.enrolled` record that verifies makes its device's later events in
    * the same batch verifiable. `prepared` holds, per checked event object, the canonical
    * text and author hash the check computed, for the store's append (AppendOptions.prepared).
+   * `ahead` holds what a worker thread computed for some of the events (received-prep.ts).
    */
   screen<E extends EventEnvelope>(
     events: readonly E[],
     source: EventSource,
+    ahead?: ReadonlyMap<object, ReceivedPrep>,
   ): { accepted: E[]; refused: number; withheld: number; prepared: ReadonlyMap<object, PreparedEvent> };
   refused(limit?: number): RefusedEvent[];
 }
@@ -126,9 +129,10 @@ export function createConsoleKeyring(deps: {
     >('SELECT * FROM refused_events ORDER BY id DESC LIMIT ?'),
   };
 
-  function verify(event: EventEnvelope, source: EventSource): TrustVerdict {
+  function verify(event: EventEnvelope, source: EventSource, ahead?: ReceivedPrep): TrustVerdict {
     const verdict = verifyAuthoredEvent(event, keyring, {
       facility: deps.facility(),
+      prepared: ahead,
       allowUnsigned: (e, entries) =>
         source === 'tracker' &&
         entries.every((k) => k.publicKey === null || (k.keyBoundAt != null && wallOf(e.hlc) < k.keyBoundAt)),
@@ -203,7 +207,7 @@ export function createConsoleKeyring(deps: {
       keyring.add({ deviceId: TRACKER_DEVICE_ID, publicKey, facility: null, keyBoundAt: at });
     },
     verify,
-    screen(events, source) {
+    screen(events, source, ahead) {
       // Already held: the append skips them as duplicates, no check needed.
       const held = store.heldIds(events.map((event) => event.id));
       const fresh = held.size === 0 ? events : events.filter((event) => !held.has(event.id));
@@ -214,7 +218,7 @@ export function createConsoleKeyring(deps: {
       const recordVerdicts = new Map<object, TrustVerdict>();
       for (const event of fresh) {
         if (event.type !== 'device.enrolled' && event.type !== 'device.revoked') continue;
-        const verdict = verify(event, source);
+        const verdict = verify(event, source, ahead?.get(event));
         recordVerdicts.set(event, verdict);
         if (!verdict.ok) continue;
         if (event.type === 'device.revoked') {
@@ -248,8 +252,9 @@ export function createConsoleKeyring(deps: {
       }
       const checkable = fresh.filter((event) => !withheldEvents.has(event));
       const { verdicts, canonicals, hashes } = verifyByRuns(checkable, {
-        verifyOne: (event) => recordVerdicts.get(event) ?? verify(event as EventEnvelope, source),
+        verifyOne: (event) => recordVerdicts.get(event) ?? verify(event as EventEnvelope, source, ahead?.get(event)),
         heldHash: (deviceId, seq) => store.authorHashAt(deviceId, seq),
+        prepared: (event) => ahead?.get(event),
       });
       // By object, not id: a forged copy and the genuine event may share one id.
       const refusedEvents = new Set<object>();

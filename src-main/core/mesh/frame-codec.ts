@@ -23,7 +23,26 @@ export function encodeFrame(frame: MeshFrame): Buffer {
   return Buffer.concat([head, body]);
 }
 
-/** Feeds chunks in, hands out parsed frames; throws FrameError on the first bad one. */
+/** One frame's body (the bytes after its length) as a frame; throws FrameError when it is not one. */
+export function parseFrameBody(body: Uint8Array): MeshFrame {
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
+  } catch {
+    throw new FrameError('bad_frame', 'frame is not JSON');
+  }
+  const parsed = MeshFrame.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new FrameError('bad_frame', `bad frame at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * Feeds chunks in, hands out whole frames: as bodies (`pushBodies`, parsed by the caller,
+ * possibly on another thread) or parsed (`push`). Throws FrameError on a length over the limit.
+ */
 export function createFrameDecoder(maxBytes = MESH_MAX_FRAME_BYTES) {
   let buffered: Buffer[] = [];
   let size = 0;
@@ -38,37 +57,40 @@ export function createFrameDecoder(maxBytes = MESH_MAX_FRAME_BYTES) {
     return out;
   }
 
+  /** The whole frames' bodies, and the error of a length over the limit after them (nothing more is read then). */
+  function pushBodies(chunk: Buffer): { bodies: Buffer[]; error: FrameError | null } {
+    buffered.push(chunk);
+    size += chunk.length;
+    const bodies: Buffer[] = [];
+    for (;;) {
+      if (need === null) {
+        if (size < 4) break;
+        need = take(4).readUInt32BE(0);
+        if (need > maxBytes) {
+          const error = new FrameError('frame_too_large', `frame of ${need} bytes is over ${maxBytes}`);
+          buffered = [];
+          size = 0;
+          return { bodies, error };
+        }
+      }
+      if (size < need) break;
+      bodies.push(take(need));
+      need = null;
+    }
+    return { bodies, error: null };
+  }
+
   return {
     /** Buffered bytes not yet part of a whole frame (bounded by maxBytes + 4). */
     get pendingBytes() {
       return size;
     },
+    pushBodies,
+    /** Parsed frames; throws FrameError on the first bad one. */
     push(chunk: Buffer): MeshFrame[] {
-      buffered.push(chunk);
-      size += chunk.length;
-      const frames: MeshFrame[] = [];
-      for (;;) {
-        if (need === null) {
-          if (size < 4) break;
-          need = take(4).readUInt32BE(0);
-          if (need > maxBytes) throw new FrameError('frame_too_large', `frame of ${need} bytes is over ${maxBytes}`);
-        }
-        if (size < need) break;
-        const body = take(need);
-        need = null;
-        let json: unknown;
-        try {
-          json = JSON.parse(body.toString('utf8'));
-        } catch {
-          throw new FrameError('bad_frame', 'frame is not JSON');
-        }
-        const parsed = MeshFrame.safeParse(json);
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0];
-          throw new FrameError('bad_frame', `bad frame at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
-        }
-        frames.push(parsed.data);
-      }
+      const { bodies, error } = pushBodies(chunk);
+      const frames = bodies.map(parseFrameBody);
+      if (error) throw error;
       return frames;
     },
   };

@@ -15,6 +15,7 @@ import type { PeerLinks } from '../sync/engine.ts';
 import type { RemoteEvents } from '../sync/remote-events.ts';
 import { startDiscovery, type Discovery, type DiscoveryLimits, type DiscoveryStats } from './discovery.ts';
 import { createMesh, parsePeerAddress } from './mesh.ts';
+import type { FramePreparer } from './frame-preparer.ts';
 import { createMeshMemory, createPairingDesk, type PairedDevice } from './pairing.ts';
 import type { SessionLimits, TrustedDevice } from './peer-session.ts';
 
@@ -50,6 +51,8 @@ export interface MeshLinksDeps {
 export interface MeshLinks extends PeerLinks {
   /** Re-read listen address and peers (after a config reload or a pairing). */
   reconfigure(): Promise<void>;
+  /** The worker that prepares peers' large frames, once a session started it (frame-preparer.ts). */
+  framePreparer(): FramePreparer | null;
   /** The bound listener (null without one) once the latest reconfiguration has settled. */
   listening(): Promise<string | null>;
   pairingCode(): MeshPairingCode;
@@ -144,6 +147,7 @@ export function createMeshLinks(deps: MeshLinksDeps): MeshLinks {
     unit: deps.unit,
     tracker: () => (trackerLive ? 'live' : 'offline'),
     trust,
+    keyring: deps.keyring.keyring,
     revoked: {
       blocked: (deviceId) => deps.revocations.cutoff(deviceId) !== null,
       withhold: (event) => deps.revocations.withheld(event),
@@ -238,6 +242,7 @@ export function createMeshLinks(deps: MeshLinksDeps): MeshLinks {
       started = true;
       void reconfigure();
     },
+    framePreparer: () => mesh.framePreparer(),
     async stop() {
       started = false;
       if (timer) clearTimeout(timer);

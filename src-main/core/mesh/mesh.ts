@@ -10,9 +10,11 @@ import type { StoredEvent } from '../../../src-shared/events.ts';
 import type { FeedEvent, HelloFrame, MeshTrackerState } from '../../../src-shared/mesh-wire.ts';
 import { toStored, type EventRow, type EventStore } from '../store/event-store.ts';
 import type { RemoteEvents } from '../sync/remote-events.ts';
+import type { ReceivedPrep } from '../sync/received-prep.ts';
+import { createFramePreparer, type FramePreparer } from './frame-preparer.ts';
 import { fullJitterDelay } from '../sync/backoff.ts';
 import { keyFingerprint, selfSignedCertificate } from './certificate.ts';
-import { rawPublicKey } from '../../../src-common/trust/index.ts';
+import { rawPublicKey, type Keyring } from '../../../src-common/trust/index.ts';
 import { pairingKey, type PairedDevice, type PairingDesk } from './pairing.ts';
 import {
   openPeerSession,
@@ -39,6 +41,11 @@ export interface MeshDeps {
   unit(): string;
   tracker(): MeshTrackerState;
   trust(peerKey: KeyObject, claimedDeviceId: string): TrustedDevice | null;
+  /**
+   * The keyring the gate checks authors against: given, large frames from peers are parsed
+   * and prepared on a worker thread (frame-preparer.ts) against a copy of it.
+   */
+  keyring?: Keyring;
   /** Devices never dialled again (revoked facility-wide); their events after the cutoff never sent. */
   revoked?: { blocked(deviceId: string): boolean; withhold(event: StoredEvent): boolean };
   wallClock: () => number;
@@ -101,6 +108,10 @@ export function createMesh(deps: MeshDeps) {
     { at: number; name: string | null; unit: string | null; tracker: MeshTrackerState }
   >();
   let server: tls.Server | null = null;
+  /** Started with the first session: a console that never meets a peer runs no worker for it. */
+  let preparer: FramePreparer | null = null;
+  const framePreparer = () =>
+    deps.keyring && !stopped ? (preparer ??= createFramePreparer({ keyring: deps.keyring, log: deps.log })) : null;
   let stopped = false;
 
   /*
@@ -219,7 +230,12 @@ export function createMesh(deps: MeshDeps) {
     return { events: rows.map(toStored), last };
   }
 
-  function accept(peer: TrustedDevice, events: FeedEvent[], last: number): MeshRefusalError | null {
+  function accept(
+    peer: TrustedDevice,
+    events: FeedEvent[],
+    last: number,
+    ahead?: readonly (ReceivedPrep | undefined)[],
+  ): MeshRefusalError | null {
     const serverSeqById = new Map<string, number>();
     const envelopes = events.map(({ seq: _seq, serverSeq, ...envelope }) => {
       if (serverSeq !== null) serverSeqById.set(envelope.id, serverSeq);
@@ -242,8 +258,8 @@ export function createMesh(deps: MeshDeps) {
     // against their content by the gate.
     const nothingNew = envelopes.every((e) => q.held.get(e.id) !== undefined);
     const answer = nothingNew
-      ? withoutFlush(() => deps.remote.accept(batch, `peer:${peer.deviceId}`))
-      : deps.remote.accept(batch, `peer:${peer.deviceId}`);
+      ? withoutFlush(() => deps.remote.accept(batch, `peer:${peer.deviceId}`, ahead))
+      : deps.remote.accept(batch, `peer:${peer.deviceId}`, ahead);
     if ('refused' in answer) return { code: answer.refused.code, message: answer.refused.message };
     return null;
   }
@@ -377,6 +393,7 @@ export function createMesh(deps: MeshDeps) {
       marks,
       ...(deps.revoked ? { withhold: deps.revoked.withhold } : {}),
       accept,
+      preparer: framePreparer(),
       trackerHeld,
       pendingAfter: (after, limit) => ackQ.pendingAfter.all(after, limit),
       wantsTrackerAcks: () => deps.tracker() !== 'live' && ackQ.anyPending.get() !== undefined,
@@ -421,6 +438,7 @@ export function createMesh(deps: MeshDeps) {
       dialer.attempt = Math.min(dialer.attempt, 4);
       return scheduleDial(dialer);
     }
+    framePreparer(); // loading while the connection is set up
     const socket = tls.connect({
       host: dialer.host,
       port: dialer.port,
@@ -463,6 +481,7 @@ export function createMesh(deps: MeshDeps) {
   return {
     /** Listen on the LAN address (port 0 picks a free one); resolves with the bound address. */
     listen(host: string, port: number): Promise<{ host: string; port: number }> {
+      framePreparer(); // load the worker now, not when the first peer's catch-up is already here
       server = tls.createServer(
         {
           ...credentials,
@@ -543,6 +562,7 @@ export function createMesh(deps: MeshDeps) {
           socket.destroy();
           finish(new Error(`no answer from ${address}`));
         }, timeoutMs);
+        framePreparer();
         const socket = tls.connect({
           host: target.host,
           port: target.port,
@@ -646,7 +666,10 @@ export function createMesh(deps: MeshDeps) {
       for (const d of dialers.values()) if (d.timer) clearTimeout(d.timer);
       for (const s of [...sessions]) s.close();
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      await preparer?.close();
     },
+    /** The worker that prepares large frames, once a session started it (tests end it). */
+    framePreparer: () => preparer,
   };
 }
 

@@ -23,7 +23,10 @@ import {
   type MeshRefusal,
   type MeshTrackerState,
 } from '../../../src-shared/mesh-wire.ts';
-import { createFrameDecoder, encodeFrame, FrameError } from './frame-codec.ts';
+import type { ReceivedPrep } from '../sync/received-prep.ts';
+import { createFrameDecoder, encodeFrame } from './frame-codec.ts';
+import { prepareFrame, type PreparedFrame } from './frame-prep.ts';
+import { PREPARE_OFF_THREAD_BYTES, type FramePreparer } from './frame-preparer.ts';
 import { keyFingerprint } from './certificate.ts';
 import { pairingProof, proofMatches } from './pairing.ts';
 
@@ -73,8 +76,18 @@ export interface SessionDeps {
   marks(): Record<string, number>;
   /** Events never sent: a revoked device's after its cutoff (held from before we knew). */
   withhold?(event: StoredEvent): boolean;
-  /** Validate and store a batch from the peer, moving its cursor to `last` in the same transaction. */
-  accept(peer: TrustedDevice, events: FeedEvent[], last: number): MeshRefusalError | null;
+  /**
+   * Validate and store a batch from the peer, moving its cursor to `last` in the same
+   * transaction. `ahead[i]`, when there, is what the frame preparer computed for `events[i]`.
+   */
+  accept(
+    peer: TrustedDevice,
+    events: FeedEvent[],
+    last: number,
+    ahead?: readonly (ReceivedPrep | undefined)[],
+  ): MeshRefusalError | null;
+  /** Parses and prepares large frames off this thread (frame-preparer.ts); absent: all inline. */
+  preparer?: FramePreparer | null;
   /**
    * The tracker's acknowledgements over the mesh: which of `ids` we know the tracker holds
    * (asked by a peer), our pending events after log seq `after` that no peer vouched for
@@ -110,6 +123,8 @@ export interface SessionLimits {
   frameBurst: number;
   /** Frames queued for handling before the socket is paused. */
   queuedFrames: number;
+  /** Frames of at least this many bytes go to the frame preparer's worker, smaller ones are parsed inline. */
+  offThreadBytes: number;
 }
 
 /** Least time between two `tracker_ask` frames of one session (at most 20 a second). */
@@ -125,6 +140,7 @@ const DEFAULT_LIMITS: SessionLimits = {
   framesPerSecond: 400,
   frameBurst: 800,
   queuedFrames: 8,
+  offThreadBytes: PREPARE_OFF_THREAD_BYTES,
 };
 
 export interface PeerSession {
@@ -156,7 +172,11 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
   const { socket } = deps;
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
   const decoder = createFrameDecoder();
-  const queue: MeshFrame[] = [];
+  /** Frames ready for handling, with what the preparer computed for an `events` frame's events. */
+  const queue: { frame: MeshFrame; ahead: ReceivedPrep[] | null }[] = [];
+  /** Frames of arrived chunks still being prepared off this thread; chunks are admitted in arrival order. */
+  let preparing = 0;
+  let arriving: Promise<void> = Promise.resolve();
   let handling = false;
   let closed = false;
   let subscribedAfter: number | null = null;
@@ -304,6 +324,12 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
     const certificate = socket.getPeerX509Certificate();
     if (!certificate) return { code: 'unknown_device', message: 'no client certificate' };
     let trusted = deps.trust(certificate.publicKey, hello.deviceId);
+    // A dialer pairing with a console that trusts it already (paired before, or its record
+    // came through a peer) still waits for the proof of the code: answer it once the rest holds.
+    const provenAgain =
+      trusted && hello.pair && deps.desk
+        ? deps.desk.answer(hello.pair.proof, keyFingerprint(certificate.publicKey), deps.ownFingerprint)
+        : null;
     if (!trusted && hello.pair && deps.desk) {
       const dialerFp = keyFingerprint(certificate.publicKey);
       const answer = deps.desk.answer(hello.pair.proof, dialerFp, deps.ownFingerprint);
@@ -328,10 +354,11 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
       name: trusted.name ?? hello.name,
       unit: trusted.unit ?? hello.unit,
     };
+    if (provenAgain) send({ t: 'paired', proof: provenAgain });
     return null;
   }
 
-  function handle(frame: MeshFrame): void {
+  function handle(frame: MeshFrame, ahead: ReceivedPrep[] | null): void {
     if (frame.t === 'refuse') {
       deps.log(`mesh: ${session.peer?.deviceId ?? session.remoteAddress} refused us: ${frame.code}: ${frame.message}`);
       return close();
@@ -384,12 +411,16 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
         // per live event), up to the size of one full batch of the feed.
         let events = frame.events;
         let last = frame.last;
-        while (queue[0]?.t === 'events' && events.length + queue[0].events.length <= MESH_MERGE_EVENTS) {
-          const next = queue.shift() as typeof frame;
-          events = [...events, ...next.events];
-          last = Math.max(last, next.last);
+        let prepared: (ReceivedPrep | undefined)[] = ahead ?? new Array<undefined>(events.length);
+        for (;;) {
+          const next = queue[0];
+          if (next?.frame.t !== 'events' || events.length + next.frame.events.length > MESH_MERGE_EVENTS) break;
+          queue.shift();
+          events = [...events, ...next.frame.events];
+          prepared = [...prepared, ...(next.ahead ?? new Array<undefined>(next.frame.events.length))];
+          last = Math.max(last, next.frame.last);
         }
-        const refusal = deps.accept(session.peer, events, last);
+        const refusal = deps.accept(session.peer, events, last, prepared);
         if (refusal) return close(refusal);
         session.peerHead = Math.max(session.peerHead, last);
         send({ t: 'ack', last });
@@ -429,18 +460,18 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
     if (handling) return;
     handling = true;
     setImmediate(function next() {
-      const frame = queue.shift();
-      if (frame && !closed) {
+      const entry = queue.shift();
+      if (entry && !closed) {
         try {
-          handle(frame);
+          handle(entry.frame, entry.ahead);
         } catch (error) {
-          deps.log(`mesh: handling a ${frame.t} frame failed: ${(error as Error).stack ?? String(error)}`);
+          deps.log(`mesh: handling a ${entry.frame.t} frame failed: ${(error as Error).stack ?? String(error)}`);
           close();
         }
       }
       if (queue.length > 0 && !closed) return setImmediate(next);
       handling = false;
-      if (!closed && socket.isPaused()) socket.resume();
+      if (!closed && socket.isPaused() && preparing < limits.queuedFrames) socket.resume();
     });
   }
 
@@ -453,21 +484,57 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
     return true;
   }
 
+  /**
+   * A chunk's frames, once all are parsed, exactly as they would be refused had they been
+   * parsed on arrival: the chunk's first bad frame, else a length over the limit after
+   * them, else a flood; otherwise they join the queue.
+   */
+  function admit(parts: readonly PreparedFrame[], tooLarge: MeshRefusalError | null, flood: boolean): void {
+    if (closed) return;
+    for (const part of parts) if ('error' in part) return close(part.error);
+    if (tooLarge) return close(tooLarge);
+    if (flood) return close({ code: 'flooding', message: `more than ${limits.framesPerSecond} frames/s` });
+    for (const part of parts) if (!('error' in part)) queue.push(part);
+    if (queue.length + preparing >= limits.queuedFrames) socket.pause();
+    if (queue.length > 0) drainQueue();
+    else if (!handling && socket.isPaused() && preparing < limits.queuedFrames) socket.resume();
+  }
+
   socket.on('data', (chunk: Buffer) => {
     if (closed) return;
-    let frames: MeshFrame[];
-    try {
-      frames = decoder.push(chunk);
-    } catch (error) {
-      if (error instanceof FrameError) return close({ code: error.code, message: error.message });
-      throw error;
+    const { bodies, error } = decoder.pushBodies(chunk);
+    const tooLarge = error ? { code: error.code, message: error.message } : null;
+    if (tooLarge) socket.pause(); // the session ends once the frames before it are parsed
+    let flood = false;
+    if (!tooLarge) for (let i = 0; i < bodies.length && !flood; i += 1) flood = !takeToken();
+    const preparer = deps.preparer;
+    const offThread = preparer ? bodies.some((body) => body.length >= limits.offThreadBytes) : false;
+    if (!offThread && preparing === 0) {
+      return admit(
+        bodies.map((body) => prepareFrame(body, null)),
+        tooLarge,
+        flood,
+      );
     }
-    for (const frame of frames) {
-      if (!takeToken()) return close({ code: 'flooding', message: `more than ${limits.framesPerSecond} frames/s` });
-      queue.push(frame);
-    }
-    if (queue.length >= limits.queuedFrames) socket.pause();
-    if (queue.length > 0) drainQueue();
+    // Large frames go to the worker now (it prepares them while this thread stores what
+    // came before); small ones are parsed here; the chunk waits its turn behind earlier ones.
+    const parts = Promise.all(
+      bodies.map((body) =>
+        preparer && body.length >= limits.offThreadBytes ? preparer.prepare(body) : prepareFrame(body, null),
+      ),
+    );
+    preparing += bodies.length;
+    if (queue.length + preparing >= limits.queuedFrames) socket.pause();
+    arriving = arriving
+      .then(() => parts)
+      .then((ready) => {
+        preparing -= bodies.length;
+        admit(ready, tooLarge, flood);
+      })
+      .catch((failure: unknown) => {
+        deps.log(`mesh: preparing frames failed: ${(failure as Error).stack ?? String(failure)}`);
+        close();
+      });
   });
   socket.on('error', (error) => {
     deps.log(`mesh: connection ${session.peer?.deviceId ?? session.remoteAddress}: ${error.message}`);

@@ -10,10 +10,11 @@
  * between good ones is caught without losing the good ones around it.
  */
 import { isDerivedEventId } from '../../../src-shared/derived-ids.ts';
-import { parseEventPayload, type EventEnvelope } from '../../../src-shared/events.ts';
+import type { EventEnvelope } from '../../../src-shared/events.ts';
 import { decodeHlc, isHlc, type HybridLogicalClock } from '../../../src-shared/hlc.ts';
 import { MAX_FUTURE_HLC_MS } from '../../../src-shared/sync-wire.ts';
 import { canonicalEvent, type AppendResult, type EventStore, type PreparedEvent } from '../store/event-store.ts';
+import { payloadIssueOf, type ReceivedPrep } from './received-prep.ts';
 
 export interface RemoteRefusal {
   code: 'bad_event' | 'bad_signature' | 'clock_skew';
@@ -30,6 +31,7 @@ export interface AuthorCheck {
   screen<E extends EventEnvelope>(
     events: readonly E[],
     source: `peer:${string}`,
+    ahead?: ReadonlyMap<object, ReceivedPrep>,
   ): { accepted: E[]; refused: number; withheld?: number; prepared?: ReadonlyMap<object, PreparedEvent> };
   refused(limit?: number): { eventId: string; code: string; reason: string }[];
 }
@@ -58,20 +60,16 @@ function sameFact(a: EventEnvelope, b: EventEnvelope): boolean {
 export function createRemoteEvents(deps: RemoteEventsDeps) {
   const maxFuture = deps.maxFutureHlcMs ?? MAX_FUTURE_HLC_MS;
 
-  function check(events: RemoteBatch['events']): RemoteRefusal | null {
+  /** `ahead[i]`, when given, is what received-prep.ts computed for `events[i]` off this thread. */
+  function check(events: RemoteBatch['events'], ahead?: readonly (ReceivedPrep | undefined)[]): RemoteRefusal | null {
     const now = deps.wallClock();
     // One statement for the whole batch (a catch-up's batches are fresh: it finds nothing).
     const held = deps.store.heldEvents(events.map((event) => event.id));
-    for (const event of events) {
-      const payload = parseEventPayload(event.type, event.payload);
-      if (!payload.success) {
-        const issue = payload.error.issues[0];
-        return {
-          code: 'bad_event',
-          eventId: event.id,
-          message: `event ${event.id} payload.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
-        };
-      }
+    for (const [i, event] of events.entries()) {
+      const prep = ahead?.[i];
+      const payloadIssue = prep ? prep.payloadIssue : payloadIssueOf(event);
+      if (payloadIssue !== null)
+        return { code: 'bad_event', eventId: event.id, message: `event ${event.id} ${payloadIssue}` };
       if (!isHlc(event.hlc))
         return { code: 'bad_event', eventId: event.id, message: `event ${event.id} hlc: not an HLC` };
       const aheadMs = decodeHlc(event.hlc).wallMs - now;
@@ -93,9 +91,10 @@ export function createRemoteEvents(deps: RemoteEventsDeps) {
   function checkAuthors<E extends RemoteBatch['events'][number]>(
     events: readonly E[],
     source: `peer:${string}`,
+    ahead?: ReadonlyMap<object, ReceivedPrep>,
   ): { accepted: readonly E[]; refusal: RemoteRefusal | null; prepared?: ReadonlyMap<object, PreparedEvent> } {
     if (!deps.authors || events.length === 0) return { accepted: events, refusal: null };
-    const { accepted, refused, prepared } = deps.authors.screen(events, source);
+    const { accepted, refused, prepared } = deps.authors.screen(events, source, ahead);
     // Withheld events (a revoked device's, after its cutoff) are dropped, the rest stored.
     if (refused === 0) return { accepted, refusal: null, ...(prepared ? { prepared } : {}) };
     const last = deps.authors.refused(1)[0];
@@ -115,15 +114,20 @@ export function createRemoteEvents(deps: RemoteEventsDeps) {
     /**
      * Check, then store. A wire-rule refusal stores nothing; an author refusal stores the
      * batch's good events (and moves the cursor past the refused ones, which are logged)
-     * and still answers the refusal, so the sender is told and disconnected.
+     * and still answers the refusal, so the sender is told and disconnected. `ahead[i]` is
+     * what received-prep.ts computed for `batch.events[i]` on a worker thread, if anything:
+     * the same checks run, only without computing that again.
      */
     accept(
       batch: RemoteBatch,
       source: `peer:${string}`,
+      ahead?: readonly (ReceivedPrep | undefined)[],
     ): { refused: RemoteRefusal; result?: AppendResult } | { result: AppendResult } {
-      const refused = check(batch.events);
+      const refused = check(batch.events, ahead);
       if (refused) return { refused };
-      const { accepted: events, refusal, prepared } = checkAuthors(batch.events, source);
+      const byEvent = new Map<object, ReceivedPrep>();
+      if (ahead) for (const [i, event] of batch.events.entries()) if (ahead[i]) byEvent.set(event, ahead[i]);
+      const { accepted: events, refusal, prepared } = checkAuthors(batch.events, source, byEvent);
       if (events.length > 0) {
         const maxHlc = events.reduce((m, e) => (e.hlc > m ? e.hlc : m), events[0]!.hlc);
         deps.clock.receive(maxHlc);

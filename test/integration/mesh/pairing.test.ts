@@ -70,6 +70,27 @@ describe('pairing two consoles by a one-time code', () => {
     );
   });
 
+  it('pairs with a console that knows it already (paired before): the code is answered, not refused', async () => {
+    const a = await meshConsole('A');
+    const b = await meshConsole('B');
+    const first = await a.call<MeshPairingCode>('mesh.pairingCode');
+    await b.call('mesh.pair', { address: first.address, code: first.code });
+    const again = await a.call<MeshPairingCode>('mesh.pairingCode');
+    const paired = await b.call<{ deviceId: string }>('mesh.pair', { address: again.address, code: again.code });
+    expect(paired.deviceId).toBe(a.core.info().deviceId);
+    // Neither records the other twice.
+    const recordsOf = (by: TestConsole, of: TestConsole) =>
+      by
+        .events('device.enrolled')
+        .filter(
+          (e) =>
+            e.deviceId === by.core.info().deviceId &&
+            (e.payload as { deviceId: string }).deviceId === of.core.info().deviceId,
+        );
+    expect(recordsOf(a, b)).toHaveLength(1);
+    expect(recordsOf(b, a)).toHaveLength(1);
+  });
+
   it('refuses a wrong code and pairs nothing', async () => {
     const a = await meshConsole('A');
     const b = await meshConsole('B');

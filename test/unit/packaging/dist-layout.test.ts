@@ -142,6 +142,26 @@ describe('built app layout', () => {
       store.close();
     }
   });
+
+  it('starts the mesh frame preparer from out/main/frame-prepare-worker.js, and it parses a frame', async () => {
+    // frame-preparer.ts, bundled into index.js, names the worker's file relative to itself.
+    expect(readFileSync(join(out, 'main', 'index.js'), 'utf8')).toContain('"./frame-prepare-worker.js"');
+    if (!existsSync(join(scratch, 'node_modules')))
+      symlinkSync(join(root, 'node_modules'), join(scratch, 'node_modules'), 'dir');
+    const worker = new Worker(join(out, 'main', 'frame-prepare-worker.js'));
+    try {
+      const answer = new Promise<unknown>((resolve, reject) => {
+        // It says it is ready first (src-common/worker-jobs.ts), then answers the job.
+        worker.on('message', (m: { id?: number }) => m.id === 1 && resolve(m));
+        worker.on('error', reject);
+      });
+      const body = Buffer.from(JSON.stringify({ t: 'ack', last: 7 }));
+      worker.postMessage({ id: 1, job: { body, keys: [] } });
+      expect(await answer).toEqual({ id: 1, answer: { frame: { t: 'ack', last: 7 }, ahead: null } });
+    } finally {
+      await worker.terminate();
+    }
+  });
 });
 
 describe('native SQLite binding', () => {

@@ -1,0 +1,443 @@
+/**
+ * Peers' frames prepared on a worker thread (core/mesh/frame-preparer.ts) are refused
+ * exactly as frames parsed and checked on the console's thread: the same hostile frames
+ * go, byte for byte, to a console that prepares every frame on its worker and to one that
+ * prepares none there, and both answer the same refusal (code and message), store the
+ * same events and log the same refusals. Then: a worker killed while it holds frames loses,
+ * skips and reorders nothing, and frames stay in arrival order when large ones go to the
+ * worker and small ones are parsed inline.
+ */
+import tls from 'node:tls';
+import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { selfSignedCertificate } from '../../../src-main/core/mesh/certificate.ts';
+import { createFrameDecoder, encodeFrame } from '../../../src-main/core/mesh/frame-codec.ts';
+import type { FeedEvent, MeshFrame } from '../../../src-shared/mesh-wire.ts';
+import type { MeshPairingCode } from '../../../src-shared/sync.ts';
+import type { StoredEvent } from '../../../src-shared/events.ts';
+import { encodeHlc } from '../../../src-shared/hlc.ts';
+import { authorHash, signEnvelope } from '../../../src-common/trust/index.ts';
+import { cleanupTestConsoles, openTestConsole, type TestConsole } from '../../support/consoles.ts';
+import { incidentInput } from '../../support/incidents.ts';
+
+interface Target {
+  console: TestConsole;
+  address: { host: string; port: number };
+}
+interface Author {
+  deviceId: string;
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+}
+
+/** Prepares no frame on its worker. */
+let inline: Target;
+/** Prepares every frame on its worker (hello and pings included). */
+let worker: Target;
+/** Large frames on its worker, small ones inline (the default rule, with a lower bar). */
+let mixed: Target;
+let stolen: Author;
+let third: Author;
+let stolenEvent: StoredEvent;
+let thirdEvent: StoredEvent;
+
+async function meshConsole(name: string, offThreadBytes?: number): Promise<TestConsole> {
+  const c = openTestConsole({
+    mesh: {
+      listen: '127.0.0.1:0',
+      name,
+      backoffBaseMs: 50,
+      backoffCapMs: 500,
+      ...(offThreadBytes !== undefined ? { limits: { offThreadBytes } } : {}),
+    },
+  });
+  await c.call('auth.bootstrapAdmin', { staffNumber: `A-${name}`, name: `Admin ${name}`, pin: '1111' });
+  c.core.sync.start();
+  await c.core.ready;
+  await c.core.mesh.listening();
+  return c;
+}
+
+async function target(c: TestConsole): Promise<Target> {
+  const listening = (await c.core.mesh.listening())!;
+  return { console: c, address: { host: '127.0.0.1', port: Number(listening.slice(listening.lastIndexOf(':') + 1)) } };
+}
+
+async function pair(host: TestConsole, guest: TestConsole): Promise<void> {
+  const shown = await host.call<MeshPairingCode>('mesh.pairingCode');
+  await guest.call('mesh.pair', { address: shown.address, code: shown.code });
+}
+
+const authorOf = (c: TestConsole): Author => ({
+  deviceId: c.core.info().deviceId,
+  privateKey: c.core.identity.privateKey,
+  publicKey: createPublicKey(c.core.identity.privateKey),
+});
+
+beforeAll(async () => {
+  const consoles = await Promise.all([
+    meshConsole('inline', Number.POSITIVE_INFINITY),
+    meshConsole('worker', 0),
+    meshConsole('mixed', 4096),
+  ]);
+  const p = await meshConsole('P');
+  const q = await meshConsole('Q');
+  for (const t of consoles) {
+    await pair(t, p);
+    await pair(t, q);
+  }
+  const made = await p.call<{ id: string }>('incidents.create', incidentInput({ title: 'P:s händelse' }));
+  stolenEvent = p.core.store.streamEvents(made.id)[0]!;
+  const fromQ = await q.call<{ id: string }>('incidents.create', incidentInput({ title: 'Q:s händelse' }));
+  thirdEvent = q.core.store.streamEvents(fromQ.id)[0]!;
+  stolen = authorOf(p);
+  third = authorOf(q);
+  await p.close();
+  await q.close();
+  inline = await target(consoles[0]);
+  worker = await target(consoles[1]);
+  mixed = await target(consoles[2]);
+  // Frames arriving before a worker has loaded are prepared inline: start once both have.
+  for (const t of [worker, mixed])
+    await vi.waitFor(() => expect(t.console.core.mesh.framePreparer()?.jobs.ready(0)).toBe(true));
+});
+
+afterAll(async () => {
+  for (const t of [inline, worker, mixed]) await t?.console.close();
+  cleanupTestConsoles();
+});
+
+/**
+ * Connects to `to` as `as`, says hello, and once subscribed writes `payloads` in one go
+ * (or `apart`, a frame at a time);
+ * resolves with the frames the target sent when it closes, or once `done` holds for them.
+ */
+function attack(
+  to: Target,
+  as: Author,
+  payloads: (Buffer | MeshFrame)[],
+  options: { facility?: string; done?: (frames: MeshFrame[]) => boolean; apart?: boolean } = {},
+): Promise<MeshFrame[]> {
+  const credentials = selfSignedCertificate(as, 'attacker');
+  const done = options.done ?? ((frames) => frames.some((f) => f.t === 'ack'));
+  return new Promise((resolve, reject) => {
+    const frames: MeshFrame[] = [];
+    const decoder = createFrameDecoder();
+    const socket = tls.connect({
+      ...to.address,
+      ...credentials,
+      rejectUnauthorized: false,
+      checkServerIdentity: () => undefined,
+      minVersion: 'TLSv1.3',
+    });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`the target never answered; frames: ${JSON.stringify(frames.map((f) => f.t))}`));
+    }, 20_000);
+    let sent = false;
+    socket.on('secureConnect', () => {
+      const hello: MeshFrame = {
+        t: 'hello',
+        v: 1,
+        deviceId: as.deviceId,
+        facility: options.facility ?? 'Märsta',
+        name: 'X',
+        unit: 'X',
+        head: 0,
+        tracker: 'offline',
+      };
+      socket.write(encodeFrame(hello));
+    });
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        frames.push(...decoder.push(chunk));
+      } catch {
+        /* the target's frames are well formed; a cut tail is ignored */
+      }
+      if (sent && done(frames)) socket.end();
+      if (!sent && frames.some((f) => f.t === 'subscribe')) {
+        sent = true;
+        const bytes = payloads.map((p) => (Buffer.isBuffer(p) ? p : encodeFrame(p)));
+        if (!options.apart) socket.write(Buffer.concat(bytes));
+        else {
+          // One write a tick, so the target takes each frame in its own chunk(s).
+          const next = () => {
+            const b = bytes.shift();
+            if (b && !socket.destroyed) socket.write(b, () => setImmediate(next));
+          };
+          next();
+        }
+      }
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(frames);
+    });
+  });
+}
+
+function feed(e: StoredEvent, patch: Partial<StoredEvent> = {}): FeedEvent {
+  const { prevHash: _p, hash: _h, syncedAt: _s, ...envelope } = { ...e, ...patch };
+  return { ...envelope, seq: e.seq, serverSeq: null } as FeedEvent;
+}
+
+let serial = 0x5000;
+const nextId = (kind = '8000') => `01a24000-0000-7000-${kind}-${(serial++).toString(16).padStart(12, '0')}`;
+
+/** A linked run of `count` events by `as`, modelled on `base`, far past the author's real feed. */
+function run(as: Author, base: StoredEvent, count: number): FeedEvent[] {
+  const firstSeq = 100_000 + serial;
+  let prev: string | undefined;
+  return Array.from({ length: count }, (_, i) => {
+    const e = feed(base, { id: nextId(), streamId: nextId('9000'), deviceId: as.deviceId, deviceSeq: firstSeq + i });
+    delete e.prev;
+    if (prev !== undefined) e.prev = prev;
+    e.sig = signEnvelope(e, as.privateKey);
+    prev = authorHash(e)!;
+    return e;
+  });
+}
+
+interface Outcome {
+  refusal: { code: string; message: string } | null;
+  held: string[];
+  refused: { event_id: string; code: string; field: string | null; reason: string }[];
+}
+
+async function outcome(t: Target, frames: MeshFrame[], ids: readonly string[]): Promise<Outcome> {
+  const refuse = frames.find((f) => f.t === 'refuse');
+  const db = t.console.core.store.db;
+  const list = JSON.stringify(ids);
+  return {
+    refusal: refuse ? { code: refuse.code, message: refuse.message } : null,
+    held: ids.filter((id) => t.console.core.store.getEvent(id) !== null),
+    refused: db
+      .prepare(
+        'SELECT event_id, code, field, reason FROM refused_events WHERE event_id IN (SELECT value FROM json_each(?)) ORDER BY id',
+      )
+      .all(list) as Outcome['refused'],
+  };
+}
+
+/** Sends the same bytes to the inline and the worker console; both must end alike. */
+async function same(
+  payloads: (Buffer | MeshFrame)[],
+  ids: readonly string[],
+  options: { as?: Author; facility?: string } = {},
+): Promise<Outcome> {
+  const before = worker.console.core.mesh.framePreparer()!.counts.offThread;
+  const results: Outcome[] = [];
+  for (const t of [inline, worker]) {
+    const frames = await attack(
+      t,
+      options.as ?? stolen,
+      payloads,
+      options.facility ? { facility: options.facility } : {},
+    );
+    results.push(await outcome(t, frames, ids));
+  }
+  expect(worker.console.core.mesh.framePreparer()!.counts.offThread).toBeGreaterThan(before);
+  expect(results[1]).toEqual(results[0]);
+  return results[0]!;
+}
+
+describe('frames prepared on the worker are refused exactly like frames checked inline', () => {
+  it('a device whose key the facility does not know, and a trusted key claiming another facility', async () => {
+    const stranger = generateKeyPairSync('ed25519');
+    const unknown = await same([], [], { as: { deviceId: 'stranger', ...stranger } });
+    expect(unknown.refusal?.code).toBe('unknown_device');
+    const elsewhere = await same([], [], { facility: 'Kumla' });
+    expect(elsewhere.refusal?.code).toBe('other_facility');
+  });
+
+  it('a tampered payload beside a good event: the good one stored, the tampered one refused and logged', async () => {
+    const good = feed(stolenEvent, { id: nextId(), streamId: nextId('9000') });
+    good.sig = signEnvelope(good, stolen.privateKey);
+    const tampered = feed(stolenEvent, {
+      id: nextId(),
+      payload: { ...(stolenEvent.payload as object), title: 'Ändrad i efterhand' },
+    });
+    const r = await same([{ t: 'events', events: [good, tampered], last: 2 }], [good.id, tampered.id]);
+    expect(r.refusal?.code).toBe('bad_signature');
+    expect(r.held).toEqual([good.id]);
+    expect(r.refused.map((x) => [x.event_id, x.code])).toEqual([[tampered.id, 'bad_signature']]);
+  });
+
+  it('an event re-signed by the relay, and a relayed third device’s event with a bad signature', async () => {
+    const resigned = feed(thirdEvent, { id: nextId() });
+    resigned.sig = signEnvelope(resigned, stolen.privateKey);
+    expect((await same([{ t: 'events', events: [resigned], last: 1 }], [resigned.id])).refusal?.code).toBe(
+      'bad_signature',
+    );
+    const forged = feed(thirdEvent, { id: nextId(), payload: { ...(thirdEvent.payload as object), title: 'Falsk' } });
+    const r = await same([{ t: 'events', events: [forged], last: 1 }], [forged.id]);
+    expect(r.refusal?.code).toBe('bad_signature');
+    expect(r.held).toEqual([]);
+  });
+
+  it('a replayed id with different content', async () => {
+    const original = feed(stolenEvent, { id: nextId(), streamId: nextId('9000') });
+    original.sig = signEnvelope(original, stolen.privateKey);
+    expect((await same([{ t: 'events', events: [original], last: 1 }], [original.id])).refusal).toBeNull();
+    const replay = { ...original, payload: { ...(original.payload as object), title: 'Omspelad' } };
+    replay.sig = signEnvelope(replay, stolen.privateKey);
+    const r = await same([{ t: 'events', events: [replay], last: 2 }], [replay.id]);
+    expect(r.refusal).toEqual({ code: 'bad_event', message: `event ${replay.id} differs from the copy held here` });
+  });
+
+  it('a bad payload, named by its field, and an event far ahead of the clock', async () => {
+    const bad = feed(stolenEvent, { id: nextId(), payload: { ...(stolenEvent.payload as object), title: 42 } });
+    bad.sig = signEnvelope(bad, stolen.privateKey);
+    const r = await same([{ t: 'events', events: [bad], last: 1 }], [bad.id]);
+    expect(r.refusal?.code).toBe('bad_event');
+    expect(r.refusal?.message).toContain(`event ${bad.id} payload.title:`);
+    const future = feed(stolenEvent, {
+      id: nextId(),
+      hlc: encodeHlc({ wallMs: Date.now() + 3 * 24 * 3600_000, counter: 0, node: stolen.deviceId }),
+    });
+    future.sig = signEnvelope(future, stolen.privateKey);
+    const skew = await same([{ t: 'events', events: [future], last: 1 }], [future.id]);
+    expect(skew.refusal?.code).toBe('clock_skew');
+    expect(skew.held).toEqual([]);
+  });
+
+  it('garbage, a frame off the schema, an oversized length, a flood, and a bad frame before an oversized one', async () => {
+    const raw = (text: string) => {
+      const head = Buffer.alloc(4);
+      head.writeUInt32BE(Buffer.byteLength(text));
+      return Buffer.concat([head, Buffer.from(text)]);
+    };
+    const huge = Buffer.alloc(4);
+    huge.writeUInt32BE(64 * 1024 * 1024);
+    const cases: [Buffer[], string][] = [
+      [[raw('nope!')], 'bad_frame'],
+      [[raw('{"t":"events","events":"x","last":1}')], 'bad_frame'],
+      [[huge], 'frame_too_large'],
+      [Array.from({ length: 5000 }, () => encodeFrame({ t: 'ping' })), 'flooding'],
+      [[raw('{"t":"ping","extra":1}'), huge], 'bad_frame'],
+      [[encodeFrame({ t: 'ping' }), huge], 'frame_too_large'],
+    ];
+    for (const [payloads, code] of cases) {
+      const r = await same(payloads, []);
+      expect(r.refusal?.code).toBe(code);
+    }
+  });
+
+  it('runs: a tampered middle event, a forged prev, a head signed by another device, a fork', async () => {
+    const tampered = run(stolen, stolenEvent, 12);
+    tampered[5]!.payload = { ...(tampered[5]!.payload as object), title: 'Ändrad mitt i serien' };
+    const a = await same(
+      [{ t: 'events', events: tampered, last: 2 }],
+      tampered.map((e) => e.id),
+    );
+    expect(a.refused.map((x) => x.event_id)).toEqual([tampered[5]!.id]);
+
+    const forgedPrev = run(stolen, stolenEvent, 12);
+    forgedPrev[7]!.prev = authorHash(thirdEvent)!;
+    const b = await same(
+      [{ t: 'events', events: forgedPrev, last: 3 }],
+      forgedPrev.map((e) => e.id),
+    );
+    expect(b.refused.map((x) => x.event_id)).toEqual([forgedPrev[7]!.id]);
+
+    const otherHead = run(stolen, stolenEvent, 12);
+    otherHead.at(-1)!.sig = signEnvelope(otherHead.at(-1)!, third.privateKey);
+    const c = await same(
+      [{ t: 'events', events: otherHead, last: 4 }],
+      otherHead.map((e) => e.id),
+    );
+    expect(c.held).toEqual(otherHead.slice(0, -1).map((e) => e.id));
+
+    const before = run(stolen, stolenEvent, 3);
+    expect((await same([{ t: 'events', events: before, last: 6 }], [])).refusal).toBeNull();
+    const [fork] = run(stolen, stolenEvent, 1);
+    delete fork!.prev;
+    fork!.deviceSeq = before[2]!.deviceSeq! + 1;
+    fork!.prev = authorHash(before[0]!)!;
+    fork!.sig = signEnvelope(fork!, stolen.privateKey);
+    const d = await same([{ t: 'events', events: [fork!], last: 7 }], [fork!.id]);
+    expect(d.refused.map((x) => x.code)).toEqual(['fork']);
+  });
+
+  it('a record rebinding a keyed device, signed by a console', async () => {
+    const rebind = feed(stolenEvent, {
+      id: nextId(),
+      streamId: `device:${third.deviceId}`,
+      type: 'device.enrolled',
+      payload: {
+        deviceId: third.deviceId,
+        publicKey: createPublicKey(generateKeyPairSync('ed25519').privateKey).export({ format: 'jwk' }).x as string,
+        facility: 'Märsta',
+        label: 'Q igen',
+        enrolledBy: stolen.deviceId,
+      },
+    });
+    delete rebind.deviceSeq;
+    delete rebind.prev;
+    rebind.sig = signEnvelope(rebind, stolen.privateKey);
+    const r = await same([{ t: 'events', events: [rebind], last: 1 }], [rebind.id]);
+    expect(r.refused.map((x) => x.code)).toEqual(['key_mismatch']);
+  });
+});
+
+describe('the frame preparer’s worker', () => {
+  /** Frames of `runs` (large, to the worker) and single events between them (small, inline). */
+  function stream(runs: number, size: number): { frames: MeshFrame[]; ids: string[] } {
+    const frames: MeshFrame[] = [];
+    const ids: string[] = [];
+    for (let i = 0; i < runs; i += 1) {
+      const big = run(stolen, stolenEvent, size);
+      const small = run(stolen, stolenEvent, 1);
+      frames.push({ t: 'events', events: big, last: frames.length + 1 });
+      frames.push({ t: 'events', events: small, last: frames.length + 1 });
+      ids.push(...big.map((e) => e.id), ...small.map((e) => e.id));
+    }
+    return { frames, ids };
+  }
+  const ackedAll = (frames: MeshFrame[]) => (f: MeshFrame[]) =>
+    f.some((x) => x.t === 'ack' && x.last === frames.length) || f.some((x) => x.t === 'refuse');
+  const logOrder = (ids: readonly string[]) =>
+    ids
+      .map((id) => ({ id, seq: mixed.console.core.store.getEvent(id)?.seq ?? -1 }))
+      .sort((x, y) => x.seq - y.seq)
+      .map((x) => x.id);
+
+  it('keeps arrival order when large frames go to the worker and small ones are parsed inline', async () => {
+    const preparer = mixed.console.core.mesh.framePreparer()!;
+    const before = { ...preparer.counts };
+    const { frames, ids } = stream(4, 60);
+    const answer = await attack(mixed, stolen, frames, { done: ackedAll(frames), apart: true });
+    expect(answer.find((f) => f.t === 'refuse')).toBeUndefined();
+    expect(ids.every((id) => mixed.console.core.store.getEvent(id) !== null)).toBe(true);
+    expect(logOrder(ids)).toEqual(ids);
+    expect(preparer.counts.offThread - before.offThread).toBeGreaterThanOrEqual(4);
+  });
+
+  it('killed while it holds frames: they are prepared inline, nothing lost, skipped or reordered, and a new worker takes over', async () => {
+    const preparer = mixed.console.core.mesh.framePreparer()!;
+    const before = { ...preparer.counts, started: preparer.jobs.started };
+    // End the worker the moment it is handed its first frame of this stream.
+    const doomed = preparer.jobs.worker(0);
+    const post = doomed.postMessage.bind(doomed);
+    doomed.postMessage = (message: unknown) => {
+      post(message);
+      doomed.postMessage = post;
+      void doomed.terminate();
+    };
+    const { frames, ids } = stream(5, 80);
+    const answer = await attack(mixed, stolen, frames, { done: ackedAll(frames), apart: true });
+    expect(answer.find((f) => f.t === 'refuse')).toBeUndefined();
+    expect(ids.filter((id) => mixed.console.core.store.getEvent(id) === null)).toEqual([]);
+    expect(logOrder(ids)).toEqual(ids);
+    expect(preparer.counts.fellBack).toBeGreaterThan(before.fellBack);
+    await vi.waitFor(() => expect(preparer.jobs.started).toBe(before.started + 1));
+    // Until the new worker has loaded, frames are prepared inline; then it takes them again.
+    await vi.waitFor(() => expect(preparer.jobs.ready(0)).toBe(true));
+
+    const next = stream(1, 80);
+    await attack(mixed, stolen, next.frames, { done: ackedAll(next.frames) });
+    expect(next.ids.every((id) => mixed.console.core.store.getEvent(id) !== null)).toBe(true);
+    expect(preparer.counts.offThread).toBeGreaterThan(before.offThread);
+  });
+});

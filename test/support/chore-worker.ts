@@ -1,0 +1,12 @@
+/**
+ * A worker for test/unit/common/worker-jobs.test.ts: answers `echo`, throws on `throw`,
+ * exits the thread on `exit`, and never answers `hang` (it blocks its thread).
+ */
+import { answerJobs } from '../../src-common/worker-jobs.ts';
+
+answerJobs((job: { op: 'echo' | 'throw' | 'exit' | 'hang'; value: number }) => {
+  if (job.op === 'throw') throw new Error(`refused ${job.value}`);
+  if (job.op === 'exit') process.exit(3);
+  if (job.op === 'hang') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+  return { value: job.value };
+});
