@@ -174,13 +174,15 @@ export function createMesh(deps: MeshDeps) {
     // pre-signature events it takes only from the tracker), skipped here rather than read
     // and parsed: a console that just caught up on a peer's 20,000 events read them all back
     // to send that peer nothing (receiver's profile, npm run bench mesh).
-    after: store.db.prepare<[number, string, number], EventRow>(
-      'SELECT * FROM events WHERE seq > ? AND device_id != ? AND sig IS NOT NULL ORDER BY seq LIMIT ?',
+    // Only up to `store.shareableThrough()`: an append still waiting for its flush may be
+    // lost to a power cut and numbered again, so no peer may hold it first.
+    after: store.db.prepare<[number, number, string, number], EventRow>(
+      'SELECT * FROM events WHERE seq > ? AND seq <= ? AND device_id != ? AND sig IS NOT NULL ORDER BY seq LIMIT ?',
     ),
     head: store.db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM events'),
     held: store.db.prepare<[string], { one: number }>('SELECT 1 AS one FROM events WHERE id = ?'),
   };
-  const head = () => q.head.get()?.seq ?? 0;
+  const head = () => Math.min(q.head.get()?.seq ?? 0, store.shareableThrough());
   const markQ = {
     perDevice: store.db.prepare<[], { device_id: string; top: number; n: number }>(
       `SELECT device_id, max(device_seq) AS top, count(device_seq) AS n FROM events
@@ -213,7 +215,7 @@ export function createMesh(deps: MeshDeps) {
   function feedAfter(seq: number, limit: number, peerDeviceId: string): { events: StoredEvent[]; last: number } {
     // One read per batch (not one per event), through the store's own row mapping, so the
     // envelope has exactly the store's shape (signature and chain fields included).
-    const rows = q.after.all(seq, peerDeviceId, limit);
+    const rows = q.after.all(seq, store.shareableThrough(), peerDeviceId, limit);
     // A short batch has looked at everything up to the head (same thread, no write between).
     const last = rows.length === limit ? rows.at(-1)!.seq : Math.max(head(), rows.at(-1)?.seq ?? seq);
     return { events: rows.map(toStored), last };

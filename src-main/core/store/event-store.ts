@@ -25,6 +25,7 @@
  * the appends inside a `transaction()` together, when it commits, never before.
  */
 import { createHash } from 'node:crypto';
+import { open as openFile } from 'node:fs/promises';
 import { authorHashOf } from '../../../src-common/trust/author-chain.ts';
 import { canonicalEnvelope, type SignableEnvelope } from '../../../src-shared/signed-envelope.ts';
 import { compareEvents, type EventEnvelope, type StoredEvent } from '../../../src-shared/events.ts';
@@ -125,6 +126,18 @@ export interface AppendOptions {
    * are then not computed again (the mesh gate, console-keyring.ts `screen`).
    */
   prepared?: ReadonlyMap<object, PreparedEvent>;
+  /**
+   * Work a power cut may take back, because the caller does it again (the retention sweep,
+   * issue 16): the commit does not wait for the disk (`synchronous=NORMAL`), so the core's
+   * thread never waits on a slow fsync for it. The store then syncs the WAL itself on a
+   * thread of libuv's pool, or the next durable commit does it first; until then the
+   * append is not announced (`onCommitted`) and its events stay out of what leaves this
+   * console (`outbox`, `shareableThrough`). A power cut before the flush loses the append
+   * whole and nothing after it (WAL: the log that survives is a prefix, chain intact), and
+   * no peer or tracker saw its events, so numbering them again forks no feed. A kill -9
+   * loses nothing: the operating system holds the written WAL. Not inside a transaction.
+   */
+  flushLater?: boolean;
 }
 
 /** An incoming event's canonical envelope text and author hash, as its author check computed them. */
@@ -167,8 +180,16 @@ export interface EventStore {
   /**
    * Called after every committed append that stored something (never inside the transaction);
    * the appends inside one store.transaction are announced together, once it has committed.
+   * A `flushLater` append is announced once it is on disk, in log order with the rest.
    */
   onCommitted(listener: (result: AppendResult) => void): () => void;
+  /** Settles once every `flushLater` append made so far is on disk and announced. */
+  flushed(): Promise<void>;
+  /**
+   * The last log position that may leave this console (the tracker's outbox, peers' feeds):
+   * everything before the first `flushLater` append still waiting for its flush.
+   */
+  shareableThrough(): number;
   /** Run several reads/writes atomically. */
   transaction<T>(fn: () => T): T;
   streamEvents(streamId: string): StoredEvent[];
@@ -311,12 +332,12 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     byId: db.prepare<[string], EventRow>('SELECT * FROM events WHERE id = ?'),
     byIds: db.prepare<[string], EventRow>('SELECT * FROM events WHERE id IN (SELECT value FROM json_each(?))'),
     idsHeld: db.prepare<[string], { id: string }>('SELECT id FROM events WHERE id IN (SELECT value FROM json_each(?))'),
-    outbox: db.prepare<[number, number], EventRow>(
-      `SELECT * FROM events WHERE synced_at IS NULL AND seq > ?
+    outbox: db.prepare<[number, number, number], EventRow>(
+      `SELECT * FROM events WHERE synced_at IS NULL AND seq > ? AND seq <= ?
          AND id NOT IN (SELECT event_id FROM sync_quarantine) ORDER BY seq LIMIT ?`,
     ),
-    outboxCount: db.prepare<[], { n: number }>(
-      `SELECT count(*) AS n FROM events WHERE synced_at IS NULL
+    outboxCount: db.prepare<[number], { n: number }>(
+      `SELECT count(*) AS n FROM events WHERE synced_at IS NULL AND seq <= ?
          AND id NOT IN (SELECT event_id FROM sync_quarantine)`,
     ),
     // A whole push's acks in one statement: [[id, serverSeq], …] as JSON, each row found by its id.
@@ -485,6 +506,71 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
    */
   let heldBack: AppendResult[] | null = null;
 
+  /**
+   * `flushLater` appends committed and not yet known to be on disk, in log order: held from
+   * observers and from what leaves the console until a flush covers them. A durable commit
+   * after them covers them too (it syncs the whole WAL), so they are always the log's tail.
+   */
+  const unflushed: AppendResult[] = [];
+  let flushing = false;
+  let flushAgain = false;
+  const flushWaiters: (() => void)[] = [];
+  const lastSeqOf = (result: AppendResult) => result.stored.at(-1)!.seq;
+
+  function shareableThrough(): number {
+    return unflushed.length === 0 ? Number.MAX_SAFE_INTEGER : unflushed[0]!.stored[0]!.seq - 1;
+  }
+
+  /** Announces the held appends through `through`, in order, as one commit. */
+  function release(through: number): void {
+    let n = 0;
+    while (n < unflushed.length && lastSeqOf(unflushed[n]!) <= through) n++;
+    const ready = unflushed.splice(0, n);
+    if (ready.length > 0) announce(mergeResults(ready));
+    if (unflushed.length === 0) for (const settle of flushWaiters.splice(0)) settle();
+  }
+
+  /** A durable (FULL) commit just happened: it synced every frame before it. */
+  function durablyCommitted(): void {
+    if (unflushed.length > 0 && (db.pragma('synchronous', { simple: true }) as number) >= 2) release(Infinity);
+  }
+
+  /**
+   * Syncs the WAL on libuv's thread pool (fdatasync: the frames SQLite wrote and the file's
+   * size), then announces what was committed before the sync began. Not file === ':memory:'.
+   */
+  function flushSoon(): void {
+    if (flushing) {
+      flushAgain = true;
+      return;
+    }
+    flushing = true;
+    const through = lastSeqOf(unflushed.at(-1)!);
+    const synced = (async () => {
+      const wal = await openFile(`${file}-wal`, 'r');
+      try {
+        await wal.datasync();
+      } finally {
+        await wal.close();
+      }
+    })();
+    synced.then(
+      () => {
+        flushing = false;
+        if (!db.open) return;
+        release(through);
+        if (flushAgain && unflushed.length > 0) flushSoon();
+        flushAgain = false;
+      },
+      (error: unknown) => {
+        // Held until the next durable commit, which syncs them as well.
+        flushing = false;
+        flushAgain = false;
+        console.error('[guardline] syncing the log failed; its last appends wait for the next commit', error);
+      },
+    );
+  }
+
   function announce(result: AppendResult): void {
     for (const listener of committedListeners) {
       // The append has committed: a failing observer must not turn it into a reported failure.
@@ -645,14 +731,21 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     },
     append(events, options) {
       const nested = db.inTransaction;
+      const later = options?.flushLater === true && file !== ':memory:';
+      if (later && nested) throw new Error('a flushLater append is a transaction of its own');
       headSeen = 0;
       headSeenHash = null;
       let result: AppendResult;
+      // As lazyCommit: not prepared once, SQLite applies `PRAGMA synchronous` as it runs.
+      const level = later ? (db.pragma('synchronous', { simple: true }) as number) : 0;
+      if (level > 1) db.pragma('synchronous = NORMAL');
       try {
         result = appendTx.immediate(events, options ?? {});
       } catch (error) {
         ownHead = null;
         throw error;
+      } finally {
+        if (level > 1) db.pragma(`synchronous = ${level}`);
       }
       if (nested) {
         // An enclosing transaction may still roll back: the head is not known to be committed.
@@ -671,7 +764,13 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       }
       checkpointer?.committed();
       if (result.stored.length > 0 && !nested) scheduleDeferred();
+      if (!nested && !later) durablyCommitted();
       if (result.stored.length === 0) return result;
+      if (later) {
+        unflushed.push(result);
+        flushSoon();
+        return result;
+      }
       // Inside store.transaction the events are not committed yet: they are announced when
       // it commits (and forgotten if it rolls back).
       if (nested && heldBack) heldBack.push(result);
@@ -682,6 +781,11 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       committedListeners.add(listener);
       return () => committedListeners.delete(listener);
     },
+    flushed() {
+      if (unflushed.length === 0) return Promise.resolve();
+      return new Promise((resolve) => flushWaiters.push(resolve));
+    },
+    shareableThrough,
     transaction(fn) {
       const outermost = !db.inTransaction;
       if (outermost) heldBack = [];
@@ -699,6 +803,7 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       checkpointer?.committed();
       scheduleDeferred();
       if (outermost) {
+        durablyCommitted();
         const results = heldBack ?? [];
         heldBack = null;
         if (results.length > 0) announce(mergeResults(results));
@@ -720,8 +825,8 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       if (ids.length === 0) return new Set();
       return new Set(q.idsHeld.all(JSON.stringify(ids)).map((r) => r.id));
     },
-    outbox: (limit, afterSeq = 0) => q.outbox.all(afterSeq, limit).map(toStored),
-    outboxCount: () => q.outboxCount.get()?.n ?? 0,
+    outbox: (limit, afterSeq = 0) => q.outbox.all(afterSeq, shareableThrough(), limit).map(toStored),
+    outboxCount: () => q.outboxCount.get(shareableThrough())?.n ?? 0,
     authorHead: (deviceId) => q.authorHeadRow.get(deviceId)?.device_seq ?? 0,
     authorHashAt(deviceId, deviceSeq) {
       const row = q.authorAt.get(deviceId, deviceSeq);
@@ -748,6 +853,7 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     getMeta: (key) => q.getMeta.get(key)?.value ?? null,
     setMeta(key, value) {
       q.setMeta.run(key, value);
+      if (!db.inTransaction) durablyCommitted();
     },
     verifyChain: () => checkChain(db),
     checkpoints: () => (checkpointer ? { completed: checkpointer.completed, running: checkpointer.running } : null),
@@ -755,7 +861,9 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       if (deferredTimer) clearTimeout(deferredTimer);
       deferredTimer = null;
       closing = checkpointer?.close() ?? closing;
+      // Nothing waits on a flush after close: what it held back is work its caller does again.
       if (db.open) db.close();
+      for (const settle of flushWaiters.splice(0)) settle();
     },
     closed: () => closing,
   };
