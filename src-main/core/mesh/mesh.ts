@@ -270,6 +270,20 @@ export function createMesh(deps: MeshDeps) {
     acked: ackedEpoch,
   });
 
+  /** Each session's peer key fingerprint, read from its TLS certificate. */
+  const sessionKeys = new WeakMap<PeerSession, string>();
+  const certificateKey = (socket: tls.TLSSocket): string | null => {
+    const certificate = socket.getPeerX509Certificate();
+    return certificate ? keyFingerprint(certificate.publicKey) : null;
+  };
+  /** The device of a live session whose peer presented the same key as this socket's peer. */
+  function liveSessionWithKey(socket: tls.TLSSocket): string | null {
+    const key = certificateKey(socket);
+    if (key === null) return null;
+    for (const [deviceId, s] of byDevice) if (!s.closed && sessionKeys.get(s) === key) return deviceId;
+    return null;
+  }
+
   function dialerOf(session: PeerSession): Dialer | undefined {
     for (const d of dialers.values()) if (d.session === session) return d;
     return undefined;
@@ -393,6 +407,8 @@ export function createMesh(deps: MeshDeps) {
       ...(deps.limits ? { limits: deps.limits } : {}),
     });
     sessions.add(session);
+    const key = certificateKey(socket);
+    if (key !== null) sessionKeys.set(session, key);
     return session;
   }
 
@@ -437,6 +453,19 @@ export function createMesh(deps: MeshDeps) {
     socket.once('secureConnect', () => {
       opened = true;
       dialer.lastError = null;
+      // The console at this address is one we already hold a session with (its key says so):
+      // a dialer that never finished a session of its own (every one refused before its hello
+      // was read, e.g. while the two consoles did not know each other's keys yet) does not know
+      // whom it dials. A session opened now would replace the live one, and the peer, closing
+      // that one before reading the new hello, shows us unreachable meanwhile (a flaky
+      // "B not connected to C" in mesh/revocation.test.ts under load).
+      const known = liveSessionWithKey(socket);
+      if (known) {
+        deps.log(`mesh: ${dialer.address} is ${known}, connected already: not dialling it again`);
+        dialer.deviceId = known;
+        socket.destroy();
+        return scheduleDial(dialer);
+      }
       const s = openSession(socket, 'dialer');
       if (!s) return;
       dialer.session = s;
