@@ -65,7 +65,7 @@ function stallWatch() {
   let lastCpu = cpuNow();
   let lastWait = runqueueWaitMs();
   let mostCpuMs = 0;
-  let worst: LongestGap = { gapMs: 0, cpuMs: 0, waitMs: null, endedAt: 0, mostCpuMs: 0 };
+  let worst: LongestGap = { gapMs: 0, cpuMs: 0, waitMs: null, endedAt: 0, endedAtUs: 0, mostCpuMs: 0 };
   const timer = setInterval(() => {
     const now = performance.now();
     const cpu = cpuNow();
@@ -78,6 +78,7 @@ function stallWatch() {
         cpuMs: cpu - lastCpu,
         waitMs: wait === null || lastWait === null ? null : wait - lastWait,
         endedAt: now,
+        endedAtUs: Number(monotonicUs()),
         mostCpuMs: 0,
       };
     last = now;
@@ -98,6 +99,8 @@ interface LongestGap {
   /** Time the thread waited for a core within the gap (Linux schedstat); null elsewhere. */
   waitMs: number | null;
   endedAt: number;
+  /** The same moment on the clock V8's CPU profiles are stamped with (µs). */
+  endedAtUs: number;
   /** The most CPU the thread ran between any two ticks of the window. */
   mostCpuMs: number;
 }
@@ -402,7 +405,7 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
       ['retention', retention],
     ] as const) {
       console.error(
-        `  ${label}: stall ${round(m.stallMs, 1)} ms; longest gap ${round(m.longestGap.gapMs, 1)} ms with ${round(m.longestGap.cpuMs, 1)} ms CPU, ${m.longestGap.waitMs === null ? '?' : round(m.longestGap.waitMs, 1)} ms waiting for a core; most CPU between ticks ${round(m.longestGap.mostCpuMs, 1)} ms`,
+        `  ${label}: stall ${round(m.stallMs, 1)} ms; longest gap ${round(m.longestGap.gapMs, 1)} ms with ${round(m.longestGap.cpuMs, 1)} ms CPU, ${m.longestGap.waitMs === null ? '?' : round(m.longestGap.waitMs, 1)} ms waiting for a core; most CPU between ticks ${round(m.longestGap.mostCpuMs, 1)} ms; the gap on the profile's clock ${Math.round(m.longestGap.endedAtUs - (m.longestGap.gapMs + 5) * 1000)}-${m.longestGap.endedAtUs}`,
       );
     }
     let shown = { asOf: 0, ledger: { total: 0 } };
