@@ -364,7 +364,9 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
       const ms = jobEnd - t0;
       // Where this job ran on the clock a CPU profile uses (node --cpu-prof, then
       // test/bench/cpuprofile-stalls.ts --window <from>-<to>): what held the thread then.
-      console.error(`  window ${label}: ${mark0}-${monotonicUs()}`);
+      // The heap the collector walks in this process (the bench and the console share it).
+      const heapMiB = Math.round(process.memoryUsage().heapUsed / 2 ** 20);
+      console.error(`  window ${label}: ${mark0}-${monotonicUs()} (heap in use ${heapMiB} MiB)`);
       // A job that held the thread delays the histogram's own timer and the core's timers
       // until it ends: let them fire (and record how late) before reading.
       await new Promise((r) => setTimeout(r, 20));
