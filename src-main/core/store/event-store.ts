@@ -554,7 +554,10 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     if (unflushed.length === 0) for (const settle of flushWaiters.splice(0)) settle();
   }
 
-  /** A durable (FULL) commit just happened: it synced every frame before it. */
+  /**
+   * A durable (FULL) commit that stored events just happened: writing frames, it synced every
+   * frame before it too. (A commit that wrote nothing syncs nothing: it releases nothing.)
+   */
   function durablyCommitted(): void {
     if (unflushed.length > 0 && (db.pragma('synchronous', { simple: true }) as number) >= 2) release(Infinity);
   }
@@ -788,7 +791,7 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       }
       checkpointer?.committed();
       if (result.stored.length > 0 && !nested) scheduleDeferred();
-      if (!nested && !later) durablyCommitted();
+      if (!nested && !later && result.stored.length > 0) durablyCommitted();
       if (result.stored.length === 0) return result;
       if (later) {
         unflushed.push(result);
@@ -831,10 +834,12 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       checkpointer?.committed();
       scheduleDeferred();
       if (outermost) {
-        durablyCommitted();
         const results = heldBack ?? [];
         heldBack = null;
-        if (results.length > 0) announce(mergeResults(results));
+        if (results.length > 0) {
+          durablyCommitted();
+          announce(mergeResults(results));
+        }
       }
       return result;
     },
@@ -881,7 +886,6 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     getMeta: (key) => q.getMeta.get(key)?.value ?? null,
     setMeta(key, value) {
       q.setMeta.run(key, value);
-      if (!db.inTransaction) durablyCommitted();
     },
     verifyChain: () => checkChain(db),
     checkpoints: () => (checkpointer ? { completed: checkpointer.completed, running: checkpointer.running } : null),

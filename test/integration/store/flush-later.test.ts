@@ -87,6 +87,24 @@ describe('appends flushed later', () => {
     }
   });
 
+  it('are not released by a commit that wrote nothing (it synced nothing)', async () => {
+    const { store, heard } = open('nothing.sqlite');
+    try {
+      const first = authored();
+      store.append([first]);
+      store.append([authored()], { flushLater: true });
+      // A re-delivered event and a read-only transaction commit without writing a frame.
+      store.append([first]);
+      store.transaction(() => store.getEvent(first.id));
+      expect(heard).toEqual([[1]]);
+      expect(store.shareableThrough()).toBe(1);
+      await store.flushed();
+      expect(heard).toEqual([[1], [2]]);
+    } finally {
+      store.close();
+    }
+  });
+
   it('are refused inside a transaction, where the enclosing commit decides', () => {
     const { store } = open('nested.sqlite');
     try {
