@@ -6,13 +6,16 @@
  * are whole, the projections agree with the log, and the next sweep finishes the job:
  * every due incident archived exactly once, this console's feed numbered without gaps.
  *
- * A kill -9 (here) keeps what the process wrote (the operating system holds the WAL); a
- * power cut may take back the last slice not yet flushed, which the next sweep redoes.
+ * A kill -9 keeps what the process wrote (the operating system holds the WAL); a power cut
+ * may take back the last slice not yet flushed. The second test makes that crash image (the
+ * database file and the WAL as far as the last flush) and shows the slice never left the
+ * console and the next sweep redoes it.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
+import { copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
 import { createConsoleCore, type ConsoleCore } from '../../../src-main/core/console-core.ts';
@@ -184,5 +187,112 @@ describe('a console killed in the middle of a retention sweep', () => {
     } finally {
       await core.close();
     }
+  }, 120_000);
+
+  it('a power cut before a slice is flushed takes back that slice alone: it never left the console, and the next sweep archives it', async () => {
+    const file = join(dir.path, 'power.sqlite');
+    await seed(file);
+    const core = createConsoleCore({
+      dataFile: file,
+      host: 'test',
+      appVersion: 'retention-power-cut',
+      facility: 'Märsta',
+      unit: 'Avdelning B',
+      pinParams: { N: 1024, r: 8, p: 1 },
+      escalationPolicies: [],
+      retention: { closedIncidentDays: 30, sliceBudgetMs: 1 },
+    });
+    const wal = `${file}-wal`;
+    const image = join(dir.path, 'after-power-cut.sqlite');
+    const isArchive = (e: { type: string }) => e.type === 'incident.archived';
+    let flushedWalBytes = 0;
+    let flushedArchives = 0;
+    let slices = 0;
+    let cut: { lost: string[]; inOutbox: number; shareable: number; firstLostSeq: number; flushed: number } | null =
+      null;
+    try {
+      await signIn(core.dispatch);
+      // Everything so far was committed durably: on disk up to the WAL's present end.
+      flushedWalBytes = statSync(wal).size;
+      core.store.onCommitted((result) => {
+        const n = result.stored.filter(isArchive).length;
+        if (n === 0) return;
+        // Announced: flushed. The sweep writes nothing more until then, so this is its WAL's synced end.
+        flushedArchives += n;
+        flushedWalBytes = statSync(wal).size;
+      });
+      const store = core.store as { append: typeof core.store.append };
+      const append = core.store.append.bind(core.store);
+      store.append = (events, options) => {
+        const result = append(events, options);
+        if (options?.flushLater && ++slices === 6 && !cut) {
+          // The power fails now: this slice is committed, its flush not done. What the disk
+          // holds is the database file (no checkpoint has run) and the WAL up to the last flush.
+          expect(core.store.checkpoints()?.completed).toBe(0);
+          const lost = result.stored.map((e) => e.id);
+          const outbox = new Set(core.store.outbox(100_000).map((e) => e.id));
+          cut = {
+            lost,
+            inOutbox: lost.filter((id) => outbox.has(id)).length,
+            shareable: core.store.shareableThrough(),
+            firstLostSeq: result.stored[0]!.seq,
+            flushed: flushedArchives,
+          };
+          copyFileSync(file, image);
+          copyFileSync(`${file}-device-key.pem`, `${image}-device-key.pem`);
+          writeFileSync(`${image}-wal`, readFileSync(wal).subarray(0, flushedWalBytes));
+        }
+        return result;
+      };
+      const run = await core.dispatch('retention.run', {}, { origin: 'test' });
+      expect(run.ok).toBe(true);
+    } finally {
+      await core.close();
+    }
+
+    // The slice was committed but had not left: not in the outbox, past what may be shared.
+    expect(cut).not.toBeNull();
+    const { lost, inOutbox, shareable, firstLostSeq, flushed } = cut!;
+    expect(lost.length).toBeGreaterThan(0);
+    expect(inOutbox).toBe(0);
+    expect(shareable).toBeLessThan(firstLostSeq);
+
+    const raw = new Database(image);
+    let archivedAfterCut: number;
+    try {
+      expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
+      archivedAfterCut = count(raw, 'SELECT count(*) AS n FROM incidents_archived');
+      const has = raw.prepare<[string], { one: number }>('SELECT 1 AS one FROM events WHERE id = ?');
+      for (const id of lost) expect(has.get(id), `lost archive ${id}`).toBeUndefined();
+    } finally {
+      raw.close();
+    }
+    // The image holds the flushed archives and nothing of the lost slice.
+    expect(archivedAfterCut).toBe(flushed);
+    expect(archivedAfterCut).toBeGreaterThan(0);
+
+    const again = openConsole(image, true);
+    try {
+      expect(again.store.verifyChain()).toMatchObject({ ok: true });
+      await signIn(again.dispatch);
+      const run = await again.dispatch('retention.run', {}, { origin: 'test' });
+      expect(run.ok).toBe(true);
+      expect((run as { value: { archived: number } }).value.archived).toBe(DUE - archivedAfterCut);
+      const db = again.store.db;
+      expect(count(db, "SELECT count(*) AS n FROM events WHERE type = 'incident.archived'")).toBe(DUE);
+      const feed = db
+        .prepare(
+          'SELECT count(device_seq) AS n, count(DISTINCT device_seq) AS d, max(device_seq) AS top FROM events WHERE device_id = ?',
+        )
+        .get(again.info().deviceId) as { n: number; d: number; top: number };
+      expect(feed.n).toBe(feed.top);
+      expect(feed.d).toBe(feed.top);
+      expect(again.store.verifyChain()).toMatchObject({ ok: true });
+    } finally {
+      await again.close();
+    }
+    process.stderr.write(
+      `retention power cut: slice ${lost.length} archives lost of ${DUE}, ${archivedAfterCut} flushed before it kept; the next sweep archived the remaining ${DUE - archivedAfterCut}\n`,
+    );
   }, 120_000);
 });
