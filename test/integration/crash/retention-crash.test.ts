@@ -18,7 +18,8 @@ import { join } from 'node:path';
 import { copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
-import { createConsoleCore, type ConsoleCore } from '../../../src-main/core/console-core.ts';
+import type { ConsoleCore } from '../../../src-main/core/console-core.ts';
+import { openRetentionConsole } from './fixtures/retention-console.ts';
 import type { EventEnvelope } from '../../../src-shared/events.ts';
 import { encodeHlc } from '../../../src-shared/hlc.ts';
 import { DAY_MS } from '../../../src-shared/retention.ts';
@@ -34,16 +35,18 @@ const DUE = 400;
 const KILL_AFTER_SLICES = 12;
 
 const openConsole = (dataFile: string, retention: boolean): ConsoleCore =>
-  createConsoleCore({
-    dataFile,
-    host: 'test',
-    appVersion: 'retention-crash',
-    facility: 'Märsta',
-    unit: 'Avdelning B',
-    pinParams: { N: 1024, r: 8, p: 1 },
-    escalationPolicies: [],
-    ...(retention ? { retention: { closedIncidentDays: 30 } } : {}),
-  });
+  openRetentionConsole(dataFile, retention ? { closedIncidentDays: 30 } : null);
+
+/** This console's feed is numbered 1, 2, 3… without a gap or a repeat. */
+function expectGapFreeFeed(core: ConsoleCore): void {
+  const feed = core.store.db
+    .prepare(
+      'SELECT count(device_seq) AS n, count(DISTINCT device_seq) AS d, max(device_seq) AS top FROM events WHERE device_id = ?',
+    )
+    .get(core.info().deviceId) as { n: number; d: number; top: number };
+  expect(feed.n).toBe(feed.top);
+  expect(feed.d).toBe(feed.top);
+}
 
 /** DUE incidents closed 90 days ago, and some not due: open ones and one closed yesterday. */
 async function seed(dataFile: string): Promise<void> {
@@ -169,14 +172,7 @@ describe('a console killed in the middle of a retention sweep', () => {
       const open = count(db, "SELECT count(*) AS n FROM incidents WHERE status = 'open'");
       expect(open).toBeGreaterThanOrEqual(20 + killed.acked.length);
       expect(open).toBeLessThanOrEqual(20 + killed.acked.length + 1);
-      // This console's feed is numbered 1, 2, 3… without a gap or a repeat across the crash.
-      const feed = db
-        .prepare(
-          'SELECT count(device_seq) AS n, count(DISTINCT device_seq) AS d, max(device_seq) AS top FROM events WHERE device_id = ?',
-        )
-        .get(core.info().deviceId) as { n: number; d: number; top: number };
-      expect(feed.n).toBe(feed.top);
-      expect(feed.d).toBe(feed.top);
+      expectGapFreeFeed(core);
       // The projections agree with the log: archived ones out of the list and the search index.
       core.store.catchUpDeferred();
       expect(count(db, 'SELECT count(*) AS n FROM incidents_fts')).toBe(
@@ -192,16 +188,7 @@ describe('a console killed in the middle of a retention sweep', () => {
   it('a power cut before a slice is flushed takes back that slice alone: it never left the console, and the next sweep archives it', async () => {
     const file = join(dir.path, 'power.sqlite');
     await seed(file);
-    const core = createConsoleCore({
-      dataFile: file,
-      host: 'test',
-      appVersion: 'retention-power-cut',
-      facility: 'Märsta',
-      unit: 'Avdelning B',
-      pinParams: { N: 1024, r: 8, p: 1 },
-      escalationPolicies: [],
-      retention: { closedIncidentDays: 30, sliceBudgetMs: 1 },
-    });
+    const core = openRetentionConsole(file, { closedIncidentDays: 30, sliceBudgetMs: 1 });
     const wal = `${file}-wal`;
     const image = join(dir.path, 'after-power-cut.sqlite');
     const isArchive = (e: { type: string }) => e.type === 'incident.archived';
@@ -280,13 +267,7 @@ describe('a console killed in the middle of a retention sweep', () => {
       expect((run as { value: { archived: number } }).value.archived).toBe(DUE - archivedAfterCut);
       const db = again.store.db;
       expect(count(db, "SELECT count(*) AS n FROM events WHERE type = 'incident.archived'")).toBe(DUE);
-      const feed = db
-        .prepare(
-          'SELECT count(device_seq) AS n, count(DISTINCT device_seq) AS d, max(device_seq) AS top FROM events WHERE device_id = ?',
-        )
-        .get(again.info().deviceId) as { n: number; d: number; top: number };
-      expect(feed.n).toBe(feed.top);
-      expect(feed.d).toBe(feed.top);
+      expectGapFreeFeed(again);
       expect(again.store.verifyChain()).toMatchObject({ ok: true });
     } finally {
       await again.close();
