@@ -590,10 +590,13 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
         flushAgain = false;
       },
       (error: unknown) => {
-        // Held until the next durable commit, which syncs them as well.
+        // Held until a later try or the next durable commit, which syncs them as well.
         flushing = false;
         flushAgain = false;
-        console.error('[guardline] syncing the log failed; its last appends wait for the next commit', error);
+        console.error('[guardline] syncing the log failed; trying again in a second', error);
+        setTimeout(() => {
+          if (db.open && unflushed.length > 0) flushSoon();
+        }, 1000).unref();
       },
     );
   }
