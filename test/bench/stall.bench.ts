@@ -50,7 +50,11 @@ const monotonicUs = () => process.hrtime.bigint() / 1000n;
  * Tells a stall our code caused from one the machine caused: every 5 ms, how long since
  * the last tick and how much CPU this thread ran meanwhile (`process.threadCpuUsage`).
  * The longest gap's CPU time near the gap means the thread was busy (our code, or GC);
- * near zero means it was runnable but not run (other threads and processes on the cores).
+ * near zero means it was runnable but not run (other threads and processes on the cores)
+ * or blocked in the kernel (an fsync). On Linux the thread's schedstat splits the two: the
+ * time it waited for a core is `waitMs`, the rest of the gap it was idle or blocked.
+ * `mostCpuMs` is the most CPU the thread ran between any two ticks: what our code (and GC)
+ * held the thread for at most, whatever the machine's load (issue 16g).
  */
 function stallWatch() {
   const cpuNow = () => {
@@ -59,21 +63,55 @@ function stallWatch() {
   };
   let last = performance.now();
   let lastCpu = cpuNow();
-  let worst = { gapMs: 0, cpuMs: 0, endedAt: 0 };
+  let lastWait = runqueueWaitMs();
+  let mostCpuMs = 0;
+  let worst: LongestGap = { gapMs: 0, cpuMs: 0, waitMs: null, endedAt: 0, endedAtUs: 0, mostCpuMs: 0 };
   const timer = setInterval(() => {
     const now = performance.now();
     const cpu = cpuNow();
+    const wait = runqueueWaitMs();
     const gap = now - last - 5;
-    if (gap > worst.gapMs) worst = { gapMs: gap, cpuMs: cpu - lastCpu, endedAt: now };
+    mostCpuMs = Math.max(mostCpuMs, cpu - lastCpu);
+    if (gap > worst.gapMs)
+      worst = {
+        gapMs: gap,
+        cpuMs: cpu - lastCpu,
+        waitMs: wait === null || lastWait === null ? null : wait - lastWait,
+        endedAt: now,
+        endedAtUs: Number(monotonicUs()),
+        mostCpuMs: 0,
+      };
     last = now;
     lastCpu = cpu;
+    lastWait = wait;
   }, 5);
   return {
-    stop() {
+    stop(): LongestGap {
       clearInterval(timer);
-      return worst;
+      return { ...worst, mostCpuMs };
     },
   };
+}
+
+interface LongestGap {
+  gapMs: number;
+  cpuMs: number;
+  /** Time the thread waited for a core within the gap (Linux schedstat); null elsewhere. */
+  waitMs: number | null;
+  endedAt: number;
+  /** The same moment on the clock V8's CPU profiles are stamped with (µs). */
+  endedAtUs: number;
+  /** The most CPU the thread ran between any two ticks of the window. */
+  mostCpuMs: number;
+}
+
+/** This thread's total time waiting on a run queue (ms), from /proc/thread-self/schedstat; null off Linux. */
+function runqueueWaitMs(): number | null {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[1]) / 1e6;
+  } catch {
+    return null;
+  }
 }
 
 /** Timers that record how late each callback ran (the core's probes, pushes and deadlines use them). */
@@ -182,7 +220,7 @@ async function seed(file: string, incidents: number): Promise<{ events: number; 
   }
 }
 
-type ControlRow = { job: string; stallMs: number; longestGap: { gapMs: number; cpuMs: number; endedAt: number } };
+type ControlRow = { job: string; stallMs: number; longestGap: LongestGap };
 
 async function quietControl(file: string): Promise<ControlRow[]> {
   const store = openEventStore(file);
@@ -230,7 +268,7 @@ interface Measured {
    * when it ended (performance.now()); `endedBeforeJobEndMs` places it in the job (0: at
    * its very end, where an export's audit entry is committed).
    */
-  longestGap: { gapMs: number; cpuMs: number; endedAt: number };
+  longestGap: LongestGap;
   endedBeforeJobEndMs: number;
   timerLateMs: number;
   timersFired: number;
@@ -326,7 +364,9 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
       const ms = jobEnd - t0;
       // Where this job ran on the clock a CPU profile uses (node --cpu-prof, then
       // test/bench/cpuprofile-stalls.ts --window <from>-<to>): what held the thread then.
-      console.error(`  window ${label}: ${mark0}-${monotonicUs()}`);
+      // The heap the collector walks in this process (the bench and the console share it).
+      const heapMiB = Math.round(process.memoryUsage().heapUsed / 2 ** 20);
+      console.error(`  window ${label}: ${mark0}-${monotonicUs()} (heap in use ${heapMiB} MiB)`);
       // A job that held the thread delays the histogram's own timer and the core's timers
       // until it ends: let them fire (and record how late) before reading.
       await new Promise((r) => setTimeout(r, 20));
@@ -367,7 +407,7 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
       ['retention', retention],
     ] as const) {
       console.error(
-        `  ${label}: stall ${round(m.stallMs, 1)} ms; longest gap ${round(m.longestGap.gapMs, 1)} ms with ${round(m.longestGap.cpuMs, 1)} ms CPU`,
+        `  ${label}: stall ${round(m.stallMs, 1)} ms; longest gap ${round(m.longestGap.gapMs, 1)} ms with ${round(m.longestGap.cpuMs, 1)} ms CPU, ${m.longestGap.waitMs === null ? '?' : round(m.longestGap.waitMs, 1)} ms waiting for a core; most CPU between ticks ${round(m.longestGap.mostCpuMs, 1)} ms; the gap on the profile's clock ${Math.round(m.longestGap.endedAtUs - (m.longestGap.gapMs + 5) * 1000)}-${m.longestGap.endedAtUs}`,
       );
     }
     let shown = { asOf: 0, ledger: { total: 0 } };
@@ -432,16 +472,30 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
       const gap = subject.longestGap;
       console.error(
         `  ${job.label}: stall ${round(subject.stallMs, 1)} ms (in-thread ${before ? round(before.stallMs, 1) : '-'} ms);` +
-          ` longest gap ${round(gap.gapMs, 1)} ms with ${round(gap.cpuMs, 1)} ms CPU, ending ${round(subject.endedBeforeJobEndMs, 0)} ms before the job did`,
+          ` longest gap ${round(gap.gapMs, 1)} ms with ${round(gap.cpuMs, 1)} ms CPU (${gap.waitMs === null ? '?' : round(gap.waitMs, 1)} ms waiting for a core), ending ${round(subject.endedBeforeJobEndMs, 0)} ms before the job did; most CPU between ticks ${round(gap.mostCpuMs, 1)} ms`,
       );
     }
 
     // The longest gap between 5 ms ticks, and how much of it the core's thread ran (stallWatch).
-    const cpuInGap = (label: string, m: { longestGap: { gapMs: number; cpuMs: number } }): BenchRow[] => [
+    const cpuInGap = (label: string, m: { longestGap: LongestGap }): BenchRow[] => [
       { metric: `${label}: longest gap between 5 ms ticks`, value: round(m.longestGap.gapMs, 1), unit: 'ms' },
       {
         metric: `${label}: CPU time the core's thread ran within that gap`,
         value: round(m.longestGap.cpuMs, 1),
+        unit: 'ms',
+      },
+      ...(m.longestGap.waitMs === null
+        ? []
+        : [
+            {
+              metric: `${label}: time the core's thread waited for a core within that gap (schedstat)`,
+              value: round(m.longestGap.waitMs, 1),
+              unit: 'ms',
+            },
+          ]),
+      {
+        metric: `${label}: most CPU time the core's thread ran between two 5 ms ticks`,
+        value: round(m.longestGap.mostCpuMs, 1),
         unit: 'ms',
       },
     ];

@@ -4,6 +4,7 @@
  */
 import { isPlainJson, type DeferredProjector, type Projector } from '../store/event-store.ts';
 import type { Db } from '../store/database.ts';
+import { compareEvents, type StoredEvent } from '../../../src-shared/events.ts';
 import { continueIncident, foldIncident } from '../../../src-shared/incident-fold.ts';
 import type { Incident } from '../../../src-shared/incident.ts';
 import type { Statement } from 'better-sqlite3';
@@ -121,25 +122,32 @@ function statements(db: Db) {
   return s;
 }
 
+function firstArchive(events: readonly StoredEvent[]): StoredEvent | null {
+  let first: StoredEvent | null = null;
+  for (const e of events) if (e.type === 'incident.archived' && (!first || compareEvents(e, first) < 0)) first = e;
+  return first;
+}
+
+function remove(q: ReturnType<typeof statements>, streamId: string, archived: StoredEvent | null): void {
+  // The search row shares the incident row's rowid and goes with it, in this transaction:
+  // once the row is gone the rowid could be reused, so the search index could not find it later.
+  const existing = q.rowid.get(streamId);
+  if (existing) q.deleteSearch.run(existing.rowid);
+  q.deleteIncident.run(streamId);
+  if (archived) q.archive.run(streamId, archived.id, archived.hlc);
+}
+
 export const incidentProjector: Projector = {
   name: 'incidents',
   // A view changes nothing in the incident: it is logged, never folded (and costs no refold).
   handles: (type) => type.startsWith('incident.') && type !== 'incident.viewed',
   project(db, streamId, events) {
-    const incident = foldIncident(events);
     const q = statements(db);
     // Archived after its retention period: out of the list and search for good, also when a
     // late event arrives; the events stay in the log and at the tracker.
-    const archived = events.find((e) => e.type === 'incident.archived');
-    if (!incident || archived) {
-      // The search row shares the incident row's rowid and goes with it, in this transaction:
-      // once the row is gone the rowid could be reused, so the search index could not find it later.
-      const existing = q.rowid.get(streamId);
-      if (existing) q.deleteSearch.run(existing.rowid);
-      q.deleteIncident.run(streamId);
-      if (archived) q.archive.run(streamId, archived.id, archived.hlc);
-      return;
-    }
+    const archived = firstArchive(events);
+    const incident = archived ? null : foldIncident(events);
+    if (!incident) return remove(q, streamId, archived);
     upsert(q, incident);
   },
   /**
@@ -148,8 +156,15 @@ export const incidentProjector: Projector = {
    * stream need not be read back (continueIncident gives what the full fold gives).
    */
   extend(db, streamId, fresh, held) {
-    if (fresh.some((e) => e.type === 'incident.archived')) return false;
     const q = statements(db);
+    // An archive among them removes the incident whatever the stream held (project's rule;
+    // the first archive of the stream is among these or already recorded): nothing to read
+    // back or fold, which was most of what a retention sweep's slice allocated per incident.
+    const archived = firstArchive(fresh);
+    if (archived) {
+      remove(q, streamId, archived);
+      return true;
+    }
     const row = q.doc.get(streamId);
     if (!row) return false;
     const incident = q.parsed.take(streamId, row.doc);

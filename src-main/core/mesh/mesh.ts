@@ -185,13 +185,15 @@ export function createMesh(deps: MeshDeps) {
     // pre-signature events it takes only from the tracker), skipped here rather than read
     // and parsed: a console that just caught up on a peer's 20,000 events read them all back
     // to send that peer nothing (receiver's profile, npm run bench mesh).
-    after: store.db.prepare<[number, string, number], EventRow>(
-      'SELECT * FROM events WHERE seq > ? AND device_id != ? AND sig IS NOT NULL ORDER BY seq LIMIT ?',
+    // Only up to `store.shareableThrough()`: an append still waiting for its flush may be
+    // lost to a power cut and numbered again, so no peer may hold it first.
+    after: store.db.prepare<[number, number, string, number], EventRow>(
+      'SELECT * FROM events WHERE seq > ? AND seq <= ? AND device_id != ? AND sig IS NOT NULL ORDER BY seq LIMIT ?',
     ),
     head: store.db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM events'),
     held: store.db.prepare<[string], { one: number }>('SELECT 1 AS one FROM events WHERE id = ?'),
   };
-  const head = () => q.head.get()?.seq ?? 0;
+  const head = () => Math.min(q.head.get()?.seq ?? 0, store.shareableThrough());
   const markQ = {
     perDevice: store.db.prepare<[], { device_id: string; top: number; n: number }>(
       `SELECT device_id, max(device_seq) AS top, count(device_seq) AS n FROM events
@@ -224,7 +226,7 @@ export function createMesh(deps: MeshDeps) {
   function feedAfter(seq: number, limit: number, peerDeviceId: string): { events: StoredEvent[]; last: number } {
     // One read per batch (not one per event), through the store's own row mapping, so the
     // envelope has exactly the store's shape (signature and chain fields included).
-    const rows = q.after.all(seq, peerDeviceId, limit);
+    const rows = q.after.all(seq, store.shareableThrough(), peerDeviceId, limit);
     // A short batch has looked at everything up to the head (same thread, no write between).
     const last = rows.length === limit ? rows.at(-1)!.seq : Math.max(head(), rows.at(-1)?.seq ?? seq);
     return { events: rows.map(toStored), last };
@@ -283,6 +285,20 @@ export function createMesh(deps: MeshDeps) {
     tracker: deps.tracker(),
     acked: ackedEpoch,
   });
+
+  /** Each session's peer key fingerprint, read from its TLS certificate. */
+  const sessionKeys = new WeakMap<PeerSession, string>();
+  const certificateKey = (socket: tls.TLSSocket): string | null => {
+    const certificate = socket.getPeerX509Certificate();
+    return certificate ? keyFingerprint(certificate.publicKey) : null;
+  };
+  /** The device of a live session whose peer presented the same key as this socket's peer. */
+  function liveSessionWithKey(socket: tls.TLSSocket): string | null {
+    const key = certificateKey(socket);
+    if (key === null) return null;
+    for (const [deviceId, s] of byDevice) if (!s.closed && sessionKeys.get(s) === key) return deviceId;
+    return null;
+  }
 
   function dialerOf(session: PeerSession): Dialer | undefined {
     for (const d of dialers.values()) if (d.session === session) return d;
@@ -408,6 +424,8 @@ export function createMesh(deps: MeshDeps) {
       ...(deps.limits ? { limits: deps.limits } : {}),
     });
     sessions.add(session);
+    const key = certificateKey(socket);
+    if (key !== null) sessionKeys.set(session, key);
     return session;
   }
 
@@ -453,6 +471,19 @@ export function createMesh(deps: MeshDeps) {
     socket.once('secureConnect', () => {
       opened = true;
       dialer.lastError = null;
+      // The console at this address is one we already hold a session with (its key says so):
+      // a dialer that never finished a session of its own (every one refused before its hello
+      // was read, e.g. while the two consoles did not know each other's keys yet) does not know
+      // whom it dials. A session opened now would replace the live one, and the peer, closing
+      // that one before reading the new hello, shows us unreachable meanwhile (a flaky
+      // "B not connected to C" in mesh/revocation.test.ts under load).
+      const known = liveSessionWithKey(socket);
+      if (known) {
+        deps.log(`mesh: ${dialer.address} is ${known}, connected already: not dialling it again`);
+        dialer.deviceId = known;
+        socket.destroy();
+        return scheduleDial(dialer);
+      }
       const s = openSession(socket, 'dialer');
       if (!s) return;
       dialer.session = s;

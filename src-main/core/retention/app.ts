@@ -13,7 +13,7 @@ export function retentionApp(retention: Retention): FeatureApp {
           throw new ApiFailure(apiError('conflict', 'retention is off on this console: no retention period is set'));
         }
         const archived = await retention.run(ctx.actor);
-        return { archived, status: retention.status() };
+        return { archived, status: await retention.status() };
       },
     },
   };

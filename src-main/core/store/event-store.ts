@@ -27,6 +27,7 @@
  * the appends inside a `transaction()` together, when it commits, never before.
  */
 import { createHash } from 'node:crypto';
+import { open as openFile } from 'node:fs/promises';
 import { authorHashOf } from '../../../src-common/trust/author-chain.ts';
 import { canonicalEnvelope, type SignableEnvelope } from '../../../src-shared/signed-envelope.ts';
 import { compareEvents, type EventEnvelope, type StoredEvent } from '../../../src-shared/events.ts';
@@ -59,6 +60,9 @@ const INSERT_COLUMNS = [
 
 /** Streams per deferred catch-up transaction, so a large backlog never holds the thread long. */
 export const DEFERRED_SLICE = 500;
+/** A deferred catch-up transaction also ends once it has run this long (checked every DEFERRED_CHUNK streams). */
+export const DEFERRED_SLICE_BUDGET_MS = 5;
+const DEFERRED_CHUNK = 25;
 /**
  * Log events one pass of the deferred catch-up covers. A pass collects the streams its events
  * touched and brings each up to date once, DEFERRED_SLICE streams per transaction; the mark
@@ -146,6 +150,18 @@ export interface AppendOptions {
    * are then not computed again (the mesh gate, console-keyring.ts `screen`).
    */
   prepared?: ReadonlyMap<object, PreparedEvent>;
+  /**
+   * Work a power cut may take back, because the caller does it again (the retention sweep,
+   * issue 16): the commit does not wait for the disk (`synchronous=NORMAL`), so the core's
+   * thread never waits on a slow fsync for it. The store then syncs the WAL itself on a
+   * thread of libuv's pool, or the next durable commit does it first; until then the
+   * append is not announced (`onCommitted`) and its events stay out of what leaves this
+   * console (`outbox`, `shareableThrough`). A power cut before the flush loses the append
+   * whole and nothing after it (WAL: the log that survives is a prefix, chain intact), and
+   * no peer or tracker saw its events, so numbering them again forks no feed. A kill -9
+   * loses nothing: the operating system holds the written WAL. Not inside a transaction.
+   */
+  flushLater?: boolean;
 }
 
 /** An incoming event's canonical envelope text and author hash, as its author check computed them. */
@@ -188,8 +204,24 @@ export interface EventStore {
   /**
    * Called after every committed append that stored something (never inside the transaction);
    * the appends inside one store.transaction are announced together, once it has committed.
+   * A `flushLater` append is announced once it is on disk, in log order with the rest.
    */
   onCommitted(listener: (result: AppendResult) => void): () => void;
+  /** Settles once every `flushLater` append made so far is on disk and announced. */
+  flushed(): Promise<void>;
+  /**
+   * `flushed()`, and no WAL checkpoint running. A long series of writes (the retention
+   * sweep) waits for it between its transactions: the checkpoint worker then copies the
+   * whole WAL with no write racing it, SQLite restarts the WAL, and the commit-time backstop
+   * (a checkpoint, with an fsync of the database file, inside a commit on the core's thread:
+   * 19–42 ms each, every ~1.5 s of a sweep that did not wait, strace) never comes due.
+   */
+  settled(): Promise<void>;
+  /**
+   * The last log position that may leave this console (the tracker's outbox, peers' feeds):
+   * everything before the first `flushLater` append still waiting for its flush.
+   */
+  shareableThrough(): number;
   /** Run several reads/writes atomically. */
   transaction<T>(fn: () => T): T;
   streamEvents(streamId: string): StoredEvent[];
@@ -382,12 +414,12 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     byId: db.prepare<[string], EventRow>('SELECT * FROM events WHERE id = ?'),
     byIds: db.prepare<[string], EventRow>('SELECT * FROM events WHERE id IN (SELECT value FROM json_each(?))'),
     idsHeld: db.prepare<[string], string>('SELECT id FROM events WHERE id IN (SELECT value FROM json_each(?))').pluck(),
-    outbox: db.prepare<[number, number], EventRow>(
-      `SELECT * FROM events WHERE synced_at IS NULL AND seq > ?
+    outbox: db.prepare<[number, number, number], EventRow>(
+      `SELECT * FROM events WHERE synced_at IS NULL AND seq > ? AND seq <= ?
          AND id NOT IN (SELECT event_id FROM sync_quarantine) ORDER BY seq LIMIT ?`,
     ),
-    outboxCount: db.prepare<[], { n: number }>(
-      `SELECT count(*) AS n FROM events WHERE synced_at IS NULL
+    outboxCount: db.prepare<[number], { n: number }>(
+      `SELECT count(*) AS n FROM events WHERE synced_at IS NULL AND seq <= ?
          AND id NOT IN (SELECT event_id FROM sync_quarantine)`,
     ),
     // A whole push's acks in one statement: [[id, serverSeq], …] as JSON, each row found by its id.
@@ -466,14 +498,27 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       };
     }
     const current = pass;
-    const slice = current.todo.splice(0, DEFERRED_SLICE);
-    const last = current.todo.length === 0;
+    let last = false;
     try {
       lazyCommit(() => {
-        deferred.forEach((p, i) => {
-          const ids = slice.filter((t) => t.projector === i).map((t) => t.streamId);
-          if (ids.length > 0) p.catchUp(db, ids);
-        });
+        // In chunks, until the slice's size or its time is used up: what a stream costs
+        // varies (removing an archived incident's search row is dear), and 500 archived in a
+        // retention sweep took 26-35 ms of the thread in one slice (profile, issue 16g).
+        const started = performance.now();
+        let taken = 0;
+        do {
+          const chunk = current.todo.splice(0, DEFERRED_CHUNK);
+          taken += chunk.length;
+          deferred.forEach((p, i) => {
+            const ids = chunk.filter((t) => t.projector === i).map((t) => t.streamId);
+            if (ids.length > 0) p.catchUp(db, ids);
+          });
+        } while (
+          current.todo.length > 0 &&
+          taken < DEFERRED_SLICE &&
+          performance.now() - started < DEFERRED_SLICE_BUDGET_MS
+        );
+        last = current.todo.length === 0;
         if (last) {
           q.setMeta.run(DERIVED_THROUGH_META, String(current.through));
           q.setMeta.run(DERIVED_MAX_HLC_META, current.maxHlc);
@@ -571,6 +616,77 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
    * announcement per commit also means one frame to each peer for a batch of steps, not one each.
    */
   let heldBack: AppendResult[] | null = null;
+
+  /**
+   * `flushLater` appends committed and not yet known to be on disk, in log order: held from
+   * observers and from what leaves the console until a flush covers them. A durable commit
+   * after them covers them too (it syncs the whole WAL), so they are always the log's tail.
+   */
+  const unflushed: AppendResult[] = [];
+  let flushing = false;
+  let flushAgain = false;
+  const flushWaiters: (() => void)[] = [];
+  const lastSeqOf = (result: AppendResult) => result.stored.at(-1)!.seq;
+
+  function shareableThrough(): number {
+    return unflushed.length === 0 ? Number.MAX_SAFE_INTEGER : unflushed[0]!.stored[0]!.seq - 1;
+  }
+
+  /** Announces the held appends through `through`, in order, as one commit. */
+  function release(through: number): void {
+    let n = 0;
+    while (n < unflushed.length && lastSeqOf(unflushed[n]!) <= through) n++;
+    const ready = unflushed.splice(0, n);
+    if (ready.length > 0) announce(mergeResults(ready));
+    if (unflushed.length === 0) for (const settle of flushWaiters.splice(0)) settle();
+  }
+
+  /**
+   * A durable (FULL) commit that stored events just happened: writing frames, it synced every
+   * frame before it too. (A commit that wrote nothing syncs nothing: it releases nothing.)
+   */
+  function durablyCommitted(): void {
+    if (unflushed.length > 0 && (db.pragma('synchronous', { simple: true }) as number) >= 2) release(Infinity);
+  }
+
+  /**
+   * Syncs the WAL on libuv's thread pool (fdatasync: the frames SQLite wrote and the file's
+   * size), then announces what was committed before the sync began. Not file === ':memory:'.
+   */
+  function flushSoon(): void {
+    if (flushing) {
+      flushAgain = true;
+      return;
+    }
+    flushing = true;
+    const through = lastSeqOf(unflushed.at(-1)!);
+    const synced = (async () => {
+      const wal = await openFile(`${file}-wal`, 'r');
+      try {
+        await wal.datasync();
+      } finally {
+        await wal.close();
+      }
+    })();
+    synced.then(
+      () => {
+        flushing = false;
+        if (!db.open) return;
+        release(through);
+        if (flushAgain && unflushed.length > 0) flushSoon();
+        flushAgain = false;
+      },
+      (error: unknown) => {
+        // Held until a later try or the next durable commit, which syncs them as well.
+        flushing = false;
+        flushAgain = false;
+        console.error('[guardline] syncing the log failed; trying again in a second', error);
+        setTimeout(() => {
+          if (db.open && unflushed.length > 0) flushSoon();
+        }, 1000).unref();
+      },
+    );
+  }
 
   function announce(result: AppendResult): void {
     for (const listener of committedListeners) {
@@ -741,14 +857,21 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     },
     append(events, options) {
       const nested = db.inTransaction;
+      const later = options?.flushLater === true && file !== ':memory:';
+      if (later && nested) throw new Error('a flushLater append is a transaction of its own');
       headSeen = 0;
       headSeenHash = null;
       let result: AppendResult;
+      // As lazyCommit: not prepared once, SQLite applies `PRAGMA synchronous` as it runs.
+      const level = later ? (db.pragma('synchronous', { simple: true }) as number) : 0;
+      if (level > 1) db.pragma('synchronous = NORMAL');
       try {
         result = appendTx.immediate(events, options ?? {});
       } catch (error) {
         ownHead = null;
         throw error;
+      } finally {
+        if (level > 1) db.pragma(`synchronous = ${level}`);
       }
       if (nested) {
         // An enclosing transaction may still roll back: the head is not known to be committed.
@@ -767,7 +890,13 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       }
       checkpointer?.committed();
       if (result.stored.length > 0 && !nested) scheduleDeferred();
+      if (!nested && !later && result.stored.length > 0) durablyCommitted();
       if (result.stored.length === 0) return result;
+      if (later) {
+        unflushed.push(result);
+        flushSoon();
+        return result;
+      }
       // Inside store.transaction the events are not committed yet: they are announced when
       // it commits (and forgotten if it rolls back).
       if (nested && heldBack) heldBack.push(result);
@@ -778,6 +907,15 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       committedListeners.add(listener);
       return () => committedListeners.delete(listener);
     },
+    flushed() {
+      if (unflushed.length === 0) return Promise.resolve();
+      return new Promise((resolve) => flushWaiters.push(resolve));
+    },
+    async settled() {
+      await this.flushed();
+      await checkpointer?.settled();
+    },
+    shareableThrough,
     transaction(fn) {
       const outermost = !db.inTransaction;
       if (outermost) heldBack = [];
@@ -797,7 +935,10 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       if (outermost) {
         const results = heldBack ?? [];
         heldBack = null;
-        if (results.length > 0) announce(mergeResults(results));
+        if (results.length > 0) {
+          durablyCommitted();
+          announce(mergeResults(results));
+        }
       }
       return result;
     },
@@ -816,8 +957,8 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       if (ids.length === 0) return new Set();
       return idsHeld(ids);
     },
-    outbox: (limit, afterSeq = 0) => q.outbox.all(afterSeq, limit).map(toStored),
-    outboxCount: () => q.outboxCount.get()?.n ?? 0,
+    outbox: (limit, afterSeq = 0) => q.outbox.all(afterSeq, shareableThrough(), limit).map(toStored),
+    outboxCount: () => q.outboxCount.get(shareableThrough())?.n ?? 0,
     authorHead: (deviceId) => q.authorHeadRow.get(deviceId)?.device_seq ?? 0,
     authorHashAt(deviceId, deviceSeq) {
       const row = q.authorAt.get(deviceId, deviceSeq);
@@ -851,7 +992,9 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       if (deferredTimer) clearTimeout(deferredTimer);
       deferredTimer = null;
       closing = checkpointer?.close() ?? closing;
+      // Nothing waits on a flush after close: what it held back is work its caller does again.
       if (db.open) db.close();
+      for (const settle of flushWaiters.splice(0)) settle();
     },
     closed: () => closing,
   };

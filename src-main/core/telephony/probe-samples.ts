@@ -3,6 +3,12 @@
  * in a plain table: measurements are not events. Writes are buffered and flushed
  * in one transaction, so 200 lines probed every 5 s cost one commit per flush, not
  * forty fsyncs a second.
+ *
+ * That commit does not wait for the disk either (`synchronous=NORMAL` for it alone, as the
+ * search index's): samples are measurements, a power cut may take back the last second of
+ * them, and the next durable command's fsync flushes them anyway. Waiting took one fsync a
+ * second on the core's thread while a monitor runs, which on a busy disk reached tens of
+ * milliseconds (issue 16: 46 ms for one of the retention sweep's commit fsyncs).
  */
 import type { Db } from '../store/database.ts';
 import type { ProbeResult, RttSample } from '../../../src-shared/telephony.ts';
@@ -47,7 +53,14 @@ export function createProbeSamples(db: Db, perLine = SAMPLES_PER_LINE): ProbeSam
     },
     flush() {
       if (buffer.length === 0 || !db.open) return;
-      write(buffer.splice(0));
+      // Not prepared once: SQLite applies `PRAGMA synchronous` as it runs (see lazyCommit).
+      const level = db.inTransaction ? 0 : (db.pragma('synchronous', { simple: true }) as number);
+      if (level > 1) db.pragma('synchronous = NORMAL');
+      try {
+        write(buffer.splice(0));
+      } finally {
+        if (level > 1) db.pragma(`synchronous = ${level}`);
+      }
     },
     recent(facilityId, lineId, limit) {
       this.flush();

@@ -45,7 +45,7 @@ export interface CrashReport {
 
 const writer = join(import.meta.dirname, 'fixtures/crash-writer.ts');
 /** How long a mode waits for its window (a checkpoint or push starting) before killing anyway. */
-const WINDOW_WAIT_MS = 5_000;
+const WINDOW_WAIT_MS = 20_000;
 const WAL_HEADER_BYTES = 32;
 const AIM_SPREAD_MS: Record<CrashMode, number> = { incidents: 8, checkpoint: 3, sync: 25 };
 
@@ -61,6 +61,12 @@ interface Kill {
  * `delayMs`; the other modes once their window opens (`ckpt-start` / `push-start`),
  * `delayMs` into it. After the kill the pipe is read to its end, so the verdict on where
  * the kill landed comes from everything the writer managed to write, not from our aim.
+ *
+ * A checkpoint kill is aimed at a checkpoint with WAL frames to copy, and only once this
+ * writer has completed one such checkpoint: on a loaded machine the writer's checkpoint
+ * worker starts late, after the acks counted, and aiming at the first `ckpt-start` then
+ * killed every writer inside its first checkpoint, so none with frames ever finished
+ * (a CI-size run under load: all 8 checkpoint kills `in-checkpoint`, `checkpointsWithFrames` 0).
  */
 async function killAtRandom(
   dataFile: string,
@@ -80,6 +86,9 @@ async function killAtRandom(
   let lastWalBytes = 0;
   let lastPush: string | null = null;
   let checkpointsWithFrames = 0;
+  /** The window a mode aims at is open: a push starting, or a checkpoint with frames after one has finished. */
+  const windowOpens = (word: string | undefined) =>
+    word === 'push-start' || (word === 'ckpt-start' && lastWalBytes > WAL_HEADER_BYTES && checkpointsWithFrames > 0);
   let pushesCompleted = 0;
   let phase: 'counting' | 'awaiting-window' | 'aimed' = 'counting';
   let fallback: NodeJS.Timeout | null = null;
@@ -108,7 +117,8 @@ async function killAtRandom(
         phase = 'awaiting-window';
         fallback = setTimeout(kill, WINDOW_WAIT_MS);
       }
-    } else if (phase === 'awaiting-window' && (word === 'ckpt-start' || word === 'push-start')) {
+    }
+    if (phase === 'awaiting-window' && windowOpens(word)) {
       phase = 'aimed';
       killAfter(delayMs);
     }

@@ -154,6 +154,8 @@ describe('demo facility', () => {
     expect(history.transitions.map((t) => `${t.from}->${t.to}`)).toEqual(['UNKNOWN->UP']);
     expect(history.samples.length).toBeGreaterThanOrEqual(2);
     expect(history.samples.every((s) => s.outcome === 'up' && s.rttMs !== null)).toBe(true);
+    // Their commit skipped its own fsync (measurements); commands keep theirs.
+    expect(c.core.store.db.pragma('synchronous', { simple: true })).toBe(2);
     const events = c.events().filter((e) => e.type.startsWith('line.'));
     expect(events.every((e) => e.type === 'line.status_changed')).toBe(true);
     expect(events.length).toBe(6); // one UNKNOWN->UP per line, however many probes ran
