@@ -18,6 +18,7 @@ import { encodeHlc } from '../../../src-shared/hlc.ts';
 import { authorHash, signEnvelope } from '../../../src-common/trust/index.ts';
 import { cleanupTestConsoles, openTestConsole, type TestConsole } from '../../support/consoles.ts';
 import { incidentInput } from '../../support/incidents.ts';
+import { meshAttack, type MeshAttacker } from '../../support/mesh-attacker.ts';
 
 let target: TestConsole;
 let address: { host: string; port: number };
@@ -75,60 +76,8 @@ interface Exchange {
 }
 
 /** Connect as `as` (key and claimed id), say hello, send `frames` after the target subscribed. */
-function attack(
-  as: { deviceId: string; privateKey: KeyObject; publicKey: KeyObject },
-  payloads: (Buffer | MeshFrame)[],
-  facility = 'Märsta',
-): Promise<Exchange> {
-  const credentials = selfSignedCertificate(as, 'attacker');
-  return new Promise((resolve, reject) => {
-    const frames: MeshFrame[] = [];
-    const decoder = createFrameDecoder();
-    const socket = tls.connect({
-      ...address,
-      ...credentials,
-      rejectUnauthorized: false,
-      checkServerIdentity: () => undefined,
-      minVersion: 'TLSv1.3',
-    });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`the target never closed; frames: ${JSON.stringify(frames.map((f) => f.t))}`));
-    }, 15_000);
-    let sent = false;
-    socket.on('secureConnect', () => {
-      socket.write(
-        encodeFrame({
-          t: 'hello',
-          v: 1,
-          deviceId: as.deviceId,
-          facility,
-          name: 'X',
-          unit: 'X',
-          head: 0,
-          tracker: 'offline',
-        }),
-      );
-    });
-    socket.on('data', (chunk: Buffer) => {
-      try {
-        frames.push(...decoder.push(chunk));
-      } catch {
-        /* the target's frames are well formed; ignore a cut tail */
-      }
-      // A batch the target took: done (it keeps a good connection open).
-      if (sent && frames.some((f) => f.t === 'ack')) socket.end();
-      if (!sent && frames.some((f) => f.t === 'subscribe')) {
-        sent = true;
-        for (const p of payloads) socket.write(Buffer.isBuffer(p) ? p : encodeFrame(p));
-      }
-    });
-    socket.on('error', () => undefined);
-    socket.on('close', () => {
-      clearTimeout(timer);
-      resolve({ frames });
-    });
-  });
+async function attack(as: MeshAttacker, payloads: (Buffer | MeshFrame)[], facility = 'Märsta'): Promise<Exchange> {
+  return { frames: await meshAttack(address, as, payloads, { facility }) };
 }
 
 const refusal = (x: Exchange) =>

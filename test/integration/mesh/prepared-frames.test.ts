@@ -7,11 +7,9 @@
  * skips and reorders nothing, and frames stay in arrival order when large ones go to the
  * worker and small ones are parsed inline.
  */
-import tls from 'node:tls';
 import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { selfSignedCertificate } from '../../../src-main/core/mesh/certificate.ts';
-import { createFrameDecoder, encodeFrame } from '../../../src-main/core/mesh/frame-codec.ts';
+import { encodeFrame } from '../../../src-main/core/mesh/frame-codec.ts';
 import type { FeedEvent, MeshFrame } from '../../../src-shared/mesh-wire.ts';
 import type { MeshPairingCode } from '../../../src-shared/sync.ts';
 import type { StoredEvent } from '../../../src-shared/events.ts';
@@ -19,6 +17,7 @@ import { encodeHlc } from '../../../src-shared/hlc.ts';
 import { authorHash, signEnvelope } from '../../../src-common/trust/index.ts';
 import { cleanupTestConsoles, openTestConsole, type TestConsole } from '../../support/consoles.ts';
 import { incidentInput } from '../../support/incidents.ts';
+import { meshAttack } from '../../support/mesh-attacker.ts';
 
 interface Target {
   console: TestConsole;
@@ -107,74 +106,14 @@ afterAll(async () => {
   cleanupTestConsoles();
 });
 
-/**
- * Connects to `to` as `as`, says hello, and once subscribed writes `payloads` in one go
- * (or `apart`, a frame at a time);
- * resolves with the frames the target sent when it closes, or once `done` holds for them.
- */
+/** `meshAttack` against one of this file's targets. */
 function attack(
   to: Target,
   as: Author,
   payloads: (Buffer | MeshFrame)[],
-  options: { facility?: string; done?: (frames: MeshFrame[]) => boolean; apart?: boolean } = {},
+  options: Parameters<typeof meshAttack>[3] = {},
 ): Promise<MeshFrame[]> {
-  const credentials = selfSignedCertificate(as, 'attacker');
-  const done = options.done ?? ((frames) => frames.some((f) => f.t === 'ack'));
-  return new Promise((resolve, reject) => {
-    const frames: MeshFrame[] = [];
-    const decoder = createFrameDecoder();
-    const socket = tls.connect({
-      ...to.address,
-      ...credentials,
-      rejectUnauthorized: false,
-      checkServerIdentity: () => undefined,
-      minVersion: 'TLSv1.3',
-    });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`the target never answered; frames: ${JSON.stringify(frames.map((f) => f.t))}`));
-    }, 20_000);
-    let sent = false;
-    socket.on('secureConnect', () => {
-      const hello: MeshFrame = {
-        t: 'hello',
-        v: 1,
-        deviceId: as.deviceId,
-        facility: options.facility ?? 'Märsta',
-        name: 'X',
-        unit: 'X',
-        head: 0,
-        tracker: 'offline',
-      };
-      socket.write(encodeFrame(hello));
-    });
-    socket.on('data', (chunk: Buffer) => {
-      try {
-        frames.push(...decoder.push(chunk));
-      } catch {
-        /* the target's frames are well formed; a cut tail is ignored */
-      }
-      if (sent && done(frames)) socket.end();
-      if (!sent && frames.some((f) => f.t === 'subscribe')) {
-        sent = true;
-        const bytes = payloads.map((p) => (Buffer.isBuffer(p) ? p : encodeFrame(p)));
-        if (!options.apart) socket.write(Buffer.concat(bytes));
-        else {
-          // One write a tick, so the target takes each frame in its own chunk(s).
-          const next = () => {
-            const b = bytes.shift();
-            if (b && !socket.destroyed) socket.write(b, () => setImmediate(next));
-          };
-          next();
-        }
-      }
-    });
-    socket.on('error', () => undefined);
-    socket.on('close', () => {
-      clearTimeout(timer);
-      resolve(frames);
-    });
-  });
+  return meshAttack(to.address, as, payloads, options);
 }
 
 function feed(e: StoredEvent, patch: Partial<StoredEvent> = {}): FeedEvent {
