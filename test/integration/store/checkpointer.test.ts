@@ -13,6 +13,15 @@ import { encodeHlc } from '../../../src-shared/hlc.ts';
 import { tempDir } from '../../support/temp.ts';
 
 const dir = tempDir();
+
+/** The WAL header's checkpoint sequence number: SQLite raises it each time it restarts the WAL. */
+function walRestarts(file: string): number {
+  const header = Buffer.alloc(16);
+  const fd = openSync(file + '-wal', 'r');
+  readSync(fd, header, 0, 16, 0);
+  closeSync(fd);
+  return header.readUInt32BE(12);
+}
 afterAll(() => dir.cleanup());
 
 describe('WAL checkpointer', () => {
@@ -61,14 +70,7 @@ describe('WAL checkpointer', () => {
       insert.run('x'.repeat(bytes));
       checkpointer.committed();
     };
-    // The WAL's header holds a counter SQLite raises each time it restarts the WAL.
-    const restarts = () => {
-      const header = Buffer.alloc(16);
-      const fd = openSync(file + '-wal', 'r');
-      readSync(fd, header, 0, 16, 0);
-      closeSync(fd);
-      return header.readUInt32BE(12);
-    };
+    const restarts = () => walRestarts(file);
     for (let i = 0; i < CHECKPOINT_EVERY; i++) commit(2000); // the worker is up
     await checkpointer.settled();
     // A large WAL, so the next pass takes a while, and commits made while it runs.
@@ -80,10 +82,43 @@ describe('WAL checkpointer', () => {
     }
     expect(duringCheckpoint).toBeGreaterThan(0);
     await checkpointer.settled();
+    await new Promise<void>((resolve) => setImmediate(resolve)); // the writer's turn after it
     const before = { restarts: restarts(), size: statSync(file + '-wal').size };
     commit(100);
     expect(restarts()).toBe(before.restarts + 1);
     expect(statSync(file + '-wal').size).toBe(before.size);
+    checkpointer.close();
+    db.close();
+  });
+
+  it('restarts the WAL under back-to-back commits too: the writer copies the last commits itself between two', async () => {
+    // Commits with only a turn of the event loop between them (a burst of commands) outrun
+    // the worker's passes, so it never finds the WAL fully copied; without the writer's own
+    // copy of that tail, the WAL file grew with every commit up to the 10,000-page backstop.
+    const file = join(dir.path, 'burst.sqlite');
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)');
+    const checkpointer = createCheckpointer(db, file, () => {});
+    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+    const burst = async (commits: number) => {
+      for (let i = 0; i < commits; i++) {
+        insert.run('x'.repeat(8000));
+        checkpointer.committed();
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    };
+    await burst(CHECKPOINT_EVERY); // the worker is up
+    await checkpointer.settled();
+    const before = { restarts: walRestarts(file), size: statSync(file + '-wal').size, done: checkpointer.completed };
+    const commits = CHECKPOINT_EVERY * 6;
+    await burst(commits);
+    expect(checkpointer.completed - before.done).toBeGreaterThanOrEqual(3);
+    expect(walRestarts(file) - before.restarts).toBeGreaterThanOrEqual(2);
+    // Overwritten in place: the file grew by far less than the burst's pages.
+    expect(statSync(file + '-wal').size - before.size).toBeLessThan((commits * 8000) / 2);
+    await checkpointer.settled();
     checkpointer.close();
     db.close();
   });
