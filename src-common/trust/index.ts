@@ -13,6 +13,7 @@ export {
 } from './keys.ts';
 export { createKeyring, type Keyring, type KeyringEntry } from './keyring.ts';
 export {
+  signCanonical,
   signEnvelope,
   verifyAuthoredEvent,
   type AuthoredEvent,

@@ -54,7 +54,12 @@ export interface PreparedEnvelope {
 
 /** The signature of `event` by `privateKey`, base64url: what goes into `event.sig`. */
 export function signEnvelope(event: SignableEnvelope, privateKey: KeyObject): string {
-  return signBytes(privateKey, Buffer.from(canonicalEnvelope(event), 'utf8')).toString('base64url');
+  return signCanonical(canonicalEnvelope(event), privateKey);
+}
+
+/** The same signature, from the envelope's canonical text already in hand (`canonicalEnvelope`). */
+export function signCanonical(canonical: string, privateKey: KeyObject): string {
+  return signBytes(privateKey, Buffer.from(canonical, 'utf8')).toString('base64url');
 }
 
 export function verifyAuthoredEvent(event: AuthoredEvent, keyring: Keyring, options: VerifyOptions): TrustVerdict {

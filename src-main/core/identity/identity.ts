@@ -15,7 +15,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { keyFingerprint, signBytes, signEnvelope } from '../../../src-common/trust/index.ts';
+import { keyFingerprint, signBytes, signCanonical, signEnvelope } from '../../../src-common/trust/index.ts';
 import type { SignableEnvelope } from '../../../src-shared/signed-envelope.ts';
 import { loadOrCreateDeviceKey } from './device-key-file.ts';
 
@@ -33,6 +33,8 @@ export interface DeviceIdentity {
   sign(bytes: Uint8Array): Buffer;
   /** `sig` for an envelope: the signature over its canonical bytes. */
   signEvent(event: SignableEnvelope): string;
+  /** The same, from the envelope's canonical text already in hand (the append computes it once). */
+  signCanonical(canonical: string): string;
 }
 
 export interface IdentityMeta {
@@ -79,5 +81,6 @@ export function loadDeviceIdentity(options: { keyFile: string; deviceId: string;
     signingSince: since,
     sign: (bytes) => signBytes(key.privateKey, bytes),
     signEvent: (event) => signEnvelope(event, key.privateKey),
+    signCanonical: (canonical) => signCanonical(canonical, key.privateKey),
   };
 }

@@ -1,6 +1,6 @@
 /** Incident commands and queries. Commands append events; the projector keeps the view. */
 import { v7 as uuidv7 } from 'uuid';
-import type { EventEnvelope, EventType, EventPayload } from '../../../src-shared/events.ts';
+import { parsedPayload, type EventEnvelope, type EventType, type EventPayload } from '../../../src-shared/events.ts';
 import { canTransition, type Incident, type IncidentStatus } from '../../../src-shared/incident.ts';
 import { ApiFailure, apiError } from '../../../src-shared/errors.ts';
 import type { HybridLogicalClock } from '../../../src-shared/hlc.ts';
@@ -79,7 +79,10 @@ export function incidentsApp(deps: IncidentDeps): FeatureApp {
         const fields = adopted?.name === given.facility ? { ...given, facility: adopted.id } : given;
         const id = requestedId ?? uuidv7();
         if (requestedId && getDoc.get(requestedId)) return load(requestedId); // a retried submit
-        return commit(id, [event('incident.created', id, fields, ctx)]);
+        // `given` is the dispatch's parse of IncidentFields (plus an id), so the fold need not
+        // parse it again, unless the facility is the adopted id, which the tracker chose.
+        const payload = fields === given ? parsedPayload('incident.created', fields) : fields;
+        return commit(id, [event('incident.created', id, payload, ctx)]);
       },
       'incidents.update'(input, ctx) {
         load(input.id);

@@ -29,7 +29,7 @@
 import { createHash } from 'node:crypto';
 import { open as openFile } from 'node:fs/promises';
 import { authorHashOf } from '../../../src-common/trust/author-chain.ts';
-import { canonicalEnvelope, type SignableEnvelope } from '../../../src-shared/signed-envelope.ts';
+import { canonicalEnvelope } from '../../../src-shared/signed-envelope.ts';
 import { compareEvents, type EventEnvelope, type StoredEvent } from '../../../src-shared/events.ts';
 import type { ChainReport } from '../../../src-shared/api.ts';
 import { checkChain } from './chain-check.ts';
@@ -173,7 +173,11 @@ export interface PreparedEvent {
 /** Signs the events this console authors (identity feature). */
 export interface EventSigner {
   deviceId: string;
-  signEvent(event: SignableEnvelope): string;
+  /**
+   * `sig` for an envelope, given its canonical text (`canonicalEvent`): the append computes
+   * that text once, for the signature and then the chain hash and author hash.
+   */
+  signCanonical(canonical: string): string;
 }
 
 export interface EventStore {
@@ -411,6 +415,10 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       `SELECT stream_id, count(*) AS n, min(hlc) AS first, max(hlc) AS last FROM events
         WHERE stream_id IN (SELECT value FROM json_each(?)) GROUP BY stream_id`,
     ),
+    // The same for a single stream (a command): no JSON array to build and walk.
+    heldOne: db.prepare<[string], { n: number; first: string | null; last: string | null }>(
+      'SELECT count(*) AS n, min(hlc) AS first, max(hlc) AS last FROM events WHERE stream_id = ?',
+    ),
     byId: db.prepare<[string], EventRow>('SELECT * FROM events WHERE id = ?'),
     byIds: db.prepare<[string], EventRow>('SELECT * FROM events WHERE id IN (SELECT value FROM json_each(?))'),
     idsHeld: db.prepare<[string], string>('SELECT id FROM events WHERE id IN (SELECT value FROM json_each(?))').pluck(),
@@ -450,6 +458,14 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
     ),
   };
+
+  /**
+   * Meta values read outside a transaction (so committed), kept: every write to `meta` goes
+   * through setMeta here (this process is the store's only writer), which drops the key. An
+   * incident command read four meta rows after its commit (the adopted facility, whether sync
+   * is configured): a tenth of its JavaScript time (node --cpu-prof, issue 16).
+   */
+  const metaRead = new Map<string, string | null>();
 
   // The deferred views' high-water mark, kept in memory: this process is the store's only
   // writer (instance lock), and the values change only after their transaction commits.
@@ -596,8 +612,14 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
 
   /** What each stream of `events` held before they are stored (streams holding nothing are absent). */
   function heldStreams(events: readonly EventEnvelope[]): Map<string, HeldStream> {
-    const ids = [...new Set(events.map((e) => e.streamId))];
     const out = new Map<string, HeldStream>();
+    if (events.length === 1) {
+      const streamId = events[0]!.streamId;
+      const row = q.heldOne.get(streamId);
+      if (row && row.n > 0) out.set(streamId, { count: row.n, firstHlc: row.first!, lastHlc: row.last! });
+      return out;
+    }
+    const ids = [...new Set(events.map((e) => e.streamId))];
     for (const row of q.held.all(JSON.stringify(ids))) {
       out.set(row.stream_id, { count: row.n, firstHlc: row.first, lastHlc: row.last });
     }
@@ -727,6 +749,7 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
         continue;
       }
       let event = incoming;
+      let signedCanonical: string | null = null;
       if (authoring && event.deviceId === authoring.deviceId && event.sig === undefined) {
         if (nextDeviceSeq === null) {
           if (ownHead?.deviceId === authoring.deviceId) {
@@ -739,11 +762,13 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
           }
         }
         const numbered = { ...event, deviceSeq: nextDeviceSeq++, ...(ownPrev !== null ? { prev: ownPrev } : {}) };
-        event = { ...numbered, sig: authoring.signEvent(numbered) };
+        // The signed text is the chain's and the author hash's too (`sig` is outside it).
+        signedCanonical = canonicalEvent(numbered);
+        event = { ...numbered, sig: authoring.signCanonical(signedCanonical) };
       }
       // Computed by the receiver's author check already when it is the same (unsigned-here) object.
       const prepared = event === incoming ? options.prepared?.get(incoming) : undefined;
-      const canonical = prepared?.canonical ?? canonicalEvent(event);
+      const canonical = signedCanonical ?? prepared?.canonical ?? canonicalEvent(event);
       const hash = chainHashOf(prevHash, canonical);
       const authorHash =
         event.sig !== undefined && event.deviceSeq !== undefined
@@ -982,8 +1007,16 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       const max = after !== null && after > derivedMaxHlc ? after : derivedMaxHlc;
       return max === '' ? null : max;
     },
-    getMeta: (key) => q.getMeta.get(key)?.value ?? null,
+    getMeta(key) {
+      const kept = metaRead.get(key);
+      if (kept !== undefined) return kept;
+      const value = q.getMeta.get(key)?.value ?? null;
+      if (!db.inTransaction) metaRead.set(key, value);
+      return value;
+    },
     setMeta(key, value) {
+      // Dropped first: a transaction that rolls this back leaves nothing wrong kept.
+      metaRead.delete(key);
       q.setMeta.run(key, value);
     },
     verifyChain: () => checkChain(db),

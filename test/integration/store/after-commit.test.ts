@@ -248,7 +248,7 @@ describe('after the commit: search index, clock mark, feed head', () => {
 
   it("numbers this console's events 1, 2, 3… without gaps, whatever rolls back or arrives", () => {
     const store = openEventStore(join(dir.path, 'feed.sqlite'));
-    const signer: EventSigner = { deviceId: 'dev-a', signEvent: () => 'A'.repeat(86) };
+    const signer: EventSigner = { deviceId: 'dev-a', signCanonical: () => 'A'.repeat(86) };
     store.useSigner(signer);
     let n = 100;
     const authored = (): EventEnvelope => {

@@ -50,6 +50,26 @@ describe('event store', () => {
     store.close();
   });
 
+  it('reads back what setMeta wrote at once, and the committed value after a transaction that wrote it rolled back', () => {
+    // Meta values are kept in memory once read (issue 16): a rolled-back write must not stay.
+    const store = openEventStore(file('meta.sqlite'));
+    expect(store.getMeta('sync.facility')).toBeNull();
+    store.setMeta('sync.facility', 'anstalt-a');
+    expect(store.getMeta('sync.facility')).toBe('anstalt-a');
+    expect(() =>
+      store.transaction(() => {
+        store.setMeta('sync.facility', 'anstalt-b');
+        expect(store.getMeta('sync.facility')).toBe('anstalt-b');
+        throw new Error('rolled back');
+      }),
+    ).toThrow('rolled back');
+    expect(store.getMeta('sync.facility')).toBe('anstalt-a');
+    store.close();
+    const reopened = openEventStore(file('meta.sqlite'));
+    expect(reopened.getMeta('sync.facility')).toBe('anstalt-a');
+    reopened.close();
+  });
+
   it('refuses a file written by a newer Guardline, naming the file and leaving it untouched', () => {
     const path = file('newer.sqlite');
     openEventStore(path).close();

@@ -32,7 +32,7 @@ function authored(): EventEnvelope {
 
 function open(name: string) {
   const store = openEventStore(join(dir.path, name));
-  const signer: EventSigner = { deviceId: 'dev-a', signEvent: () => 'A'.repeat(86) };
+  const signer: EventSigner = { deviceId: 'dev-a', signCanonical: () => 'A'.repeat(86) };
   store.useSigner(signer);
   const heard: number[][] = [];
   store.onCommitted((r: AppendResult) => heard.push(r.stored.map((e) => e.seq)));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { continueIncident, foldIncident } from '../../../src-shared/incident-fold.ts';
 import { encodeHlc } from '../../../src-shared/hlc.ts';
-import { compareEvents, type EventEnvelope } from '../../../src-shared/events.ts';
+import { compareEvents, parsedPayload, type EventEnvelope } from '../../../src-shared/events.ts';
 
 const STREAM = '0192a0c0-0000-7000-8000-000000000001';
 let n = 0;
@@ -33,6 +33,20 @@ const created = ev('incident.created', 100, 'dev-a', {
 });
 
 describe('incident fold', () => {
+  it('takes a payload a command marked as parsed as it is, and parses any other, also one marked for another type', () => {
+    // A command's payload comes from input the dispatch just parsed (issue 16: no second parse).
+    const { title: _title, ...untitled } = created.payload as Record<string, unknown>;
+    const marked = {
+      ...created,
+      payload: parsedPayload('incident.created', { ...(created.payload as object) } as never),
+    };
+    expect(foldIncident([marked])).toEqual(foldIncident([created]));
+    // Without a title the creation is refused, however it was marked for another type.
+    expect(foldIncident([{ ...created, payload: untitled }])).toBeNull();
+    const elsewhere = parsedPayload('incident.updated', untitled as never);
+    expect(foldIncident([{ ...created, payload: elsewhere }])).toBeNull();
+  });
+
   it('lets the later writer win per field, whichever console wrote it', () => {
     const a = ev('incident.updated', 200, 'dev-a', { patch: { title: 'A title', location: 'Rum 4' } });
     const b = ev('incident.updated', 300, 'dev-b', { patch: { title: 'B title' } });
