@@ -11,6 +11,16 @@
  * Durability is unchanged: a commit is durable when its WAL frames are synced
  * (synchronous=FULL); checkpoints only move already-durable pages.
  *
+ * The WAL file grows while commands come back to back (issue 16, third round): a pass
+ * copies the frames there were when it began, SQLite restarts the WAL only when a writer
+ * begins with every frame copied, and commits go on during the pass. Tried and left out:
+ * more passes per request (they caught up only when commits left the disk a moment, kept
+ * it busier beside the commands otherwise, and whether they caught up depended on timing),
+ * and the writer copying the last frames itself between two commands (the WAL restarted,
+ * but its sync of the database file held the core's thread 8-86 ms on a shared disk).
+ * Growth ends once the WAL file reaches the size at which the backstop restarts it; it is
+ * overwritten in place after that (docs/performance.md, "Third round").
+ *
  * The automatic checkpoint stays on as a backstop at a larger size, so the WAL stays
  * bounded if the worker cannot keep up or failed to start. The worker starts on the
  * first checkpoint due, so short-lived stores (most tests) never start one.
@@ -25,19 +35,6 @@ import type { Db } from './database.ts';
 
 /** Commits between checkpoint requests: ~20 pages each, so about 1,300 pages of WAL. */
 export const CHECKPOINT_EVERY = 64;
-/**
- * Passes one checkpoint request may run. Commits go on during a pass (PASSIVE never blocks
- * them), so one pass left their frames behind, and SQLite restarts the WAL only when a
- * writer begins with every frame copied: a fresh console under steady commands never
- * restarted it before the commit-time backstop (10,000 pages, ~40 MB), and until then
- * every commit grew the WAL file, committing its new size beside the data (38 % of the
- * store bench's commands, 95 % of its 20 slowest). Each pass copies only what the last
- * one left, so a few passes catch up with commits that leave the disk a moment between
- * them (back-to-back commands may still outrun them: the backstop then restarts the WAL,
- * and the file, once that long, is overwritten in place). A pass that gains nothing (a
- * reader holding an older snapshot) ends the request.
- */
-export const MAX_PASSES = 8;
 /** The backstop: SQLite checkpoints in the commit itself only past this many WAL pages. */
 export const BACKSTOP_PAGES = 10_000;
 
@@ -50,17 +47,7 @@ db.pragma('busy_timeout = 5000');
 parentPort.on('message', (m) => {
   if (m === 'close') { db.close(); parentPort.close(); return; }
   try {
-    // Again until a pass finds nothing new: a pass copies the frames there were when it
-    // began, and commits go on meanwhile. SQLite restarts the WAL from its start (overwriting
-    // it in place) only when a writer begins with every frame copied; otherwise it grows.
-    let last = null;
-    for (let pass = 0; pass < workerData.passes; pass++) {
-      const r = db.pragma('wal_checkpoint(PASSIVE)')[0];
-      if (r.log === 0 || (r.checkpointed === r.log && last && r.log === last.log)) break;
-      // Stuck behind a reader's older snapshot: it ends the request, the next one tries again.
-      if (last && r.checkpointed < r.log && r.checkpointed === last.checkpointed && r.log === last.log) break;
-      last = r;
-    }
+    db.pragma('wal_checkpoint(PASSIVE)');
     Atomics.add(state, 1, 1);
   } catch (error) {
     parentPort.postMessage(String(error && error.message || error));
@@ -108,10 +95,7 @@ export function createCheckpointer(db: Db, file: string, log: (message: string) 
     if (worker || failed) return worker;
     try {
       const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-      worker = new Worker(WORKER_SOURCE, {
-        eval: true,
-        workerData: { file, driver, state: state.buffer, passes: MAX_PASSES },
-      });
+      worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, state: state.buffer } });
       worker.unref();
       worker.on('message', (message: string) =>
         log(`WAL checkpoint failed (the commit-time backstop still bounds the WAL): ${message}`),
@@ -131,25 +115,6 @@ export function createCheckpointer(db: Db, file: string, log: (message: string) 
     return worker;
   }
 
-  /**
-   * The worker's passes can be outrun by back-to-back commands (each pass syncs two files
-   * while commits go on), so the frames of the last few commits stay behind and SQLite
-   * cannot restart the WAL: at the next turn of the event loop after the worker finished,
-   * this connection copies that tail itself. It is the writer, between two commands, so
-   * nothing is appended meanwhile and its pass completes: the next commit overwrites the WAL
-   * from its start instead of growing the file (a grown commit took 0.19 ms longer at the
-   * p50). A few commits' pages and two syncs, once per checkpoint; PASSIVE, so it never waits
-   * on a reader or on the worker, and when nothing is left it does nothing.
-   */
-  function copyTail() {
-    if (!db.open || db.inTransaction || Atomics.load(state, 0) === 1) return;
-    try {
-      db.pragma('wal_checkpoint(PASSIVE)');
-    } catch (error) {
-      log(`WAL checkpoint of the last commits failed (the next one tries again): ${(error as Error).message}`);
-    }
-  }
-
   return {
     committed() {
       sinceLast += 1;
@@ -159,7 +124,6 @@ export function createCheckpointer(db: Db, file: string, log: (message: string) 
       sinceLast = 0;
       Atomics.store(state, 0, 1);
       w.postMessage('checkpoint');
-      void Promise.resolve(waitAsync(state, 0, 1).value).then(() => setImmediate(copyTail));
     },
     close() {
       const w = worker;

@@ -4,7 +4,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { closeSync, copyFileSync, existsSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { CHECKPOINT_EVERY, createCheckpointer } from '../../../src-main/core/store/checkpointer.ts';
@@ -13,15 +13,6 @@ import { encodeHlc } from '../../../src-shared/hlc.ts';
 import { tempDir } from '../../support/temp.ts';
 
 const dir = tempDir();
-
-/** The WAL header's checkpoint sequence number: SQLite raises it each time it restarts the WAL. */
-function walRestarts(file: string): number {
-  const header = Buffer.alloc(16);
-  const fd = openSync(file + '-wal', 'r');
-  readSync(fd, header, 0, 16, 0);
-  closeSync(fd);
-  return header.readUInt32BE(12);
-}
 afterAll(() => dir.cleanup());
 
 describe('WAL checkpointer', () => {
@@ -53,74 +44,6 @@ describe('WAL checkpointer', () => {
     expect((again.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n).toBe(CHECKPOINT_EVERY * 3);
     expect(again.pragma('integrity_check', { simple: true })).toBe('ok');
     again.close();
-  });
-
-  it('copies the commits made during a checkpoint too, so the next commit overwrites the WAL from its start', async () => {
-    // SQLite restarts the WAL only when a writer begins with every frame copied; a single pass
-    // left behind the frames of commits made while it ran, and the WAL file grew instead (the
-    // store bench: 38 % of commands grew it, and those made most of its p99).
-    const file = join(dir.path, 'restart.sqlite');
-    const db = new Database(file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)');
-    const checkpointer = createCheckpointer(db, file, () => {});
-    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
-    const commit = (bytes: number) => {
-      insert.run('x'.repeat(bytes));
-      checkpointer.committed();
-    };
-    const restarts = () => walRestarts(file);
-    for (let i = 0; i < CHECKPOINT_EVERY; i++) commit(2000); // the worker is up
-    await checkpointer.settled();
-    // A large WAL, so the next pass takes a while, and commits made while it runs.
-    for (let i = 0; i < CHECKPOINT_EVERY; i++) commit(40_000);
-    let duringCheckpoint = 0;
-    while (checkpointer.running && duringCheckpoint < 3) {
-      commit(100);
-      duringCheckpoint += 1;
-    }
-    expect(duringCheckpoint).toBeGreaterThan(0);
-    await checkpointer.settled();
-    await new Promise<void>((resolve) => setImmediate(resolve)); // the writer's turn after it
-    const before = { restarts: restarts(), size: statSync(file + '-wal').size };
-    commit(100);
-    expect(restarts()).toBe(before.restarts + 1);
-    expect(statSync(file + '-wal').size).toBe(before.size);
-    checkpointer.close();
-    db.close();
-  });
-
-  it('restarts the WAL under back-to-back commits too: the writer copies the last commits itself between two', async () => {
-    // Commits with only a turn of the event loop between them (a burst of commands) outrun
-    // the worker's passes, so it never finds the WAL fully copied; without the writer's own
-    // copy of that tail, the WAL file grew with every commit up to the 10,000-page backstop.
-    const file = join(dir.path, 'burst.sqlite');
-    const db = new Database(file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)');
-    const checkpointer = createCheckpointer(db, file, () => {});
-    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
-    const burst = async (commits: number) => {
-      for (let i = 0; i < commits; i++) {
-        insert.run('x'.repeat(8000));
-        checkpointer.committed();
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-    };
-    await burst(CHECKPOINT_EVERY); // the worker is up
-    await checkpointer.settled();
-    const before = { restarts: walRestarts(file), size: statSync(file + '-wal').size, done: checkpointer.completed };
-    const commits = CHECKPOINT_EVERY * 6;
-    await burst(commits);
-    expect(checkpointer.completed - before.done).toBeGreaterThanOrEqual(3);
-    expect(walRestarts(file) - before.restarts).toBeGreaterThanOrEqual(2);
-    // Overwritten in place: the file grew by far less than the burst's pages.
-    expect(statSync(file + '-wal').size - before.size).toBeLessThan((commits * 8000) / 2);
-    await checkpointer.settled();
-    checkpointer.close();
-    db.close();
   });
 
   it('starts no worker before a checkpoint is due', () => {
