@@ -17,7 +17,8 @@
  * more passes per request (they caught up only when commits left the disk a moment, kept
  * it busier beside the commands otherwise, and whether they caught up depended on timing),
  * and the writer copying the last frames itself between two commands (the WAL restarted,
- * but its sync of the database file held the core's thread 8-86 ms on a shared disk).
+ * but its sync of the database file ran on the core's thread: up to 8.4 and 14.7 ms in two
+ * store bench runs at load 7, and on a slow disk the stall the 50 ms rule forbids).
  * Growth ends once the WAL file reaches the size at which the backstop restarts it; it is
  * overwritten in place after that (docs/performance.md, "Third round").
  *
