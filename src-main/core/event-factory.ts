@@ -4,7 +4,7 @@
  * the caller derives one (escalation steps use deterministic ids so two consoles that
  * record the same step produce the same event, deduplicated on sync).
  */
-import { v7 as uuidv7 } from 'uuid';
+import { timeOrderedId } from './time-ordered-ids.ts';
 import type { EventEnvelope, EventPayload, EventType } from '../../src-shared/events.ts';
 import type { HybridLogicalClock } from '../../src-shared/hlc.ts';
 
@@ -24,7 +24,7 @@ export type EventFactory = <T extends EventType>(
 
 export function createEventFactory(deps: EventFactoryDeps): EventFactory {
   return (type, streamId, payload, actor, id) => ({
-    id: id ?? uuidv7(),
+    id: id ?? timeOrderedId(),
     streamId,
     type,
     payload,

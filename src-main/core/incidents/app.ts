@@ -1,5 +1,5 @@
 /** Incident commands and queries. Commands append events; the projector keeps the view. */
-import { v7 as uuidv7 } from 'uuid';
+import { timeOrderedId } from '../time-ordered-ids.ts';
 import { parsedPayload, type EventEnvelope, type EventType, type EventPayload } from '../../../src-shared/events.ts';
 import { canTransition, type Incident, type IncidentStatus } from '../../../src-shared/incident.ts';
 import { ApiFailure, apiError } from '../../../src-shared/errors.ts';
@@ -54,7 +54,7 @@ export function incidentsApp(deps: IncidentDeps): FeatureApp {
     ctx: CallContext,
   ): EventEnvelope {
     return {
-      id: uuidv7(),
+      id: timeOrderedId(),
       streamId,
       type,
       payload,
@@ -77,7 +77,7 @@ export function incidentsApp(deps: IncidentDeps): FeatureApp {
         const { id: requestedId, ...given } = input;
         const adopted = deps.adoptedFacility?.();
         const fields = adopted?.name === given.facility ? { ...given, facility: adopted.id } : given;
-        const id = requestedId ?? uuidv7();
+        const id = requestedId ?? timeOrderedId();
         if (requestedId && getDoc.get(requestedId)) return load(requestedId); // a retried submit
         // `given` is the dispatch's parse of IncidentFields (plus an id), so the fold need not
         // parse it again, unless the facility is the adopted id, which the tracker chose.
@@ -98,7 +98,9 @@ export function incidentsApp(deps: IncidentDeps): FeatureApp {
       },
       'incidents.addNote'(input, ctx) {
         load(input.id);
-        return commit(input.id, [event('incident.note_added', input.id, { noteId: uuidv7(), text: input.text }, ctx)]);
+        return commit(input.id, [
+          event('incident.note_added', input.id, { noteId: timeOrderedId(), text: input.text }, ctx),
+        ]);
       },
       'incidents.get'(input, ctx) {
         const incident = load(input.id);
