@@ -16,7 +16,8 @@ export const MESH_PROTOCOL_VERSION = 1;
 export const MESH_MAX_FRAME_BYTES = 4 * 1024 * 1024;
 /**
  * Events per batch a sender puts in one frame. A receiver stores a frame (and frames already
- * queued behind it, up to 1,000 events) in one transaction, so the frame size sets how many
+ * queued behind it, up to 2,000 events as its time budget allows: MESH_MERGE_EVENTS in
+ * core/mesh/peer-session.ts) in one transaction, so the frame size sets how many
  * disk flushes a catch-up costs: at 200 a 6,000-event catch-up took 16 commits and ran at
  * ~1,100-1,500 events/s on the loaded 2-core machine, at 500 it took 6 and ran at ~2,500-2,700
  * (issue 12e, profile of the receiver: most of its time was SQLite and the commits, not

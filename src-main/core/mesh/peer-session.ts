@@ -130,8 +130,28 @@ export interface SessionLimits {
 /** Least time between two `tracker_ask` frames of one session (at most 20 a second). */
 const ASK_GAP_MS = 50;
 
-/** Events of queued batches a receiver stores in one transaction. */
-const MESH_MERGE_EVENTS = 1000;
+/**
+ * Batches already queued are stored in one transaction (one disk flush and one incident
+ * write per stream, not one per batch): at most this many events, and no more than fit in
+ * MESH_MERGE_BUDGET_MS at the rate this session's recent transactions ran.
+ */
+const MESH_MERGE_EVENTS = 2000;
+/**
+ * What one merged transaction may hold the console's thread, its listeners included (the
+ * escalation runner's first slice, the feed's wake-up): under issue 16's 50 ms, with room for
+ * the commit's flush. Measured on the wall clock (mergeLimit), so a slower machine merges less.
+ */
+const MESH_MERGE_BUDGET_MS = 40;
+/** Events merged before this session has timed a transaction of its own (the old fixed limit). */
+const MESH_MERGE_FIRST = 1000;
+/**
+ * Frames a merge passes over to reach the `events` frames queued behind them: nothing in
+ * storing events depends on them, and they are handled right after, in their order. A
+ * catch-up's frames arrive interleaved with the peer's acks (of our cursor-only batches, one
+ * per commit of ours) and tracker asks; stopping at those, the receiver stored most of a
+ * 20,000-event catch-up one 500-event frame per commit (npm run bench mesh, issue 12i).
+ */
+const PASSED_OVER: ReadonlySet<MeshFrame['t']> = new Set(['ack', 'status', 'ping', 'tracker_ask', 'tracker_held']);
 
 const DEFAULT_LIMITS: SessionLimits = {
   handshakeTimeoutMs: 10_000,
@@ -408,19 +428,27 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
         return pump();
       case 'events': {
         // Batches already waiting are stored in the same transaction (one disk flush, not one
-        // per live event), up to the size of one full batch of the feed.
+        // per live event); a live event's frame is stored at once, never held for company.
         let events = frame.events;
         let last = frame.last;
         let prepared: (ReceivedPrep | undefined)[] = ahead ?? new Array<undefined>(events.length);
-        for (;;) {
-          const next = queue[0];
-          if (next?.frame.t !== 'events' || events.length + next.frame.events.length > MESH_MERGE_EVENTS) break;
-          queue.shift();
-          events = [...events, ...next.frame.events];
-          prepared = [...prepared, ...(next.ahead ?? new Array<undefined>(next.frame.events.length))];
+        const limit = mergeLimit();
+        for (let i = 0; i < queue.length;) {
+          const next = queue[i]!;
+          if (next.frame.t !== 'events') {
+            if (!PASSED_OVER.has(next.frame.t)) break;
+            i += 1;
+            continue;
+          }
+          if (events.length + next.frame.events.length > limit) break;
+          queue.splice(i, 1);
+          events = events.concat(next.frame.events);
+          prepared = prepared.concat(next.ahead ?? new Array<undefined>(next.frame.events.length));
           last = Math.max(last, next.frame.last);
         }
+        const started = performance.now();
         const refusal = deps.accept(session.peer, events, last, prepared);
+        timed(events.length, performance.now() - started);
         if (refusal) return close(refusal);
         session.peerHead = Math.max(session.peerHead, last);
         send({ t: 'ack', last });
@@ -454,6 +482,27 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
       case 'paired':
         return;
     }
+  }
+
+  /**
+   * Wall-clock ms per event of this session's last few transactions of some size. The least of
+   * them is the estimate: what the work costs when the thread runs; a slower one was mostly
+   * the machine giving the core to something else, which merging less would not have prevented.
+   */
+  const perEvent: number[] = [];
+
+  /** How many queued events the next transaction may take (always at least the first frame). */
+  function mergeLimit(): number {
+    if (perEvent.length === 0) return MESH_MERGE_FIRST;
+    const ms = Math.min(...perEvent);
+    return Math.max(1, Math.min(MESH_MERGE_EVENTS, Math.floor(MESH_MERGE_BUDGET_MS / ms)));
+  }
+
+  function timed(events: number, ms: number): void {
+    // Small (live) batches say little about the per-event cost: their commit's flush dominates.
+    if (events < 100) return;
+    perEvent.push(ms / events);
+    if (perEvent.length > 8) perEvent.shift();
   }
 
   function drainQueue(): void {
