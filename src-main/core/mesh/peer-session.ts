@@ -127,6 +127,15 @@ export interface SessionLimits {
   offThreadBytes: number;
 }
 
+/**
+ * A batch that would carry no event, only move the peer's cursor in our log to our head, waits
+ * this long for company. While we catch up from a peer, each of our commits moved our head past
+ * events the peer authored: each made such a batch, and the peer stored the cursor and
+ * acknowledged it, a commit and two frames per commit of ours (npm run bench mesh, issue 12i).
+ * The cursor only tells the peer where to start after a reconnect and how far behind it shows us.
+ */
+const CURSOR_ONLY_DELAY_MS = 250;
+
 /** Least time between two `tracker_ask` frames of one session (at most 20 a second). */
 const ASK_GAP_MS = 50;
 
@@ -217,6 +226,9 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
   let subscribedAfter: number | null = null;
   let peerMarks: Record<string, number> = {};
   let sentUpTo = 0;
+  /** A cursor-only batch is waiting for CURSOR_ONLY_DELAY_MS (pump sends it when this fires). */
+  let cursorTimer: NodeJS.Timeout | null = null;
+  let cursorDue = false;
   /** `last` of each batch sent and not yet acknowledged (an ack covers every batch up to its `last`). */
   let inflight: number[] = [];
   /** Asking the peer which pending events the tracker holds: page by page through our pending ones. */
@@ -269,6 +281,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
     clearTimeout(handshakeTimer);
     clearInterval(pingTimer);
     if (askTimer) clearTimeout(askTimer);
+    if (cursorTimer) clearTimeout(cursorTimer);
     if (refusal && refusal.code !== 'self') {
       deps.log(`mesh: refused ${session.peer?.deviceId ?? session.remoteAddress}: ${refusal.code}: ${refusal.message}`);
       try {
@@ -300,6 +313,22 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
             !(e.deviceSeq !== undefined && e.deviceSeq <= (peerMarks[e.deviceId] ?? 0)),
         )
         .map(toFeed);
+      if (events.length === 0 && rows.length < MESH_BATCH_EVENTS && !cursorDue) {
+        cursorTimer ??= setTimeout(() => {
+          cursorTimer = null;
+          cursorDue = true;
+          try {
+            pump();
+          } finally {
+            cursorDue = false;
+          }
+        }, CURSOR_ONLY_DELAY_MS);
+        return;
+      }
+      if (cursorTimer) {
+        clearTimeout(cursorTimer); // this batch moves the cursor as well
+        cursorTimer = null;
+      }
       sentUpTo = last;
       inflight.push(sentUpTo);
       send({ t: 'events', events, last: sentUpTo });

@@ -445,3 +445,36 @@ describe('queued frames stored together', () => {
     expect(after.filter((e) => store.getEvent(e.id) !== null)).toEqual([]);
   });
 });
+
+describe('cursor-only batches', () => {
+  it('a peer catching up from us is sent one batch moving its cursor past its own events, not one per commit of ours', async () => {
+    const store = inline.console.core.store;
+    const head = () => (store.db.prepare('SELECT max(seq) AS seq FROM events').get() as { seq: number }).seq;
+    const from = head();
+    // Notes (on streams this console does not hold): nothing of ours follows from them, such as
+    // an escalation our runner starts for a threat, so every batch we send back is cursor-only.
+    const note = {
+      ...stolenEvent,
+      type: 'incident.note_added' as const,
+      payload: { noteId: nextId(), text: 'Anteckning' },
+    };
+    const batches = [1, 2, 3, 4].map(() => run(stolen, note, 2));
+    const ids = batches.flat().map((e) => e.id);
+    const answer = await attack(
+      inline,
+      stolen,
+      [
+        { t: 'subscribe', after: from, marks: {} },
+        ...batches.map((events, i): MeshFrame => ({ t: 'events', events, last: i + 1 })),
+      ],
+      {
+        apart: true, // one commit per batch
+        done: (f) => f.some((x) => x.t === 'events' && x.events.length === 0 && x.last >= from + ids.length),
+      },
+    );
+    expect(ids.every((id) => store.getEvent(id) !== null)).toBe(true);
+    const cursorOnly = answer.filter((f) => f.t === 'events' && f.events.length === 0);
+    // Before, each of the four commits sent one (up to the window of four unacknowledged batches).
+    expect(cursorOnly).toEqual([{ t: 'events', events: [], last: head() }]);
+  });
+});
