@@ -16,7 +16,19 @@ export class FrameError extends Error {
 }
 
 export function encodeFrame(frame: MeshFrame): Buffer {
-  const body = Buffer.from(JSON.stringify(frame), 'utf8');
+  return withLength(Buffer.from(JSON.stringify(frame), 'utf8'));
+}
+
+/**
+ * An `events` frame whose events are already feed JSON (spliced from the log's stored text,
+ * mesh.ts `feedJson`): the bytes encodeFrame gives for the same events, without parsing each
+ * stored payload into objects only to write it out again (the sender's profile, issue 12i).
+ */
+export function encodeEventsFrame(eventsJson: readonly string[], last: number): Buffer {
+  return withLength(Buffer.from(`{"t":"events","events":[${eventsJson.join(',')}],"last":${last}}`, 'utf8'));
+}
+
+function withLength(body: Buffer): Buffer {
   if (body.length > MESH_MAX_FRAME_BYTES) throw new RangeError(`frame of ${body.length} bytes is over the limit`);
   const head = Buffer.allocUnsafe(4);
   head.writeUInt32BE(body.length, 0);

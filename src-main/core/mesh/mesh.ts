@@ -18,6 +18,8 @@ import { rawPublicKey, type Keyring } from '../../../src-common/trust/index.ts';
 import { pairingKey, type PairedDevice, type PairingDesk } from './pairing.ts';
 import {
   openPeerSession,
+  toFeed,
+  type OutgoingEvent,
   type MeshRefusalError,
   type PeerSession,
   type SessionLimits,
@@ -47,7 +49,10 @@ export interface MeshDeps {
    */
   keyring?: Keyring;
   /** Devices never dialled again (revoked facility-wide); their events after the cutoff never sent. */
-  revoked?: { blocked(deviceId: string): boolean; withhold(event: StoredEvent): boolean };
+  revoked?: {
+    blocked(deviceId: string): boolean;
+    withhold(event: Pick<StoredEvent, 'deviceId' | 'deviceSeq'>): boolean;
+  };
   wallClock: () => number;
   log(message: string): void;
   onChange(): void;
@@ -92,6 +97,27 @@ export function parsePeerAddress(address: string, allowAnyPort = false): { host:
   const port = Number(m[2]);
   if (port < (allowAnyPort ? 0 : 1) || port > 65535) return null;
   return { host: m[1]!.replace(/^\[|\]$/g, ''), port };
+}
+
+/**
+ * A stored row as the JSON of its FeedEvent (`toFeed(toStored(row))`), written field by field
+ * with the payload's stored text spliced in: the sender parsed every payload of a catch-up into
+ * objects and stringified them again (its profile: half its time per batch). The same bytes as
+ * JSON.stringify gives, since the store writes each payload as JSON.stringify's text. A payload
+ * text that is not one JSON value (a file edited behind the store's back) is never spliced,
+ * so it cannot add fields to the envelope: it goes through the parse as before, which fails.
+ */
+export function feedJson(row: EventRow & { payload_ok: number }): string {
+  if (row.payload_ok !== 1) return JSON.stringify(toFeed(toStored(row)));
+  const text = JSON.stringify;
+  let json =
+    `{"seq":${row.seq},"id":${text(row.id)},"streamId":${text(row.stream_id)},"type":${text(row.type)},` +
+    `"payload":${row.payload},"actor":${text(row.actor)},"deviceId":${text(row.device_id)},` +
+    `"deviceTime":${row.device_time},"hlc":${text(row.hlc)}`;
+  if (row.device_seq != null) json += `,"deviceSeq":${row.device_seq}`;
+  if (row.sig != null) json += `,"sig":${text(row.sig)}`;
+  if (row.prev != null) json += `,"prev":${text(row.prev)}`;
+  return `${json},"serverSeq":${row.server_seq == null ? 'null' : row.server_seq}}`;
 }
 
 export function createMesh(deps: MeshDeps) {
@@ -194,8 +220,10 @@ export function createMesh(deps: MeshDeps) {
     // to send that peer nothing (receiver's profile, npm run bench mesh).
     // Only up to `store.shareableThrough()`: an append still waiting for its flush may be
     // lost to a power cut and numbered again, so no peer may hold it first.
-    after: store.db.prepare<[number, number, string, number], EventRow>(
-      'SELECT * FROM events WHERE seq > ? AND seq <= ? AND device_id != ? AND sig IS NOT NULL ORDER BY seq LIMIT ?',
+    // json_valid: whether the stored payload text is one JSON value, to be spliced as it is (feedJson).
+    after: store.db.prepare<[number, number, string, number], EventRow & { payload_ok: number }>(
+      `SELECT *, json_valid(payload) AS payload_ok FROM events
+        WHERE seq > ? AND seq <= ? AND device_id != ? AND sig IS NOT NULL ORDER BY seq LIMIT ?`,
     ),
     head: store.db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM events'),
     held: store.db.prepare<[string], { one: number }>('SELECT 1 AS one FROM events WHERE id = ?'),
@@ -230,13 +258,21 @@ export function createMesh(deps: MeshDeps) {
   const cursorKey = (peer: string) => `mesh.cursor.${peer}`;
   const cursor = (peer: string) => Number(store.getMeta(cursorKey(peer)) ?? '0');
 
-  function feedAfter(seq: number, limit: number, peerDeviceId: string): { events: StoredEvent[]; last: number } {
-    // One read per batch (not one per event), through the store's own row mapping, so the
-    // envelope has exactly the store's shape (signature and chain fields included).
+  function feedAfter(seq: number, limit: number, peerDeviceId: string): { events: OutgoingEvent[]; last: number } {
+    // One read per batch (not one per event); each event leaves as the JSON of the store's own
+    // row mapping (signature and chain fields included), its payload spliced from the stored text.
     const rows = q.after.all(seq, store.shareableThrough(), peerDeviceId, limit);
     // A short batch has looked at everything up to the head (same thread, no write between).
     const last = rows.length === limit ? rows.at(-1)!.seq : Math.max(head(), rows.at(-1)?.seq ?? seq);
-    return { events: rows.map(toStored), last };
+    return {
+      events: rows.map((row) => ({
+        deviceId: row.device_id,
+        ...(row.device_seq !== null ? { deviceSeq: row.device_seq } : {}),
+        signed: row.sig !== null,
+        json: feedJson(row),
+      })),
+      last,
+    };
   }
 
   function accept(

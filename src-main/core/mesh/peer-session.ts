@@ -11,7 +11,7 @@
  */
 import type { TLSSocket } from 'node:tls';
 import type { KeyObject } from 'node:crypto';
-import type { StoredEvent } from '../../../src-shared/events.ts';
+import type { EventEnvelope, StoredEvent } from '../../../src-shared/events.ts';
 import {
   MESH_ASK_IDS,
   MESH_BATCH_EVENTS,
@@ -24,11 +24,20 @@ import {
   type MeshTrackerState,
 } from '../../../src-shared/mesh-wire.ts';
 import type { ReceivedPrep } from '../sync/received-prep.ts';
-import { createFrameDecoder, encodeFrame } from './frame-codec.ts';
+import { createFrameDecoder, encodeEventsFrame, encodeFrame } from './frame-codec.ts';
 import { prepareFrame, type PreparedFrame } from './frame-prep.ts';
 import { PREPARE_OFF_THREAD_BYTES, type FramePreparer } from './frame-preparer.ts';
 import { keyFingerprint } from './certificate.ts';
 import { pairingProof, proofMatches } from './pairing.ts';
+
+/** An event of our log on its way to a peer: what the sender's filters read, and its feed JSON. */
+export interface OutgoingEvent {
+  deviceId: string;
+  deviceSeq?: number;
+  signed: boolean;
+  /** The event as a FeedEvent's JSON text (`toFeed`), ready to be spliced into a frame. */
+  json: string;
+}
 
 export interface TrustedDevice {
   deviceId: string;
@@ -69,13 +78,13 @@ export interface SessionDeps {
    * Our log after `seq` as `peerDeviceId` is sent it, oldest first: at most `limit` signed
    * events it did not author, and the log seq the batch reaches (`last`, past the skipped ones).
    */
-  feedAfter(seq: number, limit: number, peerDeviceId: string): { events: StoredEvent[]; last: number };
+  feedAfter(seq: number, limit: number, peerDeviceId: string): { events: OutgoingEvent[]; last: number };
   /** How far we hold the peer's log. */
   cursor(peerDeviceId: string): number;
   /** Our per-device high-water marks (every event of the author up to the mark is held). */
   marks(): Record<string, number>;
   /** Events never sent: a revoked device's after its cutoff (held from before we knew). */
-  withhold?(event: StoredEvent): boolean;
+  withhold?(event: Pick<EventEnvelope, 'deviceId' | 'deviceSeq'>): boolean;
   /**
    * Validate and store a batch from the peer, moving its cursor to `last` in the same
    * transaction. `ahead[i]`, when there, is what the frame preparer computed for `events[i]`.
@@ -206,7 +215,7 @@ export interface PeerSession {
   readonly remoteAddress: string;
 }
 
-function toFeed(e: StoredEvent): FeedEvent {
+export function toFeed(e: StoredEvent): FeedEvent {
   // Everything of the envelope travels (signature fields included), none of our bookkeeping.
   const { prevHash: _p, hash: _h, syncedAt: _s, ...envelope } = e;
   return envelope as FeedEvent;
@@ -304,15 +313,13 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
       // only from the tracker: the feed skips both, and the batch still moves its cursor past them.
       const { events: rows, last } = deps.feedAfter(sentUpTo, MESH_BATCH_EVENTS, peerId);
       if (last <= sentUpTo) return;
-      const events = rows
-        .filter(
-          (e) =>
-            e.deviceId !== peerId &&
-            e.sig !== undefined &&
-            !deps.withhold?.(e) &&
-            !(e.deviceSeq !== undefined && e.deviceSeq <= (peerMarks[e.deviceId] ?? 0)),
-        )
-        .map(toFeed);
+      const events = rows.filter(
+        (e) =>
+          e.deviceId !== peerId &&
+          e.signed &&
+          !deps.withhold?.(e) &&
+          !(e.deviceSeq !== undefined && e.deviceSeq <= (peerMarks[e.deviceId] ?? 0)),
+      );
       if (events.length === 0 && rows.length < MESH_BATCH_EVENTS && !cursorDue) {
         cursorTimer ??= setTimeout(() => {
           cursorTimer = null;
@@ -331,7 +338,13 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
       }
       sentUpTo = last;
       inflight.push(sentUpTo);
-      send({ t: 'events', events, last: sentUpTo });
+      if (!closed && !socket.destroyed)
+        socket.write(
+          encodeEventsFrame(
+            events.map((e) => e.json),
+            sentUpTo,
+          ),
+        );
     }
   }
 
