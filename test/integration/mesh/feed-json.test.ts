@@ -50,6 +50,7 @@ describe('the feed JSON of stored events', () => {
     );
     const rows = db.prepare('SELECT *, json_valid(payload) AS payload_ok FROM events ORDER BY seq').all() as Row[];
     expect(rows.length).toBeGreaterThan(4);
+    expect(rows.map((r) => r.payload_ok)).toEqual(rows.map(() => 1)); // every one spliced
     expect(rows.some((r) => r.sig === null)).toBe(true);
     expect(rows.some((r) => r.server_seq !== null)).toBe(true);
     for (const row of rows) expect(feedJson(row)).toBe(JSON.stringify(toFeed(toStored(row))));
