@@ -140,9 +140,38 @@ export const StoredEvent = EventEnvelope.extend({
 });
 export type StoredEvent = z.infer<typeof StoredEvent>;
 
+type PayloadResult<T extends EventType> = z.ZodSafeParseResult<EventPayload<T>>;
+
+/**
+ * Successful parses a receiver's gate made, handed to the next parse of the same payload object
+ * (issue 12i): a received event's payload was validated by the gate and again by the fold of
+ * the append right after (zod twice per event on the console's thread). Taken once, so no two
+ * consumers share the parsed object; a payload object nobody parses again is dropped with it.
+ */
+const handedOver = new WeakMap<object, { type: EventType; result: PayloadResult<EventType> }>();
+
 /** Validate an envelope's payload against the catalogue; returns the parsed payload or the zod error. */
-export function parseEventPayload<T extends EventType>(type: T, payload: unknown) {
+export function parseEventPayload<T extends EventType>(type: T, payload: unknown): PayloadResult<T> {
+  if (typeof payload === 'object' && payload !== null) {
+    const handed = handedOver.get(payload);
+    if (handed) {
+      handedOver.delete(payload);
+      if (handed.type === type) return handed.result as PayloadResult<T>;
+    }
+  }
   return (EVENT_PAYLOADS[type] as unknown as z.ZodType<EventPayload<T>>).safeParse(payload);
+}
+
+/**
+ * As parseEventPayload, and a success is handed to the next parse of the same payload object,
+ * which must not change in between (a received event between the gate and its append's fold).
+ */
+export function parseEventPayloadForLater<T extends EventType>(type: T, payload: unknown): PayloadResult<T> {
+  const result = parseEventPayload(type, payload);
+  if (result.success && typeof payload === 'object' && payload !== null) {
+    handedOver.set(payload, { type, result: result as PayloadResult<EventType> });
+  }
+  return result;
 }
 
 /** Deterministic order for folding: HLC, then device id, then event id. */
