@@ -474,7 +474,7 @@ describe('cursor-only batches', () => {
     );
     expect(ids.every((id) => store.getEvent(id) !== null)).toBe(true);
     const cursorOnly = answer.filter((f) => f.t === 'events' && f.events.length === 0);
-    // Before, each of the four commits sent one (up to the window of four unacknowledged batches).
+    // Before, each of the four commits sent one.
     expect(cursorOnly).toEqual([{ t: 'events', events: [], last: head() }]);
   });
 });
