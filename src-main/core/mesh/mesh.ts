@@ -15,7 +15,7 @@ import { createFramePreparer, type FramePreparer } from './frame-preparer.ts';
 import { fullJitterDelay } from '../sync/backoff.ts';
 import { keyFingerprint, selfSignedCertificate } from './certificate.ts';
 import { rawPublicKey, type Keyring } from '../../../src-common/trust/index.ts';
-import { pairingKey, type PairedDevice, type PairingDesk } from './pairing.ts';
+import { pairingKeyAsync, type PairedDevice, type PairingDesk } from './pairing.ts';
 import {
   openPeerSession,
   toFeed,
@@ -622,7 +622,8 @@ export function createMesh(deps: MeshDeps) {
     pair(address: string, code: string, timeoutMs = 15_000): Promise<PairedDevice> {
       const target = parsePeerAddress(address);
       if (!target) return Promise.reject(new Error(`${address} is not host:port`));
-      const key = pairingKey(code);
+      // Stretched off the console's thread, while the TLS connection is set up.
+      const stretched = pairingKeyAsync(code);
       return new Promise((resolve, reject) => {
         let settled = false;
         const finish = (error: Error | null, device?: PairedDevice) => {
@@ -647,12 +648,21 @@ export function createMesh(deps: MeshDeps) {
         });
         socket.once('error', (error) => finish(new Error(`cannot reach ${address}: ${error.message}`)));
         socket.once('secureConnect', () => {
-          const session = openSession(socket, 'dialer', {
-            key,
-            record: (hello, fingerprint) => finish(null, pairedRecord(hello, fingerprint, address, socket)),
-          });
-          if (!session) return finish(new Error('the mesh is stopping'));
-          socket.once('close', () => finish(new Error(`${address} refused the pairing code`)));
+          stretched.then(
+            (key) => {
+              if (settled || socket.destroyed) return socket.destroy();
+              const session = openSession(socket, 'dialer', {
+                key,
+                record: (hello, fingerprint) => finish(null, pairedRecord(hello, fingerprint, address, socket)),
+              });
+              if (!session) return finish(new Error('the mesh is stopping'));
+              socket.once('close', () => finish(new Error(`${address} refused the pairing code`)));
+            },
+            (error: unknown) => {
+              socket.destroy();
+              finish(new Error(`cannot stretch the pairing code: ${(error as Error).message}`));
+            },
+          );
         });
       });
     },
