@@ -140,27 +140,51 @@ export const StoredEvent = EventEnvelope.extend({
 });
 export type StoredEvent = z.infer<typeof StoredEvent>;
 
+type PayloadResult<T extends EventType> = z.ZodSafeParseResult<EventPayload<T>>;
+
 /**
- * Payloads that are their type's schema output already, by the type: a command builds its
- * event's payload from input the dispatch has just parsed, and parsing it again in the fold
- * of the same command cost as much as a statement (node --cpu-prof, issue 16). Weak: a
- * payload is kept only while something holds it. A marked payload must not be changed.
+ * Parses already made, so the fold need not run zod on the same payload again (node --cpu-prof,
+ * issue 16 and 12i), keyed by the payload object the next parse is given:
+ * - a command's payload built from input the dispatch has just parsed is its schema's output
+ *   already (`parsedPayload`; kept while the payload lives; a marked payload must not change);
+ * - a received event's payload that the receiver's gate validated, handed to the fold of the
+ *   append right after (`parseEventPayloadForLater`); taken once, so no two consumers share
+ *   the parsed object, and one nobody parses again is dropped with the payload.
  */
-const schemaOutputs = new WeakMap<object, EventType>();
+const madeParses = new WeakMap<object, { type: EventType; result: PayloadResult<EventType>; once: boolean }>();
 
 /** `payload` is what `type`'s schema gives (a command's payload from parsed input): the fold need not parse it again. */
 export function parsedPayload<T extends EventType>(type: T, payload: EventPayload<T>): EventPayload<T> {
-  schemaOutputs.set(payload as object, type);
+  madeParses.set(payload as object, {
+    type,
+    result: { success: true, data: payload } as PayloadResult<EventType>,
+    once: false,
+  });
   return payload;
 }
 
 /** Validate an envelope's payload against the catalogue; returns the parsed payload or the zod error. */
-export function parseEventPayload<T extends EventType>(type: T, payload: unknown) {
-  const schema = EVENT_PAYLOADS[type] as unknown as z.ZodType<EventPayload<T>>;
-  if (typeof payload === 'object' && payload !== null && schemaOutputs.get(payload) === type) {
-    return { success: true, data: payload } as ReturnType<typeof schema.safeParse>;
+export function parseEventPayload<T extends EventType>(type: T, payload: unknown): PayloadResult<T> {
+  if (typeof payload === 'object' && payload !== null) {
+    const made = madeParses.get(payload);
+    if (made) {
+      if (made.once) madeParses.delete(payload);
+      if (made.type === type) return made.result as PayloadResult<T>;
+    }
   }
-  return schema.safeParse(payload);
+  return (EVENT_PAYLOADS[type] as unknown as z.ZodType<EventPayload<T>>).safeParse(payload);
+}
+
+/**
+ * As parseEventPayload, and a success is handed to the next parse of the same payload object,
+ * which must not change in between (a received event between the gate and its append's fold).
+ */
+export function parseEventPayloadForLater<T extends EventType>(type: T, payload: unknown): PayloadResult<T> {
+  const result = parseEventPayload(type, payload);
+  if (result.success && typeof payload === 'object' && payload !== null) {
+    madeParses.set(payload, { type, result: result as PayloadResult<EventType>, once: true });
+  }
+  return result;
 }
 
 /** Deterministic order for folding: HLC, then device id, then event id. */

@@ -22,7 +22,7 @@
  *    The catch-up runs twice: B preparing A's frames on its worker thread (the default), then
  *    inline on its main thread (`--mesh-prepare inline`, as before issue 12g), as a row beside it.
  */
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -165,6 +165,41 @@ async function lanAlarm(dir: string): Promise<{ wall: number[]; stages: Record<S
 }
 
 /**
+ * CPU time (ms) a process has used, all its threads and its main thread alone, from Linux's
+ * /proc (clock ticks of 10 ms); null elsewhere. The catch-up's rate swings with the machine's
+ * load; what each side spent on it does much less, so before/after pairs compare these too.
+ */
+function processCpuMs(pid: number): { all: number; main: number } | null {
+  const ticks = (stat: string) => {
+    // Fields after the command (which may hold spaces) in parentheses: utime and stime are 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  };
+  try {
+    return {
+      all: ticks(readFileSync(`/proc/${pid}/stat`, 'utf8')),
+      main: ticks(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8')),
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** This process's main thread's CPU time (ms): A, the sending console, and the bench's watcher. */
+const ownThreadCpuMs = () => {
+  const used = process.threadCpuUsage();
+  return (used.user + used.system) / 1000;
+};
+
+interface CatchUpCpu {
+  /** B, the receiving console's process: every thread (main, frame preparer, SQLite's and libuv's). */
+  receiverAll: number;
+  receiverMain: number;
+  /** A's thread (the sender), with the bench's 50 ms watcher beside it. */
+  senderMain: number;
+}
+
+/**
  * `prepare`: where B parses and prepares A's frames (`--mesh-prepare`): on its worker thread
  * (the default) or inline on its main thread, as before issue 12g, for comparison in one run.
  */
@@ -172,7 +207,7 @@ async function catchUp(
   dir: string,
   template: string,
   prepare: 'worker' | 'inline',
-): Promise<{ events: number; ms: number; escalations: number }> {
+): Promise<{ events: number; ms: number; escalations: number; cpu: CatchUpCpu | null }> {
   const file = join(dir, `catch-up-a-${prepare}.sqlite`);
   for (const suffix of ['', '-wal', '-shm', '-device-key.pem']) {
     if (existsSync(template + suffix)) copyFileSync(template + suffix, file + suffix);
@@ -231,6 +266,8 @@ async function catchUp(
       (countHeld.get(author) as { n: number }).n +
       (ownOfB.all() as { id: string }[]).filter((r) => feedIds.has(r.id)).length;
     const shown = await a.call<MeshPairingCode>('mesh.pairingCode');
+    const receiverBefore = processCpuMs(b.pid);
+    const senderBefore = ownThreadCpuMs();
     const start = performance.now();
     await hostCall(b.url, 'mesh.pair', { address: shown.address, code: shown.code });
     let reported = 0;
@@ -245,6 +282,15 @@ async function catchUp(
       await new Promise((r) => setTimeout(r, 50));
     }
     const ms = performance.now() - start;
+    const receiverAfter = processCpuMs(b.pid);
+    const cpu =
+      receiverBefore && receiverAfter
+        ? {
+            receiverAll: receiverAfter.all - receiverBefore.all,
+            receiverMain: receiverAfter.main - receiverBefore.main,
+            senderMain: Math.round(ownThreadCpuMs() - senderBefore),
+          }
+        : null;
     watch.close();
     await b.stop();
     // The backlog holds A's escalations of its threats (logged with the runner on), so B, whose
@@ -260,7 +306,7 @@ async function catchUp(
         .get() as { n: number }
     ).n;
     after.close();
-    return { events, ms, escalations };
+    return { events, ms, escalations, cpu };
   } finally {
     await a.close();
     await b.stop();
@@ -335,6 +381,20 @@ export async function meshBench(): Promise<BenchRow[]> {
         unit: 'events/s',
         baseline: { name: 'the same catch-up with the frame preparer’s worker (above)', value: catchUpRate },
       },
+      // What each side spent (the rate swings with the machine's load, these much less).
+      ...[caught, inline].flatMap(({ cpu }, i): BenchRow[] => {
+        if (!cpu) return [];
+        const run = i === 0 ? 'with the worker' : 'inline';
+        return [
+          { metric: `CPU of the catch-up ${run}: B's main thread`, value: cpu.receiverMain, unit: 'ms' },
+          { metric: `CPU of the catch-up ${run}: all of B's threads`, value: cpu.receiverAll, unit: 'ms' },
+          {
+            metric: `CPU of the catch-up ${run}: A's main thread (the sender, and the bench's watcher)`,
+            value: cpu.senderMain,
+            unit: 'ms',
+          },
+        ];
+      }),
       {
         metric: 'escalations the catching-up console started itself (the backlog holds A’s own)',
         value: caught.escalations,

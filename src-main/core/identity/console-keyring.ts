@@ -72,11 +72,13 @@ export interface ConsoleKeyring {
    * the same batch verifiable. `prepared` holds, per checked event object, the canonical
    * text and author hash the check computed, for the store's append (AppendOptions.prepared).
    * `ahead` holds what a worker thread computed for some of the events (received-prep.ts).
+   * `held`, when given, is which of their ids the log holds, read by the caller in this turn.
    */
   screen<E extends EventEnvelope>(
     events: readonly E[],
     source: EventSource,
     ahead?: ReadonlyMap<object, ReceivedPrep>,
+    held?: ReadonlySet<string>,
   ): { accepted: E[]; refused: number; withheld: number; prepared: ReadonlyMap<object, PreparedEvent> };
   refused(limit?: number): RefusedEvent[];
 }
@@ -207,9 +209,9 @@ export function createConsoleKeyring(deps: {
       keyring.add({ deviceId: TRACKER_DEVICE_ID, publicKey, facility: null, keyBoundAt: at });
     },
     verify,
-    screen(events, source, ahead) {
+    screen(events, source, ahead, heldIds) {
       // Already held: the append skips them as duplicates, no check needed.
-      const held = store.heldIds(events.map((event) => event.id));
+      const held = heldIds ?? store.heldIds(events.map((event) => event.id));
       const fresh = held.size === 0 ? events : events.filter((event) => !held.has(event.id));
       // Records first, in order, each on its own: an enrolment record that holds adds the
       // key its device's events (later in this batch, or in a run whose head it signs)

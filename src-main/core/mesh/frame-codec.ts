@@ -16,11 +16,26 @@ export class FrameError extends Error {
 }
 
 export function encodeFrame(frame: MeshFrame): Buffer {
-  const body = Buffer.from(JSON.stringify(frame), 'utf8');
-  if (body.length > MESH_MAX_FRAME_BYTES) throw new RangeError(`frame of ${body.length} bytes is over the limit`);
-  const head = Buffer.allocUnsafe(4);
-  head.writeUInt32BE(body.length, 0);
-  return Buffer.concat([head, body]);
+  return framed(JSON.stringify(frame));
+}
+
+/**
+ * An `events` frame whose events are already feed JSON (spliced from the log's stored text,
+ * mesh.ts `feedJson`): the bytes encodeFrame gives for the same events, without parsing each
+ * stored payload into objects only to write it out again (the sender's profile, issue 12i).
+ */
+export function encodeEventsFrame(eventsJson: readonly string[], last: number): Buffer {
+  return framed(`{"t":"events","events":[${eventsJson.join(',')}],"last":${last}}`);
+}
+
+/** The length prefix and the text's UTF-8 bytes in one buffer (encoded once, not copied again). */
+function framed(text: string): Buffer {
+  const length = Buffer.byteLength(text, 'utf8');
+  if (length > MESH_MAX_FRAME_BYTES) throw new RangeError(`frame of ${length} bytes is over the limit`);
+  const out = Buffer.allocUnsafe(4 + length);
+  out.writeUInt32BE(length, 0);
+  out.write(text, 4, 'utf8');
+  return out;
 }
 
 /** One frame's body (the bytes after its length) as a frame; throws FrameError when it is not one. */

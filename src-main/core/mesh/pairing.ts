@@ -9,7 +9,7 @@
  * man in the middle who captures a proof cannot search the code space in the code's ten
  * minutes of life; A accepts one successful use and at most five failed attempts.
  */
-import { createHmac, randomInt, scryptSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomInt, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { EventStore } from '../store/event-store.ts';
 import type { TrustedDevice } from './peer-session.ts';
 
@@ -27,6 +27,16 @@ export function newPairingCode(): string {
 
 export function pairingKey(code: string): Buffer {
   return scryptSync(code, 'guardline-mesh-pairing-v1', 32, SCRYPT);
+}
+
+/**
+ * The same key, stretched on libuv's thread pool: on the console's thread scrypt held it for
+ * 77-95 ms (the receiver's profile in npm run bench mesh), over issue 16's 50 ms.
+ */
+export function pairingKeyAsync(code: string): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    scrypt(code, 'guardline-mesh-pairing-v1', 32, SCRYPT, (error, key) => (error ? reject(error) : resolve(key))),
+  );
 }
 
 export function pairingProof(key: Buffer, role: 'dialer' | 'acceptor', ownFp: string, otherFp: string): string {

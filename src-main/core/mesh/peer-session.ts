@@ -11,7 +11,7 @@
  */
 import type { TLSSocket } from 'node:tls';
 import type { KeyObject } from 'node:crypto';
-import type { StoredEvent } from '../../../src-shared/events.ts';
+import type { EventEnvelope, StoredEvent } from '../../../src-shared/events.ts';
 import {
   MESH_ASK_IDS,
   MESH_BATCH_EVENTS,
@@ -24,11 +24,20 @@ import {
   type MeshTrackerState,
 } from '../../../src-shared/mesh-wire.ts';
 import type { ReceivedPrep } from '../sync/received-prep.ts';
-import { createFrameDecoder, encodeFrame } from './frame-codec.ts';
+import { createFrameDecoder, encodeEventsFrame, encodeFrame } from './frame-codec.ts';
 import { prepareFrame, type PreparedFrame } from './frame-prep.ts';
 import { PREPARE_OFF_THREAD_BYTES, type FramePreparer } from './frame-preparer.ts';
 import { keyFingerprint } from './certificate.ts';
 import { pairingProof, proofMatches } from './pairing.ts';
+
+/** An event of our log on its way to a peer: what the sender's filters read, and its feed JSON. */
+export interface OutgoingEvent {
+  deviceId: string;
+  deviceSeq?: number;
+  signed: boolean;
+  /** The event as a FeedEvent's JSON text (`toFeed`), ready to be spliced into a frame. */
+  json: string;
+}
 
 export interface TrustedDevice {
   deviceId: string;
@@ -69,13 +78,13 @@ export interface SessionDeps {
    * Our log after `seq` as `peerDeviceId` is sent it, oldest first: at most `limit` signed
    * events it did not author, and the log seq the batch reaches (`last`, past the skipped ones).
    */
-  feedAfter(seq: number, limit: number, peerDeviceId: string): { events: StoredEvent[]; last: number };
+  feedAfter(seq: number, limit: number, peerDeviceId: string): { events: OutgoingEvent[]; last: number };
   /** How far we hold the peer's log. */
   cursor(peerDeviceId: string): number;
   /** Our per-device high-water marks (every event of the author up to the mark is held). */
   marks(): Record<string, number>;
   /** Events never sent: a revoked device's after its cutoff (held from before we knew). */
-  withhold?(event: StoredEvent): boolean;
+  withhold?(event: Pick<EventEnvelope, 'deviceId' | 'deviceSeq'>): boolean;
   /**
    * Validate and store a batch from the peer, moving its cursor to `last` in the same
    * transaction. `ahead[i]`, when there, is what the frame preparer computed for `events[i]`.
@@ -127,11 +136,55 @@ export interface SessionLimits {
   offThreadBytes: number;
 }
 
+/**
+ * A batch that would carry no event, only move the peer's cursor in our log to our head, waits
+ * this long for company. While we catch up from a peer, each of our commits moved our head past
+ * events the peer authored: each made such a batch, and the peer stored the cursor and
+ * acknowledged it, a commit and two frames per commit of ours (npm run bench mesh, issue 12i).
+ * The cursor only tells the peer where to start after a reconnect and how far behind it shows us.
+ */
+const CURSOR_ONLY_DELAY_MS = 250;
+
 /** Least time between two `tracker_ask` frames of one session (at most 20 a second). */
 const ASK_GAP_MS = 50;
 
-/** Events of queued batches a receiver stores in one transaction. */
-const MESH_MERGE_EVENTS = 1000;
+/**
+ * Batches already queued are stored in one transaction (one disk flush and one incident
+ * write per stream, not one per batch): at most this many events, and no more than fit in
+ * MESH_MERGE_BUDGET_MS at the rate this session's recent transactions ran.
+ */
+const MESH_MERGE_EVENTS = 2000;
+/**
+ * What one merged transaction may hold the console's thread, its listeners included (the
+ * escalation runner's first slice, the feed's wake-up): under issue 16's 50 ms, with room for
+ * the commit's flush (a wait, not CPU). Measured as this thread's CPU time (mergeLimit), so a
+ * slower machine merges less, while time the machine gives other programs does not count.
+ */
+const MESH_MERGE_BUDGET_MS = 40;
+/** Events merged before this session has timed a transaction of its own (the old fixed limit). */
+const MESH_MERGE_FIRST = 1000;
+/**
+ * Frames a merge passes over to reach the `events` frames queued behind them: nothing in
+ * storing events depends on them, and they are handled right after, in their order. A
+ * catch-up's frames arrive interleaved with the peer's acks (of our cursor-only batches, one
+ * per commit of ours) and tracker asks; stopping at those, the receiver stored most of a
+ * 20,000-event catch-up one 500-event frame per commit (npm run bench mesh, issue 12i).
+ */
+const PASSED_OVER: ReadonlySet<MeshFrame['t']> = new Set(['ack', 'status', 'ping', 'tracker_ask', 'tracker_held']);
+
+/**
+ * This thread's CPU time (ms), or the wall clock where the runtime cannot tell. CPU time is what
+ * a transaction's work costs: on a machine busy with other programs the wall clock also counts
+ * the time the core was theirs, which merging less would not give back (on the shared 2-core
+ * bench machine the wall-clock estimate kept every catch-up transaction at one frame).
+ */
+const threadMs: () => number =
+  typeof process.threadCpuUsage === 'function'
+    ? () => {
+        const used = process.threadCpuUsage();
+        return (used.user + used.system) / 1000;
+      }
+    : () => performance.now();
 
 const DEFAULT_LIMITS: SessionLimits = {
   handshakeTimeoutMs: 10_000,
@@ -162,7 +215,7 @@ export interface PeerSession {
   readonly remoteAddress: string;
 }
 
-function toFeed(e: StoredEvent): FeedEvent {
+export function toFeed(e: StoredEvent): FeedEvent {
   // Everything of the envelope travels (signature fields included), none of our bookkeeping.
   const { prevHash: _p, hash: _h, syncedAt: _s, ...envelope } = e;
   return envelope as FeedEvent;
@@ -182,6 +235,9 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
   let subscribedAfter: number | null = null;
   let peerMarks: Record<string, number> = {};
   let sentUpTo = 0;
+  /** A cursor-only batch is waiting for CURSOR_ONLY_DELAY_MS (pump sends it when this fires). */
+  let cursorTimer: NodeJS.Timeout | null = null;
+  let cursorDue = false;
   /** `last` of each batch sent and not yet acknowledged (an ack covers every batch up to its `last`). */
   let inflight: number[] = [];
   /** Asking the peer which pending events the tracker holds: page by page through our pending ones. */
@@ -234,6 +290,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
     clearTimeout(handshakeTimer);
     clearInterval(pingTimer);
     if (askTimer) clearTimeout(askTimer);
+    if (cursorTimer) clearTimeout(cursorTimer);
     if (refusal && refusal.code !== 'self') {
       deps.log(`mesh: refused ${session.peer?.deviceId ?? session.remoteAddress}: ${refusal.code}: ${refusal.message}`);
       try {
@@ -256,18 +313,38 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
       // only from the tracker: the feed skips both, and the batch still moves its cursor past them.
       const { events: rows, last } = deps.feedAfter(sentUpTo, MESH_BATCH_EVENTS, peerId);
       if (last <= sentUpTo) return;
-      const events = rows
-        .filter(
-          (e) =>
-            e.deviceId !== peerId &&
-            e.sig !== undefined &&
-            !deps.withhold?.(e) &&
-            !(e.deviceSeq !== undefined && e.deviceSeq <= (peerMarks[e.deviceId] ?? 0)),
-        )
-        .map(toFeed);
+      const events = rows.filter(
+        (e) =>
+          e.deviceId !== peerId &&
+          e.signed &&
+          !deps.withhold?.(e) &&
+          !(e.deviceSeq !== undefined && e.deviceSeq <= (peerMarks[e.deviceId] ?? 0)),
+      );
+      if (events.length === 0 && rows.length < MESH_BATCH_EVENTS && !cursorDue) {
+        cursorTimer ??= setTimeout(() => {
+          cursorTimer = null;
+          cursorDue = true;
+          try {
+            pump();
+          } finally {
+            cursorDue = false;
+          }
+        }, CURSOR_ONLY_DELAY_MS);
+        return;
+      }
+      if (cursorTimer) {
+        clearTimeout(cursorTimer); // this batch moves the cursor as well
+        cursorTimer = null;
+      }
       sentUpTo = last;
       inflight.push(sentUpTo);
-      send({ t: 'events', events, last: sentUpTo });
+      if (!closed && !socket.destroyed)
+        socket.write(
+          encodeEventsFrame(
+            events.map((e) => e.json),
+            sentUpTo,
+          ),
+        );
     }
   }
 
@@ -408,19 +485,27 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
         return pump();
       case 'events': {
         // Batches already waiting are stored in the same transaction (one disk flush, not one
-        // per live event), up to the size of one full batch of the feed.
+        // per live event); a live event's frame is stored at once, never held for company.
         let events = frame.events;
         let last = frame.last;
         let prepared: (ReceivedPrep | undefined)[] = ahead ?? new Array<undefined>(events.length);
-        for (;;) {
-          const next = queue[0];
-          if (next?.frame.t !== 'events' || events.length + next.frame.events.length > MESH_MERGE_EVENTS) break;
-          queue.shift();
-          events = [...events, ...next.frame.events];
-          prepared = [...prepared, ...(next.ahead ?? new Array<undefined>(next.frame.events.length))];
+        const limit = mergeLimit();
+        for (let i = 0; i < queue.length;) {
+          const next = queue[i]!;
+          if (next.frame.t !== 'events') {
+            if (!PASSED_OVER.has(next.frame.t)) break;
+            i += 1;
+            continue;
+          }
+          if (events.length + next.frame.events.length > limit) break;
+          queue.splice(i, 1);
+          events = events.concat(next.frame.events);
+          prepared = prepared.concat(next.ahead ?? new Array<undefined>(next.frame.events.length));
           last = Math.max(last, next.frame.last);
         }
+        const started = threadMs();
         const refusal = deps.accept(session.peer, events, last, prepared);
+        timed(events.length, threadMs() - started);
         if (refusal) return close(refusal);
         session.peerHead = Math.max(session.peerHead, last);
         send({ t: 'ack', last });
@@ -454,6 +539,23 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
       case 'paired':
         return;
     }
+  }
+
+  /** Thread ms per event of this session's last few transactions of some size (their mean is the estimate). */
+  const perEvent: number[] = [];
+
+  /** How many queued events the next transaction may take (always at least the first frame). */
+  function mergeLimit(): number {
+    if (perEvent.length === 0) return MESH_MERGE_FIRST;
+    const ms = perEvent.reduce((sum, x) => sum + x, 0) / perEvent.length;
+    return Math.max(1, Math.min(MESH_MERGE_EVENTS, Math.floor(MESH_MERGE_BUDGET_MS / ms)));
+  }
+
+  function timed(events: number, ms: number): void {
+    // Small (live) batches say little about the per-event cost: their commit's flush dominates.
+    if (events < 100) return;
+    perEvent.push(ms / events);
+    if (perEvent.length > 8) perEvent.shift();
   }
 
   function drainQueue(): void {

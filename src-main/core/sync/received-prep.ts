@@ -20,7 +20,7 @@ import {
   type KeyringEntry,
   type PreparedEnvelope,
 } from '../../../src-common/trust/index.ts';
-import { parseEventPayload, type EventEnvelope } from '../../../src-shared/events.ts';
+import { parseEventPayloadForLater, type EventEnvelope } from '../../../src-shared/events.ts';
 import { canonicalEnvelope, DeviceEnrolledPayload, type TrustVerdict } from '../../../src-shared/signed-envelope.ts';
 
 /** One received event, prepared ahead. */
@@ -29,9 +29,12 @@ export interface ReceivedPrep extends PreparedEnvelope {
   payloadIssue: string | null;
 }
 
-/** The payload's first schema issue as the gate's refusal names it, or null when it parses. */
+/**
+ * The payload's first schema issue as the gate's refusal names it, or null when it parses (the
+ * parse is then handed to the fold of the append that follows: parseEventPayloadForLater).
+ */
 export function payloadIssueOf(event: Pick<EventEnvelope, 'type' | 'payload'>): string | null {
-  const payload = parseEventPayload(event.type, event.payload);
+  const payload = parseEventPayloadForLater(event.type, event.payload);
   if (payload.success) return null;
   const issue = payload.error.issues[0];
   return `payload.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`;

@@ -32,6 +32,7 @@ export interface AuthorCheck {
     events: readonly E[],
     source: `peer:${string}`,
     ahead?: ReadonlyMap<object, ReceivedPrep>,
+    held?: ReadonlySet<string>,
   ): { accepted: E[]; refused: number; withheld?: number; prepared?: ReadonlyMap<object, PreparedEvent> };
   refused(limit?: number): { eventId: string; code: string; reason: string }[];
 }
@@ -60,11 +61,25 @@ function sameFact(a: EventEnvelope, b: EventEnvelope): boolean {
 export function createRemoteEvents(deps: RemoteEventsDeps) {
   const maxFuture = deps.maxFutureHlcMs ?? MAX_FUTURE_HLC_MS;
 
-  /** `ahead[i]`, when given, is what received-prep.ts computed for `events[i]` off this thread. */
-  function check(events: RemoteBatch['events'], ahead?: readonly (ReceivedPrep | undefined)[]): RemoteRefusal | null {
-    const now = deps.wallClock();
+  /**
+   * `ahead[i]`, when given, is what received-prep.ts computed for `events[i]` off this thread.
+   * Also answers the ids the log holds, for the author check and the append after it.
+   */
+  function check(
+    events: RemoteBatch['events'],
+    ahead?: readonly (ReceivedPrep | undefined)[],
+  ): { refused: RemoteRefusal | null; held: ReadonlySet<string> } {
     // One statement for the whole batch (a catch-up's batches are fresh: it finds nothing).
     const held = deps.store.heldEvents(events.map((event) => event.id));
+    return { refused: rulesBroken(events, held, ahead), held: new Set(held.keys()) };
+  }
+
+  function rulesBroken(
+    events: RemoteBatch['events'],
+    held: ReadonlyMap<string, EventEnvelope>,
+    ahead?: readonly (ReceivedPrep | undefined)[],
+  ): RemoteRefusal | null {
+    const now = deps.wallClock();
     for (const [i, event] of events.entries()) {
       const prep = ahead?.[i];
       const payloadIssue = prep ? prep.payloadIssue : payloadIssueOf(event);
@@ -91,10 +106,11 @@ export function createRemoteEvents(deps: RemoteEventsDeps) {
   function checkAuthors<E extends RemoteBatch['events'][number]>(
     events: readonly E[],
     source: `peer:${string}`,
-    ahead?: ReadonlyMap<object, ReceivedPrep>,
+    ahead: ReadonlyMap<object, ReceivedPrep>,
+    held: ReadonlySet<string>,
   ): { accepted: readonly E[]; refusal: RemoteRefusal | null; prepared?: ReadonlyMap<object, PreparedEvent> } {
     if (!deps.authors || events.length === 0) return { accepted: events, refusal: null };
-    const { accepted, refused, prepared } = deps.authors.screen(events, source, ahead);
+    const { accepted, refused, prepared } = deps.authors.screen(events, source, ahead, held);
     // Withheld events (a revoked device's, after its cutoff) are dropped, the rest stored.
     if (refused === 0) return { accepted, refusal: null, ...(prepared ? { prepared } : {}) };
     const last = deps.authors.refused(1)[0];
@@ -123,11 +139,13 @@ export function createRemoteEvents(deps: RemoteEventsDeps) {
       source: `peer:${string}`,
       ahead?: readonly (ReceivedPrep | undefined)[],
     ): { refused: RemoteRefusal; result?: AppendResult } | { result: AppendResult } {
-      const refused = check(batch.events, ahead);
+      const { refused, held } = check(batch.events, ahead);
       if (refused) return { refused };
       const byEvent = new Map<object, ReceivedPrep>();
       if (ahead) for (const [i, event] of batch.events.entries()) if (ahead[i]) byEvent.set(event, ahead[i]);
-      const { accepted: events, refusal, prepared } = checkAuthors(batch.events, source, byEvent);
+      // The held ids were read just now, and nothing writes events until the append: the author
+      // check and the append take them instead of each reading them again (receiver's profile).
+      const { accepted: events, refusal, prepared } = checkAuthors(batch.events, source, byEvent, held);
       if (events.length > 0) {
         const maxHlc = events.reduce((m, e) => (e.hlc > m ? e.hlc : m), events[0]!.hlc);
         deps.clock.receive(maxHlc);
@@ -137,6 +155,7 @@ export function createRemoteEvents(deps: RemoteEventsDeps) {
         ...(serverSeqById.size > 0 ? { synced: { serverSeqById, syncedAt: deps.wallClock() } } : {}),
         ...(batch.alsoInTransaction ? { alsoInTransaction: batch.alsoInTransaction } : {}),
         ...(prepared ? { prepared } : {}),
+        heldIds: held,
       });
       return refusal ? { refused: refusal, result } : { result };
     },

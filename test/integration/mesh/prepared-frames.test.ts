@@ -380,3 +380,101 @@ describe('the frame preparer’s worker', () => {
     expect(preparer.counts.offThread).toBeGreaterThan(before.offThread);
   });
 });
+
+describe('queued frames stored together', () => {
+  it('batches queued behind a peer’s acks, pings, status and tracker asks are stored in one transaction, in order, and each of those frames is still answered', async () => {
+    const store = inline.console.core.store;
+    const first = run(stolen, stolenEvent, 4);
+    const second = run(stolen, stolenEvent, 4);
+    const third = run(stolen, stolenEvent, 4);
+    const ids = [...first, ...second, ...third].map((e) => e.id);
+    const commits: string[][] = [];
+    const stop = store.onCommitted((result) => {
+      const mine = result.stored.filter((e) => ids.includes(e.id)).map((e) => e.id);
+      if (mine.length > 0) commits.push(mine);
+    });
+    try {
+      // One write, small enough for one TLS record: the console has every frame queued at once.
+      const answer = await attack(
+        inline,
+        stolen,
+        [
+          { t: 'events', events: first, last: 1 },
+          { t: 'ack', last: 0 },
+          { t: 'ping' },
+          { t: 'events', events: second, last: 2 },
+          { t: 'tracker_ask', ids: [first[0]!.id] },
+          { t: 'status', head: 3, tracker: 'offline' },
+          { t: 'events', events: third, last: 3 },
+        ],
+        { done: (f) => f.some((x) => x.t === 'ack' && x.last === 3) && f.some((x) => x.t === 'tracker_held') },
+      );
+      expect(answer.find((f) => f.t === 'refuse')).toBeUndefined();
+      expect(commits).toEqual([ids]);
+      const seqs = ids.map((id) => store.getEvent(id)!.seq);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      // One acknowledgement covering all three batches, and the tracker ask answered (nothing held there).
+      expect(answer.filter((f) => f.t === 'ack')).toEqual([{ t: 'ack', last: 3 }]);
+      expect(answer.find((f) => f.t === 'tracker_held')).toEqual({ t: 'tracker_held', acks: [] });
+    } finally {
+      stop();
+    }
+  });
+
+  it('stops merging at a frame that is not passed over: a second hello ends the session after the batches before it', async () => {
+    const store = inline.console.core.store;
+    const before = run(stolen, stolenEvent, 3);
+    const after = run(stolen, stolenEvent, 3);
+    const hello: MeshFrame = {
+      t: 'hello',
+      v: 1,
+      deviceId: stolen.deviceId,
+      facility: 'Märsta',
+      name: 'X',
+      unit: 'X',
+      head: 0,
+      tracker: 'offline',
+    };
+    const answer = await attack(inline, stolen, [
+      { t: 'events', events: before, last: 1 },
+      hello,
+      { t: 'events', events: after, last: 2 },
+    ]);
+    expect(answer.find((f) => f.t === 'refuse')).toMatchObject({ code: 'bad_frame', message: 'a second hello' });
+    expect(before.every((e) => store.getEvent(e.id) !== null)).toBe(true);
+    expect(after.filter((e) => store.getEvent(e.id) !== null)).toEqual([]);
+  });
+});
+
+describe('cursor-only batches', () => {
+  it('a peer catching up from us is sent one batch moving its cursor past its own events, not one per commit of ours', async () => {
+    const store = inline.console.core.store;
+    const head = () => (store.db.prepare('SELECT max(seq) AS seq FROM events').get() as { seq: number }).seq;
+    const from = head();
+    // Notes (on streams this console does not hold): nothing of ours follows from them, such as
+    // an escalation our runner starts for a threat, so every batch we send back is cursor-only.
+    const note = {
+      ...stolenEvent,
+      type: 'incident.note_added' as const,
+      payload: { noteId: nextId(), text: 'Anteckning' },
+    };
+    const batches = [1, 2, 3, 4].map(() => run(stolen, note, 2));
+    const ids = batches.flat().map((e) => e.id);
+    const answer = await attack(
+      inline,
+      stolen,
+      [
+        { t: 'subscribe', after: from, marks: {} },
+        ...batches.map((events, i): MeshFrame => ({ t: 'events', events, last: i + 1 })),
+      ],
+      {
+        apart: true, // one commit per batch
+        done: (f) => f.some((x) => x.t === 'events' && x.events.length === 0 && x.last >= from + ids.length),
+      },
+    );
+    expect(ids.every((id) => store.getEvent(id) !== null)).toBe(true);
+    const cursorOnly = answer.filter((f) => f.t === 'events' && f.events.length === 0);
+    // Before, each of the four commits sent one.
+    expect(cursorOnly).toEqual([{ t: 'events', events: [], last: head() }]);
+  });
+});

@@ -119,6 +119,24 @@ describe('event store', () => {
     store.close();
   });
 
+  it('takes the held ids a receiver read just before (heldIds): those are duplicates, and a held id left out fails the append whole', () => {
+    const store = openEventStore(file('held-ids.sqlite'));
+    const held = event();
+    store.append([held]);
+    const a = event();
+    const b = event();
+    const result = store.append([held, a, b], { received: true, heldIds: new Set([held.id]) });
+    expect(result.stored.map((e) => e.id)).toEqual([a.id, b.id]);
+    expect(result.duplicates).toEqual([held.id]);
+    // A caller that got it wrong cannot store an event twice: the unique id refuses, and
+    // nothing of the batch is kept.
+    const c = event();
+    expect(() => store.append([c, held], { received: true, heldIds: new Set() })).toThrow(/UNIQUE/);
+    expect(store.getEvent(c.id)).toBeNull();
+    expect(store.verifyChain()).toEqual({ ok: true, checked: 3, firstBroken: null });
+    store.close();
+  });
+
   it('hands projectors and observers the payload a read of the log gives, also when the object held more than JSON keeps', () => {
     const store = openEventStore(':memory:');
     store.registerProjector(incidentProjector);
