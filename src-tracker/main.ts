@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     adminTokenHash: admin.source === 'env' ? admin.hash : undefined,
     logger,
     releasesDir: config.releasesDir,
+    projector: config.projector,
   });
 
   let stopping = false;

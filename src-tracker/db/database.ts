@@ -21,6 +21,8 @@ export interface TrackerDb {
   readonly kind: DbKind;
   /** PostgreSQL's URL, for the cluster's own LISTEN and lock connections. */
   readonly url?: string;
+  /** The SQLite file, for threads that open their own connection to it (absent for `:memory:`). */
+  readonly file?: string;
   readonly db: Kysely<TrackerDatabase>;
   close(): Promise<void>;
 }
@@ -38,7 +40,18 @@ export async function openTrackerDb(location: DbLocation): Promise<TrackerDb> {
     db,
     close: () => db.destroy(),
     ...(location.kind === 'postgres' ? { url: location.url } : {}),
+    ...(location.kind === 'sqlite' && location.file !== ':memory:' ? { file: location.file } : {}),
   };
+}
+
+/**
+ * A second connection to a tracker's SQLite file that the tracker has already opened and
+ * migrated (the HQ projector's thread, projections/projector-thread.ts): same pragmas, no
+ * migrations.
+ */
+export function openSqliteConnection(file: string): TrackerDb {
+  const db = openSqlite(file);
+  return { kind: 'sqlite', db, close: () => db.destroy(), file };
 }
 
 function openSqlite(file: string): Kysely<TrackerDatabase> {

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../../src-shared/events.ts';
 import { HqIncident } from '../../../src-shared/sync-wire.ts';
@@ -20,6 +21,7 @@ import { checkPushBatch, type CheckedBatch } from '../../../src-tracker/events/v
 import type { AuthedDevice } from '../../../src-tracker/http/auth.ts';
 import { TrackerFailure } from '../../../src-tracker/http/errors.ts';
 import { buildTracker, DEFAULT_LIMITS } from '../../../src-tracker/server.ts';
+import { createProjectorThread } from '../../../src-tracker/projections/projector-thread.ts';
 import { loadTrackerIdentity } from '../../../src-tracker/identity/tracker-identity.ts';
 import { createTrackerAuthor } from '../../../src-tracker/identity/authored-events.ts';
 import { testKey } from '../../support/device-keys.ts';
@@ -182,27 +184,30 @@ describe('pushes verified while they are inserted', () => {
 });
 
 describe('HQ projections folded after commits', () => {
-  it('shows a pushed incident to an HQ read sent right after the push was answered', async () => {
-    const { token } = await enrolled('ws-1');
-    const app = await buildTracker({ db: store, adminTokenHash: hashSecret(adminToken) });
-    try {
-      const ws = consoleEvents('ws-1');
-      const created = ws.incidentCreated(FACILITY, { title: 'Larm i korridor C' });
-      const pushed = await app.inject({
-        method: 'POST',
-        url: '/v1/events',
-        headers: { authorization: `Bearer ${token}` },
-        payload: { events: [created, ws.statusChanged(created.streamId, 'open', 'acknowledged')] },
-      });
-      expect(pushed.statusCode).toBe(200);
+  it.each(['thread', 'inline'] as const)(
+    'shows a pushed incident to an HQ read sent right after the push was answered (projector: %s)',
+    async (projector) => {
+      const { token } = await enrolled('ws-1');
+      const app = await buildTracker({ db: store, adminTokenHash: hashSecret(adminToken), projector });
+      try {
+        const ws = consoleEvents('ws-1');
+        const created = ws.incidentCreated(FACILITY, { title: 'Larm i korridor C' });
+        const pushed = await app.inject({
+          method: 'POST',
+          url: '/v1/events',
+          headers: { authorization: `Bearer ${token}` },
+          payload: { events: [created, ws.statusChanged(created.streamId, 'open', 'acknowledged')] },
+        });
+        expect(pushed.statusCode).toBe(200);
 
-      const hq = await app.inject({ url: '/v1/hq/incidents', headers: await injectHqSignIn(app, adminToken) });
-      const incidents = HqIncident.array().parse(hq.json<{ incidents: unknown }>().incidents);
-      expect(incidents).toMatchObject([{ id: created.streamId, title: 'Larm i korridor C', status: 'acknowledged' }]);
-    } finally {
-      await app.close();
-    }
-  });
+        const hq = await app.inject({ url: '/v1/hq/incidents', headers: await injectHqSignIn(app, adminToken) });
+        const incidents = HqIncident.array().parse(hq.json<{ incidents: unknown }>().incidents);
+        expect(incidents).toMatchObject([{ id: created.streamId, title: 'Larm i korridor C', status: 'acknowledged' }]);
+      } finally {
+        await app.close();
+      }
+    },
+  );
 
   it('catches up on events a tracker stored but never projected before it stopped', async () => {
     const { device } = await enrolled('ws-1');
@@ -226,6 +231,79 @@ describe('HQ projections folded after commits', () => {
       expect(Number(cursor.projected_seq)).toBe(3);
     } finally {
       await app.close();
+    }
+  });
+});
+
+describe('HQ projector on its own thread', () => {
+  async function incidentIds(): Promise<string[]> {
+    return (await store.db.selectFrom('incidents').select('id').execute()).map((r) => r.id).sort();
+  }
+
+  it('folds pushes on its own connection, survives the thread dying (logged, replaced) and catches up what came meanwhile', async () => {
+    const { device } = await enrolled('ws-1');
+    const ws = consoleEvents('ws-1');
+    const ingestor = createIngestor(store);
+    const crashes: Error[] = [];
+    const thread = createProjectorThread(store.file!, { onCrash: (error) => crashes.push(error) });
+    try {
+      const first = ws.incidentCreated(FACILITY);
+      await ingestor.ingest(device, checked([first]), Date.now());
+      thread.notify(FACILITY);
+      await thread.settled();
+      expect(await incidentIds()).toEqual([first.streamId]);
+
+      const dying = thread.worker()!;
+      await dying.terminate();
+      expect(crashes).toHaveLength(1);
+      expect(crashes[0]!.message).toMatch(/exited with code/);
+      // Stored and notified while no thread runs: the notify has nowhere to go.
+      const second = ws.incidentCreated(FACILITY);
+      await ingestor.ingest(device, checked([second, ws.noteAdded(first.streamId, 'Efter kraschen')]), Date.now());
+      thread.notify(FACILITY);
+      // The read waits for the replacement, which catches every facility up from its cursor.
+      await thread.settled();
+      expect(thread.started).toBe(2);
+      expect(thread.worker()).not.toBe(dying);
+      expect(await incidentIds()).toEqual([first.streamId, second.streamId].sort());
+      const folded = await store.db
+        .selectFrom('incidents')
+        .select('note_count')
+        .where('id', '=', first.streamId)
+        .executeTakeFirstOrThrow();
+      expect(folded.note_count).toBe(1);
+    } finally {
+      await thread.stop();
+    }
+    expect(thread.worker()).toBeNull();
+  });
+
+  it('reports a failed run with its facility and retries it, without dying', async () => {
+    const { device } = await enrolled('ws-1');
+    const ws = consoleEvents('ws-1');
+    const errors: { error: Error; facility: string }[] = [];
+    const crashes: Error[] = [];
+    const thread = createProjectorThread(store.file!, {
+      onError: (error, facility) => errors.push({ error, facility }),
+      onCrash: (error) => crashes.push(error),
+    });
+    try {
+      await thread.settled();
+      // HQ's table gone from under the thread: its next run fails on the upsert.
+      await sql`ALTER TABLE incidents RENAME TO incidents_away`.execute(store.db);
+      await createIngestor(store).ingest(device, checked([ws.incidentCreated(FACILITY)]), Date.now());
+      thread.notify(FACILITY);
+      await thread.settled();
+      expect(errors.map((e) => e.facility)).toEqual([FACILITY]);
+      expect(errors[0]!.error.message).toMatch(/incidents/);
+      await sql`ALTER TABLE incidents_away RENAME TO incidents`.execute(store.db);
+      // The facility stays dirty; the retry (a second later) or the next read folds it.
+      await thread.settled();
+      expect(await incidentIds()).toHaveLength(1);
+      expect(crashes).toEqual([]);
+      expect(thread.started).toBe(1);
+    } finally {
+      await thread.stop();
     }
   });
 });
