@@ -5,9 +5,10 @@
  * a crashed tracker stored but never projected.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../../src-shared/events.ts';
@@ -21,6 +22,7 @@ import { checkPushBatch, type CheckedBatch } from '../../../src-tracker/events/v
 import type { AuthedDevice } from '../../../src-tracker/http/auth.ts';
 import { TrackerFailure } from '../../../src-tracker/http/errors.ts';
 import { buildTracker, DEFAULT_LIMITS } from '../../../src-tracker/server.ts';
+import { BACKSTOP_PAGES } from '../../../src-common/sqlite-checkpointer.ts';
 import { createProjectorThread } from '../../../src-tracker/projections/projector-thread.ts';
 import { loadTrackerIdentity } from '../../../src-tracker/identity/tracker-identity.ts';
 import { createTrackerAuthor } from '../../../src-tracker/identity/authored-events.ts';
@@ -304,6 +306,39 @@ describe('HQ projector on its own thread', () => {
       expect(thread.started).toBe(1);
     } finally {
       await thread.stop();
+    }
+  });
+});
+
+describe('WAL checkpoints on the checkpointer thread', () => {
+  it('moves the pushes WAL into the database file off the push commits, with SQLite own checkpoint only as a large backstop', async () => {
+    const { device } = await enrolled('ws-1');
+    const ws = consoleEvents('ws-1');
+    const ingestor = createIngestor(store);
+    // One push at a time: each commits on its own, so every commit counts.
+    for (let push = 0; push < 8; push++) {
+      await ingestor.ingest(
+        device,
+        checked(Array.from({ length: 50 }, () => ws.incidentCreated(FACILITY))),
+        Date.now(),
+      );
+    }
+    await store.checkpointsSettled();
+    expect(store.checkpoints).toBeGreaterThanOrEqual(1);
+    // The tracker connection's own automatic checkpoint is the backstop, far above a push's pages.
+    const { rows } = await sql<{ wal_autocheckpoint: number }>`PRAGMA wal_autocheckpoint`.execute(store.db);
+    expect(rows[0]!.wal_autocheckpoint).toBe(BACKSTOP_PAGES);
+    // What the thread checkpointed is in the database file itself: a copy of the file alone holds it.
+    const copy = join(dir, 'copy.sqlite');
+    copyFileSync(join(dir, 'tracker.sqlite'), copy);
+    const alone = new Database(copy, { readonly: true });
+    try {
+      const stored = alone.prepare("SELECT count(*) AS n FROM events WHERE type != 'device.enrolled'").get() as {
+        n: number;
+      };
+      expect(stored.n).toBeGreaterThanOrEqual(50);
+    } finally {
+      alone.close();
     }
   });
 });
