@@ -7,6 +7,8 @@
  *
  * usage: node test/bench/sync/drain-ab.ts <events> <pairs> <A: NAME=value,...> <B: NAME=value,...>
  * e.g.   node test/bench/sync/drain-ab.ts 50000 3 GUARDLINE_TRACKER_PROJECTOR=inline GUARDLINE_TRACKER_PROJECTOR=thread
+ *        node test/bench/sync/drain-ab.ts 50000 3 GUARDLINE_BENCH_TRACKER_MAIN=/tmp/base/src-tracker/main.ts ""
+ *        (an older commit unpacked with `git archive <commit> | tar -x -C /tmp/base`, node_modules linked in)
  */
 import { loadavg } from 'node:os';
 import { percentile, round } from '../report.ts';

@@ -10,7 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { TRACKER_READY_PREFIX } from '../../../src-tracker/config.ts';
 import { ADMIN_TOKEN } from '../../integration/sync/sync-lab.ts';
 
-const mainScript = fileURLToPath(new URL('../../../src-tracker/main.ts', import.meta.url));
+/**
+ * GUARDLINE_BENCH_TRACKER_MAIN: another tree's `src-tracker/main.ts` (an unpacked older
+ * commit), so drain-ab.ts can pair this tree's tracker with an earlier one's.
+ */
+const ownMain = fileURLToPath(new URL('../../../src-tracker/main.ts', import.meta.url));
 const READY_TIMEOUT_MS = 30_000;
 const POLL_MS = 20;
 
@@ -25,6 +29,8 @@ export async function startTrackerProcess(dataFile: string, logFile: string): Pr
   // and is stopped with SIGTERM so it exits cleanly and the profile is written.
   const profileDir = process.env.GUARDLINE_BENCH_PROFILE_DIR;
   const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  // Read at each start, not at import: drain-ab.ts sets it per run.
+  const mainScript = process.env.GUARDLINE_BENCH_TRACKER_MAIN || ownMain;
   const child = spawn(
     process.execPath,
     [...profiling, mainScript, '--port', '0', '--host', '127.0.0.1', '--data', dataFile],
