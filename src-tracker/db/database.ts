@@ -6,7 +6,16 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDialectConfig,
+} from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { Pool } from 'pg';
 import type { TrackerDatabase } from './schema.ts';
@@ -110,9 +119,38 @@ function openSqlite(file: string): { kysely: Kysely<TrackerDatabase>; raw: Datab
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('cache_size = -65536');
   return {
-    kysely: new Kysely<TrackerDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }),
+    kysely: new Kysely<TrackerDatabase>({
+      dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
+    }),
     raw: sqlite,
   };
+}
+
+/**
+ * Transactions that take SQLite's writer at BEGIN (BEGIN IMMEDIATE), on every connection to
+ * the tracker's file. The file has a second writer, the HQ projector's thread
+ * (projections/projector-thread.ts). A deferred transaction that read before it wrote would
+ * fail at its first write, at once and without the busy timeout, whenever that thread
+ * committed in between (SQLITE_BUSY_SNAPSHOT: its snapshot is stale) or held the writer at
+ * that moment; an immediate one waits for the writer (busy_timeout) before it reads
+ * anything. Pushes already wrote first; enrolments, HQ's accounts and the tracker's own
+ * events read first.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
 }
 
 function openPostgres(url: string): Kysely<TrackerDatabase> {

@@ -280,6 +280,35 @@ describe('HQ projector on its own thread', () => {
     expect(thread.worker()).toBeNull();
   });
 
+  it('holds the writer from the start of a tracker transaction, so a second writer on the file cannot fail one that reads before it writes', async () => {
+    await enrolled('ws-1');
+    // The projector thread's role: another connection that writes to the same file.
+    const other = new Database(join(dir, 'tracker.sqlite'));
+    other.pragma('busy_timeout = 0');
+    try {
+      const attempts: string[] = [];
+      await store.db.transaction().execute(async (trx) => {
+        const before = await trx.selectFrom('facilities').select('id').execute();
+        // Between this transaction's read and its write, the other connection tries to commit.
+        try {
+          other.prepare("INSERT INTO facilities (id, created_at, name) VALUES ('Annex', 0, 'Annex')").run();
+          attempts.push('other committed');
+        } catch (error) {
+          attempts.push(`other waited: ${(error as { code?: string }).code}`);
+        }
+        await trx
+          .insertInto('facilities')
+          .values({ id: `${before[0]!.id}-2`, created_at: 0, name: 'Andra' })
+          .execute();
+      });
+      expect(attempts).toEqual(['other waited: SQLITE_BUSY']);
+      const ids = (await store.db.selectFrom('facilities').select('id').execute()).map((r) => r.id).sort();
+      expect(ids).toEqual([FACILITY, `${FACILITY}-2`]);
+    } finally {
+      other.close();
+    }
+  });
+
   it('reports a failed run with its facility and retries it, without dying', async () => {
     const { device } = await enrolled('ws-1');
     const ws = consoleEvents('ws-1');
