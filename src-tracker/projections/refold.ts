@@ -11,31 +11,29 @@ import { chunks, rowToEnvelope } from '../events/event-rows.ts';
 
 const STREAMS_PER_QUERY = 500;
 
+/** Writes rows a fold produced, inside the projection's transaction. */
+export type ProjectionWrite = (trx: Transaction<TrackerDatabase>) => Promise<void>;
+
 /** One projection table fed by one family of event types. */
 export interface StreamProjector {
   name: string;
   handles(type: string): boolean;
-  /** Fold each stream's events (any order) and write its row; nothing for a stream whose fold is empty. */
-  project(trx: Transaction<TrackerDatabase>, facility: string, streams: EventEnvelope[][]): Promise<void>;
+  /**
+   * Folds each stream's events (any order) into its row, without the database, and returns
+   * the write of those rows: the projector folds before its transaction and only writes in
+   * it. Nothing is written for a stream whose fold is empty.
+   */
+  fold(facility: string, streams: EventEnvelope[][]): ProjectionWrite;
 }
 
 /** Each projector's streams, read and grouped, ready to fold (`writeStreams`). */
 export type StreamsRead = Map<StreamProjector, Map<string, EventEnvelope[]>>;
 
-export async function refoldStreams(
-  trx: Transaction<TrackerDatabase>,
-  facility: string,
-  projectors: readonly StreamProjector[],
-  streamIds: readonly string[],
-): Promise<void> {
-  await writeStreams(trx, facility, await readStreams(trx, projectors, facility, streamIds));
-}
-
 /**
  * Every event of the streams, grouped by the projector that handles it. Reads only, so the
- * projector thread (projector-thread.ts) runs it outside its write transaction: a fold
- * written later covers at least the events it read, and the projector is the only writer
- * of these tables, its runs one after another, so nothing newer is overwritten.
+ * projector runs it (and the fold) outside its write transaction: a fold written later
+ * covers at least the events it read, and the projector is the only writer of these tables,
+ * its runs one after another, so nothing newer is overwritten.
  */
 export async function readStreams(
   db: Kysely<TrackerDatabase>,
@@ -63,13 +61,13 @@ export async function readStreams(
   return byProjector;
 }
 
-/** Folds the streams read and writes their rows: writes only, so a transaction holds the writer briefly. */
-export async function writeStreams(
-  trx: Transaction<TrackerDatabase>,
-  facility: string,
-  read: StreamsRead,
-): Promise<void> {
+/** Folds the streams read, outside any transaction; the returned write only writes, so its transaction holds the writer briefly. */
+export function foldStreams(facility: string, read: StreamsRead): ProjectionWrite {
+  const writes: ProjectionWrite[] = [];
   for (const [projector, streams] of read) {
-    if (streams.size > 0) await projector.project(trx, facility, [...streams.values()]);
+    if (streams.size > 0) writes.push(projector.fold(facility, [...streams.values()]));
   }
+  return async (trx) => {
+    for (const write of writes) await write(trx);
+  };
 }
