@@ -2,8 +2,10 @@
  * Paired drains for a before/after on a shared machine: the sync bench's own Guardline
  * drain (guardline-drain.ts) of one backlog, alternating two tracker settings given as
  * environment assignments, each run printed with the load average beside it, then each
- * side's median. The tracker process inherits the environment, so any setting the tracker
- * reads from it can be compared (`GUARDLINE_TRACKER_PROJECTOR=inline` against `=thread`).
+ * side's median, beside the tracker process's CPU time per 1,000 events drained (all its
+ * threads, from /proc), which a loaded machine moves far less than the rate. The tracker
+ * process inherits the environment, so any setting the tracker reads from it can be
+ * compared (`GUARDLINE_TRACKER_PROJECTOR=inline` against `=thread`).
  *
  * usage: node test/bench/sync/drain-ab.ts <events> <pairs> <A: NAME=value,...> <B: NAME=value,...>
  * e.g.   node test/bench/sync/drain-ab.ts 50000 3 GUARDLINE_TRACKER_PROJECTOR=inline GUARDLINE_TRACKER_PROJECTOR=thread
@@ -32,8 +34,8 @@ function settings(arg: string): [string, string][] {
     });
 }
 const sides = [
-  { name: 'A', arg: aArg, env: settings(aArg), rates: [] as number[] },
-  { name: 'B', arg: bArg, env: settings(bArg), rates: [] as number[] },
+  { name: 'A', arg: aArg, env: settings(aArg), rates: [] as number[], cpu: [] as number[] },
+  { name: 'B', arg: bArg, env: settings(bArg), rates: [] as number[], cpu: [] as number[] },
 ];
 
 const load = () => loadavg()[0]!.toFixed(2);
@@ -54,7 +56,12 @@ try {
           throw new Error(`tracker holds ${drain.trackerEvents} events, the console pushed ${drain.events}`);
         const rate = Math.round(drain.events / (drain.drainMs / 1000));
         side.rates.push(rate);
-        console.log(`pair ${pair + 1} ${side.name} (${side.arg}): ${rate} events/s, load ${before} -> ${load()}`);
+        // The tracker's CPU per 1,000 events during the drain, all its threads: steadier than the rate on a shared machine.
+        const cpu = drain.trackerCpuMs === null ? null : round((drain.trackerCpuMs / drain.events) * 1000, 1);
+        if (cpu !== null) side.cpu.push(cpu);
+        console.log(
+          `pair ${pair + 1} ${side.name} (${side.arg}): ${rate} events/s, tracker CPU ${cpu ?? '?'} ms per 1,000 events, load ${before} -> ${load()}`,
+        );
       } finally {
         for (const [k, v] of saved) {
           if (v === undefined) delete process.env[k];
@@ -65,7 +72,8 @@ try {
   }
   for (const side of sides)
     console.log(
-      `${side.name} (${side.arg}): median ${round(percentile(side.rates, 50), 0)} events/s of ${side.rates.join(', ')}`,
+      `${side.name} (${side.arg}): median ${round(percentile(side.rates, 50), 0)} events/s of ${side.rates.join(', ')}; ` +
+        `tracker CPU median ${side.cpu.length > 0 ? round(percentile(side.cpu, 50), 1) : '?'} ms per 1,000 events of ${side.cpu.join(', ')}`,
     );
 } finally {
   dir.cleanup();
