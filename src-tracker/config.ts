@@ -14,6 +14,8 @@ export interface TrackerConfig {
   shutdownGraceMs: number;
   /** Release directory served to consoles at /updates/ (issue 15). */
   releasesDir: string | undefined;
+  /** HQ's projector on its own thread (default) or on the event loop (server.ts `projector`). */
+  projector: 'thread' | 'inline';
 }
 
 export const DEFAULT_PORT = 8787;
@@ -27,8 +29,10 @@ const Port = z.coerce.number().int().min(0).max(65535);
 
 export const TRACKER_USAGE = `usage: npm run tracker -- [--port ${DEFAULT_PORT}] [--host ${DEFAULT_HOST}] [--data ${DEFAULT_DATA_FILE}]
        [--releases DIR (npm run dist output served to consoles at /updates/)]
+       [--projector thread|inline (HQ's projector on its own thread, the default, or on the event loop)]
 environment: DATABASE_URL (PostgreSQL instead of the SQLite file), GUARDLINE_ADMIN_TOKEN, GUARDLINE_RELEASES_DIR,
-             GUARDLINE_TRACKER_PORT, GUARDLINE_TRACKER_HOST, GUARDLINE_TRACKER_DATA, LOG_LEVEL`;
+             GUARDLINE_TRACKER_PORT, GUARDLINE_TRACKER_HOST, GUARDLINE_TRACKER_DATA,
+             GUARDLINE_TRACKER_PROJECTOR, LOG_LEVEL`;
 
 export function readTrackerConfig(argv: readonly string[], env: NodeJS.ProcessEnv): TrackerConfig {
   const { values } = parseArgs({
@@ -40,6 +44,7 @@ export function readTrackerConfig(argv: readonly string[], env: NodeJS.ProcessEn
       'database-url': { type: 'string' },
       'log-level': { type: 'string' },
       releases: { type: 'string' },
+      projector: { type: 'string' },
     },
     strict: true,
   });
@@ -47,6 +52,9 @@ export function readTrackerConfig(argv: readonly string[], env: NodeJS.ProcessEn
   if (!port.success)
     throw new Error(`--port must be a TCP port number, got ${values.port ?? env.GUARDLINE_TRACKER_PORT}`);
   const url = values['database-url'] ?? env.DATABASE_URL;
+  const projector = values.projector ?? env.GUARDLINE_TRACKER_PROJECTOR ?? 'thread';
+  if (projector !== 'thread' && projector !== 'inline')
+    throw new Error(`--projector must be thread or inline, got ${projector}`);
   return {
     host: values.host ?? env.GUARDLINE_TRACKER_HOST ?? DEFAULT_HOST,
     port: port.data,
@@ -57,5 +65,6 @@ export function readTrackerConfig(argv: readonly string[], env: NodeJS.ProcessEn
     logLevel: values['log-level'] ?? env.LOG_LEVEL ?? 'info',
     shutdownGraceMs: 30_000,
     releasesDir: values.releases ?? (env.GUARDLINE_RELEASES_DIR || undefined),
+    projector,
   };
 }

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = pino({ level: config.logLevel, base: { service: 'guardline-tracker' } });
-  const store = await openTrackerDb(config.database);
+  const store = await openTrackerDb(config.database, { log: (message) => logger.warn(message) });
   const admin = await ensureAdminToken(store, config.adminToken, Date.now());
   if (admin.source === 'generated') {
     process.stdout.write(`Admin token (shown once; store it safely, only its hash is kept): ${admin.token}\n`);
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     adminTokenHash: admin.source === 'env' ? admin.hash : undefined,
     logger,
     releasesDir: config.releasesDir,
+    projector: config.projector,
   });
 
   let stopping = false;

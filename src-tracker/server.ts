@@ -20,6 +20,7 @@ import { createAuthenticator } from './http/auth.ts';
 import { installErrorHandling } from './http/errors.ts';
 import { bearerToken } from './auth/tokens.ts';
 import { createHqProjector } from './projections/projector.ts';
+import { createProjectorThread } from './projections/projector-thread.ts';
 import { createFacilityHeads } from './stream/heads.ts';
 import { createPgCluster } from './cluster/pg-cluster.ts';
 import { DEFAULT_RELEASE_UPLOAD, updateRoutes } from './updates/routes.ts';
@@ -28,6 +29,8 @@ import { sql } from 'kysely';
 import { loadTrackerIdentity } from './identity/tracker-identity.ts';
 import { createTrackerAuthor } from './identity/authored-events.ts';
 import { createVerifyPool } from './events/verify-pool.ts';
+
+export type ProjectorPlacement = 'thread' | 'inline';
 
 export const DEFAULT_LIMITS: TrackerLimits = {
   bodyLimitBytes: PUSH_MAX_BYTES,
@@ -52,6 +55,12 @@ export interface TrackerOptions {
   leaderRetryMs?: number;
   /** Directory of `npm run dist` output served to the fleet at /updates/ (issue 15). */
   releasesDir?: string | undefined;
+  /**
+   * Where HQ's projector folds on a SQLite file: on a thread of its own (default) or on the
+   * event loop, as before issue 16i (`--projector inline`, for comparison). PostgreSQL and
+   * `:memory:` always fold in-process (projector-thread.ts says why).
+   */
+  projector?: ProjectorPlacement;
 }
 
 export async function buildTracker(options: TrackerOptions): Promise<FastifyInstance> {
@@ -85,10 +94,17 @@ export async function buildTracker(options: TrackerOptions): Promise<FastifyInst
     limits,
     heads: cluster?.heads ?? createFacilityHeads(),
     ingestor: createIngestor(options.db),
-    projector: createHqProjector(options.db, {
-      onError: (error, facility) => app.log.error({ err: error, facility }, 'HQ projection failed; will retry'),
-      ...(cluster ? { isLeader: () => cluster.isLeader() } : {}),
-    }),
+    projector:
+      options.db.kind === 'sqlite' && options.db.file !== undefined && options.projector !== 'inline'
+        ? createProjectorThread(options.db.file, {
+            onError: (error, facility) => app.log.error({ err: error, facility }, 'HQ projection failed; will retry'),
+            onCrash: (error) =>
+              app.log.error({ err: error }, 'HQ projector thread died; a new one catches up from the cursors'),
+          })
+        : createHqProjector(options.db, {
+            onError: (error, facility) => app.log.error({ err: error, facility }, 'HQ projection failed; will retry'),
+            ...(cluster ? { isLeader: () => cluster.isLeader() } : {}),
+          }),
     streams: new Set(),
     liveDevices: new Map(),
     identity,

@@ -6,12 +6,22 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDialectConfig,
+} from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { Pool } from 'pg';
 import type { TrackerDatabase } from './schema.ts';
 import { trackerMigrations } from './migrations/index.ts';
 import { withStatementCache } from './statement-cache.ts';
+import { createCheckpointer } from '../../src-common/sqlite-checkpointer.ts';
 
 export type DbKind = 'sqlite' | 'postgres';
 
@@ -21,27 +31,85 @@ export interface TrackerDb {
   readonly kind: DbKind;
   /** PostgreSQL's URL, for the cluster's own LISTEN and lock connections. */
   readonly url?: string;
+  /** The SQLite file, for threads that open their own connection to it (absent for `:memory:`). */
+  readonly file?: string;
   readonly db: Kysely<TrackerDatabase>;
+  /**
+   * A push's transaction committed (ingestor.ts): on a SQLite file, every few of these the
+   * checkpointer thread moves the WAL into the database file, so SQLite's automatic
+   * checkpoint never runs inside a push's commit. Nothing elsewhere.
+   */
+  committed(): void;
+  /** WAL checkpoints the checkpointer thread ran (SQLite file; 0 elsewhere). */
+  readonly checkpoints: number;
+  /** Settles when no checkpoint is requested or running (tests). */
+  checkpointsSettled(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function openTrackerDb(location: DbLocation): Promise<TrackerDb> {
-  const db = location.kind === 'sqlite' ? openSqlite(location.file) : openPostgres(location.url);
+/**
+ * Push commits between checkpoint requests. A 1,000-event push writes a few hundred WAL
+ * pages (rows and four indexes), so about every thousand pages, as SQLite's default
+ * automatic checkpoint would, but on the checkpointer's thread.
+ */
+const CHECKPOINT_EVERY_PUSHES = 4;
+
+export interface OpenOptions {
+  /** Where the checkpointer's rare failures go (it then falls back to SQLite's own, larger, automatic checkpoint). */
+  log?: (message: string) => void;
+}
+
+export async function openTrackerDb(location: DbLocation, options: OpenOptions = {}): Promise<TrackerDb> {
+  const sqlite = location.kind === 'sqlite' ? openSqlite(location.file) : null;
+  const db = sqlite ? sqlite.kysely : openPostgres((location as { url: string }).url);
   try {
     await migrateToLatest(db);
   } catch (error) {
     await db.destroy();
     throw error;
   }
+  const file = location.kind === 'sqlite' && location.file !== ':memory:' ? location.file : null;
+  const log = options.log ?? ((message: string) => process.stderr.write(`[guardline-tracker] ${message}\n`));
+  // After the migrations, so their commits never wait on a thread that is still loading.
+  const checkpointer =
+    sqlite && file ? createCheckpointer(sqlite.raw, file, log, { every: CHECKPOINT_EVERY_PUSHES }) : null;
   return {
     kind: location.kind,
     db,
-    close: () => db.destroy(),
+    committed: () => checkpointer?.committed(),
+    get checkpoints() {
+      return checkpointer?.completed ?? 0;
+    },
+    checkpointsSettled: async () => checkpointer?.settled(),
+    close: async () => {
+      // Its connection may be mid-checkpoint into the file: closed before the tracker's own.
+      await checkpointer?.close();
+      await db.destroy();
+    },
     ...(location.kind === 'postgres' ? { url: location.url } : {}),
+    ...(file ? { file } : {}),
   };
 }
 
-function openSqlite(file: string): Kysely<TrackerDatabase> {
+/**
+ * A second connection to a tracker's SQLite file that the tracker has already opened and
+ * migrated (the HQ projector's thread, projections/projector-thread.ts): same pragmas, no
+ * migrations.
+ */
+export function openSqliteConnection(file: string): TrackerDb {
+  const db = openSqlite(file).kysely;
+  return {
+    kind: 'sqlite',
+    db,
+    committed: () => {},
+    checkpoints: 0,
+    checkpointsSettled: async () => {},
+    close: () => db.destroy(),
+    file,
+  };
+}
+
+function openSqlite(file: string): { kysely: Kysely<TrackerDatabase>; raw: Database.Database } {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const sqlite = new Database(file);
   // Accepted events must survive power loss: WAL with a full sync on every commit.
@@ -50,7 +118,39 @@ function openSqlite(file: string): Kysely<TrackerDatabase> {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('cache_size = -65536');
-  return new Kysely<TrackerDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  return {
+    kysely: new Kysely<TrackerDatabase>({
+      dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
+    }),
+    raw: sqlite,
+  };
+}
+
+/**
+ * Transactions that take SQLite's writer at BEGIN (BEGIN IMMEDIATE), on every connection to
+ * the tracker's file. The file has a second writer, the HQ projector's thread
+ * (projections/projector-thread.ts). A deferred transaction that read before it wrote would
+ * fail at its first write, at once and without the busy timeout, whenever that thread
+ * committed in between (SQLITE_BUSY_SNAPSHOT: its snapshot is stale) or held the writer at
+ * that moment; an immediate one waits for the writer (busy_timeout) before it reads
+ * anything. Pushes already wrote first; enrolments, HQ's accounts and the tracker's own
+ * events read first.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
 }
 
 function openPostgres(url: string): Kysely<TrackerDatabase> {

@@ -19,6 +19,8 @@ import { EVENT_PAYLOADS, EventEnvelope } from '../../src-shared/events.ts';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 /** signed-envelope.ts's EventSignature pattern. */
 const SIGNATURE = /^[A-Za-z0-9_-]{86}$/;
+/** signed-envelope.ts's AuthorHash pattern (`prev`, the author chain's link). */
+const AUTHOR_HASH = /^[A-Za-z0-9_-]{43}$/;
 
 /** The envelope fields this filter checks itself. */
 const CHECKED = new Set([
@@ -32,6 +34,7 @@ const CHECKED = new Set([
   'hlc',
   'deviceSeq',
   'sig',
+  'prev',
 ]);
 /**
  * Fields the schema has and this filter does not check (one added to the envelope after
@@ -46,7 +49,7 @@ const text = (value: unknown, max: number): value is string =>
 export function fastEnvelope(raw: unknown): EventEnvelope | null {
   if (typeof raw !== 'object' || raw === null || Object.getPrototypeOf(raw) !== Object.prototype) return null;
   const e = raw as Record<string, unknown>;
-  const { id, streamId, type, payload, actor, deviceId, deviceTime, hlc, deviceSeq, sig } = e;
+  const { id, streamId, type, payload, actor, deviceId, deviceTime, hlc, deviceSeq, sig, prev } = e;
   if (
     typeof id !== 'string' ||
     !UUID.test(id) ||
@@ -81,6 +84,12 @@ export function fastEnvelope(raw: unknown): EventEnvelope | null {
     if (typeof sig !== 'string' || !SIGNATURE.test(sig)) return null;
     envelope.sig = sig;
   } else if ('sig' in e) return null;
+  // Checked here rather than by its own schema below: zod's per-field parse of every chained
+  // event's link was a visible share of this function in the drain's profile.
+  if (prev !== undefined) {
+    if (typeof prev !== 'string' || !AUTHOR_HASH.test(prev)) return null;
+    envelope.prev = prev;
+  } else if ('prev' in e) return null;
   for (const [key, schema] of UNCHECKED) {
     if (!(key in e)) continue;
     const field = schema.safeParse(e[key]);

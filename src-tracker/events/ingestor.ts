@@ -114,6 +114,7 @@ export function createIngestor(store: TrackerDb): Ingestor {
       for (const job of group) job.reject(error);
       return;
     }
+    store.committed();
     for (const job of group) {
       const result = outcomes.get(job)!;
       if (result.ok) job.resolve({ ...result.outcome, sharedCommit: group.length });

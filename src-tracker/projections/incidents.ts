@@ -13,13 +13,15 @@ const UPSERT_ROWS = 200;
 export const incidentProjector: StreamProjector = {
   name: 'incidents',
   handles: (type) => type.startsWith('incident.'),
-  async project(trx, facility, streams) {
+  fold(facility, streams) {
     const rows: IncidentsTable[] = [];
     for (const events of streams) {
       const incident = foldIncident(events);
       if (incident) rows.push(toRow(facility, incident));
     }
-    for (const part of chunks(rows, UPSERT_ROWS)) await upsert(trx, part);
+    return async (trx) => {
+      for (const part of chunks(rows, UPSERT_ROWS)) await upsert(trx, part);
+    };
   },
 };
 

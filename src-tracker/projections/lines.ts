@@ -13,7 +13,7 @@ import type { StreamProjector } from './refold.ts';
 export const lineStateProjector: StreamProjector = {
   name: 'line_states',
   handles: (type) => type === 'line.status_changed',
-  async project(trx, facility, streams) {
+  fold(facility, streams) {
     const rows: LineStatesTable[] = streams.flatMap((events) =>
       currentLineStates(events).map((s) => ({
         facility,
@@ -23,41 +23,45 @@ export const lineStateProjector: StreamProjector = {
         hlc: s.hlc,
       })),
     );
-    for (const row of rows) {
-      await trx
-        .insertInto('line_states')
-        .values(row)
-        .onConflict((oc) =>
-          oc
-            .columns(['facility', 'line_id'])
-            .doUpdateSet((eb) => ({
-              state: eb.ref('excluded.state'),
-              since: eb.ref('excluded.since'),
-              hlc: eb.ref('excluded.hlc'),
-            }))
-            // A line may have two streams (a console adopting the tracker's facility id,
-            // migration 0008): an older stream's refold never undoes a newer state.
-            .where((eb) =>
-              eb.or([eb('line_states.hlc', 'is', null), eb('line_states.hlc', '<=', eb.ref('excluded.hlc'))]),
-            ),
-        )
-        .execute();
-    }
+    return async (trx) => {
+      for (const row of rows) {
+        await trx
+          .insertInto('line_states')
+          .values(row)
+          .onConflict((oc) =>
+            oc
+              .columns(['facility', 'line_id'])
+              .doUpdateSet((eb) => ({
+                state: eb.ref('excluded.state'),
+                since: eb.ref('excluded.since'),
+                hlc: eb.ref('excluded.hlc'),
+              }))
+              // A line may have two streams (a console adopting the tracker's facility id,
+              // migration 0008): an older stream's refold never undoes a newer state.
+              .where((eb) =>
+                eb.or([eb('line_states.hlc', 'is', null), eb('line_states.hlc', '<=', eb.ref('excluded.hlc'))]),
+              ),
+          )
+          .execute();
+      }
+    };
   },
 };
 
 export const catalogProjector: StreamProjector = {
   name: 'facility_catalogs',
   handles: (type) => type === 'facility.lines_declared',
-  async project(trx, facility, streams) {
+  fold(facility, streams) {
     // A facility declares under one catalogue stream; should two ever exist, the latest declaration wins.
     const catalog = foldLineCatalog(streams.flat());
-    if (!catalog) return;
-    const doc = JSON.stringify(catalog);
-    await trx
-      .insertInto('facility_catalogs')
-      .values({ facility, doc })
-      .onConflict((oc) => oc.column('facility').doUpdateSet({ doc }))
-      .execute();
+    const doc = catalog ? JSON.stringify(catalog) : null;
+    return async (trx) => {
+      if (doc === null) return;
+      await trx
+        .insertInto('facility_catalogs')
+        .values({ facility, doc })
+        .onConflict((oc) => oc.column('facility').doUpdateSet({ doc }))
+        .execute();
+    };
   },
 };

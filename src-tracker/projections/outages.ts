@@ -12,7 +12,7 @@ function ticketJson(events: Parameters<typeof foldCarrierTicket>[0]): string | n
 export const outageProjector: StreamProjector = {
   name: 'outages',
   handles: (type) => type.startsWith('outage.'),
-  async project(trx, facility, streams) {
+  fold(facility, streams) {
     const rows: OutagesTable[] = [];
     for (const events of streams) {
       const outage = foldOutage(events);
@@ -30,20 +30,22 @@ export const outageProjector: StreamProjector = {
       });
     }
     // Outages are few and small: one row per statement keeps this simple.
-    for (const row of rows) {
-      await trx
-        .insertInto('outages')
-        .values(row)
-        .onConflict((oc) =>
-          oc.columns(['facility', 'id']).doUpdateSet((eb) => ({
-            status: eb.ref('excluded.status'),
-            opened_at: eb.ref('excluded.opened_at'),
-            updated_hlc: eb.ref('excluded.updated_hlc'),
-            doc: eb.ref('excluded.doc'),
-            ticket: eb.ref('excluded.ticket'),
-          })),
-        )
-        .execute();
-    }
+    return async (trx) => {
+      for (const row of rows) {
+        await trx
+          .insertInto('outages')
+          .values(row)
+          .onConflict((oc) =>
+            oc.columns(['facility', 'id']).doUpdateSet((eb) => ({
+              status: eb.ref('excluded.status'),
+              opened_at: eb.ref('excluded.opened_at'),
+              updated_hlc: eb.ref('excluded.updated_hlc'),
+              doc: eb.ref('excluded.doc'),
+              ticket: eb.ref('excluded.ticket'),
+            })),
+          )
+          .execute();
+      }
+    };
   },
 };

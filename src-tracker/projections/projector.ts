@@ -28,7 +28,7 @@ import { incidentProjector } from './incidents.ts';
 import { outageProjector } from './outages.ts';
 import { catalogProjector, lineStateProjector } from './lines.ts';
 import { chunks } from '../events/event-rows.ts';
-import { refoldStreams, type StreamProjector } from './refold.ts';
+import { foldStreams, readStreams, type StreamProjector } from './refold.ts';
 
 const PROJECTORS: readonly StreamProjector[] = [
   incidentProjector,
@@ -245,7 +245,11 @@ async function catchUp(store: TrackerDb, facility: string, stopped: () => boolea
     // without a real turn of the event loop a whole run would hold off every request.
     await new Promise((resolve) => setImmediate(resolve));
     if (stopped()) return;
-    await projectionTransaction(store, (trx) => refoldStreams(trx, facility, PROJECTORS, part));
+    // Read and folded first, outside the transaction: it then only writes, so on the projector
+    // thread's own connection it holds SQLite's one writer for the upserts alone.
+    const write = foldStreams(facility, await readStreams(store.db, PROJECTORS, facility, part));
+    if (stopped()) return;
+    await projectionTransaction(store, write);
   }
   await projectionTransaction(store, (trx) =>
     trx

@@ -4,30 +4,46 @@
  * tracker's picture converges with theirs by construction, whatever order events
  * arrived in.
  */
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { EventEnvelope } from '../../src-shared/events.ts';
 import type { TrackerDatabase } from '../db/schema.ts';
 import { chunks, rowToEnvelope } from '../events/event-rows.ts';
 
 const STREAMS_PER_QUERY = 500;
 
+/** Writes rows a fold produced, inside the projection's transaction. */
+export type ProjectionWrite = (trx: Transaction<TrackerDatabase>) => Promise<void>;
+
 /** One projection table fed by one family of event types. */
 export interface StreamProjector {
   name: string;
   handles(type: string): boolean;
-  /** Fold each stream's events (any order) and write its row; nothing for a stream whose fold is empty. */
-  project(trx: Transaction<TrackerDatabase>, facility: string, streams: EventEnvelope[][]): Promise<void>;
+  /**
+   * Folds each stream's events (any order) into its row, without the database, and returns
+   * the write of those rows: the projector folds before its transaction and only writes in
+   * it. Nothing is written for a stream whose fold is empty.
+   */
+  fold(facility: string, streams: EventEnvelope[][]): ProjectionWrite;
 }
 
-export async function refoldStreams(
-  trx: Transaction<TrackerDatabase>,
-  facility: string,
+/** Each projector's streams, read and grouped, ready to fold (`writeStreams`). */
+export type StreamsRead = Map<StreamProjector, Map<string, EventEnvelope[]>>;
+
+/**
+ * Every event of the streams, grouped by the projector that handles it. Reads only, so the
+ * projector runs it (and the fold) outside its write transaction: a fold written later
+ * covers at least the events it read, and the projector is the only writer of these tables,
+ * its runs one after another, so nothing newer is overwritten.
+ */
+export async function readStreams(
+  db: Kysely<TrackerDatabase>,
   projectors: readonly StreamProjector[],
+  facility: string,
   streamIds: readonly string[],
-): Promise<void> {
-  const byProjector = new Map<StreamProjector, Map<string, EventEnvelope[]>>(projectors.map((p) => [p, new Map()]));
+): Promise<StreamsRead> {
+  const byProjector: StreamsRead = new Map(projectors.map((p) => [p, new Map()]));
   for (const part of chunks(streamIds, STREAMS_PER_QUERY)) {
-    const rows = await trx
+    const rows = await db
       .selectFrom('events')
       .selectAll()
       .where('facility', '=', facility)
@@ -42,7 +58,16 @@ export async function refoldStreams(
       streams.set(row.stream_id, list);
     }
   }
-  for (const [projector, streams] of byProjector) {
-    if (streams.size > 0) await projector.project(trx, facility, [...streams.values()]);
+  return byProjector;
+}
+
+/** Folds the streams read, outside any transaction; the returned write only writes, so its transaction holds the writer briefly. */
+export function foldStreams(facility: string, read: StreamsRead): ProjectionWrite {
+  const writes: ProjectionWrite[] = [];
+  for (const [projector, streams] of read) {
+    if (streams.size > 0) writes.push(projector.fold(facility, [...streams.values()]));
   }
+  return async (trx) => {
+    for (const write of writes) await write(trx);
+  };
 }

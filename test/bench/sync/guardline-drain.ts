@@ -31,6 +31,8 @@ export interface DrainResult {
   untilLiveMs: number;
   /** Events the tracker holds afterwards, read from its file. */
   trackerEvents: number;
+  /** CPU time the tracker process spent from the drain's start to its end, all threads (null without /proc). */
+  trackerCpuMs: number | null;
 }
 
 /** Writes the backlog into a console file that is not enrolled yet; returns the file. */
@@ -95,11 +97,13 @@ export async function guardlineDrain(dir: string, run: number, template: string)
         process.stderr.write(`  guardline drain: ${done}/${events}\n`);
       }
     });
+    const cpuBefore = tracker.cpuMs();
     const start = performance.now();
     const drained = statusReached(c, (s) => s.pending === 0, 'the outbox to drain');
     const live = statusReached(c, (s) => s.pending === 0 && s.state === 'live', 'sync to be live again');
     c.core.sync.start();
     const drainMs = (await drained) - start;
+    const cpuAfter = tracker.cpuMs();
     const untilLiveMs = (await live) - start;
     stopProgress();
     await close();
@@ -107,7 +111,8 @@ export async function guardlineDrain(dir: string, run: number, template: string)
     // The console's events, not the device record the tracker wrote at enrolment.
     const held = db.prepare("SELECT count(*) AS n FROM events WHERE type != 'device.enrolled'").get() as { n: number };
     db.close();
-    return { events, drainMs, untilLiveMs, trackerEvents: held.n };
+    const trackerCpuMs = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
+    return { events, drainMs, untilLiveMs, trackerEvents: held.n, trackerCpuMs };
   } finally {
     await close();
   }

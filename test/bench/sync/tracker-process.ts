@@ -10,13 +10,37 @@ import { fileURLToPath } from 'node:url';
 import { TRACKER_READY_PREFIX } from '../../../src-tracker/config.ts';
 import { ADMIN_TOKEN } from '../../integration/sync/sync-lab.ts';
 
-const mainScript = fileURLToPath(new URL('../../../src-tracker/main.ts', import.meta.url));
+/**
+ * GUARDLINE_BENCH_TRACKER_MAIN: another tree's `src-tracker/main.ts` (an unpacked older
+ * commit), so drain-ab.ts can pair this tree's tracker with an earlier one's.
+ */
+const ownMain = fileURLToPath(new URL('../../../src-tracker/main.ts', import.meta.url));
 const READY_TIMEOUT_MS = 30_000;
 const POLL_MS = 20;
 
 export interface TrackerProcess {
   url: string;
+  /**
+   * CPU time the tracker process has used so far, every thread (user + system, from
+   * /proc/<pid>/stat in USER_HZ ticks, 100 a second on Linux): unlike a rate, it barely moves
+   * with the machine's load. Null where /proc is not there.
+   */
+  cpuMs(): number | null;
   kill(): Promise<void>;
+}
+
+const USER_HZ = 100;
+
+function processCpuMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces, inside parentheses): utime is the 14th field, stime the 15th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
+  } catch {
+    return null;
+  }
 }
 
 export async function startTrackerProcess(dataFile: string, logFile: string): Promise<TrackerProcess> {
@@ -25,6 +49,8 @@ export async function startTrackerProcess(dataFile: string, logFile: string): Pr
   // and is stopped with SIGTERM so it exits cleanly and the profile is written.
   const profileDir = process.env.GUARDLINE_BENCH_PROFILE_DIR;
   const profiling = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  // Read at each start, not at import: drain-ab.ts sets it per run.
+  const mainScript = process.env.GUARDLINE_BENCH_TRACKER_MAIN || ownMain;
   const child = spawn(
     process.execPath,
     [...profiling, mainScript, '--port', '0', '--host', '127.0.0.1', '--data', dataFile],
@@ -45,7 +71,8 @@ export async function startTrackerProcess(dataFile: string, logFile: string): Pr
     const line = readFileSync(logFile, 'utf8')
       .split('\n')
       .find((l) => l.startsWith(TRACKER_READY_PREFIX));
-    if (line) return { url: line.slice(TRACKER_READY_PREFIX.length).trim(), kill };
+    if (line)
+      return { url: line.slice(TRACKER_READY_PREFIX.length).trim(), cpuMs: () => processCpuMs(child.pid), kill };
     if (gone) break;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }

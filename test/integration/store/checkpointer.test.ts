@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { CHECKPOINT_EVERY, createCheckpointer } from '../../../src-main/core/store/checkpointer.ts';
+import { CHECKPOINT_EVERY, createCheckpointer } from '../../../src-common/sqlite-checkpointer.ts';
 import { openEventStore } from '../../../src-main/core/store/event-store.ts';
 import { encodeHlc } from '../../../src-shared/hlc.ts';
 import { tempDir } from '../../support/temp.ts';
@@ -94,7 +94,7 @@ describe('closing a store in a process with nothing else to do', () => {
     // store.closed()` (a bench, a migration script, a quitting host) must still get past it.
     const script = `
       import { openEventStore } from ${JSON.stringify(join(process.cwd(), 'src-main/core/store/event-store.ts'))};
-      import { CHECKPOINT_EVERY } from ${JSON.stringify(join(process.cwd(), 'src-main/core/store/checkpointer.ts'))};
+      import { CHECKPOINT_EVERY } from ${JSON.stringify(join(process.cwd(), 'src-common/sqlite-checkpointer.ts'))};
       import { encodeHlc } from ${JSON.stringify(join(process.cwd(), 'src-shared/hlc.ts'))};
       const store = openEventStore(process.argv[2]);
       for (let i = 0; i < CHECKPOINT_EVERY * 2; i++) {

@@ -5,9 +5,11 @@
  * a crashed tracker stored but never projected.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../../src-shared/events.ts';
 import { HqIncident } from '../../../src-shared/sync-wire.ts';
@@ -20,6 +22,8 @@ import { checkPushBatch, type CheckedBatch } from '../../../src-tracker/events/v
 import type { AuthedDevice } from '../../../src-tracker/http/auth.ts';
 import { TrackerFailure } from '../../../src-tracker/http/errors.ts';
 import { buildTracker, DEFAULT_LIMITS } from '../../../src-tracker/server.ts';
+import { BACKSTOP_PAGES } from '../../../src-common/sqlite-checkpointer.ts';
+import { createProjectorThread } from '../../../src-tracker/projections/projector-thread.ts';
 import { loadTrackerIdentity } from '../../../src-tracker/identity/tracker-identity.ts';
 import { createTrackerAuthor } from '../../../src-tracker/identity/authored-events.ts';
 import { testKey } from '../../support/device-keys.ts';
@@ -182,27 +186,30 @@ describe('pushes verified while they are inserted', () => {
 });
 
 describe('HQ projections folded after commits', () => {
-  it('shows a pushed incident to an HQ read sent right after the push was answered', async () => {
-    const { token } = await enrolled('ws-1');
-    const app = await buildTracker({ db: store, adminTokenHash: hashSecret(adminToken) });
-    try {
-      const ws = consoleEvents('ws-1');
-      const created = ws.incidentCreated(FACILITY, { title: 'Larm i korridor C' });
-      const pushed = await app.inject({
-        method: 'POST',
-        url: '/v1/events',
-        headers: { authorization: `Bearer ${token}` },
-        payload: { events: [created, ws.statusChanged(created.streamId, 'open', 'acknowledged')] },
-      });
-      expect(pushed.statusCode).toBe(200);
+  it.each(['thread', 'inline'] as const)(
+    'shows a pushed incident to an HQ read sent right after the push was answered (projector: %s)',
+    async (projector) => {
+      const { token } = await enrolled('ws-1');
+      const app = await buildTracker({ db: store, adminTokenHash: hashSecret(adminToken), projector });
+      try {
+        const ws = consoleEvents('ws-1');
+        const created = ws.incidentCreated(FACILITY, { title: 'Larm i korridor C' });
+        const pushed = await app.inject({
+          method: 'POST',
+          url: '/v1/events',
+          headers: { authorization: `Bearer ${token}` },
+          payload: { events: [created, ws.statusChanged(created.streamId, 'open', 'acknowledged')] },
+        });
+        expect(pushed.statusCode).toBe(200);
 
-      const hq = await app.inject({ url: '/v1/hq/incidents', headers: await injectHqSignIn(app, adminToken) });
-      const incidents = HqIncident.array().parse(hq.json<{ incidents: unknown }>().incidents);
-      expect(incidents).toMatchObject([{ id: created.streamId, title: 'Larm i korridor C', status: 'acknowledged' }]);
-    } finally {
-      await app.close();
-    }
-  });
+        const hq = await app.inject({ url: '/v1/hq/incidents', headers: await injectHqSignIn(app, adminToken) });
+        const incidents = HqIncident.array().parse(hq.json<{ incidents: unknown }>().incidents);
+        expect(incidents).toMatchObject([{ id: created.streamId, title: 'Larm i korridor C', status: 'acknowledged' }]);
+      } finally {
+        await app.close();
+      }
+    },
+  );
 
   it('catches up on events a tracker stored but never projected before it stopped', async () => {
     const { device } = await enrolled('ws-1');
@@ -226,6 +233,141 @@ describe('HQ projections folded after commits', () => {
       expect(Number(cursor.projected_seq)).toBe(3);
     } finally {
       await app.close();
+    }
+  });
+});
+
+describe('HQ projector on its own thread', () => {
+  async function incidentIds(): Promise<string[]> {
+    return (await store.db.selectFrom('incidents').select('id').execute()).map((r) => r.id).sort();
+  }
+
+  it('folds pushes on its own connection, survives the thread dying (logged, replaced) and catches up what came meanwhile', async () => {
+    const { device } = await enrolled('ws-1');
+    const ws = consoleEvents('ws-1');
+    const ingestor = createIngestor(store);
+    const crashes: Error[] = [];
+    const thread = createProjectorThread(store.file!, { onCrash: (error) => crashes.push(error) });
+    try {
+      const first = ws.incidentCreated(FACILITY);
+      await ingestor.ingest(device, checked([first]), Date.now());
+      thread.notify(FACILITY);
+      await thread.settled();
+      expect(await incidentIds()).toEqual([first.streamId]);
+
+      const dying = thread.worker()!;
+      await dying.terminate();
+      expect(crashes).toHaveLength(1);
+      expect(crashes[0]!.message).toMatch(/exited with code/);
+      // Stored and notified while no thread runs: the notify has nowhere to go.
+      const second = ws.incidentCreated(FACILITY);
+      await ingestor.ingest(device, checked([second, ws.noteAdded(first.streamId, 'Efter kraschen')]), Date.now());
+      thread.notify(FACILITY);
+      // The read waits for the replacement, which catches every facility up from its cursor.
+      await thread.settled();
+      expect(thread.started).toBe(2);
+      expect(thread.worker()).not.toBe(dying);
+      expect(await incidentIds()).toEqual([first.streamId, second.streamId].sort());
+      const folded = await store.db
+        .selectFrom('incidents')
+        .select('note_count')
+        .where('id', '=', first.streamId)
+        .executeTakeFirstOrThrow();
+      expect(folded.note_count).toBe(1);
+    } finally {
+      await thread.stop();
+    }
+    expect(thread.worker()).toBeNull();
+  });
+
+  it('holds the writer from the start of a tracker transaction, so a second writer on the file cannot fail one that reads before it writes', async () => {
+    await enrolled('ws-1');
+    // The projector thread's role: another connection that writes to the same file.
+    const other = new Database(join(dir, 'tracker.sqlite'));
+    other.pragma('busy_timeout = 0');
+    try {
+      const attempts: string[] = [];
+      await store.db.transaction().execute(async (trx) => {
+        const before = await trx.selectFrom('facilities').select('id').execute();
+        // Between this transaction's read and its write, the other connection tries to commit.
+        try {
+          other.prepare("INSERT INTO facilities (id, created_at, name) VALUES ('Annex', 0, 'Annex')").run();
+          attempts.push('other committed');
+        } catch (error) {
+          attempts.push(`other waited: ${(error as { code?: string }).code}`);
+        }
+        await trx
+          .insertInto('facilities')
+          .values({ id: `${before[0]!.id}-2`, created_at: 0, name: 'Andra' })
+          .execute();
+      });
+      expect(attempts).toEqual(['other waited: SQLITE_BUSY']);
+      const ids = (await store.db.selectFrom('facilities').select('id').execute()).map((r) => r.id).sort();
+      expect(ids).toEqual([FACILITY, `${FACILITY}-2`]);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('reports a failed run with its facility and retries it, without dying', async () => {
+    const { device } = await enrolled('ws-1');
+    const ws = consoleEvents('ws-1');
+    const errors: { error: Error; facility: string }[] = [];
+    const crashes: Error[] = [];
+    const thread = createProjectorThread(store.file!, {
+      onError: (error, facility) => errors.push({ error, facility }),
+      onCrash: (error) => crashes.push(error),
+    });
+    try {
+      await thread.settled();
+      // HQ's table gone from under the thread: its next run fails on the upsert.
+      await sql`ALTER TABLE incidents RENAME TO incidents_away`.execute(store.db);
+      await createIngestor(store).ingest(device, checked([ws.incidentCreated(FACILITY)]), Date.now());
+      thread.notify(FACILITY);
+      await thread.settled();
+      expect(errors.map((e) => e.facility)).toEqual([FACILITY]);
+      expect(errors[0]!.error.message).toMatch(/incidents/);
+      await sql`ALTER TABLE incidents_away RENAME TO incidents`.execute(store.db);
+      // The facility stays dirty; the retry (a second later) or the next read folds it.
+      await thread.settled();
+      expect(await incidentIds()).toHaveLength(1);
+      expect(crashes).toEqual([]);
+      expect(thread.started).toBe(1);
+    } finally {
+      await thread.stop();
+    }
+  });
+});
+
+describe('WAL checkpoints on the checkpointer thread', () => {
+  it('moves the pushes WAL into the database file off the push commits, with SQLite own checkpoint only as a large backstop', async () => {
+    const { device } = await enrolled('ws-1');
+    const ws = consoleEvents('ws-1');
+    const ingestor = createIngestor(store);
+    // One push at a time: each commits on its own, so every commit counts.
+    for (let push = 0; push < 8; push++) {
+      await ingestor.ingest(
+        device,
+        checked(Array.from({ length: 50 }, () => ws.incidentCreated(FACILITY))),
+        Date.now(),
+      );
+    }
+    await store.checkpointsSettled();
+    expect(store.checkpoints).toBeGreaterThanOrEqual(1);
+    // The tracker connection's own automatic checkpoint is the backstop, far above a push's pages.
+    const { rows } = await sql<{ wal_autocheckpoint: number }>`PRAGMA wal_autocheckpoint`.execute(store.db);
+    expect(rows[0]!.wal_autocheckpoint).toBe(BACKSTOP_PAGES);
+    // What the thread checkpointed is in the database file itself: a copy of the file alone holds it.
+    const copy = join(dir, 'copy.sqlite');
+    copyFileSync(join(dir, 'tracker.sqlite'), copy);
+    const alone = new Database(copy, { readonly: true });
+    try {
+      const stored = alone.prepare("SELECT count(*) AS n FROM events WHERE type != 'device.enrolled'").get() as {
+        n: number;
+      };
+      expect(stored.n).toBeGreaterThanOrEqual(50);
+    } finally {
+      alone.close();
     }
   });
 });

@@ -29,4 +29,13 @@ describe('tracker config', () => {
     expect(() => readTrackerConfig(['--port', 'eighty'], {})).toThrow(/--port/);
     expect(() => readTrackerConfig(['--prot', '1'], {})).toThrow();
   });
+
+  it('folds HQ on its own thread unless told inline, and names the flag when the value is neither', () => {
+    expect(readTrackerConfig([], {}).projector).toBe('thread');
+    expect(readTrackerConfig([], { GUARDLINE_TRACKER_PROJECTOR: 'inline' }).projector).toBe('inline');
+    expect(readTrackerConfig(['--projector', 'thread'], { GUARDLINE_TRACKER_PROJECTOR: 'inline' }).projector).toBe(
+      'thread',
+    );
+    expect(() => readTrackerConfig(['--projector', 'worker'], {})).toThrow(/--projector must be thread or inline/);
+  });
 });

@@ -5,6 +5,7 @@ import { encodeHlc } from '../../../src-shared/hlc.ts';
 import { fastEnvelope } from '../../../src-tracker/events/envelope-fast-path.ts';
 
 const SIG = 'A'.repeat(43) + '_-'.repeat(21) + 'z';
+const PREV = 'b'.repeat(22) + '_-'.repeat(10) + 'Z';
 
 function valid(): Record<string, unknown> {
   return {
@@ -18,6 +19,7 @@ function valid(): Record<string, unknown> {
     hlc: encodeHlc({ wallMs: 1_764_100_000_000, counter: 0, node: 'ws-1' }),
     deviceSeq: 12,
     sig: SIG,
+    prev: PREV,
   };
 }
 
@@ -41,6 +43,8 @@ const anyValue = fc.oneof(
   fc.double(),
   fc.constantFrom(null, undefined, true, 0, -0, -1, 1, 2 ** 53, 2 ** 53 - 1, NaN, Infinity, 1.5, [], {}),
 );
+// sig and prev: base64url-only strings around the length too, since fast-check's own strings
+// from the wider class almost always hold a + / or = and would never probe the length rule.
 const fieldValues: Record<string, fc.Arbitrary<unknown>> = {
   id: fc.oneof(
     fc.uuid(),
@@ -62,13 +66,24 @@ const fieldValues: Record<string, fc.Arbitrary<unknown>> = {
   deviceTime: anyValue,
   hlc: anyValue,
   deviceSeq: anyValue,
-  sig: fc.oneof(fc.constant(SIG), fc.stringMatching(/^[A-Za-z0-9_+/=-]{85,87}$/), anyValue),
+  sig: fc.oneof(
+    fc.constant(SIG),
+    fc.stringMatching(/^[A-Za-z0-9_-]{85,87}$/),
+    fc.stringMatching(/^[A-Za-z0-9_+/=-]{85,87}$/),
+    anyValue,
+  ),
+  prev: fc.oneof(
+    fc.constant(PREV),
+    fc.stringMatching(/^[A-Za-z0-9_-]{42,44}$/),
+    fc.stringMatching(/^[A-Za-z0-9_+/=-]{42,44}$/),
+    anyValue,
+  ),
 };
 
 describe('envelope fast path', () => {
   it('takes the signed and pre-signature envelopes consoles push, with zod’s exact output', () => {
     const signed = valid();
-    const { deviceSeq: _seq, sig: _sig, ...unsigned } = valid();
+    const { deviceSeq: _seq, sig: _sig, prev: _prev, ...unsigned } = valid();
     for (const raw of [signed, unsigned, { ...signed, extra: 'dropped' }]) {
       const fast = fastEnvelope(raw);
       expect(fast).not.toBeNull();

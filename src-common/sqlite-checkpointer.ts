@@ -26,13 +26,17 @@
  * bounded if the worker cannot keep up or failed to start. The worker starts on the
  * first checkpoint due, so short-lived stores (most tests) never start one.
  *
+ * Shared by the console's store (src-main/core/store/event-store.ts) and the tracker's
+ * SQLite file (src-tracker/db/database.ts), whose pushes write a few hundred pages each, so
+ * it asks every few commits (`every`).
+ *
  * Hand-written rather than a library: it is a dozen lines around SQLite's own PRAGMA.
  * The worker is evaluated from a string and loads better-sqlite3 by the path this module
  * resolves, so it needs no separate bundle entry in the packaged app.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { Db } from './database.ts';
+import type { Database } from 'better-sqlite3';
 
 /** Commits between checkpoint requests: ~20 pages each, so about 1,300 pages of WAL. */
 export const CHECKPOINT_EVERY = 64;
@@ -83,8 +87,21 @@ export interface Checkpointer {
   settled(): Promise<void>;
 }
 
-export function createCheckpointer(db: Db, file: string, log: (message: string) => void): Checkpointer {
-  db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+export interface CheckpointerOptions {
+  /** Commits between checkpoint requests (default CHECKPOINT_EVERY, sized for the console's commands). */
+  every?: number;
+  /** WAL pages past which SQLite checkpoints in the commit itself (default BACKSTOP_PAGES). */
+  backstopPages?: number;
+}
+
+export function createCheckpointer(
+  db: Pick<Database, 'pragma'>,
+  file: string,
+  log: (message: string) => void,
+  options: CheckpointerOptions = {},
+): Checkpointer {
+  const every = options.every ?? CHECKPOINT_EVERY;
+  db.pragma(`wal_autocheckpoint = ${options.backstopPages ?? BACKSTOP_PAGES}`);
   let worker: Worker | null = null;
   let failed = false;
   let sinceLast = 0;
@@ -119,7 +136,7 @@ export function createCheckpointer(db: Db, file: string, log: (message: string) 
   return {
     committed() {
       sinceLast += 1;
-      if (sinceLast < CHECKPOINT_EVERY || Atomics.load(state, 0) === 1) return;
+      if (sinceLast < every || Atomics.load(state, 0) === 1) return;
       const w = start();
       if (!w) return;
       sinceLast = 0;

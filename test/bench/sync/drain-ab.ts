@@ -1,0 +1,80 @@
+/**
+ * Paired drains for a before/after on a shared machine: the sync bench's own Guardline
+ * drain (guardline-drain.ts) of one backlog, alternating two tracker settings given as
+ * environment assignments, each run printed with the load average beside it, then each
+ * side's median, beside the tracker process's CPU time per 1,000 events drained (all its
+ * threads, from /proc), which a loaded machine moves far less than the rate. The tracker
+ * process inherits the environment, so any setting the tracker reads from it can be
+ * compared (`GUARDLINE_TRACKER_PROJECTOR=inline` against `=thread`).
+ *
+ * usage: node test/bench/sync/drain-ab.ts <events> <pairs> <A: NAME=value,...> <B: NAME=value,...>
+ * e.g.   node test/bench/sync/drain-ab.ts 50000 3 GUARDLINE_TRACKER_PROJECTOR=inline GUARDLINE_TRACKER_PROJECTOR=thread
+ *        node test/bench/sync/drain-ab.ts 50000 3 GUARDLINE_BENCH_TRACKER_MAIN=/tmp/base/src-tracker/main.ts ""
+ *        (an older commit unpacked with `git archive <commit> | tar -x -C /tmp/base`, node_modules linked in)
+ */
+import { loadavg } from 'node:os';
+import { percentile, round } from '../report.ts';
+import { tempDir } from '../../support/temp.ts';
+import { guardlineDrain, offlineConsole } from './guardline-drain.ts';
+
+const [countArg, pairsArg, aArg, bArg] = process.argv.slice(2);
+if (!countArg || !pairsArg || aArg === undefined || bArg === undefined)
+  throw new Error('usage: drain-ab.ts <events> <pairs> <A: NAME=value,...> <B: NAME=value,...>');
+const count = Number(countArg);
+const pairs = Number(pairsArg);
+
+function settings(arg: string): [string, string][] {
+  return arg
+    .split(',')
+    .filter(Boolean)
+    .map((kv) => {
+      const at = kv.indexOf('=');
+      if (at < 1) throw new Error(`not NAME=value: ${kv}`);
+      return [kv.slice(0, at), kv.slice(at + 1)];
+    });
+}
+const sides = [
+  { name: 'A', arg: aArg, env: settings(aArg), rates: [] as number[], cpu: [] as number[] },
+  { name: 'B', arg: bArg, env: settings(bArg), rates: [] as number[], cpu: [] as number[] },
+];
+
+const load = () => loadavg()[0]!.toFixed(2);
+const dir = tempDir('guardline-drain-ab-');
+try {
+  const template = await offlineConsole(dir.path, count);
+  let run = 0;
+  for (let pair = 0; pair < pairs; pair++) {
+    // A first in even pairs, B first in odd ones: neither always follows the other.
+    const order = pair % 2 === 0 ? sides : [...sides].reverse();
+    for (const side of order) {
+      const saved = side.env.map(([k]) => [k, process.env[k]] as const);
+      for (const [k, v] of side.env) process.env[k] = v;
+      const before = load();
+      try {
+        const drain = await guardlineDrain(dir.path, run++, template);
+        if (drain.trackerEvents !== drain.events)
+          throw new Error(`tracker holds ${drain.trackerEvents} events, the console pushed ${drain.events}`);
+        const rate = Math.round(drain.events / (drain.drainMs / 1000));
+        side.rates.push(rate);
+        // The tracker's CPU per 1,000 events during the drain, all its threads: steadier than the rate on a shared machine.
+        const cpu = drain.trackerCpuMs === null ? null : round((drain.trackerCpuMs / drain.events) * 1000, 1);
+        if (cpu !== null) side.cpu.push(cpu);
+        console.log(
+          `pair ${pair + 1} ${side.name} (${side.arg}): ${rate} events/s, tracker CPU ${cpu ?? '?'} ms per 1,000 events, load ${before} -> ${load()}`,
+        );
+      } finally {
+        for (const [k, v] of saved) {
+          if (v === undefined) delete process.env[k];
+          else process.env[k] = v;
+        }
+      }
+    }
+  }
+  for (const side of sides)
+    console.log(
+      `${side.name} (${side.arg}): median ${round(percentile(side.rates, 50), 0)} events/s of ${side.rates.join(', ')}; ` +
+        `tracker CPU median ${side.cpu.length > 0 ? round(percentile(side.cpu, 50), 1) : '?'} ms per 1,000 events of ${side.cpu.join(', ')}`,
+    );
+} finally {
+  dir.cleanup();
+}

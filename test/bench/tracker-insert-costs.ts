@@ -1,0 +1,117 @@
+/**
+ * `node test/bench/tracker-insert-costs.ts`: what the tracker's push INSERT pays for its
+ * foreign keys and secondary indexes (issue 16, branch 16i). On a freshly migrated tracker
+ * file, the push's own statement (1,000 rows, ON CONFLICT DO NOTHING RETURNING, one
+ * transaction per push with synchronous=FULL, as ingest.ts runs it) is timed per push with
+ * foreign keys on and off, and with secondary indexes dropped one at a time and all
+ * together; the variants take turns within each round, so a busy machine weighs on all
+ * alike. Prints the median per variant and the load average.
+ */
+import Database from 'better-sqlite3';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { openTrackerDb } from '../../src-tracker/db/database.ts';
+import { tempDir } from '../support/temp.ts';
+import { percentile, round } from './report.ts';
+
+const ROWS = 1_000;
+const PUSHES_PER_ROUND = 10;
+const ROUNDS = 5;
+const COLUMNS = [
+  'id',
+  'facility',
+  'stream_id',
+  'type',
+  'payload',
+  'actor',
+  'device_id',
+  'device_time',
+  'hlc',
+  'received_at',
+  'pushed_by',
+  'device_seq',
+  'sig',
+  'prev',
+];
+const SECONDARY = ['events_by_facility_seq', 'events_by_stream', 'events_by_author'];
+const VARIANTS: { name: string; foreignKeys: boolean; drop: string[] }[] = [
+  { name: 'as shipped (foreign keys on, every index)', foreignKeys: true, drop: [] },
+  { name: 'foreign keys off', foreignKeys: false, drop: [] },
+  ...SECONDARY.map((index) => ({ name: `without ${index}`, foreignKeys: true, drop: [index] })),
+  { name: 'without all three secondary indexes', foreignKeys: true, drop: SECONDARY },
+];
+
+const dir = tempDir('guardline-tracker-insert-');
+const loadBefore = loadavg()[0]!;
+try {
+  const dbs = [];
+  for (const [v, variant] of VARIANTS.entries()) {
+    const file = join(dir.path, `variant-${v}.sqlite`);
+    await (await openTrackerDb({ kind: 'sqlite', file })).close();
+    dbs.push({ variant, file });
+  }
+  const opened = dbs.map(({ variant, file }) => {
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma(`foreign_keys = ${variant.foreignKeys ? 'ON' : 'OFF'}`);
+    db.prepare("INSERT INTO facilities (id, created_at, name) VALUES ('F', 0, 'F')").run();
+    db.prepare(
+      "INSERT INTO devices (id, device_id, facility, label, token_hash, created_at) VALUES ('d', 'dev-1', 'F', 'l', 'h', 0)",
+    ).run();
+    for (const index of variant.drop) db.exec(`DROP INDEX ${index}`);
+    const one = `(${COLUMNS.map(() => '?').join(', ')})`;
+    const insert = db.prepare(
+      `INSERT INTO events (${COLUMNS.join(', ')}) VALUES ${Array(ROWS).fill(one).join(', ')} ` +
+        'ON CONFLICT (id) DO NOTHING RETURNING id, server_seq',
+    );
+    const push = db.transaction((parameters: unknown[]) => insert.all(...parameters));
+    return { variant, db, push, ms: [] as number[], next: 0 };
+  });
+  const parametersFor = (start: number) => {
+    const parameters: unknown[] = [];
+    for (let i = start; i < start + ROWS; i++) {
+      const payload = JSON.stringify({ title: `Händelse ${i}`, description: 'x'.repeat(160), severity: 'high' });
+      parameters.push(
+        `0190${String(i).padStart(28, '0')}`,
+        'F',
+        `stream-${Math.floor(i / 3)}`,
+        'incident.created',
+        payload,
+        'A-1',
+        'dev-1',
+        1_700_000_000_000 + i,
+        `${String(1_700_000_000_000 + i).padStart(15, '0')}:0000:dev-1`,
+        1_700_000_000_000,
+        'd',
+        i + 1,
+        's'.repeat(86),
+        'p'.repeat(43),
+      );
+    }
+    return parameters;
+  };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const variant of opened) {
+      for (let p = 0; p < PUSHES_PER_ROUND; p++) {
+        const parameters = parametersFor(variant.next);
+        variant.next += ROWS;
+        const started = performance.now();
+        variant.push(parameters);
+        variant.ms.push(performance.now() - started);
+      }
+    }
+  }
+  console.table(
+    opened.map(({ variant, ms }) => ({
+      variant: variant.name,
+      'ms per 1,000-row push (median)': round(percentile(ms, 50), 2),
+      p90: round(percentile(ms, 90), 2),
+      pushes: ms.length,
+    })),
+  );
+  for (const { db } of opened) db.close();
+} finally {
+  dir.cleanup();
+}
+console.log(`load average (1 min): ${loadBefore.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at end`);
