@@ -198,4 +198,45 @@ describe('two consoles racing offline', () => {
     expect(timedOut(c)).toEqual(timedOut(b));
     expect(steps(b)).toEqual(steps(c));
   });
+
+  it('an escalation acknowledged in the same batch as its start ends silent: resolved once, never notified again', async () => {
+    // A's own resolution is withheld, so B (the whole log in one batch: its runner drives the
+    // escalation from the fold its projector made in that transaction) and C (one event at a
+    // time) each resolve it from the acknowledgement, and nothing climbs as time passes.
+    const a = console_();
+    const b = console_();
+    const c = console_();
+    await enrolStandardRoster(a);
+    deliver(a.events(), b);
+    deliver(a.events(), c);
+    await a.signIn('S1');
+    const incident = await a.call<Incident>('incidents.create', incidentInput());
+    const escalationId = escalationIdFor(incident.id, 1);
+    await a.call('escalation.acknowledge', { escalationId });
+    const withheld = stepEventId(escalationId, 'resolved');
+    const backlog = a.events().filter((e) => e.id !== withheld && !e.type.startsWith('staff.'));
+    expect(backlog.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['escalation.started', 'escalation.notified', 'escalation.acknowledged']),
+    );
+    deliver(backlog, b);
+    for (const e of backlog) deliver([e], c);
+    const ofIt = (x: TestConsole) =>
+      x
+        .events()
+        .filter((e) => e.streamId === escalationId)
+        .map((e) => `${e.type} ${e.id} ${e.deviceTime}`)
+        .sort();
+    for (const x of [b, c]) {
+      expect(x.events('escalation.resolved').map((e) => [e.id, e.payload])).toEqual([
+        [withheld, { incidentId: incident.id, reason: 'acknowledged' }],
+      ]);
+      const row = x.core.store.db.prepare('SELECT status FROM escalations WHERE escalation_id = ?').get(escalationId);
+      expect(row).toEqual({ status: 'resolved' });
+    }
+    const before = ofIt(b);
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(ofIt(b)).toEqual(before);
+    expect(ofIt(c)).toEqual(before);
+    expect(b.events('escalation.notified').filter((e) => e.streamId === escalationId)).toHaveLength(1);
+  });
 });
