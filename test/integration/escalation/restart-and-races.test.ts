@@ -4,7 +4,8 @@ import type { Incident } from '../../../src-shared/incident.ts';
 import type { StoredEvent } from '../../../src-shared/events.ts';
 import { cleanupTestConsoles, enrolStandardRoster, openTestConsole, type TestConsole } from '../../support/consoles.ts';
 import { incidentInput } from '../../support/incidents.ts';
-import { escalationIdFor, stepEventId } from '../../../src-main/core/escalation/model.ts';
+import { escalationIdFor, foldEscalation, stepEventId } from '../../../src-main/core/escalation/model.ts';
+import { escalationState } from '../../../src-main/core/escalation/projection.ts';
 
 const T0 = Date.UTC(2026, 10, 25, 22, 0, 0);
 const DAY = 24 * 60 * 60_000;
@@ -238,5 +239,42 @@ describe('two consoles racing offline', () => {
     expect(ofIt(b)).toEqual(before);
     expect(ofIt(c)).toEqual(before);
     expect(b.events('escalation.notified').filter((e) => e.streamId === escalationId)).toHaveLength(1);
+  });
+
+  it('an acknowledgement rolled back is not in the fold the runner drives from', async () => {
+    const a = console_();
+    const b = console_();
+    await enrolStandardRoster(a);
+    deliver(a.events(), b);
+    await a.signIn('S1');
+    const incident = await a.call<Incident>('incidents.create', incidentInput());
+    const escalationId = escalationIdFor(incident.id, 1);
+    await a.call('escalation.acknowledge', { escalationId });
+    const ack = a.events('escalation.acknowledged');
+    const rest = a
+      .events()
+      .filter(
+        (e) =>
+          e.streamId === incident.id ||
+          (e.streamId === escalationId && e.type !== 'escalation.acknowledged' && e.type !== 'escalation.resolved'),
+      );
+    deliver(rest, b);
+    // The projector folds the acknowledgement inside the transaction, which then rolls back.
+    expect(() =>
+      b.core.store.transaction(() => {
+        deliver(ack, b);
+        throw new Error('rolled back');
+      }),
+    ).toThrow('rolled back');
+    const read = () => b.core.store.streamEvents(escalationId);
+    expect(escalationState(b.core.store.db, escalationId, read)).toEqual(foldEscalation(read()));
+    expect(escalationState(b.core.store.db, escalationId, read)?.acks).toEqual([]);
+    // The runner, driving from it, keeps climbing; the acknowledgement then arriving ends it.
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(b.events('escalation.timed_out').map((e) => e.streamId)).toEqual([escalationId]);
+    deliver(ack, b);
+    expect(b.events('escalation.resolved').map((e) => e.payload)).toEqual([
+      { incidentId: incident.id, reason: 'acknowledged' },
+    ]);
   });
 });
