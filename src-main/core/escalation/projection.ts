@@ -4,7 +4,7 @@ import type { Db } from '../store/database.ts';
 import type { Statement } from 'better-sqlite3';
 import type { Projector } from '../store/event-store.ts';
 import type { StoredEvent } from '../../../src-shared/events.ts';
-import { foldEscalation, toView, type EscalationState } from './model.ts';
+import { continueEscalation, foldEscalation, toView, type EscalationState } from './model.ts';
 
 /** Prepared once per database (better-sqlite3 does not cache `prepare`; a catch-up starts hundreds). */
 const upserts = new WeakMap<Db, Statement>();
@@ -23,7 +23,11 @@ const FOLDS_KEPT = 4_096;
  */
 const folds = new WeakMap<
   Db,
-  { kept: Map<string, { hash: string; state: EscalationState }>; last: Statement<[string], { hash: string }> }
+  {
+    kept: Map<string, { hash: string; state: EscalationState }>;
+    last: Statement<[string], { hash: string }>;
+    lastBefore: Statement<[string, number], { hash: string }>;
+  }
 >();
 
 function foldsOf(db: Db) {
@@ -33,6 +37,9 @@ function foldsOf(db: Db) {
       kept: new Map(),
       last: db.prepare<[string], { hash: string }>(
         'SELECT hash FROM events WHERE stream_id = ? ORDER BY seq DESC LIMIT 1',
+      ),
+      lastBefore: db.prepare<[string, number], { hash: string }>(
+        'SELECT hash FROM events WHERE stream_id = ? AND seq < ? ORDER BY seq DESC LIMIT 1',
       ),
     };
     folds.set(db, f);
@@ -72,20 +79,42 @@ export const escalationProjector: Projector = {
     const state = foldEscalation(events);
     if (!state) return; // steps pulled before their start: the row appears when the start arrives
     keep(db, events, state);
-    const view = toView(state);
-    let upsert = upserts.get(db);
-    if (!upsert) {
-      upsert = db.prepare(
-        `INSERT INTO escalations (escalation_id, incident_id, status, unit, severity, started_at, next_due_at, doc)
-         VALUES (@escalationId, @incidentId, @status, @unit, @severity, @startedAt, @nextDueAt, @doc)
-         ON CONFLICT (escalation_id) DO UPDATE SET status = excluded.status, unit = excluded.unit,
-           severity = excluded.severity, next_due_at = excluded.next_due_at, doc = excluded.doc`,
-      );
-      upserts.set(db, upsert);
-    }
-    upsert.run({ ...view, doc: JSON.stringify(view) });
+    write(db, state);
+  },
+  /**
+   * The new events folded onto the kept fold of what the stream held, when that fold is of
+   * exactly those events: the stream's last row before this append's still holds the chain hash
+   * it was kept with. The stream need not be read back (a catch-up re-read each escalation's
+   * stream at every batch that touched it).
+   */
+  extend(db, streamId, fresh) {
+    const f = foldsOf(db);
+    const kept = f.kept.get(streamId);
+    if (!kept) return false;
+    let firstSeq = Number.POSITIVE_INFINITY;
+    for (const e of fresh) if (e.seq < firstSeq) firstSeq = e.seq;
+    if (f.lastBefore.get(streamId, firstSeq)?.hash !== kept.hash) return false;
+    const state = continueEscalation(kept.state, fresh);
+    keep(db, fresh, state);
+    write(db, state);
+    return true;
   },
 };
+
+function write(db: Db, state: EscalationState): void {
+  const view = toView(state);
+  let upsert = upserts.get(db);
+  if (!upsert) {
+    upsert = db.prepare(
+      `INSERT INTO escalations (escalation_id, incident_id, status, unit, severity, started_at, next_due_at, doc)
+       VALUES (@escalationId, @incidentId, @status, @unit, @severity, @startedAt, @nextDueAt, @doc)
+       ON CONFLICT (escalation_id) DO UPDATE SET status = excluded.status, unit = excluded.unit,
+         severity = excluded.severity, next_due_at = excluded.next_due_at, doc = excluded.doc`,
+    );
+    upserts.set(db, upsert);
+  }
+  upsert.run({ ...view, doc: JSON.stringify(view) });
+}
 
 export interface EscalationQueries {
   view(escalationId: string): EscalationView | null;

@@ -272,6 +272,12 @@ describe('two consoles racing offline', () => {
     // The runner, driving from it, keeps climbing; the acknowledgement then arriving ends it.
     await vi.advanceTimersByTimeAsync(60_000);
     expect(b.events('escalation.timed_out').map((e) => e.streamId)).toEqual([escalationId]);
+    // The row the UI shows was extended from a fold without the acknowledgement too.
+    const row = b.core.store.db.prepare('SELECT doc FROM escalations WHERE escalation_id = ?').get(escalationId) as {
+      doc: string;
+    };
+    expect(JSON.parse(row.doc)).toMatchObject({ status: 'active', acknowledgedBy: [] });
+    expect(b.events('escalation.resolved')).toEqual([]);
     deliver(ack, b);
     expect(b.events('escalation.resolved').map((e) => e.payload)).toEqual([
       { incidentId: incident.id, reason: 'acknowledged' },
