@@ -97,6 +97,28 @@ export function foldEscalation(events: readonly EventEnvelope[]): EscalationStat
     acks: [],
     resolved: null,
   };
+  applySteps(state, ordered);
+  return state;
+}
+
+/**
+ * What foldEscalation over `state`'s events and `later` gives, where each of `later` sorts after
+ * every event `state` was folded from (the projector's extension, projection.ts). `state` is
+ * left as it was: it may be shared (the runner drives from the projector's fold).
+ */
+export function continueEscalation(state: EscalationState, later: readonly EventEnvelope[]): EscalationState {
+  const next: EscalationState = {
+    ...state,
+    notified: new Map(state.notified),
+    timedOut: new Map(state.timedOut),
+    acks: [...state.acks],
+  };
+  applySteps(next, [...later].sort(compareEvents));
+  return next;
+}
+
+/** The fold's steps over `ordered` (sorted by compareEvents), onto `state`. */
+function applySteps(state: EscalationState, ordered: readonly EventEnvelope[]): void {
   const inRange = (level: number, round: number) => level <= state.levels.length && round <= state.repeat;
   for (const event of ordered) {
     if (state.resolved) break; // resolved is terminal: nothing after it changes the escalation
@@ -130,7 +152,6 @@ export function foldEscalation(events: readonly EventEnvelope[]): EscalationStat
         break;
     }
   }
-  return state;
 }
 
 /** The furthest step anyone recorded, and whether it has timed out; null before the first notification. */

@@ -3,10 +3,74 @@ import type { EscalationStatus, EscalationView } from '../../../src-shared/escal
 import type { Db } from '../store/database.ts';
 import type { Statement } from 'better-sqlite3';
 import type { Projector } from '../store/event-store.ts';
-import { foldEscalation, toView } from './model.ts';
+import type { StoredEvent } from '../../../src-shared/events.ts';
+import { continueEscalation, foldEscalation, toView, type EscalationState } from './model.ts';
 
 /** Prepared once per database (better-sqlite3 does not cache `prepare`; a catch-up starts hundreds). */
 const upserts = new WeakMap<Db, Statement>();
+
+/** Escalations kept folded (a catch-up's escalations are driven right after their batch's commit). */
+const FOLDS_KEPT = 4_096;
+
+/**
+ * The fold the projector last made of each escalation, keyed by the chain hash of the stream's
+ * last event in the log (the highest seq). The runner drives an escalation right after the
+ * append that projected it (a received batch, or its own step), and read the whole stream and
+ * folded it again each time (receiver's profile, issue 12i/12j). The chain hash covers the
+ * whole log up to that event, so while the stream's last row holds it, the stream holds exactly
+ * the events that were folded: an append rolled back, or a stream grown since, is never
+ * mistaken for the kept one. A fold is pure of its events and nobody changes a state after it.
+ */
+const folds = new WeakMap<
+  Db,
+  {
+    kept: Map<string, { hash: string; state: EscalationState }>;
+    last: Statement<[string], { hash: string }>;
+    lastBefore: Statement<[string, number], { hash: string }>;
+  }
+>();
+
+function foldsOf(db: Db) {
+  let f = folds.get(db);
+  if (!f) {
+    f = {
+      kept: new Map(),
+      last: db.prepare<[string], { hash: string }>(
+        'SELECT hash FROM events WHERE stream_id = ? ORDER BY seq DESC LIMIT 1',
+      ),
+      lastBefore: db.prepare<[string, number], { hash: string }>(
+        'SELECT hash FROM events WHERE stream_id = ? AND seq < ? ORDER BY seq DESC LIMIT 1',
+      ),
+    };
+    folds.set(db, f);
+  }
+  return f;
+}
+
+function keep(db: Db, events: readonly StoredEvent[], state: EscalationState): void {
+  let last: StoredEvent | undefined;
+  for (const e of events) if (!last || e.seq > last.seq) last = e;
+  if (!last) return;
+  const { kept } = foldsOf(db);
+  kept.delete(state.escalationId);
+  kept.set(state.escalationId, { hash: last.hash, state });
+  if (kept.size > FOLDS_KEPT) kept.delete(kept.keys().next().value!);
+}
+
+/**
+ * The escalation's state as folding its stream gives it: the projector's fold when the log's
+ * stream is still the one it folded, otherwise `read()` folded here.
+ */
+export function escalationState(
+  db: Db,
+  escalationId: string,
+  read: () => readonly StoredEvent[],
+): EscalationState | null {
+  const f = foldsOf(db);
+  const kept = f.kept.get(escalationId);
+  if (kept && f.last.get(escalationId)?.hash === kept.hash) return kept.state;
+  return foldEscalation(read());
+}
 
 export const escalationProjector: Projector = {
   name: 'escalations',
@@ -14,20 +78,43 @@ export const escalationProjector: Projector = {
   project(db, streamId, events) {
     const state = foldEscalation(events);
     if (!state) return; // steps pulled before their start: the row appears when the start arrives
-    const view = toView(state);
-    let upsert = upserts.get(db);
-    if (!upsert) {
-      upsert = db.prepare(
-        `INSERT INTO escalations (escalation_id, incident_id, status, unit, severity, started_at, next_due_at, doc)
-         VALUES (@escalationId, @incidentId, @status, @unit, @severity, @startedAt, @nextDueAt, @doc)
-         ON CONFLICT (escalation_id) DO UPDATE SET status = excluded.status, unit = excluded.unit,
-           severity = excluded.severity, next_due_at = excluded.next_due_at, doc = excluded.doc`,
-      );
-      upserts.set(db, upsert);
-    }
-    upsert.run({ ...view, doc: JSON.stringify(view) });
+    keep(db, events, state);
+    write(db, state);
+  },
+  /**
+   * The new events folded onto the kept fold of what the stream held, when that fold is of
+   * exactly those events: the stream's last row before this append's still holds the chain hash
+   * it was kept with. The stream need not be read back (a catch-up re-read each escalation's
+   * stream at every batch that touched it).
+   */
+  extend(db, streamId, fresh) {
+    const f = foldsOf(db);
+    const kept = f.kept.get(streamId);
+    if (!kept) return false;
+    let firstSeq = Number.POSITIVE_INFINITY;
+    for (const e of fresh) if (e.seq < firstSeq) firstSeq = e.seq;
+    if (f.lastBefore.get(streamId, firstSeq)?.hash !== kept.hash) return false;
+    const state = continueEscalation(kept.state, fresh);
+    keep(db, fresh, state);
+    write(db, state);
+    return true;
   },
 };
+
+function write(db: Db, state: EscalationState): void {
+  const view = toView(state);
+  let upsert = upserts.get(db);
+  if (!upsert) {
+    upsert = db.prepare(
+      `INSERT INTO escalations (escalation_id, incident_id, status, unit, severity, started_at, next_due_at, doc)
+       VALUES (@escalationId, @incidentId, @status, @unit, @severity, @startedAt, @nextDueAt, @doc)
+       ON CONFLICT (escalation_id) DO UPDATE SET status = excluded.status, unit = excluded.unit,
+         severity = excluded.severity, next_due_at = excluded.next_due_at, doc = excluded.doc`,
+    );
+    upserts.set(db, upsert);
+  }
+  upsert.run({ ...view, doc: JSON.stringify(view) });
+}
 
 export interface EscalationQueries {
   view(escalationId: string): EscalationView | null;

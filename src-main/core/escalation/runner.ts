@@ -29,7 +29,7 @@ import {
   stepEventId,
   type EscalationState,
 } from './model.ts';
-import type { EscalationQueries } from './projection.ts';
+import { escalationState, type EscalationQueries } from './projection.ts';
 import { resolveTargets } from './targets.ts';
 
 export interface RunnerDeps {
@@ -90,7 +90,9 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
   let draining = false;
   let stopped = false;
 
-  const load = (escalationId: string) => foldEscalation(store.streamEvents(escalationId));
+  // The escalation projector's fold of the same stream when the log still holds what it folded.
+  const load = (escalationId: string) =>
+    escalationState(store.db, escalationId, () => store.streamEvents(escalationId));
   const incident = (id: string): Incident | null => {
     const row = getIncident.get(id);
     return row ? (JSON.parse(row.doc) as Incident) : null;

@@ -27,6 +27,13 @@ import { canonicalEnvelope, DeviceEnrolledPayload, type TrustVerdict } from '../
 export interface ReceivedPrep extends PreparedEnvelope {
   /** The payload's first schema issue as the gate words it (`payload.<field>: <message>`), or null. */
   payloadIssue: string | null;
+  /**
+   * The payload parsed, and its schema's output is the payload itself, member for member in the
+   * same order (nothing stripped, defaulted or transformed). A structured clone of such a payload
+   * is what the schema gives, so the console's thread may hand it to the fold as parsed
+   * (remote-events.ts) instead of running zod on it a second time.
+   */
+  payloadExact?: boolean;
 }
 
 /**
@@ -38,6 +45,42 @@ export function payloadIssueOf(event: Pick<EventEnvelope, 'type' | 'payload'>): 
   if (payload.success) return null;
   const issue = payload.error.issues[0];
   return `payload.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`;
+}
+
+/** The payload's issue as payloadIssueOf words it, and whether the schema's output is the payload itself. */
+function payloadCheck(event: Pick<EventEnvelope, 'type' | 'payload'>): { issue: string | null; exact: boolean } {
+  const payload = parseEventPayloadForLater(event.type, event.payload);
+  if (payload.success) return { issue: null, exact: sameJson(payload.data, event.payload) };
+  const issue = payload.error.issues[0];
+  return { issue: `payload.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`, exact: false };
+}
+
+/**
+ * Whether `a` and `b` are the same JSON value: plain objects with the same keys in the same
+ * order, arrays, and primitives (`Object.is`, so -0 is not 0). Anything else is not.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return Object.is(a, b);
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (
+    Array.isArray(b) ||
+    Object.getPrototypeOf(a) !== Object.prototype ||
+    Object.getPrototypeOf(b) !== Object.prototype
+  )
+    return false;
+  const keysA = Object.keys(a);
+  const keysB = Object.keys(b);
+  if (keysA.length !== keysB.length) return false;
+  for (let i = 0; i < keysA.length; i++) {
+    const key = keysA[i]!;
+    if (key !== keysB[i]) return false;
+    if (!sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  }
+  return true;
 }
 
 const REFUSED: TrustVerdict = { ok: false, code: 'bad_signature', field: 'sig', reason: 'not verified here' };
@@ -63,8 +106,10 @@ export function prepareReceived(events: readonly EventEnvelope[], entries: reado
   for (const event of events) {
     const signed = (event as AuthoredEvent).sig;
     const canonical = signed === undefined ? null : canonicalEnvelope(event);
+    const payload = payloadCheck(event);
     preps.set(event, {
-      payloadIssue: payloadIssueOf(event),
+      payloadIssue: payload.issue,
+      payloadExact: payload.exact,
       canonical,
       authorHash: canonical !== null && event.deviceSeq !== undefined ? authorHashOf(canonical, signed!) : null,
       signatures: new Map<string, boolean>(),

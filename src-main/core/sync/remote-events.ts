@@ -10,7 +10,7 @@
  * between good ones is caught without losing the good ones around it.
  */
 import { isDerivedEventId } from '../../../src-shared/derived-ids.ts';
-import type { EventEnvelope } from '../../../src-shared/events.ts';
+import { parsedPayload, type EventEnvelope, type EventPayload } from '../../../src-shared/events.ts';
 import { decodeHlc, isHlc, type HybridLogicalClock } from '../../../src-shared/hlc.ts';
 import { MAX_FUTURE_HLC_MS } from '../../../src-shared/sync-wire.ts';
 import { canonicalEvent, type AppendResult, type EventStore, type PreparedEvent } from '../store/event-store.ts';
@@ -85,6 +85,11 @@ export function createRemoteEvents(deps: RemoteEventsDeps) {
       const payloadIssue = prep ? prep.payloadIssue : payloadIssueOf(event);
       if (payloadIssue !== null)
         return { code: 'bad_event', eventId: event.id, message: `event ${event.id} ${payloadIssue}` };
+      // Prepared on a worker thread: its zod parse gave this payload back unchanged (a structured
+      // clone of it), so the fold takes it as parsed instead of running zod again. Only an event
+      // the preparer validated is marked; any other is parsed by the fold as before.
+      if (prep?.payloadExact === true && typeof event.payload === 'object' && event.payload !== null)
+        parsedPayload(event.type, event.payload as EventPayload<typeof event.type>);
       if (!isHlc(event.hlc))
         return { code: 'bad_event', eventId: event.id, message: `event ${event.id} hlc: not an HLC` };
       const aheadMs = decodeHlc(event.hlc).wallMs - now;

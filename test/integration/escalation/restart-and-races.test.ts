@@ -4,7 +4,8 @@ import type { Incident } from '../../../src-shared/incident.ts';
 import type { StoredEvent } from '../../../src-shared/events.ts';
 import { cleanupTestConsoles, enrolStandardRoster, openTestConsole, type TestConsole } from '../../support/consoles.ts';
 import { incidentInput } from '../../support/incidents.ts';
-import { escalationIdFor, stepEventId } from '../../../src-main/core/escalation/model.ts';
+import { escalationIdFor, foldEscalation, stepEventId } from '../../../src-main/core/escalation/model.ts';
+import { escalationState } from '../../../src-main/core/escalation/projection.ts';
 
 const T0 = Date.UTC(2026, 10, 25, 22, 0, 0);
 const DAY = 24 * 60 * 60_000;
@@ -197,5 +198,89 @@ describe('two consoles racing offline', () => {
     expect(timedOut(b)).toEqual([escalationIdFor(alarming.id, 1), escalationIdFor(alarming.id, 1)]);
     expect(timedOut(c)).toEqual(timedOut(b));
     expect(steps(b)).toEqual(steps(c));
+  });
+
+  it('an escalation acknowledged in the same batch as its start ends silent: resolved once, never notified again', async () => {
+    // A's own resolution is withheld, so B (the whole log in one batch: its runner drives the
+    // escalation from the fold its projector made in that transaction) and C (one event at a
+    // time) each resolve it from the acknowledgement, and nothing climbs as time passes.
+    const a = console_();
+    const b = console_();
+    const c = console_();
+    await enrolStandardRoster(a);
+    deliver(a.events(), b);
+    deliver(a.events(), c);
+    await a.signIn('S1');
+    const incident = await a.call<Incident>('incidents.create', incidentInput());
+    const escalationId = escalationIdFor(incident.id, 1);
+    await a.call('escalation.acknowledge', { escalationId });
+    const withheld = stepEventId(escalationId, 'resolved');
+    const backlog = a.events().filter((e) => e.id !== withheld && !e.type.startsWith('staff.'));
+    expect(backlog.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['escalation.started', 'escalation.notified', 'escalation.acknowledged']),
+    );
+    deliver(backlog, b);
+    for (const e of backlog) deliver([e], c);
+    const ofIt = (x: TestConsole) =>
+      x
+        .events()
+        .filter((e) => e.streamId === escalationId)
+        .map((e) => `${e.type} ${e.id} ${e.deviceTime}`)
+        .sort();
+    for (const x of [b, c]) {
+      expect(x.events('escalation.resolved').map((e) => [e.id, e.payload])).toEqual([
+        [withheld, { incidentId: incident.id, reason: 'acknowledged' }],
+      ]);
+      const row = x.core.store.db.prepare('SELECT status FROM escalations WHERE escalation_id = ?').get(escalationId);
+      expect(row).toEqual({ status: 'resolved' });
+    }
+    const before = ofIt(b);
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(ofIt(b)).toEqual(before);
+    expect(ofIt(c)).toEqual(before);
+    expect(b.events('escalation.notified').filter((e) => e.streamId === escalationId)).toHaveLength(1);
+  });
+
+  it('an acknowledgement rolled back is not in the fold the runner drives from', async () => {
+    const a = console_();
+    const b = console_();
+    await enrolStandardRoster(a);
+    deliver(a.events(), b);
+    await a.signIn('S1');
+    const incident = await a.call<Incident>('incidents.create', incidentInput());
+    const escalationId = escalationIdFor(incident.id, 1);
+    await a.call('escalation.acknowledge', { escalationId });
+    const ack = a.events('escalation.acknowledged');
+    const rest = a
+      .events()
+      .filter(
+        (e) =>
+          e.streamId === incident.id ||
+          (e.streamId === escalationId && e.type !== 'escalation.acknowledged' && e.type !== 'escalation.resolved'),
+      );
+    deliver(rest, b);
+    // The projector folds the acknowledgement inside the transaction, which then rolls back.
+    expect(() =>
+      b.core.store.transaction(() => {
+        deliver(ack, b);
+        throw new Error('rolled back');
+      }),
+    ).toThrow('rolled back');
+    const read = () => b.core.store.streamEvents(escalationId);
+    expect(escalationState(b.core.store.db, escalationId, read)).toEqual(foldEscalation(read()));
+    expect(escalationState(b.core.store.db, escalationId, read)?.acks).toEqual([]);
+    // The runner, driving from it, keeps climbing; the acknowledgement then arriving ends it.
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(b.events('escalation.timed_out').map((e) => e.streamId)).toEqual([escalationId]);
+    // The row the UI shows was extended from a fold without the acknowledgement too.
+    const row = b.core.store.db.prepare('SELECT doc FROM escalations WHERE escalation_id = ?').get(escalationId) as {
+      doc: string;
+    };
+    expect(JSON.parse(row.doc)).toMatchObject({ status: 'active', acknowledgedBy: [] });
+    expect(b.events('escalation.resolved')).toEqual([]);
+    deliver(ack, b);
+    expect(b.events('escalation.resolved').map((e) => e.payload)).toEqual([
+      { incidentId: incident.id, reason: 'acknowledged' },
+    ]);
   });
 });

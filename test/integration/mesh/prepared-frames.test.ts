@@ -225,6 +225,39 @@ describe('frames prepared on the worker are refused exactly like frames checked 
     expect(r.refusal).toEqual({ code: 'bad_event', message: `event ${replay.id} differs from the copy held here` });
   });
 
+  it('payloads the worker validated fold as a parse gives them: members off the schema stay out, in any key order', async () => {
+    const base = stolenEvent.payload as Record<string, unknown>;
+    const exact = run(stolen, stolenEvent, 1)[0]!;
+    // zod drops `status` and `secret` (not in incident.created's schema): the worker's parse is
+    // not the payload itself, so the console's thread parses it again before the fold.
+    const extra = run(stolen, { ...stolenEvent, payload: { ...base, status: 'closed', secret: 'x' } }, 1)[0]!;
+    const reversed = run(
+      stolen,
+      { ...stolenEvent, payload: Object.fromEntries(Object.entries(base).reverse()) },
+      1,
+    )[0]!;
+    const events = [exact, extra, reversed];
+    const r = await same(
+      [{ t: 'events', events, last: 1 }],
+      events.map((e) => e.id),
+    );
+    expect(r.refusal).toBeNull();
+    expect(r.held).toHaveLength(3);
+    for (const e of events) {
+      type Got = { incident: Record<string, unknown> };
+      const got = await Promise.all(
+        [inline, worker].map((t) => t.console.call<Got>('incidents.get', { id: e.streamId })),
+      );
+      // Each console's own escalation runner then escalates it (its own event, its own HLC).
+      const { updatedHlc: _a, ...inlineIncident } = got[0]!.incident;
+      const { updatedHlc: _b, ...workerIncident } = got[1]!.incident;
+      expect(workerIncident).toEqual(inlineIncident);
+      expect(got[1]!.incident.status).not.toBe('closed');
+      expect(got[1]!.incident).not.toHaveProperty('secret');
+      expect(got[1]!.incident.title).toBe(base.title);
+    }
+  });
+
   it('a bad payload, named by its field, and an event far ahead of the clock', async () => {
     const bad = feed(stolenEvent, { id: nextId(), payload: { ...(stolenEvent.payload as object), title: 42 } });
     bad.sig = signEnvelope(bad, stolen.privateKey);

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
+  continueEscalation,
   decideAcknowledge,
   escalationStatus,
   foldEscalation,
@@ -136,6 +137,13 @@ describe('escalation state machine (model-based)', () => {
               Math.floor(step / timeouts.length) + 1,
             ]);
           }
+          // The projector's extension: the fold of any prefix continued with the rest is the full fold,
+          // and leaves the prefix's fold as it was (the runner may be driving from it).
+          const k = 1 + (log.events.length > 1 ? (ops.length * 7 + now) % (log.events.length - 1) : 0);
+          const prefix = foldEscalation(log.events.slice(0, k))!;
+          const prefixView = toView(prefix);
+          expect(continueEscalation(prefix, log.events.slice(k))).toEqual(s);
+          expect(toView(prefix)).toEqual(prefixView);
           // Resolved is terminal: once resolved, the view never changes again.
           if (resolvedView !== null) expect(view).toEqual(resolvedView);
           else if (view.status === 'resolved') resolvedView = view;
