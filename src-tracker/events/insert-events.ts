@@ -39,6 +39,12 @@ const EVENTS: BulkInsert<
   tail: 'ON CONFLICT (id) DO NOTHING RETURNING id, server_seq',
 };
 
+/** What follows the push's VALUES lists. */
+export const EVENT_INSERT_TAIL = EVENTS.tail;
+
+/** The columns a push writes, in the statement's order (also timed by test/bench/tracker-insert-costs.ts). */
+export const EVENT_INSERT_COLUMNS = EVENTS.columns;
+
 export type EventInsert = Record<(typeof EVENTS.columns)[number], string | number | null>;
 
 /** 1000 rows x 14 columns stays under SQLite's 32766 and PostgreSQL's 65535 parameters. */

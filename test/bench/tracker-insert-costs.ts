@@ -11,28 +11,14 @@ import Database from 'better-sqlite3';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { openTrackerDb } from '../../src-tracker/db/database.ts';
+import { EVENT_INSERT_COLUMNS, EVENT_INSERT_TAIL } from '../../src-tracker/events/insert-events.ts';
 import { tempDir } from '../support/temp.ts';
 import { percentile, round } from './report.ts';
 
 const ROWS = 1_000;
 const PUSHES_PER_ROUND = 10;
 const ROUNDS = 5;
-const COLUMNS = [
-  'id',
-  'facility',
-  'stream_id',
-  'type',
-  'payload',
-  'actor',
-  'device_id',
-  'device_time',
-  'hlc',
-  'received_at',
-  'pushed_by',
-  'device_seq',
-  'sig',
-  'prev',
-];
+const COLUMNS = EVENT_INSERT_COLUMNS;
 const SECONDARY = ['events_by_facility_seq', 'events_by_stream', 'events_by_author'];
 const VARIANTS: { name: string; foreignKeys: boolean; drop: string[] }[] = [
   { name: 'as shipped (foreign keys on, every index)', foreignKeys: true, drop: [] },
@@ -62,8 +48,7 @@ try {
     for (const index of variant.drop) db.exec(`DROP INDEX ${index}`);
     const one = `(${COLUMNS.map(() => '?').join(', ')})`;
     const insert = db.prepare(
-      `INSERT INTO events (${COLUMNS.join(', ')}) VALUES ${Array(ROWS).fill(one).join(', ')} ` +
-        'ON CONFLICT (id) DO NOTHING RETURNING id, server_seq',
+      `INSERT INTO events (${COLUMNS.join(', ')}) VALUES ${Array(ROWS).fill(one).join(', ')} ${EVENT_INSERT_TAIL}`,
     );
     const push = db.transaction((parameters: unknown[]) => insert.all(...parameters));
     return { variant, db, push, ms: [] as number[], next: 0 };
