@@ -472,12 +472,24 @@ export function createMesh(deps: MeshDeps) {
     return session;
   }
 
+  /**
+   * A dialer whose console was revoked stops for good, and says so: the peers table shows it
+   * refused from then on. The change is announced, as a dial's timer may find it with nothing
+   * else changing (the revoked console's session was one it had dialled us on), and the page
+   * would otherwise show the revoked console nowhere until something else changed.
+   */
+  function stopIfRevoked(dialer: Dialer): boolean {
+    if (!dialer.deviceId || !deps.revoked?.blocked(dialer.deviceId)) return false;
+    if (dialer.refused !== 'revoked') {
+      dialer.refused = 'revoked';
+      deps.onChange();
+    }
+    return true;
+  }
+
   function scheduleDial(dialer: Dialer): void {
     if (stopped || dialer.self || !dialers.has(dialer.address) || dialer.timer) return;
-    if (dialer.deviceId && deps.revoked?.blocked(dialer.deviceId)) {
-      dialer.refused = 'revoked';
-      return;
-    }
+    if (stopIfRevoked(dialer)) return;
     const delay = fullJitterDelay(dialer.attempt, deps.backoffBaseMs ?? 250, deps.backoffCapMs ?? 15_000, random);
     dialer.attempt += 1;
     dialer.timer = setTimeout(() => {
@@ -489,10 +501,7 @@ export function createMesh(deps: MeshDeps) {
 
   function dial(dialer: Dialer): void {
     if (stopped || dialer.session || !dialers.has(dialer.address)) return;
-    if (dialer.deviceId && deps.revoked?.blocked(dialer.deviceId)) {
-      dialer.refused = 'revoked';
-      return;
-    }
+    if (stopIfRevoked(dialer)) return;
     // A peer that already reached us on its own connection needs no second one.
     const covered = dialer.deviceId ? byDevice.get(dialer.deviceId) : undefined;
     if (covered && !covered.closed) {

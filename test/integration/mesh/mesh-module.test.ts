@@ -20,6 +20,10 @@ interface Node {
   deviceId: string;
   address: string;
   logs: string[];
+  /** Devices this node's mesh treats as revoked for the facility (as the revocations module would). */
+  revoked: Set<string>;
+  /** How often the mesh announced a change of its status (the page's sync status push). */
+  changes: number;
 }
 
 const open: Node[] = [];
@@ -37,6 +41,8 @@ async function node(name: string, trusted: Map<string, TrustedDevice>, facility 
   const key = generateKeyPairSync('ed25519');
   const deviceId = c.core.info().deviceId;
   const logs: string[] = [];
+  const revoked = new Set<string>();
+  const n: Node = { c, mesh: null as unknown as Mesh, key, deviceId, address: '', logs, revoked, changes: 0 };
   const clock = createHlc({ node: deviceId, wallClock: Date.now });
   const mesh = createMesh({
     store: c.core.store,
@@ -52,12 +58,16 @@ async function node(name: string, trusted: Map<string, TrustedDevice>, facility 
     },
     wallClock: Date.now,
     log: (m) => logs.push(m),
-    onChange: () => undefined,
+    onChange: () => {
+      n.changes += 1;
+    },
+    revoked: { blocked: (id) => revoked.has(id), withhold: () => false },
     backoffBaseMs: 20,
     backoffCapMs: 200,
   });
   const bound = await mesh.listen('127.0.0.1', 0);
-  const n = { c, mesh, key, deviceId, address: `127.0.0.1:${bound.port}`, logs };
+  n.mesh = mesh;
+  n.address = `127.0.0.1:${bound.port}`;
   open.push(n);
   return n;
 }
@@ -97,6 +107,30 @@ describe('mesh between two consoles', () => {
     // Each event once: the counts of distinct ids and rows agree on both.
     expect(a.c.events().length).toBe(ids(a.c).size);
     expect(b.c.events().length).toBe(ids(b.c).size);
+  });
+
+  it('shows a revoked console as refused as soon as its dialler stops, and says so to the page', async () => {
+    const trusted = new Map<string, TrustedDevice>();
+    const a = await node('A', trusted);
+    const b = await node('B', trusted);
+    trust(trusted, a);
+    trust(trusted, b);
+    a.mesh.setPeers([b.address]);
+    await until('A connected to B', () => a.mesh.peers().some((p) => p.state === 'connected'));
+    // B goes away, so A's dialler waits to dial it again; meanwhile B is revoked for the
+    // facility (the revocations module's part, then its disconnect, as index.ts does).
+    await b.mesh.stop();
+    await until('A sees B gone', () => !a.mesh.peers().some((p) => p.state === 'connected'));
+    a.revoked.add(b.deviceId);
+    a.mesh.disconnect(b.deviceId);
+    const changesBefore = a.changes;
+    // The dialler's next turn finds B revoked: its row says so, and the page is told, with
+    // nothing else changing (before, the page kept showing no row for B until it was).
+    await until('B refused as revoked on A', () =>
+      a.mesh.peers().some((p) => p.state === 'refused' && p.refusal === 'revoked'),
+    );
+    expect(a.changes).toBeGreaterThan(changesBefore);
+    expect(a.mesh.peers()).toMatchObject([{ address: b.address, state: 'refused', refusal: 'revoked' }]);
   });
 
   it('refuses a device whose key the facility does not know, and stores nothing from it', async () => {
