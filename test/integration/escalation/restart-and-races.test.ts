@@ -28,6 +28,12 @@ afterEach(async () => {
   cleanupTestConsoles();
 });
 
+/** The standard roster enrolled on `a` and copied to the others' logs, as sync brought it earlier. */
+async function rosterShared(a: TestConsole, ...others: TestConsole[]): Promise<void> {
+  await enrolStandardRoster(a);
+  for (const x of others) deliver(a.events(), x);
+}
+
 /** Copy events into another console's log, as the sync engine does with pulled events. */
 function deliver(events: readonly StoredEvent[], to: TestConsole) {
   to.core.store.append(
@@ -89,8 +95,7 @@ describe('two consoles racing offline', () => {
   it('record the same escalation steps under the same ids, so sync keeps one of each', async () => {
     const a = console_();
     const b = console_();
-    await enrolStandardRoster(a);
-    deliver(a.events(), b); // the roster reached B earlier
+    await rosterShared(a, b); // the roster reached B earlier
     await a.signIn('G1');
     const incident = await a.call<Incident>('incidents.create', incidentInput());
     // B pulls only the incident before the link goes down; both run the escalation on their own.
@@ -126,9 +131,7 @@ describe('two consoles racing offline', () => {
     const a = console_({ escalationPolicies: [] }); // A only logs; B, catching up, escalates
     const b = console_();
     const c = console_();
-    await enrolStandardRoster(a);
-    deliver(a.events(), b);
-    deliver(a.events(), c);
+    await rosterShared(a, b, c);
     await a.signIn('G1');
     const incidents: Incident[] = [];
     for (let i = 0; i < 100; i++) incidents.push(await a.call<Incident>('incidents.create', incidentInput()));
@@ -155,9 +158,7 @@ describe('two consoles racing offline', () => {
     const a = console_();
     const b = console_();
     const c = console_();
-    await enrolStandardRoster(a);
-    deliver(a.events(), b);
-    deliver(a.events(), c);
+    await rosterShared(a, b, c);
     await a.signIn('S1');
     const create = (overrides: Parameters<typeof incidentInput>[0] = {}) =>
       a.call<Incident>('incidents.create', incidentInput(overrides));
@@ -207,9 +208,7 @@ describe('two consoles racing offline', () => {
     const a = console_();
     const b = console_();
     const c = console_();
-    await enrolStandardRoster(a);
-    deliver(a.events(), b);
-    deliver(a.events(), c);
+    await rosterShared(a, b, c);
     await a.signIn('S1');
     const incident = await a.call<Incident>('incidents.create', incidentInput());
     const escalationId = escalationIdFor(incident.id, 1);
@@ -244,8 +243,7 @@ describe('two consoles racing offline', () => {
   it('an acknowledgement rolled back is not in the fold the runner drives from', async () => {
     const a = console_();
     const b = console_();
-    await enrolStandardRoster(a);
-    deliver(a.events(), b);
+    await rosterShared(a, b);
     await a.signIn('S1');
     const incident = await a.call<Incident>('incidents.create', incidentInput());
     const escalationId = escalationIdFor(incident.id, 1);
