@@ -19,7 +19,7 @@ import { encodeHlc } from '../../../src-shared/hlc.ts';
 import type { EventEnvelope } from '../../../src-shared/events.ts';
 import type { IncidentSummary } from '../../../src-shared/api.ts';
 import { signIn } from '../../support/staff.ts';
-import { incidentInput } from '../../support/incidents.ts';
+import { authoredNote, incidentInput } from '../../support/incidents.ts';
 import { tempDir } from '../../support/temp.ts';
 
 const dir = tempDir();
@@ -253,16 +253,7 @@ describe('after the commit: search index, clock mark, feed head', () => {
     let n = 100;
     const authored = (): EventEnvelope => {
       n += 1;
-      return {
-        id: `019ab000-0000-7000-8000-${String(n).padStart(12, '0')}`,
-        streamId: 'stream-1',
-        type: 'incident.note_added',
-        payload: { noteId: '019ab000-0000-7000-8000-0000000000ff', text: `note ${n}` },
-        actor: 'V1',
-        deviceId: 'dev-a',
-        deviceTime: n,
-        hlc: encodeHlc({ wallMs: n, counter: 0, node: 'dev-a' }),
-      };
+      return authoredNote(n, n);
     };
     const seqOf = (r: ReturnType<typeof store.append>) => r.stored.map((e) => e.deviceSeq);
     try {

@@ -8,8 +8,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { openEventStore, type AppendResult, type EventSigner } from '../../../src-main/core/store/event-store.ts';
-import { encodeHlc } from '../../../src-shared/hlc.ts';
 import type { EventEnvelope } from '../../../src-shared/events.ts';
+import { authoredNote } from '../../support/incidents.ts';
 import { tempDir } from '../../support/temp.ts';
 
 const dir = tempDir();
@@ -18,16 +18,7 @@ let n = 0;
 
 function authored(): EventEnvelope {
   n += 1;
-  return {
-    id: `019ab000-0000-7000-8000-${String(n).padStart(12, '0')}`,
-    streamId: 'stream-1',
-    type: 'incident.note_added',
-    payload: { noteId: '019ab000-0000-7000-8000-0000000000ff', text: `note ${n}` },
-    actor: 'V1',
-    deviceId: 'dev-a',
-    deviceTime: 1_000 + n,
-    hlc: encodeHlc({ wallMs: 1_000 + n, counter: 0, node: 'dev-a' }),
-  };
+  return authoredNote(n, 1_000 + n);
 }
 
 function open(name: string) {
