@@ -120,9 +120,12 @@ describe.skipIf(!runnable)('mesh discovery over mDNS between network namespaces'
     await eventually('A and B connected by discovery', async () => {
       return (await connectedTo(a)).includes(b.deviceId) && (await connectedTo(b)).includes(a.deviceId);
     });
-    // The address A dials is B's own, learnt from B's announcement, not from any config.
-    const peerB = (await a.status()).mesh.peers.find((p) => p.deviceId === b.deviceId)!;
-    expect(peerB.address).toMatch(/^10\.77\.0\.2:\d+$/);
+    // The address A dials is B's own, learnt from B's announcement, not from any config. When
+    // B's connection reached A first, A's dialler learns whose address it holds only once its
+    // own handshake with B has run (it then leaves B's connection in place), so it is awaited.
+    const addressOfB = async () => (await a.status()).mesh.peers.find((p) => p.deviceId === b.deviceId)?.address;
+    await eventually("B's announced address on A", async () => (await addressOfB()) != null);
+    expect(await addressOfB()).toMatch(/^10\.77\.0\.2:\d+$/);
 
     await a.call('auth.signIn', { staffNumber: 'A-a', pin: '1111' });
     const incident = await createIncident(a, 'Hot i dagrummet – hittad via mDNS');
