@@ -383,6 +383,26 @@ export function isPlainJson(value: unknown, depth = 0): boolean {
   }
 }
 
+/**
+ * Per database, a number that changes whenever a projector's write may have been undone since
+ * it was made: a rollback the store saw (an append or a store.transaction that failed), and any
+ * append made inside a transaction the store did not open itself (`db.transaction` around it),
+ * whose rollback it would not see. A projector that keeps objects it wrote (the incident
+ * projection's parsed documents) may take one back without reading its row only while this
+ * number is the one it was written under; otherwise the row decides, as before.
+ */
+const undoneCounts = new WeakMap<Db, { n: number }>();
+
+export function projectionEpoch(db: Db): number {
+  return undoneCounts.get(db)?.n ?? 0;
+}
+
+function writesMayBeUndone(db: Db): void {
+  const count = undoneCounts.get(db);
+  if (count) count.n += 1;
+  else undoneCounts.set(db, { n: 1 });
+}
+
 /** Several committed appends as one: every event stored, in order. */
 function mergeResults(results: readonly AppendResult[]): AppendResult {
   if (results.length === 1) return results[0]!;
@@ -907,10 +927,14 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
         result = appendTx.immediate(events, options ?? {});
       } catch (error) {
         ownHead = null;
+        writesMayBeUndone(db);
         throw error;
       } finally {
         if (level > 1) db.pragma(`synchronous = ${level}`);
       }
+      // Inside a transaction opened with db.transaction, not store.transaction: its rollback
+      // would pass the store by, so nothing this append's projectors wrote may be trusted kept.
+      if (nested && heldBack === null) writesMayBeUndone(db);
       if (nested) {
         // An enclosing transaction may still roll back: the head is not known to be committed.
         ownHead = null;
@@ -964,6 +988,7 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
         result = db.transaction(fn).immediate();
       } catch (error) {
         ownHead = null;
+        writesMayBeUndone(db);
         if (outermost) heldBack = null;
         else if (heldBack) heldBack.length = mark;
         throw error;

@@ -156,4 +156,30 @@ describe('incident projection, extended or re-read', () => {
       store.close();
     }
   });
+
+  // The projection takes the incident it last wrote without reading its row while no write can
+  // have been undone since (issue 12k). A transaction opened on the database itself, not through
+  // the store, rolls back behind the store's back: what its appends wrote must not be taken.
+  it('folds onto what the row holds after an append in a transaction the store did not open rolled back', () => {
+    const store = openEventStore(':memory:');
+    try {
+      store.registerProjector(incidentProjector);
+      const [created, , retitled, acknowledged] = streamEvents(STREAMS[0]!, 0);
+      store.append([created!], { received: true });
+      expect(() =>
+        store.db.transaction(() => {
+          store.append([retitled!], { received: true });
+          throw new Error('the caller failed after the append');
+        })(),
+      ).toThrow('the caller failed');
+      store.append([acknowledged!], { received: true });
+      const row = store.db.prepare<[string], IncidentRow>('SELECT * FROM incidents WHERE id = ?').get(STREAMS[0]!)!;
+      const expected = foldIncident(store.streamEvents(STREAMS[0]!))!;
+      expect(expected).toMatchObject({ title: CREATED.title, status: 'acknowledged' });
+      expect(JSON.parse(row.doc)).toEqual(expected);
+      expect(columnsOf(row)).toEqual(columnsFrom(expected));
+    } finally {
+      store.close();
+    }
+  });
 });
