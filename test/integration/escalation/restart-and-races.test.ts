@@ -281,4 +281,36 @@ describe('two consoles racing offline', () => {
       { incidentId: incident.id, reason: 'acknowledged' },
     ]);
   });
+
+  // The kept fold is taken without reading the log only while no write can have been undone
+  // (issue 12k): a transaction opened on the database itself rolls back behind the store's back.
+  it('a fold kept inside a transaction the store did not open is not taken once that rolls back', async () => {
+    const a = console_();
+    const b = console_();
+    await rosterShared(a, b);
+    await a.signIn('S1');
+    const incident = await a.call<Incident>('incidents.create', incidentInput());
+    const escalationId = escalationIdFor(incident.id, 1);
+    await a.call('escalation.acknowledge', { escalationId });
+    const ack = a.events('escalation.acknowledged');
+    deliver(
+      a
+        .events()
+        .filter(
+          (e) =>
+            e.streamId === incident.id ||
+            (e.streamId === escalationId && e.type !== 'escalation.acknowledged' && e.type !== 'escalation.resolved'),
+        ),
+      b,
+    );
+    expect(() =>
+      b.core.store.db.transaction(() => {
+        deliver(ack, b);
+        throw new Error('rolled back');
+      })(),
+    ).toThrow('rolled back');
+    const read = () => b.core.store.streamEvents(escalationId);
+    expect(escalationState(b.core.store.db, escalationId, read)).toEqual(foldEscalation(read()));
+    expect(escalationState(b.core.store.db, escalationId, read)?.acks).toEqual([]);
+  });
 });
