@@ -22,6 +22,7 @@ for (const label of order) {
   const main = value(j.rows, "CPU of the catch-up with the worker: B's main");
   const row = {
     main,
+    perEvent: (main / events) * 1000,
     inline: value(j.rows, "CPU of the catch-up inline: B's main"),
     ratio: catchUp.value / catchUp.baseline.value,
   };
@@ -31,11 +32,22 @@ for (const label of order) {
   );
 }
 console.log(lines.join('\n'));
-const groups = { 'base (aad1131)': /^(f?base)/, 'base, the last four pairs': /^fbase/, 'head1 (53a094b)': /^head1/, 'head2 (a20e7c2)': /^head2/, 'head3 (a20e7c2 + cache_size)': /^head3/, 'final (195197d)': /^final/ };
+const groups = {
+  'base (aad1131), all': /^(f?base)/,
+  'base, first four (beside head1)': /^base\d/,
+  'head1 (53a094b)': /^head1/,
+  'head2 (a20e7c2)': /^head2/,
+  'head2, r5–8 (beside head3)': /^head2-r[5-8]$/,
+  'head3 (a20e7c2 + cache_size)': /^head3/,
+  'base, fbase-r1–4 (beside final)': /^fbase-r[1-4]$/,
+  'final (195197d)': /^final-/,
+  'base, fbase-r5–7 (beside final2)': /^fbase-r[5-7]$/,
+  'final2 (25d3ddc)': /^final2/,
+};
 console.log();
 for (const [name, re] of Object.entries(groups)) {
   const rows = [...byLabel].filter(([l]) => re.test(l)).map(([, r]) => r);
   if (rows.length === 0) continue;
   const mean = (k) => Math.round(rows.reduce((s, r) => s + r[k], 0) / rows.length);
-  console.log(`- ${name}, ${rows.length} runs: B main ${mean('main')} ms (worker), ${mean('inline')} ms (inline); catch-up/drain ${rows.map((r) => r.ratio.toFixed(2)).join(', ')}`);
+  console.log(`- ${name}, ${rows.length} runs: B main ${mean('main')} ms (worker; ${(rows.reduce((s, r) => s + r.perEvent, 0) / rows.length).toFixed(1)} µs per event), ${mean('inline')} ms (inline); catch-up/drain ${rows.map((r) => r.ratio.toFixed(2)).join(', ')}`);
 }
