@@ -125,6 +125,15 @@ describe('incident projection, extended or re-read', () => {
     );
   });
 
+  /** The first stream's row is the fold of its log: created and acknowledged, the retitle rolled back. */
+  function expectRowAcknowledgedUnretitled(store: ReturnType<typeof openEventStore>) {
+    const row = store.db.prepare<[string], IncidentRow>('SELECT * FROM incidents WHERE id = ?').get(STREAMS[0]!)!;
+    const expected = foldIncident(store.streamEvents(STREAMS[0]!))!;
+    expect(expected).toMatchObject({ title: CREATED.title, status: 'acknowledged' });
+    expect(JSON.parse(row.doc)).toEqual(expected);
+    expect(columnsOf(row)).toEqual(columnsFrom(expected));
+  }
+
   it('folds onto what the row holds after a rolled-back extension, not onto what the rolled-back write left in memory', () => {
     const store = openEventStore(':memory:');
     try {
@@ -147,11 +156,7 @@ describe('incident projection, extended or re-read', () => {
           }),
         ).toThrow('one step failed');
       });
-      const row = store.db.prepare<[string], IncidentRow>('SELECT * FROM incidents WHERE id = ?').get(STREAMS[0]!)!;
-      const expected = foldIncident(store.streamEvents(STREAMS[0]!))!;
-      expect(expected).toMatchObject({ title: CREATED.title, status: 'acknowledged' });
-      expect(JSON.parse(row.doc)).toEqual(expected);
-      expect(columnsOf(row)).toEqual(columnsFrom(expected));
+      expectRowAcknowledgedUnretitled(store);
     } finally {
       store.close();
     }
@@ -173,11 +178,7 @@ describe('incident projection, extended or re-read', () => {
         })(),
       ).toThrow('the caller failed');
       store.append([acknowledged!], { received: true });
-      const row = store.db.prepare<[string], IncidentRow>('SELECT * FROM incidents WHERE id = ?').get(STREAMS[0]!)!;
-      const expected = foldIncident(store.streamEvents(STREAMS[0]!))!;
-      expect(expected).toMatchObject({ title: CREATED.title, status: 'acknowledged' });
-      expect(JSON.parse(row.doc)).toEqual(expected);
-      expect(columnsOf(row)).toEqual(columnsFrom(expected));
+      expectRowAcknowledgedUnretitled(store);
     } finally {
       store.close();
     }
