@@ -18,7 +18,7 @@
  */
 import type { Keyring, KeyringEntry } from '../../../src-common/trust/index.ts';
 import { createWorkerJobs, type WorkerJobs } from '../../../src-common/worker-jobs.ts';
-import { prepareFrame, type PreparedFrame } from './frame-prep.ts';
+import { prepareFrame, unpackFrame, type PackedFrame, type PreparedFrame } from './frame-prep.ts';
 
 /** Frames smaller than this are parsed inline: a live event's frame is cheaper to parse than to post. */
 export const PREPARE_OFF_THREAD_BYTES = 16 * 1024;
@@ -32,7 +32,7 @@ export interface FramePreparer {
    */
   readonly counts: { offThread: number; fellBack: number; beforeReady: number };
   /** The worker jobs (tests end the worker to prove a crash loses nothing). */
-  readonly jobs: WorkerJobs<{ body: Uint8Array; keys: KeyringEntry[] }, PreparedFrame>;
+  readonly jobs: WorkerJobs<{ body: Uint8Array; keys: KeyringEntry[] }, PackedFrame>;
   close(): Promise<void>;
 }
 
@@ -43,7 +43,7 @@ function workerEntry(): URL {
 }
 
 export function createFramePreparer(deps: { keyring: Keyring; log(message: string): void }): FramePreparer {
-  const jobs = createWorkerJobs<{ body: Uint8Array; keys: KeyringEntry[] }, PreparedFrame>({
+  const jobs = createWorkerJobs<{ body: Uint8Array; keys: KeyringEntry[] }, PackedFrame>({
     entry: workerEntry(),
     size: 1,
     // A frame is at most 1,000 events (tens of ms); a worker silent this long is hung: replaced, its frames done here.
@@ -63,9 +63,9 @@ export function createFramePreparer(deps: { keyring: Keyring; log(message: strin
         return prepareFrame(body, null);
       }
       try {
-        const prepared = await jobs.run(0, { body, keys: deps.keyring.all() });
+        const answer = await jobs.run(0, { body, keys: deps.keyring.all() });
         counts.offThread += 1;
-        return prepared;
+        return unpackFrame(body, answer);
       } catch (error) {
         counts.fellBack += 1;
         if (!closed)

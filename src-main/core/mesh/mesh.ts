@@ -110,14 +110,15 @@ export function parsePeerAddress(address: string, allowAnyPort = false): { host:
 export function feedJson(row: EventRow & { payload_ok: number }): string {
   if (row.payload_ok !== 1) return JSON.stringify(toFeed(toStored(row)));
   const text = JSON.stringify;
+  // FeedEvent's member order (toFeed): the receiver's frame worker relies on it to hand back no objects.
   let json =
-    `{"seq":${row.seq},"id":${text(row.id)},"streamId":${text(row.stream_id)},"type":${text(row.type)},` +
+    `{"id":${text(row.id)},"streamId":${text(row.stream_id)},"type":${text(row.type)},` +
     `"payload":${row.payload},"actor":${text(row.actor)},"deviceId":${text(row.device_id)},` +
     `"deviceTime":${row.device_time},"hlc":${text(row.hlc)}`;
   if (row.device_seq != null) json += `,"deviceSeq":${row.device_seq}`;
   if (row.sig != null) json += `,"sig":${text(row.sig)}`;
   if (row.prev != null) json += `,"prev":${text(row.prev)}`;
-  return `${json},"serverSeq":${row.server_seq == null ? 'null' : row.server_seq}}`;
+  return `${json},"seq":${row.seq},"serverSeq":${row.server_seq == null ? 'null' : row.server_seq}}`;
 }
 
 export function createMesh(deps: MeshDeps) {

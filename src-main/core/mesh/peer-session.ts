@@ -216,9 +216,35 @@ export interface PeerSession {
 }
 
 export function toFeed(e: StoredEvent): FeedEvent {
-  // Everything of the envelope travels (signature fields included), none of our bookkeeping.
-  const { prevHash: _p, hash: _h, syncedAt: _s, ...envelope } = e;
-  return envelope as FeedEvent;
+  // Everything of the envelope travels (signature fields included), none of our bookkeeping,
+  // members in FeedEvent's own order: the receiver's wire-schema parse then gives back what
+  // JSON.parse gave, and its frame worker need not post the objects back (frame-prep.ts).
+  const {
+    prevHash: _p,
+    hash: _h,
+    syncedAt: _s,
+    seq,
+    id,
+    streamId,
+    type,
+    payload,
+    actor,
+    deviceId,
+    deviceTime,
+    hlc,
+    deviceSeq,
+    sig,
+    prev,
+    serverSeq,
+    ...rest
+  } = e;
+  const feed: Record<string, unknown> = { id, streamId, type, payload, actor, deviceId, deviceTime, hlc };
+  if (deviceSeq !== undefined) feed.deviceSeq = deviceSeq;
+  if (sig !== undefined) feed.sig = sig;
+  if (prev !== undefined) feed.prev = prev;
+  feed.seq = seq;
+  feed.serverSeq = serverSeq;
+  return Object.assign(feed, rest) as FeedEvent;
 }
 
 export function openPeerSession(deps: SessionDeps): PeerSession {

@@ -142,3 +142,111 @@ export function prepareReceived(events: readonly EventEnvelope[], entries: reado
   });
   return events.map((event) => preps.get(event)!);
 }
+
+/**
+ * prepareReceived's answers for a frame's events as a few flat columns, the form the frame
+ * worker posts back: a structured clone of one object per event, each with a Map of signature
+ * checks, cost the worker a serialisation and the console's thread a rebuild of every object
+ * (with GC on both); texts end to end in one string and numbers in typed arrays clone as
+ * copies of their bytes. `unpackReceived` gives the same ReceivedPrep values back.
+ */
+export interface PackedPreps {
+  count: number;
+  /** The canonical texts end to end; `canonicalAt[2i]`, `[2i + 1]`: where event i's starts and ends (-1: null). */
+  canonicals: string;
+  canonicalAt: Int32Array;
+  /** The author hashes end to end, placed the same way. */
+  authorHashes: string;
+  authorHashAt: Int32Array;
+  /** 1 where the payload's schema output is the payload itself (`payloadExact`). */
+  exact: Uint8Array;
+  /** Events whose payload has an issue (few: a bad payload refuses the batch), and the issue. */
+  issueAt: number[];
+  issues: string[];
+  /** Signature checks run (one per author run, mostly): event index, public key, outcome (1 good). */
+  checkAt: number[];
+  checkKey: string[];
+  checkOk: number[];
+}
+
+/** A column of optional texts as one string and their places in it (-1 for a null). */
+function packTexts(values: readonly (string | null)[]): { text: string; at: Int32Array } {
+  const at = new Int32Array(values.length * 2);
+  const parts: string[] = [];
+  let offset = 0;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (value === null || value === undefined) {
+      at[2 * i] = -1;
+      at[2 * i + 1] = -1;
+      continue;
+    }
+    parts.push(value);
+    at[2 * i] = offset;
+    offset += value.length;
+    at[2 * i + 1] = offset;
+  }
+  return { text: parts.join(''), at };
+}
+
+function textAt(text: string, at: Int32Array, i: number): string | null {
+  const start = at[2 * i]!;
+  return start < 0 ? null : text.slice(start, at[2 * i + 1]);
+}
+
+export function packReceived(preps: readonly ReceivedPrep[]): PackedPreps {
+  const canonicals = packTexts(preps.map((p) => p.canonical));
+  const hashes = packTexts(preps.map((p) => p.authorHash));
+  const packed: PackedPreps = {
+    count: preps.length,
+    canonicals: canonicals.text,
+    canonicalAt: canonicals.at,
+    authorHashes: hashes.text,
+    authorHashAt: hashes.at,
+    exact: new Uint8Array(preps.length),
+    issueAt: [],
+    issues: [],
+    checkAt: [],
+    checkKey: [],
+    checkOk: [],
+  };
+  for (const [i, prep] of preps.entries()) {
+    if (prep.payloadExact === true) packed.exact[i] = 1;
+    if (prep.payloadIssue !== null) {
+      packed.issueAt.push(i);
+      packed.issues.push(prep.payloadIssue);
+    }
+    for (const [key, ok] of prep.signatures) {
+      packed.checkAt.push(i);
+      packed.checkKey.push(key);
+      packed.checkOk.push(ok ? 1 : 0);
+    }
+  }
+  return packed;
+}
+
+/** No signature checked ahead for this event (shared: nothing writes to a prep's map after packing). */
+const NO_CHECKS: ReadonlyMap<string, boolean> = new Map();
+
+export function unpackReceived(packed: PackedPreps): ReceivedPrep[] {
+  const checks = new Map<number, Map<string, boolean>>();
+  for (let j = 0; j < packed.checkAt.length; j++) {
+    const i = packed.checkAt[j]!;
+    let map = checks.get(i);
+    if (!map) checks.set(i, (map = new Map()));
+    map.set(packed.checkKey[j]!, packed.checkOk[j] === 1);
+  }
+  const issues = new Map<number, string>();
+  for (let j = 0; j < packed.issueAt.length; j++) issues.set(packed.issueAt[j]!, packed.issues[j]!);
+  const out = new Array<ReceivedPrep>(packed.count);
+  for (let i = 0; i < packed.count; i++) {
+    out[i] = {
+      payloadIssue: issues.get(i) ?? null,
+      payloadExact: packed.exact[i] === 1,
+      canonical: textAt(packed.canonicals, packed.canonicalAt, i),
+      authorHash: textAt(packed.authorHashes, packed.authorHashAt, i),
+      signatures: checks.get(i) ?? NO_CHECKS,
+    };
+  }
+  return out;
+}
