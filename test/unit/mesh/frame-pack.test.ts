@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { authorHashOf } from '../../../src-common/trust/index.ts';
 import { packFrame, prepareFrame, unpackFrame, type PreparedFrame } from '../../../src-main/core/mesh/frame-prep.ts';
 import { toFeed } from '../../../src-main/core/mesh/peer-session.ts';
-import type { EventEnvelope, StoredEvent } from '../../../src-shared/events.ts';
+import { prepareReceived } from '../../../src-main/core/sync/received-prep.ts';
+import { parseEventPayload, type EventEnvelope, type StoredEvent } from '../../../src-shared/events.ts';
 import { canonicalEnvelope } from '../../../src-shared/signed-envelope.ts';
 import { signAsAuthor, testKey, unsigned } from '../../support/device-keys.ts';
 import { authoredNote } from '../../support/incidents.ts';
@@ -96,5 +97,17 @@ describe('the frame worker’s packed answer', () => {
       const bytes = Buffer.from(text);
       expect(unpackFrame(bytes, structuredClone(packFrame(bytes, keys)))).toEqual(prepareFrame(bytes, keys));
     }
+  });
+});
+
+describe('preparing received events on the frame worker', () => {
+  it('hands no parse to a later parse on its thread (no fold follows there)', () => {
+    const event = signAsAuthor(authoredNote(20, 1_765_000_000_020));
+    const [prep] = prepareReceived([event], keys);
+    expect(prep!.payloadIssue).toBe(null);
+    // Had the worker handed its parse over, this parse of the same object would be given that
+    // success without looking at the payload, which no longer holds.
+    (event.payload as { noteId: unknown }).noteId = 42;
+    expect(parseEventPayload(event.type, event.payload).success).toBe(false);
   });
 });
