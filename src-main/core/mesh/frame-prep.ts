@@ -18,13 +18,21 @@ import {
   packReceived,
   prepareReceived,
   unpackReceived,
+  type ChainAhead,
+  type ChainPlan,
   type PackedPreps,
   type ReceivedPrep,
 } from '../sync/received-prep.ts';
 import { decodeFrameBody, FrameError, frameText } from './frame-codec.ts';
 
 export type PreparedFrame =
-  { frame: MeshFrame; ahead: ReceivedPrep[] | null } | { error: { code: FrameError['code']; message: string } };
+  | {
+      frame: MeshFrame;
+      ahead: ReceivedPrep[] | null;
+      /** The frame preparer's number for it, told back once it is stored (FramePreparer `stored`). */
+      job?: number;
+    }
+  | { error: { code: FrameError['code']; message: string } };
 
 /**
  * The worker's answer for one body: `frame` null means "JSON.parse of the body is the frame"
@@ -46,8 +54,16 @@ export function prepareFrame(body: Uint8Array, keys: readonly KeyringEntry[] | n
   return { frame, ahead: prepareReceived(frame.events, keys) };
 }
 
-/** prepareFrame on the worker's side: what it posts back (see the header). */
-export function packFrame(body: Uint8Array, keys: readonly KeyringEntry[]): PackedFrame {
+/**
+ * prepareFrame on the worker's side: what it posts back (see the header). With a plan, an
+ * `events` frame's chain hashes are guessed ahead too (received-prep.ts `createChainAhead`).
+ */
+export function packFrame(
+  body: Uint8Array,
+  keys: readonly KeyringEntry[],
+  plan: ChainPlan | null = null,
+  chainAhead: ChainAhead | null = null,
+): PackedFrame {
   let decoded: ReturnType<typeof decodeFrameBody>;
   try {
     decoded = decodeFrameBody(body);
@@ -57,7 +73,15 @@ export function packFrame(body: Uint8Array, keys: readonly KeyringEntry[]): Pack
   }
   const { frame, json } = decoded;
   if (frame.t !== 'events') return { frame, ahead: null };
-  const ahead = packReceived(prepareReceived(frame.events, keys));
+  const preps = prepareReceived(frame.events, keys);
+  const chain =
+    plan && chainAhead
+      ? chainAhead.chain(
+          plan,
+          preps.map((p) => p.canonical),
+        )
+      : null;
+  const ahead = packReceived(preps, chain);
   return { frame: sameParse(frame, json) ? null : frame, ahead };
 }
 

@@ -6,6 +6,10 @@
  */
 import type { KeyringEntry } from '../../../src-common/trust/index.ts';
 import { answerJobs } from '../../../src-common/worker-jobs.ts';
+import { createChainAhead, type ChainPlan } from '../sync/received-prep.ts';
 import { packFrame } from './frame-prep.ts';
 
-answerJobs((job: { body: Uint8Array; keys: KeyringEntry[] }) => packFrame(job.body, job.keys));
+const chainAhead = createChainAhead();
+answerJobs((job: { body: Uint8Array; keys: KeyringEntry[]; plan?: ChainPlan | null }) =>
+  packFrame(job.body, job.keys, job.plan ?? null, chainAhead),
+);

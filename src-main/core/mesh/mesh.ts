@@ -8,7 +8,7 @@ import tls from 'node:tls';
 import type { KeyObject } from 'node:crypto';
 import type { StoredEvent } from '../../../src-shared/events.ts';
 import type { FeedEvent, HelloFrame, MeshTrackerState } from '../../../src-shared/mesh-wire.ts';
-import { toStored, type EventRow, type EventStore } from '../store/event-store.ts';
+import { GENESIS_HASH, toStored, type EventRow, type EventStore } from '../store/event-store.ts';
 import type { RemoteEvents } from '../sync/remote-events.ts';
 import type { ReceivedPrep } from '../sync/received-prep.ts';
 import { createFramePreparer, type FramePreparer } from './frame-preparer.ts';
@@ -137,8 +137,16 @@ export function createMesh(deps: MeshDeps) {
   let server: tls.Server | null = null;
   /** Started with the first session: a console that never meets a peer runs no worker for it. */
   let preparer: FramePreparer | null = null;
+  /** The hash the log ends with: where the frame worker starts guessing a frame's chain hashes. */
+  const lastHash = store.db.prepare<[], { hash: string }>('SELECT hash FROM events ORDER BY seq DESC LIMIT 1');
   const framePreparer = () =>
-    deps.keyring && !stopped ? (preparer ??= createFramePreparer({ keyring: deps.keyring, log: deps.log })) : null;
+    deps.keyring && !stopped
+      ? (preparer ??= createFramePreparer({
+          keyring: deps.keyring,
+          log: deps.log,
+          chainHead: () => lastHash.get()?.hash ?? GENESIS_HASH,
+        }))
+      : null;
   let stopped = false;
 
   /*

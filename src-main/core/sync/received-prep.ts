@@ -11,6 +11,7 @@
  * learnt from the batch before, a run the held feed breaks) it checks for itself. So a
  * batch is refused with the same code and message with or without this step.
  */
+import { chainHashOf } from '../../../src-common/chain-hash.ts';
 import {
   authorHashOf,
   createKeyring,
@@ -34,6 +35,12 @@ export interface ReceivedPrep extends PreparedEnvelope {
    * (remote-events.ts) instead of running zod on it a second time.
    */
   payloadExact?: boolean;
+  /**
+   * Its chain hash in the console's log, computed ahead from the hash the worker expected the
+   * row before it to hold (ChainAhead); the append takes it only where that row holds exactly
+   * `prevHash`.
+   */
+  chain?: { prevHash: string; hash: string } | undefined;
 }
 
 /**
@@ -172,6 +179,9 @@ export interface PackedPreps {
   checkAt: number[];
   checkKey: string[];
   checkOk: number[];
+  /** The first events' chain hashes (64 hex characters each) from `chainStart` (ChainAhead), or none. */
+  chainStart: string | null;
+  chainHashes: string;
 }
 
 /** A column of optional texts as one string and their places in it (-1 for a null). */
@@ -199,7 +209,10 @@ function textAt(text: string, at: Int32Array, i: number): string | null {
   return start < 0 ? null : text.slice(start, at[2 * i + 1]);
 }
 
-export function packReceived(preps: readonly ReceivedPrep[]): PackedPreps {
+export function packReceived(
+  preps: readonly ReceivedPrep[],
+  chain: { start: string; hashes: readonly string[] } | null = null,
+): PackedPreps {
   const canonicals = packTexts(preps.map((p) => p.canonical));
   const hashes = packTexts(preps.map((p) => p.authorHash));
   const packed: PackedPreps = {
@@ -214,6 +227,8 @@ export function packReceived(preps: readonly ReceivedPrep[]): PackedPreps {
     checkAt: [],
     checkKey: [],
     checkOk: [],
+    chainStart: chain && chain.hashes.length > 0 ? chain.start : null,
+    chainHashes: chain ? chain.hashes.join('') : '',
   };
   for (const [i, prep] of preps.entries()) {
     if (prep.payloadExact === true) packed.exact[i] = 1;
@@ -244,14 +259,79 @@ export function unpackReceived(packed: PackedPreps): ReceivedPrep[] {
   const issues = new Map<number, string>();
   for (let j = 0; j < packed.issueAt.length; j++) issues.set(packed.issueAt[j]!, packed.issues[j]!);
   const out = new Array<ReceivedPrep>(packed.count);
+  const chained = packed.chainStart === null ? 0 : packed.chainHashes.length / CHAIN_HASH_LENGTH;
+  let prevHash = packed.chainStart;
   for (let i = 0; i < packed.count; i++) {
+    let chain: ReceivedPrep['chain'];
+    if (i < chained) {
+      const hash = packed.chainHashes.slice(i * CHAIN_HASH_LENGTH, (i + 1) * CHAIN_HASH_LENGTH);
+      chain = { prevHash: prevHash!, hash };
+      prevHash = hash;
+    }
     out[i] = {
       payloadIssue: issues.get(i) ?? null,
       payloadExact: packed.exact[i] === 1,
       canonical: textAt(packed.canonicals, packed.canonicalAt, i),
       authorHash: textAt(packed.authorHashes, packed.authorHashAt, i),
       signatures: checks.get(i) ?? NO_CHECKS,
+      ...(chain ? { chain } : {}),
     };
   }
   return out;
 }
+
+const CHAIN_HASH_LENGTH = 64;
+
+/**
+ * Where the console's thread stands when it posts a frame: its log's last chain hash, and the
+ * last frame (by job number) it has stored since; `job` is this frame's number.
+ */
+export interface ChainPlan {
+  job: number;
+  head: string;
+  storedThrough: number;
+}
+
+/**
+ * The frame worker's guess of each received event's chain hash (the console's log chain,
+ * src-common/chain-hash.ts), so the console's thread need not hash it while it stores the
+ * batch. A frame is stored after the frames posted before it that the console has not stored
+ * yet, so the worker chains it from the console's last hash through those frames' events; it
+ * keeps their canonical texts until the console says it stored them, and chains a kept frame
+ * again where the hash it started from was not the one now expected (something else was stored
+ * in between: the console's own events, another peer's, a refused or already held event). Only
+ * a guess: the append takes a hash only where the row before holds the hash it was computed
+ * from, and computes it otherwise.
+ */
+export function createChainAhead(keep = 16) {
+  const pending: { job: number; start: string; tip: string; canonicals: readonly string[] }[] = [];
+  const chainFrom = (start: string, canonicals: readonly string[]): string[] => {
+    const hashes = new Array<string>(canonicals.length);
+    let prev = start;
+    for (let i = 0; i < canonicals.length; i++) prev = hashes[i] = chainHashOf(prev, canonicals[i]!);
+    return hashes;
+  };
+  return {
+    /** The chain of a frame's events (their canonical texts in order; null: unknown, the chain stops there). */
+    chain(plan: ChainPlan, canonicals: readonly (string | null)[]): { start: string; hashes: string[] } {
+      while (pending.length > 0 && pending[0]!.job <= plan.storedThrough) pending.shift();
+      let expected = plan.head;
+      for (const frame of pending) {
+        if (frame.start !== expected) {
+          frame.start = expected;
+          frame.tip = chainFrom(expected, frame.canonicals).at(-1) ?? expected;
+        }
+        expected = frame.tip;
+      }
+      const known = canonicals.indexOf(null);
+      const texts = (known < 0 ? canonicals : canonicals.slice(0, known)) as string[];
+      const hashes = chainFrom(expected, texts);
+      // A frame with an event the worker has no text for ends every chain after it too.
+      if (known >= 0) pending.length = 0;
+      else pending.push({ job: plan.job, start: expected, tip: hashes.at(-1) ?? expected, canonicals: texts });
+      if (pending.length > keep) pending.shift();
+      return { start: expected, hashes };
+    },
+  };
+}
+export type ChainAhead = ReturnType<typeof createChainAhead>;

@@ -7,11 +7,12 @@
  * whitespace, a tampered event). An events frame comes back without objects only where the
  * wire schema's output is JSON.parse's value itself.
  */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { authorHashOf } from '../../../src-common/trust/index.ts';
 import { packFrame, prepareFrame, unpackFrame, type PreparedFrame } from '../../../src-main/core/mesh/frame-prep.ts';
 import { toFeed } from '../../../src-main/core/mesh/peer-session.ts';
-import { prepareReceived } from '../../../src-main/core/sync/received-prep.ts';
+import { createChainAhead, prepareReceived } from '../../../src-main/core/sync/received-prep.ts';
 import { parseEventPayload, type EventEnvelope, type StoredEvent } from '../../../src-shared/events.ts';
 import { canonicalEnvelope } from '../../../src-shared/signed-envelope.ts';
 import { signAsAuthor, testKey, unsigned } from '../../support/device-keys.ts';
@@ -109,5 +110,59 @@ describe('preparing received events on the frame worker', () => {
     // success without looking at the payload, which no longer holds.
     (event.payload as { noteId: unknown }).noteId = 42;
     expect(parseEventPayload(event.type, event.payload).success).toBe(false);
+  });
+});
+
+describe('chain hashes guessed ahead on the frame worker', () => {
+  /** The log chain as the store computes it, written out independently. */
+  const sha = (prev: string, canonical: string) =>
+    createHash('sha256')
+      .update(Buffer.from(prev + canonical, 'utf8'))
+      .digest('hex');
+  const chainOf = (start: string, texts: string[]) => {
+    const out: string[] = [];
+    for (const t of texts) out.push((start = sha(start, t)));
+    return out;
+  };
+  const texts = (frame: number) => [1, 2, 3].map((i) => `{"frame":${frame},"i":${i},"text":"Åsa 🚨"}`);
+  const head = 'a'.repeat(64);
+
+  it('chains each frame from the log’s head through the frames posted before it and not stored yet', () => {
+    const ahead = createChainAhead();
+    const one = ahead.chain({ job: 1, head, storedThrough: 0 }, texts(1));
+    // Posted before the first is stored: the console's head has not moved, the second follows the first.
+    const two = ahead.chain({ job: 2, head, storedThrough: 0 }, texts(2));
+    expect(one).toEqual({ start: head, hashes: chainOf(head, texts(1)) });
+    expect(two).toEqual({ start: one.hashes[2], hashes: chainOf(one.hashes[2]!, texts(2)) });
+    // The first was stored, then something else (the console's own event): the second is chained
+    // again from the new head, and the third after it.
+    const moved = 'b'.repeat(64);
+    const three = ahead.chain({ job: 3, head: moved, storedThrough: 1 }, texts(3));
+    const second = chainOf(moved, texts(2));
+    expect(three).toEqual({ start: second[2], hashes: chainOf(second[2]!, texts(3)) });
+  });
+
+  it('stops at an event it has no text for, and starts the next frame from the head', () => {
+    const ahead = createChainAhead();
+    const partial = ahead.chain({ job: 1, head, storedThrough: 0 }, [texts(1)[0]!, null, texts(1)[2]!]);
+    expect(partial).toEqual({ start: head, hashes: chainOf(head, [texts(1)[0]!]) });
+    expect(ahead.chain({ job: 2, head, storedThrough: 0 }, texts(2))).toEqual({
+      start: head,
+      hashes: chainOf(head, texts(2)),
+    });
+  });
+
+  it('travel packed with the frame’s preparation, each with the hash it was chained from', () => {
+    const bytes = body(signed.map((e, i) => JSON.stringify(toFeed(stored(e, i + 1)))));
+    const answer = structuredClone(packFrame(bytes, keys, { job: 1, head, storedThrough: 0 }, createChainAhead()));
+    const got = unpackFrame(bytes, answer);
+    if ('error' in got || got.frame.t !== 'events') throw new Error('refused');
+    const expected = chainOf(
+      head,
+      got.frame.events.map((e) => canonicalEnvelope(e)),
+    );
+    expect(got.ahead!.map((p) => p.chain)).toEqual(
+      expected.map((hash, i) => ({ prevHash: i === 0 ? head : expected[i - 1], hash })),
+    );
   });
 });
