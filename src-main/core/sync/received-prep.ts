@@ -95,6 +95,9 @@ export function sameJson(a: unknown, b: unknown): boolean {
   return true;
 }
 
+/** No signature checked for this event (shared, never written: a check gives the event a map of its own). */
+const NO_CHECKS: ReadonlyMap<string, boolean> = new Map();
+
 const REFUSED: TrustVerdict = { ok: false, code: 'bad_signature', field: 'sig', reason: 'not verified here' };
 const ACCEPTED: TrustVerdict = { ok: true, preSignature: false };
 
@@ -124,7 +127,8 @@ export function prepareReceived(events: readonly EventEnvelope[], entries: reado
       payloadExact: payload.exact,
       canonical,
       authorHash: canonical !== null && event.deviceSeq !== undefined ? authorHashOf(canonical, signed!) : null,
-      signatures: new Map<string, boolean>(),
+      // Most events of a run are never checked themselves (the head's check covers them).
+      signatures: NO_CHECKS,
     });
   }
   verifyByRuns(events, {
@@ -136,7 +140,9 @@ export function prepareReceived(events: readonly EventEnvelope[], entries: reado
       if (event.sig === undefined || prep.canonical === null) return REFUSED;
       const bytes = Buffer.from(prep.canonical, 'utf8');
       const signature = Buffer.from(event.sig, 'base64url');
-      const signatures = prep.signatures as Map<string, boolean>;
+      const signatures =
+        prep.signatures === NO_CHECKS ? new Map<string, boolean>() : (prep.signatures as Map<string, boolean>);
+      prep.signatures = signatures;
       for (const entry of keyring.entries(event.deviceId)) {
         if (entry.publicKey === null || signatures.has(entry.publicKey)) continue;
         let key;
@@ -244,9 +250,6 @@ export function packReceived(
   }
   return packed;
 }
-
-/** No signature checked ahead for this event (shared: nothing writes to a prep's map after packing). */
-const NO_CHECKS: ReadonlyMap<string, boolean> = new Map();
 
 export function unpackReceived(packed: PackedPreps): ReceivedPrep[] {
   const checks = new Map<number, Map<string, boolean>>();

@@ -57,8 +57,9 @@ describe('the frame worker’s packed answer', () => {
     expect('frame' in answer && answer.frame).toBe(null);
     if ('error' in got) throw new Error('refused');
     expect(got.ahead?.every((p) => p.payloadIssue === null && p.payloadExact === true)).toBe(true);
-    // One check of the run's head, handed over with its key.
+    // One check of the run's head, handed over with its key; the events it covers carry none.
     expect(got.ahead?.at(-1)?.signatures.get(keys[0]!.publicKey)).toBe(true);
+    expect(got.ahead?.slice(0, -1).map((p) => p.signatures.size)).toEqual([0, 0]);
   });
 
   it('members in another order than the schema’s (an older sender: seq first) come back as the schema’s objects', () => {
