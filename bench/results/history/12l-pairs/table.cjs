@@ -30,7 +30,7 @@ for (const f of files) {
   const j = JSON.parse(fs.readFileSync(`${__dirname}/${f}`, 'utf8'));
   const c = j.rows.find((r) => /^catch-up of \d+ events console/.test(r.metric));
   const inline = j.rows.find((r) => /B preparing frames on its main thread/.test(r.metric));
-  const side = f.includes('-base-') ? 'base' : 'head';
+  const side = `${f.match(/^(p\d+)-/)[1]} ${f.includes('-base-') ? 'base' : 'branch'} (${j.commit})`;
   const vals = cols.map(([, re]) => value(j, re));
   sums[side] ??= { n: 0, v: cols.map(() => 0) };
   sums[side].n += 1;
