@@ -22,7 +22,7 @@
  *    The catch-up runs twice: B preparing A's frames on its worker thread (the default), then
  *    inline on its main thread (`--mesh-prepare inline`, as before issue 12g), as a row beside it.
  */
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -169,16 +169,29 @@ async function lanAlarm(dir: string): Promise<{ wall: number[]; stages: Record<S
  * /proc (clock ticks of 10 ms); null elsewhere. The catch-up's rate swings with the machine's
  * load; what each side spent on it does much less, so before/after pairs compare these too.
  */
-function processCpuMs(pid: number): { all: number; main: number } | null {
+function processCpuMs(pid: number): { all: number; main: number; byName: Record<string, number> } | null {
   const ticks = (stat: string) => {
     // Fields after the command (which may hold spaces) in parentheses: utime and stime are 14 and 15.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10;
   };
   try {
+    // Each live thread by its name: MainThread, WorkerThread (the frame preparer), V8Worker
+    // (V8's helpers: concurrent GC, compilation), libuv-worker… Threads that ended count in
+    // `all` only.
+    const byName: Record<string, number> = {};
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const name = readFileSync(`/proc/${pid}/task/${task}/comm`, 'utf8').trim();
+        byName[name] = (byName[name] ?? 0) + ticks(readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8'));
+      } catch {
+        // ended between the listing and the read
+      }
+    }
     return {
       all: ticks(readFileSync(`/proc/${pid}/stat`, 'utf8')),
       main: ticks(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8')),
+      byName,
     };
   } catch {
     return null;
@@ -195,6 +208,9 @@ interface CatchUpCpu {
   /** B, the receiving console's process: every thread (main, frame preparer, SQLite's and libuv's). */
   receiverAll: number;
   receiverMain: number;
+  /** B's frame preparer's worker thread (WorkerThread) and V8's helper threads (V8Worker: GC, compiling). */
+  receiverWorker: number;
+  receiverV8: number;
   /** A's thread (the sender), with the bench's 50 ms watcher beside it. */
   senderMain: number;
 }
@@ -288,6 +304,8 @@ async function catchUp(
         ? {
             receiverAll: receiverAfter.all - receiverBefore.all,
             receiverMain: receiverAfter.main - receiverBefore.main,
+            receiverWorker: (receiverAfter.byName.WorkerThread ?? 0) - (receiverBefore.byName.WorkerThread ?? 0),
+            receiverV8: (receiverAfter.byName.V8Worker ?? 0) - (receiverBefore.byName.V8Worker ?? 0),
             senderMain: Math.round(ownThreadCpuMs() - senderBefore),
           }
         : null;
@@ -382,12 +400,37 @@ export async function meshBench(): Promise<BenchRow[]> {
         baseline: { name: 'the same catch-up with the frame preparer’s worker (above)', value: catchUpRate },
       },
       // What each side spent (the rate swings with the machine's load, these much less).
-      ...[caught, inline].flatMap(({ cpu }, i): BenchRow[] => {
+      ...[caught, inline].flatMap(({ cpu, events }, i): BenchRow[] => {
         if (!cpu) return [];
         const run = i === 0 ? 'with the worker' : 'inline';
+        const per1000 = (ms: number) => round((ms * 1000) / events, 1);
         return [
           { metric: `CPU of the catch-up ${run}: B's main thread`, value: cpu.receiverMain, unit: 'ms' },
           { metric: `CPU of the catch-up ${run}: all of B's threads`, value: cpu.receiverAll, unit: 'ms' },
+          {
+            metric: `CPU per 1,000 events ${run}: B's main thread`,
+            value: per1000(cpu.receiverMain),
+            unit: 'ms',
+          },
+          {
+            metric: `CPU per 1,000 events ${run}: all of B's threads`,
+            value: per1000(cpu.receiverAll),
+            unit: 'ms',
+          },
+          ...(i === 0
+            ? [
+                {
+                  metric: `CPU per 1,000 events ${run}: B's worker threads (the frame preparer)`,
+                  value: per1000(cpu.receiverWorker),
+                  unit: 'ms',
+                },
+              ]
+            : []),
+          {
+            metric: `CPU per 1,000 events ${run}: B's V8 helper threads (GC, compiling)`,
+            value: per1000(cpu.receiverV8),
+            unit: 'ms',
+          },
           {
             metric: `CPU of the catch-up ${run}: A's main thread (the sender, and the bench's watcher)`,
             value: cpu.senderMain,

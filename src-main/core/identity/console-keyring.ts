@@ -271,7 +271,10 @@ export function createConsoleKeyring(deps: {
       const prepared = new Map<object, PreparedEvent>();
       for (const [i, event] of checkable.entries()) {
         const canonical = canonicals[i];
-        if (canonical != null) prepared.set(event, { canonical, authorHash: hashes[i] ?? null });
+        if (canonical == null) continue;
+        // The frame worker's guess of its chain hash goes with them (the append checks it).
+        const chain = ahead?.get(event)?.chain;
+        prepared.set(event, { canonical, authorHash: hashes[i] ?? null, ...(chain ? { chain } : {}) });
       }
       return { accepted, refused: refusedEvents.size, withheld: withheldEvents.size, prepared };
     },

@@ -40,9 +40,17 @@ function framed(text: string): Buffer {
 
 /** One frame's body (the bytes after its length) as a frame; throws FrameError when it is not one. */
 export function parseFrameBody(body: Uint8Array): MeshFrame {
+  return decodeFrameBody(body).frame;
+}
+
+/**
+ * As parseFrameBody, and also the value JSON.parse gave before the wire schema's parse (`frame`
+ * is the schema's output: new objects, its members in the schema's order).
+ */
+export function decodeFrameBody(body: Uint8Array): { frame: MeshFrame; json: unknown } {
   let json: unknown;
   try {
-    json = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
+    json = JSON.parse(frameText(body));
   } catch {
     throw new FrameError('bad_frame', 'frame is not JSON');
   }
@@ -51,7 +59,12 @@ export function parseFrameBody(body: Uint8Array): MeshFrame {
     const issue = parsed.error.issues[0];
     throw new FrameError('bad_frame', `bad frame at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
   }
-  return parsed.data;
+  return { frame: parsed.data, json };
+}
+
+/** A frame body's text (UTF-8). */
+export function frameText(body: Uint8Array): string {
+  return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
 }
 
 /**

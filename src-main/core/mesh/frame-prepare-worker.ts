@@ -1,10 +1,15 @@
 /**
  * The frame preparer's worker thread (frame-preparer.ts): parses and prepares one large
- * frame per job. Runs as this .ts file in source runs and as out/main/frame-prepare-worker.js
- * in the Electron bundle (an entry in electron.vite.config.ts).
+ * frame per job and answers what the console's thread needs in a form that clones cheaply
+ * (frame-prep.ts `packFrame`). Runs as this .ts file in source runs and as
+ * out/main/frame-prepare-worker.js in the Electron bundle (an entry in electron.vite.config.ts).
  */
 import type { KeyringEntry } from '../../../src-common/trust/index.ts';
 import { answerJobs } from '../../../src-common/worker-jobs.ts';
-import { prepareFrame } from './frame-prep.ts';
+import { createChainAhead, type ChainPlan } from '../sync/received-prep.ts';
+import { packFrame } from './frame-prep.ts';
 
-answerJobs((job: { body: Uint8Array; keys: KeyringEntry[] }) => prepareFrame(job.body, job.keys));
+const chainAhead = createChainAhead();
+answerJobs((job: { body: Uint8Array; keys: KeyringEntry[]; plan?: ChainPlan | null }) =>
+  packFrame(job.body, job.keys, job.plan ?? null, chainAhead),
+);

@@ -18,10 +18,13 @@
  */
 import type { Keyring, KeyringEntry } from '../../../src-common/trust/index.ts';
 import { createWorkerJobs, type WorkerJobs } from '../../../src-common/worker-jobs.ts';
-import { prepareFrame, type PreparedFrame } from './frame-prep.ts';
+import type { ChainPlan } from '../sync/received-prep.ts';
+import { prepareFrame, unpackFrame, type PackedFrame, type PreparedFrame } from './frame-prep.ts';
 
 /** Frames smaller than this are parsed inline: a live event's frame is cheaper to parse than to post. */
 export const PREPARE_OFF_THREAD_BYTES = 16 * 1024;
+
+type FrameJob = { body: Uint8Array; keys: KeyringEntry[]; plan: ChainPlan | null };
 
 export interface FramePreparer {
   /** Parses `body` (and prepares its events) off this thread; never rejects. */
@@ -31,8 +34,13 @@ export interface FramePreparer {
    * frames prepared there because it had not loaded yet (a catch-up right after start-up).
    */
   readonly counts: { offThread: number; fellBack: number; beforeReady: number };
+  /**
+   * The frames up to `job` (PreparedFrame `job`) are stored, or refused: the worker guesses the
+   * next frames' chain hashes from the log's head after them (received-prep.ts `createChainAhead`).
+   */
+  stored(job: number): void;
   /** The worker jobs (tests end the worker to prove a crash loses nothing). */
-  readonly jobs: WorkerJobs<{ body: Uint8Array; keys: KeyringEntry[] }, PreparedFrame>;
+  readonly jobs: WorkerJobs<FrameJob, PackedFrame>;
   close(): Promise<void>;
 }
 
@@ -42,8 +50,13 @@ function workerEntry(): URL {
   return new URL(here.endsWith('.ts') ? './frame-prepare-worker.ts' : './frame-prepare-worker.js', here);
 }
 
-export function createFramePreparer(deps: { keyring: Keyring; log(message: string): void }): FramePreparer {
-  const jobs = createWorkerJobs<{ body: Uint8Array; keys: KeyringEntry[] }, PreparedFrame>({
+export function createFramePreparer(deps: {
+  keyring: Keyring;
+  log(message: string): void;
+  /** The hash the console's log ends with (absent: no chain hashes are guessed ahead). */
+  chainHead?: () => string;
+}): FramePreparer {
+  const jobs = createWorkerJobs<FrameJob, PackedFrame>({
     entry: workerEntry(),
     size: 1,
     // A frame is at most 1,000 events (tens of ms); a worker silent this long is hung: replaced, its frames done here.
@@ -52,27 +65,34 @@ export function createFramePreparer(deps: { keyring: Keyring; log(message: strin
   });
   let closed = false;
   const counts = { offThread: 0, fellBack: 0, beforeReady: 0 };
+  let lastJob = 0;
+  let storedThrough = 0;
   return {
     jobs,
     counts,
+    stored(job) {
+      storedThrough = Math.max(storedThrough, job);
+    },
     async prepare(body) {
+      const job = ++lastJob;
       // A worker still loading its code (hundreds of ms on a busy machine) would hold the frame
       // that long; until it is ready this thread prepares frames itself, as before.
       if (!jobs.ready(0)) {
         counts.beforeReady += 1;
-        return prepareFrame(body, null);
+        return { ...prepareFrame(body, null), job };
       }
       try {
-        const prepared = await jobs.run(0, { body, keys: deps.keyring.all() });
+        const plan = deps.chainHead ? { job, head: deps.chainHead(), storedThrough } : null;
+        const answer = await jobs.run(0, { body, keys: deps.keyring.all(), plan });
         counts.offThread += 1;
-        return prepared;
+        return { ...unpackFrame(body, answer), job };
       } catch (error) {
         counts.fellBack += 1;
         if (!closed)
           deps.log(
             `mesh: a ${body.length}-byte frame is prepared on the console's thread: ${(error as Error).message}`,
           );
-        return prepareFrame(body, null);
+        return { ...prepareFrame(body, null), job };
       }
     },
     close() {

@@ -8,7 +8,7 @@ import tls from 'node:tls';
 import type { KeyObject } from 'node:crypto';
 import type { StoredEvent } from '../../../src-shared/events.ts';
 import type { FeedEvent, HelloFrame, MeshTrackerState } from '../../../src-shared/mesh-wire.ts';
-import { toStored, type EventRow, type EventStore } from '../store/event-store.ts';
+import { GENESIS_HASH, toStored, type EventRow, type EventStore } from '../store/event-store.ts';
 import type { RemoteEvents } from '../sync/remote-events.ts';
 import type { ReceivedPrep } from '../sync/received-prep.ts';
 import { createFramePreparer, type FramePreparer } from './frame-preparer.ts';
@@ -110,14 +110,15 @@ export function parsePeerAddress(address: string, allowAnyPort = false): { host:
 export function feedJson(row: EventRow & { payload_ok: number }): string {
   if (row.payload_ok !== 1) return JSON.stringify(toFeed(toStored(row)));
   const text = JSON.stringify;
+  // FeedEvent's member order (toFeed): the receiver's frame worker relies on it to hand back no objects.
   let json =
-    `{"seq":${row.seq},"id":${text(row.id)},"streamId":${text(row.stream_id)},"type":${text(row.type)},` +
+    `{"id":${text(row.id)},"streamId":${text(row.stream_id)},"type":${text(row.type)},` +
     `"payload":${row.payload},"actor":${text(row.actor)},"deviceId":${text(row.device_id)},` +
     `"deviceTime":${row.device_time},"hlc":${text(row.hlc)}`;
   if (row.device_seq != null) json += `,"deviceSeq":${row.device_seq}`;
   if (row.sig != null) json += `,"sig":${text(row.sig)}`;
   if (row.prev != null) json += `,"prev":${text(row.prev)}`;
-  return `${json},"serverSeq":${row.server_seq == null ? 'null' : row.server_seq}}`;
+  return `${json},"seq":${row.seq},"serverSeq":${row.server_seq == null ? 'null' : row.server_seq}}`;
 }
 
 export function createMesh(deps: MeshDeps) {
@@ -136,8 +137,16 @@ export function createMesh(deps: MeshDeps) {
   let server: tls.Server | null = null;
   /** Started with the first session: a console that never meets a peer runs no worker for it. */
   let preparer: FramePreparer | null = null;
+  /** The hash the log ends with: where the frame worker starts guessing a frame's chain hashes. */
+  const lastHash = store.db.prepare<[], { hash: string }>('SELECT hash FROM events ORDER BY seq DESC LIMIT 1');
   const framePreparer = () =>
-    deps.keyring && !stopped ? (preparer ??= createFramePreparer({ keyring: deps.keyring, log: deps.log })) : null;
+    deps.keyring && !stopped
+      ? (preparer ??= createFramePreparer({
+          keyring: deps.keyring,
+          log: deps.log,
+          chainHead: () => lastHash.get()?.hash ?? GENESIS_HASH,
+        }))
+      : null;
   let stopped = false;
 
   /*

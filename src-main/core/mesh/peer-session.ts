@@ -216,9 +216,35 @@ export interface PeerSession {
 }
 
 export function toFeed(e: StoredEvent): FeedEvent {
-  // Everything of the envelope travels (signature fields included), none of our bookkeeping.
-  const { prevHash: _p, hash: _h, syncedAt: _s, ...envelope } = e;
-  return envelope as FeedEvent;
+  // Everything of the envelope travels (signature fields included), none of our bookkeeping,
+  // members in FeedEvent's own order: the receiver's wire-schema parse then gives back what
+  // JSON.parse gave, and its frame worker need not post the objects back (frame-prep.ts).
+  const {
+    prevHash: _p,
+    hash: _h,
+    syncedAt: _s,
+    seq,
+    id,
+    streamId,
+    type,
+    payload,
+    actor,
+    deviceId,
+    deviceTime,
+    hlc,
+    deviceSeq,
+    sig,
+    prev,
+    serverSeq,
+    ...rest
+  } = e;
+  const feed: Record<string, unknown> = { id, streamId, type, payload, actor, deviceId, deviceTime, hlc };
+  if (deviceSeq !== undefined) feed.deviceSeq = deviceSeq;
+  if (sig !== undefined) feed.sig = sig;
+  if (prev !== undefined) feed.prev = prev;
+  feed.seq = seq;
+  feed.serverSeq = serverSeq;
+  return Object.assign(feed, rest) as FeedEvent;
 }
 
 export function openPeerSession(deps: SessionDeps): PeerSession {
@@ -226,7 +252,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
   const decoder = createFrameDecoder();
   /** Frames ready for handling, with what the preparer computed for an `events` frame's events. */
-  const queue: { frame: MeshFrame; ahead: ReceivedPrep[] | null }[] = [];
+  const queue: { frame: MeshFrame; ahead: ReceivedPrep[] | null; job?: number | undefined }[] = [];
   /** Frames of arrived chunks still being prepared off this thread; chunks are admitted in arrival order. */
   let preparing = 0;
   let arriving: Promise<void> = Promise.resolve();
@@ -435,7 +461,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
     return null;
   }
 
-  function handle(frame: MeshFrame, ahead: ReceivedPrep[] | null): void {
+  function handle(frame: MeshFrame, ahead: ReceivedPrep[] | null, job?: number): void {
     if (frame.t === 'refuse') {
       deps.log(`mesh: ${session.peer?.deviceId ?? session.remoteAddress} refused us: ${frame.code}: ${frame.message}`);
       return close();
@@ -489,6 +515,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
         let events = frame.events;
         let last = frame.last;
         let prepared: (ReceivedPrep | undefined)[] = ahead ?? new Array<undefined>(events.length);
+        let lastJob = job ?? 0;
         const limit = mergeLimit();
         for (let i = 0; i < queue.length;) {
           const next = queue[i]!;
@@ -502,10 +529,13 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
           events = events.concat(next.frame.events);
           prepared = prepared.concat(next.ahead ?? new Array<undefined>(next.frame.events.length));
           last = Math.max(last, next.frame.last);
+          lastJob = Math.max(lastJob, next.job ?? 0);
         }
         const started = threadMs();
         const refusal = deps.accept(session.peer, events, last, prepared);
         timed(events.length, threadMs() - started);
+        // Stored (or refused): the frame worker chains the frames after these from the log's head.
+        if (lastJob > 0) deps.preparer?.stored(lastJob);
         if (refusal) return close(refusal);
         session.peerHead = Math.max(session.peerHead, last);
         send({ t: 'ack', last });
@@ -565,7 +595,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
       const entry = queue.shift();
       if (entry && !closed) {
         try {
-          handle(entry.frame, entry.ahead);
+          handle(entry.frame, entry.ahead, entry.job);
         } catch (error) {
           deps.log(`mesh: handling a ${entry.frame.t} frame failed: ${(error as Error).stack ?? String(error)}`);
           close();

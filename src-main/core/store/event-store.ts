@@ -26,8 +26,8 @@
  * passes. Observers (`onCommitted`) hear of an append once it is committed:
  * the appends inside a `transaction()` together, when it commits, never before.
  */
-import { hash as oneShotHash } from 'node:crypto';
 import { open as openFile } from 'node:fs/promises';
+import { chainHashOf } from '../../../src-common/chain-hash.ts';
 import { authorHashOf } from '../../../src-common/trust/author-chain.ts';
 import { canonicalEnvelope } from '../../../src-shared/signed-envelope.ts';
 import { compareEvents, type EventEnvelope, type StoredEvent } from '../../../src-shared/events.ts';
@@ -175,6 +175,11 @@ export interface AppendOptions {
 export interface PreparedEvent {
   canonical: string;
   authorHash: string | null;
+  /**
+   * Its chain hash computed ahead (the mesh frame worker) from the hash it expected the row
+   * before to hold: taken only when that row holds exactly `prevHash`.
+   */
+  chain?: { prevHash: string; hash: string } | undefined;
 }
 
 /** Signs the events this console authors (identity feature). */
@@ -300,12 +305,6 @@ export function canonicalEvent(e: EventEnvelope): string {
 
 export function chainHash(prevHash: string, e: EventEnvelope): string {
   return chainHashOf(prevHash, canonicalEvent(e));
-}
-
-function chainHashOf(prevHash: string, canonical: string): string {
-  // One-shot: the same bytes (both strings as UTF-8) without a Hash object per event, which
-  // cost twice the digest itself over a catch-up's tens of thousands (receiver's profile).
-  return oneShotHash('sha256', prevHash + canonical, 'hex');
 }
 
 /** The author hash of a stored row: kept since schema 8, computed for older signed rows. */
@@ -837,7 +836,7 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       // Computed by the receiver's author check already when it is the same (unsigned-here) object.
       const prepared = event === incoming ? options.prepared?.get(incoming) : undefined;
       const canonical = signedCanonical ?? prepared?.canonical ?? canonicalEvent(event);
-      const hash = chainHashOf(prevHash, canonical);
+      const hash = prepared?.chain?.prevHash === prevHash ? prepared.chain.hash : chainHashOf(prevHash, canonical);
       const authorHash =
         event.sig !== undefined && event.deviceSeq !== undefined
           ? (prepared?.authorHash ?? authorHashOf(canonical, event.sig))

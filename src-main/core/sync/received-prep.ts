@@ -11,6 +11,7 @@
  * learnt from the batch before, a run the held feed breaks) it checks for itself. So a
  * batch is refused with the same code and message with or without this step.
  */
+import { chainHashOf } from '../../../src-common/chain-hash.ts';
 import {
   authorHashOf,
   createKeyring,
@@ -20,7 +21,7 @@ import {
   type KeyringEntry,
   type PreparedEnvelope,
 } from '../../../src-common/trust/index.ts';
-import { parseEventPayloadForLater, type EventEnvelope } from '../../../src-shared/events.ts';
+import { parseEventPayload, parseEventPayloadForLater, type EventEnvelope } from '../../../src-shared/events.ts';
 import { canonicalEnvelope, DeviceEnrolledPayload, type TrustVerdict } from '../../../src-shared/signed-envelope.ts';
 
 /** One received event, prepared ahead. */
@@ -34,6 +35,12 @@ export interface ReceivedPrep extends PreparedEnvelope {
    * (remote-events.ts) instead of running zod on it a second time.
    */
   payloadExact?: boolean;
+  /**
+   * Its chain hash in the console's log, computed ahead from the hash the worker expected the
+   * row before it to hold (ChainAhead); the append takes it only where that row holds exactly
+   * `prevHash`.
+   */
+  chain?: { prevHash: string; hash: string } | undefined;
 }
 
 /**
@@ -47,9 +54,14 @@ export function payloadIssueOf(event: Pick<EventEnvelope, 'type' | 'payload'>): 
   return `payload.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`;
 }
 
-/** The payload's issue as payloadIssueOf words it, and whether the schema's output is the payload itself. */
+/**
+ * The payload's issue as payloadIssueOf words it, and whether the schema's output is the payload
+ * itself. Not handed to a later parse (parseEventPayloadForLater): this runs on the frame worker,
+ * where no fold follows, and each hand-over is a WeakMap entry its GC would carry for nothing
+ * (5 % of the worker's profile); the console's thread learns `exact` instead.
+ */
 function payloadCheck(event: Pick<EventEnvelope, 'type' | 'payload'>): { issue: string | null; exact: boolean } {
-  const payload = parseEventPayloadForLater(event.type, event.payload);
+  const payload = parseEventPayload(event.type, event.payload);
   if (payload.success) return { issue: null, exact: sameJson(payload.data, event.payload) };
   const issue = payload.error.issues[0];
   return { issue: `payload.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`, exact: false };
@@ -83,6 +95,9 @@ export function sameJson(a: unknown, b: unknown): boolean {
   return true;
 }
 
+/** No signature checked for this event (shared, never written: a check gives the event a map of its own). */
+const NO_CHECKS: ReadonlyMap<string, boolean> = new Map();
+
 const REFUSED: TrustVerdict = { ok: false, code: 'bad_signature', field: 'sig', reason: 'not verified here' };
 const ACCEPTED: TrustVerdict = { ok: true, preSignature: false };
 
@@ -112,7 +127,8 @@ export function prepareReceived(events: readonly EventEnvelope[], entries: reado
       payloadExact: payload.exact,
       canonical,
       authorHash: canonical !== null && event.deviceSeq !== undefined ? authorHashOf(canonical, signed!) : null,
-      signatures: new Map<string, boolean>(),
+      // Most events of a run are never checked themselves (the head's check covers them).
+      signatures: NO_CHECKS,
     });
   }
   verifyByRuns(events, {
@@ -124,7 +140,9 @@ export function prepareReceived(events: readonly EventEnvelope[], entries: reado
       if (event.sig === undefined || prep.canonical === null) return REFUSED;
       const bytes = Buffer.from(prep.canonical, 'utf8');
       const signature = Buffer.from(event.sig, 'base64url');
-      const signatures = prep.signatures as Map<string, boolean>;
+      const signatures =
+        prep.signatures === NO_CHECKS ? new Map<string, boolean>() : (prep.signatures as Map<string, boolean>);
+      prep.signatures = signatures;
       for (const entry of keyring.entries(event.deviceId)) {
         if (entry.publicKey === null || signatures.has(entry.publicKey)) continue;
         let key;
@@ -142,3 +160,181 @@ export function prepareReceived(events: readonly EventEnvelope[], entries: reado
   });
   return events.map((event) => preps.get(event)!);
 }
+
+/**
+ * prepareReceived's answers for a frame's events as a few flat columns, the form the frame
+ * worker posts back: a structured clone of one object per event, each with a Map of signature
+ * checks, cost the worker a serialisation and the console's thread a rebuild of every object
+ * (with GC on both); texts end to end in one string and numbers in typed arrays clone as
+ * copies of their bytes. `unpackReceived` gives the same ReceivedPrep values back.
+ */
+export interface PackedPreps {
+  count: number;
+  /** The canonical texts end to end; `canonicalAt[2i]`, `[2i + 1]`: where event i's starts and ends (-1: null). */
+  canonicals: string;
+  canonicalAt: Int32Array;
+  /** The author hashes end to end, placed the same way. */
+  authorHashes: string;
+  authorHashAt: Int32Array;
+  /** 1 where the payload's schema output is the payload itself (`payloadExact`). */
+  exact: Uint8Array;
+  /** Events whose payload has an issue (few: a bad payload refuses the batch), and the issue. */
+  issueAt: number[];
+  issues: string[];
+  /** Signature checks run (one per author run, mostly): event index, public key, outcome (1 good). */
+  checkAt: number[];
+  checkKey: string[];
+  checkOk: number[];
+  /** The first events' chain hashes (64 hex characters each) from `chainStart` (ChainAhead), or none. */
+  chainStart: string | null;
+  chainHashes: string;
+}
+
+/** A column of optional texts as one string and their places in it (-1 for a null). */
+function packTexts(values: readonly (string | null)[]): { text: string; at: Int32Array } {
+  const at = new Int32Array(values.length * 2);
+  const parts: string[] = [];
+  let offset = 0;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (value === null || value === undefined) {
+      at[2 * i] = -1;
+      at[2 * i + 1] = -1;
+      continue;
+    }
+    parts.push(value);
+    at[2 * i] = offset;
+    offset += value.length;
+    at[2 * i + 1] = offset;
+  }
+  return { text: parts.join(''), at };
+}
+
+function textAt(text: string, at: Int32Array, i: number): string | null {
+  const start = at[2 * i]!;
+  return start < 0 ? null : text.slice(start, at[2 * i + 1]);
+}
+
+export function packReceived(
+  preps: readonly ReceivedPrep[],
+  chain: { start: string; hashes: readonly string[] } | null = null,
+): PackedPreps {
+  const canonicals = packTexts(preps.map((p) => p.canonical));
+  const hashes = packTexts(preps.map((p) => p.authorHash));
+  const packed: PackedPreps = {
+    count: preps.length,
+    canonicals: canonicals.text,
+    canonicalAt: canonicals.at,
+    authorHashes: hashes.text,
+    authorHashAt: hashes.at,
+    exact: new Uint8Array(preps.length),
+    issueAt: [],
+    issues: [],
+    checkAt: [],
+    checkKey: [],
+    checkOk: [],
+    chainStart: chain && chain.hashes.length > 0 ? chain.start : null,
+    chainHashes: chain ? chain.hashes.join('') : '',
+  };
+  for (const [i, prep] of preps.entries()) {
+    if (prep.payloadExact === true) packed.exact[i] = 1;
+    if (prep.payloadIssue !== null) {
+      packed.issueAt.push(i);
+      packed.issues.push(prep.payloadIssue);
+    }
+    for (const [key, ok] of prep.signatures) {
+      packed.checkAt.push(i);
+      packed.checkKey.push(key);
+      packed.checkOk.push(ok ? 1 : 0);
+    }
+  }
+  return packed;
+}
+
+export function unpackReceived(packed: PackedPreps): ReceivedPrep[] {
+  const checks = new Map<number, Map<string, boolean>>();
+  for (let j = 0; j < packed.checkAt.length; j++) {
+    const i = packed.checkAt[j]!;
+    let map = checks.get(i);
+    if (!map) checks.set(i, (map = new Map()));
+    map.set(packed.checkKey[j]!, packed.checkOk[j] === 1);
+  }
+  const issues = new Map<number, string>();
+  for (let j = 0; j < packed.issueAt.length; j++) issues.set(packed.issueAt[j]!, packed.issues[j]!);
+  const out = new Array<ReceivedPrep>(packed.count);
+  const chained = packed.chainStart === null ? 0 : packed.chainHashes.length / CHAIN_HASH_LENGTH;
+  let prevHash = packed.chainStart;
+  for (let i = 0; i < packed.count; i++) {
+    let chain: ReceivedPrep['chain'];
+    if (i < chained) {
+      const hash = packed.chainHashes.slice(i * CHAIN_HASH_LENGTH, (i + 1) * CHAIN_HASH_LENGTH);
+      chain = { prevHash: prevHash!, hash };
+      prevHash = hash;
+    }
+    out[i] = {
+      payloadIssue: issues.get(i) ?? null,
+      payloadExact: packed.exact[i] === 1,
+      canonical: textAt(packed.canonicals, packed.canonicalAt, i),
+      authorHash: textAt(packed.authorHashes, packed.authorHashAt, i),
+      signatures: checks.get(i) ?? NO_CHECKS,
+      ...(chain ? { chain } : {}),
+    };
+  }
+  return out;
+}
+
+const CHAIN_HASH_LENGTH = 64;
+
+/**
+ * Where the console's thread stands when it posts a frame: its log's last chain hash, and the
+ * last frame (by job number) it has stored since; `job` is this frame's number.
+ */
+export interface ChainPlan {
+  job: number;
+  head: string;
+  storedThrough: number;
+}
+
+/**
+ * The frame worker's guess of each received event's chain hash (the console's log chain,
+ * src-common/chain-hash.ts), so the console's thread need not hash it while it stores the
+ * batch. A frame is stored after the frames posted before it that the console has not stored
+ * yet, so the worker chains it from the console's last hash through those frames' events; it
+ * keeps their canonical texts until the console says it stored them, and chains a kept frame
+ * again where the hash it started from was not the one now expected (something else was stored
+ * in between: the console's own events, another peer's, a refused or already held event). Only
+ * a guess: the append takes a hash only where the row before holds the hash it was computed
+ * from, and computes it otherwise.
+ */
+export function createChainAhead(keep = 16) {
+  const pending: { job: number; start: string; tip: string; canonicals: readonly string[] }[] = [];
+  const chainFrom = (start: string, canonicals: readonly string[]): string[] => {
+    const hashes = new Array<string>(canonicals.length);
+    let prev = start;
+    for (let i = 0; i < canonicals.length; i++) prev = hashes[i] = chainHashOf(prev, canonicals[i]!);
+    return hashes;
+  };
+  return {
+    /** The chain of a frame's events (their canonical texts in order; null: unknown, the chain stops there). */
+    chain(plan: ChainPlan, canonicals: readonly (string | null)[]): { start: string; hashes: string[] } {
+      while (pending.length > 0 && pending[0]!.job <= plan.storedThrough) pending.shift();
+      let expected = plan.head;
+      for (const frame of pending) {
+        if (frame.start !== expected) {
+          frame.start = expected;
+          frame.tip = chainFrom(expected, frame.canonicals).at(-1) ?? expected;
+        }
+        expected = frame.tip;
+      }
+      const known = canonicals.indexOf(null);
+      const texts = (known < 0 ? canonicals : canonicals.slice(0, known)) as string[];
+      const hashes = chainFrom(expected, texts);
+      // A frame with an event the worker has no text for ends every chain after it too.
+      if (known >= 0) pending.length = 0;
+      else pending.push({ job: plan.job, start: expected, tip: hashes.at(-1) ?? expected, canonicals: texts });
+      if (pending.length > keep) pending.shift();
+      return { start: expected, hashes };
+    },
+  };
+}
+export type ChainAhead = ReturnType<typeof createChainAhead>;

@@ -6,9 +6,12 @@
  * smuggle envelope fields (another author, say) into what peers receive.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { encodeEventsFrame } from '../../../src-main/core/mesh/frame-codec.ts';
+import { packFrame } from '../../../src-main/core/mesh/frame-prep.ts';
 import { feedJson } from '../../../src-main/core/mesh/mesh.ts';
 import { toFeed } from '../../../src-main/core/mesh/peer-session.ts';
 import { toStored, type EventRow } from '../../../src-main/core/store/event-store.ts';
+import { FeedEvent } from '../../../src-shared/mesh-wire.ts';
 import { cleanupTestConsoles, openTestConsole } from '../../support/consoles.ts';
 import { incidentInput } from '../../support/incidents.ts';
 
@@ -54,6 +57,15 @@ describe('the feed JSON of stored events', () => {
     expect(rows.some((r) => r.sig === null)).toBe(true);
     expect(rows.some((r) => r.server_seq !== null)).toBe(true);
     for (const row of rows) expect(feedJson(row)).toBe(JSON.stringify(toFeed(toStored(row))));
+    // Members in FeedEvent's own order: the receiver's wire-schema parse gives back JSON.parse's
+    // value itself, so its frame worker posts no objects back (frame-prep.ts `packFrame`).
+    for (const row of rows) {
+      const sent = JSON.parse(feedJson(row)) as Record<string, unknown>;
+      expect(Object.keys(FeedEvent.parse(sent))).toEqual(Object.keys(sent));
+    }
+    const body = encodeEventsFrame(rows.map(feedJson), rows.at(-1)!.seq).subarray(4);
+    const answer = packFrame(body, []);
+    expect('frame' in answer && answer.frame).toBe(null);
     await c.close();
   });
 

@@ -511,3 +511,16 @@ describe('cursor-only batches', () => {
     expect(cursorOnly).toEqual([{ t: 'events', events: [], last: head() }]);
   });
 });
+
+describe('the log chain after every frame above', () => {
+  // The worker guesses each event's chain hash from the head it expects (refused, held, small
+  // inline and merged frames in between make it guess wrong); the append takes a guess only
+  // where the row before holds the hash it was chained from.
+  it('holds on every console, whether it prepared frames on its worker or inline', () => {
+    for (const t of [inline, worker, mixed]) {
+      const report = t.console.core.store.verifyChain();
+      expect(report.firstBroken).toBe(null);
+      expect(report.ok).toBe(true);
+    }
+  });
+});

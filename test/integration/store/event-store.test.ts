@@ -2,7 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { openEventStore, GENESIS_HASH, isPlainJson } from '../../../src-main/core/store/event-store.ts';
+import { chainHashOf } from '../../../src-common/chain-hash.ts';
+import { canonicalEvent, openEventStore, GENESIS_HASH, isPlainJson } from '../../../src-main/core/store/event-store.ts';
 import { incidentProjector } from '../../../src-main/core/incidents/projection.ts';
 import { foldIncident } from '../../../src-shared/incident-fold.ts';
 import { StoreOpenError } from '../../../src-main/core/store/database.ts';
@@ -99,6 +100,34 @@ describe('event store', () => {
     const again = store.append([a, event()]);
     expect(again.duplicates).toEqual([a.id]);
     expect(again.stored).toHaveLength(1);
+    expect(store.verifyChain()).toEqual({ ok: true, checked: 3, firstBroken: null });
+    store.close();
+  });
+
+  it('takes a chain hash guessed ahead (the mesh frame worker) only where the row before holds the hash it was chained from', () => {
+    const store = openEventStore(file('chain-ahead.sqlite'));
+    const [a, b, c] = [event(), event(), event()];
+    const guess = (e: EventEnvelope, prevHash: string) => ({
+      canonical: canonicalEvent(e),
+      authorHash: null,
+      chain: { prevHash, hash: chainHashOf(prevHash, canonicalEvent(e)) },
+    });
+    // Right guesses, chained from the empty log's head: taken.
+    const ga = guess(a, GENESIS_HASH);
+    const gb = guess(b, ga.chain.hash);
+    const first = store.append([a, b], {
+      received: true,
+      prepared: new Map([
+        [a, ga],
+        [b, gb],
+      ]),
+    });
+    expect(first.stored.map((e) => e.hash)).toEqual([ga.chain.hash, gb.chain.hash]);
+    // A guess chained from another head (something was stored in between): computed here instead.
+    const stale = guess(c, ga.chain.hash);
+    const second = store.append([c], { received: true, prepared: new Map([[c, stale]]) });
+    expect(second.stored[0]!.prevHash).toBe(gb.chain.hash);
+    expect(second.stored[0]!.hash).not.toBe(stale.chain.hash);
     expect(store.verifyChain()).toEqual({ ok: true, checked: 3, firstBroken: null });
     store.close();
   });

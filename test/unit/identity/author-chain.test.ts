@@ -1,7 +1,8 @@
-import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, type KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   authorHash,
+  authorHashOf,
   createKeyring,
   generateDeviceKeyPair,
   signEnvelope,
@@ -73,6 +74,12 @@ describe('verifying an author’s feed by runs', () => {
     const m = run(mixed);
     expect(refusedAt(m)).toEqual([]);
     expect(m.signatureChecks).toBe(2);
+    // In order but for one pair far from either end: still one run.
+    const swapped = [...aFeed];
+    [swapped[30], swapped[31]] = [swapped[31]!, swapped[30]!];
+    const s = run(swapped);
+    expect(refusedAt(s)).toEqual([]);
+    expect(s.signatureChecks).toBe(1);
   });
 
   it('refuses exactly a tampered middle event and keeps the rest', () => {
@@ -118,5 +125,19 @@ describe('verifying an author’s feed by runs', () => {
     expect(refusedAt(r)).toEqual([]);
     expect(r.signatureChecks).toBe(3);
     expect(r.runs).toBe(0);
+  });
+});
+
+describe('the author hash', () => {
+  it('is sha256 (base64url) over the signed form’s UTF-8 bytes: canonical text, a line feed, the signature', () => {
+    // Texts beyond ASCII and beyond the BMP: the hash covers their UTF-8 bytes, as every
+    // receiver and the tracker compute it, so chains written before stay valid.
+    for (const canonical of ['{"a":1}', '{"text":"Åsa Öberg ringer 112 \u2028 🚨"}', '']) {
+      const sig = 'A'.repeat(86);
+      const expected = createHash('sha256')
+        .update(Buffer.from(`${canonical}\n${sig}`, 'utf8'))
+        .digest('base64url');
+      expect(authorHashOf(canonical, sig)).toBe(expected);
+    }
   });
 });

@@ -1,0 +1,127 @@
+/**
+ * `node test/bench/frame-worker-costs.ts [tree…]`: what the receiving console's frame path costs
+ * per 1,000 received events, apart from storing them — the console's thread (posting each frame
+ * to the frame preparer's worker and taking its answer back) and the worker's thread (parsing,
+ * validating, canonical texts, author hashes, signature checks by runs, posting the answer) —
+ * for each source tree given (default: this one), in turns, so a tree before a change and one
+ * after it meet the same machine load. Each tree's own sender writes the frames (`toFeed`, its
+ * member order) and its own preparer takes them. The events are the mesh bench's backlog
+ * (signed, chained, with the escalations a console logs), 500 a frame as the sender batches
+ * them. Thread CPU (`process.threadCpuUsage`, `Worker.cpuUsage`), medians of the rounds; prints
+ * the load average. The mesh bench (`npm run bench mesh`) measures the same path with the append.
+ */
+import { loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Worker } from 'node:worker_threads';
+import type { StoredEvent } from '../../src-shared/events.ts';
+import { percentile, round } from './report.ts';
+import { offlineBacklog } from './sync/offline-events.ts';
+import { testKey } from '../support/device-keys.ts';
+
+const EVENTS = 20_000;
+const FRAME = 500;
+const ROUNDS = Number(process.env.GUARDLINE_FRAME_COST_ROUNDS ?? 8);
+const DEVICE = 'bench-sender';
+
+const trees = (process.argv.slice(2).length ? process.argv.slice(2) : ['.']).map((t) => resolve(t));
+const loadBefore = loadavg()[0]!;
+
+const { events } = offlineBacklog({
+  count: EVENTS,
+  deviceId: DEVICE,
+  facility: 'Märsta',
+  unit: 'Avdelning B',
+  actor: 'A-bench',
+  startMs: Date.now() - EVENTS,
+  signed: true,
+  escalations: true,
+});
+const storedEvents: StoredEvent[] = events.map((e, i) => ({
+  seq: i + 1,
+  ...e,
+  prevHash: '',
+  hash: '',
+  syncedAt: null,
+  serverSeq: null,
+}));
+
+interface Side {
+  tree: string;
+  bodies: Buffer[];
+  preparer: {
+    prepare(body: Buffer): Promise<unknown>;
+    jobs: { ready(slot: number): boolean; worker(slot: number): Worker };
+    close(): Promise<void>;
+  };
+  mainMs: number[];
+  workerMs: number[];
+}
+
+const at = (tree: string, path: string) => pathToFileURL(`${tree}/${path}`).href;
+const sides: Side[] = [];
+for (const tree of trees) {
+  const { toFeed } = (await import(at(tree, 'src-main/core/mesh/peer-session.ts'))) as {
+    toFeed(e: StoredEvent): unknown;
+  };
+  const { encodeEventsFrame } = (await import(at(tree, 'src-main/core/mesh/frame-codec.ts'))) as {
+    encodeEventsFrame(json: readonly string[], last: number): Buffer;
+  };
+  const { createFramePreparer } = (await import(at(tree, 'src-main/core/mesh/frame-preparer.ts'))) as {
+    createFramePreparer(deps: { keyring: unknown; log(m: string): void }): Side['preparer'];
+  };
+  const { createKeyring } = (await import(at(tree, 'src-common/trust/index.ts'))) as {
+    createKeyring(entries: unknown[]): unknown;
+  };
+  const bodies: Buffer[] = [];
+  for (let i = 0; i < storedEvents.length; i += FRAME) {
+    const slice = storedEvents.slice(i, i + FRAME);
+    bodies.push(
+      encodeEventsFrame(
+        slice.map((e) => JSON.stringify(toFeed(e))),
+        slice.at(-1)!.seq,
+      ).subarray(4),
+    );
+  }
+  const keyring = createKeyring([{ deviceId: DEVICE, publicKey: testKey(DEVICE).publicKey, facility: 'Märsta' }]);
+  const preparer = createFramePreparer({ keyring, log: (m) => console.error(m) });
+  while (!preparer.jobs.ready(0)) await new Promise((r) => setTimeout(r, 20));
+  sides.push({ tree, bodies, preparer, mainMs: [], workerMs: [] });
+}
+
+const cpuMs = (u: { user: number; system: number }) => (u.user + u.system) / 1000;
+for (let round = 0; round < ROUNDS + 1; round++) {
+  for (const side of sides) {
+    const worker = side.preparer.jobs.worker(0);
+    const workerBefore = await worker.cpuUsage();
+    const mainStart = cpuMs(process.threadCpuUsage());
+    // Posted as the frames' bytes arrive in a catch-up: all of them, answered in order.
+    const answers = await Promise.all(side.bodies.map((body) => side.preparer.prepare(body)));
+    const mainMs = cpuMs(process.threadCpuUsage()) - mainStart;
+    const workerMs = cpuMs(await worker.cpuUsage(workerBefore));
+    if (answers.some((a) => typeof a !== 'object' || a === null || 'error' in a))
+      throw new Error('a frame was refused');
+    if (round === 0) continue; // warm-up
+    side.mainMs.push(mainMs);
+    side.workerMs.push(workerMs);
+  }
+}
+for (const side of sides) await side.preparer.close();
+
+const per1000 = (ms: number) => round((ms * 1000) / events.length, 1);
+console.table(
+  sides.map((side) => ({
+    tree: side.tree,
+    'console thread, ms per 1,000 events (median)': per1000(percentile(side.mainMs, 50)),
+    'worker thread, ms per 1,000 events (median)': per1000(percentile(side.workerMs, 50)),
+    'both, ms per 1,000 events (median of sums)': per1000(
+      percentile(
+        side.mainMs.map((m, i) => m + side.workerMs[i]!),
+        50,
+      ),
+    ),
+    rounds: side.mainMs.length,
+  })),
+);
+console.log(`${events.length} events, ${sides[0]!.bodies.length} frames per round`);
+console.log(`load average (1 min): ${loadBefore.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at end`);
