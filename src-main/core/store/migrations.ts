@@ -382,6 +382,17 @@ export const MIGRATIONS: readonly Migration[] = [
     // signed; only the views move (telephony/facility-identity.ts).
     sql: REKEY_TO_ADOPTED_SQL,
   },
+  {
+    version: 12,
+    name: 'incident list without the recency index',
+    sql: `
+      -- Issue 16: every incident command wrote 1.28 WAL pages into incidents_recent
+      -- (created_hlc), whose only reader was the list's page when many incidents match. The
+      -- list now walks incidents_status (status, created_hlc) newest first, one walk per
+      -- status, merged by SQLite without a sort (src-main/core/incidents/list.ts).
+      DROP INDEX incidents_recent;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
