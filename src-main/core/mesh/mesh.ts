@@ -8,7 +8,7 @@ import tls from 'node:tls';
 import type { KeyObject } from 'node:crypto';
 import type { StoredEvent } from '../../../src-shared/events.ts';
 import type { FeedEvent, HelloFrame, MeshTrackerState } from '../../../src-shared/mesh-wire.ts';
-import { toStored, type EventRow, type EventStore } from '../store/event-store.ts';
+import { OUTBOX_FROM_SQL, toStored, type EventRow, type EventStore } from '../store/event-store.ts';
 import type { RemoteEvents } from '../sync/remote-events.ts';
 import type { ReceivedPrep } from '../sync/received-prep.ts';
 import { createFramePreparer, type FramePreparer } from './frame-preparer.ts';
@@ -165,11 +165,13 @@ export function createMesh(deps: MeshDeps) {
       'SELECT id, server_seq FROM temp.mesh_vouched WHERE id IN (SELECT value FROM json_each(?))',
     ),
     pendingAfter: store.db.prepare<[number, number], { id: string; seq: number }>(
-      `SELECT e.id, e.seq FROM events e WHERE e.synced_at IS NULL AND e.seq > ?
+      `SELECT e.id, e.seq FROM events e WHERE e.synced_at IS NULL AND e.seq > max(?, ${OUTBOX_FROM_SQL} - 1)
          AND NOT EXISTS (SELECT 1 FROM temp.mesh_vouched v WHERE v.id = e.id)
        ORDER BY e.seq LIMIT ?`,
     ),
-    anyPending: store.db.prepare<[], { one: number }>('SELECT 1 AS one FROM events WHERE synced_at IS NULL LIMIT 1'),
+    anyPending: store.db.prepare<[], { one: number }>(
+      `SELECT 1 AS one FROM events WHERE seq >= ${OUTBOX_FROM_SQL} AND synced_at IS NULL LIMIT 1`,
+    ),
     isPending: store.db.prepare<[string], { one: number }>(
       'SELECT 1 AS one FROM events WHERE id = ? AND synced_at IS NULL',
     ),
