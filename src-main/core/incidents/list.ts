@@ -66,7 +66,9 @@ export function listIncidents(db: Db, input: IncidentListQuery): IncidentListOut
   // full, instead of sorting every match. Few matches: sorting them is cheaper. Schema 12
   // dropped the recency index this used to walk: it cost 1.28 WAL pages per incident command
   // (npm run bench profile) and only served this page, which the five walks serve too.
-  const dense = total.n > DENSE_MATCHES;
+  // With no filter but the status one every row of a walk matches, so the walks are never
+  // dearer than a sort, at any count.
+  const dense = total.n > DENSE_MATCHES || where.length === 0;
   const page = dense
     ? (statuses ?? INCIDENT_STATUSES)
         .map(() => `SELECT i.* FROM incidents i ${clauseWith(['i.status = ?'])}`)

@@ -118,4 +118,29 @@ describe('schema 12: the incident list without the recency index', () => {
     }
     store.close();
   });
+
+  it('a console with few incidents lists them newest first by the same walks, without a sort', () => {
+    const store = openEventStore(join(dir.path, 'few.sqlite'));
+    store.registerProjector(incidentProjector);
+    const events = Array.from({ length: 12 }, (_, i) => event(uuidv7(), i, 'incident.created', incidentInput()));
+    store.append(events);
+    const prepared: string[] = [];
+    const prepare = store.db.prepare.bind(store.db);
+    vi.spyOn(store.db, 'prepare').mockImplementation(((sql: string) => {
+      prepared.push(sql);
+      return prepare(sql);
+    }) as typeof store.db.prepare);
+    const page = listIncidents(store.db, { limit: 5, offset: 2 } as IncidentListQuery);
+    const expected = [...events].sort((a, b) => (a.hlc < b.hlc ? 1 : -1)).map((e) => e.streamId);
+    expect(page.total).toBe(12);
+    expect(page.items.map((i) => i.id)).toEqual(expected.slice(2, 7));
+    const plan = (
+      store.db
+        .prepare(`EXPLAIN QUERY PLAN ${prepared.at(-1)!}`)
+        .all(...Array(prepared.at(-1)!.split('?').length - 1).fill(null)) as { detail: string }[]
+    ).map((r) => r.detail);
+    expect(plan).toContain('MERGE (UNION ALL)');
+    expect(plan.join(' ')).not.toMatch(/TEMP B-TREE/);
+    store.close();
+  });
 });
