@@ -14,17 +14,8 @@
  */
 import { v5 as uuidv5 } from 'uuid';
 import { apiError, type ApiError } from '../../../src-shared/errors.ts';
-import {
-  EscalationAcknowledgedPayload,
-  EscalationNotifiedPayload,
-  EscalationResolvedPayload,
-  EscalationStartedPayload,
-  EscalationTimedOutPayload,
-  type EscalationLevel,
-  type EscalationStatus,
-  type EscalationView,
-} from '../../../src-shared/escalation.ts';
-import { compareEvents, type EventEnvelope } from '../../../src-shared/events.ts';
+import { type EscalationLevel, type EscalationStatus, type EscalationView } from '../../../src-shared/escalation.ts';
+import { compareEvents, parseEventPayload, type EventEnvelope } from '../../../src-shared/events.ts';
 import type { IncidentSeverity } from '../../../src-shared/incident.ts';
 import { roleAtLeast, type Role } from '../../../src-shared/staff.ts';
 
@@ -83,10 +74,15 @@ export function stepAt(state: Pick<EscalationState, 'levels'>, index: number): {
   return { level: (index % width) + 1, round: Math.floor(index / width) + 1 };
 }
 
+/**
+ * Payloads are read with parseEventPayload, the catalogue's schemas: a received payload the gate
+ * marked parsed (its zod output is the payload itself) is not run through zod again, as in the
+ * incident fold (a catch-up's new escalations parsed every step here: receiver's profile, issue 12k).
+ */
 export function foldEscalation(events: readonly EventEnvelope[]): EscalationState | null {
   const ordered = [...events].sort(compareEvents);
   const startedEvent = ordered.find((e) => e.type === 'escalation.started');
-  const started = startedEvent && EscalationStartedPayload.safeParse(startedEvent.payload);
+  const started = startedEvent && parseEventPayload('escalation.started', startedEvent.payload);
   if (!startedEvent || !started?.success) return null;
   const state: EscalationState = {
     escalationId: startedEvent.streamId,
@@ -124,27 +120,27 @@ function applySteps(state: EscalationState, ordered: readonly EventEnvelope[]): 
     if (state.resolved) break; // resolved is terminal: nothing after it changes the escalation
     switch (event.type) {
       case 'escalation.notified': {
-        const p = EscalationNotifiedPayload.safeParse(event.payload);
+        const p = parseEventPayload('escalation.notified', event.payload);
         if (!p.success || !inRange(p.data.level, p.data.round)) break;
         const index = stepIndex(state, p.data.level, p.data.round);
         if (!state.notified.has(index)) state.notified.set(index, { ...p.data, at: event.deviceTime });
         break;
       }
       case 'escalation.timed_out': {
-        const p = EscalationTimedOutPayload.safeParse(event.payload);
+        const p = parseEventPayload('escalation.timed_out', event.payload);
         if (!p.success || !inRange(p.data.level, p.data.round)) break;
         const index = stepIndex(state, p.data.level, p.data.round);
         if (!state.timedOut.has(index)) state.timedOut.set(index, { ...p.data, at: event.deviceTime });
         break;
       }
       case 'escalation.acknowledged': {
-        const p = EscalationAcknowledgedPayload.safeParse(event.payload);
+        const p = parseEventPayload('escalation.acknowledged', event.payload);
         if (!p.success || !roleAtLeast(p.data.role, 'supervisor')) break;
         if (!state.acks.some((a) => a.by === p.data.by)) state.acks.push({ ...p.data, at: event.deviceTime });
         break;
       }
       case 'escalation.resolved': {
-        const p = EscalationResolvedPayload.safeParse(event.payload);
+        const p = parseEventPayload('escalation.resolved', event.payload);
         if (p.success) state.resolved = { reason: p.data.reason, at: event.deviceTime };
         break;
       }

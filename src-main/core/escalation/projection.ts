@@ -2,7 +2,7 @@
 import type { EscalationStatus, EscalationView } from '../../../src-shared/escalation.ts';
 import type { Db } from '../store/database.ts';
 import type { Statement } from 'better-sqlite3';
-import type { Projector } from '../store/event-store.ts';
+import { projectionEpoch, type Projector } from '../store/event-store.ts';
 import type { StoredEvent } from '../../../src-shared/events.ts';
 import { continueEscalation, foldEscalation, toView, type EscalationState } from './model.ts';
 
@@ -20,11 +20,16 @@ const FOLDS_KEPT = 4_096;
  * whole log up to that event, so while the stream's last row holds it, the stream holds exactly
  * the events that were folded: an append rolled back, or a stream grown since, is never
  * mistaken for the kept one. A fold is pure of its events and nobody changes a state after it.
+ * While no write can have been undone since the fold was kept (`projectionEpoch` unchanged: no
+ * rollback, no append in a transaction the store did not open), the stream's last row is the
+ * kept one without reading it: every event appended to an escalation's stream passes through
+ * this projector, which keeps its new fold (issue 12k: the runner's drive and the extension each
+ * read the stream's last row for every escalation of a catch-up).
  */
 const folds = new WeakMap<
   Db,
   {
-    kept: Map<string, { hash: string; state: EscalationState }>;
+    kept: Map<string, { hash: string; epoch: number; state: EscalationState }>;
     last: Statement<[string], { hash: string }>;
     lastBefore: Statement<[string, number], { hash: string }>;
   }
@@ -53,7 +58,7 @@ function keep(db: Db, events: readonly StoredEvent[], state: EscalationState): v
   if (!last) return;
   const { kept } = foldsOf(db);
   kept.delete(state.escalationId);
-  kept.set(state.escalationId, { hash: last.hash, state });
+  kept.set(state.escalationId, { hash: last.hash, epoch: projectionEpoch(db), state });
   if (kept.size > FOLDS_KEPT) kept.delete(kept.keys().next().value!);
 }
 
@@ -68,7 +73,7 @@ export function escalationState(
 ): EscalationState | null {
   const f = foldsOf(db);
   const kept = f.kept.get(escalationId);
-  if (kept && f.last.get(escalationId)?.hash === kept.hash) return kept.state;
+  if (kept && (kept.epoch === projectionEpoch(db) || f.last.get(escalationId)?.hash === kept.hash)) return kept.state;
   return foldEscalation(read());
 }
 
@@ -91,9 +96,11 @@ export const escalationProjector: Projector = {
     const f = foldsOf(db);
     const kept = f.kept.get(streamId);
     if (!kept) return false;
-    let firstSeq = Number.POSITIVE_INFINITY;
-    for (const e of fresh) if (e.seq < firstSeq) firstSeq = e.seq;
-    if (f.lastBefore.get(streamId, firstSeq)?.hash !== kept.hash) return false;
+    if (kept.epoch !== projectionEpoch(db)) {
+      let firstSeq = Number.POSITIVE_INFINITY;
+      for (const e of fresh) if (e.seq < firstSeq) firstSeq = e.seq;
+      if (f.lastBefore.get(streamId, firstSeq)?.hash !== kept.hash) return false;
+    }
     const state = continueEscalation(kept.state, fresh);
     keep(db, fresh, state);
     write(db, state);

@@ -2,7 +2,7 @@
  * Incident projection: the list view folded from each incident's events, inside the
  * command's transaction; and the search index, kept after the commit (issue 16).
  */
-import { isPlainJson, type DeferredProjector, type Projector } from '../store/event-store.ts';
+import { isPlainJson, projectionEpoch, type DeferredProjector, type Projector } from '../store/event-store.ts';
 import type { Db } from '../store/database.ts';
 import { compareEvents, type StoredEvent } from '../../../src-shared/events.ts';
 import { continueIncident, foldIncident } from '../../../src-shared/incident-fold.ts';
@@ -90,15 +90,29 @@ const PARSED_DOCS = 2_048;
 
 /**
  * The incidents this projector last wrote, as objects, each with the document text it wrote.
- * An extension reads the row's text as before, but takes the object instead of parsing the
- * text when the text is the one it was written as (a catch-up parsed each incident's document
- * again at every event: time and garbage). The row's text is the judge, so a write rolled
- * back (the row holds the older text) or made by anything else is never mistaken for the
- * cached one; an object is kept only when it is what parsing its text gives back
- * (isPlainJson), and is out of the cache while an extension changes it.
+ * An extension takes the object instead of parsing the row's text (a catch-up parsed each
+ * incident's document again at every event: time and garbage). Whether the row still holds
+ * what was written is told two ways:
+ * - while no write may have been undone since (`projectionEpoch` unchanged: the store saw no
+ *   rollback and no append in a transaction it did not open), the row holds it: this
+ *   projector is the only writer of the incidents table, and `remove` drops its entry. The
+ *   row is then not read at all (a catch-up read each incident's document back at each batch
+ *   that extended it: B's profile, npm run bench mesh, issue 12k);
+ * - otherwise the row's text is the judge, so a write rolled back (the row holds the older
+ *   text) or made by anything else is never mistaken for the cached one.
+ * An object is kept only when it is what parsing its text gives back (isPlainJson), and is
+ * out of the cache while an extension changes it.
  */
 class ParsedDocs {
-  private readonly byId = new Map<string, { doc: string; incident: Incident }>();
+  private readonly byId = new Map<string, { doc: string; incident: Incident; epoch: number }>();
+
+  /** The incident written under `epoch` and still its row's, for a caller that will change it (null: read the row). */
+  takeCurrent(id: string, epoch: number): Incident | null {
+    const kept = this.byId.get(id);
+    if (!kept || kept.epoch !== epoch) return null;
+    this.byId.delete(id);
+    return kept.incident;
+  }
 
   /** The incident the row's `doc` holds, for a caller that will change it: the cache no longer holds it. */
   take(id: string, doc: string): Incident {
@@ -107,12 +121,17 @@ class ParsedDocs {
     return kept && kept.doc === doc ? kept.incident : (JSON.parse(doc) as Incident);
   }
 
-  /** `incident` was just written to its row as `doc`. */
-  wrote(incident: Incident, doc: string): void {
+  /** `incident` was just written to its row as `doc`, under `epoch`. */
+  wrote(incident: Incident, doc: string, epoch: number): void {
     this.byId.delete(incident.id);
     if (!isPlainJson(incident)) return;
-    this.byId.set(incident.id, { doc, incident });
+    this.byId.set(incident.id, { doc, incident, epoch });
     if (this.byId.size > PARSED_DOCS) this.byId.delete(this.byId.keys().next().value!);
+  }
+
+  /** The incident's row is gone. */
+  forget(id: string): void {
+    this.byId.delete(id);
   }
 }
 
@@ -134,6 +153,7 @@ function remove(q: ReturnType<typeof statements>, streamId: string, archived: St
   const existing = q.rowid.get(streamId);
   if (existing) q.deleteSearch.run(existing.rowid);
   q.deleteIncident.run(streamId);
+  q.parsed.forget(streamId);
   if (archived) q.archive.run(streamId, archived.id, archived.hlc);
 }
 
@@ -165,9 +185,13 @@ export const incidentProjector: Projector = {
       remove(q, streamId, archived);
       return true;
     }
-    const row = q.doc.get(streamId);
-    if (!row) return false;
-    const incident = q.parsed.take(streamId, row.doc);
+    const epoch = projectionEpoch(db);
+    let incident = q.parsed.takeCurrent(streamId, epoch);
+    if (!incident) {
+      const row = q.doc.get(streamId);
+      if (!row) return false;
+      incident = q.parsed.take(streamId, row.doc);
+    }
     if (incident.createdHlc !== held.firstHlc) return false;
     // The row's columns are the stored document's (both written only here and by upsert), so
     // what the new events changed is told by comparing the folds: an UPDATE of those columns
@@ -183,7 +207,7 @@ function upsert(q: ReturnType<typeof prepareStatements>, incident: Incident): vo
   // The upsert keeps an existing row's rowid, which the search row shares (searchProjector).
   const doc = JSON.stringify(incident);
   q.upsert.run([incident.id, ...rowValues(incident), doc]);
-  q.parsed.wrote(incident, doc);
+  q.parsed.wrote(incident, doc, projectionEpoch(q.db));
 }
 
 /** The stored row of `incident` brought up to date; `before` is what its columns held. */
@@ -205,7 +229,7 @@ function update(q: ReturnType<typeof prepareStatements>, incident: Incident, bef
     q.updates.set(mask, statement);
   }
   statement.run(parameters);
-  q.parsed.wrote(incident, doc);
+  q.parsed.wrote(incident, doc, projectionEpoch(q.db));
 }
 
 /**

@@ -81,6 +81,8 @@ export const DEFERRED_PASS = 10_000;
  */
 export const DEFERRED_DELAY_MS = 250;
 export const DEFERRED_MAX_LAG_MS = 1_000;
+/** Streams whose span (count, first and last HLC) the store keeps in memory (HeldStream). */
+const STREAM_SPANS = 8_192;
 /** Log position through which deferred views and the HLC high-water mark are up to date. */
 export const DERIVED_THROUGH_META = 'derived.through_seq';
 /** Largest HLC among the events through DERIVED_THROUGH_META ('' when none). */
@@ -391,6 +393,26 @@ export function isPlainJson(value: unknown, depth = 0): boolean {
   }
 }
 
+/**
+ * Per database, a number that changes whenever a projector's write may have been undone since
+ * it was made: a rollback the store saw (an append or a store.transaction that failed), and any
+ * append made inside a transaction the store did not open itself (`db.transaction` around it),
+ * whose rollback it would not see. A projector that keeps objects it wrote (the incident
+ * projection's parsed documents) may take one back without reading its row only while this
+ * number is the one it was written under; otherwise the row decides, as before.
+ */
+const undoneCounts = new WeakMap<Db, { n: number }>();
+
+export function projectionEpoch(db: Db): number {
+  return undoneCounts.get(db)?.n ?? 0;
+}
+
+function writesMayBeUndone(db: Db): void {
+  const count = undoneCounts.get(db);
+  if (count) count.n += 1;
+  else undoneCounts.set(db, { n: 1 });
+}
+
 /** Several committed appends as one: every event stored, in order. */
 function mergeResults(results: readonly AppendResult[]): AppendResult {
   if (results.length === 1) return results[0]!;
@@ -637,20 +659,53 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     return new Set(q.idsHeld.all(JSON.stringify(ids)));
   }
 
+  /**
+   * What streams held after this process's appends (at most STREAM_SPANS, the latest), each with
+   * the projectionEpoch it was kept under: while that is unchanged nothing stored since can have
+   * been undone, and every event stored since went through an append, which brought its stream's
+   * span up to date. A catch-up's batch continues streams earlier batches began: their spans were
+   * read back with a statement over all of them per batch (receiver's profile, issue 12k).
+   */
+  const spans = new Map<string, HeldStream & { epoch: number }>();
+
   /** What each stream of `events` held before they are stored (streams holding nothing are absent). */
   function heldStreams(events: readonly EventEnvelope[]): Map<string, HeldStream> {
     const out = new Map<string, HeldStream>();
-    if (events.length === 1) {
-      const streamId = events[0]!.streamId;
+    const epoch = projectionEpoch(db);
+    const unknown = new Set<string>();
+    for (const { streamId } of events) {
+      if (out.has(streamId) || unknown.has(streamId)) continue;
+      const kept = spans.get(streamId);
+      if (kept && kept.epoch === epoch) out.set(streamId, kept);
+      else unknown.add(streamId);
+    }
+    if (unknown.size === 1) {
+      const streamId = unknown.values().next().value!;
       const row = q.heldOne.get(streamId);
       if (row && row.n > 0) out.set(streamId, { count: row.n, firstHlc: row.first!, lastHlc: row.last! });
-      return out;
-    }
-    const ids = [...new Set(events.map((e) => e.streamId))];
-    for (const row of q.held.all(JSON.stringify(ids))) {
-      out.set(row.stream_id, { count: row.n, firstHlc: row.first, lastHlc: row.last });
+    } else if (unknown.size > 1) {
+      for (const row of q.held.all(JSON.stringify([...unknown]))) {
+        out.set(row.stream_id, { count: row.n, firstHlc: row.first, lastHlc: row.last });
+      }
     }
     return out;
+  }
+
+  /** The spans of the streams `fresh` added to, as `held` described them before. */
+  function keepSpans(held: ReadonlyMap<string, HeldStream>, fresh: ReadonlyMap<string, readonly StoredEvent[]>) {
+    const epoch = projectionEpoch(db);
+    for (const [streamId, added] of fresh) {
+      const before = held.get(streamId);
+      let firstHlc = before?.firstHlc ?? added[0]!.hlc;
+      let lastHlc = before?.lastHlc ?? added[0]!.hlc;
+      for (const e of added) {
+        if (e.hlc < firstHlc) firstHlc = e.hlc;
+        if (e.hlc > lastHlc) lastHlc = e.hlc;
+      }
+      spans.delete(streamId);
+      spans.set(streamId, { count: (before?.count ?? 0) + added.length, firstHlc, lastHlc, epoch });
+      if (spans.size > STREAM_SPANS) spans.delete(spans.keys().next().value!);
+    }
   }
 
   const markSyncedTx = db.transaction((acks: readonly { id: string; serverSeq: number }[], syncedAt: number) => {
@@ -862,6 +917,7 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       }
       touched.set(event.streamId, (touched.get(event.streamId) ?? 0) | projectorsFor(event.type));
     }
+    if (projectors.length > 0) keepSpans(held, fresh);
     for (const [streamId, relevant] of touched) {
       if (relevant === 0) continue;
       // The stream is read back from the log only for a projector that needs all of it: a
@@ -927,10 +983,14 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
         result = appendTx.immediate(events, options ?? {});
       } catch (error) {
         ownHead = null;
+        writesMayBeUndone(db);
         throw error;
       } finally {
         if (level > 1) db.pragma(`synchronous = ${level}`);
       }
+      // Inside a transaction opened with db.transaction, not store.transaction: its rollback
+      // would pass the store by, so nothing this append's projectors wrote may be trusted kept.
+      if (nested && heldBack === null) writesMayBeUndone(db);
       if (nested) {
         // An enclosing transaction may still roll back: the head is not known to be committed.
         ownHead = null;
@@ -984,6 +1044,7 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
         result = db.transaction(fn).immediate();
       } catch (error) {
         ownHead = null;
+        writesMayBeUndone(db);
         if (outermost) heldBack = null;
         else if (heldBack) heldBack.length = mark;
         throw error;

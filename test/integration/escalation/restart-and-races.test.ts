@@ -240,7 +240,8 @@ describe('two consoles racing offline', () => {
     expect(b.events('escalation.notified').filter((e) => e.streamId === escalationId)).toHaveLength(1);
   });
 
-  it('an acknowledgement rolled back is not in the fold the runner drives from', async () => {
+  /** A threat escalated and acknowledged on A; B holds all of it but the acknowledgement and resolution. */
+  async function acknowledgedOnAHeldByB() {
     const a = console_();
     const b = console_();
     await rosterShared(a, b);
@@ -257,6 +258,18 @@ describe('two consoles racing offline', () => {
           (e.streamId === escalationId && e.type !== 'escalation.acknowledged' && e.type !== 'escalation.resolved'),
       );
     deliver(rest, b);
+    return { b, incident, escalationId, ack };
+  }
+
+  /** The fold B's runner drives from is the log's, without the acknowledgement. */
+  function expectFoldWithoutAck(b: TestConsole, escalationId: string) {
+    const read = () => b.core.store.streamEvents(escalationId);
+    expect(escalationState(b.core.store.db, escalationId, read)).toEqual(foldEscalation(read()));
+    expect(escalationState(b.core.store.db, escalationId, read)?.acks).toEqual([]);
+  }
+
+  it('an acknowledgement rolled back is not in the fold the runner drives from', async () => {
+    const { b, incident, escalationId, ack } = await acknowledgedOnAHeldByB();
     // The projector folds the acknowledgement inside the transaction, which then rolls back.
     expect(() =>
       b.core.store.transaction(() => {
@@ -264,9 +277,7 @@ describe('two consoles racing offline', () => {
         throw new Error('rolled back');
       }),
     ).toThrow('rolled back');
-    const read = () => b.core.store.streamEvents(escalationId);
-    expect(escalationState(b.core.store.db, escalationId, read)).toEqual(foldEscalation(read()));
-    expect(escalationState(b.core.store.db, escalationId, read)?.acks).toEqual([]);
+    expectFoldWithoutAck(b, escalationId);
     // The runner, driving from it, keeps climbing; the acknowledgement then arriving ends it.
     await vi.advanceTimersByTimeAsync(60_000);
     expect(b.events('escalation.timed_out').map((e) => e.streamId)).toEqual([escalationId]);
@@ -280,5 +291,18 @@ describe('two consoles racing offline', () => {
     expect(b.events('escalation.resolved').map((e) => e.payload)).toEqual([
       { incidentId: incident.id, reason: 'acknowledged' },
     ]);
+  });
+
+  // The kept fold is taken without reading the log only while no write can have been undone
+  // (issue 12k): a transaction opened on the database itself rolls back behind the store's back.
+  it('a fold kept inside a transaction the store did not open is not taken once that rolls back', async () => {
+    const { b, escalationId, ack } = await acknowledgedOnAHeldByB();
+    expect(() =>
+      b.core.store.db.transaction(() => {
+        deliver(ack, b);
+        throw new Error('rolled back');
+      })(),
+    ).toThrow('rolled back');
+    expectFoldWithoutAck(b, escalationId);
   });
 });

@@ -125,6 +125,15 @@ describe('incident projection, extended or re-read', () => {
     );
   });
 
+  /** The first stream's row is the fold of its log: created and acknowledged, the retitle rolled back. */
+  function expectRowAcknowledgedUnretitled(store: ReturnType<typeof openEventStore>) {
+    const row = store.db.prepare<[string], IncidentRow>('SELECT * FROM incidents WHERE id = ?').get(STREAMS[0]!)!;
+    const expected = foldIncident(store.streamEvents(STREAMS[0]!))!;
+    expect(expected).toMatchObject({ title: CREATED.title, status: 'acknowledged' });
+    expect(JSON.parse(row.doc)).toEqual(expected);
+    expect(columnsOf(row)).toEqual(columnsFrom(expected));
+  }
+
   it('folds onto what the row holds after a rolled-back extension, not onto what the rolled-back write left in memory', () => {
     const store = openEventStore(':memory:');
     try {
@@ -147,11 +156,29 @@ describe('incident projection, extended or re-read', () => {
           }),
         ).toThrow('one step failed');
       });
-      const row = store.db.prepare<[string], IncidentRow>('SELECT * FROM incidents WHERE id = ?').get(STREAMS[0]!)!;
-      const expected = foldIncident(store.streamEvents(STREAMS[0]!))!;
-      expect(expected).toMatchObject({ title: CREATED.title, status: 'acknowledged' });
-      expect(JSON.parse(row.doc)).toEqual(expected);
-      expect(columnsOf(row)).toEqual(columnsFrom(expected));
+      expectRowAcknowledgedUnretitled(store);
+    } finally {
+      store.close();
+    }
+  });
+
+  // The projection takes the incident it last wrote without reading its row while no write can
+  // have been undone since (issue 12k). A transaction opened on the database itself, not through
+  // the store, rolls back behind the store's back: what its appends wrote must not be taken.
+  it('folds onto what the row holds after an append in a transaction the store did not open rolled back', () => {
+    const store = openEventStore(':memory:');
+    try {
+      store.registerProjector(incidentProjector);
+      const [created, , retitled, acknowledged] = streamEvents(STREAMS[0]!, 0);
+      store.append([created!], { received: true });
+      expect(() =>
+        store.db.transaction(() => {
+          store.append([retitled!], { received: true });
+          throw new Error('the caller failed after the append');
+        })(),
+      ).toThrow('the caller failed');
+      store.append([acknowledged!], { received: true });
+      expectRowAcknowledgedUnretitled(store);
     } finally {
       store.close();
     }

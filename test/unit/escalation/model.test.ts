@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { EscalationStartedPayload, EscalationNotifiedPayload } from '../../../src-shared/escalation.ts';
+import { parsedPayload, type EventPayload } from '../../../src-shared/events.ts';
 import {
   decideAcknowledge,
   dueAction,
@@ -14,6 +16,33 @@ import { eventLog, INCIDENT_ID, levels } from './fixtures.ts';
 const fold = (log: ReturnType<typeof eventLog>) => foldEscalation(log.events)!;
 
 describe('escalation model', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  // Issue 12k: a received escalation's payload that the gate marked parsed (the frame worker's
+  // zod parse gave it back unchanged) is folded without running zod again, as the incident fold
+  // does; any other payload is parsed as before, so members off the schema never reach the state.
+  it('takes a payload marked parsed for its own type without zod, and parses every other', () => {
+    const log = eventLog();
+    const started = log.started(0);
+    const notified = log.notified(0, 1, 1, ['S1']);
+    const startParse = vi.spyOn(EscalationStartedPayload, 'safeParse');
+    const notifyParse = vi.spyOn(EscalationNotifiedPayload, 'safeParse');
+    parsedPayload('escalation.started', started.payload as EventPayload<'escalation.started'>);
+    // Marked as another type's: not taken.
+    parsedPayload('escalation.started', notified.payload as EventPayload<'escalation.started'>);
+    const state = fold(log);
+    expect(startParse).not.toHaveBeenCalled();
+    expect(notifyParse).toHaveBeenCalledTimes(1);
+    expect(state.notified.get(0)).toMatchObject({ level: 1, round: 1, targets: ['S1'] });
+    expect(state).toMatchObject({ policyId: 'threat', repeat: 2, requiredAcks: 1 });
+
+    const unmarked = eventLog();
+    const copy = unmarked.started(0);
+    (copy.payload as Record<string, unknown>).secret = 'off the schema';
+    expect(fold(unmarked)).not.toHaveProperty('secret');
+    expect(startParse).toHaveBeenCalledTimes(1);
+  });
+
   it('notifies level 1 as soon as it starts, then waits for that level’s timeout', () => {
     const log = eventLog();
     log.started(1000);
