@@ -61,13 +61,12 @@ export function listIncidents(db: Db, input: IncidentListQuery): IncidentListOut
       ? db.prepare('SELECT count(*) AS n FROM incidents_fts WHERE incidents_fts MATCH ?').get(fts)
       : db.prepare(`SELECT count(*) AS n FROM incidents i ${clauseWith(statusIn)}`).get(...allParams)
   ) as { n: number };
-  // Many matches: walk `incidents_status` (status, created_hlc) newest first, one status at
-  // a time, and let SQLite merge the walks (MERGE (UNION ALL), no sort) until the page is
-  // full, instead of sorting every match. Few matches: sorting them is cheaper. Schema 12
-  // dropped the recency index this used to walk: it cost 1.28 WAL pages per incident command
-  // (npm run bench profile) and only served this page, which the five walks serve too.
-  // With no filter but the status one every row of a walk matches, so the walks are never
-  // dearer than a sort, at any count.
+  // Walk `incidents_status` (status, created_hlc) newest first, one status at a time, and let
+  // SQLite merge the walks (MERGE (UNION ALL), no sort) until the page is full: when many
+  // incidents match, or when no filter but status applies (every walked row then matches).
+  // Few matches of other filters: sorting them is cheaper than walking. Schema 12 dropped the
+  // recency index this page used to walk: it cost 1.28 WAL pages per incident command (npm run
+  // bench profile) and served only this page.
   const dense = total.n > DENSE_MATCHES || where.length === 0;
   const page = dense
     ? (statuses ?? INCIDENT_STATUSES)
@@ -87,7 +86,7 @@ export function listIncidents(db: Db, input: IncidentListQuery): IncidentListOut
   return { items: rows.map(toSummary), total: total.n };
 }
 
-/** Above this many matches a page is found faster by walking the recency index. */
+/** Above this many matches a page is found faster by walking incidents_status than by a sort. */
 export const DENSE_MATCHES = 2000;
 
 function toSummary(row: IncidentRow): IncidentSummary {
