@@ -13,6 +13,9 @@ import type { RemoteEvents } from '../sync/remote-events.ts';
 import type { ReceivedPrep } from '../sync/received-prep.ts';
 import { createFramePreparer, type FramePreparer } from './frame-preparer.ts';
 import { fullJitterDelay } from '../sync/backoff.ts';
+// Its own line, apart from the event-store import above, which issue 12l's branch also changes:
+// merge it into that one once both have landed.
+import { OUTBOX_FROM_SQL } from '../store/event-store.ts';
 import { keyFingerprint, selfSignedCertificate } from './certificate.ts';
 import { rawPublicKey, type Keyring } from '../../../src-common/trust/index.ts';
 import { pairingKeyAsync, type PairedDevice, type PairingDesk } from './pairing.ts';
@@ -174,11 +177,13 @@ export function createMesh(deps: MeshDeps) {
       'SELECT id, server_seq FROM temp.mesh_vouched WHERE id IN (SELECT value FROM json_each(?))',
     ),
     pendingAfter: store.db.prepare<[number, number], { id: string; seq: number }>(
-      `SELECT e.id, e.seq FROM events e WHERE e.synced_at IS NULL AND e.seq > ?
+      `SELECT e.id, e.seq FROM events e WHERE e.synced_at IS NULL AND e.seq > max(?, ${OUTBOX_FROM_SQL} - 1)
          AND NOT EXISTS (SELECT 1 FROM temp.mesh_vouched v WHERE v.id = e.id)
        ORDER BY e.seq LIMIT ?`,
     ),
-    anyPending: store.db.prepare<[], { one: number }>('SELECT 1 AS one FROM events WHERE synced_at IS NULL LIMIT 1'),
+    anyPending: store.db.prepare<[], { one: number }>(
+      `SELECT 1 AS one FROM events WHERE seq >= ${OUTBOX_FROM_SQL} AND synced_at IS NULL LIMIT 1`,
+    ),
     isPending: store.db.prepare<[string], { one: number }>(
       'SELECT 1 AS one FROM events WHERE id = ? AND synced_at IS NULL',
     ),

@@ -87,6 +87,14 @@ const STREAM_SPANS = 8_192;
 export const DERIVED_THROUGH_META = 'derived.through_seq';
 /** Largest HLC among the events through DERIVED_THROUGH_META ('' when none). */
 export const DERIVED_MAX_HLC_META = 'derived.max_hlc';
+/**
+ * The outbox's low-water mark (schema 13): every event with a lower seq is synced or
+ * quarantined. Advanced by a push's marks (`markSynced`), lowered by triggers when an event
+ * below it becomes pending again. Read only in SQL (`OUTBOX_FROM_SQL`), never through getMeta.
+ */
+export const OUTBOX_FROM_META = 'sync.outbox_from';
+/** The mark as an SQL expression; 0 (every event) on a file older than schema 13. */
+export const OUTBOX_FROM_SQL = `coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = '${OUTBOX_FROM_META}'), 0)`;
 
 /** Keeps a projection table in step with the log, inside the append transaction. */
 export interface Projector {
@@ -450,13 +458,23 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     byId: db.prepare<[string], EventRow>('SELECT * FROM events WHERE id = ?'),
     byIds: db.prepare<[string], EventRow>('SELECT * FROM events WHERE id IN (SELECT value FROM json_each(?))'),
     idsHeld: db.prepare<[string], string>('SELECT id FROM events WHERE id IN (SELECT value FROM json_each(?))').pluck(),
+    // The outbox is a range of the rowid from the low-water mark (schema 13), not an index.
     outbox: db.prepare<[number, number, number], EventRow>(
-      `SELECT * FROM events WHERE synced_at IS NULL AND seq > ? AND seq <= ?
+      `SELECT * FROM events WHERE synced_at IS NULL AND seq > max(?, ${OUTBOX_FROM_SQL} - 1) AND seq <= ?
          AND id NOT IN (SELECT event_id FROM sync_quarantine) ORDER BY seq LIMIT ?`,
     ),
     outboxCount: db.prepare<[number], { n: number }>(
-      `SELECT count(*) AS n FROM events WHERE synced_at IS NULL AND seq <= ?
+      `SELECT count(*) AS n FROM events WHERE synced_at IS NULL AND seq >= ${OUTBOX_FROM_SQL} AND seq <= ?
          AND id NOT IN (SELECT event_id FROM sync_quarantine)`,
+    ),
+    // After a push's marks: the first event from the mark on that is still to push, or the
+    // next seq when none is. Walks the rowid from the mark over what the push just marked.
+    advanceOutbox: db.prepare(
+      `UPDATE meta SET value = coalesce(
+         (SELECT seq FROM events WHERE seq >= CAST(meta.value AS INTEGER) AND synced_at IS NULL
+             AND id NOT IN (SELECT event_id FROM sync_quarantine) ORDER BY seq LIMIT 1),
+         (SELECT coalesce(max(seq), 0) + 1 FROM events))
+        WHERE key = '${OUTBOX_FROM_META}'`,
     ),
     // A whole push's acks in one statement: [[id, serverSeq], …] as JSON, each row found by its id.
     markSyncedAll: db.prepare<[number, string]>(
@@ -690,7 +708,9 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
   }
 
   const markSyncedTx = db.transaction((acks: readonly { id: string; serverSeq: number }[], syncedAt: number) => {
-    return q.markSyncedAll.run(syncedAt, JSON.stringify(acks.map((a) => [a.id, a.serverSeq]))).changes;
+    const marked = q.markSyncedAll.run(syncedAt, JSON.stringify(acks.map((a) => [a.id, a.serverSeq]))).changes;
+    if (marked > 0) q.advanceOutbox.run();
+    return marked;
   });
   const committedListeners = new Set<(result: AppendResult) => void>();
   /**

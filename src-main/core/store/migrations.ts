@@ -382,6 +382,45 @@ export const MIGRATIONS: readonly Migration[] = [
     // signed; only the views move (telephony/facility-identity.ts).
     sql: REKEY_TO_ADOPTED_SQL,
   },
+  {
+    version: 12,
+    name: 'incident list without the recency index',
+    sql: `
+      -- Issue 16: every incident command wrote 1.28 WAL pages into incidents_recent
+      -- (created_hlc), whose only reader was the list's page when many incidents match. The
+      -- list now walks incidents_status (status, created_hlc) newest first, one walk per
+      -- status, merged by SQLite without a sort (src-main/core/incidents/list.ts).
+      DROP INDEX incidents_recent;
+    `,
+  },
+  {
+    version: 13,
+    name: 'the outbox as a low-water mark instead of an index',
+    sql: `
+      -- Issue 16: events_outbox (seq WHERE synced_at IS NULL) took a WAL page in every
+      -- command's commit and another when the push marked the event synced. The outbox is now
+      -- the events from a low-water mark on (a range of the rowid): every event below
+      -- \`sync.outbox_from\` is synced or quarantined. A push's mark advances it, in the same
+      -- transaction (event-store.ts); these triggers lower it whenever an event below it
+      -- becomes pending again, whichever code does that.
+      INSERT OR REPLACE INTO meta (key, value) SELECT 'sync.outbox_from', coalesce(
+        (SELECT min(seq) FROM events WHERE synced_at IS NULL AND id NOT IN (SELECT event_id FROM sync_quarantine)),
+        (SELECT coalesce(max(seq), 0) + 1 FROM events));
+      DROP INDEX events_outbox;
+      -- A released quarantine: the event is pushed again.
+      CREATE TRIGGER outbox_from_released AFTER DELETE ON sync_quarantine
+      BEGIN
+        UPDATE meta SET value = (SELECT seq FROM events WHERE id = OLD.event_id)
+         WHERE key = 'sync.outbox_from' AND CAST(value AS INTEGER) > (SELECT seq FROM events WHERE id = OLD.event_id);
+      END;
+      -- No code clears a synced mark today; should one, the event is pending again.
+      CREATE TRIGGER outbox_from_unsynced AFTER UPDATE OF synced_at ON events
+        WHEN NEW.synced_at IS NULL AND OLD.synced_at IS NOT NULL
+      BEGIN
+        UPDATE meta SET value = NEW.seq WHERE key = 'sync.outbox_from' AND CAST(value AS INTEGER) > NEW.seq;
+      END;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -171,10 +171,17 @@ function check(dataFile: string, acked: readonly string[], report: CrashReport, 
       `SELECT count(*) AS n FROM events e WHERE e.type = 'incident.created' AND NOT EXISTS (SELECT 1 FROM incidents i WHERE i.id = e.stream_id)`,
     );
     const halfSynced = n('SELECT count(*) AS n FROM events WHERE (synced_at IS NULL) <> (server_seq IS NULL)');
+    // Schema 13's outbox mark: no event below it may still be waiting to be pushed.
+    const belowOutboxMark = n(
+      `SELECT count(*) AS n FROM events WHERE synced_at IS NULL AND id NOT IN (SELECT event_id FROM sync_quarantine)
+         AND seq < (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'sync.outbox_from')`,
+    );
     const ftsRows = n('SELECT count(*) AS n FROM incidents_fts');
     const incidents = n('SELECT count(*) AS n FROM incidents');
     if (unprojected) report.consistencyFailures.push(`${label}: ${unprojected} created events without a projection`);
     if (halfSynced) report.consistencyFailures.push(`${label}: ${halfSynced} events half-marked synced`);
+    if (belowOutboxMark)
+      report.consistencyFailures.push(`${label}: ${belowOutboxMark} pending events below the outbox mark`);
     if (ftsRows !== incidents)
       report.consistencyFailures.push(`${label}: ${ftsRows} search rows for ${incidents} incidents`);
     report.eventsInLogs = Math.max(report.eventsInLogs, n('SELECT count(*) AS n FROM events'));
