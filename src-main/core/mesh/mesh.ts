@@ -8,14 +8,11 @@ import tls from 'node:tls';
 import type { KeyObject } from 'node:crypto';
 import type { StoredEvent } from '../../../src-shared/events.ts';
 import type { FeedEvent, HelloFrame, MeshTrackerState } from '../../../src-shared/mesh-wire.ts';
-import { GENESIS_HASH, toStored, type EventRow, type EventStore } from '../store/event-store.ts';
+import { GENESIS_HASH, OUTBOX_FROM_SQL, toStored, type EventRow, type EventStore } from '../store/event-store.ts';
 import type { RemoteEvents } from '../sync/remote-events.ts';
 import type { ReceivedPrep } from '../sync/received-prep.ts';
 import { createFramePreparer, type FramePreparer } from './frame-preparer.ts';
 import { fullJitterDelay } from '../sync/backoff.ts';
-// Its own line, apart from the event-store import above, which issue 12l's branch also changes:
-// merge it into that one once both have landed.
-import { OUTBOX_FROM_SQL } from '../store/event-store.ts';
 import { keyFingerprint, selfSignedCertificate } from './certificate.ts';
 import { rawPublicKey, type Keyring } from '../../../src-common/trust/index.ts';
 import { pairingKeyAsync, type PairedDevice, type PairingDesk } from './pairing.ts';
