@@ -28,13 +28,15 @@
  * author (equivocation, or a data directory restored from an old backup), are caught where
  * the receiver holds one of them as a predecessor; other equivocation is out of scope.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { authorSignedForm, canonicalEnvelope, type TrustVerdict } from '../../src-shared/signed-envelope.ts';
 import type { AuthoredEvent, PreparedEnvelope } from './verify-event.ts';
 
 /** The author hash of a signed event from its canonical text: sha256, base64url (43 characters). */
 export function authorHashOf(canonical: string, sig: string): string {
-  return createHash('sha256').update(authorSignedForm(canonical, sig)).digest('base64url');
+  // One-shot `crypto.hash` (Node 21.7+): no Hash object per event; a third less CPU than
+  // createHash().update().digest() on an event's text, which every pushed event pays (issue 16).
+  return hash('sha256', authorSignedForm(canonical, sig), 'base64url');
 }
 
 /** The author hash of a signed event; null for an unsigned one (pre-signature events end no chain). */
