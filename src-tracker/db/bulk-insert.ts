@@ -29,15 +29,32 @@ function insertSql(postgres: boolean, spec: BulkInsert<string>, rows: number): s
   return text;
 }
 
+function compiled<Column extends string>(
+  db: Kysely<unknown>,
+  spec: BulkInsert<Column>,
+  rows: readonly Record<Column, string | number | null>[],
+): CompiledQuery {
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const parameters: (string | number | null)[] = [];
+  for (const row of rows) for (const column of spec.columns) parameters.push(row[column]);
+  return CompiledQuery.raw(insertSql(postgres, spec, rows.length), parameters);
+}
+
 export async function bulkInsert<Column extends string, Row = unknown>(
   db: Kysely<unknown>,
   spec: BulkInsert<Column>,
   rows: readonly Record<Column, string | number | null>[],
 ): Promise<Row[]> {
   if (rows.length === 0) return [];
-  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
-  const parameters: (string | number | null)[] = [];
-  for (const row of rows) for (const column of spec.columns) parameters.push(row[column]);
-  const result = await db.executeQuery<Row>(CompiledQuery.raw(insertSql(postgres, spec, rows.length), parameters));
-  return result.rows;
+  return (await db.executeQuery<Row>(compiled(db, spec, rows))).rows;
+}
+
+/** As bulkInsert, for a statement without RETURNING: how many rows it inserted (ON CONFLICT DO NOTHING skips some). */
+export async function bulkInsertCount<Column extends string>(
+  db: Kysely<unknown>,
+  spec: BulkInsert<Column>,
+  rows: readonly Record<Column, string | number | null>[],
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  return Number((await db.executeQuery(compiled(db, spec, rows))).numAffectedRows ?? 0n);
 }

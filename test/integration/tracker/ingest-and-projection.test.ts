@@ -112,6 +112,45 @@ describe('pushes sharing one commit', () => {
     expect(ids.sort()).toEqual([original.id, ...a.map((e) => e.id), ...c.map((e) => e.id)].sort());
   });
 
+  it('answers each event with the seq it is stored under, fresh and replayed events mixed in one statement, pushes of one commit after each other', async () => {
+    const { device } = await enrolled('ws-1');
+    const ws = consoleEvents('ws-1');
+    const ingestor = createIngestor(store);
+    const earlier = Array.from({ length: 6 }, (_, i) => ws.incidentCreated(FACILITY, { title: `Tidigare ${i}` }));
+    await ingestor.ingest(device, checked(earlier), Date.now());
+    const fresh = Array.from({ length: 5 }, (_, i) => ws.incidentCreated(FACILITY, { title: `Ny ${i}` }));
+    // Replays first, last and between the fresh ones; a repeat within the batch; two pushes in one commit.
+    const mixed = [earlier[0]!, fresh[0]!, fresh[1]!, earlier[3]!, fresh[2]!, fresh[0]!, earlier[5]!];
+    const later = [fresh[3]!, earlier[1]!, fresh[4]!];
+    const [first, second] = await Promise.all([
+      ingestor.ingest(device, checked(mixed), Date.now()),
+      ingestor.ingest(device, checked(later), Date.now()),
+    ]);
+    expect(first.sharedCommit).toBe(2);
+
+    const seqOf = new Map(
+      (await store.db.selectFrom('events').select(['id', 'server_seq']).execute()).map((r) => [
+        r.id,
+        Number(r.server_seq),
+      ]),
+    );
+    const answered = [...first.results, ...second.results];
+    for (const result of answered) expect(result.serverSeq).toBe(seqOf.get(result.id));
+    expect(first.results.map((r) => r.status)).toEqual([
+      'duplicate',
+      'accepted',
+      'accepted',
+      'duplicate',
+      'accepted',
+      'duplicate',
+      'duplicate',
+    ]);
+    expect(second.results.map((r) => r.status)).toEqual(['accepted', 'duplicate', 'accepted']);
+    expect(first.newHead).toBe(Math.max(...[fresh[0]!, fresh[1]!, fresh[2]!].map((e) => seqOf.get(e.id)!)));
+    expect(second.newHead).toBe(Math.max(...seqOf.values()));
+    expect(seqOf.size).toBe(1 + earlier.length + fresh.length); // the device record, then each event once
+  });
+
   it('stores an event that two pushes of one group both carry once; the later push reports it as a duplicate with the same seq', async () => {
     const first = await enrolled('ws-1');
     const second = await enrolled('ws-2');
