@@ -1,8 +1,11 @@
 /**
  * `node test/bench/tracker-insert-costs.ts`: what the tracker's push INSERT pays for its
- * foreign keys and secondary indexes (issue 16, branch 16i). On a freshly migrated tracker
- * file, the push's own statement (1,000 rows, ON CONFLICT DO NOTHING RETURNING, one
- * transaction per push with synchronous=FULL, as ingest.ts runs it) is timed per push with
+ * foreign keys and secondary indexes (issue 16, branch 16i), and for RETURNING (branch 16j).
+ * On a freshly migrated tracker file, the push's own statements (the largest seq, then 1,000
+ * rows with ON CONFLICT DO NOTHING, then the new rows read back by seq range, one transaction
+ * per push with synchronous=FULL, as insert-events.ts runs them on SQLite) are timed per
+ * push, wall clock and this thread's CPU, as shipped, with the single statement
+ * `… RETURNING id, server_seq` shipped before 16j, with
  * foreign keys on and off, and with secondary indexes dropped one at a time and all
  * together; the variants take turns within each round, so a busy machine weighs on all
  * alike. Prints the median per variant and the load average.
@@ -20,8 +23,9 @@ const PUSHES_PER_ROUND = 10;
 const ROUNDS = 5;
 const COLUMNS = EVENT_INSERT_COLUMNS;
 const SECONDARY = ['events_by_facility_seq', 'events_by_stream', 'events_by_author'];
-const VARIANTS: { name: string; foreignKeys: boolean; drop: string[] }[] = [
+const VARIANTS: { name: string; foreignKeys: boolean; drop: string[]; returning?: boolean }[] = [
   { name: 'as shipped (foreign keys on, every index)', foreignKeys: true, drop: [] },
+  { name: 'RETURNING id, server_seq (before 16j)', foreignKeys: true, drop: [], returning: true },
   { name: 'foreign keys off', foreignKeys: false, drop: [] },
   ...SECONDARY.map((index) => ({ name: `without ${index}`, foreignKeys: true, drop: [index] })),
   { name: 'without all three secondary indexes', foreignKeys: true, drop: SECONDARY },
@@ -47,11 +51,18 @@ try {
     ).run();
     for (const index of variant.drop) db.exec(`DROP INDEX ${index}`);
     const one = `(${COLUMNS.map(() => '?').join(', ')})`;
-    const insert = db.prepare(
-      `INSERT INTO events (${COLUMNS.join(', ')}) VALUES ${Array(ROWS).fill(one).join(', ')} ${EVENT_INSERT_TAIL}`,
-    );
-    const push = db.transaction((parameters: unknown[]) => insert.all(...parameters));
-    return { variant, db, push, ms: [] as number[], next: 0 };
+    const values = `INSERT INTO events (${COLUMNS.join(', ')}) VALUES ${Array(ROWS).fill(one).join(', ')}`;
+    const returning = db.prepare(`${values} ${EVENT_INSERT_TAIL}`);
+    const insert = db.prepare(`${values} ON CONFLICT (id) DO NOTHING`);
+    const head = db.prepare('SELECT max(server_seq) AS head FROM events');
+    const readBack = db.prepare('SELECT id, server_seq FROM events WHERE server_seq > ? ORDER BY server_seq');
+    const push = db.transaction((parameters: unknown[]) => {
+      if (variant.returning) return returning.all(...parameters).length;
+      const before = (head.get() as { head: number | null }).head ?? 0;
+      insert.run(...parameters);
+      return readBack.all(before).length;
+    });
+    return { variant, db, push, ms: [] as number[], cpu: [] as number[], next: 0 };
   });
   const parametersFor = (start: number) => {
     const parameters: unknown[] = [];
@@ -82,16 +93,21 @@ try {
         const parameters = parametersFor(variant.next);
         variant.next += ROWS;
         const started = performance.now();
-        variant.push(parameters);
+        const cpu = process.cpuUsage();
+        const stored = variant.push(parameters);
+        const used = process.cpuUsage(cpu);
         variant.ms.push(performance.now() - started);
+        variant.cpu.push((used.user + used.system) / 1000);
+        if (stored !== ROWS) throw new Error(`${variant.variant.name}: ${stored} rows stored of ${ROWS}`);
       }
     }
   }
   console.table(
-    opened.map(({ variant, ms }) => ({
+    opened.map(({ variant, ms, cpu }) => ({
       variant: variant.name,
       'ms per 1,000-row push (median)': round(percentile(ms, 50), 2),
       p90: round(percentile(ms, 90), 2),
+      'CPU ms (median)': round(percentile(cpu, 50), 2),
       pushes: ms.length,
     })),
   );
