@@ -47,6 +47,8 @@ const EVENTS: BulkInsert<
     'prev',
   ],
   tail: 'ON CONFLICT (id) DO NOTHING RETURNING id, server_seq',
+  // One push's rows: its facility, its receipt time and the device that pushed it.
+  shared: ['facility', 'received_at', 'pushed_by'],
 };
 
 /** SQLite's statement: the same rows, nothing returned (see the header). */
