@@ -7,8 +7,9 @@
  *
  * On SQLite, columns whose value is the same in every row of a statement (`shared`: the
  * push's facility, receipt time and pushing device) are named parameters, bound once per
- * statement instead of once per row: binding was about a sixth of a 1,000-row push INSERT's
- * CPU, and these are three of its fourteen columns (issue 16, branch 16j). Their values travel
+ * statement instead of once per row: binding each of a 1,000-row push's 14,000 values was a
+ * large share of the INSERT's CPU, and these are three of its fourteen columns (issue 16,
+ * branch 16j; test/bench/tracker-insert-costs.ts times the statement). Their values travel
  * as a `SharedValues` at the end of the parameters, which the tracker's statement cache
  * (statement-cache.ts) hands to better-sqlite3 as its named-parameter object.
  */

@@ -2,8 +2,8 @@
  * The push's one big write: up to 1,000 event rows in one INSERT that skips ids already stored.
  *
  * On SQLite the statement has no RETURNING clause: SQLite's RETURNING buffered and handed back
- * a row per inserted event, which cost about 2 ms of a 1,000-row push's 7 ms of CPU (issue 16,
- * branch 16j). The push holds SQLite's only writer for its whole transaction (BEGIN IMMEDIATE,
+ * a row per inserted event, a tenth of a 1,000-row push INSERT's CPU (issue 16, branch 16j;
+ * test/bench/tracker-insert-costs.ts times both). The push holds SQLite's only writer for its whole transaction (BEGIN IMMEDIATE,
  * ingestor.ts), so the rows with a seq above the largest one before the statement are exactly
  * the rows it inserted; they are read back by that range of the table's own key (its rowid),
  * whatever seqs SQLite gave them. PostgreSQL takes concurrent writers: there RETURNING stays.
