@@ -7,7 +7,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { EventEnvelope } from '../../src-shared/events.ts';
 import type { TrackerDatabase } from '../db/schema.ts';
-import { chunks } from '../events/event-rows.ts';
+import { chunks, rowToEnvelope } from '../events/event-rows.ts';
 
 const STREAMS_PER_QUERY = 500;
 
@@ -63,16 +63,7 @@ export async function readStreams(
       if (!projector) continue;
       const streams = byProjector.get(projector)!;
       const list = streams.get(row.stream_id) ?? [];
-      list.push({
-        id: row.id,
-        streamId: row.stream_id,
-        type: row.type as EventEnvelope['type'],
-        payload: JSON.parse(row.payload) as unknown,
-        actor: row.actor,
-        deviceId: row.device_id,
-        deviceTime: Number(row.device_time),
-        hlc: row.hlc,
-      });
+      list.push(rowToEnvelope(row));
       streams.set(row.stream_id, list);
     }
   }
