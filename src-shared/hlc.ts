@@ -21,7 +21,8 @@ export const HLC_MAX_COUNTER = 999_999;
 /** Drift beyond this (versus a remote clock) is flagged on the console and in the event. */
 export const HLC_DEFAULT_MAX_DRIFT_MS = 2 * 60 * 1000;
 
-const WALL_DIGITS = 15;
+/** Digits of the wall time, the first part of an encoded timestamp. */
+export const HLC_WALL_DIGITS = 15;
 const COUNTER_DIGITS = 6;
 const HLC_PATTERN = /^(\d{15})-(\d{6})-([A-Za-z0-9_.:-]{1,64})$/;
 
@@ -31,7 +32,7 @@ export function encodeHlc(ts: HlcTimestamp): string {
   if (!Number.isInteger(ts.counter) || ts.counter < 0 || ts.counter > HLC_MAX_COUNTER) {
     throw new RangeError(`HLC counter out of range: ${ts.counter}`);
   }
-  return `${String(ts.wallMs).padStart(WALL_DIGITS, '0')}-${String(ts.counter).padStart(COUNTER_DIGITS, '0')}-${ts.node}`;
+  return `${String(ts.wallMs).padStart(HLC_WALL_DIGITS, '0')}-${String(ts.counter).padStart(COUNTER_DIGITS, '0')}-${ts.node}`;
 }
 
 export function decodeHlc(text: string): HlcTimestamp {

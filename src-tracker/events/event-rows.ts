@@ -6,7 +6,14 @@ import type { EventsTable } from '../db/schema.ts';
 
 export type EventRow = Selectable<EventsTable>;
 
-export function rowToEnvelope(row: EventRow): EventEnvelope {
+/** The columns an envelope is built from; the author's seq, signature and link may be left unread (HQ's folds). */
+export type EnvelopeRow = Pick<
+  EventRow,
+  'id' | 'stream_id' | 'type' | 'payload' | 'actor' | 'device_id' | 'device_time' | 'hlc'
+> &
+  Partial<Pick<EventRow, 'device_seq' | 'sig' | 'prev'>>;
+
+export function rowToEnvelope(row: EnvelopeRow): EventEnvelope {
   return {
     id: row.id,
     streamId: row.stream_id,
@@ -16,9 +23,9 @@ export function rowToEnvelope(row: EventRow): EventEnvelope {
     deviceId: row.device_id,
     deviceTime: Number(row.device_time),
     hlc: row.hlc,
-    ...(row.device_seq !== null ? { deviceSeq: Number(row.device_seq) } : {}),
-    ...(row.sig !== null ? { sig: row.sig } : {}),
-    ...(row.prev !== null ? { prev: row.prev } : {}),
+    ...(row.device_seq != null ? { deviceSeq: Number(row.device_seq) } : {}),
+    ...(row.sig != null ? { sig: row.sig } : {}),
+    ...(row.prev != null ? { prev: row.prev } : {}),
   };
 }
 

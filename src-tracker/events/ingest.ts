@@ -56,6 +56,7 @@ export async function ingestInto(
   for (const part of chunks(batch.events, INSERT_ROWS)) {
     const inserted = await insertEvents(
       trx,
+      kind,
       part.map((e) => toRow(e, device, receivedAt)),
     );
     for (const row of inserted) {

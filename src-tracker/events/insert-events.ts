@@ -1,6 +1,16 @@
-/** The push's one big write: up to 1,000 event rows in one INSERT that skips ids already stored. */
+/**
+ * The push's one big write: up to 1,000 event rows in one INSERT that skips ids already stored.
+ *
+ * On SQLite the statement has no RETURNING clause: SQLite's RETURNING buffered and handed back
+ * a row per inserted event, a tenth of a 1,000-row push INSERT's CPU (issue 16, branch 16j;
+ * test/bench/tracker-insert-costs.ts times both). The push holds SQLite's only writer for its whole transaction (BEGIN IMMEDIATE,
+ * ingestor.ts), so the rows with a seq above the largest one before the statement are exactly
+ * the rows it inserted; they are read back by that range of the table's own key (its rowid),
+ * whatever seqs SQLite gave them. PostgreSQL takes concurrent writers: there RETURNING stays.
+ */
 import type { Kysely, Transaction } from 'kysely';
-import { bulkInsert, type BulkInsert } from '../db/bulk-insert.ts';
+import { bulkInsert, bulkInsertCount, type BulkInsert } from '../db/bulk-insert.ts';
+import type { DbKind } from '../db/database.ts';
 import type { TrackerDatabase } from '../db/schema.ts';
 
 const EVENTS: BulkInsert<
@@ -37,9 +47,14 @@ const EVENTS: BulkInsert<
     'prev',
   ],
   tail: 'ON CONFLICT (id) DO NOTHING RETURNING id, server_seq',
+  // One push's rows: its facility, its receipt time and the device that pushed it.
+  shared: ['facility', 'received_at', 'pushed_by'],
 };
 
-/** What follows the push's VALUES lists. */
+/** SQLite's statement: the same rows, nothing returned (see the header). */
+const EVENTS_UNRETURNED: typeof EVENTS = { ...EVENTS, tail: 'ON CONFLICT (id) DO NOTHING' };
+
+/** What follows the push's VALUES lists (PostgreSQL's statement). */
 export const EVENT_INSERT_TAIL = EVENTS.tail;
 
 /** The columns a push writes, in the statement's order (also timed by test/bench/tracker-insert-costs.ts). */
@@ -53,8 +68,26 @@ export const INSERT_ROWS = 1000;
 /** Inserts rows whose id is not stored yet; returns the ids it stored with their new seqs. */
 export async function insertEvents(
   trx: Transaction<TrackerDatabase>,
+  kind: DbKind,
   rows: readonly EventInsert[],
 ): Promise<{ id: string; server_seq: number | string }[]> {
   if (rows.length > INSERT_ROWS) throw new RangeError(`at most ${INSERT_ROWS} rows per insert`);
-  return bulkInsert(trx as unknown as Kysely<unknown>, EVENTS, rows);
+  if (kind === 'postgres') return bulkInsert(trx as unknown as Kysely<unknown>, EVENTS, rows);
+  const before = await trx
+    .selectFrom('events')
+    .select((eb) => eb.fn.max('server_seq').as('head'))
+    .executeTakeFirst();
+  const head = before?.head == null ? 0 : Number(before.head);
+  const inserted = await bulkInsertCount(trx as unknown as Kysely<unknown>, EVENTS_UNRETURNED, rows);
+  if (inserted === 0) return [];
+  const stored = await trx
+    .selectFrom('events')
+    .select(['id', 'server_seq'])
+    .where('server_seq', '>', head)
+    .orderBy('server_seq')
+    .execute();
+  // A second writer would show here; the transaction's lock rules it out, and this says so if not.
+  if (stored.length !== inserted)
+    throw new Error(`the push inserted ${inserted} events but ${stored.length} have a seq above ${head}`);
+  return stored;
 }

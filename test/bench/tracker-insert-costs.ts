@@ -1,8 +1,12 @@
 /**
  * `node test/bench/tracker-insert-costs.ts`: what the tracker's push INSERT pays for its
- * foreign keys and secondary indexes (issue 16, branch 16i). On a freshly migrated tracker
- * file, the push's own statement (1,000 rows, ON CONFLICT DO NOTHING RETURNING, one
- * transaction per push with synchronous=FULL, as ingest.ts runs it) is timed per push with
+ * foreign keys and secondary indexes (issue 16, branch 16i), and for RETURNING (branch 16j).
+ * On a freshly migrated tracker file, the push's own statements (the largest seq, then 1,000
+ * rows with ON CONFLICT DO NOTHING, then the new rows read back by seq range, one transaction
+ * per push with synchronous=FULL, as insert-events.ts runs them on SQLite) are timed per
+ * push, wall clock and this thread's CPU, as shipped (the push's facility, receipt time and
+ * pushing device bound once by name), with the single statement `… RETURNING id, server_seq`
+ * and every value a positional parameter shipped before 16j, with
  * foreign keys on and off, and with secondary indexes dropped one at a time and all
  * together; the variants take turns within each round, so a busy machine weighs on all
  * alike. Prints the median per variant and the load average.
@@ -19,9 +23,12 @@ const ROWS = 1_000;
 const PUSHES_PER_ROUND = 10;
 const ROUNDS = 5;
 const COLUMNS = EVENT_INSERT_COLUMNS;
+const SHARED = ['facility', 'received_at', 'pushed_by'] as const;
+const OWN_AT = COLUMNS.flatMap((c, at) => ((SHARED as readonly string[]).includes(c) ? [] : [at]));
 const SECONDARY = ['events_by_facility_seq', 'events_by_stream', 'events_by_author'];
-const VARIANTS: { name: string; foreignKeys: boolean; drop: string[] }[] = [
+const VARIANTS: { name: string; foreignKeys: boolean; drop: string[]; returning?: boolean }[] = [
   { name: 'as shipped (foreign keys on, every index)', foreignKeys: true, drop: [] },
+  { name: 'RETURNING id, server_seq (before 16j)', foreignKeys: true, drop: [], returning: true },
   { name: 'foreign keys off', foreignKeys: false, drop: [] },
   ...SECONDARY.map((index) => ({ name: `without ${index}`, foreignKeys: true, drop: [index] })),
   { name: 'without all three secondary indexes', foreignKeys: true, drop: SECONDARY },
@@ -46,18 +53,30 @@ try {
       "INSERT INTO devices (id, device_id, facility, label, token_hash, created_at) VALUES ('d', 'dev-1', 'F', 'l', 'h', 0)",
     ).run();
     for (const index of variant.drop) db.exec(`DROP INDEX ${index}`);
-    const one = `(${COLUMNS.map(() => '?').join(', ')})`;
-    const insert = db.prepare(
-      `INSERT INTO events (${COLUMNS.join(', ')}) VALUES ${Array(ROWS).fill(one).join(', ')} ${EVENT_INSERT_TAIL}`,
-    );
-    const push = db.transaction((parameters: unknown[]) => insert.all(...parameters));
-    return { variant, db, push, ms: [] as number[], next: 0 };
+    const values = (row: string) =>
+      `INSERT INTO events (${COLUMNS.join(', ')}) VALUES ${Array(ROWS).fill(row).join(', ')}`;
+    // Before 16j: every column a positional parameter, RETURNING the new rows.
+    const returning = db.prepare(`${values(`(${COLUMNS.map(() => '?').join(', ')})`)} ${EVENT_INSERT_TAIL}`);
+    // Now: the columns every row of a push shares bound once by name (bulk-insert.ts), no RETURNING.
+    const sharedRow = `(${COLUMNS.map((c) => ((SHARED as readonly string[]).includes(c) ? `@${c}` : '?')).join(', ')})`;
+    const insert = db.prepare(`${values(sharedRow)} ON CONFLICT (id) DO NOTHING`);
+    const head = db.prepare('SELECT max(server_seq) AS head FROM events');
+    const readBack = db.prepare('SELECT id, server_seq FROM events WHERE server_seq > ? ORDER BY server_seq');
+    const push = db.transaction((rows: unknown[][]) => {
+      if (variant.returning) return returning.all(rows.flat()).length;
+      const before = (head.get() as { head: number | null }).head ?? 0;
+      const own: unknown[] = [];
+      for (const row of rows) for (const at of OWN_AT) own.push(row[at]);
+      insert.run(own, Object.fromEntries(SHARED.map((c) => [c, rows[0]![COLUMNS.indexOf(c)]])));
+      return readBack.all(before).length;
+    });
+    return { variant, db, push, ms: [] as number[], cpu: [] as number[], next: 0 };
   });
   const parametersFor = (start: number) => {
-    const parameters: unknown[] = [];
+    const parameters: unknown[][] = [];
     for (let i = start; i < start + ROWS; i++) {
       const payload = JSON.stringify({ title: `Händelse ${i}`, description: 'x'.repeat(160), severity: 'high' });
-      parameters.push(
+      parameters.push([
         `0190${String(i).padStart(28, '0')}`,
         'F',
         `stream-${Math.floor(i / 3)}`,
@@ -72,7 +91,7 @@ try {
         i + 1,
         's'.repeat(86),
         'p'.repeat(43),
-      );
+      ]);
     }
     return parameters;
   };
@@ -82,16 +101,21 @@ try {
         const parameters = parametersFor(variant.next);
         variant.next += ROWS;
         const started = performance.now();
-        variant.push(parameters);
+        const cpu = process.cpuUsage();
+        const stored = variant.push(parameters);
+        const used = process.cpuUsage(cpu);
         variant.ms.push(performance.now() - started);
+        variant.cpu.push((used.user + used.system) / 1000);
+        if (stored !== ROWS) throw new Error(`${variant.variant.name}: ${stored} rows stored of ${ROWS}`);
       }
     }
   }
   console.table(
-    opened.map(({ variant, ms }) => ({
+    opened.map(({ variant, ms, cpu }) => ({
       variant: variant.name,
       'ms per 1,000-row push (median)': round(percentile(ms, 50), 2),
       p90: round(percentile(ms, 90), 2),
+      'CPU ms (median)': round(percentile(cpu, 50), 2),
       pushes: ms.length,
     })),
   );

@@ -28,6 +28,9 @@ import { loadTrackerIdentity } from '../../../src-tracker/identity/tracker-ident
 import { createTrackerAuthor } from '../../../src-tracker/identity/authored-events.ts';
 import { testKey } from '../../support/device-keys.ts';
 import { consoleEvents } from './http-client.ts';
+import { rowToEnvelope } from '../../../src-tracker/events/event-rows.ts';
+import { searchText } from '../../../src-tracker/projections/incidents.ts';
+import { foldIncident } from '../../../src-shared/incident-fold.ts';
 import { injectHqSignIn } from './hq-inject.ts';
 
 const FACILITY = 'Hall';
@@ -107,6 +110,45 @@ describe('pushes sharing one commit', () => {
     const ids = await storedIds();
     expect(ids).not.toContain(freshInB.id);
     expect(ids.sort()).toEqual([original.id, ...a.map((e) => e.id), ...c.map((e) => e.id)].sort());
+  });
+
+  it('answers each event with the seq it is stored under, fresh and replayed events mixed in one statement, pushes of one commit after each other', async () => {
+    const { device } = await enrolled('ws-1');
+    const ws = consoleEvents('ws-1');
+    const ingestor = createIngestor(store);
+    const earlier = Array.from({ length: 6 }, (_, i) => ws.incidentCreated(FACILITY, { title: `Tidigare ${i}` }));
+    await ingestor.ingest(device, checked(earlier), Date.now());
+    const fresh = Array.from({ length: 5 }, (_, i) => ws.incidentCreated(FACILITY, { title: `Ny ${i}` }));
+    // Replays first, last and between the fresh ones; a repeat within the batch; two pushes in one commit.
+    const mixed = [earlier[0]!, fresh[0]!, fresh[1]!, earlier[3]!, fresh[2]!, fresh[0]!, earlier[5]!];
+    const later = [fresh[3]!, earlier[1]!, fresh[4]!];
+    const [first, second] = await Promise.all([
+      ingestor.ingest(device, checked(mixed), Date.now()),
+      ingestor.ingest(device, checked(later), Date.now()),
+    ]);
+    expect(first.sharedCommit).toBe(2);
+
+    const seqOf = new Map(
+      (await store.db.selectFrom('events').select(['id', 'server_seq']).execute()).map((r) => [
+        r.id,
+        Number(r.server_seq),
+      ]),
+    );
+    const answered = [...first.results, ...second.results];
+    for (const result of answered) expect(result.serverSeq).toBe(seqOf.get(result.id));
+    expect(first.results.map((r) => r.status)).toEqual([
+      'duplicate',
+      'accepted',
+      'accepted',
+      'duplicate',
+      'accepted',
+      'duplicate',
+      'duplicate',
+    ]);
+    expect(second.results.map((r) => r.status)).toEqual(['accepted', 'duplicate', 'accepted']);
+    expect(first.newHead).toBe(Math.max(...[fresh[0]!, fresh[1]!, fresh[2]!].map((e) => seqOf.get(e.id)!)));
+    expect(second.newHead).toBe(Math.max(...seqOf.values()));
+    expect(seqOf.size).toBe(1 + earlier.length + fresh.length); // the device record, then each event once
   });
 
   it('stores an event that two pushes of one group both carry once; the later push reports it as a duplicate with the same seq', async () => {
@@ -210,6 +252,76 @@ describe('HQ projections folded after commits', () => {
       }
     },
   );
+
+  it('holds, for every incident, what a full fold of all its stored events gives (the projector reads only the columns folds use)', async () => {
+    const { token } = await enrolled('ws-1');
+    const app = await buildTracker({ db: store, adminTokenHash: hashSecret(adminToken) });
+    try {
+      const ws = consoleEvents('ws-1');
+      const a = ws.incidentCreated(FACILITY, { title: '  Brand i tvättstugan ', peopleInvolved: ['Intagen 7'] });
+      const b = ws.incidentCreated(FACILITY, { title: 'Hot mot personal', severity: 'high' });
+      const pushes = [
+        [a, ws.noteAdded(a.streamId, 'Rökdetektor utlöst'), b],
+        [
+          ws.statusChanged(a.streamId, 'open', 'acknowledged'),
+          ws.envelope('incident.updated', b.streamId, {
+            patch: { title: 'Hot mot personal, avd. C  ', location: 'C' },
+          }),
+          // Not a legal transition from open: kept as a conflict by the reducer.
+          ws.statusChanged(b.streamId, 'open', 'closed'),
+        ],
+        [ws.noteAdded(b.streamId, 'Larm kvitterat'), ws.statusChanged(a.streamId, 'acknowledged', 'resolved')],
+      ];
+      for (const events of pushes) {
+        const pushed = await app.inject({
+          method: 'POST',
+          url: '/v1/events',
+          headers: { authorization: `Bearer ${token}` },
+          payload: { events },
+        });
+        expect(pushed.statusCode).toBe(200);
+      }
+      // An HQ read settles the projector: everything pushed before it is folded.
+      expect(
+        (await app.inject({ url: '/v1/hq/incidents', headers: await injectHqSignIn(app, adminToken) })).statusCode,
+      ).toBe(200);
+
+      const rows = await store.db.selectFrom('events').selectAll().where('type', 'like', 'incident.%').execute();
+      const byStream = new Map<string, EventEnvelope[]>();
+      for (const e of rows.map(rowToEnvelope)) byStream.set(e.streamId, [...(byStream.get(e.streamId) ?? []), e]);
+      const expected = [...byStream.values()].map((events) => {
+        const incident = foldIncident(events)!;
+        return {
+          id: incident.id,
+          title: incident.title,
+          status: incident.status,
+          severity: incident.severity,
+          updated_hlc: incident.updatedHlc,
+          note_count: incident.notes.length,
+          conflict_count: incident.conflicts.length,
+          search_text: searchText(incident),
+        };
+      });
+      const held = await store.db
+        .selectFrom('incidents')
+        .select(['id', 'title', 'status', 'severity', 'updated_hlc', 'note_count', 'conflict_count', 'search_text'])
+        .execute();
+      const byId = (x: { id: string }, y: { id: string }) => (x.id < y.id ? -1 : 1);
+      expect(
+        held
+          .map((r) => ({ ...r, note_count: Number(r.note_count), conflict_count: Number(r.conflict_count) }))
+          .sort(byId),
+      ).toEqual(expected.sort(byId));
+      expect(expected).toMatchObject(
+        [
+          { id: a.streamId, title: 'Brand i tvättstugan', status: 'resolved', note_count: 1 },
+          { id: b.streamId, title: 'Hot mot personal, avd. C', status: 'open', note_count: 1, conflict_count: 1 },
+        ].sort(byId),
+      );
+    } finally {
+      await app.close();
+    }
+  });
 
   it('catches up on events a tracker stored but never projected before it stopped', async () => {
     const { device } = await enrolled('ws-1');

@@ -10,6 +10,7 @@ import {
   verifyByRuns,
   type AuthoredEvent,
 } from '../../../src-common/trust/index.ts';
+import { canonicalEnvelope } from '../../../src-shared/signed-envelope.ts';
 
 const FACILITY = 'Kumla';
 
@@ -125,6 +126,18 @@ describe('verifying an author’s feed by runs', () => {
     expect(refusedAt(r)).toEqual([]);
     expect(r.signatureChecks).toBe(3);
     expect(r.runs).toBe(0);
+  });
+
+  it('keeps the author hash every stored feed links with: sha256 of canonical text, line feed, signature, in base64url', () => {
+    const feed = feedOf('dev-hash');
+    for (const text of ['första', 'a "quoted" note\n', '\u{1F6A8} larm']) {
+      const event = feed.next(text);
+      const expected = createHash('sha256')
+        .update(`${canonicalEnvelope(event)}\n${event.sig!}`)
+        .digest('base64url');
+      expect(authorHash(event)).toBe(expected);
+      expect(authorHash(event)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    }
   });
 });
 
