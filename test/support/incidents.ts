@@ -42,18 +42,18 @@ export function incidentCreated(
 }
 
 /**
- * Note number `n` on one stream, as console `dev-a` would author it at `at` (its device time and
+ * Note number `n` on one stream, as console `deviceId` (default `dev-a`) would author it at `at` (its device time and
  * HLC wall time): the store tests' smallest authored event, numbered and signed by the store.
  */
-export function authoredNote(n: number, at: number): EventEnvelope {
+export function authoredNote(n: number, at: number, deviceId = 'dev-a'): EventEnvelope {
   return {
     id: `019ab000-0000-7000-8000-${String(n).padStart(12, '0')}`,
     streamId: 'stream-1',
     type: 'incident.note_added',
     payload: { noteId: '019ab000-0000-7000-8000-0000000000ff', text: `note ${n}` },
     actor: 'V1',
-    deviceId: 'dev-a',
+    deviceId,
     deviceTime: at,
-    hlc: encodeHlc({ wallMs: at, counter: 0, node: 'dev-a' }),
+    hlc: encodeHlc({ wallMs: at, counter: 0, node: deviceId }),
   };
 }

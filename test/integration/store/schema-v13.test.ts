@@ -10,8 +10,8 @@ import Database from 'better-sqlite3';
 import { OUTBOX_FROM_META, openEventStore, type EventStore } from '../../../src-main/core/store/event-store.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../../src-main/core/store/migrations.ts';
 import { createSyncSettings } from '../../../src-main/core/sync/settings.ts';
-import { encodeHlc } from '../../../src-shared/hlc.ts';
 import type { EventEnvelope } from '../../../src-shared/events.ts';
+import { authoredNote } from '../../support/incidents.ts';
 import { tempDir } from '../../support/temp.ts';
 
 const dir = tempDir();
@@ -23,16 +23,7 @@ afterAll(() => {
 let n = 0;
 function event(deviceId = 'dev-a'): EventEnvelope {
   n += 1;
-  return {
-    id: `019ab000-0000-7000-8000-${String(n).padStart(12, '0')}`,
-    streamId: 'stream-1',
-    type: 'incident.note_added',
-    payload: { noteId: '019ab000-0000-7000-8000-0000000000ff', text: `note ${n}` },
-    actor: 'V1',
-    deviceId,
-    deviceTime: 1_000 + n,
-    hlc: encodeHlc({ wallMs: 1_000 + n, counter: 0, node: deviceId }),
-  };
+  return authoredNote(n, 1_000 + n, deviceId);
 }
 
 const ids = (events: readonly { id: string }[]) => events.map((e) => e.id);
