@@ -1,6 +1,8 @@
 /**
  * The audit page's events: the first page for the current filter, then older pages on
- * request (`beforeSeq`). A new filter starts over; an answer for an older filter is dropped.
+ * request (`beforeSeq`). A new filter starts over: the previous filter's rows leave the page at
+ * once (it says it is loading), so they are never shown as the new filter's result; an answer for
+ * an older filter is dropped.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AuditEntry, AuditQueryInput } from '../../../src-shared/audit.ts';
@@ -12,9 +14,10 @@ export type AuditQuery = Omit<AuditQueryInput, 'beforeSeq' | 'limit'>;
 
 export function useAuditLog(query: AuditQuery) {
   const api = useApi();
-  const [items, setItems] = useState<AuditEntry[] | null>(null);
-  const [next, setNext] = useState<number | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  // Each answer is kept with the filter it answers: rows of an earlier filter are never returned
+  // for the current one (the page says it is loading until the current filter's answer is in).
+  const [page, setPage] = useState<{ query: AuditQuery; items: AuditEntry[]; next: number | null } | null>(null);
+  const [failed, setFailed] = useState<{ query: AuditQuery; error: ApiError } | null>(null);
   const [loading, setLoading] = useState(false);
   const generation = useRef(0);
 
@@ -23,13 +26,14 @@ export function useAuditLog(query: AuditQuery) {
     void api.call('audit.query', { ...query, limit: AUDIT_PAGE }).then((result) => {
       if (mine !== generation.current) return;
       if (result.ok) {
-        setItems(result.value.items);
-        setNext(result.value.nextBeforeSeq);
-        setError(null);
-      } else setError(result.error);
+        setPage({ query, items: result.value.items, next: result.value.nextBeforeSeq });
+        setFailed(null);
+      } else setFailed({ query, error: result.error });
     });
   }, [api, query]);
 
+  const current = page?.query === query ? page : null;
+  const next = current?.next ?? null;
   const loadOlder = useCallback(async () => {
     if (next === null || loading) return;
     const mine = generation.current;
@@ -38,10 +42,19 @@ export function useAuditLog(query: AuditQuery) {
     setLoading(false);
     if (mine !== generation.current) return;
     if (result.ok) {
-      setItems((list) => [...(list ?? []), ...result.value.items]);
-      setNext(result.value.nextBeforeSeq);
-    } else setError(result.error);
+      setPage((shown) =>
+        shown?.query === query
+          ? { query, items: [...shown.items, ...result.value.items], next: result.value.nextBeforeSeq }
+          : shown,
+      );
+    } else setFailed({ query, error: result.error });
   }, [api, query, next, loading]);
 
-  return { items, hasOlder: next !== null, loading, error, loadOlder };
+  return {
+    items: current?.items ?? null,
+    hasOlder: next !== null,
+    loading,
+    error: failed?.query === query ? failed.error : null,
+    loadOlder,
+  };
 }
