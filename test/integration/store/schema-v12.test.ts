@@ -7,7 +7,7 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
-import { openEventStore } from '../../../src-main/core/store/event-store.ts';
+import { openEventStore, type EventStore } from '../../../src-main/core/store/event-store.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../../src-main/core/store/migrations.ts';
 import { incidentProjector } from '../../../src-main/core/incidents/projection.ts';
 import { DENSE_MATCHES, listIncidents, type IncidentListQuery } from '../../../src-main/core/incidents/list.ts';
@@ -76,12 +76,7 @@ describe('schema 12: the incident list without the recency index', () => {
     expect(all).toHaveLength(COUNT);
     expect(new Set(all.map((r) => r.status))).toEqual(new Set(INCIDENT_STATUSES));
 
-    const prepared: string[] = [];
-    const prepare = store.db.prepare.bind(store.db);
-    vi.spyOn(store.db, 'prepare').mockImplementation(((sql: string) => {
-      prepared.push(sql);
-      return prepare(sql);
-    }) as typeof store.db.prepare);
+    const plans = watchPlans(store);
 
     const newestFirst = (keep: (r: (typeof all)[number]) => boolean) =>
       all
@@ -97,18 +92,12 @@ describe('schema 12: the incident list without the recency index', () => {
       const expected = newestFirst(keep);
       expect(expected.length).toBeGreaterThan(DENSE_MATCHES);
       for (const offset of [0, 50, expected.length - 30]) {
-        prepared.length = 0;
+        plans.reset();
         const page = listIncidents(store.db, { limit: 50, offset, ...input } as IncidentListQuery);
         expect(page.total).toBe(expected.length);
         expect(page.items.map((i) => i.id)).toEqual(expected.slice(offset, offset + 50));
         // The page's plan: a merge of incidents_status walks, no sort of the matches.
-        const plan = (
-          store.db
-            .prepare(`EXPLAIN QUERY PLAN ${prepared.at(-1)!}`)
-            .all(...Array(prepared.at(-1)!.split('?').length - 1).fill(null)) as {
-            detail: string;
-          }[]
-        ).map((r) => r.detail);
+        const plan = plans.last();
         expect(plan).toContain('MERGE (UNION ALL)');
         expect(plan.filter((d) => d.startsWith('SEARCH i '))).toEqual(
           Array((input.status ?? INCIDENT_STATUSES).length).fill('SEARCH i USING INDEX incidents_status (status=?)'),
@@ -124,23 +113,35 @@ describe('schema 12: the incident list without the recency index', () => {
     store.registerProjector(incidentProjector);
     const events = Array.from({ length: 12 }, (_, i) => event(uuidv7(), i, 'incident.created', incidentInput()));
     store.append(events);
-    const prepared: string[] = [];
-    const prepare = store.db.prepare.bind(store.db);
-    vi.spyOn(store.db, 'prepare').mockImplementation(((sql: string) => {
-      prepared.push(sql);
-      return prepare(sql);
-    }) as typeof store.db.prepare);
+    const plans = watchPlans(store);
     const page = listIncidents(store.db, { limit: 5, offset: 2 } as IncidentListQuery);
     const expected = [...events].sort((a, b) => (a.hlc < b.hlc ? 1 : -1)).map((e) => e.streamId);
     expect(page.total).toBe(12);
     expect(page.items.map((i) => i.id)).toEqual(expected.slice(2, 7));
-    const plan = (
-      store.db
-        .prepare(`EXPLAIN QUERY PLAN ${prepared.at(-1)!}`)
-        .all(...Array(prepared.at(-1)!.split('?').length - 1).fill(null)) as { detail: string }[]
-    ).map((r) => r.detail);
+    const plan = plans.last();
     expect(plan).toContain('MERGE (UNION ALL)');
     expect(plan.join(' ')).not.toMatch(/TEMP B-TREE/);
     store.close();
   });
 });
+
+/** Records the statements `store` prepares (`reset()` forgets them); `last()` is the query plan of the latest one. */
+function watchPlans(store: EventStore) {
+  const prepared: string[] = [];
+  const prepare = store.db.prepare.bind(store.db);
+  vi.spyOn(store.db, 'prepare').mockImplementation(((sql: string) => {
+    prepared.push(sql);
+    return prepare(sql);
+  }) as typeof store.db.prepare);
+  return {
+    reset: () => {
+      prepared.length = 0;
+    },
+    last: () =>
+      (
+        store.db
+          .prepare(`EXPLAIN QUERY PLAN ${prepared.at(-1)!}`)
+          .all(...Array(prepared.at(-1)!.split('?').length - 1).fill(null)) as { detail: string }[]
+      ).map((r) => r.detail),
+  };
+}
