@@ -261,6 +261,12 @@ export interface EventStore {
    * while the previous one is still unacknowledged).
    */
   outbox(limit: number, afterSeq?: number): StoredEvent[];
+  /**
+   * The same events as `outbox`, as their rows with the payload left as the JSON text stored:
+   * the push sends that text unparsed (core/sync/push-body.ts) instead of parsing it here and
+   * serialising it again. Throws on a payload that is not JSON, as `outbox` does.
+   */
+  outboxRows(limit: number, afterSeq?: number): OutboxRow[];
   outboxCount(): number;
   /** Highest `deviceSeq` held of `deviceId`'s feed (0 when none). */
   authorHead(deviceId: string): number;
@@ -305,6 +311,23 @@ export interface EventRow {
   prev: string | null;
   author_hash: string | null;
 }
+
+/** An outbox event as stored: the envelope's columns, its payload still the JSON text (`outboxRows`). */
+export type OutboxRow = Pick<
+  EventRow,
+  | 'seq'
+  | 'id'
+  | 'stream_id'
+  | 'type'
+  | 'payload'
+  | 'actor'
+  | 'device_id'
+  | 'device_time'
+  | 'hlc'
+  | 'device_seq'
+  | 'sig'
+  | 'prev'
+>;
 
 /** The bytes the chain hashes: the same canonical envelope the author signed. */
 export function canonicalEvent(e: EventEnvelope): string {
@@ -461,6 +484,15 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     // The outbox is a range of the rowid from the low-water mark (schema 13), not an index.
     outbox: db.prepare<[number, number, number], EventRow>(
       `SELECT * FROM events WHERE synced_at IS NULL AND seq > max(?, ${OUTBOX_FROM_SQL} - 1) AND seq <= ?
+         AND id NOT IN (SELECT event_id FROM sync_quarantine) ORDER BY seq LIMIT ?`,
+    ),
+    // The same rows with only the envelope's columns. A payload that is not JSON fails the
+    // statement (json() raises "malformed JSON"), as JSON.parse fails `outbox`: the text goes
+    // into the push body as it is, so SQLite's own scan checks it instead of a parse here.
+    outboxRows: db.prepare<[number, number, number], OutboxRow>(
+      `SELECT seq, id, stream_id, type, CASE WHEN json_valid(payload) THEN payload ELSE json(payload) END AS payload,
+              actor, device_id, device_time, hlc, device_seq, sig, prev
+         FROM events WHERE synced_at IS NULL AND seq > max(?, ${OUTBOX_FROM_SQL} - 1) AND seq <= ?
          AND id NOT IN (SELECT event_id FROM sync_quarantine) ORDER BY seq LIMIT ?`,
     ),
     outboxCount: db.prepare<[number], { n: number }>(
@@ -1076,6 +1108,7 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       return idsHeld(ids);
     },
     outbox: (limit, afterSeq = 0) => q.outbox.all(afterSeq, shareableThrough(), limit).map(toStored),
+    outboxRows: (limit, afterSeq = 0) => q.outboxRows.all(afterSeq, shareableThrough(), limit),
     outboxCount: () => q.outboxCount.get(shareableThrough())?.n ?? 0,
     authorHead: (deviceId) => q.authorHeadRow.get(deviceId)?.device_seq ?? 0,
     authorHashAt(deviceId, deviceSeq) {

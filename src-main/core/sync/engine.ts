@@ -8,7 +8,7 @@
  * A batch the tracker refuses as invalid is narrowed down to the offending event,
  * which is quarantined (kept, shown, never retried on its own); the rest goes through.
  */
-import type { AppendResult, EventStore } from '../store/event-store.ts';
+import type { AppendResult, EventStore, OutboxRow } from '../store/event-store.ts';
 import type { HybridLogicalClock } from '../../../src-shared/hlc.ts';
 import { HLC_DEFAULT_MAX_DRIFT_MS } from '../../../src-shared/hlc.ts';
 import {
@@ -18,7 +18,7 @@ import {
   type SyncState,
   type SyncStatus,
 } from '../../../src-shared/sync.ts';
-import type { StoredEvent } from '../../../src-shared/events.ts';
+import { pushBody } from './push-body.ts';
 import { PUSH_MAX_BYTES, PUSH_MAX_EVENTS } from '../../../src-shared/sync-wire.ts';
 import { createTrackerClient, TrackerFailure, type TrackerClient } from './tracker-client.ts';
 import { fullJitterDelay } from './backoff.ts';
@@ -208,30 +208,17 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
    */
   async function pushBatch(
     client: TrackerClient,
-    events: StoredEvent[],
+    events: OutboxRow[],
     onDone: (n: number) => void,
     deferMark?: (mark: () => void) => void,
   ): Promise<void> {
     if (events.length === 0) return;
-    const wire = events.map(
-      ({ id, streamId, type, payload, actor, deviceId: d, deviceTime, hlc, deviceSeq, sig, prev }) => ({
-        id,
-        streamId,
-        type,
-        payload,
-        actor,
-        deviceId: d,
-        deviceTime,
-        hlc,
-        deviceSeq,
-        sig,
-        prev,
-      }),
-    );
+    // The stored payload texts go out unparsed (push-body.ts).
+    const body = pushBody(events);
     const sentAt = deps.wallClock();
     let response;
     try {
-      response = await client.push(wire);
+      response = await client.pushJson(body);
     } catch (error) {
       if (!(error instanceof TrackerFailure)) throw error;
       const refusesContent =
@@ -275,7 +262,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     else mark();
   }
 
-  async function splitAndPush(client: TrackerClient, events: StoredEvent[], onDone: (n: number) => void) {
+  async function splitAndPush(client: TrackerClient, events: OutboxRow[], onDone: (n: number) => void) {
     const half = Math.ceil(events.length / 2);
     await pushBatch(client, events.slice(0, half), onDone);
     await pushBatch(client, events.slice(half), onDone);
@@ -304,7 +291,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       mark?.();
     };
     try {
-      let batch = takeBatch(store.outbox(batchSize));
+      let batch = takeBatch(store.outboxRows(batchSize));
       while (batch.length > 0) {
         const inFlight = pushBatch(client, batch, onDone, (mark) => (unrecorded = mark));
         // Awaited below; a failure meanwhile is not an unhandled rejection.
@@ -312,7 +299,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         // A turn of the event loop first, so the request is on the socket before this work.
         await new Promise((resolve) => setImmediate(resolve));
         record();
-        const next = takeBatch(store.outbox(batchSize, batch.at(-1)!.seq));
+        const next = takeBatch(store.outboxRows(batchSize, batch.at(-1)!.seq));
         await inFlight;
         if (stopped) return;
         if (next.length > 0) {
@@ -322,7 +309,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         // Past the end: record the last acks, then look again from the start (an event
         // released from quarantine meanwhile sits before the batches just sent).
         record();
-        batch = takeBatch(store.outbox(batchSize));
+        batch = takeBatch(store.outboxRows(batchSize));
       }
     } finally {
       record();
@@ -490,11 +477,12 @@ function indexFromField(field: string | null): number | null {
 }
 
 /** Keep a batch under the tracker's body limit (estimated from its JSON size). */
-function takeBatch(events: StoredEvent[]): StoredEvent[] {
+function takeBatch(events: OutboxRow[]): OutboxRow[] {
   let bytes = 64;
-  const out: StoredEvent[] = [];
+  const out: OutboxRow[] = [];
   for (const e of events) {
-    const size = JSON.stringify(e.payload).length + 400;
+    // The stored text is the payload's JSON as sent (push-body.ts): its length, no serialising.
+    const size = e.payload.length + 400;
     if (out.length > 0 && bytes + size > PUSH_MAX_BYTES * 0.9) break;
     bytes += size;
     out.push(e);

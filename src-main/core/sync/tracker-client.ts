@@ -82,6 +82,14 @@ export function trackerInUse(baseUrl: string): string | null {
   return urls[(preferred.get(urls.join(' ')) ?? 0) % urls.length]!;
 }
 
+/** A request body that is JSON text already: sent as it is, not serialised again. */
+class JsonText {
+  readonly text: string;
+  constructor(text: string) {
+    this.text = text;
+  }
+}
+
 export function createTrackerClient(options: TrackerClientOptions) {
   const urls = trackerUrls(options.baseUrl);
   const listKey = urls.join(' ');
@@ -110,7 +118,7 @@ export function createTrackerClient(options: TrackerClientOptions) {
         response = await fetch(`${base()}${path}`, {
           method,
           headers,
-          body: body === undefined ? null : JSON.stringify(body),
+          body: body === undefined ? null : body instanceof JsonText ? body.text : JSON.stringify(body),
           signal: AbortSignal.timeout(timeoutMs),
         });
       } catch (error) {
@@ -176,6 +184,8 @@ export function createTrackerClient(options: TrackerClientOptions) {
     previewEnrolment: (code: string) => request('POST', '/v1/enroll/preview', EnrollPreview, { code }, false),
     push: (events: readonly EventEnvelope[]) =>
       request('POST', '/v1/events', PushResponse, { events: [...events] } satisfies PushRequest),
+    /** `push` with the body already written as PushRequest's JSON (push-body.ts: the outbox's stored text). */
+    pushJson: (body: string) => request('POST', '/v1/events', PushResponse, new JsonText(body)),
     pull: (after: number, limit: number) => request('GET', `/v1/events?after=${after}&limit=${limit}`, PullResponse),
 
     /**
