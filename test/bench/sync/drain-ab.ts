@@ -3,7 +3,9 @@
  * drain (guardline-drain.ts) of one backlog, alternating two tracker settings given as
  * environment assignments, each run printed with the load average beside it, then each
  * side's median, beside the tracker process's CPU time per 1,000 events drained (all its
- * threads, from /proc), which a loaded machine moves far less than the rate. The tracker
+ * threads, from /proc), which a loaded machine moves far less than the rate, and the
+ * console's (this process's) CPU over the same span, since both share the machine's cores: a
+ * change on the console's side is paired by running this file in each tree. The tracker
  * process inherits the environment, so any setting the tracker reads from it can be
  * compared (`GUARDLINE_TRACKER_PROJECTOR=inline` against `=thread`).
  *
@@ -34,8 +36,8 @@ function settings(arg: string): [string, string][] {
     });
 }
 const sides = [
-  { name: 'A', arg: aArg, env: settings(aArg), rates: [] as number[], cpu: [] as number[] },
-  { name: 'B', arg: bArg, env: settings(bArg), rates: [] as number[], cpu: [] as number[] },
+  { name: 'A', arg: aArg, env: settings(aArg), rates: [] as number[], cpu: [] as number[], consoleCpu: [] as number[] },
+  { name: 'B', arg: bArg, env: settings(bArg), rates: [] as number[], cpu: [] as number[], consoleCpu: [] as number[] },
 ];
 
 const load = () => loadavg()[0]!.toFixed(2);
@@ -59,8 +61,12 @@ try {
         // The tracker's CPU per 1,000 events during the drain, all its threads: steadier than the rate on a shared machine.
         const cpu = drain.trackerCpuMs === null ? null : round((drain.trackerCpuMs / drain.events) * 1000, 1);
         if (cpu !== null) side.cpu.push(cpu);
+        // The console's (this process's) CPU over the same span: both share the machine's cores.
+        const consoleCpu = round((drain.consoleCpuMs / drain.events) * 1000, 1);
+        side.consoleCpu.push(consoleCpu);
         console.log(
-          `pair ${pair + 1} ${side.name} (${side.arg}): ${rate} events/s, tracker CPU ${cpu ?? '?'} ms per 1,000 events, load ${before} -> ${load()}`,
+          `pair ${pair + 1} ${side.name} (${side.arg}): ${rate} events/s, tracker CPU ${cpu ?? '?'} ms per 1,000 events, ` +
+            `console CPU ${consoleCpu} ms per 1,000 events, load ${before} -> ${load()}`,
         );
       } finally {
         for (const [k, v] of saved) {
@@ -73,7 +79,8 @@ try {
   for (const side of sides)
     console.log(
       `${side.name} (${side.arg}): median ${round(percentile(side.rates, 50), 0)} events/s of ${side.rates.join(', ')}; ` +
-        `tracker CPU median ${side.cpu.length > 0 ? round(percentile(side.cpu, 50), 1) : '?'} ms per 1,000 events of ${side.cpu.join(', ')}`,
+        `tracker CPU median ${side.cpu.length > 0 ? round(percentile(side.cpu, 50), 1) : '?'} ms per 1,000 events of ${side.cpu.join(', ')}; ` +
+        `console CPU median ${round(percentile(side.consoleCpu, 50), 1)} ms per 1,000 events of ${side.consoleCpu.join(', ')}`,
     );
 } finally {
   dir.cleanup();

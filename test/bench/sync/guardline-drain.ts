@@ -33,6 +33,11 @@ export interface DrainResult {
   trackerEvents: number;
   /** CPU time the tracker process spent from the drain's start to its end, all threads (null without /proc). */
   trackerCpuMs: number | null;
+  /**
+   * CPU time this process (the console: its core thread and its helper threads) spent over
+   * the same span. The bench's own part in it is the status callbacks, a few per push.
+   */
+  consoleCpuMs: number;
 }
 
 /** Writes the backlog into a console file that is not enrolled yet; returns the file. */
@@ -98,12 +103,14 @@ export async function guardlineDrain(dir: string, run: number, template: string)
       }
     });
     const cpuBefore = tracker.cpuMs();
+    const consoleBefore = process.cpuUsage();
     const start = performance.now();
     const drained = statusReached(c, (s) => s.pending === 0, 'the outbox to drain');
     const live = statusReached(c, (s) => s.pending === 0 && s.state === 'live', 'sync to be live again');
     c.core.sync.start();
     const drainMs = (await drained) - start;
     const cpuAfter = tracker.cpuMs();
+    const consoleCpu = process.cpuUsage(consoleBefore);
     const untilLiveMs = (await live) - start;
     stopProgress();
     await close();
@@ -112,7 +119,8 @@ export async function guardlineDrain(dir: string, run: number, template: string)
     const held = db.prepare("SELECT count(*) AS n FROM events WHERE type != 'device.enrolled'").get() as { n: number };
     db.close();
     const trackerCpuMs = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
-    return { events, drainMs, untilLiveMs, trackerEvents: held.n, trackerCpuMs };
+    const consoleCpuMs = (consoleCpu.user + consoleCpu.system) / 1000;
+    return { events, drainMs, untilLiveMs, trackerEvents: held.n, trackerCpuMs, consoleCpuMs };
   } finally {
     await close();
   }
