@@ -460,6 +460,8 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
   const chained = schemaVersion >= 8;
   const insertColumns = chained ? [...INSERT_COLUMNS, 'prev', 'author_hash'] : INSERT_COLUMNS;
 
+  const eventColumns = new Set(db.prepare("SELECT name FROM pragma_table_info('events')").pluck().all());
+  const columnOrNull = (name: string) => (eventColumns.has(name) ? name : `NULL AS ${name}`);
   const q = {
     lastHash: db.prepare<[], { hash: string }>('SELECT hash FROM events ORDER BY seq DESC LIMIT 1'),
     exists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM events WHERE id = ?'),
@@ -489,9 +491,11 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     // The same rows with only the envelope's columns. A payload that is not JSON fails the
     // statement (json() raises "malformed JSON"), as JSON.parse fails `outbox`: the text goes
     // into the push body as it is, so SQLite's own scan checks it instead of a parse here.
+    // A file at an older schema (tests write the files earlier releases wrote) lacks the later
+    // columns: they read as NULL there, as `outbox` leaves them out.
     outboxRows: db.prepare<[number, number, number], OutboxRow>(
       `SELECT seq, id, stream_id, type, CASE WHEN json_valid(payload) THEN payload ELSE json(payload) END AS payload,
-              actor, device_id, device_time, hlc, device_seq, sig, prev
+              actor, device_id, device_time, hlc, ${['device_seq', 'sig', 'prev'].map(columnOrNull).join(', ')}
          FROM events WHERE synced_at IS NULL AND seq > max(?, ${OUTBOX_FROM_SQL} - 1) AND seq <= ?
          AND id NOT IN (SELECT event_id FROM sync_quarantine) ORDER BY seq LIMIT ?`,
     ),
