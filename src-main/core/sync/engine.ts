@@ -218,7 +218,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const sentAt = deps.wallClock();
     let response;
     try {
-      response = await client.pushJson(body);
+      response = await client.push(body);
     } catch (error) {
       if (!(error instanceof TrackerFailure)) throw error;
       const refusesContent =

@@ -14,10 +14,8 @@ import {
   PushResponse,
   StreamMessage,
   TrackerError,
-  type PushRequest,
   EnrollPreview,
 } from '../../../src-shared/sync-wire.ts';
-import type { EventEnvelope } from '../../../src-shared/events.ts';
 
 export type FailureKind =
   'network' | 'unavailable' | 'too_large' | 'invalid' | 'auth' | 'forbidden' | 'conflict' | 'protocol';
@@ -182,10 +180,8 @@ export function createTrackerClient(options: TrackerClientOptions) {
       return null;
     },
     previewEnrolment: (code: string) => request('POST', '/v1/enroll/preview', EnrollPreview, { code }, false),
-    push: (events: readonly EventEnvelope[]) =>
-      request('POST', '/v1/events', PushResponse, { events: [...events] } satisfies PushRequest),
-    /** `push` with the body already written as PushRequest's JSON (push-body.ts: the outbox's stored text). */
-    pushJson: (body: string) => request('POST', '/v1/events', PushResponse, new JsonText(body)),
+    /** `body` is PushRequest's JSON, written from the outbox's stored text (push-body.ts). */
+    push: (body: string) => request('POST', '/v1/events', PushResponse, new JsonText(body)),
     pull: (after: number, limit: number) => request('GET', `/v1/events?after=${after}&limit=${limit}`, PullResponse),
 
     /**
