@@ -691,7 +691,7 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
   }
 
   /**
-   * What streams held after this process's appends (at most STREAM_SPANS, the latest), each with
+   * What streams held after this process's appends (at most STREAM_SPANS; the first kept goes first), each with
    * the projectionEpoch it was kept under: while that is unchanged nothing stored since can have
    * been undone, and every event stored since went through an append, which brought its stream's
    * span up to date. A catch-up's batch continues streams earlier batches began: their spans were
@@ -732,6 +732,15 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       for (const e of added) {
         if (e.hlc < firstHlc) firstHlc = e.hlc;
         if (e.hlc > lastHlc) lastHlc = e.hlc;
+      }
+      if (before !== undefined && spans.get(streamId) === before) {
+        // The kept span itself (heldStreams hands one out only under the current epoch), after
+        // the projectors that were given it have run: brought up to date where it is, in its
+        // place in the eviction order, instead of a new object and a delete and set per stream.
+        before.count += added.length;
+        before.firstHlc = firstHlc;
+        before.lastHlc = lastHlc;
+        continue;
       }
       spans.delete(streamId);
       spans.set(streamId, { count: (before?.count ?? 0) + added.length, firstHlc, lastHlc, epoch });
@@ -936,7 +945,6 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       }
       touched.set(event.streamId, (touched.get(event.streamId) ?? 0) | projectorsFor(event.type));
     }
-    if (projectors.length > 0) keepSpans(held, fresh);
     for (const [streamId, relevant] of touched) {
       if (relevant === 0) continue;
       // The stream is read back from the log only for a projector that needs all of it: a
@@ -956,6 +964,8 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
         p.project(db, streamId, all);
       }
     }
+    // After the projectors, which read `held`: keepSpans brings kept spans up to date in place.
+    if (projectors.length > 0) keepSpans(held, fresh);
     options.alsoInTransaction?.();
     return { stored, duplicates, streams: [...touched.keys()], newlySynced };
   });
