@@ -196,3 +196,18 @@ export function compareEvents(
   if (a.deviceId !== b.deviceId) return a.deviceId < b.deviceId ? -1 : 1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
+
+/**
+ * `events` in fold order (compareEvents): the array itself when it is in that order already,
+ * else a sorted copy; never changes `events`. A received catch-up hands the folds each stream's
+ * new events in order, and a copy and a sort per stream and fold were garbage there (heap
+ * sampling of the receive path, issue 12n).
+ */
+export function inFoldOrder<E extends Pick<EventEnvelope, 'hlc' | 'deviceId' | 'id'>>(
+  events: readonly E[],
+): readonly E[] {
+  for (let i = 1; i < events.length; i++) {
+    if (compareEvents(events[i - 1]!, events[i]!) > 0) return [...events].sort(compareEvents);
+  }
+  return events;
+}

@@ -6,10 +6,10 @@
  *   never dropped silently.
  */
 import { canTransition, type Incident, type IncidentConflict } from './incident.ts';
-import { compareEvents, parseEventPayload, type EventEnvelope } from './events.ts';
+import { inFoldOrder, parseEventPayload, type EventEnvelope } from './events.ts';
 
 export function foldIncident(events: readonly EventEnvelope[]): Incident | null {
-  const ordered = [...events].sort(compareEvents);
+  const ordered = inFoldOrder(events);
   let incident: Incident | null = null;
   const orphans: EventEnvelope[] = [];
 
@@ -55,7 +55,7 @@ export function foldIncident(events: readonly EventEnvelope[]): Incident | null 
  * Mutates and returns `incident`.
  */
 export function continueIncident(incident: Incident, later: readonly EventEnvelope[]): Incident {
-  for (const event of [...later].sort(compareEvents)) applyEvent(incident, event);
+  for (const event of inFoldOrder(later)) applyEvent(incident, event);
   return incident;
 }
 

@@ -15,7 +15,7 @@
 import { v5 as uuidv5 } from 'uuid';
 import { apiError, type ApiError } from '../../../src-shared/errors.ts';
 import { type EscalationLevel, type EscalationStatus, type EscalationView } from '../../../src-shared/escalation.ts';
-import { compareEvents, parseEventPayload, type EventEnvelope } from '../../../src-shared/events.ts';
+import { inFoldOrder, parseEventPayload, type EventEnvelope } from '../../../src-shared/events.ts';
 import type { IncidentSeverity } from '../../../src-shared/incident.ts';
 import { roleAtLeast, type Role } from '../../../src-shared/staff.ts';
 
@@ -80,7 +80,7 @@ export function stepAt(state: Pick<EscalationState, 'levels'>, index: number): {
  * incident fold (a catch-up's new escalations parsed every step here: receiver's profile, issue 12k).
  */
 export function foldEscalation(events: readonly EventEnvelope[]): EscalationState | null {
-  const ordered = [...events].sort(compareEvents);
+  const ordered = inFoldOrder(events);
   const startedEvent = ordered.find((e) => e.type === 'escalation.started');
   const started = startedEvent && parseEventPayload('escalation.started', startedEvent.payload);
   if (!startedEvent || !started?.success) return null;
@@ -109,7 +109,7 @@ export function continueEscalation(state: EscalationState, later: readonly Event
     timedOut: new Map(state.timedOut),
     acks: [...state.acks],
   };
-  applySteps(next, [...later].sort(compareEvents));
+  applySteps(next, inFoldOrder(later));
   return next;
 }
 

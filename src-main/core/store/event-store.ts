@@ -30,7 +30,7 @@ import { open as openFile } from 'node:fs/promises';
 import { chainHashOf } from '../../../src-common/chain-hash.ts';
 import { authorHashOf } from '../../../src-common/trust/author-chain.ts';
 import { canonicalEnvelope } from '../../../src-shared/signed-envelope.ts';
-import { compareEvents, type EventEnvelope, type StoredEvent } from '../../../src-shared/events.ts';
+import { inFoldOrder, type EventEnvelope, type StoredEvent } from '../../../src-shared/events.ts';
 import type { ChainReport } from '../../../src-shared/api.ts';
 import { checkChain } from './chain-check.ts';
 import { createCheckpointer } from '../../../src-common/sqlite-checkpointer.ts';
@@ -101,7 +101,7 @@ export interface Projector {
   name: string;
   handles(type: string): boolean;
   /** Rebuild the projection of one stream from all of its events (already in the log). */
-  project(db: Db, streamId: string, events: StoredEvent[]): void;
+  project(db: Db, streamId: string, events: readonly StoredEvent[]): void;
   /**
    * Optional, the fast path: bring the projection up to date from the stream's events new in
    * this append alone (`fresh`, each sorting after every event the stream held before, as
@@ -373,6 +373,38 @@ function storedFrom(row: EventRow, payload: unknown): StoredEvent {
   e.hash = row.hash;
   e.syncedAt = row.synced_at;
   e.serverSeq = row.server_seq;
+  return e as StoredEvent;
+}
+
+/**
+ * The append's StoredEvent for an envelope it just inserted with `parameters` (INSERT_COLUMNS
+ * order, then prev, author_hash): what `storedFrom` gives for that row once `seq` is set. Read
+ * from the insert's own parameters, so no row object is made per event (a catch-up made three
+ * objects per event here: the row, its parameters, the stored event).
+ */
+function storedOf(event: EventEnvelope, payload: unknown, parameters: readonly unknown[]): StoredEvent {
+  const e: Omit<StoredEvent, 'prevHash' | 'hash' | 'syncedAt' | 'serverSeq'> &
+    Partial<Pick<StoredEvent, 'prevHash' | 'hash' | 'syncedAt' | 'serverSeq'>> = {
+    seq: 0,
+    id: event.id,
+    streamId: event.streamId,
+    type: event.type,
+    payload,
+    actor: event.actor,
+    deviceId: event.deviceId,
+    deviceTime: event.deviceTime,
+    hlc: event.hlc,
+  };
+  const deviceSeq = parameters[13];
+  const sig = parameters[14];
+  const prev = parameters[15] ?? null;
+  if (deviceSeq !== null) e.deviceSeq = deviceSeq as number;
+  if (sig !== null) e.sig = sig as string;
+  if (prev !== null) e.prev = prev as string;
+  e.prevHash = parameters[8] as string;
+  e.hash = parameters[9] as string;
+  e.syncedAt = parameters[11] as number | null;
+  e.serverSeq = parameters[12] as number | null;
   return e as StoredEvent;
 }
 
@@ -695,7 +727,7 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
   }
 
   /**
-   * What streams held after this process's appends (at most STREAM_SPANS, the latest), each with
+   * What streams held after this process's appends (at most STREAM_SPANS; the first kept goes first), each with
    * the projectionEpoch it was kept under: while that is unchanged nothing stored since can have
    * been undone, and every event stored since went through an append, which brought its stream's
    * span up to date. A catch-up's batch continues streams earlier batches began: their spans were
@@ -736,6 +768,15 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       for (const e of added) {
         if (e.hlc < firstHlc) firstHlc = e.hlc;
         if (e.hlc > lastHlc) lastHlc = e.hlc;
+      }
+      if (before !== undefined && spans.get(streamId) === before) {
+        // The kept span itself (heldStreams hands one out only under the current epoch), after
+        // the projectors that were given it have run: brought up to date where it is, in its
+        // place in the eviction order, instead of a new object and a delete and set per stream.
+        before.count += added.length;
+        before.firstHlc = firstHlc;
+        before.lastHlc = lastHlc;
+        continue;
       }
       spans.delete(streamId);
       spans.set(streamId, { count: (before?.count ?? 0) + added.length, firstHlc, lastHlc, epoch });
@@ -900,47 +941,35 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       if (chained && authoring && event.deviceId === authoring.deviceId && authorHash !== null) ownPrev = authorHash;
       const payload = JSON.stringify(event.payload);
       const syncedAt = synced && serverSeq !== undefined ? synced.syncedAt : null;
-      const row: EventRow = {
-        seq: 0,
-        id: event.id,
-        stream_id: event.streamId,
-        type: event.type,
-        payload,
-        actor: event.actor,
-        device_id: event.deviceId,
-        device_time: event.deviceTime,
-        hlc: event.hlc,
-        prev_hash: prevHash,
-        hash,
-        synced_at: syncedAt,
-        server_seq: serverSeq ?? null,
-        device_seq: event.deviceSeq ?? null,
-        sig: event.sig ?? null,
-        prev: chained ? (event.prev ?? null) : null,
-        author_hash: authorHash,
-      };
+      // Positional, in INSERT_COLUMNS order, then prev and author_hash (schema 8): no row object
+      // in between (a catch-up made three objects per event here: row, parameters, stored event).
       const parameters: unknown[] = [
-        row.id,
-        row.stream_id,
-        row.type,
+        event.id,
+        event.streamId,
+        event.type,
         payload,
-        row.actor,
-        row.device_id,
-        row.device_time,
-        row.hlc,
+        event.actor,
+        event.deviceId,
+        event.deviceTime,
+        event.hlc,
         prevHash,
         hash,
         receivedAt,
         syncedAt,
-        row.server_seq,
-        row.device_seq,
-        row.sig,
+        serverSeq ?? null,
+        event.deviceSeq ?? null,
+        event.sig ?? null,
+        event.prev ?? null,
+        authorHash,
       ];
-      if (chained) parameters.push(row.prev, authorHash);
-      row.seq = Number(q.insert.run(parameters).lastInsertRowid);
+      // Made whole and cut, not pushed onto: a push past the literal's 15 grew a new backing
+      // store per event (the append's largest allocation after the payload text, heap sampling).
+      if (!chained) parameters.length = INSERT_COLUMNS.length;
+      const seq = Number(q.insert.run(parameters).lastInsertRowid);
       if (batchIds) batchIds.add(event.id);
       // One object for the result and the projectors, as a read of the log would return it.
-      const storedEvent = storedFrom(row, isPlainJson(event.payload) ? event.payload : JSON.parse(payload));
+      const storedEvent = storedOf(event, isPlainJson(event.payload) ? event.payload : JSON.parse(payload), parameters);
+      storedEvent.seq = seq;
       stored.push(storedEvent);
       const streamFresh = fresh.get(event.streamId);
       if (streamFresh) streamFresh.push(storedEvent);
@@ -952,7 +981,6 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       }
       touched.set(event.streamId, (touched.get(event.streamId) ?? 0) | projectorsFor(event.type));
     }
-    if (projectors.length > 0) keepSpans(held, fresh);
     for (const [streamId, relevant] of touched) {
       if (relevant === 0) continue;
       // The stream is read back from the log only for a projector that needs all of it: a
@@ -962,7 +990,7 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       // re-reading and re-folding streams (issue 12, npm run bench mesh).
       const added = fresh.get(streamId)!;
       const before = held.get(streamId);
-      let all = before ? null : added.sort(compareEvents);
+      let all: readonly StoredEvent[] | null = before ? null : inFoldOrder(added);
       const extensible = before !== undefined && added.every((e) => e.hlc > before.lastHlc);
       for (let i = 0; i < projectors.length; i++) {
         if ((relevant & (1 << i)) === 0) continue;
@@ -972,6 +1000,8 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
         p.project(db, streamId, all);
       }
     }
+    // After the projectors, which read `held`: keepSpans brings kept spans up to date in place.
+    if (projectors.length > 0) keepSpans(held, fresh);
     options.alsoInTransaction?.();
     return { stored, duplicates, streams: [...touched.keys()], newlySynced };
   });

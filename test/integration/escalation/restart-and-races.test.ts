@@ -201,6 +201,37 @@ describe('two consoles racing offline', () => {
     expect(steps(b)).toEqual(steps(c));
   });
 
+  it('a catch-up of incidents that need nothing from the runner opens no transaction for their checks', async () => {
+    // A logs without a runner; every incident it logs is either off B's policies (medium) or
+    // resolved before B sees it, so B's checks all end at the row and record nothing.
+    const a = console_({ escalationPolicies: [] });
+    const b = console_();
+    await rosterShared(a, b);
+    await a.signIn('S1');
+    for (let i = 0; i < 10; i++) {
+      const quiet = await a.call<Incident>('incidents.create', incidentInput({ severity: 'medium' }));
+      await a.call('incidents.setStatus', { id: quiet.id, to: 'acknowledged' });
+      const handled = await a.call<Incident>(
+        'incidents.create',
+        incidentInput({ severity: 'low', category: 'technical' }),
+      );
+      await a.call('incidents.setStatus', { id: handled.id, to: 'resolved' });
+    }
+    const backlog = a.events().filter((e) => e.type.startsWith('incident.'));
+    const transactions = vi.spyOn(b.core.store, 'transaction');
+    const before = b.events().length;
+    deliver(backlog, b);
+    expect(b.events().length - before).toBe(backlog.length);
+    expect(transactions).not.toHaveBeenCalled();
+    // One that does alarm, in the same kind of batch, is still escalated.
+    const alarming = await a.call<Incident>('incidents.create', incidentInput());
+    deliver(
+      a.events().filter((e) => e.streamId === alarming.id),
+      b,
+    );
+    expect(b.events('escalation.started').map((e) => e.streamId)).toEqual([escalationIdFor(alarming.id, 1)]);
+  });
+
   it('an escalation acknowledged in the same batch as its start ends silent: resolved once, never notified again', async () => {
     // A's own resolution is withheld, so B (the whole log in one batch: its runner drives the
     // escalation from the fold its projector made in that transaction) and C (one event at a

@@ -9,6 +9,7 @@ import { foldIncident } from '../../../src-shared/incident-fold.ts';
 import { StoreOpenError } from '../../../src-main/core/store/database.ts';
 import { encodeHlc } from '../../../src-shared/hlc.ts';
 import type { EventEnvelope } from '../../../src-shared/events.ts';
+import { signAsAuthor } from '../../support/device-keys.ts';
 import { tempDir } from '../../support/temp.ts';
 
 const dir = tempDir();
@@ -145,6 +146,38 @@ describe('event store', () => {
     // What the append reports is what a read of the log gives.
     expect(result.stored).toEqual([store.getEvent(a.id), store.getEvent(b.id)]);
     expect(store.verifyChain()).toEqual({ ok: true, checked: 3, firstBroken: null });
+    store.close();
+  });
+
+  it("reports each stored event as a read of the log gives it: its own numbered and linked, a peer's signed, the tracker's synced", () => {
+    const store = openEventStore(file('reported.sqlite'));
+    store.useSigner({ deviceId: 'dev-a', signCanonical: () => 'A'.repeat(86) });
+    const own = store.append([event('stream-1', 'dev-a'), event('stream-1', 'dev-a')]);
+    // A peer's feed: numbered, the second linked (prev) to the first, both signed.
+    const peerFirst = signAsAuthor(event('stream-2', 'dev-peer'));
+    const peerSecond = signAsAuthor(event('stream-2', 'dev-peer'));
+    const received = store.append([peerFirst, peerSecond], { received: true });
+    const fromTracker = event('stream-3', 'dev-c');
+    const synced = store.append([fromTracker], {
+      synced: { serverSeqById: new Map([[fromTracker.id, 77]]), syncedAt: 9_000 },
+    });
+    expect(own.stored.map((e) => [e.deviceSeq, e.prev !== undefined])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
+    expect(received.stored[1]).toMatchObject({
+      deviceSeq: peerSecond.deviceSeq,
+      prev: peerSecond.prev,
+      sig: peerSecond.sig,
+    });
+    expect(synced.stored[0]).toMatchObject({ syncedAt: 9_000, serverSeq: 77 });
+    for (const result of [own, received, synced]) {
+      expect(result.stored).toEqual(result.stored.map((e) => store.getEvent(e.id)));
+      // Member for member in the same order, as JSON shows them to a peer or a hash.
+      expect(result.stored.map((e) => JSON.stringify(e))).toEqual(
+        result.stored.map((e) => JSON.stringify(store.getEvent(e.id))),
+      );
+    }
     store.close();
   });
 
