@@ -83,9 +83,12 @@ export function createFramePreparer(deps: {
       }
       try {
         const plan = deps.chainHead ? { job, head: deps.chainHead(), storedThrough } : null;
+        const posted = performance.timeOrigin + performance.now();
         const answer = await jobs.run(0, { body, keys: deps.keyring.all(), plan });
         counts.offThread += 1;
-        return { ...unpackFrame(body, answer), job };
+        const part = unpackFrame(body, answer);
+        if ('timing' in part && part.timing) part.timing.posted = posted;
+        return { ...part, job };
       } catch (error) {
         counts.fellBack += 1;
         if (!closed)

@@ -29,6 +29,7 @@ import { prepareFrame, type PreparedFrame } from './frame-prep.ts';
 import { PREPARE_OFF_THREAD_BYTES, type FramePreparer } from './frame-preparer.ts';
 import { keyFingerprint } from './certificate.ts';
 import { pairingProof, proofMatches } from './pairing.ts';
+import { openSessionTimeline } from './session-timeline.ts';
 
 /** An event of our log on its way to a peer: what the sender's filters read, and its feed JSON. */
 export interface OutgoingEvent {
@@ -251,6 +252,9 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
   const { socket } = deps;
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
   const decoder = createFrameDecoder();
+  /** Bench instrumentation (GUARDLINE_MESH_TIMELINE), null otherwise. */
+  const timeline = openSessionTimeline(deps.role);
+  let ownDevice = '';
   /** Frames ready for handling, with what the preparer computed for an `events` frame's events. */
   const queue: { frame: MeshFrame; ahead: ReceivedPrep[] | null; job?: number | undefined }[] = [];
   /** Frames of arrived chunks still being prepared off this thread; chunks are admitted in arrival order. */
@@ -317,6 +321,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
     clearInterval(pingTimer);
     if (askTimer) clearTimeout(askTimer);
     if (cursorTimer) clearTimeout(cursorTimer);
+    timeline?.write(`${ownDevice}-with-${session.peer?.deviceId ?? 'unknown'}`);
     if (refusal && refusal.code !== 'self') {
       deps.log(`mesh: refused ${session.peer?.deviceId ?? session.remoteAddress}: ${refusal.code}: ${refusal.message}`);
       try {
@@ -337,8 +342,12 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
     while (inflight.length < MESH_WINDOW) {
       // The peer already holds what it authored, and takes unsigned (pre-signature) events
       // only from the tracker: the feed skips both, and the batch still moves its cursor past them.
+      timeline?.mark('feed', { after: sentUpTo, inflight: inflight.length });
       const { events: rows, last } = deps.feedAfter(sentUpTo, MESH_BATCH_EVENTS, peerId);
-      if (last <= sentUpTo) return;
+      if (last <= sentUpTo) {
+        timeline?.mark('caught-up', { last });
+        return;
+      }
       const events = rows.filter(
         (e) =>
           e.deviceId !== peerId &&
@@ -364,14 +373,22 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
       }
       sentUpTo = last;
       inflight.push(sentUpTo);
-      if (!closed && !socket.destroyed)
-        socket.write(
-          encodeEventsFrame(
-            events.map((e) => e.json),
-            sentUpTo,
-          ),
+      if (!closed && !socket.destroyed) {
+        const bytes = encodeEventsFrame(
+          events.map((e) => e.json),
+          sentUpTo,
         );
+        socket.write(bytes);
+        timeline?.mark('sent', {
+          last,
+          events: events.length,
+          bytes: bytes.length,
+          inflight: inflight.length,
+          buffered: socket.writableLength,
+        });
+      }
     }
+    timeline?.mark('window-full', { inflight: inflight.length });
   }
 
   function askTracker(): void {
@@ -516,6 +533,8 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
         let last = frame.last;
         let prepared: (ReceivedPrep | undefined)[] = ahead ?? new Array<undefined>(events.length);
         let lastJob = job ?? 0;
+        const jobs = timeline ? [job ?? null] : null;
+        const lasts = timeline ? [frame.last] : null;
         const limit = mergeLimit();
         for (let i = 0; i < queue.length;) {
           const next = queue[i]!;
@@ -530,10 +549,14 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
           prepared = prepared.concat(next.ahead ?? new Array<undefined>(next.frame.events.length));
           last = Math.max(last, next.frame.last);
           lastJob = Math.max(lastJob, next.job ?? 0);
+          jobs?.push(next.job ?? null);
+          lasts?.push(next.frame.last);
         }
         const started = threadMs();
+        timeline?.mark('store', { events: events.length, jobs, lasts, queued: queue.length, preparing, limit });
         const refusal = deps.accept(session.peer, events, last, prepared);
         timed(events.length, threadMs() - started);
+        timeline?.mark('stored', { events: events.length, last });
         // Stored (or refused): the frame worker chains the frames after these from the log's head.
         if (lastJob > 0) deps.preparer?.stored(lastJob);
         if (refusal) return close(refusal);
@@ -543,6 +566,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
         return;
       }
       case 'ack':
+        timeline?.mark('ack-in', { last: frame.last, inflight: inflight.length });
         inflight = inflight.filter((sent) => sent > frame.last);
         session.peerAcked = Math.max(session.peerAcked, frame.last);
         deps.onChange(session);
@@ -603,6 +627,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
       }
       if (queue.length > 0 && !closed) return setImmediate(next);
       handling = false;
+      timeline?.mark('queue-empty', { preparing, paused: socket.isPaused() });
       if (!closed && socket.isPaused() && preparing < limits.queuedFrames) socket.resume();
     });
   }
@@ -627,6 +652,11 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
     if (tooLarge) return close(tooLarge);
     if (flood) return close({ code: 'flooding', message: `more than ${limits.framesPerSecond} frames/s` });
     for (const part of parts) if (!('error' in part)) queue.push(part);
+    timeline?.mark('admit', {
+      jobs: parts.map((p) => ('job' in p ? p.job : null)),
+      queued: queue.length,
+      preparing,
+    });
     if (queue.length + preparing >= limits.queuedFrames) socket.pause();
     if (queue.length > 0) drainQueue();
     else if (!handling && socket.isPaused() && preparing < limits.queuedFrames) socket.resume();
@@ -635,6 +665,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
   socket.on('data', (chunk: Buffer) => {
     if (closed) return;
     const { bodies, error } = decoder.pushBodies(chunk);
+    timeline?.mark('chunk', { bytes: chunk.length, bodies: bodies.map((b) => b.length) });
     const tooLarge = error ? { code: error.code, message: error.message } : null;
     if (tooLarge) socket.pause(); // the session ends once the frames before it are parsed
     let flood = false;
@@ -651,9 +682,19 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
     // Large frames go to the worker now (it prepares them while this thread stores what
     // came before); small ones are parsed here; the chunk waits its turn behind earlier ones.
     const parts = Promise.all(
-      bodies.map((body) =>
-        preparer && body.length >= limits.offThreadBytes ? preparer.prepare(body) : prepareFrame(body, null),
-      ),
+      bodies.map((body) => {
+        if (!(preparer && body.length >= limits.offThreadBytes)) return prepareFrame(body, null);
+        const ready = preparer.prepare(body);
+        if (timeline)
+          void ready.then((part) =>
+            timeline.mark('prepared', {
+              bytes: body.length,
+              ...('job' in part ? { job: part.job } : {}),
+              ...('timing' in part ? part.timing : {}),
+            }),
+          );
+        return ready;
+      }),
     );
     preparing += bodies.length;
     if (queue.length + preparing >= limits.queuedFrames) socket.pause();
@@ -675,6 +716,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
   socket.on('close', () => close());
 
   const me = deps.self();
+  ownDevice = me.deviceId;
   const serverFp = pairWith ? peerFingerprint() : null;
   send({
     ...(pairWith && serverFp
