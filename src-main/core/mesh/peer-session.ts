@@ -214,6 +214,8 @@ export interface PeerSession {
   close(refusal?: MeshRefusalError): void;
   readonly closed: boolean;
   readonly remoteAddress: string;
+  /** Frames received and not yet handled: queued, or being prepared off this thread (bounded by `queuedFrames`). */
+  readonly backlog: number;
 }
 
 export function toFeed(e: StoredEvent): FeedEvent {
@@ -262,6 +264,8 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
   let arriving: Promise<void> = Promise.resolve();
   let handling = false;
   let closed = false;
+  /** A length over the limit came in: nothing more is read, the session ends once the frames before it are handled. */
+  let refusing = false;
   let subscribedAfter: number | null = null;
   let peerMarks: Record<string, number> = {};
   let sentUpTo = 0;
@@ -305,6 +309,9 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
     close,
     get closed() {
       return closed;
+    },
+    get backlog() {
+      return queue.length + preparing;
     },
     remoteAddress: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`,
   };
@@ -625,11 +632,26 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
           close();
         }
       }
+      readIfRoom();
       if (queue.length > 0 && !closed) return setImmediate(next);
       handling = false;
       timeline?.mark('queue-empty', { preparing, paused: socket.isPaused() });
-      if (!closed && socket.isPaused() && preparing < limits.queuedFrames) socket.resume();
     });
+  }
+
+  /**
+   * Reads on as soon as a frame's room is free, not only once the queue is empty: the frames
+   * behind the one being stored are then in and prepared by the time this thread wants them.
+   * Resuming only on an empty queue left the receiver's thread idle at each refill, waiting for
+   * the next frame's bytes, its decryption and the worker's preparation (issue 12m's timeline:
+   * the peer's frames sat in the socket's buffers for up to 200 ms). The bound is the same:
+   * at most `queuedFrames` frames held, plus those completed by the chunk that reached it.
+   */
+  function readIfRoom(): void {
+    if (!closed && !refusing && socket.isPaused() && queue.length + preparing < limits.queuedFrames) {
+      timeline?.mark('resume', { queued: queue.length, preparing });
+      socket.resume();
+    }
   }
 
   function takeToken(): boolean {
@@ -658,8 +680,8 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
       preparing,
     });
     if (queue.length + preparing >= limits.queuedFrames) socket.pause();
+    else readIfRoom();
     if (queue.length > 0) drainQueue();
-    else if (!handling && socket.isPaused() && preparing < limits.queuedFrames) socket.resume();
   }
 
   socket.on('data', (chunk: Buffer) => {
@@ -667,7 +689,10 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
     const { bodies, error } = decoder.pushBodies(chunk);
     timeline?.mark('chunk', { bytes: chunk.length, bodies: bodies.map((b) => b.length) });
     const tooLarge = error ? { code: error.code, message: error.message } : null;
-    if (tooLarge) socket.pause(); // the session ends once the frames before it are parsed
+    if (tooLarge) {
+      refusing = true;
+      socket.pause(); // the session ends once the frames before it are parsed
+    }
     let flood = false;
     if (!tooLarge) for (let i = 0; i < bodies.length && !flood; i += 1) flood = !takeToken();
     const preparer = deps.preparer;
