@@ -1,10 +1,13 @@
 /**
- * How a peer session takes in a peer's frames while it stores earlier ones (issue 12m), over
- * real mutual TLS: a peer writes many `events` frames at once, ignoring the window, and the
- * session's store is slow. The session holds at most its queue's worth of frames (plus those
- * one TLS record completes) — a flooding peer is held back by TCP, not by this console's
- * memory — and reads the next frames as soon as one frame's room is free, so the store never
- * waits for bytes that were already at its socket. Every frame is stored once, in order.
+ * A peer session's flow (issue 12m), over real mutual TLS against a hand-driven peer, with the
+ * console's side (store, feed) stubbed so each test controls it:
+ * - taking in a peer's frames while it stores earlier ones: the peer writes many `events`
+ *   frames at once, ignoring the window, and the store is slow. The session holds at most its
+ *   queue's worth of frames (plus those one TLS record completes) — a flooding peer is held
+ *   back by TCP, not by this console's memory — and reads the next frames as soon as one
+ *   frame's room is free, so the store never waits for bytes already at its socket;
+ * - reading our log for the peer: rows that held nothing to send it are read once, not again
+ *   on every wake-up until the next batch goes out.
  */
 import tls from 'node:tls';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
@@ -36,38 +39,25 @@ function busy(ms: number): void {
   while (cpu() < until);
 }
 
-function feedEvent(deviceId: string, seq: number): FeedEvent {
-  return {
-    id: randomUUID(),
-    streamId: 'incident-1',
-    type: 'incident.note_added',
-    payload: { noteId: randomUUID(), text: `anteckning ${seq}` },
-    actor: 'T1',
-    deviceId,
-    deviceTime: seq,
-    hlc: `0000000000000${seq}`,
-    seq,
-    serverSeq: null,
-  };
-}
+type Deps = Parameters<typeof openPeerSession>[0];
 
-describe('a peer session reading frames while it stores', () => {
-  it('holds a bounded number of frames, reads on as room frees, and stores every frame once in order', async () => {
-    const receiverKeys = generateKeyPairSync('ed25519');
-    const peerKeys = generateKeyPairSync('ed25519');
-    const peerId = 'peer-device';
-    /** At each store: how many frames the session held behind it (queued or being prepared), and what it stored. */
-    const stores: { backlog: number; seqs: number[] }[] = [];
-    let session: PeerSession | null = null;
-    const server = tls.createServer(
-      {
-        ...selfSignedCertificate(receiverKeys, 'receiver'),
-        requestCert: true,
-        rejectUnauthorized: false,
-        minVersion: 'TLSv1.3',
-      },
-      (socket) => {
-        session = openPeerSession({
+/** A TLS server whose connections are peer sessions of a console with `overrides` for its store and feed. */
+async function sessionServer(
+  peerId: string,
+  overrides: Partial<Deps>,
+  opened: (session: PeerSession) => void,
+): Promise<number> {
+  const receiverKeys = generateKeyPairSync('ed25519');
+  const server = tls.createServer(
+    {
+      ...selfSignedCertificate(receiverKeys, 'receiver'),
+      requestCert: true,
+      rejectUnauthorized: false,
+      minVersion: 'TLSv1.3',
+    },
+    (socket) =>
+      opened(
+        openPeerSession({
           socket,
           role: 'acceptor',
           ownFingerprint: 'receiver',
@@ -85,12 +75,7 @@ describe('a peer session reading frames while it stores', () => {
           feedAfter: (seq) => ({ events: [], last: seq }),
           cursor: () => 0,
           marks: () => ({}),
-          accept(_peer, events) {
-            stores.push({ backlog: session!.backlog, seqs: events.map((e) => e.seq) });
-            // A slow store: 0.5 ms of CPU per event, so the session's 40 ms budget takes one frame at a time.
-            busy(events.length * 0.5);
-            return null;
-          },
+          accept: () => null,
           trackerHeld: () => [],
           pendingAfter: () => [],
           wantsTrackerAcks: () => false,
@@ -99,13 +84,50 @@ describe('a peer session reading frames while it stores', () => {
           onChange: () => undefined,
           onClosed: () => undefined,
           log: () => undefined,
-          limits: { queuedFrames: QUEUED_FRAMES, framesPerSecond: 10_000, frameBurst: 10_000 },
-        });
+          ...overrides,
+        }),
+      ),
+  );
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as { port: number }).port;
+}
+
+function feedEvent(deviceId: string, seq: number): FeedEvent {
+  return {
+    id: randomUUID(),
+    streamId: 'incident-1',
+    type: 'incident.note_added',
+    payload: { noteId: randomUUID(), text: `anteckning ${seq}` },
+    actor: 'T1',
+    deviceId,
+    deviceTime: seq,
+    hlc: `0000000000000${seq}`,
+    seq,
+    serverSeq: null,
+  };
+}
+
+describe("a peer session's flow", () => {
+  it('holds a bounded number of frames, reads on as room frees, and stores every frame once in order', async () => {
+    const peerKeys = generateKeyPairSync('ed25519');
+    const peerId = 'peer-device';
+    /** At each store: how many frames the session held behind it (queued or being prepared), and what it stored. */
+    const stores: { backlog: number; seqs: number[] }[] = [];
+    let session: PeerSession | null = null;
+    const port = await sessionServer(
+      peerId,
+      {
+        accept(_peer, events) {
+          stores.push({ backlog: session!.backlog, seqs: events.map((e) => e.seq) });
+          // A slow store: 0.5 ms of CPU per event, so the session's 40 ms budget takes one frame at a time.
+          busy(events.length * 0.5);
+          return null;
+        },
+        limits: { queuedFrames: QUEUED_FRAMES, framesPerSecond: 10_000, frameBurst: 10_000 },
       },
+      (opened) => (session = opened),
     );
-    servers.push(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as { port: number }).port;
 
     const frames: MeshFrame[] = Array.from({ length: FRAMES }, (_, f) => ({
       t: 'events',
@@ -132,5 +154,43 @@ describe('a peer session reading frames while it stores', () => {
     const beforeTheEnd = stores.slice(1).filter((s) => s.seqs.at(-1)! <= total - QUEUED_FRAMES * EVENTS_PER_FRAME);
     expect(beforeTheEnd.length).toBeGreaterThan(FRAMES / 4);
     expect(beforeTheEnd.filter((s) => s.backlog === 0).map((s) => s.seqs.at(-1))).toEqual([]);
+  });
+
+  it("reads our log's rows that hold nothing for the peer once, and moves its cursor past them", async () => {
+    const peerKeys = generateKeyPairSync('ed25519');
+    const peerId = 'peer-device';
+    /** Our log's head: every row up to it is the peer's own event (nothing to send it back). */
+    let head = 0;
+    const reads: number[] = [];
+    let session: PeerSession | null = null;
+    let firstRead: () => void = () => undefined;
+    const subscribed = new Promise<void>((resolve) => (firstRead = resolve));
+    const port = await sessionServer(
+      peerId,
+      {
+        feedAfter(seq) {
+          reads.push(seq);
+          firstRead();
+          return { events: [], last: Math.max(seq, head) };
+        },
+      },
+      (opened) => (session = opened),
+    );
+    const subscribe: MeshFrame = { t: 'subscribe', after: 0, marks: {} };
+    const answered = meshAttack({ host: '127.0.0.1', port }, { deviceId: peerId, ...peerKeys }, [subscribe], {
+      done: (got) => got.some((f) => f.t === 'events' && f.last === 300),
+    });
+    await subscribed;
+    // Three commits of ours, each only the peer's own events (as while we catch up from it).
+    for (const to of [100, 200, 300]) {
+      head = to;
+      session!.wake();
+    }
+    const frames = await answered;
+    // Each wake-up read on from where the last read ended, not from the last batch sent (0).
+    expect(reads.slice(0, 4)).toEqual([0, 0, 100, 200]);
+    // And the peer's cursor still moved past them all: one batch, no events, last 300.
+    const batches = frames.filter((f) => f.t === 'events');
+    expect(batches).toEqual([{ t: 'events', events: [], last: 300 }]);
   });
 });
