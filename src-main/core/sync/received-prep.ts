@@ -170,7 +170,11 @@ export function prepareReceived(events: readonly EventEnvelope[], entries: reado
  */
 export interface PackedPreps {
   count: number;
-  /** The canonical texts end to end; `canonicalAt[2i]`, `[2i + 1]`: where event i's starts and ends (-1: null). */
+  /**
+   * The canonical texts of the events without an author hash, end to end; `canonicalAt[2i]`,
+   * `[2i + 1]`: where event i's starts and ends (-1: null, i.e. unsigned, or not sent because
+   * its author hash is: the console's thread computes it where it needs it).
+   */
   canonicals: string;
   canonicalAt: Int32Array;
   /** The author hashes end to end, placed the same way. */
@@ -219,7 +223,11 @@ export function packReceived(
   preps: readonly ReceivedPrep[],
   chain: { start: string; hashes: readonly string[] } | null = null,
 ): PackedPreps {
-  const canonicals = packTexts(preps.map((p) => p.canonical));
+  // An event's canonical text stays here where its author hash goes (every signed event with a
+  // sequence number): with the hash and the chain guess in hand, the console's thread needs the
+  // text only where a signature is checked there or the guess misses, and computes it then.
+  // Posting every text cost a 270 KB string a frame, packed here and rebuilt there (issue 12m).
+  const canonicals = packTexts(preps.map((p) => (p.authorHash === null ? p.canonical : null)));
   const hashes = packTexts(preps.map((p) => p.authorHash));
   const packed: PackedPreps = {
     count: preps.length,
