@@ -156,12 +156,12 @@ if (first && lastStored) {
   const span = lastStored.at - t0;
   const bFirst = B.find((m) => m.kind === 'chunk')!;
   console.log(
-    `from A's first frame written to B's last transaction stored: ${ms(span)} ms; B's thread CPU over it ${ms(lastStored.cpu - bFirst.cpu)} ms`,
+    `from the session's first frame (either side) to B's last transaction stored: ${ms(span)} ms; B's thread CPU over it ${ms(lastStored.cpu - bFirst.cpu)} ms`,
   );
   console.log(
     `B's transactions (≥ 100 events): ${stores.length}, ${ms(storeWall)} ms wall, ${ms(storeCpu)} ms CPU (${ms(storeWall - storeCpu)} ms off B's CPU inside them: each commit's flush, and time the machine gave other threads); between them ${ms(busyBetween)} ms busy, ${ms(idleBetween)} ms idle`,
   );
-  console.log(`before the first transaction: ${ms(first.at - t0)} ms`);
+  console.log(`B's first transaction began at +${ms(first.at - t0)} ms`);
 }
 console.log('\nidle between transactions, by what the next one waited on:');
 for (const [cause, c] of [...causes].sort((x, y) => y[1].idle - x[1].idle))

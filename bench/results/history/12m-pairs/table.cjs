@@ -18,7 +18,7 @@ const cols = [
   ['all of B, worker', /per 1,000 events with the worker: all of B/],
   ['B frame worker', /per 1,000 events with the worker: B.s worker threads/],
   ['B V8 helpers, worker', /per 1,000 events with the worker: B.s V8/],
-  ['A main (sender + watcher), worker', /CPU of the catch-up with the worker: A.s main/],
+  ['A main, worker run (ms, whole catch-up)', /CPU of the catch-up with the worker: A.s main/],
   ['B main, inline', /per 1,000 events inline: B.s main/],
   ['all of B, inline', /per 1,000 events inline: all of B/],
 ];
@@ -42,4 +42,8 @@ for (const f of files) {
 }
 console.log('');
 for (const [side, s] of Object.entries(sums))
-  console.log(`- ${side}, mean of ${s.n}: ${cols.map(([n], i) => `${n} ${(s.v[i] / s.n).toFixed(1)}`).join(', ')} ms per 1,000 events`);
+  console.log(
+    `- ${side}, mean of ${s.n}: ${cols
+      .map(([n], i) => `${n} ${(s.v[i] / s.n).toFixed(1)}${n.startsWith('A main') ? '' : ' ms per 1,000 events'}`)
+      .join(', ')}`,
+  );
