@@ -13,7 +13,11 @@ import { timelineNow, timelineOn } from './session-timeline.ts';
 
 const chainAhead = createChainAhead();
 const timed = timelineOn();
-answerJobs((job: { body: Uint8Array; keys: KeyringEntry[]; plan?: ChainPlan | null }) => {
+type Job =
+  | { body: Uint8Array; keys: KeyringEntry[]; plan?: ChainPlan | null }
+  | { rechain: Pick<ChainPlan, 'head' | 'storedThrough'> };
+answerJobs((job: Job) => {
+  if ('rechain' in job) return chainAhead.rechain(job.rechain);
   if (!timed) return packFrame(job.body, job.keys, job.plan ?? null, chainAhead);
   // Bench timeline (GUARDLINE_MESH_TIMELINE): when the worker started and ended this frame.
   const start = timelineNow();

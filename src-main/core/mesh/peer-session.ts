@@ -23,7 +23,7 @@ import {
   type MeshRefusal,
   type MeshTrackerState,
 } from '../../../src-shared/mesh-wire.ts';
-import type { ReceivedPrep } from '../sync/received-prep.ts';
+import { applyRechain, type ReceivedPrep, type RechainedFrame } from '../sync/received-prep.ts';
 import { createFrameDecoder, encodeEventsFrame, encodeFrame } from './frame-codec.ts';
 import { prepareFrame, type PreparedFrame } from './frame-prep.ts';
 import { PREPARE_OFF_THREAD_BYTES, type FramePreparer } from './frame-preparer.ts';
@@ -577,6 +577,11 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
         timeline?.mark('stored', { events: events.length, last });
         // Stored (or refused): the frame worker chains the frames after these from the log's head.
         if (lastJob > 0) deps.preparer?.stored(lastJob);
+        // The log's head is not where the worker's guesses for the frames after went on from
+        // (our own events went in: the escalation runner, a line's status): new guesses for them.
+        const tip = prepared.at(-1)?.chain?.hash;
+        const again = lastJob > 0 && tip !== undefined ? deps.preparer?.rechain(lastJob, tip) : null;
+        if (again) void again.then(guessesAgain);
         if (refusal) return close(refusal);
         session.peerHead = Math.max(session.peerHead, last);
         send({ t: 'ack', last });
@@ -611,6 +616,19 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
       case 'paired':
         return;
     }
+  }
+
+  /** New chain guesses for frames not yet admitted when they came (applied as they join the queue). */
+  const rechained = new Map<number, RechainedFrame>();
+
+  function guessesAgain(frames: RechainedFrame[]): void {
+    for (const frame of frames) {
+      const entry = queue.find((e) => e.job === frame.job);
+      if (entry?.ahead) applyRechain(entry.ahead, frame);
+      else rechained.set(frame.job, frame);
+    }
+    // Bounded: only frames posted and not yet stored are ever named (at most the queue's).
+    if (rechained.size > limits.queuedFrames * 2) rechained.delete(rechained.keys().next().value!);
   }
 
   /** Thread ms per event of this session's last few transactions of some size (their mean is the estimate). */
@@ -684,7 +702,13 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
     for (const part of parts) if ('error' in part) return close(part.error);
     if (tooLarge) return close(tooLarge);
     if (flood) return close({ code: 'flooding', message: `more than ${limits.framesPerSecond} frames/s` });
-    for (const part of parts) if (!('error' in part)) queue.push(part);
+    for (const part of parts) {
+      if ('error' in part) continue;
+      const again = part.job === undefined ? undefined : rechained.get(part.job);
+      if (again && part.ahead) applyRechain(part.ahead, again);
+      if (again) rechained.delete(again.job);
+      queue.push(part);
+    }
     timeline?.mark('admit', {
       jobs: parts.map((p) => ('job' in p ? p.job : null)),
       queued: queue.length,
