@@ -166,6 +166,11 @@ if (first && lastStored) {
 console.log('\nidle between transactions, by what the next one waited on:');
 for (const [cause, c] of [...causes].sort((x, y) => y[1].idle - x[1].idle))
   console.log(`  ${cause.padEnd(44)} ${String(c.gaps).padStart(3)} gaps ${ms(c.idle).padStart(7)} ms`);
+const tallies = B.find((m) => m.kind === 'counters');
+if (tallies && typeof tallies.chainGuessTaken === 'number')
+  console.log(
+    `\nB's chain hashes guessed on the frame worker: ${tallies.chainGuessTaken} taken by the append, ${String(tallies.chainGuessMissed)} not taken (hashed on B's thread, or the event was held already)`,
+  );
 const acks = A.filter((m) => m.kind === 'ack-in');
 const fulls = A.filter((m) => m.kind === 'window-full');
 const sends = A.filter((m) => m.kind === 'sent');

@@ -32,6 +32,15 @@ export interface SessionTimeline {
 
 let opened = 0;
 
+/** Process-wide tallies written with each session's timeline (`countInTimeline`); empty when off. */
+const counters: Record<string, number> = {};
+
+/** Adds `n` to a tally the timelines of this process report (bench only: a no-op when timelines are off). */
+export function countInTimeline(name: string, n: number, env: NodeJS.ProcessEnv = process.env): void {
+  if (!env.GUARDLINE_MESH_TIMELINE) return;
+  counters[name] = (counters[name] ?? 0) + n;
+}
+
 const cpuMs = () => {
   const used = process.threadCpuUsage();
   return (used.user + used.system) / 1000;
@@ -56,6 +65,7 @@ export function openSessionTimeline(role: string, env: NodeJS.ProcessEnv = proce
     write(name) {
       if (written) return;
       written = true;
+      marks.push({ at: timelineNow(), cpu: cpuMs(), kind: 'counters', ...counters });
       mkdirSync(dir, { recursive: true });
       const file = join(dir, `${name.replace(/[^\w.-]/g, '_')}-${role}-${process.pid}-${n}.jsonl`);
       writeFileSync(file, marks.map((m) => JSON.stringify(m)).join('\n') + '\n');
