@@ -66,7 +66,10 @@ export interface RunVerdicts {
   runs: number;
   /** Author hash of each input event (null where unsigned), for the receiver to store. */
   hashes: (string | null)[];
-  /** Canonical text of each input event hashed here (null where unsigned), so the receiver need not compute it again. */
+  /**
+   * Canonical text of each input event hashed here, so the receiver need not compute it again
+   * (null where unsigned, or where its author hash came prepared without it).
+   */
   canonicals: (string | null)[];
 }
 
@@ -83,9 +86,12 @@ export function verifyByRuns(events: readonly AuthoredEvent[], options: RunVerif
   for (const [i, e] of events.entries()) {
     if (e.sig === undefined || e.deviceSeq === undefined) continue;
     const prepared = options.prepared?.(e);
-    const canonical = prepared?.canonical ?? canonicalEnvelope(e);
+    // With the author hash computed ahead (the frame worker), the text is needed only where a
+    // signature is checked here, which computes it then (verify-event.ts `verifyEnvelope`).
+    const authorHash = prepared?.authorHash ?? null;
+    const canonical = prepared?.canonical ?? (authorHash !== null ? null : canonicalEnvelope(e));
     canonicals[i] = canonical;
-    hashes[i] = prepared?.authorHash ?? authorHashOf(canonical, e.sig);
+    hashes[i] = authorHash ?? authorHashOf(canonical!, e.sig);
     const list = byAuthor.get(e.deviceId);
     if (list) list.push(i);
     else byAuthor.set(e.deviceId, [i]);

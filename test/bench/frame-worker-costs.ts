@@ -10,6 +10,7 @@
  * them. Thread CPU (`process.threadCpuUsage`, `Worker.cpuUsage`), medians of the rounds; prints
  * the load average. The mesh bench (`npm run bench mesh`) measures the same path with the append.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -56,6 +57,31 @@ interface Side {
   };
   mainMs: number[];
   workerMs: number[];
+  /** V8's helper threads (concurrent and parallel GC, compiling) over the round; -1 where /proc is missing. */
+  helperMs: number[];
+}
+
+/**
+ * CPU (ms) of this process's V8 helper threads (named V8Worker: the GC's parallel scavenges and
+ * concurrent marking for every isolate, the worker's too), from Linux's /proc; -1 elsewhere.
+ */
+function v8HelperMs(): number {
+  try {
+    let ms = 0;
+    for (const task of readdirSync('/proc/self/task')) {
+      try {
+        if (readFileSync(`/proc/self/task/${task}/comm`, 'utf8').trim() !== 'V8Worker') continue;
+        const stat = readFileSync(`/proc/self/task/${task}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        ms += (Number(fields[11]) + Number(fields[12])) * 10;
+      } catch {
+        // ended between the listing and the read
+      }
+    }
+    return ms;
+  } catch {
+    return -1;
+  }
 }
 
 const at = (tree: string, path: string) => pathToFileURL(`${tree}/${path}`).href;
@@ -86,7 +112,7 @@ for (const tree of trees) {
   const keyring = createKeyring([{ deviceId: DEVICE, publicKey: testKey(DEVICE).publicKey, facility: 'Märsta' }]);
   const preparer = createFramePreparer({ keyring, log: (m) => console.error(m) });
   while (!preparer.jobs.ready(0)) await new Promise((r) => setTimeout(r, 20));
-  sides.push({ tree, bodies, preparer, mainMs: [], workerMs: [] });
+  sides.push({ tree, bodies, preparer, mainMs: [], workerMs: [], helperMs: [] });
 }
 
 const cpuMs = (u: { user: number; system: number }) => (u.user + u.system) / 1000;
@@ -95,15 +121,18 @@ for (let round = 0; round < ROUNDS + 1; round++) {
     const worker = side.preparer.jobs.worker(0);
     const workerBefore = await worker.cpuUsage();
     const mainStart = cpuMs(process.threadCpuUsage());
+    const helpersBefore = v8HelperMs();
     // Posted as the frames' bytes arrive in a catch-up: all of them, answered in order.
     const answers = await Promise.all(side.bodies.map((body) => side.preparer.prepare(body)));
     const mainMs = cpuMs(process.threadCpuUsage()) - mainStart;
     const workerMs = cpuMs(await worker.cpuUsage(workerBefore));
+    const helperMs = v8HelperMs() - helpersBefore;
     if (answers.some((a) => typeof a !== 'object' || a === null || 'error' in a))
       throw new Error('a frame was refused');
     if (round === 0) continue; // warm-up
     side.mainMs.push(mainMs);
     side.workerMs.push(workerMs);
+    side.helperMs.push(helperMs);
   }
 }
 for (const side of sides) await side.preparer.close();
@@ -120,6 +149,7 @@ console.table(
         50,
       ),
     ),
+    'V8 helper threads (GC), ms per 1,000 events (median)': per1000(percentile(side.helperMs, 50)),
     rounds: side.mainMs.length,
   })),
 );

@@ -243,6 +243,13 @@ async function catchUp(
   // stops (read it with test/bench/cpuprofile-top.ts --by-caller).
   // Only the default (worker) run is profiled: its B writes the first .cpuprofile.
   const profileDir = prepare === 'worker' ? process.env.GUARDLINE_MESH_PROFILE : undefined;
+  // GUARDLINE_MESH_TIMELINE=<dir>: both consoles' peer sessions write their timelines to
+  // <dir>/<prepare> (core/mesh/session-timeline.ts; read with test/bench/mesh-timeline.ts).
+  const timelineRoot = process.env.GUARDLINE_MESH_TIMELINE_ROOT ?? process.env.GUARDLINE_MESH_TIMELINE;
+  if (timelineRoot) {
+    process.env.GUARDLINE_MESH_TIMELINE_ROOT = timelineRoot;
+    process.env.GUARDLINE_MESH_TIMELINE = join(timelineRoot, prepare);
+  }
   const b = await startWebHost({
     dataDir: dataB,
     env: {

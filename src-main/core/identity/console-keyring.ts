@@ -271,10 +271,15 @@ export function createConsoleKeyring(deps: {
       const prepared = new Map<object, PreparedEvent>();
       for (const [i, event] of checkable.entries()) {
         const canonical = canonicals[i];
-        if (canonical == null) continue;
+        const authorHash = hashes[i] ?? null;
+        if (canonical == null && authorHash === null) continue;
         // The frame worker's guess of its chain hash goes with them (the append checks it).
         const chain = ahead?.get(event)?.chain;
-        prepared.set(event, { canonical, authorHash: hashes[i] ?? null, ...(chain ? { chain } : {}) });
+        prepared.set(event, {
+          ...(canonical != null ? { canonical } : {}),
+          authorHash,
+          ...(chain ? { chain } : {}),
+        });
       }
       return { accepted, refused: refusedEvents.size, withheld: withheldEvents.size, prepared };
     },

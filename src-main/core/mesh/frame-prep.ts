@@ -31,6 +31,8 @@ export type PreparedFrame =
       ahead: ReceivedPrep[] | null;
       /** The frame preparer's number for it, told back once it is stored (FramePreparer `stored`). */
       job?: number;
+      /** Bench timeline only (session-timeline.ts): when it was posted, and the worker's start and end. */
+      timing?: FrameTiming;
     }
   | { error: { code: FrameError['code']; message: string } };
 
@@ -39,7 +41,15 @@ export type PreparedFrame =
  * (only ever for an `events` frame); `ahead` is its events' preparation, packed.
  */
 export type PackedFrame =
-  { frame: MeshFrame | null; ahead: PackedPreps | null } | { error: { code: FrameError['code']; message: string } };
+  | { frame: MeshFrame | null; ahead: PackedPreps | null; timing?: FrameTiming }
+  | { error: { code: FrameError['code']; message: string } };
+
+/** Bench timeline only: epoch ms (session-timeline.ts `timelineNow`). */
+export interface FrameTiming {
+  posted?: number;
+  start?: number;
+  end?: number;
+}
 
 /** Parses `body`; with `keys`, also prepares an `events` frame's events against them. */
 export function prepareFrame(body: Uint8Array, keys: readonly KeyringEntry[] | null): PreparedFrame {
@@ -89,7 +99,11 @@ export function packFrame(
 export function unpackFrame(body: Uint8Array, answer: PackedFrame): PreparedFrame {
   if ('error' in answer) return answer;
   const frame = answer.frame ?? (JSON.parse(frameText(body)) as MeshFrame);
-  return { frame, ahead: answer.ahead ? unpackReceived(answer.ahead) : null };
+  return {
+    frame,
+    ahead: answer.ahead ? unpackReceived(answer.ahead) : null,
+    ...(answer.timing ? { timing: answer.timing } : {}),
+  };
 }
 
 /**

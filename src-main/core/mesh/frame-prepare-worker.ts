@@ -9,7 +9,18 @@ import { answerJobs } from '../../../src-common/worker-jobs.ts';
 import { createChainAhead, type ChainPlan } from '../sync/received-prep.ts';
 import { packFrame } from './frame-prep.ts';
 
+import { timelineNow, timelineOn } from './session-timeline.ts';
+
 const chainAhead = createChainAhead();
-answerJobs((job: { body: Uint8Array; keys: KeyringEntry[]; plan?: ChainPlan | null }) =>
-  packFrame(job.body, job.keys, job.plan ?? null, chainAhead),
-);
+const timed = timelineOn();
+type Job =
+  | { body: Uint8Array; keys: KeyringEntry[]; plan?: ChainPlan | null }
+  | { rechain: Pick<ChainPlan, 'head' | 'storedThrough'> };
+answerJobs((job: Job) => {
+  if ('rechain' in job) return chainAhead.rechain(job.rechain);
+  if (!timed) return packFrame(job.body, job.keys, job.plan ?? null, chainAhead);
+  // Bench timeline (GUARDLINE_MESH_TIMELINE): when the worker started and ended this frame.
+  const start = timelineNow();
+  const answer = packFrame(job.body, job.keys, job.plan ?? null, chainAhead);
+  return 'error' in answer ? answer : { ...answer, timing: { start, end: timelineNow() } };
+});

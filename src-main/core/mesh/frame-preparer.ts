@@ -18,13 +18,15 @@
  */
 import type { Keyring, KeyringEntry } from '../../../src-common/trust/index.ts';
 import { createWorkerJobs, type WorkerJobs } from '../../../src-common/worker-jobs.ts';
-import type { ChainPlan } from '../sync/received-prep.ts';
+import type { ChainPlan, RechainedFrame } from '../sync/received-prep.ts';
 import { prepareFrame, unpackFrame, type PackedFrame, type PreparedFrame } from './frame-prep.ts';
 
 /** Frames smaller than this are parsed inline: a live event's frame is cheaper to parse than to post. */
 export const PREPARE_OFF_THREAD_BYTES = 16 * 1024;
 
-type FrameJob = { body: Uint8Array; keys: KeyringEntry[]; plan: ChainPlan | null };
+type FrameJob =
+  | { body: Uint8Array; keys: KeyringEntry[]; plan: ChainPlan | null }
+  | { rechain: Pick<ChainPlan, 'head' | 'storedThrough'> };
 
 export interface FramePreparer {
   /** Parses `body` (and prepares its events) off this thread; never rejects. */
@@ -39,8 +41,16 @@ export interface FramePreparer {
    * next frames' chain hashes from the log's head after them (received-prep.ts `createChainAhead`).
    */
   stored(job: number): void;
+  /**
+   * After the frames up to `job` were stored: when the log's head is not `guessedTip` (the
+   * last guess of what was stored, so the worker's guesses for the frames after are off: the
+   * console's own events went in between), the worker chains the frames it answered and that
+   * are not stored yet again from the head; the answer is their new guesses. Null when nothing
+   * is asked (on track, no guesses, or the worker not there).
+   */
+  rechain(job: number, guessedTip: string): Promise<RechainedFrame[]> | null;
   /** The worker jobs (tests end the worker to prove a crash loses nothing). */
-  readonly jobs: WorkerJobs<FrameJob, PackedFrame>;
+  readonly jobs: WorkerJobs<FrameJob, PackedFrame | RechainedFrame[]>;
   close(): Promise<void>;
 }
 
@@ -56,7 +66,7 @@ export function createFramePreparer(deps: {
   /** The hash the console's log ends with (absent: no chain hashes are guessed ahead). */
   chainHead?: () => string;
 }): FramePreparer {
-  const jobs = createWorkerJobs<FrameJob, PackedFrame>({
+  const jobs = createWorkerJobs<FrameJob, PackedFrame | RechainedFrame[]>({
     entry: workerEntry(),
     size: 1,
     // A frame is at most 1,000 events (tens of ms); a worker silent this long is hung: replaced, its frames done here.
@@ -73,6 +83,15 @@ export function createFramePreparer(deps: {
     stored(job) {
       storedThrough = Math.max(storedThrough, job);
     },
+    rechain(job, guessedTip) {
+      if (!deps.chainHead || closed || !jobs.ready(0)) return null;
+      const head = deps.chainHead();
+      if (head === guessedTip) return null;
+      return jobs.run(0, { rechain: { head, storedThrough: Math.max(storedThrough, job) } }).then(
+        (answer) => (Array.isArray(answer) ? answer : []),
+        () => [], // a worker that died: the guesses stay as they are (a miss costs a hash, never the chain)
+      );
+    },
     async prepare(body) {
       const job = ++lastJob;
       // A worker still loading its code (hundreds of ms on a busy machine) would hold the frame
@@ -83,9 +102,13 @@ export function createFramePreparer(deps: {
       }
       try {
         const plan = deps.chainHead ? { job, head: deps.chainHead(), storedThrough } : null;
+        const posted = performance.timeOrigin + performance.now();
         const answer = await jobs.run(0, { body, keys: deps.keyring.all(), plan });
+        if (Array.isArray(answer)) throw new Error('the worker answered a frame with guesses');
         counts.offThread += 1;
-        return { ...unpackFrame(body, answer), job };
+        const part = unpackFrame(body, answer);
+        if ('timing' in part && part.timing) part.timing.posted = posted;
+        return { ...part, job };
       } catch (error) {
         counts.fellBack += 1;
         if (!closed)

@@ -12,6 +12,7 @@ import { GENESIS_HASH, OUTBOX_FROM_SQL, toStored, type EventRow, type EventStore
 import type { RemoteEvents } from '../sync/remote-events.ts';
 import type { ReceivedPrep } from '../sync/received-prep.ts';
 import { createFramePreparer, type FramePreparer } from './frame-preparer.ts';
+import { countInTimeline, timelineOn } from './session-timeline.ts';
 import { fullJitterDelay } from '../sync/backoff.ts';
 import { keyFingerprint, selfSignedCertificate } from './certificate.ts';
 import { rawPublicKey, type Keyring } from '../../../src-common/trust/index.ts';
@@ -317,7 +318,23 @@ export function createMesh(deps: MeshDeps) {
       ? withoutFlush(() => deps.remote.accept(batch, `peer:${peer.deviceId}`, ahead))
       : deps.remote.accept(batch, `peer:${peer.deviceId}`, ahead);
     if ('refused' in answer) return { code: answer.refused.code, message: answer.refused.message };
+    if (ahead && timelineOn()) countGuesses(envelopes, ahead);
     return null;
+  }
+
+  /** Bench timeline only: how many of the frame worker's chain guesses the append could take. */
+  function countGuesses(envelopes: readonly { id: string }[], ahead: readonly (ReceivedPrep | undefined)[]): void {
+    const hashOf = store.db.prepare<[string], { hash: string }>('SELECT hash FROM events WHERE id = ?');
+    let hit = 0;
+    let miss = 0;
+    for (const [i, envelope] of envelopes.entries()) {
+      const guess = ahead[i]?.chain;
+      if (!guess) continue;
+      if (hashOf.get(envelope.id)?.hash === guess.hash) hit += 1;
+      else miss += 1;
+    }
+    countInTimeline('chainGuessTaken', hit);
+    countInTimeline('chainGuessMissed', miss);
   }
 
   function withoutFlush<T>(fn: () => T): T {

@@ -23,12 +23,13 @@ import {
   type MeshRefusal,
   type MeshTrackerState,
 } from '../../../src-shared/mesh-wire.ts';
-import type { ReceivedPrep } from '../sync/received-prep.ts';
+import { applyRechain, type ReceivedPrep, type RechainedFrame } from '../sync/received-prep.ts';
 import { createFrameDecoder, encodeEventsFrame, encodeFrame } from './frame-codec.ts';
 import { prepareFrame, type PreparedFrame } from './frame-prep.ts';
 import { PREPARE_OFF_THREAD_BYTES, type FramePreparer } from './frame-preparer.ts';
 import { keyFingerprint } from './certificate.ts';
 import { pairingProof, proofMatches } from './pairing.ts';
+import { openSessionTimeline } from './session-timeline.ts';
 
 /** An event of our log on its way to a peer: what the sender's filters read, and its feed JSON. */
 export interface OutgoingEvent {
@@ -213,6 +214,8 @@ export interface PeerSession {
   close(refusal?: MeshRefusalError): void;
   readonly closed: boolean;
   readonly remoteAddress: string;
+  /** Frames received and not yet handled: queued, or being prepared off this thread (bounded by `queuedFrames`). */
+  readonly backlog: number;
 }
 
 export function toFeed(e: StoredEvent): FeedEvent {
@@ -251,6 +254,9 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
   const { socket } = deps;
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
   const decoder = createFrameDecoder();
+  /** Bench instrumentation (GUARDLINE_MESH_TIMELINE), null otherwise. */
+  const timeline = openSessionTimeline(deps.role);
+  let ownDevice = '';
   /** Frames ready for handling, with what the preparer computed for an `events` frame's events. */
   const queue: { frame: MeshFrame; ahead: ReceivedPrep[] | null; job?: number | undefined }[] = [];
   /** Frames of arrived chunks still being prepared off this thread; chunks are admitted in arrival order. */
@@ -258,9 +264,19 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
   let arriving: Promise<void> = Promise.resolve();
   let handling = false;
   let closed = false;
+  /** A length over the limit came in: nothing more is read, the session ends once the frames before it are handled. */
+  let refusing = false;
   let subscribedAfter: number | null = null;
   let peerMarks: Record<string, number> = {};
   let sentUpTo = 0;
+  /**
+   * Our log up to here (past `sentUpTo`) held nothing to send the peer: only its own events,
+   * unsigned or withheld ones. Its cursor moves past them with the next batch (a cursor-only
+   * one waits CURSOR_ONLY_DELAY_MS), and until then each wake-up reads on from here instead of
+   * from `sentUpTo` again: while we caught up from a peer, every commit of ours re-read all of
+   * that peer's events since the last batch (`feedAfter` 2.5 % of the receiver's thread, 12m).
+   */
+  let scannedUpTo = 0;
   /** A cursor-only batch is waiting for CURSOR_ONLY_DELAY_MS (pump sends it when this fires). */
   let cursorTimer: NodeJS.Timeout | null = null;
   let cursorDue = false;
@@ -302,6 +318,9 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
     get closed() {
       return closed;
     },
+    get backlog() {
+      return queue.length + preparing;
+    },
     remoteAddress: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`,
   };
 
@@ -317,6 +336,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
     clearInterval(pingTimer);
     if (askTimer) clearTimeout(askTimer);
     if (cursorTimer) clearTimeout(cursorTimer);
+    timeline?.write(`${ownDevice}-with-${session.peer?.deviceId ?? 'unknown'}`);
     if (refusal && refusal.code !== 'self') {
       deps.log(`mesh: refused ${session.peer?.deviceId ?? session.remoteAddress}: ${refusal.code}: ${refusal.message}`);
       try {
@@ -337,8 +357,13 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
     while (inflight.length < MESH_WINDOW) {
       // The peer already holds what it authored, and takes unsigned (pre-signature) events
       // only from the tracker: the feed skips both, and the batch still moves its cursor past them.
-      const { events: rows, last } = deps.feedAfter(sentUpTo, MESH_BATCH_EVENTS, peerId);
-      if (last <= sentUpTo) return;
+      const from = Math.max(sentUpTo, scannedUpTo);
+      timeline?.mark('feed', { after: from, inflight: inflight.length });
+      const { events: rows, last } = deps.feedAfter(from, MESH_BATCH_EVENTS, peerId);
+      if (last <= sentUpTo) {
+        timeline?.mark('caught-up', { last });
+        return;
+      }
       const events = rows.filter(
         (e) =>
           e.deviceId !== peerId &&
@@ -347,6 +372,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
           !(e.deviceSeq !== undefined && e.deviceSeq <= (peerMarks[e.deviceId] ?? 0)),
       );
       if (events.length === 0 && rows.length < MESH_BATCH_EVENTS && !cursorDue) {
+        scannedUpTo = Math.max(scannedUpTo, last);
         cursorTimer ??= setTimeout(() => {
           cursorTimer = null;
           cursorDue = true;
@@ -364,14 +390,22 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
       }
       sentUpTo = last;
       inflight.push(sentUpTo);
-      if (!closed && !socket.destroyed)
-        socket.write(
-          encodeEventsFrame(
-            events.map((e) => e.json),
-            sentUpTo,
-          ),
+      if (!closed && !socket.destroyed) {
+        const bytes = encodeEventsFrame(
+          events.map((e) => e.json),
+          sentUpTo,
         );
+        socket.write(bytes);
+        timeline?.mark('sent', {
+          last,
+          events: events.length,
+          bytes: bytes.length,
+          inflight: inflight.length,
+          buffered: socket.writableLength,
+        });
+      }
     }
+    timeline?.mark('window-full', { inflight: inflight.length });
   }
 
   function askTracker(): void {
@@ -507,6 +541,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
         subscribedAfter = frame.after;
         peerMarks = frame.marks;
         sentUpTo = frame.after;
+        scannedUpTo = frame.after;
         inflight = [];
         return pump();
       case 'events': {
@@ -516,6 +551,8 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
         let last = frame.last;
         let prepared: (ReceivedPrep | undefined)[] = ahead ?? new Array<undefined>(events.length);
         let lastJob = job ?? 0;
+        const jobs = timeline ? [job ?? null] : null;
+        const lasts = timeline ? [frame.last] : null;
         const limit = mergeLimit();
         for (let i = 0; i < queue.length;) {
           const next = queue[i]!;
@@ -530,12 +567,21 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
           prepared = prepared.concat(next.ahead ?? new Array<undefined>(next.frame.events.length));
           last = Math.max(last, next.frame.last);
           lastJob = Math.max(lastJob, next.job ?? 0);
+          jobs?.push(next.job ?? null);
+          lasts?.push(next.frame.last);
         }
         const started = threadMs();
+        timeline?.mark('store', { events: events.length, jobs, lasts, queued: queue.length, preparing, limit });
         const refusal = deps.accept(session.peer, events, last, prepared);
         timed(events.length, threadMs() - started);
+        timeline?.mark('stored', { events: events.length, last });
         // Stored (or refused): the frame worker chains the frames after these from the log's head.
         if (lastJob > 0) deps.preparer?.stored(lastJob);
+        // The log's head is not where the worker's guesses for the frames after went on from
+        // (our own events went in: the escalation runner, a line's status): new guesses for them.
+        const tip = prepared.at(-1)?.chain?.hash;
+        const again = lastJob > 0 && tip !== undefined ? deps.preparer?.rechain(lastJob, tip) : null;
+        if (again) void again.then(guessesAgain);
         if (refusal) return close(refusal);
         session.peerHead = Math.max(session.peerHead, last);
         send({ t: 'ack', last });
@@ -543,6 +589,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
         return;
       }
       case 'ack':
+        timeline?.mark('ack-in', { last: frame.last, inflight: inflight.length });
         inflight = inflight.filter((sent) => sent > frame.last);
         session.peerAcked = Math.max(session.peerAcked, frame.last);
         deps.onChange(session);
@@ -569,6 +616,19 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
       case 'paired':
         return;
     }
+  }
+
+  /** New chain guesses for frames not yet admitted when they came (applied as they join the queue). */
+  const rechained = new Map<number, RechainedFrame>();
+
+  function guessesAgain(frames: RechainedFrame[]): void {
+    for (const frame of frames) {
+      const entry = queue.find((e) => e.job === frame.job);
+      if (entry?.ahead) applyRechain(entry.ahead, frame);
+      else rechained.set(frame.job, frame);
+    }
+    // Bounded: only frames posted and not yet stored are ever named (at most the queue's).
+    if (rechained.size > limits.queuedFrames * 2) rechained.delete(rechained.keys().next().value!);
   }
 
   /** Thread ms per event of this session's last few transactions of some size (their mean is the estimate). */
@@ -601,10 +661,26 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
           close();
         }
       }
+      readIfRoom();
       if (queue.length > 0 && !closed) return setImmediate(next);
       handling = false;
-      if (!closed && socket.isPaused() && preparing < limits.queuedFrames) socket.resume();
+      timeline?.mark('queue-empty', { preparing, paused: socket.isPaused() });
     });
+  }
+
+  /**
+   * Reads on as soon as a frame's room is free, not only once the queue is empty: the frames
+   * behind the one being stored are then in and prepared by the time this thread wants them.
+   * Resuming only on an empty queue left the receiver's thread idle at each refill, waiting for
+   * the next frame's bytes, its decryption and the worker's preparation (issue 12m's timeline:
+   * the peer's frames sat in the socket's buffers for up to 200 ms). The bound is the same:
+   * at most `queuedFrames` frames held, plus those completed by the chunk that reached it.
+   */
+  function readIfRoom(): void {
+    if (!closed && !refusing && socket.isPaused() && queue.length + preparing < limits.queuedFrames) {
+      timeline?.mark('resume', { queued: queue.length, preparing });
+      socket.resume();
+    }
   }
 
   function takeToken(): boolean {
@@ -626,17 +702,32 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
     for (const part of parts) if ('error' in part) return close(part.error);
     if (tooLarge) return close(tooLarge);
     if (flood) return close({ code: 'flooding', message: `more than ${limits.framesPerSecond} frames/s` });
-    for (const part of parts) if (!('error' in part)) queue.push(part);
+    for (const part of parts) {
+      if ('error' in part) continue;
+      const again = part.job === undefined ? undefined : rechained.get(part.job);
+      if (again && part.ahead) applyRechain(part.ahead, again);
+      if (again) rechained.delete(again.job);
+      queue.push(part);
+    }
+    timeline?.mark('admit', {
+      jobs: parts.map((p) => ('job' in p ? p.job : null)),
+      queued: queue.length,
+      preparing,
+    });
     if (queue.length + preparing >= limits.queuedFrames) socket.pause();
+    else readIfRoom();
     if (queue.length > 0) drainQueue();
-    else if (!handling && socket.isPaused() && preparing < limits.queuedFrames) socket.resume();
   }
 
   socket.on('data', (chunk: Buffer) => {
     if (closed) return;
     const { bodies, error } = decoder.pushBodies(chunk);
+    timeline?.mark('chunk', { bytes: chunk.length, bodies: bodies.map((b) => b.length) });
     const tooLarge = error ? { code: error.code, message: error.message } : null;
-    if (tooLarge) socket.pause(); // the session ends once the frames before it are parsed
+    if (tooLarge) {
+      refusing = true;
+      socket.pause(); // the session ends once the frames before it are parsed
+    }
     let flood = false;
     if (!tooLarge) for (let i = 0; i < bodies.length && !flood; i += 1) flood = !takeToken();
     const preparer = deps.preparer;
@@ -651,9 +742,19 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
     // Large frames go to the worker now (it prepares them while this thread stores what
     // came before); small ones are parsed here; the chunk waits its turn behind earlier ones.
     const parts = Promise.all(
-      bodies.map((body) =>
-        preparer && body.length >= limits.offThreadBytes ? preparer.prepare(body) : prepareFrame(body, null),
-      ),
+      bodies.map((body) => {
+        if (!(preparer && body.length >= limits.offThreadBytes)) return prepareFrame(body, null);
+        const ready = preparer.prepare(body);
+        if (timeline)
+          void ready.then((part) =>
+            timeline.mark('prepared', {
+              bytes: body.length,
+              ...('job' in part ? { job: part.job } : {}),
+              ...('timing' in part ? part.timing : {}),
+            }),
+          );
+        return ready;
+      }),
     );
     preparing += bodies.length;
     if (queue.length + preparing >= limits.queuedFrames) socket.pause();
@@ -675,6 +776,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
   socket.on('close', () => close());
 
   const me = deps.self();
+  ownDevice = me.deviceId;
   const serverFp = pairWith ? peerFingerprint() : null;
   send({
     ...(pairWith && serverFp

@@ -181,7 +181,8 @@ export interface AppendOptions {
 
 /** An incoming event's canonical envelope text and author hash, as its author check computed them. */
 export interface PreparedEvent {
-  canonical: string;
+  /** Absent when the author hash (and a chain guess) came without it: computed only if the guess misses. */
+  canonical?: string;
   authorHash: string | null;
   /**
    * Its chain hash computed ahead (the mesh frame worker) from the hash it expected the row
@@ -932,11 +933,12 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       }
       // Computed by the receiver's author check already when it is the same (unsigned-here) object.
       const prepared = event === incoming ? options.prepared?.get(incoming) : undefined;
-      const canonical = signedCanonical ?? prepared?.canonical ?? canonicalEvent(event);
-      const hash = prepared?.chain?.prevHash === prevHash ? prepared.chain.hash : chainHashOf(prevHash, canonical);
+      let canonical = signedCanonical ?? prepared?.canonical ?? null;
+      const text = (e: EventEnvelope) => (canonical ??= canonicalEvent(e));
+      const hash = prepared?.chain?.prevHash === prevHash ? prepared.chain.hash : chainHashOf(prevHash, text(event));
       const authorHash =
         event.sig !== undefined && event.deviceSeq !== undefined
-          ? (prepared?.authorHash ?? authorHashOf(canonical, event.sig))
+          ? (prepared?.authorHash ?? authorHashOf(text(event), event.sig))
           : null;
       if (chained && authoring && event.deviceId === authoring.deviceId && authorHash !== null) ownPrev = authorHash;
       const payload = JSON.stringify(event.payload);

@@ -219,6 +219,11 @@ export function packReceived(
   preps: readonly ReceivedPrep[],
   chain: { start: string; hashes: readonly string[] } | null = null,
 ): PackedPreps {
+  // Every text goes, although with the author hash and a chain guess in hand the console's thread
+  // needs one only where a guess misses: misses are frequent (every frame prepared ahead of one of
+  // the console's own events, issue 12m), and without the text each cost that thread the
+  // canonical text as well as the hash (`canonicalEnvelope` 3.3 % of its busy time in the mesh
+  // bench's profile at 193c800, where the worker kept them), more than unpacking them here saves.
   const canonicals = packTexts(preps.map((p) => p.canonical));
   const hashes = packTexts(preps.map((p) => p.authorHash));
   const packed: PackedPreps = {
@@ -307,34 +312,76 @@ export interface ChainPlan {
  * from, and computes it otherwise.
  */
 export function createChainAhead(keep = 16) {
-  const pending: { job: number; start: string; tip: string; canonicals: readonly string[] }[] = [];
+  /** Per frame kept: its chain now, and the start the console's thread holds guesses from (`told`). */
+  const pending: { job: number; start: string; hashes: string[]; told: string; canonicals: readonly string[] }[] = [];
   const chainFrom = (start: string, canonicals: readonly string[]): string[] => {
     const hashes = new Array<string>(canonicals.length);
     let prev = start;
     for (let i = 0; i < canonicals.length; i++) prev = hashes[i] = chainHashOf(prev, canonicals[i]!);
     return hashes;
   };
+  /** Drops the stored frames and chains the others again from `head` where they no longer start from the hash expected. */
+  const follow = (head: string, storedThrough: number): string => {
+    while (pending.length > 0 && pending[0]!.job <= storedThrough) pending.shift();
+    let expected = head;
+    for (const frame of pending) {
+      if (frame.start !== expected) {
+        frame.start = expected;
+        frame.hashes = chainFrom(expected, frame.canonicals);
+      }
+      expected = frame.hashes.at(-1) ?? expected;
+    }
+    return expected;
+  };
   return {
     /** The chain of a frame's events (their canonical texts in order; null: unknown, the chain stops there). */
     chain(plan: ChainPlan, canonicals: readonly (string | null)[]): { start: string; hashes: string[] } {
-      while (pending.length > 0 && pending[0]!.job <= plan.storedThrough) pending.shift();
-      let expected = plan.head;
-      for (const frame of pending) {
-        if (frame.start !== expected) {
-          frame.start = expected;
-          frame.tip = chainFrom(expected, frame.canonicals).at(-1) ?? expected;
-        }
-        expected = frame.tip;
-      }
+      const expected = follow(plan.head, plan.storedThrough);
       const known = canonicals.indexOf(null);
       const texts = (known < 0 ? canonicals : canonicals.slice(0, known)) as string[];
       const hashes = chainFrom(expected, texts);
       // A frame with an event the worker has no text for ends every chain after it too.
       if (known >= 0) pending.length = 0;
-      else pending.push({ job: plan.job, start: expected, tip: hashes.at(-1) ?? expected, canonicals: texts });
+      else pending.push({ job: plan.job, start: expected, hashes, told: expected, canonicals: texts });
       if (pending.length > keep) pending.shift();
       return { start: expected, hashes };
     },
+    /**
+     * The frames answered and not yet stored whose guesses the console's thread holds from a
+     * start that is no longer the one expected, chained from `head`: the console's own events
+     * (its escalation runner, a line's status) went into the log after those guesses were made,
+     * and every guess of every frame prepared ahead then missed (more than half of a catch-up's
+     * events in the mesh bench, issue 12m). The console's thread puts the new guesses on the
+     * frames still queued.
+     */
+    rechain(plan: Pick<ChainPlan, 'head' | 'storedThrough'>): RechainedFrame[] {
+      follow(plan.head, plan.storedThrough);
+      const out: RechainedFrame[] = [];
+      for (const frame of pending) {
+        if (frame.told === frame.start) continue;
+        frame.told = frame.start;
+        out.push({ job: frame.job, start: frame.start, hashes: frame.hashes.join('') });
+      }
+      return out;
+    },
   };
+}
+
+/** A frame's chain guesses made again (ChainAhead `rechain`): its first event's from `start`, all hashes end to end. */
+export interface RechainedFrame {
+  job: number;
+  start: string;
+  hashes: string;
+}
+
+/** Puts a rechained frame's guesses on its prepared events (in batch order, as unpackReceived gives them). */
+export function applyRechain(preps: readonly ReceivedPrep[], rechained: RechainedFrame): void {
+  let prevHash = rechained.start;
+  const n = Math.min(preps.length, rechained.hashes.length / CHAIN_HASH_LENGTH);
+  for (let i = 0; i < n; i++) {
+    const hash = rechained.hashes.slice(i * CHAIN_HASH_LENGTH, (i + 1) * CHAIN_HASH_LENGTH);
+    preps[i]!.chain = { prevHash, hash };
+    prevHash = hash;
+  }
 }
 export type ChainAhead = ReturnType<typeof createChainAhead>;

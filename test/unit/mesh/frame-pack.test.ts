@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { authorHashOf } from '../../../src-common/trust/index.ts';
 import { packFrame, prepareFrame, unpackFrame, type PreparedFrame } from '../../../src-main/core/mesh/frame-prep.ts';
 import { toFeed } from '../../../src-main/core/mesh/peer-session.ts';
-import { createChainAhead, prepareReceived } from '../../../src-main/core/sync/received-prep.ts';
+import { applyRechain, createChainAhead, prepareReceived } from '../../../src-main/core/sync/received-prep.ts';
 import { parseEventPayload, type EventEnvelope, type StoredEvent } from '../../../src-shared/events.ts';
 import { canonicalEnvelope } from '../../../src-shared/signed-envelope.ts';
 import { signAsAuthor, testKey, unsigned } from '../../support/device-keys.ts';
@@ -141,6 +141,43 @@ describe('chain hashes guessed ahead on the frame worker', () => {
     const three = ahead.chain({ job: 3, head: moved, storedThrough: 1 }, texts(3));
     const second = chainOf(moved, texts(2));
     expect(three).toEqual({ start: second[2], hashes: chainOf(second[2]!, texts(3)) });
+  });
+
+  it('chains the frames answered and not yet stored again when the console’s own events went into the log, and says so once', () => {
+    const ahead = createChainAhead();
+    const one = ahead.chain({ job: 1, head, storedThrough: 0 }, texts(1));
+    ahead.chain({ job: 2, head, storedThrough: 0 }, texts(2));
+    ahead.chain({ job: 3, head, storedThrough: 0 }, texts(3));
+    // Frame 1 stored as guessed: nothing to say.
+    expect(ahead.rechain({ head: one.hashes[2]!, storedThrough: 1 })).toEqual([]);
+    // Then the console stored an event of its own: frames 2 and 3 are chained from the new head.
+    const moved = 'b'.repeat(64);
+    const second = chainOf(moved, texts(2));
+    const third = chainOf(second[2]!, texts(3));
+    expect(ahead.rechain({ head: moved, storedThrough: 1 })).toEqual([
+      { job: 2, start: moved, hashes: second.join('') },
+      { job: 3, start: second[2], hashes: third.join('') },
+    ]);
+    expect(ahead.rechain({ head: moved, storedThrough: 1 })).toEqual([]); // told once
+    // A frame posted after a move re-chains the others silently for itself: the next ask still names them.
+    const again = 'c'.repeat(64);
+    const four = ahead.chain({ job: 4, head: again, storedThrough: 1 }, texts(4));
+    const second2 = chainOf(again, texts(2));
+    const third2 = chainOf(second2[2]!, texts(3));
+    expect(four.start).toBe(third2[2]);
+    expect(ahead.rechain({ head: again, storedThrough: 1 }).map((f) => [f.job, f.start])).toEqual([
+      [2, again],
+      [3, second2[2]],
+    ]);
+    // The console's thread puts them on the prepared events, each with the hash it was chained from.
+    const preps = prepareReceived(signed, keys);
+    applyRechain(preps, { job: 2, start: moved, hashes: chainOf(moved, ['x', 'y', 'z']).join('') });
+    const xyz = chainOf(moved, ['x', 'y', 'z']);
+    expect(preps.map((p) => p.chain)).toEqual([
+      { prevHash: moved, hash: xyz[0] },
+      { prevHash: xyz[0], hash: xyz[1] },
+      { prevHash: xyz[1], hash: xyz[2] },
+    ]);
   });
 
   it('stops at an event it has no text for, and starts the next frame from the head', () => {

@@ -1,0 +1,196 @@
+/**
+ * A peer session's flow (issue 12m), over real mutual TLS against a hand-driven peer, with the
+ * console's side (store, feed) stubbed so each test controls it:
+ * - taking in a peer's frames while it stores earlier ones: the peer writes many `events`
+ *   frames at once, ignoring the window, and the store is slow. The session holds at most its
+ *   queue's worth of frames (plus those one TLS record completes) — a flooding peer is held
+ *   back by TCP, not by this console's memory — and reads the next frames as soon as one
+ *   frame's room is free, so the store never waits for bytes already at its socket;
+ * - reading our log for the peer: rows that held nothing to send it are read once, not again
+ *   on every wake-up until the next batch goes out.
+ */
+import tls from 'node:tls';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { selfSignedCertificate } from '../../../src-main/core/mesh/certificate.ts';
+import { encodeFrame } from '../../../src-main/core/mesh/frame-codec.ts';
+import { openPeerSession, type PeerSession } from '../../../src-main/core/mesh/peer-session.ts';
+import type { FeedEvent, MeshFrame } from '../../../src-shared/mesh-wire.ts';
+import { meshAttack } from '../../support/mesh-attacker.ts';
+
+const FACILITY = 'Märsta';
+const QUEUED_FRAMES = 8;
+const FRAMES = 32;
+/** At least 100: the session times only transactions that large for its merge budget. */
+const EVENTS_PER_FRAME = 100;
+
+const servers: tls.Server[] = [];
+afterEach(() => {
+  for (const server of servers.splice(0)) server.close();
+});
+
+/** This thread busy for `ms` of its CPU time: a store's work, which the session times in thread CPU. */
+function busy(ms: number): void {
+  const cpu = () => {
+    const used = process.threadCpuUsage();
+    return (used.user + used.system) / 1000;
+  };
+  const until = cpu() + ms;
+  while (cpu() < until);
+}
+
+type Deps = Parameters<typeof openPeerSession>[0];
+
+/** A TLS server whose connections are peer sessions of a console with `overrides` for its store and feed. */
+async function sessionServer(
+  peerId: string,
+  overrides: Partial<Deps>,
+  opened: (session: PeerSession) => void,
+): Promise<number> {
+  const receiverKeys = generateKeyPairSync('ed25519');
+  const server = tls.createServer(
+    {
+      ...selfSignedCertificate(receiverKeys, 'receiver'),
+      requestCert: true,
+      rejectUnauthorized: false,
+      minVersion: 'TLSv1.3',
+    },
+    (socket) =>
+      opened(
+        openPeerSession({
+          socket,
+          role: 'acceptor',
+          ownFingerprint: 'receiver',
+          self: () => ({
+            deviceId: 'receiver-device',
+            facility: FACILITY,
+            name: 'R',
+            unit: 'R',
+            head: 0,
+            tracker: 'offline',
+            acked: 0,
+          }),
+          trust: (_key, claimed) =>
+            claimed === peerId ? { deviceId: peerId, facility: FACILITY, name: 'P', unit: 'P' } : null,
+          feedAfter: (seq) => ({ events: [], last: seq }),
+          cursor: () => 0,
+          marks: () => ({}),
+          accept: () => null,
+          trackerHeld: () => [],
+          pendingAfter: () => [],
+          wantsTrackerAcks: () => false,
+          trackerAcks: () => undefined,
+          onReady: () => undefined,
+          onChange: () => undefined,
+          onClosed: () => undefined,
+          log: () => undefined,
+          ...overrides,
+        }),
+      ),
+  );
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as { port: number }).port;
+}
+
+function feedEvent(deviceId: string, seq: number): FeedEvent {
+  return {
+    id: randomUUID(),
+    streamId: 'incident-1',
+    type: 'incident.note_added',
+    payload: { noteId: randomUUID(), text: `anteckning ${seq}` },
+    actor: 'T1',
+    deviceId,
+    deviceTime: seq,
+    hlc: `0000000000000${seq}`,
+    seq,
+    serverSeq: null,
+  };
+}
+
+describe("a peer session's flow", () => {
+  it('holds a bounded number of frames, reads on as room frees, and stores every frame once in order', async () => {
+    const peerKeys = generateKeyPairSync('ed25519');
+    const peerId = 'peer-device';
+    /** At each store: how many frames the session held behind it (queued or being prepared), and what it stored. */
+    const stores: { backlog: number; seqs: number[] }[] = [];
+    let session: PeerSession | null = null;
+    const port = await sessionServer(
+      peerId,
+      {
+        accept(_peer, events) {
+          stores.push({ backlog: session!.backlog, seqs: events.map((e) => e.seq) });
+          // A slow store: 0.5 ms of CPU per event, so the session's 40 ms budget takes one frame at a time.
+          busy(events.length * 0.5);
+          return null;
+        },
+        limits: { queuedFrames: QUEUED_FRAMES, framesPerSecond: 10_000, frameBurst: 10_000 },
+      },
+      (opened) => (session = opened),
+    );
+
+    const frames: MeshFrame[] = Array.from({ length: FRAMES }, (_, f) => ({
+      t: 'events',
+      events: Array.from({ length: EVENTS_PER_FRAME }, (_, i) => feedEvent(peerId, f * EVENTS_PER_FRAME + i + 1)),
+      last: (f + 1) * EVENTS_PER_FRAME,
+    }));
+    const total = FRAMES * EVENTS_PER_FRAME;
+    const answered = await meshAttack({ host: '127.0.0.1', port }, { deviceId: peerId, ...peerKeys }, frames, {
+      done: (got) => got.some((f) => f.t === 'ack' && f.last === total),
+    });
+
+    // Every event stored once, in the peer's order, and acknowledged.
+    expect(stores.flatMap((s) => s.seqs)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    expect(answered.some((f) => f.t === 'ack' && f.last === total)).toBe(true);
+    // Bounded: never more than the queue's frames, plus what one 16 KiB TLS record can complete.
+    const frameBytes = encodeFrame(frames[0]!).length;
+    expect(Math.max(...stores.map((s) => s.backlog))).toBeLessThanOrEqual(
+      QUEUED_FRAMES + Math.ceil(16384 / frameBytes),
+    );
+    expect(Math.max(...stores.map((s) => s.backlog))).toBeGreaterThanOrEqual(QUEUED_FRAMES - 1); // the peer did flood
+    // Read ahead: after the first (which takes what has come in), until the peer's last frames,
+    // every store had frames waiting behind it (a session that read on only once its queue was
+    // empty stored every eighth frame with none behind it).
+    const beforeTheEnd = stores.slice(1).filter((s) => s.seqs.at(-1)! <= total - QUEUED_FRAMES * EVENTS_PER_FRAME);
+    expect(beforeTheEnd.length).toBeGreaterThan(FRAMES / 4);
+    expect(beforeTheEnd.filter((s) => s.backlog === 0).map((s) => s.seqs.at(-1))).toEqual([]);
+  });
+
+  it("reads our log's rows that hold nothing for the peer once, and moves its cursor past them", async () => {
+    const peerKeys = generateKeyPairSync('ed25519');
+    const peerId = 'peer-device';
+    /** Our log's head: every row up to it is the peer's own event (nothing to send it back). */
+    let head = 0;
+    const reads: number[] = [];
+    let session: PeerSession | null = null;
+    let firstRead: () => void = () => undefined;
+    const subscribed = new Promise<void>((resolve) => (firstRead = resolve));
+    const port = await sessionServer(
+      peerId,
+      {
+        feedAfter(seq) {
+          reads.push(seq);
+          firstRead();
+          return { events: [], last: Math.max(seq, head) };
+        },
+      },
+      (opened) => (session = opened),
+    );
+    const subscribe: MeshFrame = { t: 'subscribe', after: 0, marks: {} };
+    const answered = meshAttack({ host: '127.0.0.1', port }, { deviceId: peerId, ...peerKeys }, [subscribe], {
+      done: (got) => got.some((f) => f.t === 'events' && f.last === 300),
+    });
+    await subscribed;
+    // Three commits of ours, each only the peer's own events (as while we catch up from it).
+    for (const to of [100, 200, 300]) {
+      head = to;
+      session!.wake();
+    }
+    const frames = await answered;
+    // Each wake-up read on from where the last read ended, not from the last batch sent (0).
+    expect(reads.slice(0, 4)).toEqual([0, 0, 100, 200]);
+    // And the peer's cursor still moved past them all: one batch, no events, last 300.
+    const batches = frames.filter((f) => f.t === 'events');
+    expect(batches).toEqual([{ t: 'events', events: [], last: 300 }]);
+  });
+});
