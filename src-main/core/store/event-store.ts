@@ -33,7 +33,7 @@ import { canonicalEnvelope } from '../../../src-shared/signed-envelope.ts';
 import { compareEvents, type EventEnvelope, type StoredEvent } from '../../../src-shared/events.ts';
 import type { ChainReport } from '../../../src-shared/api.ts';
 import { checkChain } from './chain-check.ts';
-import { createCheckpointer } from '../../../src-common/sqlite-checkpointer.ts';
+import { createCheckpointer, presizeWal } from '../../../src-common/sqlite-checkpointer.ts';
 import { openDatabase, type Db } from './database.ts';
 import type { Migration } from './migrations.ts';
 
@@ -428,7 +428,9 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
   const projectors: Projector[] = [];
   const deferred: DeferredProjector[] = [];
   let closing: Promise<void> = Promise.resolve();
-  // WAL checkpoints run in a worker, not inside a command's commit (see src-common/sqlite-checkpointer.ts).
+  // Commits overwrite a WAL file of its working size rather than growing it, and checkpoints
+  // run in a worker, not inside a command's commit (see src-common/sqlite-checkpointer.ts).
+  if (file !== ':memory:') presizeWal(db, file);
   const checkpointer =
     file === ':memory:' ? null : createCheckpointer(db, file, (message) => console.error(`[guardline] ${message}`));
   let signer: EventSigner | null = null;
