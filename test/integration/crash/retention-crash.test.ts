@@ -15,7 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import { copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
 import type { ConsoleCore } from '../../../src-main/core/console-core.ts';
@@ -26,6 +26,7 @@ import { DAY_MS } from '../../../src-shared/retention.ts';
 import { incidentInput } from '../../support/incidents.ts';
 import { signIn } from '../../support/staff.ts';
 import { tempDir } from '../../support/temp.ts';
+import { walEnd } from '../../support/wal.ts';
 
 const dir = tempDir('guardline-retention-crash-');
 afterAll(() => dir.cleanup());
@@ -199,14 +200,14 @@ describe('a console killed in the middle of a retention sweep', () => {
       null;
     try {
       await signIn(core.dispatch);
-      // Everything so far was committed durably: on disk up to the WAL's present end.
-      flushedWalBytes = statSync(wal).size;
+      // Everything so far was committed durably: on disk up to the WAL's last frame.
+      flushedWalBytes = walEnd(file);
       core.store.onCommitted((result) => {
         const n = result.stored.filter(isArchive).length;
         if (n === 0) return;
         // Announced: flushed. The sweep writes nothing more until then, so this is its WAL's synced end.
         flushedArchives += n;
-        flushedWalBytes = statSync(wal).size;
+        flushedWalBytes = walEnd(file);
       });
       const store = core.store as { append: typeof core.store.append };
       const append = core.store.append.bind(core.store);
