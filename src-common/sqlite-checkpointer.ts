@@ -81,6 +81,15 @@ export interface Checkpointer {
   /** A write transaction committed. */
   committed(): void;
   /**
+   * A checkpoint now, whatever the count of commits, unless one is requested or running. A
+   * long series of large writes (the retention sweep) asks after each of its transactions and
+   * waits with `settled()`, so the WAL restarts between them: counted in commits, a
+   * checkpoint came every 64 slices of a sweep, whose WAL then passed the backstop, and
+   * SQLite's checkpoint inside a slice's commit fsynced the database file on the core's
+   * thread (round 16l, perf sched_switch stacks: `sqlite3WalDefaultHook` → `fsync`).
+   */
+  request(): void;
+  /**
    * Stops the worker; the store may close at once. Settles when the worker has exited, so
    * its connection (which may be finishing a checkpoint into the database file) is closed:
    * only then is the file at rest for whoever acts on it after the console closed.
@@ -140,16 +149,21 @@ export function createCheckpointer(
     return worker;
   }
 
+  function request(): void {
+    if (Atomics.load(state, 0) === 1) return;
+    const w = start();
+    if (!w) return;
+    sinceLast = 0;
+    Atomics.store(state, 0, 1);
+    w.postMessage('checkpoint');
+  }
+
   return {
     committed() {
       sinceLast += 1;
-      if (sinceLast < every || Atomics.load(state, 0) === 1) return;
-      const w = start();
-      if (!w) return;
-      sinceLast = 0;
-      Atomics.store(state, 0, 1);
-      w.postMessage('checkpoint');
+      if (sinceLast >= every) request();
     },
+    request,
     close() {
       const w = worker;
       worker = null;

@@ -17,6 +17,7 @@ import {
 import { openEventStore } from '../../../src-main/core/store/event-store.ts';
 import { encodeHlc } from '../../../src-shared/hlc.ts';
 import { tempDir } from '../../support/temp.ts';
+import { walEnd } from '../../support/wal.ts';
 
 const dir = tempDir();
 afterAll(() => dir.cleanup());
@@ -121,7 +122,7 @@ const eventCount = (file: string) => {
   }
 };
 
-describe('the WAL file at its working size from the open (issue 16, round 16l)', () => {
+describe("the WAL's size: presized at open, restarted between a long series' transactions (issue 16, round 16l)", () => {
   it("a store's commits overwrite the WAL in place: the file never grows, also past a worker checkpoint", async () => {
     const file = join(dir.path, 'presized.sqlite');
     const store = openEventStore(file);
@@ -157,6 +158,34 @@ describe('the WAL file at its working size from the open (issue 16, round 16l)',
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     expect((db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n).toBe(CHECKPOINT_EVERY - 10 + 5);
     db.close();
+  });
+
+  it('a long series of writes that waits for settled() between them keeps the WAL to about one of them: the backstop never comes due in a commit', async () => {
+    // The retention sweep's pattern: transactions of many events, not waiting for their fsync,
+    // then store.settled(). Counted in commits alone, a checkpoint came every 64 of them, the
+    // WAL grew past the backstop and SQLite checkpointed inside a commit, on the core's thread.
+    const file = join(dir.path, 'series.sqlite');
+    const store = openEventStore(file);
+    const db = new Database(file, { readonly: true });
+    const pageBytes = walBytesForPages(db, 1) - walBytesForPages(db, 0);
+    db.close();
+    let most = 0;
+    let written = 0;
+    for (let t = 0; t < CHECKPOINT_EVERY + 6; t++) {
+      const before = walEnd(file);
+      store.append(notes(40, t * 40), { flushLater: true });
+      const after = walEnd(file);
+      written += after > before ? after - before : after;
+      most = Math.max(most, after);
+      await store.settled();
+    }
+    // The series wrote far more than a few transactions' worth of frames …
+    expect(written / pageBytes).toBeGreaterThan(1_000);
+    // … yet the WAL held at most a few transactions' worth at any time: it restarted between them.
+    expect(most / pageBytes).toBeLessThan(200);
+    store.close();
+    await store.closed();
+    expect(eventCount(file)).toBe((CHECKPOINT_EVERY + 6) * 40);
   });
 
   it('leaves a WAL alone whose frames another connection still reads', () => {
