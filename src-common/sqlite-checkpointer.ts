@@ -47,6 +47,13 @@ import type { Database } from 'better-sqlite3';
 
 /** Commits between checkpoint requests: ~20 pages each, so about 1,300 pages of WAL. */
 export const CHECKPOINT_EVERY = 64;
+/**
+ * Commits between checkpoints in a long series of writes that waits for them (`request`,
+ * the store's `settled()`): a sweep's slice is bounded by a 5 ms budget, so eight of them
+ * stay far below the backstop, with a checkpoint (and its fsync of the database file, in
+ * the worker) for every eight slices rather than each one.
+ */
+export const SERIES_CHECKPOINT_EVERY = 8;
 /** The backstop: SQLite checkpoints in the commit itself only past this many WAL pages. */
 export const BACKSTOP_PAGES = 10_000;
 
@@ -81,14 +88,15 @@ export interface Checkpointer {
   /** A write transaction committed. */
   committed(): void;
   /**
-   * A checkpoint now, whatever the count of commits, unless one is requested or running. A
-   * long series of large writes (the retention sweep) asks after each of its transactions and
-   * waits with `settled()`, so the WAL restarts between them: counted in commits, a
+   * A checkpoint now if `commits` or more commits came since the last one asked for (and
+   * none is requested or running). A long series of large writes (the retention sweep) asks
+   * after each of its transactions with a smaller count than `every` and waits with
+   * `settled()`, so the WAL restarts every few of them: counted as commands are, a
    * checkpoint came every 64 slices of a sweep, whose WAL then passed the backstop, and
    * SQLite's checkpoint inside a slice's commit fsynced the database file on the core's
    * thread (round 16l, perf sched_switch stacks: `sqlite3WalDefaultHook` → `fsync`).
    */
-  request(): void;
+  request(commits?: number): void;
   /**
    * Stops the worker; the store may close at once. Settles when the worker has exited, so
    * its connection (which may be finishing a checkpoint into the database file) is closed:
@@ -149,8 +157,8 @@ export function createCheckpointer(
     return worker;
   }
 
-  function request(): void {
-    if (Atomics.load(state, 0) === 1) return;
+  function request(commits = 0): void {
+    if (sinceLast < commits || Atomics.load(state, 0) === 1) return;
     const w = start();
     if (!w) return;
     sinceLast = 0;
@@ -161,7 +169,7 @@ export function createCheckpointer(
   return {
     committed() {
       sinceLast += 1;
-      if (sinceLast >= every) request();
+      request(every);
     },
     request,
     close() {
