@@ -33,13 +33,27 @@
  * Hand-written rather than a library: it is a dozen lines around SQLite's own PRAGMA.
  * The worker is evaluated from a string and loads better-sqlite3 by the path this module
  * resolves, so it needs no separate bundle entry in the packaged app.
+ *
+ * `presizeWal` (issue 16, round 16l): the WAL file written to its working size at open, so
+ * commits overwrite it in place rather than growing it. On this disk an fdatasync that also
+ * commits a file's new size cost about twice one that overwrites (npm run bench disk-sync),
+ * and a fresh console's WAL grew with every commit of a burst until the backstop restarted
+ * it (48.7 % of the store bench's commands).
  */
+import { closeSync, fdatasyncSync, fstatSync, openSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
 
 /** Commits between checkpoint requests: ~20 pages each, so about 1,300 pages of WAL. */
 export const CHECKPOINT_EVERY = 64;
+/**
+ * Commits between checkpoints in a long series of writes that waits for them (`request`,
+ * the store's `settled()`): a sweep's slice is bounded by a 5 ms budget, so eight of them
+ * stay far below the backstop, with a checkpoint (and its fsync of the database file, in
+ * the worker) for every eight slices rather than each one.
+ */
+export const SERIES_CHECKPOINT_EVERY = 8;
 /** The backstop: SQLite checkpoints in the commit itself only past this many WAL pages. */
 export const BACKSTOP_PAGES = 10_000;
 
@@ -73,6 +87,16 @@ const waitAsync = (
 export interface Checkpointer {
   /** A write transaction committed. */
   committed(): void;
+  /**
+   * A checkpoint now if `commits` or more commits came since the last one asked for (and
+   * none is requested or running). A long series of large writes (the retention sweep) asks
+   * after each of its transactions with a smaller count than `every` and waits with
+   * `settled()`, so the WAL restarts every few of them: counted as commands are, a
+   * checkpoint came every 64 slices of a sweep, whose WAL then passed the backstop, and
+   * SQLite's checkpoint inside a slice's commit fsynced the database file on the core's
+   * thread (round 16l, perf sched_switch stacks: `sqlite3WalDefaultHook` → `fsync`).
+   */
+  request(commits?: number): void;
   /**
    * Stops the worker; the store may close at once. Settles when the worker has exited, so
    * its connection (which may be finishing a checkpoint into the database file) is closed:
@@ -133,16 +157,21 @@ export function createCheckpointer(
     return worker;
   }
 
+  function request(commits = 0): void {
+    if (sinceLast < commits || Atomics.load(state, 0) === 1) return;
+    const w = start();
+    if (!w) return;
+    sinceLast = 0;
+    Atomics.store(state, 0, 1);
+    w.postMessage('checkpoint');
+  }
+
   return {
     committed() {
       sinceLast += 1;
-      if (sinceLast < every || Atomics.load(state, 0) === 1) return;
-      const w = start();
-      if (!w) return;
-      sinceLast = 0;
-      Atomics.store(state, 0, 1);
-      w.postMessage('checkpoint');
+      request(every);
     },
+    request,
     close() {
       const w = worker;
       worker = null;
@@ -165,4 +194,65 @@ export function createCheckpointer(
       return Atomics.load(state, 0) === 1;
     },
   };
+}
+
+/** A WAL frame's header (wal.c WAL_FRAME_HDRSIZE) and the file's header (WAL_HDRSIZE). */
+const FRAME_HEADER = 24;
+const WAL_HEADER = 32;
+
+/**
+ * Makes the WAL file `bytes` long (default: the size at which the backstop restarts it) and
+ * synced, holding no frames, so the commits that follow overwrite it in place instead of
+ * growing it. Call on a connection just opened, before anything else uses the file: SQLite
+ * first copies every frame into the database file and empties the WAL itself
+ * (`wal_checkpoint(TRUNCATE)`: every frame backfilled, the wal-index reset to no frames, the
+ * file truncated to 0 bytes, wal.c walCheckpoint). Only then, and only if the WAL is
+ * 0 bytes, are zeros written; a WAL that still holds frames (a reader or another
+ * connection kept the checkpoint from finishing) is left as it is. Zeros are no WAL header
+ * (wal.c walIndexRecover: a wrong magic number is an empty log), and the first commit
+ * after writes a new header at offset 0, as after any restart of the log; frames past the
+ * last valid one are ignored by recovery, as the stale frames after a restart already are.
+ * Real zeros, not a sparse ftruncate: writing into a hole allocates blocks, which the
+ * commit's fdatasync would then have to journal, as with an append.
+ *
+ * Nothing truncates the file afterwards: checkpoints here are PASSIVE and the connection's
+ * journal_size_limit stays SQLite's default (-1, no limit); SQLite deletes the WAL when the
+ * last connection closes, and the next open presizes it again.
+ *
+ * Returns the bytes written, 0 when the WAL was left alone.
+ */
+export function presizeWal(db: Pick<Database, 'pragma'>, file: string, bytes?: number): number {
+  const size = bytes ?? walBytesForPages(db, BACKSTOP_PAGES);
+  if (size <= 0) return 0;
+  // Without waiting: a connection that holds the log now keeps it, and the open goes on.
+  const timeout = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout = 0');
+  let result: { busy: number; log: number } | undefined;
+  try {
+    [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number }[];
+  } finally {
+    db.pragma(`busy_timeout = ${timeout}`);
+  }
+  if (!result || result.busy !== 0 || result.log !== 0) return 0;
+  let fd: number;
+  try {
+    fd = openSync(`${file}-wal`, 'r+');
+  } catch {
+    return 0; // not in WAL mode, or the WAL is gone: nothing to size
+  }
+  try {
+    if (fstatSync(fd).size !== 0) return 0;
+    const zeros = Buffer.alloc(Math.min(size, 2 ** 20));
+    for (let at = 0; at < size; at += zeros.length) writeSync(fd, zeros, 0, Math.min(zeros.length, size - at), at);
+    fdatasyncSync(fd);
+    return size;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The WAL file's length holding `pages` frames at the connection's page size. */
+export function walBytesForPages(db: Pick<Database, 'pragma'>, pages: number): number {
+  const pageSize = db.pragma('page_size', { simple: true }) as number;
+  return WAL_HEADER + pages * (pageSize + FRAME_HEADER);
 }

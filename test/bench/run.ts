@@ -24,6 +24,7 @@ import { identityBench } from './identity.bench.ts';
 import { profileBench } from './profile-store.ts';
 import { stallBench } from './stall.bench.ts';
 import { receiveBench } from './receive.bench.ts';
+import { diskSyncBench } from './disk-sync.bench.ts';
 import { renderPerformanceDoc } from './performance-doc.ts';
 
 type Suite = (options: BenchOptions) => Promise<BenchRow[] | { rows: BenchRow[]; detail: unknown }>;
@@ -43,6 +44,7 @@ const suites: Record<string, Suite> = {
   profile: profileBench,
   stall: stallBench,
   receive: receiveBench,
+  'disk-sync': diskSyncBench,
 };
 const QUICK_SUITES = ['store', 'sync', 'profile'];
 

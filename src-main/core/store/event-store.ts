@@ -33,7 +33,7 @@ import { canonicalEnvelope } from '../../../src-shared/signed-envelope.ts';
 import { inFoldOrder, type EventEnvelope, type StoredEvent } from '../../../src-shared/events.ts';
 import type { ChainReport } from '../../../src-shared/api.ts';
 import { checkChain } from './chain-check.ts';
-import { createCheckpointer } from '../../../src-common/sqlite-checkpointer.ts';
+import { createCheckpointer, presizeWal, SERIES_CHECKPOINT_EVERY } from '../../../src-common/sqlite-checkpointer.ts';
 import { openDatabase, type Db } from './database.ts';
 import type { Migration } from './migrations.ts';
 
@@ -235,11 +235,13 @@ export interface EventStore {
   /** Settles once every `flushLater` append made so far is on disk and announced. */
   flushed(): Promise<void>;
   /**
-   * `flushed()`, and no WAL checkpoint running. A long series of writes (the retention
-   * sweep) waits for it between its transactions: the checkpoint worker then copies the
-   * whole WAL with no write racing it, SQLite restarts the WAL, and the commit-time backstop
-   * (a checkpoint, with an fsync of the database file, inside a commit on the core's thread:
-   * 19–42 ms each, every ~1.5 s of a sweep that did not wait, strace) never comes due.
+   * `flushed()`, then a WAL checkpoint asked for (every few commits) and done. A long series of writes (the
+   * retention sweep) waits for it between its transactions: the checkpoint worker then copies
+   * the whole WAL with no write racing it, SQLite restarts the WAL, and the commit-time
+   * backstop (a checkpoint, with an fsync of the database file, inside a commit on the core's
+   * thread: 19–42 ms each, every ~1.5 s of a sweep that did not wait, strace) never comes
+   * due. Asked for every SERIES_CHECKPOINT_EVERY commits, not only awaited: counted as
+   * commands are, a checkpoint came every 64 slices, past the backstop (round 16l).
    */
   settled(): Promise<void>;
   /**
@@ -484,7 +486,9 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
   const projectors: Projector[] = [];
   const deferred: DeferredProjector[] = [];
   let closing: Promise<void> = Promise.resolve();
-  // WAL checkpoints run in a worker, not inside a command's commit (see src-common/sqlite-checkpointer.ts).
+  // Commits overwrite a WAL file of its working size rather than growing it, and checkpoints
+  // run in a worker, not inside a command's commit (see src-common/sqlite-checkpointer.ts).
+  if (file !== ':memory:') presizeWal(db, file);
   const checkpointer =
     file === ':memory:' ? null : createCheckpointer(db, file, (message) => console.error(`[guardline] ${message}`));
   let signer: EventSigner | null = null;
@@ -1098,6 +1102,7 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     },
     async settled() {
       await this.flushed();
+      checkpointer?.request(SERIES_CHECKPOINT_EVERY);
       await checkpointer?.settled();
     },
     shareableThrough,

@@ -7,10 +7,18 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { CHECKPOINT_EVERY, createCheckpointer } from '../../../src-common/sqlite-checkpointer.ts';
+import {
+  BACKSTOP_PAGES,
+  CHECKPOINT_EVERY,
+  createCheckpointer,
+  presizeWal,
+  SERIES_CHECKPOINT_EVERY,
+  walBytesForPages,
+} from '../../../src-common/sqlite-checkpointer.ts';
 import { openEventStore } from '../../../src-main/core/store/event-store.ts';
 import { encodeHlc } from '../../../src-shared/hlc.ts';
 import { tempDir } from '../../support/temp.ts';
+import { walEnd } from '../../support/wal.ts';
 
 const dir = tempDir();
 afterAll(() => dir.cleanup());
@@ -85,6 +93,132 @@ describe('WAL checkpointer', () => {
     expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
     expect((copy.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n).toBe(events.length);
     copy.close();
+  });
+});
+
+/** `count` notes, each in its own stream, authored by dev-a from `from` on. */
+function notes(count: number, from = 0) {
+  return Array.from({ length: count }, (_, k) => {
+    const i = from + k;
+    return {
+      id: `01a24000-0000-7000-8000-${String(i).padStart(12, '0')}`,
+      streamId: `01a24000-0000-7000-9000-${String(i).padStart(12, '0')}`,
+      type: 'incident.note_added' as const,
+      payload: { text: 'x'.repeat(1500) },
+      actor: 'G1',
+      deviceId: 'dev-a',
+      deviceTime: 1_780_000_000_000 + i,
+      hlc: encodeHlc({ wallMs: 1_780_000_000_000 + i, counter: 0, node: 'dev-a' }),
+    };
+  });
+}
+
+const walSize = (file: string) => statSync(`${file}-wal`).size;
+const eventCount = (file: string) => {
+  const db = new Database(file, { readonly: true });
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+};
+
+describe("the WAL's size: presized at open, restarted between a long series' transactions (issue 16, round 16l)", () => {
+  it("a store's commits overwrite the WAL in place: the file never grows, also past a worker checkpoint", async () => {
+    const file = join(dir.path, 'presized.sqlite');
+    const store = openEventStore(file);
+    const size = walSize(file);
+    // The backstop's size: a burst of commands stays inside it until the backstop restarts the log.
+    expect(size).toBeGreaterThanOrEqual(BACKSTOP_PAGES * 4096);
+    for (const event of notes(CHECKPOINT_EVERY * 3)) {
+      store.append([event]);
+      expect(walSize(file)).toBe(size);
+    }
+    expect(store.checkpoints()?.running || (store.checkpoints()?.completed ?? 0) >= 1).toBe(true);
+    store.close();
+    await store.closed();
+    expect(eventCount(file)).toBe(CHECKPOINT_EVERY * 3);
+  });
+
+  it('a WAL holding the frames of a crashed console is recovered into the database first, never overwritten', () => {
+    // The image a SIGKILL leaves: committed frames in the WAL, none checkpointed yet.
+    const file = join(dir.path, 'crashed.sqlite');
+    const running = openEventStore(file);
+    running.append(notes(CHECKPOINT_EVERY - 10));
+    const image = join(dir.path, 'crashed-image.sqlite');
+    copyFileSync(file, image);
+    copyFileSync(`${file}-wal`, `${image}-wal`);
+    running.close();
+    expect(statSync(`${image}-wal`).size).toBeGreaterThan(0);
+
+    const reopened = openEventStore(image);
+    expect(walSize(image)).toBeGreaterThanOrEqual(BACKSTOP_PAGES * 4096);
+    reopened.append(notes(5, CHECKPOINT_EVERY));
+    reopened.close();
+    const db = new Database(image, { readonly: true });
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect((db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n).toBe(CHECKPOINT_EVERY - 10 + 5);
+    db.close();
+  });
+
+  it('a long series of writes that waits for settled() between them keeps the WAL to a few of them: the backstop never comes due in a commit', async () => {
+    // The retention sweep's pattern: transactions of many events, not waiting for their fsync,
+    // then store.settled(). Counted in commits alone, a checkpoint came every 64 of them, the
+    // WAL grew past the backstop and SQLite checkpointed inside a commit, on the core's thread.
+    const file = join(dir.path, 'series.sqlite');
+    const store = openEventStore(file);
+    const db = new Database(file, { readonly: true });
+    const pageBytes = walBytesForPages(db, 1) - walBytesForPages(db, 0);
+    db.close();
+    let most = 0;
+    let written = 0;
+    let one = 0;
+    for (let t = 0; t < CHECKPOINT_EVERY + 6; t++) {
+      const before = walEnd(file);
+      store.append(notes(40, t * 40), { flushLater: true });
+      const after = walEnd(file);
+      const grew = after > before ? after - before : after;
+      one = Math.max(one, grew);
+      written += grew;
+      most = Math.max(most, after);
+      await store.settled();
+    }
+    // The series wrote far more than a few transactions' worth of frames …
+    expect(written).toBeGreaterThan(40 * one);
+    expect(written / pageBytes).toBeGreaterThan(1_000);
+    // … yet the WAL held at most about SERIES_CHECKPOINT_EVERY of them at any time: it restarted.
+    expect(most).toBeLessThanOrEqual((SERIES_CHECKPOINT_EVERY + 2) * one);
+    store.close();
+    await store.closed();
+    expect(eventCount(file)).toBe((CHECKPOINT_EVERY + 6) * 40);
+  });
+
+  it('leaves a WAL alone whose frames another connection still reads', () => {
+    const file = join(dir.path, 'held.sqlite');
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.exec('CREATE TABLE t (v TEXT)');
+    db.prepare('INSERT INTO t (v) VALUES (?)').run('kept');
+    // A reader in an open transaction keeps a checkpoint from emptying the log.
+    const reader = new Database(file, { readonly: true });
+    reader.exec('BEGIN');
+    reader.prepare('SELECT count(*) FROM t').get();
+    db.prepare('INSERT INTO t (v) VALUES (?)').run('after the snapshot');
+    const before = walSize(file);
+    expect(presizeWal(db, file, walBytesForPages(db, 100))).toBe(0);
+    expect(walSize(file)).toBe(before);
+    reader.exec('COMMIT');
+    reader.close();
+    expect(db.prepare('SELECT v FROM t ORDER BY rowid').pluck().all()).toEqual(['kept', 'after the snapshot']);
+    // With the reader gone the log empties and is sized.
+    expect(presizeWal(db, file, walBytesForPages(db, 100))).toBe(walBytesForPages(db, 100));
+    expect(walSize(file)).toBe(walBytesForPages(db, 100));
+    db.prepare('INSERT INTO t (v) VALUES (?)').run('third');
+    expect(walSize(file)).toBe(walBytesForPages(db, 100));
+    db.close();
+    const again = new Database(file, { readonly: true });
+    expect(again.prepare('SELECT count(*) FROM t').pluck().get()).toBe(3);
+    again.close();
   });
 });
 
