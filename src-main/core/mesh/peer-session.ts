@@ -96,6 +96,11 @@ export interface SessionDeps {
     last: number,
     ahead?: readonly (ReceivedPrep | undefined)[],
   ): MeshRefusalError | null;
+  /**
+   * Settles once everything `accept` stored so far is on disk (`store.flushed()`): a batch is
+   * acknowledged only then. Absent: acknowledged as soon as `accept` returns.
+   */
+  onDisk?(): Promise<void>;
   /** Parses and prepares large frames off this thread (frame-preparer.ts); absent: all inline. */
   preparer?: FramePreparer | null;
   /**
@@ -584,8 +589,13 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
         if (again) void again.then(guessesAgain);
         if (refusal) return close(refusal);
         session.peerHead = Math.max(session.peerHead, last);
-        send({ t: 'ack', last });
         deps.onChange(session);
+        // The peer learns the batch is stored only once it is on disk: the commit did not wait
+        // for its fsync (mesh.ts accept), and until then a power cut takes it back with the
+        // cursor it moved, and the peer must send it again. Acks leave in order (the flushes
+        // settle in log order); the next frame is stored meanwhile.
+        if (deps.onDisk) void deps.onDisk().then(() => send({ t: 'ack', last }));
+        else send({ t: 'ack', last });
         return;
       }
       case 'ack':

@@ -232,7 +232,10 @@ export interface EventStore {
    * A `flushLater` append is announced once it is on disk, in log order with the rest.
    */
   onCommitted(listener: (result: AppendResult) => void): () => void;
-  /** Settles once every `flushLater` append made so far is on disk and announced. */
+  /**
+   * Settles once every `flushLater` append made so far is on disk and announced (appends
+   * made after the call are not waited for).
+   */
   flushed(): Promise<void>;
   /**
    * `flushed()`, and no WAL checkpoint running. A long series of writes (the retention
@@ -731,7 +734,13 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
   const unflushed: AppendResult[] = [];
   let flushing = false;
   let flushAgain = false;
-  const flushWaiters: (() => void)[] = [];
+  /**
+   * Who waits for the appends through a log position to be on disk (`flushed()`). Each waits
+   * for what was committed when it asked, not for appends after: a peer session acknowledges
+   * each received batch once its flush is done, and during a catch-up a later batch is always
+   * committed and waiting for its own flush by then.
+   */
+  const flushWaiters: { through: number; settle: () => void }[] = [];
   const lastSeqOf = (result: AppendResult) => result.stored.at(-1)!.seq;
 
   function shareableThrough(): number {
@@ -744,7 +753,10 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     while (n < unflushed.length && lastSeqOf(unflushed[n]!) <= through) n++;
     const ready = unflushed.splice(0, n);
     if (ready.length > 0) announce(mergeResults(ready));
-    if (unflushed.length === 0) for (const settle of flushWaiters.splice(0)) settle();
+    const done = unflushed.length === 0 ? Infinity : unflushed[0]!.stored[0]!.seq - 1;
+    let w = 0;
+    while (w < flushWaiters.length && flushWaiters[w]!.through <= done) w++;
+    for (const waiter of flushWaiters.splice(0, w)) waiter.settle();
   }
 
   /**
@@ -1028,7 +1040,9 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     },
     flushed() {
       if (unflushed.length === 0) return Promise.resolve();
-      return new Promise((resolve) => flushWaiters.push(resolve));
+      // In log order: the waiters settle front first.
+      const through = lastSeqOf(unflushed.at(-1)!);
+      return new Promise((resolve) => flushWaiters.push({ through, settle: resolve }));
     },
     async settled() {
       await this.flushed();
@@ -1122,7 +1136,7 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       closing = checkpointer?.close() ?? closing;
       // Nothing waits on a flush after close: what it held back is work its caller does again.
       if (db.open) db.close();
-      for (const settle of flushWaiters.splice(0)) settle();
+      for (const waiter of flushWaiters.splice(0)) waiter.settle();
     },
     closed: () => closing,
   };
