@@ -170,11 +170,7 @@ export function prepareReceived(events: readonly EventEnvelope[], entries: reado
  */
 export interface PackedPreps {
   count: number;
-  /**
-   * The canonical texts of the events without an author hash, end to end; `canonicalAt[2i]`,
-   * `[2i + 1]`: where event i's starts and ends (-1: null, i.e. unsigned, or not sent because
-   * its author hash is: the console's thread computes it where it needs it).
-   */
+  /** The canonical texts end to end; `canonicalAt[2i]`, `[2i + 1]`: where event i's starts and ends (-1: null). */
   canonicals: string;
   canonicalAt: Int32Array;
   /** The author hashes end to end, placed the same way. */
@@ -223,11 +219,12 @@ export function packReceived(
   preps: readonly ReceivedPrep[],
   chain: { start: string; hashes: readonly string[] } | null = null,
 ): PackedPreps {
-  // An event's canonical text stays here where its author hash goes (every signed event with a
-  // sequence number): with the hash and the chain guess in hand, the console's thread needs the
-  // text only where a signature is checked there or the guess misses, and computes it then.
-  // Posting every text cost a 270 KB string a frame, packed here and rebuilt there (issue 12m).
-  const canonicals = packTexts(preps.map((p) => (p.authorHash === null ? p.canonical : null)));
+  // Every text goes, although with the author hash and a chain guess in hand the console's thread
+  // needs one only where a guess misses: misses are frequent (every frame prepared ahead of one of
+  // the console's own events, issue 12m), and without the text each cost that thread the
+  // canonical text as well as the hash (`canonicalEnvelope` 3.3 % of its busy time in the mesh
+  // bench's profile at 193c800, where the worker kept them), more than unpacking them here saves.
+  const canonicals = packTexts(preps.map((p) => p.canonical));
   const hashes = packTexts(preps.map((p) => p.authorHash));
   const packed: PackedPreps = {
     count: preps.length,

@@ -18,12 +18,14 @@ const causes = [
   'A had not sent it: other',
 ];
 console.log(
-  `| run | first frame → B's last store (ms) | B thread CPU over it (ms) | transactions | their wall (ms) | their CPU (ms) | between them busy (ms) | between them idle (ms) | ${causes.map((c) => `idle: ${c} (ms)`).join(' | ')} |`,
+  `| run | chain guesses taken | not taken | first frame → B's last store (ms) | B thread CPU over it (ms) | transactions | their wall (ms) | their CPU (ms) | between them busy (ms) | between them idle (ms) | ${causes.map((c) => `idle: ${c} (ms)`).join(' | ')} |`,
 );
-console.log(`| ${Array(causes.length + 8).fill('---').join(' | ')} |`);
+console.log(`| ${Array(causes.length + 10).fill('---').join(' | ')} |`);
 for (const f of files) {
   const t = fs.readFileSync(`${__dirname}/${f}`, 'utf8');
   const cells = [
+    num(t, /guessed on the frame worker: (\d+) taken/),
+    num(t, /taken by the append, (\d+) not taken/),
     num(t, /B's last transaction stored: ([\d.]+) ms/),
     num(t, /B's thread CPU over it ([\d.]+) ms/),
     num(t, /B's transactions \(≥ 100 events\): (\d+),/),
