@@ -5,9 +5,9 @@
  * trusted devices (pinned keys, no CA) and the claimed device and facility against that
  * record, and refuses anything else. Then each subscribes to the other's log after its
  * stored cursor and receives every later event in log order — catch-up first, then live
- * as commits happen — acknowledging each stored batch. Frames are handled one per tick
- * and the socket is paused while they queue, so a fast or hostile peer is held back by
- * TCP instead of by this console's memory.
+ * as commits happen — acknowledging each stored batch once it is on disk. Frames are
+ * handled one per tick and the socket is paused while they queue, so a fast or hostile
+ * peer is held back by TCP instead of by this console's memory.
  */
 import type { TLSSocket } from 'node:tls';
 import type { KeyObject } from 'node:crypto';

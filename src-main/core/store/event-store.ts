@@ -167,7 +167,8 @@ export interface AppendOptions {
   heldIds?: ReadonlySet<string>;
   /**
    * Work a power cut may take back, because the caller does it again (the retention sweep,
-   * issue 16): the commit does not wait for the disk (`synchronous=NORMAL`), so the core's
+   * issue 16; a peer's batch, which the peer sends again until told it is stored, issue 12o):
+   * the commit does not wait for the disk (`synchronous=NORMAL`), so the core's
    * thread never waits on a slow fsync for it. The store then syncs the WAL itself on a
    * thread of libuv's pool, or the next durable commit does it first; until then the
    * append is not announced (`onCommitted`) and its events stay out of what leaves this

@@ -185,8 +185,14 @@ describe('mesh between two consoles', () => {
     const image = join(imageDir.path, 'after-power-cut.sqlite');
     const file = b.c.file;
     const cursorKey = `mesh.cursor.${a.deviceId}`;
-    let cut: { lost: string[]; shown: number; shareable: number; firstSeq: number; cursor: string | null } | null =
-      null;
+    let cut: {
+      lost: string[];
+      shown: number;
+      inOutbox: number;
+      shareable: number;
+      firstSeq: number;
+      cursor: string | null;
+    } | null = null;
     const store = b.c.core.store as { append: typeof b.c.core.store.append };
     const append = b.c.core.store.append.bind(b.c.core.store);
     store.append = (events, options) => {
@@ -199,6 +205,7 @@ describe('mesh between two consoles', () => {
       cut = {
         lost: result.stored.map((e) => e.id),
         shown: result.stored.filter((e) => announced.has(e.id)).length,
+        inOutbox: b.c.core.store.outbox(100_000).filter((e) => result.stored.some((s) => s.id === e.id)).length,
         shareable: b.c.core.store.shareableThrough(),
         firstSeq: result.stored[0]!.seq,
         cursor,
@@ -214,9 +221,11 @@ describe('mesh between two consoles', () => {
     await until('the live incident on B', () => b.c.core.store.streamEvents(live.id).length > 0);
     // Committed but not yet shown or shareable: the incidents list and the alarm feed follow onCommitted.
     expect(cut).not.toBeNull();
-    const { lost, shown, shareable, firstSeq, cursor } = cut!;
+    const { lost, shown, inOutbox, shareable, firstSeq, cursor } = cut!;
     expect(lost.length).toBeGreaterThan(0);
     expect(shown).toBe(0);
+    // Not pushed to the tracker, not fed to other peers (they read up to shareableThrough).
+    expect(inOutbox).toBe(0);
     expect(shareable).toBeLessThan(firstSeq);
     const before = ids(b.c);
     await b.mesh.stop();
