@@ -4,9 +4,10 @@
  * process-level tests (mesh-cluster) cover the wired console.
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import type * as FsPromises from 'node:fs/promises';
 import { copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createHlc } from '../../../src-shared/hlc.ts';
 import { createMesh, type Mesh } from '../../../src-main/core/mesh/mesh.ts';
 import { keyFingerprint } from '../../../src-main/core/mesh/certificate.ts';
@@ -15,6 +16,35 @@ import type { TrustedDevice } from '../../../src-main/core/mesh/peer-session.ts'
 import { cleanupTestConsoles, openTestConsole, type TestConsole } from '../../support/consoles.ts';
 import { incidentInput } from '../../support/incidents.ts';
 import { tempDir } from '../../support/temp.ts';
+import { meshAttack } from '../../support/mesh-attacker.ts';
+
+/**
+ * The store's WAL flush (`fdatasync` of `<file>-wal` through fs/promises' `open`) held while
+ * `walFlush.held` is set: the test sees a received batch committed and not yet on disk for as
+ * long as it needs. The flush itself is the real one, only later.
+ */
+const walFlush = vi.hoisted(() => {
+  let release: () => void = () => undefined;
+  let gate: Promise<void> | null = null;
+  return {
+    hold() {
+      gate = new Promise<void>((resolve) => (release = resolve));
+    },
+    let() {
+      gate = null;
+      release();
+    },
+    wait: () => gate ?? Promise.resolve(),
+  };
+});
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const real = await importOriginal<typeof FsPromises>();
+  const open: typeof real.open = async (...args) => {
+    if (String(args[0]).endsWith('-wal')) await walFlush.wait();
+    return real.open(...args);
+  };
+  return { ...real, default: { ...real, open }, open };
+});
 
 interface Node {
   c: TestConsole;
@@ -248,5 +278,51 @@ describe('mesh between two consoles', () => {
     await until('B caught up again', () => [...ids(a.c)].every((id) => ids(again.c).has(id)));
     expect(again.c.events().length).toBe(ids(again.c).size);
     expect(again.c.core.store.verifyChain()).toMatchObject({ ok: true });
+  });
+
+  it('advertises high-water marks only for what is on disk: a peer skips what they say we hold', async () => {
+    const trusted = new Map<string, TrustedDevice>();
+    const a = await node('A', trusted);
+    const b = await node('B', trusted);
+    trust(trusted, a);
+    trust(trusted, b);
+    const watcher = { deviceId: 'watcher-device', ...generateKeyPairSync('ed25519') };
+    trusted.set(keyFingerprint(watcher.publicKey), {
+      deviceId: watcher.deviceId,
+      facility: 'Märsta',
+      name: null,
+      unit: null,
+    });
+    /** The marks B sends a peer that connects now. */
+    const marksOfB = async () => {
+      const [host, port] = b.address.split(':');
+      const frames = await meshAttack(
+        { host: host!, port: Number(port) },
+        watcher,
+        [{ t: 'subscribe', after: 0, marks: {} }],
+        { done: (got) => got.some((f) => f.t === 'subscribe') },
+      );
+      const subscribe = frames.find((f) => f.t === 'subscribe');
+      return subscribe?.t === 'subscribe' ? (subscribe.marks[a.deviceId] ?? 0) : -1;
+    };
+    for (let i = 0; i < 5; i++) await a.c.call('incidents.create', incidentInput({ title: `A ${i}` }));
+    a.mesh.setPeers([b.address]);
+    await until('B caught up', () => [...ids(a.c)].every((id) => ids(b.c).has(id)));
+    await b.c.core.store.flushed();
+    const onDisk = a.c.core.store.authorHead(a.deviceId);
+    expect(await marksOfB()).toBe(onDisk);
+
+    walFlush.hold();
+    try {
+      const live = await a.c.call<{ id: string }>('incidents.create', incidentInput({ title: 'Hot i matsalen' }));
+      await until('the live incident committed on B', () => b.c.core.store.streamEvents(live.id).length > 0);
+      expect(a.c.core.store.authorHead(a.deviceId)).toBeGreaterThan(onDisk);
+      // Committed on B, its flush held: B's marks still end where its disk does.
+      expect(await marksOfB()).toBe(onDisk);
+    } finally {
+      walFlush.let();
+    }
+    await b.c.core.store.flushed();
+    expect(await marksOfB()).toBe(a.c.core.store.authorHead(a.deviceId));
   });
 });
