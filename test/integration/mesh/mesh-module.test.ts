@@ -1,6 +1,8 @@
 /**
  * The mesh module between two real consoles (real SQLite files, real TLS on loopback),
- * with device keys made here: catch-up, live push and refusal of unknown keys. The
+ * with device keys made here: catch-up, live push and refusal of unknown keys; a received
+ * batch committed without waiting for its fsync is seen by no one, peer or user, before its
+ * flush (a power-cut image, the marks advertised meanwhile). The
  * process-level tests (mesh-cluster) cover the wired console.
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
