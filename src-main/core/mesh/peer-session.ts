@@ -5,9 +5,9 @@
  * trusted devices (pinned keys, no CA) and the claimed device and facility against that
  * record, and refuses anything else. Then each subscribes to the other's log after its
  * stored cursor and receives every later event in log order — catch-up first, then live
- * as commits happen — acknowledging each stored batch. Frames are handled one per tick
- * and the socket is paused while they queue, so a fast or hostile peer is held back by
- * TCP instead of by this console's memory.
+ * as commits happen — acknowledging each stored batch once it is on disk. Frames are
+ * handled one per tick and the socket is paused while they queue, so a fast or hostile
+ * peer is held back by TCP instead of by this console's memory.
  */
 import type { TLSSocket } from 'node:tls';
 import type { KeyObject } from 'node:crypto';
@@ -96,6 +96,11 @@ export interface SessionDeps {
     last: number,
     ahead?: readonly (ReceivedPrep | undefined)[],
   ): MeshRefusalError | null;
+  /**
+   * Settles once everything `accept` stored so far is on disk (`store.flushed()`): a batch is
+   * acknowledged only then. Absent: acknowledged as soon as `accept` returns.
+   */
+  onDisk?(): Promise<void>;
   /** Parses and prepares large frames off this thread (frame-preparer.ts); absent: all inline. */
   preparer?: FramePreparer | null;
   /**
@@ -584,8 +589,13 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
         if (again) void again.then(guessesAgain);
         if (refusal) return close(refusal);
         session.peerHead = Math.max(session.peerHead, last);
-        send({ t: 'ack', last });
         deps.onChange(session);
+        // The peer learns the batch is stored only once it is on disk: the commit did not wait
+        // for its fsync (mesh.ts accept), and until then a power cut takes it back with the
+        // cursor it moved, and the peer must send it again. Acks leave in order (the flushes
+        // settle in log order); the next frame is stored meanwhile.
+        if (deps.onDisk) void deps.onDisk().then(() => send({ t: 'ack', last }));
+        else send({ t: 'ack', last });
         return;
       }
       case 'ack':

@@ -167,7 +167,8 @@ export interface AppendOptions {
   heldIds?: ReadonlySet<string>;
   /**
    * Work a power cut may take back, because the caller does it again (the retention sweep,
-   * issue 16): the commit does not wait for the disk (`synchronous=NORMAL`), so the core's
+   * issue 16; a peer's batch, which the peer sends again until told it is stored, issue 12o):
+   * the commit does not wait for the disk (`synchronous=NORMAL`), so the core's
    * thread never waits on a slow fsync for it. The store then syncs the WAL itself on a
    * thread of libuv's pool, or the next durable commit does it first; until then the
    * append is not announced (`onCommitted`) and its events stay out of what leaves this
@@ -232,7 +233,10 @@ export interface EventStore {
    * A `flushLater` append is announced once it is on disk, in log order with the rest.
    */
   onCommitted(listener: (result: AppendResult) => void): () => void;
-  /** Settles once every `flushLater` append made so far is on disk and announced. */
+  /**
+   * Settles once every `flushLater` append made so far is on disk and announced (appends
+   * made after the call are not waited for).
+   */
   flushed(): Promise<void>;
   /**
    * `flushed()`, then a WAL checkpoint asked for (every few commits) and done. A long series of writes (the
@@ -812,7 +816,13 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
   const unflushed: AppendResult[] = [];
   let flushing = false;
   let flushAgain = false;
-  const flushWaiters: (() => void)[] = [];
+  /**
+   * Who waits for the appends through a log position to be on disk (`flushed()`). Each waits
+   * for what was committed when it asked, not for appends after: a peer session acknowledges
+   * each received batch once its flush is done, and during a catch-up a later batch is always
+   * committed and waiting for its own flush by then.
+   */
+  const flushWaiters: { through: number; settle: () => void }[] = [];
   const lastSeqOf = (result: AppendResult) => result.stored.at(-1)!.seq;
 
   function shareableThrough(): number {
@@ -825,7 +835,10 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     while (n < unflushed.length && lastSeqOf(unflushed[n]!) <= through) n++;
     const ready = unflushed.splice(0, n);
     if (ready.length > 0) announce(mergeResults(ready));
-    if (unflushed.length === 0) for (const settle of flushWaiters.splice(0)) settle();
+    const done = unflushed.length === 0 ? Infinity : unflushed[0]!.stored[0]!.seq - 1;
+    let w = 0;
+    while (w < flushWaiters.length && flushWaiters[w]!.through <= done) w++;
+    for (const waiter of flushWaiters.splice(0, w)) waiter.settle();
   }
 
   /**
@@ -1098,7 +1111,9 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     },
     flushed() {
       if (unflushed.length === 0) return Promise.resolve();
-      return new Promise((resolve) => flushWaiters.push(resolve));
+      // In log order: the waiters settle front first.
+      const through = lastSeqOf(unflushed.at(-1)!);
+      return new Promise((resolve) => flushWaiters.push({ through, settle: resolve }));
     },
     async settled() {
       await this.flushed();
@@ -1194,7 +1209,7 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       closing = checkpointer?.close() ?? closing;
       // Nothing waits on a flush after close: what it held back is work its caller does again.
       if (db.open) db.close();
-      for (const settle of flushWaiters.splice(0)) settle();
+      for (const waiter of flushWaiters.splice(0)) waiter.settle();
     },
     closed: () => closing,
   };

@@ -50,6 +50,13 @@ export interface RemoteBatch {
   /** Tracker seq of events whose origin already holds them at the tracker. */
   serverSeqById?: ReadonlyMap<string, number>;
   alsoInTransaction?: () => void;
+  /**
+   * Commit without waiting for the disk (`AppendOptions.flushLater`): for a sender that sends
+   * the batch again unless told it is stored, and is told only once `store.flushed()` settles
+   * (a peer's feed, mesh.ts). The cursor written by `alsoInTransaction` is in the same commit,
+   * so a power cut takes both back and the sender starts again from the old cursor.
+   */
+  flushLater?: boolean;
 }
 
 function sameFact(a: EventEnvelope, b: EventEnvelope): boolean {
@@ -162,6 +169,7 @@ export function createRemoteEvents(deps: RemoteEventsDeps) {
       const result = deps.store.append(events, {
         ...(serverSeqById.size > 0 ? { synced: { serverSeqById, syncedAt: deps.wallClock() } } : {}),
         ...(batch.alsoInTransaction ? { alsoInTransaction: batch.alsoInTransaction } : {}),
+        ...(batch.flushLater ? { flushLater: true } : {}),
         ...(prepared ? { prepared } : {}),
         heldIds: held,
       });

@@ -7,7 +7,9 @@
  *   back by TCP, not by this console's memory — and reads the next frames as soon as one
  *   frame's room is free, so the store never waits for bytes already at its socket;
  * - reading our log for the peer: rows that held nothing to send it are read once, not again
- *   on every wake-up until the next batch goes out.
+ *   on every wake-up until the next batch goes out;
+ * - acknowledging a batch only once it is on disk: the store commits a received batch without
+ *   waiting for its fsync (issue 12o), and a peer told "stored" never sends it again.
  */
 import tls from 'node:tls';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
@@ -192,5 +194,69 @@ describe("a peer session's flow", () => {
     // And the peer's cursor still moved past them all: one batch, no events, last 300.
     const batches = frames.filter((f) => f.t === 'events');
     expect(batches).toEqual([{ t: 'events', events: [], last: 300 }]);
+  });
+
+  it('acknowledges a stored batch only once the store says it is on disk, after what it sent meanwhile', async () => {
+    const peerKeys = generateKeyPairSync('ed25519');
+    const peerId = 'peer-device';
+    /** In order: what the store did and what the peer received. */
+    const seen: string[] = [];
+    let session: PeerSession | null = null;
+    let ours = false;
+    let onDisk: () => void = () => undefined;
+    const disk = new Promise<void>((resolve) => (onDisk = resolve));
+    const port = await sessionServer(
+      peerId,
+      {
+        accept(_peer, _events, last) {
+          seen.push(`stored ${last}`);
+          // One of our own commits right after, whose feed reaches the peer on a later turn.
+          if (last === 100)
+            setImmediate(() => {
+              ours = true;
+              session!.wake();
+            });
+          return null;
+        },
+        onDisk: () => disk,
+        feedAfter: (seq) =>
+          ours && seq < 1
+            ? {
+                events: [
+                  { deviceId: 'receiver-device', signed: true, json: JSON.stringify(feedEvent('receiver-device', 1)) },
+                ],
+                last: 1,
+              }
+            : { events: [], last: seq },
+      },
+      (opened) => (session = opened),
+    );
+    const batch = (from: number): MeshFrame => ({
+      t: 'events',
+      events: Array.from({ length: 100 }, (_, i) => feedEvent(peerId, from + i)),
+      last: from + 99,
+    });
+    const subscribe: MeshFrame = { t: 'subscribe', after: 0, marks: {} };
+    const frames = await meshAttack(
+      { host: '127.0.0.1', port },
+      { deviceId: peerId, ...peerKeys },
+      [subscribe, batch(1)],
+      {
+        done(got) {
+          const last = got.at(-1);
+          if (last?.t === 'events') {
+            seen.push('our feed');
+            // The flush is done only after our later feed went out.
+            seen.push('on disk');
+            onDisk();
+          }
+          if (last?.t === 'ack') seen.push(`ack ${last.last}`);
+          return got.some((f) => f.t === 'ack');
+        },
+      },
+    );
+    expect(frames.filter((f) => f.t === 'ack')).toEqual([{ t: 'ack', last: 100 }]);
+    // Before: the ack left with the commit, ahead of our feed and of the flush.
+    expect(seen).toEqual(['stored 100', 'our feed', 'on disk', 'ack 100']);
   });
 });

@@ -59,6 +59,23 @@ describe('appends flushed later', () => {
     }
   });
 
+  it('flushed() waits for the appends made before it, not for later ones (a peer session acknowledges each batch by it)', async () => {
+    const { store, heard } = open('waits-for-its-own.sqlite');
+    try {
+      const first = store.append([authored()], { flushLater: true });
+      const firstOnDisk = store.flushed();
+      const second = store.append([authored()], { flushLater: true });
+      await firstOnDisk;
+      // The first batch is on disk and announced; the second, committed after the flush began, waits for its own.
+      expect(heard).toEqual([seqs(first.stored)]);
+      expect(store.shareableThrough()).toBe(second.stored[0]!.seq - 1);
+      await store.flushed();
+      expect(heard).toEqual([seqs(first.stored), seqs(second.stored)]);
+    } finally {
+      store.close();
+    }
+  });
+
   it('are released by a durable commit after them, before it is announced, without waiting for their own flush', async () => {
     const { store, heard } = open('released.sqlite');
     try {
