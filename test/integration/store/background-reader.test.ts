@@ -260,8 +260,11 @@ describe('the background reader', () => {
     expect(pages.flatMap((p) => p.rows)).toEqual(first.outages);
     // Pages are slices of the report built for `first`: no page read built it again, even
     // with probe samples written meanwhile (a live monitor writes them every second).
+    // OR REPLACE: the live monitor may have written this line's slot already (under load it did).
     c.core.store.db
-      .prepare('INSERT INTO line_samples (facility_id, line_id, slot, at, outcome, rtt_ms) VALUES (?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT OR REPLACE INTO line_samples (facility_id, line_id, slot, at, outcome, rtt_ms) VALUES (?, ?, ?, ?, ?, ?)',
+      )
       .run(FACILITY, 'a1', 0, at(1), 'ok', 12);
     const builds = () => progressOf(c, 'reports.ledgerPage').filter((p) => p.done === 0).length;
     await page(0);
