@@ -205,16 +205,18 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
    * Pushes one batch. The tracker's acks are recorded at once, or, when `deferMark` is
    * given, handed to it as a function to call later (the drain records them while the
    * next batch is in flight). Refusals are narrowed down and recorded at once either way.
+   * Resolves true only when the tracker's first answer took the whole batch as sent; a
+   * refusal, a split or a quarantine resolves false (the drain then drops its read-ahead).
    */
   async function pushBatch(
     client: TrackerClient,
     events: OutboxRow[],
     onDone: (n: number) => void,
     deferMark?: (mark: () => void) => void,
-  ): Promise<void> {
-    if (events.length === 0) return;
-    // The stored payload texts go out unparsed (push-body.ts).
-    const body = pushBody(events);
+    // The stored payload texts go out unparsed (push-body.ts); the drain writes it ahead.
+    body: string = pushBody(events),
+  ): Promise<boolean> {
+    if (events.length === 0) return false;
     const sentAt = deps.wallClock();
     let response;
     try {
@@ -223,7 +225,10 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       if (!(error instanceof TrackerFailure)) throw error;
       const refusesContent =
         error.kind === 'invalid' || error.kind === 'conflict' || (error.kind === 'forbidden' && error.field !== null);
-      if (error.kind === 'too_large' && events.length > 1) return splitAndPush(client, events, onDone);
+      if (error.kind === 'too_large' && events.length > 1) {
+        await splitAndPush(client, events, onDone);
+        return false;
+      }
       if (!refusesContent) throw error;
       const index = indexFromField(error.field);
       if (index !== null && index < events.length) {
@@ -231,17 +236,21 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         pendingCache = null;
         log(`quarantined ${events[index]!.id}: ${error.message}`);
         onDone(1);
-        return pushBatch(
+        await pushBatch(
           client,
           events.filter((_, i) => i !== index),
           onDone,
         );
+        return false;
       }
-      if (events.length > 1) return splitAndPush(client, events, onDone);
+      if (events.length > 1) {
+        await splitAndPush(client, events, onDone);
+        return false;
+      }
       settings.quarantine(events[0]!.id, error.code, error.field, error.message, deps.wallClock());
       pendingCache = null;
       onDone(1);
-      return;
+      return false;
     }
     const acks = response.results;
     if (acks.length !== events.length || acks.some((a, i) => a.id !== events[i]!.id)) {
@@ -260,6 +269,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     };
     if (deferMark) deferMark(mark);
     else mark();
+    return true;
   }
 
   async function splitAndPush(client: TrackerClient, events: OutboxRow[], onDone: (n: number) => void) {
@@ -280,36 +290,45 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       publish();
     };
     // One push in flight at a time, so the tracker sees batches in outbox order. While
-    // it is in flight the console records the previous batch's acks and reads the next
-    // batch (the events after the in-flight one), so its own work overlaps the
-    // tracker's instead of adding to it. An unrecorded ack only means a re-push, which
-    // the tracker answers as a duplicate.
+    // it is in flight the console records the previous batch's acks, reads the next
+    // batch (the events after the in-flight one) and writes its body, so its own work
+    // overlaps the tracker's instead of adding to it, and the next push leaves as soon
+    // as the answer is in. An unrecorded ack only means a re-push, which the tracker
+    // answers as a duplicate. The read-ahead is sent only after a plain success: after a
+    // refusal, split or quarantine it is dropped and the outbox read again (round 16o).
     let unrecorded: (() => void) | null = null;
     const record = () => {
       const mark = unrecorded;
       unrecorded = null;
       mark?.();
     };
+    // The same outbox read as ever (up to `shareableThrough`, quarantine left out), its
+    // body written at once: events appended after it simply go in a later batch.
+    const read = (afterSeq?: number) => {
+      const rows = takeBatch(store.outboxRows(batchSize, afterSeq));
+      return { rows, body: rows.length > 0 ? pushBody(rows) : '' };
+    };
     try {
-      let batch = takeBatch(store.outboxRows(batchSize));
-      while (batch.length > 0) {
-        const inFlight = pushBatch(client, batch, onDone, (mark) => (unrecorded = mark));
+      let batch = read();
+      while (batch.rows.length > 0) {
+        const inFlight = pushBatch(client, batch.rows, onDone, (mark) => (unrecorded = mark), batch.body);
         // Awaited below; a failure meanwhile is not an unhandled rejection.
         inFlight.catch(() => {});
         // A turn of the event loop first, so the request is on the socket before this work.
         await new Promise((resolve) => setImmediate(resolve));
         record();
-        const next = takeBatch(store.outboxRows(batchSize, batch.at(-1)!.seq));
-        await inFlight;
+        const next = read(batch.rows.at(-1)!.seq);
+        const tookAll = await inFlight;
         if (stopped) return;
-        if (next.length > 0) {
+        if (tookAll && next.rows.length > 0) {
           batch = next;
           continue;
         }
-        // Past the end: record the last acks, then look again from the start (an event
-        // released from quarantine meanwhile sits before the batches just sent).
+        // Past the end, or an answer other than a plain success: record the last acks,
+        // then read again from the start (an event released from quarantine meanwhile
+        // sits before the batches just sent; events appended since the read-ahead are in).
         record();
-        batch = takeBatch(store.outboxRows(batchSize));
+        batch = read();
       }
     } finally {
       record();

@@ -1,0 +1,212 @@
+/**
+ * The drain writes the next push's body while the previous push is in flight (round 16o).
+ * The tracker must see nothing different: every push body is the one the outbox read
+ * would give at the moment it is sent, and an answer other than a plain success drops the
+ * body written ahead, so the events appended meanwhile go in the very next push.
+ *
+ * A loopback proxy in front of a real tracker records each push body and, as it arrives,
+ * what the console's outbox holds at that moment.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { ChildTracker } from '../tracker/child-tracker.ts';
+import { cleanupTestConsoles, type TestConsole } from '../../support/consoles.ts';
+import { incidentInput } from '../../support/incidents.ts';
+import { tempDir } from '../../support/temp.ts';
+import { pushBody } from '../../../src-main/core/sync/push-body.ts';
+import type { SyncStatus } from '../../../src-shared/sync.ts';
+import {
+  deviceToken,
+  enrol,
+  enrolmentCode,
+  startTracker,
+  syncConsole,
+  trackerEvents,
+  waitForSync,
+} from './sync-lab.ts';
+
+const dir = tempDir('guardline-sync-prepared-');
+const open: TestConsole[] = [];
+const servers: Server[] = [];
+let tracker: ChildTracker;
+
+afterAll(async () => {
+  for (const c of open) await c.close();
+  for (const s of servers) await new Promise((done) => s.close(done));
+  await tracker?.kill();
+  cleanupTestConsoles();
+  dir.cleanup();
+});
+
+const BATCH = 5;
+const technical = (title: string) => incidentInput({ title, category: 'technical', severity: 'medium' });
+const live = (s: SyncStatus) => s.pending === 0 && s.state === 'live';
+
+interface SeenPush {
+  body: string;
+  ids: string[];
+  /** The outbox's first batch as it stood when the push arrived. */
+  fromStart: string;
+  /** The batch after the previous push's last event, as it stood when the push arrived. */
+  afterPrevious: string;
+}
+
+/**
+ * A proxy to the tracker. Push bodies are read whole, noted with the console's outbox as
+ * it stands then, and passed on after `hold` resolves; everything else is piped as is.
+ */
+async function proxy(
+  upstream: string,
+  c: () => TestConsole,
+  hold: (push: SeenPush) => Promise<void> = async () => {},
+): Promise<{ url: string; pushes: SeenPush[] }> {
+  const target = new URL(upstream);
+  const pushes: SeenPush[] = [];
+  const pass = (req: IncomingMessage, res: ServerResponse, body: Buffer | null) => {
+    const out = request(
+      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    out.on('error', () => res.destroy());
+    res.on('close', () => out.destroy());
+    if (body) out.end(body);
+    else req.pipe(out);
+  };
+  const server = createServer((req, res) => {
+    if (req.method !== 'POST' || req.url !== '/v1/events') return pass(req, res, null);
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const text = body.toString('utf8');
+      const ids = (JSON.parse(text) as { events: { id: string }[] }).events.map((e) => e.id);
+      const store = c().core.store;
+      const previous = pushes.at(-1);
+      const afterSeq = previous ? store.getEvent(previous.ids.at(-1)!)!.seq : 0;
+      const seen: SeenPush = {
+        body: text,
+        ids,
+        fromStart: pushBody(store.outboxRows(BATCH)),
+        afterPrevious: pushBody(store.outboxRows(BATCH, afterSeq)),
+      };
+      pushes.push(seen);
+      void hold(seen).then(() => pass(req, res, body));
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, pushes };
+}
+
+async function ownTitles(c: TestConsole): Promise<string[]> {
+  return (await trackerEvents(tracker.url, deviceToken(c)))
+    .filter((e) => e.deviceId === c.core.info().deviceId && e.type === 'incident.created')
+    .sort((a, b) => a.serverSeq - b.serverSeq)
+    .map((e) => (e.payload as { title: string }).title);
+}
+
+describe('the push written ahead while the previous one is in flight', () => {
+  it(
+    'sends, push after push, the body the outbox read gives when it is sent, events created meanwhile later',
+    { timeout: 120_000 },
+    async () => {
+      tracker = await startTracker(join(dir.path, 'tracker.sqlite'));
+      const c = await syncConsole(dir.path, 'plain', { sync: { batchSize: BATCH } });
+      open.push(c);
+      const titles: string[] = [];
+      for (let i = 0; i < 23; i++) {
+        titles.push(`Händelse ${i}`);
+        await c.call('incidents.create', technical(`Händelse ${i}`));
+      }
+      let created = 0;
+      const { url, pushes } = await proxy(
+        tracker.url,
+        () => c,
+        async () => {
+          // While the second and third pushes are in flight, the guard keeps writing.
+          if (pushes.length === 2 || pushes.length === 3) {
+            titles.push(`Under flygning ${created}`);
+            await c.call('incidents.create', technical(`Under flygning ${created++}`));
+          }
+        },
+      );
+      await enrol(c, url, await enrolmentCode(tracker.url));
+      await waitForSync(c, live, 'the backlog to drain');
+
+      const drained = pushes.filter((p) => p.ids.length > 0);
+      expect(drained.length).toBeGreaterThan(4);
+      for (const [i, p] of drained.entries()) {
+        expect(p.body, `push ${i}`).toBe(i === 0 ? p.fromStart : p.afterPrevious);
+      }
+      expect(await ownTitles(c)).toEqual(titles);
+      expect(new Set(drained.flatMap((p) => p.ids)).size).toBe(drained.flatMap((p) => p.ids).length);
+    },
+  );
+
+  it(
+    'drops the body written ahead when the tracker refuses an event in the middle of the drain',
+    { timeout: 120_000 },
+    async () => {
+      const c = await syncConsole(dir.path, 'refused', { sync: { batchSize: BATCH } });
+      open.push(c);
+      const titles: string[] = [];
+      // The outbox already holds the administrator's events. Placed so that the refused
+      // event opens a batch and the batch after it is short (two events).
+      const k = c.core.store.outboxCount();
+      const foreignAt = 5 * Math.ceil((k + BATCH) / BATCH) + 1;
+      const total = foreignAt - 1 + BATCH + 2;
+      let foreignId = '';
+      for (let i = 0; k + i < total; i++) {
+        const foreign = k + i === foreignAt;
+        const made = await c.call<{ id: string }>('incidents.create', {
+          ...technical(`Händelse ${i}`),
+          ...(foreign ? { facility: 'Annan anläggning' } : {}),
+        });
+        if (foreign) foreignId = c.events('incident.created').find((e) => e.streamId === made.id)!.id;
+        else titles.push(`Händelse ${i}`);
+      }
+      // One outbox event per incident: the batches fall as planned.
+      expect(c.core.store.outboxCount()).toBe(total);
+      expect(c.core.store.outboxRows(total).findIndex((r) => r.id === foreignId)).toBe(foreignAt);
+      let refusedAt = -1;
+      const { url, pushes } = await proxy(
+        tracker.url,
+        () => c,
+        async (push) => {
+          // The refused push is held until two more incidents are written: the third
+          // batch, read ahead during this flight, no longer is the outbox's next batch.
+          if (refusedAt === -1 && push.ids.includes(foreignId)) {
+            refusedAt = pushes.length - 1;
+            for (const n of [0, 1]) {
+              titles.push(`Under flygning ${n}`);
+              await c.call('incidents.create', technical(`Under flygning ${n}`));
+            }
+          }
+        },
+      );
+      await enrol(c, url, await enrolmentCode(tracker.url));
+      await waitForSync(c, (s) => live(s) && s.quarantined === 1, 'the backlog to drain');
+
+      expect(refusedAt).toBeGreaterThanOrEqual(0);
+      const refusedIds = new Set(pushes[refusedAt]!.ids);
+      // After the refused push come its narrowed retries (subsets of it), then the next read.
+      const nextRead = pushes.slice(refusedAt + 1).find((p) => p.ids.some((id) => !refusedIds.has(id)));
+      expect(nextRead).toBeDefined();
+      expect(nextRead!.body).toBe(nextRead!.fromStart);
+      const late = c
+        .events('incident.created')
+        .filter((e) => e.deviceId === c.core.info().deviceId)
+        .filter((e) => (e.payload as { title: string }).title.startsWith('Under flygning'))
+        .map((e) => e.id);
+      expect(late).toHaveLength(2);
+      expect(nextRead!.ids).toEqual(expect.arrayContaining(late));
+      expect(c.core.sync.quarantine().map((q) => q.eventId)).toEqual([foreignId]);
+      expect(await ownTitles(c)).toEqual(titles);
+    },
+  );
+});
