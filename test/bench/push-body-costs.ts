@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { openEventStore, type OutboxRow } from '../../src-main/core/store/event-store.ts';
 import { pushBody } from '../../src-main/core/sync/push-body.ts';
 import type { StoredEvent } from '../../src-shared/events.ts';
+import { bodyFromParsed } from '../support/push-body.ts';
 import { tempDir } from '../support/temp.ts';
 import { percentile, progress, round } from './report.ts';
 import { offlineBacklog } from './sync/offline-events.ts';
@@ -25,22 +26,7 @@ function bodyBefore(events: StoredEvent[]): string {
   let bytes = 64;
   for (const e of events) bytes += JSON.stringify(e.payload).length + 400;
   if (bytes < 0) throw new Error('unreachable: keeps the measurement from being optimised away');
-  const wire = events.map(
-    ({ id, streamId, type, payload, actor, deviceId, deviceTime, hlc, deviceSeq, sig, prev }) => ({
-      id,
-      streamId,
-      type,
-      payload,
-      actor,
-      deviceId,
-      deviceTime,
-      hlc,
-      deviceSeq,
-      sig,
-      prev,
-    }),
-  );
-  return JSON.stringify({ events: wire });
+  return bodyFromParsed(events);
 }
 
 /** As shipped: the rows' lengths measure the batch (engine.ts takeBatch), push-body.ts writes the body. */

@@ -9,32 +9,13 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openEventStore, type EventSigner } from '../../../src-main/core/store/event-store.ts';
 import { pushBody } from '../../../src-main/core/sync/push-body.ts';
-import type { EventEnvelope, StoredEvent } from '../../../src-shared/events.ts';
+import type { EventEnvelope } from '../../../src-shared/events.ts';
 import { authoredNote } from '../../support/incidents.ts';
+import { bodyFromParsed } from '../../support/push-body.ts';
 import { tempDir } from '../../support/temp.ts';
 
 const dir = tempDir();
 afterAll(() => dir.cleanup());
-
-/** The body as the engine wrote it before: each stored event's wire members, parsed payload, JSON.stringify. */
-function bodyFromParsed(events: readonly StoredEvent[]): string {
-  const wire = events.map(
-    ({ id, streamId, type, payload, actor, deviceId, deviceTime, hlc, deviceSeq, sig, prev }) => ({
-      id,
-      streamId,
-      type,
-      payload,
-      actor,
-      deviceId,
-      deviceTime,
-      hlc,
-      deviceSeq,
-      sig,
-      prev,
-    }),
-  );
-  return JSON.stringify({ events: wire });
-}
 
 const TEXTS = [
   'plain',
