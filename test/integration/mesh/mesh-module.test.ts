@@ -7,7 +7,7 @@
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type * as FsPromises from 'node:fs/promises';
-import { copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createHlc } from '../../../src-shared/hlc.ts';
@@ -19,6 +19,7 @@ import { cleanupTestConsoles, openTestConsole, type TestConsole } from '../../su
 import { incidentInput } from '../../support/incidents.ts';
 import { tempDir } from '../../support/temp.ts';
 import { meshAttack } from '../../support/mesh-attacker.ts';
+import { walEnd } from '../../support/wal.ts';
 
 /**
  * The store's WAL flush (`fdatasync` of `<file>-wal` through fs/promises' `open`) held while
@@ -230,7 +231,8 @@ describe('mesh between two consoles', () => {
     store.append = (events, options) => {
       if (!options?.flushLater || cut || b.c.core.store.shareableThrough() !== Number.MAX_SAFE_INTEGER)
         return append(events, options);
-      const syncedWal = statSync(`${file}-wal`).size;
+      // The wal-index's last frame, not the file's size: the store writes its WAL to a working size at open.
+      const syncedWal = walEnd(file);
       const cursor = b.c.core.store.getMeta(cursorKey);
       expect(b.c.core.store.checkpoints()?.completed ?? 0).toBe(0);
       const result = append(events, options);
