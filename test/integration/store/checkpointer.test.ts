@@ -72,16 +72,7 @@ describe('WAL checkpointer', () => {
     // second opener acting on the file right after close must not see a checkpoint half-way.
     const file = join(dir.path, 'closing.sqlite');
     const store = openEventStore(file);
-    const events = Array.from({ length: CHECKPOINT_EVERY * 2 }, (_, i) => ({
-      id: `01a24000-0000-7000-8000-${String(i).padStart(12, '0')}`,
-      streamId: `01a24000-0000-7000-9000-${String(i).padStart(12, '0')}`,
-      type: 'incident.note_added' as const,
-      payload: { text: 'x'.repeat(1500) },
-      actor: 'G1',
-      deviceId: 'dev-a',
-      deviceTime: 1_780_000_000_000 + i,
-      hlc: encodeHlc({ wallMs: 1_780_000_000_000 + i, counter: 0, node: 'dev-a' }),
-    }));
+    const events = notes(CHECKPOINT_EVERY * 2);
     for (const event of events) store.append([event]);
     expect(store.checkpoints()?.running).toBe(true); // the last commits asked for one
     store.close();
