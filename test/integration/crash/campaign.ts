@@ -84,7 +84,12 @@ async function killAtRandom(
   const acked: string[] = [];
   let lastCheckpoint: string | null = null;
   let lastWalBytes = 0;
-  let lastPush: string | null = null;
+  // Pushes overlap since the next body is written during a flight (engine.ts drain): push n+1
+  // starts before push n's answer is marked synced, so where a kill landed is read from every
+  // push under way, not from the last line. Started and not answered, by number:
+  const unanswered = new Set<string>();
+  // Answered with success and not yet marked synced (marks are written in answer order).
+  let answeredUnmarked = 0;
   let checkpointsWithFrames = 0;
   /** The window a mode aims at is open: a push starting, or a checkpoint with frames after one has finished. */
   const windowOpens = (word: string | undefined) =>
@@ -105,9 +110,13 @@ async function killAtRandom(
       lastCheckpoint = word;
       if (word === 'ckpt-start') lastWalBytes = Number(rest[1]);
       else if (lastWalBytes > WAL_HEADER_BYTES) checkpointsWithFrames += 1;
-    } else if (word === 'push-start' || word === 'push-answered' || word === 'push-end') {
-      lastPush = word;
-      if (word === 'push-end') pushesCompleted += 1;
+    } else if (word === 'push-start') unanswered.add(rest[0]!);
+    else if (word === 'push-answered') {
+      unanswered.delete(rest[0]!);
+      if (rest[1]?.startsWith('2')) answeredUnmarked += 1;
+    } else if (word === 'push-end') {
+      answeredUnmarked = Math.max(0, answeredUnmarked - 1);
+      pushesCompleted += 1;
     }
     if (phase === 'counting' && acked.length >= acksBeforeKill) {
       if (mode === 'incidents') {
@@ -136,12 +145,7 @@ async function killAtRandom(
           ? 'in-checkpoint'
           : 'in-empty-checkpoint';
   if (mode === 'sync')
-    landing =
-      lastPush === 'push-start'
-        ? 'push-before-answer'
-        : lastPush === 'push-answered'
-          ? 'push-after-answer'
-          : 'outside-push';
+    landing = unanswered.size > 0 ? 'push-before-answer' : answeredUnmarked > 0 ? 'push-after-answer' : 'outside-push';
   return { acked, landing, checkpointsWithFrames, pushesCompleted };
 }
 
