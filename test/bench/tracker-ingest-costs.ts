@@ -13,14 +13,10 @@
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { openTrackerDb } from '../../src-tracker/db/database.ts';
-import { createEnrolmentCode, enrollDevice } from '../../src-tracker/enrolment/enrolment-store.ts';
 import { createIngestor } from '../../src-tracker/events/ingestor.ts';
 import { checkPushBatch } from '../../src-tracker/events/validate-push.ts';
-import { createTrackerAuthor } from '../../src-tracker/identity/authored-events.ts';
-import { loadTrackerIdentity } from '../../src-tracker/identity/tracker-identity.ts';
 import { DEFAULT_LIMITS } from '../../src-tracker/server.ts';
-import { hashSecret } from '../../src-tracker/auth/tokens.ts';
-import { testKey } from '../support/device-keys.ts';
+import { enrolInStore } from '../support/tracker-device.ts';
 import { tempDir } from '../support/temp.ts';
 import { percentile, round } from './report.ts';
 import { offlineBacklog } from './sync/offline-events.ts';
@@ -36,20 +32,7 @@ const dir = tempDir('guardline-tracker-ingest-');
 try {
   const store = await openTrackerDb({ kind: 'sqlite', file: join(dir.path, 'tracker.sqlite') });
   try {
-    const { code } = await createEnrolmentCode(store, { facility: FACILITY, ttlMinutes: 5 }, Date.now());
-    const identity = await loadTrackerIdentity(store, Date.now());
-    const author = createTrackerAuthor({ store, identity, limits: DEFAULT_LIMITS, clock: Date.now });
-    const { deviceToken } = await enrollDevice(
-      { store, identity, author },
-      { code, deviceId: DEVICE, label: 'bench', publicKey: testKey(DEVICE).publicKey },
-      Date.now(),
-    );
-    const row = await store.db
-      .selectFrom('devices')
-      .select(['id', 'device_id', 'facility'])
-      .where('token_hash', '=', hashSecret(deviceToken))
-      .executeTakeFirstOrThrow();
-    const device = { id: row.id, deviceId: row.device_id, facility: row.facility };
+    const { device } = await enrolInStore(store, FACILITY, DEVICE, 'bench');
     const { events } = offlineBacklog({
       count: PUSH * PUSHES,
       deviceId: DEVICE,

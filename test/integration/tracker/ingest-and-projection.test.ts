@@ -15,18 +15,15 @@ import type { EventEnvelope } from '../../../src-shared/events.ts';
 import { HqIncident } from '../../../src-shared/sync-wire.ts';
 import { hashSecret } from '../../../src-tracker/auth/tokens.ts';
 import { openTrackerDb, type TrackerDb } from '../../../src-tracker/db/database.ts';
-import { createEnrolmentCode, enrollDevice } from '../../../src-tracker/enrolment/enrolment-store.ts';
 import { createIngestor, OVERLAP_FROM, PushRefused } from '../../../src-tracker/events/ingestor.ts';
 import type { PushRefusal } from '../../../src-tracker/events/verify-authors.ts';
 import { checkPushBatch, type CheckedBatch } from '../../../src-tracker/events/validate-push.ts';
 import type { AuthedDevice } from '../../../src-tracker/http/auth.ts';
 import { TrackerFailure } from '../../../src-tracker/http/errors.ts';
-import { buildTracker, DEFAULT_LIMITS } from '../../../src-tracker/server.ts';
+import { buildTracker } from '../../../src-tracker/server.ts';
 import { BACKSTOP_PAGES } from '../../../src-common/sqlite-checkpointer.ts';
 import { createProjectorThread } from '../../../src-tracker/projections/projector-thread.ts';
-import { loadTrackerIdentity } from '../../../src-tracker/identity/tracker-identity.ts';
-import { createTrackerAuthor } from '../../../src-tracker/identity/authored-events.ts';
-import { testKey } from '../../support/device-keys.ts';
+import { enrolInStore } from '../../support/tracker-device.ts';
 import { consoleEvents } from './http-client.ts';
 import { rowToEnvelope } from '../../../src-tracker/events/event-rows.ts';
 import { searchText } from '../../../src-tracker/projections/incidents.ts';
@@ -50,20 +47,7 @@ afterEach(async () => {
 });
 
 async function enrolled(deviceId: string): Promise<{ device: AuthedDevice; token: string }> {
-  const { code } = await createEnrolmentCode(store, { facility: FACILITY, ttlMinutes: 5 }, Date.now());
-  const identity = await loadTrackerIdentity(store, Date.now());
-  const author = createTrackerAuthor({ store, identity, limits: DEFAULT_LIMITS, clock: Date.now });
-  const { deviceToken } = await enrollDevice(
-    { store, identity, author },
-    { code, deviceId, label: 'test', publicKey: testKey(deviceId).publicKey },
-    Date.now(),
-  );
-  const row = await store.db
-    .selectFrom('devices')
-    .select(['id', 'device_id', 'facility'])
-    .where('token_hash', '=', hashSecret(deviceToken))
-    .executeTakeFirstOrThrow();
-  return { device: { id: row.id, deviceId: row.device_id, facility: row.facility }, token: deviceToken };
+  return enrolInStore(store, FACILITY, deviceId, 'test');
 }
 
 function checked(events: EventEnvelope[]): CheckedBatch {
