@@ -5,6 +5,7 @@
  * so going into an incident and back returns to the same place.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useWindowKeydown } from './use-window-keydown.ts';
 import { useTranslation } from 'react-i18next';
 import type { SystemInfo } from '../../src-shared/api.ts';
 import { useApi, useOnReconnect, usePushEvent } from '../api/ApiContext.tsx';
@@ -122,32 +123,27 @@ function Shell() {
   );
 
   // N (or Alt+N from anywhere) opens a new report; "/" jumps to search.
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (!signedIn || route !== 'list' || screen.kind !== 'list') return;
-      if (event.defaultPrevented || event.ctrlKey || event.metaKey) return;
-      const isN = event.code === 'KeyN' || event.key.toLowerCase() === 'n';
-      if (isN && (event.altKey || !isTyping(event.target))) {
-        event.preventDefault();
-        setScreen({ kind: 'new' });
-      } else if (event.key === '/' && !event.altKey && !isTyping(event.target)) {
-        event.preventDefault();
-        searchRef.current?.focus();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [screen.kind, signedIn, route]);
+  useWindowKeydown((event) => {
+    if (!signedIn || route !== 'list' || screen.kind !== 'list') return;
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey) return;
+    const isN = event.code === 'KeyN' || event.key.toLowerCase() === 'n';
+    if (isN && (event.altKey || !isTyping(event.target))) {
+      event.preventDefault();
+      setScreen({ kind: 'new' });
+    } else if (event.key === '/' && !event.altKey && !isTyping(event.target)) {
+      event.preventDefault();
+      searchRef.current?.focus();
+    }
+  });
 
   // Until system.info has answered the form cannot show facility and unit; Esc still leaves.
-  useEffect(() => {
-    if (screen.kind !== 'new' || info) return;
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') setScreen({ kind: 'list' });
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [screen.kind, info]);
+  useWindowKeydown(
+    screen.kind === 'new' && !info
+      ? (event) => {
+          if (event.key === 'Escape') setScreen({ kind: 'list' });
+        }
+      : null,
+  );
 
   const back = useCallback(() => setScreen({ kind: 'list' }), []);
   const openIncident = useCallback((id: string) => {

@@ -7,9 +7,10 @@
  * acknowledged by them) the banner says so instead of ignoring the keypress.
  * While it shows, the sound loops and the tab title flashes.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../api/ApiContext.tsx';
+import { useWindowKeydown } from '../../app/use-window-keydown.ts';
 import { AlarmRow } from './AlarmRow.tsx';
 import { AlarmSound } from './AlarmSound.tsx';
 import { ackErrorKey, orderAlarms, shortcutTarget, shouldSound, type Viewer } from './model/alarm-view.ts';
@@ -72,19 +73,18 @@ export function AlarmBanner(props: AlarmBannerProps) {
 
   const target = shortcutTarget(alarms, viewer);
   const targetId = target?.escalationId ?? null;
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
+  // Capture: the shortcut works whatever has focus, a text field included.
+  useWindowKeydown(
+    (event) => {
       if (!isAckShortcut(event)) return;
       event.preventDefault();
       if (targetId) {
         setRefusedShortcuts(0);
         if (!busy.has(targetId)) void acknowledge(targetId);
       } else setRefusedShortcuts((n) => n + 1);
-    };
-    // Capture: the shortcut works whatever has focus, a text field included.
-    window.addEventListener('keydown', onKey, { capture: true });
-    return () => window.removeEventListener('keydown', onKey, { capture: true });
-  }, [targetId, busy, acknowledge]);
+    },
+    { capture: true },
+  );
 
   if (alarms.length === 0) return null;
   return (

@@ -9,6 +9,7 @@ import { Timeline } from './Timeline.tsx';
 import { useIncident } from './use-incident.ts';
 import { useLocalTime } from './use-local-time.ts';
 import { EscalationPanel } from '../alarms/index.ts';
+import { useWindowKeydown } from '../../app/use-window-keydown.ts';
 
 export function IncidentDetail(props: { id: string; onBack: () => void }) {
   const { t } = useTranslation();
@@ -25,16 +26,12 @@ export function IncidentDetail(props: { id: string; onBack: () => void }) {
 
   // Esc goes back, unless it would throw away a note being written.
   const onBack = props.onBack;
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key !== 'Escape' || event.defaultPrevented) return;
-      if (event.target instanceof HTMLTextAreaElement && event.target.value.trim() !== '') return;
-      event.preventDefault();
-      onBack();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onBack]);
+  useWindowKeydown((event) => {
+    if (event.key !== 'Escape' || event.defaultPrevented) return;
+    if (event.target instanceof HTMLTextAreaElement && event.target.value.trim() !== '') return;
+    event.preventDefault();
+    onBack();
+  });
 
   const changed = (next: Incident) => {
     if (data) replace({ ...data, incident: next });

@@ -12,6 +12,7 @@ import { useAuth } from './auth-context.tsx';
 import { GateField } from './GateField.tsx';
 import { signInProblem, type SignInProblem } from './model/sign-in-error.ts';
 import type { Gate } from './model/gate.ts';
+import { useWindowKeydown } from '../../app/use-window-keydown.ts';
 
 type Mode = Extract<Gate, { kind: 'sign-in' | 'locked' | 'switch' }>;
 
@@ -33,17 +34,16 @@ export function SignInScreen(props: { mode: Mode }) {
   }, [prefilled]);
 
   const cancelSwitch = auth.cancelSwitch;
-  useEffect(() => {
-    if (mode.kind !== 'switch') return;
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape' && !event.defaultPrevented) {
-        event.preventDefault();
-        cancelSwitch();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [mode.kind, cancelSwitch]);
+  useWindowKeydown(
+    mode.kind === 'switch'
+      ? (event) => {
+          if (event.key === 'Escape' && !event.defaultPrevented) {
+            event.preventDefault();
+            cancelSwitch();
+          }
+        }
+      : null,
+  );
 
   function refuse(next: SignInProblem) {
     setProblem(next);

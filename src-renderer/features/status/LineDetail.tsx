@@ -13,6 +13,7 @@ import { Sparkline } from './Sparkline.tsx';
 import { VoiceCalls } from './VoiceCalls.tsx';
 import { STATE_ICON, formatRtt, stateClass } from './model/line-state.ts';
 import { clockTime, relativeTime } from './model/relative-time.ts';
+import { useWindowKeydown } from '../../app/use-window-keydown.ts';
 
 const HISTORY_LIMIT = 200;
 const SAMPLE_REFRESH_MS = 5000;
@@ -54,12 +55,8 @@ export function LineDetail(props: Props) {
     };
   }, [api, line.id, line.state, line.lastReport?.at, line.openOutageId]);
 
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape' && !event.defaultPrevented && !document.querySelector('dialog[open]')) props.onBack();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+  useWindowKeydown((event) => {
+    if (event.key === 'Escape' && !event.defaultPrevented && !document.querySelector('dialog[open]')) props.onBack();
   });
 
   const rtt = formatRtt(line.rttMs, lng);

@@ -3,7 +3,7 @@
  * state in one sentence, a way to the board, and "Rapportera telefonproblem" (Alt+T
  * from anywhere). It also drives the browser tab's title and favicon.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ReportProblemDialog } from './ReportProblemDialog.tsx';
 import { useHostSignals } from './use-host-signals.ts';
@@ -12,6 +12,7 @@ import { boardSummary, type BoardSummary } from './model/summary.ts';
 import { STATE_ICON, stateClass } from './model/line-state.ts';
 import type { Translate } from './model/line-state.ts';
 import './status.css';
+import { useWindowKeydown } from '../../app/use-window-keydown.ts';
 
 /** Alt+T: "telefon". Works while typing too, since Alt+T types nothing. */
 export function isReportShortcut(event: Pick<KeyboardEvent, 'altKey' | 'ctrlKey' | 'metaKey' | 'code' | 'key'>) {
@@ -40,17 +41,15 @@ export function PhoneStatus(props: { unit?: string | null; onShowBoard?: () => v
   useHostSignals(snapshot);
   const board = snapshot.status === 'ready' && snapshot.board.lines.length > 0 ? snapshot.board : null;
 
-  const hasBoard = board !== null;
-  useEffect(() => {
-    if (!hasBoard) return;
-    const onKey = (event: KeyboardEvent) => {
-      if (!isReportShortcut(event) || event.defaultPrevented) return;
-      event.preventDefault();
-      setReporting(true);
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [hasBoard]);
+  useWindowKeydown(
+    board !== null
+      ? (event) => {
+          if (!isReportShortcut(event) || event.defaultPrevented) return;
+          event.preventDefault();
+          setReporting(true);
+        }
+      : null,
+  );
 
   const summary = board ? boardSummary(board.lines) : null;
   const state = summary?.kind === 'some' ? summary.state : summary?.kind === 'allUp' ? 'UP' : null;

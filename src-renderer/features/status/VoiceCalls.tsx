@@ -14,6 +14,7 @@ import { useAuth } from '../sign-in/index.ts';
 import { STATE_ICON, stateClass } from './model/line-state.ts';
 import { clockTime } from './model/relative-time.ts';
 import { formatNumber, mosSeries } from './model/voice-calls.ts';
+import { useWindowKeydown } from '../../app/use-window-keydown.ts';
 
 const LIMIT = 20;
 const AXIS = { stroke: '#c9d1d9', grid: { stroke: '#30363d', width: 1 }, ticks: { stroke: '#30363d', width: 1 } };
@@ -47,19 +48,14 @@ export function VoiceCalls(props: { lineId: string; now: number }) {
     });
   }, [api, props.lineId, load, t]);
 
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      const target = event.target as HTMLElement | null;
-      if (event.key.toLowerCase() !== 't' || event.ctrlKey || event.metaKey || event.altKey) return;
-      if (target?.closest('input, textarea, select, [contenteditable]') || document.querySelector('dialog[open]'))
-        return;
-      if (!status?.configured) return;
-      event.preventDefault();
-      testNow();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [status?.configured, testNow]);
+  useWindowKeydown((event) => {
+    const target = event.target as HTMLElement | null;
+    if (event.key.toLowerCase() !== 't' || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (target?.closest('input, textarea, select, [contenteditable]') || document.querySelector('dialog[open]')) return;
+    if (!status?.configured) return;
+    event.preventDefault();
+    testNow();
+  });
 
   if (!status) return error ? <p role="alert">{t(`error.${error.code}`)}</p> : null;
   if (!status.configured) return <p className="muted">{t('status.voice.notConfigured')}</p>;
