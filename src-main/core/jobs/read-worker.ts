@@ -37,7 +37,10 @@ const PART_WAIT_MS = 30_000;
  */
 if (process.platform === 'linux') {
   try {
-    setPriority(READER_NICE);
+    // Relative to the console's own nice value, which a new thread inherits: a console
+    // started under `nice` (a service manager's setting) would otherwise get a reader at
+    // its own priority, or a refusal where the absolute value is below it.
+    setPriority(Math.min(19, getPriority() + READER_NICE));
   } catch {
     // Not permitted here: the reader runs at the console's priority, as before.
   }
