@@ -7,7 +7,7 @@
  * schema on a verification worker, and for nearly all of them the schema returned the payload
  * unchanged (validate-push.ts `checkPayloads`). The push route hands the projector the seqs of
  * those events (as ranges: a drain's push is one), and the projector registers their stored
- * payload as its own parse (`parsedPayload`), which is then exactly what parsing it would give.
+ * payload as its own parse (`markParsed`), which is then exactly what parsing it would give.
  *
  * A hint only ever saves work: an event without one (a payload the schema trims or completes,
  * a replay, anything stored before a restart, anything notified while a catch-up already read

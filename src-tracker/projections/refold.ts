@@ -5,7 +5,7 @@
  * arrived in.
  */
 import type { Kysely, Transaction } from 'kysely';
-import { parsedPayload, type EventEnvelope, type EventPayload, type EventType } from '../../src-shared/events.ts';
+import { markParsed, type EventEnvelope, type EventType } from '../../src-shared/events.ts';
 import type { TrackerDatabase } from '../db/schema.ts';
 import { chunks, rowToEnvelope } from '../events/event-rows.ts';
 
@@ -72,8 +72,7 @@ export async function readStreams(
       const envelope = rowToEnvelope(row);
       if (asParsed && 'server_seq' in row && asParsed(Number(row.server_seq))) {
         const payload = envelope.payload;
-        if (typeof payload === 'object' && payload !== null)
-          parsedPayload(envelope.type as EventType, payload as EventPayload<EventType>);
+        if (typeof payload === 'object' && payload !== null) markParsed(envelope.type as EventType, payload);
       }
       list.push(envelope);
       streams.set(row.stream_id, list);
