@@ -163,9 +163,25 @@ export function parsedPayload<T extends EventType>(type: T, payload: EventPayloa
   return payload;
 }
 
+/** The member `markParsed` gives a payload: a symbol, and not enumerable, so JSON, keys and spreads never see it. */
+const PARSED_AS = Symbol('parsedAs');
+
+/**
+ * `payload`, a fresh object read from storage, is what `type`'s schema gives for it, as proved
+ * where it was checked (the tracker's verification workers, for HQ's fold): the fold need not
+ * parse it again. As `parsedPayload`, for many short-lived payloads at once: a member on the
+ * object costs a fraction of a WeakMap entry, which was a visible share of the tracker's
+ * projector thread (issue 16, branch 16q). The payload must not change afterwards.
+ */
+export function markParsed(type: EventType, payload: object): void {
+  Object.defineProperty(payload, PARSED_AS, { value: type });
+}
+
 /** Validate an envelope's payload against the catalogue; returns the parsed payload or the zod error. */
 export function parseEventPayload<T extends EventType>(type: T, payload: unknown): PayloadResult<T> {
   if (typeof payload === 'object' && payload !== null) {
+    if ((payload as { [PARSED_AS]?: EventType })[PARSED_AS] === type)
+      return { success: true, data: payload } as PayloadResult<T>;
     const made = madeParses.get(payload);
     if (made) {
       if (made.once) madeParses.delete(payload);

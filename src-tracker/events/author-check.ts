@@ -10,7 +10,7 @@ import { DeviceRevokedPayload, revokedAfterCutoff } from '../../src-shared/devic
 import type { EventEnvelope } from '../../src-shared/events.ts';
 import { decodeHlc } from '../../src-shared/hlc.ts';
 import type { TrustRefusal } from '../../src-shared/signed-envelope.ts';
-import { firstBadPayload, type PayloadFailure } from './validate-push.ts';
+import { checkPayloads, type PayloadFailure } from './validate-push.ts';
 
 export interface AuthorCheck {
   events: readonly EventEnvelope[];
@@ -29,7 +29,7 @@ export interface AuthorCheck {
    * (heldKey): a run's first `prev` must match the feed the tracker holds.
    */
   held?: Readonly<Record<string, string>>;
-  /** Also check each payload against its type's schema (validate-push.ts `firstBadPayload`). */
+  /** Also check each payload against its type's schema (validate-push.ts `checkPayloads`). */
   payloads?: boolean;
 }
 
@@ -37,11 +37,14 @@ export interface AuthorCheck {
 export interface SliceVerdict {
   refusal: { index: number; verdict: TrustRefusal } | null;
   badPayload: PayloadFailure | null;
+  /** With `payloads`: indexes of the events whose payload its schema returns unchanged (validate-push.ts `checkPayloads`). */
+  asParsed: number[];
 }
 
 /** What a verification worker runs on its slice (and the event loop on a tiny batch). */
 export function checkSlice(check: AuthorCheck): SliceVerdict {
-  return { refusal: firstRefusal(check), badPayload: check.payloads ? firstBadPayload(check.events) : null };
+  const payloads = check.payloads ? checkPayloads(check.events) : { bad: null, asParsed: [] };
+  return { refusal: firstRefusal(check), badPayload: payloads.bad, asParsed: payloads.asParsed };
 }
 
 export const heldKey = (deviceId: string, seq: number) => `${deviceId}:${seq}`;

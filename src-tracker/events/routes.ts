@@ -9,6 +9,7 @@ import { pullEvents } from './pull.ts';
 import { checkPushBatch } from './validate-push.ts';
 import { PushRefused } from './ingestor.ts';
 import { startAuthorCheck } from './verify-authors.ts';
+import { asParsedSeqs } from '../projections/parsed-hints.ts';
 
 /** Node name the tracker uses in the HLC hint it hands to consoles. */
 export const TRACKER_HLC_NODE = 'tracker';
@@ -25,7 +26,7 @@ export function eventRoutes(app: FastifyInstance, ctx: TrackerContext): void {
     if (!check.ok) throw new TrackerFailure(check.error);
     // The signatures and payloads are checked on the workers, a large push's while the
     // ingestor inserts its rows; the push commits only if they pass (ingestor.ts).
-    const { verdict } = await startAuthorCheck(ctx.store, ctx.identity, ctx.verifier, device, check.batch, {
+    const { verdict, asParsed } = await startAuthorCheck(ctx.store, ctx.identity, ctx.verifier, device, check.batch, {
       payloads: true,
     });
     let outcome;
@@ -51,7 +52,8 @@ export function eventRoutes(app: FastifyInstance, ctx: TrackerContext): void {
     const { results, newHead, sharedCommit } = outcome;
     if (newHead !== null) {
       ctx.heads.publish(device.facility, newHead);
-      ctx.projector.notify(device.facility);
+      // With the seqs whose payload the workers found already in its parsed form: HQ's fold skips their parse.
+      ctx.projector.notify(device.facility, asParsedSeqs(results, await asParsed));
     }
     const accepted = results.filter((r) => r.status === 'accepted').length;
     request.log.info(

@@ -81,7 +81,8 @@ export async function loadAuthorKeys(
 
 /**
  * Checks a batch's authors, and with `payloads` its payloads' schemas; `verdict` settles
- * with the first refusal, or null when every event checks out. A bad payload outranks
+ * with the first refusal, or null when every event checks out, and `asParsed` with the ids of
+ * the events whose payload its schema returns unchanged (validate-push.ts `checkPayloads`). A bad payload outranks
  * authorship, as when checkPushBatch checked payloads before anything was verified; each
  * kind names its earliest event in request order. In two steps, so the push's insert can run while the
  * workers verify (ingestor.ts): the reads it needs (keys, cutoffs, run anchors) are done when this
@@ -96,8 +97,8 @@ export async function startAuthorCheck(
   pusher: AuthedDevice,
   batch: CheckedBatch,
   options: { payloads: boolean } = { payloads: false },
-): Promise<{ verdict: Promise<PushRefusal | null> }> {
-  if (batch.events.length === 0) return { verdict: Promise.resolve(null) };
+): Promise<{ verdict: Promise<PushRefusal | null>; asParsed: Promise<ReadonlySet<string>> }> {
+  if (batch.events.length === 0) return { verdict: Promise.resolve(null), asParsed: Promise.resolve(new Set()) };
   const events = batch.events.map((e) => e.envelope);
   const entries = await loadAuthorKeys(
     store,
@@ -106,44 +107,49 @@ export async function startAuthorCheck(
   );
   const revokedThrough = await revokedCutoffs(store, pusher.facility, events);
   const held = await loadRunAnchors(store, pusher.facility, events);
-  const verdict = verifier
-    .check({
-      events,
-      entries,
-      facility: pusher.facility,
-      pusher: pusher.deviceId,
-      held,
-      ...(Object.keys(revokedThrough).length > 0 ? { revokedThrough } : {}),
-      ...(options.payloads ? { payloads: true } : {}),
-    })
-    .then(({ refusal, badPayload }): PushRefusal | null => {
-      const at = (index: number) => {
-        const envelope = events[index]!;
-        return { envelope, position: `events.${batch.order.indexOf(envelope.id)}` };
-      };
-      if (badPayload) {
-        const { envelope, position } = at(badPayload.index);
-        return {
-          kind: 'payload',
-          eventId: envelope.id,
-          author: envelope.deviceId,
-          error: payloadError(badPayload, position),
-        };
-      }
-      if (!refusal) return null;
-      const { envelope, position } = at(refusal.index);
-      const field = `${position}.${refusal.verdict.field}`;
+  const checked = verifier.check({
+    events,
+    entries,
+    facility: pusher.facility,
+    pusher: pusher.deviceId,
+    held,
+    ...(Object.keys(revokedThrough).length > 0 ? { revokedThrough } : {}),
+    ...(options.payloads ? { payloads: true } : {}),
+  });
+  const verdict = checked.then(({ refusal, badPayload }): PushRefusal | null => {
+    const at = (index: number) => {
+      const envelope = events[index]!;
+      return { envelope, position: `events.${batch.order.indexOf(envelope.id)}` };
+    };
+    if (badPayload) {
+      const { envelope, position } = at(badPayload.index);
       return {
-        kind: 'author',
+        kind: 'payload',
         eventId: envelope.id,
         author: envelope.deviceId,
-        error: { code: 'forbidden', message: `${field}: ${refusal.verdict.reason} [${refusal.verdict.code}]`, field },
+        error: payloadError(badPayload, position),
       };
-    });
+    }
+    if (!refusal) return null;
+    const { envelope, position } = at(refusal.index);
+    const field = `${position}.${refusal.verdict.field}`;
+    return {
+      kind: 'author',
+      eventId: envelope.id,
+      author: envelope.deviceId,
+      error: { code: 'forbidden', message: `${field}: ${refusal.verdict.reason} [${refusal.verdict.code}]`, field },
+    };
+  });
+  // The ids of events whose payload the schema keeps as it is (HQ's projector folds them
+  // without parsing again); none when the check failed, which the verdict reports.
+  const asParsed = checked.then(
+    ({ asParsed }): ReadonlySet<string> => new Set(asParsed.map((index) => events[index]!.id)),
+    (): ReadonlySet<string> => new Set(),
+  );
   // Whoever holds it awaits it; a push that fails earlier (a commit error) may not, and a
   // worker's failure then must not surface as an unhandled rejection.
   verdict.catch(() => {});
-  return { verdict };
+  return { verdict, asParsed };
 }
 
 /** Cutoffs of the batch's authors revoked by a console, merged with revocations inside the batch. */

@@ -18,7 +18,7 @@ import { checkSlice, type AuthorCheck, type SliceVerdict } from './author-check.
 const INLINE_BELOW = 8;
 
 export interface VerifyPool {
-  /** The batch's first refusal and first bad payload, with indexes into `check.events`. */
+  /** The batch's first refusal and first bad payload, and the payloads their schema keeps as they are, with indexes into `check.events`. */
   check(check: AuthorCheck): Promise<SliceVerdict>;
   close(): Promise<void>;
 }
@@ -39,9 +39,10 @@ export function createVerifyPool(size = Math.max(1, availableParallelism())): Ve
         result: workers.run(i, { ...check, events: check.events.slice(i * slice, (i + 1) * slice) }),
       }));
       // The slices are in order, so the first slice that found one holds the batch's first.
-      const merged: SliceVerdict = { refusal: null, badPayload: null };
+      const merged: SliceVerdict = { refusal: null, badPayload: null, asParsed: [] };
       for (const { offset, result } of parts) {
-        const { refusal, badPayload } = await result;
+        const { refusal, badPayload, asParsed } = await result;
+        for (const index of asParsed) merged.asParsed.push(offset + index);
         if (refusal && !merged.refusal) merged.refusal = { ...refusal, index: offset + refusal.index };
         if (badPayload && !merged.badPayload) merged.badPayload = { ...badPayload, index: offset + badPayload.index };
       }

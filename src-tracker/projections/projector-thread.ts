@@ -29,6 +29,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { HqProjector } from './projector.ts';
+import type { SeqRanges } from './parsed-hints.ts';
 
 export interface ProjectorThreadData {
   file: string;
@@ -36,7 +37,8 @@ export interface ProjectorThreadData {
   maxDelayMs?: number;
 }
 
-export type ToProjector = { kind: 'notify'; facility: string } | { kind: 'settle'; id: number } | { kind: 'stop' };
+export type ToProjector =
+  { kind: 'notify'; facility: string; asParsed?: SeqRanges } | { kind: 'settle'; id: number } | { kind: 'stop' };
 
 export type FromProjector =
   | { kind: 'settled'; id: number }
@@ -120,10 +122,10 @@ export function createProjectorThread(file: string, options: ProjectorThreadOpti
   spawn();
 
   return {
-    notify(facility) {
+    notify(facility, asParsed) {
       // Without a thread (between a crash and its replacement) nothing is lost: the
       // replacement catches every facility up from its cursor.
-      current?.postMessage({ kind: 'notify', facility } satisfies ToProjector);
+      current?.postMessage({ kind: 'notify', facility, ...(asParsed ? { asParsed } : {}) } satisfies ToProjector);
     },
     async becameLeader() {
       // Only PostgreSQL trackers elect a leader; a SQLite file has one tracker.

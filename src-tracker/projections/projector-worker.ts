@@ -27,7 +27,7 @@ const projector = createHqProjector(store, {
 port.on('message', (message: ToProjector) => {
   switch (message.kind) {
     case 'notify':
-      projector.notify(message.facility);
+      projector.notify(message.facility, message.asParsed);
       return;
     case 'settle':
       // settled() never rejects: a failed run was logged through onError and HQ shows its last picture.

@@ -29,6 +29,7 @@ import { outageProjector } from './outages.ts';
 import { catalogProjector, lineStateProjector } from './lines.ts';
 import { chunks } from '../events/event-rows.ts';
 import { foldStreams, readStreams, type StreamProjector } from './refold.ts';
+import { createParsedHints, type SeqRanges } from './parsed-hints.ts';
 
 const PROJECTORS: readonly StreamProjector[] = [
   incidentProjector,
@@ -53,8 +54,11 @@ const DEFAULT_MAX_DELAY_MS = 1_000;
 const RETRY_AFTER_FAILURE_MS = 1_000;
 
 export interface HqProjector {
-  /** A push stored events for `facility`: fold them soon. */
-  notify(facility: string): void;
+  /**
+   * A push stored events for `facility`: fold them soon. `asParsed`: seqs of those events whose
+   * payload its schema keeps as it is, which the fold need not parse again (parsed-hints.ts).
+   */
+  notify(facility: string, asParsed?: SeqRanges): void;
   /** This process now holds the projector lock: catch every facility up. */
   becameLeader(): Promise<void>;
   /** Resolves once every event committed before the call shows in HQ's tables (or projecting failed and was logged). */
@@ -82,6 +86,7 @@ export function createHqProjector(store: TrackerDb, options: ProjectorOptions = 
   const delayMs = options.delayMs ?? DEFAULT_DELAY_MS;
   const maxDelayMs = Math.max(delayMs, options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS);
   const dirty = new Set<string>();
+  const hints = createParsedHints();
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
   let stopped = false;
@@ -139,7 +144,7 @@ export function createHqProjector(store: TrackerDb, options: ProjectorOptions = 
       const facility = dirty.values().next().value!;
       dirty.delete(facility);
       try {
-        await catchUp(store, facility, () => stopped);
+        await catchUp(store, facility, () => stopped, hints.take(facility));
       } catch (error) {
         // Keep the facility for a later run; HQ shows its last good picture meanwhile.
         dirty.add(facility);
@@ -162,7 +167,8 @@ export function createHqProjector(store: TrackerDb, options: ProjectorOptions = 
     .catch((error: unknown) => options.onError?.(error, '*'));
 
   return {
-    notify(facility) {
+    notify(facility, asParsed) {
+      if (asParsed) hints.add(facility, asParsed);
       dirty.add(facility);
       scheduleAfterPushes();
     },
@@ -214,7 +220,12 @@ async function standbySettled(store: TrackerDb): Promise<void> {
  * is folded once, however many of its events arrived, a few streams per transaction;
  * the cursor moves to the head last, so a run cut short is simply repeated.
  */
-async function catchUp(store: TrackerDb, facility: string, stopped: () => boolean): Promise<void> {
+async function catchUp(
+  store: TrackerDb,
+  facility: string,
+  stopped: () => boolean,
+  asParsed: (seq: number) => boolean,
+): Promise<void> {
   const [headRow, cursorRow] = await Promise.all([
     store.db
       .selectFrom('events')
@@ -247,7 +258,7 @@ async function catchUp(store: TrackerDb, facility: string, stopped: () => boolea
     if (stopped()) return;
     // Read and folded first, outside the transaction: it then only writes, so on the projector
     // thread's own connection it holds SQLite's one writer for the upserts alone.
-    const write = foldStreams(facility, await readStreams(store.db, PROJECTORS, facility, part));
+    const write = foldStreams(facility, await readStreams(store.db, PROJECTORS, facility, part, asParsed));
     if (stopped()) return;
     await projectionTransaction(store, write);
   }

@@ -5,7 +5,7 @@
  * arrived in.
  */
 import type { Kysely, Transaction } from 'kysely';
-import type { EventEnvelope } from '../../src-shared/events.ts';
+import { markParsed, type EventEnvelope, type EventType } from '../../src-shared/events.ts';
 import type { TrackerDatabase } from '../db/schema.ts';
 import { chunks, rowToEnvelope } from '../events/event-rows.ts';
 
@@ -19,6 +19,8 @@ const STREAMS_PER_QUERY = 500;
  * projector folds, a share of its thread's CPU during a drain (issue 16).
  */
 const FOLDED_COLUMNS = ['id', 'stream_id', 'type', 'payload', 'actor', 'device_id', 'device_time', 'hlc'] as const;
+/** With the seq, for the hints of which payloads need no parse (parsed-hints.ts). */
+const FOLDED_COLUMNS_AND_SEQ = [...FOLDED_COLUMNS, 'server_seq'] as const;
 
 /** Writes rows a fold produced, inside the projection's transaction. */
 export type ProjectionWrite = (trx: Transaction<TrackerDatabase>) => Promise<void>;
@@ -39,7 +41,10 @@ export interface StreamProjector {
 export type StreamsRead = Map<StreamProjector, Map<string, EventEnvelope[]>>;
 
 /**
- * Every event of the streams, grouped by the projector that handles it. Reads only, so the
+ * Every event of the streams, grouped by the projector that handles it. An event whose seq
+ * `asParsed` names has its payload registered as its own parse (parsed-hints.ts), so the fold
+ * does not run its schema again.
+ * Reads only, so the
  * projector runs it (and the fold) outside its write transaction: a fold written later
  * covers at least the events it read, and the projector is the only writer of these tables,
  * its runs one after another, so nothing newer is overwritten.
@@ -49,12 +54,13 @@ export async function readStreams(
   projectors: readonly StreamProjector[],
   facility: string,
   streamIds: readonly string[],
+  asParsed?: (seq: number) => boolean,
 ): Promise<StreamsRead> {
   const byProjector: StreamsRead = new Map(projectors.map((p) => [p, new Map()]));
   for (const part of chunks(streamIds, STREAMS_PER_QUERY)) {
     const rows = await db
       .selectFrom('events')
-      .select(FOLDED_COLUMNS)
+      .select(asParsed ? FOLDED_COLUMNS_AND_SEQ : FOLDED_COLUMNS)
       .where('facility', '=', facility)
       .where('stream_id', 'in', part)
       .execute();
@@ -63,7 +69,12 @@ export async function readStreams(
       if (!projector) continue;
       const streams = byProjector.get(projector)!;
       const list = streams.get(row.stream_id) ?? [];
-      list.push(rowToEnvelope(row));
+      const envelope = rowToEnvelope(row);
+      if (asParsed && 'server_seq' in row && asParsed(Number(row.server_seq))) {
+        const payload = envelope.payload;
+        if (typeof payload === 'object' && payload !== null) markParsed(envelope.type as EventType, payload);
+      }
+      list.push(envelope);
       streams.set(row.stream_id, list);
     }
   }

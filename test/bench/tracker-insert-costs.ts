@@ -26,8 +26,11 @@ const COLUMNS = EVENT_INSERT_COLUMNS;
 const SHARED = ['facility', 'received_at', 'pushed_by'] as const;
 const OWN_AT = COLUMNS.flatMap((c, at) => ((SHARED as readonly string[]).includes(c) ? [] : [at]));
 const SECONDARY = ['events_by_facility_seq', 'events_by_stream', 'events_by_author'];
-const VARIANTS: { name: string; foreignKeys: boolean; drop: string[]; returning?: boolean }[] = [
+const VARIANTS: { name: string; foreignKeys: boolean; drop: string[]; returning?: boolean; pageSize?: number }[] = [
   { name: 'as shipped (foreign keys on, every index)', foreignKeys: true, drop: [] },
+  // Fewer, larger WAL frames per commit (issue 16, branch 16q): a file's page size is fixed when it is made.
+  { name: 'page size 16 KiB', foreignKeys: true, drop: [], pageSize: 16_384 },
+  { name: 'page size 64 KiB', foreignKeys: true, drop: [], pageSize: 65_536 },
   { name: 'RETURNING id, server_seq (before 16j)', foreignKeys: true, drop: [], returning: true },
   { name: 'foreign keys off', foreignKeys: false, drop: [] },
   ...SECONDARY.map((index) => ({ name: `without ${index}`, foreignKeys: true, drop: [index] })),
@@ -40,6 +43,12 @@ try {
   const dbs = [];
   for (const [v, variant] of VARIANTS.entries()) {
     const file = join(dir.path, `variant-${v}.sqlite`);
+    if (variant.pageSize) {
+      const made = new Database(file);
+      made.pragma(`page_size = ${variant.pageSize}`);
+      made.pragma('journal_mode = WAL');
+      made.close();
+    }
     await (await openTrackerDb({ kind: 'sqlite', file })).close();
     dbs.push({ variant, file });
   }
@@ -48,6 +57,8 @@ try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma(`foreign_keys = ${variant.foreignKeys ? 'ON' : 'OFF'}`);
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    if (pageSize !== (variant.pageSize ?? 4_096)) throw new Error(`${variant.name}: page size ${pageSize}`);
     db.prepare("INSERT INTO facilities (id, created_at, name) VALUES ('F', 0, 'F')").run();
     db.prepare(
       "INSERT INTO devices (id, device_id, facility, label, token_hash, created_at) VALUES ('d', 'dev-1', 'F', 'l', 'h', 0)",

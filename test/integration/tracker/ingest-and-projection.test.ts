@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { sql } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EventEnvelope } from '../../../src-shared/events.ts';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { EVENT_PAYLOADS, type EventEnvelope } from '../../../src-shared/events.ts';
 import { HqIncident } from '../../../src-shared/sync-wire.ts';
 import { hashSecret } from '../../../src-tracker/auth/tokens.ts';
 import { openTrackerDb, type TrackerDb } from '../../../src-tracker/db/database.ts';
@@ -303,6 +303,41 @@ describe('HQ projections folded after commits', () => {
         ].sort(byId),
       );
     } finally {
+      await app.close();
+    }
+  });
+
+  it('folds the payloads the verification workers found already in their parsed form without parsing them again; an untrimmed title is still parsed and trimmed', async () => {
+    const { token } = await enrolled('ws-1');
+    const app = await buildTracker({ db: store, adminTokenHash: hashSecret(adminToken), projector: 'inline' });
+    // The inline projector folds on this thread; the push's own check runs on the workers (a push of 8 or more).
+    const parses = vi.spyOn(EVENT_PAYLOADS['incident.created'], 'safeParse');
+    try {
+      const ws = consoleEvents('ws-1');
+      const plain = Array.from({ length: 5 }, (_, i) => ws.incidentCreated(FACILITY, { title: `Larm ${i}` }));
+      const padded = ws.incidentCreated(FACILITY, { title: '  Brand i tvättstugan ' });
+      const events = [...plain, padded, ...plain.map((e) => ws.noteAdded(e.streamId, 'Vakt på plats'))];
+      const pushed = await app.inject({
+        method: 'POST',
+        url: '/v1/events',
+        headers: { authorization: `Bearer ${token}` },
+        payload: { events },
+      });
+      expect(pushed.statusCode).toBe(200);
+      parses.mockClear();
+
+      const hq = await app.inject({ url: '/v1/hq/incidents', headers: await injectHqSignIn(app, adminToken) });
+      const incidents = HqIncident.array().parse(hq.json<{ incidents: unknown }>().incidents);
+      expect(incidents.map((i) => i.title).sort()).toEqual(
+        ['Brand i tvättstugan', ...plain.map((_, i) => `Larm ${i}`)].sort(),
+      );
+      expect(incidents.filter((i) => i.noteCount === 1)).toHaveLength(5);
+      // Only the creation whose title the schema trims was parsed again by the fold.
+      expect(parses.mock.calls.map(([payload]) => (payload as { title: string }).title)).toEqual([
+        '  Brand i tvättstugan ',
+      ]);
+    } finally {
+      parses.mockRestore();
       await app.close();
     }
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { continueIncident, foldIncident } from '../../../src-shared/incident-fold.ts';
 import { encodeHlc } from '../../../src-shared/hlc.ts';
-import { compareEvents, parsedPayload, type EventEnvelope } from '../../../src-shared/events.ts';
+import { compareEvents, markParsed, parsedPayload, type EventEnvelope } from '../../../src-shared/events.ts';
 
 const STREAM = '0192a0c0-0000-7000-8000-000000000001';
 let n = 0;
@@ -45,6 +45,21 @@ describe('incident fold', () => {
     expect(foldIncident([{ ...created, payload: untitled }])).toBeNull();
     const elsewhere = parsedPayload('incident.updated', untitled as never);
     expect(foldIncident([{ ...created, payload: elsewhere }])).toBeNull();
+  });
+
+  it('takes a stored payload marked as its own parse as it is (the tracker fold), parses one marked for another type, and the mark never shows in its JSON, keys or copies', () => {
+    const stored = JSON.parse(JSON.stringify(created.payload)) as object;
+    markParsed('incident.created', stored);
+    expect(foldIncident([{ ...created, payload: stored }])).toEqual(foldIncident([created]));
+    expect(JSON.stringify(stored)).toBe(JSON.stringify(created.payload));
+    expect(Reflect.ownKeys({ ...stored })).toEqual(Object.keys(created.payload as object));
+    // A mark is taken for what it says: a payload the schema would trim is kept as marked.
+    const padded = JSON.parse(JSON.stringify({ ...(created.payload as object), title: ' Hot ' })) as object;
+    markParsed('incident.created', padded);
+    expect(foldIncident([{ ...created, payload: padded }])!.title).toBe(' Hot ');
+    const { title: _title, ...untitled } = created.payload as Record<string, unknown>;
+    markParsed('incident.updated', untitled);
+    expect(foldIncident([{ ...created, payload: untitled }])).toBeNull();
   });
 
   it('lets the later writer win per field, whichever console wrote it', () => {

@@ -1,8 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeHlc } from '../../../src-shared/hlc.ts';
-import type { EventEnvelope } from '../../../src-shared/events.ts';
-import { checkPushBatch, type BatchRules } from '../../../src-tracker/events/validate-push.ts';
+import { parseEventPayload, type EventEnvelope } from '../../../src-shared/events.ts';
+import {
+  checkPayloads,
+  checkPushBatch,
+  sameJsonValue,
+  type BatchRules,
+} from '../../../src-tracker/events/validate-push.ts';
 
 const NOW = Date.UTC(2026, 10, 25, 20, 0, 0);
 const rules: BatchRules = { facility: 'Kumla', now: NOW, maxFutureHlcMs: 24 * 3_600_000 };
@@ -102,5 +107,37 @@ describe('push batch check', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('payloads the schema keeps as they are (HQ folds them without a second parse)', () => {
+  const complete = { description: '', peopleInvolved: [], location: '' };
+  // As a console writes it: the schema's own output, in the schema's key order.
+  const normal = () => {
+    const event = created({}, complete);
+    return { ...event, payload: parseEventPayload('incident.created', event.payload).data };
+  };
+
+  it('names only the payloads whose parse equals them, up to the first that fails', () => {
+    const events = [
+      normal(),
+      created({}, { ...complete, title: '  Intagen medvetslös ' }), // trimmed by the schema
+      created({}, {}), // description, people and location filled in by defaults
+      created({}, { ...complete, extra: 1 }), // an unknown key, stripped
+      normal(),
+      created({}, { title: '' }), // fails
+      normal(),
+    ];
+    expect(checkPayloads(events)).toMatchObject({ bad: { index: 5 }, asParsed: [0, 4] });
+  });
+
+  it('compares JSON values strictly: key order, array length, nesting, undefined members', () => {
+    expect(sameJsonValue({ a: [1, { b: 'x' }] }, { a: [1, { b: 'x' }] })).toBe(true);
+    expect(sameJsonValue({ a: 1, b: 2 }, { b: 2, a: 1 })).toBe(false);
+    expect(sameJsonValue([1, 2], [1, 2, 3])).toBe(false);
+    expect(sameJsonValue({ a: { b: 'x' } }, { a: { b: 'y' } })).toBe(false);
+    expect(sameJsonValue({ a: undefined }, {})).toBe(false);
+    expect(sameJsonValue([], {})).toBe(false);
+    expect(sameJsonValue(null, {})).toBe(false);
   });
 });
