@@ -95,29 +95,13 @@ export function packFrame(
   return { frame: sameParse(frame, json) ? null : frame, ahead };
 }
 
-/**
- * The session's form of the worker's answer for `body` (the bytes it was given), with `job`.
- * The frame and its events' preparation are built when the session first reads them (it takes
- * the frame to store it), not when the answer arrives: frames wait in the session's queue
- * behind the batches being stored, and objects made on arrival outlived V8's young-generation
- * collections there, were copied and promoted, and left as old-generation garbage for its
- * concurrent marking (`--trace-gc-nvp` of the receiver, round 12q). The bytes and the packed
- * answer (a few strings and typed arrays) wait instead. Read once each; JSON.parse of the same
- * bytes gives the same value whenever it runs.
- */
-export function unpackFrame(body: Uint8Array, answer: PackedFrame, job?: number): PreparedFrame {
+/** The session's form of the worker's answer for `body` (the bytes it was given). */
+export function unpackFrame(body: Uint8Array, answer: PackedFrame): PreparedFrame {
   if ('error' in answer) return answer;
-  let frame: MeshFrame | undefined = answer.frame ?? undefined;
-  let ahead: ReceivedPrep[] | null | undefined;
+  const frame = answer.frame ?? (JSON.parse(frameText(body)) as MeshFrame);
   return {
-    get frame(): MeshFrame {
-      return (frame ??= JSON.parse(frameText(body)) as MeshFrame);
-    },
-    get ahead(): ReceivedPrep[] | null {
-      if (ahead === undefined) ahead = answer.ahead ? unpackReceived(answer.ahead) : null;
-      return ahead;
-    },
-    ...(job !== undefined ? { job } : {}),
+    frame,
+    ahead: answer.ahead ? unpackReceived(answer.ahead) : null,
     ...(answer.timing ? { timing: answer.timing } : {}),
   };
 }

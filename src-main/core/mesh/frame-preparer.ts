@@ -106,10 +106,9 @@ export function createFramePreparer(deps: {
         const answer = await jobs.run(0, { body, keys: deps.keyring.all(), plan });
         if (Array.isArray(answer)) throw new Error('the worker answered a frame with guesses');
         counts.offThread += 1;
-        // Not spread into a new object: its frame and preparation are built when first read.
-        const part = unpackFrame(body, answer, job);
+        const part = unpackFrame(body, answer);
         if ('timing' in part && part.timing) part.timing.posted = posted;
-        return part;
+        return { ...part, job };
       } catch (error) {
         counts.fellBack += 1;
         if (!closed)

@@ -8,7 +8,7 @@
  * wire schema's output is JSON.parse's value itself.
  */
 import { createHash } from 'node:crypto';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { authorHashOf } from '../../../src-common/trust/index.ts';
 import { packFrame, prepareFrame, unpackFrame, type PreparedFrame } from '../../../src-main/core/mesh/frame-prep.ts';
 import { toFeed } from '../../../src-main/core/mesh/peer-session.ts';
@@ -98,33 +98,6 @@ describe('the frame worker’s packed answer', () => {
     for (const text of ['{"t":"events","events":[{"id":1}],"last":1}', 'not json', '{"t":"ack","last":7}']) {
       const bytes = Buffer.from(text);
       expect(unpackFrame(bytes, structuredClone(packFrame(bytes, keys)))).toEqual(prepareFrame(bytes, keys));
-    }
-  });
-});
-
-describe("the answer waiting in the session's queue", () => {
-  it('is turned into objects when the session first reads it, once, and is then what preparing here gives', () => {
-    const bytes = body(signed.map((e, i) => JSON.stringify(toFeed(stored(e, i + 1)))));
-    const answer = structuredClone(packFrame(bytes, keys));
-    const parse = vi.spyOn(JSON, 'parse');
-    try {
-      const got = unpackFrame(bytes, answer, 7);
-      // Waiting, it holds the bytes and the packed answer: no frame objects to outlive V8's
-      // young-generation collections while the batches before it are stored (round 12q).
-      expect(parse).not.toHaveBeenCalled();
-      if ('error' in got) throw new Error('refused');
-      expect(got.job).toBe(7);
-      const frame = got.frame;
-      expect(parse).toHaveBeenCalledTimes(1);
-      expect(got.frame).toBe(frame);
-      expect(got.ahead).toBe(got.ahead);
-      expect(parse).toHaveBeenCalledTimes(1);
-      const here = prepareFrame(bytes, keys);
-      if ('error' in here) throw new Error('refused');
-      expect(JSON.stringify(frame)).toBe(JSON.stringify(here.frame));
-      expect(got.ahead).toEqual(here.ahead);
-    } finally {
-      parse.mockRestore();
     }
   });
 });
