@@ -13,6 +13,18 @@ import { incidentInput } from '../../support/incidents.ts';
 // `status` is not in the schema: zod leaves it out, so the fold never shows it.
 const created = () => ({ ...incidentInput(), status: 'closed' });
 
+/** An incident's creation with `payload`, as the fold is given it. */
+const event = (payload: object) => ({
+  id: '019ab000-0000-7000-8000-000000000001',
+  streamId: 'inc-1',
+  type: 'incident.created' as const,
+  payload,
+  actor: 'V1',
+  deviceId: 'dev-a',
+  deviceTime: 1,
+  hlc: encodeHlc({ wallMs: 1, counter: 0, node: 'dev-a' }),
+});
+
 describe('a payload parse handed from the gate to the fold', () => {
   it('is taken once, by the next parse of the same object and type, and equals a parse of its own', () => {
     const payload = created();
@@ -39,16 +51,6 @@ describe('a payload parse handed from the gate to the fold', () => {
   });
 
   it('folds an incident exactly as without it', () => {
-    const event = (payload: object) => ({
-      id: '019ab000-0000-7000-8000-000000000001',
-      streamId: 'inc-1',
-      type: 'incident.created' as const,
-      payload,
-      actor: 'V1',
-      deviceId: 'dev-a',
-      deviceTime: 1,
-      hlc: encodeHlc({ wallMs: 1, counter: 0, node: 'dev-a' }),
-    });
     const handed = event(created());
     parseEventPayloadForLater('incident.created', handed.payload);
     expect(foldIncident([handed])).toEqual(foldIncident([event(created())]));
@@ -83,16 +85,6 @@ describe("a payload marked as its schema's output (parsedPayload: a command's, o
   });
 
   it('folds an incident exactly as an unmarked payload does', () => {
-    const event = (payload: object) => ({
-      id: '019ab000-0000-7000-8000-000000000002',
-      streamId: 'inc-2',
-      type: 'incident.created' as const,
-      payload,
-      actor: 'V1',
-      deviceId: 'dev-a',
-      deviceTime: 1,
-      hlc: encodeHlc({ wallMs: 1, counter: 0, node: 'dev-a' }),
-    });
     const marked = schemaOutput();
     parsedPayload('incident.created', marked);
     expect(foldIncident([event(marked)])).toEqual(foldIncident([event(incidentInput())]));
