@@ -150,16 +150,18 @@ type PayloadResult<T extends EventType> = z.ZodSafeParseResult<EventPayload<T>>;
  * - a received event's payload that the receiver's gate validated, handed to the fold of the
  *   append right after (`parseEventPayloadForLater`); taken once, so no two consumers share
  *   the parsed object, and one nobody parses again is dropped with the payload.
+ * The mark is the type alone: a success whose data is the payload itself is made when it is
+ * read. Before round 12q each mark held an entry object and a result object, two objects per
+ * received event kept as long as its payload (and promoted with it), made by the gate for
+ * every event of a catch-up.
  */
-const madeParses = new WeakMap<object, { type: EventType; result: PayloadResult<EventType>; once: boolean }>();
+const parsedAs = new WeakMap<object, EventType>();
+/** Marks taken once: a parse zod made (its data may differ from the payload: defaults, transforms). */
+const parsedOnce = new WeakMap<object, { type: EventType; result: PayloadResult<EventType> }>();
 
 /** `payload` is what `type`'s schema gives (a command's payload from parsed input): the fold need not parse it again. */
 export function parsedPayload<T extends EventType>(type: T, payload: EventPayload<T>): EventPayload<T> {
-  madeParses.set(payload as object, {
-    type,
-    result: { success: true, data: payload } as PayloadResult<EventType>,
-    once: false,
-  });
+  parsedAs.set(payload as object, type);
   return payload;
 }
 
@@ -182,11 +184,12 @@ export function parseEventPayload<T extends EventType>(type: T, payload: unknown
   if (typeof payload === 'object' && payload !== null) {
     if ((payload as { [PARSED_AS]?: EventType })[PARSED_AS] === type)
       return { success: true, data: payload } as PayloadResult<T>;
-    const made = madeParses.get(payload);
-    if (made) {
-      if (made.once) madeParses.delete(payload);
-      if (made.type === type) return made.result as PayloadResult<T>;
+    const once = parsedOnce.get(payload);
+    if (once) {
+      parsedOnce.delete(payload);
+      if (once.type === type) return once.result as PayloadResult<T>;
     }
+    if (parsedAs.get(payload) === type) return { success: true, data: payload } as PayloadResult<T>;
   }
   return (EVENT_PAYLOADS[type] as unknown as z.ZodType<EventPayload<T>>).safeParse(payload);
 }
@@ -198,7 +201,7 @@ export function parseEventPayload<T extends EventType>(type: T, payload: unknown
 export function parseEventPayloadForLater<T extends EventType>(type: T, payload: unknown): PayloadResult<T> {
   const result = parseEventPayload(type, payload);
   if (result.success && typeof payload === 'object' && payload !== null) {
-    madeParses.set(payload, { type, result: result as PayloadResult<EventType>, once: true });
+    parsedOnce.set(payload, { type, result: result as PayloadResult<EventType> });
   }
   return result;
 }

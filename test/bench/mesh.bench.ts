@@ -22,7 +22,7 @@
  *    The catch-up runs twice: B preparing A's frames on its worker thread (the default), then
  *    inline on its main thread (`--mesh-prepare inline`, as before issue 12g), as a row beside it.
  */
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -243,6 +243,15 @@ async function catchUp(
   // stops (read it with test/bench/cpuprofile-top.ts --by-caller).
   // Only the default (worker) run is profiled: its B writes the first .cpuprofile.
   const profileDir = prepare === 'worker' ? process.env.GUARDLINE_MESH_PROFILE : undefined;
+  // GUARDLINE_MESH_B_NODE_OPTIONS="<flags>": V8/Node flags for the worker run's B alone, e.g.
+  // `--single-threaded-gc` or `--no-concurrent-recompilation` to see which of V8's helper
+  // threads' work is garbage collection and which is compiling (round 12q).
+  const bFlags = prepare === 'worker' ? (process.env.GUARDLINE_MESH_B_NODE_OPTIONS ?? '') : '';
+  const nodeOptions = [
+    ...(process.env.NODE_OPTIONS ? [process.env.NODE_OPTIONS] : []),
+    ...(profileDir ? [`--cpu-prof --cpu-prof-dir=${profileDir}`] : []),
+    ...(bFlags ? [bFlags] : []),
+  ];
   // GUARDLINE_MESH_TIMELINE=<dir>: both consoles' peer sessions write their timelines to
   // <dir>/<prepare> (core/mesh/session-timeline.ts; read with test/bench/mesh-timeline.ts).
   const timelineRoot = process.env.GUARDLINE_MESH_TIMELINE_ROOT ?? process.env.GUARDLINE_MESH_TIMELINE;
@@ -257,7 +266,7 @@ async function catchUp(
       GUARDLINE_UNIT: 'Ledningscentral',
       GUARDLINE_MESH_LISTEN: '127.0.0.1:0',
       GUARDLINE_MESH_PREPARE: prepare,
-      ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}),
+      ...(nodeOptions.length > 0 ? { NODE_OPTIONS: nodeOptions.join(' ') } : {}),
     },
   });
   try {
@@ -318,6 +327,10 @@ async function catchUp(
         : null;
     watch.close();
     await b.stop();
+    // GUARDLINE_MESH_B_OUTPUT=<file>: the worker run's B's stdout and stderr go there (with
+    // GUARDLINE_MESH_B_NODE_OPTIONS="--trace-gc-nvp", V8's line per garbage collection).
+    const outputFile = process.env.GUARDLINE_MESH_B_OUTPUT;
+    if (outputFile && prepare === 'worker') writeFileSync(outputFile, b.output());
     // The backlog holds A's escalations of its threats (logged with the runner on), so B, whose
     // default policies match them, should find them escalated and start none itself; one
     // started only where a frame ended between a threat's creation and its escalation.

@@ -260,7 +260,9 @@ export function createConsoleKeyring(deps: {
       });
       // By object, not id: a forged copy and the genuine event may share one id.
       const refusedEvents = new Set<object>();
-      for (const [i, event] of checkable.entries()) {
+      // Indexed, not entries(): that made an [i, event] array per event (round 12q).
+      for (let i = 0; i < checkable.length; i++) {
+        const event = checkable[i]!;
         const verdict = recordVerdicts.get(event) ?? verdicts[i]!;
         if (verdict.ok) continue;
         logRefusal(event, source, verdict);
@@ -269,7 +271,8 @@ export function createConsoleKeyring(deps: {
       const accepted = events.filter((event) => !refusedEvents.has(event) && !withheldEvents.has(event));
       // The text and hash the runs were checked on: the store's append need not compute them again.
       const prepared = new Map<object, PreparedEvent>();
-      for (const [i, event] of checkable.entries()) {
+      for (let i = 0; i < checkable.length; i++) {
+        const event = checkable[i]!;
         const canonical = canonicals[i];
         const authorHash = hashes[i] ?? null;
         if (canonical == null && authorHash === null) continue;

@@ -749,7 +749,8 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     const out = new Map<string, HeldStream>();
     const epoch = projectionEpoch(db);
     const unknown = new Set<string>();
-    for (const { streamId } of events) {
+    for (let i = 0; i < events.length; i++) {
+      const streamId = events[i]!.streamId;
       if (out.has(streamId) || unknown.has(streamId)) continue;
       const kept = spans.get(streamId);
       if (kept && kept.epoch === epoch) out.set(streamId, kept);
@@ -770,13 +771,14 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
   /** The spans of the streams `fresh` added to, as `held` described them before. */
   function keepSpans(held: ReadonlyMap<string, HeldStream>, fresh: ReadonlyMap<string, readonly StoredEvent[]>) {
     const epoch = projectionEpoch(db);
-    for (const [streamId, added] of fresh) {
+    fresh.forEach((added, streamId) => {
       const before = held.get(streamId);
       let firstHlc = before?.firstHlc ?? added[0]!.hlc;
       let lastHlc = before?.lastHlc ?? added[0]!.hlc;
-      for (const e of added) {
-        if (e.hlc < firstHlc) firstHlc = e.hlc;
-        if (e.hlc > lastHlc) lastHlc = e.hlc;
+      for (let i = 0; i < added.length; i++) {
+        const hlc = added[i]!.hlc;
+        if (hlc < firstHlc) firstHlc = hlc;
+        if (hlc > lastHlc) lastHlc = hlc;
       }
       if (before !== undefined && spans.get(streamId) === before) {
         // The kept span itself (heldStreams hands one out only under the current epoch), after
@@ -785,12 +787,12 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
         before.count += added.length;
         before.firstHlc = firstHlc;
         before.lastHlc = lastHlc;
-        continue;
+        return;
       }
       spans.delete(streamId);
       spans.set(streamId, { count: (before?.count ?? 0) + added.length, firstHlc, lastHlc, epoch });
       if (spans.size > STREAM_SPANS) spans.delete(spans.keys().next().value!);
-    }
+    });
   }
 
   const markSyncedTx = db.transaction((acks: readonly { id: string; serverSeq: number }[], syncedAt: number) => {
@@ -921,7 +923,15 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
         ? idsHeld(events.map((e) => e.id))
         : null;
     const isHeld = (id: string) => (batchIds ? batchIds.has(id) : q.exists.get(id) !== undefined);
-    for (const incoming of events) {
+    // One parameters array for the whole append, filled per event: the insert binds it and
+    // storedOf reads it before the next event refills every slot (a fresh 17-slot array per
+    // event was the append's largest allocation after the payload text, heap sampling, 12q).
+    const parameters: unknown[] = new Array<unknown>(chained ? INSERT_COLUMNS.length + 2 : INSERT_COLUMNS.length);
+    // Indexed loops here and below: this function runs once per batch, mostly before V8
+    // optimises it, and there each step of a for-of made an iterator result (and an entry array
+    // for a Map's): garbage per event (heap sampling of the receive path, round 12q).
+    for (let index = 0; index < events.length; index++) {
+      const incoming = events[index]!;
       const serverSeq = synced?.serverSeqById.get(incoming.id);
       if (isHeld(incoming.id)) {
         duplicates.push(incoming.id);
@@ -962,28 +972,26 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       const syncedAt = synced && serverSeq !== undefined ? synced.syncedAt : null;
       // Positional, in INSERT_COLUMNS order, then prev and author_hash (schema 8): no row object
       // in between (a catch-up made three objects per event here: row, parameters, stored event).
-      const parameters: unknown[] = [
-        event.id,
-        event.streamId,
-        event.type,
-        payload,
-        event.actor,
-        event.deviceId,
-        event.deviceTime,
-        event.hlc,
-        prevHash,
-        hash,
-        receivedAt,
-        syncedAt,
-        serverSeq ?? null,
-        event.deviceSeq ?? null,
-        event.sig ?? null,
-        event.prev ?? null,
-        authorHash,
-      ];
-      // Made whole and cut, not pushed onto: a push past the literal's 15 grew a new backing
-      // store per event (the append's largest allocation after the payload text, heap sampling).
-      if (!chained) parameters.length = INSERT_COLUMNS.length;
+      // Every slot is written for every event; a store before schema 8 has only the first 15.
+      parameters[0] = event.id;
+      parameters[1] = event.streamId;
+      parameters[2] = event.type;
+      parameters[3] = payload;
+      parameters[4] = event.actor;
+      parameters[5] = event.deviceId;
+      parameters[6] = event.deviceTime;
+      parameters[7] = event.hlc;
+      parameters[8] = prevHash;
+      parameters[9] = hash;
+      parameters[10] = receivedAt;
+      parameters[11] = syncedAt;
+      parameters[12] = serverSeq ?? null;
+      parameters[13] = event.deviceSeq ?? null;
+      parameters[14] = event.sig ?? null;
+      if (chained) {
+        parameters[15] = event.prev ?? null;
+        parameters[16] = authorHash;
+      }
       const seq = Number(q.insert.run(parameters).lastInsertRowid);
       if (batchIds) batchIds.add(event.id);
       // One object for the result and the projectors, as a read of the log would return it.
@@ -1000,8 +1008,8 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       }
       touched.set(event.streamId, (touched.get(event.streamId) ?? 0) | projectorsFor(event.type));
     }
-    for (const [streamId, relevant] of touched) {
-      if (relevant === 0) continue;
+    touched.forEach((relevant, streamId) => {
+      if (relevant === 0) return;
       // The stream is read back from the log only for a projector that needs all of it: a
       // new stream's events are all here already, and a projector that can extend its view
       // by events sorting after everything held (the usual case: a catch-up in log order, a
@@ -1018,7 +1026,7 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
         all ??= q.stream.all(streamId).map(toStored);
         p.project(db, streamId, all);
       }
-    }
+    });
     // After the projectors, which read `held`: keepSpans brings kept spans up to date in place.
     if (projectors.length > 0) keepSpans(held, fresh);
     options.alsoInTransaction?.();

@@ -157,7 +157,13 @@ export function createRemoteEvents(deps: RemoteEventsDeps) {
       const { refused, held } = check(batch.events, ahead);
       if (refused) return { refused };
       const byEvent = new Map<object, ReceivedPrep>();
-      if (ahead) for (const [i, event] of batch.events.entries()) if (ahead[i]) byEvent.set(event, ahead[i]);
+      // Indexed, not entries(): that made an [i, event] array per event (round 12q).
+      if (ahead) {
+        for (let i = 0; i < batch.events.length; i++) {
+          const prep = ahead[i];
+          if (prep) byEvent.set(batch.events[i]!, prep);
+        }
+      }
       // The held ids were read just now, and nothing writes events until the append: the author
       // check and the append take them instead of each reading them again (receiver's profile).
       const { accepted: events, refusal, prepared } = checkAuthors(batch.events, source, byEvent, held);

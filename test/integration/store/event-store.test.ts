@@ -181,6 +181,36 @@ describe('event store', () => {
     store.close();
   });
 
+  it('stores each event of one batch with its own columns only: a linked, signed event, then one with none of those, then a synced one', () => {
+    const store = openEventStore(file('batch-columns.sqlite'));
+    const peerFirst = signAsAuthor(event('stream-4', 'dev-peer'));
+    const peerSecond = signAsAuthor(event('stream-4', 'dev-peer'));
+    const bare = event('stream-5', 'dev-c');
+    const fromTracker = event('stream-6', 'dev-c');
+    const after = event('stream-6', 'dev-c');
+    const result = store.append([peerFirst, peerSecond, bare, fromTracker, after], {
+      received: true,
+      synced: { serverSeqById: new Map([[fromTracker.id, 78]]), syncedAt: 9_100 },
+    });
+    expect(result.stored.map((e) => e.id)).toEqual([peerFirst, peerSecond, bare, fromTracker, after].map((e) => e.id));
+    expect(result.stored[1]).toMatchObject({
+      deviceSeq: peerSecond.deviceSeq,
+      prev: peerSecond.prev,
+      sig: peerSecond.sig,
+    });
+    // Nothing of the event before it (round 12q fills one parameters array per append, slot by slot).
+    for (const e of [result.stored[2]!, store.getEvent(bare.id)!]) {
+      expect(e).not.toHaveProperty('prev');
+      expect(e).not.toHaveProperty('sig');
+      expect(e).not.toHaveProperty('deviceSeq');
+    }
+    expect(result.stored[3]).toMatchObject({ syncedAt: 9_100, serverSeq: 78 });
+    expect(result.stored[4]).toMatchObject({ syncedAt: null, serverSeq: null });
+    expect(result.stored).toEqual(result.stored.map((e) => store.getEvent(e.id)));
+    expect(store.verifyChain()).toEqual({ ok: true, checked: 5, firstBroken: null });
+    store.close();
+  });
+
   it('takes the held ids a receiver read just before (heldIds): those are duplicates, and a held id left out fails the append whole', () => {
     const store = openEventStore(file('held-ids.sqlite'));
     const held = event();
