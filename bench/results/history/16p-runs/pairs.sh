@@ -20,7 +20,7 @@ done
 for side in base branch branch base; do
   if [ $side = base ]; then dir=$BASE; else dir=$HERE; fi
   cp $OUT/cpu16p.tmp.ts $dir/test/bench/
-  for p in none default; do
+  for p in ${POLICIES_LIST:-none default}; do
     (cd $dir && POLICIES=$p node test/bench/cpu16p.tmp.ts | sed "s/^/$side /" >> $OUT/cpu-pairs-$round.log)
   done
   rm $dir/test/bench/cpu16p.tmp.ts

@@ -3,12 +3,14 @@
 import json, sys, glob, os
 d = sys.argv[1]; args = sys.argv[2:]
 only = args[args.index('--suite') + 1] if '--suite' in args else None
-labels = [a for i, a in enumerate(args) if a != '--suite' and (i == 0 or args[i - 1] != '--suite')]
+rnd = int(args[args.index('--round') + 1]) if '--round' in args else None
+labels = [a for i, a in enumerate(args) if a not in ('--suite', '--round') and (i == 0 or args[i - 1] not in ('--suite', '--round'))]
 def load(suite):
     runs = []
     for f in sorted(glob.glob(os.path.join(d, f'{suite}-*.json'))):
         n, label = os.path.basename(f)[len(suite)+1:-5].split('-', 1)
         if labels and label not in labels: continue
+        if rnd is not None and int(n) != rnd: continue
         runs.append((int(n), label, json.load(open(f))))
     return sorted(runs, key=lambda r: (r[0], r[2]['at']))
 def val(j, metric):
