@@ -9,11 +9,25 @@ import { STAFF_STREAM_PREFIX } from '../../../src-shared/staff.ts';
 import type { Db } from '../store/database.ts';
 import type { Projector } from '../store/event-store.ts';
 
+/**
+ * Per database, how many times the staff projector may have changed the staff table. A
+ * roster keeps the records it read while this is unchanged (see createRoster); counted before
+ * each write, so a write later rolled back still drops what was kept.
+ */
+const staffWrites = new WeakMap<Db, { n: number }>();
+
+function staffWritten(db: Db): number {
+  return staffWrites.get(db)?.n ?? 0;
+}
+
 export const staffProjector: Projector = {
   name: 'staff',
   handles: (type) => type.startsWith('staff.'),
   project(db, streamId, events) {
     if (!streamId.startsWith(STAFF_STREAM_PREFIX)) return;
+    const count = staffWrites.get(db);
+    if (count) count.n += 1;
+    else staffWrites.set(db, { n: 1 });
     const record = foldStaff(events);
     if (!record) {
       db.prepare('DELETE FROM staff WHERE staff_number = ?').run(streamId.slice(STAFF_STREAM_PREFIX.length));
@@ -63,6 +77,9 @@ export interface Roster {
   withRole(role: Role, unit?: string): StaffRecord[];
 }
 
+/** Staff records (or their absence) a roster keeps between staff changes. */
+const KEPT_RECORDS = 256;
+
 export function createRoster(db: Db): Roster {
   const q = {
     get: db.prepare<[string], StaffRow>('SELECT * FROM staff WHERE staff_number = ?'),
@@ -70,10 +87,30 @@ export function createRoster(db: Db): Roster {
     any: db.prepare<[], { one: number }>('SELECT 1 AS one FROM staff LIMIT 1'),
     withRole: db.prepare<[string], StaffRow>('SELECT * FROM staff WHERE role = ? AND active = 1 ORDER BY staff_number'),
   };
+  const read = (staffNumber: string): StaffRecord | null => {
+    const row = q.get.get(staffNumber);
+    return row ? toRecord(row) : null;
+  };
+  // Records read outside a transaction while the staff projector has written nothing since:
+  // the session check reads its record on every dispatch (`node --cpu-prof` of
+  // incidents.create, docs/performance.md, round 16p), and the staff projector is the
+  // table's only writer. Read inside a transaction, a record could be one that rolls back.
+  const kept = new Map<string, StaffRecord | null>();
+  let keptAt = -1;
   return {
     get(staffNumber) {
-      const row = q.get.get(staffNumber);
-      return row ? toRecord(row) : null;
+      if (db.inTransaction) return read(staffNumber);
+      const writes = staffWritten(db);
+      if (writes !== keptAt) {
+        kept.clear();
+        keptAt = writes;
+      }
+      let record = kept.get(staffNumber);
+      if (record === undefined) {
+        record = read(staffNumber);
+        if (kept.size < KEPT_RECORDS) kept.set(staffNumber, record);
+      }
+      return record;
     },
     list: () => q.list.all().map(toRecord),
     isEmpty: () => !q.any.get(),

@@ -31,6 +31,7 @@ import {
 } from './model.ts';
 import { escalationState, type EscalationQueries } from './projection.ts';
 import { resolveTargets } from './targets.ts';
+import { incidentWritten } from '../incidents/projection.ts';
 
 export interface RunnerDeps {
   store: EventStore;
@@ -93,7 +94,11 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
   // The escalation projector's fold of the same stream when the log still holds what it folded.
   const load = (escalationId: string) =>
     escalationState(store.db, escalationId, () => store.streamEvents(escalationId));
+  // Read, never kept or changed: the incident the projector just wrote when it still holds it
+  // (the check of a command's own incident runs right after its commit), else its row.
   const incident = (id: string): Incident | null => {
+    const written = incidentWritten(store.db, id);
+    if (written) return written;
     const row = getIncident.get(id);
     return row ? (JSON.parse(row.doc) as Incident) : null;
   };
@@ -220,6 +225,14 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
   }
 
   /** Whether checking an incident with this triage may record anything (checkIncident's own early ends). */
+  /** What a check decides on, from the projector's memory when it holds the incident (see `incident`). */
+  function triageOf(incidentId: string): Triage | null {
+    const written = incidentWritten(store.db, incidentId);
+    if (!written) return getTriage.get(incidentId) ?? null;
+    const { status, category, severity } = written;
+    return { id: incidentId, status, category, severity, escalations: queries.countForIncident(incidentId) };
+  }
+
   function checkMayWrite(triage: Triage | null): boolean {
     if (!triage) return false;
     // Closed: only its open escalations are to resolve.
@@ -248,7 +261,7 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
   function checkIncident(incidentId: string, known?: Triage | null) {
     // The row's columns first: most checks of a catch-up end at the status, the count or the
     // policy, and need not parse the incident's document.
-    const triage = known === undefined ? getTriage.get(incidentId) : known;
+    const triage = known === undefined ? triageOf(incidentId) : known;
     if (!triage || !checkMayWrite(triage)) return;
     if (CLOSED_STATUSES.has(triage.status)) {
       for (const open of queries.openForIncident(incidentId)) {

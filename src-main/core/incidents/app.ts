@@ -8,6 +8,7 @@ import type { EventStore } from '../store/event-store.ts';
 import type { CallContext, FeatureApp } from '../app.ts';
 import { listIncidents, type IncidentListOutput, type IncidentListQuery } from './list.ts';
 import type { AccessLog } from '../access-log/index.ts';
+import { incidentWritten } from './projection.ts';
 
 export interface IncidentDeps {
   store: EventStore;
@@ -38,7 +39,16 @@ export function incidentsApp(deps: IncidentDeps): FeatureApp {
     'SELECT 1 AS one FROM incidents_archived WHERE id = ?',
   );
 
+  /**
+   * The incident: the one the projector just wrote when it still holds it (a command's own
+   * commit, a recent command on the same incident), else its row. Read-only: the object may
+   * be the projector's (`incidentWritten`).
+   */
   function load(id: string): Incident {
+    return incidentWritten(store.db, id) ?? read(id);
+  }
+
+  function read(id: string): Incident {
     const row = getDoc.get(id);
     if (!row) {
       const why = isArchived.get(id) ? `incident ${id} is archived (retention period)` : `no incident ${id}`;

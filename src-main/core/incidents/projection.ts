@@ -101,23 +101,21 @@ const PARSED_DOCS = 2_048;
  * - otherwise the row's text is the judge, so a write rolled back (the row holds the older
  *   text) or made by anything else is never mistaken for the cached one.
  * An object is kept only when it is what parsing its text gives back (isPlainJson), and is
- * out of the cache while an extension changes it.
+ * never changed once written: an extension folds onto a copy (`changeable`), so a command's
+ * answer and the escalation runner can be handed the object itself (`incidentWritten`).
  */
 class ParsedDocs {
   private readonly byId = new Map<string, { doc: string; incident: Incident; epoch: number }>();
 
-  /** The incident written under `epoch` and still its row's, for a caller that will change it (null: read the row). */
-  takeCurrent(id: string, epoch: number): Incident | null {
+  /** The incident written under `epoch` and still its row's (null: read the row). */
+  current(id: string, epoch: number): Incident | null {
     const kept = this.byId.get(id);
-    if (!kept || kept.epoch !== epoch) return null;
-    this.byId.delete(id);
-    return kept.incident;
+    return kept && kept.epoch === epoch ? kept.incident : null;
   }
 
-  /** The incident the row's `doc` holds, for a caller that will change it: the cache no longer holds it. */
-  take(id: string, doc: string): Incident {
+  /** The incident the row's `doc` holds. */
+  of(id: string, doc: string): Incident {
     const kept = this.byId.get(id);
-    this.byId.delete(id);
     return kept && kept.doc === doc ? kept.incident : (JSON.parse(doc) as Incident);
   }
 
@@ -133,6 +131,27 @@ class ParsedDocs {
   forget(id: string): void {
     this.byId.delete(id);
   }
+}
+
+/**
+ * The incident as its row holds it, from the projector's memory when the projector wrote that
+ * row and nothing since may have undone the write (see ParsedDocs); null: read the row. A
+ * command's answer and the escalation runner's check of the incident just committed take it
+ * here: reading the row back and parsing its document cost more CPU than the projector's
+ * write of it (`node --cpu-prof` of incidents.create, docs/performance.md, round 16p).
+ * The projector never changes the object again (a later event is folded onto a copy), so the
+ * caller may keep it; it is shared with the projector, so the caller must not change it.
+ */
+export function incidentWritten(db: Db, id: string): Incident | null {
+  return statementsByDb.get(db)?.parsed.current(id, projectionEpoch(db)) ?? null;
+}
+
+/**
+ * A copy of `incident` that continueIncident may change (it assigns fields and pushes onto the
+ * notes and conflicts lists), leaving the object others hold as it was written.
+ */
+function changeable(incident: Incident): Incident {
+  return { ...incident, notes: [...incident.notes], conflicts: [...incident.conflicts] };
 }
 
 function statements(db: Db) {
@@ -186,11 +205,11 @@ export const incidentProjector: Projector = {
       return true;
     }
     const epoch = projectionEpoch(db);
-    let incident = q.parsed.takeCurrent(streamId, epoch);
+    let incident = q.parsed.current(streamId, epoch);
     if (!incident) {
       const row = q.doc.get(streamId);
       if (!row) return false;
-      incident = q.parsed.take(streamId, row.doc);
+      incident = q.parsed.of(streamId, row.doc);
     }
     if (incident.createdHlc !== held.firstHlc) return false;
     // The row's columns are the stored document's (both written only here and by upsert), so
@@ -198,7 +217,7 @@ export const incidentProjector: Projector = {
     // and the document leaves the indexes on the others alone (a note touches neither the
     // status nor the creation index) and skips the upsert's failed insert.
     const before = rowValues(incident);
-    update(q, continueIncident(incident, fresh), before);
+    update(q, continueIncident(changeable(incident), fresh), before);
     return true;
   },
 };

@@ -1,0 +1,118 @@
+/**
+ * A command's answer and the escalation runner's check of the incident just committed take it
+ * from the incident projector's memory, not from a read of the row it has just written (round
+ * 16p, docs/performance.md). What a user relies on: the answer is exactly what the list and a
+ * restart show, an answer already given never changes under its holder, a new threat still
+ * alarms at once, and after a rolled-back write the answer is the row's, not the undone fold's.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import type { EscalationView } from '../../../src-shared/escalation.ts';
+import type { Incident } from '../../../src-shared/incident.ts';
+import { cleanupTestConsoles, enrolStandardRoster, openTestConsole, type TestConsole } from '../../support/consoles.ts';
+import { incidentInput } from '../../support/incidents.ts';
+import { encodeHlc } from '../../../src-shared/hlc.ts';
+
+const open: TestConsole[] = [];
+
+afterEach(async () => {
+  for (const c of open.splice(0)) await c.close();
+  cleanupTestConsoles();
+});
+
+/** Every statement run that reads the incidents table, by its SQL, while `fn` runs. */
+async function incidentReadsDuring(fn: () => Promise<void>): Promise<string[]> {
+  const probe = new Database(':memory:');
+  const proto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<string, (...args: unknown[]) => unknown>;
+  probe.close();
+  const reads: string[] = [];
+  const originals = (['get', 'all'] as const).map((m) => [m, proto[m]!] as const);
+  for (const [m, original] of originals) {
+    proto[m] = function (this: { source: string }, ...args: unknown[]) {
+      if (/\bFROM incidents i?\b/.test(this.source)) reads.push(this.source);
+      return original.apply(this, args);
+    };
+  }
+  try {
+    await fn();
+  } finally {
+    for (const [m, original] of originals) proto[m] = original;
+  }
+  return reads;
+}
+
+function rowOf(c: TestConsole, id: string): Incident {
+  const row = c.core.store.db.prepare<[string], { doc: string }>('SELECT doc FROM incidents WHERE id = ?').get(id);
+  return JSON.parse(row!.doc) as Incident;
+}
+
+describe('a command answers with the incident it committed', () => {
+  it('answers create, note and status from memory, each answer equal to the stored row, and alarms a new threat without reading the row', async () => {
+    const c = openTestConsole();
+    open.push(c);
+    await enrolStandardRoster(c);
+    let created!: Incident;
+    let noted!: Incident;
+    let resolved!: Incident;
+    const reads = await incidentReadsDuring(async () => {
+      created = await c.call<Incident>('incidents.create', incidentInput());
+      noted = await c.call<Incident>('incidents.addNote', { id: created.id, text: 'Kallade förstärkning.' });
+      resolved = await c.call<Incident>('incidents.setStatus', { id: created.id, to: 'resolved' });
+    });
+    // The runner's batch pre-read for the escalation it started and the status it set stays.
+    expect(reads.filter((sql) => /WHERE id = \?/.test(sql))).toEqual([]);
+    expect(resolved).toEqual(rowOf(c, created.id));
+    expect(resolved.status).toBe('resolved');
+    expect(noted.notes.map((n) => n.text)).toEqual(['Kallade förstärkning.']);
+    // The runner checked the new threat (default policies) from the same memory: it alarmed.
+    const { items } = await c.call<{ items: EscalationView[] }>('escalation.list', {});
+    expect(items.map((e) => e.incidentId)).toEqual([created.id]);
+  });
+
+  it('never changes an answer already given when a later command changes the incident', async () => {
+    const c = openTestConsole();
+    open.push(c);
+    await enrolStandardRoster(c);
+    const created = await c.call<Incident>('incidents.create', incidentInput());
+    const given = structuredClone(created);
+    await c.call('incidents.addNote', { id: created.id, text: 'Första noteringen.' });
+    await c.call('incidents.update', { id: created.id, patch: { title: 'Ny rubrik' } });
+    expect(created).toEqual(given);
+    expect(rowOf(c, created.id).title).toBe('Ny rubrik');
+  });
+
+  it('answers with the row after a write that rolled back, not with what the undone fold left in memory', async () => {
+    const c = openTestConsole();
+    open.push(c);
+    await enrolStandardRoster(c);
+    const created = await c.call<Incident>('incidents.create', incidentInput());
+    await c.call('incidents.addNote', { id: created.id, text: 'Kvar.' });
+    // A note appended inside a transaction the store did not open, which then rolls back:
+    // the projector folded it onto the incident it holds, and SQLite undid the row's write.
+    const { store } = c.core;
+    const [template] = store.streamEvents(created.id).filter((e) => e.type === 'incident.note_added');
+    expect(() =>
+      store.db.transaction(() => {
+        store.append([
+          {
+            id: '0192a0c0-0000-7000-8000-0000000000ff',
+            streamId: created.id,
+            type: 'incident.note_added',
+            payload: { noteId: '0192a0c0-0000-7000-8000-0000000000fe', text: 'Ångrad.' },
+            actor: template!.actor,
+            deviceId: template!.deviceId,
+            deviceTime: template!.deviceTime + 1,
+            hlc: encodeHlc({ wallMs: Date.now() + 60_000, counter: 0, node: template!.deviceId }),
+          },
+        ]);
+        throw new Error('rolled back');
+      })(),
+    ).toThrow('rolled back');
+    const { incident } = await c.call<{ incident: Incident }>('incidents.get', { id: created.id });
+    expect(incident.notes.map((n) => n.text)).toEqual(['Kvar.']);
+    expect(incident).toEqual(rowOf(c, created.id));
+    const again = await c.call<Incident>('incidents.setStatus', { id: created.id, to: 'resolved' });
+    expect(again.notes.map((n) => n.text)).toEqual(['Kvar.']);
+    expect(again).toEqual(rowOf(c, created.id));
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * The session check reads the signed-in person's staff record on every call; the roster keeps
+ * the records it read until the staff projector writes again (round 16p, docs/performance.md).
+ * What must hold: a change to the roster, local or received, rolled back or not, is seen by
+ * the very next call, exactly as when every call read the table.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { cleanupTestConsoles, enrolStandardRoster, openTestConsole, type TestConsole } from '../../support/consoles.ts';
+
+let c: TestConsole;
+
+beforeEach(async () => {
+  c = openTestConsole({ escalationPolicies: [] });
+  await enrolStandardRoster(c);
+});
+
+afterEach(async () => {
+  await c.close();
+  cleanupTestConsoles();
+});
+
+/** How many times a staff record was read by staff number while `fn` ran. */
+async function staffReadsDuring(fn: () => Promise<void>): Promise<number> {
+  const probe = new Database(':memory:');
+  const proto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<string, (...args: unknown[]) => unknown>;
+  probe.close();
+  const original = proto.get!;
+  let reads = 0;
+  proto.get = function (this: { source: string }, ...args: unknown[]) {
+    if (this.source === 'SELECT * FROM staff WHERE staff_number = ?') reads += 1;
+    return original.apply(this, args);
+  };
+  try {
+    await fn();
+  } finally {
+    proto.get = original;
+  }
+  return reads;
+}
+
+/** A staff event as another console's admin authored it, appended as sync appends pulled events. */
+function received(n: number, staffNumber: string, patch: Record<string, unknown>) {
+  const at = Date.now() + n;
+  c.core.store.append([
+    {
+      id: `019ab000-0000-7000-8000-0000000d${String(n).padStart(4, '0')}`,
+      streamId: `staff:${staffNumber}`,
+      type: 'staff.updated',
+      payload: { staffNumber, patch },
+      actor: 'A1',
+      deviceId: 'other-console',
+      deviceTime: at,
+      hlc: `${String(at).padStart(15, '0')}-000000-other-console`,
+    },
+  ]);
+}
+
+describe('the roster between staff changes', () => {
+  it('reads the signed-in person’s record once for many calls, and again after a change', async () => {
+    await c.signIn('S1');
+    const reads = await staffReadsDuring(async () => {
+      for (let i = 0; i < 5; i++) await c.call('incidents.list', {});
+    });
+    expect(reads).toBeLessThanOrEqual(1);
+    received(1, 'S1', { name: 'Nytt Namn' });
+    const after = await staffReadsDuring(async () => {
+      const { session } = await c.call<{ session: { name: string } }>('auth.session');
+      expect(session.name).toBe('Nytt Namn');
+    });
+    expect(after).toBe(1);
+  });
+
+  it('refuses the next call of someone deactivated by a received event, and keeps a change that rolled back out', async () => {
+    await c.signIn('S1');
+    await c.call('incidents.list', {});
+    // Rolled back inside a transaction the store did not open: S1 stays active.
+    expect(() =>
+      c.core.store.db.transaction(() => {
+        received(2, 'S1', { active: false });
+        throw new Error('rolled back');
+      })(),
+    ).toThrow('rolled back');
+    await c.call('incidents.list', {});
+    received(3, 'S1', { active: false });
+    expect((await c.fail('incidents.list')).code).toBe('unauthenticated');
+  });
+});
