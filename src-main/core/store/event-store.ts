@@ -253,8 +253,14 @@ export interface EventStore {
    * everything before the first `flushLater` append still waiting for its flush.
    */
   shareableThrough(): number;
-  /** Run several reads/writes atomically. */
-  transaction<T>(fn: () => T): T;
+  /**
+   * Run several reads/writes atomically. With `flushLater` (outermost only) its appends are
+   * committed as a `flushLater` append's are: without waiting for the fsync, announced and
+   * shared once on disk. Only for work a power cut may take back because it is done again
+   * (the escalation runner's own steps during a catch-up: the events that prompted them
+   * are ahead of them in the WAL, issue 12p); its other writes are not held back.
+   */
+  transaction<T>(fn: () => T, options?: { flushLater?: boolean }): T;
   streamEvents(streamId: string): StoredEvent[];
   getEvent(id: string): StoredEvent | null;
   /** The events held of these ids, by id, in one statement (ids not held are absent). */
@@ -1121,12 +1127,17 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       await checkpointer?.settled();
     },
     shareableThrough,
-    transaction(fn) {
+    transaction(fn, options) {
       const outermost = !db.inTransaction;
+      const later = options?.flushLater === true && file !== ':memory:';
+      if (later && !outermost) throw new Error('a flushLater transaction is a transaction of its own');
       if (outermost) heldBack = [];
       // A savepoint that rolls back takes its appends with it, so their announcements go too.
       const mark = heldBack?.length ?? 0;
       let result: ReturnType<typeof fn>;
+      // As append's flushLater: the pragma applies to the commit that follows.
+      const level = later ? (db.pragma('synchronous', { simple: true }) as number) : 0;
+      if (level > 1) db.pragma('synchronous = NORMAL');
       try {
         result = db.transaction(fn).immediate();
       } catch (error) {
@@ -1135,13 +1146,18 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
         if (outermost) heldBack = null;
         else if (heldBack) heldBack.length = mark;
         throw error;
+      } finally {
+        if (level > 1) db.pragma(`synchronous = ${level}`);
       }
       checkpointer?.committed();
       scheduleDeferred();
       if (outermost) {
         const results = heldBack ?? [];
         heldBack = null;
-        if (results.length > 0) {
+        if (results.length > 0 && later) {
+          unflushed.push(mergeResults(results));
+          flushSoon();
+        } else if (results.length > 0) {
           durablyCommitted();
           announce(mergeResults(results));
         }
