@@ -124,6 +124,22 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
    */
   const STEPS_PER_COMMIT = 512;
   const STEP_SLICE_MS = 20;
+  /**
+   * A catch-up's steps commit without waiting for their fsync (the store syncs the WAL on
+   * libuv's pool, issue 12p): each of these commits held the receiving console's thread for a
+   * `synchronous=FULL` flush while a peer's next frames waited (B's own commits, these among
+   * them, made 15 of its thread's 16 syncs during a mesh catch-up: strace in
+   * bench/results/history/12p-pairs). No one sees them earlier than
+   * before: the store announces them (and so this runner's `changed`, the alarms) and shares
+   * them with peers and the tracker only once they are on disk. A power cut before that
+   * takes them back with what was received after them; the events that prompted them are
+   * ahead of them in the WAL, as they were ahead of a durable commit of them (which a cut
+   * during its fsync took back the same way; `resume` drives open escalations only, so such a
+   * start waits for the author's own, as before, only the window is now the pool's flush
+   * rather than the thread's). These are not a user's command: `start` and
+   * `acknowledge`, and a live alarm's single step, keep their durable commit.
+   */
+  const CATCH_UP_COMMIT = { flushLater: true } as const;
 
   function drain() {
     if (draining) return;
@@ -166,7 +182,7 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
               if (i > 0 && performance.now() >= until) break;
               step();
             }
-          });
+          }, CATCH_UP_COMMIT);
         } finally {
           triaged.clear();
           resolved.clear();
