@@ -184,6 +184,30 @@ describe("the WAL's size: presized at open, restarted between a long series' tra
     expect(eventCount(file)).toBe((CHECKPOINT_EVERY + 6) * 40);
   });
 
+  it("a peer's catch-up, a few large batches flushed later, has the worker checkpoint as it goes, not after 64 batches", async () => {
+    // Issue 12p: counted one command each, a 21,674-event catch-up (~30 batches) never asked the
+    // worker; its WAL reached the backstop, and SQLite checkpointed inside a received batch's
+    // commit on the receiving console's thread. Now a commit counts the WAL its events wrote.
+    const file = join(dir.path, 'catch-up.sqlite');
+    const store = openEventStore(file);
+    const asked = () => store.checkpoints()!.running || store.checkpoints()!.completed > 0;
+    store.append(notes(500), { flushLater: true });
+    await store.flushed();
+    expect(asked()).toBe(false); // one batch: not yet a checkpoint's worth
+    store.append(notes(500, 500), { flushLater: true });
+    await store.flushed();
+    expect(asked()).toBe(true);
+    // A command still counts as one: sixty-three more of them ask for no second checkpoint.
+    await store.settled();
+    const done = store.checkpoints()!.completed;
+    for (const event of notes(CHECKPOINT_EVERY - 1, 1_000)) store.append([event]);
+    expect(store.checkpoints()!.running).toBe(false);
+    expect(store.checkpoints()!.completed).toBe(done);
+    store.close();
+    await store.closed();
+    expect(eventCount(file)).toBe(1_000 + CHECKPOINT_EVERY - 1);
+  });
+
   it('leaves a WAL alone whose frames another connection still reads', () => {
     const file = join(dir.path, 'held.sqlite');
     const db = new Database(file);
