@@ -161,7 +161,7 @@ describe('two consoles racing offline', () => {
     await a.signIn('G1');
     await b.signIn('S1');
     const incidents: Incident[] = [];
-    for (let i = 0; i < 3; i++) incidents.push(await a.call<Incident>('incidents.create', incidentInput()));
+    for (let i = 0; i < 20; i++) incidents.push(await a.call<Incident>('incidents.create', incidentInput()));
     const backlog = a.events().filter((e) => incidents.some((x) => x.id === e.streamId));
     const alarmPushes = () => b.pushes.filter((p) => p.name === 'alarm.changed');
     const pushedBefore = alarmPushes().length;
@@ -183,6 +183,26 @@ describe('two consoles racing offline', () => {
     await b.core.store.flushed();
     expect(b.core.store.shareableThrough()).toBe(Number.MAX_SAFE_INTEGER);
     const alarms = (alarmPushes().at(-1)!.payload as { alarms: { incidentId: string }[] }).alarms;
+    expect(alarms.map((x) => x.incidentId).sort()).toEqual(incidents.map((x) => x.id).sort());
+  });
+
+  it('the steps for a few live incidents at once keep their durable commit: alarmed and shared at once', async () => {
+    const a = console_({ escalationPolicies: [] });
+    const b = console_();
+    await rosterShared(a, b);
+    await a.signIn('G1');
+    await b.signIn('S1');
+    const incidents: Incident[] = [];
+    for (let i = 0; i < 3; i++) incidents.push(await a.call<Incident>('incidents.create', incidentInput()));
+    deliver(
+      a.events().filter((e) => incidents.some((x) => x.id === e.streamId)),
+      b,
+    );
+    expect(b.events('escalation.started')).toHaveLength(3);
+    expect(b.core.store.shareableThrough()).toBe(Number.MAX_SAFE_INTEGER);
+    const alarms = (
+      b.pushes.filter((p) => p.name === 'alarm.changed').at(-1)!.payload as { alarms: { incidentId: string }[] }
+    ).alarms;
     expect(alarms.map((x) => x.incidentId).sort()).toEqual(incidents.map((x) => x.id).sort());
   });
 
