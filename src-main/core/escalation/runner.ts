@@ -137,7 +137,7 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
    * during its fsync took back the same way; `resume` drives open escalations only, so such a
    * start waits for the author's own, as before, only the window is now the pool's flush
    * rather than the thread's). These are not a user's command: `start` and
-   * `acknowledge`, and the few steps of live events, keep their durable commit: a slice that
+   * `acknowledge`, and the few steps of live events, keep their durable commit: a drain that
    * began with fewer than CATCH_UP_STEPS checks and drives waiting. With every slice flushLater
    * the LAN alarm's p95 was higher in three of three runs (mesh bench, alarm part); likely
    * cause: a live event's own flush then queues on the pool behind the steps of the one before.
@@ -165,9 +165,12 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
         if (resolved.delete(escalationId)) forget(escalationId);
         else guarded(`driving escalation ${escalationId}`, () => drive(escalationId));
       };
+      // Decided once for the whole drain: its later slices (cut by the time budget) and its
+      // last single step commit as its first did, not durably, which would sync on this thread.
+      const catchUp = toCheck.size + toDrive.size >= CATCH_UP_STEPS;
       // Bounded: every pass either records a step (finite per escalation) or empties a queue.
       while (pass < 10_000 && waiting()) {
-        if (toCheck.size + toDrive.size === 1) {
+        if (!catchUp && toCheck.size + toDrive.size === 1) {
           pass += 1;
           step(); // a live alarm: its own commit, as before
           continue;
@@ -176,7 +179,6 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
         // checks the rows show will write nothing go first, without a transaction; the
         // rest's steps share one commit per slice instead of one disk flush each. A step
         // that fails rolls back to its own savepoint (nested append) and is logged.
-        const many = toCheck.size + toDrive.size >= CATCH_UP_STEPS;
         dropQuiet(STEPS_PER_COMMIT);
         if (!waiting()) break;
         try {
@@ -189,7 +191,7 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
                 step();
               }
             },
-            many ? CATCH_UP_COMMIT : undefined,
+            catchUp ? CATCH_UP_COMMIT : undefined,
           );
         } finally {
           triaged.clear();

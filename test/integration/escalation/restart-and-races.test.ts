@@ -165,7 +165,15 @@ describe('two consoles racing offline', () => {
     const backlog = a.events().filter((e) => incidents.some((x) => x.id === e.streamId));
     const alarmPushes = () => b.pushes.filter((p) => p.name === 'alarm.changed');
     const pushedBefore = alarmPushes().length;
-    deliver(backlog, b);
+    // A slow machine: each slice of the runner's steps runs out of its time after one step, so
+    // the catch-up's steps take many commits, down to a last single one; none of them is durable.
+    let clock = performance.now();
+    const slow = vi.spyOn(performance, 'now').mockImplementation(() => (clock += 25));
+    try {
+      deliver(backlog, b);
+    } finally {
+      slow.mockRestore();
+    }
     const started = b.events('escalation.started');
     expect(started.map((e) => e.streamId).sort()).toEqual(incidents.map((x) => escalationIdFor(x.id, 1)).sort());
     // The received events are on disk (delivered with a durable commit); B's steps after them are not yet.
