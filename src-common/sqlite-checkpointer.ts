@@ -85,8 +85,15 @@ const waitAsync = (
 ).waitAsync;
 
 export interface Checkpointer {
-  /** A write transaction committed. */
-  committed(): void;
+  /**
+   * A write transaction committed; `weight`: how many commands' worth of WAL it wrote (one
+   * unless said). A peer's catch-up commits a few dozen batches of hundreds of events each:
+   * counted as one command each, the worker was never asked during it, the WAL reached the
+   * backstop, and SQLite's checkpoint ran inside a received batch's commit on the console's
+   * thread (121–242 ms for that transaction in the mesh bench, its fsync of the database file
+   * 20–26 ms: strace, issue 12p).
+   */
+  committed(weight?: number): void;
   /**
    * A checkpoint now if `commits` or more commits came since the last one asked for (and
    * none is requested or running). A long series of large writes (the retention sweep) asks
@@ -167,8 +174,8 @@ export function createCheckpointer(
   }
 
   return {
-    committed() {
-      sinceLast += 1;
+    committed(weight = 1) {
+      sinceLast += weight;
       request(every);
     },
     request,

@@ -132,6 +132,26 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
    */
   const STEPS_PER_COMMIT = 512;
   const STEP_SLICE_MS = 20;
+  /**
+   * A catch-up's steps commit without waiting for their fsync (the store syncs the WAL on
+   * libuv's pool, issue 12p): each of these commits held the receiving console's thread for a
+   * `synchronous=FULL` flush while a peer's next frames waited (B's own commits, these among
+   * them, made 15 of its thread's 16 syncs during a mesh catch-up: strace in
+   * bench/results/history/12p-pairs). No one sees them earlier than
+   * before: the store announces them (and so this runner's `changed`, the alarms) and shares
+   * them with peers and the tracker only once they are on disk. A power cut before that
+   * takes them back with what was received after them; the events that prompted them are
+   * ahead of them in the WAL, as they were ahead of a durable commit of them (which a cut
+   * during its fsync took back the same way; `resume` drives open escalations only, so such a
+   * start waits for the author's own, as before, only the window is now the pool's flush
+   * rather than the thread's). These are not a user's command: `start` and
+   * `acknowledge`, and the few steps of live events, keep their durable commit: a drain that
+   * began with fewer than CATCH_UP_STEPS checks and drives waiting. With every slice flushLater
+   * the LAN alarm's p95 was higher in three of three runs (mesh bench, alarm part); likely
+   * cause: a live event's own flush then queues on the pool behind the steps of the one before.
+   */
+  const CATCH_UP_COMMIT = { flushLater: true } as const;
+  const CATCH_UP_STEPS = 16;
 
   function drain() {
     if (draining) return;
@@ -153,9 +173,12 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
         if (resolved.delete(escalationId)) forget(escalationId);
         else guarded(`driving escalation ${escalationId}`, () => drive(escalationId));
       };
+      // Decided once for the whole drain: its later slices (cut by the time budget) and its
+      // last single step commit as its first did, not durably, which would sync on this thread.
+      const catchUp = toCheck.size + toDrive.size >= CATCH_UP_STEPS;
       // Bounded: every pass either records a step (finite per escalation) or empties a queue.
       while (pass < 10_000 && waiting()) {
-        if (toCheck.size + toDrive.size === 1) {
+        if (!catchUp && toCheck.size + toDrive.size === 1) {
           pass += 1;
           step(); // a live alarm: its own commit, as before
           continue;
@@ -167,14 +190,17 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
         dropQuiet(STEPS_PER_COMMIT);
         if (!waiting()) break;
         try {
-          store.transaction(() => {
-            const until = performance.now() + STEP_SLICE_MS;
-            readAhead(STEPS_PER_COMMIT);
-            for (let i = 0; i < STEPS_PER_COMMIT && pass < 10_000 && waiting(); i++, pass++) {
-              if (i > 0 && performance.now() >= until) break;
-              step();
-            }
-          });
+          store.transaction(
+            () => {
+              const until = performance.now() + STEP_SLICE_MS;
+              readAhead(STEPS_PER_COMMIT);
+              for (let i = 0; i < STEPS_PER_COMMIT && pass < 10_000 && waiting(); i++, pass++) {
+                if (i > 0 && performance.now() >= until) break;
+                step();
+              }
+            },
+            catchUp ? CATCH_UP_COMMIT : undefined,
+          );
         } finally {
           triaged.clear();
           resolved.clear();

@@ -253,8 +253,14 @@ export interface EventStore {
    * everything before the first `flushLater` append still waiting for its flush.
    */
   shareableThrough(): number;
-  /** Run several reads/writes atomically. */
-  transaction<T>(fn: () => T): T;
+  /**
+   * Run several reads/writes atomically. With `flushLater` (outermost only) its appends are
+   * committed as a `flushLater` append's are: without waiting for the fsync, announced and
+   * shared once on disk. Only for work a power cut may take back because it is done again
+   * (the escalation runner's own steps during a catch-up: the events that prompted them
+   * are ahead of them in the WAL, issue 12p); its other writes are not held back.
+   */
+  transaction<T>(fn: () => T, options?: { flushLater?: boolean }): T;
   streamEvents(streamId: string): StoredEvent[];
   getEvent(id: string): StoredEvent | null;
   /** The events held of these ids, by id, in one statement (ids not held are absent). */
@@ -475,6 +481,17 @@ function writesMayBeUndone(db: Db): void {
 }
 
 /** Several committed appends as one: every event stored, in order. */
+/**
+ * Events whose rows write about one command's worth of WAL (the checkpointer counts commands,
+ * CHECKPOINT_EVERY): a command writes ~10 pages (one event, its indexes and projections), a
+ * received batch's events share their pages (~0.7 a event: the mesh bench's catch-up reached
+ * the 10,000-page backstop at ~15,000 events, issue 12p).
+ */
+const EVENTS_PER_COMMAND_WAL = 16;
+
+/** Commands' worth of WAL a commit of `events` stored events wrote (at least one). */
+const walWeight = (events: number) => Math.max(1, Math.ceil(events / EVENTS_PER_COMMAND_WAL));
+
 function mergeResults(results: readonly AppendResult[]): AppendResult {
   if (results.length === 1) return results[0]!;
   return {
@@ -1098,7 +1115,7 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
             : null;
         }
       }
-      checkpointer?.committed();
+      checkpointer?.committed(walWeight(result.stored.length));
       if (result.stored.length > 0 && !nested) scheduleDeferred();
       if (!nested && !later && result.stored.length > 0) durablyCommitted();
       if (result.stored.length === 0) return result;
@@ -1129,12 +1146,17 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       await checkpointer?.settled();
     },
     shareableThrough,
-    transaction(fn) {
+    transaction(fn, options) {
       const outermost = !db.inTransaction;
+      const later = options?.flushLater === true && file !== ':memory:';
+      if (later && !outermost) throw new Error('a flushLater transaction is a transaction of its own');
       if (outermost) heldBack = [];
       // A savepoint that rolls back takes its appends with it, so their announcements go too.
       const mark = heldBack?.length ?? 0;
       let result: ReturnType<typeof fn>;
+      // As append's flushLater: the pragma applies to the commit that follows.
+      const level = later ? (db.pragma('synchronous', { simple: true }) as number) : 0;
+      if (level > 1) db.pragma('synchronous = NORMAL');
       try {
         result = db.transaction(fn).immediate();
       } catch (error) {
@@ -1143,13 +1165,18 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
         if (outermost) heldBack = null;
         else if (heldBack) heldBack.length = mark;
         throw error;
+      } finally {
+        if (level > 1) db.pragma(`synchronous = ${level}`);
       }
-      checkpointer?.committed();
+      checkpointer?.committed(outermost ? walWeight((heldBack ?? []).reduce((n, r) => n + r.stored.length, 0)) : 1);
       scheduleDeferred();
       if (outermost) {
         const results = heldBack ?? [];
         heldBack = null;
-        if (results.length > 0) {
+        if (results.length > 0 && later) {
+          unflushed.push(mergeResults(results));
+          flushSoon();
+        } else if (results.length > 0) {
           durablyCommitted();
           announce(mergeResults(results));
         }

@@ -118,32 +118,45 @@ function outageEvents(
   return { events, outageIds };
 }
 
-/** A line changed state: record it, and open, grow or close outages to match. */
+/**
+ * A line changed state: record it, and open, grow or close outages to match.
+ *
+ * A change that moves no outage commits without waiting for its fsync (`flushLater`, issue
+ * 12p): the store syncs the WAL on libuv's pool and announces it (the line's history push)
+ * and shares it only once it is on disk. What the board shows of a line's state is the
+ * monitor's live reading, not this record; a power cut before the flush takes the record
+ * back, and the monitor, starting again from the stored state, probes and records the change
+ * again. Each of these was a `synchronous=FULL` flush on the console's thread: a console
+ * started while a peer caught it up stored its first probes' UNKNOWN → UP changes between the
+ * received batches (six commits, tens of ms of B's thread in the mesh bench, strace:
+ * bench/results/history/12p-pairs). A change that opens, joins or closes an outage keeps its
+ * durable commit: the board lists the outage at once, and its opening time is evidence.
+ */
 export function recordStateChange(deps: RecorderDeps, now: FacilityNow, lineId: string, change: StateChange): string[] {
-  return deps.store.transaction(() => {
-    const lineEvent = deps.makeEvent(
-      'line.status_changed',
-      lineStreamId(now.facilityId, lineId),
-      { facilityId: now.facilityId, lineId, from: change.from, to: change.to, evidence: change.evidence },
-      MONITOR_ACTOR,
-    );
-    const stored = deps.lineQueries.statuses(now.facilityId);
-    const actions = outageActionsForTransition({
-      lineId,
-      to: change.to,
-      at: change.evidence.at,
-      lines: now.lines,
-      states: lineStates(now),
-      open: openOutages(deps, now.facilityId),
-      windowMs: now.windowMs,
-      deviceId: deps.deviceId,
-    });
-    const evidenceFor = (id: string) =>
-      id === lineId ? change.evidence : (stored.get(id)?.evidence ?? currentEvidence(now, id, change.evidence.at));
-    const { events, outageIds } = outageEvents(deps, now, actions, change.evidence.at, evidenceFor);
-    deps.store.append([lineEvent, ...events]);
-    return outageIds;
+  // Read, then commit in one append: nothing else runs on this thread in between.
+  const lineEvent = deps.makeEvent(
+    'line.status_changed',
+    lineStreamId(now.facilityId, lineId),
+    { facilityId: now.facilityId, lineId, from: change.from, to: change.to, evidence: change.evidence },
+    MONITOR_ACTOR,
+  );
+  const stored = deps.lineQueries.statuses(now.facilityId);
+  const actions = outageActionsForTransition({
+    lineId,
+    to: change.to,
+    at: change.evidence.at,
+    lines: now.lines,
+    states: lineStates(now),
+    open: openOutages(deps, now.facilityId),
+    windowMs: now.windowMs,
+    deviceId: deps.deviceId,
   });
+  const evidenceFor = (id: string) =>
+    id === lineId ? change.evidence : (stored.get(id)?.evidence ?? currentEvidence(now, id, change.evidence.at));
+  const { events, outageIds } = outageEvents(deps, now, actions, change.evidence.at, evidenceFor);
+  const onlyTheLine = events.length === 0 && !deps.store.db.inTransaction;
+  deps.store.append([lineEvent, ...events], onlyTheLine ? { flushLater: true } : undefined);
+  return outageIds;
 }
 
 /** After a config reload: close outages whose lines were removed and the rest are UP. */

@@ -151,6 +151,69 @@ describe('two consoles racing offline', () => {
     expect(steps(b)).toEqual(steps(c));
     expect(b.core.store.verifyChain()).toMatchObject({ ok: true });
   });
+  it("a catch-up's own steps alarm and leave the console once on disk, their commit not waiting for it", async () => {
+    // Issue 12p: the steps B's runner records for a batch it received commit flushLater, so its
+    // thread does not wait for their fsync while a peer's next frames wait. Until the store's
+    // flush on libuv's pool is done they are in B's log, and nothing shows or passes them on.
+    const a = console_({ escalationPolicies: [] }); // A only logs; B, catching up, escalates
+    const b = console_();
+    await rosterShared(a, b);
+    await a.signIn('G1');
+    await b.signIn('S1');
+    const incidents: Incident[] = [];
+    for (let i = 0; i < 20; i++) incidents.push(await a.call<Incident>('incidents.create', incidentInput()));
+    const backlog = a.events().filter((e) => incidents.some((x) => x.id === e.streamId));
+    const alarmPushes = () => b.pushes.filter((p) => p.name === 'alarm.changed');
+    const pushedBefore = alarmPushes().length;
+    // A slow machine: each slice of the runner's steps runs out of its time after one step, so
+    // the catch-up's steps take many commits, down to a last single one; none of them is durable.
+    let clock = performance.now();
+    const slow = vi.spyOn(performance, 'now').mockImplementation(() => (clock += 25));
+    try {
+      deliver(backlog, b);
+    } finally {
+      slow.mockRestore();
+    }
+    const started = b.events('escalation.started');
+    expect(started.map((e) => e.streamId).sort()).toEqual(incidents.map((x) => escalationIdFor(x.id, 1)).sort());
+    // The received events are on disk (delivered with a durable commit); B's steps after them are not yet.
+    const received = new Set(backlog.map((e) => e.id));
+    const lastReceived = Math.max(
+      ...b
+        .events()
+        .filter((e) => received.has(e.id))
+        .map((e) => e.seq),
+    );
+    expect(b.events().filter((e) => e.seq > lastReceived)).toContainEqual(expect.objectContaining(started[0]));
+    expect(b.core.store.shareableThrough()).toBe(lastReceived);
+    expect(alarmPushes().length).toBe(pushedBefore);
+
+    await b.core.store.flushed();
+    expect(b.core.store.shareableThrough()).toBe(Number.MAX_SAFE_INTEGER);
+    const alarms = (alarmPushes().at(-1)!.payload as { alarms: { incidentId: string }[] }).alarms;
+    expect(alarms.map((x) => x.incidentId).sort()).toEqual(incidents.map((x) => x.id).sort());
+  });
+
+  it('the steps for a few live incidents at once keep their durable commit: alarmed and shared at once', async () => {
+    const a = console_({ escalationPolicies: [] });
+    const b = console_();
+    await rosterShared(a, b);
+    await a.signIn('G1');
+    await b.signIn('S1');
+    const incidents: Incident[] = [];
+    for (let i = 0; i < 3; i++) incidents.push(await a.call<Incident>('incidents.create', incidentInput()));
+    deliver(
+      a.events().filter((e) => incidents.some((x) => x.id === e.streamId)),
+      b,
+    );
+    expect(b.events('escalation.started')).toHaveLength(3);
+    expect(b.core.store.shareableThrough()).toBe(Number.MAX_SAFE_INTEGER);
+    const alarms = (
+      b.pushes.filter((p) => p.name === 'alarm.changed').at(-1)!.payload as { alarms: { incidentId: string }[] }
+    ).alarms;
+    expect(alarms.map((x) => x.incidentId).sort()).toEqual(incidents.map((x) => x.id).sort());
+  });
+
   it('after a catch-up of handled, resolved and alarming incidents, records what one event at a time does, now and as time passes', async () => {
     // A logs with its runner on; B gets the log in one batch (its runner reads ahead for many
     // checks per commit), C one event at a time. Left out of both: A's resolution of one

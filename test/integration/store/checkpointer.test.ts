@@ -184,6 +184,24 @@ describe("the WAL's size: presized at open, restarted between a long series' tra
     expect(eventCount(file)).toBe((CHECKPOINT_EVERY + 6) * 40);
   });
 
+  it("a peer's catch-up, a few large batches flushed later, has the worker checkpoint as it goes, not after 64 batches", async () => {
+    // Issue 12p: counted one command each, a 21,674-event catch-up (~30 batches) never asked the
+    // worker; its WAL reached the backstop, and SQLite checkpointed inside a received batch's
+    // commit on the receiving console's thread. Now a commit counts the WAL its events wrote.
+    const file = join(dir.path, 'catch-up.sqlite');
+    const store = openEventStore(file);
+    const asked = () => store.checkpoints()!.running || store.checkpoints()!.completed > 0;
+    // Two batches, each acknowledged once on disk as a peer session does: a checkpoint's worth.
+    for (const from of [0, 500]) {
+      store.append(notes(500, from), { flushLater: true });
+      await store.flushed();
+    }
+    expect(asked()).toBe(true);
+    store.close();
+    await store.closed();
+    expect(eventCount(file)).toBe(1_000);
+  });
+
   it('leaves a WAL alone whose frames another connection still reads', () => {
     const file = join(dir.path, 'held.sqlite');
     const db = new Database(file);

@@ -113,6 +113,32 @@ describe('appends flushed later', () => {
     }
   });
 
+  it('in a flushLater transaction are held together until the WAL is synced, then announced as one commit', async () => {
+    const { store, heard } = open('transaction.sqlite');
+    try {
+      store.append([authored()]);
+      const inside = store.transaction(() => [store.append([authored()]), store.append([authored(), authored()])], {
+        flushLater: true,
+      });
+      expect(inside.flatMap((r) => seqs(r.stored))).toEqual([2, 3, 4]);
+      // Committed, not announced nor shareable, and commands keep their fsync.
+      expect(store.getEvent(inside[1]!.stored[1]!.id)).not.toBeNull();
+      expect(heard).toEqual([[1]]);
+      expect(store.shareableThrough()).toBe(1);
+      expect(seqs(store.outbox(100))).toEqual([1]);
+      expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
+      await store.flushed();
+      expect(heard).toEqual([[1], [2, 3, 4]]);
+      expect(seqs(store.outbox(100))).toEqual([1, 2, 3, 4]);
+      // Only the outermost transaction decides.
+      expect(() => store.transaction(() => store.transaction(() => 0, { flushLater: true }))).toThrow(
+        'a flushLater transaction is a transaction of its own',
+      );
+    } finally {
+      store.close();
+    }
+  });
+
   it('are refused inside a transaction, where the enclosing commit decides', () => {
     const { store } = open('nested.sqlite');
     try {
