@@ -250,7 +250,6 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
     }
   }
 
-  /** Whether checking an incident with this triage may record anything (checkIncident's own early ends). */
   /** What a check decides on, from the projector's memory when it holds the incident (see `incident`). */
   function triageOf(incidentId: string): Triage | null {
     const written = incidentWritten(store.db, incidentId);
@@ -259,6 +258,7 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
     return { id: incidentId, status, category, severity, escalations: queries.countForIncident(incidentId) };
   }
 
+  /** Whether checking an incident with this triage may record anything (checkIncident's own early ends). */
   function checkMayWrite(triage: Triage | null): boolean {
     if (!triage) return false;
     // Closed: only its open escalations are to resolve.
