@@ -95,8 +95,11 @@ export async function buildTracker(options: TrackerOptions): Promise<FastifyInst
     heads: cluster?.heads ?? createFacilityHeads(),
     ingestor: createIngestor(options.db),
     projector:
-      options.db.kind === 'sqlite' && options.db.file !== undefined && options.projector !== 'inline'
-        ? createProjectorThread(options.db.file, {
+      options.db.kind === 'sqlite' &&
+      options.db.file !== undefined &&
+      options.db.writerGate &&
+      options.projector !== 'inline'
+        ? createProjectorThread(options.db.file, options.db.writerGate.buffer, {
             onError: (error, facility) => app.log.error({ err: error, facility }, 'HQ projection failed; will retry'),
             onCrash: (error) =>
               app.log.error({ err: error }, 'HQ projector thread died; a new one catches up from the cursors'),

@@ -22,6 +22,7 @@ import type { TrackerDatabase } from './schema.ts';
 import { trackerMigrations } from './migrations/index.ts';
 import { withStatementCache } from './statement-cache.ts';
 import { createCheckpointer } from '../../src-common/sqlite-checkpointer.ts';
+import { writerGate, type WriterGate } from './writer-gate.ts';
 
 export type DbKind = 'sqlite' | 'postgres';
 
@@ -33,6 +34,11 @@ export interface TrackerDb {
   readonly url?: string;
   /** The SQLite file, for threads that open their own connection to it (absent for `:memory:`). */
   readonly file?: string;
+  /**
+   * SQLite: who holds the writer among the process's connections to the file (writer-gate.ts);
+   * a thread opening its own connection shares it (`openSqliteConnection`).
+   */
+  readonly writerGate?: WriterGate;
   readonly db: Kysely<TrackerDatabase>;
   /**
    * A push's transaction committed (ingestor.ts): on a SQLite file, every few of these the
@@ -57,10 +63,24 @@ const CHECKPOINT_EVERY_PUSHES = 4;
 export interface OpenOptions {
   /** Where the checkpointer's rare failures go (it then falls back to SQLite's own, larger, automatic checkpoint). */
   log?: (message: string) => void;
+  /** SQLite's busy_timeout on the tracker's connection (default BUSY_TIMEOUT_MS; tests shorten it). */
+  busyTimeoutMs?: number;
+  /** A BEGIN found the writer busy and will be tried again (tests wait for it). */
+  onBeginBusy?: () => void;
 }
 
+/** How long one statement waits in SQLite for a writer outside the process. */
+export const BUSY_TIMEOUT_MS = 5_000;
+/**
+ * How long a transaction keeps asking for SQLite's writer, across BEGINs, before its
+ * caller gets SQLITE_BUSY (the push route then answers 503, http/errors.ts).
+ */
+export const BEGIN_RETRY_MS = 5_000;
+const BEGIN_RETRY_DELAYS_MS = [2, 5, 10, 20, 50, 100];
+
 export async function openTrackerDb(location: DbLocation, options: OpenOptions = {}): Promise<TrackerDb> {
-  const sqlite = location.kind === 'sqlite' ? openSqlite(location.file) : null;
+  const gate = writerGate();
+  const sqlite = location.kind === 'sqlite' ? openSqlite(location.file, gate, options) : null;
   const db = sqlite ? sqlite.kysely : openPostgres((location as { url: string }).url);
   try {
     await migrateToLatest(db);
@@ -88,6 +108,7 @@ export async function openTrackerDb(location: DbLocation, options: OpenOptions =
     },
     ...(location.kind === 'postgres' ? { url: location.url } : {}),
     ...(file ? { file } : {}),
+    ...(sqlite ? { writerGate: gate } : {}),
   };
 }
 
@@ -96,8 +117,9 @@ export async function openTrackerDb(location: DbLocation, options: OpenOptions =
  * migrated (the HQ projector's thread, projections/projector-thread.ts): same pragmas, no
  * migrations.
  */
-export function openSqliteConnection(file: string): TrackerDb {
-  const db = openSqlite(file).kysely;
+export function openSqliteConnection(file: string, gateBuffer: SharedArrayBuffer): TrackerDb {
+  const gate = writerGate(gateBuffer);
+  const db = openSqlite(file, gate).kysely;
   return {
     kind: 'sqlite',
     db,
@@ -106,21 +128,26 @@ export function openSqliteConnection(file: string): TrackerDb {
     checkpointsSettled: async () => {},
     close: () => db.destroy(),
     file,
+    writerGate: gate,
   };
 }
 
-function openSqlite(file: string): { kysely: Kysely<TrackerDatabase>; raw: Database.Database } {
+function openSqlite(
+  file: string,
+  gate: WriterGate,
+  options: Pick<OpenOptions, 'busyTimeoutMs' | 'onBeginBusy'> = {},
+): { kysely: Kysely<TrackerDatabase>; raw: Database.Database } {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const sqlite = new Database(file);
   // Accepted events must survive power loss: WAL with a full sync on every commit.
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? BUSY_TIMEOUT_MS}`);
   sqlite.pragma('cache_size = -65536');
   return {
     kysely: new Kysely<TrackerDatabase>({
-      dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
+      dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }, gate, options.onBeginBusy),
     }),
     raw: sqlite,
   };
@@ -138,19 +165,82 @@ function openSqlite(file: string): { kysely: Kysely<TrackerDatabase>; raw: Datab
  */
 class ImmediateSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig;
-  constructor(config: SqliteDialectConfig) {
+  readonly #gate: WriterGate;
+  readonly #onBusy: (() => void) | undefined;
+  constructor(config: SqliteDialectConfig, gate: WriterGate, onBusy?: () => void) {
     super(config);
     this.#config = config;
+    this.#gate = gate;
+    this.#onBusy = onBusy;
   }
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#config);
+    return new ImmediateSqliteDriver(this.#config, this.#gate, this.#onBusy);
   }
 }
 
+/**
+ * ...and that first take the process's writer gate (writer-gate.ts), so the projector's
+ * thread and the event loop never race each other for SQLite's writer. The gate is held
+ * from BEGIN until COMMIT or ROLLBACK; a failed COMMIT keeps it until the rollback.
+ *
+ * A BEGIN that SQLite answers SQLITE_BUSY is tried again, off the event loop, for up to
+ * BEGIN_RETRY_MS: a failed BEGIN did nothing, so repeating it is safe. Under load (issue
+ * 16r: the sync bench's herd at load 15, CPU profiling on) the projector thread's BEGIN
+ * IMMEDIATE failed SQLITE_BUSY after 64-104 ms with busy_timeout at 5,000 ms, a dozen times
+ * a run, even with the gate (no other writer of the process held SQLite's writer): SQLite's
+ * lock protocol with three connections on the file (the event loop's, the projector's, the
+ * checkpointer's) gives up early somewhere, and the push route's BEGIN is the same code; it
+ * answered a push 500.
+ */
 class ImmediateSqliteDriver extends SqliteDriver {
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  readonly #gate: WriterGate;
+  readonly #onBusy: (() => void) | undefined;
+  #holding = false;
+  constructor(config: SqliteDialectConfig, gate: WriterGate, onBusy?: () => void) {
+    super(config);
+    this.#gate = gate;
+    this.#onBusy = onBusy;
   }
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await this.#gate.acquire();
+    const started = performance.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+        break;
+      } catch (error) {
+        if (!isBusy(error) || performance.now() - started >= BEGIN_RETRY_MS) {
+          this.#gate.release();
+          throw error;
+        }
+      }
+      this.#onBusy?.();
+      const delay = BEGIN_RETRY_DELAYS_MS[Math.min(attempt, BEGIN_RETRY_DELAYS_MS.length - 1)]!;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+    this.#holding = true;
+  }
+  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await super.commitTransaction(connection);
+    this.#letGo();
+  }
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      await super.rollbackTransaction(connection);
+    } finally {
+      this.#letGo();
+    }
+  }
+  #letGo(): void {
+    if (!this.#holding) return;
+    this.#holding = false;
+    this.#gate.release();
+  }
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
 function openPostgres(url: string): Kysely<TrackerDatabase> {

@@ -97,7 +97,10 @@ export function createAuthenticator(
     const now = clock();
     if (now - (lastSeenWritten.get(device.id) ?? 0) < LAST_SEEN_RESOLUTION_MS) return;
     lastSeenWritten.set(device.id, now);
-    await store.db.updateTable('devices').set({ last_seen_at: now }).where('id', '=', device.id).execute();
+    // In a transaction, so on SQLite it waits for the writer like every write (db/writer-gate.ts).
+    await store.db
+      .transaction()
+      .execute((trx) => trx.updateTable('devices').set({ last_seen_at: now }).where('id', '=', device.id).execute());
   }
 
   async function hq(request: FastifyRequest, role: HqRole): Promise<HqCaller> {

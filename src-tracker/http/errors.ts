@@ -45,13 +45,47 @@ export function invalid(error: { message: string; field?: string; issues?: Track
   return new TrackerFailure({ code: 'invalid_input', ...error });
 }
 
+/**
+ * Seconds a client is asked to wait (Retry-After) when the database's writer stayed taken
+ * past its busy timeout: a console's sync engine retries any 503 with its own backoff.
+ */
+export const BUSY_RETRY_AFTER_S = 1;
+
+/**
+ * SQLite's writer stayed taken past busy_timeout (SQLITE_BUSY, SQLITE_BUSY_SNAPSHOT...):
+ * someone outside the tracker's writer gate (db/writer-gate.ts) held it, a maintenance shell
+ * or a stuck disk. Transient, and nothing of the request was stored: 503, never `internal`.
+ */
+function isSqliteBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    error instanceof Error &&
+    error.name === 'SqliteError' &&
+    typeof code === 'string' &&
+    (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+  );
+}
+
 function isFastifyError(error: unknown): error is FastifyError {
   return error instanceof Error && typeof (error as Partial<FastifyError>).code === 'string';
 }
 
 /** What an error becomes on the wire; exported for unit tests. */
-export function toTrackerError(error: unknown): { status: number; body: TrackerError; unexpected: boolean } {
+export function toTrackerError(error: unknown): {
+  status: number;
+  body: TrackerError;
+  unexpected: boolean;
+  retryAfterS?: number;
+} {
   if (error instanceof TrackerFailure) return { status: error.status, body: error.error, unexpected: false };
+  if (isSqliteBusy(error)) {
+    return {
+      status: 503,
+      body: { code: 'store_unavailable', message: 'the database is busy; try again shortly' },
+      unexpected: false,
+      retryAfterS: BUSY_RETRY_AFTER_S,
+    };
+  }
   if (error instanceof ApiFailure) {
     const code: ErrorCode = error.error.code;
     return { status: STATUS_BY_CODE[code], body: error.error, unexpected: false };
@@ -94,10 +128,13 @@ export function toTrackerError(error: unknown): { status: number; body: TrackerE
 
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
-    const { status, body, unexpected } = toTrackerError(error);
+    const { status, body, unexpected, retryAfterS } = toTrackerError(error);
     if (unexpected) request.log.error({ err: error }, 'request failed');
+    // Busy past the timeout is worth seeing (who held the writer?), with its stack.
+    else if (retryAfterS !== undefined) request.log.warn({ err: error, status }, 'database busy; asked to retry');
     else request.log.info({ code: body.code, field: body.field, status }, 'request refused');
     if (reply.sent || reply.raw.headersSent) return;
+    if (retryAfterS !== undefined) void reply.header('retry-after', String(retryAfterS));
     void reply.code(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {

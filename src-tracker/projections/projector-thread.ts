@@ -28,11 +28,14 @@
  * file for a second connection.
  */
 import { Worker } from 'node:worker_threads';
+import { writerGate } from '../db/writer-gate.ts';
 import type { HqProjector } from './projector.ts';
 import type { SeqRanges } from './parsed-hints.ts';
 
 export interface ProjectorThreadData {
   file: string;
+  /** The tracker's writer gate (db/writer-gate.ts), shared with the thread's connection. */
+  writerGate: SharedArrayBuffer;
   delayMs?: number;
   maxDelayMs?: number;
 }
@@ -64,9 +67,14 @@ export interface ProjectorThread extends HqProjector {
   worker(): Worker | null;
 }
 
-export function createProjectorThread(file: string, options: ProjectorThreadOptions = {}): ProjectorThread {
+export function createProjectorThread(
+  file: string,
+  writerGateBuffer: SharedArrayBuffer,
+  options: ProjectorThreadOptions = {},
+): ProjectorThread {
   const data: ProjectorThreadData = {
     file,
+    writerGate: writerGateBuffer,
     ...(options.delayMs !== undefined ? { delayMs: options.delayMs } : {}),
     ...(options.maxDelayMs !== undefined ? { maxDelayMs: options.maxDelayMs } : {}),
   };
@@ -84,6 +92,8 @@ export function createProjectorThread(file: string, options: ProjectorThreadOpti
     if (stopping) return;
     const worker = new Worker(new URL('./projector-worker.ts', import.meta.url), { workerData: data });
     current = worker;
+    // Read now: a worker's threadId is -1 once it has exited.
+    const threadId = worker.threadId;
     started += 1;
     startedAt = Date.now();
     // HQ reads wait on it, the tracker's shutdown stops it: it never needs to hold the process open.
@@ -103,6 +113,8 @@ export function createProjectorThread(file: string, options: ProjectorThreadOpti
     const died = (error: Error) => {
       if (gone) return;
       gone = true;
+      // A thread ended mid-transaction: SQLite rolled it back when its connection went; the gate too.
+      writerGate(writerGateBuffer).releaseHeldBy(threadId);
       if (current !== worker) return;
       current = null;
       // Reads it held answer with what HQ's tables hold, as after a failed run (logged here).

@@ -11,7 +11,7 @@ const port = parentPort!;
 const data = workerData as ProjectorThreadData;
 const post = (message: FromProjector) => port.postMessage(message);
 
-const store = openSqliteConnection(data.file);
+const store = openSqliteConnection(data.file, data.writerGate);
 const projector = createHqProjector(store, {
   ...(data.delayMs !== undefined ? { delayMs: data.delayMs } : {}),
   ...(data.maxDelayMs !== undefined ? { maxDelayMs: data.maxDelayMs } : {}),

@@ -378,7 +378,9 @@ describe('HQ projector on its own thread', () => {
     const ws = consoleEvents('ws-1');
     const ingestor = createIngestor(store);
     const crashes: Error[] = [];
-    const thread = createProjectorThread(store.file!, { onCrash: (error) => crashes.push(error) });
+    const thread = createProjectorThread(store.file!, store.writerGate!.buffer, {
+      onCrash: (error) => crashes.push(error),
+    });
     try {
       const first = ws.incidentCreated(FACILITY);
       await ingestor.ingest(device, checked([first]), Date.now());
@@ -445,7 +447,7 @@ describe('HQ projector on its own thread', () => {
     const ws = consoleEvents('ws-1');
     const errors: { error: Error; facility: string }[] = [];
     const crashes: Error[] = [];
-    const thread = createProjectorThread(store.file!, {
+    const thread = createProjectorThread(store.file!, store.writerGate!.buffer, {
       onError: (error, facility) => errors.push({ error, facility }),
       onCrash: (error) => crashes.push(error),
     });
