@@ -40,7 +40,8 @@
  * and a fresh console's WAL grew with every commit of a burst until the backstop restarted
  * it (48.7 % of the store bench's commands).
  */
-import { closeSync, fdatasyncSync, fstatSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { endianness } from 'node:os';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
@@ -56,6 +57,12 @@ export const CHECKPOINT_EVERY = 64;
 export const SERIES_CHECKPOINT_EVERY = 8;
 /** The backstop: SQLite checkpoints in the commit itself only past this many WAL pages. */
 export const BACKSTOP_PAGES = 10_000;
+/**
+ * WAL frames past which a long stream of received batches waits, off the thread, for the
+ * worker to copy everything committed so far before its next transaction (the store's
+ * `roomInWal`, issue 12r): half the backstop, so one more batch (~500 frames) never reaches it.
+ */
+export const HIGH_WATER_PAGES = BACKSTOP_PAGES / 2;
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -262,4 +269,40 @@ export function presizeWal(db: Pick<Database, 'pragma'>, file: string, bytes?: n
 export function walBytesForPages(db: Pick<Database, 'pragma'>, pages: number): number {
   const pageSize = db.pragma('page_size', { simple: true }) as number;
   return WAL_HEADER + pages * (pageSize + FRAME_HEADER);
+}
+
+/** Frames in the WAL now, and how many of them a checkpoint has copied into the database file. */
+export interface WalFrames {
+  /** The last valid frame (wal-index mxFrame): SQLite's backstop compares this with its threshold. */
+  frames: number;
+  /** Frames copied into the database (nBackfill); all of them when equal to `frames`. */
+  backfilled: number;
+}
+
+/**
+ * Reads the wal-index header every connection of `file` shares (`<file>-shm`,
+ * sqlite.org/walformat.html, "the WAL-index header" and "the checkpoint information"): mxFrame
+ * at byte 16 of the header, its second copy 48 bytes on (a reader compares the two: unequal
+ * means a writer is mid-update, reported as unknown), nBackfill at byte 96, in the machine's
+ * byte order. Called on the writer's own thread between its transactions, the header is at
+ * rest: only a writer changes mxFrame. null when there is no wal-index (in-memory, not WAL).
+ * Three syscalls (a few microseconds); not a statement, so it starts no read transaction.
+ */
+export function walFrames(file: string): WalFrames | null {
+  const index = Buffer.alloc(100);
+  let fd: number;
+  try {
+    fd = openSync(`${file}-shm`, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    if (readSync(fd, index, 0, index.length, 0) < index.length) return null;
+  } finally {
+    closeSync(fd);
+  }
+  if (!index.subarray(0, 48).equals(index.subarray(48, 96))) return null;
+  const le = endianness() === 'LE';
+  const u32 = (at: number) => (le ? index.readUInt32LE(at) : index.readUInt32BE(at));
+  return { frames: u32(16), backfilled: u32(96) };
 }
