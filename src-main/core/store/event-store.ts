@@ -262,8 +262,8 @@ export interface EventStore {
    * ROOM_WAIT_MS at most. The next write transaction then begins on a fully copied WAL, and
    * SQLite restarts the log from its start instead of letting it reach the backstop, whose
    * checkpoint runs inside a commit on the core's thread (178–242 ms for that received batch's
-   * transaction in the mesh bench, issue 12p). The thread stays free meanwhile. A WAL the
-   * worker could not empty (a reader's snapshot, a slow disk) is not waited for again until
+   * transaction in the mesh bench, issue 12p). The thread stays free meanwhile. A WAL that did
+   * not restart after a wait (a reader's snapshot, a slow disk) is not waited for again until
    * it has grown another quarter of the mark, so the stream is slowed, never stalled.
    * User commands never call this.
    */
@@ -1085,8 +1085,11 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     return { stored, duplicates, streams: [...touched.keys()], newlySynced };
   });
 
-  // roomInWal: after a wait that left frames uncopied, none again below this many frames.
+  // roomInWal: after a wait, none again below this many frames until the log has restarted
+  // (a reader in the WAL keeps SQLite from restarting it even when every frame is copied:
+  // then every batch would wait for a checkpoint of its own).
   let waitAgainAt = 0;
+  let framesSeen = 0;
   let roomWaits = 0;
   let roomShort = 0;
 
@@ -1117,12 +1120,8 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       clearTimeout(timer);
     }
     const wal = walFrames(file);
-    if (wal && wal.backfilled >= wal.frames) {
-      waitAgainAt = 0;
-    } else {
-      roomShort += 1;
-      waitAgainAt = (wal?.frames ?? frames) + HIGH_WATER_PAGES / 4;
-    }
+    if (!wal || wal.backfilled < wal.frames) roomShort += 1;
+    waitAgainAt = (wal?.frames ?? frames) + HIGH_WATER_PAGES / 4;
   }
 
   return {
@@ -1223,7 +1222,11 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     roomInWal() {
       if (!checkpointer || db.inTransaction) return null;
       const wal = walFrames(file);
-      if (!wal || wal.frames < Math.max(HIGH_WATER_PAGES, waitAgainAt)) return null;
+      if (!wal) return null;
+      // Fewer frames than last seen: the log restarted, the last wait did its work.
+      if (wal.frames < framesSeen) waitAgainAt = 0;
+      framesSeen = wal.frames;
+      if (wal.frames < Math.max(HIGH_WATER_PAGES, waitAgainAt)) return null;
       return roomInWal(wal.frames, () => this.flushed());
     },
     shareableThrough,

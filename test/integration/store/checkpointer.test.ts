@@ -263,6 +263,8 @@ describe("the WAL's size: presized at open, restarted between a long series' tra
     expect(store.checkpoints()).toMatchObject({ roomWaits: 1, roomShort: 1 });
     // … so the stream is not held again for it until the WAL has grown a good deal more.
     expect(store.roomInWal()).toBeNull();
+    store.append(notes(10, from), { flushLater: true });
+    expect(store.roomInWal()).toBeNull();
     reader.exec('COMMIT');
     reader.close();
     store.close();
