@@ -280,29 +280,43 @@ export interface WalFrames {
 }
 
 /**
- * Reads the wal-index header every connection of `file` shares (`<file>-shm`,
+ * Reads the wal-index header every connection of the database shares (`<file>-shm`,
  * sqlite.org/walformat.html, "the WAL-index header" and "the checkpoint information"): mxFrame
  * at byte 16 of the header, its second copy 48 bytes on (a reader compares the two: unequal
  * means a writer is mid-update, reported as unknown), nBackfill at byte 96, in the machine's
  * byte order. Called on the writer's own thread between its transactions, the header is at
- * rest: only a writer changes mxFrame. null when there is no wal-index (in-memory, not WAL).
- * Three syscalls (a few microseconds); not a statement, so it starts no read transaction.
+ * rest: only a writer changes mxFrame. One pread (a few microseconds); not a statement, so it
+ * starts no read transaction.
+ *
+ * `shm` is a descriptor the caller holds open for as long as any connection of this process
+ * has the database open (`openWalIndex`). Never open and close the file per read: closing any
+ * descriptor of a file drops every POSIX lock this process holds on it (SQLite's "close()
+ * breaks locks" warning), SQLite's own on the wal-index included; another connection then
+ * took itself for the first, reset and truncated the wal-index, and the consoles died of
+ * SIGBUS on its mapping (partition.test.ts, round 12r).
  */
-export function walFrames(file: string): WalFrames | null {
+export function walFrames(shm: number): WalFrames | null {
   const index = Buffer.alloc(100);
-  let fd: number;
   try {
-    fd = openSync(`${file}-shm`, 'r');
+    if (readSync(shm, index, 0, index.length, 0) < index.length) return null;
   } catch {
     return null;
-  }
-  try {
-    if (readSync(fd, index, 0, index.length, 0) < index.length) return null;
-  } finally {
-    closeSync(fd);
   }
   if (!index.subarray(0, 48).equals(index.subarray(48, 96))) return null;
   const le = endianness() === 'LE';
   const u32 = (at: number) => (le ? index.readUInt32LE(at) : index.readUInt32BE(at));
   return { frames: u32(16), backfilled: u32(96) };
+}
+
+/**
+ * A descriptor of `<file>-shm` for `walFrames`, or null (no wal-index: not in WAL mode). Open
+ * it after the connection that created the wal-index, and close it only once every connection
+ * of this process to the database is closed (see walFrames: a close drops SQLite's locks).
+ */
+export function openWalIndex(file: string): number | null {
+  try {
+    return openSync(`${file}-shm`, 'r');
+  } catch {
+    return null;
+  }
 }

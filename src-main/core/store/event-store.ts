@@ -26,6 +26,7 @@
  * passes. Observers (`onCommitted`) hear of an append once it is committed:
  * the appends inside a `transaction()` together, when it commits, never before.
  */
+import { closeSync } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
 import { chainHashOf } from '../../../src-common/chain-hash.ts';
 import { authorHashOf } from '../../../src-common/trust/author-chain.ts';
@@ -36,6 +37,7 @@ import { checkChain } from './chain-check.ts';
 import {
   createCheckpointer,
   HIGH_WATER_PAGES,
+  openWalIndex,
   presizeWal,
   SERIES_CHECKPOINT_EVERY,
   walFrames,
@@ -547,6 +549,8 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
   if (file !== ':memory:') presizeWal(db, file);
   const checkpointer =
     file === ':memory:' ? null : createCheckpointer(db, file, (message) => console.error(`[guardline] ${message}`));
+  // Held until this store's connections (the worker's too) are closed: see walFrames.
+  const walIndex = checkpointer ? openWalIndex(file) : null;
   let signer: EventSigner | null = null;
   // A store opened at an older schema (tests writing the files earlier releases wrote) has
   // no chain columns: it writes events as that release did, without prev.
@@ -1108,7 +1112,7 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       await flushed();
       // A checkpoint already running began before the last commits: it leaves their frames.
       for (let pass = 0; pass < ROOM_PASSES && !over && checkpointer; pass++) {
-        const wal = walFrames(file);
+        const wal = walIndex === null ? null : walFrames(walIndex);
         if (!wal || wal.backfilled >= wal.frames) return;
         checkpointer.request(0);
         await checkpointer.settled();
@@ -1119,7 +1123,7 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     } finally {
       clearTimeout(timer);
     }
-    const wal = walFrames(file);
+    const wal = walIndex === null ? null : walFrames(walIndex);
     if (!wal || wal.backfilled < wal.frames) roomShort += 1;
     waitAgainAt = (wal?.frames ?? frames) + HIGH_WATER_PAGES / 4;
   }
@@ -1220,8 +1224,8 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       await checkpointer?.settled();
     },
     roomInWal() {
-      if (!checkpointer || db.inTransaction) return null;
-      const wal = walFrames(file);
+      if (!checkpointer || walIndex === null || !db.open || db.inTransaction) return null;
+      const wal = walFrames(walIndex);
       if (!wal) return null;
       // Fewer frames than last seen: the log restarted, the last wait did its work.
       if (wal.frames < framesSeen) waitAgainAt = 0;
@@ -1327,6 +1331,8 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       if (deferredTimer) clearTimeout(deferredTimer);
       deferredTimer = null;
       closing = checkpointer?.close() ?? closing;
+      // Only once the worker's connection is closed too (this one is by then): see walFrames.
+      if (walIndex !== null) closing = closing.then(() => closeSync(walIndex));
       // Nothing waits on a flush after close: what it held back is work its caller does again.
       if (db.open) db.close();
       for (const waiter of flushWaiters.splice(0)) waiter.settle();

@@ -4,7 +4,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import {
@@ -15,6 +15,7 @@ import {
   presizeWal,
   SERIES_CHECKPOINT_EVERY,
   walBytesForPages,
+  openWalIndex,
   walFrames,
 } from '../../../src-common/sqlite-checkpointer.ts';
 import { openEventStore } from '../../../src-main/core/store/event-store.ts';
@@ -214,6 +215,7 @@ describe("the WAL's size: presized at open, restarted between a long series' tra
     const file = join(dir.path, 'stream.sqlite');
     const store = openEventStore(file);
     const size = statSync(`${file}-wal`).size;
+    const shm = openWalIndex(file)!;
     const batches = Array.from({ length: 80 }, (_, b) => notes(400, 200_000 + b * 400));
     let written = 0;
     let most = 0;
@@ -221,9 +223,9 @@ describe("the WAL's size: presized at open, restarted between a long series' tra
     for (const batch of batches) {
       const wait = store.roomInWal();
       if (wait) await wait;
-      const before = walFrames(file)!.frames;
+      const before = walFrames(shm)!.frames;
       store.append(batch, { flushLater: true });
-      const after = walFrames(file)!.frames;
+      const after = walFrames(shm)!.frames;
       // A restarted log begins again at its first frame: this commit wrote all of `after`.
       if (after < before) restarts += 1;
       written += after < before ? after : after - before;
@@ -241,6 +243,7 @@ describe("the WAL's size: presized at open, restarted between a long series' tra
     expect(statSync(`${file}-wal`).size).toBe(size);
     store.close();
     await store.closed();
+    closeSync(shm);
     expect(eventCount(file)).toBe(80 * 400);
   });
 
@@ -248,13 +251,14 @@ describe("the WAL's size: presized at open, restarted between a long series' tra
     const file = join(dir.path, 'room-reader.sqlite');
     const store = openEventStore(file);
     expect(store.roomInWal()).toBeNull();
+    const shm = openWalIndex(file)!;
     // Another connection's read transaction holds a snapshot of the log's first frames.
     store.append(notes(10, 300_000));
     const reader = new Database(file, { readonly: true });
     reader.exec('BEGIN');
     reader.prepare('SELECT count(*) FROM events').get();
     let from = 300_010;
-    while (walFrames(file)!.frames < HIGH_WATER_PAGES) {
+    while (walFrames(shm)!.frames < HIGH_WATER_PAGES) {
       store.append(notes(400, from), { flushLater: true });
       from += 400;
     }
@@ -269,6 +273,7 @@ describe("the WAL's size: presized at open, restarted between a long series' tra
     reader.close();
     store.close();
     await store.closed();
+    closeSync(shm);
   });
 
   it('leaves a WAL alone whose frames another connection still reads', () => {
