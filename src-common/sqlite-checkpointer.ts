@@ -40,7 +40,8 @@
  * and a fresh console's WAL grew with every commit of a burst until the backstop restarted
  * it (48.7 % of the store bench's commands).
  */
-import { closeSync, fdatasyncSync, fstatSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { endianness } from 'node:os';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
@@ -56,6 +57,12 @@ export const CHECKPOINT_EVERY = 64;
 export const SERIES_CHECKPOINT_EVERY = 8;
 /** The backstop: SQLite checkpoints in the commit itself only past this many WAL pages. */
 export const BACKSTOP_PAGES = 10_000;
+/**
+ * WAL frames past which a long stream of received batches waits, off the thread, for the
+ * worker to copy everything committed so far before its next transaction (the store's
+ * `roomInWal`, issue 12r): half the backstop, so one more batch (~500 frames) never reaches it.
+ */
+export const HIGH_WATER_PAGES = BACKSTOP_PAGES / 2;
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -262,4 +269,54 @@ export function presizeWal(db: Pick<Database, 'pragma'>, file: string, bytes?: n
 export function walBytesForPages(db: Pick<Database, 'pragma'>, pages: number): number {
   const pageSize = db.pragma('page_size', { simple: true }) as number;
   return WAL_HEADER + pages * (pageSize + FRAME_HEADER);
+}
+
+/** Frames in the WAL now, and how many of them a checkpoint has copied into the database file. */
+export interface WalFrames {
+  /** The last valid frame (wal-index mxFrame): SQLite's backstop compares this with its threshold. */
+  frames: number;
+  /** Frames copied into the database (nBackfill); all of them when equal to `frames`. */
+  backfilled: number;
+}
+
+/**
+ * Reads the wal-index header every connection of the database shares (`<file>-shm`,
+ * sqlite.org/walformat.html, "the WAL-index header" and "the checkpoint information"): mxFrame
+ * at byte 16 of the header, its second copy 48 bytes on (a reader compares the two: unequal
+ * means a writer is mid-update, reported as unknown), nBackfill at byte 96, in the machine's
+ * byte order. Called on the writer's own thread between its transactions, the header is at
+ * rest: only a writer changes mxFrame. One pread (a few microseconds); not a statement, so it
+ * starts no read transaction.
+ *
+ * `shm` is a descriptor the caller holds open for as long as any connection of this process
+ * has the database open (`openWalIndex`). Never open and close the file per read: closing any
+ * descriptor of a file drops every POSIX lock this process holds on it (SQLite's "close()
+ * breaks locks" warning), SQLite's own on the wal-index included; another connection then
+ * took itself for the first, reset and truncated the wal-index, and the consoles died of
+ * SIGBUS on its mapping (partition.test.ts, round 12r).
+ */
+export function walFrames(shm: number): WalFrames | null {
+  const index = Buffer.alloc(100);
+  try {
+    if (readSync(shm, index, 0, index.length, 0) < index.length) return null;
+  } catch {
+    return null;
+  }
+  if (!index.subarray(0, 48).equals(index.subarray(48, 96))) return null;
+  const le = endianness() === 'LE';
+  const u32 = (at: number) => (le ? index.readUInt32LE(at) : index.readUInt32BE(at));
+  return { frames: u32(16), backfilled: u32(96) };
+}
+
+/**
+ * A descriptor of `<file>-shm` for `walFrames`, or null (no wal-index: not in WAL mode). Open
+ * it after the connection that created the wal-index, and close it only once every connection
+ * of this process to the database is closed (see walFrames: a close drops SQLite's locks).
+ */
+export function openWalIndex(file: string): number | null {
+  try {
+    return openSync(`${file}-shm`, 'r');
+  } catch {
+    return null;
+  }
 }

@@ -500,6 +500,7 @@ export function createMesh(deps: MeshDeps) {
       ...(deps.revoked ? { withhold: deps.revoked.withhold } : {}),
       accept,
       onDisk: () => store.flushed(),
+      roomInWal: () => store.roomInWal(),
       preparer: framePreparer(),
       trackerHeld,
       pendingAfter: (after, limit) => ackQ.pendingAfter.all(after, limit),

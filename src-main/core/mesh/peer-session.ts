@@ -101,6 +101,14 @@ export interface SessionDeps {
    * acknowledged only then. Absent: acknowledged as soon as `accept` returns.
    */
   onDisk?(): Promise<void>;
+  /**
+   * Before storing the next `events` frame: null to go on, or a promise to await first with
+   * the frame left queued (`store.roomInWal()`: the WAL is past its high-water mark and the
+   * checkpoint worker copies it, so the next transaction restarts the log instead of
+   * running SQLite's backstop checkpoint inside it on this thread). The event loop stays free
+   * meanwhile; frames go on arriving and being prepared up to the queue's bound.
+   */
+  roomInWal?(): Promise<void> | null;
   /** Parses and prepares large frames off this thread (frame-preparer.ts); absent: all inline. */
   preparer?: FramePreparer | null;
   /**
@@ -662,6 +670,23 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
     if (handling) return;
     handling = true;
     setImmediate(function next() {
+      if (queue[0]?.frame.t === 'events' && session.peer && !closed) {
+        const wait = deps.roomInWal?.();
+        if (wait) {
+          timeline?.mark('wal-wait', { queued: queue.length });
+          void wait.then(
+            () => {
+              timeline?.mark('wal-room', { queued: queue.length });
+              setImmediate(next);
+            },
+            (error: unknown) => {
+              deps.log(`mesh: waiting for room in the WAL failed: ${(error as Error).stack ?? String(error)}`);
+              setImmediate(next);
+            },
+          );
+          return;
+        }
+      }
       const entry = queue.shift();
       if (entry && !closed) {
         try {

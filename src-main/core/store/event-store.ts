@@ -26,6 +26,7 @@
  * passes. Observers (`onCommitted`) hear of an append once it is committed:
  * the appends inside a `transaction()` together, when it commits, never before.
  */
+import { closeSync } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
 import { chainHashOf } from '../../../src-common/chain-hash.ts';
 import { authorHashOf } from '../../../src-common/trust/author-chain.ts';
@@ -33,7 +34,14 @@ import { canonicalEnvelope } from '../../../src-shared/signed-envelope.ts';
 import { inFoldOrder, type EventEnvelope, type StoredEvent } from '../../../src-shared/events.ts';
 import type { ChainReport } from '../../../src-shared/api.ts';
 import { checkChain } from './chain-check.ts';
-import { createCheckpointer, presizeWal, SERIES_CHECKPOINT_EVERY } from '../../../src-common/sqlite-checkpointer.ts';
+import {
+  createCheckpointer,
+  HIGH_WATER_PAGES,
+  openWalIndex,
+  presizeWal,
+  SERIES_CHECKPOINT_EVERY,
+  walFrames,
+} from '../../../src-common/sqlite-checkpointer.ts';
 import { openDatabase, type Db } from './database.ts';
 import type { Migration } from './migrations.ts';
 
@@ -249,6 +257,20 @@ export interface EventStore {
    */
   settled(): Promise<void>;
   /**
+   * For a long stream of writes that nobody is waiting on (a peer's catch-up), before its next
+   * transaction: null while the WAL holds fewer than HIGH_WATER_PAGES frames (go on at once);
+   * past it, a promise that settles once the checkpoint worker has copied every frame
+   * committed so far (`flushed()`, then worker checkpoints until nothing is left), or after
+   * ROOM_WAIT_MS at most. The next write transaction then begins on a fully copied WAL, and
+   * SQLite restarts the log from its start instead of letting it reach the backstop, whose
+   * checkpoint runs inside a commit on the core's thread (178–242 ms for that received batch's
+   * transaction in the mesh bench, issue 12p). The thread stays free meanwhile. A WAL that did
+   * not restart after a wait (a reader's snapshot, a slow disk) is not waited for again until
+   * it has grown another quarter of the mark, so the stream is slowed, never stalled.
+   * User commands never call this.
+   */
+  roomInWal(): Promise<void> | null;
+  /**
    * The last log position that may leave this console (the tracker's outbox, peers' feeds):
    * everything before the first `flushLater` append still waiting for its flush.
    */
@@ -295,7 +317,13 @@ export interface EventStore {
   setMeta(key: string, value: string): void;
   verifyChain(): ChainReport;
   /** The WAL checkpointer's progress (null for an in-memory store): benches tell commands that overlapped one. */
-  checkpoints(): { completed: number; running: boolean } | null;
+  checkpoints(): {
+    completed: number;
+    running: boolean;
+    /** `roomInWal` waits so far, and how many of them ended with frames left uncopied. */
+    roomWaits: number;
+    roomShort: number;
+  } | null;
   close(): void;
   /**
    * Settles once every connection this store opened is closed, the checkpoint worker's too
@@ -489,6 +517,15 @@ function writesMayBeUndone(db: Db): void {
  */
 const EVENTS_PER_COMMAND_WAL = 16;
 
+/**
+ * The longest `roomInWal` waits for the worker: a checkpoint of HIGH_WATER_PAGES pages (20 MB)
+ * and its fsync of the database file take tens of milliseconds on a quiet disk; past this
+ * the stream goes on, and the backstop still bounds the WAL.
+ */
+const ROOM_WAIT_MS = 1_000;
+/** Worker checkpoints one wait asks for at most (each copies what was committed before it began). */
+const ROOM_PASSES = 4;
+
 /** Commands' worth of WAL a commit of `events` stored events wrote (at least one). */
 const walWeight = (events: number) => Math.max(1, Math.ceil(events / EVENTS_PER_COMMAND_WAL));
 
@@ -512,6 +549,8 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
   if (file !== ':memory:') presizeWal(db, file);
   const checkpointer =
     file === ':memory:' ? null : createCheckpointer(db, file, (message) => console.error(`[guardline] ${message}`));
+  // Held until this store's connections (the worker's too) are closed: see walFrames.
+  const walIndex = checkpointer ? openWalIndex(file) : null;
   let signer: EventSigner | null = null;
   // A store opened at an older schema (tests writing the files earlier releases wrote) has
   // no chain columns: it writes events as that release did, without prev.
@@ -1050,6 +1089,45 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     return { stored, duplicates, streams: [...touched.keys()], newlySynced };
   });
 
+  // roomInWal: after a wait, none again below this many frames until the log has restarted
+  // (a reader in the WAL keeps SQLite from restarting it even when every frame is copied:
+  // then every batch would wait for a checkpoint of its own).
+  let waitAgainAt = 0;
+  let framesSeen = 0;
+  let roomWaits = 0;
+  let roomShort = 0;
+
+  /** The wait `roomInWal` returns: worker checkpoints until the WAL is fully copied, bounded. */
+  async function roomInWal(frames: number, flushed: () => Promise<void>): Promise<void> {
+    roomWaits += 1;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let over = false;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        over = true;
+        resolve();
+      }, ROOM_WAIT_MS);
+    });
+    const copyAll = async () => {
+      await flushed();
+      // A checkpoint already running began before the last commits: it leaves their frames.
+      for (let pass = 0; pass < ROOM_PASSES && !over && checkpointer; pass++) {
+        const wal = walIndex === null ? null : walFrames(walIndex);
+        if (!wal || wal.backfilled >= wal.frames) return;
+        checkpointer.request(0);
+        await checkpointer.settled();
+      }
+    };
+    try {
+      await Promise.race([copyAll(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+    const wal = walIndex === null ? null : walFrames(walIndex);
+    if (!wal || wal.backfilled < wal.frames) roomShort += 1;
+    waitAgainAt = (wal?.frames ?? frames) + HIGH_WATER_PAGES / 4;
+  }
+
   return {
     file,
     schemaVersion,
@@ -1145,6 +1223,16 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       checkpointer?.request(SERIES_CHECKPOINT_EVERY);
       await checkpointer?.settled();
     },
+    roomInWal() {
+      if (!checkpointer || walIndex === null || !db.open || db.inTransaction) return null;
+      const wal = walFrames(walIndex);
+      if (!wal) return null;
+      // Fewer frames than last seen: the log restarted, the last wait did its work.
+      if (wal.frames < framesSeen) waitAgainAt = 0;
+      framesSeen = wal.frames;
+      if (wal.frames < Math.max(HIGH_WATER_PAGES, waitAgainAt)) return null;
+      return roomInWal(wal.frames, () => this.flushed());
+    },
     shareableThrough,
     transaction(fn, options) {
       const outermost = !db.inTransaction;
@@ -1237,11 +1325,14 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       q.setMeta.run(key, value);
     },
     verifyChain: () => checkChain(db),
-    checkpoints: () => (checkpointer ? { completed: checkpointer.completed, running: checkpointer.running } : null),
+    checkpoints: () =>
+      checkpointer ? { completed: checkpointer.completed, running: checkpointer.running, roomWaits, roomShort } : null,
     close() {
       if (deferredTimer) clearTimeout(deferredTimer);
       deferredTimer = null;
       closing = checkpointer?.close() ?? closing;
+      // Only once the worker's connection is closed too (this one is by then): see walFrames.
+      if (walIndex !== null) closing = closing.then(() => closeSync(walIndex));
       // Nothing waits on a flush after close: what it held back is work its caller does again.
       if (db.open) db.close();
       for (const waiter of flushWaiters.splice(0)) waiter.settle();

@@ -259,4 +259,78 @@ describe("a peer session's flow", () => {
     // Before: the ack left with the commit, ahead of our feed and of the flush.
     expect(seen).toEqual(['stored 100', 'our feed', 'on disk', 'ack 100']);
   });
+
+  it('holds the next batch while the store asks for room in its WAL, serving the peer meanwhile, then stores it', async () => {
+    // Issue 12r: past the WAL's high-water mark the store's roomInWal returns a wait (the
+    // checkpoint worker copying the log); the session awaits it off the thread before its next
+    // transaction, instead of committing into a WAL SQLite would checkpoint on this thread.
+    const peerKeys = generateKeyPairSync('ed25519');
+    const peerId = 'peer-device';
+    const seen: string[] = [];
+    let give: () => void = () => undefined;
+    const room = new Promise<void>((resolve) => (give = resolve));
+    let asked = 0;
+    let acked = false;
+    let handled = 0;
+    // Room is given once the wait began and the peer has the first batch's ack: proof the
+    // session went on serving while its next transaction waited.
+    const maybeGive = () => {
+      if (asked < 2 || !acked || seen.includes('room')) return;
+      seen.push('room');
+      give();
+    };
+    const port = await sessionServer(
+      peerId,
+      {
+        accept(_peer, _events, last) {
+          seen.push(`stored ${last}`);
+          return null;
+        },
+        roomInWal() {
+          asked += 1;
+          if (asked !== 2) return null;
+          seen.push('waiting for room');
+          setImmediate(maybeGive);
+          return room;
+        },
+        // One frame at a time, so the second batch is a transaction of its own.
+        limits: { queuedFrames: QUEUED_FRAMES, framesPerSecond: 10_000, frameBurst: 10_000 },
+      },
+      () => undefined,
+    );
+    // Two frames too large to share one transaction (the session merges up to 1,000 events at first).
+    const batch = (from: number): MeshFrame => ({
+      t: 'events',
+      events: Array.from({ length: 600 }, (_, i) => feedEvent(peerId, from + i)),
+      last: from + 599,
+    });
+    const subscribe: MeshFrame = { t: 'subscribe', after: 0, marks: {} };
+    const frames = await meshAttack(
+      { host: '127.0.0.1', port },
+      { deviceId: peerId, ...peerKeys },
+      [subscribe, batch(1), { t: 'ping' }, batch(601)],
+      {
+        done(got) {
+          for (const f of got.slice(handled)) if (f.t === 'ack') seen.push(`ack ${f.last}`);
+          handled = got.length;
+          acked = got.some((f) => f.t === 'ack' && f.last === 600);
+          maybeGive();
+          return got.some((f) => f.t === 'ack' && f.last === 1200);
+        },
+      },
+    );
+    expect(frames.filter((f) => f.t === 'ack')).toEqual([
+      { t: 'ack', last: 600 },
+      { t: 'ack', last: 1200 },
+    ]);
+    // The second batch was stored only after the room was given, not dropped or reordered.
+    expect(seen.filter((s) => s !== 'ack 600')).toEqual([
+      'stored 600',
+      'waiting for room',
+      'room',
+      'stored 1200',
+      'ack 1200',
+    ]);
+    expect(seen.indexOf('ack 600')).toBeLessThan(seen.indexOf('room'));
+  });
 });

@@ -4,16 +4,19 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   BACKSTOP_PAGES,
   CHECKPOINT_EVERY,
   createCheckpointer,
+  HIGH_WATER_PAGES,
   presizeWal,
   SERIES_CHECKPOINT_EVERY,
   walBytesForPages,
+  openWalIndex,
+  walFrames,
 } from '../../../src-common/sqlite-checkpointer.ts';
 import { openEventStore } from '../../../src-main/core/store/event-store.ts';
 import { encodeHlc } from '../../../src-shared/hlc.ts';
@@ -200,6 +203,77 @@ describe("the WAL's size: presized at open, restarted between a long series' tra
     store.close();
     await store.closed();
     expect(eventCount(file)).toBe(1_000);
+  });
+
+  it("a continuous stream of received batches far past the backstop, waiting on roomInWal, restarts the log: SQLite's backstop never checkpoints inside one of its commits", async () => {
+    // Issue 12r: a peer's catch-up commits batch after batch. The worker copied the WAL as it
+    // went (12p), but SQLite restarts the log only when a write transaction begins with every
+    // frame copied; the next batch always came first, the WAL reached the backstop, and SQLite
+    // checkpointed inside a received batch's commit on the console's thread. Here the batches
+    // come back to back, as a catch-up's queued frames do (no turn of the event loop between
+    // them), except where roomInWal asks the stream to wait.
+    const file = join(dir.path, 'stream.sqlite');
+    const store = openEventStore(file);
+    const size = statSync(`${file}-wal`).size;
+    const shm = openWalIndex(file)!;
+    const batches = Array.from({ length: 80 }, (_, b) => notes(400, 200_000 + b * 400));
+    let written = 0;
+    let most = 0;
+    let restarts = 0;
+    for (const batch of batches) {
+      const wait = store.roomInWal();
+      if (wait) await wait;
+      const before = walFrames(shm)!.frames;
+      store.append(batch, { flushLater: true });
+      const after = walFrames(shm)!.frames;
+      // A restarted log begins again at its first frame: this commit wrote all of `after`.
+      if (after < before) restarts += 1;
+      written += after < before ? after : after - before;
+      most = Math.max(most, after);
+    }
+    // The stream wrote far more frames than the backstop …
+    expect(written).toBeGreaterThan(1.5 * BACKSTOP_PAGES);
+    // … yet no commit left the WAL at the backstop, where SQLite's hook checkpoints in the
+    // commit itself (sqlite3WalDefaultHook: frames >= wal_autocheckpoint): the log restarted.
+    expect(most).toBeLessThan(BACKSTOP_PAGES);
+    expect(restarts).toBeGreaterThan(0);
+    expect(store.checkpoints()).toMatchObject({ roomShort: 0 });
+    expect(store.checkpoints()!.roomWaits).toBeGreaterThan(0);
+    // The presized WAL file was overwritten in place, never grown.
+    expect(statSync(`${file}-wal`).size).toBe(size);
+    store.close();
+    await store.closed();
+    closeSync(shm);
+    expect(eventCount(file)).toBe(80 * 400);
+  });
+
+  it('roomInWal does not wait below the high-water mark, nor again at once for a WAL a reader keeps from restarting', async () => {
+    const file = join(dir.path, 'room-reader.sqlite');
+    const store = openEventStore(file);
+    expect(store.roomInWal()).toBeNull();
+    const shm = openWalIndex(file)!;
+    // Another connection's read transaction holds a snapshot of the log's first frames.
+    store.append(notes(10, 300_000));
+    const reader = new Database(file, { readonly: true });
+    reader.exec('BEGIN');
+    reader.prepare('SELECT count(*) FROM events').get();
+    let from = 300_010;
+    while (walFrames(shm)!.frames < HIGH_WATER_PAGES) {
+      store.append(notes(400, from), { flushLater: true });
+      from += 400;
+    }
+    // Past the mark: a bounded wait, which ends with the reader's frames still in the WAL …
+    await store.roomInWal();
+    expect(store.checkpoints()).toMatchObject({ roomWaits: 1, roomShort: 1 });
+    // … so the stream is not held again for it until the WAL has grown a good deal more.
+    expect(store.roomInWal()).toBeNull();
+    store.append(notes(10, from), { flushLater: true });
+    expect(store.roomInWal()).toBeNull();
+    reader.exec('COMMIT');
+    reader.close();
+    store.close();
+    await store.closed();
+    closeSync(shm);
   });
 
   it('leaves a WAL alone whose frames another connection still reads', () => {
