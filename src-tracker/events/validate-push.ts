@@ -6,6 +6,7 @@
  */
 import { isDerivedEventId } from '../../src-shared/derived-ids.ts';
 import { canonicalJson } from '../../src-shared/canonical-json.ts';
+import { sameJson } from '../../src-shared/same-json.ts';
 import { z } from 'zod';
 import { EventEnvelope, parseEventPayload } from '../../src-shared/events.ts';
 import { HLC_WALL_DIGITS, isHlc } from '../../src-shared/hlc.ts';
@@ -125,7 +126,7 @@ export function firstBadPayload(events: readonly EventEnvelope[]): PayloadFailur
 /**
  * The payload check of a push (or a worker's slice of one): the first payload failing its
  * type's schema, and the indexes of payloads, up to that one, that the schema returns
- * unchanged (`sameJsonValue`: no trim, default, strip or transform changed anything). HQ's
+ * unchanged (`sameJson`: no trim, default, strip or transform changed anything). HQ's
  * projector may fold those as they are stored instead of parsing them again
  * (projections/parsed-hints.ts): the schema's answer for them is the payload itself.
  */
@@ -134,39 +135,13 @@ export function checkPayloads(events: readonly EventEnvelope[]): { bad: PayloadF
   for (const [index, event] of events.entries()) {
     const payload = parseEventPayload(event.type, event.payload);
     if (payload.success) {
-      if (sameJsonValue(payload.data, event.payload)) asParsed.push(index);
+      if (sameJson(payload.data, event.payload)) asParsed.push(index);
       continue;
     }
     const issues = payload.error.issues.map((i) => ({ path: i.path.map(String), message: i.message, code: i.code }));
     return { bad: { index, issues }, asParsed };
   }
   return { bad: null, asParsed };
-}
-
-/**
- * Whether two JSON values are the same: equal primitives, arrays of the same values, objects
- * with the same keys in the same order and the same values. Strict on purpose (key order
- * included, `undefined` members never equal a missing one), so a payload the schema changed in
- * any way, even one a fold could not tell, is parsed again where it is folded.
- */
-export function sameJsonValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameJsonValue(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const aKeys = Object.keys(a);
-  const bKeys = Object.keys(b);
-  if (aKeys.length !== bKeys.length) return false;
-  for (let i = 0; i < aKeys.length; i++) {
-    const key = aKeys[i]!;
-    if (key !== bKeys[i]) return false;
-    if (!sameJsonValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
-  }
-  return true;
 }
 
 /** The error checkPushBatch gives for a payload failing at request position `at` (`events.N`). */

@@ -12,6 +12,7 @@
  * batch is refused with the same code and message with or without this step.
  */
 import { chainHashOf } from '../../../src-common/chain-hash.ts';
+import { sameJson } from '../../../src-shared/same-json.ts';
 import {
   authorHashOf,
   createKeyring,
@@ -65,34 +66,6 @@ function payloadCheck(event: Pick<EventEnvelope, 'type' | 'payload'>): { issue: 
   if (payload.success) return { issue: null, exact: sameJson(payload.data, event.payload) };
   const issue = payload.error.issues[0];
   return { issue: `payload.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`, exact: false };
-}
-
-/**
- * Whether `a` and `b` are the same JSON value: plain objects with the same keys in the same
- * order, arrays, and primitives (`Object.is`, so -0 is not 0). Anything else is not.
- */
-export function sameJson(a: unknown, b: unknown): boolean {
-  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return Object.is(a, b);
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
-    return true;
-  }
-  if (
-    Array.isArray(b) ||
-    Object.getPrototypeOf(a) !== Object.prototype ||
-    Object.getPrototypeOf(b) !== Object.prototype
-  )
-    return false;
-  const keysA = Object.keys(a);
-  const keysB = Object.keys(b);
-  if (keysA.length !== keysB.length) return false;
-  for (let i = 0; i < keysA.length; i++) {
-    const key = keysA[i]!;
-    if (key !== keysB[i]) return false;
-    if (!sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
-  }
-  return true;
 }
 
 /** No signature checked for this event (shared, never written: a check gives the event a map of its own). */

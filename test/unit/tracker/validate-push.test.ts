@@ -1,13 +1,9 @@
 import fc from 'fast-check';
+import { sameJson } from '../../../src-shared/same-json.ts';
 import { describe, expect, it } from 'vitest';
 import { encodeHlc } from '../../../src-shared/hlc.ts';
 import { parseEventPayload, type EventEnvelope } from '../../../src-shared/events.ts';
-import {
-  checkPayloads,
-  checkPushBatch,
-  sameJsonValue,
-  type BatchRules,
-} from '../../../src-tracker/events/validate-push.ts';
+import { checkPayloads, checkPushBatch, type BatchRules } from '../../../src-tracker/events/validate-push.ts';
 
 const NOW = Date.UTC(2026, 10, 25, 20, 0, 0);
 const rules: BatchRules = { facility: 'Kumla', now: NOW, maxFutureHlcMs: 24 * 3_600_000 };
@@ -132,12 +128,12 @@ describe('payloads the schema keeps as they are (HQ folds them without a second 
   });
 
   it('compares JSON values strictly: key order, array length, nesting, undefined members', () => {
-    expect(sameJsonValue({ a: [1, { b: 'x' }] }, { a: [1, { b: 'x' }] })).toBe(true);
-    expect(sameJsonValue({ a: 1, b: 2 }, { b: 2, a: 1 })).toBe(false);
-    expect(sameJsonValue([1, 2], [1, 2, 3])).toBe(false);
-    expect(sameJsonValue({ a: { b: 'x' } }, { a: { b: 'y' } })).toBe(false);
-    expect(sameJsonValue({ a: undefined }, {})).toBe(false);
-    expect(sameJsonValue([], {})).toBe(false);
-    expect(sameJsonValue(null, {})).toBe(false);
+    expect(sameJson({ a: [1, { b: 'x' }] }, { a: [1, { b: 'x' }] })).toBe(true);
+    expect(sameJson({ a: 1, b: 2 }, { b: 2, a: 1 })).toBe(false);
+    expect(sameJson([1, 2], [1, 2, 3])).toBe(false);
+    expect(sameJson({ a: { b: 'x' } }, { a: { b: 'y' } })).toBe(false);
+    expect(sameJson({ a: undefined }, {})).toBe(false);
+    expect(sameJson([], {})).toBe(false);
+    expect(sameJson(null, {})).toBe(false);
   });
 });
