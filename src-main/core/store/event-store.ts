@@ -544,6 +544,7 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
   const projectors: Projector[] = [];
   const deferred: DeferredProjector[] = [];
   let closing: Promise<void> = Promise.resolve();
+  let closeCalled = false;
   // Commits overwrite a WAL file of its working size rather than growing it, and checkpoints
   // run in a worker, not inside a command's commit (see src-common/sqlite-checkpointer.ts).
   if (file !== ':memory:') presizeWal(db, file);
@@ -1328,6 +1329,10 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     checkpoints: () =>
       checkpointer ? { completed: checkpointer.completed, running: checkpointer.running, roomWaits, roomShort } : null,
     close() {
+      // Twice is a no-op (a quit path and a test's clean-up may both call it): the -shm
+      // descriptor's number may by then be another file's, which a second close would shut.
+      if (closeCalled) return;
+      closeCalled = true;
       if (deferredTimer) clearTimeout(deferredTimer);
       deferredTimer = null;
       closing = checkpointer?.close() ?? closing;

@@ -2,7 +2,7 @@
  * WAL checkpoints run in a worker thread (issue 16), so no command's commit copies the
  * WAL into the database file. Real SQLite files, a real worker thread.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { closeSync, copyFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -87,6 +87,33 @@ describe('WAL checkpointer', () => {
     expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
     expect((copy.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n).toBe(events.length);
     copy.close();
+  });
+
+  it("closed twice (a quit path and a test's clean-up both call close) shuts its descriptors once: a store opened in between keeps working", async () => {
+    const first = openEventStore(join(dir.path, 'twice-a.sqlite'));
+    first.append(notes(10, 400_000));
+    first.close();
+    await first.closed();
+    // Opened now, it is given the descriptor numbers the first store just freed.
+    const second = openEventStore(join(dir.path, 'twice-b.sqlite'));
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      for (let i = 0; i < 40; i++) {
+        second.append(notes(200, 410_000 + i * 200), { flushLater: true });
+        // The second close lands while the second store's background sync has its file open.
+        if (i === 20) first.close();
+      }
+      await first.closed();
+      await second.roomInWal();
+      second.append(notes(10, 420_000));
+      second.close();
+      await second.closed();
+      // No "syncing the log failed": nothing of the second store's was shut under it.
+      expect(errors.mock.calls).toEqual([]);
+    } finally {
+      errors.mockRestore();
+    }
+    expect(eventCount(join(dir.path, 'twice-b.sqlite'))).toBe(40 * 200 + 10);
   });
 });
 
