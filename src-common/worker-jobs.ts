@@ -34,6 +34,9 @@ export interface WorkerJobs<Job, Answer> {
   close(): Promise<void>;
 }
 
+/** How many stall budgets a worker may take to load its code before its jobs fail. */
+const LOADING_ALLOWANCE = 10;
+
 export function createWorkerJobs<Job, Answer>(options: {
   entry: URL;
   size: number;
@@ -59,6 +62,12 @@ export function createWorkerJobs<Job, Answer>(options: {
     worker.on('message', (message: AnswerMessage<Answer>) => {
       if ('ready' in message) {
         loaded.add(worker);
+        // Jobs posted while it loaded start their stall clock now: loading is not a hang.
+        for (const [id, job] of pending) {
+          if (job.worker !== worker || job.timer === null) continue;
+          clearTimeout(job.timer);
+          job.timer = stallTimer(id, worker, 1);
+        }
         return;
       }
       const job = pending.get(message.id);
@@ -74,6 +83,22 @@ export function createWorkerJobs<Job, Answer>(options: {
   }
 
   const workers = Array.from({ length: options.size }, spawn);
+
+  /**
+   * With `stallMs`, ends `worker` if job `id` is still unanswered `times` × stallMs after
+   * this. A worker still loading its code (hundreds of ms for a replacement on a busy
+   * machine) is given LOADING_ALLOWANCE times that, and the clock starts again once it has.
+   */
+  function stallTimer(id: number, worker: Worker, times: number): NodeJS.Timeout | null {
+    const stallMs = options.stallMs;
+    if (stallMs === undefined) return null;
+    return setTimeout(() => {
+      if (!pending.has(id)) return;
+      // Fail its jobs now (the exit that follows finds none) and replace it.
+      fail(worker, new Error(`worker answered no job for ${stallMs * times} ms`));
+      void worker.terminate();
+    }, stallMs * times).unref();
+  }
 
   function fail(worker: Worker, error: Error): void {
     for (const [id, job] of pending) {
@@ -103,16 +128,7 @@ export function createWorkerJobs<Job, Answer>(options: {
       const worker = workers[slot]!;
       const id = nextId++;
       return new Promise<Answer>((resolve, reject) => {
-        const stallMs = options.stallMs;
-        const timer =
-          stallMs === undefined
-            ? null
-            : setTimeout(() => {
-                if (!pending.has(id)) return;
-                // Fail its jobs now (the exit that follows finds none) and replace it.
-                fail(worker, new Error(`worker answered no job for ${stallMs} ms`));
-                void worker.terminate();
-              }, stallMs).unref();
+        const timer = stallTimer(id, worker, loaded.has(worker) ? 1 : LOADING_ALLOWANCE);
         pending.set(id, { worker, resolve, reject, timer });
         worker.postMessage({ id, job } satisfies JobMessage<Job>);
       });

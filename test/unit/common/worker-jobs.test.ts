@@ -57,6 +57,30 @@ describe('worker jobs', () => {
     expect(jobs.started).toBe(2);
   });
 
+  it("counts a job's stall time from when its worker has loaded, so a worker slow to load on a busy machine is not ended for it", async () => {
+    process.env.CHORE_WORKER_LOAD_MS = '600';
+    try {
+      jobs = createWorkerJobs<Job, { value: number }>({ entry, size: 1, stallMs: 200 });
+    } finally {
+      delete process.env.CHORE_WORKER_LOAD_MS;
+    }
+    expect((await jobs.run(0, { op: 'echo', value: 3 })).value).toBe(3);
+    // A job that hangs after loading is still ended after stallMs.
+    await expect(jobs.run(0, { op: 'hang', value: 1 })).rejects.toThrow('worker answered no job for 200 ms');
+    expect(jobs.started).toBe(2);
+  });
+
+  it('still fails a job whose worker never finishes loading, after ten stall budgets', async () => {
+    process.env.CHORE_WORKER_LOAD_MS = '60000';
+    try {
+      jobs = createWorkerJobs<Job, { value: number }>({ entry, size: 1, stallMs: 50 });
+    } finally {
+      delete process.env.CHORE_WORKER_LOAD_MS;
+    }
+    await expect(jobs.run(0, { op: 'echo', value: 1 })).rejects.toThrow('worker answered no job for 500 ms');
+    expect((await jobs.run(0, { op: 'echo', value: 4 })).value).toBe(4);
+  });
+
   it('refuses jobs once closed, and fails the ones it held', async () => {
     jobs = createWorkerJobs<Job, { value: number }>({ entry, size: 1 });
     const held = jobs.run(0, { op: 'hang', value: 1 });
