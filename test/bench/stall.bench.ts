@@ -15,7 +15,8 @@
  * stays in the writer, sliced; it has no in-thread baseline (archiving twice is not
  * possible) and runs first, before the console's own first sweep is due.
  */
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { constants as perfConstants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
@@ -45,6 +46,7 @@ const DEVICE = 'bench-console';
 
 /** Microseconds on the monotonic clock V8's CPU profiles are stamped with. */
 const monotonicUs = () => process.hrtime.bigint() / 1000n;
+const heapMiB = () => Math.round(process.memoryUsage().heapUsed / 2 ** 20);
 
 /**
  * Tells a stall our code caused from one the machine caused: every 5 ms, how long since
@@ -65,13 +67,41 @@ function stallWatch() {
   let lastCpu = cpuNow();
   let lastWait = runqueueWaitMs();
   let mostCpuMs = 0;
-  let worst: LongestGap = { gapMs: 0, cpuMs: 0, waitMs: null, endedAt: 0, endedAtUs: 0, mostCpuMs: 0 };
+  let mostCpuAt = { startedAt: 0, endedAt: 0, endedAtUs: 0 };
+  let worst: LongestGap = {
+    gapMs: 0,
+    cpuMs: 0,
+    waitMs: null,
+    endedAt: 0,
+    endedAtUs: 0,
+    mostCpuMs: 0,
+    startedAt: 0,
+    gcInGap: [],
+  };
+  // V8's collections on this thread, on performance.now()'s clock (perf_hooks 'gc'
+  // entries): which of them fell inside the longest gap (issue 16s).
+  const collections: GcPause[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const detail = (entry as unknown as { detail: { kind: number; flags: number } }).detail;
+      collections.push({
+        kind: GC_KINDS[detail.kind] ?? String(detail.kind),
+        flags: detail.flags,
+        startedAt: entry.startTime,
+        ms: entry.duration,
+      });
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
   const timer = setInterval(() => {
     const now = performance.now();
     const cpu = cpuNow();
     const wait = runqueueWaitMs();
     const gap = now - last - 5;
-    mostCpuMs = Math.max(mostCpuMs, cpu - lastCpu);
+    if (cpu - lastCpu > mostCpuMs) {
+      mostCpuMs = cpu - lastCpu;
+      mostCpuAt = { startedAt: last, endedAt: now, endedAtUs: Number(monotonicUs()) };
+    }
     if (gap > worst.gapMs)
       worst = {
         gapMs: gap,
@@ -80,6 +110,8 @@ function stallWatch() {
         endedAt: now,
         endedAtUs: Number(monotonicUs()),
         mostCpuMs: 0,
+        startedAt: last,
+        gcInGap: [],
       };
     last = now;
     lastCpu = cpu;
@@ -88,7 +120,12 @@ function stallWatch() {
   return {
     stop(): LongestGap {
       clearInterval(timer);
-      return { ...worst, mostCpuMs };
+      observer.disconnect();
+      const gcInGap = collections.filter((c) => c.startedAt + c.ms > worst.startedAt && c.startedAt < worst.endedAt);
+      const gcInMostCpu = collections.filter(
+        (c) => c.startedAt + c.ms > mostCpuAt.startedAt && c.startedAt < mostCpuAt.endedAt,
+      );
+      return { ...worst, mostCpuMs, gcInGap, gcPauses: collections, mostCpuAt, gcInMostCpu };
     },
   };
 }
@@ -103,7 +140,33 @@ interface LongestGap {
   endedAtUs: number;
   /** The most CPU the thread ran between any two ticks of the window. */
   mostCpuMs: number;
+  /** When the gap began (the tick before it, performance.now()). */
+  startedAt: number;
+  /** The garbage collections on this thread that overlapped the gap. */
+  gcInGap: GcPause[];
+  /** Every collection on this thread in the window. */
+  gcPauses?: GcPause[];
+  /** Where the tick interval with the most CPU was (performance.now(); µs on the profile's clock). */
+  mostCpuAt?: { startedAt: number; endedAt: number; endedAtUs: number };
+  /** The collections that overlapped that interval. */
+  gcInMostCpu?: GcPause[];
 }
+
+/** One garbage collection's pause on this thread (perf_hooks 'gc' entry). */
+interface GcPause {
+  kind: string;
+  /** V8's GC callback flags (perf_hooks constants.NODE_PERFORMANCE_GC_FLAGS_*). */
+  flags: number;
+  startedAt: number;
+  ms: number;
+}
+
+const GC_KINDS: Record<number, string> = {
+  [perfConstants.NODE_PERFORMANCE_GC_MINOR]: 'scavenge',
+  [perfConstants.NODE_PERFORMANCE_GC_MAJOR]: 'mark-compact',
+  [perfConstants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental marking',
+  [perfConstants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
+};
 
 /** This thread's total time waiting on a run queue (ms), from /proc/thread-self/schedstat; null off Linux. */
 function runqueueWaitMs(): number | null {
@@ -401,7 +464,23 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
 
     // Longer than one probe round, so every line's probe, result and sample write fall inside it.
     const idle = await measure('no long job', () => new Promise((r) => setTimeout(r, IDLE_MS)));
-    const retention = await measure('retention', call('retention.run', {}));
+    const gcText = (g: GcPause) =>
+      `${g.kind} (flags ${g.flags}) ${round(g.startedAt, 1)}+${round(g.ms, 1)} ms, heap ${heapMiB()} MiB now`;
+    console.error(
+      `  no long job: longest gap ${round(idle.longestGap.startedAt, 1)}-${round(idle.longestGap.endedAt, 1)} ms on performance.now() (process uptime ${round(process.uptime() * 1000, 0)} ms at ${round(performance.now(), 0)}); collections in it: ${idle.longestGap.gcInGap.map(gcText).join('; ') || 'none'}; the interval with the most CPU ${round(idle.longestGap.mostCpuAt?.startedAt ?? 0, 1)}-${round(idle.longestGap.mostCpuAt?.endedAt ?? 0, 1)} ms (profile clock ..-${idle.longestGap.mostCpuAt?.endedAtUs}), collections in it: ${(idle.longestGap.gcInMostCpu ?? []).map(gcText).join('; ') || 'none'}; pauses ≥ 5 ms in the window: ${
+        (idle.longestGap.gcPauses ?? [])
+          .filter((g) => g.ms >= 5)
+          .map(gcText)
+          .join('; ') || 'none'
+      }`,
+    );
+    // GUARDLINE_BENCH_STALL_HEAPSNAPSHOT=<dir>: the heap after the control row, for what it holds.
+    const snapshotDir = process.env.GUARDLINE_BENCH_STALL_HEAPSNAPSHOT;
+    if (snapshotDir)
+      console.error(`  heap snapshot: ${writeHeapSnapshot(join(snapshotDir, `stall-${process.pid}.heapsnapshot`))}`);
+    // GUARDLINE_BENCH_STALL_ONLY=control: stop after the control rows (diagnosis runs).
+    const controlOnly = process.env.GUARDLINE_BENCH_STALL_ONLY === 'control';
+    const retention = controlOnly ? idle : await measure('retention', call('retention.run', {}));
     for (const [label, m] of [
       ['no long job', idle],
       ['retention', retention],
@@ -458,14 +537,16 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
         before: () => inThread.run('audit', { incidentId: anIncident, limit: 100 }),
       },
     ];
-    const results: { label: string; subject: Measured; before: Measured | null }[] = [
-      {
-        label: `retention sweep archiving ${seeded.closed} incidents (retention.run)`,
-        subject: retention,
-        before: null,
-      },
-    ];
-    for (const job of jobs) {
+    const results: { label: string; subject: Measured; before: Measured | null }[] = controlOnly
+      ? []
+      : [
+          {
+            label: `retention sweep archiving ${seeded.closed} incidents (retention.run)`,
+            subject: retention,
+            before: null,
+          },
+        ];
+    for (const job of controlOnly ? [] : jobs) {
       const subject = await measure(job.label, job.subject);
       const before = job.before ? await measure(`${job.label}, in-thread`, job.before) : null;
       results.push({ label: job.label, subject, before });
