@@ -336,6 +336,8 @@ interface Measured {
   timerLateMs: number;
   timersFired: number;
   probes: number;
+  /** This process's heap in use (MiB) when the job ended: what a full collection walks. */
+  heapInUseMiB: number;
 }
 
 export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRow[]; detail: unknown }> {
@@ -428,8 +430,8 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
       // Where this job ran on the clock a CPU profile uses (node --cpu-prof, then
       // test/bench/cpuprofile-stalls.ts --window <from>-<to>): what held the thread then.
       // The heap the collector walks in this process (the bench and the console share it).
-      const heapMiB = Math.round(process.memoryUsage().heapUsed / 2 ** 20);
-      console.error(`  window ${label}: ${mark0}-${monotonicUs()} (heap in use ${heapMiB} MiB)`);
+      const heapInUseMiB = heapMiB();
+      console.error(`  window ${label}: ${mark0}-${monotonicUs()} (heap in use ${heapInUseMiB} MiB)`);
       // A job that held the thread delays the histogram's own timer and the core's timers
       // until it ends: let them fire (and record how late) before reading.
       await new Promise((r) => setTimeout(r, 20));
@@ -442,6 +444,7 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
         timerLateMs: late.latest,
         timersFired: late.fired,
         probes: probes - probes0,
+        heapInUseMiB,
       };
       m.endedBeforeJobEndMs = jobEnd - m.longestGap.endedAt;
       // Let timers a baseline held back fire before the next measurement.
@@ -596,6 +599,12 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
       },
       { metric: 'console with no long job: latest core timer', value: round(idle.timerLateMs, 1), unit: 'ms' },
       ...cpuInGap('console with no long job', idle),
+      {
+        metric: "console with no long job: longest garbage collection pause on the core's thread",
+        value: round(Math.max(0, ...(idle.longestGap.gcPauses ?? []).map((g) => g.ms)), 1),
+        unit: 'ms',
+      },
+      { metric: 'console with no long job: heap in use at its end', value: idle.heapInUseMiB, unit: 'MiB' },
     ];
     for (const r of results) {
       const base = (pick: (m: Measured) => number) =>
@@ -627,6 +636,8 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
         console: { incidents, events: seeded.events, yearOutages: seeded.outages, closedDue: seeded.closed },
         monitor: { lines: MONITOR_LINES, probeIntervalMs: PROBE_INTERVAL_MS, deadlineTimerEveryMs: DEADLINE_EVERY_MS },
         seedSeconds: round(seedMs / 1000, 1),
+        // The control row's longest gap and busiest tick interval, with the collections in each.
+        noLongJob: idle,
         eventLoopDelayResolutionMs: 5,
         jobs: results.map((r) => ({
           job: r.label,
