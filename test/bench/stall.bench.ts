@@ -19,6 +19,8 @@ import { constants as perfConstants, monitorEventLoopDelay, performance, Perform
 import { writeHeapSnapshot } from 'node:v8';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { v7 as uuidv7 } from 'uuid';
 import { createConsoleCore, type ConsoleCore } from '../../src-main/core/console-core.ts';
 import { inThreadReadJobs, workerReadJobs, type ReadJobs } from '../../src-main/core/jobs/job-runner.ts';
@@ -285,7 +287,7 @@ async function seed(file: string, incidents: number): Promise<{ events: number; 
 
 type ControlRow = { job: string; stallMs: number; longestGap: LongestGap };
 
-async function quietControl(file: string): Promise<ControlRow[]> {
+export async function quietControl(file: string): Promise<ControlRow[]> {
   const store = openEventStore(file);
   const reader = workerReadJobs({ file, log: (m) => console.error(m) });
   const request = {
@@ -371,7 +373,20 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
 
     // Control: the same worker jobs with nothing else on the core's thread (no console, no
     // monitor, no writes): what remains is the machine not running this thread, not our code.
-    const quiet = await quietControl(file);
+    //
+    // In a process of its own (issue 16s): ending its worker hands the pages that worker's heap
+    // had freed (~1,400-1,600 pages of 256 KiB after a year's report) to V8's shared page pool,
+    // and V8 unmaps them 8 s later in one task on another isolate's thread, this process's main
+    // thread: 26-54 ms of munmap (perf record of the core's thread, ReleasePooledChunksTask), which
+    // fell in the console's "no long job" window that starts a few seconds later.
+    const quietFile = join(dir.path, 'quiet-control.json');
+    const child = spawnSync(
+      process.execPath,
+      [...process.execArgv, fileURLToPath(new URL('./stall-quiet-control.ts', import.meta.url)), file, quietFile],
+      { stdio: 'inherit' },
+    );
+    if (child.status !== 0) throw new Error(`the quiet control's process failed (exit ${child.status})`);
+    const quiet = JSON.parse(readFileSync(quietFile, 'utf8')) as ControlRow[];
 
     responders = await startResponderChild(MONITOR_LINES);
     const configFile = join(dir.path, 'lines.json');
