@@ -8,7 +8,7 @@
  * task on another isolate's thread (`PagePool::ReleaseOnTearDown`, `ReleasePooledChunksTask`).
  * The control's worker builds a year's report (its heap peaks at some 350-400 MB), so ending
  * it left ~1,400-1,600 pages that the bench process's main thread unmapped 8 s later, in the
- * console's "no long job" window: 26-54 ms of munmap in one stretch (`perf record` of that
+ * console's "no long job" window: 25-54 ms of munmap in one stretch (`perf record` of that
  * thread; `--trace-gc-nvp` prints "Removed N pages from the shared pool" at that moment).
  * In this process nothing is measured after the worker ends.
  */

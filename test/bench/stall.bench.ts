@@ -377,7 +377,7 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
     // In a process of its own (issue 16s): ending its worker hands the pages that worker's heap
     // had freed (~1,400-1,600 pages of 256 KiB after a year's report) to V8's shared page pool,
     // and V8 unmaps them 8 s later in one task on another isolate's thread, this process's main
-    // thread: 26-54 ms of munmap (perf record of the core's thread, ReleasePooledChunksTask), which
+    // thread: 25-54 ms of munmap (perf record of the core's thread, ReleasePooledChunksTask), which
     // fell in the console's "no long job" window that starts a few seconds later.
     const quietFile = join(dir.path, 'quiet-control.json');
     const child = spawnSync(

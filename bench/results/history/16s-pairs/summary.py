@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""python3 summary.py <dir>: per run (<n>-<side>.log), the control row's figures the bench printed
+"""python3 summary.py <dir>: per run (<n>-<side>.log or .log.gz), the control row's figures the bench printed
 and the main isolate's full collections (from --trace-gc-nvp): count, longest pause, heap at it."""
-import glob, os, re, sys
+import glob, gzip, os, re, sys
 d = sys.argv[1]
-for f in sorted(glob.glob(os.path.join(d, '*-*.log')), key=lambda p: (int(os.path.basename(p).split('-')[0]), p)):
-    text = open(f, errors='replace').read()
+for f in sorted(glob.glob(os.path.join(d, '*-*.log')) + glob.glob(os.path.join(d, '*-*.log.gz')), key=lambda p: (int(os.path.basename(p).split('-')[0]), p)):
+    text = (gzip.open(f, 'rt', errors='replace') if f.endswith('.gz') else open(f, errors='replace')).read()
     row = lambda name: (re.search(r"│ '?\"?" + re.escape(name) + r".*?│ '([^']*)'", text) or [None, '?'])[1]
     stall = re.search(r"no long job: stall ([\d.]+) ms; longest gap ([\d.]+) ms with ([\d.]+) ms CPU, ([\d.?]+) ms waiting for a core; most CPU between ticks ([\d.]+) ms", text)
     heap = re.search(r"window no long job: .*heap in use (\d+) MiB", text)

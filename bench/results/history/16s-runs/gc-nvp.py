@@ -4,10 +4,10 @@
 python3 gc-nvp.py <log> [from_ms] [to_ms] [min_pause_ms]
 Prints each collection's time, kind, pause, the largest phases and heap sizes (MB).
 The main isolate is the first one in the log."""
-import re, sys
+import gzip, re, sys
 log, lo, hi, least = sys.argv[1], float(sys.argv[2]) if len(sys.argv) > 2 else 0, float(sys.argv[3]) if len(sys.argv) > 3 else 1e12, float(sys.argv[4]) if len(sys.argv) > 4 else 0
 main = None
-for line in open(log, errors='replace'):
+for line in (gzip.open(log, 'rt', errors='replace') if log.endswith('.gz') else open(log, errors='replace')):
     m = re.match(r'\[(\d+):(0x[0-9a-f]+):\d+\]\s+(\d+) ms: (pause=.*)', line)
     if not m:
         continue
