@@ -15,9 +15,12 @@
  * stays in the writer, sliced; it has no in-thread baseline (archiving twice is not
  * possible) and runs first, before the console's own first sweep is due.
  */
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { constants as perfConstants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { v7 as uuidv7 } from 'uuid';
 import { createConsoleCore, type ConsoleCore } from '../../src-main/core/console-core.ts';
 import { inThreadReadJobs, workerReadJobs, type ReadJobs } from '../../src-main/core/jobs/job-runner.ts';
@@ -45,6 +48,7 @@ const DEVICE = 'bench-console';
 
 /** Microseconds on the monotonic clock V8's CPU profiles are stamped with. */
 const monotonicUs = () => process.hrtime.bigint() / 1000n;
+const heapMiB = () => Math.round(process.memoryUsage().heapUsed / 2 ** 20);
 
 /**
  * Tells a stall our code caused from one the machine caused: every 5 ms, how long since
@@ -65,13 +69,41 @@ function stallWatch() {
   let lastCpu = cpuNow();
   let lastWait = runqueueWaitMs();
   let mostCpuMs = 0;
-  let worst: LongestGap = { gapMs: 0, cpuMs: 0, waitMs: null, endedAt: 0, endedAtUs: 0, mostCpuMs: 0 };
+  let mostCpuAt = { startedAt: 0, endedAt: 0, endedAtUs: 0 };
+  let worst: LongestGap = {
+    gapMs: 0,
+    cpuMs: 0,
+    waitMs: null,
+    endedAt: 0,
+    endedAtUs: 0,
+    mostCpuMs: 0,
+    startedAt: 0,
+    gcInGap: [],
+  };
+  // V8's collections on this thread, on performance.now()'s clock (perf_hooks 'gc'
+  // entries): which of them fell inside the longest gap (issue 16s).
+  const collections: GcPause[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const detail = (entry as unknown as { detail: { kind: number; flags: number } }).detail;
+      collections.push({
+        kind: GC_KINDS[detail.kind] ?? String(detail.kind),
+        flags: detail.flags,
+        startedAt: entry.startTime,
+        ms: entry.duration,
+      });
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
   const timer = setInterval(() => {
     const now = performance.now();
     const cpu = cpuNow();
     const wait = runqueueWaitMs();
     const gap = now - last - 5;
-    mostCpuMs = Math.max(mostCpuMs, cpu - lastCpu);
+    if (cpu - lastCpu > mostCpuMs) {
+      mostCpuMs = cpu - lastCpu;
+      mostCpuAt = { startedAt: last, endedAt: now, endedAtUs: Number(monotonicUs()) };
+    }
     if (gap > worst.gapMs)
       worst = {
         gapMs: gap,
@@ -80,6 +112,8 @@ function stallWatch() {
         endedAt: now,
         endedAtUs: Number(monotonicUs()),
         mostCpuMs: 0,
+        startedAt: last,
+        gcInGap: [],
       };
     last = now;
     lastCpu = cpu;
@@ -88,7 +122,12 @@ function stallWatch() {
   return {
     stop(): LongestGap {
       clearInterval(timer);
-      return { ...worst, mostCpuMs };
+      observer.disconnect();
+      const gcInGap = collections.filter((c) => c.startedAt + c.ms > worst.startedAt && c.startedAt < worst.endedAt);
+      const gcInMostCpu = collections.filter(
+        (c) => c.startedAt + c.ms > mostCpuAt.startedAt && c.startedAt < mostCpuAt.endedAt,
+      );
+      return { ...worst, mostCpuMs, gcInGap, gcPauses: collections, mostCpuAt, gcInMostCpu };
     },
   };
 }
@@ -103,7 +142,33 @@ interface LongestGap {
   endedAtUs: number;
   /** The most CPU the thread ran between any two ticks of the window. */
   mostCpuMs: number;
+  /** When the gap began (the tick before it, performance.now()). */
+  startedAt: number;
+  /** The garbage collections on this thread that overlapped the gap. */
+  gcInGap: GcPause[];
+  /** Every collection on this thread in the window. */
+  gcPauses?: GcPause[];
+  /** Where the tick interval with the most CPU was (performance.now(); µs on the profile's clock). */
+  mostCpuAt?: { startedAt: number; endedAt: number; endedAtUs: number };
+  /** The collections that overlapped that interval. */
+  gcInMostCpu?: GcPause[];
 }
+
+/** One garbage collection's pause on this thread (perf_hooks 'gc' entry). */
+interface GcPause {
+  kind: string;
+  /** V8's GC callback flags (perf_hooks constants.NODE_PERFORMANCE_GC_FLAGS_*). */
+  flags: number;
+  startedAt: number;
+  ms: number;
+}
+
+const GC_KINDS: Record<number, string> = {
+  [perfConstants.NODE_PERFORMANCE_GC_MINOR]: 'scavenge',
+  [perfConstants.NODE_PERFORMANCE_GC_MAJOR]: 'mark-compact',
+  [perfConstants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental marking',
+  [perfConstants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
+};
 
 /** This thread's total time waiting on a run queue (ms), from /proc/thread-self/schedstat; null off Linux. */
 function runqueueWaitMs(): number | null {
@@ -222,7 +287,7 @@ async function seed(file: string, incidents: number): Promise<{ events: number; 
 
 type ControlRow = { job: string; stallMs: number; longestGap: LongestGap };
 
-async function quietControl(file: string): Promise<ControlRow[]> {
+export async function quietControl(file: string): Promise<ControlRow[]> {
   const store = openEventStore(file);
   const reader = workerReadJobs({ file, log: (m) => console.error(m) });
   const request = {
@@ -273,6 +338,8 @@ interface Measured {
   timerLateMs: number;
   timersFired: number;
   probes: number;
+  /** This process's heap in use (MiB) when the job ended: what a full collection walks. */
+  heapInUseMiB: number;
 }
 
 export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRow[]; detail: unknown }> {
@@ -306,7 +373,20 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
 
     // Control: the same worker jobs with nothing else on the core's thread (no console, no
     // monitor, no writes): what remains is the machine not running this thread, not our code.
-    const quiet = await quietControl(file);
+    //
+    // In a process of its own (issue 16s): ending its worker hands the pages that worker's heap
+    // had freed (~1,400-1,600 pages of 256 KiB after a year's report) to V8's shared page pool,
+    // and V8 unmaps them 8 s later in one task on another isolate's thread, this process's main
+    // thread: 25-54 ms of munmap (perf record of the core's thread, ReleasePooledChunksTask), which
+    // fell in the console's "no long job" window that starts a few seconds later.
+    const quietFile = join(dir.path, 'quiet-control.json');
+    const child = spawnSync(
+      process.execPath,
+      [...process.execArgv, fileURLToPath(new URL('./stall-quiet-control.ts', import.meta.url)), file, quietFile],
+      { stdio: 'inherit' },
+    );
+    if (child.status !== 0) throw new Error(`the quiet control's process failed (exit ${child.status})`);
+    const quiet = JSON.parse(readFileSync(quietFile, 'utf8')) as ControlRow[];
 
     responders = await startResponderChild(MONITOR_LINES);
     const configFile = join(dir.path, 'lines.json');
@@ -365,8 +445,8 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
       // Where this job ran on the clock a CPU profile uses (node --cpu-prof, then
       // test/bench/cpuprofile-stalls.ts --window <from>-<to>): what held the thread then.
       // The heap the collector walks in this process (the bench and the console share it).
-      const heapMiB = Math.round(process.memoryUsage().heapUsed / 2 ** 20);
-      console.error(`  window ${label}: ${mark0}-${monotonicUs()} (heap in use ${heapMiB} MiB)`);
+      const heapInUseMiB = heapMiB();
+      console.error(`  window ${label}: ${mark0}-${monotonicUs()} (heap in use ${heapInUseMiB} MiB)`);
       // A job that held the thread delays the histogram's own timer and the core's timers
       // until it ends: let them fire (and record how late) before reading.
       await new Promise((r) => setTimeout(r, 20));
@@ -379,6 +459,7 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
         timerLateMs: late.latest,
         timersFired: late.fired,
         probes: probes - probes0,
+        heapInUseMiB,
       };
       m.endedBeforeJobEndMs = jobEnd - m.longestGap.endedAt;
       // Let timers a baseline held back fire before the next measurement.
@@ -401,7 +482,23 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
 
     // Longer than one probe round, so every line's probe, result and sample write fall inside it.
     const idle = await measure('no long job', () => new Promise((r) => setTimeout(r, IDLE_MS)));
-    const retention = await measure('retention', call('retention.run', {}));
+    const gcText = (g: GcPause) =>
+      `${g.kind} (flags ${g.flags}) ${round(g.startedAt, 1)}+${round(g.ms, 1)} ms, heap ${heapMiB()} MiB now`;
+    console.error(
+      `  no long job: longest gap ${round(idle.longestGap.startedAt, 1)}-${round(idle.longestGap.endedAt, 1)} ms on performance.now() (process uptime ${round(process.uptime() * 1000, 0)} ms at ${round(performance.now(), 0)}); collections in it: ${idle.longestGap.gcInGap.map(gcText).join('; ') || 'none'}; the interval with the most CPU ${round(idle.longestGap.mostCpuAt?.startedAt ?? 0, 1)}-${round(idle.longestGap.mostCpuAt?.endedAt ?? 0, 1)} ms (profile clock ..-${idle.longestGap.mostCpuAt?.endedAtUs}), collections in it: ${(idle.longestGap.gcInMostCpu ?? []).map(gcText).join('; ') || 'none'}; pauses ≥ 5 ms in the window: ${
+        (idle.longestGap.gcPauses ?? [])
+          .filter((g) => g.ms >= 5)
+          .map(gcText)
+          .join('; ') || 'none'
+      }`,
+    );
+    // GUARDLINE_BENCH_STALL_HEAPSNAPSHOT=<dir>: the heap after the control row, for what it holds.
+    const snapshotDir = process.env.GUARDLINE_BENCH_STALL_HEAPSNAPSHOT;
+    if (snapshotDir)
+      console.error(`  heap snapshot: ${writeHeapSnapshot(join(snapshotDir, `stall-${process.pid}.heapsnapshot`))}`);
+    // GUARDLINE_BENCH_STALL_ONLY=control: stop after the control rows (diagnosis runs).
+    const controlOnly = process.env.GUARDLINE_BENCH_STALL_ONLY === 'control';
+    const retention = controlOnly ? idle : await measure('retention', call('retention.run', {}));
     for (const [label, m] of [
       ['no long job', idle],
       ['retention', retention],
@@ -458,14 +555,16 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
         before: () => inThread.run('audit', { incidentId: anIncident, limit: 100 }),
       },
     ];
-    const results: { label: string; subject: Measured; before: Measured | null }[] = [
-      {
-        label: `retention sweep archiving ${seeded.closed} incidents (retention.run)`,
-        subject: retention,
-        before: null,
-      },
-    ];
-    for (const job of jobs) {
+    const results: { label: string; subject: Measured; before: Measured | null }[] = controlOnly
+      ? []
+      : [
+          {
+            label: `retention sweep archiving ${seeded.closed} incidents (retention.run)`,
+            subject: retention,
+            before: null,
+          },
+        ];
+    for (const job of controlOnly ? [] : jobs) {
       const subject = await measure(job.label, job.subject);
       const before = job.before ? await measure(`${job.label}, in-thread`, job.before) : null;
       results.push({ label: job.label, subject, before });
@@ -515,6 +614,12 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
       },
       { metric: 'console with no long job: latest core timer', value: round(idle.timerLateMs, 1), unit: 'ms' },
       ...cpuInGap('console with no long job', idle),
+      {
+        metric: "console with no long job: longest garbage collection pause on the core's thread",
+        value: round(Math.max(0, ...(idle.longestGap.gcPauses ?? []).map((g) => g.ms)), 1),
+        unit: 'ms',
+      },
+      { metric: 'console with no long job: heap in use at its end', value: idle.heapInUseMiB, unit: 'MiB' },
     ];
     for (const r of results) {
       const base = (pick: (m: Measured) => number) =>
@@ -546,6 +651,8 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
         console: { incidents, events: seeded.events, yearOutages: seeded.outages, closedDue: seeded.closed },
         monitor: { lines: MONITOR_LINES, probeIntervalMs: PROBE_INTERVAL_MS, deadlineTimerEveryMs: DEADLINE_EVERY_MS },
         seedSeconds: round(seedMs / 1000, 1),
+        // The control row's longest gap and busiest tick interval, with the collections in each.
+        noLongJob: idle,
         eventLoopDelayResolutionMs: 5,
         jobs: results.map((r) => ({
           job: r.label,
