@@ -58,11 +58,25 @@ export const SERIES_CHECKPOINT_EVERY = 8;
 /** The backstop: SQLite checkpoints in the commit itself only past this many WAL pages. */
 export const BACKSTOP_PAGES = 10_000;
 /**
- * WAL frames past which a long stream of received batches waits, off the thread, for the
- * worker to copy everything committed so far before its next transaction (the store's
- * `roomInWal`, issue 12r): half the backstop, so one more batch (~500 frames) never reaches it.
+ * WAL frames past which a long stream of received batches makes room for the log to restart
+ * (the store's `roomInWal`, issue 12r): half the backstop. From here the worker is kept
+ * copying while the stream goes on, and the stream is held, off the thread, only for the
+ * small tail the worker has not yet copied (ROOM_TAIL_PAGES, issue 12s).
  */
 export const HIGH_WATER_PAGES = BACKSTOP_PAGES / 2;
+/**
+ * Past HIGH_WATER_PAGES, the stream is held only once the worker is idle with at most this
+ * many frames left to copy (about one received batch of 1,000 events): the hold then costs
+ * one short pass. Holding at the mark whatever was left (12r) waited for the pass already
+ * running and then another: 60–190 ms, 2–3 times a catch-up in the mesh bench.
+ */
+export const ROOM_TAIL_PAGES = 1_000;
+/**
+ * WAL frames past which the stream is held whatever the tail (a worker that cannot keep up,
+ * or a reader holding frames back): three quarters of the backstop, so the few batches that
+ * go on after it (~600 frames each) never reach the backstop.
+ */
+export const ROOM_HOLD_PAGES = (BACKSTOP_PAGES * 3) / 4;
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');

@@ -37,6 +37,8 @@ import { checkChain } from './chain-check.ts';
 import {
   createCheckpointer,
   HIGH_WATER_PAGES,
+  ROOM_HOLD_PAGES,
+  ROOM_TAIL_PAGES,
   openWalIndex,
   presizeWal,
   SERIES_CHECKPOINT_EVERY,
@@ -258,10 +260,12 @@ export interface EventStore {
   settled(): Promise<void>;
   /**
    * For a long stream of writes that nobody is waiting on (a peer's catch-up), before its next
-   * transaction: null while the WAL holds fewer than HIGH_WATER_PAGES frames (go on at once);
-   * past it, a promise that settles once the checkpoint worker has copied every frame
-   * committed so far (`flushed()`, then worker checkpoints until nothing is left), or after
-   * ROOM_WAIT_MS at most. The next write transaction then begins on a fully copied WAL, and
+   * transaction: null while the WAL holds fewer than HIGH_WATER_PAGES frames (go on at once).
+   * Past it, null too while the worker is still copying or has more than ROOM_TAIL_PAGES
+   * frames left (it is asked to copy them, and the stream goes on meanwhile); once a pass has
+   * ended with a small tail, or past ROOM_HOLD_PAGES whatever is left, a promise that settles
+   * once the worker has copied every frame committed so far (worker checkpoints until nothing
+   * is left, beside `flushed()`), or after ROOM_WAIT_MS at most. The next write transaction then begins on a fully copied WAL, and
    * SQLite restarts the log from its start instead of letting it reach the backstop, whose
    * checkpoint runs inside a commit on the core's thread (178–242 ms for that received batch's
    * transaction in the mesh bench, issue 12p). The thread stays free meanwhile. A WAL that did
@@ -323,6 +327,8 @@ export interface EventStore {
     /** `roomInWal` waits so far, and how many of them ended with frames left uncopied. */
     roomWaits: number;
     roomShort: number;
+    /** Wall time spent in those waits, ms (the stream's pauses). */
+    roomWaitMs: number;
   } | null;
   close(): void;
   /**
@@ -1097,10 +1103,12 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
   let framesSeen = 0;
   let roomWaits = 0;
   let roomShort = 0;
+  let roomWaitMs = 0;
 
   /** The wait `roomInWal` returns: worker checkpoints until the WAL is fully copied, bounded. */
   async function roomInWal(frames: number, flushed: () => Promise<void>): Promise<void> {
     roomWaits += 1;
+    const began = performance.now();
     let timer: ReturnType<typeof setTimeout> | undefined;
     let over = false;
     const timeout = new Promise<void>((resolve) => {
@@ -1110,7 +1118,6 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       }, ROOM_WAIT_MS);
     });
     const copyAll = async () => {
-      await flushed();
       // A checkpoint already running began before the last commits: it leaves their frames.
       for (let pass = 0; pass < ROOM_PASSES && !over && checkpointer; pass++) {
         const wal = walIndex === null ? null : walFrames(walIndex);
@@ -1120,10 +1127,14 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       }
     };
     try {
-      await Promise.race([copyAll(), timeout]);
+      // The flush beside the copy, not before it: the worker's checkpoint syncs the WAL itself
+      // before copying (synchronous=FULL on its connection), and the log restarts only at the
+      // next transaction, which this wait holds back.
+      await Promise.race([Promise.all([flushed(), copyAll()]), timeout]);
     } finally {
       clearTimeout(timer);
     }
+    roomWaitMs += performance.now() - began;
     const wal = walIndex === null ? null : walFrames(walIndex);
     if (!wal || wal.backfilled < wal.frames) roomShort += 1;
     waitAgainAt = (wal?.frames ?? frames) + HIGH_WATER_PAGES / 4;
@@ -1232,6 +1243,17 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       if (wal.frames < framesSeen) waitAgainAt = 0;
       framesSeen = wal.frames;
       if (wal.frames < Math.max(HIGH_WATER_PAGES, waitAgainAt)) return null;
+      // Past the mark, the worker copies while the stream goes on (issue 12s): the stream is
+      // held only once a pass has ended with a small tail left, so the hold is one short pass,
+      // not the pass already running and another after it. Past ROOM_HOLD_PAGES it is held
+      // whatever is left (a worker that cannot keep up, a reader holding frames back).
+      if (wal.frames < Math.max(ROOM_HOLD_PAGES, waitAgainAt)) {
+        if (checkpointer.running) return null;
+        if (wal.frames - wal.backfilled > ROOM_TAIL_PAGES) {
+          checkpointer.request(0);
+          return null;
+        }
+      }
       return roomInWal(wal.frames, () => this.flushed());
     },
     shareableThrough,
@@ -1327,7 +1349,9 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     },
     verifyChain: () => checkChain(db),
     checkpoints: () =>
-      checkpointer ? { completed: checkpointer.completed, running: checkpointer.running, roomWaits, roomShort } : null,
+      checkpointer
+        ? { completed: checkpointer.completed, running: checkpointer.running, roomWaits, roomShort, roomWaitMs }
+        : null,
     close() {
       // Twice is a no-op (a quit path and a test's clean-up may both call it): the -shm
       // descriptor's number may by then be another file's, which a second close would shut.
