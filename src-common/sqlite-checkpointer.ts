@@ -59,24 +59,35 @@ export const SERIES_CHECKPOINT_EVERY = 8;
 export const BACKSTOP_PAGES = 10_000;
 /**
  * WAL frames past which a long stream of received batches makes room for the log to restart
- * (the store's `roomInWal`, issue 12r): half the backstop. From here the worker is kept
- * copying while the stream goes on, and the stream is held, off the thread, only for the
- * small tail the worker has not yet copied (ROOM_TAIL_PAGES, issue 12s).
+ * (the store's `roomInWal`, issue 12r): half the backstop. Past it the stream is held, off the
+ * thread, for one worker pass that began after its last commit (`holdForRoom`, issue 12s).
  */
 export const HIGH_WATER_PAGES = BACKSTOP_PAGES / 2;
 /**
- * Past HIGH_WATER_PAGES, the stream is held only once the worker is idle with at most this
- * many frames left to copy (about one received batch of 1,000 events): the hold then costs
- * one short pass. Holding at the mark whatever was left (12r) waited for the pass already
- * running and then another: 60–190 ms, 2–3 times a catch-up in the mesh bench.
- */
-export const ROOM_TAIL_PAGES = 1_000;
-/**
- * WAL frames past which the stream is held whatever the tail (a worker that cannot keep up,
- * or a reader holding frames back): three quarters of the backstop, so the few batches that
- * go on after it (~600 frames each) never reach the backstop.
+ * WAL frames past which the stream is held whatever the worker is doing: three quarters of the
+ * backstop, so the few batches that go on after it (~600 frames each) never reach the backstop.
  */
 export const ROOM_HOLD_PAGES = (BACKSTOP_PAGES * 3) / 4;
+
+/**
+ * Whether a long stream of writes, with `frames` in the WAL (at least HIGH_WATER_PAGES), should
+ * hold its next transaction now for the worker to copy the rest (issue 12s). SQLite restarts
+ * the log only when a transaction begins with every frame copied, so the stream must pause for
+ * one pass that began after its last commit: that pass copies only what came since the pass
+ * before. While the worker is still on a pass that began before the stream's last commit, the
+ * stream goes on (`passSeen`: the worker's completed count when the stream last went on past a
+ * running pass); holding then (12r) waited for that pass and another after it, 60–190 ms
+ * each time in the lead's quiet run. Held at once when the worker is idle, when a pass has ended
+ * since (the one running now, if any, began after that commit), or past ROOM_HOLD_PAGES.
+ */
+export function holdForRoom(
+  frames: number,
+  worker: { running: boolean; completed: number },
+  passSeen: number | null,
+): boolean {
+  if (frames >= ROOM_HOLD_PAGES || !worker.running) return true;
+  return passSeen !== null && worker.completed > passSeen;
+}
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');

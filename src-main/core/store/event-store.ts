@@ -37,8 +37,7 @@ import { checkChain } from './chain-check.ts';
 import {
   createCheckpointer,
   HIGH_WATER_PAGES,
-  ROOM_HOLD_PAGES,
-  ROOM_TAIL_PAGES,
+  holdForRoom,
   openWalIndex,
   presizeWal,
   SERIES_CHECKPOINT_EVERY,
@@ -261,9 +260,9 @@ export interface EventStore {
   /**
    * For a long stream of writes that nobody is waiting on (a peer's catch-up), before its next
    * transaction: null while the WAL holds fewer than HIGH_WATER_PAGES frames (go on at once).
-   * Past it, null too while the worker is still copying or has more than ROOM_TAIL_PAGES
-   * frames left (it is asked to copy them, and the stream goes on meanwhile); once a pass has
-   * ended with a small tail, or past ROOM_HOLD_PAGES whatever is left, a promise that settles
+   * Past it, null too while the worker is on a pass that began before the stream's last commit
+   * (the stream goes on meanwhile: holding then waited for that pass and another, issue 12s);
+   * once the worker is idle or on a later pass, or past ROOM_HOLD_PAGES, a promise that settles
    * once the worker has copied every frame committed so far (worker checkpoints until nothing
    * is left, beside `flushed()`), or after ROOM_WAIT_MS at most. The next write transaction then begins on a fully copied WAL, and
    * SQLite restarts the log from its start instead of letting it reach the backstop, whose
@@ -1101,6 +1100,8 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
   // then every batch would wait for a checkpoint of its own).
   let waitAgainAt = 0;
   let framesSeen = 0;
+  // The worker's completed count when the stream last went on past a running pass (holdForRoom).
+  let passSeen: number | null = null;
   let roomWaits = 0;
   let roomShort = 0;
   let roomWaitMs = 0;
@@ -1243,17 +1244,14 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       if (wal.frames < framesSeen) waitAgainAt = 0;
       framesSeen = wal.frames;
       if (wal.frames < Math.max(HIGH_WATER_PAGES, waitAgainAt)) return null;
-      // Past the mark, the worker copies while the stream goes on (issue 12s): the stream is
-      // held only once a pass has ended with a small tail left, so the hold is one short pass,
-      // not the pass already running and another after it. Past ROOM_HOLD_PAGES it is held
-      // whatever is left (a worker that cannot keep up, a reader holding frames back).
-      if (wal.frames < Math.max(ROOM_HOLD_PAGES, waitAgainAt)) {
-        if (checkpointer.running) return null;
-        if (wal.frames - wal.backfilled > ROOM_TAIL_PAGES) {
-          checkpointer.request(0);
-          return null;
-        }
+      // Past the mark, held only for a pass that began after the stream's last commit, so
+      // the wait is one pass of what came since the one before (issue 12s, holdForRoom). A WAL
+      // that did not restart after a wait is held again only past waitAgainAt.
+      if (waitAgainAt <= HIGH_WATER_PAGES && !holdForRoom(wal.frames, checkpointer, passSeen)) {
+        passSeen = checkpointer.completed;
+        return null;
       }
+      passSeen = null;
       return roomInWal(wal.frames, () => this.flushed());
     },
     shareableThrough,
