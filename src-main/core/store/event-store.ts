@@ -264,10 +264,10 @@ export interface EventStore {
    * (the stream goes on meanwhile: holding then waited for that pass and another, issue 12s);
    * once the worker is idle or on a later pass, or past ROOM_HOLD_PAGES, a promise that settles
    * once the worker has copied every frame committed so far (worker checkpoints until nothing
-   * is left, beside `flushed()`), or after ROOM_WAIT_MS at most. The next write transaction then begins on a fully copied WAL, and
-   * SQLite restarts the log from its start instead of letting it reach the backstop, whose
-   * checkpoint runs inside a commit on the core's thread (178–242 ms for that received batch's
-   * transaction in the mesh bench, issue 12p). The thread stays free meanwhile. A WAL that did
+   * is left, beside `flushed()`), or after ROOM_WAIT_MS at most. The next write transaction
+   * then begins on a fully copied WAL, and SQLite restarts the log from its start instead of
+   * letting it reach the backstop, whose checkpoint runs inside a commit on the core's thread
+   * (178–242 ms for that received batch's transaction in the mesh bench, issue 12p). The thread stays free meanwhile. A WAL that did
    * not restart after a wait (a reader's snapshot, a slow disk) is not waited for again until
    * it has grown another quarter of the mark, so the stream is slowed, never stalled.
    * User commands never call this.
@@ -1241,7 +1241,10 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       const wal = walFrames(walIndex);
       if (!wal) return null;
       // Fewer frames than last seen: the log restarted, the last wait did its work.
-      if (wal.frames < framesSeen) waitAgainAt = 0;
+      if (wal.frames < framesSeen) {
+        waitAgainAt = 0;
+        passSeen = null;
+      }
       framesSeen = wal.frames;
       if (wal.frames < Math.max(HIGH_WATER_PAGES, waitAgainAt)) return null;
       // Past the mark, held only for a pass that began after the stream's last commit, so
