@@ -58,11 +58,36 @@ export const SERIES_CHECKPOINT_EVERY = 8;
 /** The backstop: SQLite checkpoints in the commit itself only past this many WAL pages. */
 export const BACKSTOP_PAGES = 10_000;
 /**
- * WAL frames past which a long stream of received batches waits, off the thread, for the
- * worker to copy everything committed so far before its next transaction (the store's
- * `roomInWal`, issue 12r): half the backstop, so one more batch (~500 frames) never reaches it.
+ * WAL frames past which a long stream of received batches makes room for the log to restart
+ * (the store's `roomInWal`, issue 12r): half the backstop. Past it the stream is held, off the
+ * thread, for one worker pass that began after its last commit (`holdForRoom`, issue 12s).
  */
 export const HIGH_WATER_PAGES = BACKSTOP_PAGES / 2;
+/**
+ * WAL frames past which the stream is held whatever the worker is doing: three quarters of the
+ * backstop, so the few batches that go on after it (~600 frames each) never reach the backstop.
+ */
+export const ROOM_HOLD_PAGES = (BACKSTOP_PAGES * 3) / 4;
+
+/**
+ * Whether a long stream of writes, with `frames` in the WAL (at least HIGH_WATER_PAGES), should
+ * hold its next transaction now for the worker to copy the rest (issue 12s). SQLite restarts
+ * the log only when a transaction begins with every frame copied, so the stream must pause for
+ * one pass that began after its last commit: that pass copies only what came since the pass
+ * before. While the worker is still on a pass that began before the stream's last commit, the
+ * stream goes on (`passSeen`: the worker's completed count when the stream last went on past a
+ * running pass); holding then (12r) waited for that pass and another after it, 60–190 ms
+ * each time in the lead's quiet run. Held at once when the worker is idle, when a pass has ended
+ * since (the one running now, if any, began after that commit), or past ROOM_HOLD_PAGES.
+ */
+export function holdForRoom(
+  frames: number,
+  worker: { running: boolean; completed: number },
+  passSeen: number | null,
+): boolean {
+  if (frames >= ROOM_HOLD_PAGES || !worker.running) return true;
+  return passSeen !== null && worker.completed > passSeen;
+}
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');

@@ -37,6 +37,7 @@ import { checkChain } from './chain-check.ts';
 import {
   createCheckpointer,
   HIGH_WATER_PAGES,
+  holdForRoom,
   openWalIndex,
   presizeWal,
   SERIES_CHECKPOINT_EVERY,
@@ -258,13 +259,15 @@ export interface EventStore {
   settled(): Promise<void>;
   /**
    * For a long stream of writes that nobody is waiting on (a peer's catch-up), before its next
-   * transaction: null while the WAL holds fewer than HIGH_WATER_PAGES frames (go on at once);
-   * past it, a promise that settles once the checkpoint worker has copied every frame
-   * committed so far (`flushed()`, then worker checkpoints until nothing is left), or after
-   * ROOM_WAIT_MS at most. The next write transaction then begins on a fully copied WAL, and
-   * SQLite restarts the log from its start instead of letting it reach the backstop, whose
-   * checkpoint runs inside a commit on the core's thread (178–242 ms for that received batch's
-   * transaction in the mesh bench, issue 12p). The thread stays free meanwhile. A WAL that did
+   * transaction: null while the WAL holds fewer than HIGH_WATER_PAGES frames (go on at once).
+   * Past it, null too while the worker is on a pass that began before the stream's last commit
+   * (the stream goes on meanwhile: holding then waited for that pass and another, issue 12s);
+   * once the worker is idle or on a later pass, or past ROOM_HOLD_PAGES, a promise that settles
+   * once the worker has copied every frame committed so far (worker checkpoints until nothing
+   * is left, beside `flushed()`), or after ROOM_WAIT_MS at most. The next write transaction
+   * then begins on a fully copied WAL, and SQLite restarts the log from its start instead of
+   * letting it reach the backstop, whose checkpoint runs inside a commit on the core's thread
+   * (178–242 ms for that received batch's transaction in the mesh bench, issue 12p). The thread stays free meanwhile. A WAL that did
    * not restart after a wait (a reader's snapshot, a slow disk) is not waited for again until
    * it has grown another quarter of the mark, so the stream is slowed, never stalled.
    * User commands never call this.
@@ -323,6 +326,8 @@ export interface EventStore {
     /** `roomInWal` waits so far, and how many of them ended with frames left uncopied. */
     roomWaits: number;
     roomShort: number;
+    /** Wall time spent in those waits, ms (the stream's pauses). */
+    roomWaitMs: number;
   } | null;
   close(): void;
   /**
@@ -1095,12 +1100,16 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
   // then every batch would wait for a checkpoint of its own).
   let waitAgainAt = 0;
   let framesSeen = 0;
+  // The worker's completed count when the stream last went on past a running pass (holdForRoom).
+  let passSeen: number | null = null;
   let roomWaits = 0;
   let roomShort = 0;
+  let roomWaitMs = 0;
 
   /** The wait `roomInWal` returns: worker checkpoints until the WAL is fully copied, bounded. */
   async function roomInWal(frames: number, flushed: () => Promise<void>): Promise<void> {
     roomWaits += 1;
+    const began = performance.now();
     let timer: ReturnType<typeof setTimeout> | undefined;
     let over = false;
     const timeout = new Promise<void>((resolve) => {
@@ -1110,7 +1119,6 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       }, ROOM_WAIT_MS);
     });
     const copyAll = async () => {
-      await flushed();
       // A checkpoint already running began before the last commits: it leaves their frames.
       for (let pass = 0; pass < ROOM_PASSES && !over && checkpointer; pass++) {
         const wal = walIndex === null ? null : walFrames(walIndex);
@@ -1120,10 +1128,14 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       }
     };
     try {
-      await Promise.race([copyAll(), timeout]);
+      // The flush beside the copy, not before it: the worker's checkpoint syncs the WAL itself
+      // before copying (synchronous=FULL on its connection), and the log restarts only at the
+      // next transaction, which this wait holds back.
+      await Promise.race([Promise.all([flushed(), copyAll()]), timeout]);
     } finally {
       clearTimeout(timer);
     }
+    roomWaitMs += performance.now() - began;
     const wal = walIndex === null ? null : walFrames(walIndex);
     if (!wal || wal.backfilled < wal.frames) roomShort += 1;
     waitAgainAt = (wal?.frames ?? frames) + HIGH_WATER_PAGES / 4;
@@ -1229,9 +1241,20 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       const wal = walFrames(walIndex);
       if (!wal) return null;
       // Fewer frames than last seen: the log restarted, the last wait did its work.
-      if (wal.frames < framesSeen) waitAgainAt = 0;
+      if (wal.frames < framesSeen) {
+        waitAgainAt = 0;
+        passSeen = null;
+      }
       framesSeen = wal.frames;
       if (wal.frames < Math.max(HIGH_WATER_PAGES, waitAgainAt)) return null;
+      // Past the mark, held only for a pass that began after the stream's last commit, so
+      // the wait is one pass of what came since the one before (issue 12s, holdForRoom). A WAL
+      // that did not restart after a wait is held again only past waitAgainAt.
+      if (waitAgainAt <= HIGH_WATER_PAGES && !holdForRoom(wal.frames, checkpointer, passSeen)) {
+        passSeen = checkpointer.completed;
+        return null;
+      }
+      passSeen = null;
       return roomInWal(wal.frames, () => this.flushed());
     },
     shareableThrough,
@@ -1327,7 +1350,9 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     },
     verifyChain: () => checkChain(db),
     checkpoints: () =>
-      checkpointer ? { completed: checkpointer.completed, running: checkpointer.running, roomWaits, roomShort } : null,
+      checkpointer
+        ? { completed: checkpointer.completed, running: checkpointer.running, roomWaits, roomShort, roomWaitMs }
+        : null,
     close() {
       // Twice is a no-op (a quit path and a test's clean-up may both call it): the -shm
       // descriptor's number may by then be another file's, which a second close would shut.

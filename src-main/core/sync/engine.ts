@@ -340,7 +340,15 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     setState('pulling');
     for (;;) {
       const after = settings.read().lastPulledSeq;
+      // A long pull is a stream of received batches like a peer's catch-up: past the WAL's
+      // high-water mark its next commit waits for room (store.roomInWal, issue 12r/12s), so
+      // SQLite's backstop checkpoint never runs inside one of its commits on this thread. Asked
+      // before the request, so the worker's copy overlaps the page's round trip.
+      const room = store.roomInWal()?.catch((error: unknown) => {
+        log(`sync: waiting for room in the WAL failed: ${(error as Error).stack ?? String(error)}`);
+      });
       const page = await client.pull(after, pullLimit);
+      if (room) await room;
       if (page.events.length > 0) {
         const maxHlc = page.events.reduce((m, e) => (e.hlc > m ? e.hlc : m), page.events[0]!.hlc);
         deps.clock.receive(maxHlc);
