@@ -66,11 +66,14 @@ try {
         side.consoleCpu.push(consoleCpu);
         // How much of the machine's cores the drain kept busy (tracker and console threads together):
         // below the core count, the pipeline waited (round 16t).
+        const diskKb =
+          drain.trackerDiskBytes === null ? null : round(drain.trackerDiskBytes / 1024 / (drain.events / 1000), 0);
         const coresBusy =
           drain.trackerCpuMs === null ? '?' : round((drain.trackerCpuMs + drain.consoleCpuMs) / drain.drainMs, 2);
         console.log(
           `pair ${pair + 1} ${side.name} (${side.arg}): ${rate} events/s, tracker CPU ${cpu ?? '?'} ms per 1,000 events, ` +
-            `console CPU ${consoleCpu} ms per 1,000 events, cores busy ${coresBusy} of ${availableParallelism()}, load ${before} -> ${load()}`,
+            `console CPU ${consoleCpu} ms per 1,000 events, cores busy ${coresBusy} of ${availableParallelism()}, ` +
+            `tracker disk writes ${diskKb ?? '?'} KiB per 1,000 events, load ${before} -> ${load()}`,
         );
       } finally {
         for (const [k, v] of saved) {
