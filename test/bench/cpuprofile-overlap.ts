@@ -7,9 +7,10 @@
  *
  * The window runs from the first to the last sample of the first file whose stack holds
  * `<function>` (e.g. `checkPushBatch` in the drain tracker's main thread). The window is cut
- * into 1 ms slots; a slot counts a thread busy when most of that thread's sampled time in it
- * was outside `(idle)`. Printed: each thread's busy ms, their sum against the window × the
- * machine's cores, and how much of the window had 0, 1, 2, 3+ threads busy at once.
+ * into 2 ms slots (`--slot <ms>`); a slot counts a thread busy when most of that thread's sampled
+ * time in it was outside `(idle)`. Printed: each thread's busy ms (the spans of its busy samples),
+ * their sum against the window × the machine's cores, and how much of the window had 0, 1, 2, 3+
+ * threads busy at once (by slots: a loaded machine leaves slots without samples, so read it as a shape).
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { readFileSync } from 'node:fs';
@@ -28,19 +29,18 @@ interface Profile {
   timeDeltas?: number[];
 }
 
-const SLOT_US = 1000;
-
 const args = process.argv.slice(2);
 const duringAt = args.indexOf('--during');
 const stripAt = args.indexOf('--strip');
 // `--strip <ms>`: also print the window's middle <ms> as one row per thread, one character a slot ('#' busy, '.' idle, ' ' no sample).
 const stripMs = stripAt >= 0 ? Number(args[stripAt + 1]) : 0;
+// `--slot <ms>`: the slot's length (default 2: V8 samples about every millisecond, later under load).
+const slotAt = args.indexOf('--slot');
+const SLOT_US = (slotAt >= 0 ? Number(args[slotAt + 1]) : 2) * 1000;
 const during = duringAt >= 0 ? args[duringAt + 1] : undefined;
 if (!during)
   throw new Error('usage: cpuprofile-overlap.ts --during <function> <window.cpuprofile> <other.cpuprofile>…');
-const files = args.filter(
-  (_, i) => i !== duringAt && i !== duringAt + 1 && (stripAt < 0 || (i !== stripAt && i !== stripAt + 1)),
-);
+const files = args.filter((_, i) => ![duringAt, stripAt, slotAt].some((at) => at >= 0 && (i === at || i === at + 1)));
 if (files.length === 0) throw new Error('no profile given');
 
 /** Sample times (µs, monotonic) and whether each was busy, plus which samples hold `name`. */
@@ -78,6 +78,8 @@ const slots = Math.max(1, Math.ceil((to - from) / SLOT_US));
 // Per thread and slot: 'busy' or 'idle' by most of its sampled time there, 'none' with no sample in it
 // (the thread was not running: waiting for a core, or in a call the profiler cannot interrupt).
 type Slot = 'busy' | 'idle' | 'none';
+// Each thread's busy time in the window as the profile accounts it: the spans of its busy samples.
+const busyMsOf: number[] = [];
 const slotsOf = lines.map(({ times, busy }): Slot[] => {
   const busyUs = new Float64Array(slots);
   const sampledUs = new Float64Array(slots);
@@ -89,6 +91,7 @@ const slotsOf = lines.map(({ times, busy }): Slot[] => {
     sampledUs[slot] = sampledUs[slot]! + span;
     if (busy[i]) busyUs[slot] = busyUs[slot]! + span;
   }
+  busyMsOf.push(busyUs.reduce((a, b) => a + b, 0) / 1000);
   return Array.from(busyUs, (b, s): Slot => (sampledUs[s] === 0 ? 'none' : b * 2 > sampledUs[s]! ? 'busy' : 'idle'));
 });
 const busySlots = slotsOf.map((line) => line.map((slot) => slot === 'busy'));
@@ -103,7 +106,7 @@ console.log(
 let sum = 0;
 console.table(
   lines.map(({ file }, i) => {
-    const ms = busySlots[i]!.filter(Boolean).length * (SLOT_US / 1000);
+    const ms = Math.round(busyMsOf[i]!);
     sum += ms;
     const unsampled = slotsOf[i]!.filter((slot) => slot === 'none').length * (SLOT_US / 1000);
     return {
@@ -117,6 +120,12 @@ console.table(
 console.log(
   `busy, all threads: ${sum} ms = ${((sum / (windowMs * cores)) * 100).toFixed(1)} % of ${cores} × the window`,
 );
+// A sample's span runs from the one before, so it includes time the thread waited for a core:
+// on an oversubscribed machine the sum passes the cores' time and the waits cannot be seen.
+if (sum > windowMs * cores)
+  console.log(
+    'more than the cores could run: the spans include waiting for a core (a loaded machine); no bubbles can be read here',
+  );
 const atOnce = new Map<string, number>();
 for (let s = 0; s < slots; s += 1) {
   const n = busySlots.reduce((count, line) => count + (line[s] ? 1 : 0), 0);
