@@ -143,7 +143,9 @@ function openSqlite(
   const sqlite = new Database(file);
   // A new file gets 16 KiB pages: a drain's push INSERT writes each row into five b-trees,
   // and larger pages mean fewer page splits and fewer WAL frames per commit (16q's
-  // tracker-insert-costs: 6.46 against 6.86 ms CPU per 1,000-row push). A file's page size
+  // tracker-insert-costs: 6.46 against 6.86 ms CPU per 1,000-row push). Each frame is a whole
+  // page, though: a drain's tracker writes about half as much again to disk (16t, docs/performance.md).
+  // A file's page size
   // is fixed once its first page is written (here, by the switch to WAL just below):
   // for an existing file, or the projector thread's second connection, this is a no-op.
   sqlite.pragma(`page_size = ${NEW_FILE_PAGE_SIZE}`);
