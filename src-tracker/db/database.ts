@@ -77,8 +77,6 @@ export const BUSY_TIMEOUT_MS = 5_000;
  */
 export const BEGIN_RETRY_MS = 5_000;
 const BEGIN_RETRY_DELAYS_MS = [2, 5, 10, 20, 50, 100];
-/** Page size of a tracker file this code creates; files made earlier keep theirs (4 KiB). */
-export const NEW_FILE_PAGE_SIZE = 16_384;
 
 export async function openTrackerDb(location: DbLocation, options: OpenOptions = {}): Promise<TrackerDb> {
   const gate = writerGate();
@@ -141,14 +139,6 @@ function openSqlite(
 ): { kysely: Kysely<TrackerDatabase>; raw: Database.Database } {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const sqlite = new Database(file);
-  // A new file gets 16 KiB pages: a drain's push INSERT writes each row into five b-trees,
-  // and larger pages mean fewer page splits and fewer WAL frames per commit (16q's
-  // tracker-insert-costs: 6.46 against 6.86 ms CPU per 1,000-row push). Each frame is a whole
-  // page, though: a drain's tracker writes about half as much again to disk (16t, docs/performance.md).
-  // A file's page size
-  // is fixed once its first page is written (here, by the switch to WAL just below):
-  // for an existing file, or the projector thread's second connection, this is a no-op.
-  sqlite.pragma(`page_size = ${NEW_FILE_PAGE_SIZE}`);
   // Accepted events must survive power loss: WAL with a full sync on every commit.
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');

@@ -11,15 +11,18 @@
  * together; the variants take turns within each round, so a busy machine weighs on all
  * alike. Prints the median per variant and the load average.
  */
+import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { NEW_FILE_PAGE_SIZE, openTrackerDb } from '../../src-tracker/db/database.ts';
+import { openTrackerDb } from '../../src-tracker/db/database.ts';
 import { EVENT_INSERT_COLUMNS, EVENT_INSERT_TAIL } from '../../src-tracker/events/insert-events.ts';
 import { tempDir } from '../support/temp.ts';
 import { percentile, round } from './report.ts';
 
-const ROWS = 1_000;
+// `node test/bench/tracker-insert-costs.ts [rows per push]`: 1,000 (a drain's push) unless given, e.g. 25 (a live push).
+const ROWS = Number(process.argv[2] ?? 1_000);
+if (!Number.isSafeInteger(ROWS) || ROWS < 1) throw new Error(`rows per push: ${process.argv[2]}`);
 const PUSHES_PER_ROUND = 10;
 const ROUNDS = 5;
 const COLUMNS = EVENT_INSERT_COLUMNS;
@@ -27,15 +30,25 @@ const SHARED = ['facility', 'received_at', 'pushed_by'] as const;
 const OWN_AT = COLUMNS.flatMap((c, at) => ((SHARED as readonly string[]).includes(c) ? [] : [at]));
 const SECONDARY = ['events_by_facility_seq', 'events_by_stream', 'events_by_author'];
 const VARIANTS: { name: string; foreignKeys: boolean; drop: string[]; returning?: boolean; pageSize?: number }[] = [
-  { name: 'as shipped (foreign keys on, every index, 16 KiB pages)', foreignKeys: true, drop: [] },
-  // A file's page size is fixed when it is made: files made before round 16t keep SQLite's 4 KiB.
-  { name: 'page size 4 KiB (files made before 16t)', foreignKeys: true, drop: [], pageSize: 4_096 },
+  { name: 'as shipped (foreign keys on, every index, 4 KiB pages)', foreignKeys: true, drop: [] },
+  // Fewer, larger WAL frames per commit (16q); each frame a whole page, so more bytes per commit (16t).
+  { name: 'page size 16 KiB', foreignKeys: true, drop: [], pageSize: 16_384 },
   { name: 'page size 64 KiB', foreignKeys: true, drop: [], pageSize: 65_536 },
   { name: 'RETURNING id, server_seq (before 16j)', foreignKeys: true, drop: [], returning: true },
   { name: 'foreign keys off', foreignKeys: false, drop: [] },
   ...SECONDARY.map((index) => ({ name: `without ${index}`, foreignKeys: true, drop: [index] })),
   { name: 'without all three secondary indexes', foreignKeys: true, drop: SECONDARY },
 ];
+
+/** Bytes this process has sent to the block layer so far (/proc/self/io), or null where there is no /proc. */
+function diskBytes(): number | null {
+  try {
+    const bytes = /^write_bytes:\s*(\d+)/m.exec(readFileSync('/proc/self/io', 'utf8'))?.[1];
+    return bytes === undefined ? null : Number(bytes);
+  } catch {
+    return null;
+  }
+}
 
 const dir = tempDir('guardline-tracker-insert-');
 const loadBefore = loadavg()[0]!;
@@ -58,8 +71,7 @@ try {
     db.pragma('synchronous = FULL');
     db.pragma(`foreign_keys = ${variant.foreignKeys ? 'ON' : 'OFF'}`);
     const pageSize = db.pragma('page_size', { simple: true }) as number;
-    if (pageSize !== (variant.pageSize ?? NEW_FILE_PAGE_SIZE))
-      throw new Error(`${variant.name}: page size ${pageSize}`);
+    if (pageSize !== (variant.pageSize ?? 4_096)) throw new Error(`${variant.name}: page size ${pageSize}`);
     db.prepare("INSERT INTO facilities (id, created_at, name) VALUES ('F', 0, 'F')").run();
     db.prepare(
       "INSERT INTO devices (id, device_id, facility, label, token_hash, created_at) VALUES ('d', 'dev-1', 'F', 'l', 'h', 0)",
@@ -82,7 +94,7 @@ try {
       insert.run(own, Object.fromEntries(SHARED.map((c) => [c, rows[0]![COLUMNS.indexOf(c)]])));
       return readBack.all(before).length;
     });
-    return { variant, db, push, ms: [] as number[], cpu: [] as number[], next: 0 };
+    return { variant, db, push, ms: [] as number[], cpu: [] as number[], bytes: [] as number[], next: 0 };
   });
   const parametersFor = (start: number) => {
     const parameters: unknown[][] = [];
@@ -112,22 +124,26 @@ try {
       for (let p = 0; p < PUSHES_PER_ROUND; p++) {
         const parameters = parametersFor(variant.next);
         variant.next += ROWS;
+        const written = diskBytes();
         const started = performance.now();
         const cpu = process.cpuUsage();
         const stored = variant.push(parameters);
         const used = process.cpuUsage(cpu);
         variant.ms.push(performance.now() - started);
+        if (written !== null) variant.bytes.push((diskBytes()! - written) / 1024);
         variant.cpu.push((used.user + used.system) / 1000);
         if (stored !== ROWS) throw new Error(`${variant.variant.name}: ${stored} rows stored of ${ROWS}`);
       }
     }
   }
   console.table(
-    opened.map(({ variant, ms, cpu }) => ({
+    opened.map(({ variant, ms, cpu, bytes }) => ({
       variant: variant.name,
-      'ms per 1,000-row push (median)': round(percentile(ms, 50), 2),
+      [`ms per ${ROWS}-row push (median)`]: round(percentile(ms, 50), 2),
       p90: round(percentile(ms, 90), 2),
       'CPU ms (median)': round(percentile(cpu, 50), 2),
+      // What the commit sent to the disk (this process's write_bytes), WAL frames included: a frame is a whole page.
+      'KiB written (median)': bytes.length > 0 ? round(percentile(bytes, 50), 0) : '?',
       pushes: ms.length,
     })),
   );
