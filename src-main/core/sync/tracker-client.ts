@@ -83,11 +83,11 @@ export function trackerInUse(baseUrl: string): string | null {
 
 /**
  * When a push's body has left for the tracker. fetch puts a request on its socket only
- * some turns of the event loop after it is called (connection pool, streams): in the sync
- * bench's drain 10.5 ms passed, median, from undici's request:create to its headers being
- * written, and 16.6 ms to its whole body, because the drain ran its own work for the
- * flight (the previous acks, the next batch) in between, and the tracker idled meanwhile
- * (round 16t). undici reports a body written to the socket on the `undici:request:bodySent`
+ * some turns of the event loop after it is called (connection pool, streams): in the drain
+ * bench 8.2 to 24.35 ms a push (median of a drain) passed from undici's request:create to
+ * its headers being written, because the drain ran its own work for the flight (the
+ * previous acks, the next batch) in between, and the tracker idled meanwhile (round 16t,
+ * docs/performance.md). undici reports a body written to the socket on the `undici:request:bodySent`
  * diagnostics channel (documented; Node's fetch is undici); a push carries a tag header
  * so its report is found. Where no report comes (another fetch), the push's settling stands in.
  */
