@@ -11,6 +11,7 @@
  * together; the variants take turns within each round, so a busy machine weighs on all
  * alike. Prints the median per variant and the load average.
  */
+import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +20,9 @@ import { EVENT_INSERT_COLUMNS, EVENT_INSERT_TAIL } from '../../src-tracker/event
 import { tempDir } from '../support/temp.ts';
 import { percentile, round } from './report.ts';
 
-const ROWS = 1_000;
+// `node test/bench/tracker-insert-costs.ts [rows per push]`: 1,000 (a drain's push) unless given, e.g. 25 (a live push).
+const ROWS = Number(process.argv[2] ?? 1_000);
+if (!Number.isSafeInteger(ROWS) || ROWS < 1) throw new Error(`rows per push: ${process.argv[2]}`);
 const PUSHES_PER_ROUND = 10;
 const ROUNDS = 5;
 const COLUMNS = EVENT_INSERT_COLUMNS;
@@ -27,8 +30,8 @@ const SHARED = ['facility', 'received_at', 'pushed_by'] as const;
 const OWN_AT = COLUMNS.flatMap((c, at) => ((SHARED as readonly string[]).includes(c) ? [] : [at]));
 const SECONDARY = ['events_by_facility_seq', 'events_by_stream', 'events_by_author'];
 const VARIANTS: { name: string; foreignKeys: boolean; drop: string[]; returning?: boolean; pageSize?: number }[] = [
-  { name: 'as shipped (foreign keys on, every index)', foreignKeys: true, drop: [] },
-  // Fewer, larger WAL frames per commit (issue 16, branch 16q): a file's page size is fixed when it is made.
+  { name: 'as shipped (foreign keys on, every index, 4 KiB pages)', foreignKeys: true, drop: [] },
+  // Fewer, larger WAL frames per commit (16q); each frame a whole page, so more bytes per commit (16t).
   { name: 'page size 16 KiB', foreignKeys: true, drop: [], pageSize: 16_384 },
   { name: 'page size 64 KiB', foreignKeys: true, drop: [], pageSize: 65_536 },
   { name: 'RETURNING id, server_seq (before 16j)', foreignKeys: true, drop: [], returning: true },
@@ -36,6 +39,16 @@ const VARIANTS: { name: string; foreignKeys: boolean; drop: string[]; returning?
   ...SECONDARY.map((index) => ({ name: `without ${index}`, foreignKeys: true, drop: [index] })),
   { name: 'without all three secondary indexes', foreignKeys: true, drop: SECONDARY },
 ];
+
+/** Bytes this process has sent to the block layer so far (/proc/self/io), or null where there is no /proc. */
+function diskBytes(): number | null {
+  try {
+    const bytes = /^write_bytes:\s*(\d+)/m.exec(readFileSync('/proc/self/io', 'utf8'))?.[1];
+    return bytes === undefined ? null : Number(bytes);
+  } catch {
+    return null;
+  }
+}
 
 const dir = tempDir('guardline-tracker-insert-');
 const loadBefore = loadavg()[0]!;
@@ -81,7 +94,7 @@ try {
       insert.run(own, Object.fromEntries(SHARED.map((c) => [c, rows[0]![COLUMNS.indexOf(c)]])));
       return readBack.all(before).length;
     });
-    return { variant, db, push, ms: [] as number[], cpu: [] as number[], next: 0 };
+    return { variant, db, push, ms: [] as number[], cpu: [] as number[], bytes: [] as number[], next: 0 };
   });
   const parametersFor = (start: number) => {
     const parameters: unknown[][] = [];
@@ -111,22 +124,26 @@ try {
       for (let p = 0; p < PUSHES_PER_ROUND; p++) {
         const parameters = parametersFor(variant.next);
         variant.next += ROWS;
+        const written = diskBytes();
         const started = performance.now();
         const cpu = process.cpuUsage();
         const stored = variant.push(parameters);
         const used = process.cpuUsage(cpu);
         variant.ms.push(performance.now() - started);
+        if (written !== null) variant.bytes.push((diskBytes()! - written) / 1024);
         variant.cpu.push((used.user + used.system) / 1000);
         if (stored !== ROWS) throw new Error(`${variant.variant.name}: ${stored} rows stored of ${ROWS}`);
       }
     }
   }
   console.table(
-    opened.map(({ variant, ms, cpu }) => ({
+    opened.map(({ variant, ms, cpu, bytes }) => ({
       variant: variant.name,
-      'ms per 1,000-row push (median)': round(percentile(ms, 50), 2),
+      [`ms per ${ROWS}-row push (median)`]: round(percentile(ms, 50), 2),
       p90: round(percentile(ms, 90), 2),
       'CPU ms (median)': round(percentile(cpu, 50), 2),
+      // What the commit sent to the disk (this process's write_bytes), WAL frames included: a frame is a whole page.
+      'KiB written (median)': bytes.length > 0 ? round(percentile(bytes, 50), 0) : '?',
       pushes: ms.length,
     })),
   );

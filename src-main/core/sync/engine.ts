@@ -101,6 +101,8 @@ function createWakeup() {
   };
 }
 
+const noop = () => {};
+
 export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const { store, deviceId } = deps;
   const settings = createSyncSettings(store);
@@ -215,12 +217,17 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     deferMark?: (mark: () => void) => void,
     // The stored payload texts go out unparsed (push-body.ts); the drain writes it ahead.
     body: string = pushBody(events),
+    // Called once the body is on its way to the tracker (tracker-client.ts `push`).
+    sent?: () => void,
   ): Promise<boolean> {
-    if (events.length === 0) return false;
+    if (events.length === 0) {
+      sent?.();
+      return false;
+    }
     const sentAt = deps.wallClock();
     let response;
     try {
-      response = await client.push(body);
+      response = await client.push(body, sent);
     } catch (error) {
       if (!(error instanceof TrackerFailure)) throw error;
       const refusesContent =
@@ -311,11 +318,14 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     try {
       let batch = read();
       while (batch.rows.length > 0) {
-        const inFlight = pushBatch(client, batch.rows, onDone, (mark) => (unrecorded = mark), batch.body);
+        let sent!: () => void;
+        const onItsWay = new Promise<void>((resolve) => (sent = resolve));
+        const inFlight = pushBatch(client, batch.rows, onDone, (mark) => (unrecorded = mark), batch.body, sent);
         // Awaited below; a failure meanwhile is not an unhandled rejection.
         inFlight.catch(() => {});
-        // A turn of the event loop first, so the request is on the socket before this work.
-        await new Promise((resolve) => setImmediate(resolve));
+        // The body on the socket first, then this work: fetch writes a request only some turns
+        // after it is called, and the tracker can do nothing with a push until it has it (16t).
+        await Promise.race([onItsWay, inFlight.then(noop, noop)]);
         record();
         const next = read(batch.rows.at(-1)!.seq);
         const tookAll = await inFlight;

@@ -4,6 +4,7 @@
  * what to do: back off (network, unavailable), split (too large), quarantine (invalid),
  * or stop and ask a person (unauthenticated, forbidden).
  */
+import { subscribe } from 'node:diagnostics_channel';
 import { createParser } from 'eventsource-parser';
 import { z } from 'zod';
 import {
@@ -80,6 +81,39 @@ export function trackerInUse(baseUrl: string): string | null {
   return urls[(preferred.get(urls.join(' ')) ?? 0) % urls.length]!;
 }
 
+/**
+ * When a push's body has left for the tracker. fetch puts a request on its socket only
+ * some turns of the event loop after it is called (connection pool, streams): in the drain
+ * bench 8.2 to 24.35 ms a push (median of a drain) passed from undici's request:create to
+ * its headers being written, because the drain ran its own work for the flight (the
+ * previous acks, the next batch) in between, and the tracker idled meanwhile (round 16t,
+ * docs/performance.md). undici reports a body written to the socket on the `undici:request:bodySent`
+ * diagnostics channel (documented; Node's fetch is undici); a push carries a tag header
+ * so its report is found. Where no report comes (another fetch), the push's settling stands in.
+ */
+const SENT_TAG = 'x-guardline-push';
+const bodyWaiters = new Map<string, () => void>();
+let sentTags = 0;
+let listening = false;
+
+function headerValue(headers: unknown, name: string): string | null {
+  if (Array.isArray(headers)) {
+    for (let i = 0; i + 1 < headers.length; i += 2)
+      if (String(headers[i]).toLowerCase() === name) return String(headers[i + 1]);
+    return null;
+  }
+  if (typeof headers === 'string') return new RegExp(`^${name}:\\s*(\\S+)`, 'im').exec(headers)?.[1] ?? null;
+  return null;
+}
+
+function onBodySent(message: unknown): void {
+  const tag = headerValue((message as { request?: { headers?: unknown } }).request?.headers, SENT_TAG);
+  const waiter = tag === null ? undefined : bodyWaiters.get(tag);
+  if (!waiter) return;
+  bodyWaiters.delete(tag!);
+  waiter();
+}
+
 /** A request body that is JSON text already: sent as it is, not serialised again. */
 class JsonText {
   readonly text: string;
@@ -106,10 +140,35 @@ export function createTrackerClient(options: TrackerClientOptions) {
     body?: unknown,
     auth = true,
     as: 'json' | 'text' = 'json',
+    sent?: () => void,
   ): Promise<z.infer<S>> {
     const headers: Record<string, string> = { accept: as === 'text' ? 'text/yaml, text/plain' : 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (auth && options.token) headers.authorization = `Bearer ${options.token}`;
+    if (!sent) return answer(method, path, schema, body, as, headers);
+    if (!listening) {
+      subscribe('undici:request:bodySent', onBodySent);
+      listening = true;
+    }
+    const tag = String((sentTags += 1));
+    headers[SENT_TAG] = tag;
+    bodyWaiters.set(tag, sent);
+    try {
+      return await answer(method, path, schema, body, as, headers);
+    } finally {
+      // Settled without a report (no body written, or a fetch that does not report): stand in for it.
+      if (bodyWaiters.delete(tag)) sent();
+    }
+  }
+
+  async function answer<S extends z.ZodType>(
+    method: 'GET' | 'POST',
+    path: string,
+    schema: S,
+    body: unknown,
+    as: 'json' | 'text',
+    headers: Record<string, string>,
+  ): Promise<z.infer<S>> {
     let response: Response | null = null;
     for (let tried = 1; response === null; tried++) {
       try {
@@ -180,8 +239,12 @@ export function createTrackerClient(options: TrackerClientOptions) {
       return null;
     },
     previewEnrolment: (code: string) => request('POST', '/v1/enroll/preview', EnrollPreview, { code }, false),
-    /** `body` is PushRequest's JSON, written from the outbox's stored text (push-body.ts). */
-    push: (body: string) => request('POST', '/v1/events', PushResponse, new JsonText(body)),
+    /**
+     * `body` is PushRequest's JSON, written from the outbox's stored text (push-body.ts);
+     * `sent`, when given, is called once the body has been written to the socket (at the latest when the push settles).
+     */
+    push: (body: string, sent?: () => void) =>
+      request('POST', '/v1/events', PushResponse, new JsonText(body), true, 'json', sent),
     pull: (after: number, limit: number) => request('GET', `/v1/events?after=${after}&limit=${limit}`, PullResponse),
 
     /**

@@ -14,7 +14,7 @@
  *        node test/bench/sync/drain-ab.ts 50000 3 GUARDLINE_BENCH_TRACKER_MAIN=/tmp/base/src-tracker/main.ts ""
  *        (an older commit unpacked with `git archive <commit> | tar -x -C /tmp/base`, node_modules linked in)
  */
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { percentile, round } from '../report.ts';
 import { tempDir } from '../../support/temp.ts';
 import { guardlineDrain, offlineConsole } from './guardline-drain.ts';
@@ -64,9 +64,16 @@ try {
         // The console's (this process's) CPU over the same span: both share the machine's cores.
         const consoleCpu = round((drain.consoleCpuMs / drain.events) * 1000, 1);
         side.consoleCpu.push(consoleCpu);
+        // How much of the machine's cores the drain kept busy (tracker and console threads together):
+        // below the core count, the pipeline waited (round 16t).
+        const diskKb =
+          drain.trackerDiskBytes === null ? null : round(drain.trackerDiskBytes / 1024 / (drain.events / 1000), 0);
+        const coresBusy =
+          drain.trackerCpuMs === null ? '?' : round((drain.trackerCpuMs + drain.consoleCpuMs) / drain.drainMs, 2);
         console.log(
           `pair ${pair + 1} ${side.name} (${side.arg}): ${rate} events/s, tracker CPU ${cpu ?? '?'} ms per 1,000 events, ` +
-            `console CPU ${consoleCpu} ms per 1,000 events, load ${before} -> ${load()}`,
+            `console CPU ${consoleCpu} ms per 1,000 events, cores busy ${coresBusy} of ${availableParallelism()}, ` +
+            `tracker disk writes ${diskKb ?? '?'} KiB per 1,000 events, load ${before} -> ${load()}`,
         );
       } finally {
         for (const [k, v] of saved) {

@@ -38,6 +38,8 @@ export interface DrainResult {
    * the same span. The bench's own part in it is the status callbacks, a few per push.
    */
   consoleCpuMs: number;
+  /** Bytes the tracker process wrote to disk over the drain (tracker-process.ts `diskBytes`), or null. */
+  trackerDiskBytes: number | null;
 }
 
 /** Writes the backlog into a console file that is not enrolled yet; returns the file. */
@@ -103,6 +105,7 @@ export async function guardlineDrain(dir: string, run: number, template: string)
       }
     });
     const cpuBefore = tracker.cpuMs();
+    const bytesBefore = tracker.diskBytes();
     const consoleBefore = process.cpuUsage();
     const start = performance.now();
     const drained = statusReached(c, (s) => s.pending === 0, 'the outbox to drain');
@@ -110,6 +113,7 @@ export async function guardlineDrain(dir: string, run: number, template: string)
     c.core.sync.start();
     const drainMs = (await drained) - start;
     const cpuAfter = tracker.cpuMs();
+    const bytesAfter = tracker.diskBytes();
     const consoleCpu = process.cpuUsage(consoleBefore);
     const untilLiveMs = (await live) - start;
     stopProgress();
@@ -120,7 +124,8 @@ export async function guardlineDrain(dir: string, run: number, template: string)
     db.close();
     const trackerCpuMs = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
     const consoleCpuMs = (consoleCpu.user + consoleCpu.system) / 1000;
-    return { events, drainMs, untilLiveMs, trackerEvents: held.n, trackerCpuMs, consoleCpuMs };
+    const trackerDiskBytes = bytesBefore === null || bytesAfter === null ? null : bytesAfter - bytesBefore;
+    return { events, drainMs, untilLiveMs, trackerEvents: held.n, trackerCpuMs, consoleCpuMs, trackerDiskBytes };
   } finally {
     await close();
   }

@@ -26,6 +26,12 @@ export interface TrackerProcess {
    * with the machine's load. Null where /proc is not there.
    */
   cpuMs(): number | null;
+  /**
+   * Bytes the tracker process has written so far (`write_bytes` of /proc/<pid>/io: what it sent
+   * to the block layer, its WAL, database file and log; not its sockets), or null where /proc is
+   * not there. The page size decides how many bytes a commit writes (round 16t).
+   */
+  diskBytes(): number | null;
   kill(): Promise<void>;
 }
 
@@ -38,6 +44,17 @@ function processCpuMs(pid: number | undefined): number | null {
     // Fields after the command name (which may hold spaces, inside parentheses): utime is the 14th field, stime the 15th.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
+  } catch {
+    return null;
+  }
+}
+
+function processDiskBytes(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+    const bytes = /^write_bytes:\s*(\d+)/m.exec(io)?.[1];
+    return bytes === undefined ? null : Number(bytes);
   } catch {
     return null;
   }
@@ -72,7 +89,12 @@ export async function startTrackerProcess(dataFile: string, logFile: string): Pr
       .split('\n')
       .find((l) => l.startsWith(TRACKER_READY_PREFIX));
     if (line)
-      return { url: line.slice(TRACKER_READY_PREFIX.length).trim(), cpuMs: () => processCpuMs(child.pid), kill };
+      return {
+        url: line.slice(TRACKER_READY_PREFIX.length).trim(),
+        cpuMs: () => processCpuMs(child.pid),
+        diskBytes: () => processDiskBytes(child.pid),
+        kill,
+      };
     if (gone) break;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
