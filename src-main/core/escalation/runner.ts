@@ -250,12 +250,26 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
     }
   }
 
-  /** What a check decides on, from the projector's memory when it holds the incident (see `incident`). */
+  /**
+   * What a check decides on, from the projector's memory when it holds the incident (see
+   * `incident`). The escalation count is read only when asked for: an open incident that
+   * matches no policy (most commands' incidents) ends at the policy, and the count was the
+   * command's dearest statement (16u, `npm run bench profile`).
+   */
   function triageOf(incidentId: string): Triage | null {
     const written = incidentWritten(store.db, incidentId);
     if (!written) return getTriage.get(incidentId) ?? null;
     const { status, category, severity } = written;
-    return { id: incidentId, status, category, severity, escalations: queries.countForIncident(incidentId) };
+    let escalations: number | undefined;
+    return {
+      id: incidentId,
+      status,
+      category,
+      severity,
+      get escalations() {
+        return (escalations ??= queries.countForIncident(incidentId));
+      },
+    };
   }
 
   /** Whether checking an incident with this triage may record anything (checkIncident's own early ends). */
@@ -263,9 +277,10 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
     if (!triage) return false;
     // Closed: only its open escalations are to resolve.
     if (CLOSED_STATUSES.has(triage.status)) return triage.escalations > 0;
+    // The policy before the count (see triageOf): an incident no policy matches never starts one.
+    if (matchingPolicy(deps.policies(), triage as Pick<Incident, 'category' | 'severity'>) === null) return false;
     // Only the first escalation of an incident starts by itself; editing a handled incident does not re-alarm.
-    if (triage.escalations > 0) return false;
-    return matchingPolicy(deps.policies(), triage as Pick<Incident, 'category' | 'severity'>) !== null;
+    return triage.escalations === 0;
   }
 
   /** A resolved escalation: nothing is ever due again, so only its timer goes. */
