@@ -96,15 +96,24 @@ export function createRoster(db: Db): Roster {
   // incidents.create, docs/performance.md, round 16p), and the staff projector is the
   // table's only writer. Read inside a transaction, a record could be one that rolls back.
   const kept = new Map<string, StaffRecord | null>();
+  // Likewise the active staff of each role: an escalation's notification resolves its level's
+  // role targets with them (a threat's start read them once per target, round 16u's profile).
+  const keptByRole = new Map<Role, readonly StaffRecord[]>();
   let keptAt = -1;
+  /** Whether kept records may be used now, dropping them all when the staff table may have changed. */
+  const keeping = (): boolean => {
+    if (db.inTransaction) return false;
+    const writes = staffWritten(db);
+    if (writes !== keptAt) {
+      kept.clear();
+      keptByRole.clear();
+      keptAt = writes;
+    }
+    return true;
+  };
   return {
     get(staffNumber) {
-      if (db.inTransaction) return read(staffNumber);
-      const writes = staffWritten(db);
-      if (writes !== keptAt) {
-        kept.clear();
-        keptAt = writes;
-      }
+      if (!keeping()) return read(staffNumber);
       let record = kept.get(staffNumber);
       if (record === undefined) {
         record = read(staffNumber);
@@ -115,8 +124,13 @@ export function createRoster(db: Db): Roster {
     list: () => q.list.all().map(toRecord),
     isEmpty: () => !q.any.get(),
     withRole(role, unit) {
-      const all = q.withRole.all(role).map(toRecord);
-      return unit === undefined ? all : all.filter((s) => s.units.includes(unit));
+      const keep = keeping();
+      let all = keep ? keptByRole.get(role) : undefined;
+      if (all === undefined) {
+        all = q.withRole.all(role).map(toRecord);
+        if (keep) keptByRole.set(role, all);
+      }
+      return unit === undefined ? [...all] : all.filter((s) => s.units.includes(unit));
     },
   };
 }
