@@ -1,0 +1,68 @@
+/**
+ * A threat's create refreshes the alarms from the escalations that still need attention. What a
+ * guard relies on: the alarm of the new threat shows, the resolved ones do not, and the work a
+ * threat costs does not grow with every escalation the console has ever resolved (round 16u:
+ * the open escalations were read by scanning the whole table).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import type { Alarm } from '../../../src-shared/escalation.ts';
+import type { Incident } from '../../../src-shared/incident.ts';
+import { cleanupTestConsoles, enrolStandardRoster, openTestConsole, type TestConsole } from '../../support/consoles.ts';
+import { incidentInput } from '../../support/incidents.ts';
+
+const open: TestConsole[] = [];
+
+afterEach(async () => {
+  for (const c of open.splice(0)) await c.close();
+  cleanupTestConsoles();
+});
+
+/** The SQL of every statement run that reads the escalations table while `fn` runs. */
+async function escalationReadsDuring(fn: () => Promise<void>): Promise<string[]> {
+  const probe = new Database(':memory:');
+  const proto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<string, (...args: unknown[]) => unknown>;
+  probe.close();
+  const reads: string[] = [];
+  const originals = (['get', 'all', 'iterate'] as const).map((m) => [m, proto[m]!] as const);
+  for (const [m, original] of originals) {
+    proto[m] = function (this: { source: string }, ...args: unknown[]) {
+      if (/\bFROM escalations\b/.test(this.source)) reads.push(this.source);
+      return original.apply(this, args);
+    };
+  }
+  try {
+    await fn();
+  } finally {
+    for (const [m, original] of originals) proto[m] = original;
+  }
+  return reads;
+}
+
+describe('a threat’s alarm', () => {
+  it('shows the new threat only, and reads no escalation of the resolved history to do so', async () => {
+    const c = openTestConsole();
+    open.push(c);
+    await enrolStandardRoster(c);
+    for (let i = 0; i < 3; i++) {
+      const old = await c.call<Incident>('incidents.create', incidentInput({ title: `Tidigare hot ${i}` }));
+      await c.call('incidents.setStatus', { id: old.id, to: 'resolved' });
+    }
+    expect((await c.call<{ alarms: Alarm[] }>('alarms.list')).alarms).toEqual([]);
+    let threat!: Incident;
+    const reads = await escalationReadsDuring(async () => {
+      threat = await c.call<Incident>('incidents.create', incidentInput({ title: 'Nytt hot' }));
+    });
+    const { alarms } = await c.call<{ alarms: Alarm[] }>('alarms.list');
+    expect(alarms.map((a) => [a.incidentId, a.title])).toEqual([[threat.id, 'Nytt hot']]);
+    // Every read of the escalations the create made finds its rows through an index.
+    expect(reads.length).toBeGreaterThan(0);
+    const db = c.core.store.db;
+    const scans = reads.filter((sql) => {
+      const params = Array.from({ length: (sql.match(/\?/g) ?? []).length }, () => null);
+      const plan = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
+      return plan.some((row) => /^SCAN escalations\b/.test(row.detail));
+    });
+    expect(scans).toEqual([]);
+  });
+});
