@@ -9,9 +9,9 @@
  * and the observation only enqueues, so nothing re-enters half-way through a step.
  */
 import { ApiFailure, apiError } from '../../../src-shared/errors.ts';
-import { matchingPolicy, type EscalationPolicy } from '../../../src-shared/escalation.ts';
+import { EscalationStartedPayload, matchingPolicy, type EscalationPolicy } from '../../../src-shared/escalation.ts';
 import type { EventEnvelope } from '../../../src-shared/events.ts';
-import { IncidentStatusChangedPayload } from '../../../src-shared/events.ts';
+import { IncidentStatusChangedPayload, parsedPayload } from '../../../src-shared/events.ts';
 import { canTransition, type Incident } from '../../../src-shared/incident.ts';
 import type { Role } from '../../../src-shared/staff.ts';
 import type { AppendResult, EventStore } from '../store/event-store.ts';
@@ -320,30 +320,33 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
 
   function begin(current: Incident, policy: EscalationPolicy, trigger: 'auto' | 'manual', actor: string) {
     const escalationId = escalationIdFor(current.id, queries.countForIncident(current.id) + 1);
+    // Parsed here once and marked so: the start's own fold below and the projectors' folds in
+    // the append take them as parsed (zod ran three times on the start's payload and once more
+    // on the status change's, round 16u's profile of a threat's create).
+    const startedPayload = EscalationStartedPayload.parse({
+      incidentId: current.id,
+      trigger,
+      policyId: policy.id,
+      levels: policy.levels,
+      repeat: policy.repeat,
+      requiredAcks: policy.twoPersonSeverities.includes(current.severity) ? 2 : 1,
+      unit: current.unit,
+      severity: current.severity,
+      title: current.title,
+    });
     const started = event(
       'escalation.started',
       escalationId,
-      {
-        incidentId: current.id,
-        trigger,
-        policyId: policy.id,
-        levels: policy.levels,
-        repeat: policy.repeat,
-        requiredAcks: policy.twoPersonSeverities.includes(current.severity) ? 2 : 1,
-        unit: current.unit,
-        severity: current.severity,
-        title: current.title,
-      },
+      parsedPayload('escalation.started', startedPayload),
       actor,
       stepEventId(escalationId, 'started'),
     );
     const events: EventEnvelope[] = [started];
     if (current.status !== 'escalated' && canTransition(current.status, 'escalated')) {
-      const payload = IncidentStatusChangedPayload.parse({
-        from: current.status,
-        to: 'escalated',
-        reason: 'escalation',
-      });
+      const payload = parsedPayload(
+        'incident.status_changed',
+        IncidentStatusChangedPayload.parse({ from: current.status, to: 'escalated', reason: 'escalation' }),
+      );
       events.push(
         event('incident.status_changed', current.id, payload, actor, stepEventId(escalationId, 'incident_escalated')),
       );

@@ -1,10 +1,15 @@
 /**
- * A threat's create refreshes the alarms from the escalations that still need attention. What a
+ * A threat's create starts its escalation and refreshes the alarms from the escalations that
+ * still need attention: the command a guard presses in the worst moment (round 16u). What a
  * guard relies on: the alarm of the new threat shows, the resolved ones do not, and the work a
- * threat costs does not grow with every escalation the console has ever resolved (round 16u:
- * the open escalations were read by scanning the whole table).
+ * threat costs does not grow with every escalation the console has ever resolved (the open
+ * escalations were read by scanning the whole table) nor repeat itself (zod ran three times on
+ * the start's payload).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { EscalationStartedPayload } from '../../../src-shared/escalation.ts';
+import { IncidentStatusChangedPayload } from '../../../src-shared/events.ts';
+import type { EscalationView } from '../../../src-shared/escalation.ts';
 import Database from 'better-sqlite3';
 import type { Alarm } from '../../../src-shared/escalation.ts';
 import type { Incident } from '../../../src-shared/incident.ts';
@@ -64,5 +69,31 @@ describe('a threat’s alarm', () => {
       return plan.some((row) => /^SCAN escalations\b/.test(row.detail));
     });
     expect(scans).toEqual([]);
+  });
+
+  it('checks the start’s payload and its status change once each, and the escalation folds as before', async () => {
+    const c = openTestConsole();
+    open.push(c);
+    await enrolStandardRoster(c);
+    const checks = [EscalationStartedPayload, IncidentStatusChangedPayload].map((schema) => {
+      const parse = vi.spyOn(schema, 'parse');
+      const safeParse = vi.spyOn(schema, 'safeParse');
+      return () => parse.mock.calls.length + safeParse.mock.calls.length;
+    });
+    let threat!: Incident;
+    try {
+      threat = await c.call<Incident>('incidents.create', incidentInput({ severity: 'critical' }));
+      expect(checks.map((n) => n())).toEqual([1, 1]);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    const { items } = await c.call<{ items: EscalationView[] }>('escalation.list', {});
+    expect(items).toHaveLength(1);
+    const [view] = items;
+    expect(view!.incidentId).toBe(threat.id);
+    expect(view!.requiredAcks).toBe(2);
+    expect(view!.notified.length).toBeGreaterThan(0);
+    const { incident } = await c.call<{ incident: Incident }>('incidents.get', { id: threat.id });
+    expect(incident.status).toBe('escalated');
   });
 });
