@@ -321,7 +321,7 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
   function begin(current: Incident, policy: EscalationPolicy, trigger: 'auto' | 'manual', actor: string) {
     const escalationId = escalationIdFor(current.id, queries.countForIncident(current.id) + 1);
     // Parsed here once and marked so: the start's own fold below and the projectors' folds in
-    // the append take them as parsed (zod ran three times on the start's payload and once more
+    // the append take them as parsed (zod ran twice on the start's payload and twice
     // on the status change's, round 16u's profile of a threat's create).
     const startedPayload = EscalationStartedPayload.parse({
       incidentId: current.id,

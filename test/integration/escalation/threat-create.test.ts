@@ -3,7 +3,7 @@
  * still need attention: the command a guard presses in the worst moment (round 16u). What a
  * guard relies on: the alarm of the new threat shows, the resolved ones do not, and the work a
  * threat costs does not grow with every escalation the console has ever resolved (the open
- * escalations were read by scanning the whole table) nor repeat itself (zod ran three times on
+ * escalations were read by scanning the whole table) nor repeat itself (zod ran twice on
  * the start's payload).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
