@@ -88,6 +88,17 @@ describe('a command answers with the incident it committed', () => {
     expect(after.items.map((e) => e.status)).toEqual(['resolved']);
   });
 
+  it('tells the sync status nothing is vouched for without a statement while no peer has vouched (16u)', async () => {
+    const c = openTestConsole();
+    open.push(c);
+    await enrolStandardRoster(c);
+    const reads = await incidentReadsDuring(async () => {
+      await c.call<Incident>('incidents.create', incidentInput({ category: 'technical', severity: 'low' }));
+      expect(c.core.sync.status().pending).toBeGreaterThan(0);
+    }, /\bmesh_vouched\b/);
+    expect(reads).toEqual([]);
+  });
+
   it('never changes an answer already given when a later command changes the incident', async () => {
     const c = openTestConsole();
     open.push(c);
