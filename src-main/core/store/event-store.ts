@@ -735,21 +735,32 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
 
   let deferredTimer: ReturnType<typeof setTimeout> | null = null;
   let deferredDue = 0;
+  /** The delay the timer was set with when it was due that long after it was set (else -1). */
+  let deferredDelay = -1;
   /** When the deferred views fell behind the log (null: caught up, as far as this process knows). */
   let behindSince: number | null = null;
   /**
    * After a commit: catch up DEFERRED_DELAY_MS after the last commit, at most DEFERRED_MAX_LAG_MS
-   * after the views fell behind; one slice per turn of the event loop.
+   * after the views fell behind; one slice per turn of the event loop. Commands in a row push
+   * the catch-up back by the same delay each time: the timer is restarted (`refresh`) rather
+   * than cleared and set again (1.3–1.4 % of a create's CPU in the profiles of 16p and 16u).
    */
   function scheduleDeferred(delayMs = DEFERRED_DELAY_MS) {
     const now = performance.now();
     behindSince ??= now;
-    const due = Math.min(now + delayMs, behindSince + DEFERRED_MAX_LAG_MS);
+    const capped = behindSince + DEFERRED_MAX_LAG_MS < now + delayMs;
+    const due = capped ? behindSince + DEFERRED_MAX_LAG_MS : now + delayMs;
     if (deferredTimer) {
       if (due <= deferredDue) return;
+      if (!capped && delayMs === deferredDelay) {
+        deferredTimer.refresh();
+        deferredDue = due;
+        return;
+      }
       clearTimeout(deferredTimer);
     }
     deferredDue = due;
+    deferredDelay = capped ? -1 : delayMs;
     deferredTimer = setTimeout(
       () => {
         deferredTimer = null;

@@ -6,13 +6,18 @@
  * console said was saved, also after a kill -9 between the commit and the index; the
  * clock never resumes behind the log; and the feed stays gap-free 1, 2, 3… whatever rolls back.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createConsoleCore } from '../../../src-main/core/console-core.ts';
-import { DEFERRED_SLICE, openEventStore, type EventSigner } from '../../../src-main/core/store/event-store.ts';
+import {
+  DEFERRED_DELAY_MS,
+  DEFERRED_SLICE,
+  openEventStore,
+  type EventSigner,
+} from '../../../src-main/core/store/event-store.ts';
 import { MIGRATIONS } from '../../../src-main/core/store/migrations.ts';
 import { incidentProjector, searchProjector } from '../../../src-main/core/incidents/projection.ts';
 import { encodeHlc } from '../../../src-shared/hlc.ts';
@@ -166,6 +171,45 @@ describe('after the commit: search index, clock mark, feed head', () => {
       expect(match('vantrummet')).toHaveLength(0);
       expect(store.db.prepare('SELECT count(*) AS n FROM incidents_fts').get()).toEqual({ n: 0 });
     } finally {
+      store.close();
+    }
+  });
+
+  it('indexes commands in a row once they pause, restarting one timer rather than setting one per commit (16u)', async () => {
+    const store = openEventStore(join(dir.path, 'row.sqlite'));
+    store.registerProjector(incidentProjector);
+    store.registerDeferredProjector(searchProjector);
+    const set = vi.spyOn(globalThis, 'setTimeout');
+    try {
+      for (let i = 0; i < 20; i++) {
+        store.append([
+          {
+            id: `019ab000-0000-7000-8003-${String(i).padStart(12, '0')}`,
+            streamId: `019ab000-0000-7000-8004-${String(i).padStart(12, '0')}`,
+            type: 'incident.created',
+            payload: incidentInput({ title: `Rad ${i}` }),
+            actor: 'V1',
+            deviceId: 'dev-c',
+            deviceTime: i,
+            hlc: encodeHlc({ wallMs: 9_000 + i, counter: 0, node: 'dev-c' }),
+          } as EventEnvelope,
+        ]);
+      }
+      // The delay as set: one timer for the row (the first commit's), restarted by the others.
+      const deferredTimers = set.mock.calls.filter(([, ms]) => Math.abs((ms ?? 0) - DEFERRED_DELAY_MS) < 1);
+      expect(deferredTimers).toHaveLength(1);
+      set.mockRestore();
+      const n = () =>
+        (
+          store.db.prepare("SELECT count(*) AS n FROM incidents_fts WHERE incidents_fts MATCH 'rad'").get() as {
+            n: number;
+          }
+        ).n;
+      expect(n()).toBe(0);
+      // Caught up by the timer itself once the row pauses (no read asked for it).
+      await expect.poll(n, { timeout: 5_000, interval: 50 }).toBe(20);
+    } finally {
+      set.mockRestore();
       store.close();
     }
   });
