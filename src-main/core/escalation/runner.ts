@@ -51,6 +51,15 @@ export interface EscalationRunner {
   /** Rebuild timers from the log and act on anything that fell due while the console was off. */
   resume(): void;
   start(incidentId: string, actor: string, policyId?: string): EscalationState;
+  /** Whether an incident of this category and severity starts an escalation by itself (a policy matches). */
+  startsFor(incident: Pick<Incident, 'category' | 'severity'>): boolean;
+  /**
+   * The check a commit of the incident prompts, now, inside the command's own transaction: a
+   * new threat's escalation start commits with the incident (one commit and one disk flush
+   * before the alarm, not two). A failure is logged and its savepoint rolled back; the check
+   * after the commit then tries again, as for any incident.
+   */
+  checkInCommand(incidentId: string): void;
   acknowledge(escalationId: string, by: { staffNumber: string; role: Role }): EscalationState;
   load(escalationId: string): EscalationState | null;
   stop(): void;
@@ -189,6 +198,9 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
         // that fails rolls back to its own savepoint (nested append) and is logged.
         dropQuiet(STEPS_PER_COMMIT);
         if (!waiting()) break;
+        // One step left (a threat's start committed with its incident: the incident's check was
+        // quiet, its escalation's drive remains): its own commit, as a live alarm's, not a slice.
+        if (!catchUp && toCheck.size + toDrive.size === 1) continue;
         try {
           store.transaction(
             () => {
@@ -458,6 +470,11 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
         : [];
       store.append([ack, ...resolved]);
       return load(escalationId)!;
+    },
+    startsFor: (incident) => matchingPolicy(deps.policies(), incident) !== null,
+    checkInCommand(incidentId) {
+      if (stopped) return;
+      guarded(`checking incident ${incidentId}`, () => checkIncident(incidentId));
     },
     load,
     stop() {

@@ -1190,12 +1190,15 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       // Inside a transaction opened with db.transaction, not store.transaction: its rollback
       // would pass the store by, so nothing this append's projectors wrote may be trusted kept.
       if (nested && heldBack === null) writesMayBeUndone(db);
-      if (nested) {
-        // An enclosing transaction may still roll back: the head is not known to be committed.
+      if (nested && heldBack === null) {
+        // An enclosing transaction the store did not open may still roll back, unseen by it:
+        // the head is not known to be committed.
         ownHead = null;
       } else if (headSeen > 0 && signer) {
-        // Committed: the head is what it was or the highest number just stored; not known
-        // yet (first command, or after a drop), it is read once from the log.
+        // Committed, or inside a store.transaction, whose every rollback (of this transaction,
+        // a savepoint in it, or a later append in it) drops the head again: the head is what
+        // it was or the highest number just stored; not known yet (first command, or after a
+        // drop), it is read once from the log (inside a transaction, with its own rows).
         if (ownHead?.deviceId === signer.deviceId) {
           if (headSeen > ownHead.seq) ownHead = { deviceId: signer.deviceId, seq: headSeen, hash: headSeenHash };
         } else {

@@ -96,4 +96,33 @@ describe('a threat’s alarm', () => {
     const { incident } = await c.call<{ incident: Incident }>('incidents.get', { id: threat.id });
     expect(incident.status).toBe('escalated');
   });
+
+  it('commits the threat and its escalation start together: one commit, the alarm on it', async () => {
+    const c = openTestConsole();
+    open.push(c);
+    await enrolStandardRoster(c);
+    const commits: string[][] = [];
+    const stop = c.core.store.onCommitted((r) => commits.push(r.stored.map((e) => e.type)));
+    let threat!: Incident;
+    try {
+      threat = await c.call<Incident>('incidents.create', incidentInput());
+    } finally {
+      stop();
+    }
+    expect(commits).toEqual([
+      ['incident.created', 'escalation.started', 'incident.status_changed', 'escalation.notified'],
+    ]);
+    expect(threat.status).toBe('escalated');
+    const { alarms } = await c.call<{ alarms: Alarm[] }>('alarms.list');
+    expect(alarms.map((a) => a.incidentId)).toEqual([threat.id]);
+    // An incident no policy matches commits alone, as before.
+    commits.length = 0;
+    const again = c.core.store.onCommitted((r) => commits.push(r.stored.map((e) => e.type)));
+    try {
+      await c.call<Incident>('incidents.create', incidentInput({ category: 'medical', severity: 'low' }));
+    } finally {
+      again();
+    }
+    expect(commits).toEqual([['incident.created']]);
+  });
 });

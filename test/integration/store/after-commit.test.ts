@@ -285,6 +285,46 @@ describe('after the commit: search index, clock mark, feed head', () => {
     }
   });
 
+  it('keeps numbering from memory across a store transaction of several appends, and drops what a savepoint undid (16u)', () => {
+    const store = openEventStore(join(dir.path, 'feed-tx.sqlite'));
+    const signer: EventSigner = { deviceId: 'dev-t', signCanonical: () => 'T'.repeat(86) };
+    store.useSigner(signer);
+    let n = 300;
+    const authored = (): EventEnvelope => {
+      n += 1;
+      return { ...authoredNote(n, n), deviceId: 'dev-t' };
+    };
+    const seqOf = (r: ReturnType<typeof store.append>) => r.stored.map((e) => e.deviceSeq);
+    const headReads = vi.spyOn(Object.getPrototypeOf(store.db.prepare('SELECT 1')) as { get: () => unknown }, 'get');
+    const readsOfHead = () =>
+      headReads.mock.contexts.filter((st) => /ORDER BY device_seq DESC LIMIT 1/.test((st as { source: string }).source))
+        .length;
+    try {
+      expect(seqOf(store.append([authored()]))).toEqual([1]);
+      const before = readsOfHead();
+      // A command's incident and its escalation start in one transaction (a threat's create).
+      store.transaction(() => {
+        expect(seqOf(store.append([authored()]))).toEqual([2]);
+        // A step that fails inside it rolls back to its savepoint: its number is not used.
+        expect(() =>
+          store.transaction(() => {
+            expect(seqOf(store.append([authored()]))).toEqual([3]);
+            throw new Error('step failed');
+          }),
+        ).toThrow('step failed');
+        expect(seqOf(store.append([authored(), authored()]))).toEqual([3, 4]);
+      });
+      expect(seqOf(store.append([authored()]))).toEqual([5]);
+      // The head was read only after the savepoint's rollback dropped it (to number the next
+      // append, and to keep it after that append), not again for the appends after the commit.
+      expect(readsOfHead() - before).toBe(2);
+      expect(store.authorHead('dev-t')).toBe(5);
+    } finally {
+      headReads.mockRestore();
+      store.close();
+    }
+  });
+
   it("numbers this console's events 1, 2, 3… without gaps, whatever rolls back or arrives", () => {
     const store = openEventStore(join(dir.path, 'feed.sqlite'));
     const signer: EventSigner = { deviceId: 'dev-a', signCanonical: () => 'A'.repeat(86) };
