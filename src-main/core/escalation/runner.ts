@@ -76,10 +76,13 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
                     FROM incidents i`;
   const getTriage = store.db.prepare<[string], Triage>(`${TRIAGE} WHERE id = ?`);
   const getTriages = store.db.prepare<[string], Triage>(`${TRIAGE} WHERE id IN (SELECT value FROM json_each(?))`);
+  // `+status`: by the asked ids (the primary key), not by the status index, where SQLite went
+  // through every escalation ever resolved to find the few asked for (round 16u: each threat's
+  // create drains its incident's check and its escalation's drive together).
   const getResolved = store.db
     .prepare<[string], string>(
       `SELECT escalation_id FROM escalations
-        WHERE status = 'resolved' AND escalation_id IN (SELECT value FROM json_each(?))`,
+        WHERE +status = 'resolved' AND escalation_id IN (SELECT value FROM json_each(?))`,
     )
     .pluck();
   const deadlines = new Map<string, unknown>();
