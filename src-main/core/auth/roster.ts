@@ -100,15 +100,19 @@ export function createRoster(db: Db): Roster {
   // role targets with them (a threat's start read them once per target, round 16u's profile).
   const keptByRole = new Map<Role, readonly StaffRecord[]>();
   let keptAt = -1;
-  /** Whether kept records may be used now, dropping them all when the staff table may have changed. */
+  /**
+   * Whether kept records may be used now: none since the staff projector last wrote (it counts
+   * before each write, also inside a transaction, so a write that rolls back drops them too).
+   * Inside a transaction kept records are used (a threat's escalation starts inside its
+   * create's transaction, 16u) but none is kept: what it reads could roll back.
+   */
   const keeping = (): boolean => {
-    if (db.inTransaction) return false;
     const writes = staffWritten(db);
-    if (writes !== keptAt) {
-      kept.clear();
-      keptByRole.clear();
-      keptAt = writes;
-    }
+    if (writes === keptAt) return true;
+    if (db.inTransaction) return false;
+    kept.clear();
+    keptByRole.clear();
+    keptAt = writes;
     return true;
   };
   return {
@@ -117,7 +121,7 @@ export function createRoster(db: Db): Roster {
       let record = kept.get(staffNumber);
       if (record === undefined) {
         record = read(staffNumber);
-        if (kept.size < KEPT_RECORDS) kept.set(staffNumber, record);
+        if (!db.inTransaction && kept.size < KEPT_RECORDS) kept.set(staffNumber, record);
       }
       return record;
     },
@@ -128,7 +132,7 @@ export function createRoster(db: Db): Roster {
       let all = keep ? keptByRole.get(role) : undefined;
       if (all === undefined) {
         all = q.withRole.all(role).map(toRecord);
-        if (keep) keptByRole.set(role, all);
+        if (keep && !db.inTransaction) keptByRole.set(role, all);
       }
       return unit === undefined ? [...all] : all.filter((s) => s.units.includes(unit));
     },
