@@ -14,7 +14,7 @@ import type { EventEnvelope } from '../../../src-shared/events.ts';
 import { IncidentStatusChangedPayload, parsedPayload } from '../../../src-shared/events.ts';
 import { canTransition, type Incident } from '../../../src-shared/incident.ts';
 import type { Role } from '../../../src-shared/staff.ts';
-import type { AppendResult, EventStore } from '../store/event-store.ts';
+import { projectionEpoch, type AppendResult, type EventStore } from '../store/event-store.ts';
 import { SYSTEM_ACTOR, type EventFactory } from '../event-factory.ts';
 import type { Timers } from '../timers.ts';
 import type { Logger } from '../app.ts';
@@ -115,8 +115,17 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
     return row ? (JSON.parse(row.doc) as Incident) : null;
   };
 
+  /**
+   * Incidents checked inside the command that commits them (checkInCommand), with the store's
+   * projection epoch then: their commit needs no second check (it found their escalation
+   * started, and read the triage again, round 16u). A rollback changes the epoch, so a mark of
+   * an undone command is never taken; the marks go at each commit's observation.
+   */
+  const checkedInCommand = new Map<string, number>();
+
   function observe(result: AppendResult) {
     if (stopped) return;
+    const epoch = checkedInCommand.size > 0 ? projectionEpoch(store.db) : -1;
     // Indexed: called once per commit, mostly before V8 optimises it, where a for-of made an
     // iterator result per stored event (heap sampling of a catch-up, round 12q).
     for (let i = 0; i < result.stored.length; i++) {
@@ -129,9 +138,10 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
         e.type === 'incident.updated' ||
         e.type === 'incident.status_changed'
       ) {
-        toCheck.add(e.streamId);
+        if (checkedInCommand.get(e.streamId) !== epoch) toCheck.add(e.streamId);
       }
     }
+    checkedInCommand.clear();
     drain();
   }
 
@@ -477,7 +487,13 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
     startsFor: (incident) => matchingPolicy(deps.policies(), incident) !== null,
     checkInCommand(incidentId) {
       if (stopped) return;
-      guarded(`checking incident ${incidentId}`, () => checkIncident(incidentId));
+      try {
+        checkIncident(incidentId);
+        checkedInCommand.set(incidentId, projectionEpoch(store.db));
+      } catch (error) {
+        // Its savepoint rolled back; the check after the commit tries again.
+        deps.logger.error(`escalation: failed checking incident ${incidentId}`, error);
+      }
     },
     load,
     stop() {
