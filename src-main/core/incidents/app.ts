@@ -41,6 +41,9 @@ export interface IncidentDeps {
   };
 }
 
+/** A new incident's append: its stream and its event's id were made here (UUIDv7), so the log holds neither. */
+const FRESH = { newStreams: true, heldIds: new Set<string>() } as const;
+
 export function incidentsApp(deps: IncidentDeps): FeatureApp {
   const { store } = deps;
   const getDoc = store.db.prepare<[string], { doc: string }>('SELECT doc FROM incidents WHERE id = ?');
@@ -103,10 +106,15 @@ export function incidentsApp(deps: IncidentDeps): FeatureApp {
         // parse it again, unless the facility is the adopted id, which the tracker chose.
         const payload = fields === given ? parsedPayload('incident.created', fields) : fields;
         const created = event('incident.created', id, payload, ctx);
+        // Made here, the incident's id and its event's are new to the log: neither is looked up.
+        const options = requestedId ? undefined : FRESH;
         const escalation = deps.escalation;
-        if (!escalation?.startsFor(payload)) return commit(id, [created]);
+        if (!escalation?.startsFor(payload)) {
+          store.append([created], options);
+          return load(id);
+        }
         store.transaction(() => {
-          store.append([created]);
+          store.append([created], options);
           escalation.checkInCommand(id);
         });
         return load(id);

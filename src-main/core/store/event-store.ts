@@ -174,6 +174,12 @@ export interface AppendOptions {
    */
   heldIds?: ReadonlySet<string>;
   /**
+   * Every stream of these events begins with them: their stream ids were made for them here (a
+   * new incident's fresh UUIDv7). What the streams held is not read (a statement per command,
+   * round 16u); the projectors fold the new events as a new stream's.
+   */
+  newStreams?: boolean;
+  /**
    * Work a power cut may take back, because the caller does it again (the retention sweep,
    * issue 16; a peer's batch, which the peer sends again until told it is stored, issue 12o):
    * the commit does not wait for the disk (`synchronous=NORMAL`), so the core's
@@ -979,7 +985,8 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
     const touched = new Map<string, number>();
     // Each stream's new events, as a read of the log would return them (for the projectors).
     const fresh = new Map<string, StoredEvent[]>();
-    const held = projectors.length > 0 ? heldStreams(events) : new Map<string, HeldStream>();
+    const held =
+      projectors.length > 0 && options.newStreams !== true ? heldStreams(events) : new Map<string, HeldStream>();
     const authoring = signer !== null && !synced && options.received !== true ? signer : null;
     let nextDeviceSeq: number | null = null;
     let ownPrev: string | null = null;

@@ -99,6 +99,34 @@ describe('a command answers with the incident it committed', () => {
     expect(reads).toEqual([]);
   });
 
+  it('stores a new incident without looking up its fresh stream or event id, and folds it whole (16u)', async () => {
+    const c = openTestConsole();
+    open.push(c);
+    await enrolStandardRoster(c);
+    let created!: Incident;
+    const reads = await incidentReadsDuring(async () => {
+      created = await c.call<Incident>('incidents.create', incidentInput({ category: 'technical', severity: 'low' }));
+    }, /FROM events WHERE (stream_id|id) = \?$/);
+    expect(reads).toEqual([]);
+    expect(created).toEqual(rowOf(c, created.id));
+    // The next command on it continues the stream from what the create kept.
+    const noted = await c.call<Incident>('incidents.addNote', { id: created.id, text: 'Tekniker kallad.' });
+    expect(noted.notes.map((n) => n.text)).toEqual(['Tekniker kallad.']);
+    expect(noted).toEqual(rowOf(c, created.id));
+    // A client-chosen id (a retried submit) is looked up, and answered as the same incident.
+    const id = '019ab000-0000-7000-8000-00000000c0de';
+    const first = await c.call<Incident>(
+      'incidents.create',
+      incidentInput({ id, category: 'medical', severity: 'low' }),
+    );
+    const again = await c.call<Incident>(
+      'incidents.create',
+      incidentInput({ id, category: 'medical', severity: 'low' }),
+    );
+    expect(again).toEqual(first);
+    expect(c.core.store.streamEvents(id)).toHaveLength(1);
+  });
+
   it('never changes an answer already given when a later command changes the incident', async () => {
     const c = openTestConsole();
     open.push(c);
