@@ -25,26 +25,43 @@ const requiredText = (max: number) => text(max).min(1, { error: 'required' });
 /** ISO 8601 timestamp with an offset, e.g. 2026-11-25T21:14:00+01:00. */
 export const IsoDateTime = z.iso.datetime({ offset: true, error: 'must be a date and time (ISO 8601)' });
 
-const people = z.array(requiredText(120)).max(50, { error: 'at most 50 people' });
+/**
+ * The longest text each field takes (after trimming), and how many people an incident names:
+ * the rules below, and the dispatch's quick check of a create (incident-create-check.ts).
+ */
+export const INCIDENT_LIMITS = {
+  facility: 120,
+  unit: 120,
+  title: 200,
+  description: 5000,
+  person: 120,
+  people: 50,
+  location: 200,
+  reportedBy: 120,
+} as const;
+
+const people = z
+  .array(requiredText(INCIDENT_LIMITS.person))
+  .max(INCIDENT_LIMITS.people, { error: `at most ${INCIDENT_LIMITS.people} people` });
 
 /** Field rules without defaults: a patch must never fill in fields it does not mention. */
 const IncidentFieldRules = z.object({
-  facility: requiredText(120),
-  unit: requiredText(120),
+  facility: requiredText(INCIDENT_LIMITS.facility),
+  unit: requiredText(INCIDENT_LIMITS.unit),
   category: IncidentCategory,
   severity: IncidentSeverity,
-  title: requiredText(200),
-  description: text(5000),
+  title: requiredText(INCIDENT_LIMITS.title),
+  description: text(INCIDENT_LIMITS.description),
   peopleInvolved: people,
-  location: text(200),
+  location: text(INCIDENT_LIMITS.location),
   occurredAt: IsoDateTime,
-  reportedBy: requiredText(120),
+  reportedBy: requiredText(INCIDENT_LIMITS.reportedBy),
 });
 
 export const IncidentFields = IncidentFieldRules.extend({
-  description: text(5000).default(''),
+  description: text(INCIDENT_LIMITS.description).default(''),
   peopleInvolved: people.default([]),
-  location: text(200).default(''),
+  location: text(INCIDENT_LIMITS.location).default(''),
 });
 export type IncidentFields = z.infer<typeof IncidentFields>;
 

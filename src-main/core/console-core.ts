@@ -424,6 +424,7 @@ export function createConsoleCore(config: ConsoleCoreConfig): ConsoleCore {
       accessLog,
       adoptedFacility: () => adoptedFacility(store),
       list: (input) => jobs.run('incidents', input),
+      escalation: runner,
     }),
     retentionApp(retention),
     syncApp(

@@ -91,20 +91,35 @@ export function createRoster(db: Db): Roster {
     const row = q.get.get(staffNumber);
     return row ? toRecord(row) : null;
   };
-  // Records read outside a transaction while the staff projector has written nothing since:
+  // Records read while the staff projector has written nothing since (see keeping):
   // the session check reads its record on every dispatch (`node --cpu-prof` of
   // incidents.create, docs/performance.md, round 16p), and the staff projector is the
-  // table's only writer. Read inside a transaction, a record could be one that rolls back.
+  // table's only writer.
   const kept = new Map<string, StaffRecord | null>();
+  // Likewise the active staff of each role: an escalation's notification resolves its level's
+  // role targets with them (a threat's start read them once per target, round 16u's profile).
+  const keptByRole = new Map<Role, readonly StaffRecord[]>();
   let keptAt = -1;
+  /**
+   * Whether kept records may be used, and records read kept, now: the staff projector has not
+   * written since they were (it counts before each write, inside transactions too, so a write
+   * that rolls back drops them as well). Inside a transaction that holds, too, while the count
+   * is the one last seen outside one: then no staff write is pending in it, and the table reads
+   * as committed (a threat's escalation resolves its targets inside its create's transaction,
+   * 16u). A count that moved is taken up only outside a transaction.
+   */
+  const keeping = (): boolean => {
+    const writes = staffWritten(db);
+    if (writes === keptAt) return true;
+    if (db.inTransaction) return false;
+    kept.clear();
+    keptByRole.clear();
+    keptAt = writes;
+    return true;
+  };
   return {
     get(staffNumber) {
-      if (db.inTransaction) return read(staffNumber);
-      const writes = staffWritten(db);
-      if (writes !== keptAt) {
-        kept.clear();
-        keptAt = writes;
-      }
+      if (!keeping()) return read(staffNumber);
       let record = kept.get(staffNumber);
       if (record === undefined) {
         record = read(staffNumber);
@@ -115,8 +130,13 @@ export function createRoster(db: Db): Roster {
     list: () => q.list.all().map(toRecord),
     isEmpty: () => !q.any.get(),
     withRole(role, unit) {
-      const all = q.withRole.all(role).map(toRecord);
-      return unit === undefined ? all : all.filter((s) => s.units.includes(unit));
+      const keep = keeping();
+      let all = keep ? keptByRole.get(role) : undefined;
+      if (all === undefined) {
+        all = q.withRole.all(role).map(toRecord);
+        if (keep) keptByRole.set(role, all);
+      }
+      return unit === undefined ? [...all] : all.filter((s) => s.units.includes(unit));
     },
   };
 }

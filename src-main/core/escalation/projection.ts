@@ -1,5 +1,5 @@
 /** Escalation projection: one row per escalation, folded from its stream by the pure model. */
-import type { EscalationStatus, EscalationView } from '../../../src-shared/escalation.ts';
+import { ESCALATION_STATUSES, type EscalationStatus, type EscalationView } from '../../../src-shared/escalation.ts';
 import type { Db } from '../store/database.ts';
 import type { Statement } from 'better-sqlite3';
 import { projectionEpoch, type Projector } from '../store/event-store.ts';
@@ -132,11 +132,22 @@ export interface EscalationQueries {
   openForIncident(incidentId: string): EscalationView[];
 }
 
+/**
+ * The statuses of escalations that still need attention, as an SQL list: `status IN (…)` is a
+ * search of the (status, started_at) index, where `status != 'resolved'` scanned every
+ * escalation the console ever held, and the alarm feed reads them after every escalation
+ * change (a threat's create: ~0.1 ms with 400 resolved behind it, growing with the history;
+ * round 16u).
+ */
+const OPEN_STATUSES = ESCALATION_STATUSES.filter((s) => s !== 'resolved')
+  .map((s) => `'${s}'`)
+  .join(', ');
+
 export function createEscalationQueries(db: Db): EscalationQueries {
   const q = {
     view: db.prepare<[string], { doc: string }>('SELECT doc FROM escalations WHERE escalation_id = ?'),
     open: db.prepare<[], { doc: string }>(
-      "SELECT doc FROM escalations WHERE status != 'resolved' ORDER BY started_at, escalation_id",
+      `SELECT doc FROM escalations WHERE status IN (${OPEN_STATUSES}) ORDER BY started_at, escalation_id`,
     ),
     count: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM escalations WHERE incident_id = ?'),
     openFor: db.prepare<[string], { doc: string }>(

@@ -29,7 +29,20 @@ export interface IncidentDeps {
    * 100,000 incidents never holds its thread; absent, the list is read in-thread.
    */
   list?: (input: IncidentListQuery) => Promise<IncidentListOutput>;
+  /**
+   * The escalation runner (absent in tests without one): a new incident that a policy makes
+   * escalate has its escalation started in the create's own transaction, so the guard's alarm
+   * waits for one commit and one disk flush, not two (round 16u: a threat's create committed
+   * twice, the second time for the start the runner appended after the first commit).
+   */
+  escalation?: {
+    startsFor(incident: Pick<Incident, 'category' | 'severity'>): boolean;
+    checkInCommand(incidentId: string): void;
+  };
 }
+
+/** A new incident's append: its stream and its event's id were made here (UUIDv7), so the log holds neither. */
+const FRESH = { newStreams: true, heldIds: new Set<string>() } as const;
 
 export function incidentsApp(deps: IncidentDeps): FeatureApp {
   const { store } = deps;
@@ -92,7 +105,19 @@ export function incidentsApp(deps: IncidentDeps): FeatureApp {
         // `given` is the dispatch's parse of IncidentFields (plus an id), so the fold need not
         // parse it again, unless the facility is the adopted id, which the tracker chose.
         const payload = fields === given ? parsedPayload('incident.created', fields) : fields;
-        return commit(id, [event('incident.created', id, payload, ctx)]);
+        const created = event('incident.created', id, payload, ctx);
+        // Made here, the incident's id and its event's are new to the log: neither is looked up.
+        const options = requestedId ? undefined : FRESH;
+        const escalation = deps.escalation;
+        if (!escalation?.startsFor(payload)) {
+          store.append([created], options);
+          return load(id);
+        }
+        store.transaction(() => {
+          store.append([created], options);
+          escalation.checkInCommand(id);
+        });
+        return load(id);
       },
       'incidents.update'(input, ctx) {
         load(input.id);

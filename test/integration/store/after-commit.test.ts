@@ -6,13 +6,18 @@
  * console said was saved, also after a kill -9 between the commit and the index; the
  * clock never resumes behind the log; and the feed stays gap-free 1, 2, 3… whatever rolls back.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createConsoleCore } from '../../../src-main/core/console-core.ts';
-import { DEFERRED_SLICE, openEventStore, type EventSigner } from '../../../src-main/core/store/event-store.ts';
+import {
+  DEFERRED_DELAY_MS,
+  DEFERRED_SLICE,
+  openEventStore,
+  type EventSigner,
+} from '../../../src-main/core/store/event-store.ts';
 import { MIGRATIONS } from '../../../src-main/core/store/migrations.ts';
 import { incidentProjector, searchProjector } from '../../../src-main/core/incidents/projection.ts';
 import { encodeHlc } from '../../../src-shared/hlc.ts';
@@ -170,6 +175,45 @@ describe('after the commit: search index, clock mark, feed head', () => {
     }
   });
 
+  it('indexes commands in a row once they pause, restarting one timer rather than setting one per commit (16u)', async () => {
+    const store = openEventStore(join(dir.path, 'row.sqlite'));
+    store.registerProjector(incidentProjector);
+    store.registerDeferredProjector(searchProjector);
+    const set = vi.spyOn(globalThis, 'setTimeout');
+    try {
+      for (let i = 0; i < 20; i++) {
+        store.append([
+          {
+            id: `019ab000-0000-7000-8003-${String(i).padStart(12, '0')}`,
+            streamId: `019ab000-0000-7000-8004-${String(i).padStart(12, '0')}`,
+            type: 'incident.created',
+            payload: incidentInput({ title: `Rad ${i}` }),
+            actor: 'V1',
+            deviceId: 'dev-c',
+            deviceTime: i,
+            hlc: encodeHlc({ wallMs: 9_000 + i, counter: 0, node: 'dev-c' }),
+          } as EventEnvelope,
+        ]);
+      }
+      // The delay as set: one timer for the row (the first commit's), restarted by the others.
+      const deferredTimers = set.mock.calls.filter(([, ms]) => Math.abs((ms ?? 0) - DEFERRED_DELAY_MS) < 1);
+      expect(deferredTimers).toHaveLength(1);
+      set.mockRestore();
+      const n = () =>
+        (
+          store.db.prepare("SELECT count(*) AS n FROM incidents_fts WHERE incidents_fts MATCH 'rad'").get() as {
+            n: number;
+          }
+        ).n;
+      expect(n()).toBe(0);
+      // Caught up by the timer itself once the row pauses (no read asked for it).
+      await expect.poll(n, { timeout: 5_000, interval: 50 }).toBe(20);
+    } finally {
+      set.mockRestore();
+      store.close();
+    }
+  });
+
   it('catches a long backlog up in slices, and the next search finds all of it', () => {
     const file = join(dir.path, 'backlog.sqlite');
     const store = openEventStore(file);
@@ -237,6 +281,46 @@ describe('after the commit: search index, clock mark, feed head', () => {
       expect(n("SELECT count(*) AS n FROM incidents_fts WHERE incidents_fts MATCH 'larm'")).toBe(incidents);
       expect(store.getMeta('derived.through_seq')).toBe(String(n('SELECT max(seq) AS n FROM events')));
     } finally {
+      store.close();
+    }
+  });
+
+  it('keeps numbering from memory across a store transaction of several appends, and drops what a savepoint undid (16u)', () => {
+    const store = openEventStore(join(dir.path, 'feed-tx.sqlite'));
+    const signer: EventSigner = { deviceId: 'dev-t', signCanonical: () => 'T'.repeat(86) };
+    store.useSigner(signer);
+    let n = 300;
+    const authored = (): EventEnvelope => {
+      n += 1;
+      return { ...authoredNote(n, n), deviceId: 'dev-t' };
+    };
+    const seqOf = (r: ReturnType<typeof store.append>) => r.stored.map((e) => e.deviceSeq);
+    const headReads = vi.spyOn(Object.getPrototypeOf(store.db.prepare('SELECT 1')) as { get: () => unknown }, 'get');
+    const readsOfHead = () =>
+      headReads.mock.contexts.filter((st) => /ORDER BY device_seq DESC LIMIT 1/.test((st as { source: string }).source))
+        .length;
+    try {
+      expect(seqOf(store.append([authored()]))).toEqual([1]);
+      const before = readsOfHead();
+      // A command's incident and its escalation start in one transaction (a threat's create).
+      store.transaction(() => {
+        expect(seqOf(store.append([authored()]))).toEqual([2]);
+        // A step that fails inside it rolls back to its savepoint: its number is not used.
+        expect(() =>
+          store.transaction(() => {
+            expect(seqOf(store.append([authored()]))).toEqual([3]);
+            throw new Error('step failed');
+          }),
+        ).toThrow('step failed');
+        expect(seqOf(store.append([authored(), authored()]))).toEqual([3, 4]);
+      });
+      expect(seqOf(store.append([authored()]))).toEqual([5]);
+      // The head was read only after the savepoint's rollback dropped it (to number the next
+      // append, and to keep it after that append), not again for the appends after the commit.
+      expect(readsOfHead() - before).toBe(2);
+      expect(store.authorHead('dev-t')).toBe(5);
+    } finally {
+      headReads.mockRestore();
       store.close();
     }
   });

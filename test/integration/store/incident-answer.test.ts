@@ -20,8 +20,8 @@ afterEach(async () => {
   cleanupTestConsoles();
 });
 
-/** Every statement run that reads the incidents table, by its SQL, while `fn` runs. */
-async function incidentReadsDuring(fn: () => Promise<void>): Promise<string[]> {
+/** Every statement run that reads the incidents table (or what `table` matches), by its SQL, while `fn` runs. */
+async function incidentReadsDuring(fn: () => Promise<void>, table = /\bFROM incidents i?\b/): Promise<string[]> {
   const probe = new Database(':memory:');
   const proto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<string, (...args: unknown[]) => unknown>;
   probe.close();
@@ -29,7 +29,7 @@ async function incidentReadsDuring(fn: () => Promise<void>): Promise<string[]> {
   const originals = (['get', 'all'] as const).map((m) => [m, proto[m]!] as const);
   for (const [m, original] of originals) {
     proto[m] = function (this: { source: string }, ...args: unknown[]) {
-      if (/\bFROM incidents i?\b/.test(this.source)) reads.push(this.source);
+      if (table.test(this.source)) reads.push(this.source);
       return original.apply(this, args);
     };
   }
@@ -67,6 +67,64 @@ describe('a command answers with the incident it committed', () => {
     // The runner checked the new threat (default policies) from the same memory: it alarmed.
     const { items } = await c.call<{ items: EscalationView[] }>('escalation.list', {});
     expect(items.map((e) => e.incidentId)).toEqual([created.id]);
+  });
+
+  it('checks an incident no policy matches without counting its escalations, and still alarms a threat (16u)', async () => {
+    const c = openTestConsole();
+    open.push(c);
+    await enrolStandardRoster(c);
+    let quiet!: Incident;
+    const quietReads = await incidentReadsDuring(async () => {
+      quiet = await c.call<Incident>('incidents.create', incidentInput({ category: 'technical', severity: 'low' }));
+    }, /\bFROM escalations\b/);
+    expect(quietReads).toEqual([]);
+    const threat = await c.call<Incident>('incidents.create', incidentInput());
+    const { items } = await c.call<{ items: EscalationView[] }>('escalation.list', {});
+    expect(items.map((e) => e.incidentId)).toEqual([threat.id]);
+    expect(rowOf(c, quiet.id).status).toBe('open');
+    // Closing the threat still finds its escalation to resolve (the count, read when it matters).
+    await c.call('incidents.setStatus', { id: threat.id, to: 'resolved' });
+    const after = await c.call<{ items: EscalationView[] }>('escalation.list', {});
+    expect(after.items.map((e) => e.status)).toEqual(['resolved']);
+  });
+
+  it('tells the sync status nothing is vouched for without a statement while no peer has vouched (16u)', async () => {
+    const c = openTestConsole();
+    open.push(c);
+    await enrolStandardRoster(c);
+    const reads = await incidentReadsDuring(async () => {
+      await c.call<Incident>('incidents.create', incidentInput({ category: 'technical', severity: 'low' }));
+      expect(c.core.sync.status().pending).toBeGreaterThan(0);
+    }, /\bmesh_vouched\b/);
+    expect(reads).toEqual([]);
+  });
+
+  it('stores a new incident without looking up its fresh stream or event id, and folds it whole (16u)', async () => {
+    const c = openTestConsole();
+    open.push(c);
+    await enrolStandardRoster(c);
+    let created!: Incident;
+    const reads = await incidentReadsDuring(async () => {
+      created = await c.call<Incident>('incidents.create', incidentInput({ category: 'technical', severity: 'low' }));
+    }, /FROM events WHERE (stream_id|id) = \?$/);
+    expect(reads).toEqual([]);
+    expect(created).toEqual(rowOf(c, created.id));
+    // The next command on it continues the stream from what the create kept.
+    const noted = await c.call<Incident>('incidents.addNote', { id: created.id, text: 'Tekniker kallad.' });
+    expect(noted.notes.map((n) => n.text)).toEqual(['Tekniker kallad.']);
+    expect(noted).toEqual(rowOf(c, created.id));
+    // A client-chosen id (a retried submit) is looked up, and answered as the same incident.
+    const id = '019ab000-0000-7000-8000-00000000c0de';
+    const first = await c.call<Incident>(
+      'incidents.create',
+      incidentInput({ id, category: 'medical', severity: 'low' }),
+    );
+    const again = await c.call<Incident>(
+      'incidents.create',
+      incidentInput({ id, category: 'medical', severity: 'low' }),
+    );
+    expect(again).toEqual(first);
+    expect(c.core.store.streamEvents(id)).toHaveLength(1);
   });
 
   it('never changes an answer already given when a later command changes the incident', async () => {

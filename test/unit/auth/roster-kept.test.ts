@@ -6,6 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
+import { createRoster } from '../../../src-main/core/auth/roster.ts';
 import { cleanupTestConsoles, enrolStandardRoster, openTestConsole, type TestConsole } from '../../support/consoles.ts';
 
 let c: TestConsole;
@@ -20,21 +21,30 @@ afterEach(async () => {
   cleanupTestConsoles();
 });
 
-/** How many times a staff record was read by staff number while `fn` ran. */
-async function staffReadsDuring(fn: () => Promise<void>): Promise<number> {
+/** How many times a staff record was read by staff number (or by `sql`) while `fn` ran. */
+async function staffReadsDuring(
+  fn: () => Promise<void>,
+  sql = 'SELECT * FROM staff WHERE staff_number = ?',
+): Promise<number> {
   const probe = new Database(':memory:');
   const proto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<string, (...args: unknown[]) => unknown>;
   probe.close();
   const original = proto.get!;
   let reads = 0;
+  const originalAll = proto.all!;
   proto.get = function (this: { source: string }, ...args: unknown[]) {
-    if (this.source === 'SELECT * FROM staff WHERE staff_number = ?') reads += 1;
+    if (this.source === sql) reads += 1;
     return original.apply(this, args);
+  };
+  proto.all = function (this: { source: string }, ...args: unknown[]) {
+    if (this.source === sql) reads += 1;
+    return originalAll.apply(this, args);
   };
   try {
     await fn();
   } finally {
     proto.get = original;
+    proto.all = originalAll;
   }
   return reads;
 }
@@ -84,5 +94,37 @@ describe('the roster between staff changes', () => {
     await c.call('incidents.list', {});
     received(3, 'S1', { active: false });
     expect((await c.fail('incidents.list')).code).toBe('unauthenticated');
+  });
+
+  it('reads a role’s staff once for many escalation targets, and sees a received change, even one rolled back, at the next (16u)', async () => {
+    const roster = createRoster(c.core.store.db);
+    const supervisorsOfB = () => roster.withRole('supervisor', 'Avdelning B').map((s) => s.staffNumber);
+    const reads = await staffReadsDuring(async () => {
+      for (let i = 0; i < 5; i++) expect(supervisorsOfB()).toEqual(['S1', 'S3']);
+      expect(roster.withRole('supervisor').map((s) => s.staffNumber)).toEqual(['S1', 'S2', 'S3']);
+    }, 'SELECT * FROM staff WHERE role = ? AND active = 1 ORDER BY staff_number');
+    expect(reads).toBe(1);
+    // Inside a transaction (a threat's escalation starts in its create's) the kept list serves
+    // too, and a role first read there is kept while no staff write is pending in it.
+    const inTransaction = await staffReadsDuring(async () => {
+      c.core.store.transaction(() => expect(supervisorsOfB()).toEqual(['S1', 'S3']));
+      for (let i = 0; i < 3; i++) c.core.store.transaction(() => expect(roster.withRole('guard')).toHaveLength(1));
+    }, 'SELECT * FROM staff WHERE role = ? AND active = 1 ORDER BY staff_number');
+    expect(inTransaction).toBe(1);
+    // A caller changing the list it got changes nothing kept.
+    roster.withRole('supervisor').pop();
+    expect(supervisorsOfB()).toEqual(['S1', 'S3']);
+    received(4, 'S3', { units: ['Avdelning C'] });
+    expect(supervisorsOfB()).toEqual(['S1']);
+    expect(() =>
+      c.core.store.db.transaction(() => {
+        received(5, 'S1', { active: false });
+        expect(supervisorsOfB()).toEqual([]);
+        throw new Error('rolled back');
+      })(),
+    ).toThrow('rolled back');
+    expect(supervisorsOfB()).toEqual(['S1']);
+    received(6, 'S1', { active: false });
+    expect(supervisorsOfB()).toEqual([]);
   });
 });

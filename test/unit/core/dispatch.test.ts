@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { IncidentCreateInput } from '../../../src-shared/api.ts';
 import { join } from 'node:path';
 import { createConsoleCore, type ConsoleCore } from '../../../src-main/core/console-core.ts';
 import { createApp } from '../../../src-main/core/app.ts';
@@ -56,6 +57,22 @@ describe('console dispatch', () => {
     expect(result.error.issues?.map((i) => i.field).sort()).toEqual(['severity', 'title']);
     const list = await core.dispatch('incidents.list', {}, ctx);
     expect(list).toEqual({ ok: true, value: { items: [], total: 0 } });
+  });
+
+  it('takes an ordinary create without running its zod schema, trimmed as zod trims, and still names a bad field (16u)', async () => {
+    const core = await open();
+    const safeParse = vi.spyOn(IncidentCreateInput, 'safeParse');
+    try {
+      const created = await core.dispatch('incidents.create', incidentInput({ title: '  Hot i matsalen  ' }), ctx);
+      expect(created.ok).toBe(true);
+      expect(safeParse).not.toHaveBeenCalled();
+      if (created.ok) expect((created.value as { title: string }).title).toBe('Hot i matsalen');
+      const refused = await core.dispatch('incidents.create', incidentInput({ title: '   ' }), ctx);
+      expect(safeParse).toHaveBeenCalledTimes(1);
+      expect(refused).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'title' } });
+    } finally {
+      safeParse.mockRestore();
+    }
   });
 
   it('creates an incident, lists it, and records the actor and both clocks in its event', async () => {
