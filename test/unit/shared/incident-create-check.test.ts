@@ -5,7 +5,9 @@
  * form input, or it would save nothing.
  */
 import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
+import { z } from 'zod';
 import { IncidentCreateInput } from '../../../src-shared/api.ts';
 import { quickIncidentCreate } from '../../../src-shared/incident-create-check.ts';
 import { INCIDENT_CATEGORIES, INCIDENT_SEVERITIES } from '../../../src-shared/incident.ts';
@@ -140,5 +142,14 @@ describe('the quick check of an incident create', () => {
     expect(quickIncidentCreate(null)).toBeNull();
     expect(quickIncidentCreate([incidentInput()])).toBeNull();
     expect(quickIncidentCreate(JSON.parse(`{"__proto__": {"x": 1}, "title": "t"}`))).toBeNull();
+  });
+
+  it('is pinned to the schema it mirrors: a change to IncidentCreateInput fails here until the quick check is reviewed', () => {
+    // A rule added to the schema (a refine, a new limit, a new field) is not one the random
+    // inputs above are sure to meet: review quickIncidentCreate against it, then update the hash.
+    const schema = JSON.stringify(z.toJSONSchema(IncidentCreateInput, { io: 'input' }));
+    expect(createHash('sha256').update(schema).digest('hex'), `review quickIncidentCreate for ${schema}`).toBe(
+      '87f1339c2bc3e2a277954efa20f3b0e0cc310e660d74dc61597e5f29c91301bc',
+    );
   });
 });
