@@ -1,5 +1,5 @@
-// usage: node table.cjs — one line per run of run.sh kept here (<side>-<n>.json, by turns),
-// then each side's mean, written to table.md as well. Figures are read from the bench's JSON.
+// usage: node table.cjs [first] [last] [out.md] — one line per run of run.sh kept here (<side>-<n>.json, by turns),
+// then each side's mean, written to table.md (or out.md) as well; runs numbered first..last only. Figures are read from the bench's JSON.
 const fs = require('fs');
 const path = require('path');
 const here = __dirname;
@@ -14,7 +14,12 @@ const cols = [
   ['inline: B main /1k', (rows) => pick(rows, "CPU per 1,000 events inline: B's main").value],
   ['inline: all B /1k', (rows) => pick(rows, 'CPU per 1,000 events inline: all').value],
 ];
-const files = fs.readdirSync(here).filter((f) => /^(base|head)-\d+\.json$/.test(f));
+const [first = 1, last = Infinity] = process.argv.slice(2, 4).map(Number);
+const outFile = process.argv[4] ?? 'table.md';
+const files = fs
+  .readdirSync(here)
+  .filter((f) => /^(base|head)-\d+\.json$/.test(f))
+  .filter((f) => Number(f.split(/[-.]/)[1]) >= first && Number(f.split(/[-.]/)[1]) <= last);
 files.sort((a, b) => Number(a.split(/[-.]/)[1]) - Number(b.split(/[-.]/)[1]) || a.localeCompare(b));
 const out = [`| run | load at start | ${cols.map((c) => c[0]).join(' | ')} |`, `|${'---|'.repeat(cols.length + 2)}`];
 const sums = {};
@@ -24,11 +29,12 @@ for (const f of files) {
   const values = cols.map((c) => c[1](rows));
   const side = f.split('-')[0];
   (sums[side] ??= []).push(values);
-  out.push(`| ${f.replace('.json', '')} | ${load} | ${values.join(' | ')} |`);
+  const commit = fs.readFileSync(path.join(here, f.replace('.json', '.load')), 'utf8').split(' ')[2];
+  out.push(`| ${f.replace('.json', '')} ${commit} | ${load} | ${values.join(' | ')} |`);
 }
 for (const [side, runs] of Object.entries(sums)) {
   const mean = cols.map((_, i) => (runs.reduce((a, r) => a + r[i], 0) / runs.length).toFixed(1));
   out.push(`| **${side}: mean of ${runs.length}** | | ${mean.join(' | ')} |`);
 }
-fs.writeFileSync(path.join(here, 'table.md'), out.join('\n') + '\n');
+fs.writeFileSync(path.join(here, outFile), out.join('\n') + '\n');
 console.log(out.join('\n'));
