@@ -121,7 +121,7 @@ const PARSED_DOCS = 2_048;
  * never changed once handed out (`incidentWritten`): an extension folds onto a copy of such an
  * object (`changeable`), so a command's answer and the escalation runner can be handed the
  * object itself. One never handed out is folded onto in place (`forFold`): in a catch-up
- * almost none is, and copying each incident at each extension was 3.0 MB of the append path's
+ * almost none is, and copying each incident at each extension was 3.1 MB of the append path's
  * garbage (node test/bench/receive-costs.ts --heap, inlining off, round 12t).
  */
 class ParsedDocs {

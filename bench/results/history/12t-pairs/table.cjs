@@ -36,5 +36,11 @@ for (const [side, runs] of Object.entries(sums)) {
   const mean = cols.map((_, i) => (runs.reduce((a, r) => a + r[i], 0) / runs.length).toFixed(1));
   out.push(`| **${side}: mean of ${runs.length}** | | ${mean.join(' | ')} |`);
 }
+// Pairs (base-n against head-n): in how many the head's figure was lower.
+const byRun = {};
+for (const f of files) (byRun[f.split(/[-.]/)[1]] ??= {})[f.split('-')[0]] = cols.map((c) => c[1](JSON.parse(fs.readFileSync(path.join(here, f), 'utf8')).rows));
+const pairs = Object.values(byRun).filter((p) => p.base && p.head);
+const lower = cols.map((_, i) => pairs.filter((p) => p.head[i] < p.base[i]).length);
+out.push(`| **head lower in, of ${pairs.length} pairs** | | ${lower.join(' | ')} |`);
 fs.writeFileSync(path.join(here, outFile), out.join('\n') + '\n');
 console.log(out.join('\n'));
