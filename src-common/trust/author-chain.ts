@@ -28,15 +28,16 @@
  * author (equivocation, or a data directory restored from an old backup), are caught where
  * the receiver holds one of them as a predecessor; other equivocation is out of scope.
  */
-import { hash as oneShotHash } from 'node:crypto';
-import { authorSignedForm, canonicalEnvelope, type TrustVerdict } from '../../src-shared/signed-envelope.ts';
+import { sha256OfJoined } from '../chain-hash.ts';
+import { canonicalEnvelope, type TrustVerdict } from '../../src-shared/signed-envelope.ts';
 import type { AuthoredEvent, PreparedEnvelope } from './verify-event.ts';
 
 /** The author hash of a signed event from its canonical text: sha256, base64url (43 characters). */
 export function authorHashOf(canonical: string, sig: string): string {
   // One-shot: the same digest without a Hash object per event (the receiver's frame worker
   // computes one per received event; a Hash object cost about as much as the digest).
-  return oneShotHash('sha256', authorSignedForm(canonical, sig), 'base64url');
+  // authorSignedForm's bytes (canonical, a newline, sig) without building its text (sha256OfJoined).
+  return sha256OfJoined('base64url', canonical, '\n', sig);
 }
 
 /** The author hash of a signed event; null for an unsigned one (pre-signature events end no chain). */

@@ -31,7 +31,7 @@ import {
 } from './model.ts';
 import { escalationState, type EscalationQueries } from './projection.ts';
 import { resolveTargets } from './targets.ts';
-import { incidentWritten } from '../incidents/projection.ts';
+import { incidentWritten, incidentWrittenNow } from '../incidents/projection.ts';
 
 export interface RunnerDeps {
   store: EventStore;
@@ -282,7 +282,8 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
    * command's dearest statement (16u, `npm run bench profile`).
    */
   function triageOf(incidentId: string): Triage | null {
-    const written = incidentWritten(store.db, incidentId);
+    // Its three fields taken at once, the object not kept: it stays the projector's to fold onto.
+    const written = incidentWrittenNow(store.db, incidentId);
     if (!written) return getTriage.get(incidentId) ?? null;
     const { status, category, severity } = written;
     let escalations: number | undefined;

@@ -25,22 +25,39 @@ const ROW_COLUMNS = [
   'conflict_count',
 ] as const;
 
-function rowValues(incident: Incident): (string | number)[] {
-  return [
-    incident.facility,
-    incident.unit,
-    incident.category,
-    incident.severity,
-    incident.status,
-    incident.title,
-    incident.occurredAt,
-    incident.reportedBy,
-    incident.createdHlc,
-    incident.updatedHlc,
-    incident.notes.length,
-    incident.conflicts.length,
-  ];
+/**
+ * The row's columns of `incident`, written into `into` from index `at` on (ROW_COLUMNS order).
+ * Into arrays kept for every write (`Kept`) rather than a new array per call: an extension took
+ * three (the columns before and after its fold, and the statement's parameters), 3.7 MB of a
+ * catch-up's append path (node test/bench/receive-costs.ts --heap, inlining off, round 12t).
+ */
+function putRowValues(into: unknown[], at: number, incident: Incident): void {
+  into[at] = incident.facility;
+  into[at + 1] = incident.unit;
+  into[at + 2] = incident.category;
+  into[at + 3] = incident.severity;
+  into[at + 4] = incident.status;
+  into[at + 5] = incident.title;
+  into[at + 6] = incident.occurredAt;
+  into[at + 7] = incident.reportedBy;
+  into[at + 8] = incident.createdHlc;
+  into[at + 9] = incident.updatedHlc;
+  into[at + 10] = incident.notes.length;
+  into[at + 11] = incident.conflicts.length;
 }
+
+/**
+ * Arrays the writes below fill and bind, kept from one write to the next. Safe to share: each
+ * is filled and bound within one synchronous call, and a projector is never entered again from
+ * inside its own statement.
+ */
+const Kept = {
+  before: new Array<unknown>(ROW_COLUMNS.length),
+  after: new Array<unknown>(ROW_COLUMNS.length),
+  upsert: new Array<unknown>(ROW_COLUMNS.length + 2),
+  /** An UPDATE's parameters by their count (the changed columns, the doc, the id). */
+  update: [] as unknown[][],
+};
 
 /**
  * Prepared once per database: better-sqlite3 does not cache `prepare`, and preparing these
@@ -101,16 +118,40 @@ const PARSED_DOCS = 2_048;
  * - otherwise the row's text is the judge, so a write rolled back (the row holds the older
  *   text) or made by anything else is never mistaken for the cached one.
  * An object is kept only when it is what parsing its text gives back (isPlainJson), and is
- * never changed once written: an extension folds onto a copy (`changeable`), so a command's
- * answer and the escalation runner can be handed the object itself (`incidentWritten`).
+ * never changed once handed out (`incidentWritten`): an extension folds onto a copy of such an
+ * object (`changeable`), so a command's answer and the escalation runner can be handed the
+ * object itself. One never handed out is folded onto in place (`forFold`): in a catch-up
+ * almost none is, and copying each incident at each extension was 3.1 MB of the append path's
+ * garbage (node test/bench/receive-costs.ts --heap, inlining off, round 12t).
  */
 class ParsedDocs {
-  private readonly byId = new Map<string, { doc: string; incident: Incident; epoch: number }>();
+  private readonly byId = new Map<string, { doc: string; incident: Incident; epoch: number; handedOut: boolean }>();
 
   /** The incident written under `epoch` and still its row's (null: read the row). */
   current(id: string, epoch: number): Incident | null {
     const kept = this.byId.get(id);
     return kept && kept.epoch === epoch ? kept.incident : null;
+  }
+
+  /** `current`, for a holder outside the projector: from now on the object is never changed. */
+  handOut(id: string, epoch: number): Incident | null {
+    const kept = this.byId.get(id);
+    if (!kept || kept.epoch !== epoch) return null;
+    kept.handedOut = true;
+    return kept.incident;
+  }
+
+  /**
+   * `incident` (from `current` or `of`) for an extension to fold onto: the object itself when
+   * it was never handed out, a copy otherwise (`changeable`). The object itself is dropped from
+   * here first, so a fold that throws half-way leaves nothing half-changed behind; `wrote`
+   * keeps it again with its new text.
+   */
+  forFold(id: string, incident: Incident): Incident {
+    const kept = this.byId.get(id);
+    if (kept?.incident !== incident) return incident; // parsed from the row just now: nobody else holds it
+    this.byId.delete(id);
+    return kept.handedOut ? changeable(incident) : incident;
   }
 
   /** The incident the row's `doc` holds. */
@@ -123,7 +164,7 @@ class ParsedDocs {
   wrote(incident: Incident, doc: string, epoch: number): void {
     this.byId.delete(incident.id);
     if (!isPlainJson(incident)) return;
-    this.byId.set(incident.id, { doc, incident, epoch });
+    this.byId.set(incident.id, { doc, incident, epoch, handedOut: false });
     if (this.byId.size > PARSED_DOCS) this.byId.delete(this.byId.keys().next().value!);
   }
 
@@ -139,10 +180,20 @@ class ParsedDocs {
  * command's answer and the escalation runner's check of the incident just committed take it
  * here: reading the row back and parsing its document cost more CPU than the projector's
  * write of it (`node --cpu-prof` of incidents.create, docs/performance.md, round 16p).
- * The projector never changes the object again (a later event is folded onto a copy), so the
- * caller may keep it; it is shared with the projector, so the caller must not change it.
+ * The projector never changes the object again (a later event is folded onto a copy: ParsedDocs
+ * `handOut`), so the caller may keep it; it is shared with the projector, so the caller must not change it.
  */
 export function incidentWritten(db: Db, id: string): Incident | null {
+  return statementsByDb.get(db)?.parsed.handOut(id, projectionEpoch(db)) ?? null;
+}
+
+/**
+ * `incidentWritten` for a read that takes the fields it needs at once and keeps nothing (the
+ * escalation runner's triage): the object is not marked handed out, so a later extension may
+ * still fold onto it in place. A check per incident received marked almost every incident of a
+ * catch-up so, and each extension then copied it (round 12t).
+ */
+export function incidentWrittenNow(db: Db, id: string): Incident | null {
   return statementsByDb.get(db)?.parsed.current(id, projectionEpoch(db)) ?? null;
 }
 
@@ -216,8 +267,8 @@ export const incidentProjector: Projector = {
     // what the new events changed is told by comparing the folds: an UPDATE of those columns
     // and the document leaves the indexes on the others alone (a note touches neither the
     // status nor the creation index) and skips the upsert's failed insert.
-    const before = rowValues(incident);
-    update(q, continueIncident(changeable(incident), fresh), before);
+    putRowValues(Kept.before, 0, incident);
+    update(q, continueIncident(q.parsed.forFold(streamId, incident), fresh), Kept.before);
     return true;
   },
 };
@@ -225,22 +276,30 @@ export const incidentProjector: Projector = {
 function upsert(q: ReturnType<typeof prepareStatements>, incident: Incident): void {
   // The upsert keeps an existing row's rowid, which the search row shares (searchProjector).
   const doc = JSON.stringify(incident);
-  q.upsert.run([incident.id, ...rowValues(incident), doc]);
+  const parameters = Kept.upsert;
+  parameters[0] = incident.id;
+  putRowValues(parameters, 1, incident);
+  parameters[ROW_COLUMNS.length + 1] = doc;
+  q.upsert.run(parameters);
   q.parsed.wrote(incident, doc, projectionEpoch(q.db));
 }
 
 /** The stored row of `incident` brought up to date; `before` is what its columns held. */
-function update(q: ReturnType<typeof prepareStatements>, incident: Incident, before: readonly (string | number)[]) {
-  const after = rowValues(incident);
+function update(q: ReturnType<typeof prepareStatements>, incident: Incident, before: readonly unknown[]) {
+  const after = Kept.after;
+  putRowValues(after, 0, incident);
   let mask = 0;
-  const parameters: (string | number)[] = [];
-  for (let i = 0; i < after.length; i++) {
+  let changed = 0;
+  for (let i = 0; i < ROW_COLUMNS.length; i++) {
     if (after[i] === before[i]) continue;
     mask |= 1 << i;
-    parameters.push(after[i]!);
+    changed++;
   }
+  const parameters = (Kept.update[changed] ??= new Array<unknown>(changed + 2));
+  for (let i = 0, n = 0; i < ROW_COLUMNS.length; i++) if ((mask & (1 << i)) !== 0) parameters[n++] = after[i];
   const doc = JSON.stringify(incident);
-  parameters.push(doc, incident.id);
+  parameters[changed] = doc;
+  parameters[changed + 1] = incident.id;
   let statement = q.updates.get(mask);
   if (!statement) {
     const set = ROW_COLUMNS.filter((_, i) => (mask & (1 << i)) !== 0).map((c) => `${c} = ?`);

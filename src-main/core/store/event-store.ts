@@ -1040,12 +1040,16 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       }
       // Computed by the receiver's author check already when it is the same (unsigned-here) object.
       const prepared = event === incoming ? options.prepared?.get(incoming) : undefined;
+      // Made here only when a hash below needs it. Assigned in place rather than by a closure
+      // over it: that closure and its context were two objects per event (round 12t).
       let canonical = signedCanonical ?? prepared?.canonical ?? null;
-      const text = (e: EventEnvelope) => (canonical ??= canonicalEvent(e));
-      const hash = prepared?.chain?.prevHash === prevHash ? prepared.chain.hash : chainHashOf(prevHash, text(event));
+      const hash =
+        prepared?.chain?.prevHash === prevHash
+          ? prepared.chain.hash
+          : chainHashOf(prevHash, (canonical ??= canonicalEvent(event)));
       const authorHash =
         event.sig !== undefined && event.deviceSeq !== undefined
-          ? (prepared?.authorHash ?? authorHashOf(text(event), event.sig))
+          ? (prepared?.authorHash ?? authorHashOf(canonical ?? canonicalEvent(event), event.sig))
           : null;
       if (chained && authoring && event.deviceId === authoring.deviceId && authorHash !== null) ownPrev = authorHash;
       const payload = JSON.stringify(event.payload);

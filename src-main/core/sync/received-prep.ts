@@ -249,14 +249,16 @@ export function unpackReceived(packed: PackedPreps): ReceivedPrep[] {
       chain = { prevHash: prevHash!, hash };
       prevHash = hash;
     }
-    out[i] = {
-      payloadIssue: issues.get(i) ?? null,
-      payloadExact: packed.exact[i] === 1,
-      canonical: textAt(packed.canonicals, packed.canonicalAt, i),
-      authorHash: textAt(packed.authorHashes, packed.authorHashAt, i),
-      signatures: checks.get(i) ?? NO_CHECKS,
-      ...(chain ? { chain } : {}),
-    };
+    const payloadIssue = issues.get(i) ?? null;
+    const payloadExact = packed.exact[i] === 1;
+    const canonical = textAt(packed.canonicals, packed.canonicalAt, i);
+    const authorHash = textAt(packed.authorHashes, packed.authorHashAt, i);
+    const signatures = checks.get(i) ?? NO_CHECKS;
+    // Two literals rather than a spread of `{ chain }` or `{}`: that was a third object per
+    // event on the console's thread (round 12t). The same members, `chain` last when there.
+    out[i] = chain
+      ? { payloadIssue, payloadExact, canonical, authorHash, signatures, chain }
+      : { payloadIssue, payloadExact, canonical, authorHash, signatures };
   }
   return out;
 }

@@ -12,6 +12,8 @@ import type { Incident } from '../../../src-shared/incident.ts';
 import { cleanupTestConsoles, enrolStandardRoster, openTestConsole, type TestConsole } from '../../support/consoles.ts';
 import { incidentInput } from '../../support/incidents.ts';
 import { encodeHlc } from '../../../src-shared/hlc.ts';
+import { foldIncident } from '../../../src-shared/incident-fold.ts';
+import { offlineBacklog } from '../../bench/sync/offline-events.ts';
 
 const open: TestConsole[] = [];
 
@@ -172,5 +174,35 @@ describe('a command answers with the incident it committed', () => {
     const again = await c.call<Incident>('incidents.setStatus', { id: created.id, to: 'resolved' });
     expect(again.notes.map((n) => n.text)).toEqual(['Kvar.']);
     expect(again).toEqual(rowOf(c, created.id));
+  });
+});
+
+describe('an incident no one was handed, folded onto in place', () => {
+  it('stays as its row holds it when the write of a received event fails, and later events fold onto the row', () => {
+    const c = openTestConsole();
+    open.push(c);
+    const { store } = c.core;
+    // A peer's incident of no escalation policy (the runner is handed nothing): its creation,
+    // a note, a status change and a second note, received one append at a time.
+    const { events } = offlineBacklog({
+      count: 8,
+      deviceId: '01939b00-0000-7000-8000-00000000b0b0',
+      facility: 'Märsta',
+      unit: 'Avdelning B',
+      actor: 'v1234',
+      startMs: Date.now() - 10_000,
+    });
+    const id = events.filter((e) => e.type === 'incident.created')[1]!.streamId;
+    const [created, lost, status, kept] = events.filter((e) => e.streamId === id);
+    store.append([created!], { received: true });
+    // The row's write fails (as a full disk would): the append rolls back after the fold ran.
+    store.db.exec(`CREATE TEMP TRIGGER refuse BEFORE UPDATE ON incidents BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+    expect(() => store.append([lost!], { received: true })).toThrow('disk full');
+    store.db.exec('DROP TRIGGER refuse');
+    expect(rowOf(c, id).notes).toEqual([]);
+    store.append([status!, kept!], { received: true });
+    const row = rowOf(c, id);
+    expect(row.notes.map((n) => n.text)).toEqual([(kept!.payload as { text: string }).text]);
+    expect(row).toEqual(foldIncident(store.streamEvents(id)));
   });
 });
