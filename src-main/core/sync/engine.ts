@@ -338,6 +338,12 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       const settled = done.then(noop, noop);
       return { batch, done, settled, onItsWay, whole, readAnswer };
     };
+    // A push the loop will not follow up: its answer is read at once, and the drain waits for it
+    // (its own read would otherwise wait for a next push that never comes).
+    const settle = async (flight: ReturnType<typeof launch> | null) => {
+      flight?.readAnswer();
+      await flight?.settled;
+    };
     try {
       const first = read();
       let flight = first.rows.length > 0 ? launch(first) : null;
@@ -358,11 +364,11 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
           tookAll = await flight.done;
         } catch (error) {
           // The push sent on the status settles before the drain stops (its acks, if good, are recorded).
-          await following?.settled;
+          await settle(following);
           throw error;
         }
         if (stopped) {
-          await following?.settled;
+          await settle(following);
           return;
         }
         if (tookAll && next.rows.length > 0) {
@@ -372,7 +378,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         // Past the end, or an answer other than a plain success: record the last acks,
         // then read again from the start (an event released from quarantine meanwhile
         // sits before the batches just sent; events appended since the read-ahead are in).
-        await following?.settled;
+        await settle(following);
         record();
         const again = read();
         flight = again.rows.length > 0 ? launch(again) : null;
