@@ -344,9 +344,10 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       flight?.readAnswer();
       await flight?.settled;
     };
+    let flight: ReturnType<typeof launch> | null = null;
     try {
       const first = read();
-      let flight = first.rows.length > 0 ? launch(first) : null;
+      flight = first.rows.length > 0 ? launch(first) : null;
       while (flight) {
         // The body on the socket first, then this work: fetch writes a request only some turns
         // after it is called, and the tracker can do nothing with a push until it has it (16t).
@@ -384,6 +385,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         flight = again.rows.length > 0 ? launch(again) : null;
       }
     } finally {
+      // Left by a throw (an outbox read): no push may wait on the loop to read its answer.
+      flight?.readAnswer();
       record();
       progress = null;
     }
