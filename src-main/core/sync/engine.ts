@@ -219,6 +219,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     body: string = pushBody(events),
     // Called once the body is on its way to the tracker (tracker-client.ts `push`).
     sent?: () => void,
+    // Called when the first answer's status says the tracker committed the whole batch (a 200);
+    // the answer's body is read once what it returns settles.
+    committed?: () => unknown,
   ): Promise<boolean> {
     if (events.length === 0) {
       sent?.();
@@ -227,7 +230,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const sentAt = deps.wallClock();
     let response;
     try {
-      response = await client.push(body, sent);
+      response = await client.push(body, sent, committed);
     } catch (error) {
       if (!(error instanceof TrackerFailure)) throw error;
       const refusesContent =
@@ -299,15 +302,18 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     // One push in flight at a time, so the tracker sees batches in outbox order. While
     // it is in flight the console records the previous batch's acks, reads the next
     // batch (the events after the in-flight one) and writes its body, so its own work
-    // overlaps the tracker's instead of adding to it, and the next push leaves as soon
-    // as the answer is in. An unrecorded ack only means a re-push, which the tracker
-    // answers as a duplicate. The read-ahead is sent only after a plain success: after a
-    // refusal, split or quarantine it is dropped and the outbox read again (round 16o).
-    let unrecorded: (() => void) | null = null;
+    // overlaps the tracker's instead of adding to it. The next push leaves as soon as
+    // the answer's status says the tracker committed the whole push (a 200), while that
+    // answer's body is still read, parsed and its acks checked (16v): the tracker already
+    // holds every event before the next batch, so order holds. If that body then turns out
+    // cut, garbled or acking other events, the drain lets the one push sent meanwhile
+    // settle and stops as on any failure; the events of the broken answer stay pending
+    // and go again, which the tracker answers as duplicates. An unrecorded ack only means
+    // a re-push. The read-ahead is sent only after a plain success: after a refusal,
+    // split or quarantine (never a 200) it is dropped and the outbox read again (16o).
+    const unrecorded: (() => void)[] = [];
     const record = () => {
-      const mark = unrecorded;
-      unrecorded = null;
-      mark?.();
+      for (const mark of unrecorded.splice(0)) mark();
     };
     // The same outbox read as ever (up to `shareableThrough`, quarantine left out), its
     // body written at once: events appended after it simply go in a later batch.
@@ -315,32 +321,72 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       const rows = takeBatch(store.outboxRows(batchSize, afterSeq));
       return { rows, body: rows.length > 0 ? pushBody(rows) : '' };
     };
+    const launch = (batch: ReturnType<typeof read>) => {
+      let sent!: () => void;
+      let isWhole!: () => void;
+      let readAnswer!: () => void;
+      const onItsWay = new Promise<void>((resolve) => (sent = resolve));
+      const whole = new Promise<void>((resolve) => (isWhole = resolve));
+      // The answer's body is read and checked once the next push is on the wire (or none goes).
+      const answerMayBeRead = new Promise<void>((resolve) => (readAnswer = resolve));
+      const committed = () => {
+        isWhole();
+        return answerMayBeRead;
+      };
+      const done = pushBatch(client, batch.rows, onDone, (mark) => unrecorded.push(mark), batch.body, sent, committed);
+      // Awaited below; a failure meanwhile is not an unhandled rejection.
+      const settled = done.then(noop, noop);
+      return { batch, done, settled, onItsWay, whole, readAnswer };
+    };
+    // A push the loop will not follow up: its answer is read at once, and the drain waits for it
+    // (its own read would otherwise wait for a next push that never comes).
+    const settle = async (flight: ReturnType<typeof launch> | null) => {
+      flight?.readAnswer();
+      await flight?.settled;
+    };
+    let flight: ReturnType<typeof launch> | null = null;
     try {
-      let batch = read();
-      while (batch.rows.length > 0) {
-        let sent!: () => void;
-        const onItsWay = new Promise<void>((resolve) => (sent = resolve));
-        const inFlight = pushBatch(client, batch.rows, onDone, (mark) => (unrecorded = mark), batch.body, sent);
-        // Awaited below; a failure meanwhile is not an unhandled rejection.
-        inFlight.catch(() => {});
+      const first = read();
+      flight = first.rows.length > 0 ? launch(first) : null;
+      while (flight) {
         // The body on the socket first, then this work: fetch writes a request only some turns
         // after it is called, and the tracker can do nothing with a push until it has it (16t).
-        await Promise.race([onItsWay, inFlight.then(noop, noop)]);
+        await Promise.race([flight.onItsWay, flight.settled]);
         record();
-        const next = read(batch.rows.at(-1)!.seq);
-        const tookAll = await inFlight;
-        if (stopped) return;
+        const next = read(flight.batch.rows.at(-1)!.seq);
+        // The status of the answer, or the whole push ended (a refusal, a failure) before one came.
+        const status = await Promise.race([flight.whole.then(() => 'committed'), flight.settled.then(() => 'settled')]);
+        const following = status === 'committed' && !stopped && next.rows.length > 0 ? launch(next) : null;
+        // As for the acks above, the body on the socket before this process reads the answer (16t).
+        if (following) void Promise.race([following.onItsWay, following.settled]).then(flight.readAnswer);
+        else flight.readAnswer();
+        let tookAll: boolean;
+        try {
+          tookAll = await flight.done;
+        } catch (error) {
+          // The push sent on the status settles before the drain stops (its acks, if good, are recorded).
+          await settle(following);
+          throw error;
+        }
+        if (stopped) {
+          await settle(following);
+          return;
+        }
         if (tookAll && next.rows.length > 0) {
-          batch = next;
+          flight = following ?? launch(next);
           continue;
         }
         // Past the end, or an answer other than a plain success: record the last acks,
         // then read again from the start (an event released from quarantine meanwhile
         // sits before the batches just sent; events appended since the read-ahead are in).
+        await settle(following);
         record();
-        batch = read();
+        const again = read();
+        flight = again.rows.length > 0 ? launch(again) : null;
       }
     } finally {
+      // Left by a throw (an outbox read): no push may wait on the loop to read its answer.
+      flight?.readAnswer();
       record();
       progress = null;
     }

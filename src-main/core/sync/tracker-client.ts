@@ -141,11 +141,12 @@ export function createTrackerClient(options: TrackerClientOptions) {
     auth = true,
     as: 'json' | 'text' = 'json',
     sent?: () => void,
+    committed?: () => unknown,
   ): Promise<z.infer<S>> {
     const headers: Record<string, string> = { accept: as === 'text' ? 'text/yaml, text/plain' : 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (auth && options.token) headers.authorization = `Bearer ${options.token}`;
-    if (!sent) return answer(method, path, schema, body, as, headers);
+    if (!sent) return answer(method, path, schema, body, as, headers, committed);
     if (!listening) {
       subscribe('undici:request:bodySent', onBodySent);
       listening = true;
@@ -154,7 +155,7 @@ export function createTrackerClient(options: TrackerClientOptions) {
     headers[SENT_TAG] = tag;
     bodyWaiters.set(tag, sent);
     try {
-      return await answer(method, path, schema, body, as, headers);
+      return await answer(method, path, schema, body, as, headers, committed);
     } finally {
       // Settled without a report (no body written, or a fetch that does not report): stand in for it.
       if (bodyWaiters.delete(tag)) sent();
@@ -168,6 +169,7 @@ export function createTrackerClient(options: TrackerClientOptions) {
     body: unknown,
     as: 'json' | 'text',
     headers: Record<string, string>,
+    committed?: () => unknown,
   ): Promise<z.infer<S>> {
     let response: Response | null = null;
     for (let tried = 1; response === null; tried++) {
@@ -189,6 +191,10 @@ export function createTrackerClient(options: TrackerClientOptions) {
         );
       }
     }
+    // The status is in before the body is read and checked: a 200 to a push means the tracker
+    // committed all of it (each event accepted or a duplicate; every refusal is another status).
+    // The caller may hold the reading back (a promise) until its next push is on the wire.
+    if (response.status === 200 && committed) await committed();
     let text: string;
     try {
       text = await response.text();
@@ -241,10 +247,13 @@ export function createTrackerClient(options: TrackerClientOptions) {
     previewEnrolment: (code: string) => request('POST', '/v1/enroll/preview', EnrollPreview, { code }, false),
     /**
      * `body` is PushRequest's JSON, written from the outbox's stored text (push-body.ts);
-     * `sent`, when given, is called once the body has been written to the socket (at the latest when the push settles).
+     * `sent`, when given, is called once the body has been written to the socket (at the latest when the push settles);
+     * `committed` as soon as the answer's status is 200, which the tracker sends only once it has committed the whole
+     * push (src-tracker/events/routes.ts: every refusal is a 4xx or 5xx), before the body is read and checked (which
+     * waits for the promise it returns). The body can still turn out cut or garbled: the push then rejects as ever.
      */
-    push: (body: string, sent?: () => void) =>
-      request('POST', '/v1/events', PushResponse, new JsonText(body), true, 'json', sent),
+    push: (body: string, sent?: () => void, committed?: () => unknown) =>
+      request('POST', '/v1/events', PushResponse, new JsonText(body), true, 'json', sent, committed),
     pull: (after: number, limit: number) => request('GET', `/v1/events?after=${after}&limit=${limit}`, PullResponse),
 
     /**

@@ -4,7 +4,7 @@
  * undici's diagnostics channels (Node's fetch is undici), per `POST /v1/events`: request:create
  * (fetch made the request) to client:sendHeaders (its headers written to the socket) and to
  * request:bodySent (its whole body written), bodySent to request:headers (the answer's
- * headers), and an answer to the next push's create. Printed to stderr at exit, medians and sums.
+ * headers), and an answer to the next push's create and to its whole body written (16v). Printed to stderr at exit, medians and sums.
  */
 import { subscribe } from 'node:diagnostics_channel';
 
@@ -55,9 +55,14 @@ process.on('exit', () => {
     .slice(1)
     .map((t, i) => t.create - answered[i]!.answer!)
     .filter((g) => g < 1000);
+  // From an answer's headers to the next push's whole body on the socket: what the tracker waits (16v).
+  const toNextBody = answered
+    .slice(1)
+    .map((t, i) => (t.body ?? NaN) - answered[i]!.answer!)
+    .filter((g) => g < 1000);
   process.stderr.write(
     `pushes ${answered.length}: ${summary('create->sendHeaders', span('create', 'headers'))}; ` +
       `${summary('create->bodySent', span('create', 'body'))}; ${summary('bodySent->answer', span('body', 'answer'))}; ` +
-      `${summary('answer->next create', gaps)} ms\n`,
+      `${summary('answer->next create', gaps)}; ${summary('answer->next bodySent', toNextBody)} ms\n`,
   );
 });

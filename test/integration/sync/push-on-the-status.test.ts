@@ -1,0 +1,204 @@
+/**
+ * The drain sends its next push as soon as the answer's status says the tracker committed the
+ * whole push (a 200; every refusal is another status), and reads, parses and checks that
+ * answer's body after (round 16v). Before, the next push waited for all of that, and the
+ * tracker idled meanwhile.
+ *
+ * A real tracker and console over HTTP, with a proxy between them that forwards every request
+ * and answer as it is, except for the answers to pushes: their status and headers go at once,
+ * their body is held until the console's next push has arrived (at most a few seconds, so an
+ * engine that waits for the body still finishes its drain and the test fails rather than hangs).
+ * The second test garbles one push's answer body under its 200: the drain stops after the one
+ * push it sent on that status settles, and every event reaches the tracker exactly once.
+ */
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import type { ChildTracker } from '../tracker/child-tracker.ts';
+import { cleanupTestConsoles, type TestConsole } from '../../support/consoles.ts';
+import { incidentInput } from '../../support/incidents.ts';
+import { tempDir } from '../../support/temp.ts';
+import type { SyncStatus } from '../../../src-shared/sync.ts';
+import {
+  deviceToken,
+  enrol,
+  enrolmentCode,
+  startTracker,
+  syncConsole,
+  trackerEvents,
+  waitForSync,
+} from './sync-lab.ts';
+
+const dir = tempDir('guardline-sync-on-the-status-');
+const open: TestConsole[] = [];
+const servers: Server[] = [];
+let tracker: ChildTracker;
+
+afterAll(async () => {
+  for (const c of open) await c.close();
+  for (const s of servers) {
+    s.closeAllConnections();
+    await new Promise((done) => s.close(done));
+  }
+  await tracker?.kill();
+  cleanupTestConsoles();
+  dir.cleanup();
+});
+
+const BATCH = 40;
+const INCIDENTS = 230;
+/** Push answers whose body the first test holds back. */
+const HELD = 3;
+/** The longest a body is held when no next push comes (the engine that waits for it). */
+const HOLD_AT_MOST_MS = 4_000;
+const live = (s: SyncStatus) => s.pending === 0 && s.state === 'live';
+
+/** What passed through the proxy, in the order it arrived. */
+interface Seen {
+  method: string;
+  path: string;
+  /** A push's event ids, as sent. */
+  ids: string[];
+}
+
+interface ProxyOptions {
+  /** Called with each push answer (its index among push answers, status, body); returns what to do. */
+  onPushAnswer(index: number, status: number, body: Buffer): { hold: boolean; body: Buffer };
+}
+
+async function startProxy(target: string, options: ProxyOptions) {
+  const seen: Seen[] = [];
+  let pushAnswers = 0;
+  let held: (() => void) | null = null;
+  const result = { seen, releasedByNextPush: 0, releasedByTimer: 0 };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    const isPush = req.method === 'POST' && req.url === '/v1/events';
+    // A push's request has arrived (its headers): a held answer body goes now.
+    if (isPush && held) {
+      result.releasedByNextPush += 1;
+      held();
+    }
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const entry: Seen = { method: req.method!, path: req.url!, ids: [] };
+      if (isPush) entry.ids = (JSON.parse(body.toString()) as { events: { id: string }[] }).events.map((e) => e.id);
+      seen.push(entry);
+      const upstream = httpRequest(`${target}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
+        const headers: IncomingHttpHeaders = { ...answer.headers };
+        delete headers.connection;
+        delete headers['keep-alive'];
+        if (!isPush) {
+          res.writeHead(answer.statusCode!, headers);
+          answer.pipe(res);
+          return;
+        }
+        const parts: Buffer[] = [];
+        answer.on('data', (c: Buffer) => parts.push(c));
+        answer.on('end', () => {
+          const decided = options.onPushAnswer(pushAnswers++, answer.statusCode!, Buffer.concat(parts));
+          headers['content-length'] = String(decided.body.length);
+          res.writeHead(answer.statusCode!, headers);
+          if (!decided.hold) {
+            res.end(decided.body);
+            return;
+          }
+          res.flushHeaders();
+          const timer = setTimeout(() => {
+            result.releasedByTimer += 1;
+            release();
+          }, HOLD_AT_MOST_MS);
+          const release = () => {
+            clearTimeout(timer);
+            held = null;
+            res.end(decided.body);
+          };
+          held = release;
+        });
+      });
+      upstream.on('error', () => res.destroy());
+      upstream.end(body);
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, ...result, result };
+}
+
+async function consoleWithBacklog(name: string) {
+  const c = await syncConsole(dir.path, name, { sync: { batchSize: BATCH } });
+  open.push(c);
+  const titles: string[] = [];
+  for (let i = 0; i < INCIDENTS; i++) {
+    titles.push(`${name} ${i}`);
+    await c.call(
+      'incidents.create',
+      incidentInput({ title: `${name} ${i}`, category: 'technical', severity: 'medium' }),
+    );
+  }
+  return { c, titles };
+}
+
+async function ownTitlesAtTracker(c: TestConsole): Promise<string[]> {
+  return (await trackerEvents(tracker.url, deviceToken(c)))
+    .filter((e) => e.deviceId === c.core.info().deviceId && e.type === 'incident.created')
+    .sort((a, b) => a.serverSeq - b.serverSeq)
+    .map((e) => (e.payload as { title: string }).title);
+}
+
+it("sends the next push while the previous answer's body is still on its way", { timeout: 180_000 }, async () => {
+  tracker = await startTracker(join(dir.path, 'tracker.sqlite'));
+  const { c, titles } = await consoleWithBacklog('status');
+  const proxy = await startProxy(tracker.url, {
+    onPushAnswer: (index, status, body) => ({ hold: status === 200 && index < HELD, body }),
+  });
+  await enrol(c, proxy.url, await enrolmentCode(tracker.url));
+  await waitForSync(c, live, 'the backlog to drain');
+
+  const pushes = proxy.result.seen.filter((s) => s.method === 'POST' && s.path === '/v1/events');
+  expect(pushes.length).toBeGreaterThan(HELD + 1);
+  // Each held body was let go by the next push's arrival, never by the proxy giving up.
+  expect({ byNextPush: proxy.result.releasedByNextPush, byTimer: proxy.result.releasedByTimer }).toEqual({
+    byNextPush: HELD,
+    byTimer: 0,
+  });
+  // Every event at the tracker once, in the order it was written.
+  expect(await ownTitlesAtTracker(c)).toEqual(titles);
+});
+
+it(
+  'stops after the one push sent on a 200 whose body is garbage, and loses or repeats nothing',
+  { timeout: 180_000 },
+  async () => {
+    tracker ??= await startTracker(join(dir.path, 'tracker.sqlite'));
+    const { c, titles } = await consoleWithBacklog('garbage');
+    const GARBLED = 2;
+    const proxy = await startProxy(tracker.url, {
+      onPushAnswer: (index, status, body) => ({
+        hold: false,
+        body: index === GARBLED && status === 200 ? Buffer.from('<html>not the tracker</html>') : body,
+      }),
+    });
+    await enrol(c, proxy.url, await enrolmentCode(tracker.url));
+    await waitForSync(c, live, 'the backlog to drain');
+
+    const seen = proxy.result.seen;
+    const pushAt = seen.flatMap((s, i) => (s.method === 'POST' && s.path === '/v1/events' ? [i] : []));
+    const garbled = pushAt[GARBLED]!;
+    // Between the garbled answer's push and the next cycle's health check: the one push sent on its status.
+    const nextHealth = seen.findIndex((s, i) => i > garbled && s.path === '/v1/health');
+    expect(nextHealth).toBeGreaterThan(garbled);
+    expect(pushAt.filter((i) => i > garbled && i < nextHealth)).toHaveLength(1);
+    // The garbled answer's events went again (its acks were never read) ...
+    const resentLater = pushAt
+      .filter((i) => i > nextHealth)
+      .flatMap((i) => seen[i]!.ids)
+      .filter((id) => seen[garbled]!.ids.includes(id));
+    expect(resentLater).toEqual(seen[garbled]!.ids);
+    // ... and the tracker holds every event once, in the order written; the console has nothing pending.
+    expect(await ownTitlesAtTracker(c)).toEqual(titles);
+    expect(c.core.sync.status().pending).toBe(0);
+  },
+);
