@@ -126,15 +126,28 @@ describe.skipIf(!hasPostgres)('fault campaign on PostgreSQL', () => {
       proxy.setLink('up');
       for (const c of consoles) await c.call('sync.retryNow');
       const total = () => Math.max(...consoles.map(eventCount));
-      for (let pass = 0; pass < 3; pass++) {
-        for (const c of consoles) {
-          await waitForSync(
-            c,
-            (s) => s.pending === 0 && s.state === 'live' && eventCount(c) === total(),
-            `console convergence (round ${pass})`,
-            180_000,
-          );
+      try {
+        for (let pass = 0; pass < 3; pass++) {
+          for (const c of consoles) {
+            await waitForSync(
+              c,
+              (s) => s.pending === 0 && s.state === 'live' && eventCount(c) === total(),
+              `console convergence (round ${pass})`,
+              180_000,
+            );
+          }
         }
+      } catch (error) {
+        // Say what the tracker was doing: alive or not, and what it last printed.
+        const alive = await Promise.race([
+          tracker.exited.then((code) => `exited (${code})`),
+          Promise.resolve('running'),
+        ]);
+        const tail = tracker.output().split('\n').slice(-40).join('\n');
+        throw new Error(
+          `${(error as Error).message}\ntracker ${alive}; proxy ${JSON.stringify(proxy.stats)}; its last output:\n${tail}`,
+          { cause: error },
+        );
       }
       const held = await trackerEvents(tracker.url, deviceToken(consoles[0]!));
       // Exactly once, counted per console: each acknowledged event at the tracker once, same content, nothing extra.
