@@ -244,11 +244,25 @@ function isBusy(error: unknown): boolean {
 }
 
 function openPostgres(url: string): Kysely<TrackerDatabase> {
+  return new Kysely<TrackerDatabase>({ dialect: new PostgresDialect({ pool: openPgPool(url) }) });
+}
+
+/**
+ * The tracker's PostgreSQL pool. A connection the server drops (a restart, a failover, an
+ * administrator's pg_terminate_backend) emits 'error' on its client; unheard, Node throws it
+ * and the tracker process dies. The pool hears it for idle clients, but not for one that is
+ * checked out between two queries (a transaction's, or one Kysely holds): the fault campaign
+ * lost its tracker that way after a database crash, and every console stayed offline. Each
+ * client now hears its own errors; the query that uses it next fails (a 503, retried), and the
+ * pool drops it when it is released.
+ */
+export function openPgPool(url: string): Pool {
   const pool = new Pool({ connectionString: url, max: 10 });
-  // An idle connection the server drops (restart, failover) emits 'error' on the pool;
-  // unheard, that would crash the tracker. The pool replaces it on the next query.
   pool.on('error', () => {});
-  return new Kysely<TrackerDatabase>({ dialect: new PostgresDialect({ pool }) });
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
+  return pool;
 }
 
 async function migrateToLatest(db: Kysely<TrackerDatabase>): Promise<void> {

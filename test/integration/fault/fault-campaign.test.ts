@@ -141,7 +141,8 @@ describe.skipIf(!hasPostgres)('fault campaign on PostgreSQL', () => {
         // Say what the tracker was doing: alive or not, and what it last printed.
         const alive = await Promise.race([
           tracker.exited.then((code) => `exited (${code})`),
-          Promise.resolve('running'),
+          // A turn later: an exit already seen has settled `exited` by then.
+          new Promise<string>((resolve) => setImmediate(() => resolve('running'))),
         ]);
         const tail = tracker.output().split('\n').slice(-40).join('\n');
         throw new Error(
