@@ -550,7 +550,12 @@ function mergeResults(results: readonly AppendResult[]): AppendResult {
   };
 }
 
-export function openEventStore(file: string, migrations?: readonly Migration[]): EventStore {
+export function openEventStore(
+  file: string,
+  migrations?: readonly Migration[],
+  /** `roomWaitMs`: roomInWal's bound instead of ROOM_WAIT_MS (tests that must not depend on the disk's speed). */
+  tuning: { roomWaitMs?: number } = {},
+): EventStore {
   const { db, schemaVersion } = openDatabase(file, migrations);
   const projectors: Projector[] = [];
   const deferred: DeferredProjector[] = [];
@@ -1138,7 +1143,7 @@ export function openEventStore(file: string, migrations?: readonly Migration[]):
       timer = setTimeout(() => {
         over = true;
         resolve();
-      }, ROOM_WAIT_MS);
+      }, tuning.roomWaitMs ?? ROOM_WAIT_MS);
     });
     const copyAll = async () => {
       // A checkpoint already running began before the last commits: it leaves their frames.
