@@ -8,22 +8,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { HqStreamMessage } from '../../src-shared/hq-wire.ts';
 import type { TrackerContext } from '../context.ts';
+import { openEventStream } from '../stream/sse.ts';
 
-const RETRY_MS = 2000;
 const COALESCE_MS = 100;
 
 export function hqStreamRoute(app: FastifyInstance, ctx: TrackerContext): void {
   app.get('/v1/hq/stream', async (request, reply) => {
     await ctx.auth.viewer(request);
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    res.write(`retry: ${RETRY_MS}\n\n`);
+    const res = openEventStream(reply);
 
     const pending = new Map<string, number>();
     let timer: NodeJS.Timeout | null = null;

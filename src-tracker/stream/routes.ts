@@ -8,22 +8,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { StreamMessage } from '../../src-shared/sync-wire.ts';
 import type { TrackerContext } from '../context.ts';
+import { openEventStream } from './sse.ts';
 import { facilityHead } from '../events/pull.ts';
 
-const RETRY_MS = 2000;
 
 export function streamRoutes(app: FastifyInstance, ctx: TrackerContext): void {
   app.get('/v1/stream', async (request, reply) => {
     const device = await ctx.auth.device(request);
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    res.write(`retry: ${RETRY_MS}\n\n`);
+    const res = openEventStream(reply);
 
     let sent = -1;
     const send = (seq: number) => {
