@@ -11,7 +11,6 @@ import type { TrackerContext } from '../context.ts';
 import { openEventStream } from './sse.ts';
 import { facilityHead } from '../events/pull.ts';
 
-
 export function streamRoutes(app: FastifyInstance, ctx: TrackerContext): void {
   app.get('/v1/stream', async (request, reply) => {
     const device = await ctx.auth.device(request);
