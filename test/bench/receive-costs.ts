@@ -1,12 +1,12 @@
 /**
- * `node test/bench/receive-costs.ts [--runs N] [--heap] <tree>…`: what the receiving console's
+ * `node test/bench/receive-costs.ts [--runs N] [--batch N] [--heap] <tree>…`: what the receiving console's
  * main thread spends and allocates appending a peer's catch-up, for several source trees in
  * turns (a copy of the base beside this worktree), apart from the mesh's sockets, frames and
  * worker, whose run-to-run noise hides a few per cent (issue 12n).
  *
  * Each run appends the receive bench's backlog (21,670 signed events: 5,000 incidents and the
  * escalations of their threats) to a fresh console core of that tree in batches of 1,000, as
- * the mesh gate hands them over: received, with the author check's canonical text and author
+ * the mesh gate hands them over (`--batch`: events a transaction, default 1,000): received, with the author check's canonical text and author
  * hash, and each payload marked parsed (`parsedPayload`, the frame worker's mark). Printed per
  * run: the main thread's CPU for the appends (their commits, projections and commit
  * listeners: the escalation runner), the whole process's CPU over the same span (V8's helper
@@ -24,13 +24,16 @@ const args = process.argv.slice(2);
 const runsAt = args.indexOf('--runs');
 const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 3;
 const heap = args.includes('--heap');
-const trees = args.filter((a, i) => a !== '--heap' && i !== runsAt && i !== runsAt + 1).map((t) => resolve(t));
-if (trees.length === 0 || !(runs >= 1)) {
-  console.error('usage: node test/bench/receive-costs.ts [--runs N] [--heap] <tree>…');
+const batchAt = args.indexOf('--batch');
+const BATCH = batchAt >= 0 ? Number(args[batchAt + 1]) : 1_000;
+const trees = args
+  .filter((a, i) => a !== '--heap' && i !== runsAt && i !== runsAt + 1 && i !== batchAt && i !== batchAt + 1)
+  .map((t) => resolve(t));
+if (trees.length === 0 || !(runs >= 1) || !(BATCH >= 1)) {
+  console.error('usage: node test/bench/receive-costs.ts [--runs N] [--batch N] [--heap] <tree>…');
   process.exit(2);
 }
 
-const BATCH = 1_000;
 const PEER = '01939b00-0000-7000-8000-00000000b0b0';
 
 interface HeapNode {

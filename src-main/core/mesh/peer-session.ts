@@ -178,6 +178,15 @@ const MESH_MERGE_BUDGET_MS = 40;
 /** Events merged before this session has timed a transaction of its own (the old fixed limit). */
 const MESH_MERGE_FIRST = 1000;
 /**
+ * A merge that has room left for at least this many events takes them from the front of the
+ * next queued frame, which stays queued with the rest. Whole frames only, a 500-event frame
+ * that did not fit whole left up to half of the budget unused: in a catch-up about half the
+ * transactions held one frame (npm run bench mesh with GUARDLINE_MESH_TIMELINE, round 12u),
+ * and a transaction of 500 events costs more per event than one of 1,000 (each touched
+ * incident's row is rewritten once per transaction: npm run bench receive).
+ */
+const MESH_SPLIT_LEAST = 100;
+/**
  * Frames a merge passes over to reach the `events` frames queued behind them: nothing in
  * storing events depends on them, and they are handled right after, in their order. A
  * catch-up's frames arrive interleaved with the peer's acks (of our cursor-only batches, one
@@ -185,6 +194,19 @@ const MESH_MERGE_FIRST = 1000;
  * 20,000-event catch-up one 500-event frame per commit (npm run bench mesh, issue 12i).
  */
 const PASSED_OVER: ReadonlySet<MeshFrame['t']> = new Set(['ack', 'status', 'ping', 'tracker_ask', 'tracker_held']);
+
+/**
+ * A frame ready for handling, with what the preparer computed for an `events` frame's events.
+ * `taken`: how many events from the front of the frame the worker prepared were stored already
+ * by a merge that had room for part of it (MESH_SPLIT_LEAST); `frame` and `ahead` then hold the
+ * rest, and new chain guesses for the frame (`job`) apply from that offset.
+ */
+interface QueuedFrame {
+  frame: MeshFrame;
+  ahead: ReceivedPrep[] | null;
+  job?: number | undefined;
+  taken?: number;
+}
 
 /**
  * This thread's CPU time (ms), or the wall clock where the runtime cannot tell. CPU time is what
@@ -271,7 +293,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
   const timeline = openSessionTimeline(deps.role);
   let ownDevice = '';
   /** Frames ready for handling, with what the preparer computed for an `events` frame's events. */
-  const queue: { frame: MeshFrame; ahead: ReceivedPrep[] | null; job?: number | undefined }[] = [];
+  const queue: QueuedFrame[] = [];
   /** Frames of arrived chunks still being prepared off this thread; chunks are admitted in arrival order. */
   let preparing = 0;
   let arriving: Promise<void> = Promise.resolve();
@@ -567,6 +589,8 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
         const jobs = timeline ? [job ?? null] : null;
         const lasts = timeline ? [frame.last] : null;
         const limit = mergeLimit();
+        // Whether this transaction ends inside a frame (the rest of it stays queued).
+        let split = false;
         for (let i = 0; i < queue.length;) {
           const next = queue[i]!;
           if (next.frame.t !== 'events') {
@@ -574,7 +598,27 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
             i += 1;
             continue;
           }
-          if (events.length + next.frame.events.length > limit) break;
+          if (events.length + next.frame.events.length > limit) {
+            const room = limit - events.length;
+            if (room < MESH_SPLIT_LEAST) break;
+            // The front of the frame joins this transaction, the rest stays in the frame's place
+            // (handled next, in order). The part reaches its own last event's seq: the peer's
+            // events up to it are stored, and the cursor and the ack say no more than that.
+            const part = next.frame.events.slice(0, room);
+            events = events.concat(part);
+            prepared = prepared.concat(next.ahead ? next.ahead.slice(0, room) : new Array<undefined>(room));
+            last = Math.max(last, part[room - 1]!.seq);
+            queue[i] = {
+              frame: { ...next.frame, events: next.frame.events.slice(room) },
+              ahead: next.ahead ? next.ahead.slice(room) : null,
+              job: next.job,
+              taken: (next.taken ?? 0) + room,
+            };
+            jobs?.push(next.job ?? null);
+            lasts?.push(last);
+            split = true;
+            break;
+          }
           queue.splice(i, 1);
           events = events.concat(next.frame.events);
           prepared = prepared.concat(next.ahead ?? new Array<undefined>(next.frame.events.length));
@@ -589,11 +633,15 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
         timed(events.length, threadMs() - started);
         timeline?.mark('stored', { events: events.length, last });
         // Stored (or refused): the frame worker chains the frames after these from the log's head.
-        if (lastJob > 0) deps.preparer?.stored(lastJob);
+        // Not after a transaction that ended inside a frame: the worker's guesses for the rest of
+        // it go on from the part stored, and the frames after it from the frame's end; the
+        // transaction that stores the rest tells the worker (a guess that misses meanwhile only
+        // costs this thread the hash: the append takes a guess only when its prevHash is the log's).
+        if (lastJob > 0 && !split) deps.preparer?.stored(lastJob);
         // The log's head is not where the worker's guesses for the frames after went on from
         // (our own events went in: the escalation runner, a line's status): new guesses for them.
         const tip = prepared.at(-1)?.chain?.hash;
-        const again = lastJob > 0 && tip !== undefined ? deps.preparer?.rechain(lastJob, tip) : null;
+        const again = lastJob > 0 && tip !== undefined && !split ? deps.preparer?.rechain(lastJob, tip) : null;
         if (again) void again.then(guessesAgain);
         if (refusal) return close(refusal);
         session.peerHead = Math.max(session.peerHead, last);
@@ -642,7 +690,7 @@ export function openPeerSession(deps: SessionDeps): PeerSession {
   function guessesAgain(frames: RechainedFrame[]): void {
     for (const frame of frames) {
       const entry = queue.find((e) => e.job === frame.job);
-      if (entry?.ahead) applyRechain(entry.ahead, frame);
+      if (entry?.ahead) applyRechain(entry.ahead, frame, entry.taken ?? 0);
       else rechained.set(frame.job, frame);
     }
     // Bounded: only frames posted and not yet stored are ever named (at most the queue's).

@@ -349,12 +349,18 @@ export interface RechainedFrame {
   hashes: string;
 }
 
-/** Puts a rechained frame's guesses on its prepared events (in batch order, as unpackReceived gives them). */
-export function applyRechain(preps: readonly ReceivedPrep[], rechained: RechainedFrame): void {
-  let prevHash = rechained.start;
-  const n = Math.min(preps.length, rechained.hashes.length / CHAIN_HASH_LENGTH);
+/**
+ * Puts a rechained frame's guesses on its prepared events (in batch order, as unpackReceived
+ * gives them). `from`: the frame's events before it were stored already and `preps` holds the
+ * rest (the peer session stored the front of the frame in a merge: MESH_SPLIT_LEAST).
+ */
+export function applyRechain(preps: readonly ReceivedPrep[], rechained: RechainedFrame, from = 0): void {
+  let prevHash =
+    from === 0 ? rechained.start : rechained.hashes.slice((from - 1) * CHAIN_HASH_LENGTH, from * CHAIN_HASH_LENGTH);
+  const n = Math.min(preps.length, rechained.hashes.length / CHAIN_HASH_LENGTH - from);
   for (let i = 0; i < n; i++) {
-    const hash = rechained.hashes.slice(i * CHAIN_HASH_LENGTH, (i + 1) * CHAIN_HASH_LENGTH);
+    const at = from + i;
+    const hash = rechained.hashes.slice(at * CHAIN_HASH_LENGTH, (at + 1) * CHAIN_HASH_LENGTH);
     preps[i]!.chain = { prevHash, hash };
     prevHash = hash;
   }

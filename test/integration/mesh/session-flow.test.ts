@@ -260,6 +260,57 @@ describe("a peer session's flow", () => {
     expect(seen).toEqual(['stored 100', 'our feed', 'on disk', 'ack 100']);
   });
 
+  it('fills a transaction to its limit with the front of the next queued frame, and stores the rest next', async () => {
+    // Round 12u: whole frames only left up to half of a transaction's budget unused (500-event
+    // frames under a limit of ~900 events: one frame a transaction). Four 300-event frames queued
+    // behind the first transaction's limit of 1,000 (MESH_MERGE_FIRST): 1,000 events in it (three
+    // frames and the front of the fourth), then the fourth's other 200.
+    const peerKeys = generateKeyPairSync('ed25519');
+    const peerId = 'peer-device';
+    const stored: { seqs: number[]; last: number }[] = [];
+    let session: PeerSession | null = null;
+    let asked = 0;
+    const port = await sessionServer(
+      peerId,
+      {
+        accept(_peer, events, last) {
+          stored.push({ seqs: events.map((e) => e.seq), last });
+          return null;
+        },
+        // The first transaction waits until the peer's four frames are all queued behind it.
+        roomInWal() {
+          if (asked++ > 0) return null;
+          return new Promise<void>((resolve) => {
+            const queued = () => (session!.backlog >= 4 ? resolve() : setImmediate(queued));
+            queued();
+          });
+        },
+        limits: { queuedFrames: QUEUED_FRAMES, framesPerSecond: 10_000, frameBurst: 10_000 },
+      },
+      (opened) => (session = opened),
+    );
+    const frame = (f: number): MeshFrame => ({
+      t: 'events',
+      events: Array.from({ length: 300 }, (_, i) => feedEvent(peerId, f * 300 + i + 1)),
+      last: (f + 1) * 300,
+    });
+    const answered = await meshAttack(
+      { host: '127.0.0.1', port },
+      { deviceId: peerId, ...peerKeys },
+      [0, 1, 2, 3].map(frame),
+      { done: (got) => got.some((f) => f.t === 'ack' && f.last === 1200) },
+    );
+    expect(stored.map((s) => [s.seqs.length, s.seqs[0], s.seqs.at(-1), s.last])).toEqual([
+      [1000, 1, 1000, 1000],
+      [200, 1001, 1200, 1200],
+    ]);
+    // The first ack says no more than what was stored: the peer's cursor stops inside its frame.
+    expect(answered.filter((f) => f.t === 'ack')).toEqual([
+      { t: 'ack', last: 1000 },
+      { t: 'ack', last: 1200 },
+    ]);
+  });
+
   it('holds the next batch while the store asks for room in its WAL, serving the peer meanwhile, then stores it', async () => {
     // Issue 12r: past the WAL's high-water mark the store's roomInWal returns a wait (the
     // checkpoint worker copying the log); the session awaits it off the thread before its next
@@ -298,39 +349,40 @@ describe("a peer session's flow", () => {
       },
       () => undefined,
     );
-    // Two frames too large to share one transaction (the session merges up to 1,000 events at first).
+    // Two frames that cannot share one transaction: each fills the 1,000 events the session
+    // merges at first (with 600 each, the front of the second joins the first since round 12u).
     const batch = (from: number): MeshFrame => ({
       t: 'events',
-      events: Array.from({ length: 600 }, (_, i) => feedEvent(peerId, from + i)),
-      last: from + 599,
+      events: Array.from({ length: 1000 }, (_, i) => feedEvent(peerId, from + i)),
+      last: from + 999,
     });
     const subscribe: MeshFrame = { t: 'subscribe', after: 0, marks: {} };
     const frames = await meshAttack(
       { host: '127.0.0.1', port },
       { deviceId: peerId, ...peerKeys },
-      [subscribe, batch(1), { t: 'ping' }, batch(601)],
+      [subscribe, batch(1), { t: 'ping' }, batch(1001)],
       {
         done(got) {
           for (const f of got.slice(handled)) if (f.t === 'ack') seen.push(`ack ${f.last}`);
           handled = got.length;
-          acked = got.some((f) => f.t === 'ack' && f.last === 600);
+          acked = got.some((f) => f.t === 'ack' && f.last === 1000);
           maybeGive();
-          return got.some((f) => f.t === 'ack' && f.last === 1200);
+          return got.some((f) => f.t === 'ack' && f.last === 2000);
         },
       },
     );
     expect(frames.filter((f) => f.t === 'ack')).toEqual([
-      { t: 'ack', last: 600 },
-      { t: 'ack', last: 1200 },
+      { t: 'ack', last: 1000 },
+      { t: 'ack', last: 2000 },
     ]);
     // The second batch was stored only after the room was given, not dropped or reordered.
-    expect(seen.filter((s) => s !== 'ack 600')).toEqual([
-      'stored 600',
+    expect(seen.filter((s) => s !== 'ack 1000')).toEqual([
+      'stored 1000',
       'waiting for room',
       'room',
-      'stored 1200',
-      'ack 1200',
+      'stored 2000',
+      'ack 2000',
     ]);
-    expect(seen.indexOf('ack 600')).toBeLessThan(seen.indexOf('room'));
+    expect(seen.indexOf('ack 1000')).toBeLessThan(seen.indexOf('room'));
   });
 });

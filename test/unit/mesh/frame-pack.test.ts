@@ -180,6 +180,19 @@ describe('chain hashes guessed ahead on the frame worker', () => {
     ]);
   });
 
+  it('puts new guesses on the rest of a frame whose front a merge stored, each at its own place in the frame', () => {
+    // Round 12u: the peer session stores the front of a queued frame in a transaction with room
+    // for part of it; the rest stays queued, and a rechain names the whole frame.
+    const moved = 'b'.repeat(64);
+    const xyz = chainOf(moved, ['x', 'y', 'z']);
+    const rest = prepareReceived(signed, keys).slice(1);
+    applyRechain(rest, { job: 2, start: moved, hashes: xyz.join('') }, 1);
+    expect(rest.map((p) => p.chain)).toEqual([
+      { prevHash: xyz[0], hash: xyz[1] },
+      { prevHash: xyz[1], hash: xyz[2] },
+    ]);
+  });
+
   it('stops at an event it has no text for, and starts the next frame from the head', () => {
     const ahead = createChainAhead();
     const partial = ahead.chain({ job: 1, head, storedThrough: 0 }, [texts(1)[0]!, null, texts(1)[2]!]);
