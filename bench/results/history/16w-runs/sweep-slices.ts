@@ -32,6 +32,8 @@ for (const option of (process.env.FTS_OPTIONS ?? '').split(',').filter(Boolean))
 const frames = () => Math.max(0, (walEnd(file) - 32) / (4096 + 24));
 type Slice = { n: number; events: number; userMs: number; systemMs: number; wallMs: number; walBefore: number; walAfter: number };
 const slices: Slice[] = [];
+const merges: Slice[] = [];
+const mergeStep = Number(process.env.MERGE_STEP ?? 0);
 const store = core.store;
 const append = store.append.bind(store);
 store.append = ((events: Parameters<typeof append>[0], options?: Parameters<typeof append>[1]) => {
@@ -43,6 +45,16 @@ store.append = ((events: Parameters<typeof append>[0], options?: Parameters<type
   const wallMs = performance.now() - t0;
   const cpu = process.threadCpuUsage(cpu0);
   slices.push({ n: slices.length + 1, events: events.length, userMs: cpu.user / 1000, systemMs: cpu.system / 1000, wallMs, walBefore, walAfter: frames() });
+  // MERGE_STEP=N: after each slice, one FTS5 'merge' of about N pages in a transaction of its own
+  // (a trial of bounded merge steps with automerge off; measured like a slice, listed apart).
+  if (mergeStep > 0) {
+    const m0 = process.threadCpuUsage();
+    const w0 = frames();
+    const t1 = performance.now();
+    store.db.exec(`INSERT INTO incidents_fts(incidents_fts, rank) VALUES ('merge', ${mergeStep})`);
+    const c = process.threadCpuUsage(m0);
+    merges.push({ n: merges.length + 1, events: 0, userMs: c.user / 1000, systemMs: c.system / 1000, wallMs: performance.now() - t1, walBefore: w0, walAfter: frames() });
+  }
   return out;
 }) as typeof store.append;
 const t0 = performance.now();
@@ -57,5 +69,11 @@ for (const s of [...slices].sort((a, b) => cpuOf(b) - cpuOf(a)).slice(0, 12))
   console.log(`  #${s.n}: ${s.events} events, user ${r1(s.userMs)}, system ${r1(s.systemMs)}, wall ${r1(s.wallMs)}, WAL ${s.walBefore} -> ${s.walAfter}`);
 const sorted = slices.map(cpuOf).sort((a, b) => a - b);
 console.log(`append CPU per slice: p50 ${r1(sorted[Math.floor(sorted.length / 2)]!)} ms, p90 ${r1(sorted[Math.floor(sorted.length * 0.9)]!)} ms, max ${r1(sorted.at(-1)!)} ms; events per slice p50 ${[...slices].sort((a, b) => a.events - b.events)[Math.floor(slices.length / 2)]!.events}`);
+if (merges.length > 0) {
+  const m = merges.map(cpuOf).sort((a, b) => a - b);
+  console.log(`merge steps of ${mergeStep} pages: ${merges.length}, CPU p50 ${r1(m[Math.floor(m.length / 2)]!)} ms, p90 ${r1(m[Math.floor(m.length * 0.9)]!)} ms, max ${r1(m.at(-1)!)} ms; WAL frames per step max ${Math.max(...merges.map((x) => x.walAfter - x.walBefore))}`);
+}
+const structure = core.store.db.prepare("SELECT count(*) AS n FROM incidents_fts_data").pluck().get();
+console.log(`incidents_fts_data rows at the end: ${structure}`);
 await core.close();
 rmSync(dir, { recursive: true, force: true });
