@@ -209,7 +209,10 @@ function latenessTimers() {
   };
 }
 
-async function seed(file: string, incidents: number): Promise<{ events: number; outages: number; closed: number }> {
+export async function seed(
+  file: string,
+  incidents: number,
+): Promise<{ events: number; outages: number; closed: number }> {
   const core = createConsoleCore({
     dataFile: file,
     host: 'test',
@@ -361,7 +364,23 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
       for (const f of storeFiles(cached)) copyFileSync(join(cached, f), join(dir.path, f));
       seeded = JSON.parse(readFileSync(join(cached, 'seed.json'), 'utf8')) as typeof seeded;
     } else {
-      seeded = await seed(file, incidents);
+      // In a process of its own (issue 16w): the seed's garbage (~600 MiB of generated events)
+      // stays out of the measured console's heap, so a fresh seed and a cached one measure
+      // the same console (see stall-seed.ts).
+      const seedFile = join(dir.path, 'seed.json');
+      const seeding = spawnSync(
+        process.execPath,
+        [
+          ...process.execArgv,
+          fileURLToPath(new URL('./stall-seed.ts', import.meta.url)),
+          file,
+          String(incidents),
+          seedFile,
+        ],
+        { stdio: 'inherit' },
+      );
+      if (seeding.status !== 0) throw new Error(`the seed's process failed (exit ${seeding.status})`);
+      seeded = JSON.parse(readFileSync(seedFile, 'utf8')) as typeof seeded;
       if (cached) {
         mkdirSync(cached, { recursive: true });
         for (const f of storeFiles(dir.path)) copyFileSync(join(dir.path, f), join(cached, f));
@@ -437,6 +456,7 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
       const watch = stallWatch();
       // The histogram records from its second tick on: let it tick before the job starts.
       await new Promise((r) => setTimeout(r, 20));
+      const heapAtStartMiB = heapMiB();
       const t0 = performance.now();
       const mark0 = monotonicUs();
       await run();
@@ -446,7 +466,9 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
       // test/bench/cpuprofile-stalls.ts --window <from>-<to>): what held the thread then.
       // The heap the collector walks in this process (the bench and the console share it).
       const heapInUseMiB = heapMiB();
-      console.error(`  window ${label}: ${mark0}-${monotonicUs()} (heap in use ${heapInUseMiB} MiB)`);
+      console.error(
+        `  window ${label}: ${mark0}-${monotonicUs()} (heap in use ${heapInUseMiB} MiB; ${heapAtStartMiB} MiB at its start)`,
+      );
       // A job that held the thread delays the histogram's own timer and the core's timers
       // until it ends: let them fire (and record how late) before reading.
       await new Promise((r) => setTimeout(r, 20));
@@ -504,9 +526,11 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
       ['retention', retention],
     ] as const) {
       console.error(
-        `  ${label}: stall ${round(m.stallMs, 1)} ms; longest gap ${round(m.longestGap.gapMs, 1)} ms with ${round(m.longestGap.cpuMs, 1)} ms CPU, ${m.longestGap.waitMs === null ? '?' : round(m.longestGap.waitMs, 1)} ms waiting for a core; most CPU between ticks ${round(m.longestGap.mostCpuMs, 1)} ms; the gap on the profile's clock ${Math.round(m.longestGap.endedAtUs - (m.longestGap.gapMs + 5) * 1000)}-${m.longestGap.endedAtUs}`,
+        `  ${label}: stall ${round(m.stallMs, 1)} ms; longest gap ${round(m.longestGap.gapMs, 1)} ms with ${round(m.longestGap.cpuMs, 1)} ms CPU, ${m.longestGap.waitMs === null ? '?' : round(m.longestGap.waitMs, 1)} ms waiting for a core; most CPU between ticks ${round(m.longestGap.mostCpuMs, 1)} ms; the gap on the profile's clock ${Math.round(m.longestGap.endedAtUs - (m.longestGap.gapMs + 5) * 1000)}-${m.longestGap.endedAtUs}; collections in the gap: ${m.longestGap.gcInGap.map(gcText).join('; ') || 'none'}; in the busiest tick interval: ${(m.longestGap.gcInMostCpu ?? []).map(gcText).join('; ') || 'none'}`,
       );
     }
+    // GUARDLINE_BENCH_STALL_ONLY=retention: stop after the retention row (paired runs, issue 16w).
+    const retentionOnly = process.env.GUARDLINE_BENCH_STALL_ONLY === 'retention';
     let shown = { asOf: 0, ledger: { total: 0 } };
     const jobs: { label: string; subject: () => Promise<unknown>; before: (() => Promise<unknown>) | null }[] = [
       {
@@ -564,14 +588,14 @@ export async function stallBench(options: BenchOptions): Promise<{ rows: BenchRo
             before: null,
           },
         ];
-    for (const job of controlOnly ? [] : jobs) {
+    for (const job of controlOnly || retentionOnly ? [] : jobs) {
       const subject = await measure(job.label, job.subject);
       const before = job.before ? await measure(`${job.label}, in-thread`, job.before) : null;
       results.push({ label: job.label, subject, before });
       const gap = subject.longestGap;
       console.error(
         `  ${job.label}: stall ${round(subject.stallMs, 1)} ms (in-thread ${before ? round(before.stallMs, 1) : '-'} ms);` +
-          ` longest gap ${round(gap.gapMs, 1)} ms with ${round(gap.cpuMs, 1)} ms CPU (${gap.waitMs === null ? '?' : round(gap.waitMs, 1)} ms waiting for a core), ending ${round(subject.endedBeforeJobEndMs, 0)} ms before the job did; most CPU between ticks ${round(gap.mostCpuMs, 1)} ms`,
+          ` longest gap ${round(gap.gapMs, 1)} ms with ${round(gap.cpuMs, 1)} ms CPU (${gap.waitMs === null ? '?' : round(gap.waitMs, 1)} ms waiting for a core), ending ${round(subject.endedBeforeJobEndMs, 0)} ms before the job did; most CPU between ticks ${round(gap.mostCpuMs, 1)} ms; collections in the busiest tick interval: ${(gap.gcInMostCpu ?? []).map(gcText).join('; ') || 'none'}`,
       );
     }
 

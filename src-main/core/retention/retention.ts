@@ -94,12 +94,22 @@ export function createRetention(deps: RetentionDeps): Retention {
     // Closed incidents in created order after a cursor: a range of `incidents_status`
     // (status, created_hlc), so each read costs its rows, not a scan and sort of every
     // closed incident (which a 100,000-incident console paid once per slice).
+    //
+    // `created_hlc >= ?` is what bounds the range: SQLite can start an index range only at
+    // a term of its own, never inside an OR, so with the cursor written as
+    // `created_hlc > ? OR (created_hlc = ? AND id > ?)` alone the plan was `incidents_status
+    // (status=?)` and every read walked the closed incidents from the first one up to the
+    // cursor; a read's cost grew with how far the sweep (or the count) had gone, and with
+    // every closed incident not yet due (a sweep's later reads on a console with many).
+    // The OR stays as a filter inside the range (issue 16w). INDEXED BY: the plan must not
+    // depend on planner statistics (ANALYZE, `PRAGMA optimize`) a console's file may or may
+    // not hold, and a missing index fails the statement here, not a slice at run time.
     closedAfter: store.db.prepare<
       [string, string, string, number],
       { id: string; created_hlc: string; updated_hlc: string }
     >(
-      `SELECT id, created_hlc, updated_hlc FROM incidents
-        WHERE status = 'closed' AND (created_hlc > ? OR (created_hlc = ? AND id > ?))
+      `SELECT id, created_hlc, updated_hlc FROM incidents INDEXED BY incidents_status
+        WHERE status = 'closed' AND created_hlc >= ? AND (created_hlc > ? OR id > ?)
         ORDER BY created_hlc, id LIMIT ?`,
     ),
     countArchived: store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM incidents_archived'),
