@@ -18,7 +18,9 @@
  * averages and how often each cause lands in it, and the slowest commands one by one.
  *
  * Environment: N (commands timed, 2000), WARMUP (100), SYNC=OFF (CPU only: the commit does
- * not wait for the disk), JSON=<file> (every command's record, for later reading).
+ * not wait for the disk), JSON=<file> (every command's record, for later reading),
+ * ROUND=<k>: before every k-th command the console is idle for 50 ms and until its checkpoint
+ * is done (`store.settled()`), as the store bench leaves it before each of its rounds of 525.
  * V8 flags go on the command line: `node --max-semi-space-size=32 test/bench/command-tail.ts`.
  */
 import { closeSync, writeFileSync } from 'node:fs';
@@ -36,6 +38,7 @@ import { percentile, round } from './report.ts';
 const N = Number(process.env.N ?? 2000);
 const WARMUP = Number(process.env.WARMUP ?? 100);
 const SYNC_OFF = process.env.SYNC === 'OFF';
+const ROUND = Number(process.env.ROUND ?? 0);
 
 // Statement timing: COMMIT apart (its WAL writes and fdatasync), every other statement summed.
 let commitMs = 0;
@@ -123,6 +126,11 @@ try {
   const windows: { t0: number; t1: number }[] = [];
   let framesAfterLast = walFrames();
   for (let i = 0; i < N + WARMUP; i++) {
+    if (ROUND > 0 && i % ROUND === 0) {
+      await new Promise<void>((resolve) => setTimeout(resolve, 50));
+      await core.store.settled();
+      framesAfterLast = walFrames();
+    }
     const framesStart = walFrames();
     const before = core.store.checkpoints();
     const c0 = commitMs;
@@ -261,6 +269,7 @@ try {
     node: process.version,
     execArgv: process.execArgv.join(' '),
     synchronous: SYNC_OFF ? 'OFF' : 'FULL',
+    'idle before every k-th command': ROUND,
     commands: records.length,
     'wall p50 (ms)': round(
       percentile(
