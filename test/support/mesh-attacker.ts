@@ -41,7 +41,7 @@ export function meshAttack(
     });
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new Error(`the target never answered; frames: ${JSON.stringify(frames.map((f) => f.t))}`));
+      reject(new Error(`the target never answered; frames: ${JSON.stringify(frames.map(summary))}`));
     }, 20_000);
     let sent = false;
     socket.on('secureConnect', () => {
@@ -84,4 +84,9 @@ export function meshAttack(
       resolve(frames);
     });
   });
+}
+
+/** A frame as a failed attack reports it: its type, and for a batch its size and `last`. */
+function summary(f: MeshFrame): string {
+  return f.t === 'events' ? `events(${f.events.length}, last ${f.last})` : f.t === 'ack' ? `ack(${f.last})` : f.t;
 }

@@ -156,8 +156,10 @@ export interface SessionLimits {
  * events the peer authored: each made such a batch, and the peer stored the cursor and
  * acknowledged it, a commit and two frames per commit of ours (npm run bench mesh, issue 12i).
  * The cursor only tells the peer where to start after a reconnect and how far behind it shows us.
+ * A batch of ours that goes meanwhile moves the cursor as well: no cursor-only batch is then due.
+ * (Exported for the test that ends this wait on fake time.)
  */
-const CURSOR_ONLY_DELAY_MS = 250;
+export const CURSOR_ONLY_DELAY_MS = 250;
 
 /** Least time between two `tracker_ask` frames of one session (at most 20 a second). */
 const ASK_GAP_MS = 50;

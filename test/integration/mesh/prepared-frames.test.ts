@@ -18,6 +18,7 @@ import { authorHash, signEnvelope } from '../../../src-common/trust/index.ts';
 import { cleanupTestConsoles, openTestConsole, type TestConsole } from '../../support/consoles.ts';
 import { incidentInput } from '../../support/incidents.ts';
 import { meshAttack } from '../../support/mesh-attacker.ts';
+import { CURSOR_ONLY_DELAY_MS } from '../../../src-main/core/mesh/peer-session.ts';
 
 interface Target {
   console: TestConsole;
@@ -480,20 +481,44 @@ describe('queued frames stored together', () => {
 });
 
 describe('cursor-only batches', () => {
-  it('a peer catching up from us is sent one batch moving its cursor past its own events, not one per commit of ours', async () => {
-    const store = inline.console.core.store;
-    const head = () => (store.db.prepare('SELECT max(seq) AS seq FROM events').get() as { seq: number }).seq;
+  const store = () => inline.console.core.store;
+  const head = () => (store().db.prepare('SELECT max(seq) AS seq FROM events').get() as { seq: number }).seq;
+
+  /** The ids of the peer's events the last `catchUp` sent. */
+  let sentIds: string[] = [];
+  const ids = () => sentIds;
+  const cursorOnly = (f: MeshFrame) => f.t === 'events' && f.events.length === 0;
+
+  /**
+   * Our log at rest: the earlier tests' received batches flushed and announced, and so the
+   * escalations our runner starts for their incidents committed (it starts them as they are
+   * announced). Left to land during a test, they went to its peer as a batch of ours reaching
+   * past the peer's events, which moved its cursor: no cursor-only batch followed, rightly.
+   */
+  async function atRest(): Promise<void> {
+    do await store().flushed();
+    while (store().shareableThrough() !== Number.MAX_SAFE_INTEGER);
+  }
+
+  /**
+   * Four batches of the peer's notes (on streams this console does not hold: nothing of ours
+   * follows from them), one commit each. The session's timers run on fake time from the
+   * connection on: once the fourth batch is acknowledged (so stored, announced, and every
+   * commit has woken the session), `acked` runs, and `wait()` in it ends the cursor-only
+   * batch's wait. Resolves with the frames we sent once `until` holds for them.
+   */
+  async function catchUp(acked: (cursor: { wait: () => void }) => void, until: (f: MeshFrame[]) => boolean) {
+    await atRest();
     const from = head();
-    // Notes (on streams this console does not hold): nothing of ours follows from them, such as
-    // an escalation our runner starts for a threat, so every batch we send back is cursor-only.
     const note = {
       ...stolenEvent,
       type: 'incident.note_added' as const,
       payload: { noteId: nextId(), text: 'Anteckning' },
     };
     const batches = [1, 2, 3, 4].map(() => run(stolen, note, 2));
-    const ids = batches.flat().map((e) => e.id);
-    const answer = await attack(
+    sentIds = batches.flat().map((e) => e.id);
+    let seen = false;
+    const answering = attack(
       inline,
       stolen,
       [
@@ -502,13 +527,67 @@ describe('cursor-only batches', () => {
       ],
       {
         apart: true, // one commit per batch
-        done: (f) => f.some((x) => x.t === 'events' && x.events.length === 0 && x.last >= from + ids.length),
+        done: (f) => {
+          if (!seen && f.some((x) => x.t === 'ack' && x.last === batches.length)) {
+            seen = true;
+            acked({ wait: () => vi.advanceTimersByTime(CURSOR_ONLY_DELAY_MS) });
+          }
+          const over = seen && until(f);
+          // Real timers again before the attacker's socket closes (it clears its own timer).
+          if (over) vi.useRealTimers();
+          return over;
+        },
       },
     );
-    expect(ids.every((id) => store.getEvent(id) !== null)).toBe(true);
-    const cursorOnly = answer.filter((f) => f.t === 'events' && f.events.length === 0);
-    // Before, each of the four commits sent one.
-    expect(cursorOnly).toEqual([{ t: 'events', events: [], last: head() }]);
+    // After the attacker armed its own (real) timer, before the session arms any.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const answer = await answering;
+      expect(ids().every((id) => store().getEvent(id) !== null)).toBe(true);
+      return { answer, sent: answer.filter((f): f is Extract<MeshFrame, { t: 'events' }> => f.t === 'events') };
+    } finally {
+      vi.useRealTimers();
+    }
+  }
+
+  it('a peer catching up from us is sent one batch moving its cursor past its own events, not one per commit of ours', async () => {
+    let peersLast = Infinity;
+    const { answer, sent } = await catchUp(
+      (cursor) => {
+        peersLast = Math.max(...ids().map((id) => store().getEvent(id)!.seq));
+        cursor.wait();
+      },
+      (f) => f.some((x) => x.t === 'events' && x.last >= peersLast),
+    );
+    // Before, each of the four commits sent one as it came; now none went before the wait ended
+    // (the frames before the last ack were written before it, on the same stream).
+    const lastAck = answer.findIndex((f) => f.t === 'ack' && f.last === 4);
+    expect(answer.slice(0, lastAck).filter(cursorOnly)).toEqual([]);
+    // One then, reaching past the peer's events. (Only a batch of ours that reached past them
+    // first, e.g. events a third console sent us meanwhile, leaves none due: the next test.)
+    expect(sent.filter(cursorOnly).length).toBeLessThanOrEqual(1);
+    expect(sent.at(-1)!.last).toBeGreaterThanOrEqual(peersLast);
+  });
+
+  it('a batch of ours after the peer’s events moves its cursor past them: no cursor-only batch is due', async () => {
+    // One of our commits lands after the peer's batches and before the cursor-only batch's
+    // wait ends (in the suite under load: an earlier test's escalations, started late).
+    let ours = 0;
+    const { sent } = await catchUp(
+      (cursor) => {
+        void inline.console
+          .call<{ id: string }>('incidents.create', incidentInput({ title: 'Vår händelse' }))
+          .then(() => {
+            ours = head();
+            cursor.wait();
+          });
+      },
+      (f) => ours > 0 && f.some((x) => x.t === 'events' && x.last >= ours),
+    );
+    const peersLast = Math.max(...ids().map((id) => store().getEvent(id)!.seq));
+    expect(ours).toBeGreaterThan(peersLast);
+    expect(sent.find((f) => f.last >= ours)?.events.length).toBeGreaterThan(0);
+    expect(sent.filter(cursorOnly)).toEqual([]);
   });
 });
 
