@@ -35,7 +35,6 @@ import { inFoldOrder, type EventEnvelope, type StoredEvent } from '../../../src-
 import type { ChainReport } from '../../../src-shared/api.ts';
 import { checkChain } from './chain-check.ts';
 import {
-  CHECKPOINT_IDLE_MS,
   createCheckpointer,
   HIGH_WATER_PAGES,
   holdForRoom,
@@ -554,12 +553,8 @@ function mergeResults(results: readonly AppendResult[]): AppendResult {
 export function openEventStore(
   file: string,
   migrations?: readonly Migration[],
-  /**
-   * `roomWaitMs`: roomInWal's bound instead of ROOM_WAIT_MS (tests that must not depend on the disk's speed).
-   * `checkpointMostPages`: CHECKPOINT_MOST_PAGES's stand-in (tests that need a checkpoint asked for in a
-   * loop that never pauses; 0: as soon as one is due).
-   */
-  tuning: { roomWaitMs?: number; checkpointMostPages?: number } = {},
+  /** `roomWaitMs`: roomInWal's bound instead of ROOM_WAIT_MS (tests that must not depend on the disk's speed). */
+  tuning: { roomWaitMs?: number } = {},
 ): EventStore {
   const { db, schemaVersion } = openDatabase(file, migrations);
   const projectors: Projector[] = [];
@@ -570,16 +565,9 @@ export function openEventStore(
   // run in a worker, not inside a command's commit (see src-common/sqlite-checkpointer.ts).
   if (file !== ':memory:') presizeWal(db, file);
   const checkpointer =
-    file === ':memory:'
-      ? null
-      : createCheckpointer(db, file, (message) => console.error(`[guardline] ${message}`), {
-          // Between commands where they pause (round 16y): see CHECKPOINT_IDLE_MS.
-          idleMs: CHECKPOINT_IDLE_MS,
-          frames: (): number | null => (walIndex === null ? null : (walFrames(walIndex)?.frames ?? null)),
-          ...(tuning.checkpointMostPages !== undefined ? { mostPages: tuning.checkpointMostPages } : {}),
-        });
+    file === ':memory:' ? null : createCheckpointer(db, file, (message) => console.error(`[guardline] ${message}`));
   // Held until this store's connections (the worker's too) are closed: see walFrames.
-  const walIndex: number | null = checkpointer ? openWalIndex(file) : null;
+  const walIndex = checkpointer ? openWalIndex(file) : null;
   let signer: EventSigner | null = null;
   // A store opened at an older schema (tests writing the files earlier releases wrote) has
   // no chain columns: it writes events as that release did, without prev.

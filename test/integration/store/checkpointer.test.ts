@@ -10,8 +10,6 @@ import Database from 'better-sqlite3';
 import {
   BACKSTOP_PAGES,
   CHECKPOINT_EVERY,
-  CHECKPOINT_IDLE_MS,
-  CHECKPOINT_MOST_PAGES,
   createCheckpointer,
   HIGH_WATER_PAGES,
   presizeWal,
@@ -78,8 +76,7 @@ describe('WAL checkpointer', () => {
     // A console's close() waits for this (console-core.ts): a backup, a template copy or a
     // second opener acting on the file right after close must not see a checkpoint half-way.
     const file = join(dir.path, 'closing.sqlite');
-    // Asked for as soon as due, in a loop that never pauses (round 16y: checkpointMostPages).
-    const store = openEventStore(file, undefined, { checkpointMostPages: 0 });
+    const store = openEventStore(file);
     const events = notes(CHECKPOINT_EVERY * 2);
     for (const event of events) store.append([event]);
     expect(store.checkpoints()?.running).toBe(true); // the last commits asked for one
@@ -149,84 +146,10 @@ const eventCount = (file: string) => {
   }
 };
 
-describe("a command's checkpoint between commands, not beside one (issue 16, round 16y)", () => {
-  it('once due, a checkpoint is asked for only after a pause in the commits', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    try {
-      const file = join(dir.path, 'idle.sqlite');
-      const store = openEventStore(file);
-      const idle = () => !store.checkpoints()!.running && store.checkpoints()!.completed === 0;
-      // Due, in a burst that never pauses: none yet (the bench's commands came back to back).
-      for (const event of notes(CHECKPOINT_EVERY)) store.append([event]);
-      expect(idle()).toBe(true);
-      // Commits closer together than the pause push it back.
-      for (const event of notes(CHECKPOINT_EVERY, CHECKPOINT_EVERY)) {
-        store.append([event]);
-        vi.advanceTimersByTime(CHECKPOINT_IDLE_MS - 1);
-      }
-      expect(idle()).toBe(true);
-      // A pause: asked for, and the worker copies the frames.
-      vi.advanceTimersByTime(CHECKPOINT_IDLE_MS);
-      expect(store.checkpoints()!.running).toBe(true);
-      await store.settled();
-      expect(store.checkpoints()!.completed).toBe(1);
-
-      store.close();
-      await store.closed();
-      expect(eventCount(file)).toBe(2 * CHECKPOINT_EVERY);
-    } finally {
-      vi.useRealTimers();
-    }
-  });
-
-  it('commits that never pause still get one once the WAL holds the bound (CHECKPOINT_MOST_PAGES)', async () => {
-    const file = join(dir.path, 'bound.sqlite');
-    const bound = 400;
-    expect(bound).toBeLessThan(CHECKPOINT_MOST_PAGES);
-    const store = openEventStore(file, undefined, { checkpointMostPages: bound });
-    const shm = openWalIndex(file)!;
-    let i = 0;
-    // Past the due count and below the bound: none asked for, in a loop that never pauses.
-    for (; (walFrames(shm)?.frames ?? 0) < bound; i++) {
-      expect(store.checkpoints()!.running).toBe(false);
-      store.append(notes(1, i));
-    }
-    expect(i).toBeGreaterThan(CHECKPOINT_EVERY);
-    // The commit that took the WAL past the bound asked.
-    expect(store.checkpoints()!.running).toBe(true);
-    store.close();
-    await store.closed();
-    closeSync(shm);
-    expect(eventCount(file)).toBe(i);
-  });
-
-  it("a commit heavier than a command (a received batch) asks at once, as a stream's waits expect", async () => {
-    const file = join(dir.path, 'heavy.sqlite');
-    const store = openEventStore(file);
-    // 16 events to a command's worth of WAL (event-store.ts, EVENTS_PER_COMMAND_WAL).
-    store.append(notes(16 * CHECKPOINT_EVERY));
-    expect(store.checkpoints()!.running).toBe(true);
-    store.close();
-    await store.closed();
-  });
-
-  it('after a heavier commit, command-sized ones ask at once too (a stream with small batches in it)', async () => {
-    const file = join(dir.path, 'heavy-then-light.sqlite');
-    const store = openEventStore(file);
-    // Ten commands' worth in one batch, then single events up to the due count, never pausing.
-    store.append(notes(16 * 10));
-    expect(store.checkpoints()!.running).toBe(false);
-    for (const event of notes(CHECKPOINT_EVERY - 10, 16 * 10)) store.append([event]);
-    expect(store.checkpoints()!.running).toBe(true);
-    store.close();
-    await store.closed();
-  });
-});
-
 describe("the WAL's size: presized at open, restarted between a long series' transactions (issue 16, round 16l)", () => {
   it("a store's commits overwrite the WAL in place: the file never grows, also past a worker checkpoint", async () => {
     const file = join(dir.path, 'presized.sqlite');
-    const store = openEventStore(file, undefined, { checkpointMostPages: 0 });
+    const store = openEventStore(file);
     const size = walSize(file);
     // The backstop's size: a burst of commands stays inside it until the backstop restarts the log.
     expect(size).toBeGreaterThanOrEqual(BACKSTOP_PAGES * 4096);
@@ -450,8 +373,7 @@ describe('closing a store in a process with nothing else to do', () => {
       import { openEventStore } from ${JSON.stringify(join(process.cwd(), 'src-main/core/store/event-store.ts'))};
       import { CHECKPOINT_EVERY } from ${JSON.stringify(join(process.cwd(), 'src-common/sqlite-checkpointer.ts'))};
       import { encodeHlc } from ${JSON.stringify(join(process.cwd(), 'src-shared/hlc.ts'))};
-      // The worker asked as soon as a checkpoint is due, in this loop that never pauses (round 16y).
-      const store = openEventStore(process.argv[2], undefined, { checkpointMostPages: 0 });
+      const store = openEventStore(process.argv[2]);
       for (let i = 0; i < CHECKPOINT_EVERY * 2; i++) {
         const n = String(i).padStart(12, '0');
         store.append([{ id: '01a24000-0000-7000-8000-' + n, streamId: '01a24000-0000-7000-9000-' + n,
