@@ -1,5 +1,5 @@
 /** Push and pull: the console's two halves of sync. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { encodeHlc } from '../../src-shared/hlc.ts';
 import { PullQuery, type PushResponse } from '../../src-shared/sync-wire.ts';
 import type { TrackerContext } from '../context.ts';
@@ -15,7 +15,17 @@ import { asParsedSeqs } from '../projections/parsed-hints.ts';
 export const TRACKER_HLC_NODE = 'tracker';
 
 export function eventRoutes(app: FastifyInstance, ctx: TrackerContext): void {
-  app.post('/v1/events', async (request, reply) => {
+  // A drain's pushes name each other (push-order.ts): known from their headers on, settled
+  // committed by the route, refused by whatever else ends them (an error, a cut request).
+  const token = (request: FastifyRequest) => request.headers.authorization ?? '';
+  const pushKeys = new WeakMap<FastifyRequest, string | null>();
+  const refused = async (request: FastifyRequest) => {
+    ctx.pushOrder.settle(pushKeys.get(request) ?? ctx.pushOrder.arrive(token(request), request.headers), 'refused');
+  };
+  const onRequest = async (request: FastifyRequest) => {
+    pushKeys.set(request, ctx.pushOrder.arrive(token(request), request.headers));
+  };
+  app.post('/v1/events', { onRequest, onResponse: refused, onRequestAbort: refused }, async (request, reply) => {
     const device = await ctx.auth.device(request);
     const check = checkPushBatch(request.body, {
       facility: device.facility,
@@ -24,6 +34,8 @@ export function eventRoutes(app: FastifyInstance, ctx: TrackerContext): void {
       payloadsElsewhere: true,
     });
     if (!check.ok) throw new TrackerFailure(check.error);
+    // Held until the push it follows in its console's drain has committed; refused if that one was not.
+    await ctx.pushOrder.follow(token(request), request.headers);
     // The signatures and payloads are checked on the workers, a large push's while the
     // ingestor inserts its rows; the push commits only if they pass (ingestor.ts).
     const { verdict, asParsed } = await startAuthorCheck(ctx.store, ctx.identity, ctx.verifier, device, check.batch, {
@@ -49,6 +61,7 @@ export function eventRoutes(app: FastifyInstance, ctx: TrackerContext): void {
       );
       throw new TrackerFailure(refusal.error);
     }
+    ctx.pushOrder.settle(pushKeys.get(request) ?? null, 'committed');
     const { results, newHead, sharedCommit } = outcome;
     if (newHead !== null) {
       ctx.heads.publish(device.facility, newHead);
