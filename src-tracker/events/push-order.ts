@@ -34,6 +34,8 @@ export const PUSH_ID_HEADER = 'x-guardline-push-id';
 /** The name of the push this one follows in its drain; the tracker stores it only after that one. */
 export const PUSH_AFTER_HEADER = 'x-guardline-push-after';
 
+/** On every push's answer: this tracker keeps the order (a console keeps two pushes in flight only then). */
+export const PUSH_ORDER_HEADER = 'x-guardline-push-order';
 /** The field a refusal for order names: a console tells it from other 503s by it (and reads its outbox again). */
 export const PUSH_ORDER_FIELD = `headers.${PUSH_AFTER_HEADER}`;
 const FIELD = PUSH_ORDER_FIELD;
@@ -81,7 +83,7 @@ export interface PushOrder {
 
 export function createPushOrder(options: PushOrderOptions = {}): PushOrder {
   const holdMs = options.holdMs ?? 10_000;
-  const maxHeld = options.maxHeld ?? 16;
+  const maxHeld = options.maxHeld ?? 8;
   const keepMs = options.keepMs ?? 60_000;
   const maxKnown = options.maxKnown ?? 100_000;
   const clock = options.clock ?? Date.now;

@@ -9,6 +9,7 @@ import { pullEvents } from './pull.ts';
 import { checkPushBatch } from './validate-push.ts';
 import { PushRefused } from './ingestor.ts';
 import { startAuthorCheck } from './verify-authors.ts';
+import { PUSH_ORDER_HEADER } from './push-order.ts';
 import { asParsedSeqs } from '../projections/parsed-hints.ts';
 
 /** Node name the tracker uses in the HLC hint it hands to consoles. */
@@ -26,6 +27,8 @@ export function eventRoutes(app: FastifyInstance, ctx: TrackerContext): void {
     pushKeys.set(request, ctx.pushOrder.arrive(token(request), request.headers));
   };
   app.post('/v1/events', { onRequest, onResponse: refused, onRequestAbort: refused }, async (request, reply) => {
+    // Tells the console (every answer, a refusal's too) that this tracker holds a push for the one it follows.
+    void reply.header(PUSH_ORDER_HEADER, '1');
     const device = await ctx.auth.device(request);
     const check = checkPushBatch(request.body, {
       facility: device.facility,

@@ -335,8 +335,10 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     let pushes = 0;
     const launch = (batch: ReturnType<typeof read>, after: string | null) => {
       let sent!: () => void;
+      let isWhole!: () => void;
       let readAnswer!: () => void;
       const onItsWay = new Promise<void>((resolve) => (sent = resolve));
+      const whole = new Promise<void>((resolve) => (isWhole = resolve));
       // The answer's body is read and checked once the next push is on the wire (or none goes).
       const answerMayBeRead = new Promise<void>((resolve) => (readAnswer = resolve));
       const order = { id: `${drainName}.${(pushes += 1)}`, after };
@@ -347,18 +349,35 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         (mark) => unrecorded.push(mark),
         batch.body,
         sent,
-        () => answerMayBeRead,
+        () => {
+          isWhole();
+          return answerMayBeRead;
+        },
         order,
       );
       // Awaited below; a failure meanwhile is not an unhandled rejection.
       const settled = done.then(noop, noop);
-      return { batch, done, settled, onItsWay, readAnswer, id: order.id };
+      return { batch, done, settled, onItsWay, whole, readAnswer, id: order.id };
     };
     // A push the loop will not follow up: its answer is read at once, and the drain waits for it
     // (its own read would otherwise wait for a next push that never comes).
     const settle = async (flight: ReturnType<typeof launch> | null) => {
       flight?.readAnswer();
       await flight?.settled;
+    };
+    // Two in flight only with a tracker that keeps their order (it says so on its answers), and
+    // not again in this drain once a push was refused for its order (the tracker holds too many).
+    let orderRefused = false;
+    const twoInFlight = () => client.ordersPushes() && !orderRefused;
+    /**
+     * The push after `flight`: sent at once when two may fly; else on the status of flight's
+     * answer when it says the tracker committed the whole push (16v), else none.
+     */
+    const launchNext = async (flight: ReturnType<typeof launch>, next: ReturnType<typeof read>) => {
+      if (stopped || next.rows.length === 0) return null;
+      if (twoInFlight()) return launch(next, flight.id);
+      const status = await Promise.race([flight.whole.then(() => 'committed'), flight.settled.then(() => 'settled')]);
+      return status === 'committed' && !stopped ? launch(next, null) : null;
     };
     let flight: ReturnType<typeof launch> | null = null;
     let following: ReturnType<typeof launch> | null = null;
@@ -371,7 +390,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         await Promise.race([flight.onItsWay, flight.settled]);
         record();
         const next = read(flight.batch.rows.at(-1)!.seq);
-        following = !stopped && next.rows.length > 0 ? launch(next, flight.id) : null;
+        following = await launchNext(flight, next);
         // As for the acks above, the body on the socket before this process reads the answer (16t).
         if (following) void Promise.race([following.onItsWay, following.settled]).then(flight.readAnswer);
         else flight.readAnswer();
@@ -384,6 +403,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
           following = null;
           // Refused only for its order (a push before it was not stored in time): read again.
           if (!isOrderRefusal(error)) throw error;
+          orderRefused = true;
           tookAll = false;
         }
         if (stopped) {

@@ -123,6 +123,8 @@ export interface PushOrderNames {
 /** src-tracker/events/push-order.ts's headers (kept apart: the console does not import the tracker). */
 const PUSH_ID_HEADER = 'x-guardline-push-id';
 const PUSH_AFTER_HEADER = 'x-guardline-push-after';
+/** On a push's answer: this tracker holds a push for the one it names (an older tracker would store it as it comes). */
+const PUSH_ORDER_HEADER = 'x-guardline-push-order';
 
 function orderHeaders(order: PushOrderNames | undefined): Record<string, string> {
   if (!order) return {};
@@ -152,9 +154,12 @@ export function createTrackerClient(options: TrackerClientOptions) {
   const timeoutMs = options.requestTimeoutMs ?? 15_000;
   let current = (preferred.get(listKey) ?? 0) % Math.max(1, urls.length);
   const base = () => urls[current] ?? '';
+  /** The tracker answering keeps the order of pushes that name each other (it said so on a push's answer). */
+  let ordersPushes = false;
   const failOver = () => {
     current = (current + 1) % Math.max(1, urls.length);
     preferred.set(listKey, current);
+    ordersPushes = false;
   };
 
   async function request<S extends z.ZodType>(
@@ -219,6 +224,7 @@ export function createTrackerClient(options: TrackerClientOptions) {
         );
       }
     }
+    if (response.headers.get(PUSH_ORDER_HEADER) === '1') ordersPushes = true;
     // The status is in before the body is read and checked: a 200 to a push means the tracker
     // committed all of it (each event accepted or a duplicate; every refusal is another status).
     // The caller may hold the reading back (a promise) until its next push is on the wire.
@@ -295,6 +301,8 @@ export function createTrackerClient(options: TrackerClientOptions) {
         committed,
         orderHeaders(order),
       ),
+    /** Whether the tracker answering keeps a drain's pushes in order (push `order`); false until a push's answer said so. */
+    ordersPushes: () => ordersPushes,
     pull: (after: number, limit: number) => request('GET', `/v1/events?after=${after}&limit=${limit}`, PullResponse),
 
     /**
