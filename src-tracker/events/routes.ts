@@ -1,4 +1,5 @@
 /** Push and pull: the console's two halves of sync. */
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { encodeHlc } from '../../src-shared/hlc.ts';
 import { PullQuery, type PushResponse } from '../../src-shared/sync-wire.ts';
@@ -18,7 +19,11 @@ export const TRACKER_HLC_NODE = 'tracker';
 export function eventRoutes(app: FastifyInstance, ctx: TrackerContext): void {
   // A drain's pushes name each other (push-order.ts): known from their headers on, settled
   // committed by the route, refused by whatever else ends them (an error, a cut request).
-  const token = (request: FastifyRequest) => request.headers.authorization ?? '';
+  // Per token, hashed as the rate limit's keys are, so the remembered pushes keep no tokens in memory.
+  const token = (request: FastifyRequest) =>
+    createHash('sha256')
+      .update(request.headers.authorization ?? '')
+      .digest('base64url');
   const pushKeys = new WeakMap<FastifyRequest, string | null>();
   const refused = async (request: FastifyRequest) => {
     ctx.pushOrder.settle(pushKeys.get(request) ?? ctx.pushOrder.arrive(token(request), request.headers), 'refused');
