@@ -7,6 +7,7 @@ import type { FacilityHeads } from './stream/heads.ts';
 import type { TrackerIdentity } from './identity/tracker-identity.ts';
 import type { TrackerAuthor } from './identity/authored-events.ts';
 import type { VerifyPool } from './events/verify-pool.ts';
+import type { PushOrder } from './events/push-order.ts';
 
 export interface TrackerLimits {
   /** Largest request body; larger is 413 `payload_too_large`. */
@@ -35,6 +36,8 @@ export interface TrackerContext {
   identity: TrackerIdentity;
   /** Writes the tracker's own signed events (roster changes, device records). */
   author: TrackerAuthor;
+  /** Holds a drain's push until the push it follows has committed (push-order.ts). */
+  pushOrder: PushOrder;
   /** Checks pushed events' signatures on worker threads. */
   verifier: VerifyPool;
   /** Open SSE responses, ended when the tracker shuts down. */

@@ -14,6 +14,7 @@ import { enrolmentRoutes } from './enrolment/routes.ts';
 import { staffRoutes } from './staff/routes.ts';
 import { createIngestor } from './events/ingestor.ts';
 import { eventRoutes } from './events/routes.ts';
+import { createPushOrder, type PushOrderOptions } from './events/push-order.ts';
 import { hqRoutes } from './hq/routes.ts';
 import { sessionRoutes } from './hq/session-routes.ts';
 import { createAuthenticator } from './http/auth.ts';
@@ -61,6 +62,8 @@ export interface TrackerOptions {
    * `:memory:` always fold in-process (projector-thread.ts says why).
    */
   projector?: ProjectorPlacement;
+  /** How long and how many pushes are held for their predecessor (push-order.ts); defaults otherwise. */
+  pushOrder?: PushOrderOptions;
 }
 
 export async function buildTracker(options: TrackerOptions): Promise<FastifyInstance> {
@@ -113,6 +116,7 @@ export async function buildTracker(options: TrackerOptions): Promise<FastifyInst
     identity,
     author,
     verifier: createVerifyPool(),
+    pushOrder: createPushOrder(options.pushOrder),
   };
 
   if (cluster) {

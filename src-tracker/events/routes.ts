@@ -1,5 +1,6 @@
 /** Push and pull: the console's two halves of sync. */
-import type { FastifyInstance } from 'fastify';
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { encodeHlc } from '../../src-shared/hlc.ts';
 import { PullQuery, type PushResponse } from '../../src-shared/sync-wire.ts';
 import type { TrackerContext } from '../context.ts';
@@ -9,13 +10,30 @@ import { pullEvents } from './pull.ts';
 import { checkPushBatch } from './validate-push.ts';
 import { PushRefused } from './ingestor.ts';
 import { startAuthorCheck } from './verify-authors.ts';
+import { PUSH_ORDER_HEADER } from './push-order.ts';
 import { asParsedSeqs } from '../projections/parsed-hints.ts';
 
 /** Node name the tracker uses in the HLC hint it hands to consoles. */
 export const TRACKER_HLC_NODE = 'tracker';
 
 export function eventRoutes(app: FastifyInstance, ctx: TrackerContext): void {
-  app.post('/v1/events', async (request, reply) => {
+  // A drain's pushes name each other (push-order.ts): known from their headers on, settled
+  // committed by the route, refused by whatever else ends them (an error, a cut request).
+  // Per token, hashed as the rate limit's keys are, so the remembered pushes keep no tokens in memory.
+  const token = (request: FastifyRequest) =>
+    createHash('sha256')
+      .update(request.headers.authorization ?? '')
+      .digest('base64url');
+  const pushKeys = new WeakMap<FastifyRequest, string | null>();
+  const refused = async (request: FastifyRequest) => {
+    ctx.pushOrder.settle(pushKeys.get(request) ?? ctx.pushOrder.arrive(token(request), request.headers), 'refused');
+  };
+  const onRequest = async (request: FastifyRequest) => {
+    pushKeys.set(request, ctx.pushOrder.arrive(token(request), request.headers));
+  };
+  app.post('/v1/events', { onRequest, onResponse: refused, onRequestAbort: refused }, async (request, reply) => {
+    // Tells the console (every answer, a refusal's too) that this tracker holds a push for the one it follows.
+    void reply.header(PUSH_ORDER_HEADER, '1');
     const device = await ctx.auth.device(request);
     const check = checkPushBatch(request.body, {
       facility: device.facility,
@@ -24,6 +42,8 @@ export function eventRoutes(app: FastifyInstance, ctx: TrackerContext): void {
       payloadsElsewhere: true,
     });
     if (!check.ok) throw new TrackerFailure(check.error);
+    // Held until the push it follows in its console's drain has committed; refused if that one was not.
+    await ctx.pushOrder.follow(token(request), request.headers);
     // The signatures and payloads are checked on the workers, a large push's while the
     // ingestor inserts its rows; the push commits only if they pass (ingestor.ts).
     const { verdict, asParsed } = await startAuthorCheck(ctx.store, ctx.identity, ctx.verifier, device, check.batch, {
@@ -49,6 +69,7 @@ export function eventRoutes(app: FastifyInstance, ctx: TrackerContext): void {
       );
       throw new TrackerFailure(refusal.error);
     }
+    ctx.pushOrder.settle(pushKeys.get(request) ?? null, 'committed');
     const { results, newHead, sharedCommit } = outcome;
     if (newHead !== null) {
       ctx.heads.publish(device.facility, newHead);

@@ -20,7 +20,14 @@ import {
 } from '../../../src-shared/sync.ts';
 import { pushBody } from './push-body.ts';
 import { PUSH_MAX_BYTES, PUSH_MAX_EVENTS } from '../../../src-shared/sync-wire.ts';
-import { createTrackerClient, TrackerFailure, type TrackerClient } from './tracker-client.ts';
+import { randomUUID } from 'node:crypto';
+import {
+  createTrackerClient,
+  isOrderRefusal,
+  TrackerFailure,
+  type PushOrderNames,
+  type TrackerClient,
+} from './tracker-client.ts';
 import { fullJitterDelay } from './backoff.ts';
 import { createSyncSettings } from './settings.ts';
 
@@ -222,6 +229,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     // Called when the first answer's status says the tracker committed the whole batch (a 200);
     // the answer's body is read once what it returns settles.
     committed?: () => unknown,
+    // The push's name and the one it follows in the drain (tracker-client.ts `push`).
+    order?: PushOrderNames,
   ): Promise<boolean> {
     if (events.length === 0) {
       sent?.();
@@ -230,7 +239,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     const sentAt = deps.wallClock();
     let response;
     try {
-      response = await client.push(body, sent, committed);
+      response = await client.push(body, sent, committed, order);
     } catch (error) {
       if (!(error instanceof TrackerFailure)) throw error;
       const refusesContent =
@@ -299,18 +308,19 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       progress = { done: Math.min(done, Math.max(total, done)), total: Math.max(total, done) };
       publish();
     };
-    // One push in flight at a time, so the tracker sees batches in outbox order. While
-    // it is in flight the console records the previous batch's acks, reads the next
-    // batch (the events after the in-flight one) and writes its body, so its own work
-    // overlaps the tracker's instead of adding to it. The next push leaves as soon as
-    // the answer's status says the tracker committed the whole push (a 200), while that
-    // answer's body is still read, parsed and its acks checked (16v): the tracker already
-    // holds every event before the next batch, so order holds. If that body then turns out
-    // cut, garbled or acking other events, the drain lets the one push sent meanwhile
-    // settle and stops as on any failure; the events of the broken answer stay pending
-    // and go again, which the tracker answers as duplicates. An unrecorded ack only means
-    // a re-push. The read-ahead is sent only after a plain success: after a refusal,
-    // split or quarantine (never a 200) it is dropped and the outbox read again (16o).
+    // Two pushes in flight (16x): the next push leaves as soon as the previous one's body is on
+    // the socket, so the tracker reads and parses it while it stores the previous one. The
+    // tracker keeps the order: each push names itself and the push it follows, and is stored
+    // only after that one committed; it is refused (503, nothing stored, `isOrderRefusal`) when
+    // that one was not (src-tracker/events/push-order.ts). So a push is stored only when every
+    // batch before it in the outbox is. While the pushes fly the console records the previous
+    // acks, reads the batch after the one in flight and writes its body (16m, 16o), the wire
+    // first (16t). An answer's body is read, parsed and its acks checked once the push after it
+    // is on the wire (16v). On any answer but a plain success (a refusal, a split or quarantine,
+    // a failure) the drain lets the other push settle before it goes on: after a refusal, split
+    // or quarantine it reads the outbox again from the start (a push refused for its order goes
+    // again then, its events already pushed answered as duplicates); after a failure the cycle
+    // ends as before. An unrecorded ack only means a re-push.
     const unrecorded: (() => void)[] = [];
     const record = () => {
       for (const mark of unrecorded.splice(0)) mark();
@@ -321,7 +331,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       const rows = takeBatch(store.outboxRows(batchSize, afterSeq));
       return { rows, body: rows.length > 0 ? pushBody(rows) : '' };
     };
-    const launch = (batch: ReturnType<typeof read>) => {
+    const drainName = randomUUID();
+    let pushes = 0;
+    const launch = (batch: ReturnType<typeof read>, after: string | null) => {
       let sent!: () => void;
       let isWhole!: () => void;
       let readAnswer!: () => void;
@@ -329,14 +341,23 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       const whole = new Promise<void>((resolve) => (isWhole = resolve));
       // The answer's body is read and checked once the next push is on the wire (or none goes).
       const answerMayBeRead = new Promise<void>((resolve) => (readAnswer = resolve));
-      const committed = () => {
-        isWhole();
-        return answerMayBeRead;
-      };
-      const done = pushBatch(client, batch.rows, onDone, (mark) => unrecorded.push(mark), batch.body, sent, committed);
+      const order = { id: `${drainName}.${(pushes += 1)}`, after };
+      const done = pushBatch(
+        client,
+        batch.rows,
+        onDone,
+        (mark) => unrecorded.push(mark),
+        batch.body,
+        sent,
+        () => {
+          isWhole();
+          return answerMayBeRead;
+        },
+        order,
+      );
       // Awaited below; a failure meanwhile is not an unhandled rejection.
       const settled = done.then(noop, noop);
-      return { batch, done, settled, onItsWay, whole, readAnswer };
+      return { batch, done, settled, onItsWay, whole, readAnswer, id: order.id };
     };
     // A push the loop will not follow up: its answer is read at once, and the drain waits for it
     // (its own read would otherwise wait for a next push that never comes).
@@ -344,19 +365,32 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       flight?.readAnswer();
       await flight?.settled;
     };
+    // Two in flight only with a tracker that keeps their order (it says so on its answers), and
+    // not again in this drain once a push was refused for its order (the tracker holds too many).
+    let orderRefused = false;
+    const twoInFlight = () => client.ordersPushes() && !orderRefused;
+    /**
+     * The push after `flight`: sent at once when two may fly; else on the status of flight's
+     * answer when it says the tracker committed the whole push (16v), else none.
+     */
+    const launchNext = async (flight: ReturnType<typeof launch>, next: ReturnType<typeof read>) => {
+      if (stopped || next.rows.length === 0) return null;
+      if (twoInFlight()) return launch(next, flight.id);
+      const status = await Promise.race([flight.whole.then(() => 'committed'), flight.settled.then(() => 'settled')]);
+      return status === 'committed' && !stopped ? launch(next, null) : null;
+    };
     let flight: ReturnType<typeof launch> | null = null;
+    let following: ReturnType<typeof launch> | null = null;
     try {
       const first = read();
-      flight = first.rows.length > 0 ? launch(first) : null;
+      flight = first.rows.length > 0 ? launch(first, null) : null;
       while (flight) {
         // The body on the socket first, then this work: fetch writes a request only some turns
         // after it is called, and the tracker can do nothing with a push until it has it (16t).
         await Promise.race([flight.onItsWay, flight.settled]);
         record();
         const next = read(flight.batch.rows.at(-1)!.seq);
-        // The status of the answer, or the whole push ended (a refusal, a failure) before one came.
-        const status = await Promise.race([flight.whole.then(() => 'committed'), flight.settled.then(() => 'settled')]);
-        const following = status === 'committed' && !stopped && next.rows.length > 0 ? launch(next) : null;
+        following = await launchNext(flight, next);
         // As for the acks above, the body on the socket before this process reads the answer (16t).
         if (following) void Promise.race([following.onItsWay, following.settled]).then(flight.readAnswer);
         else flight.readAnswer();
@@ -364,29 +398,36 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         try {
           tookAll = await flight.done;
         } catch (error) {
-          // The push sent on the status settles before the drain stops (its acks, if good, are recorded).
+          // The other push settles before the drain goes on (its acks, if good, are recorded).
           await settle(following);
-          throw error;
+          following = null;
+          // Refused only for its order (a push before it was not stored in time): read again.
+          if (!isOrderRefusal(error)) throw error;
+          orderRefused = true;
+          tookAll = false;
         }
         if (stopped) {
           await settle(following);
           return;
         }
-        if (tookAll && next.rows.length > 0) {
-          flight = following ?? launch(next);
+        if (tookAll && following) {
+          flight = following;
+          following = null;
           continue;
         }
         // Past the end, or an answer other than a plain success: record the last acks,
         // then read again from the start (an event released from quarantine meanwhile
         // sits before the batches just sent; events appended since the read-ahead are in).
         await settle(following);
+        following = null;
         record();
         const again = read();
-        flight = again.rows.length > 0 ? launch(again) : null;
+        flight = again.rows.length > 0 ? launch(again, null) : null;
       }
     } finally {
       // Left by a throw (an outbox read): no push may wait on the loop to read its answer.
       flight?.readAnswer();
+      following?.readAnswer();
       record();
       progress = null;
     }

@@ -114,6 +114,32 @@ function onBodySent(message: unknown): void {
   waiter();
 }
 
+/** A drain push's name and the name of the push it follows (null: the first of a run of pushes). */
+export interface PushOrderNames {
+  id: string;
+  after: string | null;
+}
+
+/** src-tracker/events/push-order.ts's headers (kept apart: the console does not import the tracker). */
+const PUSH_ID_HEADER = 'x-guardline-push-id';
+const PUSH_AFTER_HEADER = 'x-guardline-push-after';
+/** On a push's answer: this tracker holds a push for the one it names (an older tracker would store it as it comes). */
+const PUSH_ORDER_HEADER = 'x-guardline-push-order';
+
+function orderHeaders(order: PushOrderNames | undefined): Record<string, string> {
+  if (!order) return {};
+  return order.after === null
+    ? { [PUSH_ID_HEADER]: order.id }
+    : { [PUSH_ID_HEADER]: order.id, [PUSH_AFTER_HEADER]: order.after };
+}
+
+/** A push refused only because the push it follows was not stored (or not in time): nothing of it was stored. */
+export function isOrderRefusal(error: unknown): boolean {
+  return (
+    error instanceof TrackerFailure && error.kind === 'unavailable' && error.field === `headers.${PUSH_AFTER_HEADER}`
+  );
+}
+
 /** A request body that is JSON text already: sent as it is, not serialised again. */
 class JsonText {
   readonly text: string;
@@ -128,9 +154,12 @@ export function createTrackerClient(options: TrackerClientOptions) {
   const timeoutMs = options.requestTimeoutMs ?? 15_000;
   let current = (preferred.get(listKey) ?? 0) % Math.max(1, urls.length);
   const base = () => urls[current] ?? '';
+  /** The tracker answering keeps the order of pushes that name each other (it said so on a push's answer). */
+  let ordersPushes = false;
   const failOver = () => {
     current = (current + 1) % Math.max(1, urls.length);
     preferred.set(listKey, current);
+    ordersPushes = false;
   };
 
   async function request<S extends z.ZodType>(
@@ -142,8 +171,12 @@ export function createTrackerClient(options: TrackerClientOptions) {
     as: 'json' | 'text' = 'json',
     sent?: () => void,
     committed?: () => unknown,
+    more: Record<string, string> = {},
   ): Promise<z.infer<S>> {
-    const headers: Record<string, string> = { accept: as === 'text' ? 'text/yaml, text/plain' : 'application/json' };
+    const headers: Record<string, string> = {
+      accept: as === 'text' ? 'text/yaml, text/plain' : 'application/json',
+      ...more,
+    };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (auth && options.token) headers.authorization = `Bearer ${options.token}`;
     if (!sent) return answer(method, path, schema, body, as, headers, committed);
@@ -191,6 +224,7 @@ export function createTrackerClient(options: TrackerClientOptions) {
         );
       }
     }
+    if (response.headers.get(PUSH_ORDER_HEADER) === '1') ordersPushes = true;
     // The status is in before the body is read and checked: a 200 to a push means the tracker
     // committed all of it (each event accepted or a duplicate; every refusal is another status).
     // The caller may hold the reading back (a promise) until its next push is on the wire.
@@ -246,14 +280,29 @@ export function createTrackerClient(options: TrackerClientOptions) {
     },
     previewEnrolment: (code: string) => request('POST', '/v1/enroll/preview', EnrollPreview, { code }, false),
     /**
+     * `order`, when given, names the push and the push of the same drain it follows: the tracker
+     * stores it only after that one committed, and refuses it (503, field `headers.x-guardline-push-after`,
+     * see `isOrderRefusal`) when that one was not stored (src-tracker/events/push-order.ts).
      * `body` is PushRequest's JSON, written from the outbox's stored text (push-body.ts);
      * `sent`, when given, is called once the body has been written to the socket (at the latest when the push settles);
      * `committed` as soon as the answer's status is 200, which the tracker sends only once it has committed the whole
      * push (src-tracker/events/routes.ts: every refusal is a 4xx or 5xx), before the body is read and checked (which
      * waits for the promise it returns). The body can still turn out cut or garbled: the push then rejects as ever.
      */
-    push: (body: string, sent?: () => void, committed?: () => unknown) =>
-      request('POST', '/v1/events', PushResponse, new JsonText(body), true, 'json', sent, committed),
+    push: (body: string, sent?: () => void, committed?: () => unknown, order?: PushOrderNames) =>
+      request(
+        'POST',
+        '/v1/events',
+        PushResponse,
+        new JsonText(body),
+        true,
+        'json',
+        sent,
+        committed,
+        orderHeaders(order),
+      ),
+    /** Whether the tracker answering keeps a drain's pushes in order (push `order`); false until a push's answer said so. */
+    ordersPushes: () => ordersPushes,
     pull: (after: number, limit: number) => request('GET', `/v1/events?after=${after}&limit=${limit}`, PullResponse),
 
     /**

@@ -4,7 +4,9 @@
  * undici's diagnostics channels (Node's fetch is undici), per `POST /v1/events`: request:create
  * (fetch made the request) to client:sendHeaders (its headers written to the socket) and to
  * request:bodySent (its whole body written), bodySent to request:headers (the answer's
- * headers), and an answer to the next push's create and to its whole body written (16v). Printed to stderr at exit, medians and sums.
+ * headers), and an answer to the next push's create and to its whole body written (16v); and how many
+ * pushes were still unanswered when each was created (16x: 1 when two are in flight, where
+ * "answer->next create" is then negative or missing). Printed to stderr at exit, medians and sums.
  */
 import { subscribe } from 'node:diagnostics_channel';
 
@@ -22,8 +24,15 @@ const isPush = ({ request }: Message) => request.method === 'POST' && request.pa
 const on = (channel: string, note: (message: Message) => void) =>
   subscribe(channel, (message) => note(message as Message));
 
+/** Pushes created and not yet answered; and, per push, how many of them there were at its create (16x: two in flight). */
+const unanswered = new Set<object>();
+const besideAtCreate: number[] = [];
+
 on('undici:request:create', (m) => {
-  if (isPush(m)) times.set(m.request, { create: performance.now() });
+  if (!isPush(m)) return;
+  times.set(m.request, { create: performance.now() });
+  besideAtCreate.push(unanswered.size);
+  unanswered.add(m.request);
 });
 on('undici:client:sendHeaders', (m) => {
   const t = times.get(m.request);
@@ -36,6 +45,7 @@ on('undici:request:bodySent', (m) => {
 on('undici:request:headers', (m) => {
   const t = times.get(m.request);
   if (!t) return;
+  unanswered.delete(m.request);
   t.answer = performance.now();
   answered.push(t);
 });
@@ -64,5 +74,10 @@ process.on('exit', () => {
     `pushes ${answered.length}: ${summary('create->sendHeaders', span('create', 'headers'))}; ` +
       `${summary('create->bodySent', span('create', 'body'))}; ${summary('bodySent->answer', span('body', 'answer'))}; ` +
       `${summary('answer->next create', gaps)}; ${summary('answer->next bodySent', toNextBody)} ms\n`,
+  );
+  const beside = new Map<number, number>();
+  for (const n of besideAtCreate) beside.set(n, (beside.get(n) ?? 0) + 1);
+  process.stderr.write(
+    `pushes by how many others were unanswered at their create: ${[...beside].map(([n, k]) => `${n}: ${k}`).join(', ')}\n`,
   );
 });

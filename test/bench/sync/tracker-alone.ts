@@ -34,6 +34,8 @@ export async function trackerAlone(
       batch: BARE_PIPE_BATCH,
       label: 'tracker alone',
       token: enrolled.body.deviceToken,
+      // Two in flight, as the console's drain (16x): the tracker's own capacity, not one request's round trip.
+      inFlight: 2,
       check(status, body, sent) {
         const answer = status === 200 ? PushResponse.safeParse(body) : null;
         if (!answer?.success || answer.data.results.filter((r) => r.status === 'accepted').length !== sent)

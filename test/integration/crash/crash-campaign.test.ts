@@ -105,6 +105,8 @@ describe('crash campaign', () => {
       expect(delivery.extra).toEqual([]);
       expect(delivery.duplicates).toEqual([]);
       expect(delivery.payloadMismatches).toEqual([]);
+      // ... and stored them in the order the console numbered them (two pushes in flight, 16x).
+      expect(delivery.outOfOrder).toEqual([]);
 
       // Each mode proves where its kills landed; a campaign whose aimed kills all missed proves nothing.
       const { landings } = report;
@@ -124,6 +126,7 @@ describe('crash campaign', () => {
             extra: delivery.extra.length,
             duplicates: delivery.duplicates.length,
             payloadMismatches: delivery.payloadMismatches.length,
+            outOfOrder: delivery.outOfOrder.length,
           },
         });
         await updateReadme();

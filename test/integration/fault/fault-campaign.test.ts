@@ -162,6 +162,7 @@ describe.skipIf(!hasPostgres)('fault campaign on PostgreSQL', () => {
         extra: sum((d) => d.extra.length),
         duplicates: sum((d) => d.duplicates.length),
         payloadMismatches: sum((d) => d.payloadMismatches.length),
+        outOfOrder: sum((d) => d.outOfOrder.length),
         foreignAtTracker: held.filter(
           (e) => !deliveries.some((_, k) => e.deviceId === consoles[k]!.core.info().deviceId),
         ).length,
@@ -177,6 +178,7 @@ describe.skipIf(!hasPostgres)('fault campaign on PostgreSQL', () => {
         expect(d.extra).toEqual([]);
         expect(d.duplicates).toEqual([]);
         expect(d.payloadMismatches).toEqual([]);
+        expect(d.outOfOrder).toEqual([]); // stored in the order each console numbered them (16x)
         expect(d.acknowledged).toBe(d.written); // calm and drained: everything acknowledged
       }
       expect(figures.foreignAtTracker).toBe(0);

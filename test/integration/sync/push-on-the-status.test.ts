@@ -1,15 +1,15 @@
 /**
- * The drain sends its next push as soon as the answer's status says the tracker committed the
- * whole push (a 200; every refusal is another status), and reads, parses and checks that
- * answer's body after (round 16v). Before, the next push waited for all of that, and the
- * tracker idled meanwhile.
+ * The drain sends its next push without waiting for the previous one's answer: two pushes in
+ * flight, the tracker keeping their order (round 16x, src-tracker/events/push-order.ts). Round
+ * 16v sent it on the answer's status, before reading the answer's body; before that, the next
+ * push waited for all of the answer, and the tracker idled meanwhile.
  *
  * A real tracker and console over HTTP, with a proxy between them that forwards every request
- * and answer as it is, except for the answers to pushes: their status and headers go at once,
- * their body is held until the console's next push has arrived (at most a few seconds, so an
- * engine that waits for the body still finishes its drain and the test fails rather than hangs).
- * The second test garbles one push's answer body under its 200: the drain stops after the one
- * push it sent on that status settles, and every event reaches the tracker exactly once.
+ * and answer as it is, except for the answers to the first pushes: they are held whole (status
+ * and body) until a later push of the console has arrived (at most a few seconds, so an engine
+ * that waits for an answer still finishes its drain and the test fails rather than hangs).
+ * The second test garbles one push's answer body under its 200: the drain stops once the one
+ * push sent after it settles, and every event reaches the tracker exactly once.
  */
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -70,16 +70,21 @@ interface ProxyOptions {
 async function startProxy(target: string, options: ProxyOptions) {
   const seen: Seen[] = [];
   let pushAnswers = 0;
-  let held: (() => void) | null = null;
   const result = { seen, releasedByNextPush: 0, releasedByTimer: 0 };
+  let pushesArrived = 0;
+  /** Answers held until this many pushes have arrived. */
+  const waiting: { until: number; release(): void }[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     const isPush = req.method === 'POST' && req.url === '/v1/events';
-    // A push's request has arrived (its headers): a held answer body goes now.
-    if (isPush && held) {
-      result.releasedByNextPush += 1;
-      held();
+    // A push's request has arrived (its headers): answers held for a later push go now.
+    if (isPush) {
+      pushesArrived += 1;
+      for (const w of waiting.filter((w) => pushesArrived >= w.until)) {
+        result.releasedByNextPush += 1;
+        w.release();
+      }
     }
     req.on('end', () => {
       const body = Buffer.concat(chunks);
@@ -98,24 +103,34 @@ async function startProxy(target: string, options: ProxyOptions) {
         const parts: Buffer[] = [];
         answer.on('data', (c: Buffer) => parts.push(c));
         answer.on('end', () => {
-          const decided = options.onPushAnswer(pushAnswers++, answer.statusCode!, Buffer.concat(parts));
+          const index = pushAnswers++;
+          const decided = options.onPushAnswer(index, answer.statusCode!, Buffer.concat(parts));
           headers['content-length'] = String(decided.body.length);
-          res.writeHead(answer.statusCode!, headers);
-          if (!decided.hold) {
-            res.end(decided.body);
-            return;
-          }
-          res.flushHeaders();
-          const timer = setTimeout(() => {
-            result.releasedByTimer += 1;
-            release();
-          }, HOLD_AT_MOST_MS);
-          const release = () => {
-            clearTimeout(timer);
-            held = null;
+          const send = () => {
+            res.writeHead(answer.statusCode!, headers);
             res.end(decided.body);
           };
-          held = release;
+          if (!decided.hold) return send();
+          // Held (status and body) until a push after this one has arrived, at once if one has.
+          const until = index + 2;
+          if (pushesArrived >= until) {
+            result.releasedByNextPush += 1;
+            return send();
+          }
+          const timer = setTimeout(() => {
+            result.releasedByTimer += 1;
+            waiting.splice(waiting.indexOf(held), 1);
+            send();
+          }, HOLD_AT_MOST_MS);
+          const held = {
+            until,
+            release() {
+              clearTimeout(timer);
+              waiting.splice(waiting.indexOf(held), 1);
+              send();
+            },
+          };
+          waiting.push(held);
         });
       });
       upstream.on('error', () => res.destroy());
@@ -148,18 +163,20 @@ async function ownTitlesAtTracker(c: TestConsole): Promise<string[]> {
     .map((e) => (e.payload as { title: string }).title);
 }
 
-it("sends the next push while the previous answer's body is still on its way", { timeout: 180_000 }, async () => {
+it('sends the next push before the previous one is answered', { timeout: 180_000 }, async () => {
   tracker = await startTracker(join(dir.path, 'tracker.sqlite'));
   const { c, titles } = await consoleWithBacklog('status');
   const proxy = await startProxy(tracker.url, {
-    onPushAnswer: (index, status, body) => ({ hold: status === 200 && index < HELD, body }),
+    // From the second answer: the first tells the console that this tracker keeps the order of
+    // pushes in flight together (its x-guardline-push-order header), so until then one flies.
+    onPushAnswer: (index, status, body) => ({ hold: status === 200 && index >= 1 && index <= HELD, body }),
   });
   await enrol(c, proxy.url, await enrolmentCode(tracker.url));
   await waitForSync(c, live, 'the backlog to drain');
 
   const pushes = proxy.result.seen.filter((s) => s.method === 'POST' && s.path === '/v1/events');
   expect(pushes.length).toBeGreaterThan(HELD + 1);
-  // Each held body was let go by the next push's arrival, never by the proxy giving up.
+  // Each held answer was let go by a later push's arrival, never by the proxy giving up.
   expect({ byNextPush: proxy.result.releasedByNextPush, byTimer: proxy.result.releasedByTimer }).toEqual({
     byNextPush: HELD,
     byTimer: 0,
@@ -187,7 +204,7 @@ it(
     const seen = proxy.result.seen;
     const pushAt = seen.flatMap((s, i) => (s.method === 'POST' && s.path === '/v1/events' ? [i] : []));
     const garbled = pushAt[GARBLED]!;
-    // Between the garbled answer's push and the next cycle's health check: the one push sent on its status.
+    // Between the garbled answer's push and the next cycle's health check: the one push sent after it.
     const nextHealth = seen.findIndex((s, i) => i > garbled && s.path === '/v1/health');
     expect(nextHealth).toBeGreaterThan(garbled);
     expect(pushAt.filter((i) => i > garbled && i < nextHealth)).toHaveLength(1);

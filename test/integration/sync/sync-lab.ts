@@ -156,6 +156,11 @@ export interface DeliveryCount {
   duplicates: string[];
   /** Same id, different content (canonical form of the envelope). */
   payloadMismatches: string[];
+  /**
+   * Events the tracker stored before one the device numbered earlier (by serverSeq against
+   * deviceSeq): a push stored before the push it follows (round 16x keeps two in flight).
+   */
+  outOfOrder: string[];
 }
 
 /**
@@ -184,6 +189,13 @@ export function deliveryCount(
     const l = local.get(e.id);
     if (l && l.text !== canonicalEvent(e)) payloadMismatches.push(e.id);
   }
+  const outOfOrder: string[] = [];
+  let lastSeq = 0;
+  for (const e of [...mine].sort((a, b) => a.serverSeq - b.serverSeq)) {
+    if (e.deviceSeq === undefined) continue;
+    if (e.deviceSeq <= lastSeq) outOfOrder.push(`${e.id} (deviceSeq ${e.deviceSeq} after ${lastSeq})`);
+    lastSeq = Math.max(lastSeq, e.deviceSeq);
+  }
   return {
     written: local.size,
     acknowledged: [...local.values()].filter((l) => l.synced).length,
@@ -195,5 +207,6 @@ export function deliveryCount(
       ...[...seenHlc].filter(([, n]) => n > 1).map(([hlc]) => `hlc ${hlc}`),
     ],
     payloadMismatches,
+    outOfOrder,
   };
 }
