@@ -1,5 +1,5 @@
 import json,subprocess,re
-norm=lambda m: re.sub(r' \(median of \d+: [^)]*\)','',m)
+norm=lambda m: re.sub(r' \(median of \d+: [^)]*\)','',m).replace(', two in flight','')  # the tracker-alone row says 'two in flight' since 16x
 import sys
 BDIR,ADIR=sys.argv[1],sys.argv[2]
 def load(d,suite):
@@ -14,7 +14,7 @@ pick={
  'stall':["retention sweep archiving 10000 incidents (retention.run): longest event-loop stall","console with no long job, 6 s: longest","chain check (store.verifyChain): longest event-loop","report figures, 1 year × 200 lines (reports.period): longest event-loop"],
  'reports':["figures, 1 year","incident search over 100000 incidents, p95"],
 }
-print('| suite | figure | before (648edd0, this machine) | now (5021941) | target |')
+print('| suite | figure | before (' + sys.argv[3] + ') | now (' + sys.argv[4] + ') | target |')
 print('|---|---|---|---|---|')
 for s,keys in pick.items():
     b,a=load(BDIR,s),load(ADIR,s)
