@@ -3,7 +3,6 @@
  * already-open database and returns the Fastify instance unstarted, so tests listen
  * on an ephemeral port and `main.ts` owns ports, signals and the database lifetime.
  */
-import { createHash } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { Logger } from 'pino';
@@ -19,7 +18,7 @@ import { hqRoutes } from './hq/routes.ts';
 import { sessionRoutes } from './hq/session-routes.ts';
 import { createAuthenticator } from './http/auth.ts';
 import { installErrorHandling } from './http/errors.ts';
-import { bearerToken } from './auth/tokens.ts';
+import { bearerToken, hashSecret } from './auth/tokens.ts';
 import { createHqProjector } from './projections/projector.ts';
 import { createProjectorThread } from './projections/projector-thread.ts';
 import { createFacilityHeads } from './stream/heads.ts';
@@ -139,7 +138,7 @@ export async function buildTracker(options: TrackerOptions): Promise<FastifyInst
       // Per token, so consoles behind one NAT do not share a budget; the hash keeps tokens out of memory dumps.
       keyGenerator: (request) => {
         const token = bearerToken(request.headers.authorization);
-        return token ? `t:${createHash('sha256').update(token).digest('hex')}` : `ip:${request.ip}`;
+        return token ? `t:${hashSecret(token)}` : `ip:${request.ip}`;
       },
     });
   }

@@ -1,9 +1,9 @@
 /** Push and pull: the console's two halves of sync. */
-import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { encodeHlc } from '../../src-shared/hlc.ts';
 import { PullQuery, type PushResponse } from '../../src-shared/sync-wire.ts';
 import type { TrackerContext } from '../context.ts';
+import { hashSecret } from '../auth/tokens.ts';
 import { TrackerFailure } from '../http/errors.ts';
 import { parseInput } from '../http/parse.ts';
 import { pullEvents } from './pull.ts';
@@ -20,10 +20,16 @@ export function eventRoutes(app: FastifyInstance, ctx: TrackerContext): void {
   // A drain's pushes name each other (push-order.ts): known from their headers on, settled
   // committed by the route, refused by whatever else ends them (an error, a cut request).
   // Per token, hashed as the rate limit's keys are, so the remembered pushes keep no tokens in memory.
-  const token = (request: FastifyRequest) =>
-    createHash('sha256')
-      .update(request.headers.authorization ?? '')
-      .digest('base64url');
+  // Hashed once per request, in onRequest; the handler and the hooks after read it back.
+  const tokens = new WeakMap<FastifyRequest, string>();
+  const token = (request: FastifyRequest) => {
+    let hashed = tokens.get(request);
+    if (hashed === undefined) {
+      hashed = hashSecret(request.headers.authorization ?? '');
+      tokens.set(request, hashed);
+    }
+    return hashed;
+  };
   const pushKeys = new WeakMap<FastifyRequest, string | null>();
   const refused = async (request: FastifyRequest) => {
     ctx.pushOrder.settle(pushKeys.get(request) ?? ctx.pushOrder.arrive(token(request), request.headers), 'refused');
