@@ -140,4 +140,12 @@ byKind('sweep', txs);
 console.log(`searches (rowids, digest, median ms of 21): ${found().join('; ')}`);
 await core.close();
 await core.store.closed();
+// KEEP=<file>: the database as the sweep and the idle turns left it, for search-ab.ts.
+// With its WAL (the store leaves it in place at its working size), checkpointed into the copy.
+if (process.env.KEEP) {
+  for (const suffix of ['', '-wal']) copyFileSync(file + suffix, process.env.KEEP + suffix);
+  const kept = new Database(process.env.KEEP);
+  kept.pragma('wal_checkpoint(TRUNCATE)');
+  kept.close();
+}
 rmSync(dir, { recursive: true, force: true });
