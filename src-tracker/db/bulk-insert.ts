@@ -91,6 +91,20 @@ export async function bulkInsertCount<Column extends string>(
   spec: BulkInsert<Column>,
   rows: readonly Record<Column, Value>[],
 ): Promise<number> {
-  if (rows.length === 0) return 0;
-  return Number((await db.executeQuery(compiled(db, spec, rows))).numAffectedRows ?? 0n);
+  return (await bulkInsertRun(db, spec, rows)).inserted;
+}
+
+/**
+ * As bulkInsertCount, with the rowid of the last row it inserted (SQLite's last_insert_rowid,
+ * which Kysely's driver reports as `insertId`); null when it inserted none or the driver gave none.
+ */
+export async function bulkInsertRun<Column extends string>(
+  db: Kysely<unknown>,
+  spec: BulkInsert<Column>,
+  rows: readonly Record<Column, Value>[],
+): Promise<{ inserted: number; lastRowid: number | null }> {
+  if (rows.length === 0) return { inserted: 0, lastRowid: null };
+  const result = await db.executeQuery(compiled(db, spec, rows));
+  const inserted = Number(result.numAffectedRows ?? 0n);
+  return { inserted, lastRowid: inserted > 0 && result.insertId !== undefined ? Number(result.insertId) : null };
 }

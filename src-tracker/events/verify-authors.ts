@@ -107,15 +107,19 @@ export async function startAuthorCheck(
   );
   const revokedThrough = await revokedCutoffs(store, pusher.facility, events);
   const held = await loadRunAnchors(store, pusher.facility, events);
-  const checked = verifier.check({
-    events,
-    entries,
-    facility: pusher.facility,
-    pusher: pusher.deviceId,
-    held,
-    ...(Object.keys(revokedThrough).length > 0 ? { revokedThrough } : {}),
-    ...(options.payloads ? { payloads: true } : {}),
-  });
+  const checked = verifier.check(
+    {
+      events,
+      entries,
+      facility: pusher.facility,
+      pusher: pusher.deviceId,
+      held,
+      ...(Object.keys(revokedThrough).length > 0 ? { revokedThrough } : {}),
+      ...(options.payloads ? { payloads: true } : {}),
+    },
+    // The payloads' JSON as stored: the workers get these texts rather than the objects (packed-envelopes.ts).
+    batch.events.map((e) => e.payloadText),
+  );
   const verdict = checked.then(({ refusal, badPayload }): PushRefusal | null => {
     const at = (index: number) => {
       const envelope = events[index]!;

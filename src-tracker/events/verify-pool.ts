@@ -14,30 +14,44 @@
 import { availableParallelism } from 'node:os';
 import { createWorkerJobs } from '../../src-common/worker-jobs.ts';
 import { checkSlice, type AuthorCheck, type SliceVerdict } from './author-check.ts';
+import { packEnvelopes, type PackedEnvelopes } from './packed-envelopes.ts';
 
 const INLINE_BELOW = 8;
 
+/** A worker's job: a slice of the check, its envelopes packed (packed-envelopes.ts). */
+export type PackedCheck = Omit<AuthorCheck, 'events'> & { packed: PackedEnvelopes };
+
 export interface VerifyPool {
-  /** The batch's first refusal and first bad payload, and the payloads their schema keeps as they are, with indexes into `check.events`. */
-  check(check: AuthorCheck): Promise<SliceVerdict>;
+  /**
+   * The batch's first refusal and first bad payload, and the payloads their schema keeps as they are, with indexes into `check.events`.
+   * `payloadTexts[i]`, when given, is JSON.stringify of `check.events[i].payload` (the push's stored text).
+   */
+  check(check: AuthorCheck, payloadTexts?: readonly (string | undefined)[]): Promise<SliceVerdict>;
   close(): Promise<void>;
 }
 
 export function createVerifyPool(size = Math.max(1, availableParallelism())): VerifyPool {
-  const workers = createWorkerJobs<AuthorCheck, SliceVerdict>({
+  const workers = createWorkerJobs<PackedCheck, SliceVerdict>({
     entry: new URL('./verify-worker.ts', import.meta.url),
     size,
   });
   let closed = false;
 
   return {
-    async check(check) {
+    async check(check, payloadTexts) {
       if (closed || check.events.length < INLINE_BELOW) return checkSlice(check);
       const slice = Math.ceil(check.events.length / workers.size);
-      const parts = Array.from({ length: workers.size }, (_, i) => ({
-        offset: i * slice,
-        result: workers.run(i, { ...check, events: check.events.slice(i * slice, (i + 1) * slice) }),
-      }));
+      const { events, ...rest } = check;
+      const parts = Array.from({ length: workers.size }, (_, i) => {
+        const [from, to] = [i * slice, (i + 1) * slice];
+        return {
+          offset: from,
+          result: workers.run(i, {
+            ...rest,
+            packed: packEnvelopes(events.slice(from, to), payloadTexts?.slice(from, to)),
+          }),
+        };
+      });
       // The slices are in order, so the first slice that found one holds the batch's first.
       const merged: SliceVerdict = { refusal: null, badPayload: null, asParsed: [] };
       for (const { offset, result } of parts) {

@@ -36,8 +36,24 @@ function settings(arg: string): [string, string][] {
     });
 }
 const sides = [
-  { name: 'A', arg: aArg, env: settings(aArg), rates: [] as number[], cpu: [] as number[], consoleCpu: [] as number[] },
-  { name: 'B', arg: bArg, env: settings(bArg), rates: [] as number[], cpu: [] as number[], consoleCpu: [] as number[] },
+  {
+    name: 'A',
+    arg: aArg,
+    env: settings(aArg),
+    rates: [] as number[],
+    cpu: [] as number[],
+    mainCpu: [] as number[],
+    consoleCpu: [] as number[],
+  },
+  {
+    name: 'B',
+    arg: bArg,
+    env: settings(bArg),
+    rates: [] as number[],
+    cpu: [] as number[],
+    mainCpu: [] as number[],
+    consoleCpu: [] as number[],
+  },
 ];
 
 const load = () => loadavg()[0]!.toFixed(2);
@@ -61,6 +77,10 @@ try {
         // The tracker's CPU per 1,000 events during the drain, all its threads: steadier than the rate on a shared machine.
         const cpu = drain.trackerCpuMs === null ? null : round((drain.trackerCpuMs / drain.events) * 1000, 1);
         if (cpu !== null) side.cpu.push(cpu);
+        // Its main thread alone: the event loop, the drain's serial stage (16t, 16ab).
+        const mainCpu =
+          drain.trackerMainCpuMs === null ? null : round((drain.trackerMainCpuMs / drain.events) * 1000, 1);
+        if (mainCpu !== null) side.mainCpu.push(mainCpu);
         // The console's (this process's) CPU over the same span: both share the machine's cores.
         const consoleCpu = round((drain.consoleCpuMs / drain.events) * 1000, 1);
         side.consoleCpu.push(consoleCpu);
@@ -70,8 +90,18 @@ try {
           drain.trackerDiskBytes === null ? null : round(drain.trackerDiskBytes / 1024 / (drain.events / 1000), 0);
         const coresBusy =
           drain.trackerCpuMs === null ? '?' : round((drain.trackerCpuMs + drain.consoleCpuMs) / drain.drainMs, 2);
+        // Each thread's share, by name (workers and V8's helpers included), in ms per 1,000 events.
+        const threads =
+          drain.trackerThreadsCpuMs === null
+            ? '?'
+            : Object.entries(drain.trackerThreadsCpuMs)
+                .filter(([, ms]) => ms > 0)
+                .sort((a, b) => b[1] - a[1])
+                .map(([name, ms]) => `${name} ${round((ms / drain.events) * 1000, 1)}`)
+                .join(', ');
         console.log(
-          `pair ${pair + 1} ${side.name} (${side.arg}): ${rate} events/s, tracker CPU ${cpu ?? '?'} ms per 1,000 events, ` +
+          `pair ${pair + 1} ${side.name} (${side.arg}): ${rate} events/s, tracker CPU ${cpu ?? '?'} ms per 1,000 events ` +
+            `(main thread ${mainCpu ?? '?'}; by thread: ${threads}), ` +
             `console CPU ${consoleCpu} ms per 1,000 events, cores busy ${coresBusy} of ${availableParallelism()}, ` +
             `tracker disk writes ${diskKb ?? '?'} KiB per 1,000 events, load ${before} -> ${load()}`,
         );
@@ -87,6 +117,7 @@ try {
     console.log(
       `${side.name} (${side.arg}): median ${round(percentile(side.rates, 50), 0)} events/s of ${side.rates.join(', ')}; ` +
         `tracker CPU median ${side.cpu.length > 0 ? round(percentile(side.cpu, 50), 1) : '?'} ms per 1,000 events of ${side.cpu.join(', ')}; ` +
+        `main thread median ${side.mainCpu.length > 0 ? round(percentile(side.mainCpu, 50), 1) : '?'} of ${side.mainCpu.join(', ')}; ` +
         `console CPU median ${round(percentile(side.consoleCpu, 50), 1)} ms per 1,000 events of ${side.consoleCpu.join(', ')}`,
     );
 } finally {

@@ -33,6 +33,10 @@ export interface DrainResult {
   trackerEvents: number;
   /** CPU time the tracker process spent from the drain's start to its end, all threads (null without /proc). */
   trackerCpuMs: number | null;
+  /** The same for the tracker's main thread alone (its event loop). */
+  trackerMainCpuMs: number | null;
+  /** The tracker's CPU over the drain by thread name (tracker-process.ts `threadCpuMs`), or null. */
+  trackerThreadsCpuMs: Record<string, number> | null;
   /**
    * CPU time this process (the console: its core thread and its helper threads) spent over
    * the same span. The bench's own part in it is the status callbacks, a few per push.
@@ -105,6 +109,8 @@ export async function guardlineDrain(dir: string, run: number, template: string)
       }
     });
     const cpuBefore = tracker.cpuMs();
+    const mainBefore = tracker.mainThreadCpuMs();
+    const threadsBefore = tracker.threadCpuMs();
     const bytesBefore = tracker.diskBytes();
     const consoleBefore = process.cpuUsage();
     const start = performance.now();
@@ -113,6 +119,8 @@ export async function guardlineDrain(dir: string, run: number, template: string)
     c.core.sync.start();
     const drainMs = (await drained) - start;
     const cpuAfter = tracker.cpuMs();
+    const mainAfter = tracker.mainThreadCpuMs();
+    const threadsAfter = tracker.threadCpuMs();
     const bytesAfter = tracker.diskBytes();
     const consoleCpu = process.cpuUsage(consoleBefore);
     const untilLiveMs = (await live) - start;
@@ -123,9 +131,26 @@ export async function guardlineDrain(dir: string, run: number, template: string)
     const held = db.prepare("SELECT count(*) AS n FROM events WHERE type != 'device.enrolled'").get() as { n: number };
     db.close();
     const trackerCpuMs = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
+    const trackerMainCpuMs = mainBefore === null || mainAfter === null ? null : mainAfter - mainBefore;
+    const trackerThreadsCpuMs =
+      threadsBefore === null || threadsAfter === null
+        ? null
+        : Object.fromEntries(
+            Object.entries(threadsAfter).map(([name, ms]) => [name, ms - (threadsBefore[name] ?? 0)] as const),
+          );
     const consoleCpuMs = (consoleCpu.user + consoleCpu.system) / 1000;
     const trackerDiskBytes = bytesBefore === null || bytesAfter === null ? null : bytesAfter - bytesBefore;
-    return { events, drainMs, untilLiveMs, trackerEvents: held.n, trackerCpuMs, consoleCpuMs, trackerDiskBytes };
+    return {
+      events,
+      drainMs,
+      untilLiveMs,
+      trackerEvents: held.n,
+      trackerCpuMs,
+      trackerMainCpuMs,
+      trackerThreadsCpuMs,
+      consoleCpuMs,
+      trackerDiskBytes,
+    };
   } finally {
     await close();
   }

@@ -5,7 +5,7 @@
  * a full stdout pipe would be measuring the bench, not itself.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { TRACKER_READY_PREFIX } from '../../../src-tracker/config.ts';
 import { ADMIN_TOKEN } from '../../integration/sync/sync-lab.ts';
@@ -26,6 +26,13 @@ export interface TrackerProcess {
    * with the machine's load. Null where /proc is not there.
    */
   cpuMs(): number | null;
+  /** The same for its main thread alone (the event loop: the drain's serial stage, rounds 16t, 16ab). */
+  mainThreadCpuMs(): number | null;
+  /**
+   * CPU time so far by thread name (/proc/<pid>/task/<tid>/comm: the main thread under the process's
+   * name, workers and V8's and libuv's helpers under theirs), threads of one name added up; null without /proc.
+   */
+  threadCpuMs(): Record<string, number> | null;
   /**
    * Bytes the tracker process has written so far (`write_bytes` of /proc/<pid>/io: what it sent
    * to the block layer, its WAL, database file and log; not its sockets), or null where /proc is
@@ -37,13 +44,27 @@ export interface TrackerProcess {
 
 const USER_HZ = 100;
 
-function processCpuMs(pid: number | undefined): number | null {
+function processCpuMs(pid: number | undefined, thread?: number): number | null {
   if (pid === undefined) return null;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8');
     // Fields after the command name (which may hold spaces, inside parentheses): utime is the 14th field, stime the 15th.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
+  } catch {
+    return null;
+  }
+}
+
+function threadCpuMs(pid: number | undefined): Record<string, number> | null {
+  if (pid === undefined) return null;
+  try {
+    const out: Record<string, number> = {};
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const name = Number(tid) === pid ? 'main' : readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      out[name] = (out[name] ?? 0) + (processCpuMs(pid, Number(tid)) ?? 0);
+    }
+    return out;
   } catch {
     return null;
   }
@@ -92,6 +113,9 @@ export async function startTrackerProcess(dataFile: string, logFile: string): Pr
       return {
         url: line.slice(TRACKER_READY_PREFIX.length).trim(),
         cpuMs: () => processCpuMs(child.pid),
+        // A process's main thread has the process's id.
+        mainThreadCpuMs: () => processCpuMs(child.pid, child.pid),
+        threadCpuMs: () => threadCpuMs(child.pid),
         diskBytes: () => processDiskBytes(child.pid),
         kill,
       };
