@@ -106,17 +106,20 @@ function prepareStatements(db: Db) {
 const PARSED_DOCS = 2_048;
 
 /**
- * The incidents this projector last wrote, as objects, each with the document text it wrote.
- * An extension takes the object instead of parsing the row's text (a catch-up parsed each
- * incident's document again at every event: time and garbage). Whether the row still holds
- * what was written is told two ways:
- * - while no write may have been undone since (`projectionEpoch` unchanged: the store saw no
- *   rollback and no append in a transaction it did not open), the row holds it: this
- *   projector is the only writer of the incidents table, and `remove` drops its entry. The
- *   row is then not read at all (a catch-up read each incident's document back at each batch
- *   that extended it: B's profile, npm run bench mesh, issue 12k);
- * - otherwise the row's text is the judge, so a write rolled back (the row holds the older
- *   text) or made by anything else is never mistaken for the cached one.
+ * The incidents this projector last wrote, as objects. An extension takes the object instead
+ * of parsing the row's text (a catch-up parsed each incident's document again at every event:
+ * time and garbage), while no write may have been undone since (`projectionEpoch` unchanged:
+ * the store saw no rollback and no append in a transaction it did not open): the row then holds
+ * what was written, as this projector is the only writer of the incidents table and `remove`
+ * drops its entry. The row is then not read at all (a catch-up read each incident's document
+ * back at each batch that extended it: B's profile, npm run bench mesh, issue 12k). Under
+ * another epoch the row is read and parsed, so a write rolled back (the row holds the older
+ * text) is never mistaken for the kept object.
+ * The document's text is not kept beside the object (until round 12w it was, to compare with
+ * the row's after a rollback): a catch-up writes each incident's document some hundreds of
+ * events apart, so each text outlived the young generation's collections and was promoted to
+ * the old one, about 1 KB per received event, only to be compared with the row after a
+ * rollback, which a catch-up never has.
  * An object is kept only when it is what parsing its text gives back (isPlainJson), and is
  * never changed once handed out (`incidentWritten`): an extension folds onto a copy of such an
  * object (`changeable`), so a command's answer and the escalation runner can be handed the
@@ -125,7 +128,7 @@ const PARSED_DOCS = 2_048;
  * garbage (node test/bench/receive-costs.ts --heap, inlining off, round 12t).
  */
 class ParsedDocs {
-  private readonly byId = new Map<string, { doc: string; incident: Incident; epoch: number; handedOut: boolean }>();
+  private readonly byId = new Map<string, { incident: Incident; epoch: number; handedOut: boolean }>();
 
   /** The incident written under `epoch` and still its row's (null: read the row). */
   current(id: string, epoch: number): Incident | null {
@@ -142,10 +145,10 @@ class ParsedDocs {
   }
 
   /**
-   * `incident` (from `current` or `of`) for an extension to fold onto: the object itself when
-   * it was never handed out, a copy otherwise (`changeable`). The object itself is dropped from
-   * here first, so a fold that throws half-way leaves nothing half-changed behind; `wrote`
-   * keeps it again with its new text.
+   * `incident` (from `current`, or parsed from the row) for an extension to fold onto: the
+   * object itself when it was never handed out, a copy otherwise (`changeable`). The object
+   * itself is dropped from here first, so a fold that throws half-way leaves nothing
+   * half-changed behind; `wrote` keeps it again once its row is written.
    */
   forFold(id: string, incident: Incident): Incident {
     const kept = this.byId.get(id);
@@ -154,17 +157,11 @@ class ParsedDocs {
     return kept.handedOut ? changeable(incident) : incident;
   }
 
-  /** The incident the row's `doc` holds. */
-  of(id: string, doc: string): Incident {
-    const kept = this.byId.get(id);
-    return kept && kept.doc === doc ? kept.incident : (JSON.parse(doc) as Incident);
-  }
-
-  /** `incident` was just written to its row as `doc`, under `epoch`. */
-  wrote(incident: Incident, doc: string, epoch: number): void {
+  /** `incident` was just written to its row, under `epoch`. */
+  wrote(incident: Incident, epoch: number): void {
     this.byId.delete(incident.id);
     if (!isPlainJson(incident)) return;
-    this.byId.set(incident.id, { doc, incident, epoch, handedOut: false });
+    this.byId.set(incident.id, { incident, epoch, handedOut: false });
     if (this.byId.size > PARSED_DOCS) this.byId.delete(this.byId.keys().next().value!);
   }
 
@@ -260,7 +257,7 @@ export const incidentProjector: Projector = {
     if (!incident) {
       const row = q.doc.get(streamId);
       if (!row) return false;
-      incident = q.parsed.of(streamId, row.doc);
+      incident = JSON.parse(row.doc) as Incident;
     }
     if (incident.createdHlc !== held.firstHlc) return false;
     // The row's columns are the stored document's (both written only here and by upsert), so
@@ -281,7 +278,7 @@ function upsert(q: ReturnType<typeof prepareStatements>, incident: Incident): vo
   putRowValues(parameters, 1, incident);
   parameters[ROW_COLUMNS.length + 1] = doc;
   q.upsert.run(parameters);
-  q.parsed.wrote(incident, doc, projectionEpoch(q.db));
+  q.parsed.wrote(incident, projectionEpoch(q.db));
 }
 
 /** The stored row of `incident` brought up to date; `before` is what its columns held. */
@@ -307,7 +304,7 @@ function update(q: ReturnType<typeof prepareStatements>, incident: Incident, bef
     q.updates.set(mask, statement);
   }
   statement.run(parameters);
-  q.parsed.wrote(incident, doc, projectionEpoch(q.db));
+  q.parsed.wrote(incident, projectionEpoch(q.db));
 }
 
 /**
