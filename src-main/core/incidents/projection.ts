@@ -277,7 +277,7 @@ function upsert(q: ReturnType<typeof prepareStatements>, incident: Incident): vo
   parameters[0] = incident.id;
   putRowValues(parameters, 1, incident);
   parameters[ROW_COLUMNS.length + 1] = doc;
-  q.upsert.run(parameters);
+  q.upsert.run(...parameters); // spread: see the event INSERT in event-store.ts
   q.parsed.wrote(incident, projectionEpoch(q.db));
 }
 
@@ -303,7 +303,7 @@ function update(q: ReturnType<typeof prepareStatements>, incident: Incident, bef
     statement = q.db.prepare<unknown[]>(`UPDATE incidents SET ${[...set, 'doc = ?'].join(', ')} WHERE id = ?`);
     q.updates.set(mask, statement);
   }
-  statement.run(parameters);
+  statement.run(...parameters);
   q.parsed.wrote(incident, projectionEpoch(q.db));
 }
 
