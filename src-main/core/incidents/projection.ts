@@ -57,7 +57,47 @@ const Kept = {
   upsert: new Array<unknown>(ROW_COLUMNS.length + 2),
   /** An UPDATE's parameters by their count (the changed columns, the doc, the id). */
   update: [] as unknown[][],
+  /** What an extension's fold starts from (plainAfterFold). */
+  start: { notes: [], notesFrom: 0, conflicts: [], conflictsFrom: 0 } as FoldStart,
 };
+
+/** The notes and conflicts lists a fold onto a plain incident began with, and their lengths then. */
+export interface FoldStart {
+  notes: readonly unknown[];
+  notesFrom: number;
+  conflicts: readonly unknown[];
+  conflictsFrom: number;
+}
+
+/**
+ * isPlainJson(incident) for an incident folded onto a plain one, given what the fold started
+ * from: its members are checked as isPlainJson checks them, except that of the notes and
+ * conflicts lists, when the fold kept them, only the entries it added are (continueIncident only
+ * pushes onto them; a patch that replaced one gets it checked whole). The whole walk went over
+ * every earlier note again at each extension: ~30 ms of B's thread in a 21,674-event catch-up
+ * (`wrote`'s isPlainJson, bench/results/history/12w-runs/profile-base-50a5427.txt, round 12w).
+ * test/integration/store/plain-after-fold.test.ts compares the two over generated folds.
+ */
+export function plainAfterFold(incident: Incident, start: FoldStart): boolean {
+  const proto = Object.getPrototypeOf(incident) as unknown;
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key in incident) {
+    if (!Object.hasOwn(incident, key)) return false;
+    const value = (incident as unknown as Record<string, unknown>)[key];
+    if (key === 'notes' && value === start.notes) {
+      if (!plainFrom(start.notes, start.notesFrom)) return false;
+    } else if (key === 'conflicts' && value === start.conflicts) {
+      if (!plainFrom(start.conflicts, start.conflictsFrom)) return false;
+    } else if (!isPlainJson(value, 1)) return false;
+  }
+  return true;
+}
+
+/** A list of a plain incident (depth 1), its entries from `from` on checked as isPlainJson would. */
+function plainFrom(list: readonly unknown[], from: number): boolean {
+  for (let i = from; i < list.length; i++) if (!(i in list) || !isPlainJson(list[i], 2)) return false;
+  return Object.getPrototypeOf(list) === Array.prototype;
+}
 
 /**
  * Prepared once per database: better-sqlite3 does not cache `prepare`, and preparing these
@@ -157,10 +197,10 @@ class ParsedDocs {
     return kept.handedOut ? changeable(incident) : incident;
   }
 
-  /** `incident` was just written to its row, under `epoch`. */
-  wrote(incident: Incident, epoch: number): void {
+  /** `incident` was just written to its row, under `epoch`; `plain`: isPlainJson(incident). */
+  wrote(incident: Incident, epoch: number, plain: boolean): void {
     this.byId.delete(incident.id);
-    if (!isPlainJson(incident)) return;
+    if (!plain) return;
     this.byId.set(incident.id, { incident, epoch, handedOut: false });
     if (this.byId.size > PARSED_DOCS) this.byId.delete(this.byId.keys().next().value!);
   }
@@ -265,7 +305,15 @@ export const incidentProjector: Projector = {
     // and the document leaves the indexes on the others alone (a note touches neither the
     // status nor the creation index) and skips the upsert's failed insert.
     putRowValues(Kept.before, 0, incident);
-    update(q, continueIncident(q.parsed.forFold(streamId, incident), fresh), Kept.before);
+    // Plain (kept, so checked when written, or parsed from the row's text): what the fold
+    // starts from is noted, so only what it adds is checked before the result is kept.
+    const target = q.parsed.forFold(streamId, incident);
+    const start = Kept.start;
+    start.notes = target.notes;
+    start.notesFrom = target.notes.length;
+    start.conflicts = target.conflicts;
+    start.conflictsFrom = target.conflicts.length;
+    update(q, continueIncident(target, fresh), Kept.before, start);
     return true;
   },
 };
@@ -278,11 +326,19 @@ function upsert(q: ReturnType<typeof prepareStatements>, incident: Incident): vo
   putRowValues(parameters, 1, incident);
   parameters[ROW_COLUMNS.length + 1] = doc;
   q.upsert.run(...parameters); // spread: see the event INSERT in event-store.ts
-  q.parsed.wrote(incident, projectionEpoch(q.db));
+  q.parsed.wrote(incident, projectionEpoch(q.db), isPlainJson(incident));
 }
 
-/** The stored row of `incident` brought up to date; `before` is what its columns held. */
-function update(q: ReturnType<typeof prepareStatements>, incident: Incident, before: readonly unknown[]) {
+/**
+ * The stored row of `incident` brought up to date; `before` is what its columns held, `start`
+ * what the fold that gave it began from (plainAfterFold).
+ */
+function update(
+  q: ReturnType<typeof prepareStatements>,
+  incident: Incident,
+  before: readonly unknown[],
+  start: FoldStart,
+) {
   const after = Kept.after;
   putRowValues(after, 0, incident);
   let mask = 0;
@@ -304,7 +360,7 @@ function update(q: ReturnType<typeof prepareStatements>, incident: Incident, bef
     q.updates.set(mask, statement);
   }
   statement.run(...parameters);
-  q.parsed.wrote(incident, projectionEpoch(q.db));
+  q.parsed.wrote(incident, projectionEpoch(q.db), plainAfterFold(incident, start));
 }
 
 /**

@@ -237,4 +237,3 @@ describe('incident projection, extended or re-read', () => {
     expect(await projectionHash(parsed(reread.rows))).toBe(await projectionHash(parsed(kept.rows)));
   });
 });
-
