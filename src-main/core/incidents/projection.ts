@@ -57,7 +57,47 @@ const Kept = {
   upsert: new Array<unknown>(ROW_COLUMNS.length + 2),
   /** An UPDATE's parameters by their count (the changed columns, the doc, the id). */
   update: [] as unknown[][],
+  /** What an extension's fold starts from (plainAfterFold). */
+  start: { notes: [], notesFrom: 0, conflicts: [], conflictsFrom: 0 } as FoldStart,
 };
+
+/** The notes and conflicts lists a fold onto a plain incident began with, and their lengths then. */
+export interface FoldStart {
+  notes: readonly unknown[];
+  notesFrom: number;
+  conflicts: readonly unknown[];
+  conflictsFrom: number;
+}
+
+/**
+ * isPlainJson(incident) for an incident folded onto a plain one, given what the fold started
+ * from: its members are checked as isPlainJson checks them, except that of the notes and
+ * conflicts lists, when the fold kept them, only the entries it added are (continueIncident only
+ * pushes onto them; a patch that replaced one gets it checked whole). The whole walk went over
+ * every earlier note again at each extension: ~30 ms of B's thread in a 21,674-event catch-up
+ * (`wrote`'s isPlainJson, bench/results/history/12w-runs/profile-base-50a5427.txt, round 12w).
+ * test/integration/store/plain-after-fold.test.ts compares the two over generated folds.
+ */
+export function plainAfterFold(incident: Incident, start: FoldStart): boolean {
+  const proto = Object.getPrototypeOf(incident) as unknown;
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key in incident) {
+    if (!Object.hasOwn(incident, key)) return false;
+    const value = (incident as unknown as Record<string, unknown>)[key];
+    if (key === 'notes' && value === start.notes) {
+      if (!plainFrom(start.notes, start.notesFrom)) return false;
+    } else if (key === 'conflicts' && value === start.conflicts) {
+      if (!plainFrom(start.conflicts, start.conflictsFrom)) return false;
+    } else if (!isPlainJson(value, 1)) return false;
+  }
+  return true;
+}
+
+/** A list of a plain incident (depth 1), its entries from `from` on checked as isPlainJson would. */
+function plainFrom(list: readonly unknown[], from: number): boolean {
+  for (let i = from; i < list.length; i++) if (!(i in list) || !isPlainJson(list[i], 2)) return false;
+  return Object.getPrototypeOf(list) === Array.prototype;
+}
 
 /**
  * Prepared once per database: better-sqlite3 does not cache `prepare`, and preparing these
@@ -118,17 +158,20 @@ export const SEARCH_MERGE_PAGES = 8;
 const PARSED_DOCS = 2_048;
 
 /**
- * The incidents this projector last wrote, as objects, each with the document text it wrote.
- * An extension takes the object instead of parsing the row's text (a catch-up parsed each
- * incident's document again at every event: time and garbage). Whether the row still holds
- * what was written is told two ways:
- * - while no write may have been undone since (`projectionEpoch` unchanged: the store saw no
- *   rollback and no append in a transaction it did not open), the row holds it: this
- *   projector is the only writer of the incidents table, and `remove` drops its entry. The
- *   row is then not read at all (a catch-up read each incident's document back at each batch
- *   that extended it: B's profile, npm run bench mesh, issue 12k);
- * - otherwise the row's text is the judge, so a write rolled back (the row holds the older
- *   text) or made by anything else is never mistaken for the cached one.
+ * The incidents this projector last wrote, as objects. An extension takes the object instead
+ * of parsing the row's text (a catch-up parsed each incident's document again at every event:
+ * time and garbage), while no write may have been undone since (`projectionEpoch` unchanged:
+ * the store saw no rollback and no append in a transaction it did not open): the row then holds
+ * what was written, as this projector is the only writer of the incidents table and `remove`
+ * drops its entry. The row is then not read at all (a catch-up read each incident's document
+ * back at each batch that extended it: B's profile, npm run bench mesh, issue 12k). Under
+ * another epoch the row is read and parsed, so a write rolled back (the row holds the older
+ * text) is never mistaken for the kept object.
+ * The document's text is not kept beside the object (until round 12w it was, to compare with
+ * the row's after a rollback): a catch-up writes each incident's document some hundreds of
+ * events apart, so each text outlived the young generation's collections and was promoted to
+ * the old one, about 1 KB per received event, only to be compared with the row after a
+ * rollback, which a catch-up never has.
  * An object is kept only when it is what parsing its text gives back (isPlainJson), and is
  * never changed once handed out (`incidentWritten`): an extension folds onto a copy of such an
  * object (`changeable`), so a command's answer and the escalation runner can be handed the
@@ -137,7 +180,7 @@ const PARSED_DOCS = 2_048;
  * garbage (node test/bench/receive-costs.ts --heap, inlining off, round 12t).
  */
 class ParsedDocs {
-  private readonly byId = new Map<string, { doc: string; incident: Incident; epoch: number; handedOut: boolean }>();
+  private readonly byId = new Map<string, { incident: Incident; epoch: number; handedOut: boolean }>();
 
   /** The incident written under `epoch` and still its row's (null: read the row). */
   current(id: string, epoch: number): Incident | null {
@@ -154,10 +197,10 @@ class ParsedDocs {
   }
 
   /**
-   * `incident` (from `current` or `of`) for an extension to fold onto: the object itself when
-   * it was never handed out, a copy otherwise (`changeable`). The object itself is dropped from
-   * here first, so a fold that throws half-way leaves nothing half-changed behind; `wrote`
-   * keeps it again with its new text.
+   * `incident` (from `current`, or parsed from the row) for an extension to fold onto: the
+   * object itself when it was never handed out, a copy otherwise (`changeable`). The object
+   * itself is dropped from here first, so a fold that throws half-way leaves nothing
+   * half-changed behind; `wrote` keeps it again once its row is written.
    */
   forFold(id: string, incident: Incident): Incident {
     const kept = this.byId.get(id);
@@ -166,17 +209,11 @@ class ParsedDocs {
     return kept.handedOut ? changeable(incident) : incident;
   }
 
-  /** The incident the row's `doc` holds. */
-  of(id: string, doc: string): Incident {
-    const kept = this.byId.get(id);
-    return kept && kept.doc === doc ? kept.incident : (JSON.parse(doc) as Incident);
-  }
-
-  /** `incident` was just written to its row as `doc`, under `epoch`. */
-  wrote(incident: Incident, doc: string, epoch: number): void {
+  /** `incident` was just written to its row, under `epoch`; `plain`: isPlainJson(incident). */
+  wrote(incident: Incident, epoch: number, plain: boolean): void {
     this.byId.delete(incident.id);
-    if (!isPlainJson(incident)) return;
-    this.byId.set(incident.id, { doc, incident, epoch, handedOut: false });
+    if (!plain) return;
+    this.byId.set(incident.id, { incident, epoch, handedOut: false });
     if (this.byId.size > PARSED_DOCS) this.byId.delete(this.byId.keys().next().value!);
   }
 
@@ -272,7 +309,7 @@ export const incidentProjector: Projector = {
     if (!incident) {
       const row = q.doc.get(streamId);
       if (!row) return false;
-      incident = q.parsed.of(streamId, row.doc);
+      incident = JSON.parse(row.doc) as Incident;
     }
     if (incident.createdHlc !== held.firstHlc) return false;
     // The row's columns are the stored document's (both written only here and by upsert), so
@@ -280,7 +317,15 @@ export const incidentProjector: Projector = {
     // and the document leaves the indexes on the others alone (a note touches neither the
     // status nor the creation index) and skips the upsert's failed insert.
     putRowValues(Kept.before, 0, incident);
-    update(q, continueIncident(q.parsed.forFold(streamId, incident), fresh), Kept.before);
+    // Plain (kept, so checked when written, or parsed from the row's text): what the fold
+    // starts from is noted, so only what it adds is checked before the result is kept.
+    const target = q.parsed.forFold(streamId, incident);
+    const start = Kept.start;
+    start.notes = target.notes;
+    start.notesFrom = target.notes.length;
+    start.conflicts = target.conflicts;
+    start.conflictsFrom = target.conflicts.length;
+    update(q, continueIncident(target, fresh), Kept.before, start);
     return true;
   },
 };
@@ -292,12 +337,20 @@ function upsert(q: ReturnType<typeof prepareStatements>, incident: Incident): vo
   parameters[0] = incident.id;
   putRowValues(parameters, 1, incident);
   parameters[ROW_COLUMNS.length + 1] = doc;
-  q.upsert.run(parameters);
-  q.parsed.wrote(incident, doc, projectionEpoch(q.db));
+  q.upsert.run(...parameters); // spread: see the event INSERT in event-store.ts
+  q.parsed.wrote(incident, projectionEpoch(q.db), isPlainJson(incident));
 }
 
-/** The stored row of `incident` brought up to date; `before` is what its columns held. */
-function update(q: ReturnType<typeof prepareStatements>, incident: Incident, before: readonly unknown[]) {
+/**
+ * The stored row of `incident` brought up to date; `before` is what its columns held, `start`
+ * what the fold that gave it began from (plainAfterFold).
+ */
+function update(
+  q: ReturnType<typeof prepareStatements>,
+  incident: Incident,
+  before: readonly unknown[],
+  start: FoldStart,
+) {
   const after = Kept.after;
   putRowValues(after, 0, incident);
   let mask = 0;
@@ -318,8 +371,8 @@ function update(q: ReturnType<typeof prepareStatements>, incident: Incident, bef
     statement = q.db.prepare<unknown[]>(`UPDATE incidents SET ${[...set, 'doc = ?'].join(', ')} WHERE id = ?`);
     q.updates.set(mask, statement);
   }
-  statement.run(parameters);
-  q.parsed.wrote(incident, doc, projectionEpoch(q.db));
+  statement.run(...parameters);
+  q.parsed.wrote(incident, projectionEpoch(q.db), plainAfterFold(incident, start));
 }
 
 /**

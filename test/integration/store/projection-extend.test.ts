@@ -12,6 +12,8 @@ import { foldIncident } from '../../../src-shared/incident-fold.ts';
 import { encodeHlc } from '../../../src-shared/hlc.ts';
 import type { EventEnvelope } from '../../../src-shared/events.ts';
 import type { Incident } from '../../../src-shared/incident.ts';
+import { projectionHash } from '../../../src-shared/projection-hash.ts';
+import { offlineBacklog } from '../../bench/sync/offline-events.ts';
 
 interface IncidentRow {
   id: string;
@@ -182,5 +184,56 @@ describe('incident projection, extended or re-read', () => {
     } finally {
       store.close();
     }
+  });
+
+  // Round 12w: the projector keeps the incidents it wrote as objects only, no longer with their
+  // documents' text, so under another projectionEpoch (after any rollback) an extension reads and
+  // parses its row where it used to compare the row with the kept text and take the kept object.
+  // Both ways must write the same bytes: a catch-up folded from the kept objects throughout, and
+  // the same catch-up with a rolled-back append before every batch (each extension then folds
+  // onto its row's parse), give byte-identical rows and the same projectionHash.
+  it('writes byte-identical rows whether an extension folds onto the kept object or onto its row after a rollback', async () => {
+    const backlog = offlineBacklog({
+      count: 4_000,
+      deviceId: '01939b00-0000-7000-8000-00000000b0b0',
+      facility: 'Märsta',
+      unit: 'Avdelning B',
+      actor: 'v1234',
+      startMs: Date.UTC(2026, 10, 25, 20),
+      escalations: true,
+    });
+    const rowsOf = (rollbackEachBatch: boolean) => {
+      const store = openEventStore(':memory:');
+      try {
+        store.registerProjector(incidentProjector);
+        let rolledBack = 0;
+        for (let i = 0; i < backlog.events.length; i += 250) {
+          if (rollbackEachBatch && i > 0) {
+            expect(() =>
+              store.transaction(() => {
+                store.append(backlog.events.slice(i, i + 1), { received: true });
+                throw new Error('undone');
+              }),
+            ).toThrow('undone');
+            rolledBack += 1;
+          }
+          store.append(backlog.events.slice(i, i + 250), { received: true });
+        }
+        const rows = store.db.prepare<[], IncidentRow>('SELECT * FROM incidents ORDER BY id').all();
+        return { rows, rolledBack };
+      } finally {
+        store.close();
+      }
+    };
+    const kept = rowsOf(false);
+    const reread = rowsOf(true);
+    expect(reread.rolledBack).toBe(Math.ceil(backlog.events.length / 250) - 1);
+    expect(kept.rows.length).toBe(1_000);
+    expect(reread.rows).toEqual(kept.rows);
+    for (let i = 0; i < kept.rows.length; i++) expect(reread.rows[i]!.doc).toBe(kept.rows[i]!.doc);
+    // Notes and status changes were folded onto stored incidents (not only creations).
+    expect(kept.rows.filter((r) => r.note_count === 2 && r.status !== 'open').length).toBeGreaterThan(900);
+    const parsed = (rows: IncidentRow[]) => rows.map((r) => JSON.parse(r.doc) as Incident);
+    expect(await projectionHash(parsed(reread.rows))).toBe(await projectionHash(parsed(kept.rows)));
   });
 });
