@@ -35,6 +35,7 @@ import { inFoldOrder, type EventEnvelope, type StoredEvent } from '../../../src-
 import type { ChainReport } from '../../../src-shared/api.ts';
 import { checkChain } from './chain-check.ts';
 import {
+  CHECKPOINT_IDLE_MS,
   createCheckpointer,
   HIGH_WATER_PAGES,
   holdForRoom,
@@ -565,7 +566,12 @@ export function openEventStore(
   // run in a worker, not inside a command's commit (see src-common/sqlite-checkpointer.ts).
   if (file !== ':memory:') presizeWal(db, file);
   const checkpointer =
-    file === ':memory:' ? null : createCheckpointer(db, file, (message) => console.error(`[guardline] ${message}`));
+    file === ':memory:'
+      ? null
+      : createCheckpointer(db, file, (message) => console.error(`[guardline] ${message}`), {
+          // Between commands where they pause (round 16y): see CHECKPOINT_IDLE_MS.
+          idleMs: CHECKPOINT_IDLE_MS,
+        });
   // Held until this store's connections (the worker's too) are closed: see walFrames.
   const walIndex = checkpointer ? openWalIndex(file) : null;
   let signer: EventSigner | null = null;

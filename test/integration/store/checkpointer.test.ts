@@ -10,6 +10,8 @@ import Database from 'better-sqlite3';
 import {
   BACKSTOP_PAGES,
   CHECKPOINT_EVERY,
+  CHECKPOINT_IDLE_MS,
+  CHECKPOINT_MOST,
   createCheckpointer,
   HIGH_WATER_PAGES,
   presizeWal,
@@ -77,7 +79,8 @@ describe('WAL checkpointer', () => {
     // second opener acting on the file right after close must not see a checkpoint half-way.
     const file = join(dir.path, 'closing.sqlite');
     const store = openEventStore(file);
-    const events = notes(CHECKPOINT_EVERY * 2);
+    // Commits that never pause ask for one by CHECKPOINT_MOST (round 16y).
+    const events = notes(CHECKPOINT_MOST);
     for (const event of events) store.append([event]);
     expect(store.checkpoints()?.running).toBe(true); // the last commits asked for one
     store.close();
@@ -146,6 +149,53 @@ const eventCount = (file: string) => {
   }
 };
 
+describe("a command's checkpoint between commands, not beside one (issue 16, round 16y)", () => {
+  it('once due, a checkpoint is asked for only after a pause in the commits, or past CHECKPOINT_MOST without one', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const file = join(dir.path, 'idle.sqlite');
+      const store = openEventStore(file);
+      const idle = () => !store.checkpoints()!.running && store.checkpoints()!.completed === 0;
+      // Due, in a burst that never pauses: none yet (the bench's commands came back to back).
+      for (const event of notes(CHECKPOINT_EVERY)) store.append([event]);
+      expect(idle()).toBe(true);
+      // Commits closer together than the pause push it back.
+      for (const event of notes(CHECKPOINT_EVERY, CHECKPOINT_EVERY)) {
+        store.append([event]);
+        vi.advanceTimersByTime(CHECKPOINT_IDLE_MS - 1);
+      }
+      expect(idle()).toBe(true);
+      // A pause: asked for, and the worker copies the frames.
+      vi.advanceTimersByTime(CHECKPOINT_IDLE_MS);
+      expect(store.checkpoints()!.running).toBe(true);
+      await store.settled();
+      expect(store.checkpoints()!.completed).toBe(1);
+
+      // Commits that never pause: asked for by CHECKPOINT_MOST, the WAL stays bounded.
+      const burst = notes(CHECKPOINT_MOST, 2 * CHECKPOINT_EVERY);
+      for (const event of burst.slice(0, -1)) store.append([event]);
+      expect(store.checkpoints()!.running).toBe(false);
+      store.append([burst.at(-1)!]);
+      expect(store.checkpoints()!.running).toBe(true);
+      store.close();
+      await store.closed();
+      expect(eventCount(file)).toBe(2 * CHECKPOINT_EVERY + CHECKPOINT_MOST);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("a commit heavier than a command (a received batch) asks at once, as a stream's waits expect", async () => {
+    const file = join(dir.path, 'heavy.sqlite');
+    const store = openEventStore(file);
+    // 16 events to a command's worth of WAL (event-store.ts, EVENTS_PER_COMMAND_WAL).
+    store.append(notes(16 * CHECKPOINT_EVERY));
+    expect(store.checkpoints()!.running).toBe(true);
+    store.close();
+    await store.closed();
+  });
+});
+
 describe("the WAL's size: presized at open, restarted between a long series' transactions (issue 16, round 16l)", () => {
   it("a store's commits overwrite the WAL in place: the file never grows, also past a worker checkpoint", async () => {
     const file = join(dir.path, 'presized.sqlite');
@@ -153,14 +203,14 @@ describe("the WAL's size: presized at open, restarted between a long series' tra
     const size = walSize(file);
     // The backstop's size: a burst of commands stays inside it until the backstop restarts the log.
     expect(size).toBeGreaterThanOrEqual(BACKSTOP_PAGES * 4096);
-    for (const event of notes(CHECKPOINT_EVERY * 3)) {
+    for (const event of notes(CHECKPOINT_MOST + CHECKPOINT_EVERY)) {
       store.append([event]);
       expect(walSize(file)).toBe(size);
     }
     expect(store.checkpoints()?.running || (store.checkpoints()?.completed ?? 0) >= 1).toBe(true);
     store.close();
     await store.closed();
-    expect(eventCount(file)).toBe(CHECKPOINT_EVERY * 3);
+    expect(eventCount(file)).toBe(CHECKPOINT_MOST + CHECKPOINT_EVERY);
   });
 
   it('a WAL holding the frames of a crashed console is recovered into the database first, never overwritten', () => {
@@ -371,10 +421,11 @@ describe('closing a store in a process with nothing else to do', () => {
     // store.closed()` (a bench, a migration script, a quitting host) must still get past it.
     const script = `
       import { openEventStore } from ${JSON.stringify(join(process.cwd(), 'src-main/core/store/event-store.ts'))};
-      import { CHECKPOINT_EVERY } from ${JSON.stringify(join(process.cwd(), 'src-common/sqlite-checkpointer.ts'))};
+      import { CHECKPOINT_MOST } from ${JSON.stringify(join(process.cwd(), 'src-common/sqlite-checkpointer.ts'))};
       import { encodeHlc } from ${JSON.stringify(join(process.cwd(), 'src-shared/hlc.ts'))};
       const store = openEventStore(process.argv[2]);
-      for (let i = 0; i < CHECKPOINT_EVERY * 2; i++) {
+      // Enough commits without a pause for the worker to be asked (round 16y).
+      for (let i = 0; i < CHECKPOINT_MOST + 1; i++) {
         const n = String(i).padStart(12, '0');
         store.append([{ id: '01a24000-0000-7000-8000-' + n, streamId: '01a24000-0000-7000-9000-' + n,
           type: 'incident.note_added', payload: { text: 'x'.repeat(1500) }, actor: 'G1', deviceId: 'dev-a',
