@@ -54,18 +54,21 @@ export const CHECKPOINT_EVERY = 64;
  * between commands, not beside one. A command whose commit overlapped a checkpoint waited
  * for the disk behind the database file's fsync: in the lead's quiet store bench 6.3 % of
  * commands overlapped one, and 45 % of the commands above the p99 did (p99 1.017 ms, 0.771
- * without them). A guard's commands come seconds apart, so a checkpoint is then almost
- * always idle; commits that never pause (a script, the bench's burst) still get one every
- * CHECKPOINT_MOST commits, at most, and commits heavier than a command (a received batch, a
- * sweep's slice: `committed(weight > 1)`) ask at once as before, so a stream's WAL stays
- * where issue 12's waits expect it.
+ * without them). A guard's commands come seconds apart, so a checkpoint then finds the
+ * writer idle; commits that never pause (a script, a burst) still get one once the WAL holds
+ * CHECKPOINT_MOST_PAGES, and commits heavier than a command (a received batch, a sweep's
+ * slice: `committed(weight > 1)`) ask at once as before, so a stream's WAL stays where
+ * issue 12's waits expect it. Fewer, larger checkpoints in a burst would not help by
+ * themselves: one of 512 commits overlapped as many commands as eight of 64
+ * (bench/results/history/16y-runs, tail-1-*.log): its copy grows with the pages.
  */
 export const CHECKPOINT_IDLE_MS = 20;
 /**
- * Commands' commits past which a checkpoint is asked for even with no pause between them:
- * ~10 WAL pages each (npm run bench profile), about 5,000 pages, half the backstop's.
+ * WAL frames past which a due checkpoint is asked for with no pause in the commits: 60 % of
+ * the backstop (BACKSTOP_PAGES), below ROOM_HOLD_PAGES; ~640 incident commands at ~9.4
+ * pages each.
  */
-export const CHECKPOINT_MOST = 512;
+export const CHECKPOINT_MOST_PAGES = 6_000;
 /**
  * Commits between checkpoints in a long series of writes that waits for them (`request`,
  * the store's `settled()`): a sweep's slice is bounded by a 5 ms budget, so eight of them
@@ -175,11 +178,14 @@ export interface CheckpointerOptions {
   backstopPages?: number;
   /**
    * Once `every` commits came, wait for a pause of this many ms with no commit before asking
-   * (the console's store: CHECKPOINT_IDLE_MS), up to `most` commits; unset: ask at once.
+   * (the console's store: CHECKPOINT_IDLE_MS), until `frames()` reaches `mostPages`; unset:
+   * ask at once.
    */
   idleMs?: number;
-  /** With `idleMs`: commits past which it asks without a pause (default CHECKPOINT_MOST). */
-  most?: number;
+  /** With `idleMs`: the frames in the WAL now (the wal-index's mxFrame), null if unknown (ask). */
+  frames?: () => number | null;
+  /** With `idleMs`: WAL frames past which it asks without a pause (default CHECKPOINT_MOST_PAGES). */
+  mostPages?: number;
 }
 
 export function createCheckpointer(
@@ -194,7 +200,8 @@ export function createCheckpointer(
   let failed = false;
   let sinceLast = 0;
   const idleMs = options.idleMs;
-  const most = Math.max(every, options.most ?? CHECKPOINT_MOST);
+  const mostPages = options.mostPages ?? CHECKPOINT_MOST_PAGES;
+  const framesNow = options.frames ?? (() => null);
   // Armed once a checkpoint is due and put back by every commit after (Timeout.refresh: no
   // new timer per commit); fires after idleMs with no commit.
   let idle: ReturnType<typeof setTimeout> | null = null;
@@ -243,11 +250,16 @@ export function createCheckpointer(
   return {
     committed(weight = 1) {
       sinceLast += weight;
-      if (idleMs === undefined || weight > 1 || sinceLast >= most) {
+      if (idleMs === undefined || weight > 1) {
         request(every);
         return;
       }
       if (sinceLast < every) return;
+      const frames = framesNow();
+      if (frames === null || frames >= mostPages) {
+        request(every);
+        return;
+      }
       if (idle) idle.refresh();
       else {
         idle = setTimeout(() => {

@@ -554,8 +554,12 @@ function mergeResults(results: readonly AppendResult[]): AppendResult {
 export function openEventStore(
   file: string,
   migrations?: readonly Migration[],
-  /** `roomWaitMs`: roomInWal's bound instead of ROOM_WAIT_MS (tests that must not depend on the disk's speed). */
-  tuning: { roomWaitMs?: number } = {},
+  /**
+   * `roomWaitMs`: roomInWal's bound instead of ROOM_WAIT_MS (tests that must not depend on the disk's speed).
+   * `checkpointMostPages`: CHECKPOINT_MOST_PAGES's stand-in (tests that need a checkpoint asked for in a
+   * loop that never pauses; 0: as soon as one is due).
+   */
+  tuning: { roomWaitMs?: number; checkpointMostPages?: number } = {},
 ): EventStore {
   const { db, schemaVersion } = openDatabase(file, migrations);
   const projectors: Projector[] = [];
@@ -571,9 +575,11 @@ export function openEventStore(
       : createCheckpointer(db, file, (message) => console.error(`[guardline] ${message}`), {
           // Between commands where they pause (round 16y): see CHECKPOINT_IDLE_MS.
           idleMs: CHECKPOINT_IDLE_MS,
+          frames: (): number | null => (walIndex === null ? null : (walFrames(walIndex)?.frames ?? null)),
+          ...(tuning.checkpointMostPages !== undefined ? { mostPages: tuning.checkpointMostPages } : {}),
         });
   // Held until this store's connections (the worker's too) are closed: see walFrames.
-  const walIndex = checkpointer ? openWalIndex(file) : null;
+  const walIndex: number | null = checkpointer ? openWalIndex(file) : null;
   let signer: EventSigner | null = null;
   // A store opened at an older schema (tests writing the files earlier releases wrote) has
   // no chain columns: it writes events as that release did, without prev.

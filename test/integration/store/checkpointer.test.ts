@@ -11,7 +11,7 @@ import {
   BACKSTOP_PAGES,
   CHECKPOINT_EVERY,
   CHECKPOINT_IDLE_MS,
-  CHECKPOINT_MOST,
+  CHECKPOINT_MOST_PAGES,
   createCheckpointer,
   HIGH_WATER_PAGES,
   presizeWal,
@@ -78,9 +78,9 @@ describe('WAL checkpointer', () => {
     // A console's close() waits for this (console-core.ts): a backup, a template copy or a
     // second opener acting on the file right after close must not see a checkpoint half-way.
     const file = join(dir.path, 'closing.sqlite');
-    const store = openEventStore(file);
-    // Commits that never pause ask for one by CHECKPOINT_MOST (round 16y).
-    const events = notes(CHECKPOINT_MOST);
+    // Asked for as soon as due, in a loop that never pauses (round 16y: checkpointMostPages).
+    const store = openEventStore(file, undefined, { checkpointMostPages: 0 });
+    const events = notes(CHECKPOINT_EVERY * 2);
     for (const event of events) store.append([event]);
     expect(store.checkpoints()?.running).toBe(true); // the last commits asked for one
     store.close();
@@ -150,7 +150,7 @@ const eventCount = (file: string) => {
 };
 
 describe("a command's checkpoint between commands, not beside one (issue 16, round 16y)", () => {
-  it('once due, a checkpoint is asked for only after a pause in the commits, or past CHECKPOINT_MOST without one', async () => {
+  it('once due, a checkpoint is asked for only after a pause in the commits', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
       const file = join(dir.path, 'idle.sqlite');
@@ -171,18 +171,33 @@ describe("a command's checkpoint between commands, not beside one (issue 16, rou
       await store.settled();
       expect(store.checkpoints()!.completed).toBe(1);
 
-      // Commits that never pause: asked for by CHECKPOINT_MOST, the WAL stays bounded.
-      const burst = notes(CHECKPOINT_MOST, 2 * CHECKPOINT_EVERY);
-      for (const event of burst.slice(0, -1)) store.append([event]);
-      expect(store.checkpoints()!.running).toBe(false);
-      store.append([burst.at(-1)!]);
-      expect(store.checkpoints()!.running).toBe(true);
       store.close();
       await store.closed();
-      expect(eventCount(file)).toBe(2 * CHECKPOINT_EVERY + CHECKPOINT_MOST);
+      expect(eventCount(file)).toBe(2 * CHECKPOINT_EVERY);
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('commits that never pause still get one once the WAL holds the bound (CHECKPOINT_MOST_PAGES)', async () => {
+    const file = join(dir.path, 'bound.sqlite');
+    const bound = 400;
+    expect(bound).toBeLessThan(CHECKPOINT_MOST_PAGES);
+    const store = openEventStore(file, undefined, { checkpointMostPages: bound });
+    const shm = openWalIndex(file)!;
+    let i = 0;
+    // Past the due count and below the bound: none asked for, in a loop that never pauses.
+    for (; (walFrames(shm)?.frames ?? 0) < bound; i++) {
+      expect(store.checkpoints()!.running).toBe(false);
+      store.append(notes(1, i));
+    }
+    expect(i).toBeGreaterThan(CHECKPOINT_EVERY);
+    // The commit that took the WAL past the bound asked.
+    expect(store.checkpoints()!.running).toBe(true);
+    store.close();
+    await store.closed();
+    closeSync(shm);
+    expect(eventCount(file)).toBe(i);
   });
 
   it("a commit heavier than a command (a received batch) asks at once, as a stream's waits expect", async () => {
@@ -199,18 +214,18 @@ describe("a command's checkpoint between commands, not beside one (issue 16, rou
 describe("the WAL's size: presized at open, restarted between a long series' transactions (issue 16, round 16l)", () => {
   it("a store's commits overwrite the WAL in place: the file never grows, also past a worker checkpoint", async () => {
     const file = join(dir.path, 'presized.sqlite');
-    const store = openEventStore(file);
+    const store = openEventStore(file, undefined, { checkpointMostPages: 0 });
     const size = walSize(file);
     // The backstop's size: a burst of commands stays inside it until the backstop restarts the log.
     expect(size).toBeGreaterThanOrEqual(BACKSTOP_PAGES * 4096);
-    for (const event of notes(CHECKPOINT_MOST + CHECKPOINT_EVERY)) {
+    for (const event of notes(CHECKPOINT_EVERY * 3)) {
       store.append([event]);
       expect(walSize(file)).toBe(size);
     }
     expect(store.checkpoints()?.running || (store.checkpoints()?.completed ?? 0) >= 1).toBe(true);
     store.close();
     await store.closed();
-    expect(eventCount(file)).toBe(CHECKPOINT_MOST + CHECKPOINT_EVERY);
+    expect(eventCount(file)).toBe(CHECKPOINT_EVERY * 3);
   });
 
   it('a WAL holding the frames of a crashed console is recovered into the database first, never overwritten', () => {
@@ -421,11 +436,11 @@ describe('closing a store in a process with nothing else to do', () => {
     // store.closed()` (a bench, a migration script, a quitting host) must still get past it.
     const script = `
       import { openEventStore } from ${JSON.stringify(join(process.cwd(), 'src-main/core/store/event-store.ts'))};
-      import { CHECKPOINT_MOST } from ${JSON.stringify(join(process.cwd(), 'src-common/sqlite-checkpointer.ts'))};
+      import { CHECKPOINT_EVERY } from ${JSON.stringify(join(process.cwd(), 'src-common/sqlite-checkpointer.ts'))};
       import { encodeHlc } from ${JSON.stringify(join(process.cwd(), 'src-shared/hlc.ts'))};
-      const store = openEventStore(process.argv[2]);
-      // Enough commits without a pause for the worker to be asked (round 16y).
-      for (let i = 0; i < CHECKPOINT_MOST + 1; i++) {
+      // The worker asked as soon as a checkpoint is due, in this loop that never pauses (round 16y).
+      const store = openEventStore(process.argv[2], undefined, { checkpointMostPages: 0 });
+      for (let i = 0; i < CHECKPOINT_EVERY * 2; i++) {
         const n = String(i).padStart(12, '0');
         store.append([{ id: '01a24000-0000-7000-8000-' + n, streamId: '01a24000-0000-7000-9000-' + n,
           type: 'incident.note_added', payload: { text: 'x'.repeat(1500) }, actor: 'G1', deviceId: 'dev-a',
