@@ -205,6 +205,10 @@ export function createCheckpointer(
   // Armed once a checkpoint is due and put back by every commit after (Timeout.refresh: no
   // new timer per commit); fires after idleMs with no commit.
   let idle: ReturnType<typeof setTimeout> | null = null;
+  // A commit heavier than a command came since the last checkpoint asked for (a stream of
+  // received batches): every commit then asks at once, as before round 16y, so the stream's
+  // waits (`roomInWal`) see the worker's passes where they expect them.
+  let heavy = false;
   const disarm = () => {
     if (idle) clearTimeout(idle);
     idle = null;
@@ -242,6 +246,7 @@ export function createCheckpointer(
     const w = start();
     if (!w) return;
     sinceLast = 0;
+    heavy = false;
     disarm();
     Atomics.store(state, 0, 1);
     w.postMessage('checkpoint');
@@ -250,7 +255,8 @@ export function createCheckpointer(
   return {
     committed(weight = 1) {
       sinceLast += weight;
-      if (idleMs === undefined || weight > 1) {
+      if (weight > 1) heavy = true;
+      if (idleMs === undefined || heavy) {
         request(every);
         return;
       }

@@ -209,6 +209,18 @@ describe("a command's checkpoint between commands, not beside one (issue 16, rou
     store.close();
     await store.closed();
   });
+
+  it('after a heavier commit, command-sized ones ask at once too (a stream with small batches in it)', async () => {
+    const file = join(dir.path, 'heavy-then-light.sqlite');
+    const store = openEventStore(file);
+    // Ten commands' worth in one batch, then single events up to the due count, never pausing.
+    store.append(notes(16 * 10));
+    expect(store.checkpoints()!.running).toBe(false);
+    for (const event of notes(CHECKPOINT_EVERY - 10, 16 * 10)) store.append([event]);
+    expect(store.checkpoints()!.running).toBe(true);
+    store.close();
+    await store.closed();
+  });
 });
 
 describe("the WAL's size: presized at open, restarted between a long series' transactions (issue 16, round 16l)", () => {
