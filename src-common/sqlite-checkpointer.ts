@@ -368,12 +368,35 @@ export interface WalFrames {
   frames: number;
   /** Frames copied into the database (nBackfill); all of them when equal to `frames`. */
   backfilled: number;
+  /**
+   * The log's first salt (wal-index aSalt[0]): SQLite changes it each time a writer restarts the
+   * log from its start (wal.c walRestartHdr), so two reads with different salts have a restart
+   * between them, however many frames were written since.
+   */
+  salt: number;
+}
+
+/**
+ * Whether a `roomInWal` wait that began at `start` has done its work by `now` (issue 16, round
+ * 16z): every frame copied, or the log restarted since it began. The wait holds the stream's
+ * next batch until SQLite can restart the log; the store's own deferred catch-up (the search
+ * index's slices, on a timer) may commit meanwhile, since the wait is where the stream lets the
+ * event loop turn. A slice that began on the fully copied log restarted it, and its own frames
+ * are then the only ones left: the stream's next batch appends after them, at the log's start,
+ * as far from the backstop as a restart by that batch would have put it. Counting those frames
+ * as left (as `backfilled < frames` alone did) asked the worker for a pass, with its fsync of
+ * the database file, per slice, and ended the wait "short" when a slice committed after its
+ * last pass, while the wait still awaited the stream's flush (the WAL stream test's failures:
+ * bench/results/history/16z-runs).
+ */
+export function roomMade(start: WalFrames, now: WalFrames): boolean {
+  return now.salt !== start.salt || now.backfilled >= now.frames;
 }
 
 /**
  * Reads the wal-index header every connection of the database shares (`<file>-shm`,
  * sqlite.org/walformat.html, "the WAL-index header" and "the checkpoint information"): mxFrame
- * at byte 16 of the header, its second copy 48 bytes on (a reader compares the two: unequal
+ * at byte 16 of the header, the salt at 32, its second copy 48 bytes on (a reader compares the two: unequal
  * means a writer is mid-update, reported as unknown), nBackfill at byte 96, in the machine's
  * byte order. Called on the writer's own thread between its transactions, the header is at
  * rest: only a writer changes mxFrame. One pread (a few microseconds); not a statement, so it
@@ -396,7 +419,7 @@ export function walFrames(shm: number): WalFrames | null {
   if (!index.subarray(0, 48).equals(index.subarray(48, 96))) return null;
   const le = endianness() === 'LE';
   const u32 = (at: number) => (le ? index.readUInt32LE(at) : index.readUInt32BE(at));
-  return { frames: u32(16), backfilled: u32(96) };
+  return { frames: u32(16), backfilled: u32(96), salt: u32(32) };
 }
 
 /**

@@ -41,8 +41,10 @@ import {
   holdForRoom,
   openWalIndex,
   presizeWal,
+  roomMade,
   SERIES_CHECKPOINT_EVERY,
   walFrames,
+  type WalFrames,
 } from '../../../src-common/sqlite-checkpointer.ts';
 import { openDatabase, type Db } from './database.ts';
 import type { Migration } from './migrations.ts';
@@ -271,7 +273,8 @@ export interface EventStore {
    * (the stream goes on meanwhile: holding then waited for that pass and another, issue 12s);
    * once the worker is idle or on a later pass, or past ROOM_HOLD_PAGES, a promise that settles
    * once the worker has copied every frame committed so far (worker checkpoints until nothing
-   * is left, beside `flushed()`), or after ROOM_WAIT_MS at most. The next write transaction
+   * is left, beside `flushed()`) or the log has restarted meanwhile (the store's own deferred
+   * catch-up may commit during the wait: `roomMade`), or after ROOM_WAIT_MS at most. The next write transaction
    * then begins on a fully copied WAL, and SQLite restarts the log from its start instead of
    * letting it reach the backstop, whose checkpoint runs inside a commit on the core's thread
    * (178–242 ms for that received batch's transaction in the mesh bench, issue 12p). The thread stays free meanwhile. A WAL that did
@@ -330,7 +333,7 @@ export interface EventStore {
   checkpoints(): {
     completed: number;
     running: boolean;
-    /** `roomInWal` waits so far, and how many of them ended with frames left uncopied. */
+    /** `roomInWal` waits so far, and how many of them ended with frames left uncopied and the log not restarted. */
     roomWaits: number;
     roomShort: number;
     /** Wall time spent in those waits, ms (the stream's pauses). */
@@ -1145,8 +1148,11 @@ export function openEventStore(
   let roomShort = 0;
   let roomWaitMs = 0;
 
-  /** The wait `roomInWal` returns: worker checkpoints until the WAL is fully copied, bounded. */
-  async function roomInWal(frames: number, flushed: () => Promise<void>): Promise<void> {
+  /**
+   * The wait `roomInWal` returns: worker checkpoints until the WAL is fully copied or has
+   * restarted since `start` (roomMade: the deferred catch-up may commit meanwhile), bounded.
+   */
+  async function roomInWal(start: WalFrames, flushed: () => Promise<void>): Promise<void> {
     roomWaits += 1;
     const began = performance.now();
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -1161,7 +1167,7 @@ export function openEventStore(
       // A checkpoint already running began before the last commits: it leaves their frames.
       for (let pass = 0; pass < ROOM_PASSES && !over && checkpointer; pass++) {
         const wal = walIndex === null ? null : walFrames(walIndex);
-        if (!wal || wal.backfilled >= wal.frames) return;
+        if (!wal || roomMade(start, wal)) return;
         checkpointer.request(0);
         await checkpointer.settled();
       }
@@ -1176,8 +1182,8 @@ export function openEventStore(
     }
     roomWaitMs += performance.now() - began;
     const wal = walIndex === null ? null : walFrames(walIndex);
-    if (!wal || wal.backfilled < wal.frames) roomShort += 1;
-    waitAgainAt = (wal?.frames ?? frames) + HIGH_WATER_PAGES / 4;
+    if (!wal || !roomMade(start, wal)) roomShort += 1;
+    waitAgainAt = (wal?.frames ?? start.frames) + HIGH_WATER_PAGES / 4;
   }
 
   return {
@@ -1297,7 +1303,7 @@ export function openEventStore(
         return null;
       }
       passSeen = null;
-      return roomInWal(wal.frames, () => this.flushed());
+      return roomInWal(wal, () => this.flushed());
     },
     shareableThrough,
     transaction(fn, options) {
