@@ -18,6 +18,7 @@ import {
   INCIDENT_CATEGORIES,
   INCIDENT_LIMITS,
   INCIDENT_SEVERITIES,
+  IncidentFields,
   IsoDateTime,
   Uuid,
   type IncidentCategory,
@@ -27,19 +28,8 @@ import type { IncidentCreateInput } from './api.ts';
 
 type CreateOutput = z.output<typeof IncidentCreateInput>;
 
-const KNOWN_KEYS: ReadonlySet<string> = new Set([
-  'facility',
-  'unit',
-  'category',
-  'severity',
-  'title',
-  'description',
-  'peopleInvolved',
-  'location',
-  'occurredAt',
-  'reportedBy',
-  'id',
-]);
+/** The keys `IncidentCreateInput` knows: its fields and the client-chosen id. */
+const KNOWN_KEYS: ReadonlySet<string> = new Set([...Object.keys(IncidentFields.shape), 'id']);
 const CATEGORIES: ReadonlySet<unknown> = new Set(INCIDENT_CATEGORIES);
 /**
  * The date schema's own pattern (its whole check is this regex, zod's string_format): calling

@@ -28,12 +28,12 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { constants, performance, PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics } from 'node:v8';
-import Database from 'better-sqlite3';
 import { openWalIndex, walFrames as walIndexFrames } from '../../src-common/sqlite-checkpointer.ts';
 import { createConsoleCore } from '../../src-main/core/console-core.ts';
 import { incidentInput } from '../support/incidents.ts';
 import { tempDir } from '../support/temp.ts';
 import { percentile, round } from './report.ts';
+import { timeStatements } from './statement-timing.ts';
 
 const N = Number(process.env.N ?? 2000);
 const WARMUP = Number(process.env.WARMUP ?? 100);
@@ -44,26 +44,12 @@ const ROUND = Number(process.env.ROUND ?? 0);
 let commitMs = 0;
 let commits = 0;
 let sqlMs = 0;
-{
-  const probe = new Database(':memory:');
-  const statementProto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<string, unknown>;
-  probe.close();
-  for (const method of ['run', 'get', 'all'] as const) {
-    const original = statementProto[method] as (...args: unknown[]) => unknown;
-    statementProto[method] = function (this: { source: string }, ...args: unknown[]) {
-      const t = performance.now();
-      try {
-        return original.apply(this, args);
-      } finally {
-        const ms = performance.now() - t;
-        if (this.source === 'COMMIT') {
-          commitMs += ms;
-          commits += 1;
-        } else sqlMs += ms;
-      }
-    };
-  }
-}
+timeStatements((source, ms) => {
+  if (source === 'COMMIT') {
+    commitMs += ms;
+    commits += 1;
+  } else sqlMs += ms;
+});
 
 // Garbage collections, with their start on performance.now()'s clock.
 const GC_KINDS: Record<number, string> = {

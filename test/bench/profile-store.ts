@@ -20,6 +20,7 @@ import { createConsoleCore, type ConsoleCore } from '../../src-main/core/console
 import { incidentInput } from '../support/incidents.ts';
 import { tempDir } from '../support/temp.ts';
 import { percentile, progress, round, type BenchRow } from './report.ts';
+import { timeStatements } from './statement-timing.ts';
 
 const WARMUP = 100;
 const COMMANDS = 400;
@@ -33,23 +34,12 @@ interface StatementUse {
 function instrumentSqlite(): { uses: Map<string, StatementUse>; prepares: () => number; reset: () => void } {
   const uses = new Map<string, StatementUse>();
   let prepares = 0;
-  const probe = new Database(':memory:');
-  const statementProto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<string, unknown>;
-  probe.close();
-  for (const method of ['run', 'get', 'all'] as const) {
-    const original = statementProto[method] as (...args: unknown[]) => unknown;
-    statementProto[method] = function (this: { source: string }, ...args: unknown[]) {
-      const t = performance.now();
-      try {
-        return original.apply(this, args);
-      } finally {
-        const use = uses.get(this.source) ?? { calls: 0, ms: 0 };
-        use.calls += 1;
-        use.ms += performance.now() - t;
-        uses.set(this.source, use);
-      }
-    };
-  }
+  timeStatements((source, ms) => {
+    const use = uses.get(source) ?? { calls: 0, ms: 0 };
+    use.calls += 1;
+    use.ms += ms;
+    uses.set(source, use);
+  });
   const dbProto = Database.prototype as unknown as Record<string, unknown>;
   const prepare = dbProto.prepare as (...args: unknown[]) => unknown;
   dbProto.prepare = function (this: unknown, ...args: unknown[]) {

@@ -7,7 +7,7 @@ import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { HttpProbeSpec, TcpProbeSpec } from '../../../src-shared/facility-config.ts';
 import type { ProbeResult } from '../../../src-shared/telephony.ts';
-import { probeResult, socketErrorResult, socketHost, type ProbeContext } from './probe-result.ts';
+import { probeResult, settleOnce, socketErrorResult, socketHost, type ProbeContext } from './probe-result.ts';
 import { httpExchange } from './http-client.ts';
 
 export async function probeHttp(spec: HttpProbeSpec, ctx: ProbeContext): Promise<ProbeResult> {
@@ -28,17 +28,11 @@ export function probeTcp(spec: TcpProbeSpec, ctx: ProbeContext): Promise<ProbeRe
   return new Promise((resolve) => {
     const started = performance.now();
     const socket = net.connect({ host: socketHost(spec.host), port: spec.port });
-    let done = false;
-    const finish = (result: ProbeResult) => {
-      if (done) return;
-      done = true;
-      clearTimeout(deadline);
-      socket.destroy();
-      resolve(result);
-    };
-    const deadline = setTimeout(
-      () => finish(probeResult(ctx, 'down', 'timeout', `no TCP connection in ${ctx.timeoutMs} ms`)),
+    const { finish } = settleOnce(
       ctx.timeoutMs,
+      () => probeResult(ctx, 'down', 'timeout', `no TCP connection in ${ctx.timeoutMs} ms`),
+      () => socket.destroy(),
+      resolve,
     );
     socket.once('connect', () => finish(probeResult(ctx, 'up', 'connected', 'connected', performance.now() - started)));
     socket.once('error', (error) => finish(socketErrorResult(ctx, error)));

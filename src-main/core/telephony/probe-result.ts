@@ -35,3 +35,26 @@ export function socketErrorResult(ctx: Pick<ProbeContext, 'wallClock'>, error: N
 export function socketHost(host: string): string {
   return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }
+
+/**
+ * A probe's single answer: the first of its answer, error, close or deadline settles it; the
+ * deadline is cleared, `release` closes the socket (and any timer of the probe's own), and later
+ * calls do nothing. Returns `finish` and whether the probe has settled.
+ */
+export function settleOnce(
+  timeoutMs: number,
+  onDeadline: () => ProbeResult,
+  release: () => void,
+  resolve: (result: ProbeResult) => void,
+): { finish: (result: ProbeResult) => void; settled: () => boolean } {
+  let done = false;
+  const finish = (result: ProbeResult) => {
+    if (done) return;
+    done = true;
+    clearTimeout(deadline);
+    release();
+    resolve(result);
+  };
+  const deadline = setTimeout(() => finish(onDeadline()), timeoutMs);
+  return { finish, settled: () => done };
+}

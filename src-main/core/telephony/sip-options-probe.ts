@@ -23,7 +23,7 @@ import {
 } from './sip-parser.ts';
 import { buildOptionsRequest, matchesRequest, type OptionsRequest } from './sip-request.ts';
 import { outcomeForSipStatus } from './sip-status.ts';
-import { probeResult, socketErrorResult, socketHost, type ProbeContext } from './probe-result.ts';
+import { probeResult, settleOnce, socketErrorResult, socketHost, type ProbeContext } from './probe-result.ts';
 
 /** RFC 3261 §17.1.1.1: T1 = 500 ms initial retransmit, doubling up to T2 = 4 s. */
 export const SIP_T1_MS = 500;
@@ -98,18 +98,17 @@ function probeUdp(spec: SipOptionsProbeSpec, ctx: SipProbeContext): Promise<Prob
     // A connected socket hears ICMP "port unreachable" as ECONNREFUSED, and only accepts datagrams from the target.
     const socket = dgram.createSocket(net.isIPv6(spec.host) ? 'udp6' : 'udp4');
     let retransmit: NodeJS.Timeout | undefined;
-    let done = false;
-    const finish = (result: ProbeResult) => {
-      if (done) return;
-      done = true;
-      clearTimeout(retransmit);
-      clearTimeout(deadline);
-      socket.close();
-      resolve(result);
-    };
-    const deadline = setTimeout(() => finish(tx.noAnswer(ctx, `no response in ${ctx.timeoutMs} ms`)), ctx.timeoutMs);
+    const { finish, settled } = settleOnce(
+      ctx.timeoutMs,
+      () => tx.noAnswer(ctx, `no response in ${ctx.timeoutMs} ms`),
+      () => {
+        clearTimeout(retransmit);
+        socket.close();
+      },
+      resolve,
+    );
     const send = (waitMs: number) => {
-      if (done || !tx.request) return;
+      if (settled() || !tx.request) return;
       tx.sends += 1;
       socket.send(tx.request.text, (error) => error && finish(socketErrorResult(ctx, error)));
       retransmit = setTimeout(() => send(Math.min(waitMs * 2, SIP_T2_MS)), waitMs);
@@ -140,15 +139,12 @@ function probeTcp(spec: SipOptionsProbeSpec, ctx: SipProbeContext): Promise<Prob
     const tx = new Transaction();
     const socket = net.connect({ host: spec.host, port: spec.port });
     let buffer = Buffer.alloc(0);
-    let done = false;
-    const finish = (result: ProbeResult) => {
-      if (done) return;
-      done = true;
-      clearTimeout(deadline);
-      socket.destroy();
-      resolve(result);
-    };
-    const deadline = setTimeout(() => finish(tx.noAnswer(ctx, `no response in ${ctx.timeoutMs} ms`)), ctx.timeoutMs);
+    const { finish } = settleOnce(
+      ctx.timeoutMs,
+      () => tx.noAnswer(ctx, `no response in ${ctx.timeoutMs} ms`),
+      () => socket.destroy(),
+      resolve,
+    );
     socket.on('error', (error) => finish(socketErrorResult(ctx, error)));
     socket.on('close', () => finish(tx.noAnswer(ctx, 'connection closed without a response', 'network_error')));
     socket.on('connect', () => {
