@@ -330,19 +330,25 @@ describe("the WAL's size: presized at open, restarted between a long series' tra
     let most = 0;
     let restarts = 0;
     let held = 0;
+    let salt = walFrames(shm)!.salt;
     for (const batch of batches) {
       const wait = store.roomInWal();
       if (wait) {
         held += 1;
         await wait;
       }
-      const before = walFrames(shm)!.frames;
+      const before = walFrames(shm)!;
       store.append(batch, { flushLater: true });
-      const after = walFrames(shm)!.frames;
-      // A restarted log begins again at its first frame: this commit wrote all of `after`.
-      if (after < before) restarts += 1;
-      written += after < before ? after : after - before;
-      most = Math.max(most, after);
+      const after = walFrames(shm)!;
+      // A restarted log begins again at its first frame (SQLite changes its salt): by this
+      // batch's commit, which then wrote all of `after`, or inside the wait by the store's own
+      // deferred catch-up, whose slices commit while the stream is held (round 16z: in 2 of 16
+      // runs of main's code under load every restart came that way, and counting only the
+      // batches' restarts saw none).
+      if (after.salt !== salt) restarts += 1;
+      salt = after.salt;
+      written += after.salt !== before.salt ? after.frames : after.frames - before.frames;
+      most = Math.max(most, after.frames);
     }
     // The stream wrote far more frames than the backstop …
     expect(written).toBeGreaterThan(1.5 * BACKSTOP_PAGES);
