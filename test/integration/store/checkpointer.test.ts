@@ -2,7 +2,7 @@
  * WAL checkpoints run in a worker thread (issue 16), so no command's commit copies the
  * WAL into the database file. Real SQLite files, a real worker thread.
  */
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { closeSync, copyFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -411,6 +411,10 @@ describe("the WAL's size: presized at open, restarted between a long series' tra
     // deferred catch-up committed inside a roomInWal wait on the fully copied log, SQLite
     // restarted the log for it, and the wait, still awaiting the stream's flush, ended with that
     // commit's own frame uncopied and counted itself short (bench/results/history/16z-runs).
+    // The store's timers held (its deferred catch-up among them), so only this test's commits
+    // write to the log between the reads below.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    onTestFinished(() => void vi.useRealTimers());
     const file = join(dir.path, 'room-made.sqlite');
     const store = openEventStore(file);
     const shm = openWalIndex(file)!;
