@@ -98,9 +98,21 @@ function prepareStatements(db: Db) {
          FROM incidents i WHERE i.id IN (SELECT value FROM json_each(?))`,
     ),
     doc: db.prepare<[string], { doc: string }>('SELECT doc FROM incidents WHERE id = ?'),
+    // FTS5's incremental merge: up to N leaf pages of merged output (schema 14 turned its
+    // automatic merge off). SQLite's documented test of whether it did anything: the
+    // connection's total changes grew by 2 or more.
+    merge: db.prepare<[number]>("INSERT INTO incidents_fts (incidents_fts, rank) VALUES ('merge', ?)"),
+    totalChanges: db.prepare<[], number>('SELECT total_changes()').pluck(),
     parsed: new ParsedDocs(),
   };
 }
+
+/**
+ * Leaf pages of merged output per step of the search index's merge work (searchProjector.tidy).
+ * A step writes about this many pages, plus the input pages it frees and, when it finishes
+ * a merge, the input segments' removal.
+ */
+export const SEARCH_MERGE_PAGES = 8;
 
 /** Incidents kept parsed (a catch-up's incidents reappear some hundreds of events apart). */
 const PARSED_DOCS = 2_048;
@@ -330,5 +342,16 @@ export const searchProjector: DeferredProjector = {
     const q = statements(db);
     q.deleteSearchOf.run(ids);
     q.indexSearchOf.run(ids);
+  },
+  tidy(db) {
+    // One step of FTS5's merge work, SEARCH_MERGE_PAGES pages of output: a level holding
+    // `usermerge` (4) segments, or one whose rows are a tenth deleted (`deletemerge`, a
+    // contentless_delete table's tombstones), is merged a step at a time; a merge under way
+    // goes on. The work FTS5's automerge did in quanta of 64 × levels pages inside whichever
+    // commit passed its write counter (up to 38 ms of a retention slice, 16w).
+    const q = statements(db);
+    const before = q.totalChanges.get()!;
+    q.merge.run(SEARCH_MERGE_PAGES);
+    return q.totalChanges.get()! - before >= 2;
   },
 };

@@ -92,6 +92,12 @@ export const DEFERRED_PASS = 10_000;
  * fell behind: a burst (a catch-up from a peer or the tracker) is indexed in large passes.
  */
 export const DEFERRED_DELAY_MS = 250;
+/**
+ * A turn of upkeep (DeferredProjector.tidy) runs steps until this long has passed, then
+ * commits and leaves the rest to the next turn: a command that arrives meanwhile waits at
+ * most about this plus one step.
+ */
+export const TIDY_BUDGET_MS = 2;
 export const DEFERRED_MAX_LAG_MS = 1_000;
 /** Streams whose span (count, first and last HLC) the store keeps in memory (HeldStream). */
 const STREAM_SPANS = 8_192;
@@ -142,6 +148,13 @@ export interface DeferredProjector {
   handles(type: string): boolean;
   /** Bring the view up to date for these streams; their projections are committed. */
   catchUp(db: Db, streamIds: readonly string[]): void;
+  /**
+   * Optional: one short, bounded step of upkeep the view's writes left behind (the search
+   * index merges its segments), inside a transaction the store opens. True when it did work
+   * (another step may be due). The store runs steps after each catch-up that wrote to the
+   * view, one transaction per turn of the event loop, never inside a command's commit.
+   */
+  tidy?(db: Db): boolean;
 }
 
 export interface AppendResult {
@@ -757,6 +770,8 @@ export function openEventStore(
       pass = null;
       throw error;
     }
+    // The slice wrote to the views: their upkeep follows, in steps of its own.
+    scheduleTidy();
     if (!last) return true;
     pass = null;
     derivedThrough = current.through;
@@ -809,6 +824,45 @@ export function openEventStore(
     );
     // A process about to exit need not stay for it: start-up catches up what is left.
     deferredTimer.unref();
+  }
+
+  let tidyTurn: ReturnType<typeof setImmediate> | null = null;
+  /**
+   * The deferred views' upkeep (DeferredProjector.tidy), after a catch-up wrote to them: one
+   * transaction per turn of the event loop, each running steps for TIDY_BUDGET_MS, until a
+   * turn finds nothing to do. Commands, timers and I/O run between turns, so the search
+   * index's merges (schema 14) go on between commands in a burst and finish when the console
+   * is idle; none runs inside a command's commit or a retention slice's.
+   */
+  function scheduleTidy() {
+    if (tidyTurn || closeCalled || !deferred.some((p) => p.tidy)) return;
+    tidyTurn = setImmediate(() => {
+      tidyTurn = null;
+      if (!db.open) return;
+      // Someone else's transaction spans turns (a test's, a migration's): after it.
+      if (db.inTransaction) return void setTimeout(scheduleTidy, 1).unref();
+      try {
+        if (tidyOnce()) scheduleTidy();
+      } catch (error) {
+        // The index stays as it is (FTS5's crisismerge still bounds it); the next catch-up retries.
+        console.error('[guardline] search index upkeep failed', error);
+      }
+    });
+    // A process about to exit need not stay for it: the work is there at the next start.
+    tidyTurn.unref();
+  }
+
+  /** One turn of upkeep; true when a step still did work at its end (more may be due). */
+  function tidyOnce(): boolean {
+    return lazyCommit(() => {
+      const started = performance.now();
+      let worked: boolean;
+      do {
+        worked = false;
+        for (const p of deferred) if (p.tidy?.(db)) worked = true;
+      } while (worked && performance.now() - started < TIDY_BUDGET_MS);
+      return worked;
+    });
   }
 
   // This device's feed head, so numbering an authored event needs no max() query. Updated only
@@ -1207,8 +1261,10 @@ export function openEventStore(
       deferred.push(projector);
       // A pass under way was planned without it: plan again from the mark, so it sees every event.
       pass = null;
-      // Start-up: whatever a crash left behind is indexed on the next turns of the event loop.
+      // Start-up: whatever a crash left behind is indexed on the next turns of the event loop,
+      // and upkeep left undone (a merge under way, a file from before schema 14) goes on.
       scheduleDeferred(0);
+      scheduleTidy();
     },
     catchUpDeferred() {
       if (db.inTransaction) return;
@@ -1408,6 +1464,8 @@ export function openEventStore(
       closeCalled = true;
       if (deferredTimer) clearTimeout(deferredTimer);
       deferredTimer = null;
+      if (tidyTurn) clearImmediate(tidyTurn);
+      tidyTurn = null;
       closing = checkpointer?.close() ?? closing;
       // Only once the worker's connection is closed too (this one is by then): see walFrames.
       if (walIndex !== null) closing = closing.then(() => closeSync(walIndex));

@@ -421,6 +421,24 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 14,
+    name: 'search index merged in steps of its own, never inside a commit',
+    sql: `
+      -- Issue 16: FTS5 merged the index's segments inside whichever commit flushed to it (a
+      -- deferred catch-up, a retention slice deleting search rows, a received archive), in
+      -- quanta sized by the index, not the commit: 17-38 ms of a 5 ms sweep slice's COMMIT
+      -- (docs/performance.md, 16w). Off (automerge 0): the store runs the merge work as
+      -- bounded 'merge' steps, each a short transaction of its own, after the catch-up
+      -- (EventStore, DeferredProjector.tidy). A level of usermerge (4) segments is merged by
+      -- such a step; crisismerge (16, FTS5's default, stated here as the bound) is the safety
+      -- net when no step gets a turn: a level of 16 is merged inside the commit that makes it,
+      -- so the segment count stays bounded (FTS5 refuses a 2,001st segment).
+      INSERT INTO incidents_fts (incidents_fts, rank) VALUES ('automerge', 0);
+      INSERT INTO incidents_fts (incidents_fts, rank) VALUES ('usermerge', 4);
+      INSERT INTO incidents_fts (incidents_fts, rank) VALUES ('crisismerge', 16);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
