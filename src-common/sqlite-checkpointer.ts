@@ -49,6 +49,27 @@ import type { Database } from 'better-sqlite3';
 /** Commits between checkpoint requests: ~20 pages each, so about 1,300 pages of WAL. */
 export const CHECKPOINT_EVERY = 64;
 /**
+ * The console's store (round 16y): once a checkpoint is due, it is asked for only when no
+ * commit came for IDLE_MS, so the worker's copy and its fsync of the database file run
+ * between commands, not beside one. A command whose commit overlapped a checkpoint waited
+ * for the disk behind the database file's fsync: in the lead's quiet store bench 6.3 % of
+ * commands overlapped one, and 45 % of the commands above the p99 did (p99 1.017 ms, 0.771
+ * without them). A guard's commands come seconds apart, so a checkpoint then finds the
+ * writer idle; commits that never pause (a script, a burst) still get one once the WAL holds
+ * CHECKPOINT_MOST_PAGES, and commits heavier than a command (a received batch, a sweep's
+ * slice: `committed(weight > 1)`) ask at once as before, so a stream's WAL stays where
+ * issue 12's waits expect it. Fewer, larger checkpoints in a burst would not help by
+ * themselves: one of 512 commits overlapped as many commands as eight of 64
+ * (bench/results/history/16y-runs, tail-1-*.log): its copy grows with the pages.
+ */
+export const CHECKPOINT_IDLE_MS = 20;
+/**
+ * WAL frames past which a due checkpoint is asked for with no pause in the commits: 60 % of
+ * the backstop (BACKSTOP_PAGES), below ROOM_HOLD_PAGES; ~640 incident commands at ~9.4
+ * pages each.
+ */
+export const CHECKPOINT_MOST_PAGES = 6_000;
+/**
  * Commits between checkpoints in a long series of writes that waits for them (`request`,
  * the store's `settled()`): a sweep's slice is bounded by a 5 ms budget, so eight of them
  * stay far below the backstop, with a checkpoint (and its fsync of the database file, in
@@ -155,6 +176,16 @@ export interface CheckpointerOptions {
   every?: number;
   /** WAL pages past which SQLite checkpoints in the commit itself (default BACKSTOP_PAGES). */
   backstopPages?: number;
+  /**
+   * Once `every` commits came, wait for a pause of this many ms with no commit before asking
+   * (the console's store: CHECKPOINT_IDLE_MS), until `frames()` reaches `mostPages`; unset:
+   * ask at once.
+   */
+  idleMs?: number;
+  /** With `idleMs`: the frames in the WAL now (the wal-index's mxFrame), null if unknown (ask). */
+  frames?: () => number | null;
+  /** With `idleMs`: WAL frames past which it asks without a pause (default CHECKPOINT_MOST_PAGES). */
+  mostPages?: number;
 }
 
 export function createCheckpointer(
@@ -168,6 +199,20 @@ export function createCheckpointer(
   let worker: Worker | null = null;
   let failed = false;
   let sinceLast = 0;
+  const idleMs = options.idleMs;
+  const mostPages = options.mostPages ?? CHECKPOINT_MOST_PAGES;
+  const framesNow = options.frames ?? (() => null);
+  // Armed once a checkpoint is due and put back by every commit after (Timeout.refresh: no
+  // new timer per commit); fires after idleMs with no commit.
+  let idle: ReturnType<typeof setTimeout> | null = null;
+  // A commit heavier than a command came since the last checkpoint asked for (a stream of
+  // received batches): every commit then asks at once, as before round 16y, so the stream's
+  // waits (`roomInWal`) see the worker's passes where they expect them.
+  let heavy = false;
+  const disarm = () => {
+    if (idle) clearTimeout(idle);
+    idle = null;
+  };
   // [0]: 1 while a checkpoint is requested or running; [1]: checkpoints done. Shared, so a
   // writer that never yields to the event loop still sees the worker finish.
   const state = new Int32Array(new SharedArrayBuffer(8));
@@ -201,6 +246,8 @@ export function createCheckpointer(
     const w = start();
     if (!w) return;
     sinceLast = 0;
+    heavy = false;
+    disarm();
     Atomics.store(state, 0, 1);
     w.postMessage('checkpoint');
   }
@@ -208,10 +255,29 @@ export function createCheckpointer(
   return {
     committed(weight = 1) {
       sinceLast += weight;
-      request(every);
+      if (weight > 1) heavy = true;
+      if (idleMs === undefined || heavy) {
+        request(every);
+        return;
+      }
+      if (sinceLast < every) return;
+      const frames = framesNow();
+      if (frames === null || frames >= mostPages) {
+        request(every);
+        return;
+      }
+      if (idle) idle.refresh();
+      else {
+        idle = setTimeout(() => {
+          idle = null;
+          request(every);
+        }, idleMs);
+        idle.unref();
+      }
     },
     request,
     close() {
+      disarm();
       const w = worker;
       worker = null;
       if (!w) return Promise.resolve();
@@ -302,12 +368,35 @@ export interface WalFrames {
   frames: number;
   /** Frames copied into the database (nBackfill); all of them when equal to `frames`. */
   backfilled: number;
+  /**
+   * The log's first salt (wal-index aSalt[0]): SQLite changes it each time a writer restarts the
+   * log from its start (wal.c walRestartHdr), so two reads with different salts have a restart
+   * between them, however many frames were written since.
+   */
+  salt: number;
+}
+
+/**
+ * Whether a `roomInWal` wait that began at `start` has done its work by `now` (issue 16, round
+ * 16z): every frame copied, or the log restarted since it began. The wait holds the stream's
+ * next batch until SQLite can restart the log; the store's own deferred catch-up (the search
+ * index's slices, on a timer) may commit meanwhile, since the wait is where the stream lets the
+ * event loop turn. A slice that began on the fully copied log restarted it, and its own frames
+ * are then the only ones left: the stream's next batch appends after them, at the log's start,
+ * as far from the backstop as a restart by that batch would have put it. Counting those frames
+ * as left (as `backfilled < frames` alone did) asked the worker for a pass, with its fsync of
+ * the database file, per slice, and ended the wait "short" when a slice committed after its
+ * last pass, while the wait still awaited the stream's flush (the WAL stream test's failures:
+ * bench/results/history/16z-runs).
+ */
+export function roomMade(start: WalFrames, now: WalFrames): boolean {
+  return now.salt !== start.salt || now.backfilled >= now.frames;
 }
 
 /**
  * Reads the wal-index header every connection of the database shares (`<file>-shm`,
  * sqlite.org/walformat.html, "the WAL-index header" and "the checkpoint information"): mxFrame
- * at byte 16 of the header, its second copy 48 bytes on (a reader compares the two: unequal
+ * at byte 16 of the header, the salt at 32, its second copy 48 bytes on (a reader compares the two: unequal
  * means a writer is mid-update, reported as unknown), nBackfill at byte 96, in the machine's
  * byte order. Called on the writer's own thread between its transactions, the header is at
  * rest: only a writer changes mxFrame. One pread (a few microseconds); not a statement, so it
@@ -330,7 +419,7 @@ export function walFrames(shm: number): WalFrames | null {
   if (!index.subarray(0, 48).equals(index.subarray(48, 96))) return null;
   const le = endianness() === 'LE';
   const u32 = (at: number) => (le ? index.readUInt32LE(at) : index.readUInt32BE(at));
-  return { frames: u32(16), backfilled: u32(96) };
+  return { frames: u32(16), backfilled: u32(96), salt: u32(32) };
 }
 
 /**

@@ -35,13 +35,16 @@ import { inFoldOrder, type EventEnvelope, type StoredEvent } from '../../../src-
 import type { ChainReport } from '../../../src-shared/api.ts';
 import { checkChain } from './chain-check.ts';
 import {
+  CHECKPOINT_IDLE_MS,
   createCheckpointer,
   HIGH_WATER_PAGES,
   holdForRoom,
   openWalIndex,
   presizeWal,
+  roomMade,
   SERIES_CHECKPOINT_EVERY,
   walFrames,
+  type WalFrames,
 } from '../../../src-common/sqlite-checkpointer.ts';
 import { openDatabase, type Db } from './database.ts';
 import type { Migration } from './migrations.ts';
@@ -283,7 +286,8 @@ export interface EventStore {
    * (the stream goes on meanwhile: holding then waited for that pass and another, issue 12s);
    * once the worker is idle or on a later pass, or past ROOM_HOLD_PAGES, a promise that settles
    * once the worker has copied every frame committed so far (worker checkpoints until nothing
-   * is left, beside `flushed()`), or after ROOM_WAIT_MS at most. The next write transaction
+   * is left, beside `flushed()`) or the log has restarted meanwhile (the store's own deferred
+   * catch-up may commit during the wait: `roomMade`), or after ROOM_WAIT_MS at most. The next write transaction
    * then begins on a fully copied WAL, and SQLite restarts the log from its start instead of
    * letting it reach the backstop, whose checkpoint runs inside a commit on the core's thread
    * (178–242 ms for that received batch's transaction in the mesh bench, issue 12p). The thread stays free meanwhile. A WAL that did
@@ -342,7 +346,7 @@ export interface EventStore {
   checkpoints(): {
     completed: number;
     running: boolean;
-    /** `roomInWal` waits so far, and how many of them ended with frames left uncopied. */
+    /** `roomInWal` waits so far, and how many of them ended with frames left uncopied and the log not restarted. */
     roomWaits: number;
     roomShort: number;
     /** Wall time spent in those waits, ms (the stream's pauses). */
@@ -566,8 +570,12 @@ function mergeResults(results: readonly AppendResult[]): AppendResult {
 export function openEventStore(
   file: string,
   migrations?: readonly Migration[],
-  /** `roomWaitMs`: roomInWal's bound instead of ROOM_WAIT_MS (tests that must not depend on the disk's speed). */
-  tuning: { roomWaitMs?: number } = {},
+  /**
+   * `roomWaitMs`: roomInWal's bound instead of ROOM_WAIT_MS (tests that must not depend on the disk's speed).
+   * `checkpointMostPages`: CHECKPOINT_MOST_PAGES's stand-in (tests that need a checkpoint asked for in a
+   * loop that never pauses; 0: as soon as one is due).
+   */
+  tuning: { roomWaitMs?: number; checkpointMostPages?: number } = {},
 ): EventStore {
   const { db, schemaVersion } = openDatabase(file, migrations);
   const projectors: Projector[] = [];
@@ -578,9 +586,16 @@ export function openEventStore(
   // run in a worker, not inside a command's commit (see src-common/sqlite-checkpointer.ts).
   if (file !== ':memory:') presizeWal(db, file);
   const checkpointer =
-    file === ':memory:' ? null : createCheckpointer(db, file, (message) => console.error(`[guardline] ${message}`));
+    file === ':memory:'
+      ? null
+      : createCheckpointer(db, file, (message) => console.error(`[guardline] ${message}`), {
+          // Between commands where they pause (round 16y): see CHECKPOINT_IDLE_MS.
+          idleMs: CHECKPOINT_IDLE_MS,
+          frames: (): number | null => (walIndex === null ? null : (walFrames(walIndex)?.frames ?? null)),
+          ...(tuning.checkpointMostPages !== undefined ? { mostPages: tuning.checkpointMostPages } : {}),
+        });
   // Held until this store's connections (the worker's too) are closed: see walFrames.
-  const walIndex = checkpointer ? openWalIndex(file) : null;
+  const walIndex: number | null = checkpointer ? openWalIndex(file) : null;
   let signer: EventSigner | null = null;
   // A store opened at an older schema (tests writing the files earlier releases wrote) has
   // no chain columns: it writes events as that release did, without prev.
@@ -1190,8 +1205,11 @@ export function openEventStore(
   let roomShort = 0;
   let roomWaitMs = 0;
 
-  /** The wait `roomInWal` returns: worker checkpoints until the WAL is fully copied, bounded. */
-  async function roomInWal(frames: number, flushed: () => Promise<void>): Promise<void> {
+  /**
+   * The wait `roomInWal` returns: worker checkpoints until the WAL is fully copied or has
+   * restarted since `start` (roomMade: the deferred catch-up may commit meanwhile), bounded.
+   */
+  async function roomInWal(start: WalFrames, flushed: () => Promise<void>): Promise<void> {
     roomWaits += 1;
     const began = performance.now();
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -1206,7 +1224,7 @@ export function openEventStore(
       // A checkpoint already running began before the last commits: it leaves their frames.
       for (let pass = 0; pass < ROOM_PASSES && !over && checkpointer; pass++) {
         const wal = walIndex === null ? null : walFrames(walIndex);
-        if (!wal || wal.backfilled >= wal.frames) return;
+        if (!wal || roomMade(start, wal)) return;
         checkpointer.request(0);
         await checkpointer.settled();
       }
@@ -1221,8 +1239,8 @@ export function openEventStore(
     }
     roomWaitMs += performance.now() - began;
     const wal = walIndex === null ? null : walFrames(walIndex);
-    if (!wal || wal.backfilled < wal.frames) roomShort += 1;
-    waitAgainAt = (wal?.frames ?? frames) + HIGH_WATER_PAGES / 4;
+    if (!wal || !roomMade(start, wal)) roomShort += 1;
+    waitAgainAt = (wal?.frames ?? start.frames) + HIGH_WATER_PAGES / 4;
   }
 
   return {
@@ -1344,7 +1362,7 @@ export function openEventStore(
         return null;
       }
       passSeen = null;
-      return roomInWal(wal.frames, () => this.flushed());
+      return roomInWal(wal, () => this.flushed());
     },
     shareableThrough,
     transaction(fn, options) {

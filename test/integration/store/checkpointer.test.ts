@@ -2,7 +2,7 @@
  * WAL checkpoints run in a worker thread (issue 16), so no command's commit copies the
  * WAL into the database file. Real SQLite files, a real worker thread.
  */
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { closeSync, copyFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,11 +10,14 @@ import Database from 'better-sqlite3';
 import {
   BACKSTOP_PAGES,
   CHECKPOINT_EVERY,
+  CHECKPOINT_IDLE_MS,
+  CHECKPOINT_MOST_PAGES,
   createCheckpointer,
   HIGH_WATER_PAGES,
   presizeWal,
   holdForRoom,
   ROOM_HOLD_PAGES,
+  roomMade,
   SERIES_CHECKPOINT_EVERY,
   walBytesForPages,
   openWalIndex,
@@ -76,7 +79,8 @@ describe('WAL checkpointer', () => {
     // A console's close() waits for this (console-core.ts): a backup, a template copy or a
     // second opener acting on the file right after close must not see a checkpoint half-way.
     const file = join(dir.path, 'closing.sqlite');
-    const store = openEventStore(file);
+    // Asked for as soon as due, in a loop that never pauses (round 16y: checkpointMostPages).
+    const store = openEventStore(file, undefined, { checkpointMostPages: 0 });
     const events = notes(CHECKPOINT_EVERY * 2);
     for (const event of events) store.append([event]);
     expect(store.checkpoints()?.running).toBe(true); // the last commits asked for one
@@ -146,10 +150,84 @@ const eventCount = (file: string) => {
   }
 };
 
+describe("a command's checkpoint between commands, not beside one (issue 16, round 16y)", () => {
+  it('once due, a checkpoint is asked for only after a pause in the commits', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const file = join(dir.path, 'idle.sqlite');
+      const store = openEventStore(file);
+      const idle = () => !store.checkpoints()!.running && store.checkpoints()!.completed === 0;
+      // Due, in a burst that never pauses: none yet (the bench's commands came back to back).
+      for (const event of notes(CHECKPOINT_EVERY)) store.append([event]);
+      expect(idle()).toBe(true);
+      // Commits closer together than the pause push it back.
+      for (const event of notes(CHECKPOINT_EVERY, CHECKPOINT_EVERY)) {
+        store.append([event]);
+        vi.advanceTimersByTime(CHECKPOINT_IDLE_MS - 1);
+      }
+      expect(idle()).toBe(true);
+      // A pause: asked for, and the worker copies the frames.
+      vi.advanceTimersByTime(CHECKPOINT_IDLE_MS);
+      expect(store.checkpoints()!.running).toBe(true);
+      await store.settled();
+      expect(store.checkpoints()!.completed).toBe(1);
+
+      store.close();
+      await store.closed();
+      expect(eventCount(file)).toBe(2 * CHECKPOINT_EVERY);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('commits that never pause still get one once the WAL holds the bound (CHECKPOINT_MOST_PAGES)', async () => {
+    const file = join(dir.path, 'bound.sqlite');
+    const bound = 400;
+    expect(bound).toBeLessThan(CHECKPOINT_MOST_PAGES);
+    const store = openEventStore(file, undefined, { checkpointMostPages: bound });
+    const shm = openWalIndex(file)!;
+    let i = 0;
+    // Past the due count and below the bound: none asked for, in a loop that never pauses.
+    for (; (walFrames(shm)?.frames ?? 0) < bound; i++) {
+      expect(store.checkpoints()!.running).toBe(false);
+      store.append(notes(1, i));
+    }
+    expect(i).toBeGreaterThan(CHECKPOINT_EVERY);
+    // The commit that took the WAL past the bound asked.
+    expect(store.checkpoints()!.running).toBe(true);
+    store.close();
+    await store.closed();
+    closeSync(shm);
+    expect(eventCount(file)).toBe(i);
+  });
+
+  it("a commit heavier than a command (a received batch) asks at once, as a stream's waits expect", async () => {
+    const file = join(dir.path, 'heavy.sqlite');
+    const store = openEventStore(file);
+    // 16 events to a command's worth of WAL (event-store.ts, EVENTS_PER_COMMAND_WAL).
+    store.append(notes(16 * CHECKPOINT_EVERY));
+    expect(store.checkpoints()!.running).toBe(true);
+    store.close();
+    await store.closed();
+  });
+
+  it('after a heavier commit, command-sized ones ask at once too (a stream with small batches in it)', async () => {
+    const file = join(dir.path, 'heavy-then-light.sqlite');
+    const store = openEventStore(file);
+    // Ten commands' worth in one batch, then single events up to the due count, never pausing.
+    store.append(notes(16 * 10));
+    expect(store.checkpoints()!.running).toBe(false);
+    for (const event of notes(CHECKPOINT_EVERY - 10, 16 * 10)) store.append([event]);
+    expect(store.checkpoints()!.running).toBe(true);
+    store.close();
+    await store.closed();
+  });
+});
+
 describe("the WAL's size: presized at open, restarted between a long series' transactions (issue 16, round 16l)", () => {
   it("a store's commits overwrite the WAL in place: the file never grows, also past a worker checkpoint", async () => {
     const file = join(dir.path, 'presized.sqlite');
-    const store = openEventStore(file);
+    const store = openEventStore(file, undefined, { checkpointMostPages: 0 });
     const size = walSize(file);
     // The backstop's size: a burst of commands stays inside it until the backstop restarts the log.
     expect(size).toBeGreaterThanOrEqual(BACKSTOP_PAGES * 4096);
@@ -252,19 +330,25 @@ describe("the WAL's size: presized at open, restarted between a long series' tra
     let most = 0;
     let restarts = 0;
     let held = 0;
+    let salt = walFrames(shm)!.salt;
     for (const batch of batches) {
       const wait = store.roomInWal();
       if (wait) {
         held += 1;
         await wait;
       }
-      const before = walFrames(shm)!.frames;
+      const before = walFrames(shm)!;
       store.append(batch, { flushLater: true });
-      const after = walFrames(shm)!.frames;
-      // A restarted log begins again at its first frame: this commit wrote all of `after`.
-      if (after < before) restarts += 1;
-      written += after < before ? after : after - before;
-      most = Math.max(most, after);
+      const after = walFrames(shm)!;
+      // A restarted log begins again at its first frame (SQLite changes its salt): by this
+      // batch's commit, which then wrote all of `after`, or inside the wait by the store's own
+      // deferred catch-up, whose slices commit while the stream is held (round 16z: in 2 of 16
+      // runs of main's code under load every restart came that way, and counting only the
+      // batches' restarts saw none).
+      if (after.salt !== salt) restarts += 1;
+      salt = after.salt;
+      written += after.salt !== before.salt ? after.frames : after.frames - before.frames;
+      most = Math.max(most, after.frames);
     }
     // The stream wrote far more frames than the backstop …
     expect(written).toBeGreaterThan(1.5 * BACKSTOP_PAGES);
@@ -315,6 +399,52 @@ describe("the WAL's size: presized at open, restarted between a long series' tra
     expect(store.roomInWal()).toBeNull();
     store.append(notes(10, from), { flushLater: true });
     expect(store.roomInWal()).toBeNull();
+    reader.exec('COMMIT');
+    reader.close();
+    store.close();
+    await store.closed();
+    closeSync(shm);
+  });
+
+  it("a wait's work is done once the log restarted, though a later commit's frames are not copied yet (round 16z)", async () => {
+    // The WAL stream test above failed 1 run in 4-6 beside other files under load: the store's
+    // deferred catch-up committed inside a roomInWal wait on the fully copied log, SQLite
+    // restarted the log for it, and the wait, still awaiting the stream's flush, ended with that
+    // commit's own frame uncopied and counted itself short (bench/results/history/16z-runs).
+    // The store's timers held (its deferred catch-up among them), so only this test's commits
+    // write to the log between the reads below.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    onTestFinished(() => void vi.useRealTimers());
+    const file = join(dir.path, 'room-made.sqlite');
+    const store = openEventStore(file);
+    const shm = openWalIndex(file)!;
+    store.append(notes(400, 400_000));
+    const start = walFrames(shm)!;
+    // Frames uncopied and no restart: the wait has work to do.
+    expect(start.backfilled).toBeLessThan(start.frames);
+    expect(roomMade(start, start)).toBe(false);
+    await store.settled();
+    const copied = walFrames(shm)!;
+    expect(copied).toMatchObject({ frames: start.frames, backfilled: start.frames, salt: start.salt });
+    expect(roomMade(start, copied)).toBe(true);
+    // Another commit begins on the fully copied log: SQLite restarts it from its first frame.
+    store.append(notes(1, 400_400));
+    const restarted = walFrames(shm)!;
+    expect(restarted.frames).toBeLessThan(start.frames);
+    expect(restarted.backfilled).toBeLessThan(restarted.frames);
+    expect(restarted.salt).not.toBe(start.salt);
+    // Done: the stream's next batch appends after this commit, at the log's start.
+    expect(roomMade(start, restarted)).toBe(true);
+    // A reader's snapshot keeps the log from restarting: its frames are left, the wait is not done.
+    const reader = new Database(file, { readonly: true });
+    reader.exec('BEGIN');
+    reader.prepare('SELECT count(*) FROM events').get();
+    store.append(notes(400, 400_401));
+    await store.settled();
+    store.append(notes(1, 400_801));
+    const pinned = walFrames(shm)!;
+    expect(pinned.salt).toBe(restarted.salt);
+    expect(roomMade(restarted, pinned)).toBe(false);
     reader.exec('COMMIT');
     reader.close();
     store.close();
@@ -373,7 +503,8 @@ describe('closing a store in a process with nothing else to do', () => {
       import { openEventStore } from ${JSON.stringify(join(process.cwd(), 'src-main/core/store/event-store.ts'))};
       import { CHECKPOINT_EVERY } from ${JSON.stringify(join(process.cwd(), 'src-common/sqlite-checkpointer.ts'))};
       import { encodeHlc } from ${JSON.stringify(join(process.cwd(), 'src-shared/hlc.ts'))};
-      const store = openEventStore(process.argv[2]);
+      // The worker asked as soon as a checkpoint is due, in this loop that never pauses (round 16y).
+      const store = openEventStore(process.argv[2], undefined, { checkpointMostPages: 0 });
       for (let i = 0; i < CHECKPOINT_EVERY * 2; i++) {
         const n = String(i).padStart(12, '0');
         store.append([{ id: '01a24000-0000-7000-8000-' + n, streamId: '01a24000-0000-7000-9000-' + n,
