@@ -103,17 +103,20 @@ export const EVENT_TYPES = Object.keys(EVENT_PAYLOADS) as EventType[];
 export const EventTypeSchema = z.enum(EVENT_TYPES as [EventType, ...EventType[]]);
 export type EventPayload<T extends EventType> = z.infer<(typeof EVENT_PAYLOADS)[T]>;
 
+/** The envelope's text limits (characters), for its schema and the mesh's quick check (mesh-wire-check.ts). */
+export const ENVELOPE_LIMITS = { streamId: 200, actor: 120, deviceId: 64, hlc: 120 } as const;
+
 /** Fields every event carries, wherever it was produced. */
 export const EventEnvelope = z.object({
   id: Uuid,
-  streamId: z.string().min(1).max(200),
+  streamId: z.string().min(1).max(ENVELOPE_LIMITS.streamId),
   type: EventTypeSchema,
   payload: z.unknown(),
-  actor: z.string().min(1).max(120),
-  deviceId: z.string().min(1).max(64),
+  actor: z.string().min(1).max(ENVELOPE_LIMITS.actor),
+  deviceId: z.string().min(1).max(ENVELOPE_LIMITS.deviceId),
   /** The producing device's wall clock (ms). Evidence only: never used for ordering. */
   deviceTime: z.number().int().nonnegative(),
-  hlc: z.string().min(1).max(120),
+  hlc: z.string().min(1).max(ENVELOPE_LIMITS.hlc),
   /**
    * Signed envelope (signed-envelope.ts): the author's sequence number and Ed25519
    * signature. Both absent on pre-signature events (stored before issue 12).

@@ -87,10 +87,13 @@ export const FeedEvent = EventEnvelope.extend({
 }).passthrough();
 export type FeedEvent = z.infer<typeof FeedEvent>;
 
+/** Events an `events` frame may hold. */
+export const MESH_FRAME_MAX_EVENTS = 1000;
+
 export const EventsFrame = z
   .object({
     t: z.literal('events'),
-    events: z.array(FeedEvent).max(1000),
+    events: z.array(FeedEvent).max(MESH_FRAME_MAX_EVENTS),
     /** The sender's log seq this batch reaches (events authored by the receiver are skipped, not sent). */
     last: z.number().int().nonnegative(),
   })

@@ -135,12 +135,14 @@ export function authorSignedForm(canonical: string, sig: string): string {
 }
 
 /** An Ed25519 signature (64 bytes) in base64url without padding: 86 characters. */
-export const EventSignature = z.string().regex(/^[A-Za-z0-9_-]{86}$/, { error: 'not an Ed25519 signature' });
+export const SIGNATURE_PATTERN = /^[A-Za-z0-9_-]{86}$/;
+export const EventSignature = z.string().regex(SIGNATURE_PATTERN, { error: 'not an Ed25519 signature' });
 /** An Ed25519 public key, the raw 32 bytes in base64url without padding: 43 characters. */
 export const PublicKeyText = z.string().regex(/^[A-Za-z0-9_-]{43}$/, { error: 'not an Ed25519 public key' });
 export const DeviceSeq = z.number().int().positive();
 /** An author hash (sha256, base64url without padding: 43 characters): what `prev` holds. */
-export const AuthorHash = z.string().regex(/^[A-Za-z0-9_-]{43}$/, { error: 'not an author hash' });
+export const AUTHOR_HASH_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+export const AuthorHash = z.string().regex(AUTHOR_HASH_PATTERN, { error: 'not an author hash' });
 
 /** Author id of events the tracker writes itself (roster changes made at HQ). */
 export const TRACKER_DEVICE_ID = 'tracker';
