@@ -23,6 +23,7 @@ import {
   type PreparedEnvelope,
 } from '../../../src-common/trust/index.ts';
 import { parseEventPayload, parseEventPayloadForLater, type EventEnvelope } from '../../../src-shared/events.ts';
+import { quickExactPayload } from '../../../src-shared/payload-quick.ts';
 import { canonicalEnvelope, DeviceEnrolledPayload, type TrustVerdict } from '../../../src-shared/signed-envelope.ts';
 
 /** One received event, prepared ahead. */
@@ -61,12 +62,16 @@ export function payloadIssueOf(event: Pick<EventEnvelope, 'type' | 'payload'>): 
  * where no fold follows, and each hand-over is a WeakMap entry its GC would carry for nothing
  * (5 % of the worker's profile); the console's thread learns `exact` instead.
  */
-function payloadCheck(event: Pick<EventEnvelope, 'type' | 'payload'>): { issue: string | null; exact: boolean } {
+export function payloadCheck(event: Pick<EventEnvelope, 'type' | 'payload'>): { issue: string | null; exact: boolean } {
+  // The quick check beside zod (payload-quick.ts) answers only "valid, and the schema's output is the payload".
+  if (quickExactPayload(event.type, event.payload)) return QUICK_EXACT;
   const payload = parseEventPayload(event.type, event.payload);
   if (payload.success) return { issue: null, exact: sameJson(payload.data, event.payload) };
   const issue = payload.error.issues[0];
   return { issue: `payload.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`, exact: false };
 }
+
+const QUICK_EXACT: { issue: null; exact: true } = { issue: null, exact: true };
 
 /** No signature checked for this event (shared, never written: a check gives the event a map of its own). */
 const NO_CHECKS: ReadonlyMap<string, boolean> = new Map();
