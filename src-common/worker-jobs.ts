@@ -44,6 +44,11 @@ export function createWorkerJobs<Job, Answer>(options: {
   onReplaced?: (slot: number, error: Error) => void;
   /** A job unanswered this long ends its worker (absent: never). */
   stallMs?: number;
+  /**
+   * The workers' thread name (Node 24 names the OS thread after it; 15 characters show in
+   * /proc), so a bench can tell their CPU from other workers' (absent: Node's `WorkerThread`).
+   */
+  name?: string;
 }): WorkerJobs<Job, Answer> {
   const pending = new Map<
     number,
@@ -56,7 +61,7 @@ export function createWorkerJobs<Job, Answer>(options: {
   let closed = false;
 
   function spawn(): Worker {
-    const worker = new Worker(options.entry);
+    const worker = new Worker(options.entry, options.name === undefined ? {} : { name: options.name });
     started += 1;
     worker.unref();
     worker.on('message', (message: AnswerMessage<Answer>) => {

@@ -176,7 +176,7 @@ function processCpuMs(pid: number): { all: number; main: number; byName: Record<
     return (Number(fields[11]) + Number(fields[12])) * 10;
   };
   try {
-    // Each live thread by its name: MainThread, WorkerThread (the frame preparer), V8Worker
+    // Each live thread by its name: MainThread, FramePreparer (the frame preparer), WorkerThread (SQLite's checkpointer), V8Worker
     // (V8's helpers: concurrent GC, compilation), libuv-worker… Threads that ended count in
     // `all` only.
     const byName: Record<string, number> = {};
@@ -208,8 +208,13 @@ interface CatchUpCpu {
   /** B, the receiving console's process: every thread (main, frame preparer, SQLite's and libuv's). */
   receiverAll: number;
   receiverMain: number;
-  /** B's frame preparer's worker thread (WorkerThread) and V8's helper threads (V8Worker: GC, compiling). */
+  /**
+   * B's worker threads (the frame preparer, named FramePreparer since round 12x, and SQLite's
+   * checkpointer, WorkerThread: one sum, as before) and V8's helper threads (V8Worker: GC, compiling).
+   */
   receiverWorker: number;
+  /** B's frame preparer's thread alone (FramePreparer; 0 where the tree under test does not name it). */
+  receiverPreparer: number;
   receiverV8: number;
   /** A's thread (the sender), with the bench's 50 ms watcher beside it. */
   senderMain: number;
@@ -320,7 +325,12 @@ async function catchUp(
         ? {
             receiverAll: receiverAfter.all - receiverBefore.all,
             receiverMain: receiverAfter.main - receiverBefore.main,
-            receiverWorker: (receiverAfter.byName.WorkerThread ?? 0) - (receiverBefore.byName.WorkerThread ?? 0),
+            receiverWorker:
+              (receiverAfter.byName.WorkerThread ?? 0) +
+              (receiverAfter.byName.FramePreparer ?? 0) -
+              (receiverBefore.byName.WorkerThread ?? 0) -
+              (receiverBefore.byName.FramePreparer ?? 0),
+            receiverPreparer: (receiverAfter.byName.FramePreparer ?? 0) - (receiverBefore.byName.FramePreparer ?? 0),
             receiverV8: (receiverAfter.byName.V8Worker ?? 0) - (receiverBefore.byName.V8Worker ?? 0),
             senderMain: Math.round(ownThreadCpuMs() - senderBefore),
           }
@@ -442,6 +452,12 @@ export async function meshBench(): Promise<BenchRow[]> {
                 {
                   metric: `CPU per 1,000 events ${run}: B's worker threads (the frame preparer)`,
                   value: per1000(cpu.receiverWorker),
+                  unit: 'ms',
+                },
+                {
+                  // The row above includes SQLite's checkpointer's worker (its checkpoints); this is the preparer alone.
+                  metric: `CPU per 1,000 events ${run}: B's frame preparer thread alone`,
+                  value: per1000(cpu.receiverPreparer),
                   unit: 'ms',
                 },
               ]

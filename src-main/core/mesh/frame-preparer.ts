@@ -21,6 +21,9 @@ import { createWorkerJobs, type WorkerJobs } from '../../../src-common/worker-jo
 import type { ChainPlan, RechainedFrame } from '../sync/received-prep.ts';
 import { prepareFrame, unpackFrame, type PackedFrame, type PreparedFrame } from './frame-prep.ts';
 
+/** The frame preparer's thread name (what /proc/<pid>/task/<tid>/comm shows under Node 24). */
+export const FRAME_PREPARER_THREAD = 'FramePreparer';
+
 /** Frames smaller than this are parsed inline: a live event's frame is cheaper to parse than to post. */
 export const PREPARE_OFF_THREAD_BYTES = 16 * 1024;
 
@@ -71,6 +74,8 @@ export function createFramePreparer(deps: {
     size: 1,
     // A frame is at most 1,000 events (tens of ms); a worker silent this long is hung: replaced, its frames done here.
     stallMs: 10_000,
+    // Its own thread name: the mesh bench reports its CPU apart from SQLite's checkpointer's worker.
+    name: FRAME_PREPARER_THREAD,
     onReplaced: (_slot, error) => deps.log(`mesh: the frame preparer stopped (${error.message}); started a new one`),
   });
   let closed = false;
