@@ -21,6 +21,12 @@
  *    `GUARDLINE_MESH_PROFILE=<dir>` has the receiving console write a CPU profile there.
  *    The catch-up runs twice: B preparing A's frames on its worker thread (the default), then
  *    inline on its main thread (`--mesh-prepare inline`, as before issue 12g), as a row beside it.
+ *    Warm and cold (round 16ac): the target row compares a warm catch-up with a warm drain. B
+ *    and A exchanged events before the partition: A before its outage (its own file, 4,000
+ *    earlier events) catches the fresh B process up first, then the backlog is appended to that
+ *    file and the same B process takes it, timed. The drain's tracker process likewise takes
+ *    another device's 4,000 events first. Each server's count of the warm-up's events is a row;
+ *    the runs above (fresh processes) stay as the "cold" rows, the inline one among them.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
