@@ -7,6 +7,11 @@
  *
  * The backlog is written once into a template console file; each run drains a copy
  * into a fresh tracker, so runs can be repeated without rebuilding 50,000 events.
+ *
+ * `guardlineDrainWarmCold` (issue 16, round 16ac): one tracker process takes two drains, a
+ * warm-up console's backlog (another device, other events) first and then the measured one,
+ * so the second meets the tracker (and this process's sync code) warm, as a tracker in service
+ * is when a console drains after an outage. The first drain is the cold figure: fresh process.
  */
 import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +22,7 @@ import { enrolmentCode, FACILITY, syncConsole } from '../../integration/sync/syn
 import { openTestConsole, type TestConsole } from '../../support/consoles.ts';
 import { progress } from '../report.ts';
 import { offlineBacklog } from './offline-events.ts';
-import { startTrackerProcess } from './tracker-process.ts';
+import { startTrackerProcess, type TrackerProcess } from './tracker-process.ts';
 
 const APPEND_CHUNK = 1_000;
 const DRAIN_TIMEOUT_MS = 300_000;
@@ -50,53 +55,139 @@ export interface DrainResult {
 export async function offlineConsole(
   dir: string,
   count: number,
-  options: { escalations?: boolean } = {},
+  /**
+   * `name`: the console's file and its admin (`A-<name>`, PIN 1111), 'drain' unless told: another
+   * name is another device. `startMs`: the first event's wall clock (default: `count` ms ago).
+   */
+  options: { escalations?: boolean; name?: string; startMs?: number } = {},
 ): Promise<string> {
-  const c = await syncConsole(dir, 'drain', CONSOLE_OPTIONS);
+  const name = options.name ?? 'drain';
+  const c = await syncConsole(dir, name, CONSOLE_OPTIONS);
   try {
-    const deviceId = c.core.store.getMeta('device_id')!;
-    const backlog = offlineBacklog({
-      count,
-      deviceId,
-      facility: FACILITY,
-      unit: 'Avdelning B',
-      actor: ADMIN.staffNumber,
-      startMs: Date.now() - count,
-      escalations: options.escalations ?? false,
-    });
-    const total = backlog.events.length;
-    for (let i = 0; i < total; i += APPEND_CHUNK) {
-      c.core.store.append(backlog.events.slice(i, i + APPEND_CHUNK));
-      progress('offline backlog appended', Math.min(i + APPEND_CHUNK, total), total);
-    }
-    // A console that logged these over a long outage kept its search index current (it catches
-    // up within moments of each command); appended in bulk here, the index would otherwise catch
-    // up during the timed drain, on the console thread the drain needs: not the state being measured.
-    c.core.store.catchUpDeferred();
+    appendOfflineBacklog(c, count, { ...options, actor: `A-${name}` });
   } finally {
     await c.close();
   }
   return c.file;
 }
 
-export async function guardlineDrain(dir: string, run: number, template: string): Promise<DrainResult> {
-  const file = join(dir, `drain-${run}.sqlite`);
-  // The store and its device key travel together (identity/device-key-file.ts).
-  for (const suffix of ['', '-wal', '-shm', '-device-key.pem']) {
-    if (existsSync(template + suffix)) copyFileSync(template + suffix, file + suffix);
+/**
+ * Appends a further offline backlog to a copy of a console file made by `offlineConsole`
+ * (its device and key): the same console after an outage (mesh.bench.ts's warm catch-up).
+ */
+export async function extendOfflineConsole(
+  from: string,
+  file: string,
+  count: number,
+  options: { escalations?: boolean; name?: string; startMs?: number } = {},
+): Promise<string> {
+  copyConsoleFile(from, file);
+  const c = openTestConsole({ file, ...CONSOLE_OPTIONS, sync: { start: false } });
+  try {
+    appendOfflineBacklog(c, count, { ...options, actor: `A-${options.name ?? 'drain'}` });
+  } finally {
+    await c.close();
   }
+  return file;
+}
+
+/** The store and its device key travel together (identity/device-key-file.ts). */
+export function copyConsoleFile(from: string, to: string): void {
+  for (const suffix of ['', '-wal', '-shm', '-device-key.pem']) {
+    if (existsSync(from + suffix)) copyFileSync(from + suffix, to + suffix);
+  }
+}
+
+function appendOfflineBacklog(
+  c: TestConsole,
+  count: number,
+  options: { escalations?: boolean; actor: string; startMs?: number },
+): void {
+  const deviceId = c.core.store.getMeta('device_id')!;
+  const backlog = offlineBacklog({
+    count,
+    deviceId,
+    facility: FACILITY,
+    unit: 'Avdelning B',
+    actor: options.actor,
+    startMs: options.startMs ?? Date.now() - count,
+    escalations: options.escalations ?? false,
+  });
+  const total = backlog.events.length;
+  for (let i = 0; i < total; i += APPEND_CHUNK) {
+    c.core.store.append(backlog.events.slice(i, i + APPEND_CHUNK));
+    progress('offline backlog appended', Math.min(i + APPEND_CHUNK, total), total);
+  }
+  // A console that logged these over a long outage kept its search index current (it catches
+  // up within moments of each command); appended in bulk here, the index would otherwise catch
+  // up during the timed drain, on the console thread the drain needs: not the state being measured.
+  c.core.store.catchUpDeferred();
+}
+
+/** One drain into a fresh tracker process (the cold state: its first drain). */
+export async function guardlineDrain(dir: string, run: number, template: string): Promise<DrainResult> {
   const trackerFile = join(dir, `drain-tracker-${run}.sqlite`);
   const tracker = await startTrackerProcess(trackerFile, join(dir, `drain-tracker-${run}.log`));
+  try {
+    return await drainInto(tracker, trackerFile, join(dir, `drain-${run}.sqlite`), template, ADMIN.staffNumber);
+  } finally {
+    await tracker.kill();
+  }
+}
+
+export interface WarmColdDrain {
+  /** The warm-up: the first drain the fresh tracker process took (another device's backlog). */
+  cold: DrainResult;
+  /** The measured drain, into the same tracker process right after the warm-up. */
+  warm: DrainResult;
+}
+
+/**
+ * Two drains into one tracker process: `warmUp` (a console file of another device, from
+ * `offlineConsole(…, { name })`) first, then `template`. Each result's `trackerEvents` counts
+ * the events of its own console's device the tracker file holds at the end: the warm-up's
+ * count is the server's proof that the warm-up happened and how large it was.
+ */
+export async function guardlineDrainWarmCold(
+  dir: string,
+  run: number,
+  warmUp: { template: string; name: string },
+  template: string,
+): Promise<WarmColdDrain> {
+  const trackerFile = join(dir, `drain-tracker-${run}.sqlite`);
+  const tracker = await startTrackerProcess(trackerFile, join(dir, `drain-tracker-${run}.log`));
+  try {
+    const cold = await drainInto(
+      tracker,
+      trackerFile,
+      join(dir, `drain-${run}-warm-up.sqlite`),
+      warmUp.template,
+      `A-${warmUp.name}`,
+    );
+    const warm = await drainInto(tracker, trackerFile, join(dir, `drain-${run}.sqlite`), template, ADMIN.staffNumber);
+    return { cold, warm };
+  } finally {
+    await tracker.kill();
+  }
+}
+
+async function drainInto(
+  tracker: TrackerProcess,
+  trackerFile: string,
+  file: string,
+  template: string,
+  staffNumber: string,
+): Promise<DrainResult> {
+  copyConsoleFile(template, file);
   const c = openTestConsole({ file, ...CONSOLE_OPTIONS, sync: { start: false } });
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
     await c.close();
-    await tracker.kill();
   };
   try {
-    await c.signIn(ADMIN.staffNumber, ADMIN.pin);
+    await c.signIn(staffNumber, ADMIN.pin);
     await c.call('sync.enroll', { trackerUrl: tracker.url, code: await enrolmentCode(tracker.url), label: 'drain' });
     const events = c.core.sync.status().pending;
     let reported = 0;
@@ -125,10 +216,14 @@ export async function guardlineDrain(dir: string, run: number, template: string)
     const consoleCpu = process.cpuUsage(consoleBefore);
     const untilLiveMs = (await live) - start;
     stopProgress();
+    const deviceId = c.core.store.getMeta('device_id')!;
     await close();
-    const db = new Database(trackerFile);
-    // The console's events, not the device record the tracker wrote at enrolment.
-    const held = db.prepare("SELECT count(*) AS n FROM events WHERE type != 'device.enrolled'").get() as { n: number };
+    // The console's events (its device's), not the device record the tracker wrote at enrolment;
+    // read while the tracker runs (WAL: a reader sees every committed push).
+    const db = new Database(trackerFile, { readonly: true, fileMustExist: true });
+    const held = db
+      .prepare("SELECT count(*) AS n FROM events WHERE device_id = ? AND type != 'device.enrolled'")
+      .get(deviceId) as { n: number };
     db.close();
     const trackerCpuMs = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
     const trackerMainCpuMs = mainBefore === null || mainAfter === null ? null : mainAfter - mainBefore;
