@@ -88,8 +88,11 @@ export function createParsedHints(): ParsedHints {
       const held = byFacility.get(facility);
       if (!held || held.ranges.length === 0) return () => false;
       if (!held.sorted || held.ranges.length > MAX_RANGES) compact(held);
-      // A copy: pushes notified while the run reads may add ranges.
-      const ranges = held.ranges.map(([from, to]) => [from, to] as const);
+      // Not a copy: a push notified while the run reads (its rows committed before the run read
+      // its head, its notice came after) is seen by the run's later reads, which in a drain hold
+      // that push's rows (the newest streams come last). A range appended out of order, or
+      // compacted away meanwhile, can only make a lookup miss: the payload is then parsed.
+      const ranges = held.ranges;
       return (seq) => {
         let low = 0;
         let high = ranges.length - 1;
