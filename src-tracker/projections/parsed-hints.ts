@@ -10,16 +10,21 @@
  * payload as its own parse (`markParsed`), which is then exactly what parsing it would give.
  *
  * A hint only ever saves work: an event without one (a payload the schema trims or completes,
- * a replay, anything stored before a restart, anything notified while a catch-up already read
- * its head) is parsed as before. Hints live until the next catch-up of their facility takes
- * them, so they never outlast one run, and at most MAX_RANGES are held per facility.
+ * a replay, anything stored before a restart) is parsed as before. A stored row never changes,
+ * so a hint stays true for the process's life: hints are kept after a catch-up used them, since
+ * during a drain the next catch-up reads most of them again. A stream touched by two fold
+ * windows (an incident whose follow-ups came a push later) is folded again from all its
+ * events, and without its earlier events' hints those were parsed again (docs/performance.md,
+ * branch 16ad). A drain's
+ * pushes merge into one range, so this is a few numbers per console; at most MAX_RANGES are
+ * held per facility, the lowest seqs dropped first (the streams least likely to be folded again).
  */
 import type { PushResult } from '../../src-shared/sync-wire.ts';
 
 /** Ascending, disjoint [from, to] ranges of seqs (both ends included). */
 export type SeqRanges = readonly (readonly [number, number])[];
 
-/** Beyond this many ranges per facility (a run that never comes), the oldest are dropped: they are only hints. */
+/** Beyond this many ranges per facility, those of the lowest seqs are dropped: they are only hints. */
 const MAX_RANGES = 10_000;
 
 /** The seqs of the events a push stored whose payload its schema keeps as it is, as ranges. */
@@ -38,37 +43,62 @@ export function asParsedSeqs(results: readonly PushResult[], asParsed: ReadonlyS
 
 export interface ParsedHints {
   add(facility: string, ranges: SeqRanges): void;
-  /** The facility's hints so far, removed: whether a seq's stored payload is its own parse. */
-  take(facility: string): (seq: number) => boolean;
+  /** Whether a seq's stored payload is its own parse, by the facility's hints so far (kept for later catch-ups). */
+  lookup(facility: string): (seq: number) => boolean;
+}
+
+interface Held {
+  ranges: [number, number][];
+  /** Ascending and disjoint (false once a range arrived out of order). */
+  sorted: boolean;
+}
+
+/** Sorted and merged (groups of pushes may commit out of arrival order on PostgreSQL); the lowest seqs dropped past MAX_RANGES. */
+function compact(held: Held): void {
+  const merged: [number, number][] = [];
+  for (const [from, to] of held.ranges.sort((a, b) => a[0] - b[0])) {
+    const last = merged.at(-1);
+    if (last && from <= last[1] + 1) last[1] = Math.max(last[1], to);
+    else merged.push([from, to]);
+  }
+  held.ranges = merged.length > MAX_RANGES ? merged.slice(merged.length - MAX_RANGES) : merged;
+  held.sorted = true;
 }
 
 export function createParsedHints(): ParsedHints {
-  const byFacility = new Map<string, [number, number][]>();
+  const byFacility = new Map<string, Held>();
   return {
     add(facility, ranges) {
       if (ranges.length === 0) return;
-      const held = byFacility.get(facility) ?? [];
+      const held = byFacility.get(facility) ?? { ranges: [], sorted: true };
       for (const [from, to] of ranges) {
-        const last = held.at(-1);
+        const last = held.ranges.at(-1);
         // Pushes commit in seq order, so a drain's ranges follow each other: one range for all of them.
         if (last && from === last[1] + 1) last[1] = to;
-        else held.push([from, to]);
+        else {
+          if (last && from <= last[1]) held.sorted = false;
+          held.ranges.push([from, to]);
+        }
       }
-      if (held.length > MAX_RANGES) held.splice(0, held.length - MAX_RANGES);
+      // Bounded even if no catch-up comes (a standby): compacted once twice the bound is reached.
+      if (held.ranges.length > 2 * MAX_RANGES) compact(held);
       byFacility.set(facility, held);
     },
-    take(facility) {
-      const held = byFacility.get(facility) ?? [];
-      byFacility.delete(facility);
-      if (held.length === 0) return () => false;
-      // Groups of pushes may commit out of arrival order on PostgreSQL: sort once, then search.
-      held.sort((a, b) => a[0] - b[0]);
+    lookup(facility) {
+      const held = byFacility.get(facility);
+      if (!held || held.ranges.length === 0) return () => false;
+      if (!held.sorted || held.ranges.length > MAX_RANGES) compact(held);
+      // Not a copy: a push notified while the run reads (its rows committed before the run read
+      // its head, its notice came after) is seen by the run's later reads, which in a drain hold
+      // that push's rows (the newest streams come last). A range appended out of order, or
+      // compacted away meanwhile, can only make a lookup miss: the payload is then parsed.
+      const ranges = held.ranges;
       return (seq) => {
         let low = 0;
-        let high = held.length - 1;
+        let high = ranges.length - 1;
         while (low <= high) {
           const mid = (low + high) >> 1;
-          const [from, to] = held[mid]!;
+          const [from, to] = ranges[mid]!;
           if (seq < from) high = mid - 1;
           else if (seq > to) low = mid + 1;
           else return true;

@@ -90,7 +90,11 @@ export function createProjectorThread(
   function spawn(): void {
     restartTimer = null;
     if (stopping) return;
-    const worker = new Worker(new URL('./projector-worker.ts', import.meta.url), { workerData: data });
+    // Named so the thread's CPU shows apart from the verification workers' (/proc/<pid>/task/<tid>/comm).
+    const worker = new Worker(new URL('./projector-worker.ts', import.meta.url), {
+      workerData: data,
+      name: 'hq-projector',
+    });
     current = worker;
     // Read now: a worker's threadId is -1 once it has exited.
     const threadId = worker.threadId;

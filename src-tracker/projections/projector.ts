@@ -144,7 +144,7 @@ export function createHqProjector(store: TrackerDb, options: ProjectorOptions = 
       const facility = dirty.values().next().value!;
       dirty.delete(facility);
       try {
-        await catchUp(store, facility, () => stopped, hints.take(facility));
+        await catchUp(store, facility, () => stopped, hints.lookup(facility));
       } catch (error) {
         // Keep the facility for a later run; HQ shows its last good picture meanwhile.
         dirty.add(facility);

@@ -342,6 +342,49 @@ describe('HQ projections folded after commits', () => {
     }
   });
 
+  it('keeps the hints for a later fold: a stream folded again when a later push extends it does not parse its earlier payloads again', async () => {
+    const { token } = await enrolled('ws-1');
+    const app = await buildTracker({ db: store, adminTokenHash: hashSecret(adminToken), projector: 'inline' });
+    const parses = vi.spyOn(EVENT_PAYLOADS['incident.created'], 'safeParse');
+    const hqIncidents = async () => {
+      const hq = await app.inject({ url: '/v1/hq/incidents', headers: await injectHqSignIn(app, adminToken) });
+      return HqIncident.array().parse(hq.json<{ incidents: unknown }>().incidents);
+    };
+    const push = async (events: unknown[]) => {
+      const pushed = await app.inject({
+        method: 'POST',
+        url: '/v1/events',
+        headers: { authorization: `Bearer ${token}` },
+        payload: { events },
+      });
+      expect(pushed.statusCode).toBe(200);
+    };
+    try {
+      const ws = consoleEvents('ws-1');
+      // 8 events a push, so the push's own check runs on the workers, which give the hints.
+      const created = Array.from({ length: 8 }, (_, i) => ws.incidentCreated(FACILITY, { title: `Larm ${i}` }));
+      await push(created);
+      // The first fold (HQ reads settle it) folds the creations from their hints.
+      expect((await hqIncidents()).filter((i) => i.noteCount === 0)).toHaveLength(8);
+      parses.mockClear();
+
+      // A later push extends every incident: each stream is folded again from all its events.
+      await push(created.map((e) => ws.noteAdded(e.streamId, 'Vakt på plats')));
+      const incidents = await hqIncidents();
+      expect(
+        incidents
+          .filter((i) => i.noteCount === 1)
+          .map((i) => i.title)
+          .sort(),
+      ).toEqual(created.map((_, i) => `Larm ${i}`).sort());
+      // The creations were read again, but taken from the first push's hints, not parsed again.
+      expect(parses).not.toHaveBeenCalled();
+    } finally {
+      parses.mockRestore();
+      await app.close();
+    }
+  });
+
   it('catches up on events a tracker stored but never projected before it stopped', async () => {
     const { device } = await enrolled('ws-1');
     const ws = consoleEvents('ws-1');
