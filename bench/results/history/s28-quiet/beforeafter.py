@@ -17,8 +17,10 @@ OLD_NAME_OF = {
     'cold: fresh processes: PouchDB replication': 'PouchDB replication of the same documents',
     'cold: fresh processes: tracker alone': "tracker alone, the pipe's client, 1,000 per POST",
     'cold: fresh processes: catch-up of': 'catch-up of',
-    'CPU per 1,000 events cold: fresh processes': 'CPU per 1,000 events with the worker',
-    'CPU of the catch-up cold: fresh processes': 'CPU of the catch-up with the worker',
+    'CPU per 1,000 events cold, with the worker': 'CPU per 1,000 events with the worker',
+    'CPU of the catch-up cold, with the worker': 'CPU of the catch-up with the worker',
+    'CPU per 1,000 events cold, inline': 'CPU per 1,000 events inline',
+    'CPU of the catch-up cold, inline': 'CPU of the catch-up inline',
 }
 
 BDIR, ADIR = sys.argv[1], sys.argv[2]
