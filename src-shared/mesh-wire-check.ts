@@ -16,7 +16,7 @@
  */
 import { ENVELOPE_LIMITS, EVENT_PAYLOADS } from './events.ts';
 import { Uuid } from './incident.ts';
-import { MESH_FRAME_MAX_EVENTS } from './mesh-wire.ts';
+import { FeedEvent, MESH_FRAME_MAX_EVENTS } from './mesh-wire.ts';
 import { AUTHOR_HASH_PATTERN, SIGNATURE_PATTERN } from './signed-envelope.ts';
 
 /** The id schema's own pattern (z.uuid's whole check is this regex); without one, nothing is quick. */
@@ -71,23 +71,14 @@ function quickFeedEvent(value: unknown): boolean {
   return true;
 }
 
-/** FeedEvent's members in its shape's order (EventEnvelope's, then seq and serverSeq). */
-const ORDER = [
-  'id',
-  'streamId',
-  'type',
-  'payload',
-  'actor',
-  'deviceId',
-  'deviceTime',
-  'hlc',
-  'deviceSeq',
-  'sig',
-  'prev',
-  'seq',
-  'serverSeq',
-] as const satisfies readonly string[];
-const OPTIONAL: ReadonlySet<string> = new Set(['deviceSeq', 'sig', 'prev']);
+/** FeedEvent's members in its shape's order (EventEnvelope's, then seq and serverSeq), from the schema itself. */
+const ORDER: readonly string[] = Object.keys(FeedEvent.shape);
+/** The members the schema lets a frame leave out (deviceSeq, sig, prev). */
+const OPTIONAL: ReadonlySet<string> = new Set(
+  ORDER.filter(
+    (key) => (FeedEvent.shape as Record<string, { _zod: { optin?: string } }>)[key]!._zod.optin === 'optional',
+  ),
+);
 
 /**
  * Whether `json` (JSON.parse's value of a frame) is an `events` frame that `MeshFrame`'s parse
