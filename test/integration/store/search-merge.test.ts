@@ -328,20 +328,25 @@ function leavesWritten(before: FtsShape, after: FtsShape): number {
 
 /**
  * Turns of the event loop (and the store's timers: the thorough upkeep starts after a pause)
- * until the upkeep has run no step for 200 ms of turns, at most 20,000 turns; `onTurn` counts.
+ * until the upkeep has run no step for 50 timer turns and 200 ms (both: a process held off a
+ * core for 200 ms still gives the store's timers their turns), at most 20,000 turns; `onTurn`
+ * counts them.
  */
 async function untilUpkeepIdle(store: EventStore, onTurn: () => void): Promise<number> {
   const total = () => store.db.prepare('SELECT total_changes()').pluck().get() as number;
   let last = total();
   let quietSince = performance.now();
+  let quietTurns = 0;
   let t = 0;
-  for (; t < 20_000 && performance.now() - quietSince < 200; t++) {
+  for (; t < 20_000 && (quietTurns < 50 || performance.now() - quietSince < 200); t++) {
     onTurn();
     await new Promise((r) => setTimeout(r, 1));
+    quietTurns++;
     const now = total();
     if (now !== last) {
       last = now;
       quietSince = performance.now();
+      quietTurns = 0;
     }
   }
   return t;
