@@ -5,6 +5,7 @@
 import { isPlainJson, projectionEpoch, type DeferredProjector, type Projector } from '../store/event-store.ts';
 import type { Db } from '../store/database.ts';
 import { compareEvents, type StoredEvent } from '../../../src-shared/events.ts';
+import { fts5Totals, prepareFts5Structure } from './fts5-structure.ts';
 import { continueIncident, foldIncident } from '../../../src-shared/incident-fold.ts';
 import type { Incident } from '../../../src-shared/incident.ts';
 import type { Statement } from 'better-sqlite3';
@@ -143,6 +144,7 @@ function prepareStatements(db: Db) {
     // connection's total changes grew by 2 or more.
     merge: db.prepare<[number]>("INSERT INTO incidents_fts (incidents_fts, rank) VALUES ('merge', ?)"),
     totalChanges: db.prepare<[], number>('SELECT total_changes()').pluck(),
+    structure: prepareFts5Structure(db, 'incidents_fts'),
     parsed: new ParsedDocs(),
   };
 }
@@ -153,6 +155,15 @@ function prepareStatements(db: Db) {
  * a merge, the input segments' removal.
  */
 export const SEARCH_MERGE_PAGES = 8;
+
+/**
+ * The share of the search index's rows that may be deleted rows still in it (tombstones)
+ * before its thorough upkeep merges the whole index, in steps (searchProjector.tidy). FTS5
+ * itself merges a level once a tenth of it is deleted (`deletemerge`); a retention sweep's
+ * tombstones spread over every level stayed under that (10,000 of 100,000 after 16aa's sweep,
+ * each phrase query a few ms slower until then, docs/performance.md).
+ */
+export const SEARCH_TOMBSTONE_SHARE = 0.02;
 
 /** Incidents kept parsed (a catch-up's incidents reappear some hundreds of events apart). */
 const PARSED_DOCS = 2_048;
@@ -330,6 +341,16 @@ export const incidentProjector: Projector = {
   },
 };
 
+/**
+ * One FTS5 ('merge', pages) command; true when it did work. SQLite's documented test: the
+ * connection's total changes grew by 2 or more.
+ */
+function mergeStep(q: ReturnType<typeof prepareStatements>, pages: number): boolean {
+  const before = q.totalChanges.get()!;
+  q.merge.run(pages);
+  return q.totalChanges.get()! - before >= 2;
+}
+
 function upsert(q: ReturnType<typeof prepareStatements>, incident: Incident): void {
   // The upsert keeps an existing row's rowid, which the search row shares (searchProjector).
   const doc = JSON.stringify(incident);
@@ -396,15 +417,25 @@ export const searchProjector: DeferredProjector = {
     q.deleteSearchOf.run(ids);
     q.indexSearchOf.run(ids);
   },
-  tidy(db) {
+  tidy(db, thorough) {
     // One step of FTS5's merge work, SEARCH_MERGE_PAGES pages of output: a level holding
     // `usermerge` (4) segments, or one whose rows are a tenth deleted (`deletemerge`, a
     // contentless_delete table's tombstones), is merged a step at a time; a merge under way
     // goes on. The work FTS5's automerge did in quanta of 64 × levels pages inside whichever
     // commit passed its write counter (up to 38 ms of a retention slice, 16w).
     const q = statements(db);
-    const before = q.totalChanges.get()!;
-    q.merge.run(SEARCH_MERGE_PAGES);
-    return q.totalChanges.get()! - before >= 2;
+    if (mergeStep(q, SEARCH_MERGE_PAGES)) return true;
+    if (!thorough) return false;
+    // Thorough: the deleted rows go too, once they are SEARCH_TOMBSTONE_SHARE of the index.
+    // FTS5's ('merge', -N) puts every segment on one level and merges it N pages at a time,
+    // dropping the deleted rows (an 'optimize' in steps; each step bounded as above). A merge
+    // it began goes on by the steps above; when those cannot take it (a lower level holds as
+    // many segments as it merges, or it merges one segment alone), by this one, which begins
+    // it again with the segments written since. Ends with one segment and no tombstones.
+    const index = fts5Totals(q.structure.get());
+    if (!index.merging && !(index.tombstones > 0 && index.tombstones >= index.rows * SEARCH_TOMBSTONE_SHARE)) {
+      return false;
+    }
+    return mergeStep(q, -SEARCH_MERGE_PAGES);
   },
 };

@@ -98,6 +98,14 @@ export const DEFERRED_DELAY_MS = 250;
  * most about this plus one step.
  */
 export const TIDY_BUDGET_MS = 2;
+/**
+ * The deferred views' thorough upkeep (DeferredProjector.tidy's `thorough`: the search index
+ * drops its deleted rows) starts once no catch-up has written to them for this long: after a
+ * retention sweep or a received burst of archives, not in the middle of one, whose catch-ups
+ * come at least every DEFERRED_MAX_LAG_MS (a full merge begun there is undone by the rows the
+ * rest of the sweep deletes, and done again).
+ */
+export const THOROUGH_TIDY_QUIET_MS = 3_000;
 export const DEFERRED_MAX_LAG_MS = 1_000;
 /** Streams whose span (count, first and last HLC) the store keeps in memory (HeldStream). */
 const STREAM_SPANS = 8_192;
@@ -153,8 +161,10 @@ export interface DeferredProjector {
    * index merges its segments), inside a transaction the store opens. True when it did work
    * (another step may be due). The store runs steps after each catch-up that wrote to the
    * view, one transaction per turn of the event loop, never inside a command's commit.
+   * `thorough`: also the upkeep worth doing only once writes pause (the search index drops
+   * its deleted rows); the store asks for it THOROUGH_TIDY_QUIET_MS after the last catch-up.
    */
-  tidy?(db: Db): boolean;
+  tidy?(db: Db, thorough: boolean): boolean;
 }
 
 export interface AppendResult {
@@ -574,8 +584,9 @@ export function openEventStore(
    * `roomWaitMs`: roomInWal's bound instead of ROOM_WAIT_MS (tests that must not depend on the disk's speed).
    * `checkpointMostPages`: CHECKPOINT_MOST_PAGES's stand-in (tests that need a checkpoint asked for in a
    * loop that never pauses; 0: as soon as one is due).
+   * `thoroughTidyQuietMs`: THOROUGH_TIDY_QUIET_MS's stand-in (tests that wait for the thorough upkeep).
    */
-  tuning: { roomWaitMs?: number; checkpointMostPages?: number } = {},
+  tuning: { roomWaitMs?: number; checkpointMostPages?: number; thoroughTidyQuietMs?: number } = {},
 ): EventStore {
   const { db, schemaVersion } = openDatabase(file, migrations);
   const projectors: Projector[] = [];
@@ -770,8 +781,10 @@ export function openEventStore(
       pass = null;
       throw error;
     }
-    // The slice wrote to the views: their upkeep follows, in steps of its own.
+    // The slice wrote to the views: their upkeep follows, in steps of its own, and the
+    // thorough upkeep once the catch-ups pause.
     scheduleTidy();
+    scheduleThoroughTidy();
     if (!last) return true;
     pass = null;
     derivedThrough = current.through;
@@ -827,6 +840,28 @@ export function openEventStore(
   }
 
   let tidyTurn: ReturnType<typeof setImmediate> | null = null;
+  let thorough = false;
+  let thoroughTimer: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * The thorough upkeep, THOROUGH_TIDY_QUIET_MS after the last catch-up that wrote (each one
+   * pushes it back: the timer is restarted, not set again). It then runs in the same turns as
+   * the upkeep above, until a turn finds nothing to do.
+   */
+  function scheduleThoroughTidy() {
+    if (closeCalled || !deferred.some((p) => p.tidy)) return;
+    if (thoroughTimer) {
+      thoroughTimer.refresh();
+      return;
+    }
+    thoroughTimer = setTimeout(() => {
+      thoroughTimer = null;
+      thorough = true;
+      scheduleTidy();
+    }, tuning.thoroughTidyQuietMs ?? THOROUGH_TIDY_QUIET_MS);
+    // A process about to exit need not stay for it: start-up asks for it again.
+    thoroughTimer.unref();
+  }
+
   /**
    * The deferred views' upkeep (DeferredProjector.tidy), after a catch-up wrote to them: one
    * transaction per turn of the event loop, each running steps for TIDY_BUDGET_MS, until a
@@ -843,7 +878,9 @@ export function openEventStore(
       if (db.inTransaction) return void setTimeout(scheduleTidy, 1).unref();
       try {
         if (tidyOnce()) scheduleTidy();
+        else thorough = false;
       } catch (error) {
+        thorough = false;
         // The index stays as it is (FTS5's crisismerge still bounds it); the next catch-up retries.
         console.error('[guardline] search index upkeep failed', error);
       }
@@ -859,7 +896,7 @@ export function openEventStore(
       let worked: boolean;
       do {
         worked = false;
-        for (const p of deferred) if (p.tidy?.(db)) worked = true;
+        for (const p of deferred) if (p.tidy?.(db, thorough)) worked = true;
       } while (worked && performance.now() - started < TIDY_BUDGET_MS);
       return worked;
     });
@@ -1268,6 +1305,7 @@ export function openEventStore(
       // and upkeep left undone (a merge under way, a file from before schema 14) goes on.
       scheduleDeferred(0);
       scheduleTidy();
+      scheduleThoroughTidy();
     },
     catchUpDeferred() {
       if (db.inTransaction) return;
@@ -1469,6 +1507,8 @@ export function openEventStore(
       deferredTimer = null;
       if (tidyTurn) clearImmediate(tidyTurn);
       tidyTurn = null;
+      if (thoroughTimer) clearTimeout(thoroughTimer);
+      thoroughTimer = null;
       closing = checkpointer?.close() ?? closing;
       // Only once the worker's connection is closed too (this one is by then): see walFrames.
       if (walIndex !== null) closing = closing.then(() => closeSync(walIndex));
