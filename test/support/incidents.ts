@@ -19,6 +19,11 @@ export function incidentInput(overrides: Partial<IncidentCreateInput> = {}): Inc
   };
 }
 
+/** A medium technical incident: what the sync tests log by the hundred (no escalation policy matches it). */
+export function technicalIncident(title: string, overrides: Partial<IncidentCreateInput> = {}): IncidentCreateInput {
+  return incidentInput({ title, category: 'technical', severity: 'medium', ...overrides });
+}
+
 let created = 0;
 
 /** An `incident.created` event as another console would have authored it (straight into a store). */
