@@ -24,6 +24,16 @@ export function technicalIncident(title: string, overrides: Partial<IncidentCrea
   return incidentInput({ title, category: 'technical', severity: 'medium', ...overrides });
 }
 
+/** The store tests' incident: a threat in corridor 2 as guard-1 logged it (a fresh object each call). */
+export function corridorThreat(): IncidentCreateInput {
+  return incidentInput({
+    title: 'Hot mot personal',
+    description: 'Intagen hotade personal.',
+    location: 'Korridor 2',
+    reportedBy: 'guard-1',
+  });
+}
+
 let created = 0;
 
 /** An `incident.created` event as another console would have authored it (straight into a store). */
