@@ -19,12 +19,11 @@ import { DEFAULT_LIMITS } from '../../src-tracker/server.ts';
 import { enrolInStore } from '../support/tracker-device.ts';
 import { tempDir } from '../support/temp.ts';
 import { percentile, round } from './report.ts';
-import { offlineBacklog } from './sync/offline-events.ts';
+import { FACILITY, signedBacklog } from './tracker-pushes.ts';
 
 const PUSH = 1_000;
 const PUSHES = 40;
 const WARM_UP = 5;
-const FACILITY = 'Märsta';
 const DEVICE = 'bench-ingest';
 
 const loadBefore = loadavg()[0]!;
@@ -33,15 +32,7 @@ try {
   const store = await openTrackerDb({ kind: 'sqlite', file: join(dir.path, 'tracker.sqlite') });
   try {
     const { device } = await enrolInStore(store, FACILITY, DEVICE, 'bench');
-    const { events } = offlineBacklog({
-      count: PUSH * PUSHES,
-      deviceId: DEVICE,
-      facility: FACILITY,
-      unit: 'Avdelning B',
-      actor: 'A-bench',
-      startMs: Date.now() - PUSH * PUSHES,
-      signed: true,
-    });
+    const events = signedBacklog(PUSH * PUSHES, DEVICE);
     // Each push's body as the route gets it: parsed JSON, not the objects the backlog built.
     const bodies = Array.from(
       { length: PUSHES },
