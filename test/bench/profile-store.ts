@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ConsoleCore } from '../../src-main/core/console-core.ts';
 import { tempDir } from '../support/temp.ts';
+import type { ProfileNode } from './cpuprofile.ts';
 import { startBenchConsole, timedIncidentCommand } from './bench-console.ts';
 import { percentile, progress, round, type BenchRow } from './report.ts';
 import { timeStatements } from './statement-timing.ts';
@@ -259,12 +260,6 @@ export async function profileStore(): Promise<StoreProfile> {
   } finally {
     dir.cleanup();
   }
-}
-
-export interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  hitCount?: number;
 }
 
 export function cpuTop(

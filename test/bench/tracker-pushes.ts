@@ -25,6 +25,18 @@ export function signedBacklog(count: number, deviceId: string): EventEnvelope[] 
   }).events;
 }
 
+/** The push route's envelope check of a body (payloads left to the verification workers); throws if refused. */
+export function checkPushAsRoute(body: unknown) {
+  const checked = checkPushBatch(body, {
+    facility: FACILITY,
+    now: Date.now(),
+    maxFutureHlcMs: DEFAULT_LIMITS.maxFutureHlcMs,
+    payloadsElsewhere: true,
+  });
+  if (!checked.ok) throw new Error(checked.error.message);
+  return checked.batch;
+}
+
 /**
  * Store one push as the route does: its body as parsed JSON, the envelopes checked, the
  * payloads checked as the verification workers check them, the batch ingested. Returns the
@@ -35,17 +47,10 @@ export async function storePush(
   device: AuthedDevice,
   events: readonly EventEnvelope[],
 ): Promise<SeqRanges> {
-  const body = JSON.parse(JSON.stringify({ events })) as unknown;
-  const checked = checkPushBatch(body, {
-    facility: FACILITY,
-    now: Date.now(),
-    maxFutureHlcMs: DEFAULT_LIMITS.maxFutureHlcMs,
-    payloadsElsewhere: true,
-  });
-  if (!checked.ok) throw new Error(checked.error.message);
-  const envelopes = checked.batch.events.map((e) => e.envelope);
+  const batch = checkPushAsRoute(JSON.parse(JSON.stringify({ events })) as unknown);
+  const envelopes = batch.events.map((e) => e.envelope);
   const payloads = checkPayloads(envelopes);
   if (payloads.bad) throw new Error('a payload failed its schema');
-  const outcome = await ingestor.ingest(device, checked.batch, Date.now());
+  const outcome = await ingestor.ingest(device, batch, Date.now());
   return asParsedSeqs(outcome.results, new Set(payloads.asParsed.map((index) => envelopes[index]!.id)));
 }
