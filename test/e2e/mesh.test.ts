@@ -8,6 +8,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { incidentNow } from '../support/incidents.ts';
 import { FACILITY } from '../integration/sync/sync-lab.ts';
 import { mustCall } from './page-api.ts';
 import { connectedPeers, enrolPages, startMeshConsoles, syncStatus as status, type MeshConsoles } from './mesh-lab.ts';
@@ -74,15 +75,7 @@ describe('alarms across the facility mesh with the tracker down', () => {
     await expect.poll(async () => (await status(a)).state, WAIT).not.toBe('live');
     await expect.poll(() => b.getByTestId('mesh-route-header').innerText(), WAIT).toBe('Endast LAN: 3 konsoler');
 
-    await mustCall(a, 'incidents.create', {
-      facility: FACILITY,
-      unit: UNIT,
-      category: 'threat',
-      severity: 'high',
-      title: THREAT,
-      occurredAt: new Date().toISOString(),
-      reportedBy: GUARD.staffNumber,
-    });
+    await mustCall(a, 'incidents.create', incidentNow(THREAT, GUARD.staffNumber, { facility: FACILITY, unit: UNIT }));
     await banner(b).waitFor(WAIT);
     expect(await banner(b).innerText()).toContain(THREAT);
     await expect

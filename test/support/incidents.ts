@@ -19,6 +19,27 @@ export function incidentInput(overrides: Partial<IncidentCreateInput> = {}): Inc
   };
 }
 
+/**
+ * An incident with the fields the form requires and no more, occurring now: a high threat on
+ * Avdelning B in Märsta unless overridden (what the mesh tests log from a console).
+ */
+export function incidentNow(
+  title: string,
+  reportedBy: string,
+  overrides: Partial<IncidentCreateInput> = {},
+): IncidentCreateInput {
+  return {
+    facility: 'Märsta',
+    unit: 'Avdelning B',
+    category: 'threat',
+    severity: 'high',
+    title,
+    occurredAt: new Date().toISOString(),
+    reportedBy,
+    ...overrides,
+  };
+}
+
 /** A medium technical incident: what the sync tests log by the hundred (no escalation policy matches it). */
 export function technicalIncident(title: string, overrides: Partial<IncidentCreateInput> = {}): IncidentCreateInput {
   return incidentInput({ title, category: 'technical', severity: 'medium', ...overrides });
