@@ -29,9 +29,8 @@ import { join } from 'node:path';
 import { constants, performance, PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { openWalIndex, walFrames as walIndexFrames } from '../../src-common/sqlite-checkpointer.ts';
-import { createConsoleCore } from '../../src-main/core/console-core.ts';
-import { incidentInput } from '../support/incidents.ts';
 import { tempDir } from '../support/temp.ts';
+import { incidentCommand, startBenchConsole } from './bench-console.ts';
 import { percentile, round } from './report.ts';
 import { timeStatements } from './statement-timing.ts';
 
@@ -87,20 +86,7 @@ interface CommandRecord {
 const dir = tempDir('guardline-tail-');
 try {
   const dataFile = join(dir.path, 'console.sqlite');
-  const core = createConsoleCore({
-    dataFile,
-    host: 'test',
-    appVersion: 'bench',
-    facility: 'F',
-    unit: 'U',
-    escalationPolicies: [],
-  });
-  const signedIn = await core.dispatch(
-    'auth.bootstrapAdmin',
-    { staffNumber: 'BENCH', name: 'Bench', pin: '2468' },
-    { origin: 'test' },
-  );
-  if (!signedIn.ok) throw new Error(signedIn.error.message);
+  const core = await startBenchConsole(dataFile);
   if (SYNC_OFF) core.store.db.pragma('synchronous = OFF');
 
   // Held open until every connection is closed: closing a descriptor of the wal-index drops
@@ -125,10 +111,7 @@ try {
     const cpu0 = process.cpuUsage();
     const ru0 = process.resourceUsage();
     const t0 = performance.now();
-    const r = await core.dispatch('incidents.create', incidentInput({ title: `Tail ${i}` }), {
-      actor: 'bench',
-      origin: 'test',
-    });
+    const r = await incidentCommand(core, `Tail ${i}`);
     const t1 = performance.now();
     const ru = process.resourceUsage();
     const cpu = process.cpuUsage(cpu0);

@@ -13,21 +13,8 @@
  * threads busy at once (by slots: a loaded machine leaves slots without samples, so read it as a shape).
  */
 import { availableParallelism, loadavg } from 'node:os';
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-
-interface Node {
-  id: number;
-  callFrame: { functionName: string };
-  children?: number[];
-}
-interface Profile {
-  nodes: Node[];
-  startTime: number;
-  endTime: number;
-  samples?: number[];
-  timeDeltas?: number[];
-}
+import { readCpuProfile, type CpuProfile } from './cpuprofile.ts';
 
 const args = process.argv.slice(2);
 const duringAt = args.indexOf('--during');
@@ -44,7 +31,7 @@ const files = args.filter((_, i) => ![duringAt, stripAt, slotAt].some((at) => at
 if (files.length === 0) throw new Error('no profile given');
 
 /** Sample times (µs, monotonic) and whether each was busy, plus which samples hold `name`. */
-function timeline(profile: Profile, name?: string) {
+function timeline(profile: CpuProfile, name?: string) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -68,7 +55,7 @@ function timeline(profile: Profile, name?: string) {
   return { times, busy, holds };
 }
 
-const lines = files.map((file) => ({ file, ...timeline(JSON.parse(readFileSync(file, 'utf8')) as Profile, during) }));
+const lines = files.map((file) => ({ file, ...timeline(readCpuProfile(file), during) }));
 const first = lines[0]!;
 const from = first.times[first.holds.indexOf(true)];
 const to = first.times[first.holds.lastIndexOf(true)];

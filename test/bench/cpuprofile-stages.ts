@@ -14,15 +14,7 @@
  * Sampled time includes time a thread waited in a system call (the COMMIT's fsync) or for a
  * core, so read it beside the thread's CPU time (drain-ab.ts prints the main thread's).
  */
-import { readFileSync } from 'node:fs';
-import type { ProfileNode } from './profile-store.ts';
-
-interface Profile {
-  nodes: (ProfileNode & { children?: number[] })[];
-  startTime: number;
-  endTime: number;
-  samples?: number[];
-}
+import { readCpuProfile } from './cpuprofile.ts';
 
 /** Innermost match wins; tested against `functionName@url`. Order matters only within one frame. */
 const STAGES: [string, RegExp][] = [
@@ -71,7 +63,7 @@ if (!eventsArg || args.length === 0)
 const events = Number(eventsArg);
 
 for (const file of args) {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  const profile = readCpuProfile(file);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);

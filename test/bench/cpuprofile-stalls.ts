@@ -14,20 +14,7 @@
  * stretches starting in that window; `--window <from>-<to>` takes it in microseconds on
  * the profile's clock, as the stall bench prints each job's window.
  */
-import { readFileSync } from 'node:fs';
-
-interface Node {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-}
-interface Profile {
-  nodes: Node[];
-  startTime: number;
-  endTime: number;
-  samples?: number[];
-  timeDeltas?: number[];
-}
+import { readCpuProfile } from './cpuprofile.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string): number | null => {
@@ -45,7 +32,7 @@ const windowAt = args.indexOf('--window');
 const window = windowAt < 0 ? null : args.splice(windowAt, 2)[1]!.split('-').map(Number);
 
 for (const file of args) {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  const profile = readCpuProfile(file);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);

@@ -17,15 +17,8 @@
  * pushes without the tracker's start-up or the pull-back after it; the window's busy and
  * idle time are printed above the table.
  */
-import { readFileSync } from 'node:fs';
-import { cpuTop, type ProfileNode } from './profile-store.ts';
-
-interface Profile {
-  nodes: (ProfileNode & { children?: number[] })[];
-  startTime: number;
-  endTime: number;
-  samples?: number[];
-}
+import { readCpuProfile, type CpuProfile, type ProfileNode } from './cpuprofile.ts';
+import { cpuTop } from './profile-store.ts';
 
 const args = process.argv.slice(2);
 const byCaller = args.includes('--by-caller');
@@ -35,7 +28,7 @@ const during = duringAt >= 0 ? args[duringAt + 1] : undefined;
 if (duringAt >= 0 && !during) throw new Error('--during needs a function name');
 const files = args.filter((a, i) => a !== '--by-caller' && a !== '--inclusive' && i !== duringAt && i !== duringAt + 1);
 for (const file of files) {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  const profile = readCpuProfile(file);
   const seconds = (profile.endTime - profile.startTime) / 1e6;
   console.log(`\n${file} (${seconds.toFixed(1)} s sampled)`);
   console.table(
@@ -63,7 +56,7 @@ function projectFrame(frame: ProfileNode['callFrame']): string | null {
  * each to the innermost project frame on its stack (or its own leaf when there is none),
  * `inclusive` to every project frame on it, once each.
  */
-function chargedTop(profile: Profile, mode: 'innermost' | 'inclusive') {
+function chargedTop(profile: CpuProfile, mode: 'innermost' | 'inclusive') {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);

@@ -15,37 +15,17 @@ import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Worker } from 'node:worker_threads';
-import type { StoredEvent } from '../../src-shared/events.ts';
 import { percentile, round } from './report.ts';
-import { offlineBacklog } from './sync/offline-events.ts';
-import { testKey } from '../support/device-keys.ts';
+import { senderBacklog, senderFrames, senderKeys } from './sender-frames.ts';
 
 const EVENTS = 20_000;
 const FRAME = 500;
 const ROUNDS = Number(process.env.GUARDLINE_FRAME_COST_ROUNDS ?? 8);
-const DEVICE = 'bench-sender';
 
 const trees = (process.argv.slice(2).length ? process.argv.slice(2) : ['.']).map((t) => resolve(t));
 const loadBefore = loadavg()[0]!;
 
-const { events } = offlineBacklog({
-  count: EVENTS,
-  deviceId: DEVICE,
-  facility: 'Märsta',
-  unit: 'Avdelning B',
-  actor: 'A-bench',
-  startMs: Date.now() - EVENTS,
-  signed: true,
-  escalations: true,
-});
-const storedEvents: StoredEvent[] = events.map((e, i) => ({
-  seq: i + 1,
-  ...e,
-  prevHash: '',
-  hash: '',
-  syncedAt: null,
-  serverSeq: null,
-}));
+const events = senderBacklog(EVENTS);
 
 interface Side {
   tree: string;
@@ -87,29 +67,14 @@ function v8HelperMs(): number {
 const at = (tree: string, path: string) => pathToFileURL(`${tree}/${path}`).href;
 const sides: Side[] = [];
 for (const tree of trees) {
-  const { toFeed } = (await import(at(tree, 'src-main/core/mesh/peer-session.ts'))) as {
-    toFeed(e: StoredEvent): unknown;
-  };
-  const { encodeEventsFrame } = (await import(at(tree, 'src-main/core/mesh/frame-codec.ts'))) as {
-    encodeEventsFrame(json: readonly string[], last: number): Buffer;
-  };
   const { createFramePreparer } = (await import(at(tree, 'src-main/core/mesh/frame-preparer.ts'))) as {
     createFramePreparer(deps: { keyring: unknown; log(m: string): void }): Side['preparer'];
   };
   const { createKeyring } = (await import(at(tree, 'src-common/trust/index.ts'))) as {
     createKeyring(entries: unknown[]): unknown;
   };
-  const bodies: Buffer[] = [];
-  for (let i = 0; i < storedEvents.length; i += FRAME) {
-    const slice = storedEvents.slice(i, i + FRAME);
-    bodies.push(
-      encodeEventsFrame(
-        slice.map((e) => JSON.stringify(toFeed(e))),
-        slice.at(-1)!.seq,
-      ).subarray(4),
-    );
-  }
-  const keyring = createKeyring([{ deviceId: DEVICE, publicKey: testKey(DEVICE).publicKey, facility: 'Märsta' }]);
+  const bodies = await senderFrames(tree, events, FRAME);
+  const keyring = createKeyring(senderKeys());
   const preparer = createFramePreparer({ keyring, log: (m) => console.error(m) });
   while (!preparer.jobs.ready(0)) await new Promise((r) => setTimeout(r, 20));
   sides.push({ tree, bodies, preparer, mainMs: [], workerMs: [], helperMs: [] });

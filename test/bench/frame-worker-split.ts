@@ -23,14 +23,11 @@ import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { serialize } from 'node:v8';
-import type { StoredEvent } from '../../src-shared/events.ts';
 import { percentile, round } from './report.ts';
-import { offlineBacklog } from './sync/offline-events.ts';
-import { testKey } from '../support/device-keys.ts';
+import { senderBacklog, senderFrames, senderKeys } from './sender-frames.ts';
 
 const EVENTS = 20_000;
 const FRAME = 500;
-const DEVICE = 'bench-sender';
 const args = process.argv.slice(2);
 const roundsAt = args.indexOf('--rounds');
 const ROUNDS = roundsAt >= 0 ? Number(args[roundsAt + 1]) : 10;
@@ -38,24 +35,7 @@ const trees = args.filter((_, i) => i !== roundsAt && i !== roundsAt + 1).map((t
 if (trees.length === 0) trees.push(resolve('.'));
 const loadBefore = loadavg()[0]!;
 
-const { events } = offlineBacklog({
-  count: EVENTS,
-  deviceId: DEVICE,
-  facility: 'Märsta',
-  unit: 'Avdelning B',
-  actor: 'A-bench',
-  startMs: Date.now() - EVENTS,
-  signed: true,
-  escalations: true,
-});
-const storedEvents: StoredEvent[] = events.map((e, i) => ({
-  seq: i + 1,
-  ...e,
-  prevHash: '',
-  hash: '',
-  syncedAt: null,
-  serverSeq: null,
-}));
+const events = senderBacklog(EVENTS);
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 const at = (tree: string, path: string) => pathToFileURL(`${tree}/${path}`).href;
@@ -84,7 +64,6 @@ async function load(tree: string): Promise<Tree> {
   const codec = (await import(at(tree, 'src-main/core/mesh/frame-codec.ts'))) as Any;
   const prep = (await import(at(tree, 'src-main/core/mesh/frame-prep.ts'))) as Any;
   const received = (await import(at(tree, 'src-main/core/sync/received-prep.ts'))) as Any;
-  const { toFeed } = (await import(at(tree, 'src-main/core/mesh/peer-session.ts'))) as Any;
   const trust = (await import(at(tree, 'src-common/trust/index.ts'))) as Any;
   const { chainHashOf } = (await import(at(tree, 'src-common/chain-hash.ts'))) as Any;
   const { canonicalEnvelope } = (await import(at(tree, 'src-shared/signed-envelope.ts'))) as Any;
@@ -97,13 +76,8 @@ async function load(tree: string): Promise<Tree> {
       const parsed = parseEventPayload(event.type, event.payload);
       return parsed.success ? sameJson(parsed.data, event.payload) : false;
     });
-  const bodies: Buffer[] = [];
-  for (let i = 0; i < storedEvents.length; i += FRAME) {
-    const slice = storedEvents.slice(i, i + FRAME);
-    const json = slice.map((e) => JSON.stringify(toFeed(e)));
-    bodies.push(codec.encodeEventsFrame(json, slice.at(-1)!.seq).subarray(4));
-  }
-  const keys = [{ deviceId: DEVICE, publicKey: testKey(DEVICE).publicKey, facility: 'Märsta' }];
+  const bodies = await senderFrames(tree, events, FRAME);
+  const keys = senderKeys();
   const keyring = trust.createKeyring(keys);
   // Each stage's inputs, made once by the stages before it.
   const decoded = bodies.map((b) => codec.decodeFrameBody(b));

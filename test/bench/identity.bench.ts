@@ -22,11 +22,11 @@ import {
   verifyByRuns,
 } from '../../src-common/trust/index.ts';
 import { signAsAuthor } from '../support/device-keys.ts';
-import { createConsoleCore, type ConsoleCore } from '../../src-main/core/console-core.ts';
+import type { ConsoleCore } from '../../src-main/core/console-core.ts';
 import { canonicalEnvelope } from '../../src-shared/signed-envelope.ts';
 import type { EventEnvelope } from '../../src-shared/events.ts';
-import { incidentInput } from '../support/incidents.ts';
 import { tempDir } from '../support/temp.ts';
+import { startBenchConsole, timedIncidentCommand } from './bench-console.ts';
 import { offlineBacklog } from './sync/offline-events.ts';
 import { barePipe } from './sync/bare-pipe.ts';
 import { trackerAlone } from './sync/tracker-alone.ts';
@@ -65,34 +65,7 @@ function perEventMicros(label: string, events: readonly EventEnvelope[], work: (
   return micros;
 }
 
-async function benchCore(file: string, signing: boolean): Promise<ConsoleCore> {
-  const core = createConsoleCore({
-    dataFile: file,
-    host: 'test',
-    appVersion: 'bench',
-    facility: 'F',
-    unit: 'U',
-    escalationPolicies: [],
-  });
-  if (!signing) core.store.useSigner(null);
-  const r = await core.dispatch(
-    'auth.bootstrapAdmin',
-    { staffNumber: 'BENCH', name: 'Bench', pin: '2468' },
-    { origin: 'test' },
-  );
-  if (!r.ok) throw new Error(r.error.message);
-  return core;
-}
-
-async function command(core: ConsoleCore, i: number): Promise<number> {
-  const t = performance.now();
-  const r = await core.dispatch('incidents.create', incidentInput({ title: `Bench ${i}` }), {
-    actor: 'bench',
-    origin: 'test',
-  });
-  if (!r.ok) throw new Error(r.error.message);
-  return performance.now() - t;
-}
+const command = (core: ConsoleCore, i: number) => timedIncidentCommand(core, `Bench ${i}`);
 
 export async function identityBench(): Promise<BenchRow[]> {
   const dir = tempDir('guardline-bench-identity-');
@@ -190,8 +163,8 @@ export async function identityBench(): Promise<BenchRow[]> {
     closeSync(fd);
     progress('raw fdatasync', raw.length, raw.length);
 
-    const on = await benchCore(join(dir.path, 'signing-on.sqlite'), true);
-    const off = await benchCore(join(dir.path, 'signing-off.sqlite'), false);
+    const on = await startBenchConsole(join(dir.path, 'signing-on.sqlite'));
+    const off = await startBenchConsole(join(dir.path, 'signing-off.sqlite'), { signing: false });
     const withSig: number[] = [];
     const withoutSig: number[] = [];
     try {

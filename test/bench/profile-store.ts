@@ -14,11 +14,11 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
-import { createConsoleCore, type ConsoleCore } from '../../src-main/core/console-core.ts';
-import { incidentInput } from '../support/incidents.ts';
+import type { ConsoleCore } from '../../src-main/core/console-core.ts';
 import { tempDir } from '../support/temp.ts';
+import type { ProfileNode } from './cpuprofile.ts';
+import { startBenchConsole, timedIncidentCommand } from './bench-console.ts';
 import { percentile, progress, round, type BenchRow } from './report.ts';
 import { timeStatements } from './statement-timing.ts';
 
@@ -56,33 +56,7 @@ function instrumentSqlite(): { uses: Map<string, StatementUse>; prepares: () => 
   };
 }
 
-async function benchCore(dir: string, name: string): Promise<ConsoleCore> {
-  const core = createConsoleCore({
-    dataFile: join(dir, `${name}.sqlite`),
-    host: 'test',
-    appVersion: 'bench',
-    facility: 'F',
-    unit: 'U',
-    escalationPolicies: [],
-  });
-  const signedIn = await core.dispatch(
-    'auth.bootstrapAdmin',
-    { staffNumber: 'BENCH', name: 'Bench', pin: '2468' },
-    { origin: 'test' },
-  );
-  if (!signedIn.ok) throw new Error(signedIn.error.message);
-  return core;
-}
-
-async function command(core: ConsoleCore, i: number): Promise<number> {
-  const t = performance.now();
-  const r = await core.dispatch('incidents.create', incidentInput({ title: `Profile ${i}` }), {
-    actor: 'bench',
-    origin: 'test',
-  });
-  if (!r.ok) throw new Error(r.error.message);
-  return performance.now() - t;
-}
+const command = (core: ConsoleCore, i: number) => timedIncidentCommand(core, `Profile ${i}`);
 
 /**
  * Between commands the console's event loop turns (IPC), and work queued after a commit
@@ -139,7 +113,7 @@ export async function profileStore(): Promise<StoreProfile> {
   const dir = tempDir('guardline-profile-');
   const sql = instrumentSqlite();
   try {
-    const core = await benchCore(dir.path, 'profile');
+    const core = await startBenchConsole(join(dir.path, 'profile.sqlite'));
     const db = core.store.db;
     for (let i = 0; i < WARMUP; i++) await command(core, i);
     db.pragma('wal_checkpoint(TRUNCATE)');
@@ -286,12 +260,6 @@ export async function profileStore(): Promise<StoreProfile> {
   } finally {
     dir.cleanup();
   }
-}
-
-export interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  hitCount?: number;
 }
 
 export function cpuTop(

@@ -26,20 +26,16 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { openTrackerDb, type TrackerDb } from '../../src-tracker/db/database.ts';
 import { createIngestor } from '../../src-tracker/events/ingestor.ts';
-import { checkPayloads, checkPushBatch } from '../../src-tracker/events/validate-push.ts';
-import { asParsedSeqs } from '../../src-tracker/projections/parsed-hints.ts';
 import { createHqProjector } from '../../src-tracker/projections/projector.ts';
-import { DEFAULT_LIMITS } from '../../src-tracker/server.ts';
 import { enrolInStore } from '../support/tracker-device.ts';
 import { tempDir } from '../support/temp.ts';
 import { percentile, round } from './report.ts';
-import { offlineBacklog } from './sync/offline-events.ts';
+import { FACILITY, signedBacklog, storePush } from './tracker-pushes.ts';
 
 const EVENTS = Number(process.argv[2] ?? 50_000);
 const PUSHES_PER_FOLD = Number(process.argv[3] ?? 10);
 const ROUNDS = Number(process.argv[4] ?? 4);
 const PUSH = 1_000;
-const FACILITY = 'Märsta';
 const DEVICE = 'bench-projector';
 /** Longer than any round: the projector folds only when this bench asks it to (`settled`). */
 const NEVER_MS = 3_600_000;
@@ -56,15 +52,7 @@ async function incidentsHash(store: TrackerDb): Promise<string> {
   return createHash('sha256').update(JSON.stringify(rows)).digest('hex').slice(0, 16);
 }
 
-const { events } = offlineBacklog({
-  count: EVENTS,
-  deviceId: DEVICE,
-  facility: FACILITY,
-  unit: 'Avdelning B',
-  actor: 'A-bench',
-  startMs: Date.now() - EVENTS,
-  signed: true,
-});
+const events = signedBacklog(EVENTS, DEVICE);
 const dir = tempDir('guardline-projector-drain-');
 const perThousand: number[] = [];
 const hashes = new Set<string>();
@@ -86,23 +74,7 @@ try {
       await fold();
       folding = 0;
       for (let i = 0, pushes = 0; i < events.length; i += PUSH) {
-        // As the route gets a push: parsed JSON; its payloads checked as the workers do.
-        const body = JSON.parse(JSON.stringify({ events: events.slice(i, i + PUSH) })) as unknown;
-        const checked = checkPushBatch(body, {
-          facility: FACILITY,
-          now: Date.now(),
-          maxFutureHlcMs: DEFAULT_LIMITS.maxFutureHlcMs,
-          payloadsElsewhere: true,
-        });
-        if (!checked.ok) throw new Error(checked.error.message);
-        const envelopes = checked.batch.events.map((e) => e.envelope);
-        const payloads = checkPayloads(envelopes);
-        if (payloads.bad) throw new Error('a payload failed its schema');
-        const outcome = await ingestor.ingest(device, checked.batch, Date.now());
-        projector.notify(
-          FACILITY,
-          asParsedSeqs(outcome.results, new Set(payloads.asParsed.map((index) => envelopes[index]!.id))),
-        );
+        projector.notify(FACILITY, await storePush(ingestor, device, events.slice(i, i + PUSH)));
         if (++pushes % PUSHES_PER_FOLD === 0) await fold();
       }
       await fold();

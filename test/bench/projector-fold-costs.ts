@@ -14,19 +14,16 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { openTrackerDb } from '../../src-tracker/db/database.ts';
 import { createIngestor } from '../../src-tracker/events/ingestor.ts';
-import { checkPayloads, checkPushBatch } from '../../src-tracker/events/validate-push.ts';
-import { asParsedSeqs, type SeqRanges } from '../../src-tracker/projections/parsed-hints.ts';
+import type { SeqRanges } from '../../src-tracker/projections/parsed-hints.ts';
 import { createHqProjector } from '../../src-tracker/projections/projector.ts';
-import { DEFAULT_LIMITS } from '../../src-tracker/server.ts';
 import { enrolInStore } from '../support/tracker-device.ts';
 import { tempDir } from '../support/temp.ts';
 import { percentile, round } from './report.ts';
-import { offlineBacklog } from './sync/offline-events.ts';
+import { FACILITY, signedBacklog, storePush } from './tracker-pushes.ts';
 
 const EVENTS = Number(process.argv[2] ?? 20_000);
 const ROUNDS = Number(process.argv[3] ?? 6);
 const PUSH = 1_000;
-const FACILITY = 'Märsta';
 const DEVICE = 'bench-projector';
 
 const loadBefore = loadavg()[0]!;
@@ -37,32 +34,10 @@ try {
   const store = await openTrackerDb({ kind: 'sqlite', file });
   try {
     const { device } = await enrolInStore(store, FACILITY, DEVICE, 'bench');
-    const { events } = offlineBacklog({
-      count: EVENTS,
-      deviceId: DEVICE,
-      facility: FACILITY,
-      unit: 'Avdelning B',
-      actor: 'A-bench',
-      startMs: Date.now() - EVENTS,
-      signed: true,
-    });
+    const events = signedBacklog(EVENTS, DEVICE);
     const ingestor = createIngestor(store);
-    for (let i = 0; i < events.length; i += PUSH) {
-      // As the route gets a push: parsed JSON; its payloads checked as the workers do.
-      const body = JSON.parse(JSON.stringify({ events: events.slice(i, i + PUSH) })) as unknown;
-      const checked = checkPushBatch(body, {
-        facility: FACILITY,
-        now: Date.now(),
-        maxFutureHlcMs: DEFAULT_LIMITS.maxFutureHlcMs,
-        payloadsElsewhere: true,
-      });
-      if (!checked.ok) throw new Error(checked.error.message);
-      const envelopes = checked.batch.events.map((e) => e.envelope);
-      const payloads = checkPayloads(envelopes);
-      if (payloads.bad) throw new Error('a payload failed its schema');
-      const outcome = await ingestor.ingest(device, checked.batch, Date.now());
-      hints.push(asParsedSeqs(outcome.results, new Set(payloads.asParsed.map((index) => envelopes[index]!.id))));
-    }
+    for (let i = 0; i < events.length; i += PUSH)
+      hints.push(await storePush(ingestor, device, events.slice(i, i + PUSH)));
   } finally {
     await store.close();
   }

@@ -26,15 +26,14 @@ import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
-import { createConsoleCore } from '../../src-main/core/console-core.ts';
 import { loadDeviceIdentity } from '../../src-main/core/identity/identity.ts';
 import { canonicalEvent, openEventStore } from '../../src-main/core/store/event-store.ts';
 import { MIGRATIONS } from '../../src-main/core/store/migrations.ts';
 import { signCanonical } from '../../src-common/trust/index.ts';
 import { encodeHlc } from '../../src-shared/hlc.ts';
 import type { EventEnvelope } from '../../src-shared/events.ts';
-import { incidentInput } from '../support/incidents.ts';
 import { tempDir } from '../support/temp.ts';
+import { startBenchConsole, timedIncidentCommand } from './bench-console.ts';
 import { percentile, progress, round, type BenchOptions, type BenchRow } from './report.ts';
 
 const LINE = Buffer.alloc(300, 'x');
@@ -115,21 +114,7 @@ export async function storeBench(options: BenchOptions = { quick: false }): Prom
     // The log alone: the console's store with its schema and signer, no projector registered.
     const log = openEventStore(join(dir.path, 'log-only.sqlite'));
     log.useSigner(loadDeviceIdentity({ keyFile: join(dir.path, 'log-only.key'), deviceId: 'bench-device', meta: log }));
-    const core = createConsoleCore({
-      dataFile: join(dir.path, 'console.sqlite'),
-      host: 'test',
-      appVersion: 'bench',
-      facility: 'F',
-      unit: 'U',
-      // The target is the incident command itself; a threat's escalation steps are measured on their own.
-      escalationPolicies: [],
-    });
-    const signedIn = await core.dispatch(
-      'auth.bootstrapAdmin',
-      { staffNumber: 'BENCH', name: 'Bench', pin: '2468' },
-      { origin: 'test' },
-    );
-    if (!signedIn.ok) throw new Error(signedIn.error.message);
+    const core = await startBenchConsole(join(dir.path, 'console.sqlite'));
 
     const samples = {
       floor: [] as number[],
@@ -203,13 +188,7 @@ export async function storeBench(options: BenchOptions = { quick: false }): Prom
         for (let k = 0; k < PER_ROUND; k++, n.command++) {
           const before = core.store.checkpoints();
           const walBefore = walSize();
-          const t = performance.now();
-          const r = await core.dispatch('incidents.create', incidentInput({ title: `Bench ${n.command}` }), {
-            actor: 'bench',
-            origin: 'test',
-          });
-          if (!r.ok) throw new Error(r.error.message);
-          const ms = performance.now() - t;
+          const ms = await timedIncidentCommand(core, `Bench ${n.command}`);
           keep(samples.command, n.command, ms);
           if (n.command >= WARMUP) grewWal.push(walSize() > walBefore);
           const after = core.store.checkpoints();

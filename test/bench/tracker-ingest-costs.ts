@@ -14,17 +14,14 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { openTrackerDb } from '../../src-tracker/db/database.ts';
 import { createIngestor } from '../../src-tracker/events/ingestor.ts';
-import { checkPushBatch } from '../../src-tracker/events/validate-push.ts';
-import { DEFAULT_LIMITS } from '../../src-tracker/server.ts';
 import { enrolInStore } from '../support/tracker-device.ts';
 import { tempDir } from '../support/temp.ts';
 import { percentile, round } from './report.ts';
-import { offlineBacklog } from './sync/offline-events.ts';
+import { checkPushAsRoute, FACILITY, signedBacklog } from './tracker-pushes.ts';
 
 const PUSH = 1_000;
 const PUSHES = 40;
 const WARM_UP = 5;
-const FACILITY = 'Märsta';
 const DEVICE = 'bench-ingest';
 
 const loadBefore = loadavg()[0]!;
@@ -33,15 +30,7 @@ try {
   const store = await openTrackerDb({ kind: 'sqlite', file: join(dir.path, 'tracker.sqlite') });
   try {
     const { device } = await enrolInStore(store, FACILITY, DEVICE, 'bench');
-    const { events } = offlineBacklog({
-      count: PUSH * PUSHES,
-      deviceId: DEVICE,
-      facility: FACILITY,
-      unit: 'Avdelning B',
-      actor: 'A-bench',
-      startMs: Date.now() - PUSH * PUSHES,
-      signed: true,
-    });
+    const events = signedBacklog(PUSH * PUSHES, DEVICE);
     // Each push's body as the route gets it: parsed JSON, not the objects the backlog built.
     const bodies = Array.from(
       { length: PUSHES },
@@ -52,15 +41,9 @@ try {
     const ingest: number[] = [];
     for (const body of bodies) {
       const before = process.cpuUsage();
-      const checked = checkPushBatch(body, {
-        facility: FACILITY,
-        now: Date.now(),
-        maxFutureHlcMs: DEFAULT_LIMITS.maxFutureHlcMs,
-        payloadsElsewhere: true,
-      });
-      if (!checked.ok) throw new Error(checked.error.message);
+      const batch = checkPushAsRoute(body);
       const between = process.cpuUsage();
-      const outcome = await ingestor.ingest(device, checked.batch, Date.now());
+      const outcome = await ingestor.ingest(device, batch, Date.now());
       const after = process.cpuUsage();
       if (outcome.results.some((r) => r.status !== 'accepted')) throw new Error('a fresh event was not accepted');
       check.push((between.user - before.user + between.system - before.system) / 1000);

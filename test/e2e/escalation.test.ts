@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { incidentNow } from '../support/incidents.ts';
 import type { ChildTracker } from '../integration/tracker/child-tracker.ts';
 import { enrolmentCode, FACILITY, startTracker } from '../integration/sync/sync-lab.ts';
 import { launchChromium, startWebHost, type RunningWebHost } from './harness.ts';
@@ -210,15 +211,11 @@ describe('threat escalation between two browser consoles through the tracker', (
       });
       observer.observe(document.body, { childList: true, subtree: true, characterData: true });
     }, critical);
-    await mustCall(a, 'incidents.create', {
-      facility: FACILITY,
-      unit: UNIT,
-      category: 'threat',
-      severity: 'critical',
-      title: critical,
-      occurredAt: new Date().toISOString(),
-      reportedBy: GUARD.staffNumber,
-    });
+    await mustCall(
+      a,
+      'incidents.create',
+      incidentNow(critical, GUARD.staffNumber, { facility: FACILITY, unit: UNIT, severity: 'critical' }),
+    );
     await expect
       .poll(() => banner(b).innerText(), WAIT)
       .toContain('Kvitterat av Sara Ett (S1). En andra arbetsledare måste också kvittera.');

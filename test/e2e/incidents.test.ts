@@ -4,13 +4,11 @@
  * typed without diacritics, acknowledge it from the detail view, survive a kill -9 of
  * the host right after a save, switch to English, and pass axe on list and form.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, startWebHost, type RunningWebHost } from './harness.ts';
+import { openConsolePage, type ConsolePage } from './console-page.ts';
+import { startWebHost } from './harness.ts';
 import { callFromPage as callPage } from './page-api.ts';
 
 const FACILITY = 'Säbyanstalten';
@@ -23,34 +21,19 @@ const WAIT = { timeout: 10_000 };
 /** The first admin of this fresh console; the renderer has no sign-in screen yet (issue 6's UI). */
 const STAFF = { staffNumber: 'G100', name: 'Kim Lind', pin: '4711' };
 
-let dir: string;
-let dataDir: string;
-let host: RunningWebHost;
-let browser: Browser;
+let lab: ConsolePage;
 let page: Page;
-/** Anything the page's CSP refused (an inline style or script would show up here). */
-const cspViolations: string[] = [];
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'guardline-e2e-incidents-'));
-  dataDir = join(dir, 'data');
-  [host, browser] = await Promise.all([startWebHost({ dataDir, env: HOST_ENV }), launchChromium()]);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  page = await context.newPage();
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
-  });
-  await page.goto(host.url);
-  await page.getByText('Ansluten').waitFor(WAIT);
+  lab = await openConsolePage('guardline-e2e-incidents-', { env: HOST_ENV, wait: WAIT });
+  page = lab.page;
   const signedIn = await callFromPage('auth.bootstrapAdmin', STAFF);
   if (!signedIn.ok) throw new Error(`could not create the first admin: ${JSON.stringify(signedIn)}`);
   await page.locator('.list-hint', { hasText: /^0 händelser / }).waitFor(WAIT);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await lab?.close();
 });
 
 /** One API call from inside the page, over its own socket, as a sign-in screen would make it. */
@@ -206,11 +189,11 @@ describe('incidents in the browser host', () => {
     await page.keyboard.press('Control+Enter');
     await page.getByRole('status').getByText(`Sparad: ${FIRE_TITLE}`).waitFor(WAIT);
 
-    await host.kill();
+    await lab.host.kill();
     await page.getByText('Frånkopplad').waitFor(WAIT);
 
-    host = await startWebHost({ dataDir, env: HOST_ENV });
-    await page.goto(host.url);
+    lab.host = await startWebHost({ dataDir: lab.dataDir, env: HOST_ENV });
+    await page.goto(lab.host.url);
     await page.getByText('Ansluten').waitFor(WAIT);
     // Sessions do not outlive the process; the list asks again once the core says who is signed in.
     expect(await callFromPage('auth.signIn', { staffNumber: STAFF.staffNumber, pin: STAFF.pin })).toMatchObject({

@@ -6,14 +6,11 @@
  * problem with three keystrokes and finds the report in the line's detail; a supervisor
  * confirms it. axe finds nothing serious on the board.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_LINES } from '../../src-main/core/telephony/demo-facility.ts';
-import { launchChromium, startWebHost, type RunningWebHost } from './harness.ts';
+import { openConsolePage, type ConsolePage } from './console-page.ts';
 import { callFromPage as callPage } from './page-api.ts';
 
 /** Demo probes run every second with three failures to DOWN and two successes to UP. */
@@ -21,22 +18,12 @@ const WAIT = { timeout: 15_000 };
 const STAFF = { staffNumber: 'S100', name: 'Sam Berg', pin: '2468' };
 const RESERVE = 'Använd radio kanal 3 till centralvakten';
 
-let dir: string;
-let host: RunningWebHost;
-let browser: Browser;
+let lab: ConsolePage;
 let page: Page;
-const cspViolations: string[] = [];
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'guardline-e2e-phones-'));
-  [host, browser] = await Promise.all([startWebHost({ dataDir: join(dir, 'data') }), launchChromium()]);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  page = await context.newPage();
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
-  });
-  await page.goto(host.url);
-  await page.getByText('Ansluten').waitFor(WAIT);
+  lab = await openConsolePage('guardline-e2e-phones-', { wait: WAIT });
+  page = lab.page;
   // No sign-in screen is driven here: the first admin is created through the API, as the setup screen would.
   const created = await callFromPage('auth.bootstrapAdmin', STAFF);
   if (!created.ok) throw new Error(`could not create the first admin: ${JSON.stringify(created)}`);
@@ -44,9 +31,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await lab?.close();
 });
 
 /** One API call from inside the page, over its own socket, as a sign-in screen would make it. */
@@ -167,6 +152,6 @@ describe('phone status in the browser host (demo facility)', () => {
   });
 
   it('breaks no Content Security Policy rule', () => {
-    expect(cspViolations).toEqual([]);
+    expect(lab.cspViolations).toEqual([]);
   });
 });

@@ -15,13 +15,13 @@ import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../src-shared/transport.ts';
 import { CONFIG_FILE_NAME } from '../../src-main/core/config/config-location.ts';
 import { startChildTracker, type ChildTracker } from '../integration/tracker/child-tracker.ts';
 import { ADMIN_TOKEN, FACILITY, enrolmentCode } from '../integration/sync/sync-lab.ts';
 import { signInHq } from './hq-lab.ts';
 import { incidentInput } from '../support/incidents.ts';
 import { launchChromium, startWebHost, type RunningWebHost } from './harness.ts';
+import { mustCall } from './page-api.ts';
 
 const WAIT = { timeout: 15_000 };
 const STAFF = { staffNumber: 'G100', name: 'Kim Lind', pin: '4711' };
@@ -120,39 +120,6 @@ afterAll(async () => {
   await Promise.all([hostA?.stop(), hostB?.stop(), tracker?.kill()]);
   rmSync(dir, { recursive: true, force: true });
 });
-
-type Result = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
-
-/** One API call from inside a page over its own socket, as a screen of the renderer would make it. */
-async function callFromPage(on: Page, method: string, input: unknown): Promise<Result> {
-  return on.evaluate(
-    async ({ method, input, protocol, prefix }) => {
-      const token = sessionStorage.getItem('guardline.token');
-      const ws = new WebSocket(`ws://${location.host}/api`, [protocol, prefix + token]);
-      await new Promise((resolve, reject) => {
-        ws.onopen = resolve;
-        ws.onerror = reject;
-      });
-      const reply = new Promise<Result>((resolve) => {
-        ws.onmessage = (event) => {
-          const frame = JSON.parse(String(event.data));
-          if (frame.kind === 'result' && frame.id === 1) resolve(frame.result);
-        };
-      });
-      ws.send(JSON.stringify({ kind: 'call', id: 1, method, input }));
-      const result = await reply;
-      ws.close();
-      return result;
-    },
-    { method, input, protocol: WS_PROTOCOL, prefix: WS_TOKEN_PREFIX },
-  );
-}
-
-async function mustCall(on: Page, method: string, input: unknown): Promise<unknown> {
-  const result = await callFromPage(on, method, input);
-  if (!result.ok) throw new Error(`${method}: ${result.error.code}: ${result.error.message}`);
-  return result.value;
-}
 
 /** Press Tab until the focused element matches (and has this text), bounded, like a guard would. */
 async function tabTo(on: Page, selector: string, text: string | null = null, key = 'Tab'): Promise<void> {

@@ -19,6 +19,42 @@ export function incidentInput(overrides: Partial<IncidentCreateInput> = {}): Inc
   };
 }
 
+/**
+ * An incident with the fields the form requires and no more, occurring now: a high threat on
+ * Avdelning B in Märsta unless overridden (what the mesh tests log from a console).
+ */
+export function incidentNow(
+  title: string,
+  reportedBy: string,
+  overrides: Partial<IncidentCreateInput> = {},
+): IncidentCreateInput {
+  return {
+    facility: 'Märsta',
+    unit: 'Avdelning B',
+    category: 'threat',
+    severity: 'high',
+    title,
+    occurredAt: new Date().toISOString(),
+    reportedBy,
+    ...overrides,
+  };
+}
+
+/** A medium technical incident: what the sync tests log by the hundred (no escalation policy matches it). */
+export function technicalIncident(title: string, overrides: Partial<IncidentCreateInput> = {}): IncidentCreateInput {
+  return incidentInput({ title, category: 'technical', severity: 'medium', ...overrides });
+}
+
+/** The store tests' incident: a threat in corridor 2 as guard-1 logged it (a fresh object each call). */
+export function corridorThreat(): IncidentCreateInput {
+  return incidentInput({
+    title: 'Hot mot personal',
+    description: 'Intagen hotade personal.',
+    location: 'Korridor 2',
+    reportedBy: 'guard-1',
+  });
+}
+
 let created = 0;
 
 /** An `incident.created` event as another console would have authored it (straight into a store). */

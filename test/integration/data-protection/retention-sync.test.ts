@@ -3,19 +3,17 @@
  * through a real tracker process, which keeps the incident for HQ, and another console of
  * the facility drops it from its own list too (it has no retention period of its own).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../../src-shared/incident.ts';
 import { DAY_MS } from '../../../src-shared/retention.ts';
 import type { ChildTracker } from '../tracker/child-tracker.ts';
 import { trackerClient } from '../tracker/http-client.ts';
-import { hqAdmin, FACILITY, enrol, enrolmentCode, startTracker, syncConsole, waitForSync } from '../sync/sync-lab.ts';
+import { hqAdmin, FACILITY, enrol, enrolmentCode, waitForSync } from '../sync/sync-lab.ts';
+import { syncLab } from '../sync/sync-lab-scope.ts';
 import type { TestConsole } from '../../support/consoles.ts';
 import { incidentInput } from '../../support/incidents.ts';
 
-let dir: string;
+const lab = syncLab('guardline-retention-sync-');
 let tracker: ChildTracker;
 let a: TestConsole;
 let b: TestConsole;
@@ -23,17 +21,9 @@ let b: TestConsole;
 let nowA = Date.now() - 200 * DAY_MS;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'guardline-retention-sync-'));
-  tracker = await startTracker(join(dir, 'tracker.sqlite'));
-  a = await syncConsole(dir, 'a', { wallClock: () => nowA, retention: { closedIncidentDays: 90 } });
-  b = await syncConsole(dir, 'b');
-});
-
-afterAll(async () => {
-  await a?.close();
-  await b?.close();
-  await tracker?.kill();
-  rmSync(dir, { recursive: true, force: true });
+  tracker = await lab.startTracker();
+  a = await lab.syncConsole('a', { wallClock: () => nowA, retention: { closedIncidentDays: 90 } });
+  b = await lab.syncConsole('b');
 });
 
 async function closedIncident(c: TestConsole, title: string): Promise<Incident> {

@@ -10,11 +10,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EscalationStartedPayload } from '../../../src-shared/escalation.ts';
 import { IncidentStatusChangedPayload } from '../../../src-shared/events.ts';
 import type { EscalationView } from '../../../src-shared/escalation.ts';
-import Database from 'better-sqlite3';
 import type { Alarm } from '../../../src-shared/escalation.ts';
 import type { Incident } from '../../../src-shared/incident.ts';
 import { cleanupTestConsoles, enrolStandardRoster, openTestConsole, type TestConsole } from '../../support/consoles.ts';
 import { incidentInput } from '../../support/incidents.ts';
+import { statementsRunDuring } from '../../support/statement-reads.ts';
 
 const open: TestConsole[] = [];
 
@@ -24,25 +24,8 @@ afterEach(async () => {
 });
 
 /** The SQL of every statement run that reads the escalations table (or what `table` matches) while `fn` runs. */
-async function escalationReadsDuring(fn: () => Promise<void>, table = /\bFROM escalations\b/): Promise<string[]> {
-  const probe = new Database(':memory:');
-  const proto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<string, (...args: unknown[]) => unknown>;
-  probe.close();
-  const reads: string[] = [];
-  const originals = (['get', 'all', 'iterate'] as const).map((m) => [m, proto[m]!] as const);
-  for (const [m, original] of originals) {
-    proto[m] = function (this: { source: string }, ...args: unknown[]) {
-      if (table.test(this.source)) reads.push(this.source);
-      return original.apply(this, args);
-    };
-  }
-  try {
-    await fn();
-  } finally {
-    for (const [m, original] of originals) proto[m] = original;
-  }
-  return reads;
-}
+const escalationReadsDuring = (fn: () => Promise<void>, table = /\bFROM escalations\b/) =>
+  statementsRunDuring((sql) => table.test(sql), fn);
 
 describe('a threat’s alarm', () => {
   it('shows the new threat only, and reads no escalation of the resolved history to do so', async () => {

@@ -4,36 +4,16 @@
  * acknowledgement comes back; and two consoles that time out the same levels while the
  * link is down hand the tracker one event per step.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Alarm, EscalationView } from '../../../src-shared/escalation.ts';
 import type { Incident } from '../../../src-shared/incident.ts';
-import type { ChildTracker } from '../tracker/child-tracker.ts';
-import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.ts';
-import { cleanupTestConsoles, PINS, type TestConsole } from '../../support/consoles.ts';
+import { startFaultProxy } from '../../support/fault-proxy.ts';
+import { PINS, type TestConsole } from '../../support/consoles.ts';
 import { incidentInput } from '../../support/incidents.ts';
-import { tempDir } from '../../support/temp.ts';
-import {
-  deviceToken,
-  enrol,
-  enrolmentCode,
-  startTracker,
-  syncConsole,
-  trackerEvents,
-  waitForSync,
-} from '../sync/sync-lab.ts';
+import { deviceToken, enrol, enrolmentCode, live, trackerEvents, waitForSync } from '../sync/sync-lab.ts';
+import { syncLab } from '../sync/sync-lab-scope.ts';
 
-const dir = tempDir('guardline-escalation-');
-const consoles: TestConsole[] = [];
-let tracker: ChildTracker | null = null;
-let proxy: FaultProxy | null = null;
-
-afterAll(async () => {
-  for (const c of consoles) await c.close();
-  await proxy?.close();
-  await tracker?.kill();
-  cleanupTestConsoles();
-  dir.cleanup();
-});
+const lab = syncLab('guardline-escalation-');
 
 /** One-second levels keep the offline race short; the ladder is otherwise the default one. */
 const FAST_POLICY = [
@@ -78,11 +58,11 @@ async function hasStaff(c: TestConsole, staffNumber: string) {
 
 describe('escalation through the tracker', () => {
   it('alarms the supervisor on another console, whose acknowledgement reaches the first', async () => {
-    tracker = await startTracker(`${dir.path}/tracker.sqlite`);
-    proxy = await startFaultProxy(Number(new URL(tracker.url).port));
-    const a = await syncConsole(dir.path, 'a', { unit: 'Avdelning B', escalationPolicies: FAST_POLICY });
-    const b = await syncConsole(dir.path, 'b', { unit: 'Ledningscentral', escalationPolicies: FAST_POLICY });
-    consoles.push(a, b);
+    const tracker = await lab.startTracker();
+    const proxy = await startFaultProxy(Number(new URL(tracker.url).port));
+    lab.closeBeforeTracker(() => proxy.close());
+    const a = await lab.syncConsole('a', { unit: 'Avdelning B', escalationPolicies: FAST_POLICY });
+    const b = await lab.syncConsole('b', { unit: 'Ledningscentral', escalationPolicies: FAST_POLICY });
     await a.call('staff.enroll', {
       staffNumber: 'S1',
       name: 'Sara Ett',
@@ -158,8 +138,7 @@ describe('escalation through the tracker', () => {
     proxy.setLink('up');
     void a.core.dispatch('sync.retryNow', {}, { origin: 'test' });
     void b.core.dispatch('sync.retryNow', {}, { origin: 'test' });
-    const settled = (s: { pending: number; state: string }) => s.pending === 0 && s.state === 'live';
-    await Promise.all([waitForSync(a, settled, 'A to drain'), waitForSync(b, settled, 'B to drain')]);
+    await Promise.all([waitForSync(a, live, 'A to drain'), waitForSync(b, live, 'B to drain')]);
 
     const held = (await trackerEvents(tracker.url, deviceToken(a))).filter(
       (e) => e.type === 'escalation.timed_out' && (e.payload as { incidentId: string }).incidentId === second.id,

@@ -5,13 +5,14 @@
  * the same data directory (named by the running one's URL), a --config file that is missing
  * or empty, a facility config that does not validate (file, JSON path, reason), a port in use.
  */
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeStandInWebRoot } from '../../support/web-root.ts';
+import { runStartScript } from './run-start-script.ts';
 import { parseJsonc } from '../../../src-shared/jsonc.ts';
-import { READY_LINE, startWebHost } from '../../e2e/harness.ts';
+import { startWebHost } from '../../e2e/harness.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const script = join(root, 'scripts', 'start-web.ts');
@@ -20,29 +21,13 @@ let webRoot: string;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'guardline-first-run-'));
-  webRoot = join(dir, 'web');
-  mkdirSync(webRoot);
-  writeFileSync(join(webRoot, 'index.html'), '<!doctype html><title>Guardline</title>');
+  webRoot = writeStandInWebRoot(dir);
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs start-web to its exit (the test timeout bounds a hang) and collects what it said. */
-function runToExit(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [script, '--no-open', ...args], {
-    env: { ...process.env, GUARDLINE_WEB_ROOT: webRoot, GUARDLINE_NO_OPEN: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => {
-    stdout += c;
-    // Started although it should not have: stop it so the test fails on its assertions, not a timeout.
-    if (READY_LINE.test(stdout)) child.kill('SIGTERM');
-  });
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
-}
+/** Runs start-web to its exit; started although it should not have: stopped, so the test fails on its assertions. */
+const runToExit = (args: string[]) => runStartScript(script, ['--no-open', ...args], webRoot, { stopWhenReady: true });
 
 /** Exactly one line on stderr, starting `Guardline: `, no stack trace. */
 function oneLine(stderr: string): string {

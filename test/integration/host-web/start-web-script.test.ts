@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeStandInWebRoot } from '../../support/web-root.ts';
+import { runStartScript } from './run-start-script.ts';
 import { READY_LINE, startWebHost } from '../../e2e/harness.ts';
 
 const scripts = join(import.meta.dirname, '..', '..', '..', 'scripts');
@@ -13,32 +14,14 @@ let webRoot: string;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'guardline-start-web-'));
-  webRoot = join(dir, 'web');
-  mkdirSync(webRoot);
-  writeFileSync(join(webRoot, 'index.html'), '<!doctype html><title>Guardline</title>');
+  webRoot = writeStandInWebRoot(dir);
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the script to its end (bounded by the test timeout) and collects what it said. */
-function runToExit(
-  args: string[],
-  entry = script,
-  untilReady = false,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [entry, ...args], {
-    env: { ...process.env, GUARDLINE_WEB_ROOT: webRoot, GUARDLINE_NO_OPEN: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => {
-    stdout += c;
-    if (untilReady && READY_LINE.test(stdout)) child.kill('SIGTERM');
-  });
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
-}
+const runToExit = (args: string[], entry = script, untilReady = false) =>
+  runStartScript(entry, args, webRoot, { stopWhenReady: untilReady });
 
 describe('npm run start:web', () => {
   it('exits 2 with one line naming an unknown flag', async () => {

@@ -1,7 +1,8 @@
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeStandInWebRoot } from '../../support/web-root.ts';
 import WebSocket from 'ws';
 import { createConsoleCore, type ConsoleCore, type PushListener } from '../../../src-main/core/console-core.ts';
 import { createWebHost } from '../../../src-main/host-web/index.ts';
@@ -13,9 +14,7 @@ let core: ConsoleCore;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'guardline-web-life-'));
-  web = join(dir, 'web');
-  mkdirSync(web);
-  writeFileSync(join(web, 'index.html'), '<!doctype html><title>Guardline</title>');
+  web = writeStandInWebRoot(dir);
   core = createConsoleCore({
     dataFile: join(dir, 'guardline.sqlite'),
     host: 'web',

@@ -4,6 +4,7 @@ import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeStandInWebRoot } from '../../support/web-root.ts';
 import WebSocket from 'ws';
 import { createConsoleCore, type ConsoleCore } from '../../../src-main/core/console-core.ts';
 import { createWebHost, type WebHost } from '../../../src-main/host-web/index.ts';
@@ -23,9 +24,7 @@ const sockets: WebSocket[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'guardline-web-host-'));
-  const web = join(dir, 'web');
-  mkdirSync(web);
-  writeFileSync(join(web, 'index.html'), '<!doctype html><title>Guardline</title>');
+  const web = writeStandInWebRoot(dir);
   mkdirSync(join(web, 'assets'));
   writeFileSync(join(web, 'assets', 'app-1a2b.js'), 'console.log(1)');
   core = createConsoleCore({

@@ -6,41 +6,18 @@
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { ChildTracker } from '../tracker/child-tracker.ts';
-import {
-  deviceToken,
-  enrol,
-  enrolmentCode,
-  startTracker,
-  syncConsole,
-  trackerEvents,
-  waitForSync,
-} from '../sync/sync-lab.ts';
-import { cleanupTestConsoles, type TestConsole } from '../../support/consoles.ts';
+import { describe, expect, it } from 'vitest';
+import { deviceToken, enrol, enrolmentCode, live, trackerEvents, waitForSync } from '../sync/sync-lab.ts';
+import { syncLab } from '../sync/sync-lab-scope.ts';
 import { incidentInput } from '../../support/incidents.ts';
-import { tempDir } from '../../support/temp.ts';
 
-let tracker: ChildTracker | null = null;
-const consoles: TestConsole[] = [];
-const dir = tempDir('guardline-console-trust-');
-
-afterEach(async () => {
-  for (const c of consoles.splice(0)) await c.close();
-  await tracker?.kill();
-  cleanupTestConsoles();
-  dir.cleanup();
-});
-
-const live = (s: { state: string; pending: number }) => s.state === 'live' && s.pending === 0;
+const lab = syncLab('guardline-console-trust-', { closeAfter: 'each' });
 
 describe('console trust', () => {
   it('carries a peer’s events to the tracker, which keeps each exactly once under its author', async () => {
-    const trackerFile = join(dir.path, 'tracker.sqlite');
-    tracker = await startTracker(trackerFile);
-    const a = await syncConsole(dir.path, 'a');
-    const b = await syncConsole(dir.path, 'b');
-    consoles.push(a, b);
+    const tracker = await lab.startTracker();
+    const a = await lab.syncConsole('a');
+    const b = await lab.syncConsole('b');
     await enrol(a, tracker.url, await enrolmentCode(tracker.url));
     await enrol(b, tracker.url, await enrolmentCode(tracker.url));
     await waitForSync(b, live, 'B in step', 20_000);
@@ -82,11 +59,10 @@ describe('console trust', () => {
   });
 
   it('refuses and logs a pulled event whose content was altered at the tracker, and stores nothing of it', async () => {
-    const trackerFile = join(dir.path, 'tracker.sqlite');
-    tracker = await startTracker(trackerFile);
-    const a = await syncConsole(dir.path, 'a');
-    const b = await syncConsole(dir.path, 'b', { sync: { start: false } });
-    consoles.push(a, b);
+    const trackerFile = join(lab.dir, 'tracker.sqlite');
+    const tracker = await lab.startTracker();
+    const a = await lab.syncConsole('a');
+    const b = await lab.syncConsole('b', { sync: { start: false } });
     await enrol(a, tracker.url, await enrolmentCode(tracker.url));
     await a.signIn('A-a', '1111');
     const created = await a.call<{ id: string }>('incidents.create', incidentInput({ title: 'Brand i tvättstugan' }));
@@ -121,9 +97,8 @@ describe('console trust', () => {
   });
 
   it('refuses what a peer offers unless its author signed it: forged, unsigned, unknown, or rebinding a key', async () => {
-    tracker = await startTracker(join(dir.path, 'tracker.sqlite'));
-    const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((n) => syncConsole(dir.path, n)));
-    consoles.push(a!, b!, c!);
+    const tracker = await lab.startTracker();
+    const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((n) => lab.syncConsole(n)));
     for (const x of [a!, b!, c!]) await enrol(x, tracker.url, await enrolmentCode(tracker.url));
     const cId = c!.core.identity.deviceId;
     await waitForSync(

@@ -6,32 +6,19 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { ChildTracker } from '../tracker/child-tracker.ts';
+import { describe, expect, it } from 'vitest';
 import { trackerClient } from '../tracker/http-client.ts';
-import { hqAdmin, FACILITY, enrol, enrolmentCode, startTracker, syncConsole, waitForSync } from '../sync/sync-lab.ts';
-import { responseTo, startUdpEndpoint, type ScriptedEndpoint } from '../../lab/scripted-endpoint.ts';
+import { hqAdmin, FACILITY, enrol, enrolmentCode, waitForSync } from '../sync/sync-lab.ts';
+import { syncLab } from '../sync/sync-lab-scope.ts';
+import { responseTo, startUdpEndpoint } from '../../lab/scripted-endpoint.ts';
 import { waitFor, waitForLineState, waitForOpenOutage, waitForOutageStatus } from '../../lab/line-watch.ts';
-import { cleanupTestConsoles, type TestConsole } from '../../support/consoles.ts';
-import { tempDir } from '../../support/temp.ts';
 import type { Outage } from '../../../src-shared/outages.ts';
 import type { PeriodReport } from '../../../src-shared/figures-report.ts';
 
 const FAST = { intervalMs: 200, timeoutMs: 100, downThreshold: 3, upThreshold: 2, jitterRatio: 0.1 };
 const WAIT = 20_000;
 
-let tracker: ChildTracker | null = null;
-let endpoint: ScriptedEndpoint | null = null;
-const consoles: TestConsole[] = [];
-const dir = tempDir('guardline-outage-merge-');
-
-afterEach(async () => {
-  for (const c of consoles.splice(0)) await c.close();
-  await endpoint?.close();
-  await tracker?.kill();
-  cleanupTestConsoles();
-  dir.cleanup();
-});
+const lab = syncLab('guardline-outage-merge-', { closeAfter: 'each' });
 
 function writeConfig(file: string, port: number) {
   const probe = { type: 'sip-options', host: '127.0.0.1', port, transport: 'udp' };
@@ -52,14 +39,14 @@ const devicesIn = (o: Outage) => [...new Set(o.evidence.map((e) => e.deviceId))]
 describe('one outage per failure', () => {
   it('merges two consoles’ detections of one failing trunk into one outage, counted once everywhere', async () => {
     const healthy = { ok: true };
-    endpoint = await startUdpEndpoint((req) => (healthy.ok ? [responseTo(req)] : []));
-    const config = join(dir.path, 'guardline.config.json');
+    const endpoint = await startUdpEndpoint((req) => (healthy.ok ? [responseTo(req)] : []));
+    lab.closeBeforeTracker(() => endpoint.close());
+    const config = join(lab.dir, 'guardline.config.json');
     writeConfig(config, endpoint.port);
-    tracker = await startTracker(join(dir.path, 'tracker.sqlite'));
+    const tracker = await lab.startTracker();
 
-    const a = await syncConsole(dir.path, 'a', { telephony: { configFile: config, pushDelayMs: 20 } });
-    const b = await syncConsole(dir.path, 'b', { telephony: { configFile: config, pushDelayMs: 20 } });
-    consoles.push(a, b);
+    const a = await lab.syncConsole('a', { telephony: { configFile: config, pushDelayMs: 20 } });
+    const b = await lab.syncConsole('b', { telephony: { configFile: config, pushDelayMs: 20 } });
     for (const c of [a, b]) {
       await c.core.ready;
       await enrol(c, tracker.url, await enrolmentCode(tracker.url));

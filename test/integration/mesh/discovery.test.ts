@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { incidentNow } from '../../support/incidents.ts';
 import { createLan, requireNetns, type Lan } from '../../lab/netns.ts';
 import { startConsoleProcess, type ConsoleProcess } from '../../support/console-process-client.ts';
 import { writeMeshConfig } from '../../support/mesh-config.ts';
@@ -101,15 +102,7 @@ async function eventually(what: string, check: () => Promise<boolean>, timeoutMs
 }
 
 async function createIncident(on: ConsoleProcess, title: string): Promise<Incident> {
-  return on.call<Incident>('incidents.create', {
-    facility: FACILITY,
-    unit: 'Avdelning B',
-    category: 'threat',
-    severity: 'high',
-    title,
-    occurredAt: new Date().toISOString(),
-    reportedBy: 'A-a',
-  });
+  return on.call<Incident>('incidents.create', incidentNow(title, 'A-a', { facility: FACILITY }));
 }
 
 describe.skipIf(!runnable)('mesh discovery over mDNS between network namespaces', () => {

@@ -15,6 +15,7 @@ import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.ts';
 import { openHostClient, type HostClient } from '../../support/host-api.ts';
 import { meshAddressFrom, writeMeshConfig } from '../../support/mesh-config.ts';
 import { enrolmentCode, FACILITY } from '../sync/sync-lab.ts';
+import { incidentNow } from '../../support/incidents.ts';
 import type { SyncStatus } from '../../../src-shared/sync.ts';
 import type { SystemInfo } from '../../../src-shared/api.ts';
 import type { Incident } from '../../../src-shared/incident.ts';
@@ -237,15 +238,14 @@ export async function logEvents(c: ConsoleProcess, count: number, tag: string, c
       for (let i = chain; i < count; i += chains) {
         const step = Math.floor(i / chains) % 4;
         if (step === 0 || !current) {
-          const made = await c.api.call<{ id: string }>('incidents.create', {
-            facility: FACILITY,
-            unit: 'Avdelning B',
-            category: 'technical',
-            severity: 'medium',
-            title: `${tag} ${i}`,
-            occurredAt: new Date().toISOString(),
-            reportedBy: ADMIN.staffNumber,
-          });
+          const made = await c.api.call<{ id: string }>(
+            'incidents.create',
+            incidentNow(`${tag} ${i}`, ADMIN.staffNumber, {
+              facility: FACILITY,
+              category: 'technical',
+              severity: 'medium',
+            }),
+          );
           current = made.id;
         } else if (step === 1) await c.api.call('incidents.addNote', { id: current, text: `${tag} anteckning ${i}` });
         else await c.api.call('incidents.update', { id: current, patch: { location: `${tag} rum ${i}` } });

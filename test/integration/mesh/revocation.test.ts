@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { incidentNow } from '../../support/incidents.ts';
 import type { ChildTracker } from '../tracker/child-tracker.ts';
 import { trackerClient } from '../tracker/http-client.ts';
 import { enrolmentCode, FACILITY, hqAdmin, startTracker } from '../sync/sync-lab.ts';
@@ -47,15 +48,7 @@ const connected = async (x: ConsoleProcess) =>
   (await x.status()).mesh.peers.filter((p) => p.state === 'connected').map((p) => p.deviceId);
 
 function incident(on: ConsoleProcess, title: string): Promise<Incident> {
-  return on.call<Incident>('incidents.create', {
-    facility: FACILITY,
-    unit: 'Avdelning B',
-    category: 'threat',
-    severity: 'high',
-    title,
-    occurredAt: new Date().toISOString(),
-    reportedBy: ADMIN.staffNumber,
-  });
+  return on.call<Incident>('incidents.create', incidentNow(title, ADMIN.staffNumber, { facility: FACILITY }));
 }
 
 const envelope = ({ seq: _s, prevHash: _p, hash: _h, syncedAt: _y, serverSeq: _v, ...e }: StoredEvent) => e;

@@ -4,36 +4,30 @@
  * report, line states, attention list and exports come out of the tracker's log with
  * the same numbers the console shows.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ChildTracker } from '../tracker/child-tracker.ts';
 import { trackerClient } from '../tracker/http-client.ts';
-import { hqAdmin, enrol, enrolmentCode, startTracker, syncConsole, waitForSync } from '../sync/sync-lab.ts';
+import { hqAdmin } from '../sync/sync-lab.ts';
+import { syncLab } from '../sync/sync-lab-scope.ts';
 import type { TestConsole } from '../../support/consoles.ts';
 import type { EventEnvelope } from '../../../src-shared/events.ts';
 import { LEDGER_PAGE_ROWS, type PeriodReport, type PeriodReportView } from '../../../src-shared/figures-report.ts';
 import { H, at } from '../../unit/reports/fixtures.ts';
-import { alwaysUp, outageDay, writeReportConfig } from './report-lab.ts';
+import { enrolAndPushAll, outageDay, reportConsole } from './report-lab.ts';
 
 const TRACKER_FACILITY = 'Märsta'; // the facility the console is enrolled in (sync-lab)
 const O1 = '01900000-0000-7000-8000-0000000000d1';
 const O2 = '01900000-0000-7000-8000-0000000000d2';
 const DAY = { from: at(0), to: at(24) };
 
-let dir: string;
+const lab = syncLab('guardline-hq-reports-');
 let tracker: ChildTracker;
 let c: TestConsole;
 const hq = () => trackerClient(tracker.url);
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'guardline-hq-reports-'));
-  tracker = await startTracker(join(dir, 'tracker.sqlite'));
-  const config = join(dir, 'guardline.config.json');
-  writeReportConfig(config);
-  c = await syncConsole(dir, 'kumla', { telephony: { configFile: config, runProbe: alwaysUp } });
-  await c.core.ready;
+  tracker = await lab.startTracker();
+  c = await reportConsole(lab);
   // Facts from this console's own device, so they are in its outbox and sync to HQ.
   const deviceId = c.core.info().deviceId;
   const own = (events: EventEnvelope[]) =>
@@ -60,14 +54,7 @@ beforeAll(async () => {
     occurredAt: '2025-01-01T22:05:00+01:00',
     reportedBy: 'A-kumla',
   });
-  await enrol(c, tracker.url, await enrolmentCode(tracker.url));
-  await waitForSync(c, (s) => s.pending === 0 && s.lastSuccessAt !== null, 'everything pushed', 30_000);
-});
-
-afterAll(async () => {
-  await c?.close();
-  await tracker?.kill();
-  rmSync(dir, { recursive: true, force: true });
+  await enrolAndPushAll(lab, c);
 });
 
 const query = (extra: Record<string, string | number> = {}) =>

@@ -5,7 +5,11 @@
  * `o2`, back at 26 unless `b1Recovers` is false).
  */
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ProbeRunner } from '../../../src-main/core/telephony/index.ts';
+import type { TestConsole } from '../../support/consoles.ts';
+import { enrol, enrolmentCode, waitForSync } from '../sync/sync-lab.ts';
+import type { SyncLab } from '../sync/sync-lab-scope.ts';
 import type { EventEnvelope } from '../../../src-shared/events.ts';
 import { FACILITY, automaticOutage, lineChange } from '../../unit/reports/fixtures.ts';
 
@@ -57,4 +61,19 @@ export function outageDay(o1: string, o2: string, { b1Recovers = true } = {}): E
       ? [...automaticOutage(['b1'], 22, 26, { id: o2 }), lineChange('b1', 'DOWN', 'UP', 26)]
       : automaticOutage(['b1'], 22, null, { id: o2 })),
   ];
+}
+
+/** The report facility's console `kumla` in a sync lab: this facility's config, probes that always answer, ready. */
+export async function reportConsole(lab: SyncLab): Promise<TestConsole> {
+  const config = join(lab.dir, 'guardline.config.json');
+  writeReportConfig(config);
+  const c = await lab.syncConsole('kumla', { telephony: { configFile: config, runProbe: alwaysUp } });
+  await c.core.ready;
+  return c;
+}
+
+/** Enrol the console with the lab's tracker and wait until it has pushed everything it holds. */
+export async function enrolAndPushAll(lab: SyncLab, c: TestConsole): Promise<void> {
+  await enrol(c, lab.tracker.url, await enrolmentCode(lab.tracker.url));
+  await waitForSync(c, (s) => s.pending === 0 && s.lastSuccessAt !== null, 'everything pushed', 30_000);
 }

@@ -10,6 +10,7 @@ import { StoreOpenError } from '../../../src-main/core/store/database.ts';
 import { encodeHlc } from '../../../src-shared/hlc.ts';
 import type { EventEnvelope } from '../../../src-shared/events.ts';
 import { signAsAuthor } from '../../support/device-keys.ts';
+import { corridorThreat } from '../../support/incidents.ts';
 import { tempDir } from '../../support/temp.ts';
 
 const dir = tempDir();
@@ -17,18 +18,7 @@ afterAll(() => dir.cleanup());
 let n = 0;
 const file = (name: string) => join(dir.path, name);
 
-const INCIDENT = {
-  facility: 'Märsta',
-  unit: 'Avdelning B',
-  category: 'threat',
-  severity: 'high',
-  title: 'Hot mot personal',
-  description: 'Intagen hotade personal.',
-  peopleInvolved: ['A. Andersson'],
-  location: 'Korridor 2',
-  occurredAt: '2026-11-25T21:14:00+01:00',
-  reportedBy: 'guard-1',
-};
+const INCIDENT = corridorThreat();
 
 function event(streamId = 'stream-1', deviceId = 'dev-a'): EventEnvelope {
   n += 1;

@@ -6,11 +6,11 @@
  * alarms at once, and after a rolled-back write the answer is the row's, not the undone fold's.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
 import type { EscalationView } from '../../../src-shared/escalation.ts';
 import type { Incident } from '../../../src-shared/incident.ts';
 import { cleanupTestConsoles, enrolStandardRoster, openTestConsole, type TestConsole } from '../../support/consoles.ts';
 import { incidentInput } from '../../support/incidents.ts';
+import { statementsRunDuring } from '../../support/statement-reads.ts';
 import { encodeHlc } from '../../../src-shared/hlc.ts';
 import { foldIncident } from '../../../src-shared/incident-fold.ts';
 import { offlineBacklog } from '../../bench/sync/offline-events.ts';
@@ -23,25 +23,8 @@ afterEach(async () => {
 });
 
 /** Every statement run that reads the incidents table (or what `table` matches), by its SQL, while `fn` runs. */
-async function incidentReadsDuring(fn: () => Promise<void>, table = /\bFROM incidents i?\b/): Promise<string[]> {
-  const probe = new Database(':memory:');
-  const proto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<string, (...args: unknown[]) => unknown>;
-  probe.close();
-  const reads: string[] = [];
-  const originals = (['get', 'all'] as const).map((m) => [m, proto[m]!] as const);
-  for (const [m, original] of originals) {
-    proto[m] = function (this: { source: string }, ...args: unknown[]) {
-      if (table.test(this.source)) reads.push(this.source);
-      return original.apply(this, args);
-    };
-  }
-  try {
-    await fn();
-  } finally {
-    for (const [m, original] of originals) proto[m] = original;
-  }
-  return reads;
-}
+const incidentReadsDuring = (fn: () => Promise<void>, table = /\bFROM incidents i?\b/) =>
+  statementsRunDuring((sql) => table.test(sql), fn);
 
 function rowOf(c: TestConsole, id: string): Incident {
   const row = c.core.store.db.prepare<[string], { doc: string }>('SELECT doc FROM incidents WHERE id = ?').get(id);

@@ -12,6 +12,7 @@ import { continueIncident, foldIncident } from '../../../src-shared/incident-fol
 import { encodeHlc } from '../../../src-shared/hlc.ts';
 import type { EventEnvelope } from '../../../src-shared/events.ts';
 import type { Incident } from '../../../src-shared/incident.ts';
+import { corridorThreat } from '../../support/incidents.ts';
 
 const STREAM = '0192a0c0-0000-7000-8000-00000000a001';
 let n = 0;
@@ -25,19 +26,7 @@ const ev = (type: EventEnvelope['type'], wallMs: number, payload: unknown): Even
   deviceTime: wallMs,
   hlc: encodeHlc({ wallMs, counter: 0, node: 'dev-a' }),
 });
-const created = () =>
-  ev('incident.created', 100, {
-    facility: 'Märsta',
-    unit: 'Avdelning B',
-    category: 'threat',
-    severity: 'high',
-    title: 'Hot mot personal',
-    description: 'Intagen hotade personal.',
-    peopleInvolved: ['A. Andersson'],
-    location: 'Korridor 2',
-    occurredAt: '2026-11-25T21:14:00+01:00',
-    reportedBy: 'guard-1',
-  });
+const created = () => ev('incident.created', 100, corridorThreat());
 const note = (wallMs: number, text: string) =>
   ev('incident.note_added', wallMs, {
     noteId: `0192a0c0-0000-7000-8000-0000000d${String(wallMs).padStart(4, '0')}`,

@@ -14,6 +14,7 @@ import type { EventEnvelope } from '../../../src-shared/events.ts';
 import type { Incident } from '../../../src-shared/incident.ts';
 import { projectionHash } from '../../../src-shared/projection-hash.ts';
 import { offlineBacklog } from '../../bench/sync/offline-events.ts';
+import { corridorThreat } from '../../support/incidents.ts';
 
 interface IncidentRow {
   id: string;
@@ -55,18 +56,7 @@ function columnsFrom(incident: Incident): Omit<IncidentRow, 'doc'> {
 }
 
 const STREAMS = ['0192a0c0-0000-7000-8000-00000000a001', '0192a0c0-0000-7000-8000-00000000a002'];
-const CREATED = {
-  facility: 'Märsta',
-  unit: 'Avdelning B',
-  category: 'threat',
-  severity: 'high',
-  title: 'Hot mot personal',
-  description: 'Intagen hotade personal.',
-  peopleInvolved: ['A. Andersson'],
-  location: 'Korridor 2',
-  occurredAt: '2026-11-25T21:14:00+01:00',
-  reportedBy: 'guard-1',
-};
+const CREATED = corridorThreat();
 
 /** One stream's possible events: creations (a second one is a conflict), changes, notes, an archive. */
 function streamEvents(stream: string, s: number): EventEnvelope[] {

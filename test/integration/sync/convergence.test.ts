@@ -1,10 +1,7 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import type { ChildTracker } from '../tracker/child-tracker.ts';
-import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.ts';
-import { cleanupTestConsoles, type TestConsole } from '../../support/consoles.ts';
-import { incidentInput } from '../../support/incidents.ts';
-import { tempDir } from '../../support/temp.ts';
+import { describe, expect, it } from 'vitest';
+import { startFaultProxy } from '../../support/fault-proxy.ts';
+import type { TestConsole } from '../../support/consoles.ts';
+import { technicalIncident } from '../../support/incidents.ts';
 import { projectionHash } from '../../../src-shared/projection-hash.ts';
 import {
   consoleIncidents,
@@ -13,25 +10,13 @@ import {
   enrol,
   enrolmentCode,
   eventCount,
-  startTracker,
-  syncConsole,
   trackerEvents,
   trackerProjectionHash,
   waitForSync,
 } from './sync-lab.ts';
+import { syncLab } from './sync-lab-scope.ts';
 
-const dir = tempDir('guardline-sync-');
-const consoles: TestConsole[] = [];
-let tracker: ChildTracker | null = null;
-let proxy: FaultProxy | null = null;
-
-afterAll(async () => {
-  for (const c of consoles) await c.close();
-  await proxy?.close();
-  await tracker?.kill();
-  cleanupTestConsoles();
-  dir.cleanup();
-});
+const lab = syncLab('guardline-sync-');
 
 /** Log `count` events on a console: creates, then edits, notes and status changes of its own incidents. */
 async function logOffline(c: TestConsole, count: number, tag: string): Promise<string[]> {
@@ -39,10 +24,7 @@ async function logOffline(c: TestConsole, count: number, tag: string): Promise<s
   let made = 0;
   const creates = Math.ceil(count / 5);
   for (let i = 0; i < creates; i++, made++) {
-    const incident = await c.call<{ id: string }>(
-      'incidents.create',
-      incidentInput({ title: `${tag} ${i}`, category: 'technical', severity: 'medium' }),
-    );
+    const incident = await c.call<{ id: string }>('incidents.create', technicalIncident(`${tag} ${i}`));
     ids.push(incident.id);
   }
   for (let i = 0; made < count; i++, made++) {
@@ -73,13 +55,12 @@ describe('sync through faults and tracker restarts', () => {
     'delivers 10,000 events from two consoles exactly once and every picture agrees',
     { timeout: 300_000 },
     async () => {
-      const trackerFile = join(dir.path, 'tracker.sqlite');
-      tracker = await startTracker(trackerFile);
-      proxy = await startFaultProxy(Number(new URL(tracker.url).port), 20261125);
+      let tracker = await lab.startTracker();
+      const proxy = await startFaultProxy(Number(new URL(tracker.url).port), 20261125);
+      lab.closeBeforeTracker(() => proxy.close());
 
-      const a = await syncConsole(dir.path, 'a', { sync: { batchSize: 250 } });
-      const b = await syncConsole(dir.path, 'b', { sync: { batchSize: 400 } });
-      consoles.push(a, b);
+      const a = await lab.syncConsole('a', { sync: { batchSize: 250 } });
+      const b = await lab.syncConsole('b', { sync: { batchSize: 400 } });
 
       // Phase 1: both consoles log offline (never enrolled yet).
       await logOffline(a, 4_800, 'A');
@@ -93,12 +74,12 @@ describe('sync through faults and tracker restarts', () => {
       // Restart the tracker twice while the consoles drain: once with kill -9, once gracefully.
       await waitForSync(a, (s) => (s.progress?.done ?? 0) > 0 || s.pending < 4_900, 'A to start pushing');
       await tracker.kill();
-      tracker = await startTracker(trackerFile);
+      tracker = await lab.startTracker();
       proxy.setTarget(Number(new URL(tracker.url).port));
       await waitForSync(b, (s) => s.pending < 4_300, 'B to make progress after the first restart');
       tracker.signal('SIGTERM');
       await tracker.exited;
-      tracker = await startTracker(trackerFile);
+      tracker = await lab.startTracker();
       proxy.setTarget(Number(new URL(tracker.url).port));
 
       const ownA = eventCount(a);

@@ -1,11 +1,9 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import type { ChildTracker } from '../tracker/child-tracker.ts';
-import { cleanupTestConsoles, openTestConsole, type TestConsole } from '../../support/consoles.ts';
-import { incidentInput } from '../../support/incidents.ts';
-import { tempDir } from '../../support/temp.ts';
+import { openTestConsole } from '../../support/consoles.ts';
+import { technicalIncident as technical } from '../../support/incidents.ts';
 import { projectionHash } from '../../../src-shared/projection-hash.ts';
 import type { SyncStatus } from '../../../src-shared/sync.ts';
 import {
@@ -15,36 +13,27 @@ import {
   enrol,
   enrolmentCode,
   eventCount,
-  startTracker,
+  live,
+  ownTitlesAtTracker,
   syncConsole,
   trackerEvents,
   trackerProjectionHash,
   waitForSync,
 } from './sync-lab.ts';
+import { syncLab } from './sync-lab-scope.ts';
 
 // All consoles here share one facility on one tracker, so each also pulls the others' events.
-const dir = tempDir('guardline-sync-crash-');
-const open: TestConsole[] = [];
-let tracker: ChildTracker;
-
-afterAll(async () => {
-  for (const c of open) await c.close();
-  await tracker?.kill();
-  cleanupTestConsoles();
-  dir.cleanup();
-});
-
-const technical = (title: string) => incidentInput({ title, category: 'technical', severity: 'medium' });
-const live = (s: SyncStatus) => s.pending === 0 && s.state === 'live';
+const lab = syncLab('guardline-sync-crash-');
 
 describe('sync after a crash and with a wrong clock', () => {
   it(
     'loses and duplicates nothing when the console is killed -9 in the middle of a push',
     { timeout: 120_000 },
     async () => {
-      tracker = await startTracker(join(dir.path, 'tracker.sqlite'));
-      const file = join(dir.path, 'crashing.sqlite');
-      const before = await syncConsole(dir.path, 'crashing');
+      const tracker = await lab.startTracker();
+      const file = join(lab.dir, 'crashing.sqlite');
+      // Closed here, before its file is handed to the child: not the lab's to close.
+      const before = await syncConsole(lab.dir, 'crashing');
       for (let i = 0; i < 1_500; i++) await before.call('incidents.create', technical(`Före krasch ${i}`));
       await before.call('sync.enroll', { trackerUrl: tracker.url, code: await enrolmentCode(tracker.url) });
       const ownEvents = before.events().map((e) => e.id);
@@ -66,8 +55,7 @@ describe('sync after a crash and with a wrong clock', () => {
       expect(await exited).toBe('SIGKILL');
       expect(killedAt!.pending).toBeGreaterThan(0);
 
-      const after = openTestConsole({ file, sync: { start: true, backoffBaseMs: 20, backoffCapMs: 200 } });
-      open.push(after);
+      const after = lab.keep(openTestConsole({ file, sync: { start: true, backoffBaseMs: 20, backoffCapMs: 200 } }));
       await waitForSync(after, live, 'the restarted console to finish its drain');
 
       const held = await trackerEvents(tracker.url, deviceToken(after));
@@ -87,12 +75,12 @@ describe('sync after a crash and with a wrong clock', () => {
     'converges when one console runs an hour fast and another an hour slow, and flags the drift',
     { timeout: 120_000 },
     async () => {
-      const normal = await syncConsole(dir.path, 'normal');
-      const fast = await syncConsole(dir.path, 'fast', { wallClock: () => Date.now() + 3_600_000 });
-      const slow = await syncConsole(dir.path, 'slow', { wallClock: () => Date.now() - 3_600_000 });
-      open.push(normal, fast, slow);
+      const normal = await lab.syncConsole('normal');
+      const fast = await lab.syncConsole('fast', { wallClock: () => Date.now() + 3_600_000 });
+      const slow = await lab.syncConsole('slow', { wallClock: () => Date.now() - 3_600_000 });
       const shared = await normal.call<{ id: string }>('incidents.create', technical('Delad händelse'));
-      for (const c of [normal, fast, slow]) await enrol(c, tracker.url, await enrolmentCode(tracker.url));
+      const { url } = lab.tracker;
+      for (const c of [normal, fast, slow]) await enrol(c, url, await enrolmentCode(url));
       const all = () => eventCount(normal);
       await Promise.all(
         [fast, slow].map((c) =>
@@ -134,15 +122,15 @@ describe('sync after a crash and with a wrong clock', () => {
   );
 
   it('quarantines an event the tracker refuses, keeps it, and delivers the rest', { timeout: 60_000 }, async () => {
-    const c = await syncConsole(dir.path, 'quarantine');
-    open.push(c);
+    const { url } = lab.tracker;
+    const c = await lab.syncConsole('quarantine');
     await c.call('incidents.create', technical('Före'));
     const foreign = await c.call<{ id: string }>('incidents.create', {
       ...technical('Fel anläggning'),
       facility: 'Annan anläggning',
     });
     await c.call('incidents.create', technical('Efter'));
-    await enrol(c, tracker.url, await enrolmentCode(tracker.url));
+    await enrol(c, url, await enrolmentCode(url));
     const status = await waitForSync(c, (s) => live(s) && s.quarantined === 1, 'the bad event to be quarantined');
     expect(status.pending).toBe(0);
 
@@ -154,10 +142,7 @@ describe('sync after a crash and with a wrong clock', () => {
       field: expect.stringMatching(/payload\.facility$/),
     });
     expect(c.core.store.getEvent(q!.eventId)).not.toBeNull();
-    const titles = (await trackerEvents(tracker.url, deviceToken(c)))
-      .filter((e) => e.deviceId === c.core.info().deviceId && e.type === 'incident.created')
-      .map((e) => (e.payload as { title: string }).title);
-    expect(titles).toEqual(['Före', 'Efter']);
+    expect(await ownTitlesAtTracker(url, c)).toEqual(['Före', 'Efter']);
     // The engine keeps its pending count without recounting: it must agree with the log.
     await c.call('incidents.create', technical('Senare'));
     expect(c.core.sync.status().pending).toBe(c.core.store.outboxCount());
@@ -168,8 +153,8 @@ describe('sync after a crash and with a wrong clock', () => {
     { timeout: 60_000 },
     async () => {
       // Batches of 10: the engine reads each next batch while the previous push is in flight.
-      const c = await syncConsole(dir.path, 'batches', { sync: { batchSize: 10 } });
-      open.push(c);
+      const { url } = lab.tracker;
+      const c = await lab.syncConsole('batches', { sync: { batchSize: 10 } });
       const titles: string[] = [];
       for (let i = 0; i < 45; i++) {
         const foreign = i === 23;
@@ -179,14 +164,10 @@ describe('sync after a crash and with a wrong clock', () => {
         });
         if (!foreign) titles.push(`Händelse ${i}`);
       }
-      await enrol(c, tracker.url, await enrolmentCode(tracker.url));
+      await enrol(c, url, await enrolmentCode(url));
       await waitForSync(c, (s) => live(s) && s.quarantined === 1, 'the backlog to drain');
 
-      const stored = (await trackerEvents(tracker.url, deviceToken(c)))
-        .filter((e) => e.deviceId === c.core.info().deviceId && e.type === 'incident.created')
-        .sort((a, b) => a.serverSeq - b.serverSeq)
-        .map((e) => (e.payload as { title: string }).title);
-      expect(stored).toEqual(titles);
+      expect(await ownTitlesAtTracker(url, c)).toEqual(titles);
       expect(c.core.store.outboxCount()).toBe(0);
       expect(c.core.sync.status().pending).toBe(0);
     },

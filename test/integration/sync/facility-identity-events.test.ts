@@ -5,20 +5,19 @@
  * recovery. Its lines, the outage and its report are one facility, Anstalt A, on the
  * console and at HQ; the events it signed before adopting are left as they were.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { LineBoard } from '../../../src-shared/telephony.ts';
 import type { Outage } from '../../../src-shared/outages.ts';
 import type { PeriodReport } from '../../../src-shared/figures-report.ts';
 import type { ChildTracker } from '../tracker/child-tracker.ts';
 import { trackerClient } from '../tracker/http-client.ts';
 import type { TestConsole } from '../../support/consoles.ts';
-import { hqAdmin, startTracker, syncConsole, waitForSync } from './sync-lab.ts';
+import { hqAdmin, waitForSync } from './sync-lab.ts';
+import { syncLab } from './sync-lab-scope.ts';
 import { switchableProbes, writeTrunkConfig } from '../../e2e/hq-lab.ts';
 
-let dir: string;
+const lab = syncLab('guardline-identity-events-');
 let tracker: ChildTracker;
 let c: TestConsole;
 let trunk: { down: boolean };
@@ -49,21 +48,14 @@ async function boardWhere(check: (b: LineBoard) => boolean, what: string): Promi
 const trunkState = (b: LineBoard) => b.lines.find((l) => l.id === 'trunk1')?.state;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'guardline-identity-events-'));
-  tracker = await startTracker(join(dir, 'tracker.sqlite'));
-  const config = join(dir, 'guardline.config.json');
+  tracker = await lab.startTracker();
+  const config = join(lab.dir, 'guardline.config.json');
   writeTrunkConfig(config, { id: 'demo', name: 'Demoanläggningen' });
   const probes = switchableProbes();
   trunk = probes.trunk;
-  c = await syncConsole(dir, 'demo', { telephony: { configFile: config, runProbe: probes.runner } });
+  c = await lab.syncConsole('demo', { telephony: { configFile: config, runProbe: probes.runner } });
   await c.core.ready;
 }, 60_000);
-
-afterAll(async () => {
-  await c?.close();
-  await tracker?.kill();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 describe('one facility identity in line and outage events', () => {
   it('files what the console recorded before and after adopting Anstalt A under Anstalt A, at HQ and on the console', async () => {

@@ -5,32 +5,31 @@
  * and after adopting shows, reports and is listed at HQ under the tracker's one id and
  * name. A tracker database from before the fix gets each facility's id as its name.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openTrackerDb } from '../../../src-tracker/db/database.ts';
 import { trackerMigrations } from '../../../src-tracker/db/migrations/index.ts';
 import type { TrackerDatabase } from '../../../src-tracker/db/schema.ts';
 import type { ChildTracker } from '../tracker/child-tracker.ts';
 import { trackerClient } from '../tracker/http-client.ts';
 import type { TestConsole } from '../../support/consoles.ts';
-import { hqAdmin, startTracker, syncConsole, waitForSync } from './sync-lab.ts';
+import { hqAdmin, waitForSync } from './sync-lab.ts';
+import { syncLab } from './sync-lab-scope.ts';
 import { alwaysUp } from '../reports/report-lab.ts';
 import { incidentInput } from '../../support/incidents.ts';
 
-let dir: string;
+const lab = syncLab('guardline-identity-');
 let tracker: ChildTracker;
 let c: TestConsole;
 const admin = () => trackerClient(tracker.url);
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'guardline-identity-'));
-  tracker = await startTracker(join(dir, 'tracker.sqlite'));
-  const config = join(dir, 'guardline.config.json');
+  tracker = await lab.startTracker();
+  const config = join(lab.dir, 'guardline.config.json');
   writeFileSync(
     config,
     JSON.stringify({
@@ -50,17 +49,11 @@ beforeAll(async () => {
       reserveProcedure: { sv: 'Radio kanal 3', en: 'Radio channel 3' },
     }),
   );
-  c = await syncConsole(dir, 'demo', { telephony: { configFile: config, runProbe: alwaysUp } });
+  c = await lab.syncConsole('demo', { telephony: { configFile: config, runProbe: alwaysUp } });
   await c.core.ready;
   expect((await c.call<{ facility: { name: string } | null }>('lines.board', {})).facility?.name).toBe(
     'Demoanläggningen',
   );
-});
-
-afterAll(async () => {
-  await c?.close();
-  await tracker?.kill();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 async function code(): Promise<string> {
@@ -141,7 +134,7 @@ describe('one facility identity', () => {
 
 describe('migration to one facility identity', () => {
   it('names every existing facility by its id', async () => {
-    const file = join(dir, 'old-tracker.sqlite');
+    const file = join(lab.dir, 'old-tracker.sqlite');
     const old = new Kysely<TrackerDatabase>({ dialect: new SqliteDialect({ database: new Database(file) }) });
     const migrated = await new Migrator({ db: old, provider: trackerMigrations }).migrateTo('0003-projection-cursors');
     expect(migrated.error).toBeUndefined();

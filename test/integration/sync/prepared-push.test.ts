@@ -7,42 +7,18 @@
  * A loopback proxy in front of a real tracker records each push body and, as it arrives,
  * what the console's outbox holds at that moment.
  */
-import { afterAll, describe, expect, it } from 'vitest';
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import type { ChildTracker } from '../tracker/child-tracker.ts';
-import { cleanupTestConsoles, type TestConsole } from '../../support/consoles.ts';
-import { incidentInput } from '../../support/incidents.ts';
-import { tempDir } from '../../support/temp.ts';
+import type { TestConsole } from '../../support/consoles.ts';
+import { technicalIncident as technical } from '../../support/incidents.ts';
 import { pushBody } from '../../../src-main/core/sync/push-body.ts';
-import type { SyncStatus } from '../../../src-shared/sync.ts';
-import {
-  deviceToken,
-  enrol,
-  enrolmentCode,
-  startTracker,
-  syncConsole,
-  trackerEvents,
-  waitForSync,
-} from './sync-lab.ts';
+import { enrol, enrolmentCode, live, logTechnicalIncidents, ownTitlesAtTracker, waitForSync } from './sync-lab.ts';
+import { syncLab } from './sync-lab-scope.ts';
 
-const dir = tempDir('guardline-sync-prepared-');
-const open: TestConsole[] = [];
-const servers: Server[] = [];
-let tracker: ChildTracker;
-
-afterAll(async () => {
-  for (const c of open) await c.close();
-  for (const s of servers) await new Promise((done) => s.close(done));
-  await tracker?.kill();
-  cleanupTestConsoles();
-  dir.cleanup();
-});
+const lab = syncLab('guardline-sync-prepared-');
 
 const BATCH = 5;
-const technical = (title: string) => incidentInput({ title, category: 'technical', severity: 'medium' });
-const live = (s: SyncStatus) => s.pending === 0 && s.state === 'live';
 
 interface SeenPush {
   body: string;
@@ -101,16 +77,9 @@ async function proxy(
       void hold(seen).then(() => pass(req, res, body, seen));
     });
   });
-  servers.push(server);
+  lab.closeBeforeTracker(() => new Promise((done) => server.close(() => done())));
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, pushes };
-}
-
-async function ownTitles(c: TestConsole): Promise<string[]> {
-  return (await trackerEvents(tracker.url, deviceToken(c)))
-    .filter((e) => e.deviceId === c.core.info().deviceId && e.type === 'incident.created')
-    .sort((a, b) => a.serverSeq - b.serverSeq)
-    .map((e) => (e.payload as { title: string }).title);
 }
 
 describe('the push written ahead while the previous one is in flight', () => {
@@ -118,14 +87,9 @@ describe('the push written ahead while the previous one is in flight', () => {
     'sends, push after push, the body the outbox read gives when it is sent, events created meanwhile later',
     { timeout: 120_000 },
     async () => {
-      tracker = await startTracker(join(dir.path, 'tracker.sqlite'));
-      const c = await syncConsole(dir.path, 'plain', { sync: { batchSize: BATCH } });
-      open.push(c);
-      const titles: string[] = [];
-      for (let i = 0; i < 23; i++) {
-        titles.push(`Händelse ${i}`);
-        await c.call('incidents.create', technical(`Händelse ${i}`));
-      }
+      const tracker = await lab.startTracker();
+      const c = await lab.syncConsole('plain', { sync: { batchSize: BATCH } });
+      const titles = await logTechnicalIncidents(c, 23, 'Händelse');
       let created = 0;
       const { url, pushes } = await proxy(
         tracker.url,
@@ -146,7 +110,7 @@ describe('the push written ahead while the previous one is in flight', () => {
       for (const [i, p] of drained.entries()) {
         expect(p.body, `push ${i}`).toBe(i === 0 ? p.fromStart : p.afterPrevious);
       }
-      expect(await ownTitles(c)).toEqual(titles);
+      expect(await ownTitlesAtTracker(tracker.url, c)).toEqual(titles);
       expect(new Set(drained.flatMap((p) => p.ids)).size).toBe(drained.flatMap((p) => p.ids).length);
     },
   );
@@ -155,8 +119,8 @@ describe('the push written ahead while the previous one is in flight', () => {
     'drops the body written ahead when the tracker refuses an event in the middle of the drain',
     { timeout: 120_000 },
     async () => {
-      const c = await syncConsole(dir.path, 'refused', { sync: { batchSize: BATCH } });
-      open.push(c);
+      const { tracker } = lab;
+      const c = await lab.syncConsole('refused', { sync: { batchSize: BATCH } });
       const titles: string[] = [];
       // The outbox already holds the administrator's events. Placed so that the refused
       // event opens a batch and the batch after it is short (two events).
@@ -213,7 +177,7 @@ describe('the push written ahead while the previous one is in flight', () => {
       expect(late).toHaveLength(2);
       expect(nextRead!.ids).toEqual(expect.arrayContaining(late));
       expect(c.core.sync.quarantine().map((q) => q.eventId)).toEqual([foreignId]);
-      expect(await ownTitles(c)).toEqual(titles);
+      expect(await ownTitlesAtTracker(tracker.url, c)).toEqual(titles);
     },
   );
 });

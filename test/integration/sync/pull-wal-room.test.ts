@@ -4,36 +4,24 @@
  * checkpoint worker to copy what is left, so SQLite restarts the log instead of its backstop
  * checkpointing inside one of the pull's commits on the console's thread.
  */
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { closeSync } from 'node:fs';
 import { BACKSTOP_PAGES, openWalIndex, walFrames } from '../../../src-common/sqlite-checkpointer.ts';
-import type { ChildTracker } from '../tracker/child-tracker.ts';
-import { cleanupTestConsoles, type TestConsole } from '../../support/consoles.ts';
-import { tempDir } from '../../support/temp.ts';
 import { offlineBacklog } from '../../bench/sync/offline-events.ts';
-import { enrol, enrolmentCode, eventCount, FACILITY, startTracker, syncConsole, waitForSync } from './sync-lab.ts';
+import { enrol, enrolmentCode, eventCount, FACILITY, waitForSync } from './sync-lab.ts';
+import { syncLab } from './sync-lab-scope.ts';
 
-const dir = tempDir('guardline-pull-room-');
-const consoles: TestConsole[] = [];
-let tracker: ChildTracker | null = null;
+const lab = syncLab('guardline-pull-room-');
 const UNIT = 'Avdelning B';
 const OPTIONS = { unit: UNIT, escalationPolicies: [] };
 /** Events to pull: about one and a half times the backstop's worth of WAL frames. */
 const EVENTS = 24_000;
 
-afterAll(async () => {
-  for (const c of consoles) await c.close();
-  await tracker?.kill();
-  cleanupTestConsoles();
-  dir.cleanup();
-});
-
 describe('a long pull from the tracker', () => {
   it("restarts the WAL as it goes: SQLite's backstop never checkpoints inside one of the pull's commits", async () => {
-    tracker = await startTracker(`${dir.path}/tracker.sqlite`);
+    const tracker = await lab.startTracker();
     // A console that logged a long outage pushes its backlog to the tracker …
-    const a = await syncConsole(dir.path, 'a', OPTIONS);
-    consoles.push(a);
+    const a = await lab.syncConsole('a', OPTIONS);
     const deviceId = a.core.store.getMeta('device_id')!;
     const backlog = offlineBacklog({
       count: EVENTS,
@@ -48,8 +36,7 @@ describe('a long pull from the tracker', () => {
     await waitForSync(a, (s) => s.pending === 0 && s.state === 'live', "A's backlog drained");
 
     // … and a console enrolled after it pulls all of it, page after page.
-    const b = await syncConsole(dir.path, 'b', OPTIONS);
-    consoles.push(b);
+    const b = await lab.syncConsole('b', OPTIONS);
     const store = b.core.store;
     const shm = openWalIndex(b.file)!;
     let most = 0;

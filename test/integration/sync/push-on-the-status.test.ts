@@ -11,40 +11,13 @@
  * The second test garbles one push's answer body under its 200: the drain stops once the one
  * push sent after it settles, and every event reaches the tracker exactly once.
  */
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
-import type { ChildTracker } from '../tracker/child-tracker.ts';
-import { cleanupTestConsoles, type TestConsole } from '../../support/consoles.ts';
-import { incidentInput } from '../../support/incidents.ts';
-import { tempDir } from '../../support/temp.ts';
-import type { SyncStatus } from '../../../src-shared/sync.ts';
-import {
-  deviceToken,
-  enrol,
-  enrolmentCode,
-  startTracker,
-  syncConsole,
-  trackerEvents,
-  waitForSync,
-} from './sync-lab.ts';
+import { expect, it } from 'vitest';
+import { enrol, enrolmentCode, live, logTechnicalIncidents, ownTitlesAtTracker, waitForSync } from './sync-lab.ts';
+import { syncLab } from './sync-lab-scope.ts';
 
-const dir = tempDir('guardline-sync-on-the-status-');
-const open: TestConsole[] = [];
-const servers: Server[] = [];
-let tracker: ChildTracker;
-
-afterAll(async () => {
-  for (const c of open) await c.close();
-  for (const s of servers) {
-    s.closeAllConnections();
-    await new Promise((done) => s.close(done));
-  }
-  await tracker?.kill();
-  cleanupTestConsoles();
-  dir.cleanup();
-});
+const lab = syncLab('guardline-sync-on-the-status-');
 
 const BATCH = 40;
 const INCIDENTS = 230;
@@ -52,7 +25,6 @@ const INCIDENTS = 230;
 const HELD = 3;
 /** The longest a body is held when no next push comes (the engine that waits for it). */
 const HOLD_AT_MOST_MS = 4_000;
-const live = (s: SyncStatus) => s.pending === 0 && s.state === 'live';
 
 /** What passed through the proxy, in the order it arrived. */
 interface Seen {
@@ -137,34 +109,21 @@ async function startProxy(target: string, options: ProxyOptions) {
       upstream.end(body);
     });
   });
-  servers.push(server);
+  lab.closeBeforeTracker(async () => {
+    server.closeAllConnections();
+    await new Promise((done) => server.close(done));
+  });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, ...result, result };
 }
 
 async function consoleWithBacklog(name: string) {
-  const c = await syncConsole(dir.path, name, { sync: { batchSize: BATCH } });
-  open.push(c);
-  const titles: string[] = [];
-  for (let i = 0; i < INCIDENTS; i++) {
-    titles.push(`${name} ${i}`);
-    await c.call(
-      'incidents.create',
-      incidentInput({ title: `${name} ${i}`, category: 'technical', severity: 'medium' }),
-    );
-  }
-  return { c, titles };
-}
-
-async function ownTitlesAtTracker(c: TestConsole): Promise<string[]> {
-  return (await trackerEvents(tracker.url, deviceToken(c)))
-    .filter((e) => e.deviceId === c.core.info().deviceId && e.type === 'incident.created')
-    .sort((a, b) => a.serverSeq - b.serverSeq)
-    .map((e) => (e.payload as { title: string }).title);
+  const c = await lab.syncConsole(name, { sync: { batchSize: BATCH } });
+  return { c, titles: await logTechnicalIncidents(c, INCIDENTS, name) };
 }
 
 it('sends the next push before the previous one is answered', { timeout: 180_000 }, async () => {
-  tracker = await startTracker(join(dir.path, 'tracker.sqlite'));
+  const tracker = await lab.startTracker();
   const { c, titles } = await consoleWithBacklog('status');
   const proxy = await startProxy(tracker.url, {
     // From the second answer: the first tells the console that this tracker keeps the order of
@@ -182,14 +141,14 @@ it('sends the next push before the previous one is answered', { timeout: 180_000
     byTimer: 0,
   });
   // Every event at the tracker once, in the order it was written.
-  expect(await ownTitlesAtTracker(c)).toEqual(titles);
+  expect(await ownTitlesAtTracker(tracker.url, c)).toEqual(titles);
 });
 
 it(
   'stops after the one push sent on a 200 whose body is garbage, and loses or repeats nothing',
   { timeout: 180_000 },
   async () => {
-    tracker ??= await startTracker(join(dir.path, 'tracker.sqlite'));
+    const tracker = lab.hasTracker ? lab.tracker : await lab.startTracker();
     const { c, titles } = await consoleWithBacklog('garbage');
     const GARBLED = 2;
     const proxy = await startProxy(tracker.url, {
@@ -215,7 +174,7 @@ it(
       .filter((id) => seen[garbled]!.ids.includes(id));
     expect(resentLater).toEqual(seen[garbled]!.ids);
     // ... and the tracker holds every event once, in the order written; the console has nothing pending.
-    expect(await ownTitlesAtTracker(c)).toEqual(titles);
+    expect(await ownTitlesAtTracker(tracker.url, c)).toEqual(titles);
     expect(c.core.sync.status().pending).toBe(0);
   },
 );

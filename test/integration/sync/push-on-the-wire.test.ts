@@ -10,54 +10,23 @@
  * at every synced mark the drain records, no push may still be waiting to be written.
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
-import type { ChildTracker } from '../tracker/child-tracker.ts';
-import { cleanupTestConsoles, type TestConsole } from '../../support/consoles.ts';
-import { incidentInput } from '../../support/incidents.ts';
-import { tempDir } from '../../support/temp.ts';
-import type { SyncStatus } from '../../../src-shared/sync.ts';
-import {
-  deviceToken,
-  enrol,
-  enrolmentCode,
-  startTracker,
-  syncConsole,
-  trackerEvents,
-  waitForSync,
-} from './sync-lab.ts';
+import { expect, it } from 'vitest';
+import { enrol, enrolmentCode, live, logTechnicalIncidents, ownTitlesAtTracker, waitForSync } from './sync-lab.ts';
+import { syncLab } from './sync-lab-scope.ts';
 
-const dir = tempDir('guardline-sync-on-the-wire-');
-const open: TestConsole[] = [];
-let tracker: ChildTracker;
-
-afterAll(async () => {
-  for (const c of open) await c.close();
-  await tracker?.kill();
-  cleanupTestConsoles();
-  dir.cleanup();
-});
+const lab = syncLab('guardline-sync-on-the-wire-');
 
 const BATCH = 40;
 const INCIDENTS = 230;
-const live = (s: SyncStatus) => s.pending === 0 && s.state === 'live';
 const isPush = (method: unknown, path: unknown) => method === 'POST' && String(path).endsWith('/v1/events');
 
 it(
   'records the previous acks and reads the next batch only once the push in flight is on the wire',
   { timeout: 180_000 },
   async () => {
-    tracker = await startTracker(join(dir.path, 'tracker.sqlite'));
-    const c = await syncConsole(dir.path, 'wire', { sync: { batchSize: BATCH } });
-    open.push(c);
-    const titles: string[] = [];
-    for (let i = 0; i < INCIDENTS; i++) {
-      titles.push(`Händelse ${i}`);
-      await c.call(
-        'incidents.create',
-        incidentInput({ title: `Händelse ${i}`, category: 'technical', severity: 'medium' }),
-      );
-    }
+    const tracker = await lab.startTracker();
+    const c = await lab.syncConsole('wire', { sync: { batchSize: BATCH } });
+    const titles = await logTechnicalIncidents(c, INCIDENTS, 'Händelse');
 
     let handedToFetch = 0;
     let written = 0;
@@ -92,10 +61,6 @@ it(
     expect(unwrittenAtMarks.length).toBeGreaterThan(INCIDENTS / BATCH);
     expect(unwrittenAtMarks.filter((n) => n !== 0)).toEqual([]);
     // Every event at the tracker once, in the order it was written.
-    const own = (await trackerEvents(tracker.url, deviceToken(c)))
-      .filter((e) => e.deviceId === c.core.info().deviceId && e.type === 'incident.created')
-      .sort((a, b) => a.serverSeq - b.serverSeq)
-      .map((e) => (e.payload as { title: string }).title);
-    expect(own).toEqual(titles);
+    expect(await ownTitlesAtTracker(tracker.url, c)).toEqual(titles);
   },
 );

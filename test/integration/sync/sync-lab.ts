@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { startChildTracker, type ChildTracker } from '../tracker/child-tracker.ts';
 import { hqSignIn, trackerClient, type HqCredential } from '../tracker/http-client.ts';
+import { technicalIncident } from '../../support/incidents.ts';
 import { openTestConsole, type TestConsole, type TestConsoleOptions } from '../../support/consoles.ts';
 import { foldIncident } from '../../../src-shared/incident-fold.ts';
 import { projectionHash } from '../../../src-shared/projection-hash.ts';
@@ -92,6 +93,27 @@ export function waitForSync(
     });
     check();
   });
+}
+
+/** Nothing left to push and the link up: a drain finished. */
+export const live = (s: Pick<SyncStatus, 'pending' | 'state'>): boolean => s.pending === 0 && s.state === 'live';
+
+/** Log `count` technical incidents titled `<tag> <i>`, one command each; their titles, in order. */
+export async function logTechnicalIncidents(c: TestConsole, count: number, tag: string): Promise<string[]> {
+  const titles: string[] = [];
+  for (let i = 0; i < count; i++) {
+    titles.push(`${tag} ${i}`);
+    await c.call('incidents.create', technicalIncident(`${tag} ${i}`));
+  }
+  return titles;
+}
+
+/** The titles of the incidents the console created, as the tracker holds them, in the tracker's order. */
+export async function ownTitlesAtTracker(trackerUrl: string, c: TestConsole): Promise<string[]> {
+  return (await trackerEvents(trackerUrl, deviceToken(c)))
+    .filter((e) => e.deviceId === c.core.info().deviceId && e.type === 'incident.created')
+    .sort((a, b) => a.serverSeq - b.serverSeq)
+    .map((e) => (e.payload as { title: string }).title);
 }
 
 /** Events in the console's log that consoles authored (the tracker's `device.enrolled` records left out). */

@@ -1,20 +1,14 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import type { ChildTracker } from './child-tracker.ts';
 import { trackerClient } from './http-client.ts';
-import { cleanupTestConsoles, type TestConsole } from '../../support/consoles.ts';
-import { tempDir } from '../../support/temp.ts';
-import { hqAdmin, FACILITY, deviceToken, enrol, enrolmentCode, startTracker, syncConsole } from '../sync/sync-lab.ts';
+import type { TestConsole } from '../../support/consoles.ts';
+import { hqAdmin, FACILITY, deviceToken, enrol, enrolmentCode } from '../sync/sync-lab.ts';
+import { syncLab } from '../sync/sync-lab-scope.ts';
 
-const dir = tempDir('guardline-hq-roster-');
+const lab = syncLab('guardline-hq-roster-');
 let tracker: ChildTracker;
-const consoles: TestConsole[] = [];
-afterAll(async () => {
-  for (const c of consoles) await c.close();
-  await tracker?.kill();
-  cleanupTestConsoles();
-  dir.cleanup();
-});
+/** The first test's console, enrolled: its device token is not an HQ admin's. */
+let unitB: TestConsole;
 
 type StaffRow = { staffNumber: string; role: string; active: boolean };
 const roster = async (c: TestConsole) => (await c.call<{ items: StaffRow[] }>('staff.list')).items;
@@ -24,10 +18,9 @@ describe('roster managed at HQ', () => {
     'reaches the facility’s consoles as events: HQ enrols a guard, who then signs in on a console; a role change follows',
     { timeout: 60_000 },
     async () => {
-      tracker = await startTracker(join(dir.path, 'tracker.sqlite'));
+      tracker = await lab.startTracker();
       const hq = trackerClient(tracker.url);
-      const c = await syncConsole(dir.path, 'unit-b');
-      consoles.push(c);
+      const c = (unitB = await lab.syncConsole('unit-b'));
       await enrol(c, tracker.url, await enrolmentCode(tracker.url));
 
       const enrolled = await hq.post(
@@ -66,7 +59,7 @@ describe('roster managed at HQ', () => {
     const asConsole = await hq.post(
       '/v1/admin/staff',
       { facility: FACILITY, staffNumber: 'X1', name: 'X', role: 'guard' },
-      deviceToken(consoles[0]!),
+      deviceToken(unitB),
     );
     expect(asConsole.status).toBe(403);
     const bad = await hq.post(

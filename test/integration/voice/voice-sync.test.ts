@@ -3,18 +3,16 @@
  * and HQ's period report folds them into the same voice-quality episodes the console
  * shows (and its CSV and TMF621 carry them).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ChildTracker } from '../tracker/child-tracker.ts';
 import { trackerClient } from '../tracker/http-client.ts';
-import { hqAdmin, enrol, enrolmentCode, startTracker, syncConsole, waitForSync } from '../sync/sync-lab.ts';
+import { hqAdmin } from '../sync/sync-lab.ts';
+import { syncLab } from '../sync/sync-lab-scope.ts';
 import type { TestConsole } from '../../support/consoles.ts';
 import type { PeriodReport } from '../../../src-shared/figures-report.ts';
 import type { LineVoiceTestedPayload } from '../../../src-shared/voice.ts';
 import { FACILITY, at, event } from '../../unit/reports/fixtures.ts';
-import { alwaysUp, writeReportConfig } from '../reports/report-lab.ts';
+import { enrolAndPushAll, reportConsole } from '../reports/report-lab.ts';
 import { v7 as uuidv7 } from 'uuid';
 
 const TRACKER_FACILITY = 'Märsta';
@@ -51,17 +49,13 @@ function call(hours: number, verdict: LineVoiceTestedPayload['verdict'], receive
   };
 }
 
-let dir: string;
+const lab = syncLab('guardline-voice-sync-');
 let tracker: ChildTracker;
 let c: TestConsole;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'guardline-voice-sync-'));
-  tracker = await startTracker(join(dir, 'tracker.sqlite'));
-  const config = join(dir, 'guardline.config.json');
-  writeReportConfig(config);
-  c = await syncConsole(dir, 'kumla', { telephony: { configFile: config, runProbe: alwaysUp } });
-  await c.core.ready;
+  tracker = await lab.startTracker();
+  c = await reportConsole(lab);
   const deviceId = c.core.info().deviceId;
   // One-way audio 14:00–14:45 (4 calls every 15 min), good again at 15:00.
   const calls = [
@@ -81,14 +75,7 @@ beforeAll(async () => {
       ),
     ),
   );
-  await enrol(c, tracker.url, await enrolmentCode(tracker.url));
-  await waitForSync(c, (s) => s.pending === 0 && s.lastSuccessAt !== null, 'everything pushed', 30_000);
-});
-
-afterAll(async () => {
-  await c?.close();
-  await tracker?.kill();
-  rmSync(dir, { recursive: true, force: true });
+  await enrolAndPushAll(lab, c);
 });
 
 describe('test calls at HQ', () => {

@@ -5,9 +5,9 @@
  * the very next call, exactly as when every call read the table.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
 import { createRoster } from '../../../src-main/core/auth/roster.ts';
 import { cleanupTestConsoles, enrolStandardRoster, openTestConsole, type TestConsole } from '../../support/consoles.ts';
+import { statementsRunDuring } from '../../support/statement-reads.ts';
 
 let c: TestConsole;
 
@@ -26,27 +26,7 @@ async function staffReadsDuring(
   fn: () => Promise<void>,
   sql = 'SELECT * FROM staff WHERE staff_number = ?',
 ): Promise<number> {
-  const probe = new Database(':memory:');
-  const proto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<string, (...args: unknown[]) => unknown>;
-  probe.close();
-  const original = proto.get!;
-  let reads = 0;
-  const originalAll = proto.all!;
-  proto.get = function (this: { source: string }, ...args: unknown[]) {
-    if (this.source === sql) reads += 1;
-    return original.apply(this, args);
-  };
-  proto.all = function (this: { source: string }, ...args: unknown[]) {
-    if (this.source === sql) reads += 1;
-    return originalAll.apply(this, args);
-  };
-  try {
-    await fn();
-  } finally {
-    proto.get = original;
-    proto.all = originalAll;
-  }
-  return reads;
+  return (await statementsRunDuring((source) => source === sql, fn)).length;
 }
 
 /** A staff event as another console's admin authored it, appended as sync appends pulled events. */

@@ -3,39 +3,22 @@
  * behind the fake Electron (telephony on the demo facility, real SQLite, real escalations);
  * the fake records what the shell asked of windows, tray, dialogs and notifications.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { RunningShell } from '../../../src-main/electron/lifecycle.ts';
 import { incidentInput } from '../../support/incidents.ts';
-import {
-  FakeBrowserWindow,
-  FakeEvent,
-  FakeNotification,
-  FakeTray,
-  SHELL_PATHS,
-  fake,
-  resetFakeElectron,
-} from './fake-electron.ts';
+import { FakeBrowserWindow, FakeEvent, FakeNotification, FakeTray, fake, resetFakeElectron } from './fake-electron.ts';
+import { shellsUnderTest } from './shells-under-test.ts';
 
 vi.mock('electron', async () => (await import('./fake-electron.ts')).electronModule);
 vi.mock('electron-updater', async () => (await import('./fake-updater.ts')).updaterModule);
 
 const { startConsoleShell } = await import('../../../src-main/electron/lifecycle.ts');
 
-const tempRoot = mkdtempSync(join(tmpdir(), 'guardline-keep-'));
-let dirNo = 0;
-const started: RunningShell[] = [];
+const shells = shellsUnderTest(startConsoleShell, 'guardline-keep-');
 const WAIT = { timeout: 15_000 };
 
-async function startShell(platform: NodeJS.Platform = 'win32', extra: string[] = []): Promise<RunningShell> {
-  const argv = ['--data-dir', join(tempRoot, `data-${dirNo++}`), '--unit', 'Avdelning B', ...extra];
-  const running = await startConsoleShell({ argv, env: {}, paths: SHELL_PATHS, platform }).ready;
-  if (!running) throw new Error(`the shell did not start: ${JSON.stringify(fake.errorBoxes)}`);
-  started.push(running);
-  return running;
-}
+const startShell = (platform: NodeJS.Platform = 'win32', extra: string[] = []): Promise<RunningShell> =>
+  shells.startRunning(['--data-dir', shells.freshDir(), '--unit', 'Avdelning B', ...extra], { platform });
 
 const theWindow = () => FakeBrowserWindow.instances[0]!;
 const trayItem = (label: string) =>
@@ -65,12 +48,6 @@ const quitApprovals = (running: RunningShell) =>
       actor: string;
     }[]
   ).map((r) => r.actor);
-
-beforeEach(() => resetFakeElectron());
-afterEach(async () => {
-  for (const running of started.splice(0)) await running.core.close().catch(() => {});
-});
-afterAll(() => rmSync(tempRoot, { recursive: true, force: true }));
 
 describe('closing the window', () => {
   it('hides it in the tray on every platform, and the lines are still probed', async () => {
@@ -229,8 +206,7 @@ describe('identity and start-up', () => {
   it('refuses to run a packaged console without the Chromium sandbox, naming the fix', async () => {
     fake.app.isPackaged = true;
     fake.app.switches.add('no-sandbox');
-    const dataDir = join(tempRoot, `data-${dirNo++}`);
-    expect(await startConsoleShell({ argv: ['--data-dir', dataDir], env: {}, paths: SHELL_PATHS }).ready).toBeNull();
+    expect(await shells.start(['--data-dir', shells.freshDir()]).ready).toBeNull();
     expect(fake.errorBoxes[0]?.title).toBe('Guardline startar inte utan sandlåda');
     expect(fake.errorBoxes[0]?.content).toContain('docs/linux.md');
     expect(fake.app.exitCodes).toEqual([1]);

@@ -1,21 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { RunningShell } from '../../../src-main/electron/lifecycle.ts';
+import { describe, expect, it, vi } from 'vitest';
 import { takeInstanceLock } from '../../../src-main/core/instance-lock.ts';
 import { IPC_INVOKE_CHANNEL, type CallResult } from '../../../src-shared/transport.ts';
-import {
-  FakeBrowserWindow,
-  FakeEvent,
-  FakeNotification,
-  FakeTray,
-  SHELL_PATHS,
-  fake,
-  resetFakeElectron,
-} from './fake-electron.ts';
-import { fakeUpdater, resetFakeUpdater } from './fake-updater.ts';
+import { FakeBrowserWindow, FakeEvent, FakeNotification, FakeTray, SHELL_PATHS, fake } from './fake-electron.ts';
+import { fakeUpdater } from './fake-updater.ts';
+import { shellsUnderTest } from './shells-under-test.ts';
 import { createSyncSettings } from '../../../src-main/core/sync/settings.ts';
 
 vi.mock('electron', async () => (await import('./fake-electron.ts')).electronModule);
@@ -24,39 +15,16 @@ vi.mock('electron-updater', async () => (await import('./fake-updater.ts')).upda
 
 const { startConsoleShell } = await import('../../../src-main/electron/lifecycle.ts');
 
-const tempRoot = mkdtempSync(join(tmpdir(), 'guardline-shell-'));
 const paths = SHELL_PATHS;
-let dirNo = 0;
-const freshDir = () => join(tempRoot, `data-${dirNo++}`);
-const started: RunningShell[] = [];
-
-function start(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  const handle = startConsoleShell({ argv, env, paths });
-  void handle.ready.then((running) => running && started.push(running));
-  return handle;
-}
-
-async function startRunning(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<RunningShell> {
-  const running = await start(argv, env).ready;
-  if (!running) throw new Error(`the shell did not start: ${JSON.stringify(fake.errorBoxes)}`);
-  return running;
-}
+const shells = shellsUnderTest(startConsoleShell, 'guardline-shell-');
+const { freshDir } = shells;
+const start = (argv: string[], env: NodeJS.ProcessEnv = {}) => shells.start(argv, { env });
+const startRunning = (argv: string[], env: NodeJS.ProcessEnv = {}) => shells.startRunning(argv, { env });
 
 const onlyWindow = () => {
   expect(FakeBrowserWindow.instances).toHaveLength(1);
   return FakeBrowserWindow.instances[0]!;
 };
-
-beforeEach(() => {
-  resetFakeElectron();
-  resetFakeUpdater();
-});
-
-afterEach(async () => {
-  for (const running of started.splice(0)) await running.core.close().catch(() => {});
-});
-
-afterAll(() => rmSync(tempRoot, { recursive: true, force: true }));
 
 describe('Electron shell lifecycle', () => {
   it('quits at once as a second instance, opening no store and no window', async () => {

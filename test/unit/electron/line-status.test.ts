@@ -4,14 +4,11 @@
  * subscriber with scripted pushes, the last runs a real console core on the demo
  * facility through the shell's start-up and breaks its emergency line for real.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { PushListener } from '../../../src-main/core/console-core.ts';
-import type { RunningShell } from '../../../src-main/electron/lifecycle.ts';
 import type { LineBoard, LineView } from '../../../src-shared/telephony.ts';
-import { FakeNotification, FakeTray, SHELL_PATHS, resetFakeElectron } from './fake-electron.ts';
+import { FakeNotification, FakeTray } from './fake-electron.ts';
+import { shellsUnderTest } from './shells-under-test.ts';
 
 vi.mock('electron', async () => (await import('./fake-electron.ts')).electronModule);
 vi.mock('electron-updater', async () => (await import('./fake-updater.ts')).updaterModule);
@@ -91,14 +88,7 @@ function setUp() {
   return { c, tray, fake: FakeTray.instances[0]!, stop, notes, shown };
 }
 
-const tempRoot = mkdtempSync(join(tmpdir(), 'guardline-line-status-'));
-const started: RunningShell[] = [];
-
-beforeEach(() => resetFakeElectron());
-afterEach(async () => {
-  for (const running of started.splice(0)) await running.core.close().catch(() => {});
-});
-afterAll(() => rmSync(tempRoot, { recursive: true, force: true }));
+const shells = shellsUnderTest(startConsoleShell, 'guardline-line-status-');
 
 describe('tray status from the lines', () => {
   it('counts critical lines only, and says which are worst', () => {
@@ -177,14 +167,7 @@ describe('line status subscriber', () => {
 
 describe('the Electron shell on the demo facility', () => {
   it('turns the tray red and notifies when the emergency line really fails', async () => {
-    const handle = startConsoleShell({
-      argv: ['--data-dir', join(tempRoot, 'data')],
-      env: {},
-      paths: SHELL_PATHS,
-    });
-    const running = await handle.ready;
-    if (!running) throw new Error('the shell did not start');
-    started.push(running);
+    const running = await shells.startRunning(['--data-dir', shells.freshDir()]);
     const tray = FakeTray.instances[0]!;
     await vi.waitFor(() => expect(tray.tooltip).toBe('Guardline – alla 6 linjer fungerar'), { timeout: 15_000 });
 

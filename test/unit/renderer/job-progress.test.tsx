@@ -4,20 +4,13 @@
  */
 import i18next from 'i18next';
 import { renderToStaticMarkup } from 'react-dom/server';
-import { I18nextProvider, initReactI18next } from 'react-i18next';
+import { I18nextProvider } from 'react-i18next';
 import { beforeAll, describe, expect, it } from 'vitest';
-import sv from '../../../src-renderer/i18n/sv.json' with { type: 'json' };
-import en from '../../../src-renderer/i18n/en.json' with { type: 'json' };
+import { initShippedTranslations } from './shipped-i18n.ts';
 import { JobProgressView, nextShown, type JobProgressEvent } from '../../../src-renderer/app/JobProgress.tsx';
 
 const i18n = i18next.createInstance();
-beforeAll(async () => {
-  await i18n.use(initReactI18next).init({
-    resources: { sv: { translation: sv }, en: { translation: en } },
-    lng: 'sv',
-    interpolation: { escapeValue: false },
-  });
-});
+beforeAll(() => initShippedTranslations(i18n, { react: true }));
 
 const chain = (done: number, total: number, job = 'store.verifyChain#1'): JobProgressEvent => ({
   job,

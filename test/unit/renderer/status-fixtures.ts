@@ -1,4 +1,8 @@
-/** Line views for the status model tests: a working line by default, override what a test is about. */
+/**
+ * Fixtures for the status and sync model tests: a working line and a live sync by default,
+ * override what a test is about.
+ */
+import { MESH_OFF, type SyncStatus } from '../../../src-shared/sync.ts';
 import type { LineView } from '../../../src-shared/telephony.ts';
 
 export function lineView(overrides: Partial<LineView> & { id: string }): LineView {
@@ -19,6 +23,26 @@ export function lineView(overrides: Partial<LineView> & { id: string }): LineVie
     lastSuccessAt: 2_000,
     openOutageId: null,
     lastReport: null,
+    ...overrides,
+  };
+}
+
+/** A console enrolled at a tracker, in step, mesh off; last synced now, clock in step, unless overridden. */
+export function syncStatus(overrides: Partial<SyncStatus> = {}): SyncStatus {
+  return {
+    state: 'live',
+    reason: null,
+    trackerUrl: 'http://127.0.0.1:8787',
+    facility: 'Märsta',
+    mesh: MESH_OFF,
+    pending: 0,
+    quarantined: 0,
+    progress: null,
+    lastSuccessAt: Date.now(),
+    driftMs: 0,
+    driftFlagged: false,
+    nextAttemptAt: null,
+    lastPulledSeq: 0,
     ...overrides,
   };
 }

@@ -5,41 +5,16 @@
  */
 import i18next from 'i18next';
 import { renderToStaticMarkup } from 'react-dom/server';
-import { I18nextProvider, initReactI18next } from 'react-i18next';
+import { I18nextProvider } from 'react-i18next';
 import { beforeAll, describe, expect, it } from 'vitest';
-import sv from '../../../src-renderer/i18n/sv.json' with { type: 'json' };
-import en from '../../../src-renderer/i18n/en.json' with { type: 'json' };
+import { initShippedTranslations } from './shipped-i18n.ts';
 import { SyncIndicatorView } from '../../../src-renderer/features/sync/SyncIndicator.tsx';
-import { MESH_OFF, type SyncStatus } from '../../../src-shared/sync.ts';
+import type { SyncStatus } from '../../../src-shared/sync.ts';
+import { syncStatus as status } from './status-fixtures.ts';
 
 const i18n = i18next.createInstance();
 
-beforeAll(async () => {
-  await i18n.use(initReactI18next).init({
-    resources: { sv: { translation: sv }, en: { translation: en } },
-    lng: 'sv',
-    interpolation: { escapeValue: false },
-  });
-});
-
-function status(patch: Partial<SyncStatus>): SyncStatus {
-  return {
-    state: 'live',
-    reason: null,
-    trackerUrl: 'http://127.0.0.1:8787',
-    facility: 'Märsta',
-    mesh: MESH_OFF,
-    pending: 0,
-    quarantined: 0,
-    progress: null,
-    lastSuccessAt: Date.now(),
-    driftMs: 0,
-    driftFlagged: false,
-    nextAttemptAt: null,
-    lastPulledSeq: 0,
-    ...patch,
-  };
-}
+beforeAll(() => initShippedTranslations(i18n, { react: true }));
 
 function render(s: SyncStatus, onOpen?: () => void): HTMLString {
   return new HTMLString(

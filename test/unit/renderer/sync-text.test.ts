@@ -4,8 +4,7 @@
  */
 import i18next, { type TFunction } from 'i18next';
 import { beforeAll, describe, expect, it } from 'vitest';
-import sv from '../../../src-renderer/i18n/sv.json' with { type: 'json' };
-import en from '../../../src-renderer/i18n/en.json' with { type: 'json' };
+import { initShippedTranslations } from './shipped-i18n.ts';
 import {
   LARGE_DRAIN,
   explanation,
@@ -23,7 +22,8 @@ import {
   durationText,
   relativeTime,
 } from '../../../src-renderer/features/sync/model/time-text.ts';
-import { MESH_OFF, SYNC_STATES, type SyncStatus } from '../../../src-shared/sync.ts';
+import { SYNC_STATES, type SyncStatus } from '../../../src-shared/sync.ts';
+import { syncStatus } from './status-fixtures.ts';
 
 const NBSP = '\u00a0';
 const MINUTE = 60_000;
@@ -35,33 +35,14 @@ let enT: TFunction;
 
 beforeAll(async () => {
   const i18n = i18next.createInstance();
-  await i18n.init({
-    resources: { sv: { translation: sv }, en: { translation: en } },
-    lng: 'sv',
-    interpolation: { escapeValue: false },
-  });
+  await initShippedTranslations(i18n);
   svT = i18n.getFixedT('sv');
   enT = i18n.getFixedT('en');
 });
 
-function status(patch: Partial<SyncStatus>): SyncStatus {
-  return {
-    state: 'live',
-    reason: null,
-    trackerUrl: 'http://127.0.0.1:8787',
-    facility: 'Märsta',
-    mesh: MESH_OFF,
-    pending: 0,
-    quarantined: 0,
-    progress: null,
-    lastSuccessAt: NOW - 2 * MINUTE,
-    driftMs: 120,
-    driftFlagged: false,
-    nextAttemptAt: null,
-    lastPulledSeq: 0,
-    ...patch,
-  };
-}
+/** Last synced two minutes ago, the clock 120 ms off. */
+const status = (patch: Partial<SyncStatus>): SyncStatus =>
+  syncStatus({ lastSuccessAt: NOW - 2 * MINUTE, driftMs: 120, ...patch });
 
 describe('sync indicator text', () => {
   it('says "Synkad" when live with nothing waiting', () => {
