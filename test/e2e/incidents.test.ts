@@ -265,4 +265,8 @@ describe('incidents in the browser host', () => {
       0,
     );
   });
+  // Last: every screen above (list, form, detail, English, the reload after kill -9) has been shown.
+  it('breaks no Content Security Policy rule on any screen it showed', () => {
+    expect(lab.cspViolations).toEqual([]);
+  });
 });

@@ -77,7 +77,11 @@ async function proxy(
       void hold(seen).then(() => pass(req, res, body, seen));
     });
   });
-  lab.closeBeforeTracker(() => new Promise((done) => server.close(() => done())));
+  // Keep-alive connections would hold close() for the agent's idle timeout (about a minute).
+  lab.closeBeforeTracker(async () => {
+    server.closeAllConnections();
+    await new Promise((done) => server.close(done));
+  });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, pushes };
 }
