@@ -7,7 +7,8 @@ targets ask for, so every figure quoted from it was computed here, not typed.
 """
 import json, sys, os
 
-d = sys.argv[1] if len(sys.argv) > 1 else 'bench/results'
+args = [a for a in sys.argv[1:] if not a.startswith("--")]
+d = args[0] if args else "bench/results"
 
 def rows(suite):
     j = json.load(open(os.path.join(d, suite + '.json')))
@@ -36,3 +37,17 @@ drain = next(r for m, r in y.items() if m.startswith('Guardline drain, warm ('))
 print(f"  warm: PouchDB {pouch} docs/s, bare pipe {pipe} events/s, Guardline drain {drain} events/s")
 print(f"  12x PouchDB = {12 * pouch} events/s = {round(12 * pouch / pipe, 2)}x the bare pipe; 0.6x the bare pipe = {round(0.6 * pipe)} events/s")
 print(f"  the drain: {round(drain / pouch, 2)}x PouchDB, {round(drain / pipe, 2)}x the bare pipe")
+
+# With --history: SQLite's one-row commit p99 over the floor's p99 in every full store run kept.
+if '--history' in sys.argv:
+    import glob
+    print('one-row commit p99 / floor p99, full store runs kept in bench/results/history:')
+    for f in sorted(glob.glob('bench/results/history/**/store.json', recursive=True)):
+        j = json.load(open(f))
+        if j.get('quick'):
+            continue
+        r = {x['metric']: x['value'] for x in j.get('rows', [])}
+        fl = r.get('floor: 300 B overwrite in a preallocated file + fdatasync p99')
+        one = r.get('SQLite WAL+FULL one-row commit p99')
+        if fl and one:
+            print(f"  {f}: {one} / {fl} = {round(one / fl, 2)}x")
