@@ -41,14 +41,16 @@ import { DeviceRevokedPayload } from './device-revocation.ts';
 
 export const IncidentCreatedPayload = IncidentFields;
 export const IncidentUpdatedPayload = z.object({ patch: IncidentPatch });
+/** A status change's reason and a note's text (characters), for their schemas and payload-quick.ts. */
+export const PAYLOAD_TEXT_LIMITS = { reason: 1000, note: 5000 } as const;
 export const IncidentStatusChangedPayload = z.object({
   from: IncidentStatus,
   to: IncidentStatus,
-  reason: z.string().trim().max(1000).default(''),
+  reason: z.string().trim().max(PAYLOAD_TEXT_LIMITS.reason).default(''),
 });
 export const IncidentNoteAddedPayload = z.object({
   noteId: Uuid,
-  text: z.string().trim().min(1, { error: 'required' }).max(5000),
+  text: z.string().trim().min(1, { error: 'required' }).max(PAYLOAD_TEXT_LIMITS.note),
 });
 
 /** A supervisor or admin stopped this console (issue 14); it monitors nothing until started again. */

@@ -15,20 +15,15 @@
  * property test (test/unit/shared/mesh-wire-check.test.ts) holds it to zod's answers.
  */
 import { ENVELOPE_LIMITS, EVENT_PAYLOADS } from './events.ts';
-import { Uuid } from './incident.ts';
 import { FeedEvent, MESH_FRAME_MAX_EVENTS } from './mesh-wire.ts';
+import { isPlainObject, keysAre, UUID_PATTERN } from './quick-check.ts';
 import { AUTHOR_HASH_PATTERN, SIGNATURE_PATTERN } from './signed-envelope.ts';
-
-/** The id schema's own pattern (z.uuid's whole check is this regex); without one, nothing is quick. */
-const UUID_PATTERN: RegExp | undefined = Uuid._zod.def.pattern;
 
 const isText = (value: unknown, max: number): boolean =>
   typeof value === 'string' && value.length >= 1 && value.length <= max;
 /** z.number().int(): a safe integer (zod 4); -0 passes, as in zod. */
 const isCount = (value: unknown, min: 0 | 1): boolean =>
   typeof value === 'number' && Number.isSafeInteger(value) && value >= min;
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 
 /**
  * One feed event whose keys are exactly FeedEvent's, in its shape's order (an absent optional
@@ -86,12 +81,8 @@ const OPTIONAL: ReadonlySet<string> = new Set(
  * else, at most MESH_FRAME_MAX_EVENTS events, each a quick feed event. False: ask zod.
  */
 export function quickEventsFrame(json: unknown): boolean {
-  if (UUID_PATTERN === undefined || !isPlainObject(json)) return false;
-  let i = 0;
-  for (const key in json) {
-    if (!Object.hasOwn(json, key) || key !== FRAME_ORDER[i++]) return false;
-  }
-  if (i !== FRAME_ORDER.length || json.t !== 'events' || !isCount(json.last, 0)) return false;
+  if (UUID_PATTERN === undefined || !isPlainObject(json) || !keysAre(json, FRAME_ORDER)) return false;
+  if (json.t !== 'events' || !isCount(json.last, 0)) return false;
   const events = json.events;
   if (!Array.isArray(events) || Object.getPrototypeOf(events) !== Array.prototype) return false;
   if (events.length > MESH_FRAME_MAX_EVENTS) return false;
