@@ -70,9 +70,12 @@ const CLOSED_STATUSES = new Set(['resolved', 'closed']);
 export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
   const { store, queries, event, wallClock, timers } = deps;
   const getIncident = store.db.prepare<[string], { doc: string }>('SELECT doc FROM incidents WHERE id = ?');
-  // What a check decides on: the incident row's columns and how many escalations it has had.
+  // What a check decides on: the incident row's columns, how many escalations it has had and
+  // how many of them are not resolved (a closed incident's check resolves those, round 12aa).
   const TRIAGE = `SELECT id, status, category, severity,
-                         (SELECT count(*) FROM escalations e WHERE e.incident_id = i.id) AS escalations
+                         (SELECT count(*) FROM escalations e WHERE e.incident_id = i.id) AS escalations,
+                         (SELECT count(*) FROM escalations e
+                           WHERE e.incident_id = i.id AND e.status != 'resolved') AS open
                     FROM incidents i`;
   const getTriage = store.db.prepare<[string], Triage>(`${TRIAGE} WHERE id = ?`);
   const getTriages = store.db.prepare<[string], Triage>(`${TRIAGE} WHERE id IN (SELECT value FROM json_each(?))`);
@@ -263,14 +266,31 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
   function dropQuiet(limit: number) {
     const incidents = take(toCheck, limit);
     if (incidents.length > 0) {
-      const triages = new Map(getTriages.all(JSON.stringify(incidents)).map((row) => [row.id, row]));
-      for (const id of incidents) if (!checkMayWrite(triages.get(id) ?? null)) toCheck.delete(id);
+      // An open incident no policy matches is told quiet from the projector's memory of its row
+      // (its status, category and severity, as triageOf reads them) without a statement: most of
+      // a catch-up's incidents, read by id with two counts each before (round 12aa). The rest
+      // (closed, matching a policy, or not held) are read as before.
+      const policies = deps.policies();
+      const ask: string[] = [];
+      for (const id of incidents) {
+        const written = incidentWrittenNow(store.db, id);
+        if (written && !CLOSED_STATUSES.has(written.status) && matchingPolicy(policies, written) === null) {
+          toCheck.delete(id);
+        } else ask.push(id);
+      }
+      if (ask.length > 0) {
+        const triages = new Map(getTriages.all(JSON.stringify(ask)).map((row) => [row.id, row]));
+        for (const id of ask) if (!checkMayWrite(triages.get(id) ?? null)) toCheck.delete(id);
+      }
     }
     const escalations = take(toDrive, limit);
     if (escalations.length > 0) {
-      for (const id of getResolved.all(JSON.stringify(escalations))) {
-        toDrive.delete(id);
-        forget(id);
+      const done = new Set(getResolved.all(JSON.stringify(escalations)));
+      for (const id of escalations) {
+        if (done.has(id)) {
+          toDrive.delete(id);
+          forget(id);
+        } else if (armIfNothingDue(id)) toDrive.delete(id);
       }
     }
   }
@@ -287,6 +307,7 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
     if (!written) return getTriage.get(incidentId) ?? null;
     const { status, category, severity } = written;
     let escalations: number | undefined;
+    let open: number | undefined;
     return {
       id: incidentId,
       status,
@@ -295,14 +316,19 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
       get escalations() {
         return (escalations ??= queries.countForIncident(incidentId));
       },
+      get open() {
+        return (open ??= queries.openForIncident(incidentId).length);
+      },
     };
   }
 
   /** Whether checking an incident with this triage may record anything (checkIncident's own early ends). */
   function checkMayWrite(triage: Triage | null): boolean {
     if (!triage) return false;
-    // Closed: only its open escalations are to resolve.
-    if (CLOSED_STATUSES.has(triage.status)) return triage.escalations > 0;
+    // Closed: only its open escalations are to resolve (those not resolved yet; a catch-up's
+    // resolved threats, whose escalations were resolved before them, each cost a slice's
+    // transaction and a read of none, round 12aa).
+    if (CLOSED_STATUSES.has(triage.status)) return triage.open > 0;
     // The policy before the count (see triageOf): an incident no policy matches never starts one.
     if (matchingPolicy(deps.policies(), triage as Pick<Incident, 'category' | 'severity'>) === null) return false;
     // Only the first escalation of an incident starts by itself; editing a handled incident does not re-alarm.
@@ -393,6 +419,35 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
     return event('escalation.notified', escalationId, { incidentId, level, round, targets }, SYSTEM_ACTOR, id);
   }
 
+  /**
+   * A drive that can record nothing, done without a transaction: when no step of the escalation
+   * is due now, what `drive` would do (its timer set for the next deadline, or none) and true;
+   * otherwise nothing and false. A catch-up's escalations just started or acknowledged are
+   * mostly so, and each drive cost a slice's transaction (round 12aa).
+   */
+  function armIfNothingDue(escalationId: string): boolean {
+    const state = load(escalationId);
+    const now = wallClock();
+    if (state && dueAction(state, now)) return false;
+    forget(escalationId);
+    if (state) arm(escalationId, state, now);
+    return true;
+  }
+
+  /** One timer for the escalation's next deadline, when it has one. */
+  function arm(escalationId: string, state: EscalationState, now: number) {
+    const next = nextAction(state);
+    if (next.kind === 'none' || stopped) return;
+    deadlines.set(
+      escalationId,
+      timers.setTimeout(() => {
+        deadlines.delete(escalationId);
+        toDrive.add(escalationId);
+        drain();
+      }, next.dueAt - now),
+    );
+  }
+
   /** Record every step that is due now, then arm one timer for the next deadline. */
   function drive(escalationId: string) {
     forget(escalationId);
@@ -401,17 +456,7 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
       const now = wallClock();
       const action = dueAction(state, now);
       if (!action) {
-        const next = nextAction(state);
-        if (next.kind !== 'none' && !stopped) {
-          deadlines.set(
-            escalationId,
-            timers.setTimeout(() => {
-              deadlines.delete(escalationId);
-              toDrive.add(escalationId);
-              drain();
-            }, next.dueAt - now),
-          );
-        }
+        arm(escalationId, state, now);
         return;
       }
       const { incidentId } = state;
@@ -512,6 +557,8 @@ interface Triage {
   category: string;
   severity: string;
   escalations: number;
+  /** Its escalations not resolved yet (what a closed incident's check resolves). */
+  open: number;
 }
 
 /** Up to `limit` members of `set`, in its order. */

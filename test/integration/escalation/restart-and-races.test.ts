@@ -295,6 +295,80 @@ describe('two consoles racing offline', () => {
     expect(b.events('escalation.started').map((e) => e.streamId)).toEqual([escalationIdFor(alarming.id, 1)]);
   });
 
+  it('a catch-up of threats handled on the sender and of alarms with nothing due yet opens no transaction of the runner, and the alarms still climb', async () => {
+    // A logs with its runner on: threats acknowledged and resolved (their escalations resolved
+    // before the incident), and threats still alarming, notified at level 1 with the timeout
+    // ahead. B gets it all in one batch: its checks of the resolved threats find no escalation
+    // left open and its drives of the alarming ones nothing due, so nothing is written and no
+    // slice of steps is opened (round 12aa: each was a transaction before); the alarming ones'
+    // timers are armed all the same, so they time out and climb on B as on A.
+    const a = console_();
+    const b = console_();
+    await rosterShared(a, b);
+    await a.signIn('S1');
+    await b.signIn('S1');
+    const handled: Incident[] = [];
+    for (let i = 0; i < 4; i++) {
+      const threat = await a.call<Incident>('incidents.create', incidentInput());
+      const [escalation] = (await a.call<{ items: EscalationView[] }>('escalation.list', { incidentId: threat.id }))
+        .items;
+      await a.call('escalation.acknowledge', { escalationId: escalation!.escalationId });
+      await a.call('incidents.setStatus', { id: threat.id, to: 'resolved' });
+      handled.push(threat);
+    }
+    const alarming = [
+      await a.call<Incident>('incidents.create', incidentInput()),
+      await a.call<Incident>('incidents.create', incidentInput()),
+    ];
+    await a.call<Incident>('incidents.create', incidentInput({ severity: 'medium' }));
+    const backlog = a.events().filter((e) => e.type.startsWith('incident.') || e.type.startsWith('escalation.'));
+    const transactions = vi.spyOn(b.core.store, 'transaction');
+    const before = b.events().length;
+    deliver(backlog, b);
+    expect(b.events().length - before).toBe(backlog.length);
+    expect(transactions).not.toHaveBeenCalled();
+    const own = (x: TestConsole) =>
+      x.events().filter((e) => e.deviceId === x.core.info().deviceId && e.type.startsWith('escalation.'));
+    expect(own(b)).toEqual([]);
+    for (const threat of handled) {
+      const { items } = await b.call<{ items: EscalationView[] }>('escalation.list', { incidentId: threat.id });
+      expect(items.map((e) => e.status)).toEqual(['resolved']);
+    }
+    // The alarming ones' level-1 timeouts fire on B (its own steps) as on A.
+    await vi.advanceTimersByTimeAsync(2 * 60_000);
+    const timedOut = (x: TestConsole) =>
+      x
+        .events('escalation.timed_out')
+        .filter((e) => e.deviceId === x.core.info().deviceId)
+        .map((e) => e.streamId)
+        .sort();
+    const expected = alarming.map((i) => escalationIdFor(i.id, 1)).sort();
+    expect([...new Set(timedOut(a))]).toEqual(expected);
+    expect(timedOut(b)).toEqual(timedOut(a));
+  });
+
+  it('in a catch-up, an incident off the policies resolved with its escalation still open has that escalation resolved', async () => {
+    // A medium incident escalated by hand on A, then resolved; A's runner's resolution of the
+    // escalation is left out of what B gets. B's runner tells most incidents off its policies
+    // quiet from the projector's memory (round 12aa), but not a closed one: its open escalation
+    // is resolved, by B itself.
+    const a = console_();
+    const b = console_();
+    await rosterShared(a, b);
+    await a.signIn('S1');
+    const byHand = await a.call<Incident>('incidents.create', incidentInput({ severity: 'medium' }));
+    const escalation = await a.call<EscalationView>('escalation.start', { incidentId: byHand.id });
+    await a.call('incidents.setStatus', { id: byHand.id, to: 'resolved' });
+    for (let i = 0; i < 20; i++) await a.call<Incident>('incidents.create', incidentInput({ severity: 'low' }));
+    const withheld = stepEventId(escalation.escalationId, 'resolved');
+    const backlog = a
+      .events()
+      .filter((e) => e.id !== withheld && (e.type.startsWith('incident.') || e.type.startsWith('escalation.')));
+    deliver(backlog, b);
+    const own = b.events('escalation.resolved').filter((e) => e.deviceId === b.core.info().deviceId);
+    expect(own.map((e) => e.id)).toEqual([withheld]);
+  });
+
   it('an escalation acknowledged in the same batch as its start ends silent: resolved once, never notified again', async () => {
     // A's own resolution is withheld, so B (the whole log in one batch: its runner drives the
     // escalation from the fold its projector made in that transaction) and C (one event at a
