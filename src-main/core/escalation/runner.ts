@@ -256,42 +256,48 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
   }
 
   /**
-   * The next `limit` waiting checks and drives that can write nothing, told from the rows in
-   * two statements, taken off the queues without a transaction: a check whose triage ends it
-   * (quietCheck), and the drive of a resolved escalation (its timer cleared). Nearly all of a
-   * catch-up's checks end so (the backlog's incidents are handled or match no policy); each
-   * slice of them cost a write transaction, a closure and a message string per check
-   * (receiver's profile, npm run bench mesh). Nothing writes between the read and the decision.
+   * Every waiting check and drive that can write nothing, told from the rows (`chunk` ids a
+   * statement) and taken off the queues without a transaction: a check whose triage ends it
+   * (checkMayWrite), the drive of a resolved escalation (its timer cleared) and one with no step
+   * due (its timer armed). Nearly all of a catch-up's checks and drives end so (the backlog's
+   * incidents are handled or match no policy); each slice of them cost a write transaction, a
+   * closure and a message string per check (receiver's profile, npm run bench mesh). Nothing
+   * writes between the read and the decision. All of the queues, not only their first `chunk`:
+   * a batch of more checks than that had the rest's quiet ones taken by slices (round 12aa).
    */
-  function dropQuiet(limit: number) {
-    const incidents = take(toCheck, limit);
-    if (incidents.length > 0) {
-      // An open incident no policy matches is told quiet from the projector's memory of its row
-      // (its status, category and severity, as triageOf reads them) without a statement: most of
-      // a catch-up's incidents, read by id with two counts each before (round 12aa). The rest
-      // (closed, matching a policy, or not held) are read as before.
-      const policies = deps.policies();
-      const ask: string[] = [];
-      for (const id of incidents) {
-        const written = incidentWrittenNow(store.db, id);
-        if (written && !CLOSED_STATUSES.has(written.status) && matchingPolicy(policies, written) === null) {
-          toCheck.delete(id);
-        } else ask.push(id);
-      }
-      if (ask.length > 0) {
-        const triages = new Map(getTriages.all(JSON.stringify(ask)).map((row) => [row.id, row]));
-        for (const id of ask) if (!checkMayWrite(triages.get(id) ?? null)) toCheck.delete(id);
-      }
+  function dropQuiet(chunk: number) {
+    const incidents = [...toCheck];
+    for (let i = 0; i < incidents.length; i += chunk) dropQuietChecks(incidents.slice(i, i + chunk));
+    const escalations = [...toDrive];
+    for (let i = 0; i < escalations.length; i += chunk) dropQuietDrives(escalations.slice(i, i + chunk));
+  }
+
+  function dropQuietChecks(incidents: readonly string[]) {
+    // An open incident no policy matches is told quiet from the projector's memory of its row
+    // (its status, category and severity, as triageOf reads them) without a statement: most of
+    // a catch-up's incidents, read by id with two counts each before (round 12aa). The rest
+    // (closed, matching a policy, or not held) are read as before.
+    const policies = deps.policies();
+    const ask: string[] = [];
+    for (const id of incidents) {
+      const written = incidentWrittenNow(store.db, id);
+      if (written && !CLOSED_STATUSES.has(written.status) && matchingPolicy(policies, written) === null) {
+        toCheck.delete(id);
+      } else ask.push(id);
     }
-    const escalations = take(toDrive, limit);
-    if (escalations.length > 0) {
-      const done = new Set(getResolved.all(JSON.stringify(escalations)));
-      for (const id of escalations) {
-        if (done.has(id)) {
-          toDrive.delete(id);
-          forget(id);
-        } else if (armIfNothingDue(id)) toDrive.delete(id);
-      }
+    if (ask.length > 0) {
+      const triages = new Map(getTriages.all(JSON.stringify(ask)).map((row) => [row.id, row]));
+      for (const id of ask) if (!checkMayWrite(triages.get(id) ?? null)) toCheck.delete(id);
+    }
+  }
+
+  function dropQuietDrives(escalations: readonly string[]) {
+    const done = new Set(getResolved.all(JSON.stringify(escalations)));
+    for (const id of escalations) {
+      if (done.has(id)) {
+        toDrive.delete(id);
+        forget(id);
+      } else if (armIfNothingDue(id)) toDrive.delete(id);
     }
   }
 

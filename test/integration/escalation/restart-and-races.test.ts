@@ -6,6 +6,7 @@ import { cleanupTestConsoles, enrolStandardRoster, openTestConsole, type TestCon
 import { incidentInput } from '../../support/incidents.ts';
 import { escalationIdFor, foldEscalation, stepEventId } from '../../../src-main/core/escalation/model.ts';
 import { escalationState } from '../../../src-main/core/escalation/projection.ts';
+import { offlineBacklog } from '../../bench/sync/offline-events.ts';
 
 const T0 = Date.UTC(2026, 10, 25, 22, 0, 0);
 const DAY = 24 * 60 * 60_000;
@@ -345,6 +346,31 @@ describe('two consoles racing offline', () => {
     const expected = alarming.map((i) => escalationIdFor(i.id, 1)).sort();
     expect([...new Set(timedOut(a))]).toEqual(expected);
     expect(timedOut(b)).toEqual(timedOut(a));
+  });
+
+  it('a batch of more checks than one slice takes opens no transaction when none of them needs the runner', async () => {
+    // 700 incidents (the bench's backlog: notes, acknowledgements, threats escalated,
+    // acknowledged and resolved on their device) in one batch: more checks than STEPS_PER_COMMIT
+    // (512). Every one is quiet, so none goes into a slice, not only the first 512 (round 12aa).
+    const b = console_();
+    await enrolStandardRoster(b);
+    const { events } = offlineBacklog({
+      count: 2_800,
+      deviceId: '01939b00-0000-7000-8000-00000000b0b0',
+      facility: 'Märsta',
+      unit: 'Avdelning B',
+      actor: 'v1234',
+      startMs: T0 - 10_000,
+      escalations: true,
+    });
+    const transactions = vi.spyOn(b.core.store, 'transaction');
+    const before = b.events().length;
+    b.core.store.append(events);
+    expect(b.events().length - before).toBe(events.length);
+    expect(transactions).not.toHaveBeenCalled();
+    expect(b.events().filter((e) => e.deviceId === b.core.info().deviceId && e.type.startsWith('escalation.'))).toEqual(
+      [],
+    );
   });
 
   it('in a catch-up, an incident off the policies resolved with its escalation still open has that escalation resolved', async () => {
