@@ -77,6 +77,17 @@ export function escalationState(
   return foldEscalation(read());
 }
 
+/**
+ * The projector's fold of the escalation when it holds one kept under the current
+ * `projectionEpoch` (so the stream is still what it folded), without reading anything; null
+ * otherwise. The runner's decision that a drive has nothing due takes only this: where a read and a
+ * fold would be needed, the drive itself does them (round 12aa).
+ */
+export function keptEscalationState(db: Db, escalationId: string): EscalationState | null {
+  const kept = foldsOf(db).kept.get(escalationId);
+  return kept && kept.epoch === projectionEpoch(db) ? kept.state : null;
+}
+
 export const escalationProjector: Projector = {
   name: 'escalations',
   handles: (type) => type.startsWith('escalation.'),

@@ -29,7 +29,7 @@ import {
   stepEventId,
   type EscalationState,
 } from './model.ts';
-import { escalationState, type EscalationQueries } from './projection.ts';
+import { escalationState, keptEscalationState, type EscalationQueries } from './projection.ts';
 import { resolveTargets } from './targets.ts';
 import { incidentWritten, incidentWrittenNow } from '../incidents/projection.ts';
 
@@ -426,17 +426,19 @@ export function createEscalationRunner(deps: RunnerDeps): EscalationRunner {
   }
 
   /**
-   * A drive that can record nothing, done without a transaction: when no step of the escalation
-   * is due now, what `drive` would do (its timer set for the next deadline, or none) and true;
-   * otherwise nothing and false. A catch-up's escalations just started or acknowledged are
-   * mostly so, and each drive cost a slice's transaction (round 12aa).
+   * A drive that can record nothing, done without a transaction: when the projector holds the
+   * escalation's fold (keptEscalationState, no read) and no step of it is due now, what `drive`
+   * would do (its timer set for the next deadline, or none) and true; otherwise nothing and
+   * false, and the drive reads and folds in its slice as before (a resume's escalations, which
+   * nothing has folded yet, are not folded twice). A catch-up's escalations just started or
+   * acknowledged are mostly so, and each drive cost a slice's transaction (round 12aa).
    */
   function armIfNothingDue(escalationId: string): boolean {
-    const state = load(escalationId);
+    const state = keptEscalationState(store.db, escalationId);
     const now = wallClock();
-    if (state && dueAction(state, now)) return false;
+    if (!state || dueAction(state, now)) return false;
     forget(escalationId);
-    if (state) arm(escalationId, state, now);
+    arm(escalationId, state, now);
     return true;
   }
 
