@@ -5,7 +5,8 @@ preparer being the busiest). Per isolate: collections by kind (s = scavenge, mc 
 ms = minor mark-sweep), main-thread pause, the helpers' parallel/background work named in the
 lines, bytes allocated (sum of `allocated`) and promoted to the old generation (sum of `promoted`).
 A line seen twice counts once (B's output is captured twice after start-up).
-Lines whose `[pid:isolate]` prefix was split off by another thread's output count as `?`.
+A line without its `[pid:isolate]` prefix is such a second copy (the two copies ran together on
+the line before it) and is not counted.
 With the bench's log beside (<label>.txt), also per 1,000 events of the cold worker catch-up."""
 import re, sys, collections
 for path in sys.argv[1:]:
@@ -17,7 +18,10 @@ for path in sys.argv[1:]:
         if line in seen: continue
         seen.add(line)
         m = re.match(r'\[\d+:(0x[0-9a-f]+)', line)
-        key = m.group(1) if m else '?'
+        # A line without its prefix is the second copy of the line before it, whose two copies
+        # ran together as `[pid:isolate] t ms: [pid:isolate] t ms: pause=…`: not counted.
+        if not m: continue
+        key = m.group(1)
         f = dict(kv.split('=', 1) for kv in re.findall(r'(\S+=\S+)', line))
         d = iso.setdefault(key, collections.Counter())
         d['n_' + f.get('gc', '?')] += 1
@@ -44,5 +48,8 @@ for path in sys.argv[1:]:
                 f'  bg.sweep {d["background.sweep"]:5.1f}  allocated {d["allocatedMB"]:6.1f} MB  promoted {d["promotedMB"]:5.1f} MB'
                 f'  survived {d["survivedMB"]:5.1f} MB')
         if events and k != '?':
-            line += f'  | per 1,000 ev: pause {d["pause"]*1000/events:.2f} ms, promoted {d["promotedMB"]*1000/events:.2f} MB, allocated {d["allocatedMB"]*1000/events:.2f} MB'
+            k1 = 1000 / events
+            line += (f'  | per 1,000 ev: pause {d["pause"]*k1:.2f} ms, helpers (scav.par+bg.scav+bg.mark+bg.sweep) '
+                     f'{(d["scavenge.parallel"]+d["background.scavenge.parallel"]+d["background.mark"]+d["background.sweep"])*k1:.2f} ms '
+                     f'(bg.mark {d["background.mark"]*k1:.2f}), promoted {d["promotedMB"]*k1:.2f} MB, allocated {d["allocatedMB"]*k1:.2f} MB')
         print(line)
