@@ -29,11 +29,19 @@ export interface RunningWebHost {
 }
 
 export async function startWebHost(opts: { dataDir: string; env?: Record<string, string> }): Promise<RunningWebHost> {
-  const child = spawn(process.execPath, [startWebScript, '--data-dir', opts.dataDir, '--port', '0', '--no-open'], {
-    cwd: repoRoot,
-    env: { ...process.env, GUARDLINE_NO_OPEN: '1', ...opts.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  // GUARDLINE_WEB_HOST_NODE_ARGS="<flags>": Node/V8 flags on the host's command line, for those
+  // Node refuses in NODE_OPTIONS (V8's heap sizes set when the heap is made: --min-semi-space-size,
+  // --initial-heap-size…; round 12ab measured them on the mesh bench's receiving console).
+  const nodeArgs = (process.env.GUARDLINE_WEB_HOST_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, startWebScript, '--data-dir', opts.dataDir, '--port', '0', '--no-open'],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, GUARDLINE_NO_OPEN: '1', ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8');

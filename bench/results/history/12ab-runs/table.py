@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""(12y's table.py with the cold worker run's rows and, from V8's trace of that run's B (run.sh's
+<label>.b.out, read as nvp.py does), MB promoted and main-thread GC pause per 1,000 events, round 12ab)
+python3 table.py <first> <last> [base-label head-label]: the mesh bench's catch-up rows of the
+pairs <base>-i / <head>-i (run.sh logs here), per 1,000 events, with means and how many pairs the
+head was lower in; the load at each run's start from its .load file."""
+import re, sys, os
+here = os.path.dirname(os.path.abspath(__file__))
+first, last = int(sys.argv[1]), int(sys.argv[2])
+bl, hl = (sys.argv[3], sys.argv[4]) if len(sys.argv) > 4 else ('base', 'head')
+COLS = [
+    ('catch-up ev/s', r"'catch-up of \d+ events console → console over the mesh, warm[^']*'\s*│\s*'(\d+) events/s'"),
+    ('drain ev/s', r"console → tracker drain of \d+ events, warm tracker: (\d+) events/s"),
+    ('B main /1k', r"per 1,000 events warm, with the worker: B's main thread\"\s*│\s*'([\d.]+) ms'"),
+    ('all B /1k', r"per 1,000 events warm, with the worker: all of B's threads\"\s*│\s*'([\d.]+) ms'"),
+    ('B preparer /1k', r"per 1,000 events warm, with the worker: B's frame preparer thread alone\"\s*│\s*'([\d.]+) ms'"),
+    ('B V8 helpers /1k', r"per 1,000 events warm, with the worker: B's V8 helper threads \(GC, compiling\)\"\s*│\s*'([\d.]+) ms'"),
+    ('A main (ms)', r"CPU of the catch-up warm, with the worker: A's main thread[^│]*│\s*'([\d.]+) ms'"),
+    ('cold: all B /1k', r"per 1,000 events cold, with the worker: all of B's threads\"\s*│\s*'([\d.]+) ms'"),
+    ('cold: B preparer /1k', r"per 1,000 events cold, with the worker: B's frame preparer thread alone\"\s*│\s*'([\d.]+) ms'"),
+    ('cold: B V8 helpers /1k', r"per 1,000 events cold, with the worker: B's V8 helper threads \(GC, compiling\)\"\s*│\s*'([\d.]+) ms'"),
+    ('cold: B main /1k', r"per 1,000 events cold, with the worker: B's main thread\"\s*│\s*'([\d.]+) ms'"),
+    ('inline: B main /1k', r"per 1,000 events cold, inline: B's main thread\"\s*│\s*'([\d.]+) ms'"),
+]
+def read(label):
+    text = open(os.path.join(here, f'{label}.txt')).read()
+    load = open(os.path.join(here, f'{label}.load')).read().split('\n')[0]
+    commit = load.split()[2]
+    l = re.search(r'\d\d:\d\d:\d\d ([\d.]+)', load).group(1)
+    vals = []
+    for _, rx in BASECOLS:
+        m = re.search(rx, text)
+        vals.append(float(m.group(1)) if m else None)
+    vals += nvp(label, text)
+    return commit, l, vals
+NVP = ['cold: main MB promoted /1k', 'cold: main GC pause ms /1k', 'cold: worker MB promoted /1k', 'cold: worker GC pause ms /1k']
+def nvp(label, text):
+    path = os.path.join(here, f'{label}.b.out')
+    m = re.search(r'cold: fresh processes: catch-up of (\d+) events console', text)
+    if not os.path.exists(path) or not m: return [None] * 4
+    events = int(m.group(1)); seen = set(); iso = {}
+    for line in open(path, errors='replace'):
+        if 'pause=' not in line or line in seen: continue
+        seen.add(line)
+        k = re.match(r'\[\d+:(0x[0-9a-f]+)', line)
+        if not k: continue
+        d = iso.setdefault(k.group(1), [0.0, 0.0, 0])
+        d[0] += int(re.search(r' promoted=(\d+)', line).group(1)) / 1e6
+        d[1] += float(re.search(r'pause=([\d.]+)', line).group(1)); d[2] += 1
+    its = list(iso.values())
+    main = its[0]; worker = max(its[1:], key=lambda d: d[2]) if len(its) > 1 else [0, 0, 0]
+    return [round(main[0] * 1000 / events, 2), round(main[1] * 1000 / events, 2), round(worker[0] * 1000 / events, 2), round(worker[1] * 1000 / events, 2)]
+BASECOLS = COLS; COLS = COLS + [(c, None) for c in NVP]
+rows = []; sums = {bl: [0.0] * len(COLS), hl: [0.0] * len(COLS)}; lower = [0] * len(COLS); n = 0
+print('| run | load at start | ' + ' | '.join(c for c, _ in COLS) + ' |')
+print('|' + ' --- |' * (len(COLS) + 2))
+for i in range(first, last + 1):
+    try:
+        b = read(f'{bl}-{i}'); h = read(f'{hl}-{i}')
+    except FileNotFoundError:
+        continue
+    if None in b[2][:len(BASECOLS)] or None in h[2][:len(BASECOLS)]:
+        continue
+    b[2][:] = [v if v is not None else float('nan') for v in b[2]]; h[2][:] = [v if v is not None else float('nan') for v in h[2]]
+    n += 1
+    for lab, r in ((bl, b), (hl, h)):
+        print(f'| {lab}-{i} {r[0]} | {r[1]} | ' + ' | '.join(f'{v:g}' for v in r[2]) + ' |')
+        sums[lab] = [s + v for s, v in zip(sums[lab], r[2])]
+    lower = [x + (1 if hv < bv else 0) for x, hv, bv in zip(lower, h[2], b[2])]
+for lab in (bl, hl):
+    print(f'| **{lab}: mean of {n}** | | ' + ' | '.join(f'{s / n:.1f}' for s in sums[lab]) + ' |')
+print(f'| **{hl} lower in, of {n} pairs** | | ' + ' | '.join(str(x) for x in lower) + ' |')
